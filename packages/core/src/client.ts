@@ -1,0 +1,167 @@
+/**
+ * The public client (SPEC §4): validate → transport (encode, authenticate, send) → decode, with
+ * the deadline, error mapping and redaction around it.
+ */
+import { AfilnetError, AfilnetTransportError } from './errors.js';
+import type {
+  CallOptions,
+  ChannelRef,
+  ChatChannel,
+  ChatMessage,
+  ConversationRef,
+  SendFileInput,
+  SendMessageInput,
+} from './chat-types.js';
+import { startDeadline, type CallDeadline } from './call-deadline.js';
+import { resolveConfig, type ChatClientConfig, type ResolvedConfig } from './config-schema.js';
+import { decodeResponse, type MethodResults } from './decode-response.js';
+import { createExecutor } from './http/create-executor.js';
+import type { HttpExecutor } from './http/http-executor.js';
+import { sanitizeCause } from './http/network-error.js';
+import { toWireRequest } from './input-schemas.js';
+import { loadTransport } from './load-transport.js';
+import { CHAT_METHODS, type ChatMethod } from './methods.js';
+import { createRedactor, type Redactor } from './redact.js';
+import type { SecurityRating } from './security.js';
+import type { ChatTransport, TransportCallContext } from './transport.js';
+
+/** The client of the Web Chat API. */
+export interface ChatClient {
+  /** The transport's name, e.g. `soap`. */
+  readonly transportName: string;
+  /** The transport's security rating. */
+  readonly security: SecurityRating;
+  /** Lists the account's chat channels (`getchatchannels`). */
+  getChatChannels(options?: CallOptions): Promise<ChatChannel[]>;
+  /** Sends a text message (`sendmessage`). */
+  sendMessage(input: SendMessageInput, options?: CallOptions): Promise<void>;
+  /** Sends a file by URL (`sendfile`); the conversation must exist. */
+  sendFile(input: SendFileInput, options?: CallOptions): Promise<void>;
+  /** The latest message of each conversation of a channel (`getchats`). */
+  getChats(input: ChannelRef, options?: CallOptions): Promise<ChatMessage[]>;
+  /** Every message of a conversation (`getmessages`). */
+  getMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
+  /** The unread inbound messages of a conversation, which the server then marks read (`getunreadmessages`). */
+  getUnreadMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
+  /** Closes the connection pool and the transport. Calls made afterwards fail with `ABORTED`. */
+  close(): Promise<void>;
+}
+
+/** Rejects when `signal` fires, so that no call outlives its deadline even if a transport ignores the signal. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * The error a call ends with: `TIMEOUT` when the deadline ended it (with the last failure as
+ * cause), `mayHaveBeenSent` false for read methods, foreign errors wrapped, secrets redacted.
+ */
+function finalizeError(error: unknown, method: ChatMethod, deadline: CallDeadline, redactor: Redactor): unknown {
+  const isSend = CHAT_METHODS[method].isSend;
+  let result: unknown = error;
+  if (deadline.timedOut) {
+    const mayHaveBeenSent = error instanceof AfilnetTransportError ? error.mayHaveBeenSent : isSend;
+    result = new AfilnetTransportError('TIMEOUT', `The call to ${method} did not finish within its deadline (timeoutMs)`, {
+      mayHaveBeenSent: isSend && mayHaveBeenSent,
+      cause: error instanceof AfilnetError ? error : sanitizeCause(error),
+    });
+  } else if (error instanceof AfilnetTransportError) {
+    if (!isSend && error.mayHaveBeenSent) result = error.with({ mayHaveBeenSent: false });
+  } else if (!(error instanceof AfilnetError)) {
+    result = new AfilnetTransportError(
+      deadline.signal.aborted ? 'ABORTED' : 'NETWORK',
+      deadline.signal.aborted ? `The call to ${method} was aborted` : `The transport failed during ${method}`,
+      { mayHaveBeenSent: isSend, cause: sanitizeCause(error) },
+    );
+  }
+  return redactor.error(result);
+}
+
+/**
+ * Creates a client.
+ *
+ * @throws {AfilnetValidationError} `INVALID_CONFIG`, `INSECURE_URL` or `SECURITY_BELOW_MINIMUM`
+ *   (see `resolveConfig`). `TRANSPORT_NOT_INSTALLED` comes from the first call, since loading a
+ *   transport package is asynchronous.
+ */
+export function createChatClient(config: ChatClientConfig): ChatClient {
+  const resolved: ResolvedConfig = resolveConfig(config);
+  const redactor = createRedactor(
+    resolved.secrets,
+    resolved.factoryOptions.credentials
+      ? [[resolved.factoryOptions.credentials.user, resolved.factoryOptions.credentials.password]]
+      : [],
+  );
+  const executor: HttpExecutor = createExecutor(resolved);
+  const name = typeof resolved.transport === 'string' ? resolved.transport : resolved.transport.name;
+  let transport: Promise<ChatTransport> | undefined =
+    typeof resolved.transport === 'string' ? undefined : Promise.resolve(resolved.transport);
+  let closed = false;
+
+  const getTransport = (): Promise<ChatTransport> => {
+    if (transport === undefined) {
+      const loading = loadTransport(resolved.transport as Exclude<typeof resolved.transport, ChatTransport>, resolved.factoryOptions);
+      // A failed load is retried by the next call (the package may be installed meanwhile).
+      loading.catch(() => {
+        if (transport === loading) transport = undefined;
+      });
+      transport = loading;
+    }
+    return transport;
+  };
+
+  const context = (signal: AbortSignal): TransportCallContext => ({
+    http: executor,
+    signal,
+    registerSecret: redactor.add,
+  });
+
+  async function call<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
+    if (closed) {
+      throw new AfilnetTransportError('ABORTED', `The client is closed; ${method} was not sent`);
+    }
+    const request = toWireRequest(method, input);
+    const chosen = await getTransport();
+    const deadline = startDeadline(options.timeoutMs ?? resolved.timeoutMs, options.signal);
+    try {
+      const response = await untilAborted(chosen.send(request, context(deadline.signal)), deadline.signal);
+      return decodeResponse(method, response);
+    } catch (error) {
+      throw finalizeError(error, method, deadline, redactor);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  return {
+    transportName: name,
+    security: resolved.security,
+    getChatChannels: (options) => call('getchatchannels', undefined, options),
+    sendMessage: (input, options) => call('sendmessage', input, options),
+    sendFile: (input, options) => call('sendfile', input, options),
+    getChats: (input, options) => call('getchats', input, options),
+    getMessages: (input, options) => call('getmessages', input, options),
+    getUnreadMessages: (input, options) => call('getunreadmessages', input, options),
+    async close() {
+      if (closed) return;
+      closed = true;
+      const loaded = await transport?.catch(() => undefined);
+      await loaded?.close?.();
+      await executor.close();
+    },
+  };
+}

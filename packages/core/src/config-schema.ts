@@ -1,0 +1,233 @@
+/**
+ * The client's configuration: its type, its zod schema and the checks run by
+ * `createChatClient` (SPEC §4). Everything wrong with a configuration is reported at once.
+ */
+import { z } from 'zod';
+import type { Dispatcher } from 'undici';
+import { AfilnetValidationError, type ValidationIssue } from './errors.js';
+import type { FetchFunction } from './http/fetch-executor.js';
+import { describeType } from './input-schemas.js';
+import {
+  BUILT_IN_TRANSPORTS,
+  SECURITY_RATINGS,
+  TRANSPORT_NAMES,
+  describeTransports,
+  meetsMinimum,
+  type SecurityRating,
+  type TransportName,
+} from './security.js';
+import { DEFAULT_PATHS, type ApiPaths, type ChatTransport, type Credentials } from './transport.js';
+import type { BasicOptions, OAuthOptions, SoapOptions, TransportFactoryOptions } from './transport-options.js';
+import { toValidationIssues } from './validation-issues.js';
+
+/** The default base URL (SPEC §3). */
+export const DEFAULT_BASE_URL = 'https://www.afilnet.com';
+/** The default overall deadline of a call (SPEC §4). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** The default cap on a response body. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** How requests are executed (SPEC §6). */
+export type ExecutorOption = 'undici' | 'fetch' | { readonly fetch: FetchFunction };
+
+/** The configuration of {@link createChatClient}. */
+export interface ChatClientConfig {
+  /** How credentials travel: a built-in flavour's name or a transport instance. No default. */
+  readonly transport: TransportName | ChatTransport;
+  /** Defaults to `https://www.afilnet.com`. */
+  readonly baseUrl?: string;
+  /** The account's user (e-mail) and password. */
+  readonly credentials?: Credentials;
+  readonly oauth?: OAuthOptions;
+  readonly basic?: BasicOptions;
+  readonly soap?: SoapOptions;
+  /** The doors' paths, relative to `baseUrl`. */
+  readonly paths?: Partial<ApiPaths>;
+  /** Refuse a transport rated below this. */
+  readonly minimumSecurity?: SecurityRating;
+  /** Default overall deadline of each call, in ms (30 s). */
+  readonly timeoutMs?: number;
+  /** Allow `http://` URLs (for a local sandbox). */
+  readonly allowInsecureHttp?: boolean;
+  /** `undici` (default), `fetch`, or `{ fetch }` with your own fetch. */
+  readonly executor?: ExecutorOption;
+  /** Your undici Dispatcher (proxy, custom CA, mTLS), used for every request. */
+  readonly dispatcher?: Dispatcher;
+  /** The largest response body accepted, in bytes (4 MiB). */
+  readonly maxResponseBytes?: number;
+}
+
+/** A configuration after validation, with every default filled in. */
+export interface ResolvedConfig {
+  readonly transport: TransportName | ChatTransport;
+  readonly security: SecurityRating;
+  readonly factoryOptions: TransportFactoryOptions;
+  readonly timeoutMs: number;
+  readonly executor: ExecutorOption;
+  readonly dispatcher: Dispatcher | undefined;
+  readonly maxResponseBytes: number;
+  /** Every secret of the configuration, for the redactor. */
+  readonly secrets: readonly string[];
+}
+
+const typeMessage = (expected: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${expected}, not ${describeType(issue.input)}`;
+
+const secretText = z
+  .string({ error: typeMessage('a string') })
+  .min(1, 'must not be empty')
+  .refine((s) => !/[\r\n]/.test(s), 'must not contain CR or LF');
+
+const urlText = z.string({ error: typeMessage('a string') }).refine((s) => {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}, 'must be an absolute http or https URL');
+
+const pathText = z.string({ error: typeMessage('a string') }).min(1, 'must not be empty');
+
+const transportInstance = z.custom<ChatTransport>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as ChatTransport).name === 'string' &&
+    typeof (v as ChatTransport).send === 'function' &&
+    (SECURITY_RATINGS as readonly unknown[]).includes((v as ChatTransport).security),
+  { error: 'must be an object with name, security and send()' },
+);
+
+const configSchema = z.strictObject({
+  transport: z.union([z.enum(TRANSPORT_NAMES), transportInstance], {
+    error: (issue) =>
+      issue.input === undefined
+        ? `is required: choose how credentials travel, one of ${describeTransports()}, or a ChatTransport`
+        : typeof issue.input === 'string'
+          ? `is not a known transport; use one of ${describeTransports()}`
+          : `must be a transport name or a ChatTransport, not ${describeType(issue.input)}`,
+  }),
+  baseUrl: urlText.optional(),
+  credentials: z
+    .strictObject({ user: secretText, password: secretText }, { error: typeMessage('an object') })
+    .optional(),
+  oauth: z
+    .strictObject(
+      {
+        clientId: secretText.optional(),
+        clientSecret: secretText.optional(),
+        tokenUrl: urlText.optional(),
+        issuer: urlText.optional(),
+        scope: z.string({ error: typeMessage('a string') }).optional(),
+        clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
+      },
+      { error: typeMessage('an object') },
+    )
+    .optional(),
+  basic: z.strictObject({ method: z.enum(['GET', 'POST']).optional() }, { error: typeMessage('an object') }).optional(),
+  soap: z
+    .strictObject({ passwordType: z.enum(['PasswordText', 'PasswordDigest']).optional() }, { error: typeMessage('an object') })
+    .optional(),
+  paths: z
+    .strictObject(
+      { http: pathText.optional(), basic: pathText.optional(), soap: pathText.optional(), json: pathText.optional() },
+      { error: typeMessage('an object') },
+    )
+    .optional(),
+  minimumSecurity: z.enum(SECURITY_RATINGS).optional(),
+  timeoutMs: z.number({ error: typeMessage('a number') }).int().positive().max(2_147_483_647).optional(),
+  allowInsecureHttp: z.boolean({ error: typeMessage('a boolean') }).optional(),
+  executor: z
+    .union([
+      z.enum(['undici', 'fetch']),
+      z.strictObject({ fetch: z.custom<FetchFunction>((v) => typeof v === 'function', { error: 'must be a function' }) }),
+    ], { error: "must be 'undici', 'fetch' or { fetch }" })
+    .optional(),
+  dispatcher: z
+    .custom<Dispatcher>((v) => typeof v === 'object' && v !== null && typeof (v as Dispatcher).dispatch === 'function', {
+      error: 'must be an undici Dispatcher',
+    })
+    .optional(),
+  maxResponseBytes: z.number({ error: typeMessage('a number') }).int().positive().optional(),
+});
+
+/**
+ * Validates a configuration and fills in the defaults.
+ *
+ * @throws {AfilnetValidationError} `INVALID_CONFIG` (every problem listed), `INSECURE_URL` for an
+ *   `http://` URL without `allowInsecureHttp`, `SECURITY_BELOW_MINIMUM` for a transport rated
+ *   below `minimumSecurity`.
+ */
+export function resolveConfig(input: unknown): ResolvedConfig {
+  const parsed = configSchema.safeParse(input === undefined ? {} : input);
+  if (!parsed.success) {
+    throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid client configuration', {
+      issues: toValidationIssues(parsed.error.issues),
+    });
+  }
+  const config = parsed.data;
+  const name = typeof config.transport === 'string' ? config.transport : config.transport.name;
+  const problems: ValidationIssue[] = [];
+
+  const ownClient = config.oauth?.clientId !== undefined && config.oauth.clientSecret !== undefined;
+  if (config.credentials === undefined && !(name === 'json-oauth' && ownClient)) {
+    problems.push({ path: 'credentials', message: 'is required (user and password)' });
+  }
+  if (name === 'basic' && config.credentials?.user.includes(':')) {
+    problems.push({ path: 'credentials.user', message: "must not contain ':' with the basic transport (RFC 7617)" });
+  }
+  if (problems.length > 0) {
+    throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid client configuration', { issues: problems });
+  }
+
+  const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
+  if (!config.allowInsecureHttp) {
+    const insecure: ValidationIssue[] = [];
+    const urls: Array<[string, string | undefined]> = [
+      ['baseUrl', baseUrl],
+      ['oauth.tokenUrl', config.oauth?.tokenUrl],
+      ['oauth.issuer', config.oauth?.issuer],
+    ];
+    for (const [path, url] of urls) {
+      if (url !== undefined && new URL(url).protocol === 'http:') {
+        insecure.push({ path, message: 'uses http://, which sends credentials in clear text; set allowInsecureHttp: true for a local server' });
+      }
+    }
+    if (insecure.length > 0) {
+      throw new AfilnetValidationError('INSECURE_URL', 'Refusing an insecure URL', { issues: insecure });
+    }
+  }
+
+  const security = typeof config.transport === 'string' ? BUILT_IN_TRANSPORTS[config.transport].security : config.transport.security;
+  if (config.minimumSecurity !== undefined && !meetsMinimum(security, config.minimumSecurity)) {
+    throw new AfilnetValidationError(
+      'SECURITY_BELOW_MINIMUM',
+      `The ${name} transport is rated ${security}, below the minimum ${config.minimumSecurity}`,
+      { issues: [{ path: 'transport', message: `is rated ${security}; minimumSecurity is ${config.minimumSecurity}` }] },
+    );
+  }
+
+  const secrets: string[] = [];
+  if (config.credentials) secrets.push(config.credentials.password);
+  if (config.oauth?.clientSecret) secrets.push(config.oauth.clientSecret);
+
+  return {
+    transport: config.transport,
+    security,
+    factoryOptions: {
+      baseUrl,
+      ...(config.credentials ? { credentials: config.credentials } : {}),
+      paths: { ...DEFAULT_PATHS, ...config.paths },
+      basic: config.basic ?? {},
+      soap: config.soap ?? {},
+      oauth: config.oauth ?? {},
+      allowInsecureHttp: config.allowInsecureHttp ?? false,
+    },
+    timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    executor: config.executor ?? 'undici',
+    dispatcher: config.dispatcher,
+    maxResponseBytes: config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    secrets,
+  };
+}

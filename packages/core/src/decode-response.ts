@@ -1,0 +1,121 @@
+/**
+ * Turning a transport's {@link WireResponse} into a method's result or a typed error
+ * (SPEC §3 "Every flavour"). This is the one place where answers are judged.
+ */
+import { AfilnetApiError, AfilnetTransportError } from './errors.js';
+import { CHAT_METHODS, type ChatMethod } from './methods.js';
+import { channelListSchema, messageListSchema } from './result-decoders.js';
+import type { ChatChannel, ChatMessage } from './chat-types.js';
+import type { WireResponse } from './transport.js';
+
+/** What each method resolves to. */
+export interface MethodResults {
+  getchatchannels: ChatChannel[];
+  sendmessage: void;
+  sendfile: void;
+  getchats: ChatMessage[];
+  getmessages: ChatMessage[];
+  getunreadmessages: ChatMessage[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function statusOf(envelope: Record<string, unknown>): string | undefined {
+  return typeof envelope.status === 'string' ? envelope.status.trim().toLowerCase() : undefined;
+}
+
+function errorCodeOf(envelope: Record<string, unknown>): string | undefined {
+  if (statusOf(envelope) !== 'error') return undefined;
+  const code = envelope.error;
+  return typeof code === 'string' && code.trim() !== '' ? code.trim() : undefined;
+}
+
+function httpFailure(status: number, mayHaveBeenSent: boolean, detail: string): AfilnetTransportError {
+  if (status === 401) {
+    return new AfilnetTransportError('UNAUTHORIZED', `The server refused the credentials (HTTP 401, ${detail})`, {
+      httpStatus: status,
+      mayHaveBeenSent,
+    });
+  }
+  return new AfilnetTransportError('HTTP_STATUS', `The server answered HTTP ${status} (${detail})`, {
+    httpStatus: status,
+    mayHaveBeenSent,
+  });
+}
+
+/**
+ * Decodes a response.
+ *
+ * - A well-formed error envelope is an `AfilnetApiError` with its code, whatever the HTTP status.
+ * - A SOAP Fault is `AfilnetTransportError` `SOAP_FAULT`.
+ * - Any other non-2xx status is `HTTP_STATUS` (`UNAUTHORIZED` for 401).
+ * - A 2xx answer that is not a success envelope with a result of the method's shape is
+ *   `MALFORMED_RESPONSE`.
+ *
+ * A success envelope of a method that answers nothing (`sendmessage`, `sendfile`) is a success
+ * whatever its `result` holds: the message was accepted, and calling it a failure would invite
+ * a resend that duplicates it.
+ */
+export function decodeResponse<M extends ChatMethod>(method: M, response: WireResponse): MethodResults[M] {
+  const info = CHAT_METHODS[method];
+  const sent = info.isSend;
+  const { httpStatus, payload } = response;
+  const ok = httpStatus >= 200 && httpStatus < 300;
+
+  if (payload.kind === 'fault') {
+    return fail(
+      new AfilnetTransportError('SOAP_FAULT', `The server answered a SOAP Fault (${payload.faultCode}: ${payload.faultString})`, {
+        httpStatus,
+        mayHaveBeenSent: sent,
+        faultCode: payload.faultCode,
+        faultString: payload.faultString,
+      }),
+    );
+  }
+  if (payload.kind === 'unparseable') {
+    if (!ok) return fail(httpFailure(httpStatus, sent, payload.reason));
+    return fail(
+      new AfilnetTransportError('MALFORMED_RESPONSE', `The response is not an API envelope: ${payload.reason}`, {
+        httpStatus,
+        mayHaveBeenSent: sent,
+      }),
+    );
+  }
+
+  const envelope = payload.value;
+  if (isRecord(envelope)) {
+    const code = errorCodeOf(envelope);
+    if (code !== undefined) throw new AfilnetApiError(code, { httpStatus });
+  }
+  if (!ok) return fail(httpFailure(httpStatus, sent, 'no API envelope'));
+  if (!isRecord(envelope) || statusOf(envelope) !== 'success') {
+    return fail(
+      new AfilnetTransportError('MALFORMED_RESPONSE', 'The response is not a well-formed API envelope', {
+        httpStatus,
+        mayHaveBeenSent: sent,
+      }),
+    );
+  }
+
+  if (info.result === 'none') return undefined as MethodResults[M];
+  const schema = info.result === 'channels' ? channelListSchema : messageListSchema;
+  const parsed = schema.safeParse(envelope.result);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0];
+    const path = where ? where.path.join('.') : '';
+    return fail(
+      new AfilnetTransportError(
+        'MALFORMED_RESPONSE',
+        `The ${method} result does not have the documented shape${path ? ` (at result.${path})` : ''}`,
+        { httpStatus, mayHaveBeenSent: false },
+      ),
+    );
+  }
+  return parsed.data as MethodResults[M];
+}
+
+function fail(error: AfilnetTransportError): never {
+  throw error;
+}

@@ -1,0 +1,196 @@
+/**
+ * The SDK's error hierarchy (SPEC §4). Every error has a stable `code`, an optional `cause`,
+ * and a `Symbol.for` brand so that `AfilnetError.is(x)` style checks keep working when two
+ * copies of core end up in one application (the `instanceof` operator also honours the brand).
+ *
+ * No error ever carries a password, client secret, bearer token or Basic header value: messages
+ * are written from codes and option names, and every cause that crosses the client boundary is
+ * passed through the client's redactor (see `redact.ts`).
+ */
+
+const BRAND = Symbol.for('afilnet-chat.error');
+const API_BRAND = Symbol.for('afilnet-chat.error.api');
+const VALIDATION_BRAND = Symbol.for('afilnet-chat.error.validation');
+const TRANSPORT_BRAND = Symbol.for('afilnet-chat.error.transport');
+
+function hasBrand(value: unknown, brand: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/** Base class of every error the SDK throws. */
+export class AfilnetError extends Error {
+  /** A stable, machine-readable code. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false, configurable: true });
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, BRAND);
+  }
+
+  /** A plain-object form with the code and message (and the subclass' own fields). */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+/** The API answered with its own error envelope (`{"status":"error","error":"CODE"}`). */
+export class AfilnetApiError extends AfilnetError {
+  /** The HTTP status the envelope came with (200 on most flavours, 401 for Basic auth). */
+  readonly httpStatus: number;
+
+  constructor(code: string, options: { httpStatus: number; cause?: unknown }) {
+    super(code, `The Afilnet API answered ${code}${API_HINTS[code] ? `: ${API_HINTS[code]}` : ''}`, options);
+    this.httpStatus = options.httpStatus;
+    Object.defineProperty(this, API_BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, API_BRAND);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), httpStatus: this.httpStatus };
+  }
+}
+
+const API_HINTS: Record<string, string> = {
+  MISSING_USER: 'no user was sent',
+  MISSING_PASSWORD: 'no password was sent',
+  MISSING_CLASS: 'no class was sent',
+  MISSING_METHOD: 'no method was sent',
+  MISSING_COMPULSORY_PARAM: 'a compulsory parameter is missing or empty',
+  INCORRECT_USER_PASSWORD: 'the user or password is wrong',
+  INCORRECT_CLASS: 'the class is not known',
+  INCORRECT_METHOD: 'the method is not known',
+  CHANNEL_NOT_FOUND: 'no channel with that platform and platformid on this account',
+  CHAT_NOT_FOUND: 'no conversation with that destination on this channel',
+  INCORRECT_FILETYPE: 'the file type is not one the API accepts',
+  INCORRECT_FILEURL: 'the file URL is not valid',
+  INCORRECT_THUMBURL: 'the thumbnail URL is not valid',
+};
+
+/** Codes of {@link AfilnetValidationError}. */
+export type ValidationErrorCode =
+  | 'INVALID_PARAMS'
+  | 'URL_TOO_LONG'
+  | 'INVALID_CONFIG'
+  | 'INSECURE_URL'
+  | 'SECURITY_BELOW_MINIMUM'
+  | 'TRANSPORT_NOT_INSTALLED';
+
+/** One problem found in a configuration or a method's input. */
+export interface ValidationIssue {
+  /** Where the problem is, e.g. `platformId` or `credentials.user`. */
+  readonly path: string;
+  /** What is wrong, never quoting a secret. */
+  readonly message: string;
+}
+
+/** Bad input or configuration, found before anything was sent. */
+export class AfilnetValidationError extends AfilnetError {
+  declare readonly code: ValidationErrorCode;
+  /** Every problem found, not just the first. */
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(
+    code: ValidationErrorCode,
+    summary: string,
+    options: { issues?: readonly ValidationIssue[]; cause?: unknown } = {},
+  ) {
+    const issues = options.issues ?? [];
+    const detail = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    super(code, detail ? `${summary} (${detail})` : summary, options);
+    this.issues = issues;
+    Object.defineProperty(this, VALIDATION_BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, VALIDATION_BRAND);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), issues: this.issues };
+  }
+}
+
+/** Codes of {@link AfilnetTransportError}. */
+export type TransportErrorCode =
+  | 'NETWORK'
+  | 'TIMEOUT'
+  | 'ABORTED'
+  | 'HTTP_STATUS'
+  | 'MALFORMED_RESPONSE'
+  | 'RESPONSE_TOO_LARGE'
+  | 'SOAP_FAULT'
+  | 'TOKEN_ENDPOINT'
+  | 'UNAUTHORIZED';
+
+/** Extra facts a transport error may carry. */
+export interface TransportErrorDetails {
+  /** True when a `sendmessage`/`sendfile` request may have reached the server. */
+  readonly mayHaveBeenSent?: boolean;
+  /** The HTTP status, when a response arrived. */
+  readonly httpStatus?: number;
+  /** SOAP `faultcode`, for `SOAP_FAULT`. */
+  readonly faultCode?: string;
+  /** SOAP `faultstring`, for `SOAP_FAULT`. */
+  readonly faultString?: string;
+  /** The OAuth `error` string (RFC 6749 §5.2), for `TOKEN_ENDPOINT`. */
+  readonly oauthError?: string;
+  readonly cause?: unknown;
+}
+
+/** The exchange with the server failed: no usable answer arrived. */
+export class AfilnetTransportError extends AfilnetError {
+  declare readonly code: TransportErrorCode;
+  /**
+   * True when a `sendmessage`/`sendfile` request may have reached the server, so a resend could
+   * duplicate the message; false when it provably did not, and for every read method.
+   */
+  readonly mayHaveBeenSent: boolean;
+  readonly httpStatus: number | undefined;
+  readonly faultCode: string | undefined;
+  readonly faultString: string | undefined;
+  readonly oauthError: string | undefined;
+
+  constructor(code: TransportErrorCode, message: string, details: TransportErrorDetails = {}) {
+    super(code, message, details);
+    this.mayHaveBeenSent = details.mayHaveBeenSent ?? false;
+    this.httpStatus = details.httpStatus;
+    this.faultCode = details.faultCode;
+    this.faultString = details.faultString;
+    this.oauthError = details.oauthError;
+    Object.defineProperty(this, TRANSPORT_BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, TRANSPORT_BRAND);
+  }
+
+  /** A copy of this error with other details (the message and cause are kept unless given). */
+  with(changes: { code?: TransportErrorCode; message?: string } & TransportErrorDetails): AfilnetTransportError {
+    return new AfilnetTransportError(changes.code ?? this.code, changes.message ?? this.message, {
+      mayHaveBeenSent: changes.mayHaveBeenSent ?? this.mayHaveBeenSent,
+      httpStatus: changes.httpStatus ?? this.httpStatus,
+      faultCode: changes.faultCode ?? this.faultCode,
+      faultString: changes.faultString ?? this.faultString,
+      oauthError: changes.oauthError ?? this.oauthError,
+      cause: 'cause' in changes ? changes.cause : this.cause,
+    });
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = { ...super.toJSON(), mayHaveBeenSent: this.mayHaveBeenSent };
+    if (this.httpStatus !== undefined) json.httpStatus = this.httpStatus;
+    if (this.faultCode !== undefined) json.faultCode = this.faultCode;
+    if (this.faultString !== undefined) json.faultString = this.faultString;
+    if (this.oauthError !== undefined) json.oauthError = this.oauthError;
+    return json;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The `fetch` executor (SPEC §6): the global `fetch`, or one the user passes. It exists so that
+ * tools that intercept `fetch` (nock, msw) see every request of the client.
+ */
+import type { Dispatcher } from 'undici';
+import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
+import { responseTooLarge, toTransportError } from './network-error.js';
+
+/** A function with the shape of the WHATWG `fetch`. */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Options of {@link createFetchExecutor}. */
+export interface FetchExecutorOptions {
+  /** The fetch to use; the global one when left out. */
+  readonly fetch?: FetchFunction;
+  /** A user's dispatcher, passed to fetch as its `dispatcher` option. */
+  readonly dispatcher?: Dispatcher;
+  /** The largest response body accepted, in bytes. */
+  readonly maxResponseBytes: number;
+}
+
+/**
+ * Creates an executor sending with `fetch`. Throws nothing; its `send` throws
+ * `AfilnetTransportError` as described on {@link HttpExecutor}.
+ */
+export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor {
+  const limit = options.maxResponseBytes;
+  const dispatcher = options.dispatcher;
+
+  async function send(req: HttpRequest, { signal }: HttpSendOptions): Promise<HttpResponse> {
+    if (signal.aborted) throw toTransportError(signal.reason, signal, false);
+    // Looked up per call, so that interceptors installed after the client was made still apply.
+    const fetchImpl: FetchFunction = options.fetch ?? (globalThis.fetch as FetchFunction);
+    let response: Response;
+    try {
+      // `dispatcher` is undici's extension of RequestInit; Node's bundled typings name an older undici.
+      const init: Record<string, unknown> = {
+        method: req.method,
+        headers: req.headers,
+        signal,
+        redirect: 'manual',
+      };
+      if (req.body !== undefined) init.body = req.body;
+      if (dispatcher !== undefined) init.dispatcher = dispatcher;
+      response = await fetchImpl(req.url, init as RequestInit);
+    } catch (error) {
+      throw toTransportError(error, signal, true);
+    }
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+      await response.body?.cancel().catch(() => undefined);
+      throw responseTooLarge(limit);
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    if (response.body === null) return { status: response.status, headers, body: '' };
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder('utf-8');
+    let text = '';
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > limit) {
+          await reader.cancel().catch(() => undefined);
+          throw responseTooLarge(limit);
+        }
+        text += decoder.decode(value, { stream: true });
+      }
+      text += decoder.decode();
+    } catch (error) {
+      await reader.cancel().catch(() => undefined);
+      throw toTransportError(error, signal, true);
+    }
+    return { status: response.status, headers, body: text };
+  }
+
+  return { kind: 'fetch', send, close: async () => undefined };
+}

@@ -1,0 +1,43 @@
+/**
+ * The narrow HTTP interface every transport sends through (SPEC §6). The client owns one
+ * executor; transports never create connections of their own, so timeouts, abort, the
+ * connection pool, a user's `dispatcher` and the response-size cap apply to every request,
+ * token requests included.
+ */
+
+/** One HTTP request, fully encoded. */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** One HTTP response, its body read whole (within the size cap) and decoded as UTF-8. */
+export interface HttpResponse {
+  readonly status: number;
+  /** Header names in lower case; repeated headers joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** Per-request options. */
+export interface HttpSendOptions {
+  /** Ends the request; the executor then throws `AfilnetTransportError` code `ABORTED`. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Sends requests. Throws `AfilnetTransportError` with code `NETWORK` (connection refused, reset,
+ * body cut short), `ABORTED` (the signal fired) or `RESPONSE_TOO_LARGE`; its `mayHaveBeenSent`
+ * tells whether any byte of the request may have been written. Any HTTP status is a response,
+ * not an error.
+ */
+export interface HttpExecutor {
+  /** `undici` or `fetch`. */
+  readonly kind: 'undici' | 'fetch';
+  send(request: HttpRequest, options: HttpSendOptions): Promise<HttpResponse>;
+  /** Closes the connections the executor owns (never a user's `dispatcher`). */
+  close(): Promise<void>;
+}

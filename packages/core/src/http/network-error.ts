@@ -1,0 +1,81 @@
+/**
+ * Turning a failure of the HTTP layer into an `AfilnetTransportError`, with an honest
+ * `mayHaveBeenSent` (SPEC §4 settled details).
+ */
+import { AfilnetTransportError } from '../errors.js';
+
+/**
+ * Error codes (Node's and undici's) that mean the connection was never established, so not one
+ * byte of the request can have reached the server.
+ */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_INVALID_URL',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_HAS_EXPIRED',
+]);
+
+/** The `code` of an error or of the first cause in its chain that has one. */
+export function findErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * A cause safe to attach to a public error: name, code and message of the original, without
+ * its own properties (which, for some HTTP errors, hold request options and headers).
+ */
+export function sanitizeCause(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  const copy = new Error(error.message);
+  copy.name = error.name;
+  const code = findErrorCode(error);
+  if (code !== undefined) (copy as Error & { code?: string }).code = code;
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
+}
+
+/**
+ * Maps an error thrown while sending or reading to `ABORTED` (the signal fired) or `NETWORK`.
+ * `started` tells whether the request had been handed to the connection layer.
+ */
+export function toTransportError(error: unknown, signal: AbortSignal, started: boolean): AfilnetTransportError {
+  if (error instanceof AfilnetTransportError) return error;
+  const code = findErrorCode(error);
+  const neverConnected = !started || (code !== undefined && NEVER_CONNECTED.has(code));
+  if (signal.aborted) {
+    return new AfilnetTransportError('ABORTED', 'The request was aborted', {
+      mayHaveBeenSent: !neverConnected,
+      cause: sanitizeCause(error),
+    });
+  }
+  return new AfilnetTransportError(
+    'NETWORK',
+    `The request failed on the network${code ? ` (${code})` : ''}`,
+    { mayHaveBeenSent: !neverConnected, cause: sanitizeCause(error) },
+  );
+}
+
+/** The error for a body over the size cap. */
+export function responseTooLarge(limit: number): AfilnetTransportError {
+  return new AfilnetTransportError(
+    'RESPONSE_TOO_LARGE',
+    `The response body is larger than the limit of ${limit} bytes (option maxResponseBytes)`,
+    { mayHaveBeenSent: true },
+  );
+}

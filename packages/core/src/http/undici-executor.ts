@@ -1,0 +1,78 @@
+/**
+ * The default executor: `undici.request` over one pooled keep-alive `Agent` per client, or over
+ * the user's own `dispatcher` (SPEC §6).
+ */
+import { Agent, request, type Dispatcher } from 'undici';
+import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
+import { responseTooLarge, toTransportError } from './network-error.js';
+import { flattenHeaders } from './flatten-headers.js';
+
+/** Options of {@link createUndiciExecutor}. */
+export interface UndiciExecutorOptions {
+  /** A user's dispatcher (proxy, custom CA, mTLS): used as is and never closed by us. */
+  readonly dispatcher?: Dispatcher;
+  /** The largest response body accepted, in bytes. */
+  readonly maxResponseBytes: number;
+}
+
+/**
+ * Creates an executor sending with `undici.request`. Throws nothing; its `send` throws
+ * `AfilnetTransportError` as described on {@link HttpExecutor}.
+ */
+export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecutor {
+  const owned = options.dispatcher === undefined ? new Agent({ keepAliveTimeout: 10_000 }) : undefined;
+  const dispatcher: Dispatcher = options.dispatcher ?? (owned as Agent);
+  const limit = options.maxResponseBytes;
+
+  async function send(req: HttpRequest, { signal }: HttpSendOptions): Promise<HttpResponse> {
+    if (signal.aborted) throw toTransportError(signal.reason, signal, false);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        dispatcher,
+        signal,
+        // Sends are never repeated below the client: it alone decides what may be retried.
+        idempotent: req.method === 'GET',
+      });
+    } catch (error) {
+      throw toTransportError(error, signal, true);
+    }
+    const { body } = response;
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      body.destroy();
+      throw responseTooLarge(limit);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of body) {
+        size += (chunk as Buffer).length;
+        if (size > limit) {
+          body.destroy();
+          throw responseTooLarge(limit);
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch (error) {
+      body.destroy();
+      throw toTransportError(error, signal, true);
+    }
+    return {
+      status: response.statusCode,
+      headers: flattenHeaders(response.headers),
+      body: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8'),
+    };
+  }
+
+  return {
+    kind: 'undici',
+    send,
+    async close() {
+      if (owned) await owned.close();
+    },
+  };
+}

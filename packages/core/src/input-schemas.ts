@@ -1,0 +1,118 @@
+/**
+ * The input schemas of the six methods (SPEC §2, §4): the camelCase API names, their rules, and
+ * their wire names, written once. Validation lists every problem in one
+ * `AfilnetValidationError` before anything is sent.
+ */
+import { z } from 'zod';
+import { AfilnetValidationError } from './errors.js';
+import { FILE_TYPES, PLATFORMS } from './chat-types.js';
+import type { ChatMethod } from './methods.js';
+import type { WireRequest } from './transport.js';
+import { toValidationIssues } from './validation-issues.js';
+
+function typeError(expected: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? 'is required' : `must be ${expected}, not ${describeType(issue.input)}`;
+}
+
+/** The type of a value, for messages that must not quote the value itself. */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+const text = z
+  .string({ error: typeError('a string') })
+  .min(1, 'must not be empty')
+  .refine((s) => s.isWellFormed(), 'must be well-formed Unicode (it has a lone surrogate)');
+
+const platform = z.enum(PLATFORMS, { error: () => `must be one of ${PLATFORMS.join(', ')}` });
+
+const FILE_TYPE_ALIASES: Readonly<Record<string, string>> = { 'vidéo': 'video', voix: 'voice' };
+
+const fileType = z
+  .string({ error: typeError('a string') })
+  .transform((s) => {
+    const normalized = s.normalize('NFC');
+    return FILE_TYPE_ALIASES[normalized] ?? normalized;
+  })
+  .pipe(z.enum(FILE_TYPES, { error: () => `must be one of ${FILE_TYPES.join(', ')} (or vidéo, voix)` }));
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+const httpUrl = text.refine(isHttpUrl, 'must be an absolute http or https URL');
+
+/** An optional text: absent, `undefined` or `""` all mean "not given" (SPEC §2). */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+}
+
+interface FieldSpec {
+  readonly api: string;
+  readonly wire: string;
+  readonly schema: z.ZodType;
+}
+
+function fields(...specs: Array<[api: string, wire: string, schema: z.ZodType]>): FieldSpec[] {
+  return specs.map(([api, wire, schema]) => ({ api, wire, schema }));
+}
+
+const channel: Array<[string, string, z.ZodType]> = [
+  ['platform', 'platform', platform],
+  ['platformId', 'platformid', text],
+];
+const conversation: Array<[string, string, z.ZodType]> = [...channel, ['destination', 'destination', text]];
+
+/** Each method's fields: API name, wire name, schema, in SPEC §2 order. */
+const METHOD_FIELDS: Readonly<Record<ChatMethod, readonly FieldSpec[]>> = {
+  getchatchannels: [],
+  sendmessage: fields(...conversation, ['message', 'message', text]),
+  sendfile: fields(
+    ...conversation,
+    ['type', 'type', fileType],
+    ['fileUrl', 'fileurl', httpUrl],
+    ['thumbUrl', 'thumburl', optional(httpUrl)],
+    ['message', 'message', optional(text)],
+  ),
+  getchats: fields(...channel),
+  getmessages: fields(...conversation),
+  getunreadmessages: fields(...conversation),
+};
+
+const SCHEMAS = Object.fromEntries(
+  Object.entries(METHOD_FIELDS).map(([method, specs]) => [
+    method,
+    z.strictObject(Object.fromEntries(specs.map((f) => [f.api, f.schema])), {
+      error: (issue) => (issue.code === 'invalid_type' ? `the input must be an object, not ${describeType(issue.input)}` : undefined),
+    }),
+  ]),
+) as unknown as Record<ChatMethod, z.ZodType<Record<string, string | undefined>>>;
+
+/**
+ * Validates a method's input and returns it in wire terms.
+ *
+ * @throws {AfilnetValidationError} code `INVALID_PARAMS`, listing every problem.
+ */
+export function toWireRequest(method: ChatMethod, input: unknown): WireRequest {
+  const parsed = SCHEMAS[method].safeParse(method === 'getchatchannels' && input === undefined ? {} : input);
+  if (!parsed.success) {
+    throw new AfilnetValidationError('INVALID_PARAMS', `Invalid input for ${method}`, {
+      issues: toValidationIssues(parsed.error.issues),
+    });
+  }
+  const params: Array<readonly [string, string]> = [];
+  for (const field of METHOD_FIELDS[method]) {
+    const value = parsed.data[field.api];
+    if (value !== undefined) params.push([field.wire, value]);
+  }
+  return { method, params };
+}
+

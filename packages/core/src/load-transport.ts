@@ -1,0 +1,50 @@
+/**
+ * Loading a built-in transport from its package on demand (SPEC §4): core never imports a
+ * transport statically, so an app that installs core and one transport loads nothing else.
+ */
+import { AfilnetValidationError } from './errors.js';
+import { BUILT_IN_TRANSPORTS, type TransportName } from './security.js';
+import type { ChatTransport } from './transport.js';
+import type { TransportFactoryOptions } from './transport-options.js';
+
+/** Imports a module by specifier (`import()` unless a test stands in for it). */
+export type ModuleImporter = (specifier: string) => Promise<unknown>;
+
+const importModule: ModuleImporter = (specifier) => import(specifier);
+
+function isMissingPackage(error: unknown, packageName: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)|Failed to load url/i.test(message)) &&
+    message.includes(packageName);
+}
+
+/**
+ * Loads the package of a built-in transport and calls its factory.
+ *
+ * @throws {AfilnetValidationError} `TRANSPORT_NOT_INSTALLED`, naming the package to install,
+ *   when the package cannot be found or does not export its factory.
+ */
+export async function loadTransport(
+  name: TransportName,
+  options: TransportFactoryOptions,
+  importer: ModuleImporter = importModule,
+): Promise<ChatTransport> {
+  const { packageName, factory } = BUILT_IN_TRANSPORTS[name];
+  const notInstalled = (cause?: unknown) =>
+    new AfilnetValidationError(
+      'TRANSPORT_NOT_INSTALLED',
+      `The ${name} transport needs the package ${packageName}: install it (pnpm add ${packageName})`,
+      { issues: [{ path: 'transport', message: `package ${packageName} is not installed` }], cause },
+    );
+  let mod: unknown;
+  try {
+    mod = await importer(packageName);
+  } catch (error) {
+    if (isMissingPackage(error, packageName)) throw notInstalled();
+    throw error;
+  }
+  const create = (mod as Record<string, unknown> | null)?.[factory];
+  if (typeof create !== 'function') throw notInstalled();
+  return (create as (o: TransportFactoryOptions) => ChatTransport)(options);
+}

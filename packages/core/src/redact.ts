@@ -1,0 +1,80 @@
+/**
+ * The one redaction function of the SDK: every error that leaves the client, and every
+ * diagnostic payload, passes through a redactor that knows the client's secrets.
+ */
+import { percentEncode } from './encode-form.js';
+
+/** The text secrets are replaced with. */
+export const REDACTED = '[REDACTED]';
+
+/** Removes known secrets from text and errors. */
+export interface Redactor {
+  /** Adds a secret learned at run time (a bearer token). */
+  add(secret: string): void;
+  /** `text` with every known secret, in any encoding it may travel in, replaced. */
+  text(text: string): string;
+  /** Scrubs an error's message, stack and cause chain in place, and returns it. */
+  error<E>(error: E): E;
+}
+
+/**
+ * The forms a secret may take on the wire or in a log: itself, percent-encoded,
+ * form-encoded (`+` for space), and base64 (a Basic header value holds `user:password`).
+ */
+function variantsOf(secret: string): string[] {
+  const variants = new Set<string>([secret]);
+  try {
+    variants.add(percentEncode(secret));
+    variants.add(encodeURIComponent(secret));
+    variants.add(percentEncode(secret).replace(/%20/g, '+'));
+  } catch {
+    // A secret that is not well-formed UTF-16 has no encoded forms.
+  }
+  return [...variants].filter((v) => v.length >= 3);
+}
+
+/**
+ * Creates a redactor for the given secrets. `pairs` are `[user, password]` couples whose Basic
+ * header value (base64 of `user:password`) is a secret too.
+ */
+export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<readonly [string, string]> = []): Redactor {
+  const known = new Set<string>();
+  const add = (secret: string): void => {
+    if (secret.length === 0) return;
+    for (const v of variantsOf(secret)) known.add(v);
+  };
+  for (const s of secrets) add(s);
+  for (const [user, password] of pairs) {
+    add(Buffer.from(`${user}:${password}`, 'utf8').toString('base64'));
+    add(Buffer.from(`${encodeURIComponent(user)}:${encodeURIComponent(password)}`, 'utf8').toString('base64'));
+  }
+
+  function text(input: string): string {
+    let out = input;
+    for (const secret of known) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    }
+    return out;
+  }
+
+  function error<E>(err: E): E {
+    let current: unknown = err;
+    for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+      const writable = current as Error & { stack?: string };
+      const message = text(writable.message);
+      if (message !== writable.message) {
+        Object.defineProperty(writable, 'message', { value: message, writable: true, configurable: true });
+      }
+      if (typeof writable.stack === 'string') {
+        const stack = text(writable.stack);
+        if (stack !== writable.stack) {
+          Object.defineProperty(writable, 'stack', { value: stack, writable: true, configurable: true });
+        }
+      }
+      current = writable.cause;
+    }
+    return err;
+  }
+
+  return { add, text, error };
+}

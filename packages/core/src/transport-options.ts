@@ -1,0 +1,45 @@
+/**
+ * What core hands a transport factory when it loads a transport by name. Each factory reads
+ * only the fields of its flavour; a user building a transport by hand passes the same shape.
+ */
+import type { ApiPaths, Credentials } from './transport.js';
+
+/** How the Basic flavour sends (SPEC §3). */
+export interface BasicOptions {
+  /** `POST` (form body, the default) or `GET` (query string). */
+  readonly method?: 'GET' | 'POST';
+}
+
+/** How the SOAP flavour authenticates (SPEC §3). */
+export interface SoapOptions {
+  /** `PasswordText` (default) or `PasswordDigest` (OASIS UsernameToken Profile 1.0). */
+  readonly passwordType?: 'PasswordText' | 'PasswordDigest';
+}
+
+/** OAuth 2.0 settings of the JSON flavour (SPEC §3); all optional. */
+export interface OAuthOptions {
+  /** Defaults to the account's user. */
+  readonly clientId?: string;
+  /** Defaults to the account's password. */
+  readonly clientSecret?: string;
+  /** Defaults to `baseUrl + '/api/oauth/token'`. */
+  readonly tokenUrl?: string;
+  /** An issuer whose metadata (RFC 8414) names the token endpoint. */
+  readonly issuer?: string;
+  readonly scope?: string;
+  /** `client_secret_basic` (default) or `client_secret_post`. */
+  readonly clientAuthMethod?: 'client_secret_basic' | 'client_secret_post';
+}
+
+/** The resolved configuration a built-in transport factory receives. */
+export interface TransportFactoryOptions {
+  readonly baseUrl: string;
+  /** Absent only for json-oauth configured with its own client id and secret. */
+  readonly credentials?: Credentials;
+  readonly paths: ApiPaths;
+  readonly basic: BasicOptions;
+  readonly soap: SoapOptions;
+  readonly oauth: OAuthOptions;
+  /** True when the user allowed `http://` URLs (checked by core for every configured URL). */
+  readonly allowInsecureHttp: boolean;
+}

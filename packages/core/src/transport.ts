@@ -1,0 +1,80 @@
+/**
+ * The one interface every transport implements (SPEC §4). A transport is only encoding,
+ * authentication and I/O: core validates the input before `send`, and decodes the answer and
+ * maps errors after it.
+ */
+import type { ChatMethod } from './methods.js';
+import type { HttpExecutor } from './http/http-executor.js';
+import type { SecurityRating } from './security.js';
+
+/** A validated request in wire terms. */
+export interface WireRequest {
+  readonly method: ChatMethod;
+  /** `[wireName, value]` pairs in SPEC §2 order; optional parameters left out when absent. */
+  readonly params: ReadonlyArray<readonly [string, string]>;
+}
+
+/**
+ * What came back, before core decodes it:
+ * - `envelope`: the body parsed into the common envelope's shape (`{status, result | error}`),
+ *   not yet validated;
+ * - `unparseable`: the body is not JSON / XML the transport can read;
+ * - `fault`: a SOAP Fault.
+ */
+export type WirePayload =
+  | { readonly kind: 'envelope'; readonly value: unknown }
+  | { readonly kind: 'unparseable'; readonly reason: string }
+  | { readonly kind: 'fault'; readonly faultCode: string; readonly faultString: string };
+
+/** The answer to a {@link WireRequest}. */
+export interface WireResponse {
+  readonly httpStatus: number;
+  readonly payload: WirePayload;
+}
+
+/** What a transport is handed for each call. */
+export interface TransportCallContext {
+  /** The client's executor: every request goes through it. */
+  readonly http: HttpExecutor;
+  /** Fires on the call's deadline or the caller's abort. */
+  readonly signal: AbortSignal;
+  /**
+   * Registers a secret that appears only at run time (a bearer token) so that the client's
+   * redactor removes it from every error and diagnostic.
+   */
+  readonly registerSecret: (secret: string) => void;
+}
+
+/** A way of carrying calls to the API: one per flavour. */
+export interface ChatTransport {
+  /** The flavour's name, e.g. `soap`. */
+  readonly name: string;
+  /** How well it protects the credentials (SPEC §1), checked against `minimumSecurity`. */
+  readonly security: SecurityRating;
+  /** Encodes, authenticates and sends one request; answers what came back. */
+  send(request: WireRequest, context: TransportCallContext): Promise<WireResponse>;
+  /** Releases what the transport holds (caches, timers); the client calls it on `close()`. */
+  close?(): Promise<void>;
+}
+
+/** Account credentials. */
+export interface Credentials {
+  readonly user: string;
+  readonly password: string;
+}
+
+/** Paths of the API's doors, each relative to `baseUrl`. */
+export interface ApiPaths {
+  readonly http: string;
+  readonly basic: string;
+  readonly soap: string;
+  readonly json: string;
+}
+
+/** The default paths (SPEC §3). */
+export const DEFAULT_PATHS: ApiPaths = {
+  http: '/api/http/',
+  basic: '/api/basic/',
+  soap: '/api/soap/',
+  json: '/api/json/',
+};

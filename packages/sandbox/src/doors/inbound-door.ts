@@ -1,0 +1,42 @@
+/**
+ * `POST /__sandbox/inbound` (SPEC §5): injects an inbound message, as if the contact had written.
+ * Only accepted from loopback addresses.
+ */
+import type { Door } from '../door.js';
+import { sendJson } from '../respond.js';
+import { injectInbound, type InboundMessage } from '../inject-inbound.js';
+
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/** Creates the inbound-injection door. */
+export function createInboundDoor(path = '/__sandbox/inbound'): Door {
+  return {
+    path,
+    handle(req, res, { state, body }) {
+      if (!isLoopback(req.socket.remoteAddress)) {
+        sendJson(res, 403, { error: 'inbound injection is only accepted from loopback' });
+        return;
+      }
+      if (req.method !== 'POST') {
+        sendJson(res, 405, { error: 'use POST with a JSON body' }, { allow: 'POST' });
+        return;
+      }
+      let input: unknown;
+      try {
+        input = JSON.parse(body);
+      } catch {
+        sendJson(res, 400, { error: 'the body must be JSON' });
+        return;
+      }
+      try {
+        const stored = injectInbound(state, input as InboundMessage);
+        sendJson(res, 201, { status: 'success', result: { messageid: stored.messageId } });
+      } catch (error) {
+        sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+      }
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The HTTP GET flavour (SPEC §3): every field, credentials included, in the query string.
+ */
+import {
+  AfilnetValidationError,
+  encodeForm,
+  joinUrl,
+  parseJsonPayload,
+  requireCredentials,
+  wireFields,
+  type ChatTransport,
+  type Credentials,
+  type TransportFactoryOptions,
+} from '@afilnet-chat/core';
+import { warnCredentialsInUrl } from './warn-credentials-in-url.js';
+
+/** The longest URL the GET flavour sends (SPEC §3). */
+export const MAX_GET_URL_LENGTH = 4000;
+
+/** Options of {@link createGetTransport}. */
+export interface GetTransportOptions {
+  /** Defaults to `https://www.afilnet.com`. */
+  readonly baseUrl?: string;
+  readonly credentials?: Credentials;
+  /** `paths.http` defaults to `/api/http/`. */
+  readonly paths?: Partial<TransportFactoryOptions['paths']>;
+}
+
+/**
+ * Creates the GET transport: `GET /api/http/?class=chat&method=M&user=U&password=P&…`, every
+ * value percent-encoded with upper-case hex (RFC 3986 §2.1).
+ *
+ * Its `send` throws `AfilnetValidationError` code `URL_TOO_LONG` when the encoded URL would be
+ * longer than 4,000 characters, before anything is sent. Rated `low`: the password travels in
+ * the URL, where proxies and server logs keep it; a one-time process warning says so.
+ */
+export function createGetTransport(options: GetTransportOptions): ChatTransport {
+  const credentials = requireCredentials(options.credentials, 'get');
+  const endpoint = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.http ?? '/api/http/');
+  const separator = endpoint.includes('?') ? '&' : '?';
+
+  return {
+    name: 'get',
+    security: 'low',
+    async send(request, { http, signal }) {
+      const url = endpoint + separator + encodeForm(wireFields(request, credentials));
+      if (url.length > MAX_GET_URL_LENGTH) {
+        throw new AfilnetValidationError(
+          'URL_TOO_LONG',
+          `The ${request.method} request would need a URL of ${url.length} characters, over the GET limit of ${MAX_GET_URL_LENGTH}; use the post transport for long messages`,
+          { issues: [{ path: 'message', message: `makes the URL ${url.length} characters long (limit ${MAX_GET_URL_LENGTH})` }] },
+        );
+      }
+      warnCredentialsInUrl();
+      const response = await http.send({ method: 'GET', url, headers: { accept: 'application/json' } }, { signal });
+      return { httpStatus: response.status, payload: parseJsonPayload(response.body) };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The rows of the cross-transport matrix: one entry per flavour, saying what it must put on the
+ * wire and how its server answers. Adding a flavour to every matrix test is adding one entry.
+ */
+import type { ChatClientConfig, ChatMethod, TransportName } from '@afilnet-chat/core';
+import { referenceForm } from './reference-encoding.js';
+import type { CapturedRequest, WireReply } from './wire-capture.js';
+
+/** A request the server must receive: exact method, path (with query) and body, and these headers. */
+export interface ExpectedRequest {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  /** Headers that must be present with exactly these values (names in lower case). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Headers that must be absent. */
+  readonly absentHeaders?: readonly string[];
+  /** The exact body, or a check of it (SOAP digests, JSON key order). */
+  readonly body: string | ((body: string) => void);
+}
+
+export interface Account {
+  readonly user: string;
+  readonly password: string;
+}
+
+/** One flavour's row. */
+export interface TransportCase {
+  readonly name: TransportName;
+  /** Extra client configuration (e.g. `basic: { method: 'GET' }`). */
+  readonly config?: Partial<ChatClientConfig>;
+  /** `json` flavours share the JSON tolerance fixtures; `xml` ones have their own. */
+  readonly bodyFormat: 'json' | 'xml';
+  /** The requests one call must make, in order (json-oauth: token request, then the call). */
+  expectedRequests(method: ChatMethod, wire: ReadonlyArray<readonly [string, string]>, account: Account): ExpectedRequest[];
+  /** The server's answer to a request, carrying a JSON-shaped envelope (encoded as the flavour does). */
+  answer(request: CapturedRequest, envelope: unknown): WireReply;
+}
+
+const jsonReply = (envelope: unknown): WireReply => ({
+  status: 200,
+  body: JSON.stringify(envelope),
+  headers: { 'content-type': 'application/json' },
+});
+
+const fields = (method: ChatMethod, wire: ReadonlyArray<readonly [string, string]>, account?: Account) => [
+  ['class', 'chat'] as const,
+  ['method', method] as const,
+  ...(account ? ([['user', account.user], ['password', account.password]] as const) : []),
+  ...wire,
+];
+
+export const GET_CASE: TransportCase = {
+  name: 'get',
+  bodyFormat: 'json',
+  expectedRequests: (method, wire, account) => [
+    {
+      method: 'GET',
+      path: `/api/http/?${referenceForm(fields(method, wire, account))}`,
+      headers: { accept: 'application/json' },
+      absentHeaders: ['authorization', 'content-type'],
+      body: '',
+    },
+  ],
+  answer: (_request, envelope) => jsonReply(envelope),
+};
+
+export const POST_CASE: TransportCase = {
+  name: 'post',
+  bodyFormat: 'json',
+  expectedRequests: (method, wire, account) => [
+    {
+      method: 'POST',
+      path: '/api/http/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
+      absentHeaders: ['authorization'],
+      body: referenceForm(fields(method, wire, account)),
+    },
+  ],
+  answer: (_request, envelope) => jsonReply(envelope),
+};
+
+/** Every flavour in the matrix. */
+export const TRANSPORT_CASES: readonly TransportCase[] = [GET_CASE, POST_CASE];

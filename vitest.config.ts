@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const PACKAGES = [
+  'core',
+  'transport-get',
+  'transport-post',
+  'transport-basic',
+  'transport-soap',
+  'transport-json-oauth',
+  'sandbox',
+  'cli',
+];
+
+// Tests run against the TypeScript sources; tests that start child processes use the built dist.
+export default defineConfig({
+  resolve: {
+    alias: PACKAGES.map((name) => ({
+      find: new RegExp(`^@afilnet-chat/${name}$`),
+      replacement: fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
+    })),
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    pool: 'forks',
+  },
+});
