@@ -87,12 +87,33 @@ const METHOD_FIELDS: Readonly<Record<ChatMethod, readonly FieldSpec[]>> = {
   getunreadmessages: fields(...conversation),
 };
 
+/** Every field name any method takes. */
+const ALL_FIELDS = new Set(Object.values(METHOD_FIELDS).flatMap((specs) => specs.map((f) => f.api)));
+
+/**
+ * Drops fields that belong to other methods, so that a `ConversationRef` can be passed to
+ * `getChats`, while a name no method knows (a typo such as `platformID`) is still reported.
+ */
+function withoutOtherMethodsFields(own: ReadonlySet<string>) {
+  return (input: unknown): unknown => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+    const kept: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(input)) {
+      if (own.has(key) || !ALL_FIELDS.has(key)) kept[key] = value;
+    }
+    return kept;
+  };
+}
+
 const SCHEMAS = Object.fromEntries(
   Object.entries(METHOD_FIELDS).map(([method, specs]) => [
     method,
-    z.strictObject(Object.fromEntries(specs.map((f) => [f.api, f.schema])), {
-      error: (issue) => (issue.code === 'invalid_type' ? `the input must be an object, not ${describeType(issue.input)}` : undefined),
-    }),
+    z.preprocess(
+      withoutOtherMethodsFields(new Set(specs.map((f) => f.api))),
+      z.strictObject(Object.fromEntries(specs.map((f) => [f.api, f.schema])), {
+        error: (issue) => (issue.code === 'invalid_type' ? `the input must be an object, not ${describeType(issue.input)}` : undefined),
+      }),
+    ),
   ]),
 ) as unknown as Record<ChatMethod, z.ZodType<Record<string, string | undefined>>>;
 
