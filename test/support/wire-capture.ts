@@ -96,8 +96,9 @@ export function captureWire(
   }
   const agent = new MockAgent();
   agent.disableNetConnect();
-  agent
-    .get(WIRE_ORIGIN)
+  if (methods.length > 0) {
+    agent
+      .get(WIRE_ORIGIN)
     .intercept({ path: () => true, method: (m) => methods.includes(m as 'GET' | 'POST') })
     .reply((options) => {
       const request: CapturedRequest = {
@@ -111,6 +112,7 @@ export function captureWire(
       return { statusCode: reply.status, data: reply.body, responseOptions: { headers: { ...reply.headers } } };
     })
     .persist();
+  }
   return {
     clientConfig: { baseUrl: WIRE_ORIGIN, executor: 'undici', dispatcher: agent },
     requests,

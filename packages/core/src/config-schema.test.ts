@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { AfilnetValidationError } from './errors.js';
+import { createChatClient } from './client.js';
+import type { ChatTransport } from './transport.js';
+
+const credentials = { user: 'demo@example.com', password: 'top-secret-pw' };
+
+function refusal(config: unknown): AfilnetValidationError {
+  try {
+    createChatClient(config as never);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AfilnetValidationError);
+    return error as AfilnetValidationError;
+  }
+  throw new Error('createChatClient accepted the configuration');
+}
+
+describe('createChatClient configuration', () => {
+  it('has no default transport: leaving it out lists the five with their ratings', () => {
+    const error = refusal({ credentials });
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain("'get' (low), 'post' (medium), 'basic' (medium), 'soap' (medium-high), 'json-oauth' (high)");
+  });
+
+  it('calls an unknown transport name INVALID_CONFIG', () => {
+    const error = refusal({ transport: 'carrier-pigeon', credentials });
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.issues[0]?.path).toBe('transport');
+  });
+
+  it('lists every problem at once, naming options and types but never a secret value', () => {
+    const error = refusal({ transport: 'post', credentials: { user: 42, password: 'bad\r\npw-value' }, timeoutMs: 'soon', extra: 1 });
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['', 'credentials.password', 'credentials.user', 'timeoutMs']);
+    expect(error.message).toContain('must be a string, not a number');
+    expect(error.message).toContain('must not contain CR or LF');
+    expect(error.message).not.toContain('pw-value');
+    expect(JSON.stringify(error)).not.toContain('pw-value');
+  });
+
+  it('requires credentials', () => {
+    expect(refusal({ transport: 'post' }).issues).toEqual([{ path: 'credentials', message: 'is required (user and password)' }]);
+  });
+
+  it("refuses a basic user containing ':'", () => {
+    const error = refusal({ transport: 'basic', credentials: { user: 'a:b', password: 'p' } });
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.issues[0]?.path).toBe('credentials.user');
+  });
+
+  it('refuses http:// URLs unless allowInsecureHttp, listing each', () => {
+    const error = refusal({
+      transport: 'json-oauth',
+      credentials,
+      baseUrl: 'http://api.example.com',
+      oauth: { tokenUrl: 'http://auth.example.com/token' },
+    });
+    expect(error.code).toBe('INSECURE_URL');
+    expect(error.issues.map((i) => i.path)).toEqual(['baseUrl', 'oauth.tokenUrl']);
+    expect(() =>
+      createChatClient({ transport: 'post', credentials, baseUrl: 'http://127.0.0.1:1', allowInsecureHttp: true }),
+    ).not.toThrow();
+  });
+
+  it('refuses a transport rated below minimumSecurity, by name or instance', () => {
+    expect(refusal({ transport: 'get', credentials, minimumSecurity: 'medium' }).code).toBe('SECURITY_BELOW_MINIMUM');
+    expect(refusal({ transport: 'post', credentials, minimumSecurity: 'medium-high' }).code).toBe('SECURITY_BELOW_MINIMUM');
+    const weak: ChatTransport = { name: 'custom', security: 'low', send: async () => ({ httpStatus: 200, payload: { kind: 'unparseable', reason: '' } }) };
+    expect(refusal({ transport: weak, credentials, minimumSecurity: 'high' }).message).toContain('custom transport is rated low');
+    expect(() => createChatClient({ transport: 'json-oauth', credentials, minimumSecurity: 'high' })).not.toThrow();
+  });
+
+  it('refuses an object that is not a transport', () => {
+    expect(refusal({ transport: { name: 'x' }, credentials }).code).toBe('INVALID_CONFIG');
+  });
+});

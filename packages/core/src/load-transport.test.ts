@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { AfilnetValidationError } from './errors.js';
+import { loadTransport } from './load-transport.js';
+import { DEFAULT_PATHS } from './transport.js';
+
+const options = { baseUrl: 'https://x.test', paths: DEFAULT_PATHS, basic: {}, soap: {}, oauth: {}, allowInsecureHttp: false };
+
+describe('loadTransport', () => {
+  it('imports the package by its name and calls its factory', async () => {
+    const seen: string[] = [];
+    const transport = await loadTransport('soap', options, async (specifier) => {
+      seen.push(specifier);
+      return { createSoapTransport: () => ({ name: 'soap', security: 'medium-high', send: async () => undefined }) };
+    });
+    expect(seen).toEqual(['@afilnet-chat/transport-soap']);
+    expect(transport.name).toBe('soap');
+  });
+
+  it('names the package to install when it cannot be found', async () => {
+    const missing = Object.assign(new Error("Cannot find package '@afilnet-chat/transport-basic' imported from x"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
+    const error = await loadTransport('basic', options, async () => {
+      throw missing;
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AfilnetValidationError);
+    expect(error).toMatchObject({ code: 'TRANSPORT_NOT_INSTALLED' });
+    expect((error as Error).message).toContain('pnpm add @afilnet-chat/transport-basic');
+  });
+
+  it('calls a package without the factory not installed, and rethrows unrelated failures', async () => {
+    await expect(loadTransport('get', options, async () => ({}))).rejects.toMatchObject({ code: 'TRANSPORT_NOT_INSTALLED' });
+    const broken = new SyntaxError('Unexpected token');
+    await expect(loadTransport('get', options, async () => Promise.reject(broken))).rejects.toBe(broken);
+  });
+});
