@@ -24,6 +24,7 @@ import { CHAT_METHODS, type ChatMethod } from './methods.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { SecurityRating } from './security.js';
 import type { ChatTransport, TransportCallContext } from './transport.js';
+import { watchUnreadMessages, type UnreadMessagesWatch, type WatchUnreadMessagesInput } from './watch-unread-messages.js';
 
 /** The client of the Web Chat API. */
 export interface ChatClient {
@@ -43,6 +44,11 @@ export interface ChatClient {
   getMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
   /** The unread inbound messages of a conversation, which the server then marks read (`getunreadmessages`). */
   getUnreadMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
+  /**
+   * Polls `getunreadmessages` and yields each new message once, backing off on transport errors
+   * and ending on abort (see `watchUnreadMessages`). Rejects with API and validation errors.
+   */
+  watchUnreadMessages(input: WatchUnreadMessagesInput): UnreadMessagesWatch;
   /** Closes the connection pool and the transport. Calls made afterwards fail with `ABORTED`. */
   close(): Promise<void>;
 }
@@ -156,6 +162,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     getChats: (input, options) => call('getchats', input, options),
     getMessages: (input, options) => call('getmessages', input, options),
     getUnreadMessages: (input, options) => call('getunreadmessages', input, options),
+    watchUnreadMessages: (input) => watchUnreadMessages((conversation, options) => call('getunreadmessages', conversation, options), input),
     async close() {
       if (closed) return;
       closed = true;

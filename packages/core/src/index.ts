@@ -3,6 +3,13 @@
  * and the pieces transports are built from.
  */
 export { createChatClient, type ChatClient } from './client.js';
+export {
+  watchUnreadMessages,
+  DEFAULT_WATCH_INTERVAL_MS,
+  DEFAULT_WATCH_MAX_BACKOFF_MS,
+  type UnreadMessagesWatch,
+  type WatchUnreadMessagesInput,
+} from './watch-unread-messages.js';
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
 export {
   DEFAULT_BASE_URL,
@@ -75,3 +82,4 @@ export { createRedactor, REDACTED, type Redactor } from './redact.js';
 export { decodeResponse, type MethodResults } from './decode-response.js';
 export { toWireRequest } from './input-schemas.js';
 export { requireCredentials } from './require-credentials.js';
+export { requireSafeCredentials, type CredentialRule } from './require-safe-credentials.js';

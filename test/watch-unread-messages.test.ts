@@ -1,0 +1,175 @@
+/**
+ * `watchUnreadMessages` against the sandbox over real sockets: replies injected while watching,
+ * abort in the middle of a poll, and backoff through a local server that fails.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChatClient, type AfilnetTransportError, type ChatClient } from '@afilnet-chat/core';
+import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { DEMO } from './support/account.js';
+
+let sandbox: Sandbox;
+const clients: ChatClient[] = [];
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+    s.close(() => resolve());
+    s.closeAllConnections();
+  })));
+  await sandbox.close();
+});
+
+function client(baseUrl: string, timeoutMs = 5_000): ChatClient {
+  const chat = createChatClient({ transport: 'post', baseUrl, credentials: DEMO, allowInsecureHttp: true, timeoutMs });
+  clients.push(chat);
+  return chat;
+}
+
+let nextDestination = 0;
+function conversation() {
+  nextDestination += 1;
+  return { platform: 'whatsapp' as const, platformId: '100', destination: `3461100${String(nextDestination).padStart(4, '0')}` };
+}
+
+/** Injects an inbound message through the sandbox's HTTP door, as a separate process would. */
+async function inject(destination: string, message: string): Promise<void> {
+  const response = await fetch(`${sandbox.url}/__sandbox/inbound`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: DEMO.user, platform: 'whatsapp', platformId: '100', destination, message }),
+  });
+  expect(response.status).toBe(201);
+}
+
+/** Forwards a request to the sandbox and relays the answer. */
+async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const upstream = await fetch(`${sandbox.url}${req.url ?? '/'}`, {
+    method: req.method ?? 'GET',
+    headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' },
+    ...(req.method === 'GET' ? {} : { body: Buffer.concat(chunks) }),
+  });
+  res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
+  res.end(Buffer.from(await upstream.arrayBuffer()));
+}
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('watchUnreadMessages against the sandbox', () => {
+  it('yields replies injected while watching, each once, oldest first', async () => {
+    const chat = client(sandbox.url);
+    const ref = conversation();
+    await chat.sendMessage({ ...ref, message: 'Anyone there?' });
+    const controller = new AbortController();
+    const watch = chat.watchUnreadMessages({ ...ref, intervalMs: 20, signal: controller.signal });
+
+    const received: string[] = [];
+    const consuming = (async () => {
+      for await (const m of watch) {
+        expect(m).toMatchObject({ destination: ref.destination, platform: 'whatsapp', platformId: '100', sent: false });
+        received.push(m.message);
+        if (received.length === 3) controller.abort();
+      }
+    })();
+    await inject(ref.destination, 'first');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await inject(ref.destination, 'second');
+    await inject(ref.destination, 'third');
+    await consuming;
+    expect(received).toEqual(['first', 'second', 'third']);
+    expect(await chat.getUnreadMessages(ref)).toEqual([]);
+  });
+
+  it('keeps the rest of a fetched batch after a break', async () => {
+    const chat = client(sandbox.url);
+    const ref = conversation();
+    for (const text of ['a', 'b', 'c']) await inject(ref.destination, text);
+    const watch = chat.watchUnreadMessages({ ...ref, intervalMs: 20 });
+    for await (const m of watch) {
+      expect(m.message).toBe('a');
+      break;
+    }
+    expect(watch.takeUndelivered().map((m) => m.message)).toEqual(['b', 'c']);
+    expect(await chat.getUnreadMessages(ref)).toEqual([]);
+  });
+
+  it('ends cleanly when aborted in the middle of a poll', async () => {
+    let held: { req: IncomingMessage; closed: Promise<void> } | undefined;
+    let markArrived = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      markArrived = resolve;
+    });
+    const url = await listen((req, res) => {
+      // Never answers: the poll is still in flight when the watch is aborted.
+      held = { req, closed: new Promise((resolve) => res.once('close', () => resolve())) };
+      req.resume();
+      markArrived();
+    });
+    const chat = client(url);
+    const controller = new AbortController();
+    const watch = chat.watchUnreadMessages({ ...conversation(), intervalMs: 20, signal: controller.signal });
+    const pending = watch.next();
+    await arrived;
+    controller.abort();
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    expect(held?.req.method).toBe('POST');
+    await held?.closed;
+    expect(await watch.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('backs off exponentially while the server fails, then delivers', async () => {
+    const ref = conversation();
+    await inject(ref.destination, 'after the outage');
+    const arrivals: number[] = [];
+    const url = await listen((req, res) => {
+      arrivals.push(performance.now());
+      if (arrivals.length <= 4) {
+        req.resume();
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+        return;
+      }
+      forward(req, res).catch(() => res.destroy());
+    });
+    const chat = client(url);
+    const retries: Array<{ code: string; delayMs: number }> = [];
+    const watch = chat.watchUnreadMessages({
+      ...ref,
+      intervalMs: 25,
+      maxBackoffMs: 100,
+      onRetry: (error: AfilnetTransportError, delayMs) => retries.push({ code: error.code, delayMs }),
+    });
+    const first = await watch.next();
+    await watch.return?.();
+    expect(first.value?.message).toBe('after the outage');
+    expect(retries).toEqual([
+      { code: 'HTTP_STATUS', delayMs: 25 },
+      { code: 'HTTP_STATUS', delayMs: 50 },
+      { code: 'HTTP_STATUS', delayMs: 100 },
+      { code: 'HTTP_STATUS', delayMs: 100 },
+    ]);
+    const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? 0));
+    expect(gaps[0]).toBeGreaterThanOrEqual(23);
+    expect(gaps[1]).toBeGreaterThanOrEqual(48);
+    expect(gaps[2]).toBeGreaterThanOrEqual(98);
+    expect(gaps[3]).toBeGreaterThanOrEqual(98);
+  });
+
+  it('rejects with the API error when the conversation does not exist', async () => {
+    const chat = client(sandbox.url);
+    const watch = chat.watchUnreadMessages({ ...conversation(), intervalMs: 20 });
+    await expect(watch.next()).rejects.toMatchObject({ code: 'CHAT_NOT_FOUND' });
+  });
+});
