@@ -53,19 +53,22 @@ export interface ChatClient {
   close(): Promise<void>;
 }
 
-/** Rejects when `signal` fires, so that no call outlives its deadline even if a transport ignores the signal. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+/**
+ * Settles with `promise`, or rejects with `onAbort()` as soon as `signal` fires, so that no
+ * call outlives its deadline even if a transport ignores the signal. The transport's own
+ * settlement is always observed, so a late rejection is never unhandled.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => unknown): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const abort = () => reject(onAbort());
+    signal.addEventListener('abort', abort, { once: true });
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', abort);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', abort);
         reject(error);
       },
     );
@@ -144,7 +147,16 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     const chosen = await getTransport();
     const deadline = startDeadline(options.timeoutMs ?? resolved.timeoutMs, options.signal);
     try {
-      const response = await untilAborted(chosen.send(request, context(deadline.signal)), deadline.signal);
+      if (deadline.signal.aborted) {
+        throw new AfilnetTransportError('ABORTED', `The call to ${method} was aborted before it was sent`, {
+          mayHaveBeenSent: false,
+        });
+      }
+      const stopped = () =>
+        new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
+          mayHaveBeenSent: CHAT_METHODS[method].isSend,
+        });
+      const response = await untilAborted(chosen.send(request, context(deadline.signal)), deadline.signal, stopped);
       return decodeResponse(method, response);
     } catch (error) {
       throw finalizeError(error, method, deadline, redactor);
