@@ -17,6 +17,7 @@ import {
   type TransportName,
 } from './security.js';
 import { DEFAULT_PATHS, type ApiPaths, type ChatTransport, type Credentials } from './transport.js';
+import type { TokenStore } from './token-store.js';
 import type { BasicOptions, OAuthOptions, SoapOptions, TransportFactoryOptions } from './transport-options.js';
 import { toValidationIssues } from './validation-issues.js';
 
@@ -121,6 +122,17 @@ const configSchema = z.strictObject({
         issuer: urlText.optional(),
         scope: z.string({ error: typeMessage('a string') }).optional(),
         clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
+        tokenStore: z
+          .custom<TokenStore>(
+            (v) =>
+              typeof v === 'object' &&
+              v !== null &&
+              typeof (v as TokenStore).get === 'function' &&
+              typeof (v as TokenStore).set === 'function' &&
+              ((v as TokenStore).lock === undefined || typeof (v as TokenStore).lock === 'function'),
+            { error: 'must be an object with get(), set() and optionally lock()' },
+          )
+          .optional(),
       },
       { error: typeMessage('an object') },
     )

@@ -72,6 +72,7 @@ export {
   type WireResponse,
 } from './transport.js';
 export type { BasicOptions, OAuthOptions, SoapOptions, TransportFactoryOptions } from './transport-options.js';
+export type { StoredToken, TokenStore } from './token-store.js';
 export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http/http-executor.js';
 export { createUndiciExecutor, type UndiciExecutorOptions } from './http/undici-executor.js';
 export { createFetchExecutor, type FetchExecutorOptions, type FetchFunction } from './http/fetch-executor.js';

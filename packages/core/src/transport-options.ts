@@ -3,6 +3,7 @@
  * only the fields of its flavour; a user building a transport by hand passes the same shape.
  */
 import type { ApiPaths, Credentials } from './transport.js';
+import type { TokenStore } from './token-store.js';
 
 /** How the Basic flavour sends (SPEC §3). */
 export interface BasicOptions {
@@ -29,6 +30,8 @@ export interface OAuthOptions {
   readonly scope?: string;
   /** `client_secret_basic` (default) or `client_secret_post`. */
   readonly clientAuthMethod?: 'client_secret_basic' | 'client_secret_post';
+  /** Where the access token is kept (SPEC §7); in memory, per client, when left out. */
+  readonly tokenStore?: TokenStore;
 }
 
 /** The resolved configuration a built-in transport factory receives. */

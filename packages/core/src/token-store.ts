@@ -1,0 +1,41 @@
+/**
+ * Where the JSON + OAuth flavour keeps its access token (SPEC §7): in memory by default, or in a
+ * store shared by many processes (Redis, a database) so that a fleet asks for one token, not one
+ * per process.
+ */
+
+/** An access token as a {@link TokenStore} keeps it. Never log it: it is a bearer credential. */
+export interface StoredToken {
+  /** The token itself (RFC 6749 §5.1 `access_token`). */
+  readonly accessToken: string;
+  /** When the token request was sent, in epoch milliseconds: the start of its lifetime. */
+  readonly obtainedAt: number;
+  /**
+   * When the token expires, in epoch milliseconds (`obtainedAt + expires_in`); absent when the
+   * server gave no `expires_in` (RFC 6749 §5.1 makes it optional), in which case the token is used
+   * until the API refuses it.
+   */
+  readonly expiresAt?: number;
+}
+
+/**
+ * Shared storage of access tokens (SPEC §7). `key` names one client of one authorization server
+ * (token endpoint, client id and scope); it never contains a secret.
+ *
+ * A store is judged by three promises: `get` answers what the last `set` stored for the key (or
+ * nothing); `set` may drop the token once `expiresAt` has passed; and `lock`, when present, runs
+ * `critical` while no other holder of the same key runs its own, across every process sharing the
+ * store, so that only one of them asks the token endpoint at a time. Without `lock`, a client
+ * still makes one token request at a time itself, but separate processes may each make one.
+ */
+export interface TokenStore {
+  /** The token stored under `key`, or `undefined`. */
+  get(key: string): Promise<StoredToken | undefined>;
+  /** Stores `token` under `key`, replacing any other. */
+  set(key: string, token: StoredToken): Promise<void>;
+  /**
+   * Runs `critical` holding the store's lock for `key` and answers what it answers; rejects with
+   * what it rejects with. The lock is released however `critical` ends.
+   */
+  lock?<T>(key: string, critical: () => Promise<T>): Promise<T>;
+}
