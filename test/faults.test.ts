@@ -1,0 +1,264 @@
+/**
+ * Fault injection (issue 7, item 5): real servers on 127.0.0.1 that reset, stall, cut bodies
+ * short, stream without end or answer garbage. For every flavour × executor, a send and a read
+ * each end in the right typed error, with a truthful `mayHaveBeenSent`, within the call's
+ * deadline, without an unhandled rejection and without reading an endless body into memory;
+ * and the same client works again once the server behaves.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AfilnetTransportError, type ChatMethod } from '@afilnet-chat/core';
+import { clientFor, invoke } from './support/case-client.js';
+import { failureOf } from './support/collect-errors.js';
+import { expectTransportError } from './support/expect-transport-error.js';
+import { FAULT_CASES } from './support/fault-cases.js';
+import {
+  answer,
+  hugeBody,
+  refusedUrl,
+  resetConnection,
+  stallBeforeHeaders,
+  startMisbehavingServer,
+  STREAM_CEILING_BYTES,
+  type Behaviour,
+  type MisbehavingServer,
+} from './support/misbehaving-server.js';
+import { SAMPLE_CALLS, type SampleCall } from './support/sample-calls.js';
+import { TRANSPORT_CASES } from './support/transport-cases.js';
+import { settle, watchUnhandledRejections, type RejectionWatch } from './support/unhandled-rejections.js';
+import { CONTENT_TYPE, HTML_ERROR_PAGE, TRUNCATED_JSON, successBody, type BodyFormat } from './support/wire-bodies.js';
+import { EXECUTORS } from './support/wire-capture.js';
+
+/** Deadline of calls the server stalls: short, so that the suite stays fast. */
+const STALL_TIMEOUT_MS = 300;
+/** Deadline of every other call: long enough for a few retries of a read, short enough to wait for. */
+const FAULT_TIMEOUT_MS = 1_500;
+/** How late after its deadline a call may end (timers and a busy 2-core machine). */
+const LATENESS_MS = 750;
+/** The response cap in these tests. */
+const MAX_RESPONSE_BYTES = 256 * 1024;
+/**
+ * What an endless body may get through before the client stops it: the cap plus socket and
+ * stream buffers. A client that buffered the whole body would let `STREAM_CEILING_BYTES` through.
+ */
+const STREAMED_BOUND_BYTES = 48 * 1024 * 1024;
+
+const ROWS = TRANSPORT_CASES.flatMap((c) => EXECUTORS.map((executor) => ({ case: c, executor, label: `${c.name} × ${executor}` })));
+const SEND = SAMPLE_CALLS.find((s) => s.method === 'sendmessage') as SampleCall;
+const READ = SAMPLE_CALLS.find((s) => s.method === 'getchatchannels') as SampleCall;
+const CALLS = [SEND, READ];
+
+let rejections: RejectionWatch;
+beforeAll(() => {
+  rejections = watchUnhandledRejections();
+});
+afterEach(async () => {
+  await settle();
+  expect(rejections.seen.splice(0), 'unhandled rejections').toEqual([]);
+});
+afterAll(() => rejections.stop());
+
+const isSend = (method: ChatMethod) => method === 'sendmessage' || method === 'sendfile';
+
+/** What a healthy server answers, so that the client can be shown to work after the fault. */
+function healthy(format: BodyFormat, method: ChatMethod): Behaviour {
+  return answer(200, CONTENT_TYPE[format], successBody(format, method));
+}
+const healthyResult = (method: ChatMethod) => (isSend(method) ? undefined : []);
+
+async function withServer<T>(behaviour: Behaviour, run: (server: MisbehavingServer) => Promise<T>): Promise<T> {
+  const server = await startMisbehavingServer(behaviour);
+  try {
+    return await run(server);
+  } finally {
+    await server.close();
+  }
+}
+
+describe.each(ROWS)('$label', (row) => {
+  const format = row.case.bodyFormat;
+
+  describe.concurrent.each(FAULT_CASES)('$name', (fault) => {
+    it.each(CALLS)('$method ends in the right typed error, then the client recovers', async (sample) => {
+      await withServer(fault.behaviour(format), async (server) => {
+        const timeoutMs = fault.stalls ? STALL_TIMEOUT_MS : FAULT_TIMEOUT_MS;
+        const client = clientFor(row.case, row.executor, server.url, { timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
+        try {
+          const started = performance.now();
+          const error = await failureOf(invoke(client, sample));
+          const elapsed = performance.now() - started;
+
+          expect(elapsed, 'the call ended within its deadline').toBeLessThan(timeoutMs + LATENESS_MS);
+          expectTransportError(error, fault.expected(format), {
+            // Every fault here happens after the whole request was written.
+            mayHaveBeenSent: isSend(sample.method),
+            deadlineMayEndRetries: !isSend(sample.method) && fault.retryableForReads === true,
+          });
+          if (isSend(sample.method)) {
+            expect(server.stats.apiRequests, 'a send that may have arrived is never repeated').toBe(1);
+          }
+          if (fault.endless) {
+            expect(server.stats.bytesStreamed, 'bytes the client let through').toBeLessThan(STREAMED_BOUND_BYTES);
+            expect(STREAMED_BOUND_BYTES).toBeLessThan(STREAM_CEILING_BYTES);
+          }
+
+          server.setBehaviour(healthy(format, sample.method));
+          await expect(invoke(client, sample)).resolves.toEqual(healthyResult(sample.method));
+        } finally {
+          await client.close();
+        }
+      });
+    });
+  });
+
+  describe.concurrent('connection refused (nothing listens)', () => {
+    it.each(CALLS)('$method is NETWORK with mayHaveBeenSent false', async (sample) => {
+      const client = clientFor(row.case, row.executor, await refusedUrl(), { timeoutMs: FAULT_TIMEOUT_MS });
+      try {
+        const started = performance.now();
+        const error = await failureOf(invoke(client, sample));
+        expect(performance.now() - started).toBeLessThan(FAULT_TIMEOUT_MS + LATENESS_MS);
+        expectTransportError(error, { code: 'NETWORK' }, { mayHaveBeenSent: false, deadlineMayEndRetries: true });
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  describe.concurrent('caller abort', () => {
+    it.each(CALLS)('$method aborted before sending is ABORTED with mayHaveBeenSent false', async (sample) => {
+      await withServer(healthy(format, sample.method), async (server) => {
+        const client = clientFor(row.case, row.executor, server.url, { timeoutMs: FAULT_TIMEOUT_MS });
+        try {
+          const error = await failureOf(invoke(client, sample, { signal: AbortSignal.abort() }));
+          expectTransportError(error, { code: 'ABORTED' }, { mayHaveBeenSent: false });
+          expect(server.stats.apiRequests).toBe(0);
+        } finally {
+          await client.close();
+        }
+      });
+    });
+
+    it.each(CALLS)('$method aborted while the server stalls is ABORTED, promptly', async (sample) => {
+      await withServer(stallBeforeHeaders, async (server) => {
+        const client = clientFor(row.case, row.executor, server.url, { timeoutMs: 10_000 });
+        try {
+          const controller = new AbortController();
+          const pending = failureOf(invoke(client, sample, { signal: controller.signal }));
+          await waitFor(() => server.stats.apiRequests === 1);
+          const aborted = performance.now();
+          controller.abort();
+          const error = await pending;
+          expect(performance.now() - aborted).toBeLessThan(LATENESS_MS);
+          expectTransportError(error, { code: 'ABORTED' }, { mayHaveBeenSent: isSend(sample.method) });
+        } finally {
+          await client.close();
+        }
+      });
+    });
+  });
+});
+
+/** The token endpoint's faults, for every flavour that fetches a token (SPEC §3, §4). */
+const OAUTH_ROWS = ROWS.filter((r) => r.case.name === 'json-oauth');
+
+interface TokenFault {
+  readonly name: string;
+  readonly behaviour: Behaviour;
+  readonly code: 'NETWORK' | 'TIMEOUT' | 'TOKEN_ENDPOINT';
+  readonly oauthError?: string;
+  readonly stalls?: boolean;
+}
+
+const TOKEN_FAULTS: readonly TokenFault[] = [
+  { name: 'connection reset', behaviour: resetConnection, code: 'NETWORK' },
+  { name: 'stall', behaviour: stallBeforeHeaders, code: 'TIMEOUT', stalls: true },
+  { name: 'HTTP 503 with HTML', behaviour: answer(503, 'text/html', HTML_ERROR_PAGE), code: 'TOKEN_ENDPOINT' },
+  {
+    name: 'RFC 6749 §5.2 invalid_client',
+    behaviour: answer(401, 'application/json', JSON.stringify({ error: 'invalid_client' }), {
+      'www-authenticate': 'Basic realm="afilnet"',
+    }),
+    code: 'TOKEN_ENDPOINT',
+    oauthError: 'invalid_client',
+  },
+  {
+    name: 'HTTP 200 without access_token',
+    behaviour: answer(200, 'application/json', JSON.stringify({ token_type: 'Bearer', expires_in: 3600 })),
+    code: 'TOKEN_ENDPOINT',
+  },
+  { name: 'HTTP 200 with truncated JSON', behaviour: answer(200, 'application/json', TRUNCATED_JSON), code: 'TOKEN_ENDPOINT' },
+];
+
+describe.each(OAUTH_ROWS)('$label token endpoint', (row) => {
+  describe.concurrent.each(TOKEN_FAULTS)('$name', (fault) => {
+    it.each(CALLS)(`$method ends in the right typed error with mayHaveBeenSent false`, async (sample) => {
+      await withServer(healthy(row.case.bodyFormat, sample.method), async (server) => {
+        server.setTokenBehaviour(fault.behaviour);
+        const timeoutMs = fault.stalls ? STALL_TIMEOUT_MS : FAULT_TIMEOUT_MS;
+        const client = clientFor(row.case, row.executor, server.url, { timeoutMs });
+        try {
+          const started = performance.now();
+          const error = await failureOf(invoke(client, sample));
+          expect(performance.now() - started).toBeLessThan(timeoutMs + LATENESS_MS);
+          expectTransportError(error, { code: fault.code }, {
+            mayHaveBeenSent: false,
+            deadlineMayEndRetries: !isSend(sample.method) && fault.code === 'NETWORK',
+          });
+          if (fault.oauthError !== undefined) {
+            expect((error as AfilnetTransportError).oauthError).toBe(fault.oauthError);
+          }
+          expect(server.stats.apiRequests, 'no API request without a token').toBe(0);
+        } finally {
+          await client.close();
+        }
+      });
+    });
+  });
+
+  it('an endless token body is refused typed, with mayHaveBeenSent false and memory bounded', async () => {
+    await withServer(healthy(row.case.bodyFormat, 'sendmessage'), async (server) => {
+      server.setTokenBehaviour(hugeBody('application/json', { declareLength: false }));
+      const client = clientFor(row.case, row.executor, server.url, {
+        timeoutMs: FAULT_TIMEOUT_MS,
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+      });
+      try {
+        const error = await failureOf(invoke(client, SEND));
+        expect(error).toBeInstanceOf(AfilnetTransportError);
+        expect(['TOKEN_ENDPOINT', 'RESPONSE_TOO_LARGE']).toContain((error as AfilnetTransportError).code);
+        expect((error as AfilnetTransportError).mayHaveBeenSent).toBe(false);
+        expect(server.stats.bytesStreamed).toBeLessThan(STREAMED_BOUND_BYTES);
+        expect(server.stats.apiRequests).toBe(0);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  it('a token refused twice by the API (invalid_token) is UNAUTHORIZED after exactly one renewal', async () => {
+    await withServer(
+      answer(401, 'application/json', JSON.stringify({ error: 'invalid_token' }), {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      }),
+      async (server) => {
+        const client = clientFor(row.case, row.executor, server.url, { timeoutMs: FAULT_TIMEOUT_MS });
+        try {
+          const error = await failureOf(invoke(client, SEND));
+          expectTransportError(error, { code: 'UNAUTHORIZED' }, { mayHaveBeenSent: true });
+          expect(server.stats.tokenRequests).toBe(2);
+          expect(server.stats.apiRequests).toBe(2);
+        } finally {
+          await client.close();
+        }
+      },
+    );
+  });
+});
+
+async function waitFor(condition: () => boolean, limitMs = 2_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
