@@ -1,0 +1,81 @@
+/**
+ * Loading on demand (SPEC §4): importing core and one transport, and using it, loads no other
+ * transport, nor the sandbox or the CLI; a missing transport package is TRANSPORT_NOT_INSTALLED
+ * on the first call. Runs the built packages in a child process, as an application would.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const hooks = fileURLToPath(new URL('./support/register-import-hooks.mjs', import.meta.url));
+const run = promisify(execFile);
+const scratch = mkdtempSync(join(tmpdir(), 'afilnet-imports-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Starts a one-shot JSON server in the child, calls it through the named transport, prints the result. */
+const APP = (transport: string) => `
+import { createServer } from 'node:http';
+import { createChatClient } from '@afilnet-chat/core';
+const server = createServer((req, res) => {
+  req.resume();
+  res.setHeader('content-type', 'application/json');
+  res.end('{"status":"success","result":[{"platformid":"1","platform":"webchat","name":"n"}]}');
+}).listen(0, '127.0.0.1');
+await new Promise((r) => server.once('listening', r));
+const chat = createChatClient({
+  transport: '${transport}',
+  baseUrl: 'http://127.0.0.1:' + server.address().port,
+  credentials: { user: 'u@example.com', password: 'p' },
+  allowInsecureHttp: true,
+});
+try {
+  console.log(JSON.stringify(await chat.getChatChannels()));
+} catch (error) {
+  console.log(JSON.stringify({ code: error.code, message: error.message }));
+} finally {
+  await chat.close();
+  server.close();
+}
+`;
+
+async function runApp(transport: string, env: Record<string, string>): Promise<{ stdout: string; loaded: string[] }> {
+  const record = join(scratch, `${transport}-${Date.now()}.txt`);
+  const { stdout } = await run(process.execPath, ['--import', hooks, '--input-type=module', '-e', APP(transport)], {
+    cwd: root,
+    env: { ...process.env, NODE_NO_WARNINGS: '1', AFILNET_TEST_RECORD_FILE: record, ...env },
+  });
+  const loaded = existsSync(record) ? readFileSync(record, 'utf8').split('\n').filter(Boolean) : [];
+  return { stdout: stdout.trim(), loaded };
+}
+
+describe('loading transports on demand (built packages)', () => {
+  it('has the packages built', () => {
+    expect(existsSync(join(root, 'packages/core/dist/index.js')), 'run `pnpm build` first').toBe(true);
+  });
+
+  it('importing core and transport-post and calling through it loads nothing else of ours', async () => {
+    const { stdout, loaded } = await runApp('post', {});
+    expect(JSON.parse(stdout)).toEqual([{ platformId: '1', platform: 'webchat', name: 'n' }]);
+    const ours = loaded.filter((url) => url.includes('/packages/') || url.includes('@afilnet-chat'));
+    expect(ours.some((url) => url.includes('/transport-post/'))).toBe(true);
+    expect(ours.some((url) => url.includes('/core/'))).toBe(true);
+    for (const other of ['transport-get', 'transport-basic', 'transport-soap', 'transport-json-oauth', 'sandbox', 'cli']) {
+      expect(ours.filter((url) => url.includes(`/${other}/`)), other).toEqual([]);
+    }
+    for (const dependency of ['fast-xml-parser', 'oauth4webapi']) {
+      expect(loaded.filter((url) => url.includes(dependency)), dependency).toEqual([]);
+    }
+  });
+
+  it('a transport package that is not installed is TRANSPORT_NOT_INSTALLED on the first call, naming it', async () => {
+    const { stdout } = await runApp('soap', { AFILNET_TEST_BLOCK_PACKAGE: '@afilnet-chat/transport-soap' });
+    const result = JSON.parse(stdout) as { code: string; message: string };
+    expect(result.code).toBe('TRANSPORT_NOT_INSTALLED');
+    expect(result.message).toContain('@afilnet-chat/transport-soap');
+  });
+});

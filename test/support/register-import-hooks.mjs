@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register(new URL('./import-hooks.mjs', import.meta.url));
