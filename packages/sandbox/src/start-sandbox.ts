@@ -5,8 +5,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Door } from './door.js';
+import { createBasicDoor } from './doors/basic-door.js';
 import { createHttpDoor } from './doors/http-door.js';
 import { createInboundDoor } from './doors/inbound-door.js';
+import { createSoapDoor } from './doors/soap-door.js';
 import { injectInbound, type InboundMessage } from './inject-inbound.js';
 import { BodyTooLargeError, readRequestBody } from './read-request-body.js';
 import { sendText } from './respond.js';
@@ -47,7 +49,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
   const state = new SandboxState([DEMO_ACCOUNT, ...(options.accounts ?? [])]);
-  const doors: Door[] = [createHttpDoor(), createInboundDoor()];
+  const doors: Door[] = [createHttpDoor(), createBasicDoor(), createSoapDoor(), createInboundDoor()];
   const byPath = new Map(doors.map((d) => [d.path, d]));
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

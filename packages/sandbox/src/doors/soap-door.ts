@@ -1,0 +1,102 @@
+/**
+ * The SOAP flavour (`/api/soap/`, SPEC §3): SOAP 1.1 document/literal wrapped with a WS-Security
+ * UsernameToken; the project's WSDL at `GET /api/soap/?wsdl`. API errors are normal responses
+ * with `<status>error</status>`; protocol problems are Faults with HTTP 500. The door dispatches
+ * on the body's wrapper element and does not read `SOAPAction` (SPEC §4).
+ */
+import type { ServerResponse } from 'node:http';
+import { PASSWORD_DIGEST_TYPE, PASSWORD_TEXT_TYPE, createXmlReader, readWsdl } from '@afilnet-chat/transport-soap';
+import { handleChatCall, type CallerAuth, type Envelope } from '../chat-api.js';
+import type { Door } from '../door.js';
+import { sendText } from '../respond.js';
+import { encodeSoapFault, type SoapFault } from '../soap/encode-soap-fault.js';
+import { encodeSoapResponse } from '../soap/encode-soap-response.js';
+import { NonceRegistry } from '../soap/nonce-registry.js';
+import { readSoapRequest, type UsernameTokenFields } from '../soap/read-soap-request.js';
+import { CREATED_WINDOW_MS, verifyPasswordDigest } from '../soap/verify-password-digest.js';
+import type { SandboxState } from '../sandbox-state.js';
+
+const XML_CONTENT_TYPE = 'text/xml; charset=utf-8';
+
+function sendXml(res: ServerResponse, status: number, xml: string): void {
+  res.writeHead(status, { 'content-type': XML_CONTENT_TYPE, 'content-length': Buffer.byteLength(xml) });
+  res.end(xml);
+}
+
+function sendFault(res: ServerResponse, fault: SoapFault): void {
+  sendXml(res, 500, encodeSoapFault(fault));
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * Who the token names, or the error envelope that refuses it. A missing Security header or
+ * Username is MISSING_USER, as in every flavour; the handlers apply the usual precedence.
+ */
+function authOf(
+  state: SandboxState,
+  token: UsernameTokenFields | undefined,
+  nonces: NonceRegistry,
+): CallerAuth | Envelope {
+  const user = token?.username;
+  const password = token?.password;
+  if (token === undefined || user === undefined || user === '' || password === undefined || password === '') {
+    return { kind: 'password', user, password };
+  }
+  const type = token.passwordType;
+  if (type === undefined || type === PASSWORD_TEXT_TYPE || type.endsWith('#PasswordText')) {
+    return { kind: 'password', user, password };
+  }
+  if (type === PASSWORD_DIGEST_TYPE || type.endsWith('#PasswordDigest')) {
+    const account = verifyPasswordDigest(state, { ...token, username: user, password }, nonces, Date.now());
+    return account === undefined ? { status: 'error', error: 'INCORRECT_USER_PASSWORD' } : { kind: 'account', user: account };
+  }
+  return { status: 'error', error: 'INCORRECT_USER_PASSWORD' };
+}
+
+/** Creates the `/api/soap/` door, with its own XML reader and nonce cache. */
+export function createSoapDoor(path = '/api/soap/'): Door {
+  const reader = createXmlReader();
+  const nonces = new NonceRegistry(2 * CREATED_WINDOW_MS);
+
+  return {
+    path,
+    async handle(req, res, { state, url, body }) {
+      if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
+        sendXml(res, 200, await readWsdl(`http://${req.headers.host ?? '127.0.0.1'}${path}`));
+        return;
+      }
+      if (req.method !== 'POST') {
+        sendText(res, 405, 'Method Not Allowed: POST a SOAP 1.1 envelope, or GET ?wsdl', { allow: 'GET, POST' });
+        return;
+      }
+      const type = mediaType(req.headers['content-type']);
+      if (type === 'application/soap+xml') {
+        sendFault(res, { faultCode: 'soapenv:VersionMismatch', faultString: 'Only SOAP 1.1 (text/xml) is served here' });
+        return;
+      }
+      if (type !== 'text/xml') {
+        sendFault(res, { faultCode: 'soapenv:Client', faultString: 'The content type must be text/xml (SOAP 1.1)' });
+        return;
+      }
+      const request = readSoapRequest(reader, body);
+      if (request.kind === 'fault') {
+        sendFault(res, request);
+        return;
+      }
+      const auth = authOf(state, request.token, nonces);
+      const envelope =
+        'status' in auth
+          ? auth
+          : handleChatCall(state, {
+              auth,
+              class: 'chat',
+              method: request.method,
+              params: Object.fromEntries(request.params),
+            });
+      sendXml(res, 200, encodeSoapResponse(request.method, envelope));
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * A fast-xml-parser reader hardened for untrusted input (SPEC §3, §5), turning a document into
+ * an {@link XmlElement} tree with namespaces resolved.
+ *
+ * Hardening, against the parser's published advisories (entity expansion, prototype pollution,
+ * ReDoS in entity handling):
+ * - a document holding a DOCTYPE is refused before the parser sees it, so no internal subset,
+ *   entity declaration or external reference is ever read (billion laughs, XXE);
+ * - `processEntities: false`: the parser expands nothing; this module decodes the five
+ *   predefined entities and character references itself, with one linear pattern;
+ * - `parseTagValue` / `parseAttributeValue` off: every value stays a string (ids like `007`);
+ * - `preserveOrder: true`: every element's children come as a list in document order, so one
+ *   `<item>` is a list of one, as many are (what `isArray` gives in the object mode), and
+ *   element names are never used as keys of objects this module builds;
+ * - the parser throws on `__proto__`, `constructor` and `prototype` as names, which ends the read;
+ * - a nesting cap, and the validator run first so malformed documents are refused whole.
+ * The body's size is capped before it gets here, by the client's executor (`maxResponseBytes`).
+ */
+import { XMLParser } from 'fast-xml-parser';
+import type { XmlAttribute, XmlElement } from './xml-element.js';
+
+/** Thrown when a document is refused or is not well-formed XML. */
+export class XmlReadError extends Error {}
+
+/** Reads documents; one instance serves every call of a transport or server. */
+export interface XmlReader {
+  /**
+   * Reads a document.
+   *
+   * @throws {XmlReadError} for a DOCTYPE, malformed XML, an unbound prefix, an unknown entity,
+   *   a character reference XML 1.0 cannot carry, or more or fewer than one root element.
+   */
+  read(xml: string): XmlElement;
+}
+
+/** The deepest nesting accepted; SOAP answers of this API are 7 levels deep. */
+const MAX_DEPTH = 32;
+
+const TEXT = '#text';
+const CDATA = '#cdata';
+const ATTRS = ':@';
+const XML_URI = 'http://www.w3.org/XML/1998/namespace';
+
+const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const REFERENCE = /&([^&;\s]{0,12});/g;
+
+function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+function decodeReferences(raw: string): string {
+  if (!raw.includes('&')) return raw;
+  return raw.replace(REFERENCE, (_match, name: string) => {
+    const predefined = Object.hasOwn(PREDEFINED, name) ? PREDEFINED[name] : undefined;
+    if (predefined !== undefined) return predefined;
+    const numeric = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(name);
+    if (!numeric) throw new XmlReadError(`unknown entity reference &${name.slice(0, 12)};`);
+    const cp = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2] as string, 10);
+    if (!isXmlChar(cp)) throw new XmlReadError('a character reference names a character XML 1.0 cannot carry');
+    return String.fromCodePoint(cp);
+  });
+}
+
+type RawNode = Record<string, unknown>;
+
+function nameOf(node: RawNode): string | undefined {
+  for (const key of Object.keys(node)) if (key !== ATTRS) return key;
+  return undefined;
+}
+
+function splitName(qname: string): [prefix: string, local: string] {
+  const colon = qname.indexOf(':');
+  return colon < 0 ? ['', qname] : [qname.slice(0, colon), qname.slice(colon + 1)];
+}
+
+function resolve(prefix: string, scope: ReadonlyMap<string, string>): string {
+  if (prefix === 'xml') return XML_URI;
+  const uri = scope.get(prefix);
+  if (uri === undefined) {
+    if (prefix === '') return '';
+    throw new XmlReadError(`the prefix ${prefix.slice(0, 40)} is not bound to a namespace`);
+  }
+  return uri;
+}
+
+function toElement(qname: string, node: RawNode, parentScope: ReadonlyMap<string, string>): XmlElement {
+  const rawAttrs = (node[ATTRS] ?? {}) as Record<string, unknown>;
+  let scope = parentScope;
+  const plain: Array<[string, string]> = [];
+  for (const [name, rawValue] of Object.entries(rawAttrs)) {
+    const value = decodeReferences(String(rawValue));
+    if (name === 'xmlns' || name.startsWith('xmlns:')) {
+      if (scope === parentScope) scope = new Map(parentScope);
+      (scope as Map<string, string>).set(name === 'xmlns' ? '' : name.slice(6), value);
+    } else {
+      plain.push([name, value]);
+    }
+  }
+  const attributes: XmlAttribute[] = plain.map(([name, value]) => {
+    const [prefix, localName] = splitName(name);
+    return { namespace: prefix === '' ? '' : resolve(prefix, scope), localName, value };
+  });
+  const [prefix, localName] = splitName(qname);
+  const children: XmlElement[] = [];
+  let text = '';
+  for (const child of (node[qname] ?? []) as RawNode[]) {
+    const childName = nameOf(child);
+    if (childName === TEXT) text += decodeReferences(String(child[TEXT]));
+    else if (childName === CDATA) {
+      for (const part of (child[CDATA] ?? []) as RawNode[]) text += String(part[TEXT] ?? '');
+    } else if (childName !== undefined) children.push(toElement(childName, child, scope));
+  }
+  return { namespace: resolve(prefix, scope), localName, attributes, children, text };
+}
+
+/** Creates a reader with its own parser instance. Throws nothing. */
+export function createXmlReader(): XmlReader {
+  const parser = new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    allowBooleanAttributes: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    processEntities: false,
+    htmlEntities: false,
+    trimValues: false,
+    cdataPropName: CDATA,
+    commentPropName: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    maxNestedTags: MAX_DEPTH,
+  });
+  const rootScope: ReadonlyMap<string, string> = new Map();
+
+  return {
+    read(xml) {
+      const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+      if (/<!DOCTYPE/i.test(text)) throw new XmlReadError('a DOCTYPE is not allowed');
+      let nodes: RawNode[];
+      try {
+        nodes = parser.parse(text, true) as RawNode[];
+      } catch (error) {
+        throw new XmlReadError(`not well-formed XML (${error instanceof Error ? error.message.slice(0, 120) : 'parse error'})`);
+      }
+      const roots = (nodes ?? []).filter((n) => {
+        const name = nameOf(n);
+        if (name === TEXT) {
+          if (String(n[TEXT]).trim() !== '') throw new XmlReadError('text outside the root element');
+          return false;
+        }
+        return name !== undefined;
+      });
+      if (roots.length !== 1) throw new XmlReadError(roots.length === 0 ? 'no root element' : 'more than one root element');
+      const root = roots[0] as RawNode;
+      return toElement(nameOf(root) as string, root, rootScope);
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Mapping a SOAP 1.1 response to the common {@link WirePayload} (SPEC §3): the wrapper
+ * `chat:MResponse` becomes `{status, result | error}`, a list of `<item>` an array of plain
+ * objects, a `soapenv:Fault` a `fault`. Nothing is validated here: core judges the envelope.
+ */
+import type { ChatMethod, WirePayload } from '@afilnet-chat/core';
+import { XmlReadError, type XmlReader } from './create-xml-reader.js';
+import { attributeOf, childNamed, isElement, type XmlElement } from './xml-element.js';
+import { CHAT_NS, SOAP11_NS, XSI_NS } from './soap-namespaces.js';
+
+function isNil(element: XmlElement): boolean {
+  const nil = attributeOf(element, XSI_NS, 'nil')?.trim();
+  return nil === 'true' || nil === '1';
+}
+
+/** A leaf's value: its text, or null for `xsi:nil`. */
+function scalarOf(element: XmlElement): string | null {
+  return isNil(element) ? null : element.text;
+}
+
+/**
+ * `<result>` as the JSON envelope would hold it: `null` for `xsi:nil`, an array of items when it
+ * holds `<item>` elements (one is still a list), else its text (`''` for `<result/>`, which
+ * core reads as an empty list or a "none" result).
+ */
+function resultOf(result: XmlElement): unknown {
+  if (isNil(result)) return null;
+  const items = result.children.filter((c) => c.localName === 'item');
+  if (items.length === 0) return result.children.length === 0 ? result.text : Object.fromEntries(result.children.map((c) => [c.localName, scalarOf(c)]));
+  // Object.fromEntries defines own properties, so an element named like `__proto__` in another
+  // namespace can never reach an object's prototype.
+  return items.map((item) => Object.fromEntries(item.children.map((field) => [field.localName, scalarOf(field)])));
+}
+
+function faultOf(fault: XmlElement): WirePayload {
+  return {
+    kind: 'fault',
+    faultCode: (childNamed(fault, 'faultcode')?.text ?? '').trim(),
+    faultString: (childNamed(fault, 'faultstring')?.text ?? '').trim(),
+  };
+}
+
+/**
+ * Reads `body` with `reader` and maps it. Never throws: a refused or malformed document, a
+ * SOAP 1.2 envelope, or a body without the method's response wrapper is `unparseable`.
+ */
+export function decodeSoapPayload(reader: XmlReader, method: ChatMethod, body: string): WirePayload {
+  if (body.trim() === '') return { kind: 'unparseable', reason: 'empty body' };
+  let root: XmlElement;
+  try {
+    root = reader.read(body);
+  } catch (error) {
+    if (error instanceof XmlReadError) return { kind: 'unparseable', reason: `the SOAP response was refused: ${error.message}` };
+    throw error;
+  }
+  if (!isElement(root, SOAP11_NS, 'Envelope')) {
+    return { kind: 'unparseable', reason: 'the body is not a SOAP 1.1 Envelope' };
+  }
+  const soapBody = root.children.find((c) => isElement(c, SOAP11_NS, 'Body'));
+  const content = soapBody?.children[0];
+  if (content === undefined) return { kind: 'unparseable', reason: 'the SOAP Body is empty' };
+  if (isElement(content, SOAP11_NS, 'Fault')) return faultOf(content);
+  if (!isElement(content, CHAT_NS, `${method}Response`)) {
+    return { kind: 'unparseable', reason: `the SOAP Body holds no ${method}Response in ${CHAT_NS}` };
+  }
+  const envelope: Record<string, unknown> = {};
+  const status = childNamed(content, 'status');
+  if (status !== undefined) envelope.status = status.text.trim();
+  const error = childNamed(content, 'error');
+  if (error !== undefined && !isNil(error)) envelope.error = error.text.trim();
+  const result = childNamed(content, 'result');
+  if (result !== undefined) envelope.result = resultOf(result);
+  return { kind: 'envelope', value: envelope };
+}

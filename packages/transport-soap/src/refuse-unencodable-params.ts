@@ -1,0 +1,28 @@
+/**
+ * The SOAP flavour's own input check: XML 1.0 cannot carry some characters at all, not even as
+ * character references (XML 1.0 §2.2), so a value holding one cannot be sent.
+ */
+import { AfilnetValidationError, type ValidationIssue, type WireRequest } from '@afilnet-chat/core';
+import { findXmlIllegalCharacter } from './escape-xml.js';
+
+/** Wire names whose API name differs (SPEC §2, §4), so issues name what the caller wrote. */
+const API_NAMES: Readonly<Record<string, string>> = { platformid: 'platformId', fileurl: 'fileUrl', thumburl: 'thumbUrl' };
+
+/**
+ * Throws when a parameter holds a character XML 1.0 cannot carry.
+ *
+ * @throws {AfilnetValidationError} `INVALID_PARAMS` listing every such parameter, by its API
+ *   name, with the code point found (never the value).
+ */
+export function refuseUnencodableParams(request: WireRequest): void {
+  const issues: ValidationIssue[] = [];
+  for (const [name, value] of request.params) {
+    const found = findXmlIllegalCharacter(value);
+    if (found !== undefined) {
+      issues.push({ path: API_NAMES[name] ?? name, message: `holds ${found}, a character XML 1.0 (and so SOAP) cannot carry` });
+    }
+  }
+  if (issues.length > 0) {
+    throw new AfilnetValidationError('INVALID_PARAMS', `Invalid input for ${request.method} over SOAP`, { issues });
+  }
+}

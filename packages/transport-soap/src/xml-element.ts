@@ -1,0 +1,37 @@
+/**
+ * The namespace-resolved element tree the XML reader produces (Namespaces in XML 1.0 §6), and
+ * lookups by namespace URI and local name, never by prefix (SPEC §3).
+ */
+
+/** An attribute, its name resolved (`namespace` is `''` for an unprefixed attribute). */
+export interface XmlAttribute {
+  readonly namespace: string;
+  readonly localName: string;
+  readonly value: string;
+}
+
+/** An element, its name resolved; `text` is its character data (entities and CDATA decoded). */
+export interface XmlElement {
+  /** The namespace URI, `''` when the element is in no namespace. */
+  readonly namespace: string;
+  readonly localName: string;
+  /** Attributes other than namespace declarations. */
+  readonly attributes: readonly XmlAttribute[];
+  readonly children: readonly XmlElement[];
+  readonly text: string;
+}
+
+/** True when `element` has this namespace URI and local name. */
+export function isElement(element: XmlElement | undefined, namespace: string, localName: string): boolean {
+  return element !== undefined && element.namespace === namespace && element.localName === localName;
+}
+
+/** The first child with this local name, whatever namespace it has or inherited. */
+export function childNamed(element: XmlElement | undefined, localName: string): XmlElement | undefined {
+  return element?.children.find((c) => c.localName === localName);
+}
+
+/** The value of the attribute with this namespace URI and local name. */
+export function attributeOf(element: XmlElement, namespace: string, localName: string): string | undefined {
+  return element.attributes.find((a) => a.namespace === namespace && a.localName === localName)?.value;
+}
