@@ -5,7 +5,7 @@
  */
 import type { ChatMethod } from '@afilnet-chat/core';
 
-export const TRICKY_MESSAGE = 'a+b & c=d 100% ok 😀\nnext line';
+export const TRICKY_MESSAGE = "a+b & c=d 100% (ok)! 'x'* <tag> 😀\nnext line";
 
 export interface SampleCall {
   readonly method: ChatMethod;
