@@ -1,0 +1,62 @@
+/** `afilnet-chat sandbox`: runs the local API emulator in the foreground. */
+import { DEMO_ACCOUNT, startSandbox } from '@afilnet-chat/sandbox';
+import type { Command } from '../command.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { parseIntegerOption } from '../parse-integer-option.js';
+
+function instructions(url: string): string {
+  const channels = DEMO_ACCOUNT.channels.map((c) => `${c.platform} ${c.platformId}`).join(', ');
+  const inbound = JSON.stringify({ user: DEMO_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'Hi!' });
+  return [
+    `Afilnet sandbox listening on ${url}`,
+    `Demo account: ${DEMO_ACCOUNT.user} / ${DEMO_ACCOUNT.password}`,
+    `Channels: ${channels}`,
+    '',
+    'In another shell:',
+    `  export AFILNET_BASE_URL=${url} AFILNET_ALLOW_INSECURE_HTTP=1 AFILNET_TRANSPORT=post`,
+    `  export AFILNET_USER=${DEMO_ACCOUNT.user} AFILNET_PASSWORD=${DEMO_ACCOUNT.password}`,
+    '  afilnet-chat channels',
+    'Write to the account as a contact would:',
+    `  curl -X POST ${url}/__sandbox/inbound -H 'content-type: application/json' -d '${inbound}'`,
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
+/** Runs the sandbox. */
+export const sandboxCommand: Command = {
+  name: 'sandbox',
+  summary: 'Run the local sandbox (the whole API, all flavours) until Ctrl-C',
+  description:
+    'Starts the sandbox, a local emulator of the Web Chat API in every flavour, and prints its URL and the demo account ' +
+    '(public test credentials, not a secret). With --json it prints one JSON line with the same facts. Stops cleanly, ' +
+    'exit code 0, on SIGINT (Ctrl-C) or SIGTERM.',
+  callsApi: false,
+  options: [
+    { name: 'port', type: 'string', valueName: '<port>', description: 'The port to listen on (default: a free port chosen by the system)' },
+    { name: 'host', type: 'string', valueName: '<address>', description: 'The address to listen on (default 127.0.0.1; keep it on loopback)' },
+  ],
+  examples: ['afilnet-chat sandbox --port 8080', 'afilnet-chat sandbox --json'],
+  async run(context) {
+    const port = parseIntegerOption('port', context.text('port'), 0, 0, 65_535);
+    const stopped = context.io.stopSignal();
+    const sandbox = await startSandbox({ port, host: context.text('host') ?? '127.0.0.1' });
+    try {
+      const facts = {
+        url: sandbox.url,
+        host: sandbox.host,
+        port: sandbox.port,
+        user: DEMO_ACCOUNT.user,
+        password: DEMO_ACCOUNT.password,
+        channels: DEMO_ACCOUNT.channels,
+      };
+      context.print(facts, () => instructions(sandbox.url));
+      if (!stopped.aborted) await new Promise((resolve) => stopped.addEventListener('abort', resolve, { once: true }));
+    } finally {
+      await sandbox.close();
+    }
+    if (!context.json) context.io.writeError('Sandbox stopped.\n');
+    return EXIT_CODES.OK;
+  },
+};

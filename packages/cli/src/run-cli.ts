@@ -1,0 +1,111 @@
+/**
+ * The `afilnet-chat` program: parses the command line, runs the command, and turns every
+ * outcome into output and an exit code. Everything it prints goes through a redactor that knows
+ * the password and client secret, so no secret is printed even by mistake.
+ */
+import { createChatClient, createRedactor, type ChatClient } from '@afilnet-chat/core';
+import { buildClientConfig } from './build-client-config.js';
+import type { CliIo } from './cli-io.js';
+import { CliUsageError } from './cli-usage-error.js';
+import type { Command, CommandContext } from './command.js';
+import { COMMANDS } from './command-registry.js';
+import { describeError } from './describe-error.js';
+import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { CONNECTION_OPTIONS, OUTPUT_OPTIONS } from './global-options.js';
+import { commandHelp, mainHelp } from './help-text.js';
+import { parseCommandOptions, splitCommand, type OptionValues } from './parse-command-line.js';
+
+const ALL_OPTIONS = [...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...COMMANDS.flatMap((c) => c.options)];
+
+function errorChain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 8; depth += 1) {
+    parts.push(current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+    if (current !== undefined) parts.push('Caused by:');
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+/**
+ * Runs `afilnet-chat` with `argv` (the arguments after the program's name).
+ *
+ * @returns the exit code (see `EXIT_CODES`); never throws: every error is reported on `io`.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const redactor = createRedactor([]);
+  const out = (text: string) => io.write(redactor.text(text));
+  const err = (text: string) => io.writeError(redactor.text(text));
+  // Known before parsing, so that even a parse error is shown the way the user asked.
+  const json = argv.includes('--json');
+  const debug = argv.includes('--debug');
+  let command: Command | undefined;
+  let client: ChatClient | undefined;
+
+  try {
+    const { name, rest } = splitCommand(argv, ALL_OPTIONS);
+    if (name === undefined) {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        out(mainHelp(COMMANDS));
+        return EXIT_CODES.OK;
+      }
+      err(mainHelp(COMMANDS));
+      return EXIT_CODES.USAGE;
+    }
+    if (name === 'help') {
+      const topic = rest.find((a) => !a.startsWith('-'));
+      const about = COMMANDS.find((c) => c.name === topic);
+      if (topic !== undefined && about === undefined) throw new CliUsageError(`unknown command '${topic}'`);
+      out(about === undefined ? mainHelp(COMMANDS) : commandHelp(about));
+      return EXIT_CODES.OK;
+    }
+    command = COMMANDS.find((c) => c.name === name);
+    if (command === undefined) {
+      throw new CliUsageError(`unknown command '${name}'; the commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
+    }
+    const specs = [...command.options, ...(command.callsApi ? CONNECTION_OPTIONS : []), ...OUTPUT_OPTIONS];
+    const values: OptionValues = parseCommandOptions(rest, specs, command.name);
+    if (values.help === true) {
+      out(commandHelp(command));
+      return EXIT_CODES.OK;
+    }
+
+    const text = (option: string) => {
+      const value = values[option];
+      return typeof value === 'string' ? value : undefined;
+    };
+    let opening: Promise<ChatClient> | undefined;
+    const context: CommandContext = {
+      io,
+      values,
+      json,
+      text,
+      required: (option) => text(option) ?? '',
+      client() {
+        opening ??= buildClientConfig(values, io).then(({ config, secrets }) => {
+          for (const secret of secrets) redactor.add(secret);
+          client = createChatClient(config);
+          return client;
+        });
+        return opening;
+      },
+      print(data, render) {
+        out(json ? `${JSON.stringify(data, null, 2)}\n` : render());
+      },
+    };
+    return await command.run(context);
+  } catch (error) {
+    const report = describeError(error, command?.name);
+    if (json) {
+      err(`${JSON.stringify({ error: { ...report.json, hint: report.hint } })}\n`);
+    } else {
+      const message = report.message.replace(/\s*\n\s*/g, ' ');
+      err(`afilnet-chat: error ${report.code}: ${message} — ${report.hint}\n`);
+    }
+    if (debug) err(errorChain(error));
+    return report.exitCode;
+  } finally {
+    await client?.close();
+  }
+}
