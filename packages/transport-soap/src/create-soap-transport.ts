@@ -74,7 +74,7 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
         },
         { signal },
       );
-      return { httpStatus: response.status, payload: decodeSoapPayload(reader, request.method, response.body) };
+      return { httpStatus: response.status, headers: response.headers, payload: decodeSoapPayload(reader, request.method, response.body) };
     },
   };
 }

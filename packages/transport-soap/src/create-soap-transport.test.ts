@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { AfilnetValidationError, type HttpExecutor, type HttpRequest } from '@afilnet-chat/core';
+import { createSoapTransport } from './create-soap-transport.js';
+
+function recordingExecutor(): { http: HttpExecutor; sent: HttpRequest[] } {
+  const sent: HttpRequest[] = [];
+  return {
+    sent,
+    http: {
+      kind: 'undici',
+      async send(request) {
+        sent.push(request);
+        return { status: 200, headers: {}, body: '' };
+      },
+      async close() {},
+    },
+  };
+}
+
+const context = (http: HttpExecutor) => ({ http, signal: new AbortController().signal, registerSecret: () => {} });
+
+describe('createSoapTransport', () => {
+  it('is named soap and rated medium-high', () => {
+    const t = createSoapTransport({ credentials: { user: 'u', password: 'p' } });
+    expect([t.name, t.security]).toEqual(['soap', 'medium-high']);
+  });
+
+  it('refuses values XML 1.0 cannot carry before sending, listing each by its API name', async () => {
+    const { http, sent } = recordingExecutor();
+    const t = createSoapTransport({ credentials: { user: 'u', password: 'p' } });
+    const error = await t
+      .send({ method: 'sendmessage', params: [['platform', 'whatsapp'], ['platformid', '1\u0000'], ['destination', 'd'], ['message', 'bell \u0007']] }, context(http))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AfilnetValidationError);
+    expect(error).toMatchObject({ code: 'INVALID_PARAMS' });
+    expect((error as AfilnetValidationError).issues.map((i) => i.path)).toEqual(['platformId', 'message']);
+    expect(sent).toHaveLength(0);
+  });
+
+  it('sends a fresh nonce and Created with every digest request', async () => {
+    const { http, sent } = recordingExecutor();
+    const t = createSoapTransport({ credentials: { user: 'u', password: 'p' }, soap: { passwordType: 'PasswordDigest' } });
+    await t.send({ method: 'getchatchannels', params: [] }, context(http));
+    await t.send({ method: 'getchatchannels', params: [] }, context(http));
+    const nonces = sent.map((r) => /<wsse:Nonce[^>]*>([^<]+)</.exec(r.body ?? '')?.[1]);
+    expect(nonces[0]).toBeDefined();
+    expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
+  it.each([
+    [{ user: 'u\u0001', password: 'p' }, 'credentials.user'],
+    [{ user: 'u', password: 'p\uFFFF' }, 'credentials.password'],
+    [{ user: 'u', password: 'p\r\n' }, 'credentials.password'],
+  ])('refuses credentials %j with INVALID_CONFIG', (credentials, path) => {
+    let error: unknown;
+    try {
+      createSoapTransport({ credentials });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG' });
+    expect((error as AfilnetValidationError).issues.map((i) => i.path)).toContain(path);
+  });
+});
