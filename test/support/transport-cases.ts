@@ -2,6 +2,7 @@
  * The rows of the cross-transport matrix: one entry per flavour, saying what it must put on the
  * wire and how its server answers. Adding a flavour to every matrix test is adding one entry.
  */
+import { expect } from 'vitest';
 import type { ChatClientConfig, ChatMethod, TransportName } from '@afilnet-chat/core';
 import { referenceForm } from './reference-encoding.js';
 import { assertSoapDigestBody, referenceSoapTextBody, soapReply } from './reference-soap.js';
@@ -33,6 +34,12 @@ export interface TransportCase {
   readonly bodyFormat: 'json' | 'xml';
   /** The requests one call must make, in order (json-oauth: token request, then the call). */
   expectedRequests(method: ChatMethod, wire: ReadonlyArray<readonly [string, string]>, account: Account): ExpectedRequest[];
+  /**
+   * How a call with a wrong user or password fails, when not as `AfilnetApiError`
+   * `INCORRECT_USER_PASSWORD`: json-oauth is refused at the token endpoint, which SPEC §3 makes an
+   * `AfilnetTransportError` `TOKEN_ENDPOINT` with `oauthError: 'invalid_client'`.
+   */
+  readonly refusedCredentials?: { readonly code: string; readonly oauthError?: string };
   /** The server's answer to a request, carrying a JSON-shaped envelope (encoded as the flavour does). */
   answer(request: CapturedRequest, envelope: unknown): WireReply;
 }
@@ -173,5 +180,82 @@ export const SOAP_DIGEST_CASE: TransportCase = {
   answer: (request, envelope) => soapReply(request.body, envelope),
 };
 
+/** base64 of `demo%40example.com:demo-password`, written out: RFC 6749 §2.3.1 form-encodes id and secret first. */
+const DEMO_CLIENT_BASIC = 'Basic ZGVtbyU0MGV4YW1wbGUuY29tOmRlbW8tcGFzc3dvcmQ=';
+
+/** RFC 6749 Appendix B's form encoding, byte by byte: alphanumerics and `*-._` kept, space as `+`. */
+const referenceFormValue = (value: string): string => {
+  let out = '';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    if (byte === 0x20) out += '+';
+    else out += byte < 0x80 && /[A-Za-z0-9*\-._]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+};
+
+const clientSecretBasic = (account: Account) =>
+  account.user === 'demo@example.com' && account.password === 'demo-password'
+    ? DEMO_CLIENT_BASIC
+    : `Basic ${Buffer.from(`${referenceFormValue(account.user)}:${referenceFormValue(account.password)}`, 'utf8').toString('base64')}`;
+
+/** The access token the wire's token endpoint issues. */
+export const WIRE_ACCESS_TOKEN = 'wire.Access-token_1~';
+
+/** The JSON door's body: `class`, `method`, then the parameters in order, every value a string. */
+const assertJsonBody = (body: string, method: ChatMethod, wire: ReadonlyArray<readonly [string, string]>): void => {
+  const parsed = JSON.parse(body) as Record<string, unknown>;
+  expect(Object.keys(parsed)).toEqual(['class', 'method', ...wire.map(([name]) => name)]);
+  expect(parsed).toStrictEqual({ class: 'chat', method, ...Object.fromEntries(wire) });
+};
+
+/** A JSON + OAuth server: a token from the token endpoint; MISSING_USER with the Bearer challenge (SPEC §3). */
+const jsonOAuthReply = (request: CapturedRequest, envelope: unknown): WireReply => {
+  if (request.path === '/api/oauth/token') {
+    return {
+      status: 200,
+      body: JSON.stringify({ access_token: WIRE_ACCESS_TOKEN, token_type: 'Bearer', expires_in: 3600 }),
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    };
+  }
+  if ((envelope as { error?: unknown } | null)?.error === 'MISSING_USER') {
+    return {
+      status: 401,
+      body: JSON.stringify(envelope),
+      headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="afilnet"' },
+    };
+  }
+  return jsonReply(envelope);
+};
+
+export const JSON_OAUTH_CASE: TransportCase = {
+  name: 'json-oauth',
+  bodyFormat: 'json',
+  refusedCredentials: { code: 'TOKEN_ENDPOINT', oauthError: 'invalid_client' },
+  expectedRequests: (method, wire, account) => [
+    {
+      method: 'POST',
+      path: '/api/oauth/token',
+      headers: {
+        authorization: clientSecretBasic(account),
+        'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+        accept: 'application/json',
+      },
+      body: 'grant_type=client_credentials',
+    },
+    {
+      method: 'POST',
+      path: '/api/json/',
+      headers: {
+        authorization: `Bearer ${WIRE_ACCESS_TOKEN}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: (body) => assertJsonBody(body, method, wire),
+    },
+  ],
+  answer: jsonOAuthReply,
+};
+
 /** Every flavour in the matrix. */
-export const TRANSPORT_CASES: readonly TransportCase[] = [GET_CASE, POST_CASE, BASIC_CASE, BASIC_GET_CASE, SOAP_CASE, SOAP_DIGEST_CASE];
+export const TRANSPORT_CASES: readonly TransportCase[] = [GET_CASE, POST_CASE, BASIC_CASE, BASIC_GET_CASE, SOAP_CASE, SOAP_DIGEST_CASE, JSON_OAUTH_CASE];

@@ -8,8 +8,12 @@ import type { Door } from './door.js';
 import { createBasicDoor } from './doors/basic-door.js';
 import { createHttpDoor } from './doors/http-door.js';
 import { createInboundDoor } from './doors/inbound-door.js';
+import { createJsonDoor, type ExternalTokenVerifier } from './doors/json-door.js';
+import { createOAuthMetadataDoor } from './doors/oauth-metadata-door.js';
+import { createOAuthTokenDoor } from './doors/oauth-token-door.js';
 import { createSoapDoor } from './doors/soap-door.js';
 import { injectInbound, type InboundMessage } from './inject-inbound.js';
+import { TokenRegistry } from './oauth/token-registry.js';
 import { BodyTooLargeError, readRequestBody } from './read-request-body.js';
 import { sendText } from './respond.js';
 import { DEMO_ACCOUNT, SandboxState, type SandboxAccount, type StoredMessage } from './sandbox-state.js';
@@ -24,6 +28,13 @@ export interface SandboxOptions {
   readonly accounts?: readonly SandboxAccount[];
   /** The largest request body accepted, in bytes (1 MiB). */
   readonly maxRequestBytes?: number;
+  /** The `expires_in` of the access tokens `/api/oauth/token` issues, in seconds (3600). */
+  readonly tokenLifetimeSeconds?: number;
+  /**
+   * Makes `/api/json/` also accept tokens of another authorization server: called with each
+   * token the sandbox did not issue, it answers the account the token opens, or `undefined`.
+   */
+  readonly verifyExternalToken?: ExternalTokenVerifier;
 }
 
 /** A running sandbox. */
@@ -36,6 +47,8 @@ export interface Sandbox {
   injectInbound(message: InboundMessage): StoredMessage;
   /** Every stored message of `user` (of every account when left out), oldest first. */
   messages(user?: string): StoredMessage[];
+  /** Revokes every access token issued so far: `/api/json/` then answers `invalid_token`. */
+  revokeTokens(): void;
   /** Stops the server and closes every connection. */
   close(): Promise<void>;
 }
@@ -49,7 +62,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
   const state = new SandboxState([DEMO_ACCOUNT, ...(options.accounts ?? [])]);
-  const doors: Door[] = [createHttpDoor(), createBasicDoor(), createSoapDoor(), createInboundDoor()];
+  const tokens = new TokenRegistry(options.tokenLifetimeSeconds ?? 3600);
+  const doors: Door[] = [
+    createHttpDoor(),
+    createBasicDoor(),
+    createSoapDoor(),
+    createInboundDoor(),
+    createOAuthTokenDoor(tokens),
+    createOAuthMetadataDoor(),
+    createJsonDoor(tokens, options.verifyExternalToken),
+  ];
   const byPath = new Map(doors.map((d) => [d.path, d]));
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -98,6 +120,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     injectInbound: (message) => injectInbound(state, message),
     messages: (user) => state.messages(user),
+    revokeTokens: () => tokens.revokeAll(),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

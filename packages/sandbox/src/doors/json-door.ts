@@ -1,0 +1,86 @@
+/**
+ * `POST /api/json/` (SPEC §3): the JSON flavour, a resource server protected by bearer tokens
+ * (RFC 6750). A token opens exactly the account it was issued for.
+ */
+import type { ServerResponse } from 'node:http';
+import { handleChatCall } from '../chat-api.js';
+import type { Door } from '../door.js';
+import { bearerTokenOf } from '../oauth/bearer-token.js';
+import type { TokenRegistry } from '../oauth/token-registry.js';
+import { sendJson, sendText } from '../respond.js';
+import { callFromFields } from './call-from-fields.js';
+
+/**
+ * Checks a token issued by another authorization server; answers the sandbox account it opens,
+ * or `undefined` to refuse it.
+ */
+export type ExternalTokenVerifier = (accessToken: string) => string | undefined | Promise<string | undefined>;
+
+function isJsonContentType(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/** A JSON object's fields as the API reads them: strings, and numbers or booleans as PHP would print them. */
+function jsonFields(value: Record<string, unknown>): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const [name, field] of Object.entries(value)) {
+    if (typeof field === 'string') fields.set(name, field);
+    else if (typeof field === 'number' && Number.isFinite(field)) fields.set(name, String(field));
+    else if (typeof field === 'boolean') fields.set(name, field ? '1' : '');
+  }
+  return fields;
+}
+
+function refuseToken(res: ServerResponse): void {
+  sendJson(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+}
+
+/** Creates the JSON door; `verifyExternal` lets it also accept another server's tokens. */
+export function createJsonDoor(tokens: TokenRegistry, verifyExternal?: ExternalTokenVerifier, path = '/api/json/'): Door {
+  async function accountOf(accessToken: string): Promise<string | undefined> {
+    const own = tokens.verify(accessToken);
+    if (own !== undefined || verifyExternal === undefined) return own;
+    try {
+      return await verifyExternal(accessToken);
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    path,
+    async handle(req, res, { state, body }) {
+      if (req.method !== 'POST') {
+        sendText(res, 405, 'Method Not Allowed', { allow: 'POST' });
+        return;
+      }
+      const accessToken = bearerTokenOf(req.headers);
+      if (accessToken === undefined) {
+        sendJson(res, 401, { status: 'error', error: 'MISSING_USER' }, { 'www-authenticate': 'Bearer realm="afilnet"' });
+        return;
+      }
+      const user = await accountOf(accessToken);
+      if (user === undefined || state.account(user) === undefined) {
+        refuseToken(res);
+        return;
+      }
+      if (!isJsonContentType(req.headers['content-type'])) {
+        sendText(res, 415, 'Unsupported Media Type: send application/json');
+        return;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(body);
+      } catch {
+        sendText(res, 400, 'Bad Request: the body is not JSON');
+        return;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        sendText(res, 400, 'Bad Request: the body must be a JSON object');
+        return;
+      }
+      const call = callFromFields(jsonFields(value as Record<string, unknown>), { kind: 'account', user });
+      sendJson(res, 200, handleChatCall(state, call));
+    },
+  };
+}

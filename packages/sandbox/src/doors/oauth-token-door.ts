@@ -1,0 +1,68 @@
+/**
+ * `POST /api/oauth/token` (SPEC §3): the client credentials grant (RFC 6749 §4.4) for the sandbox's
+ * accounts, their user and password being the client id and secret, with `client_secret_basic`
+ * or `client_secret_post` (RFC 6749 §2.3.1), answered per RFC 6749 §5.1 and §5.2.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Door } from '../door.js';
+import { formFields, isFormContentType } from '../form-fields.js';
+import { readClientCredentials } from '../oauth/client-credentials.js';
+import type { TokenRegistry } from '../oauth/token-registry.js';
+import { sendJson } from '../respond.js';
+
+/** Token answers must never be cached (RFC 6749 §5.1). */
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+/** The challenge of an `invalid_client` answer (RFC 6749 §5.2). */
+const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="afilnet"' };
+
+function oauthError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error }, { ...NO_STORE, ...headers });
+}
+
+/** Creates the token endpoint door. */
+export function createOAuthTokenDoor(tokens: TokenRegistry, path = '/api/oauth/token'): Door {
+  return {
+    path,
+    handle(req, res, { state, body }) {
+      if (req.method !== 'POST') {
+        oauthError(res, 405, 'invalid_request', { allow: 'POST' });
+        return;
+      }
+      if (!isFormContentType(req.headers['content-type'])) {
+        oauthError(res, 400, 'invalid_request');
+        return;
+      }
+      const fields = formFields(body);
+      const client = readClientCredentials(req.headers, fields);
+      if (client.kind === 'ambiguous') {
+        oauthError(res, 400, 'invalid_request');
+        return;
+      }
+      if (client.kind === 'none') {
+        oauthError(res, 401, 'invalid_client', BASIC_CHALLENGE);
+        return;
+      }
+      const account = state.account(client.clientId);
+      if (account === undefined || account.password !== client.clientSecret) {
+        oauthError(res, 401, 'invalid_client', BASIC_CHALLENGE);
+        return;
+      }
+      const grantType = fields.get('grant_type');
+      if (!grantType) {
+        oauthError(res, 400, 'invalid_request');
+        return;
+      }
+      if (grantType !== 'client_credentials') {
+        oauthError(res, 400, 'unsupported_grant_type');
+        return;
+      }
+      const issued = tokens.issue(account.user);
+      sendJson(
+        res,
+        200,
+        { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn },
+        NO_STORE,
+      );
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The JSON + OAuth 2.0 flavour (SPEC §3): a bearer token from the client credentials grant, then
+ * `POST /api/json/` with a JSON body.
+ */
+import {
+  AfilnetTransportError,
+  AfilnetValidationError,
+  CHAT_CLASS,
+  DEFAULT_BASE_URL,
+  joinUrl,
+  parseJsonPayload,
+  type ApiPaths,
+  type ChatTransport,
+  type Credentials,
+  type HttpResponse,
+  type OAuthOptions,
+  type StoredToken,
+  type TransportCallContext,
+  type ValidationIssue,
+  type WireRequest,
+  type WireResponse,
+} from '@afilnet-chat/core';
+import * as oauth from 'oauth4webapi';
+import { executorFetch } from './executor-fetch.js';
+import { isInvalidTokenChallenge } from './invalid-token-challenge.js';
+import { createMemoryTokenStore } from './memory-token-store.js';
+import { TokenCache, type TokenFetcher } from './token-cache.js';
+import { createTokenEndpoint } from './token-endpoint.js';
+
+/** The token endpoint's path when neither `tokenUrl` nor `issuer` is given (SPEC §3). */
+export const DEFAULT_TOKEN_PATH = '/api/oauth/token';
+
+/** Options of {@link createJsonOAuthTransport}: the shape core hands every factory. */
+export interface JsonOAuthTransportOptions {
+  /** Defaults to `https://www.afilnet.com`. */
+  readonly baseUrl?: string;
+  /** The account; its user and password are the OAuth client id and secret unless `oauth` says otherwise. */
+  readonly credentials?: Credentials;
+  /** `paths.json` defaults to `/api/json/`. */
+  readonly paths?: Partial<ApiPaths>;
+  readonly oauth?: OAuthOptions;
+  /** Allow `http://` URLs (a local sandbox). */
+  readonly allowInsecureHttp?: boolean;
+}
+
+/** The JSON body of a call: `class`, `method`, then the parameters, every value a string. */
+function jsonBody(request: WireRequest): string {
+  const body: Record<string, string> = { class: CHAT_CLASS, method: request.method };
+  for (const [name, value] of request.params) body[name] = value;
+  return JSON.stringify(body);
+}
+
+/**
+ * Creates the json-oauth transport, rated `high`.
+ *
+ * Tokens: client credentials grant (RFC 6749 §4.4) at `oauth.tokenUrl` (default
+ * `baseUrl + '/api/oauth/token'`), or at the token endpoint of `oauth.issuer`'s metadata
+ * (RFC 8414); `client_secret_basic` (RFC 6749 §2.3.1, default) or `client_secret_post`. Tokens
+ * are cached in `oauth.tokenStore` (in memory by default) and renewed 60 s before expiry, or at
+ * half their lifetime when shorter; concurrent calls share one token request.
+ *
+ * Calls: `POST` to `paths.json` with `Authorization: Bearer` (RFC 6750 §2.1). A 401 with
+ * `WWW-Authenticate: Bearer error="invalid_token"` makes it fetch one new token and repeat the
+ * call once; what the repeat answers goes to core as it is (a second 401 becomes `UNAUTHORIZED`).
+ *
+ * @throws {AfilnetValidationError} `INVALID_CONFIG` when there is no client id or secret (neither
+ *   `oauth.clientId`/`clientSecret` nor `credentials`); `INSECURE_URL` for an `http://` URL
+ *   without `allowInsecureHttp`.
+ */
+export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): ChatTransport {
+  const settings = options.oauth ?? {};
+  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+  const allowInsecureHttp = options.allowInsecureHttp ?? false;
+  const clientId = settings.clientId ?? options.credentials?.user;
+  const clientSecret = settings.clientSecret ?? options.credentials?.password;
+
+  const missing: ValidationIssue[] = [];
+  if (!clientId) missing.push({ path: 'oauth.clientId', message: 'is required (or credentials.user)' });
+  if (!clientSecret) missing.push({ path: 'oauth.clientSecret', message: 'is required (or credentials.password)' });
+  if (missing.length > 0) {
+    throw new AfilnetValidationError('INVALID_CONFIG', 'The json-oauth transport needs a client id and secret', { issues: missing });
+  }
+
+  const tokenUrl = settings.tokenUrl ?? (settings.issuer === undefined ? joinUrl(baseUrl, DEFAULT_TOKEN_PATH) : undefined);
+  const apiUrl = new URL(joinUrl(baseUrl, options.paths?.json ?? '/api/json/'));
+  if (!allowInsecureHttp) {
+    const insecure = (
+      [
+        ['baseUrl', baseUrl],
+        ['oauth.tokenUrl', settings.tokenUrl],
+        ['oauth.issuer', settings.issuer],
+      ] as const
+    )
+      .filter(([, url]) => url !== undefined && new URL(url).protocol === 'http:')
+      .map(([path]) => ({ path, message: 'uses http://; set allowInsecureHttp: true for a local server' }));
+    if (insecure.length > 0) throw new AfilnetValidationError('INSECURE_URL', 'Refusing an insecure URL', { issues: insecure });
+  }
+
+  const endpoint = createTokenEndpoint({
+    ...(tokenUrl === undefined ? {} : { tokenUrl }),
+    ...(settings.issuer === undefined ? {} : { issuer: settings.issuer }),
+    ...(settings.scope === undefined ? {} : { scope: settings.scope }),
+    clientId: clientId as string,
+    clientSecret: clientSecret as string,
+    clientAuthMethod: settings.clientAuthMethod ?? 'client_secret_basic',
+    allowInsecureHttp,
+  });
+  const cache = new TokenCache({
+    store: settings.tokenStore ?? createMemoryTokenStore(),
+    key: `afilnet-chat:oauth:${tokenUrl ?? settings.issuer}:${clientId}:${settings.scope ?? ''}`,
+  });
+
+  /** One API request with `token`; says whether the API refused the token as `invalid_token`. */
+  async function callApi(
+    token: StoredToken,
+    body: string,
+    { http, signal }: TransportCallContext,
+  ): Promise<{ response: WireResponse; invalidToken: boolean }> {
+    let raw: HttpResponse | undefined;
+    let invalidToken = false;
+    try {
+      await oauth.protectedResourceRequest(
+        token.accessToken,
+        'POST',
+        apiUrl,
+        new Headers({ 'content-type': 'application/json', accept: 'application/json' }),
+        body,
+        {
+          [oauth.customFetch]: executorFetch(http, signal, (response) => {
+            raw = response;
+          }),
+          [oauth.allowInsecureRequests]: allowInsecureHttp,
+        },
+      );
+    } catch (error) {
+      // Any other challenge (a missing token: `Bearer realm=…` and a MISSING_USER envelope) is an
+      // answer for core to decode.
+      if (!(error instanceof oauth.WWWAuthenticateChallengeError) || raw === undefined) throw error;
+      invalidToken = isInvalidTokenChallenge(error);
+    }
+    const answer = raw as HttpResponse;
+    return { response: { httpStatus: answer.status, payload: parseJsonPayload(answer.body) }, invalidToken };
+  }
+
+  return {
+    name: 'json-oauth',
+    security: 'high',
+    async send(request, context) {
+      const { http, signal, registerSecret } = context;
+      const fetchToken: TokenFetcher = (flightSignal) => endpoint.requestToken({ http, signal: flightSignal, registerSecret });
+      const body = jsonBody(request);
+
+      const token = await cache.token(signal, fetchToken);
+      registerSecret(token.accessToken);
+      const first = await callApi(token, body, context);
+      if (!first.invalidToken) return first.response;
+
+      // Once: a fresh token, then the call again, whatever that answers.
+      let renewed: StoredToken;
+      try {
+        renewed = await cache.token(signal, fetchToken, token.accessToken);
+      } catch (error) {
+        // The refused request was written, so a send "may have been sent" from here on (SPEC §4).
+        throw error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error;
+      }
+      registerSecret(renewed.accessToken);
+      return (await callApi(renewed, body, context)).response;
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The access-token cache of one transport (SPEC §3, §7): early refresh, single flight, and a
+ * pluggable {@link TokenStore} shared with other clients and processes.
+ */
+import { AfilnetTransportError, type StoredToken, type TokenStore } from '@afilnet-chat/core';
+import { isFresh } from './token-freshness.js';
+
+/** Fetches a new token from the token endpoint; `signal` ends the request. */
+export type TokenFetcher = (signal: AbortSignal) => Promise<StoredToken>;
+
+/** Options of {@link TokenCache}. */
+export interface TokenCacheOptions {
+  readonly store: TokenStore;
+  /** The store key of this client (token endpoint, client id, scope); never a secret. */
+  readonly key: string;
+  /** The clock, in epoch milliseconds. */
+  readonly now?: () => number;
+}
+
+/**
+ * One token request in progress, shared by every caller waiting for it. It has its own abort
+ * controller, which fires only once every waiter has given up: one caller's abort or deadline
+ * must not fail the others.
+ */
+interface Flight {
+  readonly promise: Promise<StoredToken>;
+  readonly controller: AbortController;
+  waiters: number;
+  settled: boolean;
+}
+
+function abortedWhileWaiting(): AfilnetTransportError {
+  return new AfilnetTransportError('ABORTED', 'The call was aborted while waiting for an access token', {
+    mayHaveBeenSent: false,
+  });
+}
+
+/**
+ * Caches the access token of one client.
+ *
+ * - A token is reused until {@link isFresh} says otherwise (60 s before expiry, or half its
+ *   lifetime when shorter).
+ * - Single flight: however many calls need a token at once, one token request is made, and its
+ *   outcome, token or error, goes to all of them; after a failure the next call tries again.
+ * - A token the API refused (`rejected`) is never handed out again, and N calls refused at once
+ *   cause one token request.
+ * - Through the store, other clients and processes reuse the token; under the store's lock only
+ *   one of them asks the token endpoint at a time.
+ */
+export class TokenCache {
+  readonly #store: TokenStore;
+  readonly #key: string;
+  readonly #now: () => number;
+  #local: StoredToken | undefined;
+  #rejected: string | undefined;
+  #flight: Flight | undefined;
+
+  constructor(options: TokenCacheOptions) {
+    this.#store = options.store;
+    this.#key = options.key;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * A token to call the API with.
+   *
+   * @param signal the caller's signal: when it fires the caller stops waiting (with
+   *   `AfilnetTransportError` `ABORTED`, `mayHaveBeenSent: false`), and the token request itself
+   *   is aborted only when no other caller still waits for it.
+   * @param fetchToken how to fetch a new token, used if this call starts a token request.
+   * @param rejected a token the API just refused (RFC 6750 §3.1 `invalid_token`).
+   * @throws what `fetchToken` or the store throw, to every caller that waited for it.
+   */
+  async token(signal: AbortSignal, fetchToken: TokenFetcher, rejected?: string): Promise<StoredToken> {
+    if (rejected !== undefined) {
+      this.#rejected = rejected;
+      if (this.#local?.accessToken === rejected) this.#local = undefined;
+    }
+    const local = this.#local;
+    if (local !== undefined && isFresh(local, this.#now())) return local;
+    const token = await this.#join(signal, fetchToken);
+    // A flight that started before the refusal may have answered the refused token.
+    if (rejected !== undefined && token.accessToken === rejected) return this.#join(signal, fetchToken);
+    return token;
+  }
+
+  #start(fetchToken: TokenFetcher): Flight {
+    const controller = new AbortController();
+    const critical = async (): Promise<StoredToken> => {
+      const stored = await this.#store.get(this.#key);
+      if (stored !== undefined && stored.accessToken !== this.#rejected && isFresh(stored, this.#now())) return stored;
+      const fresh = await fetchToken(controller.signal);
+      await this.#store.set(this.#key, fresh);
+      return fresh;
+    };
+    const store = this.#store;
+    const promise = store.lock ? store.lock(this.#key, critical) : critical();
+    const flight: Flight = { promise, controller, waiters: 0, settled: false };
+    promise.then(
+      (token) => {
+        flight.settled = true;
+        if (this.#flight === flight) this.#flight = undefined;
+        if (token.accessToken !== this.#rejected) this.#local = token;
+      },
+      () => {
+        flight.settled = true;
+        if (this.#flight === flight) this.#flight = undefined;
+      },
+    );
+    return flight;
+  }
+
+  #join(signal: AbortSignal, fetchToken: TokenFetcher): Promise<StoredToken> {
+    if (signal.aborted) return Promise.reject(abortedWhileWaiting());
+    let flight = this.#flight;
+    if (flight === undefined || flight.settled) {
+      flight = this.#start(fetchToken);
+      this.#flight = flight;
+    }
+    const joined = flight;
+    joined.waiters += 1;
+    return new Promise<StoredToken>((resolve, reject) => {
+      let waiting = true;
+      const leave = (): boolean => {
+        if (!waiting) return false;
+        waiting = false;
+        joined.waiters -= 1;
+        signal.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const onAbort = (): void => {
+        if (!leave()) return;
+        if (joined.waiters === 0 && !joined.settled) {
+          // Nobody wants this token any more: end the request, and let the next call start anew.
+          if (this.#flight === joined) this.#flight = undefined;
+          joined.controller.abort(signal.reason);
+        }
+        reject(abortedWhileWaiting());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      joined.promise.then(
+        (token) => {
+          if (leave()) resolve(token);
+        },
+        (error: unknown) => {
+          if (leave()) reject(error);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Turning whatever went wrong while getting a token into the SDK's error (SPEC §4 settled
+ * details): an answer that gives no usable token is `TOKEN_ENDPOINT`, with the OAuth `error`
+ * string when the body names one; network failures, timeouts and aborts keep their own codes.
+ * Nothing failed here after the API request was written, so `mayHaveBeenSent` is false.
+ */
+import { AfilnetTransportError, type HttpResponse } from '@afilnet-chat/core';
+import { ResponseBodyError } from 'oauth4webapi';
+
+/** Which step failed. */
+export type TokenStep = 'discovery' | 'token';
+
+/** The RFC 6749 §5.2 `error` of a JSON body, if it has one. */
+export function oauthErrorOf(body: string | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(body);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const error = (value as Record<string, unknown>).error;
+      if (typeof error === 'string' && error !== '') return error;
+    }
+  } catch {
+    // Not JSON (an HTML error page, say): no OAuth error to report.
+  }
+  return undefined;
+}
+
+/**
+ * A cause safe to attach: the name, code and message of the original only. oauth4webapi's errors
+ * hold the response and, for a malformed token response, its parsed body, which may contain the
+ * access token.
+ */
+function safeCause(error: unknown): Error {
+  const copy = new Error(error instanceof Error ? error.message : String(error));
+  if (error instanceof Error) copy.name = error.name;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
+}
+
+/**
+ * The error for a failed token (or discovery) step. `raw` is the last response the step read,
+ * whose body gives the OAuth `error` even when oauth4webapi raised a `WWW-Authenticate`
+ * challenge error instead of reading it (a 401 with `WWW-Authenticate: Basic`, RFC 6749 §5.2).
+ */
+export function tokenEndpointError(error: unknown, raw: HttpResponse | undefined, step: TokenStep): AfilnetTransportError {
+  if (error instanceof AfilnetTransportError && error.code !== 'RESPONSE_TOO_LARGE') {
+    return error.with({ mayHaveBeenSent: false });
+  }
+  const oauthError = error instanceof ResponseBodyError ? error.error : oauthErrorOf(raw?.body);
+  const status = raw?.status;
+  const facts = [status === undefined ? undefined : `HTTP ${status}`, oauthError].filter((f) => f !== undefined);
+  const what =
+    step === 'discovery'
+      ? 'The authorization server metadata (RFC 8414) could not be read'
+      : 'The token endpoint gave no usable access token';
+  return new AfilnetTransportError('TOKEN_ENDPOINT', facts.length > 0 ? `${what} (${facts.join(', ')})` : what, {
+    mayHaveBeenSent: false,
+    ...(status === undefined ? {} : { httpStatus: status }),
+    ...(oauthError === undefined ? {} : { oauthError }),
+    cause: error instanceof AfilnetTransportError ? error : safeCause(error),
+  });
+}
