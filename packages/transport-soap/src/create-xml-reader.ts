@@ -42,23 +42,41 @@ const ATTRS = ':@';
 const XML_URI = 'http://www.w3.org/XML/1998/namespace';
 
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const REFERENCE = /&([^&;\s]{0,12});/g;
+const HEX_REFERENCE = /^#x[0-9A-Fa-f]{1,6}$/;
+const DECIMAL_REFERENCE = /^#[0-9]{1,7}$/;
+/** The longest reference: `&#x10FFFF;` and `&#1114111;` are 10 characters with `&` and `;`. */
+const MAX_REFERENCE_LENGTH = 10;
 
 function isXmlChar(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
+function decodeReference(name: string): string {
+  if (Object.hasOwn(PREDEFINED, name)) return PREDEFINED[name] as string;
+  let cp: number;
+  if (HEX_REFERENCE.test(name)) cp = parseInt(name.slice(2), 16);
+  else if (DECIMAL_REFERENCE.test(name)) cp = parseInt(name.slice(1), 10);
+  else throw new XmlReadError(`unknown entity reference &${name.slice(0, 12)};`);
+  if (!isXmlChar(cp)) throw new XmlReadError('a character reference names a character XML 1.0 cannot carry');
+  return String.fromCodePoint(cp);
+}
+
+/**
+ * Decodes the predefined entities and character references of a text or attribute value in one
+ * left-to-right scan (linear: no backtracking pattern, no expansion of a decoded `&`).
+ */
 function decodeReferences(raw: string): string {
-  if (!raw.includes('&')) return raw;
-  return raw.replace(REFERENCE, (_match, name: string) => {
-    const predefined = Object.hasOwn(PREDEFINED, name) ? PREDEFINED[name] : undefined;
-    if (predefined !== undefined) return predefined;
-    const numeric = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(name);
-    if (!numeric) throw new XmlReadError(`unknown entity reference &${name.slice(0, 12)};`);
-    const cp = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2] as string, 10);
-    if (!isXmlChar(cp)) throw new XmlReadError('a character reference names a character XML 1.0 cannot carry');
-    return String.fromCodePoint(cp);
-  });
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const amp = raw.indexOf('&', from);
+    if (amp < 0) return from === 0 ? raw : out + raw.slice(from);
+    out += raw.slice(from, amp);
+    const semi = raw.indexOf(';', amp + 1);
+    if (semi < 0 || semi - amp > MAX_REFERENCE_LENGTH) throw new XmlReadError('an & that starts no reference');
+    out += decodeReference(raw.slice(amp + 1, semi));
+    from = semi + 1;
+  }
 }
 
 type RawNode = Record<string, unknown>;

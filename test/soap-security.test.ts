@@ -1,0 +1,134 @@
+/**
+ * The SOAP transport against hostile servers (real sockets, 127.0.0.1): entity expansion
+ * (billion laughs, XXE), prototype pollution through element names, pathological entity and
+ * nesting patterns (fast-xml-parser's published advisories), and oversized bodies. Each ends in
+ * `AfilnetTransportError` quickly, with memory bounded and `Object.prototype` untouched.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AfilnetTransportError, createChatClient, type ChatClient } from '@afilnet-chat/core';
+import { DEMO } from './support/account.js';
+import { answer, hugeBody, startMisbehavingServer, type MisbehavingServer } from './support/misbehaving-server.js';
+import { REF_SOAP_ENV } from './support/reference-soap.js';
+import { EXECUTORS } from './support/wire-capture.js';
+
+const SEND = { platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'hi' } as const;
+const XML = 'text/xml; charset=utf-8';
+
+const wrap = (content: string, method = 'sendmessage') =>
+  `<s:Envelope xmlns:s="${REF_SOAP_ENV}"><s:Body><c:${method}Response xmlns:c="urn:afilnet:chat">${content}</c:${method}Response></s:Body></s:Envelope>`;
+
+const BILLION_LAUGHS =
+  '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' +
+  Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`).join('') +
+  `]>${wrap('<status>success</status><error>&lol9;</error>')}`;
+
+const PROTO_KEYS = () => Object.getOwnPropertyNames(Object.prototype).sort();
+
+let server: MisbehavingServer;
+let client: ChatClient | undefined;
+const baseline = PROTO_KEYS();
+
+beforeAll(async () => {
+  server = await startMisbehavingServer(answer(200, XML, ''));
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+  expect(PROTO_KEYS()).toEqual(baseline);
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
+
+describe.each(EXECUTORS)('SOAP security (%s)', (executor) => {
+  const connect = (maxResponseBytes?: number) => {
+    client = createChatClient({
+      transport: 'soap',
+      baseUrl: server.url,
+      credentials: DEMO,
+      allowInsecureHttp: true,
+      executor,
+      ...(maxResponseBytes ? { maxResponseBytes } : {}),
+    });
+    return client;
+  };
+
+  async function malformedWithin(body: string, ms: number): Promise<AfilnetTransportError> {
+    server.setBehaviour(answer(200, XML, body));
+    const before = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const error = await connect().sendMessage(SEND).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(ms);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+    expect(error).toBeInstanceOf(AfilnetTransportError);
+    expect(error).toMatchObject({ code: 'MALFORMED_RESPONSE', mayHaveBeenSent: true });
+    return error as AfilnetTransportError;
+  }
+
+  it('refuses a billion-laughs body before parsing it', async () => {
+    const error = await malformedWithin(BILLION_LAUGHS, 2000);
+    expect(error.message).toMatch(/DOCTYPE/);
+  });
+
+  it('refuses a DOCTYPE hidden behind a BOM, a declaration and a comment', async () => {
+    await malformedWithin(`\uFEFF<?xml version="1.0"?><!-- hi --><!doctype s [<!ENTITY x "y">]>${wrap('<status>success</status>')}`, 2000);
+  });
+
+  it('refuses an external entity (XXE) without reading it', async () => {
+    const error = await malformedWithin(`<!DOCTYPE s [<!ENTITY x SYSTEM "file:///etc/passwd">]>${wrap('<status>error</status><error>&x;</error>')}`, 2000);
+    expect(JSON.stringify(error)).not.toContain('root:');
+  });
+
+  it('does not expand an undeclared entity, even without a DOCTYPE', async () => {
+    await malformedWithin(wrap('<status>error</status><error>&lol9;</error>'), 2000);
+  });
+
+  it.each([
+    ['__proto__ in the wrapper', wrap('<status>success</status><__proto__><polluted>yes</polluted></__proto__>')],
+    ['__proto__ in an item', wrap('<status>success</status><result><item><__proto__><polluted>yes</polluted></__proto__></item></result>', 'getmessages')],
+    ['constructor', wrap('<status>success</status><constructor><prototype><polluted>yes</polluted></prototype></constructor>')],
+    ['a __proto__ attribute', wrap('<status __proto__="x">success</status>')],
+  ])('refuses %s, leaving Object.prototype untouched', async (_label, body) => {
+    await malformedWithin(body, 2000);
+  });
+
+  it('keeps a namespaced __proto__ field as data, never as a prototype', async () => {
+    const item =
+      '<item xmlns:p="urn:p"><p:__proto__><polluted>yes</polluted></p:__proto__><platformid>100</platformid><platform>whatsapp</platform>' +
+      '<message>m</message><destination>d</destination><messageid>1</messageid><sent>1</sent><status>sent</status><datetime>2024-05-01 10:00:00</datetime></item>';
+    server.setBehaviour(answer(200, XML, wrap(`<status>success</status><result>${item}</result>`, 'getmessages')));
+    const [message] = await connect().getMessages({ platform: 'whatsapp', platformId: '100', destination: 'd' });
+    expect(Object.getPrototypeOf(message)).toBe(Object.prototype);
+    expect(Object.keys(message as object)).not.toContain('__proto__');
+  });
+
+  it('refuses nesting 20,000 levels deep quickly, without a stack overflow', async () => {
+    await malformedWithin(wrap(`<status>success</status>${'<a>'.repeat(20_000)}${'</a>'.repeat(20_000)}`), 2000);
+  });
+
+  it('reads 30,000 entity references quickly', async () => {
+    const message = '&amp;&lt;&#233;'.repeat(10_000);
+    const item = `<item><platformid>1</platformid><platform>whatsapp</platform><message>${message}</message><destination>d</destination><messageid>1</messageid><sent>true</sent><status>s</status><datetime>x</datetime></item>`;
+    server.setBehaviour(answer(200, XML, wrap(`<status>success</status><result>${item}</result>`, 'getmessages')));
+    const started = performance.now();
+    const [got] = await connect().getMessages({ platform: 'whatsapp', platformId: '1', destination: 'd' });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(got?.message).toBe('&<é'.repeat(10_000));
+  });
+
+  it('refuses a text full of unterminated references quickly', async () => {
+    await malformedWithin(wrap(`<status>error</status><error>${'&a'.repeat(50_000)}</error>`), 2000);
+  });
+
+  it.each([[true], [false]])('ends an oversized body (length declared: %s) with RESPONSE_TOO_LARGE, memory bounded', async (declareLength) => {
+    server.setBehaviour(hugeBody(XML, { declareLength }));
+    server.stats.bytesStreamed = 0;
+    const before = process.memoryUsage().heapUsed;
+    const error = await connect(256 * 1024).sendMessage(SEND).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AfilnetTransportError);
+    expect(error).toMatchObject({ code: 'RESPONSE_TOO_LARGE', mayHaveBeenSent: true });
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+    expect(server.stats.bytesStreamed).toBeLessThan(64 * 1024 * 1024);
+  });
+});
