@@ -8,6 +8,8 @@ export interface CallDeadline {
   readonly signal: AbortSignal;
   /** True once the deadline (not the caller) ended the call. */
   readonly timedOut: boolean;
+  /** Milliseconds left before the deadline. */
+  remainingMs(): number;
   /** Stops the timer and detaches from the caller's signal. */
   dispose(): void;
 }
@@ -18,6 +20,7 @@ export interface CallDeadline {
  */
 export function startDeadline(timeoutMs: number, signal: AbortSignal | undefined): CallDeadline {
   const controller = new AbortController();
+  const endsAt = performance.now() + timeoutMs;
   let timedOut = false;
   const onAbort = () => controller.abort(signal?.reason);
   const timer = setTimeout(() => {
@@ -33,6 +36,7 @@ export function startDeadline(timeoutMs: number, signal: AbortSignal | undefined
     get timedOut() {
       return timedOut;
     },
+    remainingMs: () => endsAt - performance.now(),
     dispose() {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

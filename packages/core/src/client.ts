@@ -23,7 +23,12 @@ import { loadTransport } from './load-transport.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { SecurityRating } from './security.js';
-import type { ChatTransport, TransportCallContext } from './transport.js';
+import type { ChatTransport, WireRequest } from './transport.js';
+import { abortableDelay } from './abortable-delay.js';
+import { notify } from './diagnostics.js';
+import { instrumentExecutor } from './http/instrumented-executor.js';
+import { createRetryBudget } from './retry-budget.js';
+import { backoffDelay, isRetryable } from './retry-policy.js';
 import { watchUnreadMessages, type UnreadMessagesWatch, type WatchUnreadMessagesInput } from './watch-unread-messages.js';
 
 /** The client of the Web Chat API. */
@@ -133,31 +138,63 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     return transport;
   };
 
-  const context = (signal: AbortSignal): TransportCallContext => ({
-    http: executor,
-    signal,
-    registerSecret: redactor.add,
-  });
+  const hooks = resolved.hooks;
+  const instrumented = hooks.onRequest !== undefined || hooks.onResponse !== undefined;
+  const budget = createRetryBudget(resolved.retry.budgetRatio);
+
+  /** One attempt: the transport's exchange, decoded, bounded by the call's signal. */
+  async function attempt<M extends ChatMethod>(
+    chosen: ChatTransport,
+    method: M,
+    request: WireRequest,
+    signal: AbortSignal,
+    number: number,
+  ): Promise<MethodResults[M]> {
+    const http = instrumented ? instrumentExecutor(executor, hooks, redactor, method, number) : executor;
+    const stopped = () =>
+      new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
+        mayHaveBeenSent: CHAT_METHODS[method].isSend,
+      });
+    const response = await untilAborted(chosen.send(request, { http, signal, registerSecret: redactor.add }), signal, stopped);
+    return decodeResponse(method, response);
+  }
 
   async function call<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
     if (closed) {
       throw new AfilnetTransportError('ABORTED', `The client is closed; ${method} was not sent`);
     }
-    const request = toWireRequest(method, input);
+    const request = toWireRequest(method, input, resolved.maxMessageLength);
     const chosen = await getTransport();
     const deadline = startDeadline(options.timeoutMs ?? resolved.timeoutMs, options.signal);
+    const policy = resolved.retry;
+    budget.deposit();
+    let failure: unknown;
     try {
-      if (deadline.signal.aborted) {
-        throw new AfilnetTransportError('ABORTED', `The call to ${method} was aborted before it was sent`, {
-          mayHaveBeenSent: false,
-        });
+      for (let number = 1; ; number++) {
+        if (deadline.signal.aborted) {
+          throw failure ??
+            new AfilnetTransportError('ABORTED', `The call to ${method} was aborted before it was sent`, {
+              mayHaveBeenSent: false,
+            });
+        }
+        try {
+          return await attempt(chosen, method, request, deadline.signal, number);
+        } catch (error) {
+          failure = error;
+          if (deadline.signal.aborted || number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
+          const delayMs = backoffDelay(number, policy, error.retryAfterMs);
+          if (delayMs >= deadline.remainingMs()) {
+            // The deadline would pass before the next attempt: say so now rather than wait for it.
+            throw new AfilnetTransportError('TIMEOUT', `The call to ${method} cannot be retried within its deadline (timeoutMs)`, {
+              mayHaveBeenSent: error.mayHaveBeenSent,
+              cause: error,
+            });
+          }
+          if (!budget.withdraw()) throw error;
+          notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
+          await abortableDelay(delayMs, deadline.signal);
+        }
       }
-      const stopped = () =>
-        new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
-          mayHaveBeenSent: CHAT_METHODS[method].isSend,
-        });
-      const response = await untilAborted(chosen.send(request, context(deadline.signal)), deadline.signal, stopped);
-      return decodeResponse(method, response);
     } catch (error) {
       throw finalizeError(error, method, deadline, redactor);
     } finally {

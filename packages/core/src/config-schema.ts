@@ -18,6 +18,9 @@ import {
 } from './security.js';
 import { DEFAULT_PATHS, type ApiPaths, type ChatTransport, type Credentials } from './transport.js';
 import type { TokenStore } from './token-store.js';
+import type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
+import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './http/phase-timeouts.js';
+import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryOptions } from './retry-policy.js';
 import type { BasicOptions, OAuthOptions, SoapOptions, TransportFactoryOptions } from './transport-options.js';
 import { toValidationIssues } from './validation-issues.js';
 
@@ -27,6 +30,8 @@ export const DEFAULT_BASE_URL = 'https://www.afilnet.com';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** The default cap on a response body. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** The default cap on a message, in code points (WhatsApp's and Telegram's limit). */
+export const DEFAULT_MAX_MESSAGE_LENGTH = 4096;
 
 /** How requests are executed (SPEC §6). */
 export type ExecutorOption = 'undici' | 'fetch' | { readonly fetch: FetchFunction };
@@ -54,8 +59,20 @@ export interface ChatClientConfig {
   readonly executor?: ExecutorOption;
   /** Your undici Dispatcher (proxy, custom CA, mTLS), used for every request. */
   readonly dispatcher?: Dispatcher;
-  /** The largest response body accepted, in bytes (4 MiB). */
+  /** The largest response body accepted, in bytes (4 MiB), enforced while streaming. */
   readonly maxResponseBytes?: number;
+  /** The longest `message` accepted, in Unicode code points (4,096), checked before sending. */
+  readonly maxMessageLength?: number;
+  /** Per-phase timeouts in ms: connect (10 s), response headers (30 s), body silence (30 s). */
+  readonly timeouts?: Partial<PhaseTimeouts>;
+  /** The retry policy (README "Security and reliability"); `false` turns retries off. */
+  readonly retry?: RetryOptions | false;
+  /** Called before each retry, with the redacted error. */
+  readonly onRetry?: (event: RetryDiagnostic) => void;
+  /** Called before each HTTP request (token requests included), with a redacted copy. */
+  readonly onRequest?: (event: RequestDiagnostic) => void;
+  /** Called after each HTTP response, with a redacted copy. */
+  readonly onResponse?: (event: ResponseDiagnostic) => void;
 }
 
 /** A configuration after validation, with every default filled in. */
@@ -67,6 +84,10 @@ export interface ResolvedConfig {
   readonly executor: ExecutorOption;
   readonly dispatcher: Dispatcher | undefined;
   readonly maxResponseBytes: number;
+  readonly maxMessageLength: number;
+  readonly timeouts: PhaseTimeouts;
+  readonly retry: ResolvedRetryPolicy;
+  readonly hooks: DiagnosticHooks;
   /** Every secret of the configuration, for the redactor. */
   readonly secrets: readonly string[];
 }
@@ -87,6 +108,10 @@ const urlText = z.string({ error: typeMessage('a string') }).refine((s) => {
     return false;
   }
 }, 'must be an absolute http or https URL');
+
+const milliseconds = z.number({ error: typeMessage('a number') }).int().positive().max(2_147_483_647);
+
+const hook = z.custom<(event: never) => void>((v) => typeof v === 'function', { error: 'must be a function' }).optional();
 
 const pathText = z.string({ error: typeMessage('a string') }).min(1, 'must not be empty');
 
@@ -162,6 +187,30 @@ const configSchema = z.strictObject({
     })
     .optional(),
   maxResponseBytes: z.number({ error: typeMessage('a number') }).int().positive().optional(),
+  maxMessageLength: z.number({ error: typeMessage('a number') }).int().positive().optional(),
+  timeouts: z
+    .strictObject(
+      { connectMs: milliseconds.optional(), headersMs: milliseconds.optional(), bodyMs: milliseconds.optional() },
+      { error: typeMessage('an object') },
+    )
+    .optional(),
+  retry: z
+    .union(
+      [
+        z.literal(false),
+        z.strictObject({
+          maxAttempts: z.number({ error: typeMessage('a number') }).int().min(1).max(10).optional(),
+          baseDelayMs: z.number({ error: typeMessage('a number') }).int().min(0).optional(),
+          maxDelayMs: z.number({ error: typeMessage('a number') }).int().min(0).optional(),
+          budgetRatio: z.number({ error: typeMessage('a number') }).min(0).max(10).optional(),
+        }),
+      ],
+      { error: 'must be false or { maxAttempts, baseDelayMs, maxDelayMs, budgetRatio }' },
+    )
+    .optional(),
+  onRetry: hook,
+  onRequest: hook,
+  onResponse: hook,
 });
 
 /**
@@ -240,6 +289,14 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     executor: config.executor ?? 'undici',
     dispatcher: config.dispatcher,
     maxResponseBytes: config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    maxMessageLength: config.maxMessageLength ?? DEFAULT_MAX_MESSAGE_LENGTH,
+    timeouts: { ...DEFAULT_PHASE_TIMEOUTS, ...config.timeouts },
+    retry: resolveRetryPolicy(config.retry),
+    hooks: {
+      ...(config.onRetry ? { onRetry: config.onRetry as DiagnosticHooks['onRetry'] } : {}),
+      ...(config.onRequest ? { onRequest: config.onRequest as DiagnosticHooks['onRequest'] } : {}),
+      ...(config.onResponse ? { onResponse: config.onResponse as DiagnosticHooks['onResponse'] } : {}),
+    },
     secrets,
   };
 }

@@ -5,6 +5,7 @@
 import { AfilnetApiError, AfilnetTransportError } from './errors.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
 import { channelListSchema, messageListSchema } from './result-decoders.js';
+import { parseRetryAfter } from './retry-after.js';
 import type { ChatChannel, ChatMessage } from './chat-types.js';
 import type { WireResponse } from './transport.js';
 
@@ -32,16 +33,19 @@ function errorCodeOf(envelope: Record<string, unknown>): string | undefined {
   return typeof code === 'string' && code.trim() !== '' ? code.trim() : undefined;
 }
 
-function httpFailure(status: number, mayHaveBeenSent: boolean, detail: string): AfilnetTransportError {
+function httpFailure(response: WireResponse, mayHaveBeenSent: boolean, detail: string): AfilnetTransportError {
+  const status = response.httpStatus;
   if (status === 401) {
     return new AfilnetTransportError('UNAUTHORIZED', `The server refused the credentials (HTTP 401, ${detail})`, {
       httpStatus: status,
       mayHaveBeenSent,
     });
   }
+  const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
   return new AfilnetTransportError('HTTP_STATUS', `The server answered HTTP ${status} (${detail})`, {
     httpStatus: status,
     mayHaveBeenSent,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });
 }
 
@@ -75,7 +79,7 @@ export function decodeResponse<M extends ChatMethod>(method: M, response: WireRe
     );
   }
   if (payload.kind === 'unparseable') {
-    if (!ok) return fail(httpFailure(httpStatus, sent, payload.reason));
+    if (!ok) return fail(httpFailure(response, sent, payload.reason));
     return fail(
       new AfilnetTransportError('MALFORMED_RESPONSE', `The response is not an API envelope: ${payload.reason}`, {
         httpStatus,
@@ -89,7 +93,7 @@ export function decodeResponse<M extends ChatMethod>(method: M, response: WireRe
     const code = errorCodeOf(envelope);
     if (code !== undefined) throw new AfilnetApiError(code, { httpStatus });
   }
-  if (!ok) return fail(httpFailure(httpStatus, sent, 'no API envelope'));
+  if (!ok) return fail(httpFailure(response, sent, 'no API envelope'));
   if (!isRecord(envelope) || statusOf(envelope) !== 'success') {
     return fail(
       new AfilnetTransportError('MALFORMED_RESPONSE', 'The response is not a well-formed API envelope', {

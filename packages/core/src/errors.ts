@@ -143,6 +143,8 @@ export interface TransportErrorDetails {
   readonly faultString?: string;
   /** The OAuth `error` string (RFC 6749 §5.2), for `TOKEN_ENDPOINT`. */
   readonly oauthError?: string;
+  /** The wait the server asked for with `Retry-After`, in ms. */
+  readonly retryAfterMs?: number;
   readonly cause?: unknown;
 }
 
@@ -158,6 +160,7 @@ export class AfilnetTransportError extends AfilnetError {
   readonly faultCode: string | undefined;
   readonly faultString: string | undefined;
   readonly oauthError: string | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: TransportErrorCode, message: string, details: TransportErrorDetails = {}) {
     super(code, message, details);
@@ -166,6 +169,7 @@ export class AfilnetTransportError extends AfilnetError {
     this.faultCode = details.faultCode;
     this.faultString = details.faultString;
     this.oauthError = details.oauthError;
+    this.retryAfterMs = details.retryAfterMs;
     Object.defineProperty(this, TRANSPORT_BRAND, { value: true });
   }
 
@@ -181,6 +185,7 @@ export class AfilnetTransportError extends AfilnetError {
       faultCode: changes.faultCode ?? this.faultCode,
       faultString: changes.faultString ?? this.faultString,
       oauthError: changes.oauthError ?? this.oauthError,
+      retryAfterMs: changes.retryAfterMs ?? this.retryAfterMs,
       cause: 'cause' in changes ? changes.cause : this.cause,
     });
   }
@@ -191,6 +196,7 @@ export class AfilnetTransportError extends AfilnetError {
     if (this.faultCode !== undefined) json.faultCode = this.faultCode;
     if (this.faultString !== undefined) json.faultString = this.faultString;
     if (this.oauthError !== undefined) json.oauthError = this.oauthError;
+    if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
     return json;
   }
 }

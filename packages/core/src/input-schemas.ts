@@ -117,17 +117,29 @@ const SCHEMAS = Object.fromEntries(
   ]),
 ) as unknown as Record<ChatMethod, z.ZodType<Record<string, string | undefined>>>;
 
+/** Counts code points, stopping once past `limit` (long inputs are not walked to the end). */
+function exceedsCodePoints(text: string, limit: number): boolean {
+  if (text.length <= limit) return false;
+  let count = 0;
+  for (const _ of text) if (++count > limit) return true;
+  return false;
+}
+
 /**
- * Validates a method's input and returns it in wire terms.
+ * Validates a method's input and returns it in wire terms. A `message` longer than
+ * `maxMessageLength` code points is one more problem in the list.
  *
  * @throws {AfilnetValidationError} code `INVALID_PARAMS`, listing every problem.
  */
-export function toWireRequest(method: ChatMethod, input: unknown): WireRequest {
+export function toWireRequest(method: ChatMethod, input: unknown, maxMessageLength = Infinity): WireRequest {
   const parsed = SCHEMAS[method].safeParse(method === 'getchatchannels' && input === undefined ? {} : input);
-  if (!parsed.success) {
-    throw new AfilnetValidationError('INVALID_PARAMS', `Invalid input for ${method}`, {
-      issues: toValidationIssues(parsed.error.issues),
-    });
+  const message = (input as { message?: unknown } | null | undefined)?.message;
+  const tooLong =
+    (method === 'sendmessage' || method === 'sendfile') && typeof message === 'string' && exceedsCodePoints(message, maxMessageLength);
+  if (!parsed.success || tooLong) {
+    const issues = parsed.success ? [] : toValidationIssues(parsed.error.issues);
+    if (tooLong) issues.push({ path: 'message', message: `must be at most ${maxMessageLength} characters (option maxMessageLength)` });
+    throw new AfilnetValidationError('INVALID_PARAMS', `Invalid input for ${method}`, { issues });
   }
   const params: Array<readonly [string, string]> = [];
   for (const field of METHOD_FIELDS[method]) {
@@ -136,4 +148,3 @@ export function toWireRequest(method: ChatMethod, input: unknown): WireRequest {
   }
   return { method, params };
 }
-

@@ -15,11 +15,28 @@ export interface Redactor {
   text(text: string): string;
   /** Scrubs an error's message, stack and cause chain in place, and returns it. */
   error<E>(error: E): E;
+  /**
+   * Headers fit for a log: credentials headers keep only their scheme (`Basic [REDACTED]`),
+   * other values pass through {@link Redactor.text}.
+   */
+  headers(headers: Readonly<Record<string, string>>): Record<string, string>;
+  /**
+   * A request or response body fit for a log: {@link Redactor.text}, plus the values of token
+   * and secret fields (`access_token`, `client_secret`, …) in JSON and form bodies, which may
+   * hold a token the client has not yet learnt.
+   */
+  body(body: string): string;
 }
+
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'dpop']);
+const SECRET_FIELDS = 'access_token|refresh_token|id_token|client_secret|password';
+const JSON_SECRET_FIELD = new RegExp(`("(?:${SECRET_FIELDS})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'g');
+const FORM_SECRET_FIELD = new RegExp(`(^|[&?])(${SECRET_FIELDS})=[^&]*`, 'g');
 
 /**
  * The forms a secret may take on the wire or in a log: itself, percent-encoded,
- * form-encoded (`+` for space), and base64 (a Basic header value holds `user:password`).
+ * form-encoded (`+` for space), JSON-escaped, XML-escaped, and base64 (a Basic header value
+ * holds `user:password`).
  */
 function variantsOf(secret: string): string[] {
   const variants = new Set<string>([secret]);
@@ -27,6 +44,8 @@ function variantsOf(secret: string): string[] {
     variants.add(percentEncode(secret));
     variants.add(encodeURIComponent(secret));
     variants.add(percentEncode(secret).replace(/%20/g, '+'));
+    variants.add(JSON.stringify(secret).slice(1, -1));
+    variants.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'));
   } catch {
     // A secret that is not well-formed UTF-16 has no encoded forms.
   }
@@ -76,5 +95,22 @@ export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<
     return err;
   }
 
-  return { add, text, error };
+  function headers(input: Readonly<Record<string, string>>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(input)) {
+      if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
+        const scheme = /^\s*([A-Za-z][\w-]*)\s+\S/.exec(value)?.[1];
+        out[name] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
+      } else out[name] = text(value);
+    }
+    return out;
+  }
+
+  function body(input: string): string {
+    return text(input)
+      .replace(JSON_SECRET_FIELD, `$1"${REDACTED}"`)
+      .replace(FORM_SECRET_FIELD, `$1$2=${REDACTED}`);
+  }
+
+  return { add, text, error, headers, body };
 }

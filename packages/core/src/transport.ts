@@ -29,6 +29,8 @@ export type WirePayload =
 /** The answer to a {@link WireRequest}. */
 export interface WireResponse {
   readonly httpStatus: number;
+  /** The response headers (lower-case names); core reads `retry-after` from them. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly payload: WirePayload;
 }
 

@@ -67,7 +67,7 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
             },
             { signal },
           );
-      return { httpStatus: response.status, payload: parseJsonPayload(response.body) };
+      return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
     },
   };
 }

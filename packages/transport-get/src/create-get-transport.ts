@@ -53,7 +53,7 @@ export function createGetTransport(options: GetTransportOptions): ChatTransport 
       }
       warnCredentialsInUrl();
       const response = await http.send({ method: 'GET', url, headers: { accept: 'application/json' } }, { signal });
-      return { httpStatus: response.status, payload: parseJsonPayload(response.body) };
+      return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
     },
   };
 }

@@ -39,7 +39,7 @@ export function createPostTransport(options: PostTransportOptions): ChatTranspor
     async send(request, { http, signal }) {
       const body = encodeForm(wireFields(request, credentials));
       const response = await http.send({ method: 'POST', url, headers, body }, { signal });
-      return { httpStatus: response.status, payload: parseJsonPayload(response.body) };
+      return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
     },
   };
 }

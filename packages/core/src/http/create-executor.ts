@@ -5,9 +5,11 @@ import type { HttpExecutor } from './http-executor.js';
 import { createUndiciExecutor } from './undici-executor.js';
 
 /** Creates the client's one executor: `undici` (default), global `fetch`, or the user's fetch. */
-export function createExecutor(config: Pick<ResolvedConfig, 'executor' | 'dispatcher' | 'maxResponseBytes'>): HttpExecutor {
-  const { executor, dispatcher, maxResponseBytes } = config;
-  const shared = { maxResponseBytes, ...(dispatcher ? { dispatcher } : {}) };
+export function createExecutor(
+  config: Pick<ResolvedConfig, 'executor' | 'dispatcher' | 'maxResponseBytes' | 'timeouts'>,
+): HttpExecutor {
+  const { executor, dispatcher, maxResponseBytes, timeouts } = config;
+  const shared = { maxResponseBytes, timeouts, ...(dispatcher ? { dispatcher } : {}) };
   if (executor === 'undici') return createUndiciExecutor(shared);
   if (executor === 'fetch') return createFetchExecutor(shared);
   return createFetchExecutor({ ...shared, fetch: executor.fetch });

@@ -4,7 +4,8 @@
  */
 import type { Dispatcher } from 'undici';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
-import { responseTooLarge, toTransportError } from './network-error.js';
+import { phaseTimeout, responseTooLarge, sanitizeCause, toTransportError, type TimeoutPhase } from './network-error.js';
+import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
 
 /** A function with the shape of the WHATWG `fetch`. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -17,6 +18,8 @@ export interface FetchExecutorOptions {
   readonly dispatcher?: Dispatcher;
   /** The largest response body accepted, in bytes. */
   readonly maxResponseBytes: number;
+  /** Per-phase timeouts; with fetch, connecting counts towards `headersMs`. */
+  readonly timeouts?: PhaseTimeouts;
 }
 
 /**
@@ -26,25 +29,40 @@ export interface FetchExecutorOptions {
 export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor {
   const limit = options.maxResponseBytes;
   const dispatcher = options.dispatcher;
+  const timeouts = options.timeouts ?? DEFAULT_PHASE_TIMEOUTS;
 
   async function send(req: HttpRequest, { signal }: HttpSendOptions): Promise<HttpResponse> {
     if (signal.aborted) throw toTransportError(signal.reason, signal, false);
     // Looked up per call, so that interceptors installed after the client was made still apply.
     const fetchImpl: FetchFunction = options.fetch ?? (globalThis.fetch as FetchFunction);
+    // fetch has no phase timeouts of its own: a second controller ends the exchange when a phase overruns.
+    const phase = new AbortController();
+    let overran: TimeoutPhase | undefined;
+    const startPhase = (name: TimeoutPhase, ms: number) =>
+      setTimeout(() => {
+        overran = name;
+        phase.abort();
+      }, ms);
+    const failed = (error: unknown) =>
+      overran !== undefined && !signal.aborted ? phaseTimeout(overran, true, sanitizeCause(error)) : toTransportError(error, signal, true);
+
     let response: Response;
+    let timer = startPhase('headers', timeouts.headersMs);
     try {
-      // `dispatcher` is undici's extension of RequestInit; Node's bundled typings name an older undici.
       const init: Record<string, unknown> = {
         method: req.method,
         headers: req.headers,
-        signal,
+        signal: AbortSignal.any([signal, phase.signal]),
         redirect: 'manual',
       };
       if (req.body !== undefined) init.body = req.body;
       if (dispatcher !== undefined) init.dispatcher = dispatcher;
+      // `dispatcher` is undici's extension of RequestInit; Node's bundled typings name an older undici.
       response = await fetchImpl(req.url, init as RequestInit);
     } catch (error) {
-      throw toTransportError(error, signal, true);
+      throw failed(error);
+    } finally {
+      clearTimeout(timer);
     }
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > limit) {
@@ -62,7 +80,9 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
     let size = 0;
     try {
       for (;;) {
+        timer = startPhase('body', timeouts.bodyMs);
         const { done, value } = await reader.read();
+        clearTimeout(timer);
         if (done) break;
         size += value.byteLength;
         if (size > limit) {
@@ -73,8 +93,9 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
       }
       text += decoder.decode();
     } catch (error) {
+      clearTimeout(timer);
       await reader.cancel().catch(() => undefined);
-      throw toTransportError(error, signal, true);
+      throw failed(error);
     }
     return { status: response.status, headers, body: text };
   }

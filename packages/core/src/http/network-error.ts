@@ -58,6 +58,8 @@ export function toTransportError(error: unknown, signal: AbortSignal, started: b
   if (error instanceof AfilnetTransportError) return error;
   const code = findErrorCode(error);
   const neverConnected = !started || (code !== undefined && NEVER_CONNECTED.has(code));
+  const phase = code === undefined ? undefined : PHASE_TIMEOUTS[code];
+  if (phase !== undefined) return phaseTimeout(phase, !neverConnected, sanitizeCause(error));
   if (signal.aborted) {
     return new AfilnetTransportError('ABORTED', 'The request was aborted', {
       mayHaveBeenSent: !neverConnected,
@@ -69,6 +71,30 @@ export function toTransportError(error: unknown, signal: AbortSignal, started: b
     `The request failed on the network${code ? ` (${code})` : ''}`,
     { mayHaveBeenSent: !neverConnected, cause: sanitizeCause(error) },
   );
+}
+
+/** undici's phase timeout codes, and the phase each names. */
+const PHASE_TIMEOUTS: Readonly<Record<string, TimeoutPhase>> = {
+  UND_ERR_CONNECT_TIMEOUT: 'connect',
+  UND_ERR_HEADERS_TIMEOUT: 'headers',
+  UND_ERR_BODY_TIMEOUT: 'body',
+};
+
+/** A phase of an HTTP exchange that has its own timeout. */
+export type TimeoutPhase = 'connect' | 'headers' | 'body';
+
+const PHASE_OPTION: Readonly<Record<TimeoutPhase, string>> = {
+  connect: 'timeouts.connectMs',
+  headers: 'timeouts.headersMs',
+  body: 'timeouts.bodyMs',
+};
+
+/** The error for a phase that ran out of time. A connect timeout never sent a byte. */
+export function phaseTimeout(phase: TimeoutPhase, mayHaveBeenSent: boolean, cause?: Error): AfilnetTransportError {
+  return new AfilnetTransportError('TIMEOUT', `The ${phase} phase of the request took longer than ${PHASE_OPTION[phase]}`, {
+    mayHaveBeenSent: phase === 'connect' ? false : mayHaveBeenSent,
+    ...(cause ? { cause } : {}),
+  });
 }
 
 /** The error for a body over the size cap. */

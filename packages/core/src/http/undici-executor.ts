@@ -6,6 +6,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
 import { responseTooLarge, toTransportError } from './network-error.js';
 import { flattenHeaders } from './flatten-headers.js';
+import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
 
 /** Options of {@link createUndiciExecutor}. */
 export interface UndiciExecutorOptions {
@@ -13,6 +14,8 @@ export interface UndiciExecutorOptions {
   readonly dispatcher?: Dispatcher;
   /** The largest response body accepted, in bytes. */
   readonly maxResponseBytes: number;
+  /** Per-phase timeouts; `connectMs` applies to the executor's own Agent only. */
+  readonly timeouts?: PhaseTimeouts;
 }
 
 /**
@@ -20,7 +23,16 @@ export interface UndiciExecutorOptions {
  * `AfilnetTransportError` as described on {@link HttpExecutor}.
  */
 export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecutor {
-  const owned = options.dispatcher === undefined ? new Agent({ keepAliveTimeout: 10_000 }) : undefined;
+  const timeouts = options.timeouts ?? DEFAULT_PHASE_TIMEOUTS;
+  const owned =
+    options.dispatcher === undefined
+      ? new Agent({
+          keepAliveTimeout: 10_000,
+          connect: { timeout: timeouts.connectMs },
+          headersTimeout: timeouts.headersMs,
+          bodyTimeout: timeouts.bodyMs,
+        })
+      : undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? (owned as Agent);
   const limit = options.maxResponseBytes;
 
@@ -34,8 +46,10 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
         body: req.body,
         dispatcher,
         signal,
-        // Sends are never repeated below the client: it alone decides what may be retried.
-        idempotent: req.method === 'GET',
+        headersTimeout: timeouts.headersMs,
+        bodyTimeout: timeouts.bodyMs,
+        // Nothing is repeated below the client: it alone decides what may be retried.
+        idempotent: false,
       });
     } catch (error) {
       throw toTransportError(error, signal, true);

@@ -1,0 +1,60 @@
+/**
+ * The client's diagnostic hooks (`onRequest`, `onResponse`, `onRetry`): what they receive.
+ * Every payload has passed through the client's redactor, so a hook may log it as is.
+ */
+import type { AfilnetTransportError } from './errors.js';
+import type { ChatMethod } from './methods.js';
+
+/** An HTTP request about to be sent (token requests included). */
+export interface RequestDiagnostic {
+  /** The API method the request serves. */
+  readonly method: ChatMethod;
+  /** 1 for the first attempt of the call, 2 for the first retry, … */
+  readonly attempt: number;
+  readonly http: {
+    readonly method: 'GET' | 'POST';
+    /** Secrets in the query string redacted. */
+    readonly url: string;
+    /** Credentials headers reduced to their scheme. */
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body?: string;
+  };
+}
+
+/** An HTTP response received. */
+export interface ResponseDiagnostic {
+  readonly method: ChatMethod;
+  readonly attempt: number;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly durationMs: number;
+}
+
+/** A failed attempt about to be retried. */
+export interface RetryDiagnostic {
+  readonly method: ChatMethod;
+  /** The attempt that failed. */
+  readonly attempt: number;
+  /** The wait before the next attempt. */
+  readonly delayMs: number;
+  /** Why the attempt failed (redacted). */
+  readonly error: AfilnetTransportError;
+}
+
+/** The hooks a client may be given. A hook that throws is ignored: it never breaks a call. */
+export interface DiagnosticHooks {
+  readonly onRequest?: (event: RequestDiagnostic) => void;
+  readonly onResponse?: (event: ResponseDiagnostic) => void;
+  readonly onRetry?: (event: RetryDiagnostic) => void;
+}
+
+/** Calls a hook, ignoring whatever it throws. */
+export function notify<E>(hook: ((event: E) => void) | undefined, event: () => E): void {
+  if (hook === undefined) return;
+  try {
+    hook(event());
+  } catch {
+    // A logging hook must never change the outcome of a call.
+  }
+}
