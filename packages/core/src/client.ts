@@ -59,13 +59,17 @@ export interface ChatClient {
 }
 
 /**
- * Settles with `promise`, or rejects with `onAbort()` as soon as `signal` fires, so that no
+ * Settles with `promise`, or rejects with `onAbort()` soon after `signal` fires, so that no
  * call outlives its deadline even if a transport ignores the signal. The transport's own
  * settlement is always observed, so a late rejection is never unhandled.
+ *
+ * A transport that honours the signal settles within the same turn, and its error knows more
+ * than `onAbort()` can (a token request that stalled means the API request was never written:
+ * `mayHaveBeenSent` false), so it is given until the next macrotask to speak first.
  */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => unknown): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(onAbort());
+    const abort = () => setImmediate(() => reject(onAbort()));
     signal.addEventListener('abort', abort, { once: true });
     promise.then(
       (value) => {
