@@ -139,7 +139,10 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       invalidToken = isInvalidTokenChallenge(error);
     }
     const answer = raw as HttpResponse;
-    return { response: { httpStatus: answer.status, payload: parseJsonPayload(answer.body) }, invalidToken };
+    return {
+      response: { httpStatus: answer.status, headers: answer.headers, payload: parseJsonPayload(answer.body) },
+      invalidToken,
+    };
   }
 
   return {

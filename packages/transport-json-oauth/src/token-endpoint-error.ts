@@ -10,14 +10,25 @@ import { ResponseBodyError } from 'oauth4webapi';
 /** Which step failed. */
 export type TokenStep = 'discovery' | 'token';
 
-/** The RFC 6749 §5.2 `error` of a JSON body, if it has one. */
+/**
+ * An RFC 6749 §5.2 error code: printable ASCII without `"` or `\`. Codes are short words
+ * (`invalid_client`); anything longer is not a code but server text, which may quote the request
+ * and with it the credentials, so it is never carried.
+ */
+const OAUTH_ERROR_CODE = /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
+
+/** `value` when it is a well-formed RFC 6749 §5.2 error code. */
+function asOAuthErrorCode(value: unknown): string | undefined {
+  return typeof value === 'string' && OAUTH_ERROR_CODE.test(value) ? value : undefined;
+}
+
+/** The RFC 6749 §5.2 `error` of a JSON body, if it names a well-formed one. */
 export function oauthErrorOf(body: string | undefined): string | undefined {
   if (body === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(body);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const error = (value as Record<string, unknown>).error;
-      if (typeof error === 'string' && error !== '') return error;
+      return asOAuthErrorCode((value as Record<string, unknown>).error);
     }
   } catch {
     // Not JSON (an HTML error page, say): no OAuth error to report.
@@ -48,7 +59,7 @@ export function tokenEndpointError(error: unknown, raw: HttpResponse | undefined
   if (error instanceof AfilnetTransportError && error.code !== 'RESPONSE_TOO_LARGE') {
     return error.with({ mayHaveBeenSent: false });
   }
-  const oauthError = error instanceof ResponseBodyError ? error.error : oauthErrorOf(raw?.body);
+  const oauthError = error instanceof ResponseBodyError ? asOAuthErrorCode(error.error) : oauthErrorOf(raw?.body);
   const status = raw?.status;
   const facts = [status === undefined ? undefined : `HTTP ${status}`, oauthError].filter((f) => f !== undefined);
   const what =
