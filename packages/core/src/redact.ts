@@ -76,21 +76,23 @@ export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<
     return out;
   }
 
+  /** Replaces a string property in place when it holds a secret, keeping its enumerability. */
+  function scrubProperty(target: object, key: string): void {
+    const descriptor = Object.getOwnPropertyDescriptor(target, key);
+    if (descriptor === undefined || typeof descriptor.value !== 'string') return;
+    const clean = text(descriptor.value);
+    if (clean !== descriptor.value) {
+      Object.defineProperty(target, key, { ...descriptor, value: clean, writable: true, configurable: true });
+    }
+  }
+
   function error<E>(err: E): E {
     let current: unknown = err;
     for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
-      const writable = current as Error & { stack?: string };
-      const message = text(writable.message);
-      if (message !== writable.message) {
-        Object.defineProperty(writable, 'message', { value: message, writable: true, configurable: true });
-      }
-      if (typeof writable.stack === 'string') {
-        const stack = text(writable.stack);
-        if (stack !== writable.stack) {
-          Object.defineProperty(writable, 'stack', { value: stack, writable: true, configurable: true });
-        }
-      }
-      current = writable.cause;
+      // message, stack, and every string field a server may have filled (faultString, oauthError, …).
+      for (const key of Object.getOwnPropertyNames(current)) scrubProperty(current, key);
+      if (!Object.prototype.hasOwnProperty.call(current, 'message')) scrubProperty(current, 'message');
+      current = current.cause;
     }
     return err;
   }
