@@ -13,6 +13,7 @@ export {
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
 export {
   DEFAULT_BASE_URL,
+  DEFAULT_MAX_MESSAGE_LENGTH,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
   type ChatClientConfig,
@@ -84,3 +85,6 @@ export { decodeResponse, type MethodResults } from './decode-response.js';
 export { toWireRequest } from './input-schemas.js';
 export { requireCredentials } from './require-credentials.js';
 export { requireSafeCredentials, type CredentialRule } from './require-safe-credentials.js';
+export type { RetryOptions } from './retry-policy.js';
+export type { PhaseTimeouts } from './http/phase-timeouts.js';
+export type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
