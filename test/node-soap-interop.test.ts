@@ -19,7 +19,7 @@ afterAll(async () => {
 
 type Call = (args: Record<string, string>) => Promise<[Record<string, unknown>, string]>;
 
-async function toolkitClient(passwordType: 'PasswordText' | 'PasswordDigest', password = DEMO.password): Promise<Client> {
+async function toolkitClient(passwordType: 'PasswordText' | 'PasswordDigest', password: string = DEMO.password): Promise<Client> {
   const client = await createClientAsync(`${sandbox.url}/api/soap/?wsdl`);
   client.setSecurity(new WSSecurity(DEMO.user, password, { passwordType, hasTimeStamp: true, mustUnderstand: true }));
   return client;

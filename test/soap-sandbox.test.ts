@@ -33,7 +33,7 @@ function textToken(user: string, password: string, mustUnderstand = true): strin
   );
 }
 
-function digestToken(created: string, nonce = randomBytes(16), password = DEMO.password): string {
+function digestToken(created: string, nonce = randomBytes(16), password: string = DEMO.password): string {
   const digest = createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(password)])).digest('base64');
   return (
     `<wsse:Security xmlns:wsse="${REF_WSSE}" xmlns:wsu="${REF_WSU}"><wsse:UsernameToken><wsse:Username>${DEMO.user}</wsse:Username>` +

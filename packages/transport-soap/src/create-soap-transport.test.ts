@@ -1,8 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AfilnetValidationError, type HttpExecutor, type HttpRequest } from '@afilnet-chat/core';
 import { createSoapTransport } from './create-soap-transport.js';
 
-function recordingExecutor(): { http: HttpExecutor; sent: HttpRequest[] } {
+const parsers = vi.hoisted(() => ({ created: 0 }));
+vi.mock('fast-xml-parser', async (importOriginal) => {
+  const original = await importOriginal<typeof import('fast-xml-parser')>();
+  class CountingParser extends original.XMLParser {
+    constructor(...args: ConstructorParameters<typeof original.XMLParser>) {
+      super(...args);
+      parsers.created++;
+    }
+  }
+  return { ...original, XMLParser: CountingParser };
+});
+
+function recordingExecutor(body = ''): { http: HttpExecutor; sent: HttpRequest[] } {
   const sent: HttpRequest[] = [];
   return {
     sent,
@@ -10,7 +22,7 @@ function recordingExecutor(): { http: HttpExecutor; sent: HttpRequest[] } {
       kind: 'undici',
       async send(request) {
         sent.push(request);
-        return { status: 200, headers: {}, body: '' };
+        return { status: 200, headers: {}, body };
       },
       async close() {},
     },
@@ -23,6 +35,19 @@ describe('createSoapTransport', () => {
   it('is named soap and rated medium-high', () => {
     const t = createSoapTransport({ credentials: { user: 'u', password: 'p' } });
     expect([t.name, t.security]).toEqual(['soap', 'medium-high']);
+  });
+
+  it('builds one XML parser per transport, never one per call', async () => {
+    const { http } = recordingExecutor(
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><c:getchatchannelsResponse xmlns:c="urn:afilnet:chat"><status>success</status><result/></c:getchatchannelsResponse></s:Body></s:Envelope>',
+    );
+    const before = parsers.created;
+    const t = createSoapTransport({ credentials: { user: 'u', password: 'p' } });
+    for (let i = 0; i < 3; i++) {
+      const response = await t.send({ method: 'getchatchannels', params: [] }, context(http));
+      expect(response.payload).toEqual({ kind: 'envelope', value: { status: 'success', result: '' } });
+    }
+    expect(parsers.created - before).toBe(1);
   });
 
   it('refuses values XML 1.0 cannot carry before sending, listing each by its API name', async () => {
