@@ -91,7 +91,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return opening;
       },
       print(data, render) {
-        out(json ? `${JSON.stringify(data, null, 2)}\n` : render());
+        out(json ? `${JSON.stringify(data)}\n` : render());
       },
     };
     return await command.run(context);

@@ -3,7 +3,7 @@ import { CHAT_METHODS, type ChatMethod } from '@afilnet-chat/core';
 import type { Command } from '../command.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { renderTable, type TableColumn } from '../render-table.js';
-import { runDemo, type DemoCell, type DemoRow } from '../run-demo.js';
+import type { DemoCell, DemoRow } from '../run-demo.js';
 
 const METHODS = Object.keys(CHAT_METHODS) as ChatMethod[];
 
@@ -41,6 +41,8 @@ export const demoCommand: Command = {
   options: [],
   examples: ['afilnet-chat demo', 'afilnet-chat demo --json'],
   async run(context) {
+    // Loaded here: every other command starts faster without the sandbox.
+    const { runDemo } = await import('../run-demo.js');
     const rows = await runDemo();
     context.print(rows, () => `${renderTable(COLUMNS, rows)}\n${summary(rows)}`);
     return rows.some((r) => r.cells.some((c) => c.outcome === 'failed')) ? EXIT_CODES.FAILURE : EXIT_CODES.OK;

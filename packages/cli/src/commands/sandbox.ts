@@ -1,20 +1,20 @@
 /** `afilnet-chat sandbox`: runs the local API emulator in the foreground. */
-import { DEMO_ACCOUNT, startSandbox } from '@afilnet-chat/sandbox';
+import type { SandboxAccount } from '@afilnet-chat/sandbox';
 import type { Command } from '../command.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { parseIntegerOption } from '../parse-integer-option.js';
 
-function instructions(url: string): string {
-  const channels = DEMO_ACCOUNT.channels.map((c) => `${c.platform} ${c.platformId}`).join(', ');
-  const inbound = JSON.stringify({ user: DEMO_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'Hi!' });
+function instructions(url: string, account: SandboxAccount): string {
+  const channels = account.channels.map((c) => `${c.platform} ${c.platformId}`).join(', ');
+  const inbound = JSON.stringify({ user: account.user, platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'Hi!' });
   return [
     `Afilnet sandbox listening on ${url}`,
-    `Demo account: ${DEMO_ACCOUNT.user} / ${DEMO_ACCOUNT.password}`,
+    `Demo account: ${account.user} / ${account.password}`,
     `Channels: ${channels}`,
     '',
     'In another shell:',
     `  export AFILNET_BASE_URL=${url} AFILNET_ALLOW_INSECURE_HTTP=1 AFILNET_TRANSPORT=post`,
-    `  export AFILNET_USER=${DEMO_ACCOUNT.user} AFILNET_PASSWORD=${DEMO_ACCOUNT.password}`,
+    `  export AFILNET_USER=${account.user} AFILNET_PASSWORD=${account.password}`,
     '  afilnet-chat channels',
     'Write to the account as a contact would:',
     `  curl -X POST ${url}/__sandbox/inbound -H 'content-type: application/json' -d '${inbound}'`,
@@ -41,6 +41,8 @@ export const sandboxCommand: Command = {
   async run(context) {
     const port = parseIntegerOption('port', context.text('port'), 0, 0, 65_535);
     const stopped = context.io.stopSignal();
+    // Loaded here: every other command starts faster without the sandbox.
+    const { DEMO_ACCOUNT, startSandbox } = await import('@afilnet-chat/sandbox');
     const sandbox = await startSandbox({ port, host: context.text('host') ?? '127.0.0.1' });
     try {
       const facts = {
@@ -51,7 +53,7 @@ export const sandboxCommand: Command = {
         password: DEMO_ACCOUNT.password,
         channels: DEMO_ACCOUNT.channels,
       };
-      context.print(facts, () => instructions(sandbox.url));
+      context.print(facts, () => instructions(sandbox.url, DEMO_ACCOUNT));
       if (!stopped.aborted) await new Promise((resolve) => stopped.addEventListener('abort', resolve, { once: true }));
     } finally {
       await sandbox.close();
