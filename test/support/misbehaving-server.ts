@@ -52,13 +52,16 @@ export interface MisbehavingServer {
   close(): Promise<void>;
 }
 
-/** The bearer token the default token endpoint issues: distinctive, so leak scans can find it. */
-export const ISSUED_TOKEN = 'tok-3f9c2a7e-LEAKCHECK-b81d';
+/**
+ * What every bearer token the default token endpoint issues starts with: distinctive, so that
+ * leak scans find any of them. Each token is new (`…-1`, `…-2`), as a real server's are.
+ */
+export const ISSUED_TOKEN_PREFIX = 'tok-3f9c2a7e-LEAKCHECK-b81d';
 
-/** The default token endpoint: a valid RFC 6749 §5.1 answer. */
-export const validToken: Behaviour = ({ res }) => {
+/** The default token endpoint: a valid RFC 6749 §5.1 answer with a fresh token. */
+export const validToken: Behaviour = ({ res, stats }) => {
   res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify({ access_token: ISSUED_TOKEN, token_type: 'Bearer', expires_in: 3600 }));
+  res.end(JSON.stringify({ access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`, token_type: 'Bearer', expires_in: 3600 }));
 };
 
 /** Starts a server answering API requests with `behaviour` and token requests with a valid token. */

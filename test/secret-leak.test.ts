@@ -1,0 +1,213 @@
+/**
+ * Secret leaks (issue 7, item 6; SPEC §4): errors from a broad set of failing scenarios (wrong
+ * password, API errors, validation, configuration, timeouts, aborts, every server fault, servers
+ * that quote the request back, token endpoint failures) are turned into text every way a user
+ * could print them: message, stack, `JSON.stringify`, `util.inspect` at depth 10, each along the
+ * cause chain. None may contain the password, the client secret, a bearer token issued, or a
+ * Basic header value, in any encoding they travel in.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { clientFor, invoke } from './support/case-client.js';
+import { failureOf } from './support/collect-errors.js';
+import { API_ECHO_CASES, TOKEN_ECHO_CASES } from './support/echo-behaviours.js';
+import { FAULT_CASES } from './support/fault-cases.js';
+import {
+  errorFromServer,
+  executorConfig,
+  expectCleanError,
+  leakNeedles,
+  LEAK_ACCOUNT,
+  LEAK_ROWS,
+  SERVER_ROWS,
+  type LeakRow,
+  WRONG_ACCOUNT,
+} from './support/leak-scenarios.js';
+import { answer, resetConnection, stallBeforeHeaders, type Behaviour } from './support/misbehaving-server.js';
+import { SAMPLE_CALLS, type SampleCall } from './support/sample-calls.js';
+import { findLeaks, LEAK_CLIENT_ID, LEAK_CLIENT_SECRET, LEAK_PASSWORD, LEAK_USER } from './support/secret-needles.js';
+import { TRANSPORT_CASES, type Account } from './support/transport-cases.js';
+import { CONTENT_TYPE, errorBody, HTML_ERROR_PAGE, successBody } from './support/wire-bodies.js';
+
+const SEND = SAMPLE_CALLS.find((s) => s.method === 'sendmessage') as SampleCall;
+const READ = SAMPLE_CALLS.find((s) => s.method === 'getchatchannels') as SampleCall;
+const ROWS = LEAK_ROWS;
+
+describe('the scan itself', () => {
+  it('finds every needle in every text form (so a clean result means something)', () => {
+    const all = leakNeedles();
+    for (const needle of all) {
+      const leaky = new Error(`failed with ${needle.value}`, { cause: { detail: needle.value } });
+      expect(findLeaks(leaky, [needle]).length, needle.label).toBeGreaterThan(0);
+    }
+    const base64 = Buffer.from(`${LEAK_USER}:${LEAK_PASSWORD}`).toString('base64');
+    expect(all.map((n) => n.value)).toContain(base64);
+    expect(all.map((n) => n.value)).toContain(
+      Buffer.from(`${encodeURIComponent(LEAK_CLIENT_ID)}:${encodeURIComponent(LEAK_CLIENT_SECRET)}`).toString('base64'),
+    );
+    expect(all.map((n) => n.value)).toContain('s3cr3t-P%40ss%2Bword%2F%3D');
+  });
+});
+
+describe('against the sandbox', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      accounts: [{ user: LEAK_USER, password: LEAK_PASSWORD, channels: [{ platform: 'whatsapp', platformId: '100', name: 'Leak' }] }],
+    });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  describe.each(ROWS)('$label', (row) => {
+    async function errorOf(account: Account, run: (client: ChatClient) => Promise<unknown>, extra: Partial<ChatClientConfig> = {}) {
+      const client = clientFor(row.case, 'undici', sandbox.url, { ...executorConfig(row.executor), ...extra }, account);
+      try {
+        return await failureOf(run(client));
+      } finally {
+        await client.close();
+      }
+    }
+
+    it.each(SAMPLE_CALLS)('wrong password: $method', async (sample) => {
+      expectCleanError(await errorOf(WRONG_ACCOUNT, (client) => invoke(client, sample)));
+    });
+
+    it('CHANNEL_NOT_FOUND, CHAT_NOT_FOUND and a file to an unknown chat', async () => {
+      const conversation = { platform: 'whatsapp', platformId: '100', destination: 'nobody-yet' } as const;
+      expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...conversation, platformId: '999', message: 'x' })));
+      expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.getMessages(conversation)));
+      expectCleanError(
+        await errorOf(LEAK_ACCOUNT, (c) => c.sendFile({ ...conversation, type: 'image', fileUrl: 'https://example.com/a.png' })),
+      );
+    });
+
+    it('validation errors', async () => {
+      expectCleanError(
+        await errorOf(LEAK_ACCOUNT, (c) =>
+          c.sendMessage({ platform: 'fax' as never, platformId: '', destination: '\ud800', message: '' }),
+        ),
+      );
+      expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.getChats(null as never)));
+    });
+
+    it('a deadline too short for any answer', async () => {
+      expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...SEND.input, message: 'x' } as never, { timeoutMs: 1 })));
+    });
+
+    it('aborts before and during the call, and a closed client', async () => {
+      expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => invoke(c, READ, { signal: AbortSignal.abort() })));
+      expectCleanError(
+        await errorOf(LEAK_ACCOUNT, (c) => {
+          const controller = new AbortController();
+          const pending = invoke(c, SEND, { signal: controller.signal });
+          queueMicrotask(() => controller.abort(new Error(`aborted by the caller`)));
+          return pending;
+        }),
+      );
+      expectCleanError(
+        await errorOf(LEAK_ACCOUNT, async (c) => {
+          await c.close();
+          return invoke(c, READ);
+        }),
+      );
+    });
+  });
+});
+
+interface ServerScenario {
+  readonly name: string;
+  readonly api: Behaviour;
+  readonly sample: SampleCall;
+  readonly token?: Behaviour;
+  readonly timeoutMs?: number;
+}
+
+/** Every scenario of one row against a misbehaving server. */
+function serverScenarios(row: LeakRow): ServerScenario[] {
+  const format = row.case.bodyFormat;
+  const scenarios: ServerScenario[] = [];
+  for (const sample of [SEND, READ]) {
+    for (const fault of FAULT_CASES) {
+      scenarios.push({ name: `fault: ${fault.name}`, api: fault.behaviour(format), sample, ...(fault.stalls ? { timeoutMs: 300 } : {}) });
+    }
+    for (const echo of API_ECHO_CASES) scenarios.push({ name: `echo: ${echo.name}`, api: echo.behaviour(format), sample });
+    const refused =
+      format === 'json'
+        ? JSON.stringify({ status: 'error', error: 'INCORRECT_USER_PASSWORD' })
+        : errorBody(format, sample.method, 'INCORRECT_USER_PASSWORD');
+    scenarios.push({
+      name: 'INCORRECT_USER_PASSWORD with HTTP 401',
+      api: answer(401, CONTENT_TYPE[format], refused, { 'www-authenticate': 'Basic realm="afilnet"' }),
+      sample,
+    });
+    if (row.case.name === 'json-oauth') {
+      scenarios.push({
+        name: 'the issued token refused twice by the API (UNAUTHORIZED)',
+        api: answer(401, 'application/json', '{"error":"invalid_token"}', { 'www-authenticate': 'Bearer error="invalid_token"' }),
+        sample,
+      });
+    }
+  }
+  if (row.case.name === 'json-oauth') {
+    const healthy = answer(200, CONTENT_TYPE[format], successBody(format, 'sendmessage'));
+    const tokenFailures: Array<[string, Behaviour]> = [
+      ['reset', resetConnection],
+      ['503 HTML', answer(503, 'text/html', HTML_ERROR_PAGE)],
+      ['invalid_client', answer(401, 'application/json', JSON.stringify({ error: 'invalid_client' }))],
+      ['no access_token', answer(200, 'application/json', '{"token_type":"Bearer"}')],
+      ...TOKEN_ECHO_CASES.map((c): [string, Behaviour] => [c.name, c.behaviour(format)]),
+    ];
+    for (const [name, token] of tokenFailures) scenarios.push({ name: `token endpoint: ${name}`, api: healthy, sample: SEND, token });
+    scenarios.push({ name: 'token endpoint: stall', api: healthy, sample: SEND, token: stallBeforeHeaders, timeoutMs: 300 });
+  }
+  return scenarios;
+}
+
+const SERVER_CASES = SERVER_ROWS.flatMap((row) => serverScenarios(row).map((scenario) => ({ row, scenario })));
+
+describe.concurrent('against misbehaving servers', () => {
+  it.each(SERVER_CASES)('$row.label: $scenario.name, $scenario.sample.method', async ({ row, scenario }) => {
+    expectCleanError(
+      await errorFromServer(row, scenario.api, scenario.sample, {
+        ...(scenario.token ? { tokenBehaviour: scenario.token } : {}),
+        ...(scenario.timeoutMs ? { timeoutMs: scenario.timeoutMs } : {}),
+      }),
+    );
+  });
+});
+
+describe('configuration errors', () => {
+  const CONFIGS: Array<[string, () => unknown]> = TRANSPORT_CASES.flatMap((c): Array<[string, () => unknown]> => [
+    [`${c.name}: password with a line feed`, () => ({ transport: c.name, credentials: { user: LEAK_USER, password: `${LEAK_PASSWORD}\n` } })],
+    [`${c.name}: user with a carriage return`, () => ({ transport: c.name, credentials: { user: `${LEAK_USER}\r`, password: LEAK_PASSWORD } })],
+    [`${c.name}: http URL with the credentials in it`, () => ({
+      transport: c.name,
+      baseUrl: `http://${encodeURIComponent(LEAK_USER)}:${encodeURIComponent(LEAK_PASSWORD)}@127.0.0.1:1/`,
+      credentials: { user: LEAK_USER, password: LEAK_PASSWORD },
+    })],
+    [`${c.name}: a base URL that is not a URL`, () => ({ transport: c.name, baseUrl: `not a url ${LEAK_PASSWORD}`, credentials: { user: LEAK_USER, password: LEAK_PASSWORD } })],
+    [`${c.name}: an unknown option holding the password`, () => ({ transport: c.name, pasword: LEAK_PASSWORD, credentials: { user: LEAK_USER, password: LEAK_PASSWORD } })],
+    [`${c.name}: client secret with CR/LF`, () => ({ transport: c.name, credentials: { user: LEAK_USER, password: LEAK_PASSWORD }, oauth: { clientId: LEAK_CLIENT_ID, clientSecret: `${LEAK_CLIENT_SECRET}\r\n` } })],
+  ]);
+  for (const c of TRANSPORT_CASES.filter((t) => t.name !== 'json-oauth')) {
+    CONFIGS.push([`${c.name}: below the minimum security`, () => ({ transport: c.name, minimumSecurity: 'high', credentials: { user: LEAK_USER, password: LEAK_PASSWORD } })]);
+  }
+  for (const c of TRANSPORT_CASES.filter((t) => t.name === 'basic')) {
+    CONFIGS.push([`${c.name}: user with a colon`, () => ({ transport: c.name, credentials: { user: `a:${LEAK_PASSWORD}`, password: LEAK_PASSWORD } })]);
+  }
+  CONFIGS.push(['no transport', () => ({ credentials: { user: LEAK_USER, password: LEAK_PASSWORD } })]);
+
+  it.each(CONFIGS)('%s', (_name, config) => {
+    let thrown: unknown;
+    try {
+      createChatClient(config() as ChatClientConfig);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown, 'createChatClient must refuse this configuration').toBeDefined();
+    expectCleanError(thrown);
+  });
+});
