@@ -1,0 +1,315 @@
+/**
+ * Renders bench/RESULTS.md from one run's measurements. Every ratio is computed per round
+ * (subjects of a round ran minutes apart at most, on the same responder) and then summarised
+ * as median [min–max] over the rounds.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { METHODS } from '../subjects/bench-input.mjs';
+import { SCENARIOS, TOKEN_SCENARIOS, scenarioKey } from '../runner/plan-subjects.mjs';
+import { summarize } from './stats.mjs';
+
+const NOTES = new URL('../profiling-notes.md', import.meta.url);
+const MEMORY_LIMIT_MB = 20;
+
+const int = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '–');
+const fixed = (digits) => (v) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+const two = fixed(2);
+const one = fixed(1);
+
+function range(summary, format) {
+  if (!summary || summary.n === 0) return '–';
+  if (summary.n === 1) return format(summary.median);
+  return `${format(summary.median)} [${format(summary.min)}–${format(summary.max)}]`;
+}
+
+function table(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Reading one run's results by subject, scenario and round. */
+function resultsReader(results) {
+  const rounds = (id, key) => results.get(id)?.get(key) ?? [];
+  return {
+    field(id, key, name) {
+      return summarize(rounds(id, key).filter(Boolean).map((r) => r[name]));
+    },
+    ratio(id, baseId, key, name = 'reqPerSec') {
+      const a = rounds(id, key);
+      const b = rounds(baseId, key);
+      const values = [];
+      for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        if (a[i] && b[i]) values.push(a[i][name] / b[i][name]);
+      }
+      return summarize(values);
+    },
+  };
+}
+
+function scenarioTitle({ method, concurrency }) {
+  return `${method}, concurrency ${concurrency}`;
+}
+
+function throughputTable(scenario, subjects, available, read) {
+  const key = scenarioKey(scenario);
+  const rows = [];
+  for (const { entry } of available) {
+    const t = entry.name;
+    const limit = `${t}:raw-undici`;
+    const peer = entry.peer ? `${t}:${entry.peer}` : undefined;
+    for (const subject of subjects.filter((s) => s.transport === t)) {
+      const id = subject.id;
+      const isClient = subject.kind === 'client';
+      rows.push([
+        isClient ? `**${t}**` : t,
+        isClient ? `**${subject.label}**` : subject.label,
+        range(read.field(id, key, 'reqPerSec'), int),
+        id === limit ? '1.00' : range(read.ratio(id, limit, key), two),
+        isClient && peer ? range(read.ratio(id, peer, key), two) : '',
+        two(read.field(id, key, 'meanMs').median),
+        two(read.field(id, key, 'p99Ms').median),
+        int(read.field(id, key, 'clientCpuUsPerCall').median),
+        id === limit ? '1.00' : two(read.ratio(id, limit, key, 'clientCpuUsPerCall').median),
+        int(read.field(id, key, 'serverCpuUsPerCall').median),
+        two(read.field(id, key, 'connectionsPerCall').median),
+        one(read.field(id, key, 'peakRssMb').median),
+      ]);
+    }
+  }
+  return table(
+    [
+      'transport',
+      'client',
+      'req/s median [min–max]',
+      '× limit',
+      '× peer',
+      'mean ms',
+      'p99 ms',
+      'client CPU µs/call',
+      'CPU × limit',
+      'responder CPU µs/call',
+      'new conns/call',
+      'peak RSS MB',
+    ],
+    rows,
+  );
+}
+
+function tokenTable(subjects, read) {
+  const tokenSubjects = subjects.filter((s) => s.transport === 'oauth');
+  const limit = 'oauth:token-raw-undici';
+  const rows = [];
+  for (const scenario of TOKEN_SCENARIOS) {
+    const key = scenarioKey(scenario);
+    for (const s of tokenSubjects) {
+      rows.push([
+        String(scenario.concurrency),
+        s.label,
+        range(read.field(s.id, key, 'reqPerSec'), int),
+        s.id === limit ? '1.00' : range(read.ratio(s.id, limit, key), two),
+        two(read.field(s.id, key, 'meanMs').median),
+        two(read.field(s.id, key, 'p99Ms').median),
+        int(read.field(s.id, key, 'clientCpuUsPerCall').median),
+        two(read.field(s.id, key, 'connectionsPerCall').median),
+        one(read.field(s.id, key, 'peakRssMb').median),
+      ]);
+    }
+    rows.push([
+      String(scenario.concurrency),
+      '*oauth4webapi ÷ simple-oauth2*',
+      range(read.ratio('oauth:token-oauth4webapi', 'oauth:token-simple-oauth2', key), two),
+      '',
+      '',
+      '',
+      `CPU ÷ ${two(read.ratio('oauth:token-oauth4webapi', 'oauth:token-simple-oauth2', key, 'clientCpuUsPerCall').median)}`,
+      '',
+      '',
+    ]);
+  }
+  return table(
+    ['concurrency', 'client', 'token requests/s median [min–max]', '× limit', 'mean ms', 'p99 ms', 'client CPU µs/request', 'new conns/request', 'peak RSS MB'],
+    rows,
+  );
+}
+
+function soakSummary(outcome) {
+  if (!outcome.ok) return { error: outcome.error };
+  const { samples } = outcome.value;
+  const first = samples[0];
+  const last = samples.at(-1);
+  const peak = Math.max(...samples.map((s) => s.rssMb));
+  return { first, last, peak, growth: last.rssMb - first.rssMb, peakGrowth: peak - first.rssMb };
+}
+
+function targetRows(available, read, soaks) {
+  const rows = [];
+  const verdict = (summaries, target) =>
+    summaries.every((s) => s.n > 0 && s.median >= target) ? 'met' : summaries.some((s) => s.n === 0) ? 'not measured' : '**missed**';
+  for (const { entry } of available) {
+    const t = entry.name;
+    const { vsLimit, vsPeer } = entry.targets ?? {};
+    if (vsLimit !== undefined) {
+      const s = METHODS.map((m) => read.ratio(`${t}:client`, `${t}:raw-undici`, scenarioKey({ method: m, concurrency: 64 })));
+      rows.push([`${t} ≥ ${vsLimit.toFixed(2)}× raw undici req/s at concurrency 64`, ...s.map((x) => range(x, two)), verdict(s, vsLimit)]);
+    }
+    if (vsPeer !== undefined && entry.peer) {
+      const s = METHODS.map((m) => read.ratio(`${t}:client`, `${t}:${entry.peer}`, scenarioKey({ method: m, concurrency: 64 })));
+      rows.push([`${t} ≥ ${vsPeer}× ${entry.peer} req/s at concurrency 64`, ...s.map((x) => range(x, two)), verdict(s, vsPeer)]);
+    }
+  }
+  for (const outcome of soaks) {
+    const s = soakSummary(outcome);
+    const calls = outcome.ok ? outcome.value.calls.toLocaleString('en-US') : '?';
+    const cell = s.error ? `failed: ${s.error}` : `${one(s.growth)} MB (peak +${one(s.peakGrowth)} MB)`;
+    const met = s.error ? '**missed**' : s.growth < MEMORY_LIMIT_MB && s.peakGrowth < MEMORY_LIMIT_MB ? 'met' : '**missed**';
+    rows.push([`${outcome.transport} RSS growth < ${MEMORY_LIMIT_MB} MB over ${calls} sendmessage calls`, '', cell, met]);
+  }
+  return table(['target', ...METHODS.map((m) => `${m} (median [min–max] of per-round ratios)`), 'verdict'], rows);
+}
+
+function soakTable(soaks, sampleEvery) {
+  const rows = soaks.map((outcome) => {
+    const s = soakSummary(outcome);
+    if (s.error) return [outcome.transport, 'failed', s.error, '', '', '', '', ''];
+    const { calls, timedOut, startRssMb } = outcome.value;
+    return [
+      outcome.transport,
+      `${calls.toLocaleString('en-US')}${timedOut ? ' (time limit)' : ''}`,
+      one(startRssMb),
+      one(s.first.rssMb),
+      one(s.last.rssMb),
+      one(s.peak),
+      `**${one(s.growth)}**`,
+      `${one(s.first.liveHeapMb)} → ${one(s.last.liveHeapMb)}`,
+    ];
+  });
+  return table(
+    [
+      'transport',
+      'calls',
+      'RSS before the first call MB',
+      `RSS after ${sampleEvery.toLocaleString('en-US')} calls MB`,
+      'RSS at end MB',
+      'RSS peak MB',
+      'growth MB',
+      'live heap after GC MB (first → last sample)',
+    ],
+    rows,
+  );
+}
+
+function importTable(coldImports) {
+  return table(
+    ['modules imported', 'import ms median [min–max]', 'process start → imported, ms', 'RSS MB'],
+    coldImports.map((c) =>
+      c.error
+        ? [c.label, `failed: ${c.error}`, '', '']
+        : [c.label, range(c.importMs, one), one(c.sinceStartMs.median), one(c.rssMb.median)],
+    ),
+  );
+}
+
+function sizeTable(sizes) {
+  const kb = (bytes) => `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} kB`;
+  return table(
+    ['package', 'runtime tree size', 'packages in tree', 'largest in tree'],
+    sizes.map((s) =>
+      s.error
+        ? [s.label, s.error, '', '']
+        : [s.label, kb(s.bytes), String(s.packages), s.largest.map((l) => `${l.name} ${kb(l.bytes)}`).join(', ')],
+    ),
+  );
+}
+
+export function renderResults(run) {
+  const { options, machine, available, skipped, subjects, throughput, soaks, coldImports, sizes } = run;
+  const read = resultsReader(throughput.results);
+  const minutes = ((run.finishedAt - run.startedAt) / 60_000).toFixed(1);
+  const command = options.mode === 'quick' ? 'pnpm bench --quick' : 'pnpm bench';
+  const out = [];
+  out.push('# Benchmark results');
+  out.push('');
+  out.push(
+    `Written by \`${command}\` on ${run.startedAt.toISOString()} (${options.mode} run, ${options.rounds} rounds, ${minutes} min). ` +
+      'Do not edit by hand: the next run replaces this file. How it is measured: [README.md](README.md).',
+  );
+  if (options.mode === 'quick' || options.rounds < 5) {
+    out.push('');
+    out.push('> This is a smoke run: too few rounds and too short windows for the numbers to be relied on. Run `pnpm bench` for the report.');
+  }
+  out.push('');
+  out.push('**Reproduce:** `pnpm install && pnpm bench` (about 8 minutes; `pnpm bench --quick` for a 2-minute smoke run).');
+  out.push('');
+  out.push('## Machine');
+  out.push('');
+  out.push(`- CPU: ${machine.cpuModel}, **${machine.cpuCount} cores**; memory ${one(machine.memoryGb)} GB; ${machine.os}`);
+  out.push(`- Node.js **${machine.node}** (bundled undici ${machine.bundledUndici}, used by global fetch); undici ${machine.undici} (used by our client and the limit)`);
+  out.push(`- Load average at the end of the run: ${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')} (the machine is shared: only ratios measured side by side are meaningful)`);
+  out.push(
+    `- Windows: per worker and method a warm-up of up to ${options.jitWarmupCalls.toLocaleString('en-US')} calls (${options.jitWarmupMs} ms); per scenario ${options.warmupMs} ms of warm-up then ${options.measureMs} ms measured; ${options.rounds} rounds, subjects shuffled within each round`,
+  );
+  out.push('');
+  out.push('## Targets');
+  out.push('');
+  out.push(targetRows(available, read, soaks));
+  out.push('');
+  if (skipped.length > 0) {
+    out.push('Transports left out of this run (their targets are not measured):');
+    out.push('');
+    for (const s of skipped) out.push(`- **${s.name}**: ${s.reason}`);
+    out.push('');
+  }
+  if (throughput.failures.size > 0) {
+    out.push('Subjects that failed in at least one round (their rounds are missing from the tables):');
+    out.push('');
+    for (const [id, error] of throughput.failures) out.push(`- ${id}: ${error}`);
+    out.push('');
+  }
+  out.push('## Throughput and cost per call');
+  out.push('');
+  out.push(
+    '`× limit`: requests per second as a ratio of raw `undici.request` sending the same transport\'s pre-encoded bytes, ' +
+      'computed per round then summarised; `× peer`: our client ÷ the peer (afilnet package for post, node-soap for soap). ' +
+      '`CPU × limit`: client CPU time per call ÷ the limit\'s (a cost ratio: lower is better). ' +
+      '`responder CPU µs/call` shows that the responder is not the bottleneck (it runs in its own process, on the other core). ' +
+      '`new conns/call` near 0 means connections are kept alive. Other columns are medians over the rounds.',
+  );
+  out.push('');
+  for (const scenario of SCENARIOS) {
+    out.push(`### ${scenarioTitle(scenario)}`);
+    out.push('');
+    out.push(throughputTable(scenario, subjects, available, read));
+    out.push('');
+  }
+  out.push('## OAuth 2.0 token requests (client credentials)');
+  out.push('');
+  out.push('One complete token request per call, no cache, `client_secret_basic`, against the responder\'s `/api/oauth/token`.');
+  out.push('');
+  out.push(tokenTable(subjects, read));
+  out.push('');
+  out.push(`## Memory over ${options.soakCalls.toLocaleString('en-US')} calls`);
+  out.push('');
+  out.push(
+    `Each transport sends ${options.soakCalls.toLocaleString('en-US')} sendmessage calls at concurrency 64 in one process; RSS growth is from the first sample to the last; the live heap is measured after a forced collection at those two samples.`,
+  );
+  out.push('');
+  out.push(soakTable(soaks, options.soakSampleEvery));
+  out.push('');
+  out.push('## Cold import');
+  out.push('');
+  out.push(`A fresh \`node\` process imports the modules; ${options.importRuns} runs per row, interleaved.`);
+  out.push('');
+  out.push(importTable(coldImports));
+  out.push('');
+  out.push('## Installed size of the runtime dependency tree');
+  out.push('');
+  out.push('The package plus everything reachable through `dependencies`, each package once (workspace packages: what they publish, `dist` and `src`).');
+  out.push('');
+  out.push(sizeTable(sizes));
+  out.push('');
+  if (existsSync(NOTES)) {
+    out.push(readFileSync(NOTES, 'utf8').trim());
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}

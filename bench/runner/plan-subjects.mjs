@@ -1,0 +1,43 @@
+/**
+ * What a run measures: for each transport that is available, our client, the limit (raw undici
+ * with the transport's own bytes), global fetch with the same bytes, and its peer; plus the
+ * OAuth token-request libraries.
+ */
+import { METHODS } from '../subjects/bench-input.mjs';
+
+const CONCURRENCIES = [1, 64];
+
+/** The four throughput scenarios, in the order a worker runs them. */
+export const SCENARIOS = METHODS.flatMap((method) => CONCURRENCIES.map((concurrency) => ({ method, concurrency })));
+
+/** The token scenarios: one token request per call, no cache. */
+export const TOKEN_SCENARIOS = CONCURRENCIES.map((concurrency) => ({ method: 'token', concurrency }));
+
+const PEER_LABELS = { afilnet: 'afilnet (official npm package)', 'node-soap': 'node-soap' };
+
+/** Subjects for the transports given (`[{ entry, captured }]`), then the token subjects. */
+export function planSubjects(available) {
+  const subjects = [];
+  for (const { entry } of available) {
+    const t = entry.name;
+    subjects.push({ id: `${t}:client`, kind: 'client', transport: t, label: `afilnet-chat ${t}`, scenarios: SCENARIOS });
+    subjects.push({ id: `${t}:raw-undici`, kind: 'raw-undici', transport: t, label: 'raw undici.request (limit)', scenarios: SCENARIOS });
+    subjects.push({ id: `${t}:fetch`, kind: 'fetch', transport: t, label: 'global fetch', scenarios: SCENARIOS });
+    if (entry.peer) {
+      subjects.push({ id: `${t}:${entry.peer}`, kind: entry.peer, transport: t, label: PEER_LABELS[entry.peer], scenarios: SCENARIOS });
+    }
+  }
+  for (const [kind, label] of [
+    ['token-raw-undici', 'raw undici.request (limit)'],
+    ['token-oauth4webapi', 'oauth4webapi (global fetch)'],
+    ['token-simple-oauth2', 'simple-oauth2'],
+  ]) {
+    subjects.push({ id: `oauth:${kind}`, kind, transport: 'oauth', label, scenarios: TOKEN_SCENARIOS });
+  }
+  return subjects;
+}
+
+/** A scenario's key in the results. */
+export function scenarioKey({ method, concurrency }) {
+  return `${method}@${concurrency}`;
+}

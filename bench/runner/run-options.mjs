@@ -1,0 +1,66 @@
+/**
+ * The command line of `pnpm bench` and the timing of a run. The default run is sized to finish
+ * in well under ten minutes on a two-core machine; `--quick` is a smoke run of a couple of
+ * minutes whose numbers are indicative only.
+ */
+
+const FULL = {
+  mode: 'full',
+  rounds: 5,
+  // Per worker and method, before anything is measured: enough calls for V8 to tier up.
+  jitWarmupMs: 600,
+  jitWarmupCalls: 3000,
+  // Per scenario: settles the connection pool at the scenario's concurrency.
+  warmupMs: 100,
+  maxWarmupCalls: 2000,
+  measureMs: 700,
+  maxCalls: 50_000,
+  soakCalls: 100_000,
+  soakSampleEvery: 10_000,
+  soakMaxMs: 120_000,
+  importRuns: 7,
+};
+
+const QUICK = {
+  ...FULL,
+  mode: 'quick',
+  rounds: 2,
+  jitWarmupMs: 300,
+  jitWarmupCalls: 1500,
+  warmupMs: 50,
+  measureMs: 250,
+  soakCalls: 20_000,
+  soakSampleEvery: 2_000,
+  soakMaxMs: 40_000,
+  importRuns: 3,
+};
+
+const USAGE = `usage: node bench/run.mjs [--quick] [--rounds N] [--no-build] [--output FILE]
+  --quick      a smoke run (2 rounds, short windows, 20,000-call memory run)
+  --rounds N   rounds of the throughput scenarios (default 5; the report needs 5 for min/median/max)
+  --no-build   use the packages' dist as they are
+  --output F   where to write the report (default bench/RESULTS.md)`;
+
+/** Parses `argv` (without node and script). */
+export function parseRunOptions(argv) {
+  const options = { ...FULL, build: true, output: new URL('../RESULTS.md', import.meta.url) };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') Object.assign(options, QUICK);
+    else if (arg === '--no-build') options.build = false;
+    else if (arg === '--rounds') options.rounds = Number(argv[++i]);
+    else if (arg === '--output') options.output = new URL(argv[++i], `file://${process.cwd()}/`);
+    else if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else {
+      console.error(`unknown option ${arg}\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  if (!Number.isInteger(options.rounds) || options.rounds < 1 || options.rounds > 50) {
+    console.error(`--rounds must be an integer from 1 to 50\n${USAGE}`);
+    process.exit(2);
+  }
+  return options;
+}

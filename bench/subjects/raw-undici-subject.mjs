@@ -1,0 +1,30 @@
+/**
+ * The limit: `undici.request` over one keep-alive Agent (as our executor uses) sending the very
+ * bytes a transport sends, encoded once beforehand, and reading the body as text. No
+ * validation, no encoding, no decoding: what is left is the cost of the HTTP exchange itself.
+ */
+import { Agent, request } from 'undici';
+
+export async function setup({ captured }) {
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
+  const prepared = {};
+  for (const [method, wire] of Object.entries(captured)) {
+    prepared[method] = {
+      url: wire.url,
+      options: {
+        method: wire.method,
+        headers: wire.headers,
+        body: wire.body === undefined ? undefined : Buffer.from(wire.body, 'utf8'),
+        dispatcher,
+      },
+    };
+  }
+  return {
+    async call(method) {
+      const { url, options } = prepared[method];
+      const response = await request(url, options);
+      return response.body.text();
+    },
+    close: () => dispatcher.close(),
+  };
+}
