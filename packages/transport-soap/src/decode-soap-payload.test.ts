@@ -51,6 +51,9 @@ describe('decodeSoapPayload: results', () => {
     ['<result/>', ''],
     ['<result></result>', ''],
     ['<result xsi:nil="true"/>', null],
+    ['<result>\n  </result>', ''],
+    ['<result>text</result>', 'text'],
+    ['<result><list>x</list></result>', { list: 'x' }],
   ])('reads %s', (result, expected) => {
     expect(decodeSoapPayload(reader, 'sendmessage', wrap('sendmessage', `<status>success</status>${result}`))).toEqual({
       kind: 'envelope',

@@ -18,18 +18,25 @@ function scalarOf(element: XmlElement): string | null {
   return isNil(element) ? null : element.text;
 }
 
+/** An element's children as one plain object, by local name. */
+function fieldsOf(element: XmlElement): Record<string, string | null> {
+  // Object.fromEntries defines own properties, so a name like `__proto__` (possible in another
+  // namespace) can never reach an object's prototype.
+  return Object.fromEntries(element.children.map((field) => [field.localName, scalarOf(field)]));
+}
+
 /**
- * `<result>` as the JSON envelope would hold it: `null` for `xsi:nil`, an array of items when it
- * holds `<item>` elements (one is still a list), else its text (`''` for `<result/>`, which
- * core reads as an empty list or a "none" result).
+ * `<result>` as the JSON envelope would hold it: `null` for `xsi:nil`; an array of items when it
+ * holds `<item>` elements (one is still a list); `''` when it holds nothing but whitespace
+ * (`<result/>`, which core reads as an empty list or a "none" result); an object of its children
+ * when it holds other elements, and its text otherwise (both of which core judges).
  */
 function resultOf(result: XmlElement): unknown {
   if (isNil(result)) return null;
   const items = result.children.filter((c) => c.localName === 'item');
-  if (items.length === 0) return result.children.length === 0 ? result.text : Object.fromEntries(result.children.map((c) => [c.localName, scalarOf(c)]));
-  // Object.fromEntries defines own properties, so an element named like `__proto__` in another
-  // namespace can never reach an object's prototype.
-  return items.map((item) => Object.fromEntries(item.children.map((field) => [field.localName, scalarOf(field)])));
+  if (items.length > 0) return items.map(fieldsOf);
+  if (result.children.length > 0) return fieldsOf(result);
+  return result.text.trim() === '' ? '' : result.text;
 }
 
 function faultOf(fault: XmlElement): WirePayload {
