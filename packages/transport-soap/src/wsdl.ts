@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { escapeXml } from './escape-xml.js';
 
 /** The absolute path of the WSDL file (the same from `src/` and `dist/`). */
 export const WSDL_PATH: string = fileURLToPath(new URL('../wsdl/afilnet-chat.wsdl', import.meta.url));
@@ -19,6 +20,5 @@ export const WSDL_DEFAULT_LOCATION = 'https://www.afilnet.com/api/soap/';
 export async function readWsdl(location?: string): Promise<string> {
   const text = await readFile(WSDL_PATH, 'utf8');
   if (location === undefined) return text;
-  const escaped = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  return text.split(`location="${WSDL_DEFAULT_LOCATION}"`).join(`location="${escaped}"`);
+  return text.split(`location="${WSDL_DEFAULT_LOCATION}"`).join(`location="${escapeXml(location)}"`);
 }
