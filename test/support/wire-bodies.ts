@@ -6,7 +6,9 @@ import type { ChatMethod } from '@afilnet-chat/core';
 
 export type BodyFormat = 'json' | 'xml';
 
-const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
+/** The SOAP 1.1 envelope namespace. */
+export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+const SOAP_ENV = SOAP_ENV_NS;
 
 export const CONTENT_TYPE: Readonly<Record<BodyFormat, string>> = {
   json: 'application/json',
