@@ -69,6 +69,8 @@ export interface CliResult {
 /** A running `afilnet-chat`, for commands that keep running (watch, sandbox). */
 export interface CliProcess {
   readonly child: ChildProcessWithoutNullStreams;
+  /** What it printed so far. */
+  output(): { readonly stdout: string; readonly stderr: string };
   /** Resolves once stdout (or stderr) contains `text`. */
   waitFor(stream: 'stdout' | 'stderr', text: string | RegExp): Promise<void>;
   /** Resolves when the process ends, after checking its output holds no secret. */
@@ -129,7 +131,7 @@ export function startCli(args: readonly string[], options: { env?: Record<string
       };
       check();
     });
-  return { child, waitFor, done };
+  return { child, output: () => ({ ...output }), waitFor, done };
 }
 
 /** Runs the binary to its end; at most a few runs go at once. */

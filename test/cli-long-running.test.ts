@@ -1,0 +1,231 @@
+/**
+ * The `afilnet-chat` commands that keep running or start their own sandbox: `watch` (replies
+ * injected while it runs, SIGINT, --count, backoff through a failing server), `sandbox` (URL and
+ * credentials, SIGINT and SIGTERM) and `demo`. Each runs the built binary as a child process.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core';
+import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { CLI_ACCOUNT, SECRET, builtTransports, runCli, startCli } from './support/cli-process.js';
+
+const TRANSPORTS = builtTransports();
+let sandbox: Sandbox;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ accounts: [CLI_ACCOUNT] });
+});
+
+afterAll(async () => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+  await sandbox.close();
+});
+
+function envFor(transport: string, baseUrl = sandbox.url): Record<string, string> {
+  return {
+    AFILNET_TRANSPORT: transport,
+    AFILNET_BASE_URL: baseUrl,
+    AFILNET_ALLOW_INSECURE_HTTP: '1',
+    AFILNET_USER: CLI_ACCOUNT.user,
+    AFILNET_PASSWORD: SECRET,
+  };
+}
+
+let nextDestination = 0;
+function conversation(): { destination: string; args: string[] } {
+  nextDestination += 1;
+  const destination = `3462${String(nextDestination).padStart(7, '0')}`;
+  return { destination, args: ['--platform', 'whatsapp', '--platform-id', '100', '--destination', destination] };
+}
+
+function inject(destination: string, message: string): void {
+  sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message });
+}
+
+describe.concurrent('watch', { timeout: 180_000 }, () => {
+  it.each(TRANSPORTS)('prints replies as they arrive and stops cleanly on SIGINT (%s)', async (transport) => {
+    const { destination, args } = conversation();
+    inject(destination, 'already waiting');
+    const watch = startCli(['watch', ...args, '--interval', '50'], { env: envFor(transport) });
+    await watch.waitFor('stderr', /Watching whatsapp 100 \/ \d+ every 50 ms; Ctrl-C to stop/);
+    await watch.waitFor('stdout', 'already waiting');
+    inject(destination, 'new \u001b]0;title\u0007 reply');
+    await watch.waitFor('stdout', 'new \\u001b]0;title\\u0007 reply');
+    watch.child.kill('SIGINT');
+    const { code, signal, stdout } = await watch.done;
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  ${destination}  in  #\\S+  already waiting$`));
+    expect(stdout).not.toContain('\u001b');
+  });
+
+  it('--json --count prints one JSON object per message and exits 0 after the poll that reached the count', async () => {
+    const { destination, args } = conversation();
+    const watch = startCli(['watch', ...args, '--interval', '50', '--json', '--count', '2'], { env: envFor('post') });
+    // The first poll finds nothing; then three replies arrive together and all three are printed.
+    inject(destination, 'placeholder');
+    await watch.waitFor('stdout', 'placeholder');
+    for (const text of ['one', 'two', 'three']) inject(destination, text);
+    const { code, stdout, stderr } = await watch.done;
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const messages = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(messages.map((m) => m.message)).toEqual(['placeholder', 'one', 'two', 'three']);
+    expect(messages[1]).toEqual({
+      platformId: '100',
+      platform: 'whatsapp',
+      destination,
+      messageId: expect.any(String),
+      message: 'one',
+      sent: false,
+      status: expect.any(String),
+      datetime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+    });
+    expect(await runCli(['unread', ...args, '--json'], { env: envFor('post') }).then((r) => JSON.parse(r.stdout))).toEqual([]);
+  });
+
+  it('rides out a failing server with growing pauses, reported on stderr, then delivers', async () => {
+    const { destination, args } = conversation();
+    inject(destination, 'after the outage');
+    let requests = 0;
+    const url = await listen((req, res) => {
+      requests += 1;
+      if (requests <= 9) {
+        req.resume();
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+        return;
+      }
+      forward(req, res).catch(() => res.destroy());
+    });
+    const { code, stdout, stderr } = await runCli(['watch', ...args, '--interval', '40', '--count', '1'], { env: envFor('post', url) });
+    expect(code).toBe(0);
+    expect(stdout).toContain('after the outage');
+    // The client retries each poll a few times itself; the watch's pauses come on top, doubling.
+    const delays = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('afilnet-chat: warning HTTP_STATUS'))
+      .map((l) => Number(/retrying in (\d+) ms$/.exec(l)?.[1]));
+    expect(delays.length).toBeGreaterThanOrEqual(2);
+    expect(delays).toEqual(delays.map((_d, i) => 40 * 2 ** i));
+    expect(requests).toBe(10);
+  });
+
+  it('ends with exit 3 when the conversation does not exist', async () => {
+    const { args } = conversation();
+    const { code, stderr } = await runCli(['watch', ...args, '--interval', '50'], { env: envFor('post') });
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^afilnet-chat: error CHAT_NOT_FOUND: .+ — send a message first/m);
+  });
+});
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Relays a request to the sandbox. */
+async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const upstream = await fetch(`${sandbox.url}${req.url ?? '/'}`, {
+    method: req.method ?? 'GET',
+    headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' },
+    ...(req.method === 'GET' ? {} : { body: Buffer.concat(chunks) }),
+  });
+  res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
+  res.end(Buffer.from(await upstream.arrayBuffer()));
+}
+
+describe.concurrent('sandbox', { timeout: 180_000 }, () => {
+  it('--json prints its URL and the demo account on one line, serves the API, and stops on SIGTERM', async () => {
+    const running = startCli(['sandbox', '--json', '--port', '0']);
+    await running.waitFor('stdout', '\n');
+    const facts = JSON.parse(running.output().stdout) as { url: string; port: number; user: string; password: string; channels: unknown[] };
+    expect(facts).toMatchObject({ host: '127.0.0.1', user: 'demo@example.com', password: 'demo-password' });
+    expect(facts.url).toBe(`http://127.0.0.1:${facts.port}`);
+    expect(facts.channels).toHaveLength(4);
+
+    const env = { AFILNET_TRANSPORT: 'post', AFILNET_BASE_URL: facts.url, AFILNET_ALLOW_INSECURE_HTTP: '1', AFILNET_USER: facts.user, AFILNET_PASSWORD: facts.password };
+    const channels = await runCli(['channels', '--json'], { env });
+    expect(channels.code).toBe(0);
+    expect(JSON.parse(channels.stdout)).toEqual(facts.channels);
+
+    running.child.kill('SIGTERM');
+    const { code, signal, stdout, stderr } = await running.done;
+    expect([code, signal]).toEqual([0, null]);
+    expect(stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toBe('');
+    await expect(fetch(`${facts.url}/api/http/`)).rejects.toThrow();
+  });
+
+  it('prints the URL, the demo credentials and how to use them, and stops on SIGINT', async () => {
+    const running = startCli(['sandbox']);
+    await running.waitFor('stdout', 'Press Ctrl-C to stop.');
+    const { stdout } = running.output();
+    const url = /^Afilnet sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
+    expect(url).toBeDefined();
+    expect(stdout).toContain('Demo account: demo@example.com / demo-password');
+    expect(stdout).toContain('Channels: whatsapp 100, telegram 200, webchat 300, operator 400');
+    expect(stdout).toContain(`export AFILNET_BASE_URL=${url} AFILNET_ALLOW_INSECURE_HTTP=1`);
+    const injected = await fetch(`${url}/__sandbox/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'demo@example.com', platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'Hi!' }),
+    });
+    expect(injected.status).toBe(201);
+    running.child.kill('SIGINT');
+    const { code, signal, stderr } = await running.done;
+    expect([code, signal]).toEqual([0, null]);
+    expect(stderr).toBe('Sandbox stopped.\n');
+  });
+});
+
+describe.concurrent('demo', { timeout: 180_000 }, () => {
+  it('--json: every built transport passes every method, the others show as not installed, exit 0', async () => {
+    const { code, stdout } = await runCli(['demo', '--json']);
+    const rows = JSON.parse(stdout) as Array<{ transport: string; security: string; cells: Array<{ method: string; outcome: string; detail: string; ms?: number }> }>;
+    expect(rows.map((r) => r.transport)).toEqual([...TRANSPORT_NAMES]);
+    for (const row of rows) {
+      expect(row.cells.map((c) => c.method)).toEqual(Object.keys(CHAT_METHODS));
+      const expected = TRANSPORTS.includes(row.transport as (typeof TRANSPORTS)[number]) ? 'ok' : 'not-installed';
+      for (const cell of row.cells) {
+        expect({ transport: row.transport, method: cell.method, outcome: cell.outcome, detail: cell.detail }).toEqual({
+          transport: row.transport,
+          method: cell.method,
+          outcome: expected,
+          detail: expect.any(String),
+        });
+        if (expected === 'ok') expect(cell.ms).toBeGreaterThan(0);
+      }
+    }
+    expect(rows.find((r) => r.transport === 'get')?.cells.map((c) => c.detail)).toEqual([
+      '4 channels',
+      'sent',
+      'sent',
+      '1 chat',
+      '2 messages',
+      '1 unread',
+    ]);
+    expect(code).toBe(0);
+  });
+
+  it('prints the table transport × method with result and latency', async () => {
+    const { code, stdout } = await runCli(['demo']);
+    expect(code).toBe(0);
+    const [heading, , ...rows] = stdout.split('\n');
+    expect(heading?.split(/\s{2,}/)).toEqual(['TRANSPORT', ...Object.keys(CHAT_METHODS)]);
+    for (const transport of TRANSPORTS) {
+      expect(rows.find((r) => r.startsWith(`${transport} (`))).toMatch(/^\S+ \([a-z-]+\)\s+✓ 4 channels \d+\.\d ms\s+✓ sent \d+\.\d ms/);
+    }
+    expect(stdout).toContain(`${TRANSPORTS.length} of 5 transports passed every method.`);
+  });
+});
