@@ -57,6 +57,17 @@ describe('createBasicTransport', () => {
     expect(request.headers['content-type']).toBeUndefined();
   });
 
+  it("registers the password and the header value with the client's redactor", async () => {
+    const { http } = recordingExecutor();
+    const secrets: string[] = [];
+    await createBasicTransport({ credentials: { user: 'u', password: 'pw-123' } }).send(REQUEST, {
+      http,
+      signal: new AbortController().signal,
+      registerSecret: (s) => secrets.push(s),
+    });
+    expect(secrets).toEqual(expect.arrayContaining(['pw-123', Buffer.from('u:pw-123').toString('base64')]));
+  });
+
   it.each([
     [{ user: 'a:b', password: 'p' }, 'credentials.user'],
     [{ user: 'a', password: 'p\r\nX-Evil: 1' }, 'credentials.password'],

@@ -51,7 +51,11 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
   return {
     name: 'basic',
     security: 'medium',
-    async send(request, { http, signal }) {
+    async send(request, { http, signal, registerSecret }) {
+      // A transport built by hand may carry other credentials than the client's configuration:
+      // its redactor must know them too.
+      registerSecret(credentials.password);
+      registerSecret(authorization.slice('Basic '.length));
       const fields = encodeForm(wireFields(request));
       const response = useGet
         ? await http.send(

@@ -50,6 +50,16 @@ describe('createSoapTransport', () => {
     expect(parsers.created - before).toBe(1);
   });
 
+  it("registers the password with the client's redactor", async () => {
+    const { http } = recordingExecutor();
+    const secrets: string[] = [];
+    await createSoapTransport({ credentials: { user: 'u', password: 'pw-123' } }).send(
+      { method: 'getchatchannels', params: [] },
+      { http, signal: new AbortController().signal, registerSecret: (s) => secrets.push(s) },
+    );
+    expect(secrets).toContain('pw-123');
+  });
+
   it('refuses values XML 1.0 cannot carry before sending, listing each by its API name', async () => {
     const { http, sent } = recordingExecutor();
     const t = createSoapTransport({ credentials: { user: 'u', password: 'p' } });

@@ -62,7 +62,10 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
   return {
     name: 'soap',
     security: 'medium-high',
-    async send(request, { http, signal }) {
+    async send(request, { http, signal, registerSecret }) {
+      // A transport built by hand may carry other credentials than the client's configuration:
+      // its redactor must know them too.
+      registerSecret(credentials.password);
       refuseUnencodableParams(request);
       const security = textToken ?? encodeUsernameToken(credentials, { nonce: randomBytes(16), created: new Date().toISOString() });
       const response = await http.send(

@@ -46,10 +46,10 @@ function authOf(
     return { kind: 'password', user, password };
   }
   const type = token.passwordType;
-  if (type === undefined || type === PASSWORD_TEXT_TYPE || type.endsWith('#PasswordText')) {
+  if (type === undefined || type === PASSWORD_TEXT_TYPE) {
     return { kind: 'password', user, password };
   }
-  if (type === PASSWORD_DIGEST_TYPE || type.endsWith('#PasswordDigest')) {
+  if (type === PASSWORD_DIGEST_TYPE) {
     const account = verifyPasswordDigest(state, { ...token, username: user, password }, nonces, Date.now());
     return account === undefined ? { status: 'error', error: 'INCORRECT_USER_PASSWORD' } : { kind: 'account', user: account };
   }
