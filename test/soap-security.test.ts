@@ -71,6 +71,15 @@ describe.each(EXECUTORS)('SOAP security (%s)', (executor) => {
     expect(error.message).toMatch(/DOCTYPE/);
   });
 
+  it('refuses one large entity referenced many times (GHSA-jmr7-xgp7-cmfj)', async () => {
+    const body = `<!DOCTYPE s [<!ENTITY big "${'x'.repeat(9_000)}">]>${wrap(`<status>error</status><error>${'&big;'.repeat(20_000)}</error>`)}`;
+    await malformedWithin(body, 2000);
+  });
+
+  it('refuses a DOCTYPE whose entity names are regex syntax (GHSA-6w63-h3fj-q4vw, GHSA-m7jm-9gc2-mpf2)', async () => {
+    await malformedWithin(`<!DOCTYPE s [<!ENTITY l(t|.*) "x">]>${wrap('<status>success</status>')}`, 2000);
+  });
+
   it('refuses a DOCTYPE hidden behind a BOM, a declaration and a comment', async () => {
     await malformedWithin(`\uFEFF<?xml version="1.0"?><!-- hi --><!doctype s [<!ENTITY x "y">]>${wrap('<status>success</status>')}`, 2000);
   });
