@@ -7,13 +7,14 @@
  * - a document holding a DOCTYPE is refused before the parser sees it, so no internal subset,
  *   entity declaration or external reference is ever read (billion laughs, XXE);
  * - `processEntities: false`: the parser expands nothing; this module decodes the five
- *   predefined entities and character references itself, with one linear pattern;
+ *   predefined entities and character references itself, in one linear scan;
  * - `parseTagValue` / `parseAttributeValue` off: every value stays a string (ids like `007`);
  * - `preserveOrder: true`: every element's children come as a list in document order, so one
  *   `<item>` is a list of one, as many are (what `isArray` gives in the object mode), and
  *   element names are never used as keys of objects this module builds;
  * - the parser throws on `__proto__`, `constructor` and `prototype` as names, which ends the read;
- * - a nesting cap, and the validator run first so malformed documents are refused whole.
+ * - a nesting cap (`maxNestedTags`), and the validator run first so malformed documents are
+ *   refused whole.
  * The body's size is capped before it gets here, by the client's executor (`maxResponseBytes`).
  */
 import { XMLParser } from 'fast-xml-parser';
