@@ -26,7 +26,10 @@ export function processIo(): CliIo {
   let stop: AbortController | undefined;
   return {
     env: process.env,
-    stdin: process.stdin,
+    // A getter: touching process.stdin opens it, which only --password-stdin needs.
+    get stdin() {
+      return process.stdin;
+    },
     write: (text) => {
       process.stdout.write(text);
     },
