@@ -59,22 +59,27 @@ export interface ChatClient {
 }
 
 /**
- * Settles with `promise`, or rejects with `onAbort()` soon after `signal` fires, so that no
- * call outlives its deadline even if a transport ignores the signal. The transport's own
- * settlement is always observed, so a late rejection is never unhandled.
+ * Settles with `promise`, or rejects soon after `signal` fires, so that no call outlives its
+ * deadline even if a transport ignores the signal. The transport's own settlement is always
+ * observed, so a late rejection is never unhandled.
  *
- * A transport that honours the signal settles within the same turn, and its error knows more
- * than `onAbort()` can (a token request that stalled means the API request was never written:
+ * Once the signal has fired the call fails, even if an answer lands in the same turn. But a
+ * transport that honours the signal rejects within that turn, and its error knows more than
+ * `onAbort()` can (a token request that stalled means the API request was never written:
  * `mayHaveBeenSent` false), so it is given until the next macrotask to speak first.
  */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => unknown): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const abort = () => setImmediate(() => reject(onAbort()));
+    let aborted = false;
+    const abort = () => {
+      aborted = true;
+      setImmediate(() => reject(onAbort()));
+    };
     signal.addEventListener('abort', abort, { once: true });
     promise.then(
       (value) => {
         signal.removeEventListener('abort', abort);
-        resolve(value);
+        if (!aborted) resolve(value);
       },
       (error: unknown) => {
         signal.removeEventListener('abort', abort);
