@@ -190,3 +190,39 @@ describe('TokenCache', () => {
     expect(endpoint.requests).toBe(1);
   });
 });
+
+describe('TokenCache with a failing store', () => {
+  it('goes on without the store when get, set and lock all throw', async () => {
+    const endpoint = controlledEndpoint();
+    const broken = {
+      get: async () => {
+        throw new Error('store down');
+      },
+      set: () => {
+        throw new Error('store down');
+      },
+      lock: async () => {
+        throw new Error('lock service down');
+      },
+    };
+    const cache = new TokenCache({ store: broken, key: 'k' });
+    const call = cache.token(live(), endpoint.fetchToken);
+    await tick();
+    expect(endpoint.requests).toBe(1);
+    endpoint.answer(0);
+    await expect(call).resolves.toMatchObject({ accessToken: 'token-1' });
+    await expect(cache.token(live(), endpoint.fetchToken)).resolves.toMatchObject({ accessToken: 'token-1' });
+  });
+
+  it('still gives the token request failure, not a store error, when the lock held', async () => {
+    const endpoint = controlledEndpoint();
+    const store = { ...createMemoryTokenStore(), get: async () => undefined };
+    const cache = new TokenCache({ store, key: 'k' });
+    const call = cache.token(live(), endpoint.fetchToken);
+    await tick();
+    const failure = new AfilnetTransportError('TOKEN_ENDPOINT', 'refused');
+    endpoint.pending[0]?.reject(failure);
+    await expect(call).rejects.toBe(failure);
+    expect(endpoint.requests).toBe(1);
+  });
+});

@@ -45,7 +45,7 @@ function abortedWhileWaiting(): AfilnetTransportError {
  * - A token the API refused (`rejected`) is never handed out again, and N calls refused at once
  *   cause one token request.
  * - Through the store, other clients and processes reuse the token; under the store's lock only
- *   one of them asks the token endpoint at a time.
+ *   one of them asks the token endpoint at a time. A store that fails is bypassed, never fatal.
  */
 export class TokenCache {
   readonly #store: TokenStore;
@@ -86,15 +86,34 @@ export class TokenCache {
 
   #start(fetchToken: TokenFetcher): Flight {
     const controller = new AbortController();
+    const store = this.#store;
+    // A store is an optimisation: when it fails (a shared cache down), calls go on with tokens of
+    // their own rather than fail with an error that says nothing about the API.
     const critical = async (): Promise<StoredToken> => {
-      const stored = await this.#store.get(this.#key);
+      const stored = await Promise.resolve()
+        .then(() => store.get(this.#key))
+        .catch(() => undefined);
       if (stored !== undefined && stored.accessToken !== this.#rejected && isFresh(stored, this.#now())) return stored;
       const fresh = await fetchToken(controller.signal);
-      await this.#store.set(this.#key, fresh);
+      await Promise.resolve()
+        .then(() => store.set(this.#key, fresh))
+        .catch(() => undefined);
       return fresh;
     };
-    const store = this.#store;
-    const promise = store.lock ? store.lock(this.#key, critical) : critical();
+    let ran = false;
+    const once = (): Promise<StoredToken> => {
+      ran = true;
+      return critical();
+    };
+    const promise = store.lock
+      ? Promise.resolve()
+          .then(() => (store.lock as NonNullable<TokenStore['lock']>)(this.#key, once))
+          .catch((error: unknown) => {
+            // The lock itself failed: go on without it. An error of the token request stands.
+            if (ran) throw error;
+            return critical();
+          })
+      : critical();
     const flight: Flight = { promise, controller, waiters: 0, settled: false };
     promise.then(
       (token) => {
