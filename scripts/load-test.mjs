@@ -1,0 +1,219 @@
+// Load test (issue 7, item 8), on the built packages: for each transport, N sends at concurrency C
+// into a sandbox, then the sandbox's stored messages are compared with what the client
+// acknowledged: nothing lost, nothing duplicated. Reports p50/p99 latency and peak RSS.
+//
+// The sandbox runs in a child process, so that the RSS reported is the client's alone.
+//
+//   pnpm load                                  # 10,000 sends at concurrency 200, every transport
+//   node scripts/load-test.mjs --sends 2000 --concurrency 100 --executor fetch --only soap,post
+//
+// Exits 1 when any send failed or any count disagrees.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const SANDBOX_CHILD = '--sandbox-child';
+
+if (process.argv.includes(SANDBOX_CHILD)) {
+  await runSandboxChild();
+} else {
+  await main();
+}
+
+/** The child: a sandbox that answers count requests from the parent over IPC. */
+async function runSandboxChild() {
+  const { startSandbox } = await import('@afilnet-chat/sandbox');
+  const sandbox = await startSandbox();
+  process.on('message', (request) => {
+    if (request.type === 'stored') {
+      const messages = sandbox.messages(request.user).filter((m) => m.destination === request.destination);
+      process.send({ type: 'stored', id: request.id, messages: messages.map((m) => m.message) });
+    } else if (request.type === 'close') {
+      sandbox.close().then(() => process.exit(0));
+    }
+  });
+  process.send({ type: 'ready', url: sandbox.url });
+}
+
+function parseArgs(argv) {
+  const options = { sends: 10_000, concurrency: 200, executor: 'undici', only: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, value] = [argv[i], argv[i + 1]];
+    if (name === '--sends') options.sends = Number(value);
+    else if (name === '--concurrency') options.concurrency = Number(value);
+    else if (name === '--executor') options.executor = value;
+    else if (name === '--only') options.only = value.split(',');
+    else continue;
+    i++;
+  }
+  if (!(options.sends > 0) || !(options.concurrency > 0)) throw new Error('--sends and --concurrency must be positive');
+  if (!['undici', 'fetch'].includes(options.executor)) throw new Error('--executor must be undici or fetch');
+  return options;
+}
+
+/** Starts the sandbox child; resolves with its URL and a way to ask for stored messages. */
+async function startSandboxChild() {
+  const child = fork(fileURLToPath(import.meta.url), [SANDBOX_CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = new Map();
+  let nextId = 0;
+  const url = await new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the sandbox exited early (code ${code})`)));
+    child.on('message', (message) => {
+      if (message.type === 'ready') resolve(message.url);
+      else if (message.type === 'stored') {
+        pending.get(message.id)?.(message.messages);
+        pending.delete(message.id);
+      }
+    });
+  });
+  return {
+    url,
+    stored: (user, destination) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        pending.set(id, resolve);
+        child.send({ type: 'stored', id, user, destination });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', resolve);
+        child.send({ type: 'close' });
+      }),
+  };
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Every flavour: the built-in transports, and the variants the matrix runs too. */
+function flavours(TRANSPORT_NAMES) {
+  const list = TRANSPORT_NAMES.map((name) => ({ label: name, config: { transport: name } }));
+  list.splice(list.findIndex((f) => f.label === 'basic') + 1, 0, {
+    label: 'basic (GET)',
+    config: { transport: 'basic', basic: { method: 'GET' } },
+  });
+  list.splice(list.findIndex((f) => f.label === 'soap') + 1, 0, {
+    label: 'soap (PasswordDigest)',
+    config: { transport: 'soap', soap: { passwordType: 'PasswordDigest' } },
+  });
+  return list;
+}
+
+/**
+ * Sends `sends` messages through `client` with at most `concurrency` in flight. Every send is
+ * made once (retries of the client aside) and its outcome recorded.
+ */
+async function sendAll(client, destination, sends, concurrency) {
+  const latencies = [];
+  const acknowledged = [];
+  const failures = [];
+  let next = 0;
+  async function worker() {
+    while (next < sends) {
+      const index = next++;
+      const message = `load message ${index}`;
+      const started = performance.now();
+      try {
+        await client.sendMessage({ platform: 'whatsapp', platformId: '100', destination, message });
+        latencies.push(performance.now() - started);
+        acknowledged.push(message);
+      } catch (error) {
+        failures.push({ message, code: error?.code ?? String(error), mayHaveBeenSent: error?.mayHaveBeenSent });
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, sends) }, worker));
+  return { latencies, acknowledged, failures };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const { createChatClient, TRANSPORT_NAMES } = await import('@afilnet-chat/core');
+  const { DEMO_ACCOUNT } = await import('@afilnet-chat/sandbox');
+  const credentials = { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password };
+  const sandbox = await startSandboxChild();
+  const rows = [];
+  let failed = false;
+
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 25);
+
+  try {
+    for (const [index, flavour] of flavours(TRANSPORT_NAMES).entries()) {
+      if (options.only && !options.only.includes(flavour.label) && !options.only.includes(flavour.config.transport)) continue;
+      const destination = `load-${index}`;
+      const requests = { token: 0, api: 0 };
+      const client = createChatClient({
+        ...flavour.config,
+        baseUrl: sandbox.url,
+        credentials,
+        allowInsecureHttp: true,
+        executor: options.executor,
+        onRequest: (event) => {
+          if (event.http.url.includes('/oauth/')) requests.token++;
+          else requests.api++;
+        },
+      });
+      const rssBefore = process.memoryUsage.rss();
+      peakRss = rssBefore;
+      const started = performance.now();
+      let outcome;
+      try {
+        outcome = await sendAll(client, destination, options.sends, options.concurrency);
+      } finally {
+        await client.close();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const notInstalled = outcome.failures.length > 0 && outcome.failures.every((f) => f.code === 'TRANSPORT_NOT_INSTALLED');
+      if (notInstalled) {
+        rows.push({ transport: flavour.label, result: 'not installed' });
+        continue;
+      }
+
+      const stored = await sandbox.stored(credentials.user, destination);
+      const storedSet = new Set(stored);
+      const duplicates = stored.length - storedSet.size;
+      const lost = outcome.acknowledged.filter((m) => !storedSet.has(m)).length;
+      const sorted = [...outcome.latencies].sort((a, b) => a - b);
+      const ok = outcome.failures.length === 0 && stored.length === outcome.acknowledged.length && duplicates === 0 && lost === 0;
+      if (!ok) failed = true;
+      rows.push({
+        transport: flavour.label,
+        result: ok ? 'ok' : 'FAILED',
+        acknowledged: outcome.acknowledged.length,
+        stored: stored.length,
+        duplicates,
+        lost,
+        failures: outcome.failures.length,
+        'token requests': requests.token,
+        'api requests': requests.api,
+        'sends/s': Math.round(outcome.acknowledged.length / seconds),
+        'p50 ms': Number(percentile(sorted, 50).toFixed(1)),
+        'p99 ms': Number(percentile(sorted, 99).toFixed(1)),
+        'peak RSS MB': Math.round(peakRss / 2 ** 20),
+      });
+      if (outcome.failures.length > 0) {
+        const byCode = {};
+        for (const f of outcome.failures) byCode[`${f.code} (mayHaveBeenSent ${f.mayHaveBeenSent})`] = (byCode[`${f.code} (mayHaveBeenSent ${f.mayHaveBeenSent})`] ?? 0) + 1;
+        console.error(`${flavour.label}: failures`, byCode);
+      }
+    }
+  } finally {
+    clearInterval(sampler);
+    await sandbox.close();
+  }
+
+  console.log(`${options.sends} sends per transport at concurrency ${options.concurrency}, executor ${options.executor} (client process; the sandbox runs in a child)`);
+  console.table(rows);
+  console.log(`peak RSS of the client process over the whole run: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  if (rows.every((r) => r.result === 'not installed')) {
+    console.error('no transport is installed');
+    failed = true;
+  }
+  process.exitCode = failed ? 1 : 0;
+}
