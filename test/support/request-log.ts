@@ -9,6 +9,8 @@ import { Agent, type Dispatcher } from 'undici';
 export interface LoggedRequest {
   readonly method: string;
   readonly path: string;
+  /** The request headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
   /** The response status, once the headers arrived. */
   status?: number;
 }
@@ -23,12 +25,29 @@ export interface RequestLog {
   close(): Promise<void>;
 }
 
+/** Request headers in any form undici accepts (object, flat array, iterable), as a plain record. */
+function headersOf(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers === null || headers === undefined) return out;
+  let pairs: Array<[unknown, unknown]>;
+  if (Array.isArray(headers)) {
+    pairs = [];
+    for (let i = 0; i + 1 < headers.length; i += 2) pairs.push([headers[i], headers[i + 1]]);
+  } else if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    pairs = [...(headers as Iterable<[unknown, unknown]>)];
+  } else {
+    pairs = Object.entries(headers as Record<string, unknown>);
+  }
+  for (const [name, value] of pairs) out[String(name).toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  return out;
+}
+
 /** Starts a log over a fresh keep-alive Agent. */
 export function createRequestLog(): RequestLog {
   const agent = new Agent();
   const requests: LoggedRequest[] = [];
   const dispatcher = agent.compose((dispatch) => (options, handler) => {
-    const entry: LoggedRequest = { method: String(options.method), path: String(options.path) };
+    const entry: LoggedRequest = { method: String(options.method), path: String(options.path), headers: headersOf(options.headers) };
     requests.push(entry);
     // Whichever handler API the caller speaks (undici 7's onResponseStart, or the legacy
     // onHeaders that fetch's bundled undici uses), the status is noted on the way through.

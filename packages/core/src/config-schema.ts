@@ -158,6 +158,7 @@ const configSchema = z.strictObject({
             { error: 'must be an object with get(), set() and optionally lock()' },
           )
           .optional(),
+        dpop: z.boolean({ error: typeMessage('a boolean') }).optional(),
       },
       { error: typeMessage('an object') },
     )

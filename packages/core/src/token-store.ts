@@ -16,6 +16,11 @@ export interface StoredToken {
    * until the API refuses it.
    */
   readonly expiresAt?: number;
+  /**
+   * `dpop` for a token bound to the client's key (RFC 9449), which every request must prove
+   * possession of; `bearer` (the default when absent) otherwise.
+   */
+  readonly tokenType?: 'bearer' | 'dpop';
 }
 
 /**

@@ -32,6 +32,11 @@ export interface OAuthOptions {
   readonly clientAuthMethod?: 'client_secret_basic' | 'client_secret_post';
   /** Where the access token is kept (SPEC §7); in memory, per client, when left out. */
   readonly tokenStore?: TokenStore;
+  /**
+   * Bind tokens to a key pair the client makes and keeps in memory, proving possession on every
+   * request (DPoP, RFC 9449), so that a stolen token is useless elsewhere. Off by default.
+   */
+  readonly dpop?: boolean;
 }
 
 /** The resolved configuration a built-in transport factory receives. */

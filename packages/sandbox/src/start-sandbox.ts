@@ -13,6 +13,7 @@ import { createOAuthMetadataDoor } from './doors/oauth-metadata-door.js';
 import { createOAuthTokenDoor } from './doors/oauth-token-door.js';
 import { createSoapDoor } from './doors/soap-door.js';
 import { injectInbound, type InboundMessage } from './inject-inbound.js';
+import { DpopProofVerifier } from './oauth/dpop-proof.js';
 import { TokenRegistry } from './oauth/token-registry.js';
 import { BodyTooLargeError, readRequestBody } from './read-request-body.js';
 import { sendText } from './respond.js';
@@ -63,14 +64,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
   const state = new SandboxState([DEMO_ACCOUNT, ...(options.accounts ?? [])]);
   const tokens = new TokenRegistry(options.tokenLifetimeSeconds ?? 3600);
+  const proofs = new DpopProofVerifier();
   const doors: Door[] = [
     createHttpDoor(),
     createBasicDoor(),
     createSoapDoor(),
     createInboundDoor(),
-    createOAuthTokenDoor(tokens),
+    createOAuthTokenDoor(tokens, proofs),
     createOAuthMetadataDoor(),
-    createJsonDoor(tokens, options.verifyExternalToken),
+    createJsonDoor(tokens, proofs, options.verifyExternalToken),
   ];
   const byPath = new Map(doors.map((d) => [d.path, d]));
 

@@ -20,7 +20,9 @@ import {
   type WireRequest,
   type WireResponse,
 } from '@afilnet-chat/core';
+import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
+import { createDpopKey } from './dpop-key.js';
 import { executorFetch } from './executor-fetch.js';
 import { isInvalidTokenChallenge } from './invalid-token-challenge.js';
 import { createMemoryTokenStore } from './memory-token-store.js';
@@ -59,6 +61,9 @@ function jsonBody(request: WireRequest): string {
  * are cached in `oauth.tokenStore` (in memory by default) and renewed 60 s before expiry, or at
  * half their lifetime when shorter; concurrent calls share one token request.
  *
+ * With `oauth.dpop`, tokens are bound to a key pair the transport makes (RFC 9449): token and
+ * API requests carry a DPoP proof, and the API request `Authorization: DPoP`.
+ *
  * Calls: `POST` to `paths.json` with `Authorization: Bearer` (RFC 6750 §2.1). A 401 with
  * `WWW-Authenticate: Bearer error="invalid_token"` makes it fetch one new token and repeat the
  * call once; what the repeat answers goes to core as it is (a second 401 becomes `UNAUTHORIZED`).
@@ -96,7 +101,9 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     if (insecure.length > 0) throw new AfilnetValidationError('INSECURE_URL', 'Refusing an insecure URL', { issues: insecure });
   }
 
+  const dpop = settings.dpop === true ? createDpopKey() : undefined;
   const endpoint = createTokenEndpoint({
+    ...(dpop === undefined ? {} : { dpop }),
     ...(tokenUrl === undefined ? {} : { tokenUrl }),
     ...(settings.issuer === undefined ? {} : { issuer: settings.issuer }),
     ...(settings.scope === undefined ? {} : { scope: settings.scope }),
@@ -107,7 +114,8 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   });
   const cache = new TokenCache({
     store: settings.tokenStore ?? createMemoryTokenStore(),
-    key: `afilnet-chat:oauth:${tokenUrl ?? settings.issuer}:${clientId}:${settings.scope ?? ''}`,
+    // A DPoP token is bound to this transport's key, which never leaves it: no one else can use it.
+    key: `afilnet-chat:oauth:${tokenUrl ?? settings.issuer}:${clientId}:${settings.scope ?? ''}${dpop ? `:dpop:${randomUUID()}` : ''}`,
   });
 
   /** One API request with `token`; says whether the API refused the token as `invalid_token`. */
@@ -118,6 +126,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   ): Promise<{ response: WireResponse; invalidToken: boolean }> {
     let raw: HttpResponse | undefined;
     let invalidToken = false;
+    const proof = token.tokenType === 'dpop' && dpop !== undefined ? await dpop() : undefined;
     try {
       await oauth.protectedResourceRequest(
         token.accessToken,
@@ -130,6 +139,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
             raw = response;
           }),
           [oauth.allowInsecureRequests]: allowInsecureHttp,
+          ...(proof === undefined ? {} : { DPoP: proof }),
         },
       );
     } catch (error) {

@@ -1,15 +1,16 @@
-/** Recognising the API's refusal of an access token (RFC 6750 §3, §3.1). */
+/** Recognising the API's refusal of an access token (RFC 6750 §3.1, RFC 9449 §7.1). */
 import { WWWAuthenticateChallengeError } from 'oauth4webapi';
 
 /**
  * True when `error` is oauth4webapi's report of a 401 whose `WWW-Authenticate` holds a Bearer
- * challenge with `error="invalid_token"`: the token expired or was revoked, and a new one may
+ * (or DPoP) challenge with `error="invalid_token"`: the token expired or was revoked, and a new one may
  * succeed. Any other challenge (a missing token, `realm` only) is not.
  */
 export function isInvalidTokenChallenge(error: unknown): boolean {
   return (
     error instanceof WWWAuthenticateChallengeError &&
     error.status === 401 &&
-    error.cause.some((challenge) => challenge.scheme === 'bearer' && challenge.parameters.error === 'invalid_token')
+    error.cause.some((challenge) =>
+        (challenge.scheme === 'bearer' || challenge.scheme === 'dpop') && challenge.parameters.error === 'invalid_token')
   );
 }

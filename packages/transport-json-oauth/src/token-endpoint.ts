@@ -7,6 +7,7 @@
 import type { HttpExecutor, HttpResponse, StoredToken } from '@afilnet-chat/core';
 import * as oauth from 'oauth4webapi';
 import { clientSecretBasic, clientSecretBasicHeader } from './client-secret-basic.js';
+import type { DPoPKey } from './dpop-key.js';
 import { executorFetch } from './executor-fetch.js';
 import { tokenEndpointError, type TokenStep } from './token-endpoint-error.js';
 
@@ -24,6 +25,8 @@ export interface TokenEndpointOptions {
   readonly allowInsecureHttp: boolean;
   /** The clock, in epoch milliseconds. */
   readonly now?: () => number;
+  /** Ask for tokens bound to this key (RFC 9449 §5); plain bearer tokens without it. */
+  readonly dpop?: DPoPKey;
 }
 
 /** What one token request needs from the call that starts it. */
@@ -41,7 +44,8 @@ export interface TokenEndpoint {
    * Requests a new token.
    *
    * @throws {AfilnetTransportError} `TOKEN_ENDPOINT` (with `oauthError` when the body names one)
-   *   for any answer without a usable bearer token, or when discovery fails; `NETWORK` or
+   *   for any answer without a usable token (Bearer, or DPoP when asked for), or when discovery
+   *   fails; `NETWORK` or
    *   `ABORTED` from the executor. Always with `mayHaveBeenSent: false`.
    */
   requestToken(context: TokenRequestContext): Promise<StoredToken>;
@@ -89,17 +93,24 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
       if (options.clientAuthMethod === 'client_secret_basic') {
         registerSecret(clientSecretBasicHeader(options.clientId, options.clientSecret).slice('Basic '.length));
       }
+      const dpop = options.dpop === undefined ? undefined : await options.dpop();
       const obtainedAt = now();
-      const response = await oauth.clientCredentialsGrantRequest(server, client, clientAuth, parameters, requestOptions);
+      const response = await oauth.clientCredentialsGrantRequest(server, client, clientAuth, parameters, {
+        ...requestOptions,
+        ...(dpop === undefined ? {} : { DPoP: dpop }),
+      });
       const answer = await oauth.processClientCredentialsResponse(server, client, response);
       registerSecret(answer.access_token);
-      if (answer.token_type !== 'bearer') {
-        throw new Error(`token_type ${answer.token_type} is not supported; expected Bearer`);
+      // A server that does not do DPoP answers a Bearer token, which RFC 9449 §5 lets the client use.
+      const bound = answer.token_type === 'dpop' && dpop !== undefined;
+      if (answer.token_type !== 'bearer' && !bound) {
+        throw new Error(`token_type ${answer.token_type} is not supported; expected Bearer${dpop ? ' or DPoP' : ''}`);
       }
       return {
         accessToken: answer.access_token,
         obtainedAt,
         ...(answer.expires_in === undefined ? {} : { expiresAt: obtainedAt + answer.expires_in * 1000 }),
+        ...(bound ? { tokenType: 'dpop' as const } : {}),
       };
     } catch (error) {
       throw tokenEndpointError(error, raw, step);

@@ -1,11 +1,13 @@
 /**
  * `POST /api/json/` (SPEC §3): the JSON flavour, a resource server protected by bearer tokens
- * (RFC 6750). A token opens exactly the account it was issued for.
+ * (RFC 6750) or DPoP-bound ones (RFC 9449 §7). A token opens exactly the account it was issued
+ * for.
  */
 import type { ServerResponse } from 'node:http';
 import { handleChatCall } from '../chat-api.js';
 import type { Door } from '../door.js';
-import { bearerTokenOf } from '../oauth/bearer-token.js';
+import { presentedTokenOf, type PresentedToken } from '../oauth/bearer-token.js';
+import type { DpopProofVerifier } from '../oauth/dpop-proof.js';
 import type { TokenRegistry } from '../oauth/token-registry.js';
 import { sendJson, sendText } from '../respond.js';
 import { callFromFields } from './call-from-fields.js';
@@ -31,12 +33,18 @@ function jsonFields(value: Record<string, unknown>): Map<string, string> {
   return fields;
 }
 
-function refuseToken(res: ServerResponse): void {
-  sendJson(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+function refuse(res: ServerResponse, presented: PresentedToken, error: 'invalid_token' | 'invalid_dpop_proof'): void {
+  const scheme = presented.scheme === 'dpop' ? 'DPoP' : 'Bearer';
+  sendJson(res, 401, { error }, { 'www-authenticate': `${scheme} error="${error}"` });
 }
 
 /** Creates the JSON door; `verifyExternal` lets it also accept another server's tokens. */
-export function createJsonDoor(tokens: TokenRegistry, verifyExternal?: ExternalTokenVerifier, path = '/api/json/'): Door {
+export function createJsonDoor(
+  tokens: TokenRegistry,
+  proofs: DpopProofVerifier,
+  verifyExternal?: ExternalTokenVerifier,
+  path = '/api/json/',
+): Door {
   async function accountOf(accessToken: string): Promise<string | undefined> {
     const own = tokens.verify(accessToken);
     if (own !== undefined || verifyExternal === undefined) return own;
@@ -54,15 +62,33 @@ export function createJsonDoor(tokens: TokenRegistry, verifyExternal?: ExternalT
         sendText(res, 405, 'Method Not Allowed', { allow: 'POST' });
         return;
       }
-      const accessToken = bearerTokenOf(req.headers);
-      if (accessToken === undefined) {
+      const presented = presentedTokenOf(req.headers);
+      if (presented === undefined) {
         sendJson(res, 401, { status: 'error', error: 'MISSING_USER' }, { 'www-authenticate': 'Bearer realm="afilnet"' });
         return;
       }
-      const user = await accountOf(accessToken);
+      const user = await accountOf(presented.token);
       if (user === undefined || state.account(user) === undefined) {
-        refuseToken(res);
+        refuse(res, presented, 'invalid_token');
         return;
+      }
+      // A bound token only with its scheme and a proof of its key; a plain one only as Bearer.
+      const boundKey = tokens.boundKeyOf(presented.token);
+      if ((boundKey !== undefined) !== (presented.scheme === 'dpop')) {
+        refuse(res, presented, 'invalid_token');
+        return;
+      }
+      if (boundKey !== undefined) {
+        const proof = req.headers.dpop;
+        const proven = proofs.verify(typeof proof === 'string' ? proof : undefined, {
+          method: 'POST',
+          url: `http://${req.headers.host ?? 'localhost'}${path}`,
+          accessToken: presented.token,
+        });
+        if (proven !== boundKey) {
+          refuse(res, presented, 'invalid_dpop_proof');
+          return;
+        }
       }
       if (!isJsonContentType(req.headers['content-type'])) {
         sendText(res, 415, 'Unsupported Media Type: send application/json');

@@ -22,6 +22,7 @@ export function createOAuthMetadataDoor(tokenPath = '/api/oauth/token', path = '
         token_endpoint: `${issuer}${tokenPath}`,
         grant_types_supported: ['client_credentials'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        dpop_signing_alg_values_supported: ['ES256'],
         response_types_supported: [],
       });
     },

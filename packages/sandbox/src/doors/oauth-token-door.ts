@@ -1,10 +1,12 @@
 /**
  * `POST /api/oauth/token` (SPEC §3): the client credentials grant (RFC 6749 §4.4) for the sandbox's
  * accounts, their user and password being the client id and secret, with `client_secret_basic`
- * or `client_secret_post` (RFC 6749 §2.3.1), answered per RFC 6749 §5.1 and §5.2.
+ * or `client_secret_post` (RFC 6749 §2.3.1), answered per RFC 6749 §5.1 and §5.2. A request with a
+ * DPoP proof gets a token bound to the proof's key (RFC 9449 §5).
  */
 import type { ServerResponse } from 'node:http';
 import type { Door } from '../door.js';
+import type { DpopProofVerifier } from '../oauth/dpop-proof.js';
 import { formFields, isFormContentType } from '../form-fields.js';
 import { readClientCredentials } from '../oauth/client-credentials.js';
 import type { TokenRegistry } from '../oauth/token-registry.js';
@@ -20,7 +22,7 @@ function oauthError(res: ServerResponse, status: number, error: string, headers:
 }
 
 /** Creates the token endpoint door. */
-export function createOAuthTokenDoor(tokens: TokenRegistry, path = '/api/oauth/token'): Door {
+export function createOAuthTokenDoor(tokens: TokenRegistry, proofs: DpopProofVerifier, path = '/api/oauth/token'): Door {
   return {
     path,
     handle(req, res, { state, body }) {
@@ -56,11 +58,23 @@ export function createOAuthTokenDoor(tokens: TokenRegistry, path = '/api/oauth/t
         oauthError(res, 400, 'unsupported_grant_type');
         return;
       }
-      const issued = tokens.issue(account.user);
+      const proof = req.headers.dpop;
+      let jkt: string | undefined;
+      if (proof !== undefined) {
+        jkt = proofs.verify(typeof proof === 'string' ? proof : undefined, {
+          method: 'POST',
+          url: `http://${req.headers.host ?? 'localhost'}${path}`,
+        });
+        if (jkt === undefined) {
+          oauthError(res, 400, 'invalid_dpop_proof');
+          return;
+        }
+      }
+      const issued = tokens.issue(account.user, jkt);
       sendJson(
         res,
         200,
-        { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn },
+        { access_token: issued.accessToken, token_type: jkt === undefined ? 'Bearer' : 'DPoP', expires_in: issued.expiresIn },
         NO_STORE,
       );
     },

@@ -13,7 +13,7 @@ export interface IssuedToken {
 
 /** Issues opaque bearer tokens and answers whose account a token opens. */
 export class TokenRegistry {
-  readonly #tokens = new Map<string, { readonly user: string; readonly expiresAt: number }>();
+  readonly #tokens = new Map<string, { readonly user: string; readonly expiresAt: number; readonly jkt?: string }>();
   readonly #lifetimeSeconds: number;
   readonly #now: () => number;
 
@@ -26,11 +26,15 @@ export class TokenRegistry {
     this.#now = now;
   }
 
-  /** Issues a token for `user`'s account. */
-  issue(user: string): IssuedToken {
+  /** Issues a token for `user`'s account, bound to the key of thumbprint `jkt` when given (RFC 9449 §6). */
+  issue(user: string, jkt?: string): IssuedToken {
     this.#sweep();
     const accessToken = randomBytes(32).toString('base64url');
-    this.#tokens.set(accessToken, { user, expiresAt: this.#now() + this.#lifetimeSeconds * 1000 });
+    this.#tokens.set(accessToken, {
+      user,
+      expiresAt: this.#now() + this.#lifetimeSeconds * 1000,
+      ...(jkt === undefined ? {} : { jkt }),
+    });
     return { accessToken, expiresIn: this.#lifetimeSeconds };
   }
 
@@ -43,6 +47,11 @@ export class TokenRegistry {
       return undefined;
     }
     return entry.user;
+  }
+
+  /** The thumbprint of the key a valid token is bound to; `undefined` for a plain bearer token. */
+  boundKeyOf(accessToken: string): string | undefined {
+    return this.verify(accessToken) === undefined ? undefined : this.#tokens.get(accessToken)?.jkt;
   }
 
   /** Revokes every token issued so far. */

@@ -1,0 +1,149 @@
+/**
+ * DPoP (RFC 9449) end to end: with `oauth.dpop`, the client binds its tokens to a key of its own
+ * and proves possession on every request; the sandbox checks each proof and refuses a bound token
+ * used without one. Real sockets, both executors.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createChatClient, type ChatClient } from '@afilnet-chat/core';
+import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { DEMO } from './support/account.js';
+import { createRequestLog, type RequestLog } from './support/request-log.js';
+import { EXECUTORS } from './support/wire-capture.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** A DPoP proof made with jose, independently of the client. */
+async function joseProof(url: string, accessToken?: string): Promise<{ proof: string }> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const payload: Record<string, unknown> = { htm: 'POST', htu: url, jti: crypto.randomUUID(), iat: Math.floor(Date.now() / 1000) };
+  if (accessToken !== undefined) payload.ath = createHash('sha256').update(accessToken).digest('base64url');
+  const proof = await new SignJWT(payload)
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(publicKey) })
+    .sign(privateKey);
+  return { proof };
+}
+
+describe.each(EXECUTORS)('json-oauth with DPoP × %s', (executor) => {
+  let sandbox: Sandbox;
+  const clients: ChatClient[] = [];
+  const logs: RequestLog[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(() => sandbox.close());
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(logs.splice(0).map((l) => l.close()));
+  });
+
+  function connect(dpop: boolean): { chat: ChatClient; log: RequestLog } {
+    const log = createRequestLog();
+    logs.push(log);
+    const chat = createChatClient({
+      transport: 'json-oauth',
+      baseUrl: sandbox.url,
+      credentials: DEMO,
+      allowInsecureHttp: true,
+      executor,
+      dispatcher: log.dispatcher,
+      oauth: { dpop },
+    });
+    clients.push(chat);
+    return { chat, log };
+  }
+
+  it('proves possession on the token request and on every API request', async () => {
+    const { chat, log } = connect(true);
+    await expect(chat.getChatChannels()).resolves.toHaveLength(4);
+    await chat.getChatChannels();
+    const [token, ...calls] = log.requests;
+    expect(token?.path).toBe('/api/oauth/token');
+    expect(token?.headers.dpop).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(calls).toHaveLength(2);
+    for (const call of calls) {
+      expect(call.headers.authorization).toMatch(/^DPoP /);
+      expect(call.headers.dpop).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(call.status).toBe(200);
+    }
+    expect(calls[0]?.headers.dpop).not.toBe(calls[1]?.headers.dpop);
+  });
+
+  it('renews a revoked DPoP token once, as it does a Bearer one', async () => {
+    const { chat, log } = connect(true);
+    await chat.getChatChannels();
+    sandbox.revokeTokens();
+    await chat.getChatChannels();
+    expect(log.lines()).toEqual([
+      'POST /api/oauth/token 200',
+      'POST /api/json/ 200',
+      'POST /api/json/ 401',
+      'POST /api/oauth/token 200',
+      'POST /api/json/ 200',
+    ]);
+  });
+
+  it('sends no proof without the option', async () => {
+    const { chat, log } = connect(false);
+    await chat.getChatChannels();
+    expect(log.requests.map((r) => r.headers.dpop)).toEqual([undefined, undefined]);
+    expect(log.requests[1]?.headers.authorization).toMatch(/^Bearer /);
+  });
+});
+
+describe('the sandbox with DPoP-bound tokens', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(() => sandbox.close());
+
+  async function boundToken(): Promise<string> {
+    const { proof } = await joseProof(`${sandbox.url}/api/oauth/token`);
+    const response = await fetch(`${sandbox.url}/api/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': FORM, dpop: proof },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO.user, client_secret: DEMO.password }).toString(),
+    });
+    const body = (await response.json()) as { access_token: string; token_type: string };
+    expect(body.token_type).toBe('DPoP');
+    return body.access_token;
+  }
+
+  const call = (authorization: string, dpop?: string) =>
+    fetch(`${sandbox.url}/api/json/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization, ...(dpop ? { dpop } : {}) },
+      body: JSON.stringify({ class: 'chat', method: 'getchatchannels' }),
+    });
+
+  it('refuses a token request whose proof names another URL (RFC 9449 §5: invalid_dpop_proof)', async () => {
+    const { proof } = await joseProof(`${sandbox.url}/elsewhere`);
+    const response = await fetch(`${sandbox.url}/api/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': FORM, dpop: proof },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO.user, client_secret: DEMO.password }).toString(),
+    });
+    expect(response.status).toBe(400);
+    await expect(response.json()).resolves.toEqual({ error: 'invalid_dpop_proof' });
+  });
+
+  it('refuses a bound token presented as a Bearer token (RFC 9449 §7.2)', async () => {
+    const response = await call(`Bearer ${await boundToken()}`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+
+  it('refuses a bound token with no proof, or a proof by another key', async () => {
+    const token = await boundToken();
+    const missing = await call(`DPoP ${token}`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('DPoP error="invalid_dpop_proof"');
+    const { proof } = await joseProof(`${sandbox.url}/api/json/`, token);
+    const foreign = await call(`DPoP ${token}`, proof);
+    expect(foreign.status).toBe(401);
+    expect(foreign.headers.get('www-authenticate')).toBe('DPoP error="invalid_dpop_proof"');
+  });
+});
