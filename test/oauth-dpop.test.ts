@@ -9,6 +9,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
+import { ISSUED_TOKEN_PREFIX, startMisbehavingServer, type ReceivedRequest } from './support/misbehaving-server.js';
 import { createRequestLog, type RequestLog } from './support/request-log.js';
 import { EXECUTORS } from './support/wire-capture.js';
 
@@ -145,5 +146,55 @@ describe('the sandbox with DPoP-bound tokens', () => {
     const foreign = await call(`DPoP ${token}`, proof);
     expect(foreign.status).toBe(401);
     expect(foreign.headers.get('www-authenticate')).toBe('DPoP error="invalid_dpop_proof"');
+  });
+});
+
+describe.each(EXECUTORS)('DPoP nonces (RFC 9449 §8, §9) × %s', (executor) => {
+  const nonceOf = (request: ReceivedRequest): unknown => {
+    const proof = request.headers.dpop;
+    if (typeof proof !== 'string') return undefined;
+    return (JSON.parse(Buffer.from(proof.split('.')[1] ?? '', 'base64url').toString('utf8')) as { nonce?: unknown }).nonce;
+  };
+
+  it('makes the token request and the API request again, once each, with the nonce the server asked for', async () => {
+    const server = await startMisbehavingServer(({ request, res }) => {
+      if (nonceOf(request) !== 'api-nonce') {
+        res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': 'api-nonce' });
+        res.end(JSON.stringify({ error: 'use_dpop_nonce' }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', result: null }));
+    });
+    server.setTokenBehaviour(({ request, res, stats }) => {
+      if (nonceOf(request) !== 'token-nonce') {
+        res.writeHead(400, { 'content-type': 'application/json', 'dpop-nonce': 'token-nonce' });
+        res.end(JSON.stringify({ error: 'use_dpop_nonce' }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`, token_type: 'DPoP', expires_in: 3600 }));
+    });
+    const chat = createChatClient({
+      transport: 'json-oauth',
+      baseUrl: server.url,
+      credentials: DEMO,
+      allowInsecureHttp: true,
+      executor,
+      retry: false,
+      oauth: { dpop: true },
+    });
+    try {
+      await expect(chat.sendMessage({ platform: 'whatsapp', platformId: '100', destination: '1', message: 'm' })).resolves.toBeUndefined();
+      expect(server.stats.requests.map((r) => `${r.path} ${String(nonceOf(r))}`)).toEqual([
+        '/api/oauth/token undefined',
+        '/api/oauth/token token-nonce',
+        '/api/json/ token-nonce',
+        '/api/json/ api-nonce',
+      ]);
+    } finally {
+      await chat.close();
+      await server.close();
+    }
   });
 });

@@ -112,21 +112,37 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     clientAuthMethod: settings.clientAuthMethod ?? 'client_secret_basic',
     allowInsecureHttp,
   });
+  const storeKey = `afilnet-chat:oauth:${tokenUrl ?? settings.issuer}:${clientId}:${settings.scope ?? ''}`;
   const cache = new TokenCache({
     store: settings.tokenStore ?? createMemoryTokenStore(),
     // A DPoP token is bound to this transport's key, which never leaves it: no one else can use it.
-    key: `afilnet-chat:oauth:${tokenUrl ?? settings.issuer}:${clientId}:${settings.scope ?? ''}${dpop ? `:dpop:${randomUUID()}` : ''}`,
+    key: dpop === undefined ? storeKey : `${storeKey}:dpop:${randomUUID()}`,
   });
 
-  /** One API request with `token`; says whether the API refused the token as `invalid_token`. */
+  /**
+   * One API request with `token`; says whether the API refused the token as `invalid_token`. A
+   * DPoP request refused for want of a nonce (RFC 9449 §9) is made again once with the nonce the
+   * server gave: the refusal means it was not processed.
+   */
   async function callApi(
     token: StoredToken,
     body: string,
-    { http, signal }: TransportCallContext,
+    context: TransportCallContext,
   ): Promise<{ response: WireResponse; invalidToken: boolean }> {
+    const proof = token.tokenType === 'dpop' && dpop !== undefined ? await dpop() : undefined;
+    const first = await exchange(token, body, context, proof);
+    return first.nonceRequired ? exchange(token, body, context, proof) : first;
+  }
+
+  async function exchange(
+    token: StoredToken,
+    body: string,
+    { http, signal }: TransportCallContext,
+    proof: oauth.DPoPHandle | undefined,
+  ): Promise<{ response: WireResponse; invalidToken: boolean; nonceRequired: boolean }> {
     let raw: HttpResponse | undefined;
     let invalidToken = false;
-    const proof = token.tokenType === 'dpop' && dpop !== undefined ? await dpop() : undefined;
+    let nonceRequired = false;
     try {
       await oauth.protectedResourceRequest(
         token.accessToken,
@@ -147,11 +163,13 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       // answer for core to decode.
       if (!(error instanceof oauth.WWWAuthenticateChallengeError) || raw === undefined) throw error;
       invalidToken = isInvalidTokenChallenge(error);
+      nonceRequired = proof !== undefined && oauth.isDPoPNonceError(error);
     }
     const answer = raw as HttpResponse;
     return {
       response: { httpStatus: answer.status, headers: answer.headers, payload: parseJsonPayload(answer.body) },
       invalidToken,
+      nonceRequired,
     };
   }
 

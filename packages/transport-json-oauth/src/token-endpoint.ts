@@ -94,12 +94,27 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
         registerSecret(clientSecretBasicHeader(options.clientId, options.clientSecret).slice('Basic '.length));
       }
       const dpop = options.dpop === undefined ? undefined : await options.dpop();
-      const obtainedAt = now();
-      const response = await oauth.clientCredentialsGrantRequest(server, client, clientAuth, parameters, {
-        ...requestOptions,
-        ...(dpop === undefined ? {} : { DPoP: dpop }),
-      });
-      const answer = await oauth.processClientCredentialsResponse(server, client, response);
+      const as = server;
+      let obtainedAt = now();
+      const grant = async () =>
+        oauth.processClientCredentialsResponse(
+          as,
+          client,
+          await oauth.clientCredentialsGrantRequest(as, client, clientAuth, parameters, {
+            ...requestOptions,
+            ...(dpop === undefined ? {} : { DPoP: dpop }),
+          }),
+        );
+      let answer: oauth.TokenEndpointResponse;
+      try {
+        answer = await grant();
+      } catch (error) {
+        // RFC 9449 §8: the server wants a nonce, which the DPoP handle has now noted; once.
+        if (dpop === undefined || !oauth.isDPoPNonceError(error)) throw error;
+        raw = undefined;
+        obtainedAt = now();
+        answer = await grant();
+      }
       registerSecret(answer.access_token);
       // A server that does not do DPoP answers a Bearer token, which RFC 9449 §5 lets the client use.
       const bound = answer.token_type === 'dpop' && dpop !== undefined;
