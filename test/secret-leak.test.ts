@@ -14,7 +14,9 @@ import { failureOf } from './support/collect-errors.js';
 import { API_ECHO_CASES, TOKEN_ECHO_CASES } from './support/echo-behaviours.js';
 import { FAULT_CASES } from './support/fault-cases.js';
 import {
+  diagnosticsCollector,
   errorFromServer,
+  expectCleanDiagnostics,
   executorConfig,
   expectCleanError,
   leakNeedles,
@@ -63,9 +65,12 @@ describe('against the sandbox', () => {
 
   describe.each(ROWS)('$label', (row) => {
     async function errorOf(account: Account, run: (client: ChatClient) => Promise<unknown>, extra: Partial<ChatClientConfig> = {}) {
-      const client = clientFor(row.case, 'undici', sandbox.url, { ...executorConfig(row.executor), ...extra }, account);
+      const diagnostics = diagnosticsCollector();
+      const client = clientFor(row.case, 'undici', sandbox.url, { ...executorConfig(row.executor), ...diagnostics.hooks, ...extra }, account);
       try {
-        return await failureOf(run(client));
+        const error = await failureOf(run(client));
+        expectCleanDiagnostics(diagnostics.events);
+        return error;
       } finally {
         await client.close();
       }

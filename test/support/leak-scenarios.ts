@@ -1,7 +1,7 @@
 /**
  * The pieces of the secret-leak suites: the rows (flavour × executor, plus a fetch that
  * harvests the tokens issued), the secrets to look for, and a call against a misbehaving server
- * with the distinctive credentials.
+ * with the distinctive credentials, whose diagnostic payloads are scanned as well.
  */
 import { expect } from 'vitest';
 import { AfilnetError, type ChatClientConfig } from '@afilnet-chat/core';
@@ -45,6 +45,21 @@ export function expectCleanError(error: unknown): void {
   expectNoSecrets(error, leakNeedles());
 }
 
+/** Collects every payload of the client's diagnostic hooks, which must be redacted too. */
+export function diagnosticsCollector(): { readonly events: unknown[]; readonly hooks: Partial<ChatClientConfig> } {
+  const events: unknown[] = [];
+  const push = (event: unknown) => {
+    events.push(event);
+  };
+  return { events, hooks: { onRequest: push, onResponse: push, onRetry: push } };
+}
+
+/** Asserts no diagnostic payload holds a secret. */
+export function expectCleanDiagnostics(events: readonly unknown[]): void {
+  const needles = leakNeedles();
+  for (const event of events) expectNoSecrets(event, needles);
+}
+
 /** Both built-in executors, and a fetch that harvests tokens. */
 export type ExecutorChoice = ExecutorName | 'harvesting fetch';
 const EXECUTOR_CHOICES: readonly ExecutorChoice[] = [...EXECUTORS, 'harvesting fetch'];
@@ -81,6 +96,7 @@ export async function errorFromServer(
 ): Promise<unknown> {
   const server = await startMisbehavingServer(apiBehaviour);
   if (options.tokenBehaviour) server.setTokenBehaviour(options.tokenBehaviour);
+  const diagnostics = diagnosticsCollector();
   const client = clientFor(
     row.case,
     'undici',
@@ -92,11 +108,16 @@ export async function errorFromServer(
       // Quick retries: the scan is about what errors hold, not about waiting.
       retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
       maxResponseBytes: 256 * 1024,
+      ...diagnostics.hooks,
     },
     LEAK_ACCOUNT,
   );
   try {
-    return await failureOf(invoke(client, sample));
+    const error = await failureOf(invoke(client, sample));
+    // Every scenario makes at least one request, so the hooks must have seen something.
+    expect(diagnostics.events.length, 'diagnostic events').toBeGreaterThan(0);
+    expectCleanDiagnostics(diagnostics.events);
+    return error;
   } finally {
     await client.close();
     await server.close();
