@@ -25,7 +25,7 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
 
   beforeAll(async () => {
     const accounts = [{ ...TRICKY, channels: [{ platform: 'telegram' as const, platformId: '7', name: 'Tricky' }] }];
-    [sandbox, shortLived] = await Promise.all([startSandbox({ accounts }), startSandbox({ tokenLifetimeSeconds: 2 })]);
+    [sandbox, shortLived] = await Promise.all([startSandbox({ accounts }), startSandbox({ tokenLifetimeSeconds: 4 })]);
   });
   afterAll(async () => {
     await Promise.all([sandbox.close(), shortLived.close()]);
@@ -60,12 +60,12 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
     expect(log.count(TOKEN)).toBe(1);
   });
 
-  it('renews a token early, before the server would refuse it (half of a 2 s lifetime)', async () => {
+  it('renews a token early, before the server would refuse it (half of a 4 s lifetime)', async () => {
     const { chat, log } = connect({ baseUrl: shortLived.url });
     await chat.getChatChannels();
     await chat.getChatChannels();
     expect(log.count(TOKEN)).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     await chat.getChatChannels();
     expect(log.count(TOKEN)).toBe(2);
     expect(log.requests.every((r) => r.status === 200)).toBe(true);

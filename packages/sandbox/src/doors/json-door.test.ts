@@ -6,15 +6,14 @@ const OTHER = { user: 'other@example.com', password: 'other-password' };
 let sandbox: Sandbox;
 beforeAll(async () => {
   sandbox = await startSandbox({
-    tokenLifetimeSeconds: 1,
     accounts: [{ ...OTHER, channels: [{ platform: 'whatsapp', platformId: '100', name: 'Other WhatsApp' }] }],
     verifyExternalToken: (token) => (token === 'external-token-for-other' ? OTHER.user : undefined),
   });
 });
 afterAll(() => sandbox.close());
 
-async function tokenFor(user: string, password: string): Promise<string> {
-  const response = await fetch(`${sandbox.url}/api/oauth/token`, {
+async function tokenFor(user: string, password: string, at: Sandbox = sandbox): Promise<string> {
+  const response = await fetch(`${at.url}/api/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', client_id: user, client_secret: password }).toString(),
@@ -22,8 +21,8 @@ async function tokenFor(user: string, password: string): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-function call(authorization: string | undefined, body: unknown, contentType = 'application/json') {
-  return fetch(`${sandbox.url}/api/json/`, {
+function call(authorization: string | undefined, body: unknown, contentType = 'application/json', at: Sandbox = sandbox) {
+  return fetch(`${at.url}/api/json/`, {
     method: 'POST',
     headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -67,9 +66,16 @@ describe('POST /api/json/', () => {
   });
 
   it('answers an expired token, and a revoked one, with 401 invalid_token', async () => {
-    const expiring = await tokenFor('demo@example.com', 'demo-password');
-    await new Promise((resolve) => setTimeout(resolve, 1050));
-    expect((await call(`Bearer ${expiring}`, channels)).status).toBe(401);
+    const shortLived = await startSandbox({ tokenLifetimeSeconds: 1 });
+    try {
+      const expiring = await tokenFor('demo@example.com', 'demo-password', shortLived);
+      await new Promise((resolve) => setTimeout(resolve, 1050));
+      const expired = await call(`Bearer ${expiring}`, channels, 'application/json', shortLived);
+      expect(expired.status).toBe(401);
+      expect(expired.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    } finally {
+      await shortLived.close();
+    }
 
     const revoked = await tokenFor('demo@example.com', 'demo-password');
     expect((await call(`Bearer ${revoked}`, channels)).status).toBe(200);
