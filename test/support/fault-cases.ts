@@ -7,9 +7,11 @@ import {
   answer,
   cutBody,
   hugeBody,
+  notHttp,
   resetConnection,
   stallBeforeHeaders,
   stallMidBody,
+  trickleBody,
   type Behaviour,
 } from './misbehaving-server.js';
 import {
@@ -70,6 +72,25 @@ export const FAULT_CASES: readonly FaultCase[] = [
     behaviour: (format) => stallMidBody(CONTENT_TYPE[format], half(format)),
     expected: () => ({ code: 'TIMEOUT' }),
     stalls: true,
+  },
+  {
+    name: 'a body trickling one byte at a time, never silent',
+    behaviour: (format) => trickleBody(CONTENT_TYPE[format], { everyMs: 20, maxMs: 5_000 }),
+    expected: () => ({ code: 'TIMEOUT' }),
+    stalls: true,
+  },
+  {
+    name: 'bytes that are not HTTP',
+    behaviour: () => notHttp,
+    expected: () => ({ code: 'NETWORK' }),
+    readRetried: () => true,
+  },
+  {
+    // Following it would carry the credentials to wherever the server points.
+    name: 'HTTP 302 redirect (never followed)',
+    behaviour: (format) =>
+      answer(302, 'text/html', '<a href="/elsewhere">moved</a>', { location: `/elsewhere/${format}` }),
+    expected: () => ({ code: 'HTTP_STATUS', httpStatus: 302 }),
   },
   {
     name: 'body cut short by the connection',

@@ -203,3 +203,29 @@ export function hugeBody(contentType: string, options: { declareLength: boolean 
     if (!closed) res.end();
   };
 }
+
+/**
+ * Sends the status line and headers, then one byte of body every `everyMs`, never silent long
+ * enough for a body-silence timeout: only the call's deadline can end it. Stops by itself after
+ * `maxMs` or when the client goes away.
+ */
+export function trickleBody(contentType: string, options: { everyMs: number; maxMs: number }): Behaviour {
+  return ({ res }) => {
+    res.writeHead(200, { 'content-type': contentType });
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (res.destroyed || Date.now() - started > options.maxMs) {
+        clearInterval(timer);
+        if (!res.destroyed) res.end();
+        return;
+      }
+      res.write(' ');
+    }, options.everyMs);
+    res.on('close', () => clearInterval(timer));
+  };
+}
+
+/** Answers bytes that are not HTTP at all, then closes. */
+export const notHttp: Behaviour = ({ req }) => {
+  req.socket.end('SSH-2.0-OpenSSH_9.6\r\nthis is not an HTTP response\r\n\r\n');
+};
