@@ -7,7 +7,7 @@
  * Basic header value, in any encoding they travel in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import { createChatClient, type AfilnetError, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { clientFor, invoke } from './support/case-client.js';
 import { failureOf } from './support/collect-errors.js';
@@ -48,7 +48,8 @@ describe('the scan itself', () => {
     expect(all.map((n) => n.value)).toContain(
       Buffer.from(`${encodeURIComponent(LEAK_CLIENT_ID)}:${encodeURIComponent(LEAK_CLIENT_SECRET)}`).toString('base64'),
     );
-    expect(all.map((n) => n.value)).toContain('s3cr3t-P%40ss%2Bword%2F%3D');
+    expect(all.map((n) => n.value)).toContain('s3cr3t-P%40ss%2Bword%2F%3D%26%3Cx');
+    expect(all.map((n) => n.value)).toContain('s3cr3t-P@ss+word/=&amp;&lt;x');
   });
 });
 
@@ -77,16 +78,26 @@ describe('against the sandbox', () => {
     }
 
     it.each(SAMPLE_CALLS)('wrong password: $method', async (sample) => {
-      expectCleanError(await errorOf(WRONG_ACCOUNT, (client) => invoke(client, sample)));
+      const error = await errorOf(WRONG_ACCOUNT, (client) => invoke(client, sample));
+      expectCleanError(error);
+      // The scenario is what it says: the server refused the credentials.
+      expect((error as AfilnetError).code).toBe(row.case.name === 'json-oauth' ? 'TOKEN_ENDPOINT' : 'INCORRECT_USER_PASSWORD');
     });
 
     it('CHANNEL_NOT_FOUND, CHAT_NOT_FOUND and a file to an unknown chat', async () => {
       const conversation = { platform: 'whatsapp', platformId: '100', destination: 'nobody-yet' } as const;
-      expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...conversation, platformId: '999', message: 'x' })));
-      expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.getMessages(conversation)));
-      expectCleanError(
-        await errorOf(LEAK_ACCOUNT, (c) => c.sendFile({ ...conversation, type: 'image', fileUrl: 'https://example.com/a.png' })),
-      );
+      const codes: string[] = [];
+      for (const run of [
+        (c: ChatClient) => c.sendMessage({ ...conversation, platformId: '999', message: 'x' }),
+        (c: ChatClient) => c.getMessages(conversation),
+        (c: ChatClient) => c.sendFile({ ...conversation, type: 'image', fileUrl: 'https://example.com/a.png' }),
+      ]) {
+        const error = await errorOf(LEAK_ACCOUNT, run);
+        expectCleanError(error);
+        codes.push((error as AfilnetError).code);
+      }
+      // The right password got through, whatever characters it holds.
+      expect(codes).toEqual(['CHANNEL_NOT_FOUND', 'CHAT_NOT_FOUND', 'CHAT_NOT_FOUND']);
     });
 
     it('validation errors', async () => {

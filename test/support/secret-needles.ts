@@ -7,8 +7,8 @@ import { expect } from 'vitest';
 import { textFormsOf } from './collect-errors.js';
 import { referencePercentEncode } from './reference-encoding.js';
 
-/** A password with every character that encodings change: `@ + / =`. */
-export const LEAK_PASSWORD = 's3cr3t-P@ss+word/=';
+/** A password with every character that encodings change: `@ + / =` (URL, base64) and `& <` (XML). */
+export const LEAK_PASSWORD = 's3cr3t-P@ss+word/=&<x';
 /** A second distinctive password, for calls made with a wrong one. */
 export const WRONG_PASSWORD = 'wr0ng-P@ss+word/=';
 export const LEAK_USER = 'leak.check@example.com';
@@ -21,6 +21,8 @@ export interface Needle {
 }
 
 const formEncode = (text: string) => encodeURIComponent(text).replace(/%20/g, '+');
+const xmlEscape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 function encodings(label: string, secret: string): Needle[] {
@@ -30,6 +32,7 @@ function encodings(label: string, secret: string): Needle[] {
     { label: `${label} (encodeURIComponent)`, value: encodeURIComponent(secret) },
     { label: `${label} (form-encoded)`, value: formEncode(secret) },
     { label: `${label} (JSON string)`, value: JSON.stringify(secret).slice(1, -1) },
+    { label: `${label} (XML-escaped)`, value: xmlEscape(secret) },
   ];
 }
 
