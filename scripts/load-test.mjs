@@ -23,6 +23,8 @@ if (process.argv.includes(SANDBOX_CHILD)) {
 async function runSandboxChild() {
   const { startSandbox } = await import('@afilnet-chat/sandbox');
   const sandbox = await startSandbox();
+  // If the parent dies, so does the sandbox: nothing is left listening.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (request) => {
     if (request.type === 'stored') {
       const messages = sandbox.messages(request.user).filter((m) => m.destination === request.destination);
