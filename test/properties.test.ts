@@ -26,6 +26,7 @@ import { DEMO } from './support/account.js';
 import { answerArbitrary, envelopeArbitrary, messageArbitrary, RUNS, XML_ILLEGAL, type ArbitraryAnswer } from './support/arbitraries.js';
 import { clientFor, invoke } from './support/case-client.js';
 import { failureOf } from './support/collect-errors.js';
+import { referenceForm } from './support/reference-encoding.js';
 import { startMisbehavingServer, type Behaviour, type MisbehavingServer } from './support/misbehaving-server.js';
 import { SAMPLE_CALLS } from './support/sample-calls.js';
 import { expectNoSecrets, secretNeedles } from './support/secret-needles.js';
@@ -106,6 +107,63 @@ describe('round trip through the sandbox', () => {
         );
       } finally {
         await Promise.all(Object.values(clients).map((client) => client.close()));
+        await sandbox.close();
+      }
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+});
+
+describe('the GET URL limit (SPEC §3: over 4,000 characters, nothing is sent)', () => {
+  const GET_CASES = TRANSPORT_CASES.filter((c) => c.name === 'get');
+
+  it.each(GET_CASES.map((c) => ({ c, label: c.name })))(
+    '$label: a message is sent exactly when the full URL is at most 4,000 characters',
+    async ({ c }) => {
+      const sandbox = await startSandbox();
+      const client = clientFor(c, 'undici', sandbox.url);
+      let run = 0;
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.string({ unit: 'grapheme', maxLength: 8 }).filter((p) => p.isWellFormed()),
+            fc.integer({ min: 3_950, max: 4_050 }),
+            async (prefix, target) => {
+              const destination = `url-${run++}`;
+              // The URL as the wire matrix pins it down, with the reference encoder.
+              const urlFor = (message: string) =>
+                `${sandbox.url}/api/http/?${referenceForm([
+                  ['class', 'chat'],
+                  ['method', 'sendmessage'],
+                  ['user', DEMO.user],
+                  ['password', DEMO.password],
+                  ['platform', 'whatsapp'],
+                  ['platformid', '100'],
+                  ['destination', destination],
+                  ['message', message],
+                ])}`;
+              const filler = target - urlFor(prefix).length;
+              fc.pre(filler >= 1);
+              const message = prefix + 'a'.repeat(filler);
+              expect(urlFor(message)).toHaveLength(target);
+              const sent = () => sandbox.messages(DEMO.user).filter((m) => m.destination === destination);
+              const attempt = client.sendMessage({ platform: 'whatsapp', platformId: '100', destination, message });
+              if (target <= 4_000) {
+                await attempt;
+                expect(sent().map((m) => m.message)).toEqual([message]);
+              } else {
+                const error = await failureOf(attempt);
+                expect(error).toBeInstanceOf(AfilnetValidationError);
+                expect((error as AfilnetValidationError).code).toBe('URL_TOO_LONG');
+                expect((error as AfilnetValidationError).message).toMatch(/post/i);
+                expect(sent()).toEqual([]);
+              }
+            },
+          ),
+          { numRuns: RUNS },
+        );
+      } finally {
+        await client.close();
         await sandbox.close();
       }
     },
