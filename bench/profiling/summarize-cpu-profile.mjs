@@ -2,7 +2,7 @@
  * Reads a V8 `.cpuprofile` (as written by `node --cpu-prof`) and attributes its time: self time
  * per function, self time per area (our packages, zod, undici, Node internals, GC), and
  * inclusive time of the functions of our packages, each also per call when the number of calls
- * is known.
+ * is known (every sample counts, idle included, so shares are of wall time).
  */
 import { readFileSync } from 'node:fs';
 
@@ -24,7 +24,8 @@ function shortUrl(url) {
 
 /**
  * Summarises a profile. `calls` (optional) turns times into µs per call. Answers
- * `{ totalMs, byArea, topSelf, ourInclusive }`, each list sorted by time, largest first.
+ * `{ totalMs, byArea, topSelf, inclusive }`, each list sorted by time, largest first
+ * (`inclusive` holds every function; filter it by `key`).
  */
 export function summarizeCpuProfile(path, calls) {
   const profile = JSON.parse(readFileSync(path, 'utf8'));
@@ -49,11 +50,10 @@ export function summarizeCpuProfile(path, calls) {
     byArea.set(area, (byArea.get(area) ?? 0) + us);
     const key = keyOf(n);
     bySelf.set(key, { key, area, us: (bySelf.get(key)?.us ?? 0) + us });
-    // Inclusive time of our functions: charged once per function per sample, up the stack.
+    // Inclusive time: charged once per function per sample, up the stack.
     const seen = new Set();
     for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
       const frame = nodes.get(cur);
-      if (!/\/packages\/[^/]+\/dist\//.test(frame.callFrame.url)) continue;
       const k = keyOf(frame);
       if (seen.has(k)) continue;
       seen.add(k);
@@ -65,6 +65,6 @@ export function summarizeCpuProfile(path, calls) {
     totalMs: total / 1000,
     byArea: sorted([...byArea].map(([area, us]) => ({ area, us, share: us / total, usPerCall: perCall(us) }))),
     topSelf: sorted([...bySelf.values()].map((e) => ({ ...e, share: e.us / total, usPerCall: perCall(e.us) }))),
-    ourInclusive: sorted([...inclusive].map(([key, us]) => ({ key, us, share: us / total, usPerCall: perCall(us) }))),
+    inclusive: sorted([...inclusive].map(([key, us]) => ({ key, us, share: us / total, usPerCall: perCall(us) }))),
   };
 }

@@ -10,15 +10,18 @@ const FULL = {
   // Per worker and method, before anything is measured: enough calls for V8 to tier up.
   jitWarmupMs: 600,
   jitWarmupCalls: 3000,
-  // Per scenario: settles the connection pool at the scenario's concurrency.
+  // Before a subject's first slice of a scenario: settles the pool at the new concurrency.
   warmupMs: 100,
   maxWarmupCalls: 2000,
-  measureMs: 700,
+  // Per round, scenario and subject: this many measured slices, alternating with the other
+  // subjects of the transport.
+  sliceMs: 150,
+  slicesPerRound: 3,
   maxCalls: 50_000,
   soakCalls: 100_000,
   soakSampleEvery: 10_000,
   soakMaxMs: 120_000,
-  importRuns: 7,
+  importRuns: 5,
 };
 
 const QUICK = {
@@ -28,7 +31,8 @@ const QUICK = {
   jitWarmupMs: 300,
   jitWarmupCalls: 1500,
   warmupMs: 50,
-  measureMs: 250,
+  sliceMs: 100,
+  slicesPerRound: 2,
   soakCalls: 20_000,
   soakSampleEvery: 2_000,
   soakMaxMs: 40_000,

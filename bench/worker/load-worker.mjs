@@ -1,23 +1,20 @@
 /**
  * One subject in one long-lived process: set up and warmed once, then told by the runner to run
- * one scenario at a time (a short warm-up and a measured window), reporting the throughput,
- * latency, the client's CPU time per call, the responder's CPU time and new connections per
- * call, and the peak RSS of the process so far.
+ * one short measured slice at a time. Each slice reports its raw sums (calls, time, the client's
+ * CPU time, the responder's CPU time and new connections, latencies) so that the runner can
+ * add up the slices of a round; and the peak RSS of the process so far.
  *
  * Keeping each subject in its own process keeps its memory and JIT state its own; keeping the
- * process alive lets the runner interleave subjects within seconds of each other.
+ * process alive lets the runner alternate subjects every few hundred milliseconds.
  */
-import { performance } from 'node:perf_hooks';
 import { setupSubject } from '../subjects/subject-modules.mjs';
-import { drive, latencyStats, peakRssBytes } from './load-loop.mjs';
+import { drive, measureWindow, peakRssBytes } from './load-loop.mjs';
 import { ask, onCommand } from './parent-channel.mjs';
 
 let subject;
 let timing;
 
-function cpuMicros(usage) {
-  return usage.user + usage.system;
-}
+const cpuMicros = (usage) => usage.user + usage.system;
 
 /**
  * Brings every method's path to optimised code before anything is measured: V8 needs some
@@ -34,28 +31,27 @@ async function warmUp(methods) {
   }
 }
 
-async function runScenario({ method, concurrency }) {
+/** A slice: an optional warm-up (after a change of scenario), then one measured window. */
+async function runSlice({ method, concurrency, warmMs, sliceMs }) {
   const call = () => subject.call(method);
-  await drive(call, { concurrency, durationMs: timing.warmupMs, maxCalls: timing.maxWarmupCalls });
-  const latencies = new Float64Array(timing.maxCalls);
-  // Asked before and after the window: the responder's CPU and connection counts over it.
+  if (warmMs > 0) await drive(call, { concurrency, durationMs: warmMs, maxCalls: timing.maxWarmupCalls });
   const server0 = await ask('server-cpu');
   const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const calls = await drive(call, { concurrency, durationMs: timing.measureMs, maxCalls: timing.maxCalls, latencies });
-  const elapsedMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  const server1 = await ask('server-cpu');
-  return {
-    method,
+  const window = await measureWindow(call, {
     concurrency,
-    calls,
-    elapsedMs,
-    reqPerSec: (calls / elapsedMs) * 1000,
-    ...latencyStats(latencies, calls),
-    clientCpuUsPerCall: cpuMicros(cpu) / calls,
-    serverCpuUsPerCall: (cpuMicros(server1.usage) - cpuMicros(server0.usage)) / Math.max(1, server1.requests - server0.requests),
-    connectionsPerCall: (server1.connections - server0.connections) / calls,
+    windowMs: sliceMs,
+    maxCalls: timing.maxCalls,
+    onWindowEnd: () => ({ cpu: process.cpuUsage(cpu0), server: ask('server-cpu') }),
+  });
+  const server1 = await window.snapshot.server;
+  return {
+    calls: window.completed,
+    elapsedMs: window.elapsedMs,
+    cpuUs: cpuMicros(window.snapshot.cpu),
+    serverCpuUs: cpuMicros(server1.usage) - cpuMicros(server0.usage),
+    serverRequests: server1.requests - server0.requests,
+    connections: server1.connections - server0.connections,
+    latencies: window.latencies,
     peakRssMb: peakRssBytes() / 2 ** 20,
   };
 }
@@ -67,7 +63,7 @@ onCommand('setup', async (job) => {
   return { rssMb: process.memoryUsage.rss() / 2 ** 20 };
 });
 
-onCommand('scenario', runScenario);
+onCommand('slice', runSlice);
 
 onCommand('close', async () => {
   await subject?.close();
