@@ -22,6 +22,7 @@ import {
   stallMidBody,
   startMisbehavingServer,
   STREAM_CEILING_BYTES,
+  validToken,
   type Behaviour,
   type MisbehavingServer,
 } from './support/misbehaving-server.js';
@@ -331,6 +332,29 @@ describe.each(OAUTH_ROWS)('$label token endpoint', (row) => {
         expect((error as AfilnetTransportError).mayHaveBeenSent).toBe(false);
         expect(server.stats.bytesStreamed).toBeLessThan(STREAMED_BOUND_BYTES);
         expect(server.stats.apiRequests).toBe(0);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  it('one caller aborting while the shared token request is slow does not fail the others', async () => {
+    await withServer(healthy(row.case.bodyFormat, 'sendmessage'), async (server) => {
+      // A slow but valid token endpoint, shared by every call waiting for a token.
+      server.setTokenBehaviour((exchange) => {
+        setTimeout(() => void validToken(exchange), 300);
+      });
+      const client = clientFor(row.case, row.executor, server.url, { timeoutMs: 5_000 });
+      try {
+        const controller = new AbortController();
+        const aborted = failureOf(invoke(client, SEND, { signal: controller.signal }));
+        const others = [invoke(client, SEND), invoke(client, SEND)];
+        await waitFor(() => server.stats.tokenRequests === 1);
+        controller.abort();
+        const error = await aborted;
+        expectTransportError(error, { code: 'ABORTED' }, { mayHaveBeenSent: false });
+        await expect(Promise.all(others)).resolves.toEqual([undefined, undefined]);
+        expect(server.stats.apiRequests, 'the aborted send never went out').toBe(2);
       } finally {
         await client.close();
       }
