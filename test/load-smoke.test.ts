@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatClient } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
+import { startChaosProxy } from './support/chaos-proxy.js';
 import { clientFor } from './support/case-client.js';
 import { TRANSPORT_CASES } from './support/transport-cases.js';
 import { EXECUTORS } from './support/wire-capture.js';
@@ -15,9 +16,15 @@ import { EXECUTORS } from './support/wire-capture.js';
 const SENDS = 300;
 const CONCURRENCY = 50;
 
+interface LoadFailure {
+  readonly message: string;
+  readonly code: string;
+  readonly mayHaveBeenSent: boolean | undefined;
+}
+
 interface LoadOutcome {
   readonly acknowledged: string[];
-  readonly failures: Array<{ message: string; code: string }>;
+  readonly failures: LoadFailure[];
   readonly peakInFlight: number;
 }
 
@@ -27,7 +34,7 @@ interface LoadOutcome {
  */
 async function sendAll(clients: readonly ChatClient[], destination: string): Promise<LoadOutcome> {
   const acknowledged: string[] = [];
-  const failures: Array<{ message: string; code: string }> = [];
+  const failures: LoadFailure[] = [];
   let next = 0;
   let inFlight = 0;
   let peakInFlight = 0;
@@ -40,7 +47,8 @@ async function sendAll(clients: readonly ChatClient[], destination: string): Pro
         await client.sendMessage({ platform: 'whatsapp', platformId: '100', destination, message });
         acknowledged.push(message);
       } catch (error) {
-        failures.push({ message, code: String((error as { code?: unknown }).code ?? error) });
+        const { code, mayHaveBeenSent } = error as { code?: unknown; mayHaveBeenSent?: boolean };
+        failures.push({ message, code: String(code ?? error), mayHaveBeenSent });
       } finally {
         inFlight--;
       }
@@ -86,6 +94,56 @@ describe('load smoke', () => {
       expect(stored, 'stored count equals acknowledged count').toHaveLength(outcome.acknowledged.length);
       expect(new Set(stored).size, 'nothing stored twice').toBe(stored.length);
       expect([...stored].sort(), 'exactly the acknowledged messages').toEqual([...outcome.acknowledged].sort());
+    },
+    60_000,
+  );
+});
+
+/**
+ * The same load through a proxy that drops 10% of connections before the sandbox sees the
+ * request and 10% after the sandbox acted: sends then fail, and the invariants that make a
+ * resend safe must hold. Every acknowledged message is stored once; a failure that says
+ * `mayHaveBeenSent: false` is not stored; nothing is stored twice; the sandbox received each
+ * message at most once (no send repeated after it may have arrived).
+ */
+describe('load smoke under connection chaos', () => {
+  it.each(ROWS)(
+    `$label: ${SENDS} sends at concurrency ${CONCURRENCY}, nothing lost or duplicated, mayHaveBeenSent truthful`,
+    async (row) => {
+      const proxy = await startChaosProxy(sandbox.url, { dropBefore: 0.1, dropAfter: 0.1, seed: 7 });
+      const destination = `${row.destination}-chaos`;
+      const clients = EXECUTORS.map((executor) =>
+        clientFor(row.case, executor, proxy.url, { timeoutMs: 10_000, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } }),
+      );
+      let outcome: LoadOutcome;
+      try {
+        outcome = await sendAll(clients, destination);
+      } finally {
+        await Promise.all(clients.map((client) => client.close()));
+        await proxy.close();
+      }
+      const stored = sandbox
+        .messages(DEMO.user)
+        .filter((m) => m.destination === destination)
+        .map((m) => m.message);
+      const storedSet = new Set(stored);
+      const acknowledged = new Set(outcome.acknowledged);
+
+      expect(proxy.stats.droppedBefore + proxy.stats.droppedAfter, 'the chaos really happened').toBeGreaterThan(0);
+      expect(outcome.acknowledged.length + outcome.failures.length).toBe(SENDS);
+      expect(new Set(stored).size, 'nothing stored twice').toBe(stored.length);
+      for (const message of acknowledged) expect(storedSet.has(message), `acknowledged ${message} is stored`).toBe(true);
+      for (const failure of outcome.failures) {
+        expect(failure.code, failure.message).toMatch(/^(NETWORK|TIMEOUT)$/);
+        if (!failure.mayHaveBeenSent) expect(storedSet.has(failure.message), `${failure.message} said not sent`).toBe(false);
+      }
+      for (const message of stored) {
+        const failed = outcome.failures.find((f) => f.message === message);
+        expect(acknowledged.has(message) || failed?.mayHaveBeenSent === true, `${message} stored without a reason`).toBe(true);
+      }
+      const apiPath = [...proxy.stats.forwarded.keys()].filter((path) => !path.includes('/oauth/'));
+      const forwardedApi = apiPath.reduce((sum, path) => sum + (proxy.stats.forwarded.get(path) ?? 0), 0);
+      expect(forwardedApi, 'each message reached the sandbox at most once').toBe(stored.length);
     },
     60_000,
   );
