@@ -122,7 +122,8 @@ describe.each(ROWS)('$label', (row) => {
           if (isSend(sample.method)) {
             expect(server.stats.apiRequests, 'a send that may have arrived is never repeated').toBe(1);
           } else {
-            const retried = fault.readRetried?.(format) ?? false;
+            // `undefined`: the policy does not say (a SOAP Fault over HTTP 500), so neither does the test.
+            const retried = fault.readRetried ? fault.readRetried(format) : false;
             if (retried !== undefined) expect(server.stats.apiRequests, 'attempts of the read').toBe(retried ? ATTEMPTS : 1);
           }
           if (fault.endless) {
