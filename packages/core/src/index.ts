@@ -72,7 +72,13 @@ export {
   type WireRequest,
   type WireResponse,
 } from './transport.js';
-export type { BasicOptions, OAuthOptions, SoapOptions, TransportFactoryOptions } from './transport-options.js';
+export type {
+  AccountTransportOptions,
+  BasicOptions,
+  OAuthOptions,
+  SoapOptions,
+  TransportFactoryOptions,
+} from './transport-options.js';
 export type { StoredToken, TokenStore } from './token-store.js';
 export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http/http-executor.js';
 export { createUndiciExecutor, type UndiciExecutorOptions } from './http/undici-executor.js';
@@ -83,7 +89,6 @@ export { parseJsonPayload } from './parse-json-payload.js';
 export { createRedactor, REDACTED, type Redactor } from './redact.js';
 export { decodeResponse, type MethodResults } from './decode-response.js';
 export { toWireRequest } from './input-schemas.js';
-export { requireCredentials } from './require-credentials.js';
 export { requireSafeCredentials, type CredentialRule } from './require-safe-credentials.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { PhaseTimeouts } from './http/phase-timeouts.js';

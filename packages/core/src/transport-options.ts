@@ -39,6 +39,19 @@ export interface OAuthOptions {
   readonly dpop?: boolean;
 }
 
+/**
+ * What every transport that logs in with the account's user and password takes when built by
+ * hand (GET, POST, Basic, SOAP); each adds its own flavour's options.
+ */
+export interface AccountTransportOptions {
+  /** Defaults to `https://www.afilnet.com`. */
+  readonly baseUrl?: string;
+  /** Required: the account's user (e-mail) and password. */
+  readonly credentials?: Credentials;
+  /** The doors' paths; each transport reads its own (`http`, `basic`, `soap`). */
+  readonly paths?: Partial<ApiPaths>;
+}
+
 /** The resolved configuration a built-in transport factory receives. */
 export interface TransportFactoryOptions {
   readonly baseUrl: string;

@@ -6,6 +6,7 @@
  * waiting, never ahead of demand, and keeps what it fetched until it is yielded or handed back by
  * {@link UnreadMessagesWatch.takeUndelivered}.
  */
+import { abortableDelay } from './abortable-delay.js';
 import type { CallOptions, ChatMessage, ConversationRef } from './chat-types.js';
 import { AfilnetTransportError } from './errors.js';
 
@@ -39,23 +40,6 @@ export const DEFAULT_WATCH_MAX_BACKOFF_MS = 60_000;
 const SEEN_IDS_LIMIT = 10_000;
 
 type FetchUnread = (input: ConversationRef, options: CallOptions) => Promise<ChatMessage[]>;
-
-/** Resolves after `ms`, or early (without rejecting) when `signal` fires. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 function positiveOrDefault(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
@@ -137,7 +121,7 @@ export function watchUnreadMessages(fetchUnread: FetchUnread, input: WatchUnread
         failures += 1;
         onRetry?.(error, delay);
       }
-      await pause(delay, stop.signal);
+      await abortableDelay(delay, stop.signal);
     }
   }
 

@@ -9,22 +9,17 @@ import {
   requireSafeCredentials,
   wireFields,
   type BasicOptions,
+  type AccountTransportOptions,
   type ChatTransport,
   type Credentials,
-  type TransportFactoryOptions,
 } from '@afilnet-chat/core';
 import { basicAuthorization } from './basic-authorization.js';
 
 /** The form body's content type (SPEC §3). */
 export const BASIC_FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8';
 
-/** Options of {@link createBasicTransport}. */
-export interface BasicTransportOptions {
-  /** Defaults to `https://www.afilnet.com`. */
-  readonly baseUrl?: string;
-  readonly credentials?: Credentials;
-  /** `paths.basic` defaults to `/api/basic/`. */
-  readonly paths?: Partial<TransportFactoryOptions['paths']>;
+/** Options of {@link createBasicTransport}: `paths.basic` defaults to `/api/basic/`. */
+export interface BasicTransportOptions extends AccountTransportOptions {
   /** `{ method: 'GET' }` puts the fields in the query string; POST is the default. */
   readonly basic?: BasicOptions;
 }

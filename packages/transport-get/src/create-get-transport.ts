@@ -6,25 +6,19 @@ import {
   encodeForm,
   joinUrl,
   parseJsonPayload,
-  requireCredentials,
+  requireSafeCredentials,
   wireFields,
+  type AccountTransportOptions,
   type ChatTransport,
   type Credentials,
-  type TransportFactoryOptions,
 } from '@afilnet-chat/core';
 import { warnCredentialsInUrl } from './warn-credentials-in-url.js';
 
 /** The longest URL the GET flavour sends (SPEC §3). */
 export const MAX_GET_URL_LENGTH = 4000;
 
-/** Options of {@link createGetTransport}. */
-export interface GetTransportOptions {
-  /** Defaults to `https://www.afilnet.com`. */
-  readonly baseUrl?: string;
-  readonly credentials?: Credentials;
-  /** `paths.http` defaults to `/api/http/`. */
-  readonly paths?: Partial<TransportFactoryOptions['paths']>;
-}
+/** Options of {@link createGetTransport}: `paths.http` defaults to `/api/http/`. */
+export type GetTransportOptions = AccountTransportOptions;
 
 /**
  * Creates the GET transport: `GET /api/http/?class=chat&method=M&user=U&password=P&…`, every
@@ -35,7 +29,7 @@ export interface GetTransportOptions {
  * the URL, where proxies and server logs keep it; a one-time process warning says so.
  */
 export function createGetTransport(options: GetTransportOptions): ChatTransport {
-  const credentials = requireCredentials(options.credentials, 'get');
+  const credentials = requireSafeCredentials(options.credentials, 'get');
   const endpoint = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.http ?? '/api/http/');
   const separator = endpoint.includes('?') ? '&' : '?';
 

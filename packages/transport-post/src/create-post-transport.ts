@@ -5,31 +5,25 @@ import {
   encodeForm,
   joinUrl,
   parseJsonPayload,
-  requireCredentials,
+  requireSafeCredentials,
   wireFields,
+  type AccountTransportOptions,
   type ChatTransport,
   type Credentials,
-  type TransportFactoryOptions,
 } from '@afilnet-chat/core';
 
 /** The form body's content type (SPEC §3). */
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8';
 
-/** Options of {@link createPostTransport}. */
-export interface PostTransportOptions {
-  /** Defaults to `https://www.afilnet.com`. */
-  readonly baseUrl?: string;
-  readonly credentials?: Credentials;
-  /** `paths.http` defaults to `/api/http/`. */
-  readonly paths?: Partial<TransportFactoryOptions['paths']>;
-}
+/** Options of {@link createPostTransport}: `paths.http` defaults to `/api/http/`. */
+export type PostTransportOptions = AccountTransportOptions;
 
 /**
  * Creates the POST transport: `POST /api/http/` with an `application/x-www-form-urlencoded`
  * body (WHATWG URL §5; spaces as `%20`), nothing in the query string. Rated `medium`.
  */
 export function createPostTransport(options: PostTransportOptions): ChatTransport {
-  const credentials = requireCredentials(options.credentials, 'post');
+  const credentials = requireSafeCredentials(options.credentials, 'post');
   const url = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.http ?? '/api/http/');
   const headers = { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' };
 

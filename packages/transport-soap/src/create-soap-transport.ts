@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import {
   joinUrl,
   requireSafeCredentials,
+  type AccountTransportOptions,
   type ChatTransport,
   type Credentials,
   type SoapOptions,
-  type TransportFactoryOptions,
 } from '@afilnet-chat/core';
 import { createXmlReader } from './create-xml-reader.js';
 import { decodeSoapPayload } from './decode-soap-payload.js';
@@ -22,13 +22,8 @@ import { soapActionOf } from './soap-namespaces.js';
 /** The request's content type (SOAP 1.1 §6.1.1). */
 export const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';
 
-/** Options of {@link createSoapTransport}. */
-export interface SoapTransportOptions {
-  /** Defaults to `https://www.afilnet.com`. */
-  readonly baseUrl?: string;
-  readonly credentials?: Credentials;
-  /** `paths.soap` defaults to `/api/soap/`. */
-  readonly paths?: Partial<TransportFactoryOptions['paths']>;
+/** Options of {@link createSoapTransport}: `paths.soap` defaults to `/api/soap/`. */
+export interface SoapTransportOptions extends AccountTransportOptions {
   /** `{ passwordType: 'PasswordDigest' }` sends a digest instead of the password. */
   readonly soap?: SoapOptions;
 }
