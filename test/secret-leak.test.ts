@@ -28,7 +28,7 @@ import {
 } from './support/leak-scenarios.js';
 import { answer, resetConnection, stallBeforeHeaders, type Behaviour } from './support/misbehaving-server.js';
 import { SAMPLE_CALLS, type SampleCall } from './support/sample-calls.js';
-import { findLeaks, LEAK_CLIENT_ID, LEAK_CLIENT_SECRET, LEAK_PASSWORD, LEAK_USER } from './support/secret-needles.js';
+import { expectNoSecrets, findLeaks, LEAK_CLIENT_ID, LEAK_CLIENT_SECRET, LEAK_PASSWORD, LEAK_USER } from './support/secret-needles.js';
 import { TRANSPORT_CASES, type Account } from './support/transport-cases.js';
 import { CONTENT_TYPE, errorBody, HTML_ERROR_PAGE, successBody } from './support/wire-bodies.js';
 
@@ -51,6 +51,18 @@ describe('the scan itself', () => {
     expect(all.map((n) => n.value)).toContain('s3cr3t-P%40ss%2Bword%2F%3D%26%3Cx');
     expect(all.map((n) => n.value)).toContain('s3cr3t-P@ss+word/=&amp;&lt;x');
   });
+});
+
+/** Warnings the SDK emits (the GET transport warns that the password travels in the URL). */
+const warnings: Error[] = [];
+const onWarning = (warning: Error) => {
+  warnings.push(warning);
+};
+beforeAll(() => {
+  process.on('warning', onWarning);
+});
+afterAll(() => {
+  process.off('warning', onWarning);
 });
 
 describe('against the sandbox', () => {
@@ -107,6 +119,16 @@ describe('against the sandbox', () => {
         ),
       );
       expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.getChats(null as never)));
+      // Over the maximum message length (4,096 code points by default).
+      const tooLong = await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...(SEND.input as never), message: 'm'.repeat(5_000) }));
+      expectCleanError(tooLong);
+      expect((tooLong as AfilnetError).code).toBe('INVALID_PARAMS');
+      if (row.case.name === 'get') {
+        // A URL over 4,000 characters holds the password: its error must not quote it.
+        const urlTooLong = await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...(SEND.input as never), message: 'é'.repeat(1_000) }));
+        expectCleanError(urlTooLong);
+        expect((urlTooLong as AfilnetError).code).toBe('URL_TOO_LONG');
+      }
     });
 
     it('a deadline too short for any answer', async () => {
@@ -225,5 +247,23 @@ describe('configuration errors', () => {
     }
     expect(thrown, 'createChatClient must refuse this configuration').toBeDefined();
     expectCleanError(thrown);
+  });
+});
+
+describe('process warnings', () => {
+  const GET_CASES = TRANSPORT_CASES.filter((c) => c.name === 'get');
+  it.each(GET_CASES.map((c) => ({ c, label: c.name })))('$label: the credentials-in-URL warning holds no secret', async ({ c }) => {
+    const sandbox = await startSandbox();
+    const client = clientFor(c, 'undici', sandbox.url, {}, LEAK_ACCOUNT);
+    try {
+      await client.getChatChannels().catch(() => undefined);
+    } finally {
+      await client.close();
+      await sandbox.close();
+    }
+    // Give process.emitWarning (which reports on the next tick) time to speak.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings.length, 'the GET transport warned').toBeGreaterThan(0);
+    for (const warning of warnings) expectNoSecrets(warning, leakNeedles());
   });
 });
