@@ -6,6 +6,7 @@
  * See bench/README.md for the method.
  */
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildPackages, packageDir } from './runner/build-packages.mjs';
 import { captureWireRequests } from './runner/capture-wire-requests.mjs';
@@ -20,13 +21,22 @@ import { installedTreeSize, rootPackageDir } from './measure/installed-size.mjs'
 import { PEER_PACKAGES, TRANSPORT_ENTRIES } from './subjects/transport-entries.mjs';
 import { describeMachine } from './report/machine.mjs';
 import { renderResults } from './report/render-results.mjs';
+import { loadRunRecord, saveRunRecord } from './report/run-record.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CORE = '@afilnet-chat/core';
 
 const log = (line) => console.log(`[bench] ${line}`);
 const options = parseRunOptions(process.argv.slice(2));
+
+if (options.renderOnly) {
+  const run = loadRunRecord();
+  writeFileSync(run.options.output, renderResults(run));
+  log(`rendered ${fileURLToPath(run.options.output)} from bench/last-run.json`);
+  process.exit(0);
+}
 const startedAt = new Date();
+const loadAtStart = os.loadavg();
 
 log(`${options.mode} run, ${options.rounds} rounds${options.build ? ', building the packages first' : ''}`);
 const buildStatus = buildPackages([CORE, ...TRANSPORT_ENTRIES.map((e) => e.packageName)], { build: options.build });
@@ -106,10 +116,11 @@ const sizes = [
   }),
 ];
 
-const markdown = renderResults({
+const run = {
   options,
   startedAt,
   finishedAt: new Date(),
+  loadAtStart,
   machine: describeMachine(),
   available,
   skipped,
@@ -118,6 +129,7 @@ const markdown = renderResults({
   soaks,
   coldImports,
   sizes,
-});
-writeFileSync(options.output, markdown);
+};
+saveRunRecord(run);
+writeFileSync(options.output, renderResults(run));
 log(`wrote ${fileURLToPath(options.output)} in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);

@@ -6,8 +6,9 @@
  * 1. Steps without I/O (tight loops): input validation, encoding, JSON reading, decoding, the
  *    per-call deadline.
  * 2. The HTTP exchange of a POST sendmessage at concurrency 64 against the responder, adding
- *    one ingredient of our executor at a time to the limit: a string body, a per-call abort
- *    signal with its timer, the `for await` body reading, the executor itself, the whole client.
+ *    one ingredient of our executor at a time to the limit: a string body, an abort signal
+ *    (shared, then per call with its timer, first kept from undici then passed to it), the
+ *    `for await` body reading, the executor itself, the whole client.
  *    Slices of each variant alternate, round after round; the report gives the median CPU time
  *    per call and its difference from the row above.
  */
@@ -91,6 +92,9 @@ function exchangeVariants(wire, baseUrl) {
   const a2 = agent();
   const a3 = agent();
   const a4 = agent();
+  const a5 = agent();
+  const a6 = agent();
+  const sharedSignal = new AbortController().signal;
   const executor = createUndiciExecutor({ maxResponseBytes: 1 << 20 });
   const client = createChatClient({ transport: 'post', baseUrl, credentials: CREDENTIALS, allowInsecureHttp: true });
   const base = { method: wire.method, headers: wire.headers };
@@ -99,6 +103,11 @@ function exchangeVariants(wire, baseUrl) {
       (await request(wire.url, { ...base, body: bytes, dispatcher: a1 })).body.text(),
     '+ string body (as transports pass it)': async () =>
       (await request(wire.url, { ...base, body: wire.body, dispatcher: a2 })).body.text(),
+    '+ one shared signal passed to undici (its listener, no per-call controller)': async () =>
+      (await request(wire.url, { ...base, body: wire.body, dispatcher: a5, signal: sharedSignal })).body.text(),
+    'string body + per-call AbortController and timer, signal not passed': withDeadline(async () =>
+      (await request(wire.url, { ...base, body: wire.body, dispatcher: a6 })).body.text(),
+    ),
     '+ per-call AbortController and timer, signal passed to undici': withDeadline(async (signal) =>
       (await request(wire.url, { ...base, body: wire.body, dispatcher: a3, signal })).body.text(),
     ),
@@ -110,7 +119,7 @@ function exchangeVariants(wire, baseUrl) {
     ),
     'whole client: sendMessage() on the post transport': () => client.sendMessage(SEND_MESSAGE_INPUT),
     close: async () => {
-      await Promise.all([a1, a2, a3, a4].map((a) => a.close()));
+      await Promise.all([a1, a2, a3, a4, a5, a6].map((a) => a.close()));
       await executor.close();
       await client.close();
     },

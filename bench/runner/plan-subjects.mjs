@@ -30,6 +30,7 @@ export function planSubjects(available) {
   for (const [kind, label] of [
     ['token-raw-undici', 'raw undici.request (limit)'],
     ['token-oauth4webapi', 'oauth4webapi (global fetch)'],
+    ['token-oauth4webapi-undici', 'oauth4webapi (customFetch over undici.request)'],
     ['token-simple-oauth2', 'simple-oauth2'],
   ]) {
     subjects.push({ id: `oauth:${kind}`, kind, transport: 'oauth', label, scenarios: TOKEN_SCENARIOS });

@@ -39,10 +39,11 @@ const QUICK = {
   importRuns: 3,
 };
 
-const USAGE = `usage: node bench/run.mjs [--quick] [--rounds N] [--no-build] [--output FILE]
+const USAGE = `usage: node bench/run.mjs [--quick] [--rounds N] [--no-build] [--render-only] [--output FILE]
   --quick      a smoke run (2 rounds, short windows, 20,000-call memory run)
   --rounds N   rounds of the throughput scenarios (default 5; the report needs 5 for min/median/max)
   --no-build   use the packages' dist as they are
+  --render-only  write the report again from bench/last-run.json, measuring nothing
   --output F   where to write the report (default bench/RESULTS.md)`;
 
 /** Parses `argv` (without node and script). */
@@ -52,6 +53,7 @@ export function parseRunOptions(argv) {
     const arg = argv[i];
     if (arg === '--quick') Object.assign(options, QUICK);
     else if (arg === '--no-build') options.build = false;
+    else if (arg === '--render-only') options.renderOnly = true;
     else if (arg === '--rounds') options.rounds = Number(argv[++i]);
     else if (arg === '--output') options.output = new URL(argv[++i], `file://${process.cwd()}/`);
     else if (arg === '--help' || arg === '-h') {

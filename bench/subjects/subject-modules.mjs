@@ -7,6 +7,7 @@ export const SUBJECT_MODULES = {
   'node-soap': './node-soap-subject.mjs',
   'token-raw-undici': './token-subjects.mjs',
   'token-oauth4webapi': './token-subjects.mjs',
+  'token-oauth4webapi-undici': './token-subjects.mjs',
   'token-simple-oauth2': './token-subjects.mjs',
 };
 
