@@ -35,6 +35,7 @@ import { CONTENT_TYPE, errorBody, HTML_ERROR_PAGE, successBody } from './support
 const SEND = SAMPLE_CALLS.find((s) => s.method === 'sendmessage') as SampleCall;
 const READ = SAMPLE_CALLS.find((s) => s.method === 'getchatchannels') as SampleCall;
 const ROWS = LEAK_ROWS;
+const CONVERSATION = { platform: 'whatsapp', platformId: '100', destination: '34600000000' } as const;
 
 describe('the scan itself', () => {
   it('finds every needle in every text form (so a clean result means something)', () => {
@@ -120,19 +121,19 @@ describe('against the sandbox', () => {
       );
       expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.getChats(null as never)));
       // Over the maximum message length (4,096 code points by default).
-      const tooLong = await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...(SEND.input as never), message: 'm'.repeat(5_000) }));
+      const tooLong = await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...CONVERSATION, message: 'm'.repeat(5_000) }));
       expectCleanError(tooLong);
       expect((tooLong as AfilnetError).code).toBe('INVALID_PARAMS');
       if (row.case.name === 'get') {
         // A URL over 4,000 characters holds the password: its error must not quote it.
-        const urlTooLong = await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...(SEND.input as never), message: 'é'.repeat(1_000) }));
+        const urlTooLong = await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...CONVERSATION, message: 'é'.repeat(1_000) }));
         expectCleanError(urlTooLong);
         expect((urlTooLong as AfilnetError).code).toBe('URL_TOO_LONG');
       }
     });
 
     it('a deadline too short for any answer', async () => {
-      expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...SEND.input, message: 'x' } as never, { timeoutMs: 1 })));
+      expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...CONVERSATION, message: 'x' }, { timeoutMs: 1 })));
     });
 
     it('aborts before and during the call, and a closed client', async () => {
