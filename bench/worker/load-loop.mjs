@@ -22,40 +22,61 @@ export async function drive(call, { concurrency, durationMs, maxCalls }) {
 }
 
 /**
- * One measured window: `concurrency` lanes send calls from the start of the window; when the
- * window ends (`windowMs`, or `maxCalls` issued) no new call starts, `onWindowEnd` takes its
- * snapshot (CPU time, completions so far) at that instant, and the calls still in flight are
- * waited for but not counted in throughput. Latencies are those of every call started in the
- * window. Resolves to `{ completed, elapsedMs, latencies, snapshot }`.
+ * One measured window in steady state. `concurrency` lanes start sending; the window opens once
+ * `concurrency` calls have completed (every lane is then past its first call, the pipeline is
+ * full) or after `rampMaxMs`, and closes `windowMs` later. Throughput, CPU time and latencies
+ * count the calls that complete while it is open; the calls still in flight when it closes are
+ * waited for and not counted, as the calls in flight when it opened were counted: in steady state
+ * the two cancel out. Counting from the first call instead would charge every subject one
+ * latency of ramp-up per window, and slow subjects (whose latency can exceed a short window) far
+ * more than fast ones. `onWindowStart` and `onWindowEnd` take their snapshots at those instants.
+ * Resolves to `{ completed, elapsedMs, latencies, startSnapshot, endSnapshot }`.
  */
-export async function measureWindow(call, { concurrency, windowMs, maxCalls, onWindowEnd }) {
+export async function measureWindow(call, { concurrency, windowMs, maxCalls, rampMaxMs = 2_000, onWindowStart, onWindowEnd }) {
   const latencies = [];
-  const t0 = performance.now();
-  let open = true;
+  let state = 'ramp';
   let issued = 0;
+  let rampCompleted = 0;
   let completed = 0;
+  let openedAt = 0;
   let elapsedMs = 0;
-  let snapshot;
-  const endWindow = () => {
-    if (!open) return;
-    open = false;
-    elapsedMs = performance.now() - t0;
-    snapshot = onWindowEnd?.();
+  let startSnapshot;
+  let endSnapshot;
+  let closeTimer;
+  const close = () => {
+    if (state !== 'open') return;
+    state = 'closed';
+    elapsedMs = performance.now() - openedAt;
+    endSnapshot = onWindowEnd?.();
   };
-  const timer = setTimeout(endWindow, windowMs);
+  const open = () => {
+    if (state !== 'ramp') return;
+    state = 'open';
+    openedAt = performance.now();
+    startSnapshot = onWindowStart?.();
+    closeTimer = setTimeout(close, windowMs);
+  };
+  const rampTimer = setTimeout(open, rampMaxMs);
   async function lane() {
-    while (open && issued < maxCalls) {
+    while (state !== 'closed' && issued < maxCalls) {
       issued++;
       const start = performance.now();
       await call();
-      latencies.push(performance.now() - start);
-      if (open) completed++;
+      if (state === 'open') {
+        latencies.push(performance.now() - start);
+        completed++;
+      } else if (state === 'ramp' && ++rampCompleted >= concurrency) {
+        open();
+      }
     }
-    endWindow();
   }
   await Promise.all(Array.from({ length: concurrency }, lane));
-  clearTimeout(timer);
-  return { completed, elapsedMs, latencies, snapshot };
+  clearTimeout(rampTimer);
+  clearTimeout(closeTimer);
+  // Only when `maxCalls` ran out first: end the window where the calls ended.
+  open();
+  close();
+  return { completed, elapsedMs, latencies, startSnapshot, endSnapshot };
 }
 
 /** Mean and 99th percentile of latencies (an array of milliseconds). */

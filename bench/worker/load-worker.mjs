@@ -31,23 +31,23 @@ async function warmUp(methods) {
   }
 }
 
-/** A slice: an optional warm-up (after a change of scenario), then one measured window. */
+/** A slice: an optional warm-up (after a change of scenario), then one steady-state window. */
 async function runSlice({ method, concurrency, warmMs, sliceMs }) {
   const call = () => subject.call(method);
   if (warmMs > 0) await drive(call, { concurrency, durationMs: warmMs, maxCalls: timing.maxWarmupCalls });
-  const server0 = await ask('server-cpu');
-  const cpu0 = process.cpuUsage();
+  const snapshot = () => ({ cpu: process.cpuUsage(), server: ask('server-cpu') });
   const window = await measureWindow(call, {
     concurrency,
     windowMs: sliceMs,
     maxCalls: timing.maxCalls,
-    onWindowEnd: () => ({ cpu: process.cpuUsage(cpu0), server: ask('server-cpu') }),
+    onWindowStart: snapshot,
+    onWindowEnd: snapshot,
   });
-  const server1 = await window.snapshot.server;
+  const [server0, server1] = await Promise.all([window.startSnapshot.server, window.endSnapshot.server]);
   return {
     calls: window.completed,
     elapsedMs: window.elapsedMs,
-    cpuUs: cpuMicros(window.snapshot.cpu),
+    cpuUs: cpuMicros(window.endSnapshot.cpu) - cpuMicros(window.startSnapshot.cpu),
     serverCpuUs: cpuMicros(server1.usage) - cpuMicros(server0.usage),
     serverRequests: server1.requests - server0.requests,
     connections: server1.connections - server0.connections,
