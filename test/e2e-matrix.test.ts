@@ -7,10 +7,9 @@ import { AfilnetApiError, AfilnetTransportError, createChatClient, type ChatClie
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import { TRICKY_MESSAGE } from './support/sample-calls.js';
-import { TRANSPORT_CASES } from './support/transport-cases.js';
-import { EXECUTORS } from './support/wire-capture.js';
+import { MATRIX_ROWS } from './support/transport-cases.js';
 
-const ROWS = TRANSPORT_CASES.flatMap((c) => EXECUTORS.map((executor) => ({ case: c, executor, label: `${c.name} × ${executor}` })));
+const ROWS = MATRIX_ROWS;
 const OTHER = { user: 'other@example.com', password: 'other-password' };
 
 describe.each(ROWS)('e2e: $label', (row) => {

@@ -28,10 +28,9 @@ import {
 } from './support/misbehaving-server.js';
 import { SAMPLE_CALLS, type SampleCall } from './support/sample-calls.js';
 import { expectNoSecrets, secretNeedles } from './support/secret-needles.js';
-import { TRANSPORT_CASES } from './support/transport-cases.js';
+import { MATRIX_ROWS, TRANSPORT_CASES } from './support/transport-cases.js';
 import { settle, watchUnhandledRejections, type RejectionWatch } from './support/unhandled-rejections.js';
 import { CONTENT_TYPE, HTML_ERROR_PAGE, TRUNCATED_JSON, successBody, type BodyFormat } from './support/wire-bodies.js';
-import { EXECUTORS } from './support/wire-capture.js';
 
 /** Deadline of calls the server stalls: short, so that the suite stays fast. */
 const STALL_TIMEOUT_MS = 300;
@@ -53,7 +52,7 @@ const MAX_RESPONSE_BYTES = 256 * 1024;
  */
 const STREAMED_BOUND_BYTES = 48 * 1024 * 1024;
 
-const ROWS = TRANSPORT_CASES.flatMap((c) => EXECUTORS.map((executor) => ({ case: c, executor, label: `${c.name} × ${executor}` })));
+const ROWS = MATRIX_ROWS;
 const SEND = SAMPLE_CALLS.find((s) => s.method === 'sendmessage') as SampleCall;
 const READ = SAMPLE_CALLS.find((s) => s.method === 'getchatchannels') as SampleCall;
 const CALLS = [SEND, READ];

@@ -61,7 +61,7 @@ async function sendAll(clients: readonly ChatClient[], destination: string): Pro
 const ROWS = TRANSPORT_CASES.map((c, index) => ({
   case: c,
   destination: `smoke-${index}`,
-  label: `${c.name}${c.config ? ` ${JSON.stringify(c.config)}` : ''}`,
+  label: c.label,
 }));
 
 let sandbox: Sandbox;

@@ -75,7 +75,7 @@ function expectTypedFailure(error: unknown): void {
 }
 
 describe('round trip through the sandbox', () => {
-  it.each(TRANSPORT_CASES.map((c) => ({ c, label: `${c.name}${c.config ? ` ${JSON.stringify(c.config)}` : ''}` })))(
+  it.each(TRANSPORT_CASES.map((c) => ({ c, label: c.label })))(
     '$label: arbitrary messages arrive and read back byte-exact',
     async ({ c }) => {
       // A sandbox per flavour keeps its store small, so that each run's checks stay cheap.
@@ -117,7 +117,7 @@ describe('round trip through the sandbox', () => {
 describe('the GET URL limit (SPEC §3: over 4,000 characters, nothing is sent)', () => {
   const GET_CASES = TRANSPORT_CASES.filter((c) => c.name === 'get');
 
-  it.each(GET_CASES.map((c) => ({ c, label: c.name })))(
+  it.each(GET_CASES.map((c) => ({ c, label: c.label })))(
     '$label: a message is sent exactly when the full URL is at most 4,000 characters',
     async ({ c }) => {
       const sandbox = await startSandbox();
@@ -240,7 +240,7 @@ describe('every flavour × executor given arbitrary answers by a real server', (
 
   const SAMPLES = SAMPLE_CALLS.filter((s) => ['sendmessage', 'getchatchannels', 'getmessages'].includes(s.method));
 
-  it.each(TRANSPORT_CASES.map((c) => ({ c, label: `${c.name}${c.config ? ` ${JSON.stringify(c.config)}` : ''}` })))(
+  it.each(TRANSPORT_CASES.map((c) => ({ c, label: c.label })))(
     '$label: the API answer',
     async ({ c }) => {
       const clients = EXECUTORS.map((executor) =>
@@ -278,7 +278,7 @@ describe('every flavour × executor given arbitrary answers by a real server', (
   );
 
   const TOKEN_CASES = TRANSPORT_CASES.filter((c) => c.name === 'json-oauth');
-  it.each(TOKEN_CASES.map((c) => ({ c, label: c.name })))(
+  it.each(TOKEN_CASES.map((c) => ({ c, label: c.label })))(
     '$label: the token endpoint answer',
     async ({ c }) => {
       const tokenAnswer: { answer: ArbitraryAnswer | undefined } = { answer: undefined };

@@ -5,10 +5,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AfilnetValidationError, createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { DEMO } from './support/account.js';
-import { TRANSPORT_CASES } from './support/transport-cases.js';
+import { MATRIX_ROWS } from './support/transport-cases.js';
 import { captureWire, EXECUTORS, type WireCapture } from './support/wire-capture.js';
 
-const ROWS = TRANSPORT_CASES.flatMap((c) => EXECUTORS.map((executor) => ({ case: c, executor, label: `${c.name} × ${executor}` })));
+const ROWS = MATRIX_ROWS;
 
 let capture: WireCapture | undefined;
 let client: ChatClient | undefined;

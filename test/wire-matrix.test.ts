@@ -7,10 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AfilnetApiError, AfilnetTransportError, createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { DEMO } from './support/account.js';
 import { ALL_ERROR_CODES, SAMPLE_CALLS, type SampleCall } from './support/sample-calls.js';
-import { TRANSPORT_CASES, type TransportCase } from './support/transport-cases.js';
-import { captureWire, EXECUTORS, type CapturedRequest, type ExecutorName, type WireCapture } from './support/wire-capture.js';
+import { MATRIX_ROWS, type TransportCase } from './support/transport-cases.js';
+import { captureWire, type CapturedRequest, type ExecutorName, type WireCapture } from './support/wire-capture.js';
 
-const ROWS = TRANSPORT_CASES.flatMap((c) => EXECUTORS.map((executor) => ({ case: c, executor, label: `${c.name} × ${executor}` })));
+const ROWS = MATRIX_ROWS;
 const JSON_ROWS = ROWS.filter((r) => r.case.bodyFormat === 'json');
 
 const MESSAGE_ITEM = {

@@ -81,7 +81,7 @@ export interface LeakRow {
 
 /** Flavour × every executor choice: for the sandbox, whose tokens only the harvesting fetch sees. */
 export const LEAK_ROWS: readonly LeakRow[] = TRANSPORT_CASES.flatMap((c) =>
-  EXECUTOR_CHOICES.map((executor) => ({ case: c, executor, label: `${c.name} × ${executor}` })),
+  EXECUTOR_CHOICES.map((executor) => ({ case: c, executor, label: `${c.label} × ${executor}` })),
 );
 
 /** Flavour × built-in executor: for the misbehaving servers, whose tokens are known. */

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { ChatClientConfig, ChatMethod, TransportName } from '@afilnet-chat/core';
 import { referenceForm } from './reference-encoding.js';
 import { assertSoapDigestBody, referenceSoapTextBody, soapReply } from './reference-soap.js';
-import type { CapturedRequest, WireReply } from './wire-capture.js';
+import { EXECUTORS, type CapturedRequest, type WireReply } from './wire-capture.js';
 
 /** A request the server must receive: exact method, path (with query) and body, and these headers. */
 export interface ExpectedRequest {
@@ -28,6 +28,8 @@ export interface Account {
 /** One flavour's row. */
 export interface TransportCase {
   readonly name: TransportName;
+  /** The row's name in test titles (`basic (GET)` tells two rows of one flavour apart). */
+  readonly label: string;
   /** Extra client configuration (e.g. `basic: { method: 'GET' }`). */
   readonly config?: Partial<ChatClientConfig>;
   /** `json` flavours share the JSON tolerance fixtures; `xml` ones have their own. */
@@ -59,6 +61,7 @@ const fields = (method: ChatMethod, wire: ReadonlyArray<readonly [string, string
 
 export const GET_CASE: TransportCase = {
   name: 'get',
+  label: 'get',
   bodyFormat: 'json',
   expectedRequests: (method, wire, account) => [
     {
@@ -74,6 +77,7 @@ export const GET_CASE: TransportCase = {
 
 export const POST_CASE: TransportCase = {
   name: 'post',
+  label: 'post',
   bodyFormat: 'json',
   expectedRequests: (method, wire, account) => [
     {
@@ -112,6 +116,7 @@ const basicReply = (envelope: unknown): WireReply => {
 
 export const BASIC_CASE: TransportCase = {
   name: 'basic',
+  label: 'basic',
   bodyFormat: 'json',
   expectedRequests: (method, wire, account) => [
     {
@@ -130,6 +135,7 @@ export const BASIC_CASE: TransportCase = {
 
 export const BASIC_GET_CASE: TransportCase = {
   name: 'basic',
+  label: 'basic (GET)',
   config: { basic: { method: 'GET' } },
   bodyFormat: 'json',
   expectedRequests: (method, wire, account) => [
@@ -151,6 +157,7 @@ const soapHeaders = (method: ChatMethod) => ({
 
 export const SOAP_CASE: TransportCase = {
   name: 'soap',
+  label: 'soap',
   bodyFormat: 'xml',
   expectedRequests: (method, wire, account) => [
     {
@@ -166,6 +173,7 @@ export const SOAP_CASE: TransportCase = {
 
 export const SOAP_DIGEST_CASE: TransportCase = {
   name: 'soap',
+  label: 'soap (PasswordDigest)',
   config: { soap: { passwordType: 'PasswordDigest' } },
   bodyFormat: 'xml',
   expectedRequests: (method, wire, account) => [
@@ -230,6 +238,7 @@ const jsonOAuthReply = (request: CapturedRequest, envelope: unknown): WireReply 
 
 export const JSON_OAUTH_CASE: TransportCase = {
   name: 'json-oauth',
+  label: 'json-oauth',
   bodyFormat: 'json',
   refusedCredentials: { code: 'TOKEN_ENDPOINT', oauthError: 'invalid_client' },
   expectedRequests: (method, wire, account) => [
@@ -257,5 +266,10 @@ export const JSON_OAUTH_CASE: TransportCase = {
   answer: jsonOAuthReply,
 };
 
-/** Every flavour in the matrix. */
+/** Every row of the matrix: each flavour, and the variants of a flavour's options. */
 export const TRANSPORT_CASES: readonly TransportCase[] = [GET_CASE, POST_CASE, BASIC_CASE, BASIC_GET_CASE, SOAP_CASE, SOAP_DIGEST_CASE, JSON_OAUTH_CASE];
+
+/** Every case × every executor: the rows of the cross-transport suites. */
+export const MATRIX_ROWS = TRANSPORT_CASES.flatMap((c) =>
+  EXECUTORS.map((executor) => ({ case: c, executor, label: `${c.label} × ${executor}` })),
+);
