@@ -274,7 +274,7 @@ export function renderResults(run) {
     out.push('> This is a smoke run: too few rounds and too short windows for the numbers to be relied on. Run `pnpm bench` for the report.');
   }
   out.push('');
-  out.push('**Reproduce:** `pnpm install && pnpm bench` (about 9 minutes; `pnpm bench --quick` for a 2-minute smoke run).');
+  out.push('**Reproduce:** `pnpm install && pnpm bench` (about 8 minutes; `pnpm bench --quick` for a 2-minute smoke run).');
   out.push('');
   out.push('## Machine');
   out.push('');
