@@ -93,3 +93,4 @@ export { requireSafeCredentials, type CredentialRule } from './require-safe-cred
 export type { RetryOptions } from './retry-policy.js';
 export type { PhaseTimeouts } from './http/phase-timeouts.js';
 export type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
+export { createFormEncoder, type FormEncoder } from './form-encoder.js';

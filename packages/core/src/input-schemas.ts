@@ -117,6 +117,50 @@ const SCHEMAS = Object.fromEntries(
   ]),
 ) as unknown as Record<ChatMethod, z.ZodType<Record<string, string | undefined>>>;
 
+const PLATFORM_SET: ReadonlySet<string> = new Set(PLATFORMS);
+
+/** Methods whose fields are all plain texts or the platform: the ones {@link plainTextParams} handles. */
+const FAST_PATH: Readonly<Record<ChatMethod, boolean>> = {
+  getchatchannels: false,
+  sendmessage: true,
+  sendfile: false,
+  getchats: true,
+  getmessages: true,
+  getunreadmessages: true,
+};
+
+/**
+ * The wire parameters of a valid input of a plain-text method, checked with a few `typeof`
+ * tests; undefined whenever anything is off, so that the zod schema, which writes the messages,
+ * judges it. Accepts exactly what the schema accepts: non-empty well-formed strings, a known
+ * platform, no unknown field, and a message within `maxMessageLength`.
+ */
+function plainTextParams(
+  method: ChatMethod,
+  input: unknown,
+  maxMessageLength: number,
+): Array<readonly [string, string]> | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const record = input as Record<string, unknown>;
+  const specs = METHOD_FIELDS[method];
+  let own = 0;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    if (!ALL_FIELDS.has(key)) return undefined;
+    if (specs.some((f) => f.api === key)) own++;
+  }
+  if (own !== specs.length) return undefined;
+  const params: Array<readonly [string, string]> = [];
+  for (const field of specs) {
+    const value = record[field.api];
+    if (typeof value !== 'string' || value === '' || !value.isWellFormed()) return undefined;
+    if (field.api === 'platform' && !PLATFORM_SET.has(value)) return undefined;
+    if (field.api === 'message' && exceedsCodePoints(value, maxMessageLength)) return undefined;
+    params.push([field.wire, value]);
+  }
+  return params;
+}
+
 /** Counts code points, stopping once past `limit` (long inputs are not walked to the end). */
 function exceedsCodePoints(text: string, limit: number): boolean {
   if (text.length <= limit) return false;
@@ -132,6 +176,8 @@ function exceedsCodePoints(text: string, limit: number): boolean {
  * @throws {AfilnetValidationError} code `INVALID_PARAMS`, listing every problem.
  */
 export function toWireRequest(method: ChatMethod, input: unknown, maxMessageLength = Infinity): WireRequest {
+  const fast = FAST_PATH[method] ? plainTextParams(method, input, maxMessageLength) : undefined;
+  if (fast !== undefined) return { method, params: fast };
   const parsed = SCHEMAS[method].safeParse(method === 'getchatchannels' && input === undefined ? {} : input);
   const message = (input as { message?: unknown } | null | undefined)?.message;
   const tooLong =

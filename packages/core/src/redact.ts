@@ -58,8 +58,11 @@ function variantsOf(secret: string): string[] {
  */
 export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<readonly [string, string]> = []): Redactor {
   const known = new Set<string>();
+  const added = new Set<string>();
+  // Transports may register the same secret on every call: only the first computes its forms.
   const add = (secret: string): void => {
-    if (secret.length === 0) return;
+    if (secret.length === 0 || added.has(secret)) return;
+    added.add(secret);
     for (const v of variantsOf(secret)) known.add(v);
   };
   for (const s of secrets) add(s);

@@ -3,11 +3,10 @@
  * other fields in a form body (POST, default) or the query string (GET).
  */
 import {
-  encodeForm,
+  createFormEncoder,
   joinUrl,
   parseJsonPayload,
   requireSafeCredentials,
-  wireFields,
   type BasicOptions,
   type AccountTransportOptions,
   type ChatTransport,
@@ -38,6 +37,7 @@ const userRule = (field: 'user' | 'password', value: string): string | undefined
  */
 export function createBasicTransport(options: BasicTransportOptions): ChatTransport {
   const credentials = requireSafeCredentials(options.credentials, 'basic', userRule);
+  const encode = createFormEncoder();
   const endpoint = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.basic ?? '/api/basic/');
   const authorization = basicAuthorization(credentials);
   const useGet = options.basic?.method === 'GET';
@@ -51,7 +51,7 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
       // its redactor must know them too.
       registerSecret(credentials.password);
       registerSecret(authorization.slice('Basic '.length));
-      const fields = encodeForm(wireFields(request));
+      const fields = encode(request);
       const response = useGet
         ? await http.send(
             { method: 'GET', url: endpoint + separator + fields, headers: { accept: 'application/json', authorization } },

@@ -3,11 +3,10 @@
  */
 import {
   AfilnetValidationError,
-  encodeForm,
+  createFormEncoder,
   joinUrl,
   parseJsonPayload,
   requireSafeCredentials,
-  wireFields,
   type AccountTransportOptions,
   type ChatTransport,
   type Credentials,
@@ -30,6 +29,7 @@ export type GetTransportOptions = AccountTransportOptions;
  */
 export function createGetTransport(options: GetTransportOptions): ChatTransport {
   const credentials = requireSafeCredentials(options.credentials, 'get');
+  const encode = createFormEncoder(credentials);
   const endpoint = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.http ?? '/api/http/');
   const separator = endpoint.includes('?') ? '&' : '?';
 
@@ -37,7 +37,7 @@ export function createGetTransport(options: GetTransportOptions): ChatTransport 
     name: 'get',
     security: 'low',
     async send(request, { http, signal }) {
-      const url = endpoint + separator + encodeForm(wireFields(request, credentials));
+      const url = endpoint + separator + encode(request);
       if (url.length > MAX_GET_URL_LENGTH) {
         throw new AfilnetValidationError(
           'URL_TOO_LONG',

@@ -2,11 +2,10 @@
  * The HTTP POST flavour (SPEC §3): every field, credentials included, in a form body.
  */
 import {
-  encodeForm,
+  createFormEncoder,
   joinUrl,
   parseJsonPayload,
   requireSafeCredentials,
-  wireFields,
   type AccountTransportOptions,
   type ChatTransport,
   type Credentials,
@@ -24,6 +23,7 @@ export type PostTransportOptions = AccountTransportOptions;
  */
 export function createPostTransport(options: PostTransportOptions): ChatTransport {
   const credentials = requireSafeCredentials(options.credentials, 'post');
+  const encode = createFormEncoder(credentials);
   const url = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.http ?? '/api/http/');
   const headers = { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' };
 
@@ -31,7 +31,7 @@ export function createPostTransport(options: PostTransportOptions): ChatTranspor
     name: 'post',
     security: 'medium',
     async send(request, { http, signal }) {
-      const body = encodeForm(wireFields(request, credentials));
+      const body = encode(request);
       const response = await http.send({ method: 'POST', url, headers, body }, { signal });
       return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
     },

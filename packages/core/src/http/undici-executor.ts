@@ -8,6 +8,18 @@ import { responseTooLarge, toTransportError } from './network-error.js';
 import { flattenHeaders } from './flatten-headers.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
 
+/** Reads a body of unknown length, failing as soon as it passes `limit` bytes. */
+async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw responseTooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
 /** Options of {@link createUndiciExecutor}. */
 export interface UndiciExecutorOptions {
   /** A user's dispatcher (proxy, custom CA, mTLS): used as is and never closed by us. */
@@ -60,17 +72,10 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
       body.destroy();
       throw responseTooLarge(limit);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
+    let text: string;
     try {
-      for await (const chunk of body) {
-        size += (chunk as Buffer).length;
-        if (size > limit) {
-          body.destroy();
-          throw responseTooLarge(limit);
-        }
-        chunks.push(chunk as Buffer);
-      }
+      // A declared length within the cap (every answer of this API) is read whole: no stream iterator.
+      text = Number.isFinite(declared) ? await body.text() : await readCapped(body, limit);
     } catch (error) {
       body.destroy();
       throw toTransportError(error, signal, true);
@@ -78,7 +83,7 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
     return {
       status: response.statusCode,
       headers: flattenHeaders(response.headers),
-      body: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8'),
+      body: text,
     };
   }
 
