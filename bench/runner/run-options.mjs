@@ -10,6 +10,9 @@ const FULL = {
   // Per worker and method, before anything is measured: enough calls for V8 to tier up.
   jitWarmupMs: 600,
   jitWarmupCalls: 3000,
+  // Per round, before a transport's slices: each of its subjects runs each method again, since
+  // an idle worker's heap has shrunk meanwhile.
+  rewarmMs: 250,
   // Before a subject's first slice of a scenario: settles the pool at the new concurrency.
   warmupMs: 100,
   maxWarmupCalls: 2000,
@@ -31,6 +34,7 @@ const QUICK = {
   jitWarmupMs: 300,
   jitWarmupCalls: 1500,
   warmupMs: 50,
+  rewarmMs: 100,
   sliceMs: 100,
   slicesPerRound: 2,
   soakCalls: 20_000,

@@ -101,6 +101,10 @@ export async function runThroughputRounds(subjects, { rounds, timing, baseUrl, c
     for (let round = 0; round < rounds; round++) {
       const started = Date.now();
       for (const group of shuffled(groupsOf(subjects))) {
+        for (const subject of group) {
+          const methods = [...new Set(subject.scenarios.map((sc) => sc.method))];
+          await workers.get(subject.id)?.command('rewarm', { methods, durationMs: timing.rewarmMs }, 30_000);
+        }
         for (const scenario of group[0].scenarios) {
           const key = scenarioKey(scenario);
           const slices = new Map(group.map((s) => [s.id, []]));

@@ -65,6 +65,15 @@ onCommand('setup', async (job) => {
 
 onCommand('slice', runSlice);
 
+// After the worker has sat idle while other transports ran, V8 has shrunk its heap and the
+// first calls pay for growing it again; a short run of every method puts it back in shape.
+onCommand('rewarm', async ({ methods, durationMs }) => {
+  for (const method of methods) {
+    await drive(() => subject.call(method), { concurrency: 64, durationMs, maxCalls: timing.jitWarmupCalls });
+  }
+  return null;
+});
+
 onCommand('close', async () => {
   await subject?.close();
   return null;
