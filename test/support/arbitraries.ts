@@ -74,7 +74,14 @@ export const envelopeArbitrary: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 function xmlText(value: unknown): string {
-  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  let text: string;
+  try {
+    text = String(value);
+  } catch {
+    // fast-check's anything() makes objects without a prototype, which String() cannot convert.
+    text = Object.prototype.toString.call(value);
+  }
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
 
 /** A SOAP response built from an arbitrary envelope, for the XML flavours. */
