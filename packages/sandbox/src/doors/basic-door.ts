@@ -7,8 +7,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { handleChatCall, type CallerAuth } from '../chat-api.js';
 import type { Door } from '../door.js';
-import { formFields, isFormContentType } from '../form-fields.js';
-import { sendJson, sendText } from '../respond.js';
+import { readFormRequest } from '../read-form-request.js';
+import { sendJson } from '../respond.js';
 import { callFromFields } from './call-from-fields.js';
 
 /** The challenge of every 401 (RFC 7617 §2, §2.1). */
@@ -31,16 +31,8 @@ export function createBasicDoor(path = '/api/basic/'): Door {
   return {
     path,
     handle(req, res, { state, url, body }) {
-      let fields: Map<string, string>;
-      if (req.method === 'GET') fields = formFields(url.search);
-      else if (req.method === 'POST' && isFormContentType(req.headers['content-type'])) fields = formFields(body);
-      else if (req.method === 'POST') {
-        sendText(res, 415, 'Unsupported Media Type: send application/x-www-form-urlencoded');
-        return;
-      } else {
-        sendText(res, 405, 'Method Not Allowed', { allow: 'GET, POST' });
-        return;
-      }
+      const fields = readFormRequest(req, res, url, body);
+      if (fields === undefined) return;
       fields.delete('user');
       fields.delete('password');
       const envelope = handleChatCall(state, callFromFields(fields, basicCredentials(req.headers)));
