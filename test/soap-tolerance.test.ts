@@ -7,22 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AfilnetApiError, AfilnetTransportError, createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { DEMO } from './support/account.js';
 import { REF_SOAP_ENV, REF_XSI } from './support/reference-soap.js';
+import { DECODED_MESSAGE } from './support/result-fixtures.js';
 import { captureWire, EXECUTORS, type WireCapture, type WireReply } from './support/wire-capture.js';
 
 const CONVERSATION = { platform: 'whatsapp', platformId: '100', destination: '34600000000' } as const;
 const FIELDS = '<platformid>100</platformid><platform>whatsapp</platform><message>hello</message><destination>34600000000</destination><messageid>42</messageid>';
 const TAIL = '<status>sent</status><datetime>2024-05-01 10:00:00</datetime>';
 const ITEM = `<item>${FIELDS}<sent>1</sent>${TAIL}</item>`;
-const DECODED = {
-  platformId: '100',
-  platform: 'whatsapp',
-  message: 'hello',
-  destination: '34600000000',
-  messageId: '42',
-  sent: true,
-  status: 'sent',
-  datetime: '2024-05-01 10:00:00',
-};
 
 const xml = (body: string, status = 200): WireReply => ({ status, body, headers: { 'content-type': 'text/xml; charset=utf-8' } });
 const response = (method: string, content: string) =>
@@ -50,11 +41,11 @@ describe.each(EXECUTORS)('SOAP responses (%s)', (executor) => {
     ['a default namespace', `<Envelope xmlns="${REF_SOAP_ENV}"><Body><getmessagesResponse xmlns="urn:afilnet:chat"><status>success</status><result>${ITEM}</result></getmessagesResponse></Body></Envelope>`],
     ['pretty-printed with a BOM', `\uFEFF<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope xmlns:env="${REF_SOAP_ENV}">\n <env:Body>\n  <a:getmessagesResponse xmlns:a="urn:afilnet:chat">\n   <status>success</status>\n   <result>\n    ${ITEM}\n   </result>\n  </a:getmessagesResponse>\n </env:Body>\n</env:Envelope>\n`],
   ])('reads a response written with %s', async (_label, body) => {
-    await expect(answering(xml(body)).getMessages(CONVERSATION)).resolves.toEqual([DECODED]);
+    await expect(answering(xml(body)).getMessages(CONVERSATION)).resolves.toEqual([DECODED_MESSAGE]);
   });
 
   it('accepts SUCCESS in any case', async () => {
-    await expect(answering(xml(response('getmessages', `<status>SUCCESS</status><result>${ITEM}</result>`))).getMessages(CONVERSATION)).resolves.toEqual([DECODED]);
+    await expect(answering(xml(response('getmessages', `<status>SUCCESS</status><result>${ITEM}</result>`))).getMessages(CONVERSATION)).resolves.toEqual([DECODED_MESSAGE]);
   });
 
   it.each([
@@ -70,7 +61,7 @@ describe.each(EXECUTORS)('SOAP responses (%s)', (executor) => {
 
   it('reads issent for getunreadmessages', async () => {
     const item = `<item>${FIELDS}<issent>0</issent>${TAIL}</item>`;
-    await expect(answering(xml(response('getunreadmessages', `<status>success</status><result>${item}</result>`))).getUnreadMessages(CONVERSATION)).resolves.toEqual([{ ...DECODED, sent: false }]);
+    await expect(answering(xml(response('getunreadmessages', `<status>success</status><result>${item}</result>`))).getUnreadMessages(CONVERSATION)).resolves.toEqual([{ ...DECODED_MESSAGE, sent: false }]);
   });
 
   it('keeps ids as strings, leading zeros included', async () => {
@@ -82,7 +73,7 @@ describe.each(EXECUTORS)('SOAP responses (%s)', (executor) => {
   it('gives exactly the documented fields, no others', async () => {
     const item = ITEM.replace('</item>', '<extra>x</extra><constructorx>y</constructorx></item>');
     const [message] = await answering(xml(response('getmessages', `<status>success</status><result>${item}</result>`))).getMessages(CONVERSATION);
-    expect(Object.keys(message as object).sort()).toEqual(Object.keys(DECODED).sort());
+    expect(Object.keys(message as object).sort()).toEqual(Object.keys(DECODED_MESSAGE).sort());
   });
 
   it('reads many items in order', async () => {

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AfilnetApiError, AfilnetTransportError, createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { DEMO } from './support/account.js';
+import { DECODED_MESSAGE } from './support/result-fixtures.js';
 import { ALL_ERROR_CODES, SAMPLE_CALLS, type SampleCall } from './support/sample-calls.js';
 import { MATRIX_ROWS, type TransportCase } from './support/transport-cases.js';
 import { captureWire, type CapturedRequest, type ExecutorName, type WireCapture } from './support/wire-capture.js';
@@ -20,16 +21,6 @@ const MESSAGE_ITEM = {
   destination: '34600000000',
   messageid: '42',
   sent: '1',
-  status: 'sent',
-  datetime: '2024-05-01 10:00:00',
-};
-const DECODED_MESSAGE = {
-  platformId: '100',
-  platform: 'whatsapp',
-  message: 'hello',
-  destination: '34600000000',
-  messageId: '42',
-  sent: true,
   status: 'sent',
   datetime: '2024-05-01 10:00:00',
 };

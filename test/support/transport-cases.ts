@@ -99,20 +99,24 @@ const basicAuthorization = (account: Account) =>
     ? DEMO_BASIC
     : `Basic ${Buffer.from(`${account.user}:${account.password}`, 'utf8').toString('base64')}`;
 
+/** The error code of a JSON-shaped envelope, if it has one. */
+const errorCodeOf = (envelope: unknown): string | undefined => {
+  const code = (envelope as { error?: unknown } | null)?.error;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** A 401 carrying the envelope and an authentication challenge (SPEC §3: Basic and JSON doors). */
+const challengeReply = (envelope: unknown, challenge: string): WireReply => ({
+  status: 401,
+  body: JSON.stringify(envelope),
+  headers: { 'content-type': 'application/json', 'www-authenticate': challenge },
+});
+
 const BASIC_AUTH_CODES = new Set(['MISSING_USER', 'MISSING_PASSWORD', 'INCORRECT_USER_PASSWORD']);
 
 /** A Basic server answers the credential errors with 401 and a challenge (SPEC §3). */
-const basicReply = (envelope: unknown): WireReply => {
-  const code = (envelope as { error?: unknown } | null)?.error;
-  if (typeof code === 'string' && BASIC_AUTH_CODES.has(code)) {
-    return {
-      status: 401,
-      body: JSON.stringify(envelope),
-      headers: { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="afilnet", charset="UTF-8"' },
-    };
-  }
-  return jsonReply(envelope);
-};
+const basicReply = (envelope: unknown): WireReply =>
+  BASIC_AUTH_CODES.has(errorCodeOf(envelope) ?? '') ? challengeReply(envelope, 'Basic realm="afilnet", charset="UTF-8"') : jsonReply(envelope);
 
 export const BASIC_CASE: TransportCase = {
   name: 'basic',
@@ -226,14 +230,7 @@ const jsonOAuthReply = (request: CapturedRequest, envelope: unknown): WireReply 
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     };
   }
-  if ((envelope as { error?: unknown } | null)?.error === 'MISSING_USER') {
-    return {
-      status: 401,
-      body: JSON.stringify(envelope),
-      headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="afilnet"' },
-    };
-  }
-  return jsonReply(envelope);
+  return errorCodeOf(envelope) === 'MISSING_USER' ? challengeReply(envelope, 'Bearer realm="afilnet"') : jsonReply(envelope);
 };
 
 export const JSON_OAUTH_CASE: TransportCase = {
