@@ -147,9 +147,6 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     return transport;
   };
 
-  // A built-in transport sends only through the executor, which ends on the signal: the race
-  // that guards against transports ignoring it is kept for instances passed in by users.
-  const builtIn = typeof resolved.transport === 'string';
   const hooks = resolved.hooks;
   const instrumented = hooks.onRequest !== undefined || hooks.onResponse !== undefined;
   const budget = createRetryBudget(resolved.retry.budgetRatio);
@@ -167,8 +164,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
         mayHaveBeenSent: CHAT_METHODS[method].isSend,
       });
-    const pending = chosen.send(request, { http, signal, registerSecret: redactor.add });
-    const response = builtIn ? await pending : await untilAborted(pending, signal, stopped);
+    const response = await untilAborted(chosen.send(request, { http, signal, registerSecret: redactor.add }), signal, stopped);
     return decodeResponse(method, response);
   }
 

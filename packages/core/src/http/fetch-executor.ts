@@ -33,10 +33,22 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
 
   async function send(req: HttpRequest, { signal }: HttpSendOptions): Promise<HttpResponse> {
     if (signal.aborted) throw toTransportError(signal.reason, signal, false);
+    // fetch has no phase timeouts of its own: a second controller ends the exchange when a phase
+    // overruns, and the call's signal is forwarded to it by a listener rather than combined with
+    // AbortSignal.any, whose result Node 20 may collect while fetch still depends on it.
+    const phase = new AbortController();
+    const forward = () => phase.abort(signal.reason);
+    signal.addEventListener('abort', forward, { once: true });
+    try {
+      return await exchange(req, signal, phase);
+    } finally {
+      signal.removeEventListener('abort', forward);
+    }
+  }
+
+  async function exchange(req: HttpRequest, signal: AbortSignal, phase: AbortController): Promise<HttpResponse> {
     // Looked up per call, so that interceptors installed after the client was made still apply.
     const fetchImpl: FetchFunction = options.fetch ?? (globalThis.fetch as FetchFunction);
-    // fetch has no phase timeouts of its own: a second controller ends the exchange when a phase overruns.
-    const phase = new AbortController();
     let overran: TimeoutPhase | undefined;
     const startPhase = (name: TimeoutPhase, ms: number) =>
       setTimeout(() => {
@@ -52,7 +64,7 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
       const init: Record<string, unknown> = {
         method: req.method,
         headers: req.headers,
-        signal: AbortSignal.any([signal, phase.signal]),
+        signal: phase.signal,
         redirect: 'manual',
       };
       if (req.body !== undefined) init.body = req.body;
