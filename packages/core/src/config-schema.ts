@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Dispatcher } from 'undici';
 import { AfilnetValidationError, type ValidationIssue } from './errors.js';
 import type { FetchFunction } from './http/fetch-executor.js';
+import { isHttpUrl, refuseInsecureUrls } from './http-url.js';
 import { describeType } from './input-schemas.js';
 import {
   BUILT_IN_TRANSPORTS,
@@ -100,14 +101,7 @@ const secretText = z
   .min(1, 'must not be empty')
   .refine((s) => !/[\r\n]/.test(s), 'must not contain CR or LF');
 
-const urlText = z.string({ error: typeMessage('a string') }).refine((s) => {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}, 'must be an absolute http or https URL');
+const urlText = z.string({ error: typeMessage('a string') }).refine(isHttpUrl, 'must be an absolute http or https URL');
 
 const milliseconds = z.number({ error: typeMessage('a number') }).int().positive().max(2_147_483_647);
 
@@ -244,22 +238,14 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   }
 
   const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
-  if (!config.allowInsecureHttp) {
-    const insecure: ValidationIssue[] = [];
-    const urls: Array<[string, string | undefined]> = [
+  refuseInsecureUrls(
+    [
       ['baseUrl', baseUrl],
       ['oauth.tokenUrl', config.oauth?.tokenUrl],
       ['oauth.issuer', config.oauth?.issuer],
-    ];
-    for (const [path, url] of urls) {
-      if (url !== undefined && new URL(url).protocol === 'http:') {
-        insecure.push({ path, message: 'uses http://, which sends credentials in clear text; set allowInsecureHttp: true for a local server' });
-      }
-    }
-    if (insecure.length > 0) {
-      throw new AfilnetValidationError('INSECURE_URL', 'Refusing an insecure URL', { issues: insecure });
-    }
-  }
+    ],
+    config.allowInsecureHttp ?? false,
+  );
 
   const security = typeof config.transport === 'string' ? BUILT_IN_TRANSPORTS[config.transport].security : config.transport.security;
   if (config.minimumSecurity !== undefined && !meetsMinimum(security, config.minimumSecurity)) {

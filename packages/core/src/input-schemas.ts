@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AfilnetValidationError } from './errors.js';
+import { isHttpUrl } from './http-url.js';
 import { FILE_TYPES, PLATFORMS } from './chat-types.js';
 import type { ChatMethod } from './methods.js';
 import type { WireRequest } from './transport.js';
@@ -38,15 +39,6 @@ const fileType = z
     return FILE_TYPE_ALIASES[normalized] ?? normalized;
   })
   .pipe(z.enum(FILE_TYPES, { error: () => `must be one of ${FILE_TYPES.join(', ')} (or vidéo, voix)` }));
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
 
 const httpUrl = text.refine(isHttpUrl, 'must be an absolute http or https URL');
 

@@ -9,6 +9,7 @@ import {
   DEFAULT_BASE_URL,
   joinUrl,
   parseJsonPayload,
+  refuseInsecureUrls,
   type ApiPaths,
   type ChatTransport,
   type Credentials,
@@ -89,18 +90,14 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   const tokenUrl = settings.tokenUrl ?? (settings.issuer === undefined ? joinUrl(baseUrl, DEFAULT_TOKEN_PATH) : undefined);
   const apiUrl = new URL(joinUrl(baseUrl, options.paths?.json ?? '/api/json/'));
   const apiHref = apiUrl.href;
-  if (!allowInsecureHttp) {
-    const insecure = (
-      [
-        ['baseUrl', baseUrl],
-        ['oauth.tokenUrl', settings.tokenUrl],
-        ['oauth.issuer', settings.issuer],
-      ] as const
-    )
-      .filter(([, url]) => url !== undefined && new URL(url).protocol === 'http:')
-      .map(([path]) => ({ path, message: 'uses http://; set allowInsecureHttp: true for a local server' }));
-    if (insecure.length > 0) throw new AfilnetValidationError('INSECURE_URL', 'Refusing an insecure URL', { issues: insecure });
-  }
+  refuseInsecureUrls(
+    [
+      ['baseUrl', baseUrl],
+      ['oauth.tokenUrl', settings.tokenUrl],
+      ['oauth.issuer', settings.issuer],
+    ],
+    allowInsecureHttp,
+  );
 
   const dpop = settings.dpop === true ? createDpopKey() : undefined;
   const endpoint = createTokenEndpoint({
