@@ -90,17 +90,19 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () =
 }
 
 /**
- * The error a call ends with: `TIMEOUT` when the deadline ended it (with the last failure as
- * cause), `mayHaveBeenSent` false for read methods, foreign errors wrapped, secrets redacted.
+ * The error a call ends with: `TIMEOUT` only when the deadline ended it, its cause the last
+ * failure the deadline did not itself cause (`earlier`, none if there was none); otherwise the
+ * failure itself. `mayHaveBeenSent` false for read methods, foreign errors wrapped, secrets
+ * redacted.
  */
-function finalizeError(error: unknown, method: ChatMethod, deadline: CallDeadline, redactor: Redactor): unknown {
+function finalizeError(error: unknown, earlier: unknown, method: ChatMethod, deadline: CallDeadline, redactor: Redactor): unknown {
   const isSend = CHAT_METHODS[method].isSend;
   let result: unknown = error;
   if (deadline.timedOut) {
     const mayHaveBeenSent = error instanceof AfilnetTransportError ? error.mayHaveBeenSent : isSend;
     result = new AfilnetTransportError('TIMEOUT', `The call to ${method} did not finish within its deadline (timeoutMs)`, {
       mayHaveBeenSent: isSend && mayHaveBeenSent,
-      cause: error instanceof AfilnetError ? error : sanitizeCause(error),
+      ...(earlier === undefined ? {} : { cause: earlier instanceof AfilnetError ? earlier : sanitizeCause(earlier) }),
     });
   } else if (error instanceof AfilnetTransportError) {
     if (!isSend && error.mayHaveBeenSent) result = error.with({ mayHaveBeenSent: false });
@@ -177,7 +179,9 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     const deadline = startDeadline(options.timeoutMs ?? resolved.timeoutMs, options.signal);
     const policy = resolved.retry;
     budget.deposit();
+    // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
     let failure: unknown;
+    let earlier: unknown;
     try {
       for (let number = 1; ; number++) {
         if (deadline.signal.aborted) {
@@ -190,22 +194,18 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
           return await attempt(chosen, method, request, deadline.signal, number);
         } catch (error) {
           failure = error;
-          if (deadline.signal.aborted || number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
+          if (deadline.signal.aborted) throw error;
+          earlier = error;
+          // Giving up before the deadline ends the call with the failure itself: no timeout happened.
+          if (number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
           const delayMs = backoffDelay(number, policy, error.retryAfterMs);
-          if (delayMs >= deadline.remainingMs()) {
-            // The deadline would pass before the next attempt: say so now rather than wait for it.
-            throw new AfilnetTransportError('TIMEOUT', `The call to ${method} cannot be retried within its deadline (timeoutMs)`, {
-              mayHaveBeenSent: error.mayHaveBeenSent,
-              cause: error,
-            });
-          }
-          if (!budget.withdraw()) throw error;
+          if (delayMs >= deadline.remainingMs() || !budget.withdraw()) throw error;
           notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
           await abortableDelay(delayMs, deadline.signal);
         }
       }
     } catch (error) {
-      throw finalizeError(error, method, deadline, redactor);
+      throw finalizeError(error, earlier, method, deadline, redactor);
     } finally {
       deadline.dispose();
     }
