@@ -51,10 +51,16 @@ export interface ChatClient {
   getUnreadMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
   /**
    * Polls `getunreadmessages` and yields each new message once, backing off on transport errors
-   * and ending on abort (see `watchUnreadMessages`). Rejects with API and validation errors.
+   * and ending on abort, `return()` or the client's `close()` (see `watchUnreadMessages`).
+   * Rejects with API and validation errors.
    */
   watchUnreadMessages(input: WatchUnreadMessagesInput): UnreadMessagesWatch;
-  /** Closes the connection pool and the transport. Calls made afterwards fail with `ABORTED`. */
+  /**
+   * Ends the client (SPEC §10): every active `watchUnreadMessages` finishes at once (what it
+   * fetched stays in `takeUndelivered()`), calls in flight finish or fail within their own
+   * deadline, then the transport and the connection pool are closed and the promise resolves.
+   * Calls made afterwards fail with `ABORTED` and are not sent.
+   */
   close(): Promise<void>;
 }
 
@@ -135,7 +141,11 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   const name = typeof resolved.transport === 'string' ? resolved.transport : resolved.transport.name;
   let transport: Promise<ChatTransport> | undefined =
     typeof resolved.transport === 'string' ? undefined : Promise.resolve(resolved.transport);
-  let closed = false;
+  // Fires on close(): ends every watch at once, and refuses new calls. Calls in flight are not
+  // aborted: `closed` (what close() returns) settles once they have.
+  const closing = new AbortController();
+  let closed: Promise<void> = Promise.resolve();
+  const inFlight = new Set<Promise<unknown>>();
 
   const getTransport = (): Promise<ChatTransport> => {
     if (transport === undefined) {
@@ -170,8 +180,17 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     return decodeResponse(method, response);
   }
 
-  async function call<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
-    if (closed) {
+  /** Runs a call, remembered until it settles so that `close()` can wait for it. */
+  function call<M extends ChatMethod>(method: M, input: unknown, options?: CallOptions): Promise<MethodResults[M]> {
+    const running = run(method, input, options);
+    inFlight.add(running);
+    const forget = () => inFlight.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+
+  async function run<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
+    if (closing.signal.aborted) {
       throw new AfilnetTransportError('ABORTED', `The client is closed; ${method} was not sent`);
     }
     const request = toWireRequest(method, input, resolved.maxMessageLength);
@@ -220,13 +239,19 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     getChats: (input, options) => call('getchats', input, options),
     getMessages: (input, options) => call('getmessages', input, options),
     getUnreadMessages: (input, options) => call('getunreadmessages', input, options),
-    watchUnreadMessages: (input) => watchUnreadMessages((conversation, options) => call('getunreadmessages', conversation, options), input),
-    async close() {
-      if (closed) return;
-      closed = true;
-      const loaded = await transport?.catch(() => undefined);
-      await loaded?.close?.();
-      await executor.close();
+    watchUnreadMessages: (input) =>
+      watchUnreadMessages((conversation, options) => call('getunreadmessages', conversation, options), input, closing.signal),
+    close() {
+      if (closing.signal.aborted) return closed;
+      closing.abort();
+      closed = (async () => {
+        // Each call in flight ends by itself, within its own deadline; only then is the pool closed.
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        const loaded = await transport?.catch(() => undefined);
+        await loaded?.close?.();
+        await executor.close();
+      })();
+      return closed;
     },
   };
 }
