@@ -11,14 +11,8 @@ export {
   type WatchUnreadMessagesInput,
 } from './watch-unread-messages.js';
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
-export {
-  DEFAULT_BASE_URL,
-  DEFAULT_MAX_MESSAGE_LENGTH,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  type ChatClientConfig,
-  type ExecutorOption,
-} from './config-schema.js';
+export { DEFAULT_BASE_URL, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
+export type { ChatClientConfig, ExecutorOption } from './config-schema.js';
 export {
   AfilnetError,
   AfilnetApiError,
@@ -89,7 +83,12 @@ export { parseJsonPayload } from './parse-json-payload.js';
 export { createRedactor, REDACTED, type Redactor } from './redact.js';
 export { decodeResponse, type MethodResults } from './decode-response.js';
 export { toWireRequest } from './input-schemas.js';
-export { requireSafeCredentials, type CredentialRule } from './require-safe-credentials.js';
+export {
+  resolveTransportOptions,
+  type CredentialRule,
+  type ResolvedTransportOptions,
+  type ResolveTransportOptionsSettings,
+} from './resolve-transport-options.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { PhaseTimeouts } from './http/phase-timeouts.js';
 export type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';

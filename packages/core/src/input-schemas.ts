@@ -9,22 +9,11 @@ import { isHttpUrl } from './http-url.js';
 import { FILE_TYPES, PLATFORMS } from './chat-types.js';
 import type { ChatMethod } from './methods.js';
 import type { WireRequest } from './transport.js';
+import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
 
-function typeError(expected: string) {
-  return (issue: { input?: unknown }) =>
-    issue.input === undefined ? 'is required' : `must be ${expected}, not ${describeType(issue.input)}`;
-}
-
-/** The type of a value, for messages that must not quote the value itself. */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
 const text = z
-  .string({ error: typeError('a string') })
+  .string({ error: expectedType('a string') })
   .min(1, 'must not be empty')
   .refine((s) => s.isWellFormed(), 'must be well-formed Unicode (it has a lone surrogate)');
 
@@ -33,7 +22,7 @@ const platform = z.enum(PLATFORMS, { error: () => `must be one of ${PLATFORMS.jo
 const FILE_TYPE_ALIASES: Readonly<Record<string, string>> = { 'vidéo': 'video', voix: 'voice' };
 
 const fileType = z
-  .string({ error: typeError('a string') })
+  .string({ error: expectedType('a string') })
   .transform((s) => {
     const normalized = s.normalize('NFC');
     return FILE_TYPE_ALIASES[normalized] ?? normalized;
