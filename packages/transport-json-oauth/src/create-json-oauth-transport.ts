@@ -4,10 +4,6 @@
  */
 import {
   AfilnetTransportError,
-  CHAT_CLASS,
-  joinUrl,
-  parseJsonPayload,
-  resolveTransportOptions,
   type ApiPaths,
   type ChatTransport,
   type Credentials,
@@ -18,6 +14,7 @@ import {
   type WireRequest,
   type WireResponse,
 } from '@afilnet-chat/core';
+import { CHAT_CLASS, joinUrl, parseJsonPayload, resolveTransportOptions } from '@afilnet-chat/core/transport';
 import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { createDpopKey } from './dpop-key.js';

@@ -3,13 +3,8 @@
  * UsernameToken header.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  joinUrl,
-  resolveTransportOptions,
-  type AccountTransportOptions,
-  type ChatTransport,
-  type SoapOptions,
-} from '@afilnet-chat/core';
+import { type ChatTransport, type SoapOptions } from '@afilnet-chat/core';
+import { joinUrl, resolveTransportOptions, type AccountTransportOptions } from '@afilnet-chat/core/transport';
 import { createXmlReader, findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 import { decodeSoapPayload } from './decode-soap-payload.js';
 import { encodeEnvelope } from './encode-envelope.js';
