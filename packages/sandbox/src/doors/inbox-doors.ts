@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import type { Door } from '../door.js';
-import { INBOX_CSS } from '../inbox/inbox-css.js';
+import { INBOX_CSS, INBOX_ICON } from '../inbox/inbox-assets.js';
 import { INBOX_HTML } from '../inbox/inbox-html.js';
 import { allowMethods } from '../control/json-body.js';
 
@@ -53,6 +53,7 @@ export async function createInboxDoors(): Promise<Door[]> {
   return [
     staticDoor('/', 'text/html; charset=utf-8', INBOX_HTML),
     staticDoor('/inbox/inbox.css', 'text/css; charset=utf-8', INBOX_CSS),
+    staticDoor('/inbox/icon.svg', 'image/svg+xml', INBOX_ICON),
     ...(await scriptDoors()),
   ];
 }

@@ -51,7 +51,7 @@ export interface SandboxRequest {
   /** The API error code or SOAP Fault code, when there was one. */
   readonly code?: string;
   readonly durationMs: number;
-  /** The chaos fault applied to this request, described in words (e.g. `503`, `reset after-commit`). */
+  /** The chaos fault applied to this request, described in words (e.g. `status 503`, `reset after-commit`). */
   readonly chaos?: string;
 }
 

@@ -9,6 +9,7 @@ export const INBOX_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Afilnet sandbox inbox</title>
+<link rel="icon" href="/inbox/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/inbox/inbox.css">
 <script type="module" src="/inbox/inbox.js"></script>
 </head>

@@ -1,3 +1,6 @@
+/** The inbox page's icon, served as `/inbox/icon.svg`, so the browser asks for no `/favicon.ico`. */
+export const INBOX_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#0b6bcb" d="M4 6h24v15H13l-6 5v-5H4z"/></svg>';
+
 /** The inbox page's style sheet, served as `/inbox/inbox.css` (the CSP allows no inline style). */
 export const INBOX_CSS = `:root { color-scheme: light dark; --accent: #0b6bcb; --muted: #667085; --line: #d0d5dd; --out: #dcfce7; --in: #eef2ff; }
 @media (prefers-color-scheme: dark) { :root { --accent: #6cb4ff; --muted: #98a2b3; --line: #344054; --out: #14532d; --in: #1e1b4b; } }
