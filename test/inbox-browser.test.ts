@@ -113,7 +113,7 @@ describe('the inbox page', () => {
     await openConversation(destination);
     await messagesLog().getByText(markup, { exact: true }).waitFor({ timeout: LIVE_MS });
     expect(await messagesLog().locator('img, script, b, a').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(problems).toEqual([]);
   });
 
