@@ -8,6 +8,8 @@ const PACKAGES = [
   'transport-basic',
   'transport-soap',
   'transport-json-oauth',
+  'token-store-redis',
+  'bullmq',
   'sandbox',
   'cli',
 ];

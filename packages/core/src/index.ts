@@ -95,3 +95,4 @@ export type { PhaseTimeouts } from './http/phase-timeouts.js';
 export type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
 export { createFormEncoder, type FormEncoder } from './form-encoder.js';
 export { isHttpUrl, refuseInsecureUrls } from './http-url.js';
+export { toValidationIssues } from './validation-issues.js';
