@@ -18,7 +18,10 @@ export interface FleetChild {
 
 /** A set of forked children, all stopped by `close()`. */
 export interface FleetPool {
+  /** Every child forked so far, killed or not. */
   readonly children: readonly FleetChild[];
+  /** Forks one more child of the same script (not waiting until it is ready). */
+  add(): FleetChild;
   close(): Promise<void>;
 }
 
@@ -49,12 +52,16 @@ function wrap(child: ChildProcess): FleetChild {
 /** Forks `count` children of `script` (relative to this folder) and waits until each is ready. */
 export async function startFleetPool(script: string, count: number, env: NodeJS.ProcessEnv = {}): Promise<FleetPool> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const children = Array.from({ length: count }, () =>
-    wrap(fork(path, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } })),
-  );
-  await Promise.all(children.map((c) => c.next('ready')));
+  const children: FleetChild[] = [];
+  const add = (): FleetChild => {
+    const child = wrap(fork(path, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } }));
+    children.push(child);
+    return child;
+  };
+  await Promise.all(Array.from({ length: count }, () => add().next('ready')));
   return {
     children,
+    add,
     close: async () => {
       await Promise.all(
         children.map(
