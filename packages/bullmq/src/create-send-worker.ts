@@ -60,9 +60,7 @@ const optionsSchema = z
 
 /** True for a server's refusal to take more requests now (SPEC §10: HTTP 429). */
 function isRateLimited(error: unknown): error is AfilnetTransportError {
-  if (!(error instanceof AfilnetTransportError)) return false;
-  // Core versions before `RATE_LIMITED` report a 429 as HTTP_STATUS.
-  return (error.code as string) === 'RATE_LIMITED' || (error.code === 'HTTP_STATUS' && error.httpStatus === 429);
+  return error instanceof AfilnetTransportError && error.code === 'RATE_LIMITED';
 }
 
 function recorded(error: unknown): { code: string; message: string } {
@@ -82,7 +80,7 @@ function recorded(error: unknown): { code: string; message: string } {
  *   `needs-review` at once;
  * - a job that BullMQ reports stalled (its worker died or lost its lock while sending) ends
  *   `needs-review` when it is picked up again, without being sent;
- * - `RATE_LIMITED` pauses every worker of the queue for `retryAfterMs` (1 s without one) and puts
+ * - `RATE_LIMITED` (after the client's own retries) pauses every worker of the queue for `retryAfterMs` (1 s without one) and puts
  *   the job back, with no attempt used up.
  *
  * @returns BullMQ's worker (for its events, `pause`, `close`). `close()` leaves the client and a

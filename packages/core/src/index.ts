@@ -24,11 +24,10 @@ export {
   AfilnetApiError,
   AfilnetValidationError,
   AfilnetTransportError,
-  type ValidationErrorCode,
   type ValidationIssue,
-  type TransportErrorCode,
   type TransportErrorDetails,
 } from './errors.js';
+export { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';
 export {
   PLATFORMS,
   FILE_TYPES,
