@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretNeedles } from './support/secret-needles.js';
 import { startFleetPool, type FleetChild, type FleetPool } from './support/fleet-pool.js';
 import { answer, startMisbehavingServer, type Behaviour, type MisbehavingServer } from './support/misbehaving-server.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
 
 const CREDENTIALS = { user: 'fleet.leak@example.com', password: 'fl33t-P@ss+word/=&<x' };
 const TOKEN_PREFIX = 'fleet-tok-9d1e';

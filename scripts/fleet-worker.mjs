@@ -1,13 +1,13 @@
-// One worker process of a sending fleet (test/fleet-bullmq.test.ts): a send worker on BullMQ
-// whose client posts to the URL it is given. It says `ready` once BullMQ's worker is, and runs
-// until the parent kills it (or goes away).
+// One worker process of a sending fleet (`pnpm load --fleet`, test/fleet-bullmq.test.ts): a
+// send worker on BullMQ whose client sends to the URL it is given, configured by the JSON in
+// FLEET_WORKER. It says `ready` once BullMQ's worker is, and runs until the parent kills it or
+// goes away.
 import { createChatClient } from '@afilnet-chat/core';
 import { createSendWorker } from '@afilnet-chat/bullmq';
-import '@afilnet-chat/transport-post';
 
 const settings = JSON.parse(process.env.FLEET_WORKER ?? '{}');
 const client = createChatClient({
-  transport: 'post',
+  transport: settings.transport ?? 'post',
   baseUrl: settings.baseUrl,
   credentials: settings.credentials,
   allowInsecureHttp: true,
