@@ -4,7 +4,7 @@
 // the row of bench/RESULTS.md (bench/report/fleet-section.mjs).
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { saveFleetRecord } from '../bench/report/fleet-section.mjs';
 import { startRedisServer } from './redis-server.mjs';
@@ -118,6 +118,7 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
       workers,
       concurrency,
       load,
+      cores: availableParallelism(),
       redisVersion,
       bullmqVersion,
       countedSends,

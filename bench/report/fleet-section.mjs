@@ -19,7 +19,7 @@ export function renderFleetSection(record = existsSync(FLEET_RECORD) ? JSON.pars
   return [
     HEADING,
     '',
-    `Written by \`pnpm load --fleet\` on ${r.date}: ${int(r.sends)} sendmessage calls (${r.transport}) into the sandbox, load average at the start ${r.load.map(two).join(', ')}, Redis ${r.redisVersion}, BullMQ ${r.bullmqVersion}. **Reproduce:** \`pnpm load --fleet --workers ${r.workers}\`.`,
+    `Written by \`pnpm load --fleet\` on ${r.date}: ${int(r.sends)} sendmessage calls (${r.transport}) into the sandbox on ${r.cores} cores shared by every process (sandbox, producer, workers, Redis), load average at the start ${r.load.map(two).join(', ')}, Redis ${r.redisVersion}, BullMQ ${r.bullmqVersion}. **Reproduce:** \`pnpm load --fleet --workers ${r.workers}\`.`,
     '',
     '| path | processes | in flight | messages/s | × direct | Redis round trips per message | Redis commands per message (with Lua calls) | lost | received twice |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
