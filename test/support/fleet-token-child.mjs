@@ -28,6 +28,7 @@ async function run(task) {
     keyPrefix: task.prefix,
     ...(task.encryptionKeyHex ? { encryptionKey: Buffer.from(task.encryptionKeyHex, 'hex') } : {}),
     ...(task.lockTtlMs ? { lockTtlMs: task.lockTtlMs } : {}),
+    ...(task.redisTimeoutMs ? { timeoutMs: task.redisTimeoutMs } : {}),
   });
   const chat = createChatClient({
     transport: 'json-oauth',
