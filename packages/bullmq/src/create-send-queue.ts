@@ -5,10 +5,10 @@
 import {
   AfilnetValidationError,
   DEFAULT_MAX_MESSAGE_LENGTH,
-  toWireRequest,
   type SendFileInput,
   type SendMessageInput,
 } from '@afilnet-chat/core';
+import { toWireRequest } from '@afilnet-chat/core/transport';
 import { Queue, type Job } from 'bullmq';
 import { z } from 'zod';
 import { jobIdOf, type SendJobData } from './send-job.js';

@@ -1,7 +1,8 @@
 /**
  * The options of the queue and the worker, checked when they are created (SPEC §11).
  */
-import { AfilnetValidationError, toValidationIssues } from '@afilnet-chat/core';
+import { AfilnetValidationError } from '@afilnet-chat/core';
+import { toValidationIssues } from '@afilnet-chat/core/transport';
 import type { ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
 

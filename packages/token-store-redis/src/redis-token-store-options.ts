@@ -2,7 +2,8 @@
  * The options of `createRedisTokenStore` (SPEC §11), checked when the store is created. Problems
  * name the option, never its value: an encryption key must not end up in a log.
  */
-import { AfilnetValidationError, toValidationIssues } from '@afilnet-chat/core';
+import { AfilnetValidationError } from '@afilnet-chat/core';
+import { toValidationIssues } from '@afilnet-chat/core/transport';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 

@@ -3,14 +3,8 @@
  * UsernameToken header.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  joinUrl,
-  requireSafeCredentials,
-  type AccountTransportOptions,
-  type ChatTransport,
-  type Credentials,
-  type SoapOptions,
-} from '@afilnet-chat/core';
+import { type ChatTransport, type Credentials, type SoapOptions } from '@afilnet-chat/core';
+import { joinUrl, requireSafeCredentials, type AccountTransportOptions } from '@afilnet-chat/core/transport';
 import { createXmlReader, findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 import { decodeSoapPayload } from './decode-soap-payload.js';
 import { encodeEnvelope } from './encode-envelope.js';
