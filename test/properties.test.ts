@@ -15,12 +15,11 @@ import {
   AfilnetTransportError,
   AfilnetValidationError,
   CHAT_METHODS,
-  decodeResponse,
-  parseJsonPayload,
   type ChatClient,
   type ChatMethod,
   type WirePayload,
 } from '@afilnet-chat/core';
+import { decodeResponse, parseJsonPayload } from '@afilnet-chat/core/transport';
 import { startSandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import { answerArbitrary, envelopeArbitrary, messageArbitrary, RUNS, XML_ILLEGAL, type ArbitraryAnswer } from './support/arbitraries.js';

@@ -3,7 +3,8 @@
  * outcome into output and an exit code. Everything it prints goes through a redactor that knows
  * the password and client secret, so no secret is printed even by mistake.
  */
-import { createChatClient, createRedactor, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import { createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import { createRedactor } from '@afilnet-chat/core/transport';
 import { buildClientConfig } from './build-client-config.js';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';

@@ -1,6 +1,7 @@
 /**
- * `@afilnet-chat/core`: the public client of the Afilnet Web Chat API, its schemas and errors,
- * and the pieces transports are built from.
+ * `@afilnet-chat/core`: the public client of the Afilnet Web Chat API, its configuration,
+ * results and errors. What a transport is built from is in `@afilnet-chat/core/transport`; a test
+ * lists this entry's exports, so each one is a decision.
  */
 export { createChatClient, type ChatClient } from './client.js';
 export {
@@ -44,11 +45,9 @@ export {
   type CallOptions,
 } from './chat-types.js';
 export {
-  CHAT_CLASS,
   CHAT_METHODS,
   COMMON_ERROR_CODES,
   METHOD_ERROR_CODES,
-  isChatMethod,
   type ChatMethod,
   type MethodInfo,
   type ResultKind,
@@ -57,7 +56,6 @@ export {
   SECURITY_RATINGS,
   TRANSPORT_NAMES,
   BUILT_IN_TRANSPORTS,
-  meetsMinimum,
   type SecurityRating,
   type TransportName,
 } from './security.js';
@@ -71,26 +69,10 @@ export {
   type WireRequest,
   type WireResponse,
 } from './transport.js';
-export type {
-  AccountTransportOptions,
-  BasicOptions,
-  OAuthOptions,
-  SoapOptions,
-  TransportFactoryOptions,
-} from './transport-options.js';
+export type { BasicOptions, OAuthOptions, SoapOptions } from './transport-options.js';
 export type { StoredToken, TokenStore } from './token-store.js';
 export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http/http-executor.js';
-export { createUndiciExecutor, type UndiciExecutorOptions } from './http/undici-executor.js';
-export { createFetchExecutor, type FetchExecutorOptions, type FetchFunction } from './http/fetch-executor.js';
-export { encodeForm, percentEncode } from './encode-form.js';
-export { wireFields, joinUrl } from './wire-fields.js';
-export { parseJsonPayload } from './parse-json-payload.js';
-export { createRedactor, REDACTED, type Redactor } from './redact.js';
-export { decodeResponse, type MethodResults } from './decode-response.js';
-export { toWireRequest } from './input-schemas.js';
-export { requireSafeCredentials, type CredentialRule } from './require-safe-credentials.js';
+export type { FetchFunction } from './http/fetch-executor.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { PhaseTimeouts } from './http/phase-timeouts.js';
 export type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
-export { createFormEncoder, type FormEncoder } from './form-encoder.js';
-export { isHttpUrl, refuseInsecureUrls } from './http-url.js';

@@ -2,16 +2,14 @@
  * The Basic-auth flavour (SPEC §3): the credentials in an `Authorization: Basic` header, the
  * other fields in a form body (POST, default) or the query string (GET).
  */
+import { type BasicOptions, type ChatTransport, type Credentials } from '@afilnet-chat/core';
 import {
   createFormEncoder,
   joinUrl,
   parseJsonPayload,
   requireSafeCredentials,
-  type BasicOptions,
   type AccountTransportOptions,
-  type ChatTransport,
-  type Credentials,
-} from '@afilnet-chat/core';
+} from '@afilnet-chat/core/transport';
 import { basicAuthorization } from './basic-authorization.js';
 
 /** The form body's content type (SPEC §3). */

@@ -1,16 +1,14 @@
 /**
  * The HTTP GET flavour (SPEC §3): every field, credentials included, in the query string.
  */
+import { AfilnetValidationError, type ChatTransport, type Credentials } from '@afilnet-chat/core';
 import {
-  AfilnetValidationError,
   createFormEncoder,
   joinUrl,
   parseJsonPayload,
   requireSafeCredentials,
   type AccountTransportOptions,
-  type ChatTransport,
-  type Credentials,
-} from '@afilnet-chat/core';
+} from '@afilnet-chat/core/transport';
 import { warnCredentialsInUrl } from './warn-credentials-in-url.js';
 
 /** The longest URL the GET flavour sends (SPEC §3). */

@@ -5,11 +5,7 @@
 import {
   AfilnetTransportError,
   AfilnetValidationError,
-  CHAT_CLASS,
   DEFAULT_BASE_URL,
-  joinUrl,
-  parseJsonPayload,
-  refuseInsecureUrls,
   type ApiPaths,
   type ChatTransport,
   type Credentials,
@@ -21,6 +17,7 @@ import {
   type WireRequest,
   type WireResponse,
 } from '@afilnet-chat/core';
+import { CHAT_CLASS, joinUrl, parseJsonPayload, refuseInsecureUrls } from '@afilnet-chat/core/transport';
 import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { createDpopKey } from './dpop-key.js';

@@ -5,6 +5,7 @@
  * Nothing failed here after the API request was written, so `mayHaveBeenSent` is false.
  */
 import { AfilnetApiError, AfilnetTransportError, type HttpResponse } from '@afilnet-chat/core';
+import { sanitizeCause } from '@afilnet-chat/core/transport';
 import { ResponseBodyError } from 'oauth4webapi';
 
 /** Which step failed. */
@@ -37,20 +38,6 @@ export function oauthErrorOf(body: string | undefined): string | undefined {
 }
 
 /**
- * A cause safe to attach: the name, code and message of the original only. oauth4webapi's errors
- * hold the response and, for a malformed token response, its parsed body, which may contain the
- * access token.
- */
-function safeCause(error: unknown): Error {
-  const copy = new Error(error instanceof Error ? error.message : String(error));
-  if (error instanceof Error) copy.name = error.name;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
-  copy.stack = `${copy.name}: ${copy.message}`;
-  return copy;
-}
-
-/**
  * The error for a failed token (or discovery) step. `raw` is the last response the step read,
  * whose body gives the OAuth `error` even when oauth4webapi raised a `WWW-Authenticate`
  * challenge error instead of reading it (a 401 with `WWW-Authenticate: Basic`, RFC 6749 §5.2).
@@ -70,7 +57,9 @@ export function tokenEndpointError(error: unknown, raw: HttpResponse | undefined
     mayHaveBeenSent: false,
     ...(status === undefined ? {} : { httpStatus: status }),
     ...(oauthError === undefined ? {} : { oauthError }),
-    cause: error instanceof AfilnetTransportError ? error : safeCause(error),
+    // oauth4webapi's errors hold the response and, for a malformed token response, its parsed
+    // body, which may contain the access token: only name, code and message are kept.
+    cause: error instanceof AfilnetTransportError ? error : sanitizeCause(error),
   });
 }
 

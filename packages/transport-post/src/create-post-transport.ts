@@ -1,15 +1,14 @@
 /**
  * The HTTP POST flavour (SPEC §3): every field, credentials included, in a form body.
  */
+import { type ChatTransport, type Credentials } from '@afilnet-chat/core';
 import {
   createFormEncoder,
   joinUrl,
   parseJsonPayload,
   requireSafeCredentials,
   type AccountTransportOptions,
-  type ChatTransport,
-  type Credentials,
-} from '@afilnet-chat/core';
+} from '@afilnet-chat/core/transport';
 
 /** The form body's content type (SPEC §3). */
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8';

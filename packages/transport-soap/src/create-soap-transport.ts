@@ -3,21 +3,14 @@
  * UsernameToken header.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  joinUrl,
-  requireSafeCredentials,
-  type AccountTransportOptions,
-  type ChatTransport,
-  type Credentials,
-  type SoapOptions,
-} from '@afilnet-chat/core';
-import { createXmlReader } from './create-xml-reader.js';
+import { type ChatTransport, type Credentials, type SoapOptions } from '@afilnet-chat/core';
+import { joinUrl, requireSafeCredentials, type AccountTransportOptions } from '@afilnet-chat/core/transport';
+import { createXmlReader, findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 import { decodeSoapPayload } from './decode-soap-payload.js';
 import { encodeEnvelope } from './encode-envelope.js';
 import { encodeUsernameToken } from './encode-username-token.js';
-import { findXmlIllegalCharacter } from './escape-xml.js';
 import { refuseUnencodableParams } from './refuse-unencodable-params.js';
-import { soapActionOf } from './soap-namespaces.js';
+import { soapActionOf } from './soap-action.js';
 
 /** The request's content type (SOAP 1.1 §6.1.1). */
 export const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';

@@ -3,7 +3,7 @@
  * character references (XML 1.0 §2.2), so a value holding one cannot be sent.
  */
 import { AfilnetValidationError, type ValidationIssue, type WireRequest } from '@afilnet-chat/core';
-import { findXmlIllegalCharacter } from './escape-xml.js';
+import { findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 
 /** Wire names whose API name differs (SPEC §2, §4), so issues name what the caller wrote. */
 const API_NAMES: Readonly<Record<string, string>> = { platformid: 'platformId', fileurl: 'fileUrl', thumburl: 'thumbUrl' };

@@ -5,7 +5,7 @@
  * on the body's wrapper element and does not read `SOAPAction` (SPEC §4).
  */
 import type { ServerResponse } from 'node:http';
-import { PASSWORD_DIGEST_TYPE, PASSWORD_TEXT_TYPE, createXmlReader, readWsdl } from '@afilnet-chat/transport-soap';
+import { PASSWORD_DIGEST_TYPE, PASSWORD_TEXT_TYPE, createXmlReader, readWsdl } from '@afilnet-chat/soap-xml';
 import { handleChatCall, type CallerAuth, type Envelope } from '../chat-api.js';
 import type { Door } from '../door.js';
 import { sendText } from '../respond.js';
