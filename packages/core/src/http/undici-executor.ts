@@ -1,10 +1,12 @@
 /**
  * The default executor: `undici.request` over one pooled keep-alive `Agent` per client, or over
- * the user's own `dispatcher` (SPEC §6).
+ * the user's own `dispatcher` (SPEC §6). undici is imported by the first request, not with core:
+ * it is the largest part of core's import cost, and a client on `fetch` never needs it (SPEC §9).
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
-import { responseTooLarge, toTransportError } from './network-error.js';
+import { AfilnetTransportError } from '../errors.js';
+import { responseTooLarge, sanitizeCause, toTransportError } from './network-error.js';
 import { flattenHeaders } from './flatten-headers.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
 
@@ -18,6 +20,34 @@ async function readCapped(body: Dispatcher.ResponseData['body'], limit: number):
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+type Undici = typeof import('undici');
+
+let undici: Undici | undefined;
+
+// The specifier is a variable so that bundlers leave undici out: undici's CommonJS requires of
+// Node's built-ins cannot run inside an ESM bundle, and an app that bundles core resolves undici
+// from its node_modules at run time instead.
+const UNDICI = 'undici';
+
+/**
+ * Imports undici once per process.
+ *
+ * @throws {AfilnetTransportError} `NETWORK`, not sent, when undici cannot be imported (a bundle
+ *   shipped without its node_modules): nothing can be sent without it.
+ */
+async function importUndici(signal: AbortSignal): Promise<Undici> {
+  try {
+    undici ??= (await import(UNDICI)) as Undici;
+  } catch (error) {
+    throw new AfilnetTransportError('NETWORK', "undici could not be loaded: install it, or use executor: 'fetch'", {
+      mayHaveBeenSent: false,
+      cause: sanitizeCause(error),
+    });
+  }
+  if (signal.aborted) throw toTransportError(signal.reason, signal, false);
+  return undici;
 }
 
 /** Options of {@link createUndiciExecutor}. */
@@ -36,27 +66,35 @@ export interface UndiciExecutorOptions {
  */
 export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecutor {
   const timeouts = options.timeouts ?? DEFAULT_PHASE_TIMEOUTS;
-  const owned =
-    options.dispatcher === undefined
-      ? new Agent({
-          keepAliveTimeout: 10_000,
-          connect: { timeout: timeouts.connectMs },
-          headersTimeout: timeouts.headersMs,
-          bodyTimeout: timeouts.bodyMs,
-        })
-      : undefined;
-  const dispatcher: Dispatcher = options.dispatcher ?? (owned as Agent);
   const limit = options.maxResponseBytes;
+  // The client's own Agent, made by the first request; never made when the user gave a dispatcher.
+  let owned: Agent | undefined;
+  let closed = false;
+
+  function dispatcherOf({ Agent }: Undici): Dispatcher {
+    if (options.dispatcher) return options.dispatcher;
+    owned ??= new Agent({
+      keepAliveTimeout: 10_000,
+      connect: { timeout: timeouts.connectMs },
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.bodyMs,
+    });
+    return owned;
+  }
 
   async function send(req: HttpRequest, { signal }: HttpSendOptions): Promise<HttpResponse> {
     if (signal.aborted) throw toTransportError(signal.reason, signal, false);
+    const lib = undici ?? (await importUndici(signal));
+    // A request that waited for undici's first import while the client closed must not open a
+    // pool that nothing would close.
+    if (closed) throw new AfilnetTransportError('ABORTED', 'The client was closed before the request was sent');
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(req.url, {
+      response = await lib.request(req.url, {
         method: req.method,
         headers: req.headers,
         body: req.body,
-        dispatcher,
+        dispatcher: dispatcherOf(lib),
         signal,
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
@@ -91,6 +129,7 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
     kind: 'undici',
     send,
     async close() {
+      closed = true;
       if (owned) await owned.close();
     },
   };
