@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const PACKAGES = [
   'core',
+  'soap-xml',
   'transport-get',
   'transport-post',
   'transport-basic',

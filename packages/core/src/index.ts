@@ -12,24 +12,17 @@ export {
   type WatchUnreadMessagesInput,
 } from './watch-unread-messages.js';
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
-export {
-  DEFAULT_BASE_URL,
-  DEFAULT_MAX_MESSAGE_LENGTH,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  type ChatClientConfig,
-  type ExecutorOption,
-} from './config-schema.js';
+export { DEFAULT_BASE_URL, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
+export type { ChatClientConfig, ExecutorOption } from './config-schema.js';
 export {
   AfilnetError,
   AfilnetApiError,
   AfilnetValidationError,
   AfilnetTransportError,
-  type ValidationErrorCode,
   type ValidationIssue,
-  type TransportErrorCode,
   type TransportErrorDetails,
 } from './errors.js';
+export { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';
 export {
   PLATFORMS,
   FILE_TYPES,

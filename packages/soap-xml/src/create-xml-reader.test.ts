@@ -1,9 +1,28 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createXmlReader, XmlReadError } from './create-xml-reader.js';
+
+const parsers = vi.hoisted(() => ({ created: 0 }));
+vi.mock('fast-xml-parser', async (importOriginal) => {
+  const original = await importOriginal<typeof import('fast-xml-parser')>();
+  class CountingParser extends original.XMLParser {
+    constructor(...args: ConstructorParameters<typeof original.XMLParser>) {
+      super(...args);
+      parsers.created++;
+    }
+  }
+  return { ...original, XMLParser: CountingParser };
+});
 
 const reader = createXmlReader();
 
 describe('createXmlReader', () => {
+  it('builds one parser per reader, never one per read', () => {
+    const before = parsers.created;
+    const own = createXmlReader();
+    for (let i = 0; i < 3; i++) expect(own.read('<r>x</r>').text).toBe('x');
+    expect(parsers.created - before).toBe(1);
+  });
+
   it('resolves prefixes, default namespaces and their undeclaration', () => {
     const root = reader.read('<a:r xmlns:a="urn:a" xmlns="urn:d"><c><e xmlns=""/></c><a:f a:x="1" y="2"/></a:r>');
     expect([root.namespace, root.localName]).toEqual(['urn:a', 'r']);
