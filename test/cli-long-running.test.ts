@@ -164,6 +164,24 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
   });
 });
 
+describe('sandbox on a busy port', { timeout: 60_000 }, () => {
+  it('exits 2 with a message naming the port, not as an internal error', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, stdout, stderr } = await runCli(['sandbox', '--port', String(port)]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`port ${port}`);
+      expect(stderr).toContain('already in use');
+      expect(stderr).not.toContain('INTERNAL');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+});
+
 describe.concurrent('demo', { timeout: 180_000 }, () => {
   it('--json: every built transport passes every method, the others show as not installed, exit 0', async () => {
     const { code, stdout } = await runCli(['demo', '--json']);

@@ -1,5 +1,6 @@
 /** `afilnet-chat sandbox`: runs the local API emulator in the foreground. */
 import type { SandboxAccount } from '@afilnet-chat/sandbox';
+import { CliUsageError } from '../cli-usage-error.js';
 import type { Command } from '../command.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { parseIntegerOption } from '../parse-integer-option.js';
@@ -25,6 +26,20 @@ function instructions(url: string, account: SandboxAccount): string {
   ].join('\n');
 }
 
+/** Reasons a server cannot listen that are the user's configuration, not a bug (exit 2). */
+const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'is already in use; choose another --port, or leave it out for a free one',
+  EACCES: 'needs privileges this user does not have; choose a --port above 1023',
+  EADDRNOTAVAIL: 'is not an address of this machine; check --host',
+};
+
+/** A failure to listen on `host:port` as a usage error naming them, or `error` itself. */
+function listenFailure(error: unknown, host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const problem = typeof code === 'string' ? LISTEN_PROBLEMS[code] : undefined;
+  return problem === undefined ? error : new CliUsageError(`The sandbox cannot listen on ${host}:${port}: the port ${port} ${problem} (${code as string})`, 'sandbox');
+}
+
 /** Runs the sandbox. */
 export const sandboxCommand: Command = {
   name: 'sandbox',
@@ -46,7 +61,10 @@ export const sandboxCommand: Command = {
     const stopped = context.io.stopSignal();
     // Loaded here: every other command starts faster without the sandbox.
     const { DEMO_ACCOUNT, startSandbox } = await import('@afilnet-chat/sandbox');
-    const sandbox = await startSandbox({ port, host: context.text('host') ?? '127.0.0.1' });
+    const host = context.text('host') ?? '127.0.0.1';
+    const sandbox = await startSandbox({ port, host }).catch((error: unknown) => {
+      throw listenFailure(error, host, port);
+    });
     try {
       const facts = {
         url: sandbox.url,
