@@ -5,6 +5,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
 import { responseTooLarge, toTransportError } from './network-error.js';
+import { ConnectRecord, trackConnects } from './connect-tracker.js';
 import { flattenHeaders } from './flatten-headers.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
 
@@ -18,6 +19,32 @@ async function readCapped(body: Dispatcher.ResponseData['body'], limit: number):
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/**
+ * Settles with `pending`, or rejects as soon as `signal` fires while the request is still
+ * unwritten: undici keeps such a request queued until a connection is ready (only then does it
+ * drop it), and a deadline or abort must not wait for that.
+ */
+function endUnwrittenOnAbort<T>(pending: Promise<T>, signal: AbortSignal, record: ConnectRecord): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      if (!record.connected) reject(signal.reason);
+    };
+    // The signal may have fired while undici was still dispatching.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Options of {@link createUndiciExecutor}. */
@@ -45,26 +72,33 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
           bodyTimeout: timeouts.bodyMs,
         })
       : undefined;
-  const dispatcher: Dispatcher = options.dispatcher ?? (owned as Agent);
+  const base: Dispatcher = options.dispatcher ?? (owned as Agent);
+  const tracked = trackConnects(base);
+  const dispatcher = tracked ?? base;
   const limit = options.maxResponseBytes;
 
   async function send(req: HttpRequest, { signal }: HttpSendOptions): Promise<HttpResponse> {
-    if (signal.aborted) throw toTransportError(signal.reason, signal, false);
-    let response: Dispatcher.ResponseData;
+    if (signal.aborted) throw toTransportError(signal.reason, signal, false, req.url);
+    const record = new ConnectRecord(signal);
+    // Without tracking, assume the worst: the request may have been written.
+    const mayHaveWritten = () => tracked === undefined || record.connected;
+    let response: Dispatcher.ResponseData<ConnectRecord>;
     try {
-      response = await request(req.url, {
+      const pending = request(req.url, {
         method: req.method,
         headers: req.headers,
         body: req.body,
         dispatcher,
         signal,
+        opaque: record,
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
         // Nothing is repeated below the client: it alone decides what may be retried.
         idempotent: false,
       });
+      response = tracked === undefined ? await pending : await endUnwrittenOnAbort(pending, signal, record);
     } catch (error) {
-      throw toTransportError(error, signal, true);
+      throw toTransportError(error, signal, mayHaveWritten(), req.url);
     }
     const { body } = response;
     const declared = Number(response.headers['content-length']);
@@ -78,7 +112,7 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
       text = Number.isFinite(declared) ? await body.text() : await readCapped(body, limit);
     } catch (error) {
       body.destroy();
-      throw toTransportError(error, signal, true);
+      throw toTransportError(error, signal, true, req.url);
     }
     return {
       status: response.statusCode,
