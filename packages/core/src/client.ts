@@ -140,8 +140,12 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   );
   const executor: HttpExecutor = createExecutor(resolved);
   const name = typeof resolved.transport === 'string' ? resolved.transport : resolved.transport.name;
+  const adopt = (chosen: ChatTransport): ChatTransport => {
+    for (const secret of chosen.secrets ?? []) redactor.add(secret);
+    return chosen;
+  };
   let transport: Promise<ChatTransport> | undefined =
-    typeof resolved.transport === 'string' ? undefined : Promise.resolve(resolved.transport);
+    typeof resolved.transport === 'string' ? undefined : Promise.resolve(adopt(resolved.transport));
   // Fires on close(): ends every watch at once, and refuses new calls. Calls in flight are not
   // aborted: `closed` (what close() returns) settles once they have.
   const closing = new AbortController();
@@ -150,7 +154,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
 
   const getTransport = (): Promise<ChatTransport> => {
     if (transport === undefined) {
-      const loading = loadTransport(resolved.transport as Exclude<typeof resolved.transport, ChatTransport>, resolved.factoryOptions);
+      const loading = loadTransport(resolved.transport as Exclude<typeof resolved.transport, ChatTransport>, resolved.factoryOptions).then(adopt);
       // A failed load is retried by the next call (the package may be installed meanwhile).
       loading.catch(() => {
         if (transport === loading) transport = undefined;

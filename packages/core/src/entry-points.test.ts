@@ -56,10 +56,10 @@ describe('entry points', () => {
       'meetsMinimum',
       'parseJsonPayload',
       'percentEncode',
-      'refuseInsecureUrls',
       'registerTransport',
-      'requireSafeCredentials',
+      'resolveTransportOptions',
       'sanitizeCause',
+      'toValidationIssues',
       'toWireRequest',
       'wireFields',
     ]);

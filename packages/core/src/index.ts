@@ -12,14 +12,8 @@ export {
   type WatchUnreadMessagesInput,
 } from './watch-unread-messages.js';
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
-export {
-  DEFAULT_BASE_URL,
-  DEFAULT_MAX_MESSAGE_LENGTH,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  type ChatClientConfig,
-  type ExecutorOption,
-} from './config-schema.js';
+export { DEFAULT_BASE_URL, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
+export type { ChatClientConfig, ExecutorOption } from './config-schema.js';
 export {
   AfilnetError,
   AfilnetApiError,

@@ -33,5 +33,11 @@ export { parseJsonPayload } from './parse-json-payload.js';
 export { createRedactor, REDACTED, type Redactor } from './redact.js';
 export { decodeResponse, type MethodResults } from './decode-response.js';
 export { toWireRequest } from './input-schemas.js';
-export { requireSafeCredentials, type CredentialRule } from './require-safe-credentials.js';
-export { isHttpUrl, refuseInsecureUrls } from './http-url.js';
+export {
+  resolveTransportOptions,
+  type CredentialRule,
+  type ResolvedTransportOptions,
+  type ResolveTransportOptionsSettings,
+} from './resolve-transport-options.js';
+export { isHttpUrl } from './http-url.js';
+export { toValidationIssues } from './validation-issues.js';

@@ -2,12 +2,12 @@
  * The Basic-auth flavour (SPEC §3): the credentials in an `Authorization: Basic` header, the
  * other fields in a form body (POST, default) or the query string (GET).
  */
-import { type BasicOptions, type ChatTransport, type Credentials } from '@afilnet-chat/core';
+import { type BasicOptions, type ChatTransport } from '@afilnet-chat/core';
 import {
   createFormEncoder,
   joinUrl,
   parseJsonPayload,
-  requireSafeCredentials,
+  resolveTransportOptions,
   type AccountTransportOptions,
 } from '@afilnet-chat/core/transport';
 import { basicAuthorization } from './basic-authorization.js';
@@ -21,9 +21,6 @@ export interface BasicTransportOptions extends AccountTransportOptions {
   readonly basic?: BasicOptions;
 }
 
-const userRule = (field: 'user' | 'password', value: string): string | undefined =>
-  field === 'user' && value.includes(':') ? "must not contain ':' with the basic transport (RFC 7617 §2)" : undefined;
-
 /**
  * Creates the Basic transport: `POST /api/basic/` with a form body (or `GET /api/basic/?…`),
  * `Authorization: Basic base64(utf8(user:password))` (RFC 7617), the user and password never in
@@ -31,24 +28,22 @@ const userRule = (field: 'user' | 'password', value: string): string | undefined
  * `AfilnetApiError` with the envelope's code.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty,
- *   hold CR/LF, or the user holds `:` (which RFC 7617 cannot carry).
+ *   hold CR/LF, or the user holds `:` (which RFC 7617 cannot carry); `INSECURE_URL` for an
+ *   `http://` `baseUrl` without `allowInsecureHttp`.
  */
 export function createBasicTransport(options: BasicTransportOptions): ChatTransport {
-  const credentials = requireSafeCredentials(options.credentials, 'basic', userRule);
+  const { credentials, baseUrl, paths, basic } = resolveTransportOptions('basic', options);
   const encode = createFormEncoder();
-  const endpoint = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.basic ?? '/api/basic/');
+  const endpoint = joinUrl(baseUrl, paths.basic);
   const authorization = basicAuthorization(credentials);
-  const useGet = options.basic?.method === 'GET';
+  const useGet = basic.method === 'GET';
   const separator = endpoint.includes('?') ? '&' : '?';
 
   return {
     name: 'basic',
     security: 'medium',
-    async send(request, { http, signal, registerSecret }) {
-      // A transport built by hand may carry other credentials than the client's configuration:
-      // its redactor must know them too.
-      registerSecret(credentials.password);
-      registerSecret(authorization.slice('Basic '.length));
+    secrets: [credentials.password, authorization.slice('Basic '.length)],
+    async send(request, { http, signal }) {
       const fields = encode(request);
       const response = useGet
         ? await http.send(

@@ -1,12 +1,12 @@
 /**
  * The HTTP GET flavour (SPEC §3): every field, credentials included, in the query string.
  */
-import { AfilnetValidationError, type ChatTransport, type Credentials } from '@afilnet-chat/core';
+import { AfilnetValidationError, type ChatTransport } from '@afilnet-chat/core';
 import {
   createFormEncoder,
   joinUrl,
   parseJsonPayload,
-  requireSafeCredentials,
+  resolveTransportOptions,
   type AccountTransportOptions,
 } from '@afilnet-chat/core/transport';
 import { warnCredentialsInUrl } from './warn-credentials-in-url.js';
@@ -24,16 +24,20 @@ export type GetTransportOptions = AccountTransportOptions;
  * Its `send` throws `AfilnetValidationError` code `URL_TOO_LONG` when the encoded URL would be
  * longer than 4,000 characters, before anything is sent. Rated `low`: the password travels in
  * the URL, where proxies and server logs keep it; a one-time process warning says so.
+ *
+ * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty or
+ *   hold CR/LF; `INSECURE_URL` for an `http://` `baseUrl` without `allowInsecureHttp`.
  */
 export function createGetTransport(options: GetTransportOptions): ChatTransport {
-  const credentials = requireSafeCredentials(options.credentials, 'get');
+  const { credentials, baseUrl, paths } = resolveTransportOptions('get', options);
   const encode = createFormEncoder(credentials);
-  const endpoint = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.http ?? '/api/http/');
+  const endpoint = joinUrl(baseUrl, paths.http);
   const separator = endpoint.includes('?') ? '&' : '?';
 
   return {
     name: 'get',
     security: 'low',
+    secrets: [credentials.password],
     async send(request, { http, signal }) {
       const url = endpoint + separator + encode(request);
       if (url.length > MAX_GET_URL_LENGTH) {

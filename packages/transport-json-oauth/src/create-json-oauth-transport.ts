@@ -4,8 +4,6 @@
  */
 import {
   AfilnetTransportError,
-  AfilnetValidationError,
-  DEFAULT_BASE_URL,
   type ApiPaths,
   type ChatTransport,
   type Credentials,
@@ -13,11 +11,10 @@ import {
   type OAuthOptions,
   type StoredToken,
   type TransportCallContext,
-  type ValidationIssue,
   type WireRequest,
   type WireResponse,
 } from '@afilnet-chat/core';
-import { CHAT_CLASS, joinUrl, parseJsonPayload, refuseInsecureUrls } from '@afilnet-chat/core/transport';
+import { CHAT_CLASS, joinUrl, parseJsonPayload, resolveTransportOptions } from '@afilnet-chat/core/transport';
 import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { createDpopKey } from './dpop-key.js';
@@ -77,30 +74,14 @@ function jsonBody(request: WireRequest): string {
  *   without `allowInsecureHttp`.
  */
 export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): ChatTransport {
-  const settings = options.oauth ?? {};
-  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-  const allowInsecureHttp = options.allowInsecureHttp ?? false;
-  const clientId = settings.clientId ?? options.credentials?.user;
-  const clientSecret = settings.clientSecret ?? options.credentials?.password;
-
-  const missing: ValidationIssue[] = [];
-  if (!clientId) missing.push({ path: 'oauth.clientId', message: 'is required (or credentials.user)' });
-  if (!clientSecret) missing.push({ path: 'oauth.clientSecret', message: 'is required (or credentials.password)' });
-  if (missing.length > 0) {
-    throw new AfilnetValidationError('INVALID_CONFIG', 'The json-oauth transport needs a client id and secret', { issues: missing });
-  }
+  const { oauth: settings, baseUrl, paths, credentials, allowInsecureHttp } = resolveTransportOptions('json-oauth', options);
+  // Both present: resolveTransportOptions refuses options that name neither.
+  const clientId = (settings.clientId ?? credentials?.user) as string;
+  const clientSecret = (settings.clientSecret ?? credentials?.password) as string;
 
   const tokenUrl = settings.tokenUrl ?? (settings.issuer === undefined ? joinUrl(baseUrl, DEFAULT_TOKEN_PATH) : undefined);
-  const apiUrl = new URL(joinUrl(baseUrl, options.paths?.json ?? '/api/json/'));
+  const apiUrl = new URL(joinUrl(baseUrl, paths.json));
   const apiHref = apiUrl.href;
-  refuseInsecureUrls(
-    [
-      ['baseUrl', baseUrl],
-      ['oauth.tokenUrl', settings.tokenUrl],
-      ['oauth.issuer', settings.issuer],
-    ],
-    allowInsecureHttp,
-  );
 
   // Authenticating as the account, a refused client is a wrong user or password (SPEC §10).
   const refused = settings.clientId === undefined ? accountRefusal : (error: unknown) => error;
@@ -110,8 +91,8 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     ...(tokenUrl === undefined ? {} : { tokenUrl }),
     ...(settings.issuer === undefined ? {} : { issuer: settings.issuer }),
     ...(settings.scope === undefined ? {} : { scope: settings.scope }),
-    clientId: clientId as string,
-    clientSecret: clientSecret as string,
+    clientId,
+    clientSecret,
     clientAuthMethod: settings.clientAuthMethod ?? 'client_secret_basic',
     allowInsecureHttp,
   });
@@ -205,6 +186,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   return {
     name: 'json-oauth',
     security: 'high',
+    secrets: [clientSecret],
     async send(request, context) {
       const { http, signal, registerSecret } = context;
       const fetchToken: TokenFetcher = (flightSignal) => endpoint.requestToken({ http, signal: flightSignal, registerSecret });

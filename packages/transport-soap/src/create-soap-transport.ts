@@ -3,8 +3,8 @@
  * UsernameToken header.
  */
 import { randomBytes } from 'node:crypto';
-import { type ChatTransport, type Credentials, type SoapOptions } from '@afilnet-chat/core';
-import { joinUrl, requireSafeCredentials, type AccountTransportOptions } from '@afilnet-chat/core/transport';
+import { type ChatTransport, type SoapOptions } from '@afilnet-chat/core';
+import { joinUrl, resolveTransportOptions, type AccountTransportOptions } from '@afilnet-chat/core/transport';
 import { createXmlReader, findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 import { decodeSoapPayload } from './decode-soap-payload.js';
 import { encodeEnvelope } from './encode-envelope.js';
@@ -38,22 +38,21 @@ const xmlRule = (_field: 'user' | 'password', value: string): string | undefined
  * turns into `AfilnetTransportError` `SOAP_FAULT`.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty,
- *   hold CR/LF or a character XML 1.0 cannot carry.
+ *   hold CR/LF or a character XML 1.0 cannot carry; `INSECURE_URL` for an `http://` `baseUrl`
+ *   without `allowInsecureHttp`.
  */
 export function createSoapTransport(options: SoapTransportOptions): ChatTransport {
-  const credentials = requireSafeCredentials(options.credentials, 'soap', xmlRule);
-  const url = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.soap ?? '/api/soap/');
-  const digest = options.soap?.passwordType === 'PasswordDigest';
+  const { credentials, baseUrl, paths, soap } = resolveTransportOptions('soap', options, { credentialRule: xmlRule });
+  const url = joinUrl(baseUrl, paths.soap);
+  const digest = soap.passwordType === 'PasswordDigest';
   const textToken = digest ? undefined : encodeUsernameToken(credentials);
   const reader = createXmlReader();
 
   return {
     name: 'soap',
     security: 'medium-high',
-    async send(request, { http, signal, registerSecret }) {
-      // A transport built by hand may carry other credentials than the client's configuration:
-      // its redactor must know them too.
-      registerSecret(credentials.password);
+    secrets: [credentials.password],
+    async send(request, { http, signal }) {
       refuseUnencodableParams(request);
       const security = textToken ?? encodeUsernameToken(credentials, { nonce: randomBytes(16), created: new Date().toISOString() });
       const response = await http.send(

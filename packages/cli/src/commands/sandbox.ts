@@ -10,6 +10,7 @@ function instructions(url: string, account: SandboxAccount): string {
   const inbound = JSON.stringify({ user: account.user, platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'Hi!' });
   return [
     `Afilnet sandbox listening on ${url}`,
+    `Inbox: ${url}/ (open it in a browser to watch messages and API calls live, and to reply as a contact)`,
     `Demo account: ${account.user} / ${account.password}`,
     `Channels: ${channels}`,
     '',
@@ -44,9 +45,11 @@ export const sandboxCommand: Command = {
   name: 'sandbox',
   summary: 'Run the local sandbox (the whole API, all flavours) until Ctrl-C',
   description:
-    'Starts the sandbox, a local emulator of the Web Chat API in every flavour, and prints its URL and the demo account ' +
-    '(public test credentials, not a secret). With --json it prints one JSON line with the same facts. Stops cleanly, ' +
-    'exit code 0, on SIGINT (Ctrl-C) or SIGTERM.',
+    'Starts the sandbox, a local emulator of the Web Chat API in every flavour, and prints its URL, the URL of its web ' +
+    'inbox (every conversation and API call, live, with "Reply as contact") and the demo account (public test ' +
+    'credentials, not a secret). With --json it prints one JSON line with the same facts. A --host other than loopback ' +
+    'is warned about: the inbox and control API would be reachable from other machines. Stops cleanly, exit code 0, ' +
+    'on SIGINT (Ctrl-C) or SIGTERM.',
   callsApi: false,
   options: [
     { name: 'port', type: 'string', valueName: '<port>', description: 'The port to listen on (default: a free port chosen by the system)' },
@@ -65,6 +68,7 @@ export const sandboxCommand: Command = {
     try {
       const facts = {
         url: sandbox.url,
+        inbox: `${sandbox.url}/`,
         host: sandbox.host,
         port: sandbox.port,
         user: DEMO_ACCOUNT.user,
