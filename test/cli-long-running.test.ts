@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
-import { CLI_ACCOUNT, SECRET, builtTransports, runCli, startCli } from './support/cli-process.js';
+import { CLI_ACCOUNT, accountEnv, builtTransports, runCli, startCli } from './support/cli-process.js';
 
 const TRANSPORTS = builtTransports();
 let sandbox: Sandbox;
@@ -21,15 +21,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-function envFor(transport: string, baseUrl = sandbox.url): Record<string, string> {
-  return {
-    AFILNET_TRANSPORT: transport,
-    AFILNET_BASE_URL: baseUrl,
-    AFILNET_ALLOW_INSECURE_HTTP: '1',
-    AFILNET_USER: CLI_ACCOUNT.user,
-    AFILNET_PASSWORD: SECRET,
-  };
-}
+const envFor = (transport: string, baseUrl = sandbox.url): Record<string, string> => accountEnv(baseUrl, transport);
 
 let nextDestination = 0;
 function conversation(): { destination: string; args: string[] } {
