@@ -53,6 +53,18 @@ export function builtTransports(): TransportName[] {
   return built;
 }
 
+/** The environment of a user of the test account on `transport` at `baseUrl`, plus `extra`. */
+export function cliEnv(transport: string, baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AFILNET_TRANSPORT: transport,
+    AFILNET_BASE_URL: baseUrl,
+    AFILNET_ALLOW_INSECURE_HTTP: '1',
+    AFILNET_USER: CLI_ACCOUNT.user,
+    AFILNET_PASSWORD: SECRET,
+    ...extra,
+  };
+}
+
 /** The environment of a run: nothing from the test runner's own `AFILNET_*` variables. */
 export function cleanEnv(env: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', ...env };
