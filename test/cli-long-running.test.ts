@@ -3,15 +3,18 @@
  * injected while it runs, SIGINT, --count, backoff through a failing server), `sandbox` (URL and
  * credentials, SIGINT and SIGTERM) and `demo`. Each runs the built binary as a child process.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core';
-import { CLI_ACCOUNT, builtTransports, cliEnv, runCli, startCli } from './support/cli-process.js';
+import { startSandbox } from '@afilnet-chat/sandbox';
+import { CLI_ACCOUNT, accountEnv, builtTransports, runCli, startCli } from './support/cli-process.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 
 const TRANSPORTS = builtTransports();
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 
-const envFor = (transport: string, baseUrl = fixture.sandbox.url) => cliEnv(transport, baseUrl);
+const envFor = (transport: string, baseUrl = fixture.sandbox.url) => accountEnv(baseUrl, transport);
 
 let nextDestination = 0;
 function conversation(): { destination: string; args: string[] } {
@@ -69,29 +72,26 @@ describe.concurrent('watch', { timeout: 180_000 }, () => {
   });
 
   it('rides out a failing server with growing pauses, reported on stderr, then delivers', async () => {
-    const { destination, args } = conversation();
-    inject(destination, 'after the outage');
-    let requests = 0;
-    const { url } = await fixture.listen((req, res) => {
-      requests += 1;
-      if (requests <= 9) {
-        req.resume();
-        res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
-        return;
-      }
-      fixture.forward(req, res).catch(() => res.destroy());
-    });
-    const { code, stdout, stderr } = await runCli(['watch', ...args, '--interval', '40', '--count', '1'], { env: envFor('post', url) });
-    expect(code).toBe(0);
-    expect(stdout).toContain('after the outage');
-    // The client retries each poll a few times itself; the watch's pauses come on top, doubling.
-    const delays = stderr
-      .split('\n')
-      .filter((l) => l.startsWith('afilnet-chat: warning HTTP_STATUS'))
-      .map((l) => Number(/retrying in (\d+) ms$/.exec(l)?.[1]));
-    expect(delays.length).toBeGreaterThanOrEqual(2);
-    expect(delays).toEqual(delays.map((_d, i) => 40 * 2 ** i));
-    expect(requests).toBe(10);
+    // Its own sandbox, so that its outage (a chaos rule) hits no other watch running meanwhile.
+    const failing = await startSandbox({ accounts: [CLI_ACCOUNT] });
+    try {
+      const { destination, args } = conversation();
+      failing.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message: 'after the outage' });
+      failing.chaos([{ method: 'getunreadmessages', times: 9, fault: { status: 503 } }]);
+      const { code, stdout, stderr } = await runCli(['watch', ...args, '--interval', '40', '--count', '1'], { env: envFor('post', failing.url) });
+      expect(code).toBe(0);
+      expect(stdout).toContain('after the outage');
+      // The client retries each poll a few times itself; the watch's pauses come on top, doubling.
+      const delays = stderr
+        .split('\n')
+        .filter((l) => l.startsWith('afilnet-chat: warning HTTP_STATUS'))
+        .map((l) => Number(/retrying in (\d+) ms$/.exec(l)?.[1]));
+      expect(delays.length).toBeGreaterThanOrEqual(2);
+      expect(delays).toEqual(delays.map((_d, i) => 40 * 2 ** i));
+      expect(failing.requests({ method: 'getunreadmessages' }).map((r) => r.status)).toEqual([...Array<number>(9).fill(503), 200]);
+    } finally {
+      await failing.close();
+    }
   });
 
   it('ends with exit 3 when the conversation does not exist', async () => {
@@ -109,6 +109,10 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
     const facts = JSON.parse(running.output().stdout) as { url: string; port: number; user: string; password: string; channels: unknown[] };
     expect(facts).toMatchObject({ host: '127.0.0.1', user: 'demo@example.com', password: 'demo-password' });
     expect(facts.url).toBe(`http://127.0.0.1:${facts.port}`);
+    expect(facts).toMatchObject({ inbox: `${facts.url}/` });
+    const inbox = await fetch(`${facts.url}/`);
+    expect([inbox.status, inbox.headers.get('content-security-policy')]).toEqual([200, "default-src 'self'"]);
+    await inbox.body?.cancel();
     expect(facts.channels).toHaveLength(4);
 
     const env = { AFILNET_TRANSPORT: 'post', AFILNET_BASE_URL: facts.url, AFILNET_ALLOW_INSECURE_HTTP: '1', AFILNET_USER: facts.user, AFILNET_PASSWORD: facts.password };
@@ -130,6 +134,7 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
     const { stdout } = running.output();
     const url = /^Afilnet sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
     expect(url).toBeDefined();
+    expect(stdout).toContain(`Inbox: ${url}/ (open it in a browser`);
     expect(stdout).toContain('Demo account: demo@example.com / demo-password');
     expect(stdout).toContain('Channels: whatsapp 100, telegram 200, webchat 300, operator 400');
     expect(stdout).toContain(`export AFILNET_BASE_URL=${url} AFILNET_ALLOW_INSECURE_HTTP=1`);
@@ -143,6 +148,24 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
     const { code, signal, stderr } = await running.done;
     expect([code, signal]).toEqual([0, null]);
     expect(stderr).toBe('Sandbox stopped.\n');
+  });
+});
+
+describe('sandbox on a busy port', { timeout: 60_000 }, () => {
+  it('exits 2 with a message naming the port, not as an internal error', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, stdout, stderr } = await runCli(['sandbox', '--port', String(port)]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`port ${port}`);
+      expect(stderr).toContain('already in use');
+      expect(stderr).not.toContain('INTERNAL');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
 
@@ -184,5 +207,6 @@ describe.concurrent('demo', { timeout: 180_000 }, () => {
       expect(rows.find((r) => r.startsWith(`${transport} (`))).toMatch(/^\S+ \([a-z-]+\)\s+✓ 4 channels \d+\.\d ms\s+✓ sent \d+\.\d ms/);
     }
     expect(stdout).toContain(`${TRANSPORTS.length} of 5 transports passed every method.`);
+    expect(stdout).toContain('run `afilnet-chat sandbox` and open the inbox URL it prints');
   });
 });

@@ -5,7 +5,7 @@
  * account's secrets (see `support/cli-process.ts`). Needs `pnpm build` (done by `pnpm test`).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACCOUNT, SECRET, WRONG_SECRET, builtTransports, cliEnv, runCli } from './support/cli-process.js';
+import { CLI_ACCOUNT, SECRET, WRONG_SECRET, accountEnv, builtTransports, runCli } from './support/cli-process.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 
 const EXIT = { OK: 0, USAGE: 2, API: 3, TRANSPORT: 4 } as const;
@@ -14,7 +14,7 @@ const TRANSPORTS = builtTransports();
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 
 /** The environment of a user of the test account on `transport`. */
-const envFor = (transport: string, extra: Record<string, string> = {}) => cliEnv(transport, fixture.sandbox.url, extra);
+const envFor = (transport: string, extra: Record<string, string> = {}) => accountEnv(fixture.sandbox.url, transport, extra);
 
 /** One line on stderr with the code and a hint, and no stack trace. */
 function expectOneLineError(stderr: string, code: string): void {
@@ -107,13 +107,10 @@ describe.concurrent.each(TRANSPORTS)('every API command over %s', { timeout: 180
 
     const bad = await runCli(['channels', '--password-stdin'], { env, stdin: `${WRONG_SECRET}\n` });
     expect(bad.stdout).toBe('');
-    if (transport === 'json-oauth') {
-      expect(bad.code).toBe(EXIT.TRANSPORT);
-      expectOneLineError(bad.stderr, 'TOKEN_ENDPOINT');
-    } else {
-      expect(bad.code).toBe(EXIT.API);
-      expectOneLineError(bad.stderr, 'INCORRECT_USER_PASSWORD');
-    }
+    // Every transport alike, json-oauth included (SPEC §10).
+    expect(bad.code).toBe(EXIT.API);
+    expectOneLineError(bad.stderr, 'INCORRECT_USER_PASSWORD');
+    expect(bad.stderr).not.toContain('AFILNET_CLIENT_ID');
   });
 
   it('reports an API error as one line, exit 3 (on post: --debug adds the stack, --json makes it JSON)', async () => {

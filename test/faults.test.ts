@@ -31,6 +31,7 @@ import { expectNoSecrets, secretNeedles } from './support/secret-needles.js';
 import { MATRIX_ROWS, TRANSPORT_CASES } from './support/transport-cases.js';
 import { settle, watchUnhandledRejections, type RejectionWatch } from './support/unhandled-rejections.js';
 import { CONTENT_TYPE, HTML_ERROR_PAGE, TRUNCATED_JSON, successBody, type BodyFormat } from './support/wire-bodies.js';
+import { waitFor } from './support/wait-for.js';
 
 /** Deadline of calls the server stalls: short, so that the suite stays fast. */
 const STALL_TIMEOUT_MS = 300;
@@ -278,12 +279,10 @@ const TOKEN_FAULTS: readonly TokenFault[] = [
   { name: 'stall', behaviour: stallBeforeHeaders, code: 'TIMEOUT', stalls: true },
   { name: 'HTTP 503 with HTML', behaviour: answer(503, 'text/html', HTML_ERROR_PAGE), code: 'TOKEN_ENDPOINT' },
   {
-    name: 'RFC 6749 §5.2 invalid_client',
-    behaviour: answer(401, 'application/json', JSON.stringify({ error: 'invalid_client' }), {
-      'www-authenticate': 'Basic realm="afilnet"',
-    }),
+    name: 'RFC 6749 §5.2 invalid_scope',
+    behaviour: answer(400, 'application/json', JSON.stringify({ error: 'invalid_scope' })),
     code: 'TOKEN_ENDPOINT',
-    oauthError: 'invalid_client',
+    oauthError: 'invalid_scope',
   },
   {
     name: 'HTTP 200 without access_token',
@@ -381,11 +380,3 @@ describe.each(OAUTH_ROWS)('$label token endpoint', (row) => {
     );
   });
 });
-
-async function waitFor(condition: () => boolean, limitMs = 2_000): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -53,8 +53,8 @@ export function builtTransports(): TransportName[] {
   return built;
 }
 
-/** The environment of a user of the test account on `transport` at `baseUrl`, plus `extra`. */
-export function cliEnv(transport: string, baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+/** The environment of the test account's user on `transport`, against the sandbox at `baseUrl`. */
+export function accountEnv(baseUrl: string, transport: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     AFILNET_TRANSPORT: transport,
     AFILNET_BASE_URL: baseUrl,

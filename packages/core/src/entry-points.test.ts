@@ -59,6 +59,7 @@ describe('entry points', () => {
       'registerTransport',
       'resolveTransportOptions',
       'sanitizeCause',
+      'toValidationIssues',
       'toWireRequest',
       'wireFields',
     ]);

@@ -23,6 +23,7 @@ import { isInvalidTokenChallenge, refusesBearerToken } from './invalid-token-cha
 import { createMemoryTokenStore } from './memory-token-store.js';
 import { TokenCache, type TokenFetcher } from './token-cache.js';
 import { createTokenEndpoint } from './token-endpoint.js';
+import { accountRefusal } from './token-endpoint-error.js';
 
 /** The token endpoint's path when neither `tokenUrl` nor `issuer` is given (SPEC §3). */
 export const DEFAULT_TOKEN_PATH = '/api/oauth/token';
@@ -63,6 +64,11 @@ function jsonBody(request: WireRequest): string {
  * `WWW-Authenticate: Bearer error="invalid_token"` makes it fetch one new token and repeat the
  * call once; what the repeat answers goes to core as it is (a second 401 becomes `UNAUTHORIZED`).
  *
+ * Token errors are `TOKEN_ENDPOINT` (SPEC §4), except that without `oauth.clientId` (the
+ * account is the client) a refusal of the account (`invalid_client`, `invalid_grant`, HTTP 401) is
+ * `AfilnetApiError` `INCORRECT_USER_PASSWORD` with the `TOKEN_ENDPOINT` error as `cause`, as
+ * every other transport reports a wrong password (SPEC §10).
+ *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when there is no client id or secret (neither
  *   `oauth.clientId`/`clientSecret` nor `credentials`); `INSECURE_URL` for an `http://` URL
  *   without `allowInsecureHttp`.
@@ -77,6 +83,8 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   const apiUrl = new URL(joinUrl(baseUrl, paths.json));
   const apiHref = apiUrl.href;
 
+  // Authenticating as the account, a refused client is a wrong user or password (SPEC §10).
+  const refused = settings.clientId === undefined ? accountRefusal : (error: unknown) => error;
   const dpop = settings.dpop === true ? createDpopKey() : undefined;
   const endpoint = createTokenEndpoint({
     ...(dpop === undefined ? {} : { dpop }),
@@ -184,7 +192,12 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       const fetchToken: TokenFetcher = (flightSignal) => endpoint.requestToken({ http, signal: flightSignal, registerSecret });
       const body = jsonBody(request);
 
-      const token = await cache.token(signal, fetchToken);
+      let token: StoredToken;
+      try {
+        token = await cache.token(signal, fetchToken);
+      } catch (error) {
+        throw refused(error);
+      }
       registerSecret(token.accessToken);
       const first = await callApi(token, body, context);
       if (!first.invalidToken) return first.response;
@@ -195,7 +208,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
         renewed = await cache.token(signal, fetchToken, token.accessToken);
       } catch (error) {
         // The refused request was written, so a send "may have been sent" from here on (SPEC §4).
-        throw error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error;
+        throw refused(error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error);
       }
       registerSecret(renewed.accessToken);
       return (await callApi(renewed, body, context)).response;

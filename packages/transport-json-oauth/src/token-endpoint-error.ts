@@ -4,7 +4,7 @@
  * string when the body names one; network failures, timeouts and aborts keep their own codes.
  * Nothing failed here after the API request was written, so `mayHaveBeenSent` is false.
  */
-import { AfilnetTransportError, type HttpResponse } from '@afilnet-chat/core';
+import { AfilnetApiError, AfilnetTransportError, type HttpResponse } from '@afilnet-chat/core';
 import { sanitizeCause } from '@afilnet-chat/core/transport';
 import { ResponseBodyError } from 'oauth4webapi';
 
@@ -61,4 +61,20 @@ export function tokenEndpointError(error: unknown, raw: HttpResponse | undefined
     // body, which may contain the access token: only name, code and message are kept.
     cause: error instanceof AfilnetTransportError ? error : sanitizeCause(error),
   });
+}
+
+/** RFC 6749 §5.2 errors by which a token endpoint refuses the client's id or secret. */
+const REFUSALS = new Set(['invalid_client', 'invalid_grant']);
+
+/**
+ * The error of a token request made as the account (no `oauth.clientId`): a token endpoint that
+ * refuses the account (`invalid_client`, `invalid_grant` or HTTP 401) gave the answer a wrong user
+ * or password gets from every other transport, so it becomes `AfilnetApiError`
+ * `INCORRECT_USER_PASSWORD`, the `TOKEN_ENDPOINT` error its cause (SPEC §10). Anything else is
+ * returned as it is.
+ */
+export function accountRefusal(error: unknown): unknown {
+  if (!(error instanceof AfilnetTransportError) || error.code !== 'TOKEN_ENDPOINT') return error;
+  const refused = error.httpStatus === 401 || (error.oauthError !== undefined && REFUSALS.has(error.oauthError));
+  return refused ? new AfilnetApiError('INCORRECT_USER_PASSWORD', { httpStatus: error.httpStatus ?? 401, cause: error }) : error;
 }
