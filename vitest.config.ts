@@ -9,6 +9,8 @@ const PACKAGES = [
   'transport-basic',
   'transport-soap',
   'transport-json-oauth',
+  'token-store-redis',
+  'bullmq',
   'sandbox',
   'cli',
 ];

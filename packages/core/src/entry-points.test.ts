@@ -61,6 +61,7 @@ describe('entry points', () => {
       'registerTransport',
       'resolveTransportOptions',
       'sanitizeCause',
+      'toValidationIssues',
       'toWireRequest',
       'wireFields',
     ]);

@@ -40,3 +40,4 @@ export {
   type ResolveTransportOptionsSettings,
 } from './resolve-transport-options.js';
 export { isHttpUrl } from './http-url.js';
+export { toValidationIssues } from './validation-issues.js';
