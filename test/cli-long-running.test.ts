@@ -3,6 +3,8 @@
  * injected while it runs, SIGINT, --count, backoff through a failing server), `sandbox` (URL and
  * credentials, SIGINT and SIGTERM) and `demo`. Each runs the built binary as a child process.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';

@@ -1,18 +1,17 @@
 /**
  * SPEC §11's bulk-sending guarantees on a real Redis and real processes: 2,000 sends through four
- * worker processes killed at random, behind a proxy that resets connections after the sandbox
- * stored the send; a key queued three times; a 429 with `Retry-After`; and the global limiter.
+ * worker processes killed at random, with the sandbox's chaos rules resetting connections before
+ * and after it stored the send; a key queued three times; a 429 with `Retry-After`; and the global limiter.
  */
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createSendQueue, createSendWorker, jobIdOf, type SendQueue } from '@afilnet-chat/bullmq';
 import { createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import type { Worker } from 'bullmq';
 import { DEMO } from './support/account.js';
-import { startChaosProxy } from './support/chaos-proxy.js';
 import { startFleetPool, type FleetPool } from './support/fleet-pool.js';
 import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
 
@@ -66,11 +65,14 @@ describe('bulk sending on BullMQ', () => {
   it('2,000 sends through 4 killed-at-random workers and a resetting server: none lost, none twice', async () => {
     const destination = '34600002000';
     const queueName = 'crash';
-    const proxy = await startChaosProxy(sandbox.url, { dropBefore: 0.01, dropAfter: 0.03, seed: 17 });
-    closers.push(() => proxy.close());
+    sandbox.chaos([
+      { method: 'sendmessage', probability: 0.01, fault: { reset: 'before-commit' } },
+      { method: 'sendmessage', probability: 0.03 / 0.99, fault: { reset: 'after-commit' } },
+    ]);
+    onTestFinished(() => sandbox.chaos([]));
     const queue = queueFor(queueName);
     const settings = {
-      baseUrl: proxy.url,
+      baseUrl: sandbox.url,
       credentials: DEMO,
       redisPort: redisServer.port,
       queueName,
@@ -122,7 +124,8 @@ describe('bulk sending on BullMQ', () => {
     expect(tally.queued + tally.missing).toBe(0);
     expect(Math.max(...counts.values())).toBe(1);
     expect(kills).toBeGreaterThanOrEqual(3);
-    expect(proxy.stats.droppedAfter).toBeGreaterThan(0);
+    const dropped = sandbox.requests({ method: 'sendmessage' }).filter((r) => r.chaos !== undefined);
+    expect(dropped.filter((r) => r.chaos === 'reset after-commit').length).toBeGreaterThan(0);
     expect(tally['needs-review']).toBeGreaterThan(0);
     expect(tally.sent).toBeGreaterThan(keys.length / 2);
     expect(await queue.outcome('crash-dup')).toBe('sent');
@@ -130,7 +133,7 @@ describe('bulk sending on BullMQ', () => {
     const review = await queue.needsReview();
     expect(review.length).toBe(tally['needs-review']);
     expect(review.every((r) => r.input.destination === destination && r.error.code.length > 0)).toBe(true);
-    console.log(`fleet crash run: ${JSON.stringify({ kills, ...tally, dropped: proxy.stats.droppedBefore + proxy.stats.droppedAfter })}`);
+    console.log(`fleet crash run: ${JSON.stringify({ kills, ...tally, dropped: dropped.length })}`);
   }, 150_000);
 
   it('pauses the queue for Retry-After on a 429 without failing a job or using up an attempt', async () => {
