@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
-import { CLI_ACCOUNT, SECRET, WRONG_SECRET, builtTransports, runCli } from './support/cli-process.js';
+import { CLI_ACCOUNT, SECRET, WRONG_SECRET, accountEnv, builtTransports, runCli } from './support/cli-process.js';
 
 const EXIT = { OK: 0, USAGE: 2, API: 3, TRANSPORT: 4 } as const;
 const TRANSPORTS = builtTransports();
@@ -29,16 +29,7 @@ afterAll(async () => {
 });
 
 /** The environment of a user of the test account on `transport`. */
-function envFor(transport: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    AFILNET_TRANSPORT: transport,
-    AFILNET_BASE_URL: sandbox.url,
-    AFILNET_ALLOW_INSECURE_HTTP: '1',
-    AFILNET_USER: CLI_ACCOUNT.user,
-    AFILNET_PASSWORD: SECRET,
-    ...extra,
-  };
-}
+const envFor = (transport: string, extra: Record<string, string> = {}) => accountEnv(sandbox.url, transport, extra);
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
   const server = createServer(handler);

@@ -19,6 +19,7 @@ import {
 } from './support/misbehaving-server.js';
 import { MATRIX_ROWS } from './support/transport-cases.js';
 import { CONTENT_TYPE, successBody } from './support/wire-bodies.js';
+import { waitFor } from './support/wait-for.js';
 
 /** SPEC §10: how soon after close() an active watch must have finished. */
 const WATCH_END_MS = 100;
@@ -35,14 +36,6 @@ async function withServer(behaviour: Behaviour, run: (server: MisbehavingServer)
     await run(server);
   } finally {
     await server.close();
-  }
-}
-
-async function waitFor(condition: () => boolean, limitMs = 3_000): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 

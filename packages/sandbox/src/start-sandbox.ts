@@ -24,7 +24,7 @@ import { createResetDoor } from './doors/reset-door.js';
 import { createSoapDoor } from './doors/soap-door.js';
 import { Journal, type MessageFilter, type RequestFilter } from './events/journal.js';
 import { matchesFilter } from './events/match-filter.js';
-import { withRequestNote, type RequestNote } from './events/request-note.js';
+import { requestNoteFor, withRequestNote } from './events/request-note.js';
 import type { SandboxMessage, SandboxRequest } from './events/sandbox-event.js';
 import { injectInbound, type InboundMessage } from './inject-inbound.js';
 import { DpopProofVerifier } from './oauth/dpop-proof.js';
@@ -173,7 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   /** Handles an API call under the chaos rules, and publishes it as a `request` event. */
   async function handleApiCall(api: ApiRequest, fault: ChaosFault | undefined, req: IncomingMessage, res: ServerResponse, handle: () => void | Promise<void>): Promise<void> {
     const started = performance.now();
-    const note: RequestNote = { method: api.method };
+    const note = requestNoteFor(api.method);
     res.once('close', () => {
       journal.requestAnswered({
         flavour: api.flavour,
