@@ -6,7 +6,7 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSendQueue, createSendWorker, jobIdOf, type SendQueue } from '@afilnet-chat/bullmq';
 import { createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
@@ -94,10 +94,11 @@ describe('bulk sending on BullMQ', () => {
     }
     await queue.sendMessage({ ...CHANNEL, destination, message: 'crash-dup' }, { idempotencyKey: 'crash-dup' });
 
-    // Kill a random live worker every 0.4–1 s and start a fresh one, eight times at most.
+    // Kill a random live worker every 0.4–1 s and start a fresh one, six times at most (each new
+    // worker process costs a second or two of CPU on a two-core machine).
     let kills = 0;
     const total = keys.length + 1;
-    while (kills < 8 && (await finished(queue)) < total) {
+    while (kills < 6 && (await finished(queue)) < total) {
       await new Promise((r) => setTimeout(r, 400 + Math.random() * 600));
       const live = pool.children.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
       live[Math.floor(Math.random() * live.length)]?.process.kill('SIGKILL');
@@ -223,6 +224,40 @@ describe('bulk sending on BullMQ', () => {
     expect(observedPerSecond).toBeLessThanOrEqual((limiter.max * 1_000) / limiter.duration);
     expect(received(destination).size).toBe(keys.length);
   }, 30_000);
+});
+
+describe('not-sent outcomes', () => {
+  it('ends not-sent on an API refusal at once, and on a refused connection after every attempt', async () => {
+    const queue = createSendQueue({ connection: connection(), queueName: 'not-sent', attempts: 2, backoffMs: 50 });
+    closers.push(() => queue.close());
+    const refused = createServer();
+    await new Promise<void>((r) => refused.listen(0, '127.0.0.1', () => r()));
+    const refusedPort = (refused.address() as AddressInfo).port;
+    await new Promise((r) => refused.close(r));
+    const clients: ChatClient[] = [
+      createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true }),
+      createChatClient({ transport: 'post', baseUrl: `http://127.0.0.1:${refusedPort}`, credentials: DEMO, allowInsecureHttp: true, retry: false }),
+    ];
+    for (const c of clients) closers.push(() => c.close());
+
+    // An unknown channel: the sandbox answers CHANNEL_NOT_FOUND, so the send was refused.
+    const api = createSendWorker({ connection: connection(), queueName: 'not-sent', client: clients[0] as ChatClient });
+    closers.push(() => api.close());
+    await queue.sendMessage({ platform: 'whatsapp', platformId: '999', destination: '34600000404', message: 'x' }, { idempotencyKey: 'no-channel' });
+    await until(async () => (await queue.outcome('no-channel')) !== 'queued', 10_000);
+    expect(await queue.outcome('no-channel')).toBe('not-sent');
+    expect((await queue.queue.getJob(jobIdOf('no-channel')))?.attemptsMade).toBe(1);
+    await api.close();
+
+    // Nothing listens: no byte was written, so each attempt is made, then the send is not-sent.
+    const network = createSendWorker({ connection: connection(), queueName: 'not-sent', client: clients[1] as ChatClient });
+    closers.push(() => network.close());
+    await queue.sendMessage({ ...CHANNEL, destination: '34600000111', message: 'x' }, { idempotencyKey: 'refused' });
+    await until(async () => (await queue.outcome('refused')) !== 'queued', 10_000);
+    expect(await queue.outcome('refused')).toBe('not-sent');
+    expect((await queue.queue.getJob(jobIdOf('refused')))?.attemptsMade).toBe(2);
+    expect(await queue.needsReview()).toEqual([]);
+  });
 });
 
 describe('send queue validation', () => {
