@@ -38,11 +38,10 @@ const xmlRule = (_field: 'user' | 'password', value: string): string | undefined
  * turns into `AfilnetTransportError` `SOAP_FAULT`.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty,
- *   hold CR/LF or a character XML 1.0 cannot carry; `INSECURE_URL` for an `http://` `baseUrl`
- *   without `allowInsecureHttp`.
+ *   hold CR/LF or a character XML 1.0 cannot carry.
  */
 export function createSoapTransport(options: SoapTransportOptions): ChatTransport {
-  const { credentials, baseUrl, paths, soap } = resolveTransportOptions('soap', options, { credentialRule: xmlRule });
+  const { credentials, baseUrl, paths, soap } = resolveTransportOptions('soap', options, { credentialRule: xmlRule, refuseInsecureUrls: false });
   const url = joinUrl(baseUrl, paths.soap);
   const digest = soap.passwordType === 'PasswordDigest';
   const textToken = digest ? undefined : encodeUsernameToken(credentials);
