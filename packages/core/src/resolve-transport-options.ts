@@ -23,11 +23,6 @@ export interface ResolveTransportOptionsSettings {
   readonly credentialRule?: CredentialRule;
   /** The message of an `INVALID_CONFIG` error; defaults to `Invalid options for the NAME transport`. */
   readonly errorMessage?: string;
-  /**
-   * Refuse `http://` URLs unless `allowInsecureHttp` (the default). A transport whose options
-   * have no `allowInsecureHttp` of their own passes `false`: the caller chose its URL.
-   */
-  readonly refuseInsecureUrls?: boolean;
 }
 
 /** The resolved options of the transport `N`: every transport but json-oauth has credentials. */
@@ -45,12 +40,12 @@ const transportOptionsSchema = z.object(transportOptionsShape);
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` listing every problem by option path
  *   (`credentials.user`, …) without quoting a value; `INSECURE_URL` for an `http://` URL
- *   without `allowInsecureHttp`, unless `refuseInsecureUrls` is false.
+ *   without `allowInsecureHttp`.
  */
 export function resolveTransportOptions<N extends string>(
   name: N,
   input: unknown,
-  { credentialRule, errorMessage = `Invalid options for the ${name} transport`, refuseInsecureUrls = true }: ResolveTransportOptionsSettings = {},
+  { credentialRule, errorMessage = `Invalid options for the ${name} transport` }: ResolveTransportOptionsSettings = {},
 ): ResolvedTransportOptions<N> {
   const message = errorMessage;
   const parsed = transportOptionsSchema.safeParse(input ?? {});
@@ -74,6 +69,6 @@ export function resolveTransportOptions<N extends string>(
     oauth: options.oauth ?? {},
     allowInsecureHttp: options.allowInsecureHttp ?? false,
   };
-  checkTransportOptions(name, resolved, message, refuseInsecureUrls);
+  checkTransportOptions(name, resolved, message);
   return resolved as ResolvedTransportOptions<N>;
 }

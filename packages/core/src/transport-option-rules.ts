@@ -41,18 +41,16 @@ function issuesOf(name: string, options: RuledOptions): ValidationIssue[] {
 }
 
 /**
- * Applies the rules of the transport `name` to options its schemas accepted, then, with
- * `refuseInsecure`, refuses `http://` URLs (`baseUrl`, `oauth.tokenUrl`, `oauth.issuer`) unless
- * `allowInsecureHttp`.
+ * Applies the rules of the transport `name` to options its schemas accepted, then refuses
+ * `http://` URLs (`baseUrl`, `oauth.tokenUrl`, `oauth.issuer`) unless `allowInsecureHttp`.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` with `message` and every problem listed;
  *   `INSECURE_URL` for an `http://` URL without `allowInsecureHttp`.
  * @see https://www.rfc-editor.org/rfc/rfc7617#section-2
  */
-export function checkTransportOptions(name: string, options: RuledOptions, message: string, refuseInsecure: boolean): void {
+export function checkTransportOptions(name: string, options: RuledOptions, message: string): void {
   const issues = issuesOf(name, options);
   if (issues.length > 0) throw new AfilnetValidationError('INVALID_CONFIG', message, { issues });
-  if (!refuseInsecure) return;
   refuseInsecureUrls(
     [
       ['baseUrl', options.baseUrl],

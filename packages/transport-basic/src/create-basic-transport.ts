@@ -28,10 +28,11 @@ export interface BasicTransportOptions extends AccountTransportOptions {
  * `AfilnetApiError` with the envelope's code.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty,
- *   hold CR/LF, or the user holds `:` (which RFC 7617 cannot carry).
+ *   hold CR/LF, or the user holds `:` (which RFC 7617 cannot carry); `INSECURE_URL` for an
+ *   `http://` `baseUrl` without `allowInsecureHttp`.
  */
 export function createBasicTransport(options: BasicTransportOptions): ChatTransport {
-  const { credentials, baseUrl, paths, basic } = resolveTransportOptions('basic', options, { refuseInsecureUrls: false });
+  const { credentials, baseUrl, paths, basic } = resolveTransportOptions('basic', options);
   const encode = createFormEncoder();
   const endpoint = joinUrl(baseUrl, paths.basic);
   const authorization = basicAuthorization(credentials);

@@ -26,10 +26,10 @@ export type GetTransportOptions = AccountTransportOptions;
  * the URL, where proxies and server logs keep it; a one-time process warning says so.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty or
- *   hold CR/LF.
+ *   hold CR/LF; `INSECURE_URL` for an `http://` `baseUrl` without `allowInsecureHttp`.
  */
 export function createGetTransport(options: GetTransportOptions): ChatTransport {
-  const { credentials, baseUrl, paths } = resolveTransportOptions('get', options, { refuseInsecureUrls: false });
+  const { credentials, baseUrl, paths } = resolveTransportOptions('get', options);
   const encode = createFormEncoder(credentials);
   const endpoint = joinUrl(baseUrl, paths.http);
   const separator = endpoint.includes('?') ? '&' : '?';

@@ -21,10 +21,10 @@ export type PostTransportOptions = AccountTransportOptions;
  * body (WHATWG URL §5; spaces as `%20`), nothing in the query string. Rated `medium`.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty or
- *   hold CR/LF.
+ *   hold CR/LF; `INSECURE_URL` for an `http://` `baseUrl` without `allowInsecureHttp`.
  */
 export function createPostTransport(options: PostTransportOptions): ChatTransport {
-  const { credentials, baseUrl, paths } = resolveTransportOptions('post', options, { refuseInsecureUrls: false });
+  const { credentials, baseUrl, paths } = resolveTransportOptions('post', options);
   const encode = createFormEncoder(credentials);
   const url = joinUrl(baseUrl, paths.http);
   const headers = { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' };

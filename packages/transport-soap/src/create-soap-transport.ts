@@ -38,10 +38,11 @@ const xmlRule = (_field: 'user' | 'password', value: string): string | undefined
  * turns into `AfilnetTransportError` `SOAP_FAULT`.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty,
- *   hold CR/LF or a character XML 1.0 cannot carry.
+ *   hold CR/LF or a character XML 1.0 cannot carry; `INSECURE_URL` for an `http://` `baseUrl`
+ *   without `allowInsecureHttp`.
  */
 export function createSoapTransport(options: SoapTransportOptions): ChatTransport {
-  const { credentials, baseUrl, paths, soap } = resolveTransportOptions('soap', options, { credentialRule: xmlRule, refuseInsecureUrls: false });
+  const { credentials, baseUrl, paths, soap } = resolveTransportOptions('soap', options, { credentialRule: xmlRule });
   const url = joinUrl(baseUrl, paths.soap);
   const digest = soap.passwordType === 'PasswordDigest';
   const textToken = digest ? undefined : encodeUsernameToken(credentials);
