@@ -1,12 +1,12 @@
 /**
  * SPEC §11's bulk-sending guarantees on a real Redis and real processes: 2,000 sends through four
- * worker processes killed at random, with the sandbox's chaos rules resetting connections before
- * and after it stored the send; a key queued three times; a 429 with `Retry-After`; and the global limiter.
+ * worker processes killed at random, with the sandbox resetting some connections before and after it
+ * stores the send; a key queued three times; a 429 with `Retry-After`; and the global limiter.
  */
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSendQueue, createSendWorker, jobIdOf, type SendQueue } from '@afilnet-chat/bullmq';
 import { createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
@@ -65,11 +65,6 @@ describe('bulk sending on BullMQ', () => {
   it('2,000 sends through 4 killed-at-random workers and a resetting server: none lost, none twice', async () => {
     const destination = '34600002000';
     const queueName = 'crash';
-    sandbox.chaos([
-      { method: 'sendmessage', probability: 0.01, fault: { reset: 'before-commit' } },
-      { method: 'sendmessage', probability: 0.03 / 0.99, fault: { reset: 'after-commit' } },
-    ]);
-    onTestFinished(() => sandbox.chaos([]));
     const queue = queueFor(queueName);
     const settings = {
       baseUrl: sandbox.url,
@@ -87,23 +82,34 @@ describe('bulk sending on BullMQ', () => {
     closers.push(() => pool.close());
 
     const keys = Array.from({ length: 2_000 }, (_, i) => `crash-${i}`);
+    // The key queued three times is sent before the chaos starts, so that it must end `sent`.
     await queue.sendMessage({ ...CHANNEL, destination, message: 'crash-dup' }, { idempotencyKey: 'crash-dup' });
+    await until(async () => (await queue.outcome('crash-dup')) === 'sent', 20_000);
+    sandbox.chaos([
+      { method: 'sendmessage', probability: 0.01, fault: { reset: 'before-commit' } },
+      { method: 'sendmessage', probability: 0.03, fault: { reset: 'after-commit' } },
+    ]);
     for (let i = 0; i < keys.length; i += 200) {
       await Promise.all(keys.slice(i, i + 200).map((key) => queue.sendMessage({ ...CHANNEL, destination, message: key }, { idempotencyKey: key })));
     }
     await queue.sendMessage({ ...CHANNEL, destination, message: 'crash-dup' }, { idempotencyKey: 'crash-dup' });
 
-    // Kill a random live worker every 0.4–1 s and start a fresh one, eight times at most.
+    // Kill a random live worker every 0.4–1 s and start a fresh one, six times at most (each new
+    // worker process costs a second or two of CPU on a two-core machine).
     let kills = 0;
     const total = keys.length + 1;
-    while (kills < 8 && (await finished(queue)) < total) {
+    while (kills < 6 && (await finished(queue)) < total) {
       await new Promise((r) => setTimeout(r, 400 + Math.random() * 600));
       const live = pool.children.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
       live[Math.floor(Math.random() * live.length)]?.process.kill('SIGKILL');
       pool.add();
       kills++;
     }
-    await until(async () => (await finished(queue)) === total, 90_000);
+    try {
+      await until(async () => (await finished(queue)) === total, 90_000);
+    } finally {
+      sandbox.chaos([]);
+    }
     await queue.sendMessage({ ...CHANNEL, destination, message: 'crash-dup' }, { idempotencyKey: 'crash-dup' });
 
     const counts = received(destination);
@@ -124,7 +130,7 @@ describe('bulk sending on BullMQ', () => {
     expect(tally.queued + tally.missing).toBe(0);
     expect(Math.max(...counts.values())).toBe(1);
     expect(kills).toBeGreaterThanOrEqual(3);
-    const dropped = sandbox.requests({ method: 'sendmessage' }).filter((r) => r.chaos !== undefined);
+    const dropped = sandbox.requests({ method: 'sendmessage', status: 0 });
     expect(dropped.filter((r) => r.chaos === 'reset after-commit').length).toBeGreaterThan(0);
     expect(tally['needs-review']).toBeGreaterThan(0);
     expect(tally.sent).toBeGreaterThan(keys.length / 2);
@@ -218,6 +224,40 @@ describe('bulk sending on BullMQ', () => {
     expect(observedPerSecond).toBeLessThanOrEqual((limiter.max * 1_000) / limiter.duration);
     expect(received(destination).size).toBe(keys.length);
   }, 30_000);
+});
+
+describe('not-sent outcomes', () => {
+  it('ends not-sent on an API refusal at once, and on a refused connection after every attempt', async () => {
+    const queue = createSendQueue({ connection: connection(), queueName: 'not-sent', attempts: 2, backoffMs: 50 });
+    closers.push(() => queue.close());
+    const refused = createServer();
+    await new Promise<void>((r) => refused.listen(0, '127.0.0.1', () => r()));
+    const refusedPort = (refused.address() as AddressInfo).port;
+    await new Promise((r) => refused.close(r));
+    const clients: ChatClient[] = [
+      createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true }),
+      createChatClient({ transport: 'post', baseUrl: `http://127.0.0.1:${refusedPort}`, credentials: DEMO, allowInsecureHttp: true, retry: false }),
+    ];
+    for (const c of clients) closers.push(() => c.close());
+
+    // An unknown channel: the sandbox answers CHANNEL_NOT_FOUND, so the send was refused.
+    const api = createSendWorker({ connection: connection(), queueName: 'not-sent', client: clients[0] as ChatClient });
+    closers.push(() => api.close());
+    await queue.sendMessage({ platform: 'whatsapp', platformId: '999', destination: '34600000404', message: 'x' }, { idempotencyKey: 'no-channel' });
+    await until(async () => (await queue.outcome('no-channel')) !== 'queued', 10_000);
+    expect(await queue.outcome('no-channel')).toBe('not-sent');
+    expect((await queue.queue.getJob(jobIdOf('no-channel')))?.attemptsMade).toBe(1);
+    await api.close();
+
+    // Nothing listens: no byte was written, so each attempt is made, then the send is not-sent.
+    const network = createSendWorker({ connection: connection(), queueName: 'not-sent', client: clients[1] as ChatClient });
+    closers.push(() => network.close());
+    await queue.sendMessage({ ...CHANNEL, destination: '34600000111', message: 'x' }, { idempotencyKey: 'refused' });
+    await until(async () => (await queue.outcome('refused')) !== 'queued', 10_000);
+    expect(await queue.outcome('refused')).toBe('not-sent');
+    expect((await queue.queue.getJob(jobIdOf('refused')))?.attemptsMade).toBe(2);
+    expect(await queue.needsReview()).toEqual([]);
+  });
 });
 
 describe('send queue validation', () => {

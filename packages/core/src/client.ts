@@ -25,6 +25,7 @@ import { createRedactor, type Redactor } from './redact.js';
 import type { SecurityRating } from './security.js';
 import type { ChatTransport, WireRequest } from './transport.js';
 import { abortableDelay } from './abortable-delay.js';
+import { debugLog } from './debug-log.js';
 import { notify } from './diagnostics.js';
 import { instrumentExecutor } from './http/instrumented-executor.js';
 import { createRetryBudget } from './retry-budget.js';
@@ -164,7 +165,8 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   };
 
   const hooks = resolved.hooks;
-  const instrumented = hooks.onRequest !== undefined || hooks.onResponse !== undefined;
+  const debug = debugLog();
+  const instrumented = hooks.onRequest !== undefined || hooks.onResponse !== undefined || debug !== undefined;
   const budget = createRetryBudget(resolved.retry.budgetRatio);
 
   /** One attempt: the transport's exchange, decoded, bounded by the call's signal. */
@@ -175,7 +177,9 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     signal: AbortSignal,
     number: number,
   ): Promise<MethodResults[M]> {
-    const http = instrumented ? instrumentExecutor(executor, hooks, redactor, method, number) : executor;
+    const http = instrumented
+      ? instrumentExecutor(executor, { hooks, redactor, debug, transport: chosen.name, method, attempt: number })
+      : executor;
     const stopped = () =>
       new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
         mayHaveBeenSent: CHAT_METHODS[method].isSend,
@@ -199,6 +203,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     }
     const request = toWireRequest(method, input, resolved.maxMessageLength);
     const chosen = await getTransport();
+    await executor.prepare?.();
     const deadline = startDeadline(options.timeoutMs ?? resolved.timeoutMs, options.signal);
     const policy = resolved.retry;
     budget.deposit();
@@ -224,6 +229,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
           const delayMs = backoffDelay(number, policy, error.retryAfterMs);
           if (delayMs >= deadline.remainingMs() || !budget.withdraw()) throw error;
           notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
+          debug?.(`retry (${chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`);
           await abortableDelay(delayMs, deadline.signal);
         }
       }
