@@ -3,10 +3,12 @@
  * injected while it runs, SIGINT, --count, backoff through a failing server), `sandbox` (URL and
  * credentials, SIGINT and SIGTERM) and `demo`. Each runs the built binary as a child process.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
-import { CLI_ACCOUNT, SECRET, builtTransports, runCli, startCli } from './support/cli-process.js';
+import { CLI_ACCOUNT, accountEnv, builtTransports, runCli, startCli } from './support/cli-process.js';
 
 const TRANSPORTS = builtTransports();
 let sandbox: Sandbox;
@@ -19,15 +21,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-function envFor(transport: string, baseUrl = sandbox.url): Record<string, string> {
-  return {
-    AFILNET_TRANSPORT: transport,
-    AFILNET_BASE_URL: baseUrl,
-    AFILNET_ALLOW_INSECURE_HTTP: '1',
-    AFILNET_USER: CLI_ACCOUNT.user,
-    AFILNET_PASSWORD: SECRET,
-  };
-}
+const envFor = (transport: string, baseUrl = sandbox.url): Record<string, string> => accountEnv(baseUrl, transport);
 
 let nextDestination = 0;
 function conversation(): { destination: string; args: string[] } {

@@ -55,6 +55,7 @@ describe('entry points', () => {
       'joinUrl',
       'meetsMinimum',
       'parseJsonPayload',
+      'parseRetryAfter',
       'percentEncode',
       'registerTransport',
       'resolveTransportOptions',

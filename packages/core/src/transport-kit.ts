@@ -24,6 +24,7 @@ export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from '.
 export { createUndiciExecutor, type UndiciExecutorOptions } from './http/undici-executor.js';
 export { createFetchExecutor, type FetchExecutorOptions } from './http/fetch-executor.js';
 export { sanitizeCause } from './http/network-error.js';
+export { parseRetryAfter } from './retry-after.js';
 export { CHAT_CLASS, isChatMethod } from './methods.js';
 export { meetsMinimum } from './security.js';
 export { encodeForm, percentEncode } from './encode-form.js';
