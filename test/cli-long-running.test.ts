@@ -5,23 +5,16 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core';
-import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { startSandbox } from '@afilnet-chat/sandbox';
 import { CLI_ACCOUNT, accountEnv, builtTransports, runCli, startCli } from './support/cli-process.js';
+import { useSandbox } from './support/sandbox-fixture.js';
 
 const TRANSPORTS = builtTransports();
-let sandbox: Sandbox;
+const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ accounts: [CLI_ACCOUNT] });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-});
-
-const envFor = (transport: string, baseUrl = sandbox.url): Record<string, string> => accountEnv(baseUrl, transport);
+const envFor = (transport: string, baseUrl = fixture.sandbox.url) => accountEnv(baseUrl, transport);
 
 let nextDestination = 0;
 function conversation(): { destination: string; args: string[] } {
@@ -31,7 +24,7 @@ function conversation(): { destination: string; args: string[] } {
 }
 
 function inject(destination: string, message: string): void {
-  sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message });
+  fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message });
 }
 
 describe.concurrent('watch', { timeout: 180_000 }, () => {

@@ -97,4 +97,16 @@ describe('loading transports on demand (built packages)', () => {
     expect(JSON.parse(onFetch.stdout)).toEqual([{ platformId: '1', platform: 'webchat', name: 'n' }]);
     expect(undici(onFetch.loaded)).toEqual([]);
   });
+
+  it("the CLI prints --help without loading undici, zod, the client or any transport (SPEC §9)", async () => {
+    const record = join(scratch, `cli-help-${Date.now()}.txt`);
+    const bin = join(root, 'packages/cli/bin/afilnet-chat.js');
+    const { stdout } = await run(process.execPath, ['--import', hooks, bin, '--help'], {
+      cwd: root,
+      env: { ...process.env, NODE_NO_WARNINGS: '1', AFILNET_TEST_RECORD_FILE: record },
+    });
+    expect(stdout).toContain('Usage: afilnet-chat');
+    const loaded = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+    expect(loaded.filter((url) => /\/(undici|zod)\/|\/transport-|\/sandbox\/|\/core\/dist\/client\.js/.test(url))).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ async function main(): Promise<void> {
     transport: createSoapTransport({
       baseUrl: process.env.AFILNET_SANDBOX_URL ?? '',
       credentials: { user: 'demo@example.com', password: 'demo-password' },
+      allowInsecureHttp: true,
     }),
     baseUrl: process.env.AFILNET_SANDBOX_URL ?? '',
     credentials: { user: 'demo@example.com', password: 'demo-password' },

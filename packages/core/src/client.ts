@@ -203,6 +203,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     }
     const request = toWireRequest(method, input, resolved.maxMessageLength);
     const chosen = await getTransport();
+    await executor.prepare?.();
     const deadline = startDeadline(options.timeoutMs ?? resolved.timeoutMs, options.signal);
     const policy = resolved.retry;
     budget.deposit();

@@ -58,23 +58,26 @@ let undici: Undici | undefined;
 // from its node_modules at run time instead.
 const UNDICI = 'undici';
 
+let loading: Promise<Undici> | undefined;
+
 /**
  * Imports undici once per process.
  *
  * @throws {AfilnetTransportError} `NETWORK`, not sent, when undici cannot be imported (a bundle
  *   shipped without its node_modules): nothing can be sent without it.
  */
-async function importUndici(signal: AbortSignal, url: string): Promise<Undici> {
-  try {
-    undici ??= (await import(UNDICI)) as Undici;
-  } catch (error) {
-    throw new AfilnetTransportError('NETWORK', "undici could not be loaded: install it, or use executor: 'fetch'", {
-      mayHaveBeenSent: false,
-      cause: sanitizeCause(error),
-    });
-  }
-  if (signal.aborted) throw toTransportError(signal.reason, signal, false, url);
-  return undici;
+function loadUndici(): Promise<Undici> {
+  loading ??= import(UNDICI).then(
+    (lib: Undici) => (undici = lib),
+    (error: unknown) => {
+      loading = undefined;
+      throw new AfilnetTransportError('NETWORK', "undici could not be loaded: install it, or use executor: 'fetch'", {
+        mayHaveBeenSent: false,
+        cause: sanitizeCause(error),
+      });
+    },
+  );
+  return loading;
 }
 
 /** Options of {@link createUndiciExecutor}. */
@@ -118,7 +121,8 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
 
   async function send(req: HttpRequest, { signal }: HttpSendOptions): Promise<HttpResponse> {
     if (signal.aborted) throw toTransportError(signal.reason, signal, false, req.url);
-    const lib = undici ?? (await importUndici(signal, req.url));
+    const lib = undici ?? (await loadUndici());
+    if (signal.aborted) throw toTransportError(signal.reason, signal, false, req.url);
     // A request that waited for undici's first import while the client closed must not open a
     // pool that nothing would close.
     if (closed) throw new AfilnetTransportError('ABORTED', 'The client was closed before the request was sent');
@@ -168,6 +172,9 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
   return {
     kind: 'undici',
     send,
+    async prepare() {
+      await loadUndici();
+    },
     async close() {
       closed = true;
       if (owned) await owned.close();
