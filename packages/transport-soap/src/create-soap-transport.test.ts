@@ -2,16 +2,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { AfilnetValidationError, type HttpExecutor, type HttpRequest } from '@afilnet-chat/core';
 import { createSoapTransport } from './create-soap-transport.js';
 
-const parsers = vi.hoisted(() => ({ created: 0 }));
-vi.mock('fast-xml-parser', async (importOriginal) => {
-  const original = await importOriginal<typeof import('fast-xml-parser')>();
-  class CountingParser extends original.XMLParser {
-    constructor(...args: ConstructorParameters<typeof original.XMLParser>) {
-      super(...args);
-      parsers.created++;
-    }
-  }
-  return { ...original, XMLParser: CountingParser };
+const readers = vi.hoisted(() => ({ created: 0 }));
+vi.mock('./create-xml-reader.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('./create-xml-reader.js')>();
+  return {
+    ...original,
+    createXmlReader: () => {
+      readers.created++;
+      return original.createXmlReader();
+    },
+  };
 });
 
 function recordingExecutor(body = ''): { http: HttpExecutor; sent: HttpRequest[] } {
@@ -37,17 +37,17 @@ describe('createSoapTransport', () => {
     expect([t.name, t.security]).toEqual(['soap', 'medium-high']);
   });
 
-  it('builds one XML parser per transport, never one per call', async () => {
+  it('builds one XML reader per transport, never one per call', async () => {
     const { http } = recordingExecutor(
       '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><c:getchatchannelsResponse xmlns:c="urn:afilnet:chat"><status>success</status><result/></c:getchatchannelsResponse></s:Body></s:Envelope>',
     );
-    const before = parsers.created;
+    const before = readers.created;
     const t = createSoapTransport({ credentials: { user: 'u', password: 'p' } });
     for (let i = 0; i < 3; i++) {
       const response = await t.send({ method: 'getchatchannels', params: [] }, context(http));
       expect(response.payload).toEqual({ kind: 'envelope', value: { status: 'success', result: '' } });
     }
-    expect(parsers.created - before).toBe(1);
+    expect(readers.created - before).toBe(1);
   });
 
   it("registers the password with the client's redactor", async () => {

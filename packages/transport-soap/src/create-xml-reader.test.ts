@@ -32,6 +32,8 @@ describe('createXmlReader', () => {
     ['a reference to U+0000', '<r>&#0;</r>'],
     ['malformed XML', '<r><a></r>'],
     ['two roots', '<r/><s/>'],
+    ['text after the root', '<r/>x'],
+    ['a CDATA section after the root', '<r/><![CDATA[x]]>'],
     ['no root', '  '],
     ['an unbound prefix', '<p:r/>'],
     ['a __proto__ element', '<r><__proto__><x>1</x></__proto__></r>'],
