@@ -12,7 +12,8 @@ import type {
   SendFileInput,
   SendMessageInput,
 } from './chat-types.js';
-import { startDeadline, type CallDeadline } from './call-deadline.js';
+import type { AbortHook } from './abort-hook.js';
+import { createDeadlineClock, type CallDeadline } from './call-deadline.js';
 import { resolveConfig, type ChatClientConfig, type ResolvedConfig } from './config-schema.js';
 import { decodeResponse, type MethodResults } from './decode-response.js';
 import { createExecutor } from './http/create-executor.js';
@@ -23,7 +24,7 @@ import { loadTransport } from './load-transport.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { SecurityRating } from './security.js';
-import type { ChatTransport, WireRequest } from './transport.js';
+import type { ChatTransport, TransportCallContext, WireRequest } from './transport.js';
 import { abortableDelay } from './abortable-delay.js';
 import { notify } from './diagnostics.js';
 import { instrumentExecutor } from './http/instrumented-executor.js';
@@ -59,34 +60,51 @@ export interface ChatClient {
 }
 
 /**
- * Settles with `promise`, or rejects soon after `signal` fires, so that no call outlives its
+ * Settles with `promise`, or rejects soon after `abort` fires, so that no call outlives its
  * deadline even if a transport ignores the signal. The transport's own settlement is always
  * observed, so a late rejection is never unhandled.
  *
- * Once the signal has fired the call fails, even if an answer lands in the same turn. But a
- * transport that honours the signal rejects within that turn, and its error knows more than
+ * Once the abort has fired the call fails, even if an answer lands in the same turn. But a
+ * transport that honours the abort rejects within that turn, and its error knows more than
  * `onAbort()` can (a token request that stalled means the API request was never written:
  * `mayHaveBeenSent` false), so it is given until the next macrotask to speak first.
  */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => unknown): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, abort: AbortHook, onAbort: () => unknown): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let aborted = false;
-    const abort = () => {
+    const stop = () => {
       aborted = true;
       setImmediate(() => reject(onAbort()));
     };
-    signal.addEventListener('abort', abort, { once: true });
+    abort.onAbort(stop);
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', abort);
+        abort.offAbort(stop);
         if (!aborted) resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', abort);
+        abort.offAbort(stop);
         reject(error);
       },
     );
   });
+}
+
+/**
+ * What a transport is handed for one attempt. Its `signal` is the deadline's, made only if
+ * something reads it; the built-in transports pass the context itself to the executor, which
+ * listens through `abort` instead.
+ */
+class CallContext implements TransportCallContext {
+  constructor(
+    readonly http: HttpExecutor,
+    readonly abort: CallDeadline,
+    readonly registerSecret: (secret: string) => void,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
 }
 
 /**
@@ -106,8 +124,8 @@ function finalizeError(error: unknown, method: ChatMethod, deadline: CallDeadlin
     if (!isSend && error.mayHaveBeenSent) result = error.with({ mayHaveBeenSent: false });
   } else if (!(error instanceof AfilnetError)) {
     result = new AfilnetTransportError(
-      deadline.signal.aborted ? 'ABORTED' : 'NETWORK',
-      deadline.signal.aborted ? `The call to ${method} was aborted` : `The transport failed during ${method}`,
+      deadline.aborted ? 'ABORTED' : 'NETWORK',
+      deadline.aborted ? `The call to ${method} was aborted` : `The transport failed during ${method}`,
       { mayHaveBeenSent: isSend, cause: sanitizeCause(error) },
     );
   }
@@ -150,13 +168,14 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   const hooks = resolved.hooks;
   const instrumented = hooks.onRequest !== undefined || hooks.onResponse !== undefined;
   const budget = createRetryBudget(resolved.retry.budgetRatio);
+  const clock = createDeadlineClock();
 
   /** One attempt: the transport's exchange, decoded, bounded by the call's signal. */
   async function attempt<M extends ChatMethod>(
     chosen: ChatTransport,
     method: M,
     request: WireRequest,
-    signal: AbortSignal,
+    deadline: CallDeadline,
     number: number,
   ): Promise<MethodResults[M]> {
     const http = instrumented ? instrumentExecutor(executor, hooks, redactor, method, number) : executor;
@@ -164,7 +183,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
         mayHaveBeenSent: CHAT_METHODS[method].isSend,
       });
-    const response = await untilAborted(chosen.send(request, { http, signal, registerSecret: redactor.add }), signal, stopped);
+    const response = await untilAborted(chosen.send(request, new CallContext(http, deadline, redactor.add)), deadline, stopped);
     return decodeResponse(method, response);
   }
 
@@ -174,23 +193,23 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     }
     const request = toWireRequest(method, input, resolved.maxMessageLength);
     const chosen = await getTransport();
-    const deadline = startDeadline(options.timeoutMs ?? resolved.timeoutMs, options.signal);
+    const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
     const policy = resolved.retry;
     budget.deposit();
     let failure: unknown;
     try {
       for (let number = 1; ; number++) {
-        if (deadline.signal.aborted) {
+        if (deadline.aborted) {
           throw failure ??
             new AfilnetTransportError('ABORTED', `The call to ${method} was aborted before it was sent`, {
               mayHaveBeenSent: false,
             });
         }
         try {
-          return await attempt(chosen, method, request, deadline.signal, number);
+          return await attempt(chosen, method, request, deadline, number);
         } catch (error) {
           failure = error;
-          if (deadline.signal.aborted || number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
+          if (deadline.aborted || number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
           const delayMs = backoffDelay(number, policy, error.retryAfterMs);
           if (delayMs >= deadline.remainingMs()) {
             // The deadline would pass before the next attempt: say so now rather than wait for it.

@@ -81,6 +81,7 @@ export type {
 } from './transport-options.js';
 export type { StoredToken, TokenStore } from './token-store.js';
 export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http/http-executor.js';
+export type { AbortHook } from './abort-hook.js';
 export { createUndiciExecutor, type UndiciExecutorOptions } from './http/undici-executor.js';
 export { createFetchExecutor, type FetchExecutorOptions, type FetchFunction } from './http/fetch-executor.js';
 export { encodeForm, percentEncode } from './encode-form.js';

@@ -42,11 +42,14 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
   const authorization = basicAuthorization(credentials);
   const useGet = options.basic?.method === 'GET';
   const separator = endpoint.includes('?') ? '&' : '?';
+  const getHeaders = { accept: 'application/json', authorization };
+  const postHeaders = { 'content-type': BASIC_FORM_CONTENT_TYPE, accept: 'application/json', authorization };
 
   return {
     name: 'basic',
     security: 'medium',
-    async send(request, { http, signal, registerSecret }) {
+    async send(request, context) {
+      const { http, registerSecret } = context;
       // A transport built by hand may carry other credentials than the client's configuration:
       // its redactor must know them too.
       registerSecret(credentials.password);
@@ -54,17 +57,17 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
       const fields = encode(request);
       const response = useGet
         ? await http.send(
-            { method: 'GET', url: endpoint + separator + fields, headers: { accept: 'application/json', authorization } },
-            { signal },
+            { method: 'GET', url: endpoint + separator + fields, headers: getHeaders },
+            context,
           )
         : await http.send(
             {
               method: 'POST',
               url: endpoint,
-              headers: { 'content-type': BASIC_FORM_CONTENT_TYPE, accept: 'application/json', authorization },
+              headers: postHeaders,
               body: fields,
             },
-            { signal },
+            context,
           );
       return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
     },

@@ -141,16 +141,17 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   async function exchangeBearer(
     token: StoredToken,
     body: string,
-    { http, signal }: TransportCallContext,
+    context: TransportCallContext,
   ): Promise<{ response: WireResponse; invalidToken: boolean }> {
-    const answer = await http.send(
+    const answer = await context.http.send(
       {
         method: 'POST',
         url: apiHref,
         headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json', accept: 'application/json' },
         body,
       },
-      { signal },
+      // The context is the send options: the executor listens to the call's abort through it.
+      context,
     );
     return {
       response: { httpStatus: answer.status, headers: answer.headers, payload: parseJsonPayload(answer.body) },
@@ -201,11 +202,12 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     name: 'json-oauth',
     security: 'high',
     async send(request, context) {
-      const { http, signal, registerSecret } = context;
+      const { http, registerSecret } = context;
       const fetchToken: TokenFetcher = (flightSignal) => endpoint.requestToken({ http, signal: flightSignal, registerSecret });
       const body = jsonBody(request);
 
-      const token = await cache.token(signal, fetchToken);
+      // The context, not its signal: the signal is made only if the call has to wait for a token.
+      const token = await cache.token(context, fetchToken);
       registerSecret(token.accessToken);
       const first = await callApi(token, body, context);
       if (!first.invalidToken) return first.response;
@@ -213,7 +215,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       // Once: a fresh token, then the call again, whatever that answers.
       let renewed: StoredToken;
       try {
-        renewed = await cache.token(signal, fetchToken, token.accessToken);
+        renewed = await cache.token(context, fetchToken, token.accessToken);
       } catch (error) {
         // The refused request was written, so a send "may have been sent" from here on (SPEC §4).
         throw error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error;

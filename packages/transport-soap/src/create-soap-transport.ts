@@ -53,11 +53,22 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
   const digest = options.soap?.passwordType === 'PasswordDigest';
   const textToken = digest ? undefined : encodeUsernameToken(credentials);
   const reader = createXmlReader();
+  // One headers object per method, made on its first call: they differ only by SOAPAction.
+  const headersByMethod = new Map<string, Readonly<Record<string, string>>>();
+  const headersOf = (method: string): Readonly<Record<string, string>> => {
+    let headers = headersByMethod.get(method);
+    if (headers === undefined) {
+      headers = { 'content-type': SOAP_CONTENT_TYPE, soapaction: soapActionOf(method), accept: 'text/xml' };
+      headersByMethod.set(method, headers);
+    }
+    return headers;
+  };
 
   return {
     name: 'soap',
     security: 'medium-high',
-    async send(request, { http, signal, registerSecret }) {
+    async send(request, context) {
+      const { http, registerSecret } = context;
       // A transport built by hand may carry other credentials than the client's configuration:
       // its redactor must know them too.
       registerSecret(credentials.password);
@@ -67,10 +78,11 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
         {
           method: 'POST',
           url,
-          headers: { 'content-type': SOAP_CONTENT_TYPE, soapaction: soapActionOf(request.method), accept: 'text/xml' },
+          headers: headersOf(request.method),
           body: encodeEnvelope(request, security),
         },
-        { signal },
+        // The context is the send options: the executor listens to the call's abort through it.
+        context,
       );
       return { httpStatus: response.status, headers: response.headers, payload: decodeSoapPayload(reader, request.method, response.body) };
     },

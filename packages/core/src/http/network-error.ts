@@ -51,10 +51,11 @@ export function sanitizeCause(error: unknown): Error {
 }
 
 /**
- * Maps an error thrown while sending or reading to `ABORTED` (the signal fired) or `NETWORK`.
- * `started` tells whether the request had been handed to the connection layer.
+ * Maps an error thrown while sending or reading to `ABORTED` (the call's signal or abort hook
+ * fired) or `NETWORK`. `started` tells whether the request had been handed to the connection
+ * layer.
  */
-export function toTransportError(error: unknown, signal: AbortSignal, started: boolean): AfilnetTransportError {
+export function toTransportError(error: unknown, signal: { readonly aborted: boolean }, started: boolean): AfilnetTransportError {
   if (error instanceof AfilnetTransportError) return error;
   const code = findErrorCode(error);
   const neverConnected = !started || (code !== undefined && NEVER_CONNECTED.has(code));

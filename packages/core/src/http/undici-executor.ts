@@ -1,24 +1,19 @@
 /**
- * The default executor: `undici.request` over one pooled keep-alive `Agent` per client, or over
- * the user's own `dispatcher` (SPEC §6).
+ * The default executor: undici over one pooled keep-alive `Agent` per client, or over the
+ * user's own `dispatcher` (SPEC §6).
+ *
+ * Requests go straight to the dispatcher's `dispatch()` with a {@link BufferedResponse} handler
+ * rather than through `undici.request`, whose per-request `AbortSignal` listener, `Readable`
+ * body and async resource were most of the client's cost above the HTTP exchange itself
+ * (bench/profiling-notes.md, findings 1 and 2). The call's abort comes as an {@link AbortHook};
+ * a request that comes with a plain `AbortSignal` (a token request) is adapted to one.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import { SignalAbortHook, type AbortHook } from '../abort-hook.js';
+import { BufferedResponse } from './buffered-response.js';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
-import { responseTooLarge, toTransportError } from './network-error.js';
-import { flattenHeaders } from './flatten-headers.js';
+import { toTransportError } from './network-error.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
-
-/** Reads a body of unknown length, failing as soon as it passes `limit` bytes. */
-async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw responseTooLarge(limit);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
 
 /** Options of {@link createUndiciExecutor}. */
 export interface UndiciExecutorOptions {
@@ -31,7 +26,7 @@ export interface UndiciExecutorOptions {
 }
 
 /**
- * Creates an executor sending with `undici.request`. Throws nothing; its `send` throws
+ * Creates an executor sending through undici. Throws nothing; its `send` throws
  * `AfilnetTransportError` as described on {@link HttpExecutor}.
  */
 export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecutor {
@@ -48,48 +43,43 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
   const dispatcher: Dispatcher = options.dispatcher ?? (owned as Agent);
   const limit = options.maxResponseBytes;
 
-  async function send(req: HttpRequest, { signal }: HttpSendOptions): Promise<HttpResponse> {
-    if (signal.aborted) throw toTransportError(signal.reason, signal, false);
-    let response: Dispatcher.ResponseData;
+  function exchange(req: HttpRequest, abort: AbortHook): Promise<HttpResponse> {
+    if (abort.aborted) return Promise.reject(toTransportError(abort.reason, abort, false));
+    let url: URL;
     try {
-      response = await request(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        dispatcher,
-        signal,
-        headersTimeout: timeouts.headersMs,
-        bodyTimeout: timeouts.bodyMs,
-        // Nothing is repeated below the client: it alone decides what may be retried.
-        idempotent: false,
-      });
+      url = new URL(req.url);
     } catch (error) {
-      throw toTransportError(error, signal, true);
+      return Promise.reject(toTransportError(error, abort, false));
     }
-    const { body } = response;
-    const declared = Number(response.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      body.destroy();
-      throw responseTooLarge(limit);
-    }
-    let text: string;
+    const response = new BufferedResponse(abort, limit);
     try {
-      // A declared length within the cap (every answer of this API) is read whole: no stream iterator.
-      text = Number.isFinite(declared) ? await body.text() : await readCapped(body, limit);
+      dispatcher.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: req.method,
+          headers: req.headers,
+          body: req.body ?? null,
+          headersTimeout: timeouts.headersMs,
+          bodyTimeout: timeouts.bodyMs,
+          // Nothing is repeated below the client: it alone decides what may be retried.
+          idempotent: false,
+        },
+        response,
+      );
     } catch (error) {
-      body.destroy();
-      throw toTransportError(error, signal, true);
+      response.onError(error instanceof Error ? error : new Error(String(error)));
     }
-    return {
-      status: response.statusCode,
-      headers: flattenHeaders(response.headers),
-      body: text,
-    };
+    return response.promise;
   }
 
   return {
     kind: 'undici',
-    send,
+    send(req: HttpRequest, options: HttpSendOptions): Promise<HttpResponse> {
+      if (options.abort !== undefined) return exchange(req, options.abort);
+      const abort = new SignalAbortHook(options.signal);
+      return exchange(req, abort).finally(() => abort.release());
+    },
     async close() {
       if (owned) await owned.close();
     },
