@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const PACKAGES = [
   'core',
+  'soap-xml',
   'transport-get',
   'transport-post',
   'transport-basic',
@@ -15,10 +16,16 @@ const PACKAGES = [
 // Tests run against the TypeScript sources; tests that start child processes use the built dist.
 export default defineConfig({
   resolve: {
-    alias: PACKAGES.map((name) => ({
-      find: new RegExp(`^@afilnet-chat/${name}$`),
-      replacement: fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
-    })),
+    alias: [
+      {
+        find: /^@afilnet-chat\/core\/transport$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/transport-kit.ts', import.meta.url)),
+      },
+      ...PACKAGES.map((name) => ({
+        find: new RegExp(`^@afilnet-chat/${name}$`),
+        replacement: fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
+      })),
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],

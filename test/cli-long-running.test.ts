@@ -152,6 +152,10 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
     const facts = JSON.parse(running.output().stdout) as { url: string; port: number; user: string; password: string; channels: unknown[] };
     expect(facts).toMatchObject({ host: '127.0.0.1', user: 'demo@example.com', password: 'demo-password' });
     expect(facts.url).toBe(`http://127.0.0.1:${facts.port}`);
+    expect(facts).toMatchObject({ inbox: `${facts.url}/` });
+    const inbox = await fetch(`${facts.url}/`);
+    expect([inbox.status, inbox.headers.get('content-security-policy')]).toEqual([200, "default-src 'self'"]);
+    await inbox.body?.cancel();
     expect(facts.channels).toHaveLength(4);
 
     const env = { AFILNET_TRANSPORT: 'post', AFILNET_BASE_URL: facts.url, AFILNET_ALLOW_INSECURE_HTTP: '1', AFILNET_USER: facts.user, AFILNET_PASSWORD: facts.password };
@@ -173,6 +177,7 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
     const { stdout } = running.output();
     const url = /^Afilnet sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
     expect(url).toBeDefined();
+    expect(stdout).toContain(`Inbox: ${url}/ (open it in a browser`);
     expect(stdout).toContain('Demo account: demo@example.com / demo-password');
     expect(stdout).toContain('Channels: whatsapp 100, telegram 200, webchat 300, operator 400');
     expect(stdout).toContain(`export AFILNET_BASE_URL=${url} AFILNET_ALLOW_INSECURE_HTTP=1`);
@@ -186,6 +191,24 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
     const { code, signal, stderr } = await running.done;
     expect([code, signal]).toEqual([0, null]);
     expect(stderr).toBe('Sandbox stopped.\n');
+  });
+});
+
+describe('sandbox on a busy port', { timeout: 60_000 }, () => {
+  it('exits 2 with a message naming the port, not as an internal error', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, stdout, stderr } = await runCli(['sandbox', '--port', String(port)]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`port ${port}`);
+      expect(stderr).toContain('already in use');
+      expect(stderr).not.toContain('INTERNAL');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
 
@@ -227,5 +250,6 @@ describe.concurrent('demo', { timeout: 180_000 }, () => {
       expect(rows.find((r) => r.startsWith(`${transport} (`))).toMatch(/^\S+ \([a-z-]+\)\s+✓ 4 channels \d+\.\d ms\s+✓ sent \d+\.\d ms/);
     }
     expect(stdout).toContain(`${TRANSPORTS.length} of 5 transports passed every method.`);
+    expect(stdout).toContain('run `afilnet-chat sandbox` and open the inbox URL it prints');
   });
 });

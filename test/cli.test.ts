@@ -138,13 +138,10 @@ describe.concurrent.each(TRANSPORTS)('every API command over %s', { timeout: 180
 
     const bad = await runCli(['channels', '--password-stdin'], { env, stdin: `${WRONG_SECRET}\n` });
     expect(bad.stdout).toBe('');
-    if (transport === 'json-oauth') {
-      expect(bad.code).toBe(EXIT.TRANSPORT);
-      expectOneLineError(bad.stderr, 'TOKEN_ENDPOINT');
-    } else {
-      expect(bad.code).toBe(EXIT.API);
-      expectOneLineError(bad.stderr, 'INCORRECT_USER_PASSWORD');
-    }
+    // Every transport alike, json-oauth included (SPEC §10).
+    expect(bad.code).toBe(EXIT.API);
+    expectOneLineError(bad.stderr, 'INCORRECT_USER_PASSWORD');
+    expect(bad.stderr).not.toContain('AFILNET_CLIENT_ID');
   });
 
   it('reports an API error as one line, exit 3 (on post: --debug adds the stack, --json makes it JSON)', async () => {

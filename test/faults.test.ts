@@ -278,12 +278,10 @@ const TOKEN_FAULTS: readonly TokenFault[] = [
   { name: 'stall', behaviour: stallBeforeHeaders, code: 'TIMEOUT', stalls: true },
   { name: 'HTTP 503 with HTML', behaviour: answer(503, 'text/html', HTML_ERROR_PAGE), code: 'TOKEN_ENDPOINT' },
   {
-    name: 'RFC 6749 §5.2 invalid_client',
-    behaviour: answer(401, 'application/json', JSON.stringify({ error: 'invalid_client' }), {
-      'www-authenticate': 'Basic realm="afilnet"',
-    }),
+    name: 'RFC 6749 §5.2 invalid_scope',
+    behaviour: answer(400, 'application/json', JSON.stringify({ error: 'invalid_scope' })),
     code: 'TOKEN_ENDPOINT',
-    oauthError: 'invalid_client',
+    oauthError: 'invalid_scope',
   },
   {
     name: 'HTTP 200 without access_token',

@@ -5,7 +5,7 @@
  * secret or token, and reaches every caller waiting for it; the next call tries again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AfilnetTransportError, createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import { AfilnetApiError, AfilnetTransportError, createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
 import { DEMO } from './support/account.js';
 import {
   ISSUED_TOKEN_PREFIX,
@@ -86,11 +86,13 @@ describe.each(EXECUTORS)('json-oauth token endpoint failures × %s', (executor) 
     server = undefined;
   });
 
+  /** A client with its own OAuth client id, so that every token failure stays TOKEN_ENDPOINT (SPEC §10). */
   function connect(baseUrl: string, overrides: Partial<ChatClientConfig> = {}): ChatClient {
     const chat = createChatClient({
       transport: 'json-oauth',
       baseUrl,
       credentials: DEMO,
+      oauth: { clientId: DEMO.user, clientSecret: DEMO.password },
       allowInsecureHttp: true,
       executor,
       retry: false,
@@ -114,9 +116,33 @@ describe.each(EXECUTORS)('json-oauth token endpoint failures × %s', (executor) 
     expect(server.stats.apiRequests).toBe(0);
   });
 
+  it.each([
+    ['401 invalid_client', answer(401, 'application/json', json({ error: 'invalid_client' }), { 'www-authenticate': 'Basic realm="afilnet"' })],
+    ['400 invalid_grant', answer(400, 'application/json', json({ error: 'invalid_grant' }))],
+    ['401 without a body', answer(401, 'text/plain', '')],
+  ])('authenticating as the account, %s is INCORRECT_USER_PASSWORD caused by TOKEN_ENDPOINT', async (_name, behaviour) => {
+    server = await startMisbehavingServer(SUCCESS);
+    server.setTokenBehaviour(behaviour);
+    const chat = connect(server.url, { oauth: {} });
+    const error = await chat.sendMessage(MESSAGE).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AfilnetApiError);
+    expect(error).toMatchObject({ code: 'INCORRECT_USER_PASSWORD' });
+    expect((error as AfilnetApiError).cause).toBeInstanceOf(AfilnetTransportError);
+    expect((error as AfilnetApiError).cause).toMatchObject({ code: 'TOKEN_ENDPOINT', mayHaveBeenSent: false });
+    expectNoSecrets(error, SECRETS);
+    expect(server.stats.apiRequests).toBe(0);
+  });
+
+  it('authenticating as the account, a token failure that is no refusal stays TOKEN_ENDPOINT', async () => {
+    server = await startMisbehavingServer(SUCCESS);
+    server.setTokenBehaviour(answer(400, 'application/json', json({ error: 'invalid_scope' })));
+    const error = await connect(server.url, { oauth: {} }).sendMessage(MESSAGE).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'AfilnetTransportError', code: 'TOKEN_ENDPOINT', oauthError: 'invalid_scope' });
+  });
+
   it('an unreachable token endpoint is NETWORK with mayHaveBeenSent false', async () => {
     server = await startMisbehavingServer(SUCCESS);
-    const chat = connect(server.url, { oauth: { tokenUrl: `${await refusedUrl()}/api/oauth/token` } });
+    const chat = connect(server.url, { oauth: { clientId: DEMO.user, clientSecret: DEMO.password, tokenUrl: `${await refusedUrl()}/api/oauth/token` } });
     const error = await chat.sendMessage(MESSAGE).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'NETWORK', mayHaveBeenSent: false });
     expect(server.stats.apiRequests).toBe(0);

@@ -94,7 +94,7 @@ describe('against the sandbox', () => {
       const error = await errorOf(WRONG_ACCOUNT, (client) => invoke(client, sample));
       expectCleanError(error);
       // The scenario is what it says: the server refused the credentials.
-      expect((error as AfilnetError).code).toBe(row.case.name === 'json-oauth' ? 'TOKEN_ENDPOINT' : 'INCORRECT_USER_PASSWORD');
+      expect((error as AfilnetError).code).toBe('INCORRECT_USER_PASSWORD');
     });
 
     it('CHANNEL_NOT_FOUND, CHAT_NOT_FOUND and a file to an unknown chat', async () => {

@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHAT_METHODS, type ChatMethod } from '@afilnet-chat/core';
-import { createXmlReader, encodeEnvelope, encodeUsernameToken, escapeXml, XmlReadError, type XmlElement } from '@afilnet-chat/transport-soap';
+import { createXmlReader, escapeXml, XmlReadError, type XmlElement } from '@afilnet-chat/soap-xml';
+import { encodeEnvelope, encodeUsernameToken } from '@afilnet-chat/transport-soap';
 import { encodeSoapFault, type SoapFault } from '../packages/sandbox/src/soap/encode-soap-fault.js';
 import { encodeSoapResponse } from '../packages/sandbox/src/soap/encode-soap-response.js';
 import { answerArbitrary, messageArbitrary, RUNS, XML_ILLEGAL } from './support/arbitraries.js';

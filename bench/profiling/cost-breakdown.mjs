@@ -14,15 +14,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
+import { createChatClient } from '@afilnet-chat/core';
 import {
-  createChatClient,
   createUndiciExecutor,
   decodeResponse,
   encodeForm,
   parseJsonPayload,
   toWireRequest,
   wireFields,
-} from '@afilnet-chat/core';
+} from '@afilnet-chat/core/transport';
 import { CANNED } from '../responder/canned-bodies.mjs';
 import { captureWireRequests } from '../runner/capture-wire-requests.mjs';
 import { startResponder } from '../runner/responder-process.mjs';

@@ -2,7 +2,8 @@
  * An HTTP proxy on 127.0.0.1 in front of the sandbox that, for a share of requests chosen by a
  * seeded generator (so a failure can be replayed), drops the connection before forwarding (the
  * server never sees the request) or after the server answered (the server acted, the client
- * never hears of it). The rest pass through untouched.
+ * never hears of it). The rest pass through untouched, unless `intercept` answers in the
+ * target's place.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -27,6 +28,18 @@ export interface ChaosOptions {
   /** Share of requests dropped after the target answered (0–1). */
   readonly dropAfter: number;
   readonly seed: number;
+  /**
+   * Answers a request itself instead of forwarding it, when it returns an answer (a 429, say):
+   * the target never sees that request. Asked before the drop roll, for every request.
+   */
+  readonly intercept?: (path: string) => ChaosAnswer | undefined;
+}
+
+/** An answer the proxy gives in the target's place. */
+export interface ChaosAnswer {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
 }
 
 /** A small deterministic generator (mulberry32): the same seed drops the same requests. */
@@ -52,6 +65,13 @@ export async function startChaosProxy(target: string, options: ChaosOptions): Pr
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', () => undefined);
     req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      const own = options.intercept?.(path);
+      if (own !== undefined) {
+        res.writeHead(own.status, { 'content-type': 'text/plain', ...own.headers });
+        res.end(own.body ?? '');
+        return;
+      }
       const roll = random();
       if (roll < options.dropBefore) {
         stats.droppedBefore++;
@@ -59,7 +79,6 @@ export async function startChaosProxy(target: string, options: ChaosOptions): Pr
         return;
       }
       const dropAfter = roll < options.dropBefore + options.dropAfter;
-      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
       stats.forwarded.set(path, (stats.forwarded.get(path) ?? 0) + 1);
       const headers: IncomingHttpHeaders = { ...req.headers, host: targetUrl.host };
       const upstream = httpRequest(

@@ -4,7 +4,7 @@
  * `test/xml-reader-agreement.test.ts`. It is not part of any package.
  */
 import { XMLParser } from 'fast-xml-parser';
-import type { XmlAttribute, XmlElement } from '@afilnet-chat/transport-soap';
+import type { XmlAttribute, XmlElement } from '@afilnet-chat/soap-xml';
 
 /** Thrown when the oracle refuses a document or finds it not well-formed. */
 export class ReferenceXmlReadError extends Error {}

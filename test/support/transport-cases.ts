@@ -36,12 +36,6 @@ export interface TransportCase {
   readonly bodyFormat: 'json' | 'xml';
   /** The requests one call must make, in order (json-oauth: token request, then the call). */
   expectedRequests(method: ChatMethod, wire: ReadonlyArray<readonly [string, string]>, account: Account): ExpectedRequest[];
-  /**
-   * How a call with a wrong user or password fails, when not as `AfilnetApiError`
-   * `INCORRECT_USER_PASSWORD`: json-oauth is refused at the token endpoint, which SPEC §3 makes an
-   * `AfilnetTransportError` `TOKEN_ENDPOINT` with `oauthError: 'invalid_client'`.
-   */
-  readonly refusedCredentials?: { readonly code: string; readonly oauthError?: string };
   /** The server's answer to a request, carrying a JSON-shaped envelope (encoded as the flavour does). */
   answer(request: CapturedRequest, envelope: unknown): WireReply;
 }
@@ -237,7 +231,6 @@ export const JSON_OAUTH_CASE: TransportCase = {
   name: 'json-oauth',
   label: 'json-oauth',
   bodyFormat: 'json',
-  refusedCredentials: { code: 'TOKEN_ENDPOINT', oauthError: 'invalid_client' },
   expectedRequests: (method, wire, account) => [
     {
       method: 'POST',

@@ -6,6 +6,7 @@ import { configFromEnv, type ChatClientConfig } from '@afilnet-chat/core';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';
 import type { OptionValues } from './parse-command-line.js';
+import { proxyDispatcher, proxySecrets } from './proxy-dispatcher.js';
 import { readPasswordStdin } from './read-password-stdin.js';
 
 /** A configuration and the secrets in it, which the CLI keeps out of everything it prints. */
@@ -15,7 +16,9 @@ export interface ClientSetup {
 }
 
 /**
- * Builds the client configuration from the environment and the connection options.
+ * Builds the client configuration from the environment and the connection options. When the
+ * environment names a proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`), the configuration's
+ * `dispatcher` follows it; the caller closes that dispatcher after the client.
  *
  * @throws {CliUsageError} for a `--timeout` that is not a positive whole number, or a failed
  *   `--password-stdin` read.
@@ -48,8 +51,13 @@ export async function buildClientConfig(values: OptionValues, io: CliIo): Promis
   const password = values['password-stdin'] === true ? await readPasswordStdin(io.stdin) : base.credentials?.password;
   if (user !== undefined || password !== undefined) overrides.credentials = { user, password };
 
+  const dispatcher = await proxyDispatcher(io.env);
+  if (dispatcher !== undefined) overrides.dispatcher = dispatcher;
+
   const config = configFromEnv(io.env, overrides as Partial<ChatClientConfig>);
-  const secrets = [password, config.oauth?.clientSecret].filter((s): s is string => typeof s === 'string' && s !== '');
+  const secrets = [password, config.oauth?.clientSecret, ...proxySecrets(io.env)].filter(
+    (s): s is string => typeof s === 'string' && s !== '',
+  );
   if (user !== undefined && password !== undefined) {
     secrets.push(Buffer.from(`${user}:${password}`, 'utf8').toString('base64'));
   }

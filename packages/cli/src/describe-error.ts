@@ -36,6 +36,7 @@ const TRANSPORT_HINTS: Record<string, string> = {
   TIMEOUT: 'retry later, or allow more time with --timeout',
   ABORTED: 'the call was interrupted; retry it',
   HTTP_STATUS: 'check that --base-url points at the Afilnet API, or retry later',
+  RATE_LIMITED: 'the server is limiting the rate of requests and nothing was delivered; retry after the wait it asked for',
   MALFORMED_RESPONSE: 'check that --base-url points at the Afilnet API',
   RESPONSE_TOO_LARGE: 'check that --base-url points at the Afilnet API',
   SOAP_FAULT: 'check that --base-url points at the Afilnet API, or try another --transport',

@@ -3,7 +3,8 @@
  * outcome into output and an exit code. Everything it prints goes through a redactor that knows
  * the password and client secret, so no secret is printed even by mistake.
  */
-import { createChatClient, createRedactor, type ChatClient } from '@afilnet-chat/core';
+import { createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import { createRedactor } from '@afilnet-chat/core/transport';
 import { buildClientConfig } from './build-client-config.js';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';
@@ -42,6 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   const debug = argv.includes('--debug');
   let command: Command | undefined;
   let client: ChatClient | undefined;
+  let proxy: ChatClientConfig['dispatcher'];
 
   try {
     const { name, rest } = splitCommand(argv, ALL_OPTIONS);
@@ -85,6 +87,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       client() {
         opening ??= buildClientConfig(values, io).then(({ config, secrets }) => {
           for (const secret of secrets) redactor.add(secret);
+          proxy = config.dispatcher;
           client = createChatClient(config);
           return client;
         });
@@ -107,5 +110,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return report.exitCode;
   } finally {
     await client?.close();
+    // A client never closes the dispatcher it was given.
+    await proxy?.close();
   }
 }

@@ -87,7 +87,7 @@ describe.each([{ executor: 'undici' }, { executor: 'fetch' }] as const)('retries
     await expect(chat.getChats(conversation)).resolves.toEqual([]);
     expect(retries.map((r) => [r.attempt, r.error.code, r.error.httpStatus])).toEqual([
       [1, 'HTTP_STATUS', 503],
-      [2, 'HTTP_STATUS', 429],
+      [2, 'RATE_LIMITED', 429],
     ]);
   });
 
@@ -109,13 +109,21 @@ describe.each([{ executor: 'undici' }, { executor: 'fetch' }] as const)('retries
     expect(delays).toEqual([1_000]);
   });
 
-  it('does not wait for a Retry-After past the deadline', async () => {
-    const url = await serve((_req, res) => answer(res, 503, 'later', { 'retry-after': '60' }));
+  it('does not wait for a Retry-After past the deadline, and ends with the failure itself', async () => {
+    const url = await serve((_req, res) => answer(res, 503, 'later', { 'retry-after': '1' }));
     const started = Date.now();
-    const error = (await client(url, { executor, timeoutMs: 2_000 }).getChatChannels().catch((e: unknown) => e)) as AfilnetTransportError;
-    expect(error.code).toBe('TIMEOUT');
-    expect(error.cause).toMatchObject({ code: 'HTTP_STATUS', retryAfterMs: 60_000 });
-    expect(Date.now() - started).toBeLessThan(1_500);
+    const error = (await client(url, { executor, timeoutMs: 1_500 }).getChatChannels().catch((e: unknown) => e)) as AfilnetTransportError;
+    // Retry-After 1 s fits once (after the first 503), not twice: no timeout happened.
+    expect(error).toMatchObject({ code: 'HTTP_STATUS', httpStatus: 503, retryAfterMs: 1_000, mayHaveBeenSent: false });
+    expect(Date.now() - started).toBeLessThan(1_450);
+  });
+
+  it('ends a call that used up its attempts before the deadline with the last failure, not TIMEOUT', async () => {
+    const url = await serve((_req, res) => answer(res, 503, 'busy'));
+    const error = await client(url, { executor, timeoutMs: 5_000, retry: { maxAttempts: 2, baseDelayMs: 1 } })
+      .getChatChannels()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'HTTP_STATUS', httpStatus: 503 });
   });
 
   it('never retries a send the server may have received', async () => {
@@ -155,13 +163,31 @@ describe.each([{ executor: 'undici' }, { executor: 'fetch' }] as const)('retries
     expect(received).toBe(1);
   });
 
-  it('ends with TIMEOUT, the last failure as cause, when the deadline passes during retries', async () => {
-    const url = await serve((_req, res) => answer(res, 503, 'busy'));
-    const error = (await client(url, { executor, timeoutMs: 300, retry: { maxAttempts: 10, baseDelayMs: 250, maxDelayMs: 250 } })
+  it('ends with TIMEOUT whose cause is the 503 before the retry that stalled until the deadline', async () => {
+    const url = await serve((_req, res, hit) => (hit === 1 ? answer(res, 503, 'busy') : undefined));
+    const error = (await client(url, { executor, timeoutMs: 300, retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 1 } })
       .getChatChannels()
       .catch((e: unknown) => e)) as AfilnetTransportError;
     expect(error.code).toBe('TIMEOUT');
     expect(error.cause).toMatchObject({ code: 'HTTP_STATUS', httpStatus: 503 });
+  });
+
+  it('ends with TIMEOUT whose cause is the reset before the retry that stalled, not the stalled attempt', async () => {
+    const url = await serve((req, _res, hit) => {
+      if (hit === 1) req.socket.destroy();
+    });
+    const error = (await client(url, { executor, timeoutMs: 300, retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 1 } })
+      .getChatChannels()
+      .catch((e: unknown) => e)) as AfilnetTransportError;
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.cause).toMatchObject({ code: 'NETWORK' });
+  });
+
+  it('ends with TIMEOUT without a cause when the first attempt stalls until the deadline', async () => {
+    const url = await serve(() => undefined);
+    const error = (await client(url, { executor, timeoutMs: 200 }).getChatChannels().catch((e: unknown) => e)) as AfilnetTransportError;
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.cause).toBeUndefined();
   });
 
   it('stops retrying when the budget is spent', async () => {

@@ -52,10 +52,16 @@ export interface ChatClient {
   getUnreadMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
   /**
    * Polls `getunreadmessages` and yields each new message once, backing off on transport errors
-   * and ending on abort (see `watchUnreadMessages`). Rejects with API and validation errors.
+   * and ending on abort, `return()` or the client's `close()` (see `watchUnreadMessages`).
+   * Rejects with API and validation errors.
    */
   watchUnreadMessages(input: WatchUnreadMessagesInput): UnreadMessagesWatch;
-  /** Closes the connection pool and the transport. Calls made afterwards fail with `ABORTED`. */
+  /**
+   * Ends the client (SPEC §10): every active `watchUnreadMessages` finishes at once (what it
+   * fetched stays in `takeUndelivered()`), calls in flight finish or fail within their own
+   * deadline, then the transport and the connection pool are closed and the promise resolves.
+   * Calls made afterwards fail with `ABORTED` and are not sent.
+   */
   close(): Promise<void>;
 }
 
@@ -108,17 +114,19 @@ class CallContext implements TransportCallContext {
 }
 
 /**
- * The error a call ends with: `TIMEOUT` when the deadline ended it (with the last failure as
- * cause), `mayHaveBeenSent` false for read methods, foreign errors wrapped, secrets redacted.
+ * The error a call ends with: `TIMEOUT` only when the deadline ended it, its cause the last
+ * failure the deadline did not itself cause (`earlier`, none if there was none); otherwise the
+ * failure itself. `mayHaveBeenSent` false for read methods, foreign errors wrapped, secrets
+ * redacted.
  */
-function finalizeError(error: unknown, method: ChatMethod, deadline: CallDeadline, redactor: Redactor): unknown {
+function finalizeError(error: unknown, earlier: unknown, method: ChatMethod, deadline: CallDeadline, redactor: Redactor): unknown {
   const isSend = CHAT_METHODS[method].isSend;
   let result: unknown = error;
   if (deadline.timedOut) {
     const mayHaveBeenSent = error instanceof AfilnetTransportError ? error.mayHaveBeenSent : isSend;
     result = new AfilnetTransportError('TIMEOUT', `The call to ${method} did not finish within its deadline (timeoutMs)`, {
       mayHaveBeenSent: isSend && mayHaveBeenSent,
-      cause: error instanceof AfilnetError ? error : sanitizeCause(error),
+      ...(earlier === undefined ? {} : { cause: earlier instanceof AfilnetError ? earlier : sanitizeCause(earlier) }),
     });
   } else if (error instanceof AfilnetTransportError) {
     if (!isSend && error.mayHaveBeenSent) result = error.with({ mayHaveBeenSent: false });
@@ -149,13 +157,21 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   );
   const executor: HttpExecutor = createExecutor(resolved);
   const name = typeof resolved.transport === 'string' ? resolved.transport : resolved.transport.name;
+  const adopt = (chosen: ChatTransport): ChatTransport => {
+    for (const secret of chosen.secrets ?? []) redactor.add(secret);
+    return chosen;
+  };
   let transport: Promise<ChatTransport> | undefined =
-    typeof resolved.transport === 'string' ? undefined : Promise.resolve(resolved.transport);
-  let closed = false;
+    typeof resolved.transport === 'string' ? undefined : Promise.resolve(adopt(resolved.transport));
+  // Fires on close(): ends every watch at once, and refuses new calls. Calls in flight are not
+  // aborted: `closed` (what close() returns) settles once they have.
+  const closing = new AbortController();
+  let closed: Promise<void> = Promise.resolve();
+  const inFlight = new Set<Promise<unknown>>();
 
   const getTransport = (): Promise<ChatTransport> => {
     if (transport === undefined) {
-      const loading = loadTransport(resolved.transport as Exclude<typeof resolved.transport, ChatTransport>, resolved.factoryOptions);
+      const loading = loadTransport(resolved.transport as Exclude<typeof resolved.transport, ChatTransport>, resolved.factoryOptions).then(adopt);
       // A failed load is retried by the next call (the package may be installed meanwhile).
       loading.catch(() => {
         if (transport === loading) transport = undefined;
@@ -187,8 +203,17 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     return decodeResponse(method, response);
   }
 
-  async function call<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
-    if (closed) {
+  /** Runs a call, remembered until it settles so that `close()` can wait for it. */
+  function call<M extends ChatMethod>(method: M, input: unknown, options?: CallOptions): Promise<MethodResults[M]> {
+    const running = run(method, input, options);
+    inFlight.add(running);
+    const forget = () => inFlight.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+
+  async function run<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
+    if (closing.signal.aborted) {
       throw new AfilnetTransportError('ABORTED', `The client is closed; ${method} was not sent`);
     }
     const request = toWireRequest(method, input, resolved.maxMessageLength);
@@ -196,7 +221,9 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
     const policy = resolved.retry;
     budget.deposit();
+    // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
     let failure: unknown;
+    let earlier: unknown;
     try {
       for (let number = 1; ; number++) {
         if (deadline.aborted) {
@@ -209,22 +236,18 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
           return await attempt(chosen, method, request, deadline, number);
         } catch (error) {
           failure = error;
-          if (deadline.aborted || number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
+          if (deadline.aborted) throw error;
+          earlier = error;
+          // Giving up before the deadline ends the call with the failure itself: no timeout happened.
+          if (number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
           const delayMs = backoffDelay(number, policy, error.retryAfterMs);
-          if (delayMs >= deadline.remainingMs()) {
-            // The deadline would pass before the next attempt: say so now rather than wait for it.
-            throw new AfilnetTransportError('TIMEOUT', `The call to ${method} cannot be retried within its deadline (timeoutMs)`, {
-              mayHaveBeenSent: error.mayHaveBeenSent,
-              cause: error,
-            });
-          }
-          if (!budget.withdraw()) throw error;
+          if (delayMs >= deadline.remainingMs() || !budget.withdraw()) throw error;
           notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
           await abortableDelay(delayMs, deadline.signal);
         }
       }
     } catch (error) {
-      throw finalizeError(error, method, deadline, redactor);
+      throw finalizeError(error, earlier, method, deadline, redactor);
     } finally {
       deadline.dispose();
     }
@@ -239,13 +262,19 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     getChats: (input, options) => call('getchats', input, options),
     getMessages: (input, options) => call('getmessages', input, options),
     getUnreadMessages: (input, options) => call('getunreadmessages', input, options),
-    watchUnreadMessages: (input) => watchUnreadMessages((conversation, options) => call('getunreadmessages', conversation, options), input),
-    async close() {
-      if (closed) return;
-      closed = true;
-      const loaded = await transport?.catch(() => undefined);
-      await loaded?.close?.();
-      await executor.close();
+    watchUnreadMessages: (input) =>
+      watchUnreadMessages((conversation, options) => call('getunreadmessages', conversation, options), input, closing.signal),
+    close() {
+      if (closing.signal.aborted) return closed;
+      closing.abort();
+      closed = (async () => {
+        // Each call in flight ends by itself, within its own deadline; only then is the pool closed.
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        const loaded = await transport?.catch(() => undefined);
+        await loaded?.close?.();
+        await executor.close();
+      })();
+      return closed;
     },
   };
 }

@@ -4,10 +4,9 @@
  */
 import { z } from 'zod';
 import type { Dispatcher } from 'undici';
-import { AfilnetValidationError, type ValidationIssue } from './errors.js';
+import { AfilnetValidationError } from './errors.js';
 import type { FetchFunction } from './http/fetch-executor.js';
-import { isHttpUrl, refuseInsecureUrls } from './http-url.js';
-import { describeType } from './input-schemas.js';
+import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
 import {
   BUILT_IN_TRANSPORTS,
   SECURITY_RATINGS,
@@ -17,22 +16,15 @@ import {
   type SecurityRating,
   type TransportName,
 } from './security.js';
-import { DEFAULT_PATHS, type ApiPaths, type ChatTransport, type Credentials } from './transport.js';
-import type { TokenStore } from './token-store.js';
+import type { ApiPaths, ChatTransport, Credentials } from './transport.js';
 import type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './http/phase-timeouts.js';
 import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryOptions } from './retry-policy.js';
 import type { BasicOptions, OAuthOptions, SoapOptions, TransportFactoryOptions } from './transport-options.js';
+import { resolveTransportOptions } from './resolve-transport-options.js';
+import { transportOptionsShape } from './option-schemas.js';
+import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
-
-/** The default base URL (SPEC §3). */
-export const DEFAULT_BASE_URL = 'https://www.afilnet.com';
-/** The default overall deadline of a call (SPEC §4). */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-/** The default cap on a response body. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-/** The default cap on a message, in code points (WhatsApp's and Telegram's limit). */
-export const DEFAULT_MAX_MESSAGE_LENGTH = 4096;
 
 /** How requests are executed (SPEC §6). */
 export type ExecutorOption = 'undici' | 'fetch' | { readonly fetch: FetchFunction };
@@ -93,21 +85,9 @@ export interface ResolvedConfig {
   readonly secrets: readonly string[];
 }
 
-const typeMessage = (expected: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : `must be ${expected}, not ${describeType(issue.input)}`;
-
-const secretText = z
-  .string({ error: typeMessage('a string') })
-  .min(1, 'must not be empty')
-  .refine((s) => !/[\r\n]/.test(s), 'must not contain CR or LF');
-
-const urlText = z.string({ error: typeMessage('a string') }).refine(isHttpUrl, 'must be an absolute http or https URL');
-
-const milliseconds = z.number({ error: typeMessage('a number') }).int().positive().max(2_147_483_647);
+const milliseconds = z.number({ error: expectedType('a number') }).int().positive().max(2_147_483_647);
 
 const hook = z.custom<(event: never) => void>((v) => typeof v === 'function', { error: 'must be a function' }).optional();
-
-const pathText = z.string({ error: typeMessage('a string') }).min(1, 'must not be empty');
 
 const transportInstance = z.custom<ChatTransport>(
   (v) =>
@@ -128,48 +108,9 @@ const configSchema = z.strictObject({
           ? `is not a known transport; use one of ${describeTransports()}`
           : `must be a transport name or a ChatTransport, not ${describeType(issue.input)}`,
   }),
-  baseUrl: urlText.optional(),
-  credentials: z
-    .strictObject({ user: secretText, password: secretText }, { error: typeMessage('an object') })
-    .optional(),
-  oauth: z
-    .strictObject(
-      {
-        clientId: secretText.optional(),
-        clientSecret: secretText.optional(),
-        tokenUrl: urlText.optional(),
-        issuer: urlText.optional(),
-        scope: z.string({ error: typeMessage('a string') }).optional(),
-        clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
-        tokenStore: z
-          .custom<TokenStore>(
-            (v) =>
-              typeof v === 'object' &&
-              v !== null &&
-              typeof (v as TokenStore).get === 'function' &&
-              typeof (v as TokenStore).set === 'function' &&
-              ((v as TokenStore).lock === undefined || typeof (v as TokenStore).lock === 'function'),
-            { error: 'must be an object with get(), set() and optionally lock()' },
-          )
-          .optional(),
-        dpop: z.boolean({ error: typeMessage('a boolean') }).optional(),
-      },
-      { error: typeMessage('an object') },
-    )
-    .optional(),
-  basic: z.strictObject({ method: z.enum(['GET', 'POST']).optional() }, { error: typeMessage('an object') }).optional(),
-  soap: z
-    .strictObject({ passwordType: z.enum(['PasswordText', 'PasswordDigest']).optional() }, { error: typeMessage('an object') })
-    .optional(),
-  paths: z
-    .strictObject(
-      { http: pathText.optional(), basic: pathText.optional(), soap: pathText.optional(), json: pathText.optional() },
-      { error: typeMessage('an object') },
-    )
-    .optional(),
+  ...transportOptionsShape,
   minimumSecurity: z.enum(SECURITY_RATINGS).optional(),
-  timeoutMs: z.number({ error: typeMessage('a number') }).int().positive().max(2_147_483_647).optional(),
-  allowInsecureHttp: z.boolean({ error: typeMessage('a boolean') }).optional(),
+  timeoutMs: z.number({ error: expectedType('a number') }).int().positive().max(2_147_483_647).optional(),
   executor: z
     .union([
       z.enum(['undici', 'fetch']),
@@ -181,12 +122,12 @@ const configSchema = z.strictObject({
       error: 'must be an undici Dispatcher',
     })
     .optional(),
-  maxResponseBytes: z.number({ error: typeMessage('a number') }).int().positive().optional(),
-  maxMessageLength: z.number({ error: typeMessage('a number') }).int().positive().optional(),
+  maxResponseBytes: z.number({ error: expectedType('a number') }).int().positive().optional(),
+  maxMessageLength: z.number({ error: expectedType('a number') }).int().positive().optional(),
   timeouts: z
     .strictObject(
       { connectMs: milliseconds.optional(), headersMs: milliseconds.optional(), bodyMs: milliseconds.optional() },
-      { error: typeMessage('an object') },
+      { error: expectedType('an object') },
     )
     .optional(),
   retry: z
@@ -194,10 +135,10 @@ const configSchema = z.strictObject({
       [
         z.literal(false),
         z.strictObject({
-          maxAttempts: z.number({ error: typeMessage('a number') }).int().min(1).max(10).optional(),
-          baseDelayMs: z.number({ error: typeMessage('a number') }).int().min(0).optional(),
-          maxDelayMs: z.number({ error: typeMessage('a number') }).int().min(0).optional(),
-          budgetRatio: z.number({ error: typeMessage('a number') }).min(0).max(10).optional(),
+          maxAttempts: z.number({ error: expectedType('a number') }).int().min(1).max(10).optional(),
+          baseDelayMs: z.number({ error: expectedType('a number') }).int().min(0).optional(),
+          maxDelayMs: z.number({ error: expectedType('a number') }).int().min(0).optional(),
+          budgetRatio: z.number({ error: expectedType('a number') }).min(0).max(10).optional(),
         }),
       ],
       { error: 'must be false or { maxAttempts, baseDelayMs, maxDelayMs, budgetRatio }' },
@@ -224,28 +165,8 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   }
   const config = parsed.data;
   const name = typeof config.transport === 'string' ? config.transport : config.transport.name;
-  const problems: ValidationIssue[] = [];
-
-  const ownClient = config.oauth?.clientId !== undefined && config.oauth.clientSecret !== undefined;
-  if (config.credentials === undefined && !(name === 'json-oauth' && ownClient)) {
-    problems.push({ path: 'credentials', message: 'is required (user and password)' });
-  }
-  if (name === 'basic' && config.credentials?.user.includes(':')) {
-    problems.push({ path: 'credentials.user', message: "must not contain ':' with the basic transport (RFC 7617)" });
-  }
-  if (problems.length > 0) {
-    throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid client configuration', { issues: problems });
-  }
-
-  const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
-  refuseInsecureUrls(
-    [
-      ['baseUrl', baseUrl],
-      ['oauth.tokenUrl', config.oauth?.tokenUrl],
-      ['oauth.issuer', config.oauth?.issuer],
-    ],
-    config.allowInsecureHttp ?? false,
-  );
+  // Parsed again by the shared schema, which is cheap: the rules and defaults then live once.
+  const factoryOptions = resolveTransportOptions(name, config, { errorMessage: 'Invalid client configuration' });
 
   const security = typeof config.transport === 'string' ? BUILT_IN_TRANSPORTS[config.transport].security : config.transport.security;
   if (config.minimumSecurity !== undefined && !meetsMinimum(security, config.minimumSecurity)) {
@@ -263,15 +184,7 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   return {
     transport: config.transport,
     security,
-    factoryOptions: {
-      baseUrl,
-      ...(config.credentials ? { credentials: config.credentials } : {}),
-      paths: { ...DEFAULT_PATHS, ...config.paths },
-      basic: config.basic ?? {},
-      soap: config.soap ?? {},
-      oauth: config.oauth ?? {},
-      allowInsecureHttp: config.allowInsecureHttp ?? false,
-    },
+    factoryOptions,
     timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     executor: config.executor ?? 'undici',
     dispatcher: config.dispatcher,

@@ -42,6 +42,14 @@ function httpFailure(response: WireResponse, mayHaveBeenSent: boolean, detail: s
     });
   }
   const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
+  if (status === 429) {
+    // The server refused the request before acting on it: even a send was not delivered.
+    return new AfilnetTransportError('RATE_LIMITED', `The server's rate limit refused the request (HTTP 429, ${detail})`, {
+      httpStatus: status,
+      mayHaveBeenSent: false,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
   return new AfilnetTransportError('HTTP_STATUS', `The server answered HTTP ${status} (${detail})`, {
     httpStatus: status,
     mayHaveBeenSent,
@@ -54,7 +62,9 @@ function httpFailure(response: WireResponse, mayHaveBeenSent: boolean, detail: s
  *
  * - A well-formed error envelope is an `AfilnetApiError` with its code, whatever the HTTP status.
  * - A SOAP Fault is `AfilnetTransportError` `SOAP_FAULT`.
- * - Any other non-2xx status is `HTTP_STATUS` (`UNAUTHORIZED` for 401).
+ * - HTTP 429 is `RATE_LIMITED`, with `retryAfterMs` and `mayHaveBeenSent` false (SPEC §10).
+ * - Any other non-2xx status is `HTTP_STATUS` (`UNAUTHORIZED` for 401), with `retryAfterMs`
+ *   when the server sent `Retry-After` (a 503).
  * - A 2xx answer that is not a success envelope with a result of the method's shape is
  *   `MALFORMED_RESPONSE`.
  *

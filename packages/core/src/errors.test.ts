@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AfilnetApiError, AfilnetError, AfilnetTransportError, AfilnetValidationError } from './errors.js';
+import { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';
 
 describe('errors', () => {
   it('have stable codes and names, and instanceof works through the hierarchy', () => {
@@ -45,5 +46,14 @@ describe('errors', () => {
     expect(copy).toMatchObject({ code: 'NETWORK', message: 'net', mayHaveBeenSent: false });
     expect(copy.cause).toBe(cause);
     expect(inspect(copy)).toContain('AfilnetTransportError');
+  });
+
+  it('export every code as a constant whose value is the code itself', () => {
+    for (const codes of [ApiErrorCode, TransportErrorCode, ValidationErrorCode]) {
+      for (const [name, value] of Object.entries(codes)) expect(value).toBe(name);
+    }
+    expect(Object.keys(TransportErrorCode)).toContain('RATE_LIMITED');
+    const limited = new AfilnetTransportError(TransportErrorCode.RATE_LIMITED, 'slow down', { httpStatus: 429, retryAfterMs: 2_000 });
+    expect(limited.toJSON()).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 2_000, mayHaveBeenSent: false });
   });
 });

@@ -1,12 +1,13 @@
 /**
- * The SDK's error hierarchy (SPEC §4). Every error has a stable `code`, an optional `cause`,
- * and a `Symbol.for` brand so that `AfilnetError.is(x)` style checks keep working when two
- * copies of core end up in one application (the `instanceof` operator also honours the brand).
+ * The SDK's error hierarchy (SPEC §4, §10). Every error has a stable `code` (the constants of
+ * `error-codes.ts`), an optional `cause`, and a `Symbol.for` brand, as undici's own errors do, so
+ * that `instanceof` keeps working when two copies of core end up in one application.
  *
  * No error ever carries a password, client secret, bearer token or Basic header value: messages
  * are written from codes and option names, and every cause that crosses the client boundary is
  * passed through the client's redactor (see `redact.ts`).
  */
+import type { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';
 
 const BRAND = Symbol.for('afilnet-chat.error');
 const API_BRAND = Symbol.for('afilnet-chat.error.api');
@@ -39,12 +40,16 @@ export class AfilnetError extends Error {
   }
 }
 
-/** The API answered with its own error envelope (`{"status":"error","error":"CODE"}`). */
+/**
+ * The API answered with its own error envelope (`{"status":"error","error":"CODE"}`): `code` is
+ * one of {@link ApiErrorCode} or, for a code the API adds later, the string the server sent.
+ * Also the wrong-password error of json-oauth authenticating as the account (SPEC §10).
+ */
 export class AfilnetApiError extends AfilnetError {
   /** The HTTP status the envelope came with (200 on most flavours, 401 for Basic auth). */
   readonly httpStatus: number;
 
-  constructor(code: string, options: { httpStatus: number; cause?: unknown }) {
+  constructor(code: ApiErrorCode | (string & {}), options: { httpStatus: number; cause?: unknown }) {
     super(code, `The Afilnet API answered ${code}${API_HINTS[code] ? `: ${API_HINTS[code]}` : ''}`, options);
     this.httpStatus = options.httpStatus;
     Object.defineProperty(this, API_BRAND, { value: true });
@@ -59,7 +64,7 @@ export class AfilnetApiError extends AfilnetError {
   }
 }
 
-const API_HINTS: Record<string, string> = {
+const API_HINTS: Readonly<Record<string, string>> = {
   MISSING_USER: 'no user was sent',
   MISSING_PASSWORD: 'no password was sent',
   MISSING_CLASS: 'no class was sent',
@@ -74,15 +79,6 @@ const API_HINTS: Record<string, string> = {
   INCORRECT_FILEURL: 'the file URL is not valid',
   INCORRECT_THUMBURL: 'the thumbnail URL is not valid',
 };
-
-/** Codes of {@link AfilnetValidationError}. */
-export type ValidationErrorCode =
-  | 'INVALID_PARAMS'
-  | 'URL_TOO_LONG'
-  | 'INVALID_CONFIG'
-  | 'INSECURE_URL'
-  | 'SECURITY_BELOW_MINIMUM'
-  | 'TRANSPORT_NOT_INSTALLED';
 
 /** One problem found in a configuration or a method's input. */
 export interface ValidationIssue {
@@ -119,18 +115,6 @@ export class AfilnetValidationError extends AfilnetError {
   }
 }
 
-/** Codes of {@link AfilnetTransportError}. */
-export type TransportErrorCode =
-  | 'NETWORK'
-  | 'TIMEOUT'
-  | 'ABORTED'
-  | 'HTTP_STATUS'
-  | 'MALFORMED_RESPONSE'
-  | 'RESPONSE_TOO_LARGE'
-  | 'SOAP_FAULT'
-  | 'TOKEN_ENDPOINT'
-  | 'UNAUTHORIZED';
-
 /** Extra facts a transport error may carry. */
 export interface TransportErrorDetails {
   /** True when a `sendmessage`/`sendfile` request may have reached the server. */
@@ -143,8 +127,12 @@ export interface TransportErrorDetails {
   readonly faultString?: string;
   /** The OAuth `error` string (RFC 6749 §5.2), for `TOKEN_ENDPOINT`. */
   readonly oauthError?: string;
-  /** The wait the server asked for with `Retry-After`, in ms. */
+  /**
+   * The wait the server asked for with `Retry-After` (RFC 9110 §10.2.3, delta-seconds or an
+   * HTTP-date), in ms; set on `RATE_LIMITED` (429) and on `HTTP_STATUS` 503 when the server gave one.
+   */
   readonly retryAfterMs?: number;
+  /** The failure behind this one (sanitised: never a secret). */
   readonly cause?: unknown;
 }
 
@@ -156,10 +144,18 @@ export class AfilnetTransportError extends AfilnetError {
    * duplicate the message; false when it provably did not, and for every read method.
    */
   readonly mayHaveBeenSent: boolean;
+  /** The HTTP status, when a response arrived. */
   readonly httpStatus: number | undefined;
+  /** SOAP `faultcode`, for `SOAP_FAULT`. */
   readonly faultCode: string | undefined;
+  /** SOAP `faultstring`, for `SOAP_FAULT`. */
   readonly faultString: string | undefined;
+  /** The OAuth `error` string (RFC 6749 §5.2), for `TOKEN_ENDPOINT`. */
   readonly oauthError: string | undefined;
+  /**
+   * The wait the server asked for with `Retry-After`, in ms: on `RATE_LIMITED` (429) and on a 503
+   * `HTTP_STATUS`; undefined when the server gave none. The client never retries sooner.
+   */
   readonly retryAfterMs: number | undefined;
 
   constructor(code: TransportErrorCode, message: string, details: TransportErrorDetails = {}) {

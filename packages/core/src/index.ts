@@ -1,6 +1,7 @@
 /**
- * `@afilnet-chat/core`: the public client of the Afilnet Web Chat API, its schemas and errors,
- * and the pieces transports are built from.
+ * `@afilnet-chat/core`: the public client of the Afilnet Web Chat API, its configuration,
+ * results and errors. What a transport is built from is in `@afilnet-chat/core/transport`; a test
+ * lists this entry's exports, so each one is a decision.
  */
 export { createChatClient, type ChatClient } from './client.js';
 export {
@@ -11,24 +12,17 @@ export {
   type WatchUnreadMessagesInput,
 } from './watch-unread-messages.js';
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
-export {
-  DEFAULT_BASE_URL,
-  DEFAULT_MAX_MESSAGE_LENGTH,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  type ChatClientConfig,
-  type ExecutorOption,
-} from './config-schema.js';
+export { DEFAULT_BASE_URL, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
+export type { ChatClientConfig, ExecutorOption } from './config-schema.js';
 export {
   AfilnetError,
   AfilnetApiError,
   AfilnetValidationError,
   AfilnetTransportError,
-  type ValidationErrorCode,
   type ValidationIssue,
-  type TransportErrorCode,
   type TransportErrorDetails,
 } from './errors.js';
+export { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';
 export {
   PLATFORMS,
   FILE_TYPES,
@@ -45,11 +39,9 @@ export {
   type CallOptions,
 } from './chat-types.js';
 export {
-  CHAT_CLASS,
   CHAT_METHODS,
   COMMON_ERROR_CODES,
   METHOD_ERROR_CODES,
-  isChatMethod,
   type ChatMethod,
   type MethodInfo,
   type ResultKind,
@@ -58,7 +50,6 @@ export {
   SECURITY_RATINGS,
   TRANSPORT_NAMES,
   BUILT_IN_TRANSPORTS,
-  meetsMinimum,
   type SecurityRating,
   type TransportName,
 } from './security.js';
@@ -72,27 +63,10 @@ export {
   type WireRequest,
   type WireResponse,
 } from './transport.js';
-export type {
-  AccountTransportOptions,
-  BasicOptions,
-  OAuthOptions,
-  SoapOptions,
-  TransportFactoryOptions,
-} from './transport-options.js';
+export type { BasicOptions, OAuthOptions, SoapOptions } from './transport-options.js';
 export type { StoredToken, TokenStore } from './token-store.js';
 export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http/http-executor.js';
-export type { AbortHook } from './abort-hook.js';
-export { createUndiciExecutor, type UndiciExecutorOptions } from './http/undici-executor.js';
-export { createFetchExecutor, type FetchExecutorOptions, type FetchFunction } from './http/fetch-executor.js';
-export { encodeForm, percentEncode } from './encode-form.js';
-export { wireFields, joinUrl } from './wire-fields.js';
-export { parseJsonPayload } from './parse-json-payload.js';
-export { createRedactor, REDACTED, type Redactor } from './redact.js';
-export { decodeResponse, type MethodResults } from './decode-response.js';
-export { toWireRequest } from './input-schemas.js';
-export { requireSafeCredentials, type CredentialRule } from './require-safe-credentials.js';
+export type { FetchFunction } from './http/fetch-executor.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { PhaseTimeouts } from './http/phase-timeouts.js';
 export type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
-export { createFormEncoder, type FormEncoder } from './form-encoder.js';
-export { isHttpUrl, refuseInsecureUrls } from './http-url.js';

@@ -1,30 +1,19 @@
 /**
- * The input schemas of the six methods (SPEC §2, §4): the camelCase API names, their rules, and
- * their wire names, written once. Validation lists every problem in one
+ * The input schemas of the six methods (SPEC §2, §4), derived from the method table
+ * (`CHAT_METHODS`): one rule per kind of field. Validation lists every problem in one
  * `AfilnetValidationError` before anything is sent.
  */
 import { z } from 'zod';
 import { AfilnetValidationError } from './errors.js';
 import { isHttpUrl } from './http-url.js';
 import { FILE_TYPES, PLATFORMS } from './chat-types.js';
-import type { ChatMethod } from './methods.js';
+import { CHAT_METHODS, type ChatMethod, type FieldKind, type MethodField } from './methods.js';
 import type { WireRequest } from './transport.js';
+import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
 
-function typeError(expected: string) {
-  return (issue: { input?: unknown }) =>
-    issue.input === undefined ? 'is required' : `must be ${expected}, not ${describeType(issue.input)}`;
-}
-
-/** The type of a value, for messages that must not quote the value itself. */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
 const text = z
-  .string({ error: typeError('a string') })
+  .string({ error: expectedType('a string') })
   .min(1, 'must not be empty')
   .refine((s) => s.isWellFormed(), 'must be well-formed Unicode (it has a lone surrogate)');
 
@@ -33,7 +22,7 @@ const platform = z.enum(PLATFORMS, { error: () => `must be one of ${PLATFORMS.jo
 const FILE_TYPE_ALIASES: Readonly<Record<string, string>> = { 'vidéo': 'video', voix: 'voice' };
 
 const fileType = z
-  .string({ error: typeError('a string') })
+  .string({ error: expectedType('a string') })
   .transform((s) => {
     const normalized = s.normalize('NFC');
     return FILE_TYPE_ALIASES[normalized] ?? normalized;
@@ -47,37 +36,16 @@ function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 }
 
-interface FieldSpec {
-  readonly api: string;
-  readonly wire: string;
-  readonly schema: z.ZodType;
-}
+/** The rule of each kind of field. */
+const KIND_SCHEMAS: Readonly<Record<FieldKind, z.ZodType>> = { platform, text, fileType, httpUrl };
 
-function fields(...specs: Array<[api: string, wire: string, schema: z.ZodType]>): FieldSpec[] {
-  return specs.map(([api, wire, schema]) => ({ api, wire, schema }));
-}
-
-const channel: Array<[string, string, z.ZodType]> = [
-  ['platform', 'platform', platform],
-  ['platformId', 'platformid', text],
-];
-const conversation: Array<[string, string, z.ZodType]> = [...channel, ['destination', 'destination', text]];
-
-/** Each method's fields: API name, wire name, schema, in SPEC §2 order. */
-const METHOD_FIELDS: Readonly<Record<ChatMethod, readonly FieldSpec[]>> = {
-  getchatchannels: [],
-  sendmessage: fields(...conversation, ['message', 'message', text]),
-  sendfile: fields(
-    ...conversation,
-    ['type', 'type', fileType],
-    ['fileUrl', 'fileurl', httpUrl],
-    ['thumbUrl', 'thumburl', optional(httpUrl)],
-    ['message', 'message', optional(text)],
-  ),
-  getchats: fields(...channel),
-  getmessages: fields(...conversation),
-  getunreadmessages: fields(...conversation),
-};
+/** Each method's fields, from the method table, with their schemas. */
+const METHOD_FIELDS = Object.fromEntries(
+  Object.entries(CHAT_METHODS).map(([method, info]) => [
+    method,
+    info.fields.map((f) => ({ ...f, schema: f.optional ? optional(KIND_SCHEMAS[f.kind]) : KIND_SCHEMAS[f.kind] })),
+  ]),
+) as unknown as Readonly<Record<ChatMethod, ReadonlyArray<MethodField & { readonly schema: z.ZodType }>>>;
 
 /** Every field name any method takes. */
 const ALL_FIELDS = new Set(Object.values(METHOD_FIELDS).flatMap((specs) => specs.map((f) => f.api)));
@@ -111,15 +79,20 @@ const SCHEMAS = Object.fromEntries(
 
 const PLATFORM_SET: ReadonlySet<string> = new Set(PLATFORMS);
 
-/** Methods whose fields are all plain texts or the platform: the ones {@link plainTextParams} handles. */
-const FAST_PATH: Readonly<Record<ChatMethod, boolean>> = {
-  getchatchannels: false,
-  sendmessage: true,
-  sendfile: false,
-  getchats: true,
-  getmessages: true,
-  getunreadmessages: true,
-};
+/** Methods whose fields are all required plain texts or the platform: the ones {@link plainTextParams} handles. */
+const FAST_PATH = Object.fromEntries(
+  Object.entries(METHOD_FIELDS).map(([method, specs]) => [
+    method,
+    specs.length > 0 && specs.every((f) => !f.optional && (f.kind === 'text' || f.kind === 'platform')),
+  ]),
+) as Readonly<Record<ChatMethod, boolean>>;
+
+/** Methods that take a `message`, which `maxMessageLength` caps. */
+const TAKES_MESSAGE: ReadonlySet<string> = new Set(
+  Object.entries(METHOD_FIELDS)
+    .filter(([, specs]) => specs.some((f) => f.api === 'message'))
+    .map(([method]) => method),
+);
 
 /**
  * The wire parameters of a valid input of a plain-text method, checked with a few `typeof`
@@ -146,7 +119,7 @@ function plainTextParams(
   for (const field of specs) {
     const value = record[field.api];
     if (typeof value !== 'string' || value === '' || !value.isWellFormed()) return undefined;
-    if (field.api === 'platform' && !PLATFORM_SET.has(value)) return undefined;
+    if (field.kind === 'platform' && !PLATFORM_SET.has(value)) return undefined;
     if (field.api === 'message' && exceedsCodePoints(value, maxMessageLength)) return undefined;
     params.push([field.wire, value]);
   }
@@ -172,8 +145,7 @@ export function toWireRequest(method: ChatMethod, input: unknown, maxMessageLeng
   if (fast !== undefined) return { method, params: fast };
   const parsed = SCHEMAS[method].safeParse(method === 'getchatchannels' && input === undefined ? {} : input);
   const message = (input as { message?: unknown } | null | undefined)?.message;
-  const tooLong =
-    (method === 'sendmessage' || method === 'sendfile') && typeof message === 'string' && exceedsCodePoints(message, maxMessageLength);
+  const tooLong = TAKES_MESSAGE.has(method) && typeof message === 'string' && exceedsCodePoints(message, maxMessageLength);
   if (!parsed.success || tooLong) {
     const issues = parsed.success ? [] : toValidationIssues(parsed.error.issues);
     if (tooLong) issues.push({ path: 'message', message: `must be at most ${maxMessageLength} characters (option maxMessageLength)` });

@@ -34,3 +34,14 @@ describe('loadTransport', () => {
     await expect(loadTransport('get', options, async () => Promise.reject(broken))).rejects.toBe(broken);
   });
 });
+
+describe('loadTransport with a registered transport', () => {
+  it('uses the registered factory and imports nothing', async () => {
+    const { registerTransport } = await import('./transport-registry.js');
+    registerTransport('post', () => ({ name: 'post', security: 'medium', send: async () => undefined as never }));
+    const transport = await loadTransport('post', options, async () => {
+      throw new Error('nothing should be imported');
+    });
+    expect(transport.name).toBe('post');
+  });
+});

@@ -1,10 +1,12 @@
 /**
- * Loading a built-in transport from its package on demand (SPEC §4): core never imports a
- * transport statically, so an app that installs core and one transport loads nothing else.
+ * Finding a built-in transport by name (SPEC §4, §9): the one its package registered when the app
+ * imported it, else its package imported on demand. Core never imports a transport statically
+ * and does not depend on any, so an app that installs core and one transport loads nothing else.
  */
 import { AfilnetValidationError } from './errors.js';
 import { BUILT_IN_TRANSPORTS, type TransportName } from './security.js';
 import type { ChatTransport } from './transport.js';
+import { registeredTransport } from './transport-registry.js';
 import type { TransportFactoryOptions } from './transport-options.js';
 
 /** Imports a module by specifier (`import()` unless a test stands in for it). */
@@ -20,7 +22,8 @@ function isMissingPackage(error: unknown, packageName: string): boolean {
 }
 
 /**
- * Loads the package of a built-in transport and calls its factory.
+ * Calls the factory of a built-in transport: the registered one, else the one its package
+ * registers or exports once imported (by the app's resolution of the package name).
  *
  * @throws {AfilnetValidationError} `TRANSPORT_NOT_INSTALLED`, naming the package to install,
  *   when the package cannot be found or does not export its factory.
@@ -30,6 +33,8 @@ export async function loadTransport(
   options: TransportFactoryOptions,
   importer: ModuleImporter = importModule,
 ): Promise<ChatTransport> {
+  const registered = registeredTransport(name);
+  if (registered) return registered(options);
   const { packageName, factory } = BUILT_IN_TRANSPORTS[name];
   const notInstalled = (cause?: unknown) =>
     new AfilnetValidationError(
@@ -44,7 +49,9 @@ export async function loadTransport(
     if (isMissingPackage(error, packageName)) throw notInstalled();
     throw error;
   }
-  const create = (mod as Record<string, unknown> | null)?.[factory];
+  // The package registered itself on import, unless it did so with another copy of core (two
+  // versions side by side in node_modules): its named factory export serves that case.
+  const create = registeredTransport(name) ?? (mod as Record<string, unknown> | null)?.[factory];
   if (typeof create !== 'function') throw notInstalled();
   return (create as (o: TransportFactoryOptions) => ChatTransport)(options);
 }

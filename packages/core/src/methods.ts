@@ -1,6 +1,6 @@
 /**
- * The six methods of the `chat` class (SPEC §2): wire names, parameter order and result kind,
- * written once so that every transport and the sandbox agree.
+ * The six methods of the `chat` class (SPEC §2): their parameters (API and wire names, order,
+ * kind, whether optional), result kind and whether they send, written once for every transport.
  */
 
 /** The wire name of a method. */
@@ -15,40 +15,57 @@ export type ChatMethod =
 /** What a method answers: a channel list, a message list, or nothing. */
 export type ResultKind = 'channels' | 'messages' | 'none';
 
+/** How a field is checked; `input-schemas.ts` holds the rule of each kind. */
+export type FieldKind = 'platform' | 'text' | 'fileType' | 'httpUrl';
+
+/** One parameter of a method. */
+export interface MethodField {
+  /** The name callers write (`platformId`). */
+  readonly api: string;
+  /** The name on the wire (`platformid`), in every flavour. */
+  readonly wire: string;
+  readonly kind: FieldKind;
+  /** True when it may be left out (absent, `undefined` or `""`). */
+  readonly optional: boolean;
+}
+
 /** Facts about one method. */
 export interface MethodInfo {
-  /** Wire parameter names, in SPEC §2 order. */
-  readonly params: readonly string[];
-  /** Parameters that may be left out. */
-  readonly optional: readonly string[];
+  /** Its parameters, in SPEC §2 order. */
+  readonly fields: readonly MethodField[];
   readonly result: ResultKind;
   /** True for methods that deliver a message, which must never be sent twice. */
   readonly isSend: boolean;
 }
 
-/** Every method of the chat class, in SPEC §2 order. */
+function field(api: string, wire: string, kind: FieldKind, optional = false): MethodField {
+  return { api, wire, kind, optional };
+}
+
+const CHANNEL: readonly MethodField[] = [field('platform', 'platform', 'platform'), field('platformId', 'platformid', 'text')];
+const CONVERSATION: readonly MethodField[] = [...CHANNEL, field('destination', 'destination', 'text')];
+
+/**
+ * Every method of the chat class, in SPEC §2 order: the one table the input schemas, the wire
+ * encoders and the result decoders are derived from.
+ */
 export const CHAT_METHODS: Readonly<Record<ChatMethod, MethodInfo>> = {
-  getchatchannels: { params: [], optional: [], result: 'channels', isSend: false },
-  sendmessage: {
-    params: ['platform', 'platformid', 'destination', 'message'],
-    optional: [],
-    result: 'none',
-    isSend: true,
-  },
+  getchatchannels: { fields: [], result: 'channels', isSend: false },
+  sendmessage: { fields: [...CONVERSATION, field('message', 'message', 'text')], result: 'none', isSend: true },
   sendfile: {
-    params: ['platform', 'platformid', 'destination', 'type', 'fileurl', 'thumburl', 'message'],
-    optional: ['thumburl', 'message'],
+    fields: [
+      ...CONVERSATION,
+      field('type', 'type', 'fileType'),
+      field('fileUrl', 'fileurl', 'httpUrl'),
+      field('thumbUrl', 'thumburl', 'httpUrl', true),
+      field('message', 'message', 'text', true),
+    ],
     result: 'none',
     isSend: true,
   },
-  getchats: { params: ['platform', 'platformid'], optional: [], result: 'messages', isSend: false },
-  getmessages: { params: ['platform', 'platformid', 'destination'], optional: [], result: 'messages', isSend: false },
-  getunreadmessages: {
-    params: ['platform', 'platformid', 'destination'],
-    optional: [],
-    result: 'messages',
-    isSend: false,
-  },
+  getchats: { fields: CHANNEL, result: 'messages', isSend: false },
+  getmessages: { fields: CONVERSATION, result: 'messages', isSend: false },
+  getunreadmessages: { fields: CONVERSATION, result: 'messages', isSend: false },
 };
 
 /** The API class every method belongs to. */

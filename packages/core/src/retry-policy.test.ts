@@ -11,7 +11,7 @@ describe('isRetryable', () => {
   it('retries reads on network failures, timeouts, 429 and 5xx', () => {
     expect(isRetryable(error('NETWORK', { mayHaveBeenSent: true }), 'getchats')).toBe(true);
     expect(isRetryable(error('TIMEOUT', { mayHaveBeenSent: true }), 'getmessages')).toBe(true);
-    expect(isRetryable(error('HTTP_STATUS', { httpStatus: 429 }), 'getchatchannels')).toBe(true);
+    expect(isRetryable(error('RATE_LIMITED', { httpStatus: 429 }), 'getchatchannels')).toBe(true);
     expect(isRetryable(error('HTTP_STATUS', { httpStatus: 503 }), 'getunreadmessages')).toBe(true);
     expect(isRetryable(error('TOKEN_ENDPOINT', { httpStatus: 502 }), 'getchats')).toBe(true);
   });
@@ -31,6 +31,8 @@ describe('isRetryable', () => {
     expect(isRetryable(error('TIMEOUT', { mayHaveBeenSent: true }), 'sendfile')).toBe(false);
     expect(isRetryable(error('HTTP_STATUS', { httpStatus: 503, mayHaveBeenSent: true }), 'sendmessage')).toBe(false);
     expect(isRetryable(error('TOKEN_ENDPOINT', { httpStatus: 503, mayHaveBeenSent: false }), 'sendfile')).toBe(true);
+    // A 429 refused the request: a send is retried like a read.
+    expect(isRetryable(error('RATE_LIMITED', { httpStatus: 429 }), 'sendmessage')).toBe(true);
   });
 });
 

@@ -3,8 +3,8 @@
  *
  * Reads are retried on network failures, phase timeouts, 429 and 5xx. Sends are retried only
  * when the request provably never reached the server (`mayHaveBeenSent` false: a refused
- * connection, a connect timeout, a failed token request), never after, so a retry can never
- * deliver a message twice.
+ * connection, a connect timeout, a failed token request, a 429 `RATE_LIMITED`), never after, so a
+ * retry can never deliver a message twice. No retry comes sooner than the server's `Retry-After`.
  */
 import { AfilnetTransportError } from './errors.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
@@ -55,6 +55,7 @@ function isTransient(error: AfilnetTransportError): boolean {
   switch (error.code) {
     case 'NETWORK':
     case 'TIMEOUT':
+    case 'RATE_LIMITED':
       return true;
     case 'HTTP_STATUS':
     case 'TOKEN_ENDPOINT':

@@ -50,6 +50,8 @@ export interface AccountTransportOptions {
   readonly credentials?: Credentials;
   /** The doors' paths; each transport reads its own (`http`, `basic`, `soap`). */
   readonly paths?: Partial<ApiPaths>;
+  /** Allow an `http://` `baseUrl` (a local sandbox); refused otherwise, as by the client. */
+  readonly allowInsecureHttp?: boolean;
 }
 
 /** The resolved configuration a built-in transport factory receives. */

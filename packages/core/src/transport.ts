@@ -63,6 +63,12 @@ export interface ChatTransport {
   readonly name: string;
   /** How well it protects the credentials (SPEC §1), checked against `minimumSecurity`. */
   readonly security: SecurityRating;
+  /**
+   * The secrets this transport carries (a password, a Basic header value, a client secret): the
+   * client adds each to its redactor when it takes the transport, so none appears in an error,
+   * a diagnostic or a log, whatever field or encoding it travels in.
+   */
+  readonly secrets?: readonly string[];
   /** Encodes, authenticates and sends one request; answers what came back. */
   send(request: WireRequest, context: TransportCallContext): Promise<WireResponse>;
   /** Releases what the transport holds (caches, timers); the client calls it on `close()`. */

@@ -59,10 +59,13 @@ function positiveOrDefault(value: number | undefined, fallback: number, name: st
  * - Abort (`signal`) or `return()` ends it: a poll in flight is abandoned without an unhandled
  *   rejection. After an abort, messages already fetched are still yielded, then it ends; after
  *   `return()`, they stay available from `takeUndelivered()`.
+ * - `closed` (the client's `close()`, SPEC §10) ends it as `return()` does, at once, whether it
+ *   is polling or waiting: pending and later `next()` calls resolve `{ done: true }`, and what
+ *   it fetched stays available from `takeUndelivered()`.
  *
  * @throws {RangeError} at once, for an `intervalMs` or `maxBackoffMs` that is not a positive number.
  */
-export function watchUnreadMessages(fetchUnread: FetchUnread, input: WatchUnreadMessagesInput): UnreadMessagesWatch {
+export function watchUnreadMessages(fetchUnread: FetchUnread, input: WatchUnreadMessagesInput, closed?: AbortSignal): UnreadMessagesWatch {
   const { intervalMs: interval, signal: outerSignal, maxBackoffMs: maxBackoff, onRetry, ...conversation } = input;
   const intervalMs = positiveOrDefault(interval, DEFAULT_WATCH_INTERVAL_MS, 'intervalMs');
   const maxBackoffMs = Math.max(intervalMs, positiveOrDefault(maxBackoff, DEFAULT_WATCH_MAX_BACKOFF_MS, 'maxBackoffMs'));
@@ -83,8 +86,15 @@ export function watchUnreadMessages(fetchUnread: FetchUnread, input: WatchUnread
 
   const finish = () => {
     outerSignal?.removeEventListener('abort', forwardAbort);
+    closed?.removeEventListener('abort', end);
     if (!stop.signal.aborted) stop.abort();
   };
+  const end = () => {
+    returned = true;
+    finish();
+  };
+  if (closed?.aborted) end();
+  else closed?.addEventListener('abort', end, { once: true });
 
   const remember = (messages: readonly ChatMessage[]) => {
     for (const message of messages) {
@@ -132,8 +142,7 @@ export function watchUnreadMessages(fetchUnread: FetchUnread, input: WatchUnread
       return result;
     },
     return() {
-      returned = true;
-      finish();
+      end();
       return Promise.resolve({ done: true, value: undefined });
     },
     takeUndelivered() {

@@ -2,6 +2,7 @@
  * The method handlers of the `chat` class, shared by every door (SPEC §2, §5): one call in, one
  * envelope out, with the documented error precedence.
  */
+import { noteOutcome } from './events/request-note.js';
 import { type SandboxState, type StoredMessage, SANDBOX_PLATFORMS } from './sandbox-state.js';
 
 /** Who is calling: a user and password to check, or an account a door already authenticated. */
@@ -90,6 +91,12 @@ function authenticate(state: SandboxState, auth: CallerAuth): { user: string } |
  * then the table's order).
  */
 export function handleChatCall(state: SandboxState, call: ApiCall): Envelope {
+  const envelope = answerCall(state, call);
+  noteOutcome(call.method, envelope.status === 'error' ? envelope.error : undefined);
+  return envelope;
+}
+
+function answerCall(state: SandboxState, call: ApiCall): Envelope {
   const who = authenticate(state, call.auth);
   if ('code' in who) return error(who.code);
   if (missing(call.class)) return error('MISSING_CLASS');
@@ -147,6 +154,6 @@ export function handleChatCall(state: SandboxState, call: ApiCall): Envelope {
   // getunreadmessages: the unread inbound messages, which are then marked read.
   const unread = conversation.filter((m) => !m.sent && m.status === 'unread');
   const items = unread.map((m) => messageItem(m, 'issent'));
-  for (const m of unread) m.status = 'read';
+  state.markRead(user, unread);
   return success(items);
 }

@@ -1,5 +1,15 @@
 /** `@afilnet-chat/sandbox`: a local, stateful emulator of the Afilnet Web Chat API. */
-export { startSandbox, type Sandbox, type SandboxOptions } from './start-sandbox.js';
+export { startSandbox, type Sandbox, type SandboxOptions, type WaitOptions } from './start-sandbox.js';
 export { DEMO_ACCOUNT, type SandboxAccount, type SandboxChannel, type StoredMessage } from './sandbox-state.js';
 export type { InboundMessage } from './inject-inbound.js';
 export type { Door, DoorContext } from './door.js';
+export type { MessageFilter, RequestFilter } from './events/journal.js';
+export {
+  SANDBOX_FLAVOURS,
+  type SandboxEvent,
+  type SandboxFile,
+  type SandboxFlavour,
+  type SandboxMessage,
+  type SandboxRequest,
+} from './events/sandbox-event.js';
+export { CHAOS_METHODS, type ChaosFault, type ChaosRule } from './chaos/chaos-rule.js';

@@ -60,15 +60,24 @@ interface AccountData {
 
 const chatKey = (platform: string, platformId: string, destination: string) => `${platform}|${platformId}|${destination}`;
 
+/** Told of every change to the stored messages (the event stream listens here). */
+export interface StateObserver {
+  /** A message of `user`'s account was stored, or its status changed. */
+  messageChanged(user: string, message: StoredMessage): void;
+}
+
 /** The store behind every door. */
 export class SandboxState {
   readonly #accounts = new Map<string, AccountData>();
+  readonly #observer: StateObserver | undefined;
+  /** Message ids keep growing across resets, so that an id never names two messages. */
   #nextId = 1;
 
-  constructor(accounts: readonly SandboxAccount[]) {
+  constructor(accounts: readonly SandboxAccount[], observer?: StateObserver) {
     for (const account of accounts) {
       this.#accounts.set(account.user, { account, chats: new Map() });
     }
+    this.#observer = observer;
   }
 
   /** The account with this user, or undefined. */
@@ -115,7 +124,21 @@ export class SandboxState {
     const chat = data.chats.get(key);
     if (chat) chat.push(stored);
     else data.chats.set(key, [stored]);
+    this.#observer?.messageChanged(user, stored);
     return stored;
+  }
+
+  /** Marks inbound messages of `user` read, as `getunreadmessages` does. */
+  markRead(user: string, messages: readonly StoredMessage[]): void {
+    for (const m of messages) {
+      m.status = 'read';
+      this.#observer?.messageChanged(user, m);
+    }
+  }
+
+  /** Forgets every conversation of every account; accounts and channels stay. */
+  clear(): void {
+    for (const data of this.#accounts.values()) data.chats.clear();
   }
 
   /** Every message stored for `user` (all accounts when left out), oldest first; copies. */

@@ -1,23 +1,38 @@
 /**
- * Starting the sandbox (SPEC §5): an in-process HTTP server on loopback that serves every
- * flavour of the API over one shared, stateful store.
+ * Starting the sandbox (SPEC §5, §12): an in-process HTTP server on loopback that serves every
+ * flavour of the API over one shared, stateful store, with a web inbox, an event stream, a
+ * control API and chaos rules beside it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { apiRequestOf, type ApiRequest } from './chaos/api-request.js';
+import { parseChaosRules, type ChaosFault, type ChaosRule } from './chaos/chaos-rule.js';
+import { ChaosRules, describeFault } from './chaos/chaos-rules.js';
 import type { Door } from './door.js';
 import { createBasicDoor } from './doors/basic-door.js';
+import { createChaosDoor } from './doors/chaos-door.js';
+import { createEventsDoor } from './doors/events-door.js';
 import { createHttpDoor } from './doors/http-door.js';
 import { createInboundDoor } from './doors/inbound-door.js';
+import { createInboxDoors } from './doors/inbox-doors.js';
 import { createJsonDoor, type ExternalTokenVerifier } from './doors/json-door.js';
+import { createListDoor } from './doors/list-door.js';
 import { createOAuthMetadataDoor } from './doors/oauth-metadata-door.js';
 import { createOAuthTokenDoor } from './doors/oauth-token-door.js';
+import { createResetDoor } from './doors/reset-door.js';
 import { createSoapDoor } from './doors/soap-door.js';
+import { Journal, type MessageFilter, type RequestFilter } from './events/journal.js';
+import { matchesFilter } from './events/match-filter.js';
+import { withRequestNote, type RequestNote } from './events/request-note.js';
+import type { SandboxMessage, SandboxRequest } from './events/sandbox-event.js';
 import { injectInbound, type InboundMessage } from './inject-inbound.js';
 import { DpopProofVerifier } from './oauth/dpop-proof.js';
 import { TokenRegistry } from './oauth/token-registry.js';
 import { BodyTooLargeError, readRequestBody } from './read-request-body.js';
-import { sendText } from './respond.js';
-import { DEMO_ACCOUNT, SandboxState, type SandboxAccount, type StoredMessage } from './sandbox-state.js';
+import { sendJson, sendText } from './respond.js';
+import { isAllowedHost } from './safety/allowed-host.js';
+import { DEMO_ACCOUNT, SandboxState, type SandboxAccount } from './sandbox-state.js';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
@@ -38,20 +53,72 @@ export interface SandboxOptions {
   readonly verifyExternalToken?: ExternalTokenVerifier;
 }
 
+/** Options of {@link Sandbox.waitForMessage}. */
+export interface WaitOptions {
+  /** How long to wait for a matching message, in milliseconds (5,000). */
+  readonly timeoutMs?: number;
+}
+
 /** A running sandbox. */
 export interface Sandbox {
-  /** `http://127.0.0.1:PORT`: the `baseUrl` for clients. */
+  /** `http://127.0.0.1:PORT`: the `baseUrl` for clients; the inbox page is at `/`. */
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Injects an inbound message, as if the contact had written (SPEC §5). */
-  injectInbound(message: InboundMessage): StoredMessage;
-  /** Every stored message of `user` (of every account when left out), oldest first. */
-  messages(user?: string): StoredMessage[];
+  /**
+   * Injects an inbound message, as if the contact had written (SPEC §5); `POST /__sandbox/inbound`.
+   *
+   * @throws {Error} when a field is missing or the account or channel does not exist.
+   */
+  injectInbound(message: InboundMessage): SandboxMessage;
+  /**
+   * The stored messages matching `filter` (every field compared by equality), oldest first;
+   * a string means `{ account: user }`. `GET /__sandbox/messages?field=value`.
+   */
+  messages(filter?: string | MessageFilter): SandboxMessage[];
+  /** The API calls answered since the last reset (the latest 10,000), oldest first; `GET /__sandbox/requests`. */
+  requests(filter?: RequestFilter): SandboxRequest[];
+  /**
+   * Resolves with the first message matching `filter`, already stored or yet to come.
+   *
+   * @throws {Error} (rejects) when none came within `timeoutMs`.
+   */
+  waitForMessage(filter: string | MessageFilter, options?: WaitOptions): Promise<SandboxMessage>;
+  /**
+   * Replaces the chaos rules (SPEC §12); `chaos([])` ends them. `PUT` / `DELETE /__sandbox/chaos`.
+   *
+   * @throws {TypeError} when `rules` is not a list of rules, naming the field; nothing changes then.
+   */
+  chaos(rules: readonly ChaosRule[]): void;
+  /**
+   * Forgets every conversation, request and chaos rule, and publishes a `reset` event; accounts,
+   * channels and tokens stay. `POST /__sandbox/reset`.
+   */
+  reset(): void;
   /** Revokes every access token issued so far: `/api/json/` then answers `invalid_token`. */
   revokeTokens(): void;
-  /** Stops the server and closes every connection. */
+  /** Stops the server and closes every connection, event streams included. */
   close(): Promise<void>;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function messageFilterOf(filter: string | MessageFilter | undefined): MessageFilter {
+  return typeof filter === 'string' ? { account: filter } : (filter ?? {});
+}
+
+/** Drops the connection at once, with a TCP reset rather than an orderly close. */
+function dropConnection(req: IncomingMessage): void {
+  req.socket.resetAndDestroy();
+}
+
+/** Lets the door act but drops the connection instead of sending its answer. */
+function dropAnswer(req: IncomingMessage, res: ServerResponse): void {
+  const drop = () => {
+    dropConnection(req);
+    return res;
+  };
+  Object.assign(res, { writeHead: () => res, write: drop, end: drop });
 }
 
 /**
@@ -61,20 +128,78 @@ export interface Sandbox {
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK_HOSTS.has(host)) {
+    process.emitWarning(
+      `The sandbox listens on ${host}: other machines can reach its inbox, control API and demo account. Keep it on 127.0.0.1 unless you need otherwise.`,
+      { type: 'SandboxWarning', code: 'AFILNET_SANDBOX_NOT_LOOPBACK' },
+    );
+  }
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
-  const state = new SandboxState([DEMO_ACCOUNT, ...(options.accounts ?? [])]);
+  const journal = new Journal();
+  const state = new SandboxState([DEMO_ACCOUNT, ...(options.accounts ?? [])], journal);
   const tokens = new TokenRegistry(options.tokenLifetimeSeconds ?? 3600);
   const proofs = new DpopProofVerifier();
-  const doors: Door[] = [
+  const chaos = new ChaosRules();
+  const closing = new AbortController();
+
+  function reset(): void {
+    state.clear();
+    chaos.set([]);
+    journal.reset();
+  }
+  const messages = (filter?: string | MessageFilter) => journal.messages(messageFilterOf(filter));
+
+  const apiDoors: Door[] = [
     createHttpDoor(),
     createBasicDoor(),
     createSoapDoor(),
-    createInboundDoor(),
     createOAuthTokenDoor(tokens, proofs),
     createOAuthMetadataDoor(),
     createJsonDoor(tokens, proofs, options.verifyExternalToken),
   ];
-  const byPath = new Map(doors.map((d) => [d.path, d]));
+  // The routes a browser page could be tricked into calling: Host-checked (SPEC §12).
+  const guardedDoors: Door[] = [
+    createInboundDoor(),
+    ...(await createInboxDoors()),
+    createEventsDoor(journal.events),
+    createResetDoor(reset),
+    createListDoor('/__sandbox/messages', (filter) => journal.messages(filter)),
+    createListDoor('/__sandbox/requests', (filter) => journal.requests(filter)),
+    createChaosDoor((rules) => chaos.set(rules)),
+  ];
+  const byPath = new Map([...apiDoors, ...guardedDoors].map((d) => [d.path, d]));
+  const guarded = new Set(guardedDoors);
+
+  /** Handles an API call under the chaos rules, and publishes it as a `request` event. */
+  async function handleApiCall(api: ApiRequest, fault: ChaosFault | undefined, req: IncomingMessage, res: ServerResponse, handle: () => void | Promise<void>): Promise<void> {
+    const started = performance.now();
+    const note: RequestNote = { method: api.method };
+    res.once('close', () => {
+      journal.requestAnswered({
+        flavour: api.flavour,
+        method: note.method,
+        status: res.headersSent ? res.statusCode : 0,
+        ...(note.code === undefined ? {} : { code: note.code }),
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        ...(fault === undefined ? {} : { chaos: describeFault(fault) }),
+      });
+    });
+    if (fault !== undefined && 'status' in fault) {
+      const retryAfter: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+      sendText(res, fault.status, `Sandbox chaos rule: HTTP ${fault.status}`, retryAfter);
+      return;
+    }
+    if (fault !== undefined && 'delayMs' in fault) await sleep(fault.delayMs, undefined, { signal: closing.signal });
+    if (fault !== undefined && 'expireTokens' in fault) tokens.revokeAll();
+    if (fault !== undefined && 'reset' in fault) {
+      if (fault.reset === 'before-commit') {
+        dropConnection(req);
+        return;
+      }
+      dropAnswer(req, res);
+    }
+    await withRequestNote(note, handle);
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
@@ -82,6 +207,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!door) {
       req.resume();
       sendText(res, 404, 'Not Found');
+      return;
+    }
+    if (guarded.has(door) && !isAllowedHost(req.headers.host, host)) {
+      req.resume();
+      sendJson(res, 403, { error: 'this route answers only requests addressed to a loopback name or the bound address (Host header)' });
       return;
     }
     let body = '';
@@ -95,7 +225,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       throw error;
     }
-    await door.handle(req, res, { state, url, body });
+    const handle = () => door.handle(req, res, { state, url, body });
+    const api = guarded.has(door) ? undefined : apiRequestOf(req, url, body);
+    if (api === undefined) {
+      await handle();
+      return;
+    }
+    await handleApiCall(api, chaos.pick(api.flavour, api.method), req, res, handle);
   }
 
   const server = createServer({ keepAlive: true }, (req, res) => {
@@ -120,11 +256,39 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: `http://${urlHost}:${port}`,
     host,
     port,
-    injectInbound: (message) => injectInbound(state, message),
-    messages: (user) => state.messages(user),
+    injectInbound(message) {
+      const stored = injectInbound(state, message);
+      return messages({ messageId: stored.messageId })[0] as SandboxMessage;
+    },
+    messages,
+    requests: (filter) => journal.requests(filter),
+    waitForMessage(filter, { timeoutMs = 5_000 } = {}) {
+      const wanted = messageFilterOf(filter);
+      const found = journal.messages(wanted)[0];
+      if (found !== undefined) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const unsubscribe = journal.events.subscribe((event) => {
+          if (event.type !== 'message' || !matchesFilter(event.data, wanted)) return;
+          clearTimeout(timer);
+          unsubscribe();
+          resolve({ ...event.data });
+        });
+        const timer = setTimeout(() => {
+          unsubscribe();
+          reject(new Error(`waitForMessage: no message matching ${JSON.stringify(wanted)} within ${timeoutMs} ms`));
+        }, timeoutMs);
+      });
+    },
+    chaos(rules) {
+      const parsed = parseChaosRules(rules);
+      if (!parsed.ok) throw new TypeError(parsed.message);
+      chaos.set(parsed.rules);
+    },
+    reset,
     revokeTokens: () => tokens.revokeAll(),
     close: () =>
       new Promise<void>((resolve) => {
+        closing.abort();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

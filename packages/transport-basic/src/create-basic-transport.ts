@@ -2,16 +2,14 @@
  * The Basic-auth flavour (SPEC §3): the credentials in an `Authorization: Basic` header, the
  * other fields in a form body (POST, default) or the query string (GET).
  */
+import { type BasicOptions, type ChatTransport } from '@afilnet-chat/core';
 import {
   createFormEncoder,
   joinUrl,
   parseJsonPayload,
-  requireSafeCredentials,
-  type BasicOptions,
+  resolveTransportOptions,
   type AccountTransportOptions,
-  type ChatTransport,
-  type Credentials,
-} from '@afilnet-chat/core';
+} from '@afilnet-chat/core/transport';
 import { basicAuthorization } from './basic-authorization.js';
 
 /** The form body's content type (SPEC §3). */
@@ -23,9 +21,6 @@ export interface BasicTransportOptions extends AccountTransportOptions {
   readonly basic?: BasicOptions;
 }
 
-const userRule = (field: 'user' | 'password', value: string): string | undefined =>
-  field === 'user' && value.includes(':') ? "must not contain ':' with the basic transport (RFC 7617 §2)" : undefined;
-
 /**
  * Creates the Basic transport: `POST /api/basic/` with a form body (or `GET /api/basic/?…`),
  * `Authorization: Basic base64(utf8(user:password))` (RFC 7617), the user and password never in
@@ -33,14 +28,15 @@ const userRule = (field: 'user' | 'password', value: string): string | undefined
  * `AfilnetApiError` with the envelope's code.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty,
- *   hold CR/LF, or the user holds `:` (which RFC 7617 cannot carry).
+ *   hold CR/LF, or the user holds `:` (which RFC 7617 cannot carry); `INSECURE_URL` for an
+ *   `http://` `baseUrl` without `allowInsecureHttp`.
  */
 export function createBasicTransport(options: BasicTransportOptions): ChatTransport {
-  const credentials = requireSafeCredentials(options.credentials, 'basic', userRule);
+  const { credentials, baseUrl, paths, basic } = resolveTransportOptions('basic', options);
   const encode = createFormEncoder();
-  const endpoint = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.basic ?? '/api/basic/');
+  const endpoint = joinUrl(baseUrl, paths.basic);
   const authorization = basicAuthorization(credentials);
-  const useGet = options.basic?.method === 'GET';
+  const useGet = basic.method === 'GET';
   const separator = endpoint.includes('?') ? '&' : '?';
   const getHeaders = { accept: 'application/json', authorization };
   const postHeaders = { 'content-type': BASIC_FORM_CONTENT_TYPE, accept: 'application/json', authorization };
@@ -48,12 +44,9 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
   return {
     name: 'basic',
     security: 'medium',
+    secrets: [credentials.password, authorization.slice('Basic '.length)],
     async send(request, context) {
-      const { http, registerSecret } = context;
-      // A transport built by hand may carry other credentials than the client's configuration:
-      // its redactor must know them too.
-      registerSecret(credentials.password);
-      registerSecret(authorization.slice('Basic '.length));
+      const { http } = context;
       const fields = encode(request);
       const response = useGet
         ? await http.send(

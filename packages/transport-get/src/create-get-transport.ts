@@ -1,16 +1,14 @@
 /**
  * The HTTP GET flavour (SPEC §3): every field, credentials included, in the query string.
  */
+import { AfilnetValidationError, type ChatTransport } from '@afilnet-chat/core';
 import {
-  AfilnetValidationError,
   createFormEncoder,
   joinUrl,
   parseJsonPayload,
-  requireSafeCredentials,
+  resolveTransportOptions,
   type AccountTransportOptions,
-  type ChatTransport,
-  type Credentials,
-} from '@afilnet-chat/core';
+} from '@afilnet-chat/core/transport';
 import { warnCredentialsInUrl } from './warn-credentials-in-url.js';
 
 /** The longest URL the GET flavour sends (SPEC §3). */
@@ -26,17 +24,21 @@ export type GetTransportOptions = AccountTransportOptions;
  * Its `send` throws `AfilnetValidationError` code `URL_TOO_LONG` when the encoded URL would be
  * longer than 4,000 characters, before anything is sent. Rated `low`: the password travels in
  * the URL, where proxies and server logs keep it; a one-time process warning says so.
+ *
+ * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty or
+ *   hold CR/LF; `INSECURE_URL` for an `http://` `baseUrl` without `allowInsecureHttp`.
  */
 export function createGetTransport(options: GetTransportOptions): ChatTransport {
-  const credentials = requireSafeCredentials(options.credentials, 'get');
+  const { credentials, baseUrl, paths } = resolveTransportOptions('get', options);
   const encode = createFormEncoder(credentials);
-  const endpoint = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.http ?? '/api/http/');
+  const endpoint = joinUrl(baseUrl, paths.http);
   const separator = endpoint.includes('?') ? '&' : '?';
   const headers = { accept: 'application/json' };
 
   return {
     name: 'get',
     security: 'low',
+    secrets: [credentials.password],
     async send(request, context) {
       const url = endpoint + separator + encode(request);
       if (url.length > MAX_GET_URL_LENGTH) {

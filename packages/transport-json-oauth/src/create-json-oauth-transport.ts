@@ -4,12 +4,6 @@
  */
 import {
   AfilnetTransportError,
-  AfilnetValidationError,
-  CHAT_CLASS,
-  DEFAULT_BASE_URL,
-  joinUrl,
-  parseJsonPayload,
-  refuseInsecureUrls,
   type ApiPaths,
   type ChatTransport,
   type Credentials,
@@ -17,10 +11,10 @@ import {
   type OAuthOptions,
   type StoredToken,
   type TransportCallContext,
-  type ValidationIssue,
   type WireRequest,
   type WireResponse,
 } from '@afilnet-chat/core';
+import { CHAT_CLASS, joinUrl, parseJsonPayload, resolveTransportOptions } from '@afilnet-chat/core/transport';
 import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { createDpopKey } from './dpop-key.js';
@@ -29,6 +23,7 @@ import { isInvalidTokenChallenge, refusesBearerToken } from './invalid-token-cha
 import { createMemoryTokenStore } from './memory-token-store.js';
 import { TokenCache, type TokenFetcher } from './token-cache.js';
 import { createTokenEndpoint } from './token-endpoint.js';
+import { accountRefusal } from './token-endpoint-error.js';
 
 /** The token endpoint's path when neither `tokenUrl` nor `issuer` is given (SPEC §3). */
 export const DEFAULT_TOKEN_PATH = '/api/oauth/token';
@@ -69,44 +64,35 @@ function jsonBody(request: WireRequest): string {
  * `WWW-Authenticate: Bearer error="invalid_token"` makes it fetch one new token and repeat the
  * call once; what the repeat answers goes to core as it is (a second 401 becomes `UNAUTHORIZED`).
  *
+ * Token errors are `TOKEN_ENDPOINT` (SPEC §4), except that without `oauth.clientId` (the
+ * account is the client) a refusal of the account (`invalid_client`, `invalid_grant`, HTTP 401) is
+ * `AfilnetApiError` `INCORRECT_USER_PASSWORD` with the `TOKEN_ENDPOINT` error as `cause`, as
+ * every other transport reports a wrong password (SPEC §10).
+ *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when there is no client id or secret (neither
  *   `oauth.clientId`/`clientSecret` nor `credentials`); `INSECURE_URL` for an `http://` URL
  *   without `allowInsecureHttp`.
  */
 export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): ChatTransport {
-  const settings = options.oauth ?? {};
-  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-  const allowInsecureHttp = options.allowInsecureHttp ?? false;
-  const clientId = settings.clientId ?? options.credentials?.user;
-  const clientSecret = settings.clientSecret ?? options.credentials?.password;
-
-  const missing: ValidationIssue[] = [];
-  if (!clientId) missing.push({ path: 'oauth.clientId', message: 'is required (or credentials.user)' });
-  if (!clientSecret) missing.push({ path: 'oauth.clientSecret', message: 'is required (or credentials.password)' });
-  if (missing.length > 0) {
-    throw new AfilnetValidationError('INVALID_CONFIG', 'The json-oauth transport needs a client id and secret', { issues: missing });
-  }
+  const { oauth: settings, baseUrl, paths, credentials, allowInsecureHttp } = resolveTransportOptions('json-oauth', options);
+  // Both present: resolveTransportOptions refuses options that name neither.
+  const clientId = (settings.clientId ?? credentials?.user) as string;
+  const clientSecret = (settings.clientSecret ?? credentials?.password) as string;
 
   const tokenUrl = settings.tokenUrl ?? (settings.issuer === undefined ? joinUrl(baseUrl, DEFAULT_TOKEN_PATH) : undefined);
-  const apiUrl = new URL(joinUrl(baseUrl, options.paths?.json ?? '/api/json/'));
+  const apiUrl = new URL(joinUrl(baseUrl, paths.json));
   const apiHref = apiUrl.href;
-  refuseInsecureUrls(
-    [
-      ['baseUrl', baseUrl],
-      ['oauth.tokenUrl', settings.tokenUrl],
-      ['oauth.issuer', settings.issuer],
-    ],
-    allowInsecureHttp,
-  );
 
+  // Authenticating as the account, a refused client is a wrong user or password (SPEC §10).
+  const refused = settings.clientId === undefined ? accountRefusal : (error: unknown) => error;
   const dpop = settings.dpop === true ? createDpopKey() : undefined;
   const endpoint = createTokenEndpoint({
     ...(dpop === undefined ? {} : { dpop }),
     ...(tokenUrl === undefined ? {} : { tokenUrl }),
     ...(settings.issuer === undefined ? {} : { issuer: settings.issuer }),
     ...(settings.scope === undefined ? {} : { scope: settings.scope }),
-    clientId: clientId as string,
-    clientSecret: clientSecret as string,
+    clientId,
+    clientSecret,
     clientAuthMethod: settings.clientAuthMethod ?? 'client_secret_basic',
     allowInsecureHttp,
   });
@@ -201,13 +187,19 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   return {
     name: 'json-oauth',
     security: 'high',
+    secrets: [clientSecret],
     async send(request, context) {
       const { http, registerSecret } = context;
       const fetchToken: TokenFetcher = (flightSignal) => endpoint.requestToken({ http, signal: flightSignal, registerSecret });
       const body = jsonBody(request);
 
-      // The context, not its signal: the signal is made only if the call has to wait for a token.
-      const token = await cache.token(context, fetchToken);
+      let token: StoredToken;
+      try {
+        // The context, not its signal: the signal is made only if the call has to wait for a token.
+        token = await cache.token(context, fetchToken);
+      } catch (error) {
+        throw refused(error);
+      }
       registerSecret(token.accessToken);
       const first = await callApi(token, body, context);
       if (!first.invalidToken) return first.response;
@@ -218,7 +210,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
         renewed = await cache.token(context, fetchToken, token.accessToken);
       } catch (error) {
         // The refused request was written, so a send "may have been sent" from here on (SPEC §4).
-        throw error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error;
+        throw refused(error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error);
       }
       registerSecret(renewed.accessToken);
       return (await callApi(renewed, body, context)).response;

@@ -2,6 +2,8 @@
  * `@afilnet-chat/transport-json-oauth`: the JSON + OAuth 2.0 flavour of the Afilnet Web Chat API
  * (client credentials grant, bearer token; rated high).
  */
+import './register.js';
+
 export {
   createJsonOAuthTransport,
   DEFAULT_TOKEN_PATH,

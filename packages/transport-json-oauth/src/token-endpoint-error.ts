@@ -4,7 +4,8 @@
  * string when the body names one; network failures, timeouts and aborts keep their own codes.
  * Nothing failed here after the API request was written, so `mayHaveBeenSent` is false.
  */
-import { AfilnetTransportError, type HttpResponse } from '@afilnet-chat/core';
+import { AfilnetApiError, AfilnetTransportError, type HttpResponse } from '@afilnet-chat/core';
+import { sanitizeCause } from '@afilnet-chat/core/transport';
 import { ResponseBodyError } from 'oauth4webapi';
 
 /** Which step failed. */
@@ -37,20 +38,6 @@ export function oauthErrorOf(body: string | undefined): string | undefined {
 }
 
 /**
- * A cause safe to attach: the name, code and message of the original only. oauth4webapi's errors
- * hold the response and, for a malformed token response, its parsed body, which may contain the
- * access token.
- */
-function safeCause(error: unknown): Error {
-  const copy = new Error(error instanceof Error ? error.message : String(error));
-  if (error instanceof Error) copy.name = error.name;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
-  copy.stack = `${copy.name}: ${copy.message}`;
-  return copy;
-}
-
-/**
  * The error for a failed token (or discovery) step. `raw` is the last response the step read,
  * whose body gives the OAuth `error` even when oauth4webapi raised a `WWW-Authenticate`
  * challenge error instead of reading it (a 401 with `WWW-Authenticate: Basic`, RFC 6749 §5.2).
@@ -70,6 +57,24 @@ export function tokenEndpointError(error: unknown, raw: HttpResponse | undefined
     mayHaveBeenSent: false,
     ...(status === undefined ? {} : { httpStatus: status }),
     ...(oauthError === undefined ? {} : { oauthError }),
-    cause: error instanceof AfilnetTransportError ? error : safeCause(error),
+    // oauth4webapi's errors hold the response and, for a malformed token response, its parsed
+    // body, which may contain the access token: only name, code and message are kept.
+    cause: error instanceof AfilnetTransportError ? error : sanitizeCause(error),
   });
+}
+
+/** RFC 6749 §5.2 errors by which a token endpoint refuses the client's id or secret. */
+const REFUSALS = new Set(['invalid_client', 'invalid_grant']);
+
+/**
+ * The error of a token request made as the account (no `oauth.clientId`): a token endpoint that
+ * refuses the account (`invalid_client`, `invalid_grant` or HTTP 401) gave the answer a wrong user
+ * or password gets from every other transport, so it becomes `AfilnetApiError`
+ * `INCORRECT_USER_PASSWORD`, the `TOKEN_ENDPOINT` error its cause (SPEC §10). Anything else is
+ * returned as it is.
+ */
+export function accountRefusal(error: unknown): unknown {
+  if (!(error instanceof AfilnetTransportError) || error.code !== 'TOKEN_ENDPOINT') return error;
+  const refused = error.httpStatus === 401 || (error.oauthError !== undefined && REFUSALS.has(error.oauthError));
+  return refused ? new AfilnetApiError('INCORRECT_USER_PASSWORD', { httpStatus: error.httpStatus ?? 401, cause: error }) : error;
 }

@@ -1,15 +1,14 @@
 /**
  * The HTTP POST flavour (SPEC §3): every field, credentials included, in a form body.
  */
+import { type ChatTransport } from '@afilnet-chat/core';
 import {
   createFormEncoder,
   joinUrl,
   parseJsonPayload,
-  requireSafeCredentials,
+  resolveTransportOptions,
   type AccountTransportOptions,
-  type ChatTransport,
-  type Credentials,
-} from '@afilnet-chat/core';
+} from '@afilnet-chat/core/transport';
 
 /** The form body's content type (SPEC §3). */
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8';
@@ -20,16 +19,20 @@ export type PostTransportOptions = AccountTransportOptions;
 /**
  * Creates the POST transport: `POST /api/http/` with an `application/x-www-form-urlencoded`
  * body (WHATWG URL §5; spaces as `%20`), nothing in the query string. Rated `medium`.
+ *
+ * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty or
+ *   hold CR/LF; `INSECURE_URL` for an `http://` `baseUrl` without `allowInsecureHttp`.
  */
 export function createPostTransport(options: PostTransportOptions): ChatTransport {
-  const credentials = requireSafeCredentials(options.credentials, 'post');
+  const { credentials, baseUrl, paths } = resolveTransportOptions('post', options);
   const encode = createFormEncoder(credentials);
-  const url = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.http ?? '/api/http/');
+  const url = joinUrl(baseUrl, paths.http);
   const headers = { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' };
 
   return {
     name: 'post',
     security: 'medium',
+    secrets: [credentials.password],
     async send(request, context) {
       const body = encode(request);
       // The context is the send options: the executor listens to the call's abort through it.

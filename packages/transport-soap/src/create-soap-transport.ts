@@ -3,21 +3,14 @@
  * UsernameToken header.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  joinUrl,
-  requireSafeCredentials,
-  type AccountTransportOptions,
-  type ChatTransport,
-  type Credentials,
-  type SoapOptions,
-} from '@afilnet-chat/core';
-import { createXmlReader } from './create-xml-reader.js';
+import { type ChatTransport, type SoapOptions } from '@afilnet-chat/core';
+import { joinUrl, resolveTransportOptions, type AccountTransportOptions } from '@afilnet-chat/core/transport';
+import { createXmlReader, findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 import { decodeSoapPayload } from './decode-soap-payload.js';
 import { encodeEnvelope } from './encode-envelope.js';
 import { encodeUsernameToken } from './encode-username-token.js';
-import { findXmlIllegalCharacter } from './escape-xml.js';
 import { refuseUnencodableParams } from './refuse-unencodable-params.js';
-import { soapActionOf } from './soap-namespaces.js';
+import { soapActionOf } from './soap-action.js';
 
 /** The request's content type (SOAP 1.1 §6.1.1). */
 export const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';
@@ -45,12 +38,13 @@ const xmlRule = (_field: 'user' | 'password', value: string): string | undefined
  * turns into `AfilnetTransportError` `SOAP_FAULT`.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty,
- *   hold CR/LF or a character XML 1.0 cannot carry.
+ *   hold CR/LF or a character XML 1.0 cannot carry; `INSECURE_URL` for an `http://` `baseUrl`
+ *   without `allowInsecureHttp`.
  */
 export function createSoapTransport(options: SoapTransportOptions): ChatTransport {
-  const credentials = requireSafeCredentials(options.credentials, 'soap', xmlRule);
-  const url = joinUrl(options.baseUrl ?? 'https://www.afilnet.com', options.paths?.soap ?? '/api/soap/');
-  const digest = options.soap?.passwordType === 'PasswordDigest';
+  const { credentials, baseUrl, paths, soap } = resolveTransportOptions('soap', options, { credentialRule: xmlRule });
+  const url = joinUrl(baseUrl, paths.soap);
+  const digest = soap.passwordType === 'PasswordDigest';
   const textToken = digest ? undefined : encodeUsernameToken(credentials);
   const reader = createXmlReader();
   // One headers object per method, made on its first call: they differ only by SOAPAction.
@@ -67,11 +61,9 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
   return {
     name: 'soap',
     security: 'medium-high',
+    secrets: [credentials.password],
     async send(request, context) {
-      const { http, registerSecret } = context;
-      // A transport built by hand may carry other credentials than the client's configuration:
-      // its redactor must know them too.
-      registerSecret(credentials.password);
+      const { http } = context;
       refuseUnencodableParams(request);
       const security = textToken ?? encodeUsernameToken(credentials, { nonce: randomBytes(16), created: new Date().toISOString() });
       const response = await http.send(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createXmlReader } from './create-xml-reader.js';
+import { createXmlReader } from '@afilnet-chat/soap-xml';
 import { decodeSoapPayload } from './decode-soap-payload.js';
 
 const reader = createXmlReader();

@@ -4,9 +4,17 @@
  * objects, a `soapenv:Fault` a `fault`. Nothing is validated here: core judges the envelope.
  */
 import type { ChatMethod, WirePayload } from '@afilnet-chat/core';
-import { XmlReadError, type XmlReader } from './create-xml-reader.js';
-import { attributeOf, childNamed, isElement, type XmlElement } from './xml-element.js';
-import { CHAT_NS, SOAP11_NS, XSI_NS } from './soap-namespaces.js';
+import {
+  CHAT_NS,
+  SOAP11_NS,
+  XSI_NS,
+  XmlReadError,
+  attributeOf,
+  childNamed,
+  isElement,
+  type XmlElement,
+  type XmlReader,
+} from '@afilnet-chat/soap-xml';
 
 function isNil(element: XmlElement): boolean {
   const nil = attributeOf(element, XSI_NS, 'nil')?.trim();

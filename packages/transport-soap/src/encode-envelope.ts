@@ -2,8 +2,7 @@
  * The request envelope (SPEC §3): SOAP 1.1, document/literal wrapped, WS-Security header.
  */
 import type { WireRequest } from '@afilnet-chat/core';
-import { escapeXml } from './escape-xml.js';
-import { CHAT_NS, SOAP11_NS } from './soap-namespaces.js';
+import { CHAT_NS, SOAP11_NS, escapeXml } from '@afilnet-chat/soap-xml';
 
 /**
  * Encodes a request: the wrapper `chat:M` in `urn:afilnet:chat` holding one unqualified child

@@ -17,6 +17,12 @@ describe('passwordDigest (UsernameToken Profile 1.0 §3.1)', () => {
     const wrong = createHash('sha1').update('WScqanjCEAC4mQoBE07sAQ==2003-07-16T01:24:32Zsecret').digest('base64');
     expect(passwordDigest(nonce, '2003-07-16T01:24:32Z', 'secret')).not.toBe(wrong);
   });
+
+  it('matches a vector computed by another implementation', () => {
+    // Python: base64(sha1(b64decode(nonce) + created.encode() + 'pässword'.encode('utf-8'))).
+    const nonce = Buffer.from('WScqanjCEAC4mQoBE07sAQ==', 'base64');
+    expect(passwordDigest(nonce, '2003-07-16T01:24:32Z', 'pässword')).toBe('jX2T0vpJHlyMIw1OgO0283mGeaQ=');
+  });
 });
 
 describe('encodeUsernameToken', () => {

@@ -3,15 +3,15 @@
  * Profile 1.0 §3): a `wsse:Security` element holding one `wsse:UsernameToken`.
  */
 import type { Credentials } from '@afilnet-chat/core';
-import { escapeXml } from './escape-xml.js';
-import { passwordDigest } from './password-digest.js';
 import {
   BASE64_ENCODING_TYPE,
   PASSWORD_DIGEST_TYPE,
   PASSWORD_TEXT_TYPE,
   WSSE_NS,
   WSU_NS,
-} from './soap-namespaces.js';
+  escapeXml,
+} from '@afilnet-chat/soap-xml';
+import { passwordDigest } from './password-digest.js';
 
 /** What a PasswordDigest token is made of; fresh for every request. */
 export interface DigestInputs {

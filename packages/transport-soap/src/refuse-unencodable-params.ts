@@ -2,11 +2,8 @@
  * The SOAP flavour's own input check: XML 1.0 cannot carry some characters at all, not even as
  * character references (XML 1.0 §2.2), so a value holding one cannot be sent.
  */
-import { AfilnetValidationError, type ValidationIssue, type WireRequest } from '@afilnet-chat/core';
-import { findXmlIllegalCharacter } from './escape-xml.js';
-
-/** Wire names whose API name differs (SPEC §2, §4), so issues name what the caller wrote. */
-const API_NAMES: Readonly<Record<string, string>> = { platformid: 'platformId', fileurl: 'fileUrl', thumburl: 'thumbUrl' };
+import { AfilnetValidationError, CHAT_METHODS, type ValidationIssue, type WireRequest } from '@afilnet-chat/core';
+import { findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 
 /**
  * Throws when a parameter holds a character XML 1.0 cannot carry.
@@ -16,10 +13,12 @@ const API_NAMES: Readonly<Record<string, string>> = { platformid: 'platformId', 
  */
 export function refuseUnencodableParams(request: WireRequest): void {
   const issues: ValidationIssue[] = [];
+  const fields = CHAT_METHODS[request.method].fields;
   for (const [name, value] of request.params) {
     const found = findXmlIllegalCharacter(value);
     if (found !== undefined) {
-      issues.push({ path: API_NAMES[name] ?? name, message: `holds ${found}, a character XML 1.0 (and so SOAP) cannot carry` });
+      // Issues name what the caller wrote (`platformId`), not the wire name.
+      issues.push({ path: fields.find((f) => f.wire === name)?.api ?? name, message: `holds ${found}, a character XML 1.0 (and so SOAP) cannot carry` });
     }
   }
   if (issues.length > 0) {

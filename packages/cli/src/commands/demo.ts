@@ -26,6 +26,7 @@ function summary(rows: readonly DemoRow[]): string {
   const lines = [`${passed} of ${rows.length} transports passed every method.`];
   if (missing.length > 0) lines.push(`Not installed: ${missing.join(', ')}.`);
   if (failures.length > 0) lines.push('Failures:', ...failures);
+  lines.push('To watch calls like these live, run `afilnet-chat sandbox` and open the inbox URL it prints.');
   return `${lines.join('\n')}\n`;
 }
 
@@ -36,7 +37,8 @@ export const demoCommand: Command = {
   description:
     'Starts the embedded sandbox, walks all six methods through every transport, and prints a table transport × method ' +
     'with each result and its latency. A transport whose package is not installed is shown as such. Exit code 0 when every ' +
-    'installed transport passes every method, 1 otherwise. Needs no configuration and no network.',
+    'installed transport passes every method, 1 otherwise. Needs no configuration and no network. To watch such calls ' +
+    'live, run `afilnet-chat sandbox` and open the inbox URL it prints.',
   callsApi: false,
   options: [],
   examples: ['afilnet-chat demo', 'afilnet-chat demo --json'],

@@ -1,5 +1,6 @@
 /** `afilnet-chat sandbox`: runs the local API emulator in the foreground. */
 import type { SandboxAccount } from '@afilnet-chat/sandbox';
+import { CliUsageError } from '../cli-usage-error.js';
 import type { Command } from '../command.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { parseIntegerOption } from '../parse-integer-option.js';
@@ -9,6 +10,7 @@ function instructions(url: string, account: SandboxAccount): string {
   const inbound = JSON.stringify({ user: account.user, platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'Hi!' });
   return [
     `Afilnet sandbox listening on ${url}`,
+    `Inbox: ${url}/ (open it in a browser to watch messages and API calls live, and to reply as a contact)`,
     `Demo account: ${account.user} / ${account.password}`,
     `Channels: ${channels}`,
     '',
@@ -24,14 +26,30 @@ function instructions(url: string, account: SandboxAccount): string {
   ].join('\n');
 }
 
+/** Reasons a server cannot listen that are the user's configuration, not a bug (exit 2). */
+const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'is already in use; choose another --port, or leave it out for a free one',
+  EACCES: 'needs privileges this user does not have; choose a --port above 1023',
+  EADDRNOTAVAIL: 'is not an address of this machine; check --host',
+};
+
+/** A failure to listen on `host:port` as a usage error naming them, or `error` itself. */
+function listenFailure(error: unknown, host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const problem = typeof code === 'string' ? LISTEN_PROBLEMS[code] : undefined;
+  return problem === undefined ? error : new CliUsageError(`The sandbox cannot listen on ${host}:${port}: the port ${port} ${problem} (${code as string})`, 'sandbox');
+}
+
 /** Runs the sandbox. */
 export const sandboxCommand: Command = {
   name: 'sandbox',
   summary: 'Run the local sandbox (the whole API, all flavours) until Ctrl-C',
   description:
-    'Starts the sandbox, a local emulator of the Web Chat API in every flavour, and prints its URL and the demo account ' +
-    '(public test credentials, not a secret). With --json it prints one JSON line with the same facts. Stops cleanly, ' +
-    'exit code 0, on SIGINT (Ctrl-C) or SIGTERM.',
+    'Starts the sandbox, a local emulator of the Web Chat API in every flavour, and prints its URL, the URL of its web ' +
+    'inbox (every conversation and API call, live, with "Reply as contact") and the demo account (public test ' +
+    'credentials, not a secret). With --json it prints one JSON line with the same facts. A --host other than loopback ' +
+    'is warned about: the inbox and control API would be reachable from other machines. Stops cleanly, exit code 0, ' +
+    'on SIGINT (Ctrl-C) or SIGTERM.',
   callsApi: false,
   options: [
     { name: 'port', type: 'string', valueName: '<port>', description: 'The port to listen on (default: a free port chosen by the system)' },
@@ -43,10 +61,14 @@ export const sandboxCommand: Command = {
     const stopped = context.io.stopSignal();
     // Loaded here: every other command starts faster without the sandbox.
     const { DEMO_ACCOUNT, startSandbox } = await import('@afilnet-chat/sandbox');
-    const sandbox = await startSandbox({ port, host: context.text('host') ?? '127.0.0.1' });
+    const host = context.text('host') ?? '127.0.0.1';
+    const sandbox = await startSandbox({ port, host }).catch((error: unknown) => {
+      throw listenFailure(error, host, port);
+    });
     try {
       const facts = {
         url: sandbox.url,
+        inbox: `${sandbox.url}/`,
         host: sandbox.host,
         port: sandbox.port,
         user: DEMO_ACCOUNT.user,

@@ -25,15 +25,19 @@ function decodeBody(chunks: readonly Buffer[], size: number): string {
 /**
  * A dispatch handler that settles {@link BufferedResponse.promise} with the response, or rejects
  * it with `AfilnetTransportError` (`ABORTED` when `abort` fires, `RESPONSE_TOO_LARGE` past
- * `limit` bytes, or what `toTransportError` makes of undici's error). Every request it is
- * handed had been given to undici, so a failure says `mayHaveBeenSent` unless the error proves
- * the connection was never made.
+ * `limit` bytes, or what `toTransportError` makes of undici's error for `url`).
+ *
+ * undici calls `onConnect` on a connected socket just before it writes the request, and never
+ * for a request aborted first (SPEC §10): a failure before it says `mayHaveBeenSent: false`, and
+ * an abort before it rejects at once rather than wait for a connection, and has undici drop the
+ * request unwritten when its connection comes.
  */
 export class BufferedResponse implements Dispatcher.DispatchHandler {
   readonly promise: Promise<HttpResponse>;
   private resolve!: (response: HttpResponse) => void;
   private reject!: (error: unknown) => void;
   private settled = false;
+  private written = false;
   private abortRequest: ((error?: Error) => void) | undefined = undefined;
   private status = 0;
   private headers: Record<string, string> = {};
@@ -44,6 +48,7 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
   constructor(
     private readonly abort: AbortHook,
     private readonly limit: number,
+    private readonly url: string,
   ) {
     this.promise = new Promise<HttpResponse>((resolve, reject) => {
       this.resolve = resolve;
@@ -55,7 +60,10 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
   onConnect(abortRequest: (error?: Error) => void): void {
     // Already failed (aborted while the request waited for a connection): never write it.
     if (this.settled) abortRequest();
-    else this.abortRequest = abortRequest;
+    else {
+      this.written = true;
+      this.abortRequest = abortRequest;
+    }
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
@@ -98,7 +106,7 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     this.abort.offAbort(this.onAbort);
-    this.reject(toTransportError(error, this.abort, true));
+    this.reject(toTransportError(error, this.abort, this.written, this.url));
     this.abortRequest?.(error instanceof Error ? error : undefined);
   }
 }

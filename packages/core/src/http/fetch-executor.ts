@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
 import { phaseTimeout, responseTooLarge, sanitizeCause, toTransportError, type TimeoutPhase } from './network-error.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
+import { watchWrites } from './write-watch.js';
 
 /** A function with the shape of the WHATWG `fetch`. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -32,7 +33,7 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
   const timeouts = options.timeouts ?? DEFAULT_PHASE_TIMEOUTS;
 
   async function send(req: HttpRequest, { signal }: HttpSendOptions): Promise<HttpResponse> {
-    if (signal.aborted) throw toTransportError(signal.reason, signal, false);
+    if (signal.aborted) throw toTransportError(signal.reason, signal, false, req.url);
     // fetch has no phase timeouts of its own: a second controller ends the exchange when a phase
     // overruns, and the call's signal is forwarded to it by a listener rather than combined with
     // AbortSignal.any, whose result Node 20 may collect while fetch still depends on it.
@@ -55,8 +56,15 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
         overran = name;
         phase.abort();
       }, ms);
-    const failed = (error: unknown) =>
-      overran !== undefined && !signal.aborted ? phaseTimeout(overran, true, sanitizeCause(error)) : toTransportError(error, signal, true);
+    // Until the response arrives, whether the request was written is what the watch saw.
+    const watch = watchWrites(req.method, req.url);
+    let answered = false;
+    const failed = (error: unknown) => {
+      const written = answered || watch.mayHaveWritten();
+      return overran !== undefined && !signal.aborted
+        ? phaseTimeout(overran, written, sanitizeCause(error))
+        : toTransportError(error, signal, written, req.url);
+    };
 
     let response: Response;
     let timer = startPhase('headers', timeouts.headersMs);
@@ -75,7 +83,9 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
       throw failed(error);
     } finally {
       clearTimeout(timer);
+      watch.dispose();
     }
+    answered = true;
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > limit) {
       await response.body?.cancel().catch(() => undefined);

@@ -51,14 +51,34 @@ export function sanitizeCause(error: unknown): Error {
 }
 
 /**
- * Maps an error thrown while sending or reading to `ABORTED` (the call's signal or abort hook
- * fired) or `NETWORK`. `started` tells whether the request had been handed to the connection
- * layer.
+ * `host:port` of a URL, the port written out even when it is the scheme's default: what a
+ * `NETWORK` error names (never a path, query or credential, SPEC §10).
  */
-export function toTransportError(error: unknown, signal: { readonly aborted: boolean }, started: boolean): AfilnetTransportError {
+export function hostAndPort(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+    return `${parsed.hostname}:${port}`;
+  } catch {
+    return 'an invalid URL';
+  }
+}
+
+/**
+ * Maps an error thrown while sending `url` or reading its answer to `ABORTED` (the signal
+ * fired), a phase `TIMEOUT` or `NETWORK`. `mayHaveWritten` is the executor's knowledge of
+ * whether any byte of the request may have left; an error code that means the connection was
+ * never established overrides it.
+ */
+export function toTransportError(
+  error: unknown,
+  signal: { readonly aborted: boolean },
+  mayHaveWritten: boolean,
+  url: string,
+): AfilnetTransportError {
   if (error instanceof AfilnetTransportError) return error;
   const code = findErrorCode(error);
-  const neverConnected = !started || (code !== undefined && NEVER_CONNECTED.has(code));
+  const neverConnected = !mayHaveWritten || (code !== undefined && NEVER_CONNECTED.has(code));
   const phase = code === undefined ? undefined : PHASE_TIMEOUTS[code];
   if (phase !== undefined) return phaseTimeout(phase, !neverConnected, sanitizeCause(error));
   if (signal.aborted) {
@@ -69,7 +89,7 @@ export function toTransportError(error: unknown, signal: { readonly aborted: boo
   }
   return new AfilnetTransportError(
     'NETWORK',
-    `The request failed on the network${code ? ` (${code})` : ''}`,
+    `The request to ${hostAndPort(url)} failed on the network${code ? ` (${code})` : ''}`,
     { mayHaveBeenSent: !neverConnected, cause: sanitizeCause(error) },
   );
 }

@@ -6,7 +6,10 @@
  * rather than through `undici.request`, whose per-request `AbortSignal` listener, `Readable`
  * body and async resource were most of the client's cost above the HTTP exchange itself
  * (bench/profiling-notes.md, findings 1 and 2). The call's abort comes as an {@link AbortHook};
- * a request that comes with a plain `AbortSignal` (a token request) is adapted to one.
+ * a request that comes with a plain `AbortSignal` (a token request) is adapted to one. The
+ * handler also sees the moment undici is about to write the request, so a failure's
+ * `mayHaveBeenSent` is exact (SPEC §10), and an abort ends a request still waiting for its
+ * connection at once.
  */
 import { Agent, type Dispatcher } from 'undici';
 import { SignalAbortHook, type AbortHook } from '../abort-hook.js';
@@ -44,14 +47,14 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
   const limit = options.maxResponseBytes;
 
   function exchange(req: HttpRequest, abort: AbortHook): Promise<HttpResponse> {
-    if (abort.aborted) return Promise.reject(toTransportError(abort.reason, abort, false));
+    if (abort.aborted) return Promise.reject(toTransportError(abort.reason, abort, false, req.url));
     let url: URL;
     try {
       url = new URL(req.url);
     } catch (error) {
-      return Promise.reject(toTransportError(error, abort, false));
+      return Promise.reject(toTransportError(error, abort, false, req.url));
     }
-    const response = new BufferedResponse(abort, limit);
+    const response = new BufferedResponse(abort, limit, req.url);
     try {
       dispatcher.dispatch(
         {

@@ -1,7 +1,8 @@
 /**
- * `POST /__sandbox/inbound` (SPEC §5): injects an inbound message, as if the contact had written.
- * Only accepted from loopback addresses.
+ * `POST /__sandbox/inbound` (SPEC §5, §12): injects an inbound message, as if the contact had
+ * written. Only accepted from loopback addresses, and only as `application/json`.
  */
+import { allowMethods, readJsonBody } from '../control/json-body.js';
 import type { Door } from '../door.js';
 import { sendJson } from '../respond.js';
 import { injectInbound, type InboundMessage } from '../inject-inbound.js';
@@ -20,19 +21,11 @@ export function createInboundDoor(path = '/__sandbox/inbound'): Door {
         sendJson(res, 403, { error: 'inbound injection is only accepted from loopback' });
         return;
       }
-      if (req.method !== 'POST') {
-        sendJson(res, 405, { error: 'use POST with a JSON body' }, { allow: 'POST' });
-        return;
-      }
-      let input: unknown;
+      if (!allowMethods(req, res, ['POST'])) return;
+      const json = readJsonBody(req, res, body);
+      if (json === undefined) return;
       try {
-        input = JSON.parse(body);
-      } catch {
-        sendJson(res, 400, { error: 'the body must be JSON' });
-        return;
-      }
-      try {
-        const stored = injectInbound(state, input as InboundMessage);
+        const stored = injectInbound(state, json.value as InboundMessage);
         sendJson(res, 201, { status: 'success', result: { messageid: stored.messageId } });
       } catch (error) {
         sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });

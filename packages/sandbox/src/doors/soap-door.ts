@@ -5,9 +5,10 @@
  * on the body's wrapper element and does not read `SOAPAction` (SPEC §4).
  */
 import type { ServerResponse } from 'node:http';
-import { PASSWORD_DIGEST_TYPE, PASSWORD_TEXT_TYPE, createXmlReader, readWsdl } from '@afilnet-chat/transport-soap';
+import { PASSWORD_DIGEST_TYPE, PASSWORD_TEXT_TYPE, createXmlReader, readWsdl } from '@afilnet-chat/soap-xml';
 import { handleChatCall, type CallerAuth, type Envelope } from '../chat-api.js';
 import type { Door } from '../door.js';
+import { noteOutcome } from '../events/request-note.js';
 import { sendText } from '../respond.js';
 import { encodeSoapFault, type SoapFault } from '../soap/encode-soap-fault.js';
 import { encodeSoapResponse } from '../soap/encode-soap-response.js';
@@ -24,6 +25,7 @@ function sendXml(res: ServerResponse, status: number, xml: string): void {
 }
 
 function sendFault(res: ServerResponse, fault: SoapFault): void {
+  noteOutcome(undefined, fault.faultCode);
   sendXml(res, 500, encodeSoapFault(fault));
 }
 

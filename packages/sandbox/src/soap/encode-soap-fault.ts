@@ -1,5 +1,5 @@
 /** Writing a SOAP 1.1 Fault (SOAP 1.1 §4.4). */
-import { SOAP11_NS, escapeXml } from '@afilnet-chat/transport-soap';
+import { SOAP11_NS, escapeXml } from '@afilnet-chat/soap-xml';
 
 /** A Fault's code (a `soapenv:` QName) and text. */
 export interface SoapFault {

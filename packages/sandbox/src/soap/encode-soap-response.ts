@@ -1,5 +1,5 @@
 /** Writing an API envelope as the SOAP response of a method (SPEC §3). */
-import { CHAT_NS, SOAP11_NS, escapeXml } from '@afilnet-chat/transport-soap';
+import { CHAT_NS, SOAP11_NS, escapeXml } from '@afilnet-chat/soap-xml';
 import type { Envelope } from '../chat-api.js';
 
 function element(name: string, text: string): string {

@@ -13,7 +13,7 @@ import {
   isElement,
   type XmlElement,
   type XmlReader,
-} from '@afilnet-chat/transport-soap';
+} from '@afilnet-chat/soap-xml';
 import type { SoapFault } from './encode-soap-fault.js';
 
 /** The UsernameToken's fields as sent (each may be missing). */

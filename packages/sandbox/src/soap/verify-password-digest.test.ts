@@ -1,5 +1,5 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { passwordDigest } from '@afilnet-chat/transport-soap';
 import { DEMO_ACCOUNT, SandboxState } from '../sandbox-state.js';
 import { NonceRegistry } from './nonce-registry.js';
 import { CREATED_WINDOW_MS, parseCreated, verifyPasswordDigest } from './verify-password-digest.js';
@@ -28,7 +28,7 @@ describe('verifyPasswordDigest', () => {
     const created = new Date(createdMs).toISOString();
     return {
       username: DEMO_ACCOUNT.user,
-      password: passwordDigest(nonce, created, password),
+      password: createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(password)])).digest('base64'),
       passwordType: undefined,
       nonce: nonce.toString('base64'),
       created,

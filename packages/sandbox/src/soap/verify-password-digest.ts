@@ -3,10 +3,10 @@
  * the digest, `Created` within 5 minutes of the server clock either way, and a fresh nonce.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { passwordDigest } from '@afilnet-chat/transport-soap';
 import type { SandboxState } from '../sandbox-state.js';
 import type { NonceRegistry } from './nonce-registry.js';
 import type { UsernameTokenFields } from './read-soap-request.js';
+import { usernameTokenDigest } from './username-token-digest.js';
 
 /** How far `Created` may be from the server clock, past or future (SPEC §3). */
 export const CREATED_WINDOW_MS = 5 * 60 * 1000;
@@ -40,7 +40,7 @@ export function verifyPasswordDigest(
   if (created === undefined || Math.abs(now - created) > CREATED_WINDOW_MS) return undefined;
   const nonce = Buffer.from(token.nonce, 'base64');
   if (nonce.length === 0) return undefined;
-  const expected = Buffer.from(passwordDigest(nonce, token.created, account.password));
+  const expected = Buffer.from(usernameTokenDigest(nonce, token.created, account.password));
   const given = Buffer.from(token.password.trim());
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   return nonces.claim(token.nonce, now) ? account.user : undefined;

@@ -4,6 +4,14 @@ import { createXmlReader, XmlReadError } from './create-xml-reader.js';
 const reader = createXmlReader();
 
 describe('createXmlReader', () => {
+  it('keeps nothing from one read to the next: one reader serves every call', () => {
+    const own = createXmlReader();
+    expect(() => own.read('<r><a>')).toThrow(XmlReadError);
+    const first = own.read('<r xmlns="urn:a">x</r>');
+    expect(own.read('<r>y</r>')).toEqual({ namespace: '', localName: 'r', attributes: [], children: [], text: 'y' });
+    expect(first.text).toBe('x');
+  });
+
   it('resolves prefixes, default namespaces and their undeclaration', () => {
     const root = reader.read('<a:r xmlns:a="urn:a" xmlns="urn:d"><c><e xmlns=""/></c><a:f a:x="1" y="2"/></a:r>');
     expect([root.namespace, root.localName]).toEqual(['urn:a', 'r']);

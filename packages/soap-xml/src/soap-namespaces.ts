@@ -1,6 +1,6 @@
 /**
- * The namespace URIs and URIs the SOAP flavour uses (SPEC §3; SOAP 1.1 §4; OASIS WSS
- * UsernameToken Profile 1.0 §3.1; XML Schema Part 1 §2.6.2).
+ * The namespace URIs and URIs of the SOAP flavour, the same for the client and the server
+ * (SPEC §3; SOAP 1.1 §4; OASIS WSS UsernameToken Profile 1.0 §3.1; XML Schema Part 1 §2.6.2).
  */
 
 /** SOAP 1.1 envelope namespace. */
@@ -24,8 +24,3 @@ export const PASSWORD_DIGEST_TYPE = `${TOKEN_PROFILE}#PasswordDigest`;
 /** `wsse:Nonce/@EncodingType` of a base64 nonce. */
 export const BASE64_ENCODING_TYPE =
   'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
-
-/** The `SOAPAction` of a method (SPEC §3); servers dispatch on the body, not on this. */
-export function soapActionOf(method: string): string {
-  return `"${CHAT_NS}#${method}"`;
-}

@@ -1,0 +1,66 @@
+/**
+ * The two entry points' exports, listed so that adding one is a decision: the root entry is
+ * what apps use and semver freezes; `/transport` is what transport packages are built from.
+ */
+import { describe, expect, it } from 'vitest';
+import * as root from './index.js';
+import * as kit from './transport-kit.js';
+
+describe('entry points', () => {
+  it('the root entry exports only what an app uses', () => {
+    expect(Object.keys(root).sort()).toEqual([
+      'AfilnetApiError',
+      'AfilnetError',
+      'AfilnetTransportError',
+      'AfilnetValidationError',
+      'ApiErrorCode',
+      'BUILT_IN_TRANSPORTS',
+      'CHAT_METHODS',
+      'COMMON_ERROR_CODES',
+      'DEFAULT_BASE_URL',
+      'DEFAULT_MAX_MESSAGE_LENGTH',
+      'DEFAULT_MAX_RESPONSE_BYTES',
+      'DEFAULT_PATHS',
+      'DEFAULT_TIMEOUT_MS',
+      'DEFAULT_WATCH_INTERVAL_MS',
+      'DEFAULT_WATCH_MAX_BACKOFF_MS',
+      'ENV_VARIABLES',
+      'FILE_TYPES',
+      'METHOD_ERROR_CODES',
+      'PLATFORMS',
+      'SECURITY_RATINGS',
+      'TRANSPORT_NAMES',
+      'TransportErrorCode',
+      'ValidationErrorCode',
+      'configFromEnv',
+      'createChatClient',
+      'createChatClientFromEnv',
+      'watchUnreadMessages',
+    ]);
+  });
+
+  it('@afilnet-chat/core/transport exports the helpers transport packages are built from', () => {
+    expect(Object.keys(kit).sort()).toEqual([
+      'CHAT_CLASS',
+      'DEFAULT_PATHS',
+      'REDACTED',
+      'createFetchExecutor',
+      'createFormEncoder',
+      'createRedactor',
+      'createUndiciExecutor',
+      'decodeResponse',
+      'encodeForm',
+      'isChatMethod',
+      'isHttpUrl',
+      'joinUrl',
+      'meetsMinimum',
+      'parseJsonPayload',
+      'percentEncode',
+      'registerTransport',
+      'resolveTransportOptions',
+      'sanitizeCause',
+      'toWireRequest',
+      'wireFields',
+    ]);
+  });
+});

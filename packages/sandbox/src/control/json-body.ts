@@ -1,0 +1,39 @@
+/**
+ * Reading a control API body. Only `application/json` is accepted: a form on another site can
+ * post `text/plain` or form bodies to 127.0.0.1 without the browser asking first (CORS "simple"
+ * requests), never JSON.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '../respond.js';
+
+/** A parsed JSON body, or `undefined` once a 415 or 400 has been answered. */
+export type JsonBody = { readonly value: unknown } | undefined;
+
+function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * The body as JSON; an empty body reads as `undefined` when `allowEmpty`. Answers 415 for any
+ * other content type and 400 for a body that does not parse.
+ */
+export function readJsonBody(req: IncomingMessage, res: ServerResponse, body: string, allowEmpty = false): JsonBody {
+  if (!isJson(req.headers['content-type'])) {
+    sendJson(res, 415, { error: 'the control API accepts only application/json bodies' });
+    return undefined;
+  }
+  if (allowEmpty && body.trim() === '') return { value: undefined };
+  try {
+    return { value: JSON.parse(body) as unknown };
+  } catch {
+    sendJson(res, 400, { error: 'the body is not valid JSON' });
+    return undefined;
+  }
+}
+
+/** Answers 405 naming the allowed methods, and returns false, unless the request uses one of them. */
+export function allowMethods(req: IncomingMessage, res: ServerResponse, methods: readonly string[]): boolean {
+  if (methods.includes(req.method ?? '')) return true;
+  sendJson(res, 405, { error: `use ${methods.join(' or ')}` }, { allow: methods.join(', ') });
+  return false;
+}

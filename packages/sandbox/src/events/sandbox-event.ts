@@ -1,0 +1,62 @@
+/**
+ * The shapes of the sandbox's event stream (`GET /__sandbox/events`, SPEC §12), which are also
+ * the objects its control API lists.
+ */
+
+/** The five flavours, by the transport names clients use. */
+export const SANDBOX_FLAVOURS = ['get', 'post', 'basic', 'soap', 'json-oauth'] as const;
+
+/** A flavour of the API, named like its transport. */
+export type SandboxFlavour = (typeof SANDBOX_FLAVOURS)[number];
+
+/** A file sent with `sendfile`. */
+export interface SandboxFile {
+  readonly type: string;
+  readonly fileUrl: string;
+  readonly thumbUrl?: string;
+}
+
+/** A stored message, as the `message` event and `GET /__sandbox/messages` give it. */
+export interface SandboxMessage {
+  /** The id of the event that announced this message in the stream. */
+  readonly id: number;
+  /** The user of the account the conversation belongs to. */
+  readonly account: string;
+  readonly platform: string;
+  readonly platformId: string;
+  /** The contact: the other end of the conversation. */
+  readonly destination: string;
+  /** `outbound`: sent by the account through the API; `inbound`: written by the contact. */
+  readonly direction: 'outbound' | 'inbound';
+  readonly message: string;
+  readonly messageId: string;
+  /** `YYYY-MM-DD HH:MM:SS` in UTC, as the API gives it. */
+  readonly datetime: string;
+  /** `sent` for outbound messages; `unread` or `read` (by `getunreadmessages`) for inbound ones. */
+  readonly status: 'sent' | 'unread' | 'read';
+  /** True for outbound messages, as the API's `sent` field. */
+  readonly sent: boolean;
+  readonly file?: SandboxFile;
+}
+
+/** An API call the sandbox answered (or dropped on purpose), as the `request` event gives it. */
+export interface SandboxRequest {
+  /** The id of the event that announced this request in the stream. */
+  readonly id: number;
+  readonly flavour: SandboxFlavour;
+  /** The API method (`sendmessage`, …), `token` for the token endpoint; empty when none was named. */
+  readonly method: string;
+  /** The HTTP status answered; 0 when a chaos rule dropped the connection. */
+  readonly status: number;
+  /** The API error code or SOAP Fault code, when there was one. */
+  readonly code?: string;
+  readonly durationMs: number;
+  /** The chaos fault applied to this request, described in words (e.g. `status 503`, `reset after-commit`). */
+  readonly chaos?: string;
+}
+
+/** One event of the stream, with its name and data. */
+export type SandboxEvent =
+  | { readonly type: 'message'; readonly data: SandboxMessage }
+  | { readonly type: 'request'; readonly data: SandboxRequest }
+  | { readonly type: 'reset'; readonly data: { readonly id: number } };

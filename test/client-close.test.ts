@@ -1,0 +1,133 @@
+/**
+ * `close()` on every flavour × executor (SPEC §10): active watches end within 100 ms, whether
+ * polling or backing off, and keep what they fetched for `takeUndelivered()`; calls in flight
+ * finish (or fail) within their own deadline and `close()` resolves after them; calls made
+ * afterwards fail with `ABORTED` and are not sent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AfilnetTransportError, type ChatClient } from '@afilnet-chat/core';
+import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { DEMO } from './support/account.js';
+import { clientFor } from './support/case-client.js';
+import { failureOf } from './support/collect-errors.js';
+import {
+  answer,
+  stallBeforeHeaders,
+  startMisbehavingServer,
+  type Behaviour,
+  type MisbehavingServer,
+} from './support/misbehaving-server.js';
+import { MATRIX_ROWS } from './support/transport-cases.js';
+import { CONTENT_TYPE, successBody } from './support/wire-bodies.js';
+
+/** SPEC §10: how soon after close() an active watch must have finished. */
+const WATCH_END_MS = 100;
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(() => sandbox.close());
+
+async function withServer(behaviour: Behaviour, run: (server: MisbehavingServer) => Promise<void>): Promise<void> {
+  const server = await startMisbehavingServer(behaviour);
+  try {
+    await run(server);
+  } finally {
+    await server.close();
+  }
+}
+
+async function waitFor(condition: () => boolean, limitMs = 3_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Resolves `{ done: true }` within `WATCH_END_MS` of close(), or fails saying how long it took. */
+async function expectEndsSoon(pending: Promise<IteratorResult<unknown>>, close: () => Promise<void>): Promise<void> {
+  const started = performance.now();
+  const closing = close();
+  await expect(pending).resolves.toEqual({ done: true, value: undefined });
+  expect(performance.now() - started, 'the watch ended after close()').toBeLessThan(WATCH_END_MS);
+  await closing;
+}
+
+describe.concurrent.each(MATRIX_ROWS.map((row, index) => ({ ...row, destination: `3462000${String(index).padStart(4, '0')}` })))(
+  '$label',
+  (row) => {
+    const format = row.case.bodyFormat;
+    const ref = { platform: 'whatsapp', platformId: '100', destination: row.destination } as const;
+
+    it('close() during a poll ends the watch within 100 ms', async () => {
+      await withServer(stallBeforeHeaders, async (server) => {
+        const chat = clientFor(row.case, row.executor, server.url, { timeoutMs: 10_000 });
+        const watch = chat.watchUnreadMessages({ ...ref, intervalMs: 20 });
+        const pending = watch.next();
+        await waitFor(() => server.stats.apiRequests === 1);
+        await expectEndsSoon(pending, () => chat.close());
+        await expect(watch.next()).resolves.toEqual({ done: true, value: undefined });
+      });
+    });
+
+    it('close() during a backoff ends the watch within 100 ms', async () => {
+      await withServer(answer(503, 'text/html', '<p>busy</p>'), async (server) => {
+        const chat = clientFor(row.case, row.executor, server.url, { timeoutMs: 10_000, retry: false });
+        let backingOff = false;
+        const watch = chat.watchUnreadMessages({
+          ...ref,
+          intervalMs: 30_000,
+          onRetry: () => {
+            backingOff = true;
+          },
+        });
+        const pending = watch.next();
+        await waitFor(() => backingOff);
+        await expectEndsSoon(pending, () => chat.close());
+      });
+    });
+
+    it('close() keeps what the watch fetched for takeUndelivered()', async () => {
+      const chat = clientFor(row.case, row.executor, sandbox.url);
+      for (const text of ['a', 'b', 'c']) sandbox.injectInbound({ user: DEMO.user, ...ref, message: text });
+      const watch = chat.watchUnreadMessages({ ...ref, intervalMs: 20 });
+      expect((await watch.next()).value).toMatchObject({ message: 'a' });
+      await chat.close();
+      await expect(watch.next()).resolves.toEqual({ done: true, value: undefined });
+      expect(watch.takeUndelivered().map((m) => m.message)).toEqual(['b', 'c']);
+    });
+
+    it('close() waits for a call in flight, which succeeds; later calls are ABORTED and not sent', async () => {
+      const slow: Behaviour = (exchange) => {
+        setTimeout(() => void answer(200, CONTENT_TYPE[format], successBody(format, 'sendmessage'))(exchange), 200);
+      };
+      await withServer(slow, async (server) => {
+        const chat = clientFor(row.case, row.executor, server.url, { timeoutMs: 5_000 });
+        const events: string[] = [];
+        const sending = chat.sendMessage({ ...ref, message: 'in flight' }).then(() => events.push('sent'));
+        await waitFor(() => server.stats.apiRequests === 1);
+        await chat.close().then(() => events.push('closed'));
+        await sending;
+        expect(events).toEqual(['sent', 'closed']);
+        const late = await failureOf(chat.sendMessage({ ...ref, message: 'too late' }));
+        expect(late).toBeInstanceOf(AfilnetTransportError);
+        expect(late).toMatchObject({ code: 'ABORTED', mayHaveBeenSent: false });
+        expect(server.stats.apiRequests).toBe(1);
+      });
+    });
+
+    it('close() waits for a stalled call until its own deadline', async () => {
+      await withServer(stallBeforeHeaders, async (server) => {
+        const chat = clientFor(row.case, row.executor, server.url, { timeoutMs: 300, retry: false });
+        const reading = failureOf(chat.getChatChannels());
+        await waitFor(() => server.stats.apiRequests === 1);
+        const started = performance.now();
+        await chat.close();
+        expect(performance.now() - started).toBeGreaterThan(100);
+        await expect(reading).resolves.toMatchObject({ code: 'TIMEOUT' });
+      });
+    });
+  },
+);
