@@ -167,7 +167,9 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   // aborted: `closed` (what close() returns) settles once they have.
   const closing = new AbortController();
   let closed: Promise<void> = Promise.resolve();
-  const inFlight = new Set<Promise<unknown>>();
+  // Calls in flight, counted rather than collected: no promise, set entry or closure per call.
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
 
   const getTransport = (): Promise<ChatTransport> => {
     if (transport === undefined) {
@@ -203,53 +205,50 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     return decodeResponse(method, response);
   }
 
-  /** Runs a call, remembered until it settles so that `close()` can wait for it. */
-  function call<M extends ChatMethod>(method: M, input: unknown, options?: CallOptions): Promise<MethodResults[M]> {
-    const running = run(method, input, options);
-    inFlight.add(running);
-    const forget = () => inFlight.delete(running);
-    running.then(forget, forget);
-    return running;
-  }
-
-  async function run<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
+  /** Runs a call, counted in flight until it settles so that `close()` can wait for it. */
+  async function call<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
     if (closing.signal.aborted) {
       throw new AfilnetTransportError('ABORTED', `The client is closed; ${method} was not sent`);
     }
-    const request = toWireRequest(method, input, resolved.maxMessageLength);
-    const chosen = await getTransport();
-    const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
-    const policy = resolved.retry;
-    budget.deposit();
-    // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
-    let failure: unknown;
-    let earlier: unknown;
+    inFlight++;
     try {
-      for (let number = 1; ; number++) {
-        if (deadline.aborted) {
-          throw failure ??
-            new AfilnetTransportError('ABORTED', `The call to ${method} was aborted before it was sent`, {
-              mayHaveBeenSent: false,
-            });
+      const request = toWireRequest(method, input, resolved.maxMessageLength);
+      const chosen = await getTransport();
+      const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
+      const policy = resolved.retry;
+      budget.deposit();
+      // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
+      let failure: unknown;
+      let earlier: unknown;
+      try {
+        for (let number = 1; ; number++) {
+          if (deadline.aborted) {
+            throw failure ??
+              new AfilnetTransportError('ABORTED', `The call to ${method} was aborted before it was sent`, {
+                mayHaveBeenSent: false,
+              });
+          }
+          try {
+            return await attempt(chosen, method, request, deadline, number);
+          } catch (error) {
+            failure = error;
+            if (deadline.aborted) throw error;
+            earlier = error;
+            // Giving up before the deadline ends the call with the failure itself: no timeout happened.
+            if (number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
+            const delayMs = backoffDelay(number, policy, error.retryAfterMs);
+            if (delayMs >= deadline.remainingMs() || !budget.withdraw()) throw error;
+            notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
+            await abortableDelay(delayMs, deadline.signal);
+          }
         }
-        try {
-          return await attempt(chosen, method, request, deadline, number);
-        } catch (error) {
-          failure = error;
-          if (deadline.aborted) throw error;
-          earlier = error;
-          // Giving up before the deadline ends the call with the failure itself: no timeout happened.
-          if (number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
-          const delayMs = backoffDelay(number, policy, error.retryAfterMs);
-          if (delayMs >= deadline.remainingMs() || !budget.withdraw()) throw error;
-          notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
-          await abortableDelay(delayMs, deadline.signal);
-        }
+      } catch (error) {
+        throw finalizeError(error, earlier, method, deadline, redactor);
+      } finally {
+        deadline.dispose();
       }
-    } catch (error) {
-      throw finalizeError(error, earlier, method, deadline, redactor);
     } finally {
-      deadline.dispose();
+      if (--inFlight === 0) onIdle?.();
     }
   }
 
@@ -269,7 +268,11 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       closing.abort();
       closed = (async () => {
         // Each call in flight ends by itself, within its own deadline; only then is the pool closed.
-        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            onIdle = resolve;
+          });
+        }
         const loaded = await transport?.catch(() => undefined);
         await loaded?.close?.();
         await executor.close();

@@ -1,14 +1,16 @@
+import { util } from 'undici';
+
 /**
  * Response headers as undici's dispatch interface hands them (`[name, value, name, value, …]`,
  * latin1 bytes as HTTP/1.1 carries them) turned into one lower-case string per name, repeated
- * headers joined with `, ` (RFC 9110 §5.3).
+ * headers joined with `, ` (RFC 9110 §5.3). Names go through undici's `headerNameToString`,
+ * which finds the common ones without allocating.
  */
 export function flattenHeaders(raw: ReadonlyArray<Buffer | string>): Record<string, string> {
   const flat: Record<string, string> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as Buffer | string;
+    const key = util.headerNameToString(raw[i] as Buffer | string);
     const value = raw[i + 1] as Buffer | string;
-    const key = (typeof name === 'string' ? name : name.toString('latin1')).toLowerCase();
     const text = typeof value === 'string' ? value : value.toString('latin1');
     if (Object.hasOwn(flat, key)) flat[key] = `${flat[key]}, ${text}`;
     // A header named `__proto__` becomes an own field, never the object's prototype.
