@@ -9,6 +9,8 @@ const PACKAGES = [
   'transport-basic',
   'transport-soap',
   'transport-json-oauth',
+  'token-store-redis',
+  'bullmq',
   'sandbox',
   'cli',
 ];
@@ -20,6 +22,10 @@ export default defineConfig({
       {
         find: /^@afilnet-chat\/core\/transport$/,
         replacement: fileURLToPath(new URL('./packages/core/src/transport-kit.ts', import.meta.url)),
+      },
+      {
+        find: /^@afilnet-chat\/core\/constants$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/constants.ts', import.meta.url)),
       },
       ...PACKAGES.map((name) => ({
         find: new RegExp(`^@afilnet-chat/${name}$`),

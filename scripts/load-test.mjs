@@ -6,6 +6,11 @@
 //
 //   pnpm load                                  # 10,000 sends at concurrency 200, every transport
 //   node scripts/load-test.mjs --sends 2000 --concurrency 100 --executor fetch --only soap,post
+//   pnpm load --fleet                          # the same through BullMQ and 4 worker processes
+//   pnpm load --fleet --workers 8 --concurrency 16 --sends 20000 --only json-oauth
+//
+// Fleet mode (scripts/fleet-load.mjs) starts a redis-server, sends through the client directly
+// and through the queue, and writes its row into bench/RESULTS.md (`--no-record` to skip).
 //
 // Exits 1 when any send failed or any count disagrees.
 import { fork } from 'node:child_process';
@@ -37,17 +42,24 @@ async function runSandboxChild() {
 }
 
 function parseArgs(argv) {
-  const options = { sends: 10_000, concurrency: 200, executor: 'undici', only: undefined };
+  const options = { sends: 10_000, concurrency: 200, executor: 'undici', only: undefined, fleet: false, workers: 4, record: true };
+  if (argv.includes('--fleet')) Object.assign(options, { fleet: true, concurrency: 16 });
   for (let i = 0; i < argv.length; i++) {
     const [name, value] = [argv[i], argv[i + 1]];
     if (name === '--sends') options.sends = Number(value);
     else if (name === '--concurrency') options.concurrency = Number(value);
     else if (name === '--executor') options.executor = value;
     else if (name === '--only') options.only = value.split(',');
-    else continue;
+    else if (name === '--workers') options.workers = Number(value);
+    else if (name === '--no-record') {
+      options.record = false;
+      continue;
+    } else continue;
     i++;
   }
-  if (!(options.sends > 0) || !(options.concurrency > 0)) throw new Error('--sends and --concurrency must be positive');
+  if (!(options.sends > 0) || !(options.concurrency > 0) || !(options.workers > 0)) {
+    throw new Error('--sends, --concurrency and --workers must be positive');
+  }
   if (!['undici', 'fetch'].includes(options.executor)) throw new Error('--executor must be undici or fetch');
   return options;
 }
@@ -137,6 +149,15 @@ async function main() {
   const { DEMO_ACCOUNT } = await import('@afilnet-chat/sandbox');
   const credentials = { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password };
   const sandbox = await startSandboxChild();
+  if (options.fleet) {
+    try {
+      const { runFleetLoad } = await import('./fleet-load.mjs');
+      process.exitCode = (await runFleetLoad({ options, sandbox, credentials, sendAll })) ? 0 : 1;
+    } finally {
+      await sandbox.close();
+    }
+    return;
+  }
   const rows = [];
   let failed = false;
 

@@ -3,38 +3,18 @@
  * injected while it runs, SIGINT, --count, backoff through a failing server), `sandbox` (URL and
  * credentials, SIGINT and SIGTERM) and `demo`. Each runs the built binary as a child process.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core';
-import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
-import { CLI_ACCOUNT, SECRET, builtTransports, runCli, startCli } from './support/cli-process.js';
+import { startSandbox } from '@afilnet-chat/sandbox';
+import { CLI_ACCOUNT, accountEnv, builtTransports, runCli, startCli } from './support/cli-process.js';
+import { useSandbox } from './support/sandbox-fixture.js';
 
 const TRANSPORTS = builtTransports();
-let sandbox: Sandbox;
-const servers: Server[] = [];
+const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ accounts: [CLI_ACCOUNT] });
-});
-
-afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    server.close();
-  }
-  await sandbox.close();
-});
-
-function envFor(transport: string, baseUrl = sandbox.url): Record<string, string> {
-  return {
-    AFILNET_TRANSPORT: transport,
-    AFILNET_BASE_URL: baseUrl,
-    AFILNET_ALLOW_INSECURE_HTTP: '1',
-    AFILNET_USER: CLI_ACCOUNT.user,
-    AFILNET_PASSWORD: SECRET,
-  };
-}
+const envFor = (transport: string, baseUrl = fixture.sandbox.url) => accountEnv(baseUrl, transport);
 
 let nextDestination = 0;
 function conversation(): { destination: string; args: string[] } {
@@ -44,7 +24,7 @@ function conversation(): { destination: string; args: string[] } {
 }
 
 function inject(destination: string, message: string): void {
-  sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message });
+  fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message });
 }
 
 describe.concurrent('watch', { timeout: 180_000 }, () => {
@@ -92,29 +72,26 @@ describe.concurrent('watch', { timeout: 180_000 }, () => {
   });
 
   it('rides out a failing server with growing pauses, reported on stderr, then delivers', async () => {
-    const { destination, args } = conversation();
-    inject(destination, 'after the outage');
-    let requests = 0;
-    const url = await listen((req, res) => {
-      requests += 1;
-      if (requests <= 9) {
-        req.resume();
-        res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
-        return;
-      }
-      forward(req, res).catch(() => res.destroy());
-    });
-    const { code, stdout, stderr } = await runCli(['watch', ...args, '--interval', '40', '--count', '1'], { env: envFor('post', url) });
-    expect(code).toBe(0);
-    expect(stdout).toContain('after the outage');
-    // The client retries each poll a few times itself; the watch's pauses come on top, doubling.
-    const delays = stderr
-      .split('\n')
-      .filter((l) => l.startsWith('afilnet-chat: warning HTTP_STATUS'))
-      .map((l) => Number(/retrying in (\d+) ms$/.exec(l)?.[1]));
-    expect(delays.length).toBeGreaterThanOrEqual(2);
-    expect(delays).toEqual(delays.map((_d, i) => 40 * 2 ** i));
-    expect(requests).toBe(10);
+    // Its own sandbox, so that its outage (a chaos rule) hits no other watch running meanwhile.
+    const failing = await startSandbox({ accounts: [CLI_ACCOUNT] });
+    try {
+      const { destination, args } = conversation();
+      failing.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message: 'after the outage' });
+      failing.chaos([{ method: 'getunreadmessages', times: 9, fault: { status: 503 } }]);
+      const { code, stdout, stderr } = await runCli(['watch', ...args, '--interval', '40', '--count', '1'], { env: envFor('post', failing.url) });
+      expect(code).toBe(0);
+      expect(stdout).toContain('after the outage');
+      // The client retries each poll a few times itself; the watch's pauses come on top, doubling.
+      const delays = stderr
+        .split('\n')
+        .filter((l) => l.startsWith('afilnet-chat: warning HTTP_STATUS'))
+        .map((l) => Number(/retrying in (\d+) ms$/.exec(l)?.[1]));
+      expect(delays.length).toBeGreaterThanOrEqual(2);
+      expect(delays).toEqual(delays.map((_d, i) => 40 * 2 ** i));
+      expect(failing.requests({ method: 'getunreadmessages' }).map((r) => r.status)).toEqual([...Array<number>(9).fill(503), 200]);
+    } finally {
+      await failing.close();
+    }
   });
 
   it('ends with exit 3 when the conversation does not exist', async () => {
@@ -124,26 +101,6 @@ describe.concurrent('watch', { timeout: 180_000 }, () => {
     expect(stderr).toMatch(/^afilnet-chat: error CHAT_NOT_FOUND: .+ — send a message first/m);
   });
 });
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** Relays a request to the sandbox. */
-async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const upstream = await fetch(`${sandbox.url}${req.url ?? '/'}`, {
-    method: req.method ?? 'GET',
-    headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' },
-    ...(req.method === 'GET' ? {} : { body: Buffer.concat(chunks) }),
-  });
-  res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
-  res.end(Buffer.from(await upstream.arrayBuffer()));
-}
 
 describe.concurrent('sandbox', { timeout: 180_000 }, () => {
   it('--json prints its URL and the demo account on one line, serves the API, and stops on SIGTERM', async () => {

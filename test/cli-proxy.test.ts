@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
-import { CLI_ACCOUNT, SECRET, runCli } from './support/cli-process.js';
+import { CLI_ACCOUNT, accountEnv, runCli } from './support/cli-process.js';
 import { startForwardProxy, type ForwardProxy } from './support/forward-proxy.js';
 
 let sandbox: Sandbox;
@@ -19,16 +19,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-function envFor(transport: string, extra: Record<string, string>): Record<string, string> {
-  return {
-    AFILNET_TRANSPORT: transport,
-    AFILNET_BASE_URL: sandbox.url,
-    AFILNET_ALLOW_INSECURE_HTTP: '1',
-    AFILNET_USER: CLI_ACCOUNT.user,
-    AFILNET_PASSWORD: SECRET,
-    ...extra,
-  };
-}
+const envFor = (transport: string, extra: Record<string, string>) => accountEnv(sandbox.url, transport, extra);
 
 describe('afilnet-chat behind a proxy', { timeout: 60_000 }, () => {
   const apiHost = () => new URL(sandbox.url).host;

@@ -4,48 +4,17 @@
  * and checked, exit codes are asserted, and every run's stdout and stderr are searched for the
  * account's secrets (see `support/cli-process.ts`). Needs `pnpm build` (done by `pnpm test`).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
-import { CLI_ACCOUNT, SECRET, WRONG_SECRET, builtTransports, runCli } from './support/cli-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ACCOUNT, SECRET, WRONG_SECRET, accountEnv, builtTransports, runCli } from './support/cli-process.js';
+import { useSandbox } from './support/sandbox-fixture.js';
 
 const EXIT = { OK: 0, USAGE: 2, API: 3, TRANSPORT: 4 } as const;
 const TRANSPORTS = builtTransports();
 
-let sandbox: Sandbox;
-const servers: Server[] = [];
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ accounts: [CLI_ACCOUNT] });
-});
-
-afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    server.close();
-  }
-  await sandbox.close();
-});
+const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 
 /** The environment of a user of the test account on `transport`. */
-function envFor(transport: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    AFILNET_TRANSPORT: transport,
-    AFILNET_BASE_URL: sandbox.url,
-    AFILNET_ALLOW_INSECURE_HTTP: '1',
-    AFILNET_USER: CLI_ACCOUNT.user,
-    AFILNET_PASSWORD: SECRET,
-    ...extra,
-  };
-}
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const envFor = (transport: string, extra: Record<string, string> = {}) => accountEnv(fixture.sandbox.url, transport, extra);
 
 /** One line on stderr with the code and a hint, and no stack trace. */
 function expectOneLineError(stderr: string, code: string): void {
@@ -117,12 +86,12 @@ describe.concurrent.each(TRANSPORTS)('every API command over %s', { timeout: 180
     expect(list.map((m) => m.message)).toEqual([`Hello over ${transport} & co`, 'A cat']);
     expect(Object.keys(list[0] ?? {}).sort()).toEqual(['datetime', 'destination', 'message', 'messageId', 'platform', 'platformId', 'sent', 'status']);
 
-    sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message: 'Reply \u001b[31mred' });
+    fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message: 'Reply \u001b[31mred' });
     const unread = await runCli(['unread', ...conversation, '--json'], { env });
     expect(unread.code).toBe(EXIT.OK);
     expect(JSON.parse(unread.stdout)).toEqual([expect.objectContaining({ message: 'Reply \u001b[31mred', sent: false, destination })]);
 
-    sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message: 'Again \u001b[2J' });
+    fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message: 'Again \u001b[2J' });
     const table = await runCli(['unread', ...conversation], { env });
     expect(table.code).toBe(EXIT.OK);
     expect(table.stdout).toMatch(/^DATETIME\s+DESTINATION\s+DIR\s+STATUS\s+ID\s+MESSAGE\n─+/);
@@ -240,7 +209,7 @@ describe.concurrent('errors and exit codes', { timeout: 180_000 }, () => {
   });
 
   it('a server that fails is exit 4 with HTTP_STATUS', async () => {
-    const url = await listen((req, res) => {
+    const { url } = await fixture.listen((req, res) => {
       req.resume();
       res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad Gateway</h1>');
     });
@@ -251,9 +220,8 @@ describe.concurrent('errors and exit codes', { timeout: 180_000 }, () => {
   });
 
   it('a refused connection is exit 4 with NETWORK', async () => {
-    const url = await listen(() => {});
-    const server = servers.at(-1);
-    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    const { url, server } = await fixture.listen(() => {});
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     const { code, stderr } = await runCli(['channels', '--base-url', url], { env: base });
     expect(code).toBe(EXIT.TRANSPORT);
     expectOneLineError(stderr, 'NETWORK');
@@ -261,7 +229,7 @@ describe.concurrent('errors and exit codes', { timeout: 180_000 }, () => {
 
   it('--timeout ends a stalled send with exit 4 TIMEOUT and warns it may have been sent', async () => {
     let held: Promise<number> | undefined;
-    const url = await listen((req, res) => {
+    const { url } = await fixture.listen((req, res) => {
       const arrived = performance.now();
       held = new Promise((resolve) => res.once('close', () => resolve(performance.now() - arrived)));
       req.resume();

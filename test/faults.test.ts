@@ -31,6 +31,7 @@ import { expectNoSecrets, secretNeedles } from './support/secret-needles.js';
 import { MATRIX_ROWS, TRANSPORT_CASES } from './support/transport-cases.js';
 import { settle, watchUnhandledRejections, type RejectionWatch } from './support/unhandled-rejections.js';
 import { CONTENT_TYPE, HTML_ERROR_PAGE, TRUNCATED_JSON, successBody, type BodyFormat } from './support/wire-bodies.js';
+import { waitFor } from './support/wait-for.js';
 
 /** Deadline of calls the server stalls: short, so that the suite stays fast. */
 const STALL_TIMEOUT_MS = 300;
@@ -379,11 +380,3 @@ describe.each(OAUTH_ROWS)('$label token endpoint', (row) => {
     );
   });
 });
-
-async function waitFor(condition: () => boolean, limitMs = 2_000): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -27,12 +27,18 @@ const server = createServer((req, res) => {
   res.end('{"status":"success","result":[{"platformid":"1","platform":"webchat","name":"n"}]}');
 }).listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
+const executor = process.env.AFILNET_TEST_EXECUTOR;
 const chat = createChatClient({
+  ...(executor ? { executor } : {}),
   transport: '${transport}',
   baseUrl: 'http://127.0.0.1:' + server.address().port,
   credentials: { user: 'u@example.com', password: 'p' },
   allowInsecureHttp: true,
 });
+if (process.env.AFILNET_TEST_REPORT_BEFORE_CALL) {
+  const { readFileSync } = await import('node:fs');
+  console.log(JSON.stringify(readFileSync(process.env.AFILNET_TEST_RECORD_FILE, 'utf8').split('\\n').filter(Boolean)));
+}
 try {
   console.log(JSON.stringify(await chat.getChatChannels()));
 } catch (error) {
@@ -77,5 +83,30 @@ describe('loading transports on demand (built packages)', () => {
     const result = JSON.parse(stdout) as { code: string; message: string };
     expect(result.code).toBe('TRANSPORT_NOT_INSTALLED');
     expect(result.message).toContain('@afilnet-chat/transport-soap');
+  });
+
+  it('loads undici with the first request of the default executor, and never with executor fetch (SPEC §9)', async () => {
+    const undici = (urls: string[]) => urls.filter((url) => /\/undici\//.test(url));
+    const byDefault = await runApp('post', { AFILNET_TEST_REPORT_BEFORE_CALL: '1' });
+    const [beforeCall, result] = byDefault.stdout.split('\n');
+    expect(undici(JSON.parse(beforeCall ?? '[]') as string[]), 'at import and construction').toEqual([]);
+    expect(JSON.parse(result ?? '')).toEqual([{ platformId: '1', platform: 'webchat', name: 'n' }]);
+    expect(undici(byDefault.loaded).length, 'after the first request').toBeGreaterThan(0);
+
+    const onFetch = await runApp('post', { AFILNET_TEST_EXECUTOR: 'fetch' });
+    expect(JSON.parse(onFetch.stdout)).toEqual([{ platformId: '1', platform: 'webchat', name: 'n' }]);
+    expect(undici(onFetch.loaded)).toEqual([]);
+  });
+
+  it("the CLI prints --help without loading undici, zod, the client or any transport (SPEC §9)", async () => {
+    const record = join(scratch, `cli-help-${Date.now()}.txt`);
+    const bin = join(root, 'packages/cli/bin/afilnet-chat.js');
+    const { stdout } = await run(process.execPath, ['--import', hooks, bin, '--help'], {
+      cwd: root,
+      env: { ...process.env, NODE_NO_WARNINGS: '1', AFILNET_TEST_RECORD_FILE: record },
+    });
+    expect(stdout).toContain('Usage: afilnet-chat');
+    const loaded = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+    expect(loaded.filter((url) => /\/(undici|zod)\/|\/transport-|\/sandbox\/|\/core\/dist\/client\.js/.test(url))).toEqual([]);
   });
 });

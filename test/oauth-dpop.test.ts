@@ -11,6 +11,7 @@ import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import { ISSUED_TOKEN_PREFIX, startMisbehavingServer, type ReceivedRequest } from './support/misbehaving-server.js';
 import { createRequestLog, type RequestLog } from './support/request-log.js';
+import { oauthClients } from './support/oauth-clients.js';
 import { EXECUTORS } from './support/wire-capture.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -28,7 +29,7 @@ async function joseProof(url: string, accessToken?: string): Promise<{ proof: st
 
 describe.each(EXECUTORS)('json-oauth with DPoP × %s', (executor) => {
   let sandbox: Sandbox;
-  const clients: ChatClient[] = [];
+  const clients = oauthClients(executor);
   const logs: RequestLog[] = [];
 
   beforeAll(async () => {
@@ -36,24 +37,14 @@ describe.each(EXECUTORS)('json-oauth with DPoP × %s', (executor) => {
   });
   afterAll(() => sandbox.close());
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await clients.closeAll();
     await Promise.all(logs.splice(0).map((l) => l.close()));
   });
 
   function connect(dpop: boolean): { chat: ChatClient; log: RequestLog } {
     const log = createRequestLog();
     logs.push(log);
-    const chat = createChatClient({
-      transport: 'json-oauth',
-      baseUrl: sandbox.url,
-      credentials: DEMO,
-      allowInsecureHttp: true,
-      executor,
-      dispatcher: log.dispatcher,
-      oauth: { dpop },
-    });
-    clients.push(chat);
-    return { chat, log };
+    return { chat: clients.connect(sandbox.url, { dispatcher: log.dispatcher, oauth: { dpop } }), log };
   }
 
   it('proves possession on the token request and on every API request', async () => {

@@ -7,9 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { OAuth2Server } from 'oauth2-mock-server';
-import { createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import type { ChatClient, ChatClientConfig } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
+import { oauthClients } from './support/oauth-clients.js';
 import { EXECUTORS } from './support/wire-capture.js';
 
 const OTHER = { user: 'other@example.com', password: 'other-password' };
@@ -42,7 +43,7 @@ describe.each(EXECUTORS)('json-oauth with oauth2-mock-server as the authorizatio
   let authorization: Awaited<ReturnType<typeof startAuthorizationServer>>;
   let impostor: Awaited<ReturnType<typeof startAuthorizationServer>>;
   let sandbox: Sandbox;
-  const clients: ChatClient[] = [];
+  const clients = oauthClients(executor);
 
   beforeAll(async () => {
     [authorization, impostor] = await Promise.all([startAuthorizationServer(), startAuthorizationServer()]);
@@ -55,22 +56,11 @@ describe.each(EXECUTORS)('json-oauth with oauth2-mock-server as the authorizatio
     });
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
+    await clients.closeAll();
     await Promise.all([authorization.server.stop(), impostor.server.stop(), sandbox.close()]);
   });
 
-  const connect = (overrides: Partial<ChatClientConfig>): ChatClient => {
-    const chat = createChatClient({
-      transport: 'json-oauth',
-      baseUrl: sandbox.url,
-      credentials: DEMO,
-      allowInsecureHttp: true,
-      executor,
-      ...overrides,
-    });
-    clients.push(chat);
-    return chat;
-  };
+  const connect = (overrides: Partial<ChatClientConfig>): ChatClient => clients.connect(sandbox.url, overrides);
 
   it('gets a token at its token endpoint and works through the JSON door with it', async () => {
     const chat = connect({ oauth: { tokenUrl: `${authorization.issuer}/token` } });

@@ -5,7 +5,7 @@
  * secret or token, and reaches every caller waiting for it; the next call tries again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AfilnetApiError, AfilnetTransportError, createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import { AfilnetApiError, AfilnetTransportError, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
 import { DEMO } from './support/account.js';
 import {
   ISSUED_TOKEN_PREFIX,
@@ -19,6 +19,7 @@ import {
   type MisbehavingServer,
 } from './support/misbehaving-server.js';
 import { expectNoSecrets, secretNeedles } from './support/secret-needles.js';
+import { oauthClients } from './support/oauth-clients.js';
 import { EXECUTORS } from './support/wire-capture.js';
 
 const SECRETS = secretNeedles({ user: DEMO.user, passwords: [DEMO.password], tokens: [ISSUED_TOKEN_PREFIX] });
@@ -78,30 +79,17 @@ const FAILURES: readonly TokenFailure[] = [
 
 describe.each(EXECUTORS)('json-oauth token endpoint failures × %s', (executor) => {
   let server: MisbehavingServer | undefined;
-  const clients: ChatClient[] = [];
+  const clients = oauthClients(executor);
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await clients.closeAll();
     await server?.close();
     server = undefined;
   });
 
   /** A client with its own OAuth client id, so that every token failure stays TOKEN_ENDPOINT (SPEC §10). */
-  function connect(baseUrl: string, overrides: Partial<ChatClientConfig> = {}): ChatClient {
-    const chat = createChatClient({
-      transport: 'json-oauth',
-      baseUrl,
-      credentials: DEMO,
-      oauth: { clientId: DEMO.user, clientSecret: DEMO.password },
-      allowInsecureHttp: true,
-      executor,
-      retry: false,
-      timeoutMs: 1500,
-      ...overrides,
-    });
-    clients.push(chat);
-    return chat;
-  }
+  const connect = (baseUrl: string, overrides: Partial<ChatClientConfig> = {}): ChatClient =>
+    clients.connect(baseUrl, { oauth: { clientId: DEMO.user, clientSecret: DEMO.password }, retry: false, timeoutMs: 1500, ...overrides });
 
   it.each(FAILURES)('$name: $code, mayHaveBeenSent false, no API request, no secret', async (failure) => {
     server = await startMisbehavingServer(SUCCESS);

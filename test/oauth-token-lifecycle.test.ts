@@ -4,11 +4,12 @@
  * by clients, both client authentication methods, and discovery (RFC 8414).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import type { ChatClient, ChatClientConfig } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { createMemoryTokenStore } from '@afilnet-chat/transport-json-oauth';
 import { DEMO } from './support/account.js';
 import { createRequestLog, type RequestLog } from './support/request-log.js';
+import { oauthClients } from './support/oauth-clients.js';
 import { EXECUTORS } from './support/wire-capture.js';
 
 const TOKEN = '/api/oauth/token';
@@ -21,7 +22,7 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
   let sandbox: Sandbox;
   let shortLived: Sandbox;
   const logs: RequestLog[] = [];
-  const clients: ChatClient[] = [];
+  const clients = oauthClients(executor);
 
   beforeAll(async () => {
     const accounts = [{ ...TRICKY, channels: [{ platform: 'telegram' as const, platformId: '7', name: 'Tricky' }] }];
@@ -31,23 +32,13 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
     await Promise.all([sandbox.close(), shortLived.close()]);
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await clients.closeAll();
     await Promise.all(logs.splice(0).map((l) => l.close()));
   });
 
   function connect(overrides: Partial<ChatClientConfig> = {}, log = createRequestLog()): { chat: ChatClient; log: RequestLog } {
     if (!logs.includes(log)) logs.push(log);
-    const chat = createChatClient({
-      transport: 'json-oauth',
-      baseUrl: sandbox.url,
-      credentials: DEMO,
-      allowInsecureHttp: true,
-      executor,
-      dispatcher: log.dispatcher,
-      ...overrides,
-    });
-    clients.push(chat);
-    return { chat, log };
+    return { chat: clients.connect(sandbox.url, { dispatcher: log.dispatcher, ...overrides }), log };
   }
 
   it('makes exactly one token request for 100 concurrent calls, then reuses the token', async () => {

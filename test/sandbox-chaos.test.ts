@@ -4,7 +4,8 @@
  * `Retry-After`; a dropped connection before or after the send was stored is the same
  * `mayHaveBeenSent: true` to the client while the sandbox's store shows the difference; latency
  * meets the deadline; expired tokens are fetched again. Each test has its own sandbox, so that
- * the tests run concurrently.
+ * the tests run concurrently. (A 429 retried after its `Retry-After`, for every flavour and
+ * executor, is in `rate-limit.test.ts`, on these same rules.)
  */
 import { describe, expect, it } from 'vitest';
 import { AfilnetTransportError, createChatClient, type ChatClient, type TransportName } from '@afilnet-chat/core';
@@ -48,16 +49,6 @@ const statuses = (sandbox: Sandbox, method: string) => sandbox.requests({ method
 const stored = (sandbox: Sandbox, destination: string) => sandbox.messages({ destination }).length;
 
 describe.concurrent.each(FLAVOURS)('chaos through %s', (flavour) => {
-  it('429 with Retry-After: RATE_LIMITED, and a send retried no sooner than the server asked', async () => {
-    await withChaos(flavour, [{ method: 'sendmessage', times: 1, fault: { status: 429, retryAfterSeconds: 1 } }], async (chat, sandbox) => {
-      const started = performance.now();
-      await chat.sendMessage({ ...WHATSAPP, destination: 'rate', message: 'once' });
-      expect(performance.now() - started).toBeGreaterThanOrEqual(990);
-      expect(statuses(sandbox, 'sendmessage')).toEqual([429, 200]);
-      expect(stored(sandbox, 'rate')).toBe(1);
-    });
-  });
-
   it('429 whose Retry-After passes the deadline: RATE_LIMITED at once, not sent', async () => {
     await withChaos(
       flavour,

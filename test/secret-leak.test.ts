@@ -6,6 +6,8 @@
  * cause chain. None may contain the password, the client secret, a bearer token issued, or a
  * Basic header value, in any encoding they travel in.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient, type AfilnetError, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
@@ -26,9 +28,24 @@ import {
   type LeakRow,
   WRONG_ACCOUNT,
 } from './support/leak-scenarios.js';
-import { answer, resetConnection, stallBeforeHeaders, type Behaviour } from './support/misbehaving-server.js';
+import {
+  answer,
+  ISSUED_TOKEN_PREFIX,
+  resetConnection,
+  stallBeforeHeaders,
+  startMisbehavingServer,
+  type Behaviour,
+} from './support/misbehaving-server.js';
 import { SAMPLE_CALLS, type SampleCall } from './support/sample-calls.js';
-import { expectNoSecrets, findLeaks, LEAK_CLIENT_ID, LEAK_CLIENT_SECRET, LEAK_PASSWORD, LEAK_USER } from './support/secret-needles.js';
+import {
+  expectNoSecrets,
+  findLeaks,
+  LEAK_CLIENT_ID,
+  LEAK_CLIENT_SECRET,
+  LEAK_PASSWORD,
+  LEAK_USER,
+  secretNeedles,
+} from './support/secret-needles.js';
 import { TRANSPORT_CASES, type Account } from './support/transport-cases.js';
 import { CONTENT_TYPE, errorBody, HTML_ERROR_PAGE, successBody } from './support/wire-bodies.js';
 
@@ -264,3 +281,79 @@ describe('process warnings', () => {
     for (const warning of warnings) expectNoSecrets(warning, leakNeedles());
   });
 });
+
+/**
+ * `NODE_DEBUG=afilnet-chat` (SPEC §10): a child process calls through every flavour × executor
+ * with the distinctive credentials, against a server that answers every other API request with
+ * a 429 (so that retries are logged too). Its debug lines name method, flavour, URL without query,
+ * status and time, and hold no secret in any encoding.
+ */
+describe('NODE_DEBUG=afilnet-chat output', () => {
+  it('one redacted line per request, response and retry, for every flavour × executor', async () => {
+    let apiRequests = 0;
+    const server = await startMisbehavingServer((exchange) => {
+      apiRequests += 1;
+      if (apiRequests % 2 === 1) return answer(429, 'text/plain', 'slow down', { 'retry-after': '0' })(exchange);
+      const soap = /<(?:\w+:)?(getchatchannels|sendmessage)\b/.exec(exchange.request.body);
+      const method = soap?.[1] === 'sendmessage' ? 'sendmessage' : 'getchatchannels';
+      return soap === null
+        ? answer(200, CONTENT_TYPE.json, successBody('json', 'getchatchannels'))(exchange)
+        : answer(200, CONTENT_TYPE.xml, successBody('xml', method))(exchange);
+    });
+    try {
+      const rows = TRANSPORT_CASES.flatMap((c) =>
+        (['undici', 'fetch'] as const).map((executor) => ({
+          label: `${c.label} × ${executor}`,
+          config: {
+            transport: c.name,
+            executor,
+            ...c.config,
+            ...(c.name === 'json-oauth' ? { oauth: { clientId: LEAK_CLIENT_ID, clientSecret: LEAK_CLIENT_SECRET } } : {}),
+          },
+        })),
+      );
+      const { stderr, code } = await runChild(fileURLToPath(new URL('./support/debug-log-child.mjs', import.meta.url)), {
+        NODE_DEBUG: 'afilnet-chat',
+        DEBUG_LOG_CHILD: JSON.stringify({ url: server.url, credentials: LEAK_ACCOUNT, rows }),
+      });
+      expect(code, stderr).toBe(0);
+      const lines = stderr.split('\n').filter((line) => /^AFILNET-CHAT \d+:/.test(line));
+      for (const row of rows) {
+        const flavour = row.config.transport;
+        expect(lines.some((l) => l.includes(` request POST ${server.url}/`) || l.includes(` request GET ${server.url}/`)), row.label).toBe(true);
+        expect(lines.some((l) => / response 200 (GET|POST) /.test(l) && l.includes(`(${flavour} sendmessage`)), row.label).toBe(true);
+        expect(lines.some((l) => l.includes(`retry (${flavour} getchatchannels) after attempt 1 failed with RATE_LIMITED`)), row.label).toBe(true);
+      }
+      expect(lines.some((l) => / response 200 POST http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/token \(json-oauth/.test(l))).toBe(true);
+      expect(lines.every((l) => !l.includes('?')), 'no URL query in any line').toBe(true);
+      expect(lines.every((l) => /\d+ ms$/.test(l) || / request /.test(l) || / retry /.test(l))).toBe(true);
+      const needles = secretNeedles({
+        user: LEAK_USER,
+        passwords: [LEAK_PASSWORD],
+        clientId: LEAK_CLIENT_ID,
+        clientSecret: LEAK_CLIENT_SECRET,
+        tokens: [ISSUED_TOKEN_PREFIX],
+      });
+      expect(needles.filter((n) => stderr.includes(n.value)).map((n) => n.label)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** Runs a Node script with `env` added, from the repository's root (so packages resolve as built). */
+function runChild(script: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stderr }));
+  });
+}

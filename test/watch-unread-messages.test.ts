@@ -2,28 +2,17 @@
  * `watchUnreadMessages` against the sandbox over real sockets: replies injected while watching,
  * abort in the middle of a poll, and backoff through a local server that fails.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IncomingMessage } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createChatClient, type AfilnetTransportError, type ChatClient } from '@afilnet-chat/core';
-import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
+import { useSandbox } from './support/sandbox-fixture.js';
 
-let sandbox: Sandbox;
+const fixture = useSandbox();
 const clients: ChatClient[] = [];
-const servers: Server[] = [];
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-    s.close(() => resolve());
-    s.closeAllConnections();
-  })));
-  await sandbox.close();
 });
 
 function client(baseUrl: string, timeoutMs = 5_000): ChatClient {
@@ -41,7 +30,7 @@ function conversation() {
 
 /** Injects an inbound message through the sandbox's HTTP door, as a separate process would. */
 async function inject(destination: string, message: string): Promise<void> {
-  const response = await fetch(`${sandbox.url}/__sandbox/inbound`, {
+  const response = await fetch(`${fixture.sandbox.url}/__sandbox/inbound`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ user: DEMO.user, platform: 'whatsapp', platformId: '100', destination, message }),
@@ -49,29 +38,9 @@ async function inject(destination: string, message: string): Promise<void> {
   expect(response.status).toBe(201);
 }
 
-/** Forwards a request to the sandbox and relays the answer. */
-async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const upstream = await fetch(`${sandbox.url}${req.url ?? '/'}`, {
-    method: req.method ?? 'GET',
-    headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' },
-    ...(req.method === 'GET' ? {} : { body: Buffer.concat(chunks) }),
-  });
-  res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
-  res.end(Buffer.from(await upstream.arrayBuffer()));
-}
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 describe('watchUnreadMessages against the sandbox', () => {
   it('yields replies injected while watching, each once, oldest first', async () => {
-    const chat = client(sandbox.url);
+    const chat = client(fixture.sandbox.url);
     const ref = conversation();
     await chat.sendMessage({ ...ref, message: 'Anyone there?' });
     const controller = new AbortController();
@@ -95,7 +64,7 @@ describe('watchUnreadMessages against the sandbox', () => {
   });
 
   it('keeps the rest of a fetched batch after a break', async () => {
-    const chat = client(sandbox.url);
+    const chat = client(fixture.sandbox.url);
     const ref = conversation();
     for (const text of ['a', 'b', 'c']) await inject(ref.destination, text);
     const watch = chat.watchUnreadMessages({ ...ref, intervalMs: 20 });
@@ -113,7 +82,7 @@ describe('watchUnreadMessages against the sandbox', () => {
     const arrived = new Promise<void>((resolve) => {
       markArrived = resolve;
     });
-    const url = await listen((req, res) => {
+    const { url } = await fixture.listen((req, res) => {
       // Never answers: the poll is still in flight when the watch is aborted.
       held = { req, closed: new Promise((resolve) => res.once('close', () => resolve())) };
       req.resume();
@@ -135,14 +104,14 @@ describe('watchUnreadMessages against the sandbox', () => {
     const ref = conversation();
     await inject(ref.destination, 'after the outage');
     const arrivals: number[] = [];
-    const url = await listen((req, res) => {
+    const { url } = await fixture.listen((req, res) => {
       arrivals.push(performance.now());
       if (arrivals.length <= 4) {
         req.resume();
         res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
         return;
       }
-      forward(req, res).catch(() => res.destroy());
+      fixture.forward(req, res).catch(() => res.destroy());
     });
     const chat = client(url);
     const retries: Array<{ code: string; delayMs: number }> = [];
@@ -169,7 +138,7 @@ describe('watchUnreadMessages against the sandbox', () => {
   });
 
   it('rejects with the API error when the conversation does not exist', async () => {
-    const chat = client(sandbox.url);
+    const chat = client(fixture.sandbox.url);
     const watch = chat.watchUnreadMessages({ ...conversation(), intervalMs: 20 });
     await expect(watch.next()).rejects.toMatchObject({ code: 'CHAT_NOT_FOUND' });
   });

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { METHODS } from '../subjects/bench-input.mjs';
 import { SCENARIOS, TOKEN_SCENARIOS, scenarioKey } from '../runner/plan-subjects.mjs';
+import { renderFleetSection } from './fleet-section.mjs';
 import { summarize } from './stats.mjs';
 
 const NOTES = new URL('../profiling-notes.md', import.meta.url);
@@ -377,6 +378,11 @@ export function renderResults(run) {
   out.push('');
   out.push(sizeTable(sizes));
   out.push('');
+  const fleet = renderFleetSection();
+  if (fleet !== '') {
+    out.push(fleet);
+    out.push('');
+  }
   if (existsSync(NOTES)) {
     out.push(readFileSync(NOTES, 'utf8').trim());
     out.push('');

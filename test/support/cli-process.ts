@@ -53,6 +53,18 @@ export function builtTransports(): TransportName[] {
   return built;
 }
 
+/** The environment of the test account's user on `transport`, against the sandbox at `baseUrl`. */
+export function accountEnv(baseUrl: string, transport: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AFILNET_TRANSPORT: transport,
+    AFILNET_BASE_URL: baseUrl,
+    AFILNET_ALLOW_INSECURE_HTTP: '1',
+    AFILNET_USER: CLI_ACCOUNT.user,
+    AFILNET_PASSWORD: SECRET,
+    ...extra,
+  };
+}
+
 /** The environment of a run: nothing from the test runner's own `AFILNET_*` variables. */
 export function cleanEnv(env: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', ...env };

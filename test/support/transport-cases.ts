@@ -148,43 +148,35 @@ export const BASIC_GET_CASE: TransportCase = {
   answer: (_request, envelope) => basicReply(envelope),
 };
 
-const soapHeaders = (method: ChatMethod) => ({
-  'content-type': 'text/xml; charset=utf-8',
-  soapaction: `"urn:afilnet:chat#${method}"`,
+/** A SOAP row: one POST to the SOAP door, no Authorization header, its body checked by `body`. */
+const soapCase = (
+  label: string,
+  config: TransportCase['config'],
+  body: (method: ChatMethod, wire: ReadonlyArray<readonly [string, string]>, account: Account) => ExpectedRequest['body'],
+): TransportCase => ({
+  name: 'soap',
+  label,
+  ...(config === undefined ? {} : { config }),
+  bodyFormat: 'xml',
+  expectedRequests: (method, wire, account) => [
+    {
+      method: 'POST',
+      path: '/api/soap/',
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"urn:afilnet:chat#${method}"` },
+      absentHeaders: ['authorization'],
+      body: body(method, wire, account),
+    },
+  ],
+  answer: (request, envelope) => soapReply(request.body, envelope),
 });
 
-export const SOAP_CASE: TransportCase = {
-  name: 'soap',
-  label: 'soap',
-  bodyFormat: 'xml',
-  expectedRequests: (method, wire, account) => [
-    {
-      method: 'POST',
-      path: '/api/soap/',
-      headers: soapHeaders(method),
-      absentHeaders: ['authorization'],
-      body: referenceSoapTextBody(method, wire, account),
-    },
-  ],
-  answer: (request, envelope) => soapReply(request.body, envelope),
-};
+export const SOAP_CASE = soapCase('soap', undefined, referenceSoapTextBody);
 
-export const SOAP_DIGEST_CASE: TransportCase = {
-  name: 'soap',
-  label: 'soap (PasswordDigest)',
-  config: { soap: { passwordType: 'PasswordDigest' } },
-  bodyFormat: 'xml',
-  expectedRequests: (method, wire, account) => [
-    {
-      method: 'POST',
-      path: '/api/soap/',
-      headers: soapHeaders(method),
-      absentHeaders: ['authorization'],
-      body: (body) => assertSoapDigestBody(body, method, wire, account),
-    },
-  ],
-  answer: (request, envelope) => soapReply(request.body, envelope),
-};
+export const SOAP_DIGEST_CASE = soapCase(
+  'soap (PasswordDigest)',
+  { soap: { passwordType: 'PasswordDigest' } },
+  (method, wire, account) => (body) => assertSoapDigestBody(body, method, wire, account),
+);
 
 /** base64 of `demo%40example.com:demo-password`, written out: RFC 6749 §2.3.1 form-encodes id and secret first. */
 const DEMO_CLIENT_BASIC = 'Basic ZGVtbyU0MGV4YW1wbGUuY29tOmRlbW8tcGFzc3dvcmQ=';

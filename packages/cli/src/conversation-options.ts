@@ -1,5 +1,6 @@
 /** The options that name a channel and a conversation, shared by most commands. */
-import { PLATFORMS, type ChannelRef, type ConversationRef, type Platform } from '@afilnet-chat/core';
+import type { ChannelRef, ConversationRef } from '@afilnet-chat/core';
+import { PLATFORMS, type Platform } from '@afilnet-chat/core/constants';
 import type { CommandContext } from './command.js';
 import type { OptionSpec } from './option-spec.js';
 

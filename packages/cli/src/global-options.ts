@@ -2,7 +2,7 @@
  * Options every command accepts: how to reach the API (connection options) and how to show
  * results (output options).
  */
-import { BUILT_IN_TRANSPORTS, SECURITY_RATINGS, TRANSPORT_NAMES } from '@afilnet-chat/core';
+import { BUILT_IN_TRANSPORTS, SECURITY_RATINGS, TRANSPORT_NAMES } from '@afilnet-chat/core/constants';
 import type { OptionSpec } from './option-spec.js';
 
 const transportList = TRANSPORT_NAMES.map((n) => `${n} (${BUILT_IN_TRANSPORTS[n].security})`).join(', ');

@@ -1,16 +1,17 @@
 /**
  * The `afilnet-chat` program: parses the command line, runs the command, and turns every
- * outcome into output and an exit code. Everything it prints goes through a redactor that knows
- * the password and client secret, so no secret is printed even by mistake.
+ * outcome into output and an exit code. Everything it prints, help aside, goes through a
+ * redactor that knows the password and client secret, so no secret is printed even by mistake.
+ *
+ * Help is printed from the CLI's own modules and core's constants only: the client, its schema
+ * library and undici are imported once a command runs, so `--help` starts fast (SPEC §9).
  */
-import { createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
-import { createRedactor } from '@afilnet-chat/core/transport';
-import { buildClientConfig } from './build-client-config.js';
+import type { ChatClient, ChatClientConfig } from '@afilnet-chat/core';
+import type { Redactor } from '@afilnet-chat/core/transport';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-usage-error.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMANDS } from './command-registry.js';
-import { describeError } from './describe-error.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { CONNECTION_OPTIONS, OUTPUT_OPTIONS } from './global-options.js';
 import { commandHelp, mainHelp } from './help-text.js';
@@ -35,9 +36,11 @@ function errorChain(error: unknown): string {
  * @returns the exit code (see `EXIT_CODES`); never throws: every error is reported on `io`.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const redactor = createRedactor([]);
-  const out = (text: string) => io.write(redactor.text(text));
-  const err = (text: string) => io.writeError(redactor.text(text));
+  // Made before anything but help is printed; help holds no secret.
+  let redactor: Redactor | undefined;
+  const loadRedactor = async () => (redactor ??= (await import('@afilnet-chat/core/transport')).createRedactor([]));
+  const out = (text: string) => io.write(redactor ? redactor.text(text) : text);
+  const err = (text: string) => io.writeError(redactor ? redactor.text(text) : text);
   // Known before parsing, so that even a parse error is shown the way the user asked.
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
@@ -85,20 +88,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       text,
       required: (option) => text(option) ?? '',
       client() {
-        opening ??= buildClientConfig(values, io).then(({ config, secrets }) => {
-          for (const secret of secrets) redactor.add(secret);
+        opening ??= (async () => {
+          const [{ createChatClient }, { buildClientConfig }] = await Promise.all([
+            import('@afilnet-chat/core'),
+            import('./build-client-config.js'),
+          ]);
+          const { config, secrets } = await buildClientConfig(values, io);
+          const known = await loadRedactor();
+          for (const secret of secrets) known.add(secret);
           proxy = config.dispatcher;
           client = createChatClient(config);
           return client;
-        });
+        })();
         return opening;
       },
       print(data, render) {
         out(json ? `${JSON.stringify(data)}\n` : render());
       },
     };
+    await loadRedactor();
     return await command.run(context);
   } catch (error) {
+    await loadRedactor();
+    const { describeError } = await import('./describe-error.js');
     const report = describeError(error, command?.name);
     if (json) {
       err(`${JSON.stringify({ error: { ...report.json, hint: report.hint } })}\n`);

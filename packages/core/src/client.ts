@@ -26,6 +26,7 @@ import { createRedactor, type Redactor } from './redact.js';
 import type { SecurityRating } from './security.js';
 import type { ChatTransport, TransportCallContext, WireRequest } from './transport.js';
 import { abortableDelay } from './abortable-delay.js';
+import { debugLog } from './debug-log.js';
 import { notify } from './diagnostics.js';
 import { instrumentExecutor } from './http/instrumented-executor.js';
 import { createRetryBudget } from './retry-budget.js';
@@ -169,6 +170,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   let closed: Promise<void> = Promise.resolve();
   // Calls in flight, counted rather than collected: no promise, set entry or closure per call.
   let inFlight = 0;
+  let executorReady = false;
   let onIdle: (() => void) | undefined;
 
   const getTransport = (): Promise<ChatTransport> => {
@@ -184,7 +186,8 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   };
 
   const hooks = resolved.hooks;
-  const instrumented = hooks.onRequest !== undefined || hooks.onResponse !== undefined;
+  const debug = debugLog();
+  const instrumented = hooks.onRequest !== undefined || hooks.onResponse !== undefined || debug !== undefined;
   const budget = createRetryBudget(resolved.retry.budgetRatio);
   const clock = createDeadlineClock();
 
@@ -196,7 +199,9 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     deadline: CallDeadline,
     number: number,
   ): Promise<MethodResults[M]> {
-    const http = instrumented ? instrumentExecutor(executor, hooks, redactor, method, number) : executor;
+    const http = instrumented
+      ? instrumentExecutor(executor, { hooks, redactor, debug, transport: chosen.name, method, attempt: number })
+      : executor;
     const stopped = () =>
       new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
         mayHaveBeenSent: CHAT_METHODS[method].isSend,
@@ -214,6 +219,11 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     try {
       const request = toWireRequest(method, input, resolved.maxMessageLength);
       const chosen = await getTransport();
+      // Once loaded, the executor is not asked again: an await per call costs a turn of the queue.
+      if (!executorReady) {
+        await executor.prepare?.();
+        executorReady = true;
+      }
       const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
       const policy = resolved.retry;
       budget.deposit();
@@ -239,6 +249,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
             const delayMs = backoffDelay(number, policy, error.retryAfterMs);
             if (delayMs >= deadline.remainingMs() || !budget.withdraw()) throw error;
             notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
+            debug?.(`retry (${chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`);
             await abortableDelay(delayMs, deadline.signal);
           }
         }

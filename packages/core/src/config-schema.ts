@@ -2,7 +2,6 @@
  * The client's configuration: its type, its zod schema and the checks run by
  * `createChatClient` (SPEC §4). Everything wrong with a configuration is reported at once.
  */
-import { z } from 'zod';
 import type { Dispatcher } from 'undici';
 import { AfilnetValidationError } from './errors.js';
 import type { FetchFunction } from './http/fetch-executor.js';
@@ -25,6 +24,7 @@ import { resolveTransportOptions } from './resolve-transport-options.js';
 import { transportOptionsShape } from './option-schemas.js';
 import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
+import { z } from './zod-mini.js';
 
 /** How requests are executed (SPEC §6). */
 export type ExecutorOption = 'undici' | 'fetch' | { readonly fetch: FetchFunction };
@@ -85,9 +85,12 @@ export interface ResolvedConfig {
   readonly secrets: readonly string[];
 }
 
-const milliseconds = z.number({ error: expectedType('a number') }).int().positive().max(2_147_483_647);
+/** A whole number of milliseconds a timer accepts (at most 2^31 − 1). */
+const milliseconds = z.number({ error: expectedType('a number') }).check(z.int(), z.positive(), z.lte(2_147_483_647));
 
-const hook = z.custom<(event: never) => void>((v) => typeof v === 'function', { error: 'must be a function' }).optional();
+const positiveInteger = z.number({ error: expectedType('a number') }).check(z.int(), z.positive());
+
+const hook = z.optional(z.custom<(event: never) => void>((v) => typeof v === 'function', { error: 'must be a function' }));
 
 const transportInstance = z.custom<ChatTransport>(
   (v) =>
@@ -109,41 +112,44 @@ const configSchema = z.strictObject({
           : `must be a transport name or a ChatTransport, not ${describeType(issue.input)}`,
   }),
   ...transportOptionsShape,
-  minimumSecurity: z.enum(SECURITY_RATINGS).optional(),
-  timeoutMs: z.number({ error: expectedType('a number') }).int().positive().max(2_147_483_647).optional(),
-  executor: z
-    .union([
-      z.enum(['undici', 'fetch']),
-      z.strictObject({ fetch: z.custom<FetchFunction>((v) => typeof v === 'function', { error: 'must be a function' }) }),
-    ], { error: "must be 'undici', 'fetch' or { fetch }" })
-    .optional(),
-  dispatcher: z
-    .custom<Dispatcher>((v) => typeof v === 'object' && v !== null && typeof (v as Dispatcher).dispatch === 'function', {
+  minimumSecurity: z.optional(z.enum(SECURITY_RATINGS)),
+  timeoutMs: z.optional(milliseconds),
+  executor: z.optional(
+    z.union(
+      [
+        z.enum(['undici', 'fetch']),
+        z.strictObject({ fetch: z.custom<FetchFunction>((v) => typeof v === 'function', { error: 'must be a function' }) }),
+      ],
+      { error: "must be 'undici', 'fetch' or { fetch }" },
+    ),
+  ),
+  dispatcher: z.optional(
+    z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null && typeof (v as Dispatcher).dispatch === 'function', {
       error: 'must be an undici Dispatcher',
-    })
-    .optional(),
-  maxResponseBytes: z.number({ error: expectedType('a number') }).int().positive().optional(),
-  maxMessageLength: z.number({ error: expectedType('a number') }).int().positive().optional(),
-  timeouts: z
-    .strictObject(
-      { connectMs: milliseconds.optional(), headersMs: milliseconds.optional(), bodyMs: milliseconds.optional() },
+    }),
+  ),
+  maxResponseBytes: z.optional(positiveInteger),
+  maxMessageLength: z.optional(positiveInteger),
+  timeouts: z.optional(
+    z.strictObject(
+      { connectMs: z.optional(milliseconds), headersMs: z.optional(milliseconds), bodyMs: z.optional(milliseconds) },
       { error: expectedType('an object') },
-    )
-    .optional(),
-  retry: z
-    .union(
+    ),
+  ),
+  retry: z.optional(
+    z.union(
       [
         z.literal(false),
         z.strictObject({
-          maxAttempts: z.number({ error: expectedType('a number') }).int().min(1).max(10).optional(),
-          baseDelayMs: z.number({ error: expectedType('a number') }).int().min(0).optional(),
-          maxDelayMs: z.number({ error: expectedType('a number') }).int().min(0).optional(),
-          budgetRatio: z.number({ error: expectedType('a number') }).min(0).max(10).optional(),
+          maxAttempts: z.optional(z.number({ error: expectedType('a number') }).check(z.int(), z.gte(1), z.lte(10))),
+          baseDelayMs: z.optional(z.number({ error: expectedType('a number') }).check(z.int(), z.gte(0))),
+          maxDelayMs: z.optional(z.number({ error: expectedType('a number') }).check(z.int(), z.gte(0))),
+          budgetRatio: z.optional(z.number({ error: expectedType('a number') }).check(z.gte(0), z.lte(10))),
         }),
       ],
       { error: 'must be false or { maxAttempts, baseDelayMs, maxDelayMs, budgetRatio }' },
-    )
-    .optional(),
+    ),
+  ),
   onRetry: hook,
   onRequest: hook,
   onResponse: hook,

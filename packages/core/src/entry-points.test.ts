@@ -1,8 +1,10 @@
 /**
- * The two entry points' exports, listed so that adding one is a decision: the root entry is
- * what apps use and semver freezes; `/transport` is what transport packages are built from.
+ * The entry points' exports, listed so that adding one is a decision: the root entry is what
+ * apps use and semver freezes; `/transport` is what transport packages are built from;
+ * `/constants` is the root's data, without the client.
  */
 import { describe, expect, it } from 'vitest';
+import * as constants from './constants.js';
 import * as root from './index.js';
 import * as kit from './transport-kit.js';
 
@@ -55,12 +57,37 @@ describe('entry points', () => {
       'joinUrl',
       'meetsMinimum',
       'parseJsonPayload',
+      'parseRetryAfter',
       'percentEncode',
       'registerTransport',
       'resolveTransportOptions',
       'sanitizeCause',
+      'toValidationIssues',
       'toWireRequest',
       'wireFields',
     ]);
+  });
+
+  it("@afilnet-chat/core/constants exports the root entry's data only, with the same values", () => {
+    expect(Object.keys(constants).sort()).toEqual([
+      'ApiErrorCode',
+      'BUILT_IN_TRANSPORTS',
+      'CHAT_METHODS',
+      'COMMON_ERROR_CODES',
+      'DEFAULT_BASE_URL',
+      'DEFAULT_MAX_MESSAGE_LENGTH',
+      'DEFAULT_MAX_RESPONSE_BYTES',
+      'DEFAULT_TIMEOUT_MS',
+      'DEFAULT_WATCH_INTERVAL_MS',
+      'DEFAULT_WATCH_MAX_BACKOFF_MS',
+      'FILE_TYPES',
+      'METHOD_ERROR_CODES',
+      'PLATFORMS',
+      'SECURITY_RATINGS',
+      'TRANSPORT_NAMES',
+      'TransportErrorCode',
+      'ValidationErrorCode',
+    ]);
+    for (const [name, value] of Object.entries(constants)) expect(root[name as keyof typeof root], name).toBe(value);
   });
 });

@@ -14,6 +14,14 @@ const API_BRAND = Symbol.for('afilnet-chat.error.api');
 const VALIDATION_BRAND = Symbol.for('afilnet-chat.error.validation');
 const TRANSPORT_BRAND = Symbol.for('afilnet-chat.error.transport');
 
+/**
+ * Sets `name` as a string literal rather than from the constructor's name, which a minifier
+ * renames (SPEC §9); non-enumerable, like `Error.prototype.name`.
+ */
+function nameError(error: Error, name: string): void {
+  Object.defineProperty(error, 'name', { value: name, enumerable: false, configurable: true });
+}
+
 function hasBrand(value: unknown, brand: symbol): boolean {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }
@@ -26,7 +34,7 @@ export class AfilnetError extends Error {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false, configurable: true });
+    nameError(this, 'AfilnetError');
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -51,6 +59,7 @@ export class AfilnetApiError extends AfilnetError {
 
   constructor(code: ApiErrorCode | (string & {}), options: { httpStatus: number; cause?: unknown }) {
     super(code, `The Afilnet API answered ${code}${API_HINTS[code] ? `: ${API_HINTS[code]}` : ''}`, options);
+    nameError(this, 'AfilnetApiError');
     this.httpStatus = options.httpStatus;
     Object.defineProperty(this, API_BRAND, { value: true });
   }
@@ -102,6 +111,7 @@ export class AfilnetValidationError extends AfilnetError {
     const issues = options.issues ?? [];
     const detail = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
     super(code, detail ? `${summary} (${detail})` : summary, options);
+    nameError(this, 'AfilnetValidationError');
     this.issues = issues;
     Object.defineProperty(this, VALIDATION_BRAND, { value: true });
   }
@@ -160,6 +170,7 @@ export class AfilnetTransportError extends AfilnetError {
 
   constructor(code: TransportErrorCode, message: string, details: TransportErrorDetails = {}) {
     super(code, message, details);
+    nameError(this, 'AfilnetTransportError');
     this.mayHaveBeenSent = details.mayHaveBeenSent ?? false;
     this.httpStatus = details.httpStatus;
     this.faultCode = details.faultCode;

@@ -3,7 +3,6 @@
  * (`CHAT_METHODS`): one rule per kind of field. Validation lists every problem in one
  * `AfilnetValidationError` before anything is sent.
  */
-import { z } from 'zod';
 import { AfilnetValidationError } from './errors.js';
 import { isHttpUrl } from './http-url.js';
 import { FILE_TYPES, PLATFORMS } from './chat-types.js';
@@ -11,33 +10,39 @@ import { CHAT_METHODS, type ChatMethod, type FieldKind, type MethodField } from 
 import type { WireRequest } from './transport.js';
 import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
+import { z } from './zod-mini.js';
 
 const text = z
   .string({ error: expectedType('a string') })
-  .min(1, 'must not be empty')
-  .refine((s) => s.isWellFormed(), 'must be well-formed Unicode (it has a lone surrogate)');
+  .check(z.minLength(1, 'must not be empty'), z.refine((s) => s.isWellFormed(), 'must be well-formed Unicode (it has a lone surrogate)'));
 
 const platform = z.enum(PLATFORMS, { error: () => `must be one of ${PLATFORMS.join(', ')}` });
 
 const FILE_TYPE_ALIASES: Readonly<Record<string, string>> = { 'vidéo': 'video', voix: 'voice' };
 
-const fileType = z
-  .string({ error: expectedType('a string') })
-  .transform((s) => {
-    const normalized = s.normalize('NFC');
-    return FILE_TYPE_ALIASES[normalized] ?? normalized;
-  })
-  .pipe(z.enum(FILE_TYPES, { error: () => `must be one of ${FILE_TYPES.join(', ')} (or vidéo, voix)` }));
+const fileType = z.pipe(
+  z.pipe(
+    z.string({ error: expectedType('a string') }),
+    z.transform((s: string) => {
+      const normalized = s.normalize('NFC');
+      return FILE_TYPE_ALIASES[normalized] ?? normalized;
+    }),
+  ),
+  z.enum(FILE_TYPES, { error: () => `must be one of ${FILE_TYPES.join(', ')} (or vidéo, voix)` }),
+);
 
-const httpUrl = text.refine(isHttpUrl, 'must be an absolute http or https URL');
+const httpUrl = text.with(z.refine(isHttpUrl, 'must be an absolute http or https URL'));
 
 /** An optional text: absent, `undefined` or `""` all mean "not given" (SPEC §2). */
-function optional<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+function optional<T extends z.ZodMiniType>(schema: T) {
+  return z.pipe(
+    z.transform((v: unknown) => (v === '' ? undefined : v)),
+    z.optional(schema),
+  );
 }
 
 /** The rule of each kind of field. */
-const KIND_SCHEMAS: Readonly<Record<FieldKind, z.ZodType>> = { platform, text, fileType, httpUrl };
+const KIND_SCHEMAS: Readonly<Record<FieldKind, z.ZodMiniType>> = { platform, text, fileType, httpUrl };
 
 /** Each method's fields, from the method table, with their schemas. */
 const METHOD_FIELDS = Object.fromEntries(
@@ -45,7 +50,7 @@ const METHOD_FIELDS = Object.fromEntries(
     method,
     info.fields.map((f) => ({ ...f, schema: f.optional ? optional(KIND_SCHEMAS[f.kind]) : KIND_SCHEMAS[f.kind] })),
   ]),
-) as unknown as Readonly<Record<ChatMethod, ReadonlyArray<MethodField & { readonly schema: z.ZodType }>>>;
+) as unknown as Readonly<Record<ChatMethod, ReadonlyArray<MethodField & { readonly schema: z.ZodMiniType }>>>;
 
 /** Every field name any method takes. */
 const ALL_FIELDS = new Set(Object.values(METHOD_FIELDS).flatMap((specs) => specs.map((f) => f.api)));
@@ -68,14 +73,14 @@ function withoutOtherMethodsFields(own: ReadonlySet<string>) {
 const SCHEMAS = Object.fromEntries(
   Object.entries(METHOD_FIELDS).map(([method, specs]) => [
     method,
-    z.preprocess(
-      withoutOtherMethodsFields(new Set(specs.map((f) => f.api))),
+    z.pipe(
+      z.transform(withoutOtherMethodsFields(new Set(specs.map((f) => f.api)))),
       z.strictObject(Object.fromEntries(specs.map((f) => [f.api, f.schema])), {
         error: (issue) => (issue.code === 'invalid_type' ? `the input must be an object, not ${describeType(issue.input)}` : undefined),
       }),
     ),
   ]),
-) as unknown as Record<ChatMethod, z.ZodType<Record<string, string | undefined>>>;
+) as unknown as Record<ChatMethod, z.ZodMiniType<Record<string, string | undefined>>>;
 
 const PLATFORM_SET: ReadonlySet<string> = new Set(PLATFORMS);
 

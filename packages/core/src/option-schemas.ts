@@ -3,10 +3,10 @@
  * used by both ways of building a transport: the client's configuration (`resolveConfig`) and a
  * factory called by hand (`resolveTransportOptions`).
  */
-import { z } from 'zod';
 import { isHttpUrl } from './http-url.js';
 import type { TokenStore } from './token-store.js';
 import { expectedType } from './type-messages.js';
+import { z } from './zod-mini.js';
 
 /**
  * A user or password: a non-empty string without CR or LF, which would let a value break out of
@@ -14,13 +14,12 @@ import { expectedType } from './type-messages.js';
  */
 const credentialText = z
   .string({ error: expectedType('a string') })
-  .min(1, 'must not be empty')
-  .refine((s) => !/[\r\n]/.test(s), 'must not contain CR or LF');
+  .check(z.minLength(1, 'must not be empty'), z.refine((s) => !/[\r\n]/.test(s), 'must not contain CR or LF'));
 
 /** An absolute `http:` or `https:` URL (whether `http:` is allowed is decided later). */
-export const urlText = z.string({ error: expectedType('a string') }).refine(isHttpUrl, 'must be an absolute http or https URL');
+export const urlText = z.string({ error: expectedType('a string') }).check(z.refine(isHttpUrl, 'must be an absolute http or https URL'));
 
-const pathText = z.string({ error: expectedType('a string') }).min(1, 'must not be empty');
+const pathText = z.string({ error: expectedType('a string') }).check(z.minLength(1, 'must not be empty'));
 
 /** `credentials`: the account's user and password. */
 export const credentialsSchema = z.strictObject({ user: credentialText, password: credentialText }, { error: expectedType('an object') });
@@ -28,14 +27,14 @@ export const credentialsSchema = z.strictObject({ user: credentialText, password
 /** `oauth`: the json-oauth flavour's settings. */
 export const oauthOptionsSchema = z.strictObject(
   {
-    clientId: credentialText.optional(),
-    clientSecret: credentialText.optional(),
-    tokenUrl: urlText.optional(),
-    issuer: urlText.optional(),
-    scope: z.string({ error: expectedType('a string') }).optional(),
-    clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
-    tokenStore: z
-      .custom<TokenStore>(
+    clientId: z.optional(credentialText),
+    clientSecret: z.optional(credentialText),
+    tokenUrl: z.optional(urlText),
+    issuer: z.optional(urlText),
+    scope: z.optional(z.string({ error: expectedType('a string') })),
+    clientAuthMethod: z.optional(z.enum(['client_secret_basic', 'client_secret_post'])),
+    tokenStore: z.optional(
+      z.custom<TokenStore>(
         (v) =>
           typeof v === 'object' &&
           v !== null &&
@@ -43,35 +42,35 @@ export const oauthOptionsSchema = z.strictObject(
           typeof (v as TokenStore).set === 'function' &&
           ((v as TokenStore).lock === undefined || typeof (v as TokenStore).lock === 'function'),
         { error: 'must be an object with get(), set() and optionally lock()' },
-      )
-      .optional(),
-    dpop: z.boolean({ error: expectedType('a boolean') }).optional(),
+      ),
+    ),
+    dpop: z.optional(z.boolean({ error: expectedType('a boolean') })),
   },
   { error: expectedType('an object') },
 );
 
 /** `basic`: how the Basic flavour sends. */
-export const basicOptionsSchema = z.strictObject({ method: z.enum(['GET', 'POST']).optional() }, { error: expectedType('an object') });
+export const basicOptionsSchema = z.strictObject({ method: z.optional(z.enum(['GET', 'POST'])) }, { error: expectedType('an object') });
 
 /** `soap`: how the SOAP flavour authenticates. */
 export const soapOptionsSchema = z.strictObject(
-  { passwordType: z.enum(['PasswordText', 'PasswordDigest']).optional() },
+  { passwordType: z.optional(z.enum(['PasswordText', 'PasswordDigest'])) },
   { error: expectedType('an object') },
 );
 
 /** `paths`: the doors' paths, relative to `baseUrl`. */
 export const pathsSchema = z.strictObject(
-  { http: pathText.optional(), basic: pathText.optional(), soap: pathText.optional(), json: pathText.optional() },
+  { http: z.optional(pathText), basic: z.optional(pathText), soap: z.optional(pathText), json: z.optional(pathText) },
   { error: expectedType('an object') },
 );
 
 /** Every option a transport factory reads; the client's configuration adds its own. */
 export const transportOptionsShape = {
-  baseUrl: urlText.optional(),
-  credentials: credentialsSchema.optional(),
-  oauth: oauthOptionsSchema.optional(),
-  basic: basicOptionsSchema.optional(),
-  soap: soapOptionsSchema.optional(),
-  paths: pathsSchema.optional(),
-  allowInsecureHttp: z.boolean({ error: expectedType('a boolean') }).optional(),
+  baseUrl: z.optional(urlText),
+  credentials: z.optional(credentialsSchema),
+  oauth: z.optional(oauthOptionsSchema),
+  basic: z.optional(basicOptionsSchema),
+  soap: z.optional(soapOptionsSchema),
+  paths: z.optional(pathsSchema),
+  allowInsecureHttp: z.optional(z.boolean({ error: expectedType('a boolean') })),
 };

@@ -2,7 +2,6 @@
  * What a transport factory does first with the options it is given, by hand or by core: the same
  * schemas and rules as the client's configuration, and the same defaults.
  */
-import { z } from 'zod';
 import { DEFAULT_BASE_URL } from './defaults.js';
 import { AfilnetValidationError, type ValidationIssue } from './errors.js';
 import { transportOptionsShape } from './option-schemas.js';
@@ -10,6 +9,7 @@ import { checkTransportOptions } from './transport-option-rules.js';
 import { DEFAULT_PATHS, type Credentials } from './transport.js';
 import type { TransportFactoryOptions } from './transport-options.js';
 import { toValidationIssues } from './validation-issues.js';
+import { z } from './zod-mini.js';
 
 /**
  * A transport's own rule on one credential, beyond the common ones (SOAP: characters XML 1.0

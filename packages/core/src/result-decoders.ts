@@ -3,14 +3,17 @@
  * lists come as an array, `{"list": [...]}`, `""` or `null`. Decoders accept all of these and
  * give exactly the fields of `ChatChannel` / `ChatMessage`, no others.
  */
-import { z } from 'zod';
 import type { ChatChannel, ChatMessage } from './chat-types.js';
+import { z } from './zod-mini.js';
 
 /** An id or other scalar: kept as a string whatever JSON type it came as. */
-const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const scalar = z.pipe(z.union([z.string(), z.number(), z.boolean()]), z.transform(String));
 
 /** A text field: a missing value written as `null` by the server reads as `""`. */
-const textField = z.union([z.string(), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? '' : String(v)));
+const textField = z.pipe(
+  z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  z.transform((v: string | number | boolean | null) => (v === null ? '' : String(v))),
+);
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', '']);
@@ -22,33 +25,44 @@ function flagOf(word: string): boolean | undefined {
 }
 
 /** A boolean as PHP writes it: `"1"`/`"0"`, `1`/`0`, `true`/`false`. */
-const flag = z.union([z.boolean(), z.number(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'boolean') return v;
-  const value = flagOf(String(v));
-  if (value !== undefined) return value;
-  ctx.addIssue({ code: 'custom', message: 'is not a boolean' });
-  return z.NEVER;
-});
+const flag = z.pipe(
+  z.union([z.boolean(), z.number(), z.string()]),
+  z.transform((v: boolean | number | string, ctx) => {
+    if (typeof v === 'boolean') return v;
+    const value = flagOf(String(v));
+    if (value !== undefined) return value;
+    ctx.issues.push({ code: 'custom', message: 'is not a boolean', input: v });
+    return z.NEVER;
+  }),
+);
 
-const channelItem = z
-  .object({ platformid: scalar, platform: scalar, name: textField })
-  .transform((c): ChatChannel => ({ platformId: c.platformid, platform: c.platform, name: c.name }));
+const channelItem = z.pipe(
+  z.object({ platformid: scalar, platform: scalar, name: textField }),
+  z.transform((c: { platformid: string; platform: string; name: string }): ChatChannel => ({
+    platformId: c.platformid,
+    platform: c.platform,
+    name: c.name,
+  })),
+);
 
-const messageItem = z
+const messageFields = z
   .object({
     platformid: scalar,
     platform: scalar,
     destination: scalar,
     messageid: scalar,
     message: textField,
-    sent: flag.optional(),
-    issent: flag.optional(),
+    sent: z.optional(flag),
+    issent: z.optional(flag),
     status: textField,
     datetime: textField,
   })
-  .refine((m) => m.sent !== undefined || m.issent !== undefined, { message: 'has neither sent nor issent' })
-  .transform(
-    (m): ChatMessage => ({
+  .check(z.refine((m) => m.sent !== undefined || m.issent !== undefined, { message: 'has neither sent nor issent' }));
+
+const messageItem = z.pipe(
+  messageFields,
+  z.transform(
+    (m: z.output<typeof messageFields>): ChatMessage => ({
       platformId: m.platformid,
       platform: m.platform,
       destination: m.destination,
@@ -58,7 +72,8 @@ const messageItem = z
       status: m.status,
       datetime: m.datetime,
     }),
-  );
+  ),
+);
 
 /** The list a result holds: an array as is, `{"list": [...]}` unwrapped, `""` and `null` empty. */
 function listIn(v: unknown): unknown {
@@ -70,15 +85,14 @@ function listIn(v: unknown): unknown {
   return v;
 }
 
-function listOf<T extends z.ZodType>(item: T) {
-  return z.preprocess(listIn, z.array(item));
+function listOf<T extends z.ZodMiniType>(item: T) {
+  return z.pipe(z.transform(listIn), z.array(item));
 }
 
 /** `getchatchannels`' result. */
 export const channelListSchema = listOf(channelItem);
 /** The result of `getchats`, `getmessages` and `getunreadmessages`. */
 export const messageListSchema = listOf(messageItem);
-
 
 /** A plain object whose every listed field is a string: what JSON and SOAP answers hold. */
 function stringFields(item: unknown, names: readonly string[]): Record<string, string> | undefined {

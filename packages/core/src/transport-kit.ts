@@ -25,6 +25,7 @@ export type { AbortHook } from './abort-hook.js';
 export { createUndiciExecutor, type UndiciExecutorOptions } from './http/undici-executor.js';
 export { createFetchExecutor, type FetchExecutorOptions } from './http/fetch-executor.js';
 export { sanitizeCause } from './http/network-error.js';
+export { parseRetryAfter } from './retry-after.js';
 export { CHAT_CLASS, isChatMethod } from './methods.js';
 export { meetsMinimum } from './security.js';
 export { encodeForm, percentEncode } from './encode-form.js';
@@ -41,3 +42,4 @@ export {
   type ResolveTransportOptionsSettings,
 } from './resolve-transport-options.js';
 export { isHttpUrl } from './http-url.js';
+export { toValidationIssues } from './validation-issues.js';

@@ -1,7 +1,7 @@
 /**
  * Turning zod's issues into the SDK's {@link ValidationIssue} list.
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { ValidationIssue } from './errors.js';
 
 /**

@@ -5,10 +5,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { apiRequestOf, type ApiRequest } from './chaos/api-request.js';
-import { parseChaosRules, type ChaosFault, type ChaosRule } from './chaos/chaos-rule.js';
-import { ChaosRules, describeFault } from './chaos/chaos-rules.js';
+import { answerApiCall } from './chaos/answer-api-call.js';
+import { apiRequestOf } from './chaos/api-request.js';
+import { parseChaosRules, type ChaosRule } from './chaos/chaos-rule.js';
+import { ChaosRules } from './chaos/chaos-rules.js';
 import type { Door } from './door.js';
 import { createBasicDoor } from './doors/basic-door.js';
 import { createChaosDoor } from './doors/chaos-door.js';
@@ -24,7 +24,6 @@ import { createResetDoor } from './doors/reset-door.js';
 import { createSoapDoor } from './doors/soap-door.js';
 import { Journal, type MessageFilter, type RequestFilter } from './events/journal.js';
 import { matchesFilter } from './events/match-filter.js';
-import { withRequestNote, type RequestNote } from './events/request-note.js';
 import type { SandboxMessage, SandboxRequest } from './events/sandbox-event.js';
 import { injectInbound, type InboundMessage } from './inject-inbound.js';
 import { DpopProofVerifier } from './oauth/dpop-proof.js';
@@ -107,20 +106,6 @@ function messageFilterOf(filter: string | MessageFilter | undefined): MessageFil
   return typeof filter === 'string' ? { account: filter } : (filter ?? {});
 }
 
-/** Drops the connection at once, with a TCP reset rather than an orderly close. */
-function dropConnection(req: IncomingMessage): void {
-  req.socket.resetAndDestroy();
-}
-
-/** Lets the door act but drops the connection instead of sending its answer. */
-function dropAnswer(req: IncomingMessage, res: ServerResponse): void {
-  const drop = () => {
-    dropConnection(req);
-    return res;
-  };
-  Object.assign(res, { writeHead: () => res, write: drop, end: drop });
-}
-
 /**
  * Starts a sandbox.
  *
@@ -170,37 +155,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const byPath = new Map([...apiDoors, ...guardedDoors].map((d) => [d.path, d]));
   const guarded = new Set(guardedDoors);
 
-  /** Handles an API call under the chaos rules, and publishes it as a `request` event. */
-  async function handleApiCall(api: ApiRequest, fault: ChaosFault | undefined, req: IncomingMessage, res: ServerResponse, handle: () => void | Promise<void>): Promise<void> {
-    const started = performance.now();
-    const note: RequestNote = { method: api.method };
-    res.once('close', () => {
-      journal.requestAnswered({
-        flavour: api.flavour,
-        method: note.method,
-        status: res.headersSent ? res.statusCode : 0,
-        ...(note.code === undefined ? {} : { code: note.code }),
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-        ...(fault === undefined ? {} : { chaos: describeFault(fault) }),
-      });
-    });
-    if (fault !== undefined && 'status' in fault) {
-      const retryAfter: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-      sendText(res, fault.status, `Sandbox chaos rule: HTTP ${fault.status}`, retryAfter);
-      return;
-    }
-    if (fault !== undefined && 'delayMs' in fault) await sleep(fault.delayMs, undefined, { signal: closing.signal });
-    if (fault !== undefined && 'expireTokens' in fault) tokens.revokeAll();
-    if (fault !== undefined && 'reset' in fault) {
-      if (fault.reset === 'before-commit') {
-        dropConnection(req);
-        return;
-      }
-      dropAnswer(req, res);
-    }
-    await withRequestNote(note, handle);
-  }
-
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
     const door = byPath.get(url.pathname);
@@ -231,7 +185,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await handle();
       return;
     }
-    await handleApiCall(api, chaos.pick(api.flavour, api.method), req, res, handle);
+    await answerApiCall({ journal, tokens, closing: closing.signal }, api, chaos.pick(api.flavour, api.method), req, res, handle);
   }
 
   const server = createServer({ keepAlive: true }, (req, res) => {

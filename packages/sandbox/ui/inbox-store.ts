@@ -50,6 +50,7 @@ export class InboxStore {
     return conversation;
   }
 
+  /** Adds an API call, keeping the latest {@link SHOWN_REQUESTS}. */
   addRequest(request: SandboxRequest): void {
     this.requests.push(request);
     if (this.requests.length > SHOWN_REQUESTS) this.requests.splice(0, this.requests.length - SHOWN_REQUESTS);

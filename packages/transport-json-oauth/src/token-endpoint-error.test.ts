@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AfilnetTransportError } from '@afilnet-chat/core';
-import { oauthErrorOf, tokenEndpointError } from './token-endpoint-error.js';
+import { accountRefusal, oauthErrorOf, tokenEndpointError } from './token-endpoint-error.js';
 
 describe('oauthErrorOf', () => {
   it('reads the RFC 6749 §5.2 error code of a JSON body', () => {
@@ -20,6 +20,11 @@ describe('oauthErrorOf', () => {
 });
 
 describe('tokenEndpointError', () => {
+  it('carries the Retry-After of a busy token endpoint, so the retry waits for it', () => {
+    const busy = tokenEndpointError(new Error('unexpected status'), { status: 429, headers: { 'retry-after': '3' }, body: '' }, 'token');
+    expect(busy).toMatchObject({ code: 'TOKEN_ENDPOINT', httpStatus: 429, retryAfterMs: 3_000, mayHaveBeenSent: false });
+  });
+
   it('keeps NETWORK but says the API request was not written', () => {
     const network = new AfilnetTransportError('NETWORK', 'reset', { mayHaveBeenSent: true });
     expect(tokenEndpointError(network, undefined, 'token')).toMatchObject({ code: 'NETWORK', mayHaveBeenSent: false });
@@ -41,5 +46,27 @@ describe('tokenEndpointError', () => {
     const error = tokenEndpointError(original, undefined, 'token');
     expect(JSON.stringify(error.cause, Object.getOwnPropertyNames(error.cause as object))).not.toContain('secret-token');
     expect(error.cause).toMatchObject({ message: 'bad body', code: 'OAUTH_INVALID_RESPONSE' });
+  });
+});
+
+describe('accountRefusal', () => {
+  const refusal = (details: { httpStatus?: number; oauthError?: string }) =>
+    new AfilnetTransportError('TOKEN_ENDPOINT', 'refused', { mayHaveBeenSent: false, ...details });
+
+  it.each([
+    ['invalid_client', { httpStatus: 401, oauthError: 'invalid_client' }],
+    ['invalid_grant', { httpStatus: 400, oauthError: 'invalid_grant' }],
+    ['a bare 401', { httpStatus: 401 }],
+  ])('makes %s a wrong password, the token error its cause', (_label, details) => {
+    const cause = refusal(details);
+    const error = accountRefusal(cause);
+    expect(error).toMatchObject({ name: 'AfilnetApiError', code: 'INCORRECT_USER_PASSWORD', httpStatus: details.httpStatus });
+    expect((error as Error).cause).toBe(cause);
+  });
+
+  it('leaves every other failure as it is', () => {
+    for (const other of [refusal({ httpStatus: 400, oauthError: 'invalid_scope' }), refusal({ httpStatus: 503 }), new AfilnetTransportError('NETWORK', 'reset')]) {
+      expect(accountRefusal(other)).toBe(other);
+    }
   });
 });

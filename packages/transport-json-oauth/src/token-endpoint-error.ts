@@ -5,7 +5,7 @@
  * Nothing failed here after the API request was written, so `mayHaveBeenSent` is false.
  */
 import { AfilnetApiError, AfilnetTransportError, type HttpResponse } from '@afilnet-chat/core';
-import { sanitizeCause } from '@afilnet-chat/core/transport';
+import { parseRetryAfter, sanitizeCause } from '@afilnet-chat/core/transport';
 import { ResponseBodyError } from 'oauth4webapi';
 
 /** Which step failed. */
@@ -48,6 +48,8 @@ export function tokenEndpointError(error: unknown, raw: HttpResponse | undefined
   }
   const oauthError = error instanceof ResponseBodyError ? asOAuthErrorCode(error.error) : oauthErrorOf(raw?.body);
   const status = raw?.status;
+  // A busy token endpoint (429, 503) may say when to come back; the client's retry waits that long.
+  const retryAfterMs = parseRetryAfter(raw?.headers['retry-after']);
   const facts = [status === undefined ? undefined : `HTTP ${status}`, oauthError].filter((f) => f !== undefined);
   const what =
     step === 'discovery'
@@ -57,6 +59,7 @@ export function tokenEndpointError(error: unknown, raw: HttpResponse | undefined
     mayHaveBeenSent: false,
     ...(status === undefined ? {} : { httpStatus: status }),
     ...(oauthError === undefined ? {} : { oauthError }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     // oauth4webapi's errors hold the response and, for a malformed token response, its parsed
     // body, which may contain the access token: only name, code and message are kept.
     cause: error instanceof AfilnetTransportError ? error : sanitizeCause(error),

@@ -1,5 +1,5 @@
 /** `afilnet-chat demo`: every method through every transport against the embedded sandbox. */
-import { CHAT_METHODS, type ChatMethod } from '@afilnet-chat/core';
+import { CHAT_METHODS, type ChatMethod } from '@afilnet-chat/core/constants';
 import type { Command } from '../command.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { renderTable, type TableColumn } from '../render-table.js';

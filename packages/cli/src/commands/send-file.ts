@@ -1,5 +1,6 @@
 /** `afilnet-chat send-file`: sends a file by URL (`sendfile`). */
-import { FILE_TYPES, type SendFileInput } from '@afilnet-chat/core';
+import type { SendFileInput } from '@afilnet-chat/core';
+import { FILE_TYPES } from '@afilnet-chat/core/constants';
 import type { Command } from '../command.js';
 import { CONVERSATION_OPTIONS, conversationFrom } from '../conversation-options.js';
 import { EXIT_CODES } from '../exit-codes.js';

@@ -1,5 +1,6 @@
 /** `afilnet-chat watch`: prints a conversation's new inbound messages as they arrive. */
-import { DEFAULT_WATCH_INTERVAL_MS, type ChatMessage } from '@afilnet-chat/core';
+import type { ChatMessage } from '@afilnet-chat/core';
+import { DEFAULT_WATCH_INTERVAL_MS } from '@afilnet-chat/core/constants';
 import type { Command } from '../command.js';
 import { CONVERSATION_OPTIONS, conversationFrom } from '../conversation-options.js';
 import { EXIT_CODES } from '../exit-codes.js';

@@ -49,6 +49,7 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
     private readonly abort: AbortHook,
     private readonly limit: number,
     private readonly url: string,
+    private readonly headerName: (name: Buffer | string) => string,
   ) {
     this.promise = new Promise<HttpResponse>((resolve, reject) => {
       this.resolve = resolve;
@@ -70,7 +71,7 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
     // 1xx informational answers come before the real one.
     if (statusCode < 200) return true;
     this.status = statusCode;
-    this.headers = rawHeaders === null ? {} : flattenHeaders(rawHeaders);
+    this.headers = rawHeaders === null ? {} : flattenHeaders(rawHeaders, this.headerName);
     const declared = Number(this.headers['content-length']);
     if (declared > this.limit) {
       this.fail(responseTooLarge(this.limit));

@@ -1,16 +1,27 @@
-/** Picking the executor a client's configuration asks for (SPEC §6). */
+/** Picking the executor a client's configuration asks for (SPEC §6, §9). */
 import type { ResolvedConfig } from '../config-schema.js';
 import { createFetchExecutor } from './fetch-executor.js';
 import type { HttpExecutor } from './http-executor.js';
 import { createUndiciExecutor } from './undici-executor.js';
 
-/** Creates the client's one executor: `undici` (default), global `fetch`, or the user's fetch. */
+/**
+ * True on Bun, which answers `import('undici')` with its own partial stand-in (no
+ * `Agent#close`, for one) rather than the package: the undici executor cannot run there.
+ */
+function runtimeReplacesUndici(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.bun === 'string';
+}
+
+/**
+ * Creates the client's one executor: `undici` (default), global `fetch`, or the user's fetch.
+ * Where the runtime replaces undici (Bun), `undici` means global `fetch`. Throws nothing.
+ */
 export function createExecutor(
   config: Pick<ResolvedConfig, 'executor' | 'dispatcher' | 'maxResponseBytes' | 'timeouts'>,
 ): HttpExecutor {
   const { executor, dispatcher, maxResponseBytes, timeouts } = config;
   const shared = { maxResponseBytes, timeouts, ...(dispatcher ? { dispatcher } : {}) };
-  if (executor === 'undici') return createUndiciExecutor(shared);
+  if (executor === 'undici') return runtimeReplacesUndici() ? createFetchExecutor(shared) : createUndiciExecutor(shared);
   if (executor === 'fetch') return createFetchExecutor(shared);
   return createFetchExecutor({ ...shared, fetch: executor.fetch });
 }

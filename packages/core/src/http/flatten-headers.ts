@@ -1,15 +1,13 @@
-import { util } from 'undici';
-
 /**
  * Response headers as undici's dispatch interface hands them (`[name, value, name, value, …]`,
  * latin1 bytes as HTTP/1.1 carries them) turned into one lower-case string per name, repeated
- * headers joined with `, ` (RFC 9110 §5.3). Names go through undici's `headerNameToString`,
- * which finds the common ones without allocating.
+ * headers joined with `, ` (RFC 9110 §5.3). `nameOf` is undici's `util.headerNameToString`,
+ * which finds the common names without allocating (passed in, as undici is loaded lazily).
  */
-export function flattenHeaders(raw: ReadonlyArray<Buffer | string>): Record<string, string> {
+export function flattenHeaders(raw: ReadonlyArray<Buffer | string>, nameOf: (name: Buffer | string) => string): Record<string, string> {
   const flat: Record<string, string> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const key = util.headerNameToString(raw[i] as Buffer | string);
+    const key = nameOf(raw[i] as Buffer | string);
     const value = raw[i + 1] as Buffer | string;
     const text = typeof value === 'string' ? value : value.toString('latin1');
     if (Object.hasOwn(flat, key)) flat[key] = `${flat[key]}, ${text}`;

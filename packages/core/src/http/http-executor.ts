@@ -44,6 +44,12 @@ export interface HttpExecutor {
   /** `undici` or `fetch`. */
   readonly kind: 'undici' | 'fetch';
   send(request: HttpRequest, options: HttpSendOptions): Promise<HttpResponse>;
+  /**
+   * Loads what the executor needs before its first exchange (undici, for the default one). The
+   * client awaits it before a call's deadline starts, as it awaits loading the transport, so a
+   * one-time import never eats into a call's `timeoutMs`. Throws what `send` would.
+   */
+  prepare?(): Promise<void>;
   /** Closes the connections the executor owns (never a user's `dispatcher`). */
   close(): Promise<void>;
 }

@@ -33,7 +33,7 @@ export class Journal implements StateObserver {
   readonly events = new EventLog();
   /** By message id, in the order the messages were stored; each the latest event's data. */
   readonly #messages = new Map<string, SandboxMessage>();
-  #requests: SandboxRequest[] = [];
+  readonly #requests: SandboxRequest[] = [];
 
   /** Publishes a stored message, or its new status, as a `message` event. */
   messageChanged(user: string, stored: StoredMessage): void {
@@ -46,13 +46,13 @@ export class Journal implements StateObserver {
     const event = this.events.append({ type: 'request', data: request });
     if (event.type !== 'request') return;
     this.#requests.push(event.data);
-    if (this.#requests.length > RETAINED_EVENTS) this.#requests = this.#requests.slice(-RETAINED_EVENTS);
+    if (this.#requests.length > RETAINED_EVENTS) this.#requests.splice(0, this.#requests.length - RETAINED_EVENTS);
   }
 
   /** Forgets every message and request, and publishes a `reset` event. */
   reset(): void {
     this.#messages.clear();
-    this.#requests = [];
+    this.#requests.length = 0;
     this.events.append({ type: 'reset', data: {} });
   }
 

@@ -12,6 +12,14 @@ export interface RequestNote {
 
 const notes = new AsyncLocalStorage<RequestNote>();
 
+/** Longer method names are cut: the request log keeps the name of every request, so each must stay small. */
+const METHOD_NAME_LIMIT = 64;
+
+/** A note for a request that names `method` (empty when it names none). */
+export function requestNoteFor(method: string): RequestNote {
+  return { method: method.slice(0, METHOD_NAME_LIMIT) };
+}
+
 /** Runs `handle` with `note` as the current request's note. */
 export function withRequestNote<T>(note: RequestNote, handle: () => T): T {
   return notes.run(note, handle);
@@ -21,6 +29,6 @@ export function withRequestNote<T>(note: RequestNote, handle: () => T): T {
 export function noteOutcome(method: string | undefined, code: string | undefined): void {
   const note = notes.getStore();
   if (note === undefined) return;
-  if (method !== undefined && method !== '') note.method = method;
+  if (method !== undefined && method !== '') note.method = method.slice(0, METHOD_NAME_LIMIT);
   if (code !== undefined) note.code = code;
 }

@@ -1,0 +1,49 @@
+/**
+ * The "Bulk sending through BullMQ" section of bench/RESULTS.md: measured by
+ * `pnpm load --fleet` (scripts/fleet-load.mjs), kept in bench/fleet-results.json so that a
+ * full `pnpm bench` run, which rewrites RESULTS.md, keeps it.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+export const FLEET_RECORD = new URL('../fleet-results.json', import.meta.url);
+const RESULTS = new URL('../RESULTS.md', import.meta.url);
+const HEADING = '## Bulk sending through BullMQ';
+
+const int = (n) => Math.round(n).toLocaleString('en-US');
+const two = (n) => n.toFixed(2);
+
+/** The section's Markdown for one record, or '' when there is none. */
+export function renderFleetSection(record = existsSync(FLEET_RECORD) ? JSON.parse(readFileSync(FLEET_RECORD, 'utf8')) : undefined) {
+  if (record === undefined) return '';
+  const r = record;
+  return [
+    HEADING,
+    '',
+    `Written by \`pnpm load --fleet\` on ${r.date}: ${int(r.sends)} sendmessage calls (${r.transport}) into the sandbox on ${r.cores} cores shared by every process (sandbox, producer, workers, Redis), load average at the start ${r.load.map(two).join(', ')}, Redis ${r.redisVersion}, BullMQ ${r.bullmqVersion}. **Reproduce:** \`pnpm load --fleet --workers ${r.workers}\`.`,
+    '',
+    '| path | processes | in flight | messages/s | × direct | Redis round trips per message | Redis commands per message (with Lua calls) | lost | received twice |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| client called directly | 1 | ${r.workers * r.concurrency} | ${int(r.direct.perSecond)} | 1.00 | | | ${r.direct.lost} | ${r.direct.duplicates} |`,
+    `| queue → ${r.workers} BullMQ worker processes | ${r.workers} + 1 producer | ${r.workers} × ${r.concurrency} | ${int(r.fleet.perSecond)} | ${two(r.fleet.perSecond / r.direct.perSecond)} | ${two(r.roundTripsPerMessage)} | ${two(r.commandsPerMessage)} | ${r.fleet.lost} | ${r.fleet.duplicates} |`,
+    '',
+    'Messages/s through the queue run from the first enqueue to the last job completed, enqueueing included. Round trips are the commands clients sent (producer and workers; MONITOR lines not issued by Lua, during a separate counting pass of ' +
+      `${int(r.countedSends)} sends, the producer's progress polls subtracted); commands include those BullMQ's Lua scripts run (\`INFO commandstats\` before and after the timed pass).`,
+  ].join('\n');
+}
+
+/** Stores `record` and puts its section into bench/RESULTS.md, replacing the previous one. */
+export function saveFleetRecord(record) {
+  writeFileSync(FLEET_RECORD, `${JSON.stringify(record, null, 2)}\n`);
+  const section = renderFleetSection(record);
+  const results = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
+  const start = results.indexOf(HEADING);
+  let next;
+  if (start >= 0) {
+    const after = results.indexOf('\n## ', start + HEADING.length);
+    next = `${results.slice(0, start)}${section}\n${after >= 0 ? results.slice(after) : ''}`;
+  } else {
+    const notes = results.indexOf('\n## Profiling findings');
+    next = notes >= 0 ? `${results.slice(0, notes)}\n${section}\n${results.slice(notes)}` : `${results.trimEnd()}\n\n${section}\n`;
+  }
+  writeFileSync(RESULTS, next);
+}

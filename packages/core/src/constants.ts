@@ -1,0 +1,18 @@
+/**
+ * `@afilnet-chat/core/constants`: the API's fixed names and the client's defaults, as data: the
+ * transports and their ratings, platforms, file types, methods, error codes. The root entry
+ * exports the same values; this entry loads neither the client nor its schema library, so a tool
+ * that only names things (a CLI's `--help`, a form listing platforms) starts fast (SPEC §9).
+ */
+export {
+  SECURITY_RATINGS,
+  TRANSPORT_NAMES,
+  BUILT_IN_TRANSPORTS,
+  type SecurityRating,
+  type TransportName,
+} from './security.js';
+export { PLATFORMS, FILE_TYPES, type Platform, type FileType } from './chat-types.js';
+export { CHAT_METHODS, COMMON_ERROR_CODES, METHOD_ERROR_CODES, type ChatMethod } from './methods.js';
+export { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';
+export { DEFAULT_BASE_URL, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
+export { DEFAULT_WATCH_INTERVAL_MS, DEFAULT_WATCH_MAX_BACKOFF_MS } from './watch-unread-messages.js';

@@ -1,0 +1,13 @@
+/**
+ * `@afilnet-chat/token-store-redis`: OAuth access tokens shared by a fleet of processes through
+ * Redis (SPEC §11), over the user's ioredis connection.
+ */
+export { createRedisTokenStore } from './create-redis-token-store.js';
+export {
+  DEFAULT_KEY_PREFIX,
+  DEFAULT_LOCK_TTL_MS,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  type RedisClient,
+  type RedisTokenStoreOptions,
+} from './redis-token-store-options.js';
+export type { StoredToken, TokenStore } from '@afilnet-chat/core';

@@ -1,0 +1,189 @@
+/**
+ * SPEC §11's shared-token guarantees, proven with real processes, a real Redis and the sandbox:
+ * eight processes of 50 concurrent calls make one token request between them; refreshes stay at
+ * one per token lifetime; a lock holder killed mid-request (the sandbox's chaos rule stalls its
+ * token request) frees the lock within its expiry; a dead or paused Redis fails no call; and
+ * nothing in Redis holds a secret or, encrypted, the token.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { createTokenCodec } from '../packages/token-store-redis/src/token-cipher.js';
+import { secretNeedles } from './support/secret-needles.js';
+import { startFleetPool, type FleetChild, type FleetPool } from './support/fleet-pool.js';
+import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
+
+const CREDENTIALS = { user: 'fleet.leak@example.com', password: 'fl33t-P@ss+word/=&<x' };
+const ACCOUNT = { ...CREDENTIALS, channels: [{ platform: 'whatsapp' as const, platformId: '100', name: 'Fleet' }] };
+const CHILDREN = 8;
+
+/** A sandbox with the fleet's account; `tokenLifetimeSeconds` as given. */
+function sandboxFor(tokenLifetimeSeconds?: number): Promise<Sandbox> {
+  return startSandbox({ accounts: [ACCOUNT], ...(tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds }) });
+}
+
+/** Token requests the sandbox has answered (or dropped) so far. */
+function tokenRequests(sandbox: Sandbox): number {
+  return sandbox.requests({ method: 'token' }).length;
+}
+
+interface Task {
+  readonly redisUrl: string;
+  readonly baseUrl: string;
+  readonly prefix: string;
+  readonly calls: number;
+  readonly timeoutMs: number;
+  readonly encryptionKeyHex?: string;
+  readonly lockTtlMs?: number;
+  /** The store's Redis deadline: the single-flight tests raise it so that a loaded machine does not count as Redis down. */
+  readonly redisTimeoutMs?: number;
+  readonly durationMs?: number;
+  readonly intervalMs?: number;
+  readonly waitForGo?: boolean;
+}
+
+interface Outcome {
+  readonly ok: number;
+  readonly failed: string[];
+  readonly maxMs: number;
+  readonly pong: string;
+}
+
+let nextId = 0;
+/** Starts `task` on `child`; resolves once its client is connected, with a way to await the end. */
+async function start(child: FleetChild, task: Task): Promise<{ go(): void; done: Promise<Outcome> }> {
+  const id = nextId++;
+  child.send({ type: 'run', id, credentials: CREDENTIALS, ...task });
+  const done = child.next('done', id) as Promise<unknown> as Promise<Outcome>;
+  done.catch(() => undefined);
+  await child.next('connected', id);
+  return { go: () => child.send({ type: 'go' }), done };
+}
+
+async function allKeysAndValues(redis: Redis, prefix: string): Promise<string[]> {
+  const keys = await redis.keys(`${prefix}*`);
+  const values = await Promise.all(keys.map((k) => redis.get(k)));
+  return [...keys, ...values.map((v) => v ?? '')];
+}
+
+describe('Redis token store across processes', () => {
+  let redisServer: RedisServer;
+  let redis: Redis;
+  let pool: FleetPool;
+  const sandboxes: Sandbox[] = [];
+
+  beforeAll(async () => {
+    [redisServer, pool] = await Promise.all([startRedisServer(), startFleetPool('./fleet-token-child.mjs', CHILDREN)]);
+    redis = new Redis(redisServer.url);
+  }, 60_000);
+  afterAll(async () => {
+    redis?.disconnect();
+    await Promise.all([pool?.close(), redisServer?.stop(), ...sandboxes.map((s) => s.close())]);
+  });
+
+  async function sandbox(tokenLifetimeSeconds?: number): Promise<Sandbox> {
+    const started = await sandboxFor(tokenLifetimeSeconds);
+    sandboxes.push(started);
+    return started;
+  }
+
+  it('8 processes × 50 concurrent calls with a cold cache make exactly one token request, and Redis holds no secret', async () => {
+    const api = await sandbox();
+    const prefix = 'cold:';
+    const encryptionKeyHex = randomBytes(32).toString('hex');
+    const base = { redisUrl: redisServer.url, baseUrl: api.url, prefix, calls: 50, timeoutMs: 10_000, redisTimeoutMs: 2_000, waitForGo: true };
+    const runs = await Promise.all(pool.children.map((c) => start(c, { ...base, encryptionKeyHex })));
+    for (const run of runs) run.go();
+    const outcomes = await Promise.all(runs.map((r) => r.done));
+    expect(outcomes.map((o) => o.failed)).toEqual(Array.from({ length: CHILDREN }, () => []));
+    expect(outcomes.reduce((sum, o) => sum + o.ok, 0)).toBe(CHILDREN * 50);
+    expect(tokenRequests(api)).toBe(1);
+    expect(api.requests({ method: 'getchatchannels' })).toHaveLength(CHILDREN * 50);
+    // Closing a client never closes the user's Redis connection.
+    expect(outcomes.map((o) => o.pong)).toEqual(Array.from({ length: CHILDREN }, () => 'PONG'));
+
+    // The token, read back with the key: the one the sandbox issued, found nowhere else in Redis.
+    const [tokenKey] = await redis.keys(`${prefix}token:*`);
+    const sealed = tokenKey === undefined ? null : await redis.get(tokenKey);
+    const token = tokenKey !== undefined && sealed !== null ? createTokenCodec(Buffer.from(encryptionKeyHex, 'hex')).decode(tokenKey, sealed) : undefined;
+    expect(token?.accessToken.length).toBeGreaterThan(10);
+    const stored = await allKeysAndValues(redis, prefix);
+    const needles = secretNeedles({ user: CREDENTIALS.user, passwords: [CREDENTIALS.password], tokens: [token?.accessToken ?? ''] });
+    for (const text of stored) for (const needle of needles) expect(text, needle.label).not.toContain(needle.value);
+    expect(stored.join('\n')).not.toContain(CREDENTIALS.user);
+  }, 60_000);
+
+  it('keeps to one token request per token lifetime over two lifetimes', async () => {
+    // A 2 s token is used for 1 s (half its lifetime, SPEC §4), then refreshed.
+    const api = await sandbox(2);
+    const usableMs = 1_000;
+    const durationMs = 2 * usableMs + 400;
+    const task = { redisUrl: redisServer.url, baseUrl: api.url, prefix: 'lifetimes:', calls: 5, timeoutMs: 10_000, redisTimeoutMs: 2_000, durationMs, intervalMs: 50, waitForGo: true };
+    const runs = await Promise.all(pool.children.map((c) => start(c, task)));
+    for (const run of runs) run.go();
+    const outcomes = await Promise.all(runs.map((r) => r.done));
+    expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
+    // Lifetimes started: at 0, ~1 s and ~2 s.
+    expect(tokenRequests(api)).toBeGreaterThanOrEqual(2);
+    expect(tokenRequests(api)).toBeLessThanOrEqual(Math.floor(durationMs / usableMs) + 1);
+  }, 60_000);
+
+  it('when the lock holder is killed mid-request, the others get a token within the lock expiry', async () => {
+    const lockTtlMs = 1_500;
+    const api = await sandbox();
+    // The first token request gets no answer: its process dies holding the lock.
+    api.chaos([{ method: 'token', times: 1, fault: { delayMs: 30_000 } }]);
+    const prefix = 'holder-killed:';
+    const base = { redisUrl: redisServer.url, baseUrl: api.url, prefix, calls: 10, timeoutMs: 15_000, lockTtlMs, redisTimeoutMs: 2_000 };
+    const [holder, ...others] = pool.children as [FleetChild, ...FleetChild[]];
+    const held = await start(holder, { ...base, calls: 1 });
+    held.done.catch(() => undefined);
+    // The holder has the lock once its key exists; its token request is then on its way.
+    const until = Date.now() + 5_000;
+    while ((await redis.keys(`${prefix}lock:*`)).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(await redis.keys(`${prefix}lock:*`)).toHaveLength(1);
+
+    const runs = await Promise.all(others.map((c) => start(c, { ...base, waitForGo: true })));
+    for (const run of runs) run.go();
+    await new Promise((r) => setTimeout(r, 200));
+    const killedAt = performance.now();
+    holder.process.kill('SIGKILL');
+    const outcomes = await Promise.all(runs.map((r) => r.done));
+    const elapsed = performance.now() - killedAt;
+    expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
+    // The lock expires at most lockTtlMs after the kill; then one token request and the calls.
+    expect(elapsed).toBeLessThan(lockTtlMs + 2_000);
+    // The stalled request (logged once its connection closed) and the one after the lock expired.
+    expect(tokenRequests(api)).toBe(2);
+  }, 60_000);
+});
+
+describe.each(['killed', 'paused'] as const)('Redis %s', (fault) => {
+  let redisServer: RedisServer;
+  let pool: FleetPool;
+  let api: Sandbox;
+
+  beforeAll(async () => {
+    [redisServer, pool, api] = await Promise.all([startRedisServer(), startFleetPool('./fleet-token-child.mjs', 2), sandboxFor()]);
+  }, 60_000);
+  afterAll(async () => {
+    redisServer?.signal('SIGCONT');
+    await Promise.all([pool?.close(), redisServer?.stop(), api?.close()]);
+  });
+
+  it('fails no call: each process fetches its own token within the call deadline', async () => {
+    const timeoutMs = 3_000;
+    const task = { redisUrl: redisServer.url, baseUrl: api.url, prefix: `${fault}:`, calls: 20, timeoutMs, waitForGo: true };
+    const runs = await Promise.all(pool.children.map((c) => start(c, task)));
+    if (fault === 'killed') await redisServer.stop();
+    else redisServer.signal('SIGSTOP');
+    for (const run of runs) run.go();
+    const outcomes = await Promise.all(runs.map((r) => r.done));
+    expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
+    expect(outcomes.reduce((sum, o) => sum + o.ok, 0)).toBe(40);
+    for (const outcome of outcomes) expect(outcome.maxMs).toBeLessThan(timeoutMs);
+    // Without Redis each process asks for its own token, once.
+    expect(tokenRequests(api)).toBe(2);
+  }, 60_000);
+});
