@@ -163,32 +163,54 @@ function soakSummary(outcome) {
 
 function targetRows(available, read, soaks) {
   const rows = [];
-  const verdict = (summaries, target) =>
-    summaries.every((s) => s.n > 0 && s.median >= target) ? 'met' : summaries.some((s) => s.n === 0) ? 'not measured' : '**missed**';
+  const verdict = (summaries, meets) =>
+    summaries.some((s) => s.n === 0) ? 'not measured' : summaries.every((s) => meets(s.median)) ? 'met' : '**missed**';
+  const atLeast = (target) => (median) => median >= target;
+  const keys = METHODS.map((m) => scenarioKey({ method: m, concurrency: 64 }));
   for (const { entry } of available) {
     const t = entry.name;
-    const { vsLimit, vsPeer } = entry.targets ?? {};
+    const client = `${t}:client`;
+    const limit = `${t}:raw-undici`;
+    const peer = entry.peer ? `${t}:${entry.peer}` : undefined;
+    const { vsLimit, cpuVsLimit, vsPeer, vsPeerShareOfLimit } = entry.targets ?? {};
     if (vsLimit !== undefined) {
-      const keys = METHODS.map((m) => scenarioKey({ method: m, concurrency: 64 }));
-      const s = keys.map((key) => read.ratio(`${t}:client`, `${t}:raw-undici`, key));
+      const s = keys.map((key) => read.ratio(client, limit, key));
       // The CPU cost ratio, inverted: what the throughput ratio tends to when the client's core
       // is the bottleneck, and steadier than wall-clock throughput on a loaded machine.
-      const cpu = keys.map((key) => read.ratio(`${t}:raw-undici`, `${t}:client`, key, 'clientCpuUsPerCall'));
+      const cpu = keys.map((key) => read.ratio(limit, client, key, 'clientCpuUsPerCall'));
       rows.push([
         `${t} ≥ ${vsLimit.toFixed(2)}× raw undici req/s at concurrency 64`,
         ...s.map((x, i) => `${range(x, two)}; by CPU ${two(cpu[i].median)}`),
-        verdict(s, vsLimit),
+        verdict(s, atLeast(vsLimit)),
       ]);
     }
-    if (vsPeer !== undefined && entry.peer) {
-      const keys = METHODS.map((m) => scenarioKey({ method: m, concurrency: 64 }));
-      const s = keys.map((key) => read.ratio(`${t}:client`, `${t}:${entry.peer}`, key));
+    if (cpuVsLimit !== undefined) {
+      const s = keys.map((key) => read.ratio(client, limit, key, 'clientCpuUsPerCall'));
+      rows.push([
+        `${t} client CPU per call ≤ ${cpuVsLimit.toFixed(1)}× the limit's at concurrency 64`,
+        ...s.map((x) => range(x, two)),
+        verdict(s, (median) => median <= cpuVsLimit),
+      ]);
+    }
+    if (vsPeer !== undefined && peer) {
+      const s = keys.map((key) => read.ratio(client, peer, key));
       // The most any client on the same HTTP stack could reach: the limit over the peer.
-      const ceiling = keys.map((key) => read.ratio(`${t}:raw-undici`, `${t}:${entry.peer}`, key));
+      const ceiling = keys.map((key) => read.ratio(limit, peer, key));
       rows.push([
         `${t} ≥ ${vsPeer}× ${entry.peer} req/s at concurrency 64`,
         ...s.map((x, i) => `${range(x, two)}; the limit itself: ${two(ceiling[i].median)}`),
-        verdict(s, vsPeer),
+        verdict(s, atLeast(vsPeer)),
+      ]);
+    }
+    if (vsPeerShareOfLimit !== undefined && peer) {
+      const ours = keys.map((key) => read.ratio(client, peer, key));
+      const ceiling = keys.map((key) => read.ratio(limit, peer, key));
+      // Per round, (client ÷ peer) ÷ (limit ÷ peer): the peer's own noise cancels out.
+      const s = keys.map((key) => read.ratio(client, limit, key));
+      rows.push([
+        `${t} ÷ ${entry.peer} ≥ ${vsPeerShareOfLimit.toFixed(2)}× the limit's own ratio to ${entry.peer}, req/s at concurrency 64`,
+        ...s.map((x, i) => `${range(x, two)}; ours ${two(ours[i].median)}× vs the limit's ${two(ceiling[i].median)}×`),
+        verdict(s, atLeast(vsPeerShareOfLimit)),
       ]);
     }
   }

@@ -1,45 +1,152 @@
 /**
- * One call's deadline (SPEC §4): a signal that fires when the overall `timeoutMs` passes or the
- * caller's signal aborts, and which of the two it was.
+ * Calls' deadlines (SPEC §4): each call's {@link AbortHook} fires when its overall `timeoutMs`
+ * passes or the caller's signal aborts, and says which of the two it was.
+ *
+ * A client's deadlines share one timer: a call costs a list insertion and removal, not a timer,
+ * an `AbortController` and its listeners (the largest cost of a call in the profiles,
+ * bench/profiling-notes.md finding 1). Deadlines of one length expire in the order they start,
+ * so each length keeps a list in that order, and the timer is armed for the earliest head.
  */
+import { AbortHookSource, type AbortHook } from './abort-hook.js';
 
-/** The signal of one call and how it ended. */
-export interface CallDeadline {
-  readonly signal: AbortSignal;
+/** The abort of one call and how it ended. */
+export interface CallDeadline extends AbortHook {
   /** True once the deadline (not the caller) ended the call. */
   readonly timedOut: boolean;
   /** Milliseconds left before the deadline. */
   remainingMs(): number;
-  /** Stops the timer and detaches from the caller's signal. */
+  /** Leaves the clock and detaches from the caller's signal. */
   dispose(): void;
 }
 
-/**
- * Starts a deadline of `timeoutMs` linked to the caller's `signal`. A timer per call is cheaper
- * than `AbortSignal.timeout`, whose timers cannot be cancelled and would pile up under load.
- */
-export function startDeadline(timeoutMs: number, signal: AbortSignal | undefined): CallDeadline {
-  const controller = new AbortController();
-  const endsAt = performance.now() + timeoutMs;
-  let timedOut = false;
-  const onAbort = () => controller.abort(signal?.reason);
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error(`deadline of ${timeoutMs} ms passed`));
-  }, timeoutMs);
-  if (signal) {
-    if (signal.aborted) controller.abort(signal.reason);
-    else signal.addEventListener('abort', onAbort, { once: true });
+/** Starts the deadlines of one client. */
+export interface DeadlineClock {
+  /** A deadline of `timeoutMs` from now, linked to the caller's `signal`. Throws nothing. */
+  start(timeoutMs: number, signal: AbortSignal | undefined): CallDeadline;
+}
+
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The deadlines of one length, in the order they expire. */
+interface Lane {
+  readonly length: number;
+  head: Deadline | undefined;
+  tail: Deadline | undefined;
+}
+
+class Deadline extends AbortHookSource implements CallDeadline {
+  timedOut = false;
+  prev: Deadline | undefined = undefined;
+  next: Deadline | undefined = undefined;
+  lane: Lane | undefined = undefined;
+  private onCallerAbort: (() => void) | undefined = undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    readonly timeoutMs: number,
+    readonly endsAt: number,
+    private readonly callerSignal: AbortSignal | undefined,
+  ) {
+    super();
+    if (callerSignal !== undefined) {
+      if (callerSignal.aborted) this.fire(callerSignal.reason);
+      else {
+        this.onCallerAbort = () => this.fire(callerSignal.reason);
+        callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
+      }
+    }
   }
-  return {
-    signal: controller.signal,
-    get timedOut() {
-      return timedOut;
-    },
-    remainingMs: () => endsAt - performance.now(),
-    dispose() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    },
-  };
+
+  expire(): void {
+    if (this.aborted) return;
+    this.timedOut = true;
+    this.fire(new Error(`deadline of ${this.timeoutMs} ms passed`));
+  }
+
+  remainingMs(): number {
+    return this.endsAt - performance.now();
+  }
+
+  dispose(): void {
+    this.clock.remove(this);
+    if (this.onCallerAbort !== undefined) this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+class Clock implements DeadlineClock {
+  private readonly lanes = new Map<number, Lane>();
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private armedFor = Number.POSITIVE_INFINITY;
+  private pending = 0;
+  private readonly tick = () => this.expireDue();
+
+  start(timeoutMs: number, signal: AbortSignal | undefined): CallDeadline {
+    const deadline = new Deadline(this, timeoutMs, performance.now() + timeoutMs, signal);
+    if (deadline.aborted) return deadline;
+    let lane = this.lanes.get(timeoutMs);
+    if (lane === undefined) {
+      lane = { length: timeoutMs, head: undefined, tail: undefined };
+      this.lanes.set(timeoutMs, lane);
+    }
+    deadline.lane = lane;
+    deadline.prev = lane.tail;
+    if (lane.tail === undefined) lane.head = deadline;
+    else lane.tail.next = deadline;
+    lane.tail = deadline;
+    this.pending++;
+    if (deadline.endsAt < this.armedFor) this.arm(deadline.endsAt);
+    return deadline;
+  }
+
+  remove(deadline: Deadline): void {
+    const lane = deadline.lane;
+    if (lane === undefined) return;
+    if (deadline.prev === undefined) lane.head = deadline.next;
+    else deadline.prev.next = deadline.next;
+    if (deadline.next === undefined) lane.tail = deadline.prev;
+    else deadline.next.prev = deadline.prev;
+    deadline.lane = deadline.prev = deadline.next = undefined;
+    // Lanes of lengths no longer in use go, so that calls with ever-different timeouts leave nothing behind.
+    if (lane.head === undefined) this.lanes.delete(lane.length);
+    // With nothing left to time, no timer may keep the process alive.
+    if (--this.pending === 0) this.disarm();
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.armedFor = at;
+    // setTimeout fires at once for more than 2^31 - 1 ms: such a timer is re-armed when it fires.
+    this.timer = setTimeout(this.tick, Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(at - performance.now()))));
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+  }
+
+  /** Fires every deadline that has passed (never one early), then re-arms for the next. */
+  private expireDue(): void {
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    const due: Deadline[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const lane of [...this.lanes.values()]) {
+      while (lane.head !== undefined && lane.head.endsAt <= now) {
+        due.push(lane.head);
+        this.remove(lane.head);
+      }
+      if (lane.head !== undefined && lane.head.endsAt < next) next = lane.head.endsAt;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.arm(next);
+    // Fired last, as a listener may start or end other calls.
+    for (const deadline of due) deadline.expire();
+  }
+}
+
+/** Creates a client's deadline clock. Throws nothing. */
+export function createDeadlineClock(): DeadlineClock {
+  return new Clock();
 }

@@ -12,7 +12,8 @@ import type {
   SendFileInput,
   SendMessageInput,
 } from './chat-types.js';
-import { startDeadline, type CallDeadline } from './call-deadline.js';
+import type { AbortHook } from './abort-hook.js';
+import { createDeadlineClock, type CallDeadline } from './call-deadline.js';
 import { resolveConfig, type ChatClientConfig, type ResolvedConfig } from './config-schema.js';
 import { decodeResponse, type MethodResults } from './decode-response.js';
 import { createExecutor } from './http/create-executor.js';
@@ -23,7 +24,7 @@ import { loadTransport } from './load-transport.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { SecurityRating } from './security.js';
-import type { ChatTransport, WireRequest } from './transport.js';
+import type { ChatTransport, TransportCallContext, WireRequest } from './transport.js';
 import { abortableDelay } from './abortable-delay.js';
 import { debugLog } from './debug-log.js';
 import { notify } from './diagnostics.js';
@@ -66,34 +67,51 @@ export interface ChatClient {
 }
 
 /**
- * Settles with `promise`, or rejects soon after `signal` fires, so that no call outlives its
+ * Settles with `promise`, or rejects soon after `abort` fires, so that no call outlives its
  * deadline even if a transport ignores the signal. The transport's own settlement is always
  * observed, so a late rejection is never unhandled.
  *
- * Once the signal has fired the call fails, even if an answer lands in the same turn. But a
- * transport that honours the signal rejects within that turn, and its error knows more than
+ * Once the abort has fired the call fails, even if an answer lands in the same turn. But a
+ * transport that honours the abort rejects within that turn, and its error knows more than
  * `onAbort()` can (a token request that stalled means the API request was never written:
  * `mayHaveBeenSent` false), so it is given until the next macrotask to speak first.
  */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => unknown): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, abort: AbortHook, onAbort: () => unknown): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let aborted = false;
-    const abort = () => {
+    const stop = () => {
       aborted = true;
       setImmediate(() => reject(onAbort()));
     };
-    signal.addEventListener('abort', abort, { once: true });
+    abort.onAbort(stop);
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', abort);
+        abort.offAbort(stop);
         if (!aborted) resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', abort);
+        abort.offAbort(stop);
         reject(error);
       },
     );
   });
+}
+
+/**
+ * What a transport is handed for one attempt. Its `signal` is the deadline's, made only if
+ * something reads it; the built-in transports pass the context itself to the executor, which
+ * listens through `abort` instead.
+ */
+class CallContext implements TransportCallContext {
+  constructor(
+    readonly http: HttpExecutor,
+    readonly abort: CallDeadline,
+    readonly registerSecret: (secret: string) => void,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
 }
 
 /**
@@ -115,8 +133,8 @@ function finalizeError(error: unknown, earlier: unknown, method: ChatMethod, dea
     if (!isSend && error.mayHaveBeenSent) result = error.with({ mayHaveBeenSent: false });
   } else if (!(error instanceof AfilnetError)) {
     result = new AfilnetTransportError(
-      deadline.signal.aborted ? 'ABORTED' : 'NETWORK',
-      deadline.signal.aborted ? `The call to ${method} was aborted` : `The transport failed during ${method}`,
+      deadline.aborted ? 'ABORTED' : 'NETWORK',
+      deadline.aborted ? `The call to ${method} was aborted` : `The transport failed during ${method}`,
       { mayHaveBeenSent: isSend, cause: sanitizeCause(error) },
     );
   }
@@ -150,7 +168,10 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   // aborted: `closed` (what close() returns) settles once they have.
   const closing = new AbortController();
   let closed: Promise<void> = Promise.resolve();
-  const inFlight = new Set<Promise<unknown>>();
+  // Calls in flight, counted rather than collected: no promise, set entry or closure per call.
+  let inFlight = 0;
+  let executorReady = false;
+  let onIdle: (() => void) | undefined;
 
   const getTransport = (): Promise<ChatTransport> => {
     if (transport === undefined) {
@@ -168,13 +189,14 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   const debug = debugLog();
   const instrumented = hooks.onRequest !== undefined || hooks.onResponse !== undefined || debug !== undefined;
   const budget = createRetryBudget(resolved.retry.budgetRatio);
+  const clock = createDeadlineClock();
 
   /** One attempt: the transport's exchange, decoded, bounded by the call's signal. */
   async function attempt<M extends ChatMethod>(
     chosen: ChatTransport,
     method: M,
     request: WireRequest,
-    signal: AbortSignal,
+    deadline: CallDeadline,
     number: number,
   ): Promise<MethodResults[M]> {
     const http = instrumented
@@ -184,59 +206,60 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
         mayHaveBeenSent: CHAT_METHODS[method].isSend,
       });
-    const response = await untilAborted(chosen.send(request, { http, signal, registerSecret: redactor.add }), signal, stopped);
+    const response = await untilAborted(chosen.send(request, new CallContext(http, deadline, redactor.add)), deadline, stopped);
     return decodeResponse(method, response);
   }
 
-  /** Runs a call, remembered until it settles so that `close()` can wait for it. */
-  function call<M extends ChatMethod>(method: M, input: unknown, options?: CallOptions): Promise<MethodResults[M]> {
-    const running = run(method, input, options);
-    inFlight.add(running);
-    const forget = () => inFlight.delete(running);
-    running.then(forget, forget);
-    return running;
-  }
-
-  async function run<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
+  /** Runs a call, counted in flight until it settles so that `close()` can wait for it. */
+  async function call<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
     if (closing.signal.aborted) {
       throw new AfilnetTransportError('ABORTED', `The client is closed; ${method} was not sent`);
     }
-    const request = toWireRequest(method, input, resolved.maxMessageLength);
-    const chosen = await getTransport();
-    await executor.prepare?.();
-    const deadline = startDeadline(options.timeoutMs ?? resolved.timeoutMs, options.signal);
-    const policy = resolved.retry;
-    budget.deposit();
-    // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
-    let failure: unknown;
-    let earlier: unknown;
+    inFlight++;
     try {
-      for (let number = 1; ; number++) {
-        if (deadline.signal.aborted) {
-          throw failure ??
-            new AfilnetTransportError('ABORTED', `The call to ${method} was aborted before it was sent`, {
-              mayHaveBeenSent: false,
-            });
-        }
-        try {
-          return await attempt(chosen, method, request, deadline.signal, number);
-        } catch (error) {
-          failure = error;
-          if (deadline.signal.aborted) throw error;
-          earlier = error;
-          // Giving up before the deadline ends the call with the failure itself: no timeout happened.
-          if (number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
-          const delayMs = backoffDelay(number, policy, error.retryAfterMs);
-          if (delayMs >= deadline.remainingMs() || !budget.withdraw()) throw error;
-          notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
-          debug?.(`retry (${chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`);
-          await abortableDelay(delayMs, deadline.signal);
-        }
+      const request = toWireRequest(method, input, resolved.maxMessageLength);
+      const chosen = await getTransport();
+      // Once loaded, the executor is not asked again: an await per call costs a turn of the queue.
+      if (!executorReady) {
+        await executor.prepare?.();
+        executorReady = true;
       }
-    } catch (error) {
-      throw finalizeError(error, earlier, method, deadline, redactor);
+      const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
+      const policy = resolved.retry;
+      budget.deposit();
+      // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
+      let failure: unknown;
+      let earlier: unknown;
+      try {
+        for (let number = 1; ; number++) {
+          if (deadline.aborted) {
+            throw failure ??
+              new AfilnetTransportError('ABORTED', `The call to ${method} was aborted before it was sent`, {
+                mayHaveBeenSent: false,
+              });
+          }
+          try {
+            return await attempt(chosen, method, request, deadline, number);
+          } catch (error) {
+            failure = error;
+            if (deadline.aborted) throw error;
+            earlier = error;
+            // Giving up before the deadline ends the call with the failure itself: no timeout happened.
+            if (number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
+            const delayMs = backoffDelay(number, policy, error.retryAfterMs);
+            if (delayMs >= deadline.remainingMs() || !budget.withdraw()) throw error;
+            notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
+            debug?.(`retry (${chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`);
+            await abortableDelay(delayMs, deadline.signal);
+          }
+        }
+      } catch (error) {
+        throw finalizeError(error, earlier, method, deadline, redactor);
+      } finally {
+        deadline.dispose();
+      }
     } finally {
-      deadline.dispose();
+      if (--inFlight === 0) onIdle?.();
     }
   }
 
@@ -256,7 +279,11 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       closing.abort();
       closed = (async () => {
         // Each call in flight ends by itself, within its own deadline; only then is the pool closed.
-        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            onIdle = resolve;
+          });
+        }
         const loaded = await transport?.catch(() => undefined);
         await loaded?.close?.();
         await executor.close();

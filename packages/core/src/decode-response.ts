@@ -4,7 +4,7 @@
  */
 import { AfilnetApiError, AfilnetTransportError } from './errors.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
-import { channelListSchema, messageListSchema } from './result-decoders.js';
+import { channelListSchema, decodeCommonList, messageListSchema } from './result-decoders.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { ChatChannel, ChatMessage } from './chat-types.js';
 import type { WireResponse } from './transport.js';
@@ -114,6 +114,8 @@ export function decodeResponse<M extends ChatMethod>(method: M, response: WireRe
   }
 
   if (info.result === 'none') return undefined as MethodResults[M];
+  const common = decodeCommonList(info.result, envelope.result);
+  if (common !== undefined) return common as MethodResults[M];
   const schema = info.result === 'channels' ? channelListSchema : messageListSchema;
   const parsed = schema.safeParse(envelope.result);
   if (!parsed.success) {

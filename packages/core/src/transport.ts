@@ -3,6 +3,7 @@
  * authentication and I/O: core validates the input before `send`, and decodes the answer and
  * maps errors after it.
  */
+import type { AbortHook } from './abort-hook.js';
 import type { ChatMethod } from './methods.js';
 import type { HttpExecutor } from './http/http-executor.js';
 import type { SecurityRating } from './security.js';
@@ -34,12 +35,21 @@ export interface WireResponse {
   readonly payload: WirePayload;
 }
 
-/** What a transport is handed for each call. */
+/**
+ * What a transport is handed for each call. It is also a valid `HttpSendOptions`: a transport
+ * that passes it as is to `http.send` lets the executor listen through `abort`, so that the
+ * call's `AbortSignal` is never made (it costs a controller and listeners per call).
+ */
 export interface TransportCallContext {
   /** The client's executor: every request goes through it. */
   readonly http: HttpExecutor;
-  /** Fires on the call's deadline or the caller's abort. */
+  /** Fires on the call's deadline or the caller's abort; made on first read. */
   readonly signal: AbortSignal;
+  /**
+   * The same abort as `signal`, as a flag and a callback list (see {@link AbortHook}); the
+   * client always sets it, a context made by hand (in a test) may leave it out.
+   */
+  readonly abort?: AbortHook;
   /**
    * Registers a secret that appears only at run time (a bearer token) so that the client's
    * redactor removes it from every error and diagnostic.

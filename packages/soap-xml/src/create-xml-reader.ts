@@ -1,23 +1,25 @@
 /**
- * A fast-xml-parser reader hardened for untrusted input (SPEC §3, §5), turning a document into
- * an {@link XmlElement} tree with namespaces resolved.
+ * A purpose-built XML reader hardened for untrusted input (SPEC §3, §5), turning a document into
+ * an {@link XmlElement} tree with namespaces resolved (Namespaces in XML 1.0 §6), in one
+ * left-to-right pass over the text: well-formedness is checked as the tree is built, with no
+ * separate validation pass.
  *
- * Hardening, against the parser's published advisories (entity expansion, prototype pollution,
- * ReDoS in entity handling):
- * - a document holding a DOCTYPE is refused before the parser sees it, so no internal subset,
- *   entity declaration or external reference is ever read (billion laughs, XXE);
- * - `processEntities: false`: the parser expands nothing; this module decodes the five
- *   predefined entities and character references itself, in one linear scan;
- * - `parseTagValue` / `parseAttributeValue` off: every value stays a string (ids like `007`);
- * - `preserveOrder: true`: every element's children come as a list in document order, so one
- *   `<item>` is a list of one, as many are (what `isArray` gives in the object mode), and
- *   element names are never used as keys of objects this module builds;
- * - the parser throws on `__proto__`, `constructor` and `prototype` as names, which ends the read;
- * - a nesting cap (`maxNestedTags`), and the validator run first so malformed documents are
- *   refused whole.
+ * It reads what XML 1.0 documents of this API hold: elements, attributes, character data, the
+ * five predefined entities and character references, CDATA sections, comments, processing
+ * instructions and the XML declaration (the last three are skipped). Hardening:
+ * - a DOCTYPE is refused where it starts, before a byte of it is read: no internal subset, entity
+ *   declaration or external reference is ever looked at (billion laughs, XXE);
+ * - nothing is expanded but the five predefined entities and character references, decoded in
+ *   one linear scan; any other reference, and a reference to a character XML 1.0 cannot carry,
+ *   is refused;
+ * - element and attribute names are never used as keys of objects this module builds, and the
+ *   names `__proto__`, `constructor` and `prototype` are refused outright, so no name can reach a
+ *   prototype, here or in a caller that keys objects by local name;
+ * - every search is an `indexOf` or a character test: no backtracking pattern, so the time is
+ *   linear in the document's length;
+ * - nesting deeper than {@link MAX_DEPTH} is refused, and the tree is built without recursion.
  * The body's size is capped before it gets here, by the client's executor (`maxResponseBytes`).
  */
-import { XMLParser } from 'fast-xml-parser';
 import type { XmlAttribute, XmlElement } from './xml-element.js';
 
 /** Thrown when a document is refused or is not well-formed XML. */
@@ -37,59 +39,99 @@ export interface XmlReader {
 /** The deepest nesting accepted; SOAP answers of this API are 7 levels deep. */
 const MAX_DEPTH = 32;
 
-const TEXT = '#text';
-const CDATA = '#cdata';
-const ATTRS = ':@';
 const XML_URI = 'http://www.w3.org/XML/1998/namespace';
+/** Names that would reach `Object.prototype` in a caller that used them as keys (9 or 11 characters). */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const HEX_REFERENCE = /^#x[0-9A-Fa-f]{1,6}$/;
-const DECIMAL_REFERENCE = /^#[0-9]{1,7}$/;
+const PREDEFINED: ReadonlyMap<string, string> = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 /** The longest reference: `&#x10FFFF;` and `&#1114111;` are 10 characters with `&` and `;`. */
 const MAX_REFERENCE_LENGTH = 10;
+
+const GT = 0x3e;
+const SLASH = 0x2f;
+const EQUALS = 0x3d;
+const QUOT = 0x22;
+const APOS = 0x27;
+const BANG = 0x21;
+const QUESTION = 0x3f;
 
 function isXmlChar(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x9 || code === 0xa || code === 0xd;
+}
+
+/** XML 1.0 NameStartChar, narrowed to what matters here: ASCII letters, `_`, and non-ASCII. */
+function isNameStart(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code >= 0x80;
+}
+
+/** XML 1.0 NameChar: a start character, a digit, `-`, `.` or `:` (the prefix separator). */
+function isNameChar(code: number): boolean {
+  return isNameStart(code) || (code >= 0x30 && code <= 0x3a) || code === 0x2d || code === 0x2e;
+}
+
+function fail(reason: string): never {
+  throw new XmlReadError(`not well-formed XML (${reason})`);
+}
+
 function decodeReference(name: string): string {
-  if (Object.hasOwn(PREDEFINED, name)) return PREDEFINED[name] as string;
-  let cp: number;
-  if (HEX_REFERENCE.test(name)) cp = parseInt(name.slice(2), 16);
-  else if (DECIMAL_REFERENCE.test(name)) cp = parseInt(name.slice(1), 10);
-  else throw new XmlReadError(`unknown entity reference &${name.slice(0, 12)};`);
+  const predefined = PREDEFINED.get(name);
+  if (predefined !== undefined) return predefined;
+  let cp = Number.NaN;
+  if (name.charCodeAt(0) === 0x23) {
+    const hex = name.charCodeAt(1) === 0x78;
+    const digits = name.slice(hex ? 2 : 1);
+    if (digits.length > 0 && (hex ? /^[0-9A-Fa-f]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) cp = parseInt(digits, hex ? 16 : 10);
+  }
+  if (Number.isNaN(cp)) throw new XmlReadError(`unknown entity reference &${name.slice(0, 12)};`);
   if (!isXmlChar(cp)) throw new XmlReadError('a character reference names a character XML 1.0 cannot carry');
   return String.fromCodePoint(cp);
 }
 
+/** `text` with its line ends normalised to LF, as XML 1.0 §2.11 asks of every parser. */
+function normalizeLineEnds(text: string): string {
+  return text.indexOf('\r') < 0 ? text : text.replace(/\r\n?/g, '\n');
+}
+
 /**
- * Decodes the predefined entities and character references of a text or attribute value in one
- * left-to-right scan (linear: no backtracking pattern, no expansion of a decoded `&`).
+ * Decodes `xml[from, to)`: line ends normalised, the predefined entities and character references
+ * replaced, in one left-to-right scan (linear: no backtracking pattern, no expansion of a
+ * decoded `&`; a `&#xD;` stays a CR).
  */
-function decodeReferences(raw: string): string {
+function decodeText(xml: string, from: number, to: number): string {
+  let amp = xml.indexOf('&', from);
+  if (amp < 0 || amp >= to) return normalizeLineEnds(xml.slice(from, to));
   let out = '';
-  let from = 0;
   for (;;) {
-    const amp = raw.indexOf('&', from);
-    if (amp < 0) return from === 0 ? raw : out + raw.slice(from);
-    out += raw.slice(from, amp);
-    const semi = raw.indexOf(';', amp + 1);
-    if (semi < 0 || semi - amp > MAX_REFERENCE_LENGTH) throw new XmlReadError('an & that starts no reference');
-    out += decodeReference(raw.slice(amp + 1, semi));
+    out += normalizeLineEnds(xml.slice(from, amp));
+    const semi = xml.indexOf(';', amp + 1);
+    if (semi < 0 || semi >= to || semi - amp > MAX_REFERENCE_LENGTH) throw new XmlReadError('an & that starts no reference');
+    out += decodeReference(xml.slice(amp + 1, semi));
     from = semi + 1;
+    amp = xml.indexOf('&', from);
+    if (amp < 0 || amp >= to) return out + normalizeLineEnds(xml.slice(from, to));
   }
 }
 
-type RawNode = Record<string, unknown>;
-
-function nameOf(node: RawNode): string | undefined {
-  for (const key of Object.keys(node)) if (key !== ATTRS) return key;
-  return undefined;
+function isBlank(xml: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(xml.charCodeAt(i))) return false;
+  return true;
 }
 
-function splitName(qname: string): [prefix: string, local: string] {
-  const colon = qname.indexOf(':');
-  return colon < 0 ? ['', qname] : [qname.slice(0, colon), qname.slice(colon + 1)];
+/** An element being read: its tree node, with the parts still growing writable. */
+interface OpenElement {
+  readonly qname: string;
+  readonly scope: ReadonlyMap<string, string>;
+  readonly node: { readonly children: XmlElement[]; text: string };
 }
 
 function resolve(prefix: string, scope: ReadonlyMap<string, string>): string {
@@ -102,77 +144,158 @@ function resolve(prefix: string, scope: ReadonlyMap<string, string>): string {
   return uri;
 }
 
-function toElement(qname: string, node: RawNode, parentScope: ReadonlyMap<string, string>): XmlElement {
-  const rawAttrs = (node[ATTRS] ?? {}) as Record<string, unknown>;
-  let scope = parentScope;
-  const plain: Array<[string, string]> = [];
-  for (const [name, rawValue] of Object.entries(rawAttrs)) {
-    const value = decodeReferences(String(rawValue));
-    if (name === 'xmlns' || name.startsWith('xmlns:')) {
-      if (scope === parentScope) scope = new Map(parentScope);
-      (scope as Map<string, string>).set(name === 'xmlns' ? '' : name.slice(6), value);
-    } else {
-      plain.push([name, value]);
-    }
-  }
-  const attributes: XmlAttribute[] = plain.map(([name, value]) => {
-    const [prefix, localName] = splitName(name);
-    return { namespace: prefix === '' ? '' : resolve(prefix, scope), localName, value };
-  });
-  const [prefix, localName] = splitName(qname);
-  const children: XmlElement[] = [];
-  let text = '';
-  for (const child of (node[qname] ?? []) as RawNode[]) {
-    const childName = nameOf(child);
-    if (childName === TEXT) text += decodeReferences(String(child[TEXT]));
-    else if (childName === CDATA) {
-      for (const part of (child[CDATA] ?? []) as RawNode[]) text += String(part[TEXT] ?? '');
-    } else if (childName !== undefined) children.push(toElement(childName, child, scope));
-  }
-  return { namespace: resolve(prefix, scope), localName, attributes, children, text };
+/** Reads an XML name at `at`; returns its end. */
+function nameEnd(xml: string, at: number): number {
+  if (!isNameStart(xml.charCodeAt(at))) fail('a name expected');
+  let end = at + 1;
+  while (end < xml.length && isNameChar(xml.charCodeAt(end))) end++;
+  return end;
 }
 
-/** Creates a reader with its own parser instance. Throws nothing. */
-export function createXmlReader(): XmlReader {
-  const parser = new XMLParser({
-    preserveOrder: true,
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    allowBooleanAttributes: false,
-    parseTagValue: false,
-    parseAttributeValue: false,
-    processEntities: false,
-    htmlEntities: false,
-    trimValues: false,
-    cdataPropName: CDATA,
-    commentPropName: false,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    maxNestedTags: MAX_DEPTH,
-  });
-  const rootScope: ReadonlyMap<string, string> = new Map();
+/** The name at `xml[from, to)`: a reserved name is refused, and so is a malformed qualified one. */
+function checkedName(xml: string, from: number, to: number): string {
+  const name = xml.slice(from, to);
+  if ((name.length === 9 || name.length === 11) && RESERVED_NAMES.has(name)) throw new XmlReadError(`the name ${name} is not allowed`);
+  const colon = name.indexOf(':');
+  if (colon >= 0 && (colon === name.length - 1 || name.indexOf(':', colon + 1) >= 0)) fail('a malformed qualified name');
+  return name;
+}
 
-  return {
-    read(xml) {
-      const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
-      if (/<!DOCTYPE/i.test(text)) throw new XmlReadError('a DOCTYPE is not allowed');
-      let nodes: RawNode[];
-      try {
-        nodes = parser.parse(text, true) as RawNode[];
-      } catch (error) {
-        throw new XmlReadError(`not well-formed XML (${error instanceof Error ? error.message.slice(0, 120) : 'parse error'})`);
+function skipSpace(xml: string, at: number): number {
+  while (at < xml.length && isSpace(xml.charCodeAt(at))) at++;
+  return at;
+}
+
+/** True when `xml` holds `word` at `at`, ignoring ASCII case. */
+function startsWithIgnoringCase(xml: string, at: number, word: string): boolean {
+  return xml.slice(at, at + word.length).toUpperCase() === word;
+}
+
+const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
+
+function readDocument(xml: string): XmlElement {
+  const length = xml.length;
+  let at = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const open: OpenElement[] = [];
+  let root: XmlElement | undefined;
+
+  while (at < length) {
+    const lt = xml.indexOf('<', at);
+    const textEnd = lt < 0 ? length : lt;
+    if (textEnd > at) {
+      const current = open[open.length - 1];
+      if (current !== undefined) current.node.text += decodeText(xml, at, textEnd);
+      else if (!isBlank(xml, at, textEnd)) throw new XmlReadError('text outside the root element');
+    }
+    if (lt < 0) break;
+    const next = xml.charCodeAt(lt + 1);
+
+    if (next === QUESTION) {
+      // The XML declaration or a processing instruction: skipped.
+      const close = xml.indexOf('?>', lt + 2);
+      if (close < 0) fail('an unterminated processing instruction');
+      at = close + 2;
+    } else if (next === BANG) {
+      if (xml.startsWith('--', lt + 2)) {
+        const close = xml.indexOf('-->', lt + 4);
+        if (close < 0) fail('an unterminated comment');
+        at = close + 3;
+      } else if (xml.startsWith('[CDATA[', lt + 2)) {
+        const close = xml.indexOf(']]>', lt + 9);
+        if (close < 0) fail('an unterminated CDATA section');
+        const current = open[open.length - 1];
+        if (current === undefined) throw new XmlReadError('text outside the root element');
+        current.node.text += normalizeLineEnds(xml.slice(lt + 9, close));
+        at = close + 3;
+      } else if (startsWithIgnoringCase(xml, lt + 2, 'DOCTYPE')) {
+        throw new XmlReadError('a DOCTYPE is not allowed');
+      } else {
+        fail('markup that is neither a comment nor CDATA');
       }
-      const roots = (nodes ?? []).filter((n) => {
-        const name = nameOf(n);
-        if (name === TEXT) {
-          if (String(n[TEXT]).trim() !== '') throw new XmlReadError('text outside the root element');
-          return false;
+    } else if (next === SLASH) {
+      const current = open.pop();
+      const end = nameEnd(xml, lt + 2);
+      if (current === undefined || xml.slice(lt + 2, end) !== current.qname) fail('an end tag that closes no open element');
+      const close = skipSpace(xml, end);
+      if (xml.charCodeAt(close) !== GT) fail('an unterminated end tag');
+      at = close + 1;
+    } else {
+      if (open.length === 0 && root !== undefined) throw new XmlReadError('more than one root element');
+      if (open.length >= MAX_DEPTH) throw new XmlReadError(`elements nested deeper than ${MAX_DEPTH}`);
+      const parent = open[open.length - 1];
+      const parentScope = parent?.scope ?? EMPTY_SCOPE;
+      const qnameEnd = nameEnd(xml, lt + 1);
+      const qname = checkedName(xml, lt + 1, qnameEnd);
+      let scope = parentScope;
+      let plain: Array<[name: string, value: string]> | undefined;
+      let seen: string[] | undefined;
+      let cursor = qnameEnd;
+      let selfClosing = false;
+      for (;;) {
+        const afterSpace = skipSpace(xml, cursor);
+        const code = xml.charCodeAt(afterSpace);
+        if (code === GT) {
+          cursor = afterSpace + 1;
+          break;
         }
-        return name !== undefined;
-      });
-      if (roots.length !== 1) throw new XmlReadError(roots.length === 0 ? 'no root element' : 'more than one root element');
-      const root = roots[0] as RawNode;
-      return toElement(nameOf(root) as string, root, rootScope);
-    },
-  };
+        if (code === SLASH && xml.charCodeAt(afterSpace + 1) === GT) {
+          cursor = afterSpace + 2;
+          selfClosing = true;
+          break;
+        }
+        if (afterSpace === cursor) fail('an unterminated start tag');
+        const attrEnd = nameEnd(xml, afterSpace);
+        const name = checkedName(xml, afterSpace, attrEnd);
+        const equals = skipSpace(xml, attrEnd);
+        if (xml.charCodeAt(equals) !== EQUALS) fail('an attribute without a value');
+        const quoteAt = skipSpace(xml, equals + 1);
+        const quote = xml.charCodeAt(quoteAt);
+        if (quote !== QUOT && quote !== APOS) fail('an unquoted attribute value');
+        const valueEnd = xml.indexOf(quote === QUOT ? '"' : "'", quoteAt + 1);
+        if (valueEnd < 0) fail('an unterminated attribute value');
+        const lessThan = xml.indexOf('<', quoteAt + 1);
+        if (lessThan >= 0 && lessThan < valueEnd) fail('a < in an attribute value');
+        seen ??= [];
+        if (seen.includes(name)) fail(`the attribute ${name} is repeated`);
+        seen.push(name);
+        const value = decodeText(xml, quoteAt + 1, valueEnd);
+        if (name === 'xmlns' || name.startsWith('xmlns:')) {
+          if (scope === parentScope) scope = new Map(parentScope);
+          (scope as Map<string, string>).set(name === 'xmlns' ? '' : name.slice(6), value);
+        } else {
+          (plain ??= []).push([name, value]);
+        }
+        cursor = valueEnd + 1;
+      }
+      const attributes: XmlAttribute[] =
+        plain === undefined
+          ? []
+          : plain.map(([name, value]) => {
+              const colon = name.indexOf(':');
+              return colon < 0
+                ? { namespace: '', localName: name, value }
+                : { namespace: resolve(name.slice(0, colon), scope), localName: name.slice(colon + 1), value };
+            });
+      const colon = qname.indexOf(':');
+      const element = {
+        namespace: resolve(colon < 0 ? '' : qname.slice(0, colon), scope),
+        localName: colon < 0 ? qname : qname.slice(colon + 1),
+        attributes,
+        children: [] as XmlElement[],
+        text: '',
+      };
+      if (parent === undefined) root = element;
+      else parent.node.children.push(element);
+      if (!selfClosing) open.push({ qname, scope, node: element });
+      at = cursor;
+    }
+  }
+  if (open.length > 0) fail(`the element ${open[open.length - 1]?.qname.slice(0, 40)} is not closed`);
+  if (root === undefined) throw new XmlReadError('no root element');
+  return root;
+}
+
+/** Creates a reader. It holds no state, so one serves any number of calls. Throws nothing. */
+export function createXmlReader(): XmlReader {
+  return { read: readDocument };
 }

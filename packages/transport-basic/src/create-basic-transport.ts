@@ -38,26 +38,29 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
   const authorization = basicAuthorization(credentials);
   const useGet = basic.method === 'GET';
   const separator = endpoint.includes('?') ? '&' : '?';
+  const getHeaders = { accept: 'application/json', authorization };
+  const postHeaders = { 'content-type': BASIC_FORM_CONTENT_TYPE, accept: 'application/json', authorization };
 
   return {
     name: 'basic',
     security: 'medium',
     secrets: [credentials.password, authorization.slice('Basic '.length)],
-    async send(request, { http, signal }) {
+    async send(request, context) {
+      const { http } = context;
       const fields = encode(request);
       const response = useGet
         ? await http.send(
-            { method: 'GET', url: endpoint + separator + fields, headers: { accept: 'application/json', authorization } },
-            { signal },
+            { method: 'GET', url: endpoint + separator + fields, headers: getHeaders },
+            context,
           )
         : await http.send(
             {
               method: 'POST',
               url: endpoint,
-              headers: { 'content-type': BASIC_FORM_CONTENT_TYPE, accept: 'application/json', authorization },
+              headers: postHeaders,
               body: fields,
             },
-            { signal },
+            context,
           );
       return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
     },

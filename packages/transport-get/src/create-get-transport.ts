@@ -33,12 +33,13 @@ export function createGetTransport(options: GetTransportOptions): ChatTransport 
   const encode = createFormEncoder(credentials);
   const endpoint = joinUrl(baseUrl, paths.http);
   const separator = endpoint.includes('?') ? '&' : '?';
+  const headers = { accept: 'application/json' };
 
   return {
     name: 'get',
     security: 'low',
     secrets: [credentials.password],
-    async send(request, { http, signal }) {
+    async send(request, context) {
       const url = endpoint + separator + encode(request);
       if (url.length > MAX_GET_URL_LENGTH) {
         throw new AfilnetValidationError(
@@ -48,7 +49,8 @@ export function createGetTransport(options: GetTransportOptions): ChatTransport 
         );
       }
       warnCredentialsInUrl();
-      const response = await http.send({ method: 'GET', url, headers: { accept: 'application/json' } }, { signal });
+      // The context is the send options: the executor listens to the call's abort through it.
+      const response = await context.http.send({ method: 'GET', url, headers }, context);
       return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
     },
   };

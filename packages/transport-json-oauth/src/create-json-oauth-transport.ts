@@ -127,16 +127,17 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   async function exchangeBearer(
     token: StoredToken,
     body: string,
-    { http, signal }: TransportCallContext,
+    context: TransportCallContext,
   ): Promise<{ response: WireResponse; invalidToken: boolean }> {
-    const answer = await http.send(
+    const answer = await context.http.send(
       {
         method: 'POST',
         url: apiHref,
         headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json', accept: 'application/json' },
         body,
       },
-      { signal },
+      // The context is the send options: the executor listens to the call's abort through it.
+      context,
     );
     return {
       response: { httpStatus: answer.status, headers: answer.headers, payload: parseJsonPayload(answer.body) },
@@ -188,13 +189,14 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     security: 'high',
     secrets: [clientSecret],
     async send(request, context) {
-      const { http, signal, registerSecret } = context;
+      const { http, registerSecret } = context;
       const fetchToken: TokenFetcher = (flightSignal) => endpoint.requestToken({ http, signal: flightSignal, registerSecret });
       const body = jsonBody(request);
 
       let token: StoredToken;
       try {
-        token = await cache.token(signal, fetchToken);
+        // The context, not its signal: the signal is made only if the call has to wait for a token.
+        token = await cache.token(context, fetchToken);
       } catch (error) {
         throw refused(error);
       }
@@ -205,7 +207,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       // Once: a fresh token, then the call again, whatever that answers.
       let renewed: StoredToken;
       try {
-        renewed = await cache.token(signal, fetchToken, token.accessToken);
+        renewed = await cache.token(context, fetchToken, token.accessToken);
       } catch (error) {
         // The refused request was written, so a send "may have been sent" from here on (SPEC §4).
         throw refused(error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error);

@@ -64,20 +64,22 @@ export class TokenCache {
   /**
    * A token to call the API with.
    *
-   * @param signal the caller's signal: when it fires the caller stops waiting (with
+   * @param caller the caller's signal, or an object holding it (read only when the call has to
+   *   wait for a token request): when it fires the caller stops waiting (with
    *   `AfilnetTransportError` `ABORTED`, `mayHaveBeenSent: false`), and the token request itself
    *   is aborted only when no other caller still waits for it.
    * @param fetchToken how to fetch a new token, used if this call starts a token request.
    * @param rejected a token the API just refused (RFC 6750 §3.1 `invalid_token`).
    * @throws what `fetchToken` or the store throw, to every caller that waited for it.
    */
-  async token(signal: AbortSignal, fetchToken: TokenFetcher, rejected?: string): Promise<StoredToken> {
+  async token(caller: AbortSignal | { readonly signal: AbortSignal }, fetchToken: TokenFetcher, rejected?: string): Promise<StoredToken> {
     if (rejected !== undefined) {
       this.#rejected = rejected;
       if (this.#local?.accessToken === rejected) this.#local = undefined;
     }
     const local = this.#local;
     if (local !== undefined && isFresh(local, this.#now())) return local;
+    const signal = caller instanceof AbortSignal ? caller : caller.signal;
     const token = await this.#join(signal, fetchToken);
     // A flight that started before the refusal may have answered the refused token.
     if (rejected !== undefined && token.accessToken === rejected) return this.#join(signal, fetchToken);

@@ -33,9 +33,10 @@ export function createPostTransport(options: PostTransportOptions): ChatTranspor
     name: 'post',
     security: 'medium',
     secrets: [credentials.password],
-    async send(request, { http, signal }) {
+    async send(request, context) {
       const body = encode(request);
-      const response = await http.send({ method: 'POST', url, headers, body }, { signal });
+      // The context is the send options: the executor listens to the call's abort through it.
+      const response = await context.http.send({ method: 'POST', url, headers, body }, context);
       return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
     },
   };

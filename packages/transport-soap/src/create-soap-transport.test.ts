@@ -36,7 +36,7 @@ describe('createSoapTransport', () => {
     expect([t.name, t.security]).toEqual(['soap', 'medium-high']);
   });
 
-  it('builds one XML parser per transport, never one per call', async () => {
+  it('builds one XML reader per transport, never one per call', async () => {
     const { http } = recordingExecutor(
       '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><c:getchatchannelsResponse xmlns:c="urn:afilnet:chat"><status>success</status><result/></c:getchatchannelsResponse></s:Body></s:Envelope>',
     );

@@ -47,22 +47,34 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
   const digest = soap.passwordType === 'PasswordDigest';
   const textToken = digest ? undefined : encodeUsernameToken(credentials);
   const reader = createXmlReader();
+  // One headers object per method, made on its first call: they differ only by SOAPAction.
+  const headersByMethod = new Map<string, Readonly<Record<string, string>>>();
+  const headersOf = (method: string): Readonly<Record<string, string>> => {
+    let headers = headersByMethod.get(method);
+    if (headers === undefined) {
+      headers = { 'content-type': SOAP_CONTENT_TYPE, soapaction: soapActionOf(method), accept: 'text/xml' };
+      headersByMethod.set(method, headers);
+    }
+    return headers;
+  };
 
   return {
     name: 'soap',
     security: 'medium-high',
     secrets: [credentials.password],
-    async send(request, { http, signal }) {
+    async send(request, context) {
+      const { http } = context;
       refuseUnencodableParams(request);
       const security = textToken ?? encodeUsernameToken(credentials, { nonce: randomBytes(16), created: new Date().toISOString() });
       const response = await http.send(
         {
           method: 'POST',
           url,
-          headers: { 'content-type': SOAP_CONTENT_TYPE, soapaction: soapActionOf(request.method), accept: 'text/xml' },
+          headers: headersOf(request.method),
           body: encodeEnvelope(request, security),
         },
-        { signal },
+        // The context is the send options: the executor listens to the call's abort through it.
+        context,
       );
       return { httpStatus: response.status, headers: response.headers, payload: decodeSoapPayload(reader, request.method, response.body) };
     },

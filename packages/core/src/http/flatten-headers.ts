@@ -1,10 +1,19 @@
-/** Response headers as one lower-case string per name (repeated headers joined with `, `). */
-export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+/**
+ * Response headers as undici's dispatch interface hands them (`[name, value, name, value, …]`,
+ * latin1 bytes as HTTP/1.1 carries them) turned into one lower-case string per name, repeated
+ * headers joined with `, ` (RFC 9110 §5.3). `nameOf` is undici's `util.headerNameToString`,
+ * which finds the common names without allocating (passed in, as undici is loaded lazily).
+ */
+export function flattenHeaders(raw: ReadonlyArray<Buffer | string>, nameOf: (name: Buffer | string) => string): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const name of Object.keys(headers)) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = nameOf(raw[i] as Buffer | string);
+    const value = raw[i + 1] as Buffer | string;
+    const text = typeof value === 'string' ? value : value.toString('latin1');
+    if (Object.hasOwn(flat, key)) flat[key] = `${flat[key]}, ${text}`;
+    // A header named `__proto__` becomes an own field, never the object's prototype.
+    else if (key === '__proto__') Object.defineProperty(flat, key, { value: text, enumerable: true, writable: true, configurable: true });
+    else flat[key] = text;
   }
   return flat;
 }

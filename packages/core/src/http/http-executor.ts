@@ -4,6 +4,7 @@
  * connection pool, a user's `dispatcher` and the response-size cap apply to every request,
  * token requests included.
  */
+import type { AbortHook } from '../abort-hook.js';
 
 /** One HTTP request, fully encoded. */
 export interface HttpRequest {
@@ -26,6 +27,11 @@ export interface HttpResponse {
 export interface HttpSendOptions {
   /** Ends the request; the executor then throws `AfilnetTransportError` code `ABORTED`. */
   readonly signal: AbortSignal;
+  /**
+   * The same abort as `signal`, cheaper to listen to; an executor that can do without an
+   * `AbortSignal` (undici's) then never reads `signal`.
+   */
+  readonly abort?: AbortHook;
 }
 
 /**

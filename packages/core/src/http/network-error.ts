@@ -70,7 +70,12 @@ export function hostAndPort(url: string): string {
  * whether any byte of the request may have left; an error code that means the connection was
  * never established overrides it.
  */
-export function toTransportError(error: unknown, signal: AbortSignal, mayHaveWritten: boolean, url: string): AfilnetTransportError {
+export function toTransportError(
+  error: unknown,
+  signal: { readonly aborted: boolean },
+  mayHaveWritten: boolean,
+  url: string,
+): AfilnetTransportError {
   if (error instanceof AfilnetTransportError) return error;
   const code = findErrorCode(error);
   const neverConnected = !mayHaveWritten || (code !== undefined && NEVER_CONNECTED.has(code));

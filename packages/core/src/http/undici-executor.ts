@@ -1,53 +1,24 @@
 /**
- * The default executor: `undici.request` over one pooled keep-alive `Agent` per client, or over
- * the user's own `dispatcher` (SPEC §6). undici is imported by the first request, not with core:
+ * The default executor: undici over one pooled keep-alive `Agent` per client, or over the
+ * user's own `dispatcher` (SPEC §6). undici is imported by the first request, not with core:
  * it is the largest part of core's import cost, and a client on `fetch` never needs it (SPEC §9).
+ *
+ * Requests go straight to the dispatcher's `dispatch()` with a {@link BufferedResponse} handler
+ * rather than through `undici.request`, whose per-request `AbortSignal` listener, `Readable`
+ * body and async resource were most of the client's cost above the HTTP exchange itself
+ * (bench/profiling-notes.md, findings 1 and 2). The call's abort comes as an {@link AbortHook};
+ * a request that comes with a plain `AbortSignal` (a token request) is adapted to one. The
+ * handler also sees the moment undici is about to write the request, so a failure's
+ * `mayHaveBeenSent` is exact (SPEC §10), and an abort ends a request still waiting for its
+ * connection at once.
  */
 import type { Agent, Dispatcher } from 'undici';
+import { SignalAbortHook, type AbortHook } from '../abort-hook.js';
 import { AfilnetTransportError } from '../errors.js';
+import { BufferedResponse } from './buffered-response.js';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
-import { responseTooLarge, sanitizeCause, toTransportError } from './network-error.js';
-import { ConnectRecord, trackConnects } from './connect-tracker.js';
-import { flattenHeaders } from './flatten-headers.js';
+import { sanitizeCause, toTransportError } from './network-error.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
-
-/** Reads a body of unknown length, failing as soon as it passes `limit` bytes. */
-async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw responseTooLarge(limit);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
-
-/**
- * Settles with `pending`, or rejects as soon as `signal` fires while the request is still
- * unwritten: undici keeps such a request queued until a connection is ready (only then does it
- * drop it), and a deadline or abort must not wait for that.
- */
-function endUnwrittenOnAbort<T>(pending: Promise<T>, signal: AbortSignal, record: ConnectRecord): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      if (!record.connected) reject(signal.reason);
-    };
-    // The signal may have fired while undici was still dispatching.
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    pending.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 type Undici = typeof import('undici');
 
@@ -91,7 +62,7 @@ export interface UndiciExecutorOptions {
 }
 
 /**
- * Creates an executor sending with `undici.request`. Throws nothing; its `send` throws
+ * Creates an executor sending through undici. Throws nothing; its `send` throws
  * `AfilnetTransportError` as described on {@link HttpExecutor}.
  */
 export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecutor {
@@ -99,10 +70,10 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
   const limit = options.maxResponseBytes;
   // The client's own Agent is made by the first request, never when the user gave a dispatcher.
   let owned: Agent | undefined;
-  let pool: { dispatcher: Dispatcher; tracked: Dispatcher | undefined } | undefined;
+  let pool: Dispatcher | undefined;
   let closed = false;
 
-  function poolOf({ Agent }: Undici): { dispatcher: Dispatcher; tracked: Dispatcher | undefined } {
+  function poolOf({ Agent }: Undici): Dispatcher {
     if (pool) return pool;
     owned =
       options.dispatcher === undefined
@@ -113,65 +84,59 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
             bodyTimeout: timeouts.bodyMs,
           })
         : undefined;
-    const base: Dispatcher = options.dispatcher ?? (owned as Agent);
-    const tracked = trackConnects(base);
-    pool = { dispatcher: tracked ?? base, tracked };
+    pool = options.dispatcher ?? (owned as Agent);
     return pool;
   }
 
-  async function send(req: HttpRequest, { signal }: HttpSendOptions): Promise<HttpResponse> {
-    if (signal.aborted) throw toTransportError(signal.reason, signal, false, req.url);
-    const lib = undici ?? (await loadUndici());
-    if (signal.aborted) throw toTransportError(signal.reason, signal, false, req.url);
+  function exchange(lib: Undici, req: HttpRequest, abort: AbortHook): Promise<HttpResponse> {
+    if (abort.aborted) return Promise.reject(toTransportError(abort.reason, abort, false, req.url));
     // A request that waited for undici's first import while the client closed must not open a
     // pool that nothing would close.
-    if (closed) throw new AfilnetTransportError('ABORTED', 'The client was closed before the request was sent');
-    const { dispatcher, tracked } = poolOf(lib);
-    const record = new ConnectRecord(signal);
-    // Without tracking, assume the worst: the request may have been written.
-    const mayHaveWritten = () => tracked === undefined || record.connected;
-    let response: Dispatcher.ResponseData<ConnectRecord>;
+    if (closed) return Promise.reject(new AfilnetTransportError('ABORTED', 'The client was closed before the request was sent'));
+    let url: URL;
     try {
-      const pending = lib.request(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        dispatcher,
-        signal,
-        opaque: record,
-        headersTimeout: timeouts.headersMs,
-        bodyTimeout: timeouts.bodyMs,
-        // Nothing is repeated below the client: it alone decides what may be retried.
-        idempotent: false,
-      });
-      response = tracked === undefined ? await pending : await endUnwrittenOnAbort(pending, signal, record);
+      url = new URL(req.url);
     } catch (error) {
-      throw toTransportError(error, signal, mayHaveWritten(), req.url);
+      return Promise.reject(toTransportError(error, abort, false, req.url));
     }
-    const { body } = response;
-    const declared = Number(response.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      body.destroy();
-      throw responseTooLarge(limit);
-    }
-    let text: string;
+    const response = new BufferedResponse(abort, limit, req.url, lib.util.headerNameToString);
     try {
-      // A declared length within the cap (every answer of this API) is read whole: no stream iterator.
-      text = Number.isFinite(declared) ? await body.text() : await readCapped(body, limit);
+      poolOf(lib).dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: req.method,
+          headers: req.headers,
+          body: req.body ?? null,
+          headersTimeout: timeouts.headersMs,
+          bodyTimeout: timeouts.bodyMs,
+          // Nothing is repeated below the client: it alone decides what may be retried.
+          idempotent: false,
+        },
+        response,
+      );
     } catch (error) {
-      body.destroy();
-      throw toTransportError(error, signal, true, req.url);
+      response.onError(error instanceof Error ? error : new Error(String(error)));
     }
-    return {
-      status: response.statusCode,
-      headers: flattenHeaders(response.headers),
-      body: text,
-    };
+    return response.promise;
+  }
+
+  async function sendAfterLoading(req: HttpRequest, abort: AbortHook): Promise<HttpResponse> {
+    if (abort.aborted) throw toTransportError(abort.reason, abort, false, req.url);
+    return exchange(await loadUndici(), req, abort);
+  }
+
+  function sendWith(req: HttpRequest, abort: AbortHook): Promise<HttpResponse> {
+    return undici === undefined ? sendAfterLoading(req, abort) : exchange(undici, req, abort);
   }
 
   return {
     kind: 'undici',
-    send,
+    send(req: HttpRequest, options: HttpSendOptions): Promise<HttpResponse> {
+      if (options.abort !== undefined) return sendWith(req, options.abort);
+      const abort = new SignalAbortHook(options.signal);
+      return sendWith(req, abort).finally(() => abort.release());
+    },
     async prepare() {
       await loadUndici();
     },

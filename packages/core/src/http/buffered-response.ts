@@ -1,0 +1,113 @@
+/**
+ * One response received through undici's dispatch handler interface and read whole into memory
+ * (SPEC §6): no `Readable` stream, no async iterator, and no `AbortSignal` listener per request;
+ * the call's {@link AbortHook} ends it instead.
+ *
+ * It uses undici 7's handler methods `onConnect`/`onHeaders`/`onData`/`onComplete`/`onError`,
+ * which its `Client` calls directly; a handler with the newer `onRequestStart`/`onResponse*`
+ * methods is wrapped in an adapter per request.
+ */
+import type { Dispatcher } from 'undici';
+import type { AbortHook } from '../abort-hook.js';
+import { flattenHeaders } from './flatten-headers.js';
+import type { HttpResponse } from './http-executor.js';
+import { responseTooLarge, toTransportError } from './network-error.js';
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+/** The body as text; a UTF-8 byte-order mark is dropped, as `fetch` and undici's `text()` do. */
+function decodeBody(chunks: readonly Buffer[], size: number): string {
+  const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+  const start = size >= 3 && whole[0] === UTF8_BOM[0] && whole[1] === UTF8_BOM[1] && whole[2] === UTF8_BOM[2] ? 3 : 0;
+  return whole.toString('utf8', start, size);
+}
+
+/**
+ * A dispatch handler that settles {@link BufferedResponse.promise} with the response, or rejects
+ * it with `AfilnetTransportError` (`ABORTED` when `abort` fires, `RESPONSE_TOO_LARGE` past
+ * `limit` bytes, or what `toTransportError` makes of undici's error for `url`).
+ *
+ * undici calls `onConnect` on a connected socket just before it writes the request, and never
+ * for a request aborted first (SPEC §10): a failure before it says `mayHaveBeenSent: false`, and
+ * an abort before it rejects at once rather than wait for a connection, and has undici drop the
+ * request unwritten when its connection comes.
+ */
+export class BufferedResponse implements Dispatcher.DispatchHandler {
+  readonly promise: Promise<HttpResponse>;
+  private resolve!: (response: HttpResponse) => void;
+  private reject!: (error: unknown) => void;
+  private settled = false;
+  private written = false;
+  private abortRequest: ((error?: Error) => void) | undefined = undefined;
+  private status = 0;
+  private headers: Record<string, string> = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private readonly onAbort = () => this.fail(this.abort.reason);
+
+  constructor(
+    private readonly abort: AbortHook,
+    private readonly limit: number,
+    private readonly url: string,
+    private readonly headerName: (name: Buffer | string) => string,
+  ) {
+    this.promise = new Promise<HttpResponse>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    abort.onAbort(this.onAbort);
+  }
+
+  onConnect(abortRequest: (error?: Error) => void): void {
+    // Already failed (aborted while the request waited for a connection): never write it.
+    if (this.settled) abortRequest();
+    else {
+      this.written = true;
+      this.abortRequest = abortRequest;
+    }
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
+    // 1xx informational answers come before the real one.
+    if (statusCode < 200) return true;
+    this.status = statusCode;
+    this.headers = rawHeaders === null ? {} : flattenHeaders(rawHeaders, this.headerName);
+    const declared = Number(this.headers['content-length']);
+    if (declared > this.limit) {
+      this.fail(responseTooLarge(this.limit));
+      return false;
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.settled) return false;
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      this.fail(responseTooLarge(this.limit));
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.abort.offAbort(this.onAbort);
+    this.resolve({ status: this.status, headers: this.headers, body: decodeBody(this.chunks, this.size) });
+  }
+
+  onError(error: Error): void {
+    this.fail(error);
+  }
+
+  /** Rejects once, then ends the exchange in undici (which calls `onError`, by then a no-op). */
+  private fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.abort.offAbort(this.onAbort);
+    this.reject(toTransportError(error, this.abort, this.written, this.url));
+    this.abortRequest?.(error instanceof Error ? error : undefined);
+  }
+}
