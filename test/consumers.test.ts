@@ -34,6 +34,8 @@ let tarballs: { file: string; manifest: Manifest; entries: string[] }[] = [];
 let runtimes: { bun: string; deno: string };
 let sandbox: Sandbox;
 let tag = 0;
+/** The standard error of the last consumer run. */
+let lastStderr = '';
 
 beforeAll(async () => {
   const packing = packWorkspace(join(work, 'packs')).then(async (files) => {
@@ -65,11 +67,12 @@ function workspaceManifests(): Manifest[] {
 /** Runs a consumer with a fresh conversation tag; answers its last output line, parsed. */
 async function consume(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   tag += 1;
-  const { stdout } = await run(command, args, {
+  const { stdout, stderr } = await run(command, args, {
     cwd: options.cwd ?? project,
     env: childEnv({ AFILNET_SANDBOX_URL: sandbox.url, CONSUMER_TAG: String(tag), ...options.env }),
     timeout: 90_000,
   });
+  lastStderr = stderr;
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { runtime?: string; results?: unknown[]; loaded?: [string, number][] };
 }
 
@@ -208,9 +211,10 @@ describe('consumers of the installed packages, against a sandbox', () => {
     }
   }, 120_000);
 
-  it('Bun runs every method through every transport with the default executor', async () => {
-    const output = await consume(runtimes.bun, ['app.mjs']);
+  it('Bun runs every method through every transport with the default executor, on fetch, and says so', async () => {
+    const output = await consume(runtimes.bun, ['app.mjs'], { env: { NODE_DEBUG: 'afilnet-chat' } });
     expect(output).toEqual({ runtime: 'bun', results: TRANSPORTS.map(worked) });
+    expect(lastStderr).toContain("executor fetch: this runtime's undici is not Node's (Bun)");
   }, 120_000);
 
   it('Deno runs every method through every transport with the default executor', async () => {

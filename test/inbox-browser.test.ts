@@ -7,11 +7,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient, type ChatClient, type TransportName } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { launchChromium, type Browser } from './support/chromium.js';
+import { startTcpRelay, type TcpRelay } from './support/tcp-relay.js';
 
 /** An account whose password is easy to look for in the page. */
 const ACCOUNT = { user: 'inbox@example.com', password: 'pw-Inbox-Secret-7f3a' };
@@ -20,6 +21,8 @@ const WHATSAPP = { platform: 'whatsapp', platformId: '100' } as const;
 const LIVE_MS = 1_000;
 
 let sandbox: Sandbox;
+/** The browser reaches the sandbox through this relay, so that a test can cut its event stream. */
+let relay: TcpRelay;
 let browser: Browser;
 let page: Page;
 const clients = new Map<TransportName, ChatClient>();
@@ -48,6 +51,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     accounts: [{ ...ACCOUNT, channels: [{ ...WHATSAPP, name: 'Inbox WhatsApp' }, { platform: 'telegram', platformId: '200', name: 'Inbox Telegram' }] }],
   });
+  relay = await startTcpRelay(sandbox.url);
   browser = await launchChromium();
   page = await browser.context.newPage();
   page.on('request', (request) => seen.push(request.url()));
@@ -55,7 +59,7 @@ beforeAll(async () => {
     if (message.type() === 'error') problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
-  const response = await page.goto(sandbox.url);
+  const response = await page.goto(relay.url);
   expect(response?.headers()['content-security-policy']).toBe("default-src 'self'");
   await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 5_000 });
 }, 60_000);
@@ -63,13 +67,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...clients.values()].map((c) => c.close()));
   await browser?.close();
+  await relay?.close();
   await sandbox?.close();
 });
 
 describe('the inbox page', () => {
   it('loads only its own files, without a console error', () => {
     expect(seen.length).toBeGreaterThan(0);
-    for (const url of seen) expect(new URL(url).origin).toBe(sandbox.url);
+    for (const url of seen) expect(new URL(url).origin).toBe(relay.url);
     expect(problems).toEqual([]);
   });
 
@@ -154,6 +159,29 @@ describe('the inbox page', () => {
     }
   });
 
+  it('catches up after its event stream dropped, resuming after the last event it had', async () => {
+    const resumes: Promise<string | undefined>[] = [];
+    const onRequest = (request: Request) => {
+      if (request.url().endsWith('/__sandbox/events')) resumes.push(request.allHeaders().then((headers) => headers['last-event-id']));
+    };
+    page.on('request', onRequest);
+    try {
+      const lastEventId = Math.max(...sandbox.messages().map((m) => m.id), ...sandbox.requests().map((r) => r.id));
+      relay.cutAll();
+      await page.getByRole('status').filter({ hasText: 'reconnecting' }).waitFor({ timeout: LIVE_MS });
+      const destination = '34611000006';
+      sandbox.injectInbound({ user: ACCOUNT.user, ...WHATSAPP, destination, message: 'written while the stream was down' });
+      await conversationItem(destination).waitFor({ timeout: 5_000 });
+      await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: LIVE_MS });
+      expect(await Promise.all(resumes)).toEqual([String(lastEventId)]);
+      expect(await conversations().getByRole('listitem').filter({ hasText: '34611000001' }).count(), 'nothing lost or doubled').toBe(1);
+      // The cut stream is the one console error this test causes on purpose.
+      expect(problems.splice(0)).toEqual(['Failed to load resource: net::ERR_INCOMPLETE_CHUNKED_ENCODING']);
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
   it('starts over on reset, and draws a screenshot of the inbox for the README', async () => {
     sandbox.reset();
     await expect.poll(() => conversations().getByRole('listitem').count(), { timeout: LIVE_MS }).toBe(0);
@@ -170,8 +198,9 @@ describe('the inbox page', () => {
     await client('json-oauth').sendMessage({ ...ana, message: 'Tomorrow before noon. Here is the tracking label:' });
     await client('json-oauth').sendFile({ ...ana, type: 'image', fileUrl: 'https://files.example.com/label-1042.png', thumbUrl: 'https://files.example.com/label-1042-thumb.png' });
     sandbox.injectInbound({ user: ACCOUNT.user, ...ana, message: '<b>Thanks!</b> :)' });
-    sandbox.chaos([{ method: 'getchats', times: 1, fault: { status: 503, retryAfterSeconds: 0 } }]);
+    sandbox.chaos([{ method: 'getchats', times: 1, fault: { status: 503 } }]);
     await client('post').getChats(WHATSAPP);
+    await page.getByRole('table', { name: 'Requests' }).getByText('503 (chaos)').waitFor({ timeout: LIVE_MS });
     await client('basic').getMessages({ ...WHATSAPP, destination: '34699999999' }).catch(() => undefined);
     await conversationItem(destination).getByText('1 unread').waitFor({ timeout: LIVE_MS });
     await openConversation(destination);

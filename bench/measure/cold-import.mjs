@@ -17,7 +17,7 @@ function probe(specifiers) {
 }
 
 /**
- * `sets`: `[{ label, specifiers }]`. Answers `[{ label, importMs, sinceStartMs, rssMb }]`, each
+ * `sets`: `[{ label, specifiers }]`. Answers `[{ label, importMs, cpuMs, sinceStartMs, rssMb }]`, each
  * a {@link summarize} of the runs, or `{ label, error }`.
  */
 export function measureColdImports(sets, runs) {
@@ -39,6 +39,7 @@ export function measureColdImports(sets, runs) {
     return {
       label,
       importMs: summarize(list.map((s) => s.importMs)),
+      cpuMs: summarize(list.map((s) => s.cpuMs)),
       sinceStartMs: summarize(list.map((s) => s.sinceStartMs)),
       rssMb: summarize(list.map((s) => s.rssMb)),
     };

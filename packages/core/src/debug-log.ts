@@ -16,7 +16,13 @@ export const DEBUG_SECTION = 'afilnet-chat';
 /** The debug log when `NODE_DEBUG` names {@link DEBUG_SECTION}, else undefined (nothing to pay). */
 export function debugLog(): DebugLog | undefined {
   const log = debuglog(DEBUG_SECTION);
-  return log.enabled ? (line) => log('%s', line) : undefined;
+  // Bun's debuglog writes when NODE_DEBUG names the section but has no `enabled` to ask first.
+  const enabled = (log as { enabled?: boolean }).enabled ?? namedInNodeDebug(process.env.NODE_DEBUG);
+  return enabled ? (line) => log('%s', line) : undefined;
+}
+
+function namedInNodeDebug(value: string | undefined): boolean {
+  return (value ?? '').split(',').some((name) => name.trim().toLowerCase() === DEBUG_SECTION);
 }
 
 /** `url` as a debug line shows it: origin and path, never the query (where GET carries credentials) or userinfo. */

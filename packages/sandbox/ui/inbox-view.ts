@@ -161,7 +161,10 @@ function durationText(ms: number): string {
 
 function statusText(r: SandboxRequest): string {
   const status = r.status === 0 ? 'dropped' : String(r.status);
-  return r.chaos === undefined ? status : `${status} (chaos: ${r.chaos})`;
+  if (r.chaos === undefined) return status;
+  // A status fault's own status is already in the column; only what it adds is worth repeating.
+  const detail = r.chaos.replace(/^status \d+(, )?/, '');
+  return detail === '' ? `${status} (chaos)` : `${status} (chaos: ${detail})`;
 }
 
 /** Redraws the Requests table, newest first. */

@@ -1,5 +1,6 @@
 /** Picking the executor a client's configuration asks for (SPEC §6, §9). */
 import type { ResolvedConfig } from '../config-schema.js';
+import { debugLog } from '../debug-log.js';
 import { createFetchExecutor } from './fetch-executor.js';
 import type { HttpExecutor } from './http-executor.js';
 import { createUndiciExecutor } from './undici-executor.js';
@@ -21,7 +22,11 @@ export function createExecutor(
 ): HttpExecutor {
   const { executor, dispatcher, maxResponseBytes, timeouts } = config;
   const shared = { maxResponseBytes, timeouts, ...(dispatcher ? { dispatcher } : {}) };
-  if (executor === 'undici') return runtimeReplacesUndici() ? createFetchExecutor(shared) : createUndiciExecutor(shared);
+  if (executor === 'undici' && runtimeReplacesUndici()) {
+    debugLog()?.("executor fetch: this runtime's undici is not Node's (Bun), so the client uses the global fetch");
+    return createFetchExecutor(shared);
+  }
+  if (executor === 'undici') return createUndiciExecutor(shared);
   if (executor === 'fetch') return createFetchExecutor(shared);
   return createFetchExecutor({ ...shared, fetch: executor.fetch });
 }
