@@ -38,6 +38,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Installing system packages can take minutes on a fresh machine; it happens once, here.
+    globalSetup: ['./test/support/system-packages.setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -36,7 +36,7 @@ export function ensureRedisServer() {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update'], { env, stdio: 'ignore', timeout: 300_000 });
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', REDIS_PACKAGE], { env, stdio: 'ignore', timeout: 300_000 });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', REDIS_PACKAGE], { env, stdio: 'ignore', timeout: 300_000 });
   const installed = findOnPath('redis-server');
   if (installed === undefined) throw new Error(`apt-get installed ${REDIS_PACKAGE} but redis-server is not on PATH`);
   return installed;

@@ -13,7 +13,8 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const INSTALL_COMMAND = 'DEBIAN_FRONTEND=noninteractive apt-get update && apt-get install -y --no-install-recommends chromium';
+const INSTALL_COMMAND =
+  'export DEBIAN_FRONTEND=noninteractive; apt-get update && apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 chromium';
 
 const LAUNCH_FLAGS = [
   '--headless',
