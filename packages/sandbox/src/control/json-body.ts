@@ -4,21 +4,18 @@
  * requests), never JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isJsonContentType } from '../is-json-content-type.js';
 import { sendJson } from '../respond.js';
 
 /** A parsed JSON body, or `undefined` once a 415 or 400 has been answered. */
 export type JsonBody = { readonly value: unknown } | undefined;
-
-function isJson(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
-}
 
 /**
  * The body as JSON; an empty body reads as `undefined` when `allowEmpty`. Answers 415 for any
  * other content type and 400 for a body that does not parse.
  */
 export function readJsonBody(req: IncomingMessage, res: ServerResponse, body: string, allowEmpty = false): JsonBody {
-  if (!isJson(req.headers['content-type'])) {
+  if (!isJsonContentType(req.headers['content-type'])) {
     sendJson(res, 415, { error: 'the control API accepts only application/json bodies' });
     return undefined;
   }

@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { handleChatCall } from '../chat-api.js';
 import type { Door } from '../door.js';
+import { isJsonContentType } from '../is-json-content-type.js';
 import { presentedTokenOf, type PresentedToken } from '../oauth/bearer-token.js';
 import type { DpopProofVerifier } from '../oauth/dpop-proof.js';
 import type { TokenRegistry } from '../oauth/token-registry.js';
@@ -17,10 +18,6 @@ import { callFromFields } from './call-from-fields.js';
  * or `undefined` to refuse it.
  */
 export type ExternalTokenVerifier = (accessToken: string) => string | undefined | Promise<string | undefined>;
-
-function isJsonContentType(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
-}
 
 /** A JSON object's fields as the API reads them: strings, and numbers or booleans as PHP would print them. */
 function jsonFields(value: Record<string, unknown>): Map<string, string> {
