@@ -13,6 +13,7 @@ import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import type { Worker } from 'bullmq';
 import { DEMO } from './support/account.js';
 import { startFleetPool, type FleetPool } from './support/fleet-pool.js';
+import { waitFor } from './support/wait-for.js';
 import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
 
 const CHANNEL = { platform: 'whatsapp', platformId: '100' } as const;
@@ -48,13 +49,8 @@ function queueFor(queueName: string): SendQueue {
   return queue;
 }
 
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Waits for a queue state, asking Redis every 100 ms. */
+const until = (condition: () => Promise<boolean>, limitMs: number) => waitFor(condition, limitMs, 100);
 
 async function finished(queue: SendQueue): Promise<number> {
   const counts = await queue.queue.getJobCounts('completed', 'failed');
