@@ -7,7 +7,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { publint } from 'publint';
@@ -22,6 +22,7 @@ const TRANSPORTS = ['get', 'post', 'basic', 'soap', 'json-oauth'];
 
 interface Manifest {
   name: string;
+  dependencies?: Record<string, string>;
   private?: boolean;
   bin?: Record<string, string>;
   exports?: Record<string, unknown>;
@@ -108,6 +109,28 @@ describe('the tarballs', () => {
       expect(entries.filter((e) => /\.tsbuildinfo$|\.test\.|\/src\//.test(e)), manifest.name).toEqual([]);
       expect(entries, manifest.name).toEqual(expect.arrayContaining(['package/README.md', 'package/LICENSE']));
     }
+  });
+
+  it("core inlines the part of zod it uses: no zod dependency, no declaration reaching zod, zod's notice kept", () => {
+    const core = tarballs.find((t) => t.manifest.name === '@afilnet-chat/core');
+    expect(core?.manifest.dependencies ?? {}).not.toHaveProperty('zod');
+    const installed = join(project, 'node_modules/@afilnet-chat/core');
+    const entries = Object.values(core?.manifest.exports ?? {}).flatMap((v) =>
+      typeof v === 'object' && v !== null && 'types' in v ? [join(installed, String(v.types))] : [],
+    );
+    expect(entries.length).toBeGreaterThan(0);
+    const reached = new Set<string>();
+    const importing = /(?:from|import\()\s*['"]([^'"]+)['"]/g;
+    for (const queue = [...entries]; queue.length > 0; ) {
+      const file = queue.pop() as string;
+      if (reached.has(file)) continue;
+      reached.add(file);
+      for (const [, specifier = ''] of readFileSync(file, 'utf8').matchAll(importing)) {
+        expect(specifier, file).not.toMatch(/^zod(\/|$)/);
+        if (specifier.startsWith('.')) queue.push(normalize(join(dirname(file), specifier.replace(/\.js$/, '.d.ts'))));
+      }
+    }
+    expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toContain('Copyright (c) 2025 Colin McDonnell');
   });
 
   it('have a complete package.json: repository, public access, engines, no workspace: ranges', () => {

@@ -78,6 +78,17 @@ describe('loading transports on demand (built packages)', () => {
     }
   });
 
+  it("loads core as a handful of bundled modules, with zod's part inlined and none of zod's own files", async () => {
+    const { stdout, loaded } = await runApp('post', {});
+    expect(JSON.parse(stdout)).toEqual([{ platformId: '1', platform: 'webchat', name: 'n' }]);
+    // zod's own entry points load its ~50 locale modules, most of what importing core used to cost.
+    expect(loaded.filter((url) => /\/zod\//.test(url))).toEqual([]);
+    const core = [...new Set(loaded.filter((url) => url.includes('/packages/core/')))];
+    expect(core.every((url) => /\/packages\/core\/dist\//.test(url)), core.join(' ')).toBe(true);
+    expect(core.length).toBeLessThanOrEqual(6);
+    expect(core.some((url) => readFileSync(fileURLToPath(url), 'utf8').includes('$ZodType'))).toBe(true);
+  });
+
   it('a transport package that is not installed is TRANSPORT_NOT_INSTALLED on the first call, naming it', async () => {
     const { stdout } = await runApp('soap', { AFILNET_TEST_BLOCK_PACKAGE: '@afilnet-chat/transport-soap' });
     const result = JSON.parse(stdout) as { code: string; message: string };
@@ -107,6 +118,10 @@ describe('loading transports on demand (built packages)', () => {
     });
     expect(stdout).toContain('Usage: afilnet-chat');
     const loaded = readFileSync(record, 'utf8').split('\n').filter(Boolean);
-    expect(loaded.filter((url) => /\/(undici|zod)\/|\/transport-|\/sandbox\/|\/core\/dist\/client\.js/.test(url))).toEqual([]);
+    expect(loaded.filter((url) => /\/(undici|zod)\/|\/transport-|\/sandbox\/|\/core\/dist\/(index|transport-kit)\.js/.test(url))).toEqual([]);
+    // zod is inlined in core's bundle: no core module --help loads may hold it, nor the client.
+    for (const url of loaded.filter((u) => u.includes('/packages/core/'))) {
+      expect(readFileSync(fileURLToPath(url), 'utf8'), url).not.toMatch(/\$ZodType|function createChatClient/);
+    }
   });
 });

@@ -9,11 +9,18 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSC = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+const BUILD = fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url));
 
-function tscBuild(project) {
-  const run = spawnSync(process.execPath, [TSC, '-b', project], { cwd: ROOT, encoding: 'utf8' });
+function runNode(args) {
+  const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim();
   return { ok: run.status === 0, output };
+}
+
+/** One project with tsc; core's is then bundled, as `pnpm build` does (scripts/build.mjs). */
+function tscBuild(project) {
+  const result = runNode([TSC, '-b', project]);
+  return result.ok && project.includes('packages/core/') ? runNode([BUILD, '--bundle-only']) : result;
 }
 
 /** The directory of a workspace package, from its npm name. */
@@ -27,7 +34,7 @@ export function packageDir(packageName) {
  */
 export function buildPackages(packageNames, { build }) {
   const status = new Map();
-  const wholeOk = build ? tscBuild('tsconfig.build.json').ok : true;
+  const wholeOk = build ? runNode([BUILD]).ok : true;
   for (const name of packageNames) {
     const dir = packageDir(name);
     if (!existsSync(`${dir}/package.json`)) {

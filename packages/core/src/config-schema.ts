@@ -24,7 +24,7 @@ import { resolveTransportOptions } from './resolve-transport-options.js';
 import { transportOptionsShape } from './option-schemas.js';
 import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
-import { z } from './zod-mini.js';
+import * as z from './zod-mini.js';
 
 /** How requests are executed (SPEC §6). */
 export type ExecutorOption = 'undici' | 'fetch' | { readonly fetch: FetchFunction };

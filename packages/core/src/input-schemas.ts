@@ -10,7 +10,7 @@ import { CHAT_METHODS, type ChatMethod, type FieldKind, type MethodField } from 
 import type { WireRequest } from './transport.js';
 import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
-import { z } from './zod-mini.js';
+import * as z from './zod-mini.js';
 
 const text = z
   .string({ error: expectedType('a string') })

@@ -6,7 +6,7 @@
 import { isHttpUrl } from './http-url.js';
 import type { TokenStore } from './token-store.js';
 import { expectedType } from './type-messages.js';
-import { z } from './zod-mini.js';
+import * as z from './zod-mini.js';
 
 /**
  * A user or password: a non-empty string without CR or LF, which would let a value break out of

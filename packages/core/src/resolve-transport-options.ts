@@ -9,7 +9,7 @@ import { checkTransportOptions } from './transport-option-rules.js';
 import { DEFAULT_PATHS, type Credentials } from './transport.js';
 import type { TransportFactoryOptions } from './transport-options.js';
 import { toValidationIssues } from './validation-issues.js';
-import { z } from './zod-mini.js';
+import * as z from './zod-mini.js';
 
 /**
  * A transport's own rule on one credential, beyond the common ones (SOAP: characters XML 1.0

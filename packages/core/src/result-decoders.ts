@@ -4,7 +4,7 @@
  * give exactly the fields of `ChatChannel` / `ChatMessage`, no others.
  */
 import type { ChatChannel, ChatMessage } from './chat-types.js';
-import { z } from './zod-mini.js';
+import * as z from './zod-mini.js';
 
 /** An id or other scalar: kept as a string whatever JSON type it came as. */
 const scalar = z.pipe(z.union([z.string(), z.number(), z.boolean()]), z.transform(String));

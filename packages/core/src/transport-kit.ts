@@ -42,4 +42,4 @@ export {
   type ResolveTransportOptionsSettings,
 } from './resolve-transport-options.js';
 export { isHttpUrl } from './http-url.js';
-export { toValidationIssues } from './validation-issues.js';
+export { toValidationIssues, type SchemaIssue } from './validation-issues.js';

@@ -1,17 +1,28 @@
 /**
  * Turning zod's issues into the SDK's {@link ValidationIssue} list.
  */
-import type { z } from 'zod/mini';
 import type { ValidationIssue } from './errors.js';
+
+/**
+ * What {@link toValidationIssues} reads of a zod issue (zod 4's `$ZodIssue` is one), described
+ * here so core's published types name no zod module: core's build inlines the part of zod it uses.
+ */
+export interface SchemaIssue {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  /** The unknown keys of an `unrecognized_keys` issue. */
+  readonly keys?: readonly string[];
+}
 
 /**
  * Maps zod issues to `{ path, message }`, the path dotted (`credentials.user`). Messages come
  * from the schemas, which describe types and rules and never quote the value.
  */
-export function toValidationIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): ValidationIssue[] {
+export function toValidationIssues(issues: readonly SchemaIssue[], prefix = ''): ValidationIssue[] {
   return issues.map((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
-    if (issue.code === 'unrecognized_keys') {
+    if (issue.code === 'unrecognized_keys' && issue.keys !== undefined) {
       return { path, message: `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` };
     }
     return { path, message: issue.message };

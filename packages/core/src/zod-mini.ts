@@ -1,16 +1,46 @@
 /**
- * zod's mini API, which core's schemas are written with: the same validation as the classic API
- * for a fraction of the load cost (SPEC §9), as schemas are plain values and checks are
- * functions a bundler can leave out.
+ * zod's mini API, which core's schemas are written with (SPEC §9): the same validation as the
+ * classic API, with schemas as plain values and checks as functions.
+ *
+ * Only the functions core uses are re-exported, by name, and the English locale is imported by
+ * its own path: every zod entry point also loads zod's ~50 locale modules (`export * as
+ * locales`), which cost more than the rest of core to import. Core's published build inlines this
+ * module with what it re-exports (`scripts/build.mjs`), so an application importing core loads
+ * only that part of zod; modules of core import it as `import * as z from './zod-mini.js'`.
  *
  * zod's classic API sets English messages on first use and mini sets none; core sets them the
- * same way (unless the app chose a locale), so a message a user reads does not depend on which
- * API core was built with.
+ * same way (unless the app chose a locale: zod's configuration is one per process), so a message
+ * a user reads does not depend on which API core was built with.
  *
  * @see https://zod.dev/packages/mini
  */
-import * as z from 'zod/mini';
+import { config } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
-if (z.config().localeError === undefined) z.config(z.locales.en());
+if (config().localeError === undefined) config(en());
 
-export { z };
+export {
+  NEVER,
+  array,
+  boolean,
+  custom,
+  enum,
+  gte,
+  int,
+  literal,
+  lte,
+  minLength,
+  null,
+  number,
+  object,
+  optional,
+  pipe,
+  positive,
+  refine,
+  strictObject,
+  string,
+  transform,
+  union,
+  type ZodMiniType,
+  type output,
+} from 'zod/mini';
