@@ -12,7 +12,7 @@
  * package by package when the whole workspace does not compile).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,10 +33,16 @@ for (const name of existsSync(dist) ? readdirSync(dist, { recursive: true, encod
 }
 if (clean) process.exit(0);
 
+// The entry points are what core's `exports` name: each `dist/X.js` is bundled from tsc's `build/X.js`.
+const { exports } = JSON.parse(readFileSync(join(core, 'package.json'), 'utf8'));
+const entryPoints = Object.values(exports).flatMap((target) =>
+  typeof target === 'object' ? [target.default.replace(/^\.\/dist\//, 'build/')] : [],
+);
+
 const { build } = await import('esbuild');
 await build({
   absWorkingDir: core,
-  entryPoints: ['build/index.js', 'build/transport-kit.js', 'build/constants.js'],
+  entryPoints,
   outdir: 'dist',
   bundle: true,
   splitting: true,
