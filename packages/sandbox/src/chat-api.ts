@@ -152,8 +152,5 @@ function answerCall(state: SandboxState, call: ApiCall): Envelope {
     return success(conversation.map((m) => messageItem(m, 'sent')));
   }
   // getunreadmessages: the unread inbound messages, which are then marked read.
-  const unread = conversation.filter((m) => !m.sent && m.status === 'unread');
-  const items = unread.map((m) => messageItem(m, 'issent'));
-  state.markRead(user, unread);
-  return success(items);
+  return success(state.takeUnread(user, platform, platformId, destination).map((m) => messageItem(m, 'issent')));
 }

@@ -2,6 +2,15 @@
 export { startSandbox, type Sandbox, type SandboxOptions, type WaitOptions } from './start-sandbox.js';
 export { DEMO_ACCOUNT, type SandboxAccount, type SandboxChannel, type StoredMessage } from './sandbox-state.js';
 export type { InboundMessage } from './inject-inbound.js';
+export {
+  MAX_BULK_MESSAGES,
+  type BulkInboundGenerator,
+  type BulkInboundInput,
+  type BulkInboundMessage,
+  type BulkInboundResult,
+} from './control/bulk-inbound.js';
+export { MAX_CHANNELS_PER_ACCOUNT, type AddChannelsInput, type AddChannelsResult, type ChannelInput } from './control/add-channels.js';
+export { OTHER_METHOD, type RequestCountFilter } from './events/request-counts.js';
 export type { Door, DoorContext } from './door.js';
 export type { MessageFilter, RequestFilter } from './events/journal.js';
 export {

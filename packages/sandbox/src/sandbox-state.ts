@@ -52,13 +52,32 @@ export function formatDatetime(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }
 
-interface AccountData {
-  readonly account: SandboxAccount;
-  /** Conversations by `platform|platformId|destination`, messages in order. */
-  readonly chats: Map<string, StoredMessage[]>;
+/** One conversation: its messages oldest first, and those inbound ones not yet read. */
+interface ConversationData {
+  readonly messages: StoredMessage[];
+  /** The inbound messages `getunreadmessages` has not returned yet, oldest first. */
+  unread: StoredMessage[];
 }
 
-const chatKey = (platform: string, platformId: string, destination: string) => `${platform}|${platformId}|${destination}`;
+interface ChannelData {
+  readonly channel: SandboxChannel;
+  /**
+   * Conversations by destination, the least recently written first: each append moves its
+   * conversation to the end, so `getchats` lists newest first by walking the map backwards,
+   * without sorting.
+   */
+  readonly conversations: Map<string, ConversationData>;
+}
+
+interface AccountData {
+  /** The account as `account()` answers it; its `channels` array grows with `addChannel`. */
+  readonly account: SandboxAccount;
+  readonly channelList: SandboxChannel[];
+  /** By `platform|platformId`. */
+  readonly channels: Map<string, ChannelData>;
+}
+
+const channelKey = (platform: string, platformId: string) => `${platform}|${platformId}`;
 
 /** Told of every change to the stored messages (the event stream listens here). */
 export interface StateObserver {
@@ -66,7 +85,11 @@ export interface StateObserver {
   messageChanged(user: string, message: StoredMessage): void;
 }
 
-/** The store behind every door. */
+/**
+ * The store behind every door, indexed for an account with thousands of conversations: a
+ * channel's conversations are found without looking at other channels, a conversation's messages
+ * without looking at other conversations, and its unread messages without looking at read ones.
+ */
 export class SandboxState {
   readonly #accounts = new Map<string, AccountData>();
   readonly #observer: StateObserver | undefined;
@@ -75,7 +98,10 @@ export class SandboxState {
 
   constructor(accounts: readonly SandboxAccount[], observer?: StateObserver) {
     for (const account of accounts) {
-      this.#accounts.set(account.user, { account, chats: new Map() });
+      const channelList: SandboxChannel[] = [];
+      const data: AccountData = { account: { user: account.user, password: account.password, channels: channelList }, channelList, channels: new Map() };
+      this.#accounts.set(account.user, data);
+      for (const channel of account.channels) this.#addChannel(data, channel);
     }
     this.#observer = observer;
   }
@@ -87,67 +113,99 @@ export class SandboxState {
 
   /** The channel of `user` with this platform and id, or undefined. */
   channel(user: string, platform: string, platformId: string): SandboxChannel | undefined {
-    return this.account(user)?.channels.find((c) => c.platform === platform && c.platformId === platformId);
+    return this.#accounts.get(user)?.channels.get(channelKey(platform, platformId))?.channel;
   }
 
-  /** The conversation's messages, or undefined when it was never opened. */
-  conversation(user: string, platform: string, platformId: string, destination: string): StoredMessage[] | undefined {
-    return this.#accounts.get(user)?.chats.get(chatKey(platform, platformId, destination));
-  }
-
-  /** The latest message of each conversation of a channel, newest first. */
-  latestPerConversation(user: string, platform: string, platformId: string): StoredMessage[] {
+  /**
+   * Adds a channel to `user`'s account; a channel with the same platform and id is kept as it is.
+   * Answers whether it was added.
+   *
+   * @throws {Error} when the account does not exist.
+   */
+  addChannel(user: string, channel: SandboxChannel): boolean {
     const data = this.#accounts.get(user);
-    if (!data) return [];
-    const latest: StoredMessage[] = [];
-    for (const messages of data.chats.values()) {
-      const last = messages[messages.length - 1];
-      if (last && last.platform === platform && last.platformId === platformId) latest.push(last);
-    }
-    return latest.sort((a, b) => Number(b.messageId) - Number(a.messageId));
+    if (!data) throw new Error(`no sandbox account ${JSON.stringify(user)}`);
+    return this.#addChannel(data, channel);
   }
 
-  /** Stores a message, opening the conversation if needed. */
+  #addChannel(data: AccountData, channel: SandboxChannel): boolean {
+    const key = channelKey(channel.platform, channel.platformId);
+    if (data.channels.has(key)) return false;
+    const copy: SandboxChannel = { platform: channel.platform, platformId: channel.platformId, name: channel.name };
+    data.channels.set(key, { channel: copy, conversations: new Map() });
+    data.channelList.push(copy);
+    return true;
+  }
+
+  /** The conversation's messages, oldest first, or undefined when it was never opened. */
+  conversation(user: string, platform: string, platformId: string, destination: string): readonly StoredMessage[] | undefined {
+    return this.#conversation(user, platform, platformId, destination)?.messages;
+  }
+
+  #conversation(user: string, platform: string, platformId: string, destination: string): ConversationData | undefined {
+    return this.#accounts.get(user)?.channels.get(channelKey(platform, platformId))?.conversations.get(destination);
+  }
+
+  /** The latest message of each conversation of a channel, newest first: one step per conversation. */
+  latestPerConversation(user: string, platform: string, platformId: string): StoredMessage[] {
+    const conversations = this.#accounts.get(user)?.channels.get(channelKey(platform, platformId))?.conversations;
+    if (!conversations) return [];
+    const latest: StoredMessage[] = [];
+    for (const { messages } of conversations.values()) {
+      const last = messages[messages.length - 1];
+      if (last !== undefined) latest.push(last);
+    }
+    return latest.reverse();
+  }
+
+  /**
+   * Stores a message, opening the conversation if needed.
+   *
+   * @throws {Error} when the account or its channel does not exist.
+   */
   append(
     user: string,
     message: Omit<StoredMessage, 'messageId' | 'datetime' | 'status'> & { status?: StoredMessage['status'] },
   ): StoredMessage {
-    const data = this.#accounts.get(user);
-    if (!data) throw new Error(`no sandbox account ${JSON.stringify(user)}`);
+    const channel = this.#accounts.get(user)?.channels.get(channelKey(message.platform, message.platformId));
+    if (!channel) throw new Error(`account ${JSON.stringify(user)} has no ${message.platform} channel ${message.platformId}`);
     const stored: StoredMessage = {
       ...message,
       messageId: String(this.#nextId++),
       status: message.status ?? (message.sent ? 'sent' : 'unread'),
       datetime: formatDatetime(new Date()),
     };
-    const key = chatKey(message.platform, message.platformId, message.destination);
-    const chat = data.chats.get(key);
-    if (chat) chat.push(stored);
-    else data.chats.set(key, [stored]);
+    let conversation = channel.conversations.get(message.destination);
+    if (conversation) channel.conversations.delete(message.destination);
+    else conversation = { messages: [], unread: [] };
+    // Re-inserted at the end: the map stays ordered by latest message.
+    channel.conversations.set(message.destination, conversation);
+    conversation.messages.push(stored);
+    if (!stored.sent && stored.status === 'unread') conversation.unread.push(stored);
     this.#observer?.messageChanged(user, stored);
     return stored;
   }
 
-  /** Marks inbound messages of `user` read, as `getunreadmessages` does. */
-  markRead(user: string, messages: readonly StoredMessage[]): void {
-    for (const m of messages) {
+  /**
+   * The conversation's unread inbound messages, oldest first, as they were before this call
+   * marked them read (as `getunreadmessages` does); empty when there are none or the conversation
+   * was never opened. One step per unread message.
+   */
+  takeUnread(user: string, platform: string, platformId: string, destination: string): StoredMessage[] {
+    const conversation = this.#conversation(user, platform, platformId, destination);
+    if (!conversation || conversation.unread.length === 0) return [];
+    const unread = conversation.unread;
+    conversation.unread = [];
+    const before = unread.map((m) => ({ ...m }));
+    for (const m of unread) {
       m.status = 'read';
       this.#observer?.messageChanged(user, m);
     }
+    return before;
   }
 
   /** Forgets every conversation of every account; accounts and channels stay. */
   clear(): void {
-    for (const data of this.#accounts.values()) data.chats.clear();
-  }
-
-  /** Every message stored for `user` (all accounts when left out), oldest first; copies. */
-  messages(user?: string): StoredMessage[] {
-    const all: StoredMessage[] = [];
-    for (const [name, data] of this.#accounts) {
-      if (user !== undefined && name !== user) continue;
-      for (const chat of data.chats.values()) for (const m of chat) all.push({ ...m });
-    }
-    return all.sort((a, b) => Number(a.messageId) - Number(b.messageId));
+    for (const data of this.#accounts.values()) for (const channel of data.channels.values()) channel.conversations.clear();
   }
 }

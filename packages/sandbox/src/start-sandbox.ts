@@ -9,9 +9,12 @@ import { answerApiCall } from './chaos/answer-api-call.js';
 import { apiRequestOf } from './chaos/api-request.js';
 import { parseChaosRules, type ChaosRule } from './chaos/chaos-rule.js';
 import { ChaosRules } from './chaos/chaos-rules.js';
+import { addChannels, parseChannelList, type AddChannelsInput, type AddChannelsResult, type ChannelInput } from './control/add-channels.js';
+import { injectInboundBulk, type BulkInboundInput, type BulkInboundResult } from './control/bulk-inbound.js';
 import type { Door } from './door.js';
 import { createBasicDoor } from './doors/basic-door.js';
 import { createChaosDoor } from './doors/chaos-door.js';
+import { createControlActionDoor } from './doors/control-action-door.js';
 import { createEventsDoor } from './doors/events-door.js';
 import { createHttpDoor } from './doors/http-door.js';
 import { createInboundDoor } from './doors/inbound-door.js';
@@ -23,6 +26,7 @@ import { createOAuthTokenDoor } from './doors/oauth-token-door.js';
 import { createResetDoor } from './doors/reset-door.js';
 import { createSoapDoor } from './doors/soap-door.js';
 import { Journal, type MessageFilter, type RequestFilter } from './events/journal.js';
+import type { RequestCountFilter } from './events/request-counts.js';
 import { matchesFilter } from './events/match-filter.js';
 import type { SandboxMessage, SandboxRequest } from './events/sandbox-event.js';
 import { injectInbound, type InboundMessage } from './inject-inbound.js';
@@ -41,6 +45,11 @@ export interface SandboxOptions {
   readonly port?: number;
   /** Accounts besides the seeded `demo@example.com`. */
   readonly accounts?: readonly SandboxAccount[];
+  /**
+   * More channels for the demo account, besides its four (e.g. several WhatsApp numbers); `name`
+   * defaults to the platform and id. Checked at start: a bad list throws a `TypeError`.
+   */
+  readonly channels?: readonly ChannelInput[];
   /** The largest request body accepted, in bytes (1 MiB). */
   readonly maxRequestBytes?: number;
   /** The `expires_in` of the access tokens `/api/oauth/token` issues, in seconds (3600). */
@@ -71,12 +80,39 @@ export interface Sandbox {
    */
   injectInbound(message: InboundMessage): SandboxMessage;
   /**
+   * Injects many inbound messages at once: a list (`{ user?, messages }`) or generated
+   * conversations (`{ user?, generate: { channels?, conversationsPerChannel,
+   * messagesPerConversation?, destinationPrefix? } }`), on the demo account unless `user` says
+   * otherwise; each message gets its own id and the current date. `POST /__sandbox/inbound/bulk`.
+   *
+   * @throws {TypeError} naming the field, when the input is not such a request, would store more
+   *   than 100,000 messages, or names an account or channel that does not exist; nothing is stored then.
+   */
+  injectInboundBulk(input: BulkInboundInput): BulkInboundResult;
+  /**
+   * Adds channels to an account (the demo account unless `user` says otherwise); one it already
+   * has is kept as it is. Channels stay until the sandbox closes, across resets. `POST /__sandbox/channels`.
+   *
+   * @throws {TypeError} naming the field, when the input is not such a request or names no
+   *   account; nothing is added then.
+   */
+  addChannels(input: AddChannelsInput): AddChannelsResult;
+  /**
    * The stored messages matching `filter` (every field compared by equality), oldest first;
    * a string means `{ account: user }`. `GET /__sandbox/messages?field=value`.
    */
   messages(filter?: string | MessageFilter): SandboxMessage[];
   /** The API calls answered since the last reset (the latest 10,000), oldest first; `GET /__sandbox/requests`. */
   requests(filter?: RequestFilter): SandboxRequest[];
+  /**
+   * How many API calls matching `filter` were answered since the last reset or
+   * {@link Sandbox.clearRequests}, by method (`{ getchats: 4, getunreadmessages: 2 }`; methods
+   * never called are left out, names the API does not have count as `(other)`). Unlike
+   * `requests()`, it covers every call, however many. `GET /__sandbox/requests/counts?flavour=…`.
+   */
+  requestCounts(filter?: RequestCountFilter): Record<string, number>;
+  /** Forgets the request log and its counts; messages stay. `DELETE /__sandbox/requests`. */
+  clearRequests(): void;
   /**
    * Resolves with the first message matching `filter`, already stored or yet to come.
    *
@@ -121,7 +157,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
   const journal = new Journal();
-  const state = new SandboxState([DEMO_ACCOUNT, ...(options.accounts ?? [])], journal);
+  const demo = { ...DEMO_ACCOUNT, channels: [...DEMO_ACCOUNT.channels, ...(options.channels === undefined ? [] : parseChannelList(options.channels))] };
+  const state = new SandboxState([demo, ...(options.accounts ?? [])], journal);
   const tokens = new TokenRegistry(options.tokenLifetimeSeconds ?? 3600);
   const proofs = new DpopProofVerifier();
   const chaos = new ChaosRules();
@@ -145,11 +182,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // The routes a browser page could be tricked into calling: Host-checked (SPEC §12).
   const guardedDoors: Door[] = [
     createInboundDoor(),
+    createControlActionDoor('/__sandbox/inbound/bulk', injectInboundBulk, 201),
+    createControlActionDoor('/__sandbox/channels', addChannels),
     ...(await createInboxDoors()),
     createEventsDoor(journal.events),
     createResetDoor(reset),
     createListDoor('/__sandbox/messages', (filter) => journal.messages(filter)),
-    createListDoor('/__sandbox/requests', (filter) => journal.requests(filter)),
+    createListDoor('/__sandbox/requests', (filter) => journal.requests(filter), () => journal.clearRequests()),
+    createListDoor('/__sandbox/requests/counts', (filter) => journal.requestCounts(filter)),
     createChaosDoor((rules) => chaos.set(rules)),
   ];
   const byPath = new Map([...apiDoors, ...guardedDoors].map((d) => [d.path, d]));
@@ -212,10 +252,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     injectInbound(message) {
       const stored = injectInbound(state, message);
-      return messages({ messageId: stored.messageId })[0] as SandboxMessage;
+      return journal.message(stored.messageId) as SandboxMessage;
     },
+    injectInboundBulk: (input) => injectInboundBulk(state, input),
+    addChannels: (input) => addChannels(state, input),
     messages,
     requests: (filter) => journal.requests(filter),
+    requestCounts: (filter) => journal.requestCounts(filter),
+    clearRequests: () => journal.clearRequests(),
     waitForMessage(filter, { timeoutMs = 5_000 } = {}) {
       const wanted = messageFilterOf(filter);
       const found = journal.messages(wanted)[0];

@@ -4,6 +4,7 @@
  * Checked with zod at both edges (`PUT /__sandbox/chaos` and `sandbox.chaos()`).
  */
 import { z } from 'zod';
+import { describeProblems } from '../control/describe-problems.js';
 import { SANDBOX_FLAVOURS } from '../events/sandbox-event.js';
 
 /** The methods a rule can be scoped to: the API's six, and `token` for the OAuth token endpoint. */
@@ -57,15 +58,9 @@ export type ChaosRule = z.infer<typeof ruleSchema>;
 /** A rule list, or the reason it is not one (naming the field, e.g. `[0].fault.status`). */
 export type ParsedChaosRules = { readonly ok: true; readonly rules: ChaosRule[] } | { readonly ok: false; readonly message: string };
 
-function fieldName(path: readonly PropertyKey[]): string {
-  const name = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  return name === '' ? 'the rule list' : name.startsWith('.') ? name.slice(1) : name;
-}
-
 /** Checks that `value` is a list of chaos rules. */
 export function parseChaosRules(value: unknown): ParsedChaosRules {
   const parsed = rulesSchema.safeParse(value);
   if (parsed.success) return { ok: true, rules: parsed.data };
-  const problems = parsed.error.issues.map((issue) => `${fieldName(issue.path)}: ${issue.message}`);
-  return { ok: false, message: `invalid chaos rules: ${problems.join('; ')}` };
+  return { ok: false, message: `invalid chaos rules: ${describeProblems(parsed.error.issues, 'the rule list')}` };
 }

@@ -6,18 +6,14 @@ import { allowMethods, readJsonBody } from '../control/json-body.js';
 import type { Door } from '../door.js';
 import { sendJson } from '../respond.js';
 import { injectInbound, type InboundMessage } from '../inject-inbound.js';
-
-function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
+import { isLoopbackAddress } from '../safety/loopback-address.js';
 
 /** Creates the inbound-injection door. */
 export function createInboundDoor(path = '/__sandbox/inbound'): Door {
   return {
     path,
     handle(req, res, { state, body }) {
-      if (!isLoopback(req.socket.remoteAddress)) {
+      if (!isLoopbackAddress(req.socket.remoteAddress)) {
         sendJson(res, 403, { error: 'inbound injection is only accepted from loopback' });
         return;
       }

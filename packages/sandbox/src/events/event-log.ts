@@ -2,6 +2,7 @@
  * The sandbox's event stream in memory: every event gets the next id, the latest ones are kept
  * for clients that resume with `Last-Event-ID`, and live listeners get each event as it happens.
  */
+import { RetainedList } from './retained-list.js';
 import type { SandboxEvent, SandboxMessage, SandboxRequest } from './sandbox-event.js';
 
 /** How many events are kept for resuming: enough for a long debugging session, bounded under load. */
@@ -18,16 +19,15 @@ export type EventListener = (event: SandboxEvent) => void;
 
 /** The ordered, bounded log of events with live subscribers. */
 export class EventLog {
-  #events: SandboxEvent[] = [];
+  readonly #events = new RetainedList<SandboxEvent>(RETAINED_EVENTS);
   #lastId = 0;
   readonly #listeners = new Set<EventListener>();
 
   /** Appends an event with the next id, tells every listener, and returns it. */
   append(input: EventInput): SandboxEvent {
     const event = { type: input.type, data: { ...input.data, id: ++this.#lastId } } as SandboxEvent;
-    if (event.type === 'reset') this.#events = [];
+    if (event.type === 'reset') this.#events.clear();
     this.#events.push(event);
-    if (this.#events.length > RETAINED_EVENTS) this.#events.splice(0, this.#events.length - RETAINED_EVENTS);
     for (const listener of this.#listeners) listener(event);
     return event;
   }
@@ -38,11 +38,12 @@ export class EventLog {
    * (its id is that of the first kept event minus one, so the client's next resume point is right).
    */
   since(lastId: number): SandboxEvent[] {
-    const first = this.#events[0];
+    const events = this.#events.items();
+    const first = events[0];
     if (first === undefined) return [];
-    if (lastId >= first.data.id - 1) return this.#events.filter((e) => e.data.id > lastId);
-    if (first.type === 'reset') return [...this.#events];
-    return [{ type: 'reset', data: { id: first.data.id - 1 } }, ...this.#events];
+    if (lastId >= first.data.id - 1) return events.filter((e) => e.data.id > lastId);
+    if (first.type === 'reset') return events;
+    return [{ type: 'reset', data: { id: first.data.id - 1 } }, ...events];
   }
 
   /** Calls `listener` with every event appended from now on; returns the unsubscribe function. */

@@ -5,6 +5,8 @@
 import type { StateObserver, StoredMessage } from '../sandbox-state.js';
 import { EventLog, RETAINED_EVENTS } from './event-log.js';
 import { matchesFilter } from './match-filter.js';
+import { RequestCounts, type RequestCountFilter } from './request-counts.js';
+import { RetainedList } from './retained-list.js';
 import type { SandboxMessage, SandboxRequest } from './sandbox-event.js';
 
 /** Fields a message filter may name, compared by equality. */
@@ -33,7 +35,8 @@ export class Journal implements StateObserver {
   readonly events = new EventLog();
   /** By message id, in the order the messages were stored; each the latest event's data. */
   readonly #messages = new Map<string, SandboxMessage>();
-  readonly #requests: SandboxRequest[] = [];
+  readonly #requests = new RetainedList<SandboxRequest>(RETAINED_EVENTS);
+  readonly #counts = new RequestCounts();
 
   /** Publishes a stored message, or its new status, as a `message` event. */
   messageChanged(user: string, stored: StoredMessage): void {
@@ -46,14 +49,26 @@ export class Journal implements StateObserver {
     const event = this.events.append({ type: 'request', data: request });
     if (event.type !== 'request') return;
     this.#requests.push(event.data);
-    if (this.#requests.length > RETAINED_EVENTS) this.#requests.splice(0, this.#requests.length - RETAINED_EVENTS);
+    this.#counts.add(request);
   }
 
   /** Forgets every message and request, and publishes a `reset` event. */
   reset(): void {
     this.#messages.clear();
-    this.#requests.length = 0;
+    this.clearRequests();
     this.events.append({ type: 'reset', data: {} });
+  }
+
+  /** Forgets every request and sets the request counts to zero; messages and the event stream stay. */
+  clearRequests(): void {
+    this.#requests.clear();
+    this.#counts.clear();
+  }
+
+  /** The message with this id, or undefined. */
+  message(messageId: string): SandboxMessage | undefined {
+    const found = this.#messages.get(messageId);
+    return found === undefined ? undefined : { ...found };
   }
 
   /** The messages matching `filter`, oldest first. */
@@ -64,5 +79,10 @@ export class Journal implements StateObserver {
   /** The requests matching `filter`, oldest first. */
   requests(filter: RequestFilter | Readonly<Record<string, string>> = {}): SandboxRequest[] {
     return this.#requests.filter((r) => matchesFilter(r, filter)).map((r) => ({ ...r }));
+  }
+
+  /** How many requests matching `filter` were answered since the last reset, by method. */
+  requestCounts(filter: RequestCountFilter | Readonly<Record<string, string>> = {}): Record<string, number> {
+    return this.#counts.byMethod(filter);
   }
 }
