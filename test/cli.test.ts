@@ -337,6 +337,28 @@ describe.concurrent('text a server controls never reaches the terminal raw', { t
     for (const run of runs) expect(run.code).toBe(EXIT.TRANSPORT);
   });
 
+  it.each([[[]], [['--json']]])('process warnings, whoever emits them, are printed printable (%j)', async (extra) => {
+    // A module of the process emitting warnings with escape sequences. It is loaded before the
+    // CLI, so it starts once the CLI has installed its warning listener (Node's own is there from
+    // the start): until then Node itself would print them.
+    const emit = `process.emitWarning(${JSON.stringify(`odd ${ESCAPES}`)}, { code: ${JSON.stringify(`ODD${XML_ESCAPES}`)} })`;
+    const emitter =
+      `let started = false; process.on('newListener', (event) => { if (event !== 'warning' || started) return; ` +
+      `started = true; setImmediate(() => setInterval(() => ${emit}, 50).unref()); });`;
+    const sandbox = startCli(['sandbox', ...extra], { env: { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(emitter)}` } });
+    await sandbox.waitFor('stderr', /warning/);
+    // Its stop handlers are in place once it has printed its address.
+    await sandbox.waitFor('stdout', '127.0.0.1');
+    sandbox.child.kill('SIGINT');
+    const run = await sandbox.done;
+    expect(run.code).toBe(EXIT.OK);
+    expectPrintable(run);
+    if (extra.length > 0) {
+      const warnings = run.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as { warning: { code: string; message: string } });
+      expect(warnings[0]?.warning).toEqual({ code: `ODD${XML_ESCAPES}`, message: `odd ${ESCAPES}` });
+    }
+  });
+
   it.each([[[]], [['--json']]])('watch prints its retry warnings printable (%j)', async (extra) => {
     const server = await serve(500, CONTENT_TYPE.xml, soapFault(`Server error ${XML_ESCAPES} ${ESCAPES}`));
     const watch = startCli(['watch', '--platform', 'whatsapp', '--platform-id', '100', '--destination', '34600000000', '--interval', '50', ...extra], {
