@@ -4,9 +4,14 @@
  * and checked, exit codes are asserted, and every run's stdout and stderr are searched for the
  * account's secrets (see `support/cli-process.ts`). Needs `pnpm build` (done by `pnpm test`).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACCOUNT, SECRET, WRONG_SECRET, accountEnv, builtTransports, runCli } from './support/cli-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AfilnetApiError, ApiErrorCode } from '@afilnet-chat/core';
+import { clientFor } from './support/case-client.js';
+import { CLI_ACCOUNT, SECRET, WRONG_SECRET, accountEnv, builtTransports, runCli, startCli, type CliResult } from './support/cli-process.js';
+import { answer, startMisbehavingServer, type MisbehavingServer } from './support/misbehaving-server.js';
 import { useSandbox } from './support/sandbox-fixture.js';
+import { TRANSPORT_CASES } from './support/transport-cases.js';
+import { CONTENT_TYPE, errorBody, soapFault } from './support/wire-bodies.js';
 
 const EXIT = { OK: 0, USAGE: 2, API: 3, TRANSPORT: 4 } as const;
 const TRANSPORTS = builtTransports();
@@ -246,5 +251,123 @@ describe.concurrent('errors and exit codes', { timeout: 180_000 }, () => {
     expect(stderr).toContain('may have been sent');
     // The default deadline is 30 s: the client gave up on the held request after --timeout instead.
     expect(await held).toBeLessThan(10_000);
+  });
+});
+
+describe.concurrent('text a server controls never reaches the terminal raw', { timeout: 180_000 }, () => {
+  /** Retitles the terminal (OSC 0 … BEL), clears the screen (CSI 2J), then C1 controls: CSI, NEL. */
+  const ESCAPES = '\u001b]0;owned\u0007\u001b[2J\u009b31m\u0085';
+  /** What XML 1.0 can carry of them (C0 controls other than tab and line ends are not XML characters). */
+  const XML_ESCAPES = '\u009b2J\u0085\u007f';
+  /** Any control character but the line feed, and the Unicode line and paragraph separators. */
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+  const servers: MisbehavingServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+  });
+  async function serve(status: number, contentType: string, body: string): Promise<MisbehavingServer> {
+    const server = await startMisbehavingServer(answer(status, contentType, body));
+    servers.push(server);
+    return server;
+  }
+
+  function expectPrintable(...runs: CliResult[]): void {
+    for (const run of runs) {
+      expect(run.stdout).not.toMatch(CONTROL);
+      expect(run.stderr).not.toMatch(CONTROL);
+    }
+  }
+
+  /** The `{ error }` document `--json` prints last on stderr. */
+  const jsonError = (run: CliResult) => (JSON.parse(run.stderr.trim().split('\n').at(-1) ?? '') as { error: Record<string, unknown> }).error;
+
+  it.each(TRANSPORTS)('an error code with escape sequences is UNKNOWN_CODE in core and printable in the CLI (%s)', async (transport) => {
+    const row = TRANSPORT_CASES.find((c) => c.name === transport);
+    if (row === undefined) throw new Error(`no transport case for ${transport}`);
+    const code = row.bodyFormat === 'json' ? ESCAPES : XML_ESCAPES;
+    const server = await serve(200, CONTENT_TYPE[row.bodyFormat], errorBody(row.bodyFormat, 'getchatchannels', code));
+
+    const client = clientFor(row, 'undici', server.url);
+    const failure = await client.getChatChannels().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await client.close();
+    expect(failure).toBeInstanceOf(AfilnetApiError);
+    expect((failure as AfilnetApiError).code).toBe(ApiErrorCode.UNKNOWN_CODE);
+    expect((failure as AfilnetApiError).message).not.toMatch(CONTROL);
+    expect((failure as AfilnetApiError).message).toContain('\\u009b');
+
+    const env = accountEnv(server.url, transport);
+    const [plain, debug, json] = await Promise.all([
+      runCli(['channels'], { env }),
+      runCli(['channels', '--debug'], { env }),
+      runCli(['channels', '--json'], { env }),
+    ]);
+    expectPrintable(plain, debug, json);
+    for (const run of [plain, debug, json]) expect(run.code).toBe(EXIT.API);
+    expectOneLineError(plain.stderr, 'UNKNOWN_CODE');
+    expect(debug.stderr).toMatch(/AfilnetApiError[^\n]*\n\s+at /);
+    expect(jsonError(json)).toMatchObject({ name: 'AfilnetApiError', code: 'UNKNOWN_CODE' });
+  });
+
+  it('a SOAP faultcode and faultstring with C1 controls are printable, and --json keeps their value', async () => {
+    const faultString = `Server error ${XML_ESCAPES} here`;
+    const server = await serve(500, CONTENT_TYPE.xml, soapFault(faultString).replace('soapenv:Server', `soapenv:Server${XML_ESCAPES}`));
+    const env = accountEnv(server.url, 'soap');
+    const [plain, debug, json] = await Promise.all([
+      runCli(['channels'], { env }),
+      runCli(['channels', '--debug'], { env }),
+      runCli(['channels', '--json'], { env }),
+    ]);
+    expectPrintable(plain, debug, json);
+    for (const run of [plain, debug, json]) expect(run.code).toBe(EXIT.TRANSPORT);
+    expectOneLineError(plain.stderr, 'SOAP_FAULT');
+    expect(plain.stderr).toContain('\\u009b2J\\u0085\\u007f');
+    // Escaped the way JSON escapes: the document still says exactly what the server sent.
+    expect(jsonError(json)).toMatchObject({ code: 'SOAP_FAULT', faultCode: `soapenv:Server${XML_ESCAPES}`, faultString });
+  });
+
+  it('a SOAP faultstring with ESC and BEL is printable', async () => {
+    const server = await serve(500, CONTENT_TYPE.xml, soapFault(`Server error ${ESCAPES}`));
+    const env = accountEnv(server.url, 'soap');
+    const runs = await Promise.all([runCli(['channels'], { env }), runCli(['channels', '--debug'], { env }), runCli(['channels', '--json'], { env })]);
+    expectPrintable(...runs);
+    for (const run of runs) expect(run.code).toBe(EXIT.TRANSPORT);
+  });
+
+  it.each([[[]], [['--json']]])('process warnings, whoever emits them, are printed printable (%j)', async (extra) => {
+    // A module of the process emitting warnings with escape sequences. It is loaded before the
+    // CLI, so it starts once the CLI has installed its warning listener (Node's own is there from
+    // the start): until then Node itself would print them.
+    const emit = `process.emitWarning(${JSON.stringify(`odd ${ESCAPES}`)}, { code: ${JSON.stringify(`ODD${XML_ESCAPES}`)} })`;
+    const emitter =
+      `let started = false; process.on('newListener', (event) => { if (event !== 'warning' || started) return; ` +
+      `started = true; setImmediate(() => setInterval(() => ${emit}, 50).unref()); });`;
+    const sandbox = startCli(['sandbox', ...extra], { env: { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(emitter)}` } });
+    await sandbox.waitFor('stderr', /warning/);
+    // Its stop handlers are in place once it has printed its address.
+    await sandbox.waitFor('stdout', '127.0.0.1');
+    sandbox.child.kill('SIGINT');
+    const run = await sandbox.done;
+    expect(run.code).toBe(EXIT.OK);
+    expectPrintable(run);
+    if (extra.length > 0) {
+      const warnings = run.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as { warning: { code: string; message: string } });
+      expect(warnings[0]?.warning).toEqual({ code: `ODD${XML_ESCAPES}`, message: `odd ${ESCAPES}` });
+    }
+  });
+
+  it.each([[[]], [['--json']]])('watch prints its retry warnings printable (%j)', async (extra) => {
+    const server = await serve(500, CONTENT_TYPE.xml, soapFault(`Server error ${XML_ESCAPES} ${ESCAPES}`));
+    const watch = startCli(['watch', '--platform', 'whatsapp', '--platform-id', '100', '--destination', '34600000000', '--interval', '50', ...extra], {
+      env: accountEnv(server.url, 'soap'),
+    });
+    await watch.waitFor('stderr', /warning/);
+    watch.child.kill('SIGINT');
+    const run = await watch.done;
+    expect(run.code).toBe(EXIT.OK);
+    expectPrintable(run);
   });
 });

@@ -3,14 +3,20 @@
  * GET transport's credentials-in-URL warning) are shown as one line in the CLI's own style.
  */
 import { processIo } from './cli-io.js';
+import { printableLines, printableText } from './printable-text.js';
 import { runCli } from './run-cli.js';
 
 const json = process.argv.includes('--json');
 process.removeAllListeners('warning');
 process.on('warning', (warning: Error & { code?: string }) => {
   const code = warning.code ?? warning.name;
+  // Any module may emit a warning: it is printed through the same filter as everything else.
   process.stderr.write(
-    json ? `${JSON.stringify({ warning: { code, message: warning.message } })}\n` : `afilnet-chat: warning ${code}: ${warning.message}\n`,
+    printableLines(
+      json
+        ? `${JSON.stringify({ warning: { code, message: warning.message } })}\n`
+        : `afilnet-chat: warning ${printableText(code)}: ${printableText(warning.message)}\n`,
+    ),
   );
 });
 

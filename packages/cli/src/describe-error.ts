@@ -29,6 +29,7 @@ const API_HINTS: Record<string, string> = {
   INCORRECT_FILEURL: 'give --file-url as a reachable http(s) URL',
   INCORRECT_THUMBURL: 'give --thumb-url as a reachable http(s) URL',
   MISSING_COMPULSORY_PARAM: 'every option of the command needs a non-empty value',
+  UNKNOWN_CODE: 'check that --base-url points at the Afilnet API',
 };
 
 const TRANSPORT_HINTS: Record<string, string> = {

@@ -15,3 +15,15 @@ export function printableText(text: string): string {
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * `text` made safe line by line: each line through {@link printableText}, the line feeds between
+ * them kept. The CLI passes everything it prints through this, whoever wrote the text (an error
+ * message quoting a server, a stack, a warning), so no byte of it can drive the terminal. On a
+ * JSON document (no raw line feed inside) it escapes DEL, C1 controls and the line and paragraph
+ * separators, which `JSON.stringify` leaves raw, as `\u0085`: JSON's own escape for the same
+ * character, so the document keeps its meaning.
+ */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printableText).join('\n');
+}

@@ -1,7 +1,10 @@
 /**
  * The `afilnet-chat` program: parses the command line, runs the command, and turns every
  * outcome into output and an exit code. Everything it prints, help aside, goes through a
- * redactor that knows the password and client secret, so no secret is printed even by mistake.
+ * redactor that knows the password and client secret, so no secret is printed even by mistake;
+ * then everything, help included, goes through the printable-text filter line by line, so no
+ * text a server controls (an error code, a SOAP faultstring, a message) reaches the terminal
+ * with its escape sequences.
  *
  * Help is printed from the CLI's own modules and core's constants only: the client, its schema
  * library and undici are imported once a command runs, so `--help` starts fast (SPEC §9).
@@ -16,6 +19,7 @@ import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { CONNECTION_OPTIONS, OUTPUT_OPTIONS } from './global-options.js';
 import { commandHelp, mainHelp } from './help-text.js';
 import { parseCommandOptions, splitCommand, type OptionValues } from './parse-command-line.js';
+import { printableLines } from './printable-text.js';
 
 const ALL_OPTIONS = [...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...COMMANDS.flatMap((c) => c.options)];
 
@@ -39,8 +43,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   // Made before anything but help is printed; help holds no secret.
   let redactor: Redactor | undefined;
   const loadRedactor = async () => (redactor ??= (await import('@afilnet-chat/core/transport')).createRedactor([]));
-  const out = (text: string) => io.write(redactor ? redactor.text(text) : text);
-  const err = (text: string) => io.writeError(redactor ? redactor.text(text) : text);
+  // Redacted first: the redactor looks for the secrets as they are, before escaping changes them.
+  const safe = (text: string) => printableLines(redactor ? redactor.text(text) : text);
+  const out = (text: string) => io.write(safe(text));
+  const err = (text: string) => io.writeError(safe(text));
+  // What commands write with goes through the same filter (stdin is a getter: reading it opens it).
+  const commandIo: CliIo = {
+    env: io.env,
+    get stdin() {
+      return io.stdin;
+    },
+    write: out,
+    writeError: err,
+    stopSignal: () => io.stopSignal(),
+  };
   // Known before parsing, so that even a parse error is shown the way the user asked.
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
@@ -82,7 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     };
     let opening: Promise<ChatClient> | undefined;
     const context: CommandContext = {
-      io,
+      io: commandIo,
       values,
       json,
       text,

@@ -1,6 +1,8 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AfilnetValidationError } from './errors.js';
 import { createChatClient } from './client.js';
+import { resolveTransportOptions } from './resolve-transport-options.js';
 import type { ChatTransport } from './transport.js';
 
 const credentials = { user: 'demo@example.com', password: 'top-secret-pw' };
@@ -71,5 +73,68 @@ describe('createChatClient configuration', () => {
 
   it('refuses an object that is not a transport', () => {
     expect(refusal({ transport: { name: 'x' }, credentials }).code).toBe('INVALID_CONFIG');
+  });
+});
+
+describe('URLs with credentials in them', () => {
+  const SECRET = 'url-s3cret-Pw';
+  const HOST = 'api.url-check.example';
+  /** URLs carrying a user, a password or both, percent-encoded or not, on https and http. */
+  const URLS: ReadonlyArray<readonly [form: string, url: string]> = [
+    ['user and password', `https://demo:${SECRET}@${HOST}/`],
+    ['a percent-encoded user', `https://${encodeURIComponent(`${SECRET}+/`)}@${HOST}`],
+    ['a password alone', `https://:${SECRET}@${HOST}/api`],
+    ['http, an e-mail as user, a port', `http://demo%40example.com:${SECRET}@${HOST}:8080/`],
+    ['a user and an empty password', `https://${SECRET}:@${HOST}`],
+  ];
+  const OPTIONS = ['baseUrl', 'oauth.tokenUrl', 'oauth.issuer'] as const;
+
+  const configWith = (option: (typeof OPTIONS)[number], url: string) => ({
+    transport: 'json-oauth',
+    credentials,
+    allowInsecureHttp: true,
+    executor: 'fetch',
+    ...(option === 'baseUrl' ? { baseUrl: url } : { oauth: { [option.slice('oauth.'.length)]: url } }),
+  });
+
+  /** Every view of an error and its causes a log or terminal could show. */
+  function everyView(error: unknown): string {
+    const views: string[] = [];
+    for (let current: unknown = error, depth = 0; current !== undefined && depth < 8; depth += 1) {
+      views.push(String(current), JSON.stringify(current), inspect(current, { depth: 8, showHidden: true }));
+      if (current instanceof Error) views.push(current.message, current.stack ?? '');
+      current = current instanceof Error ? current.cause : undefined;
+    }
+    return views.join('\n');
+  }
+
+  // The titles name the form, not the URL: a test report is output too.
+  it.each(OPTIONS.flatMap((option) => URLS.map(([form, url]) => ({ option, form, url }))))('$option with $form is INVALID_CONFIG naming the option only', ({ option, url }) => {
+    const error = refusal(configWith(option, url));
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.issues).toEqual([{ path: option, message: expect.stringContaining('must not contain a user or password') }]);
+    expect(error.message).toContain(option);
+    const seen = everyView(error);
+    for (const needle of [SECRET, encodeURIComponent(SECRET), HOST]) expect(seen).not.toContain(needle);
+  });
+
+  it('are refused by a transport factory called by hand too', () => {
+    const error = (() => {
+      try {
+        resolveTransportOptions('post', { credentials, baseUrl: `https://demo:${SECRET}@${HOST}/` });
+      } catch (caught) {
+        return caught;
+      }
+      throw new Error('resolveTransportOptions accepted the URL');
+    })();
+    expect(error).toBeInstanceOf(AfilnetValidationError);
+    expect((error as AfilnetValidationError).issues.map((i) => i.path)).toEqual(['baseUrl']);
+    expect(everyView(error)).not.toContain(SECRET);
+  });
+
+  it('leave URLs whose path, query or fragment holds an @ alone', () => {
+    for (const url of [`https://${HOST}/a@b`, `https://${HOST}/?to=a@b`, `https://${HOST}/#@x`]) {
+      expect(() => createChatClient({ transport: 'post', credentials, baseUrl: url })).not.toThrow();
+    }
   });
 });

@@ -67,8 +67,10 @@ export const ValidationErrorCode = {
 export type ValidationErrorCode = (typeof ValidationErrorCode)[keyof typeof ValidationErrorCode];
 
 /**
- * The codes the Web Chat API documents for `AfilnetApiError` (SPEC §2). A code the API adds
- * later is kept as the server sent it, so `AfilnetApiError.code` is any string.
+ * The codes the Web Chat API documents for `AfilnetApiError`, and `UNKNOWN_CODE`. A
+ * code the API adds later is kept as the server sent it when it has the shape of a code
+ * (`[A-Z0-9_]{1,64}`), so `AfilnetApiError.code` is any such string; anything else is
+ * `UNKNOWN_CODE`.
  */
 export const ApiErrorCode = {
   /** No user was sent. */
@@ -100,6 +102,12 @@ export const ApiErrorCode = {
   INCORRECT_FILEURL: 'INCORRECT_FILEURL',
   /** The thumbnail URL is not valid. */
   INCORRECT_THUMBURL: 'INCORRECT_THUMBURL',
+  /**
+   * Not the API's own: the server answered an error code that is not 1 to 64 of `A-Z`, `0-9`
+   * and `_`, so it is not shown as a code (it could carry terminal escape sequences or any
+   * length of text). The message quotes what the server sent, escaped and shortened.
+   */
+  UNKNOWN_CODE: 'UNKNOWN_CODE',
 } as const;
 
 /** One of the documented {@link ApiErrorCode}s. */

@@ -48,6 +48,24 @@ describe('errors', () => {
     expect(inspect(copy)).toContain('AfilnetTransportError');
   });
 
+  it('keep an API code only when it looks like one; anything else is UNKNOWN_CODE, quoted escaped', () => {
+    expect(new AfilnetApiError('NEW_CODE_2', { httpStatus: 200 }).code).toBe('NEW_CODE_2');
+    expect(new AfilnetApiError('A'.repeat(64), { httpStatus: 200 }).code).toBe('A'.repeat(64));
+    const hostile = '\u001b]0;owned\u0007\u001b[2J\u009b31m\u0085\u007f\u2028';
+    for (const code of [hostile, 'lower_case', 'A'.repeat(65), 'SPACE CODE', 'ÉCODE', `OK\n`]) {
+      const error = new AfilnetApiError(code, { httpStatus: 200 });
+      expect(error.code).toBe(ApiErrorCode.UNKNOWN_CODE);
+      for (const view of [error.message, error.stack ?? '', JSON.stringify(error), inspect(error)]) {
+        expect(view).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+      }
+    }
+    const error = new AfilnetApiError(hostile, { httpStatus: 200 });
+    expect(error.message).toContain('"\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u0085\\u007f\\u2028"');
+    expect(error.toJSON()).toMatchObject({ code: 'UNKNOWN_CODE', httpStatus: 200 });
+    // The quote is cut: a server cannot fill a log through the code.
+    expect(new AfilnetApiError('x'.repeat(100_000), { httpStatus: 200 }).message.length).toBeLessThan(200);
+  });
+
   it('export every code as a constant whose value is the code itself', () => {
     for (const codes of [ApiErrorCode, TransportErrorCode, ValidationErrorCode]) {
       for (const [name, value] of Object.entries(codes)) expect(value).toBe(name);

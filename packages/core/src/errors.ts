@@ -48,17 +48,44 @@ export class AfilnetError extends Error {
   }
 }
 
+/** What an API error code looks like: the documented ones and any the API may add. */
+const API_CODE_SHAPE = /^[A-Z0-9_]{1,64}$/;
+
+/** The most of an unknown code's text a message quotes. */
+const UNKNOWN_CODE_QUOTE_LENGTH = 80;
+
+/**
+ * `text` as a JSON string literal with DEL, C1 controls and the line and paragraph separators
+ * escaped too (JSON leaves them raw), cut at {@link UNKNOWN_CODE_QUOTE_LENGTH} characters: a
+ * quote of server text that cannot drive a terminal or flood a log.
+ */
+function quoteServerText(text: string): string {
+  const cut = text.length > UNKNOWN_CODE_QUOTE_LENGTH ? `${text.slice(0, UNKNOWN_CODE_QUOTE_LENGTH)}…` : text;
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function apiErrorMessage(code: string, known: boolean): string {
+  if (!known) return `The Afilnet API answered an error that is not a well-formed code: ${quoteServerText(code)}`;
+  return `The Afilnet API answered ${code}${API_HINTS[code] ? `: ${API_HINTS[code]}` : ''}`;
+}
+
 /**
  * The API answered with its own error envelope (`{"status":"error","error":"CODE"}`): `code` is
  * one of {@link ApiErrorCode} or, for a code the API adds later, the string the server sent.
  * Also the wrong-password error of json-oauth authenticating as the account (SPEC §10).
+ *
+ * A code that is not 1 to 64 of `A-Z`, `0-9` and `_` becomes `UNKNOWN_CODE`, the server's text
+ * quoted in the message with every control character escaped: a code is something programs
+ * compare and people read on a terminal, and a server must not be able to send escape
+ * sequences (retitling or clearing the terminal) through it.
  */
 export class AfilnetApiError extends AfilnetError {
   /** The HTTP status the envelope came with (200 on most flavours, 401 for Basic auth). */
   readonly httpStatus: number;
 
   constructor(code: ApiErrorCode | (string & {}), options: { httpStatus: number; cause?: unknown }) {
-    super(code, `The Afilnet API answered ${code}${API_HINTS[code] ? `: ${API_HINTS[code]}` : ''}`, options);
+    const known = API_CODE_SHAPE.test(code);
+    super(known ? code : 'UNKNOWN_CODE', apiErrorMessage(code, known), options);
     nameError(this, 'AfilnetApiError');
     this.httpStatus = options.httpStatus;
     Object.defineProperty(this, API_BRAND, { value: true });

@@ -15,6 +15,21 @@ export function isHttpUrl(value: string): boolean {
 }
 
 /**
+ * True when `value` is a URL with a user or password in it (`https://user:secret@host/`). Such a
+ * URL is refused: undici drops the credentials without a word, `fetch` refuses the URL with an
+ * error quoting it, and a URL is logged and printed where a secret must never be. The check is on
+ * the parsed URL (WHATWG URL), so a user without a password, or a percent-encoded one, is found too.
+ */
+export function hasUrlCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Refuses every `http://` URL among `urls` (`[optionPath, url]`, absent ones skipped) unless
  * `allowInsecureHttp`, listing each by its option path.
  *

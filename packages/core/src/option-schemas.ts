@@ -3,7 +3,7 @@
  * used by both ways of building a transport: the client's configuration (`resolveConfig`) and a
  * factory called by hand (`resolveTransportOptions`).
  */
-import { isHttpUrl } from './http-url.js';
+import { hasUrlCredentials, isHttpUrl } from './http-url.js';
 import type { TokenStore } from './token-store.js';
 import { expectedType } from './type-messages.js';
 import * as z from './zod-mini.js';
@@ -16,8 +16,16 @@ const credentialText = z
   .string({ error: expectedType('a string') })
   .check(z.minLength(1, 'must not be empty'), z.refine((s) => !/[\r\n]/.test(s), 'must not contain CR or LF'));
 
-/** An absolute `http:` or `https:` URL (whether `http:` is allowed is decided later). */
-export const urlText = z.string({ error: expectedType('a string') }).check(z.refine(isHttpUrl, 'must be an absolute http or https URL'));
+/**
+ * An absolute `http:` or `https:` URL without a user or password in it (whether `http:` is
+ * allowed is decided later). The messages name the rule, never the value.
+ */
+export const urlText = z
+  .string({ error: expectedType('a string') })
+  .check(
+    z.refine(isHttpUrl, 'must be an absolute http or https URL'),
+    z.refine((s) => !hasUrlCredentials(s), 'must not contain a user or password; give credentials in their own options'),
+  );
 
 const pathText = z.string({ error: expectedType('a string') }).check(z.minLength(1, 'must not be empty'));
 

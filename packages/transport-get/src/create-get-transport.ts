@@ -23,7 +23,9 @@ export type GetTransportOptions = AccountTransportOptions;
  *
  * Its `send` throws `AfilnetValidationError` code `URL_TOO_LONG` when the encoded URL would be
  * longer than 4,000 characters, before anything is sent. Rated `low`: the password travels in
- * the URL, where proxies and server logs keep it; a one-time process warning says so.
+ * the URL, where proxies and server logs keep it; a one-time process warning says so. Node's
+ * `NODE_DEBUG=undici` (and `NODE_DEBUG=fetch`) prints every request's full URL, so with this
+ * transport it prints the password.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the credentials are missing, empty or
  *   hold CR/LF; `INSECURE_URL` for an `http://` `baseUrl` without `allowInsecureHttp`.

@@ -49,7 +49,7 @@ export const watchCommand: Command = {
         context.io.writeError(
           context.json
             ? `${JSON.stringify({ warning: { code: error.code, message: error.message, retryInMs: delayMs } })}\n`
-            : `afilnet-chat: warning ${error.code}: ${error.message}; retrying in ${delayMs} ms\n`,
+            : `afilnet-chat: warning ${error.code}: ${printableText(error.message)}; retrying in ${delayMs} ms\n`,
         );
       },
     });
