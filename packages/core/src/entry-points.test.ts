@@ -55,6 +55,7 @@ describe('entry points', () => {
       'isChatMethod',
       'isHttpUrl',
       'joinUrl',
+      'loadOpenTelemetryApi',
       'meetsMinimum',
       'parseJsonPayload',
       'parseRetryAfter',
