@@ -53,7 +53,7 @@ export function formatDatetime(date: Date): string {
 }
 
 interface AccountData {
-  readonly account: SandboxAccount;
+  account: SandboxAccount;
   /** Conversations by `platform|platformId|destination`, messages in order. */
   readonly chats: Map<string, StoredMessage[]>;
 }
@@ -78,6 +78,16 @@ export class SandboxState {
       this.#accounts.set(account.user, { account, chats: new Map() });
     }
     this.#observer = observer;
+  }
+
+  /**
+   * Changes the password of `user`'s account, as an operator rotating it would: requests with
+   * the old password are refused from now on. Throws when there is no such account.
+   */
+  setPassword(user: string, password: string): void {
+    const data = this.#accounts.get(user);
+    if (data === undefined) throw new Error(`no sandbox account ${user}`);
+    data.account = { ...data.account, password };
   }
 
   /** The account with this user, or undefined. */
