@@ -45,7 +45,7 @@ describe.each([
 ])('app → queue → worker → HTTP attempts in one trace ($label)', ({ bullmq }) => {
   it('the worker span continues the trace of the code that queued the send', async () => {
     const queueName = `otel-${bullmq ? 'bullmq' : 'data'}-${Date.now()}`;
-    const telemetry = bullmq ? { telemetry: new BullMQOtel('afilnet-test') } : {};
+    const telemetry = bullmq ? { telemetry: new BullMQOtel({ tracerName: 'afilnet-test' }) } : {};
     const queue = createSendQueue({ connection: connection(), queueName, ...telemetry });
     const client = createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true });
     const worker = createSendWorker({ connection: connection(), queueName, client, ...telemetry });
