@@ -218,6 +218,30 @@ describe.concurrent.each(MATRIX_ROWS.map((row, index) => ({ ...row, destination:
       });
       await otel.shutdown();
     });
+
+    it.runIf(isOAuth)('a client secret function: the token endpoint refusing the client makes it asked again, the send made again once', async () => {
+      await withSandbox(async (sandbox) => {
+        let secret = 'first-password';
+        let asked = 0;
+        const clientSecret = () => {
+          asked++;
+          return secret;
+        };
+        const chat = clientFor(row.case, row.executor, sandbox.url, { ...FAST_RETRY, oauth: { clientId: ROTATING_USER, clientSecret } });
+        try {
+          await chat.sendMessage({ ...WHATSAPP, destination: `${row.destination}8`, message: 'before' });
+          sandbox.setPassword(ROTATING_USER, 'second-password');
+          sandbox.revokeTokens();
+          secret = 'second-password';
+          await chat.sendMessage({ ...WHATSAPP, destination: `${row.destination}9`, message: 'after' });
+          expect(asked).toBe(2);
+          expect(sandbox.messages({ destination: `${row.destination}9` }).map((m) => m.message)).toEqual(['after']);
+          expect(sandbox.requests({ method: 'token' }).map((r) => r.status)).toEqual([200, 401, 200]);
+        } finally {
+          await chat.close();
+        }
+      });
+    });
   },
 );
 
