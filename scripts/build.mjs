@@ -51,6 +51,7 @@ await build({
   target: 'es2022',
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: true,
-  external: ['undici'],
+  // @opentelemetry/api is an optional peer: resolved from the app's node_modules, if there.
+  external: ['undici', '@opentelemetry/api'],
   logLevel: 'warning',
 });

@@ -109,6 +109,20 @@ describe('loading transports on demand (built packages)', () => {
     expect(undici(onFetch.loaded)).toEqual([]);
   });
 
+  it('loads @opentelemetry/api with the first call when installed, never at import, and calls without it when absent', async () => {
+    const otel = (urls: string[]) => urls.filter((url) => url.includes('@opentelemetry'));
+    const installed = await runApp('post', { AFILNET_TEST_REPORT_BEFORE_CALL: '1' });
+    const [beforeCall, result] = installed.stdout.split('\n');
+    expect(otel(JSON.parse(beforeCall ?? '[]') as string[]), 'at import and construction').toEqual([]);
+    expect(JSON.parse(result ?? '')).toEqual([{ platformId: '1', platform: 'webchat', name: 'n' }]);
+    expect(otel(installed.loaded).length, 'with the first call').toBeGreaterThan(0);
+
+    // Not installed: the call works and nothing of OpenTelemetry is loaded.
+    const absent = await runApp('post', { AFILNET_TEST_BLOCK_PACKAGE: '@opentelemetry/api' });
+    expect(JSON.parse(absent.stdout)).toEqual([{ platformId: '1', platform: 'webchat', name: 'n' }]);
+    expect(otel(absent.loaded)).toEqual([]);
+  });
+
   it("the CLI prints --help without loading undici, zod, the client or any transport (SPEC §9)", async () => {
     const record = join(scratch, `cli-help-${Date.now()}.txt`);
     const bin = join(root, 'packages/cli/bin/afilnet-chat.js');

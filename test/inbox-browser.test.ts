@@ -86,9 +86,23 @@ describe('the inbox page', () => {
     await openConversation('34611000002');
     await messagesLog().getByText('Hello over SOAP').waitFor({ timeout: LIVE_MS });
     const requests = page.getByRole('table', { name: 'Requests' });
-    expect(await requests.getByRole('columnheader').allTextContents()).toEqual(['Flavour', 'Method', 'Status', 'Code', 'Duration']);
+    expect(await requests.getByRole('columnheader').allTextContents()).toEqual(['Flavour', 'Method', 'Status', 'Code', 'Duration', 'Trace']);
     await requests.getByRole('row').filter({ hasText: 'soap' }).filter({ hasText: 'sendmessage' }).first().waitFor({ timeout: LIVE_MS });
     await requests.getByRole('row').filter({ hasText: 'post' }).filter({ hasText: 'sendmessage' }).first().waitFor({ timeout: LIVE_MS });
+  });
+
+  it("shows the trace id of a request's traceparent, so that a developer can go from the request to its trace", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const response = await fetch(`${sandbox.url}/api/http/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      body: new URLSearchParams({ class: 'chat', method: 'getchatchannels', user: ACCOUNT.user, password: ACCOUNT.password }).toString(),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const row = page.getByRole('table', { name: 'Requests' }).getByRole('row').filter({ hasText: traceId });
+    await row.first().waitFor({ timeout: LIVE_MS });
+    expect(await row.first().getByRole('cell').last().textContent()).toBe(traceId);
   });
 
   it('sends a reply as the contact, with the keyboard, that the SDK then reads', async () => {

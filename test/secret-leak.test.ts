@@ -7,6 +7,7 @@
  * Basic header value, in any encoding they travel in.
  */
 import { spawn } from 'node:child_process';
+import { tracingChannel } from 'node:diagnostics_channel';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient, type AfilnetError, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
@@ -48,6 +49,7 @@ import {
 } from './support/secret-needles.js';
 import { TRANSPORT_CASES, type Account } from './support/transport-cases.js';
 import { CONTENT_TYPE, errorBody, HTML_ERROR_PAGE, successBody } from './support/wire-bodies.js';
+import { memoryTelemetry, registerPropagation } from './support/otel-memory.js';
 
 const SEND = SAMPLE_CALLS.find((s) => s.method === 'sendmessage') as SampleCall;
 const READ = SAMPLE_CALLS.find((s) => s.method === 'getchatchannels') as SampleCall;
@@ -357,3 +359,78 @@ function runChild(script: string, env: Record<string, string>): Promise<{ code: 
     child.once('close', (code) => resolve({ code, stderr }));
   });
 }
+
+describe('OpenTelemetry spans and metrics, and the afilnet-chat:call channel', () => {
+  // Canaries: a message text and a destination that must never reach a span, a metric or the channel.
+  const MESSAGE_CANARY = 'canary-message-5e1f0c';
+  const DESTINATION_CANARY = '34699955501';
+  const METRICS = ['afilnet.client.call.duration', 'http.client.request.duration', 'afilnet.client.retries', 'afilnet.client.rate_limits'];
+  let sandbox: Sandbox;
+  let unregister: () => void;
+  beforeAll(async () => {
+    unregister = registerPropagation();
+    sandbox = await startSandbox({
+      accounts: [{ user: LEAK_USER, password: LEAK_PASSWORD, channels: [{ platform: 'whatsapp', platformId: '100', name: 'Leak' }] }],
+    });
+  });
+  afterAll(async () => {
+    unregister();
+    await sandbox.close();
+  });
+
+  it.each(ROWS)('$label: no credential, token, message text or destination in any span, metric or channel message', async (row) => {
+    const otel = memoryTelemetry();
+    const channel = tracingChannel('afilnet-chat:call');
+    const published: unknown[] = [];
+    const record = (event: string) => (message: unknown) => published.push({ event, ...(message as object) });
+    const handlers = { start: record('start'), end: record('end'), asyncStart: record('asyncStart'), asyncEnd: record('asyncEnd'), error: record('error') };
+    channel.subscribe(handlers);
+    const conversation = { platform: 'whatsapp', platformId: '100', destination: DESTINATION_CANARY } as const;
+    const config: Partial<ChatClientConfig> = {
+      ...executorConfig(row.executor),
+      telemetry: { tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider },
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    };
+    // The sandbox refuses the first attempt of each kind once, so that retries and rate limits are recorded too.
+    sandbox.chaos([
+      { method: 'getmessages', times: 1, fault: { status: 503 } },
+      { method: 'getmessages', times: 1, fault: { status: 429 } },
+    ]);
+    const good = clientFor(row.case, 'undici', sandbox.url, config, LEAK_ACCOUNT);
+    const wrong = clientFor(row.case, 'undici', sandbox.url, config, WRONG_ACCOUNT);
+    const provided = clientFor(row.case, 'undici', sandbox.url, { ...config, credentials: async () => ({ ...WRONG_ACCOUNT }) });
+    try {
+      await good.sendMessage({ ...conversation, message: MESSAGE_CANARY });
+      await good.getMessages(conversation);
+      expectCleanError(await failureOf(wrong.sendMessage({ ...conversation, message: MESSAGE_CANARY })));
+      expectCleanError(await failureOf(provided.getMessages(conversation)));
+      expectCleanError(await failureOf(good.sendMessage({ ...conversation, platformId: '999', message: MESSAGE_CANARY })));
+    } finally {
+      channel.unsubscribe(handlers);
+      sandbox.chaos([]);
+      await Promise.all([good.close(), wrong.close(), provided.close()]);
+    }
+    const spans = otel.spans().map((span) => ({
+      name: span.name,
+      attributes: span.attributes,
+      events: span.events,
+      status: span.status,
+      links: span.links,
+    }));
+    const points = (await Promise.all(METRICS.map((name) => otel.points(name)))).flat().map((p) => ({ attributes: p.attributes }));
+    await otel.shutdown();
+    // Each output had something to say, so a clean scan means something.
+    expect(spans.length).toBeGreaterThanOrEqual(10);
+    expect(points.length).toBeGreaterThanOrEqual(METRICS.length);
+    expect(published.length).toBeGreaterThanOrEqual(20);
+    expect(JSON.stringify(spans)).toContain('url.full');
+    const needles = [
+      ...leakNeedles(),
+      { label: 'message text', value: MESSAGE_CANARY },
+      { label: 'destination', value: DESTINATION_CANARY },
+    ];
+    expectNoSecrets(spans, needles);
+    expectNoSecrets(points, needles);
+    expectNoSecrets(published, needles);
+  });
+});

@@ -8,7 +8,7 @@ import {
   type SendFileInput,
   type SendMessageInput,
 } from '@afilnet-chat/core';
-import { toWireRequest } from '@afilnet-chat/core/transport';
+import { loadOpenTelemetryApi, toWireRequest } from '@afilnet-chat/core/transport';
 import { Queue, type Job } from 'bullmq';
 import { z } from 'zod';
 import { jobIdOf, type SendJobData } from './send-job.js';
@@ -96,6 +96,18 @@ const keySchema = z.object(
 const PAGE = 500;
 
 /**
+ * The trace context of the code queuing a send, through the app's registered propagator;
+ * `undefined` without OpenTelemetry or outside any trace. Throws nothing.
+ */
+async function currentTraceContext(): Promise<Record<string, string> | undefined> {
+  const api = await loadOpenTelemetryApi();
+  if (api === null) return undefined;
+  const carrier: Record<string, string> = {};
+  api.propagation.inject(api.context.active(), carrier);
+  return Object.keys(carrier).length === 0 ? undefined : carrier;
+}
+
+/**
  * Creates a send queue on BullMQ. Finished jobs are kept (BullMQ's default), since a key's job
  * is what makes a second send of that key a no-op and what `outcome` reads.
  *
@@ -108,6 +120,7 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
   const queue = new Queue<SendJobData, void>(settings.queueName ?? DEFAULT_QUEUE_NAME, {
     connection: settings.connection,
     ...(settings.prefix === undefined ? {} : { prefix: settings.prefix }),
+    ...(settings.telemetry === undefined ? {} : { telemetry: settings.telemetry }),
     defaultJobOptions: {
       attempts: settings.attempts ?? 3,
       backoff: { type: 'exponential', delay: settings.backoffMs ?? 1_000 },
@@ -132,7 +145,8 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
       throw new AfilnetValidationError('INVALID_PARAMS', `Invalid input for ${method}`, { issues: problems });
     }
     const idempotencyKey = key.data.idempotencyKey;
-    const data = { idempotencyKey, method, input } as SendJobData;
+    const traceContext = await currentTraceContext();
+    const data = { idempotencyKey, method, input, ...(traceContext === undefined ? {} : { traceContext }) } as SendJobData;
     await queue.add(method, data, { jobId: jobIdOf(idempotencyKey) });
   }
 

@@ -4,6 +4,7 @@
  * limiting, and never sends a job again once an attempt may have written it.
  */
 import { AfilnetApiError, AfilnetTransportError, AfilnetValidationError, type ChatClient } from '@afilnet-chat/core';
+import { loadOpenTelemetryApi } from '@afilnet-chat/core/transport';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { SendJobData } from './send-job.js';
@@ -93,7 +94,39 @@ export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData
   const settings = parseOptions(optionsSchema, options, 'send worker');
   const client = settings.client;
 
-  const process = async (job: Job<SendJobData, void>): Promise<void> => {
+  const queueName = settings.queueName ?? DEFAULT_QUEUE_NAME;
+
+  /**
+   * Runs `send` in a CONSUMER span continuing the trace of the code that queued the job (or,
+   * with BullMQ's own telemetry on, inside BullMQ's consumer span, which already continues it),
+   * so that the client's call and HTTP spans join that trace. Without OpenTelemetry, just `send`.
+   */
+  const traced = async (job: Job<SendJobData, void>, send: () => Promise<void>): Promise<void> => {
+    const api = await loadOpenTelemetryApi();
+    if (api === null) return send();
+    const active = api.context.active();
+    const parent =
+      api.trace.getSpan(active) === undefined && job.data.traceContext !== undefined
+        ? api.propagation.extract(active, job.data.traceContext)
+        : active;
+    const tracer = api.trace.getTracer('@afilnet-chat/bullmq');
+    const attributes = { 'messaging.system': 'bullmq', 'messaging.destination.name': queueName, 'afilnet.method': job.data.method };
+    return tracer.startActiveSpan(`process ${queueName}`, { kind: api.SpanKind.CONSUMER, attributes }, parent, async (span) => {
+      try {
+        await send();
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        span.setStatus({ code: api.SpanStatusCode.ERROR, message: typeof code === 'string' ? code : 'Error' });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  };
+
+  const process = (job: Job<SendJobData, void>): Promise<void> => traced(job, () => sendJob(job));
+
+  const sendJob = async (job: Job<SendJobData, void>): Promise<void> => {
     if (job.stalledCounter > 0) {
       throw new UnrecoverableError(
         failedReason('needs-review', { code: STALLED, message: 'a worker stopped while this send may have been written' }),
@@ -118,9 +151,10 @@ export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData
     }
   };
 
-  const worker: Worker<SendJobData, void> = new Worker<SendJobData, void>(settings.queueName ?? DEFAULT_QUEUE_NAME, process, {
+  const worker: Worker<SendJobData, void> = new Worker<SendJobData, void>(queueName, process, {
     connection: settings.connection,
     ...(settings.prefix === undefined ? {} : { prefix: settings.prefix }),
+    ...(settings.telemetry === undefined ? {} : { telemetry: settings.telemetry }),
     concurrency: settings.concurrency ?? 16,
     limiter: settings.limiter ?? UNLIMITED,
     maxStalledCount: 1,

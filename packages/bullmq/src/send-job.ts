@@ -3,10 +3,18 @@
  */
 import type { SendFileInput, SendMessageInput } from '@afilnet-chat/core';
 
+/**
+ * The trace context of the code that queued a send, as W3C Trace Context headers (`traceparent`,
+ * `tracestate`), so that the worker's span continues that trace. Absent without OpenTelemetry.
+ *
+ * @see https://www.w3.org/TR/trace-context/
+ */
+export type TraceCarrier = Readonly<Record<string, string>>;
+
 /** The data of a send job: the method and its input, as validated when queued. */
 export type SendJobData =
-  | { readonly idempotencyKey: string; readonly method: 'sendmessage'; readonly input: SendMessageInput }
-  | { readonly idempotencyKey: string; readonly method: 'sendfile'; readonly input: SendFileInput };
+  | { readonly idempotencyKey: string; readonly method: 'sendmessage'; readonly input: SendMessageInput; readonly traceContext?: TraceCarrier }
+  | { readonly idempotencyKey: string; readonly method: 'sendfile'; readonly input: SendFileInput; readonly traceContext?: TraceCarrier };
 
 /**
  * The job id of an idempotency key. BullMQ refuses ids that are integers or contain `:`, so the

@@ -3,7 +3,7 @@
  */
 import { AfilnetValidationError } from '@afilnet-chat/core';
 import { toValidationIssues } from '@afilnet-chat/core/transport';
-import type { ConnectionOptions } from 'bullmq';
+import type { ConnectionOptions, Telemetry } from 'bullmq';
 import { z } from 'zod';
 
 /** The default BullMQ queue name. */
@@ -20,6 +20,13 @@ export interface QueueConnectionOptions {
   readonly queueName?: string;
   /** BullMQ's key prefix (BullMQ's default, `bull`, when left out). */
   readonly prefix?: string;
+  /**
+   * BullMQ's own telemetry (e.g. `new BullMQOtel('afilnet')` of `bullmq-otel`), passed to the
+   * queue or worker as is: its producer and consumer spans then join the send's trace.
+   *
+   * @see https://docs.bullmq.io/guide/telemetry
+   */
+  readonly telemetry?: Telemetry;
 }
 
 const positiveInt = (what: string) => z.number({ error: `must be ${what}` }).int(`must be a whole number`).positive('must be positive');
@@ -31,6 +38,11 @@ export const connectionShape = {
   }),
   queueName: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
   prefix: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
+  telemetry: z
+    .custom<Telemetry>((value) => typeof value === 'object' && value !== null && 'tracer' in value, {
+      error: 'must be a BullMQ Telemetry (e.g. bullmq-otel)',
+    })
+    .optional(),
 };
 
 export { positiveInt };

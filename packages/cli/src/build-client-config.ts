@@ -47,9 +47,15 @@ export async function buildClientConfig(values: OptionValues, io: CliIo): Promis
   }
   if (values['allow-insecure-http'] === true) overrides.allowInsecureHttp = true;
 
-  const user = text('user') ?? base.credentials?.user;
-  const password = values['password-stdin'] === true ? await readPasswordStdin(io.stdin) : base.credentials?.password;
-  if (user !== undefined || password !== undefined) overrides.credentials = { user, password };
+  // AFILNET_PASSWORD_FILE makes the environment's credentials a function, read at each use.
+  const fromFile = typeof base.credentials === 'function' ? base.credentials : undefined;
+  const fromEnv = typeof base.credentials === 'function' ? undefined : base.credentials;
+  const user = text('user') ?? (fromFile === undefined ? fromEnv?.user : io.env.AFILNET_USER || undefined);
+  const password =
+    values['password-stdin'] === true ? await readPasswordStdin(io.stdin) : fromFile === undefined ? fromEnv?.password : undefined;
+  if (fromFile !== undefined && password === undefined) {
+    overrides.credentials = async () => ({ ...(await fromFile()), ...(user === undefined ? {} : { user }) });
+  } else if (user !== undefined || password !== undefined) overrides.credentials = { user, password };
 
   const dispatcher = await proxyDispatcher(io.env);
   if (dispatcher !== undefined) overrides.dispatcher = dispatcher;

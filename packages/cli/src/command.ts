@@ -1,5 +1,5 @@
 /** The shape every subcommand has, and what it is handed to run. */
-import type { ChatClient } from '@afilnet-chat/core';
+import type { ChatClient, ChatClientConfig } from '@afilnet-chat/core';
 import type { CliIo } from './cli-io.js';
 import type { ExitCode } from './exit-codes.js';
 import type { OptionSpec } from './option-spec.js';
@@ -17,13 +17,13 @@ export interface CommandContext {
   /** A string option the parser has checked is present (a required option). */
   required(name: string): string;
   /**
-   * The client configured from the environment and the connection options; built once, closed
-   * after the command ends.
+   * The client configured from the environment and the connection options, plus `extra` (the
+   * first call's; e.g. `telemetry`); built once, closed after the command ends.
    *
    * @throws {AfilnetValidationError} for a configuration core refuses.
    * @throws {CliUsageError} for a bad connection option.
    */
-  client(): Promise<ChatClient>;
+  client(extra?: Partial<ChatClientConfig>): Promise<ChatClient>;
   /** Prints `data` as one JSON document with `--json`, else the text `render` gives. */
   print(data: unknown, render: () => string): void;
 }

@@ -103,7 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       json,
       text,
       required: (option) => text(option) ?? '',
-      client() {
+      client(extra = {}) {
         opening ??= (async () => {
           const [{ createChatClient }, { buildClientConfig }] = await Promise.all([
             import('@afilnet-chat/core'),
@@ -113,7 +113,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
           const known = await loadRedactor();
           for (const secret of secrets) known.add(secret);
           proxy = config.dispatcher;
-          client = createChatClient(config);
+          client = createChatClient({ ...config, ...extra });
           return client;
         })();
         return opening;

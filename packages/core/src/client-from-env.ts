@@ -5,6 +5,7 @@ import { createChatClient, type ChatClient } from './client.js';
 import type { ChatClientConfig } from './config-schema.js';
 import { AfilnetValidationError } from './errors.js';
 import type { SecurityRating, TransportName } from './security.js';
+import { readSecretFile } from './credentials/secret-file.js';
 
 /** The variables read by {@link createChatClientFromEnv}. */
 export const ENV_VARIABLES = [
@@ -12,8 +13,10 @@ export const ENV_VARIABLES = [
   'AFILNET_BASE_URL',
   'AFILNET_USER',
   'AFILNET_PASSWORD',
+  'AFILNET_PASSWORD_FILE',
   'AFILNET_CLIENT_ID',
   'AFILNET_CLIENT_SECRET',
+  'AFILNET_CLIENT_SECRET_FILE',
   'AFILNET_TOKEN_URL',
   'AFILNET_MIN_SECURITY',
   'AFILNET_TIMEOUT_MS',
@@ -23,9 +26,12 @@ export const ENV_VARIABLES = [
 /**
  * Translates environment variables into a {@link ChatClientConfig}; empty variables count as
  * unset. `overrides` win over the environment (the CLI passes its flags this way).
+ * `AFILNET_PASSWORD_FILE` and `AFILNET_CLIENT_SECRET_FILE` become functions that read the file
+ * at first use and again after the server refuses what it held (trailing newlines removed).
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` for a variable that cannot be read (a
- *   non-numeric timeout, a flag other than `1`/`true`/`0`/`false`).
+ *   non-numeric timeout, a flag other than `1`/`true`/`0`/`false`), or a secret given both as a
+ *   value and as a `_FILE`.
  */
 export function configFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -44,14 +50,23 @@ export function configFromEnv(
   if (baseUrl !== undefined) config.baseUrl = baseUrl;
   const user = read('AFILNET_USER');
   const password = read('AFILNET_PASSWORD');
-  if (user !== undefined || password !== undefined) config.credentials = { user, password };
+  const passwordFile = read('AFILNET_PASSWORD_FILE');
+  const bothSet = (name: string) => problems.push({ path: `${name}_FILE`, message: `must not be set together with ${name}` });
+  if (passwordFile !== undefined) {
+    if (password !== undefined) bothSet('AFILNET_PASSWORD');
+    config.credentials = async () => ({ user, password: await readSecretFile(passwordFile) });
+  } else if (user !== undefined || password !== undefined) config.credentials = { user, password };
 
-  const oauth: Record<string, string> = {};
+  const oauth: Record<string, unknown> = {};
   const clientId = read('AFILNET_CLIENT_ID');
   const clientSecret = read('AFILNET_CLIENT_SECRET');
+  const clientSecretFile = read('AFILNET_CLIENT_SECRET_FILE');
   const tokenUrl = read('AFILNET_TOKEN_URL');
   if (clientId !== undefined) oauth.clientId = clientId;
-  if (clientSecret !== undefined) oauth.clientSecret = clientSecret;
+  if (clientSecretFile !== undefined) {
+    if (clientSecret !== undefined) bothSet('AFILNET_CLIENT_SECRET');
+    oauth.clientSecret = () => readSecretFile(clientSecretFile);
+  } else if (clientSecret !== undefined) oauth.clientSecret = clientSecret;
   if (tokenUrl !== undefined) oauth.tokenUrl = tokenUrl;
   if (Object.keys(oauth).length > 0) config.oauth = oauth;
 

@@ -27,7 +27,10 @@ import type { SecurityRating } from './security.js';
 import type { ChatTransport, TransportCallContext, WireRequest } from './transport.js';
 import { abortableDelay } from './abortable-delay.js';
 import { debugLog } from './debug-log.js';
-import { notify } from './diagnostics.js';
+import { channels, notify, type CallChannelContext } from './diagnostics.js';
+import { isCredentialRefusal } from './credentials/credential-refusal.js';
+import type { AccountSecrets } from './credentials/secret-source.js';
+import { createClientTelemetry, type CallObservation } from './telemetry/call-telemetry.js';
 import { instrumentExecutor } from './http/instrumented-executor.js';
 import { createRetryBudget } from './retry-budget.js';
 import { backoffDelay, isRetryable } from './retry-policy.js';
@@ -176,6 +179,12 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   };
   let transport: Promise<ChatTransport> | undefined =
     typeof resolved.transport === 'string' ? undefined : Promise.resolve(adopt(resolved.transport));
+  // With credentials from a function, a transport per answer: the one built from the latest is
+  // `transport`, each one's answer is in `builtFrom`, and those replaced are closed with the client.
+  const source = typeof resolved.transport === 'string' ? resolved.secretSource : undefined;
+  let transportSecrets: AccountSecrets | undefined;
+  const builtFrom = new WeakMap<ChatTransport, AccountSecrets>();
+  const replaced: Array<Promise<ChatTransport>> = [];
   // Fires on close(): ends every watch at once, and refuses new calls. Calls in flight are not
   // aborted: `closed` (what close() returns) settles once they have.
   const closing = new AbortController();
@@ -185,9 +194,26 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   let executorReady = false;
   let onIdle: (() => void) | undefined;
 
-  const getTransport = (): Promise<ChatTransport> => {
+  const getTransport = (): Promise<ChatTransport> => (source === undefined ? loadOnce(resolved.factoryOptions) : source.current().then(transportFor));
+
+  /** The transport built from `secrets`, built once for all the calls that need it. */
+  const transportFor = (secrets: AccountSecrets): Promise<ChatTransport> => {
+    if (transportSecrets !== secrets) {
+      if (transport !== undefined) replaced.push(transport);
+      transport = undefined;
+      transportSecrets = secrets;
+    }
+    const { credentials, clientSecret } = secrets;
+    const oauth = clientSecret === undefined ? resolved.factoryOptions.oauth : { ...resolved.factoryOptions.oauth, clientSecret };
+    return loadOnce({ ...resolved.factoryOptions, ...(credentials === undefined ? {} : { credentials }), oauth }).then((chosen) => {
+      builtFrom.set(chosen, secrets);
+      return chosen;
+    });
+  };
+
+  const loadOnce = (options: typeof resolved.factoryOptions): Promise<ChatTransport> => {
     if (transport === undefined) {
-      const loading = loadTransport(resolved.transport as Exclude<typeof resolved.transport, ChatTransport>, resolved.factoryOptions).then(adopt);
+      const loading = loadTransport(resolved.transport as Exclude<typeof resolved.transport, ChatTransport>, options).then(adopt);
       // A failed load is retried by the next call (the package may be installed meanwhile).
       loading.catch(() => {
         if (transport === loading) transport = undefined;
@@ -202,6 +228,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   const instrumented = hooks.onRequest !== undefined || hooks.onResponse !== undefined || debug !== undefined;
   const budget = createRetryBudget(resolved.retry.budgetRatio);
   const clock = createDeadlineClock();
+  const telemetry = createClientTelemetry(name, resolved.telemetry);
 
   /** One attempt: the transport's exchange, decoded, bounded by the call's signal. */
   async function attempt<M extends ChatMethod>(
@@ -210,10 +237,14 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     request: WireRequest,
     deadline: CallDeadline,
     number: number,
+    observation: CallObservation | undefined,
   ): Promise<MethodResults[M]> {
-    const http = instrumented
+    // Executor layers, innermost first: hooks and debug log, then telemetry, so that a hook sees
+    // the request as sent (its traceparent header included).
+    let http = instrumented
       ? instrumentExecutor(executor, { hooks, redactor, debug, transport: chosen.name, method, attempt: number })
       : executor;
+    if (observation !== undefined) http = observation.traceAttempt(http, number);
     const stopped = () =>
       new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
         mayHaveBeenSent: CHAT_METHODS[method].isSend,
@@ -222,26 +253,44 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     return decodeResponse(method, response);
   }
 
+  /**
+   * Runs a call, published on the `afilnet-chat:call` channel when anything listens there. The
+   * result is not published (it may hold messages and destinations): only the call's end.
+   */
+  function call<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
+    if (!channels.call.hasSubscribers) return run(method, input, options);
+    let result: MethodResults[M] | undefined;
+    const context: CallChannelContext = { transport: name, method };
+    return channels.call
+      .tracePromise(async () => {
+        result = await run(method, input, options);
+      }, context)
+      .then(() => result as MethodResults[M]);
+  }
+
   /** Runs a call, counted in flight until it settles so that `close()` can wait for it. */
-  async function call<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
+  async function run<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = {}): Promise<MethodResults[M]> {
     if (closing.signal.aborted) {
       throw new AfilnetTransportError('ABORTED', `The client is closed; ${method} was not sent`);
     }
     inFlight++;
     try {
       const request = toWireRequest(method, input, resolved.maxMessageLength);
-      const chosen = await getTransport();
-      // Once loaded, the executor is not asked again: an await per call costs a turn of the queue.
+      let chosen = await getTransport();
+      // Once loaded, the executor and telemetry are not asked again: an await per call costs a turn of the queue.
       if (!executorReady) {
-        await executor.prepare?.();
+        await Promise.all([executor.prepare?.(), telemetry.prepare()]);
         executorReady = true;
       }
+      const observation = telemetry.startCall(method);
       const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
       const policy = resolved.retry;
       budget.deposit();
       // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
       let failure: unknown;
       let earlier: unknown;
+      // A call refused for its credentials is made once more when the provider's answer changed.
+      let rotated = source === undefined;
       try {
         for (let number = 1; ; number++) {
           if (deadline.aborted) {
@@ -251,22 +300,46 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
               });
           }
           try {
-            return await attempt(chosen, method, request, deadline, number);
+            const result = await attempt(chosen, method, request, deadline, number, observation);
+            observation?.succeeded();
+            return result;
           } catch (error) {
             failure = error;
-            if (deadline.aborted) throw error;
+            if (deadline.aborted) {
+              observation?.attemptFailed(error, false);
+              throw error;
+            }
             earlier = error;
+            if (!rotated && isCredentialRefusal(error)) {
+              rotated = true;
+              const used = builtFrom.get(chosen);
+              if (used !== undefined && (await source?.renew(used).catch(() => false))) {
+                observation?.attemptFailed(error, true);
+                debug?.(`credentials (${chosen.name} ${method}) refused after attempt ${number}: the provider answered new ones, trying again`);
+                chosen = await getTransport();
+                continue;
+              }
+            }
             // Giving up before the deadline ends the call with the failure itself: no timeout happened.
-            if (number >= policy.maxAttempts || !isRetryable(error, method)) throw error;
+            if (number >= policy.maxAttempts || !isRetryable(error, method)) {
+              observation?.attemptFailed(error, false);
+              throw error;
+            }
             const delayMs = backoffDelay(number, policy, error.retryAfterMs);
-            if (delayMs >= deadline.remainingMs() || !budget.withdraw()) throw error;
+            if (delayMs >= deadline.remainingMs() || !budget.withdraw()) {
+              observation?.attemptFailed(error, false);
+              throw error;
+            }
+            observation?.attemptFailed(error, true);
             notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
             debug?.(`retry (${chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`);
             await abortableDelay(delayMs, deadline.signal);
           }
         }
       } catch (error) {
-        throw finalizeError(error, earlier, method, deadline, redactor);
+        const final = finalizeError(error, earlier, method, deadline, redactor);
+        observation?.failed(final);
+        throw final;
       } finally {
         deadline.dispose();
       }
@@ -307,8 +380,10 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
             onIdle = resolve;
           });
         }
-        const loaded = await transport?.catch(() => undefined);
-        await loaded?.close?.();
+        for (const built of [...replaced, transport]) {
+          const loaded = await built?.catch(() => undefined);
+          await loaded?.close?.();
+        }
         await executor.close();
       })();
       return closed;

@@ -25,9 +25,21 @@ import { transportOptionsShape } from './option-schemas.js';
 import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
 import * as z from './zod-mini.js';
+import { createSecretSource, type CredentialsProvider, type SecretProvider, type SecretSource } from './credentials/secret-source.js';
+import { separateProviders } from './credentials/separate-providers.js';
+import type { TelemetryOptions } from './telemetry/telemetry-options.js';
 
 /** How requests are executed (SPEC §6). */
 export type ExecutorOption = 'undici' | 'fetch' | { readonly fetch: FetchFunction };
+
+/** `oauth` in a client's configuration: `clientSecret` may be a function answering it. */
+export interface ClientOAuthOptions extends Omit<OAuthOptions, 'clientSecret'> {
+  /**
+   * Defaults to the account's password. A function is called at first use and again after the
+   * token endpoint refuses the client (README "Rotating credentials").
+   */
+  readonly clientSecret?: string | SecretProvider;
+}
 
 /** The configuration of {@link createChatClient}. */
 export interface ChatClientConfig {
@@ -35,9 +47,12 @@ export interface ChatClientConfig {
   readonly transport: TransportName | ChatTransport;
   /** Defaults to `https://www.afilnet.com`. */
   readonly baseUrl?: string;
-  /** The account's user (e-mail) and password. */
-  readonly credentials?: Credentials;
-  readonly oauth?: OAuthOptions;
+  /**
+   * The account's user (e-mail) and password, or a function answering them (sync or async),
+   * called at first use and again after the server refuses them (README "Rotating credentials").
+   */
+  readonly credentials?: Credentials | CredentialsProvider;
+  readonly oauth?: ClientOAuthOptions;
   readonly basic?: BasicOptions;
   readonly soap?: SoapOptions;
   /** The doors' paths, relative to `baseUrl`. */
@@ -66,6 +81,8 @@ export interface ChatClientConfig {
   readonly onRequest?: (event: RequestDiagnostic) => void;
   /** Called after each HTTP response, with a redacted copy. */
   readonly onResponse?: (event: ResponseDiagnostic) => void;
+  /** OpenTelemetry providers replacing the global ones (docs/observability.md). */
+  readonly telemetry?: TelemetryOptions;
 }
 
 /** A configuration after validation, with every default filled in. */
@@ -83,6 +100,12 @@ export interface ResolvedConfig {
   readonly hooks: DiagnosticHooks;
   /** Every secret of the configuration, for the redactor. */
   readonly secrets: readonly string[];
+  /**
+   * Set when `credentials` or `oauth.clientSecret` is a function: transports are then built from
+   * what it answers, and `factoryOptions` carries neither.
+   */
+  readonly secretSource: SecretSource | undefined;
+  readonly telemetry: TelemetryOptions | undefined;
 }
 
 /** A whole number of milliseconds a timer accepts (at most 2^31 − 1). */
@@ -153,6 +176,23 @@ const configSchema = z.strictObject({
   onRetry: hook,
   onRequest: hook,
   onResponse: hook,
+  telemetry: z.optional(
+    z.strictObject(
+      {
+        tracerProvider: z.optional(
+          z.custom<TelemetryOptions['tracerProvider']>((v) => typeof (v as { getTracer?: unknown } | null)?.getTracer === 'function', {
+            error: 'must be an OpenTelemetry TracerProvider',
+          }),
+        ),
+        meterProvider: z.optional(
+          z.custom<TelemetryOptions['meterProvider']>((v) => typeof (v as { getMeter?: unknown } | null)?.getMeter === 'function', {
+            error: 'must be an OpenTelemetry MeterProvider',
+          }),
+        ),
+      },
+      { error: expectedType('an object') },
+    ),
+  ),
 });
 
 /**
@@ -163,7 +203,9 @@ const configSchema = z.strictObject({
  *   below `minimumSecurity`.
  */
 export function resolveConfig(input: unknown): ResolvedConfig {
-  const parsed = configSchema.safeParse(input === undefined ? {} : input);
+  // Functions answering credentials are checked by what they answer, when a transport is built.
+  const { config: checked, providers } = separateProviders(input);
+  const parsed = configSchema.safeParse(checked === undefined ? {} : checked);
   if (!parsed.success) {
     throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid client configuration', {
       issues: toValidationIssues(parsed.error.issues),
@@ -172,7 +214,12 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   const config = parsed.data;
   const name = typeof config.transport === 'string' ? config.transport : config.transport.name;
   // Parsed again by the shared schema, which is cheap: the rules and defaults then live once.
-  const factoryOptions = resolveTransportOptions(name, config, { errorMessage: 'Invalid client configuration' });
+  const ruled = resolveTransportOptions(name, config, { errorMessage: 'Invalid client configuration' });
+  const secretSource =
+    providers === undefined ? undefined : createSecretSource(providers.credentials ?? config.credentials, providers.clientSecret ?? config.oauth?.clientSecret);
+  // The stand-ins of provided values leave with the checks that needed them.
+  const factoryOptions: TransportFactoryOptions =
+    providers === undefined ? ruled : withoutStandIns(ruled, providers.credentials !== undefined, providers.clientSecret !== undefined);
 
   const security = typeof config.transport === 'string' ? BUILT_IN_TRANSPORTS[config.transport].security : config.transport.security;
   if (config.minimumSecurity !== undefined && !meetsMinimum(security, config.minimumSecurity)) {
@@ -184,8 +231,8 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   }
 
   const secrets: string[] = [];
-  if (config.credentials) secrets.push(config.credentials.password);
-  if (config.oauth?.clientSecret) secrets.push(config.oauth.clientSecret);
+  if (factoryOptions.credentials) secrets.push(factoryOptions.credentials.password);
+  if (factoryOptions.oauth.clientSecret) secrets.push(factoryOptions.oauth.clientSecret);
 
   return {
     transport: config.transport,
@@ -204,5 +251,17 @@ export function resolveConfig(input: unknown): ResolvedConfig {
       ...(config.onResponse ? { onResponse: config.onResponse as DiagnosticHooks['onResponse'] } : {}),
     },
     secrets,
+    secretSource,
+    telemetry: config.telemetry,
+  };
+}
+
+function withoutStandIns(options: TransportFactoryOptions, credentials: boolean, clientSecret: boolean): TransportFactoryOptions {
+  const { credentials: account, ...rest } = options;
+  const { clientSecret: secret, ...oauth } = options.oauth;
+  return {
+    ...rest,
+    ...(credentials || account === undefined ? {} : { credentials: account }),
+    oauth: clientSecret || secret === undefined ? oauth : { ...oauth, clientSecret: secret },
   };
 }

@@ -2,6 +2,7 @@
  * The client's diagnostic hooks (`onRequest`, `onResponse`, `onRetry`): what they receive.
  * Every payload has passed through the client's redactor, so a hook may log it as is.
  */
+import { tracingChannel } from 'node:diagnostics_channel';
 import type { AfilnetTransportError } from './errors.js';
 import type { ChatMethod } from './methods.js';
 
@@ -58,3 +59,31 @@ export function notify<E>(hook: ((event: E) => void) | undefined, event: () => E
     // A logging hook must never change the outcome of a call.
   }
 }
+
+/**
+ * What the `afilnet-chat:call` channel publishes: the transport and the API method, and on
+ * failure the `error` the caller receives (redacted, with its `code`). A call's result is not
+ * published: it may hold messages and destinations.
+ */
+export interface CallChannelContext {
+  /** The transport's name, e.g. `soap`. */
+  readonly transport: string;
+  /** The API method's wire name, e.g. `sendmessage`. */
+  readonly method: ChatMethod;
+  /** Set by the channel when the call fails. */
+  error?: unknown;
+}
+
+/**
+ * Every `diagnostics_channel` the SDK publishes on, made here and nowhere else, each publish
+ * behind `hasSubscribers` so that an unheard channel costs nothing.
+ *
+ * `afilnet-chat:call` is a `TracingChannel` (`tracing:afilnet-chat:call:start`, `end`,
+ * `asyncStart`, `asyncEnd`, `error`): one context object per call, the same across its events,
+ * for APM agents that do not use OpenTelemetry.
+ *
+ * @see https://nodejs.org/api/diagnostics_channel.html#class-tracingchannel
+ */
+export const channels = {
+  call: tracingChannel<unknown, CallChannelContext>('afilnet-chat:call'),
+} as const;

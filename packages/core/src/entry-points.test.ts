@@ -78,6 +78,7 @@ describe('entry points', () => {
       'isChatMethod',
       'isHttpUrl',
       'joinUrl',
+      'loadOpenTelemetryApi',
       'meetsMinimum',
       'parseJsonPayload',
       'parseRetryAfter',

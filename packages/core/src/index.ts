@@ -22,7 +22,9 @@ export {
 } from './inbound/index.js';
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
 export { DEFAULT_BASE_URL, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
-export type { ChatClientConfig, ExecutorOption } from './config-schema.js';
+export type { ChatClientConfig, ClientOAuthOptions, ExecutorOption } from './config-schema.js';
+export type { CredentialsProvider, SecretProvider } from './credentials/secret-source.js';
+export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from './telemetry/telemetry-options.js';
 export {
   AfilnetError,
   AfilnetApiError,
@@ -78,4 +80,4 @@ export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from '.
 export type { FetchFunction } from './http/fetch-executor.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { PhaseTimeouts } from './http/phase-timeouts.js';
-export type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
+export type { CallChannelContext, DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';

@@ -43,3 +43,4 @@ export {
 } from './resolve-transport-options.js';
 export { isHttpUrl } from './http-url.js';
 export { toValidationIssues, type SchemaIssue } from './validation-issues.js';
+export { loadOpenTelemetryApi, type OpenTelemetryApi } from './telemetry/open-telemetry-api.js';

@@ -70,8 +70,11 @@ interface ChannelData {
 }
 
 interface AccountData {
-  /** The account as `account()` answers it; its `channels` array grows with `addChannel`. */
-  readonly account: SandboxAccount;
+  /**
+   * The account as `account()` answers it; its `channels` array grows with `addChannel`, and
+   * `setPassword` replaces the object (keeping that array).
+   */
+  account: SandboxAccount;
   readonly channelList: SandboxChannel[];
   /** By `platform|platformId`. */
   readonly channels: Map<string, ChannelData>;
@@ -106,6 +109,16 @@ export class SandboxState {
       for (const channel of account.channels) this.#addChannel(data, channel);
     }
     this.#observer = observer;
+  }
+
+  /**
+   * Changes the password of `user`'s account, as an operator rotating it would: requests with
+   * the old password are refused from now on. Throws when there is no such account.
+   */
+  setPassword(user: string, password: string): void {
+    const data = this.#accounts.get(user);
+    if (data === undefined) throw new Error(`no sandbox account ${user}`);
+    data.account = { ...data.account, password };
   }
 
   /** The account with this user, or undefined. */

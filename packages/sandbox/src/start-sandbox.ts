@@ -102,6 +102,8 @@ export interface Sandbox {
    * a string means `{ account: user }`. `GET /__sandbox/messages?field=value`.
    */
   messages(filter?: string | MessageFilter): SandboxMessage[];
+  /** Changes an account's password (a rotation): the old one is refused from then on. Throws for an unknown user. */
+  setPassword(user: string, password: string): void;
   /** The API calls answered since the last reset (the latest 10,000), oldest first; `GET /__sandbox/requests`. */
   requests(filter?: RequestFilter): SandboxRequest[];
   /**
@@ -260,6 +262,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests: (filter) => journal.requests(filter),
     requestCounts: (filter) => journal.requestCounts(filter),
     clearRequests: () => journal.clearRequests(),
+    setPassword: (user, password) => state.setPassword(user, password),
     waitForMessage(filter, { timeoutMs = 5_000 } = {}) {
       const wanted = messageFilterOf(filter);
       const found = journal.messages(wanted)[0];

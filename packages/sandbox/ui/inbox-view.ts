@@ -177,6 +177,7 @@ export function renderRequests(view: InboxElements, requests: readonly SandboxRe
       element('td', 'number', statusText(r)),
       element('td', '', r.code ?? ''),
       element('td', 'number', durationText(r.durationMs)),
+      element('td', 'trace', r.traceId ?? ''),
     );
     return row;
   });

@@ -7,10 +7,11 @@ import { createFileCheckpoint, type AfilnetTransportError, type ChatClient, type
 import { DEFAULT_WATCH_INTERVAL_MS, PLATFORMS } from '@afilnet-chat/core/constants';
 import { CliUsageError } from '../cli-usage-error.js';
 import type { Command, CommandContext } from '../command.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { parseIntegerOption } from '../parse-integer-option.js';
 import { printableText } from '../printable-text.js';
 import { renderMessageLine } from '../render-messages.js';
+import { METRICS_PORT_OPTION, startMetricsEndpoint, type MetricsEndpoint } from '../metrics-endpoint.js';
 
 function retryWarning(context: CommandContext) {
   return (error: AfilnetTransportError, delayMs: number) => {
@@ -43,6 +44,7 @@ export const watchCommand: Command = {
     { name: 'checkpoint', type: 'string', valueName: '<file>', description: 'Remember what was printed in this file (not with --destination)' },
     { name: 'interval', type: 'string', valueName: '<ms>', description: `Pause between polls in milliseconds (default ${DEFAULT_WATCH_INTERVAL_MS})` },
     { name: 'count', type: 'string', valueName: '<n>', description: 'Stop after this many messages' },
+    METRICS_PORT_OPTION,
   ],
   examples: [
     'afilnet-chat watch --transport post --checkpoint ./afilnet-inbound.json',
@@ -66,7 +68,32 @@ export const watchCommand: Command = {
     if (checkpointPath === '') throw new CliUsageError('--checkpoint needs a file name', 'watch');
     const intervalMs = parseIntegerOption('interval', context.text('interval'), DEFAULT_WATCH_INTERVAL_MS, 1, 86_400_000);
     const limit = parseIntegerOption('count', context.text('count'), 0, 1, Number.MAX_SAFE_INTEGER);
-    const chat = await context.client();
+    const metricsPort = context.text('metrics-port');
+    const metrics: MetricsEndpoint | undefined =
+      metricsPort === undefined ? undefined : await startMetricsEndpoint(parseIntegerOption('metrics-port', metricsPort, 0, 0, 65_535));
+    try {
+      if (metrics !== undefined) context.io.writeError(`Serving metrics on ${metrics.url}\n`);
+      const chat = await context.client(metrics === undefined ? {} : { telemetry: { meterProvider: metrics.meterProvider } });
+      return await watchWith(context, chat, { platform, platformId, destination, checkpointPath, intervalMs, limit });
+    } finally {
+      await metrics?.close();
+    }
+  },
+};
+
+/** What `watch` was asked to watch, its options checked. */
+interface WatchRequest {
+  readonly platform: string | undefined;
+  readonly platformId: string | undefined;
+  readonly destination: string | undefined;
+  readonly checkpointPath: string | undefined;
+  readonly intervalMs: number;
+  readonly limit: number;
+}
+
+/** Watches the account, a channel or one conversation with `chat` and prints until stopped. */
+async function watchWith(context: CommandContext, chat: ChatClient, request: WatchRequest): Promise<ExitCode> {
+    const { platform, platformId, destination, checkpointPath, intervalMs, limit } = request;
     const show = (m: ChatMessage) => context.io.write(context.json ? `${JSON.stringify(m)}\n` : renderMessageLine(m));
     const channel = platform === undefined || platformId === undefined ? undefined : { platform: platform as Platform, platformId };
 
@@ -94,8 +121,7 @@ export const watchCommand: Command = {
       if (limit > 0 && shown >= limit) break;
     }
     return EXIT_CODES.OK;
-  },
-};
+}
 
 async function watchConversation(
   context: CommandContext,

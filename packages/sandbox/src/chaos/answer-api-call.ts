@@ -13,6 +13,20 @@ import type { ChaosFault } from './chaos-rule.js';
 import { describeFault } from './chaos-rules.js';
 
 /** What answering a call needs besides the request itself. */
+/** A W3C `traceparent` (version 00): version, trace id, parent id, flags; an all-zero id is invalid. */
+const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * The trace id of a `traceparent` header, so that a developer can go from a request in the inbox
+ * to its trace; `undefined` when absent or malformed.
+ *
+ * @see https://www.w3.org/TR/trace-context/#traceparent-header
+ */
+function traceIdOf(header: string | string[] | undefined): string | undefined {
+  const id = typeof header === 'string' ? TRACEPARENT.exec(header.trim())?.[1] : undefined;
+  return id === undefined || /^0+$/.test(id) ? undefined : id;
+}
+
 export interface ApiCallContext {
   readonly journal: Journal;
   readonly tokens: TokenRegistry;
@@ -49,6 +63,7 @@ export async function answerApiCall(
 ): Promise<void> {
   const started = performance.now();
   const note = requestNoteFor(api.method);
+  const traceId = traceIdOf(req.headers.traceparent);
   res.once('close', () => {
     context.journal.requestAnswered({
       flavour: api.flavour,
@@ -57,6 +72,7 @@ export async function answerApiCall(
       ...(note.code === undefined ? {} : { code: note.code }),
       durationMs: Math.round((performance.now() - started) * 10) / 10,
       ...(fault === undefined ? {} : { chaos: describeFault(fault) }),
+      ...(traceId === undefined ? {} : { traceId }),
     });
   });
   if (fault !== undefined && 'status' in fault) {

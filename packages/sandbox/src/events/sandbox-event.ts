@@ -53,6 +53,8 @@ export interface SandboxRequest {
   readonly durationMs: number;
   /** The chaos fault applied to this request, described in words (e.g. `status 503`, `reset after-commit`). */
   readonly chaos?: string;
+  /** The trace id of the request's W3C `traceparent` header, when it carried a valid one. */
+  readonly traceId?: string;
 }
 
 /** One event of the stream, with its name and data. */

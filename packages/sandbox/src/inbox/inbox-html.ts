@@ -40,7 +40,7 @@ export const INBOX_HTML = `<!doctype html>
     <div class="scroll">
       <table id="requests">
         <caption>Requests</caption>
-        <thead><tr><th scope="col">Flavour</th><th scope="col">Method</th><th scope="col">Status</th><th scope="col">Code</th><th scope="col">Duration</th></tr></thead>
+        <thead><tr><th scope="col">Flavour</th><th scope="col">Method</th><th scope="col">Status</th><th scope="col">Code</th><th scope="col">Duration</th><th scope="col">Trace</th></tr></thead>
         <tbody></tbody>
       </table>
     </div>

@@ -1,0 +1,87 @@
+/**
+ * `afilnet-chat watch --metrics-port` scraped by a real Prometheus (Debian's package, installed by
+ * the test set-up when missing): the client's metrics arrive under the names OpenTelemetry's
+ * Prometheus exporter gives them, and are found through Prometheus's query API. The watch reads
+ * its password from AFILNET_PASSWORD_FILE, and keeps working when the password is rotated and
+ * the file rewritten while it runs.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startPrometheus, type PrometheusServer } from '../scripts/prometheus-server.mjs';
+import { CLI_ACCOUNT, SECRET, startCli } from './support/cli-process.js';
+import { useSandbox } from './support/sandbox-fixture.js';
+import { waitFor } from './support/wait-for.js';
+
+const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
+const scratch = mkdtempSync(join(tmpdir(), 'afilnet-metrics-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The value of the first series `expr` answers, once Prometheus has scraped one. */
+async function scraped(prometheus: PrometheusServer, expr: string): Promise<number> {
+  let value = Number.NaN;
+  await waitFor(
+    async () => {
+      const [first] = await prometheus.query(expr);
+      value = first === undefined ? Number.NaN : Number(first.value[1]);
+      return value > 0;
+    },
+    30_000,
+    250,
+  );
+  return value;
+}
+
+describe('watch --metrics-port', { timeout: 180_000 }, () => {
+  it('serves the call and HTTP request durations that a real Prometheus scrapes and answers queries on', async () => {
+    const passwordFile = join(scratch, 'password');
+    writeFileSync(passwordFile, `${SECRET}\n`);
+    const destination = '34629000001';
+    const inject = (message: string) =>
+      fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message });
+    const watch = startCli(['watch', '--platform', 'whatsapp', '--platform-id', '100', '--destination', destination, '--interval', '100', '--metrics-port', '0'], {
+      env: {
+        AFILNET_TRANSPORT: 'post',
+        AFILNET_BASE_URL: fixture.sandbox.url,
+        AFILNET_ALLOW_INSECURE_HTTP: '1',
+        AFILNET_USER: CLI_ACCOUNT.user,
+        AFILNET_PASSWORD_FILE: passwordFile,
+      },
+    });
+    let prometheus: PrometheusServer | undefined;
+    try {
+      await watch.waitFor('stderr', /Serving metrics on http:\/\/127\.0\.0\.1:\d+\/metrics/);
+      const endpoint = new URL(/Serving metrics on (\S+)/.exec(watch.output().stderr)?.[1] ?? '');
+      inject('before the rotation');
+      await watch.waitFor('stdout', 'before the rotation');
+
+      // The exposition itself, as Prometheus will read it.
+      const text = await (await fetch(endpoint)).text();
+      expect(text).toMatch(/^# TYPE afilnet_client_call_duration_seconds histogram$/m);
+      expect(text).toMatch(/^# TYPE http_client_request_duration_seconds histogram$/m);
+
+      prometheus = await startPrometheus({ targets: [endpoint.host] });
+      const calls = await scraped(prometheus, 'afilnet_client_call_duration_seconds_count{afilnet_method="getunreadmessages",afilnet_transport="post"}');
+      expect(calls).toBeGreaterThan(0);
+      const requests = await scraped(
+        prometheus,
+        'sum(http_client_request_duration_seconds_count{http_request_method="POST",server_address="127.0.0.1",http_response_status_code="200"})',
+      );
+      expect(requests).toBeGreaterThan(0);
+      expect(await scraped(prometheus, 'up{job="afilnet-chat"}')).toBe(1);
+
+      // The password is rotated and the mounted file rewritten: the next refused poll reads it again.
+      fixture.sandbox.setPassword(CLI_ACCOUNT.user, 'rotated P@ssw0rd');
+      writeFileSync(passwordFile, 'rotated P@ssw0rd\n');
+      inject('after the rotation');
+      await watch.waitFor('stdout', 'after the rotation');
+      expect(watch.output().stderr).not.toContain('INCORRECT_USER_PASSWORD');
+    } finally {
+      watch.child.kill('SIGINT');
+      await prometheus?.stop();
+    }
+    const { code } = await watch.done;
+    expect(code).toBe(0);
+  });
+});
