@@ -5,7 +5,7 @@
  * afterwards fail with `ABORTED` and are not sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AfilnetTransportError, type ChatClient } from '@afilnet-chat/core';
+import { AfilnetTransportError } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import { clientFor } from './support/case-client.js';
