@@ -28,17 +28,59 @@ function messageOf(account: string, stored: StoredMessage): Omit<SandboxMessage,
   };
 }
 
+/**
+ * How many messages the journal keeps, so that a long-running sandbox stays bounded: past it, the
+ * messages of the conversations that have been quiet the longest are dropped, whole.
+ */
+export const RETAINED_MESSAGES = 100_000;
+
 /** The sandbox's record of messages and requests, feeding the event log. */
 export class Journal implements StateObserver {
   readonly events = new EventLog();
   /** By message id, in the order the messages were stored; each the latest event's data. */
   readonly #messages = new Map<string, SandboxMessage>();
+  /** The ids of each conversation's kept messages; the conversation quiet the longest first. */
+  readonly #conversations = new Map<string, Set<string>>();
+  /** The newest message id seen: the store's ids only grow, even across resets. */
+  #newestId = 0;
   readonly #requests: SandboxRequest[] = [];
 
   /** Publishes a stored message, or its new status, as a `message` event. */
   messageChanged(user: string, stored: StoredMessage): void {
     const event = this.events.append({ type: 'message', data: messageOf(user, stored) });
-    if (event.type === 'message') this.#messages.set(stored.messageId, event.data);
+    if (event.type !== 'message') return;
+    const id = stored.messageId;
+    if (this.#messages.has(id)) {
+      this.#messages.set(id, event.data);
+      return;
+    }
+    // A status change of a message dropped already does not bring it back.
+    if (Number(id) <= this.#newestId) return;
+    this.#newestId = Number(id);
+    this.#messages.set(id, event.data);
+    const key = JSON.stringify([user, stored.platform, stored.platformId, stored.destination]);
+    const ids = this.#conversations.get(key) ?? new Set<string>();
+    this.#conversations.delete(key);
+    this.#conversations.set(key, ids.add(id));
+    this.#dropPastLimit();
+  }
+
+  /** Drops the conversations quiet the longest until {@link RETAINED_MESSAGES} are left at most. */
+  #dropPastLimit(): void {
+    for (const [key, ids] of this.#conversations) {
+      if (this.#messages.size <= RETAINED_MESSAGES) return;
+      if (this.#conversations.size === 1) {
+        // Only the active conversation is left: its oldest messages go.
+        for (const id of ids) {
+          if (this.#messages.size <= RETAINED_MESSAGES) return;
+          ids.delete(id);
+          this.#messages.delete(id);
+        }
+        return;
+      }
+      for (const id of ids) this.#messages.delete(id);
+      this.#conversations.delete(key);
+    }
   }
 
   /** Publishes an API call as a `request` event; the latest {@link RETAINED_EVENTS} are kept. */
@@ -46,12 +88,13 @@ export class Journal implements StateObserver {
     const event = this.events.append({ type: 'request', data: request });
     if (event.type !== 'request') return;
     this.#requests.push(event.data);
-    if (this.#requests.length > RETAINED_EVENTS) this.#requests.splice(0, this.#requests.length - RETAINED_EVENTS);
+    while (this.#requests.length > RETAINED_EVENTS) this.#requests.shift();
   }
 
   /** Forgets every message and request, and publishes a `reset` event. */
   reset(): void {
     this.#messages.clear();
+    this.#conversations.clear();
     this.#requests.length = 0;
     this.events.append({ type: 'reset', data: {} });
   }
