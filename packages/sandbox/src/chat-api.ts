@@ -74,8 +74,8 @@ function messageItem(m: StoredMessage, sentField: 'sent' | 'issent'): WireItem {
   };
 }
 
-/** The user a call is authenticated as, or the error code that refuses it. */
-function authenticate(state: SandboxState, auth: CallerAuth): { user: string } | { code: string } {
+/** The user a call is authenticated as, or the error code that refuses it. Throws nothing. */
+export function authenticate(state: SandboxState, auth: CallerAuth): { user: string } | { code: string } {
   if (auth.kind === 'account') return { user: auth.user };
   if (missing(auth.user)) return { code: 'MISSING_USER' };
   if (missing(auth.password)) return { code: 'MISSING_PASSWORD' };

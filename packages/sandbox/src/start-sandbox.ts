@@ -34,7 +34,7 @@ import { DpopProofVerifier } from './oauth/dpop-proof.js';
 import { TokenRegistry } from './oauth/token-registry.js';
 import { BodyTooLargeError, readRequestBody } from './read-request-body.js';
 import { sendJson, sendText } from './respond.js';
-import { isAllowedHost } from './safety/allowed-host.js';
+import { allowedHostNames, isAllowedHost, isLoopbackBinding } from './safety/allowed-host.js';
 import { DEMO_ACCOUNT, SandboxState, type SandboxAccount } from './sandbox-state.js';
 
 /** Options of {@link startSandbox}. */
@@ -59,6 +59,13 @@ export interface SandboxOptions {
    * token the sandbox did not issue, it answers the account the token opens, or `undefined`.
    */
   readonly verifyExternalToken?: ExternalTokenVerifier;
+  /**
+   * Host names requests may be addressed to besides loopback names and the bound address, such
+   * as a container's name (`['sandbox']`), without port. Every other `Host` is refused with 403:
+   * on every route when the sandbox is bound to loopback, on the inbox, event and control routes
+   * otherwise (DNS rebinding).
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** Options of {@link Sandbox.waitForMessage}. */
@@ -147,10 +154,14 @@ function messageFilterOf(filter: string | MessageFilter | undefined): MessageFil
 /**
  * Starts a sandbox.
  *
+ * @throws {TypeError} when `allowedHosts` holds something that is not a host name.
  * @throws {Error} when the port cannot be bound.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
+  const allowedHosts = allowedHostNames(options.allowedHosts);
+  // On loopback, nothing but the developer's own machine should reach any route.
+  const everyRouteChecked = isLoopbackBinding(host);
   if (!LOOPBACK_HOSTS.has(host)) {
     process.emitWarning(
       `The sandbox listens on ${host}: other machines can reach its inbox, control API and demo account. Keep it on 127.0.0.1 unless you need otherwise.`,
@@ -200,14 +211,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
     const door = byPath.get(url.pathname);
+    if ((everyRouteChecked || (door !== undefined && guarded.has(door))) && !isAllowedHost(req.headers.host, host, allowedHosts)) {
+      req.resume();
+      sendJson(res, 403, {
+        error: 'this route answers only requests addressed to a loopback name, the bound address or an allowed host (Host header; see allowedHosts / --allowed-host)',
+      });
+      return;
+    }
     if (!door) {
       req.resume();
       sendText(res, 404, 'Not Found');
-      return;
-    }
-    if (guarded.has(door) && !isAllowedHost(req.headers.host, host)) {
-      req.resume();
-      sendJson(res, 403, { error: 'this route answers only requests addressed to a loopback name or the bound address (Host header)' });
       return;
     }
     let body = '';

@@ -3,17 +3,21 @@
  * UsernameToken; the project's WSDL at `GET /api/soap/?wsdl`. API errors are normal responses
  * with `<status>error</status>`; protocol problems are Faults with HTTP 500. The door dispatches
  * on the body's wrapper element and does not read `SOAPAction` (SPEC §4).
+ *
+ * A request is authenticated on its head (the Header and the wrapper's start tag) before its
+ * parameters are read: a caller without valid credentials costs no more than its header, however
+ * large or malformed the rest of its body.
  */
 import type { ServerResponse } from 'node:http';
 import { PASSWORD_DIGEST_TYPE, PASSWORD_TEXT_TYPE, createXmlReader, readWsdl } from '@afilnet-chat/soap-xml';
-import { handleChatCall, type CallerAuth, type Envelope } from '../chat-api.js';
+import { authenticate, handleChatCall, type CallerAuth, type Envelope } from '../chat-api.js';
 import type { Door } from '../door.js';
 import { noteOutcome } from '../events/request-note.js';
 import { sendText } from '../respond.js';
 import { encodeSoapFault, type SoapFault } from '../soap/encode-soap-fault.js';
 import { encodeSoapResponse } from '../soap/encode-soap-response.js';
 import { NonceRegistry } from '../soap/nonce-registry.js';
-import { readSoapRequest, type UsernameTokenFields } from '../soap/read-soap-request.js';
+import { readSoapHead, readSoapRequest, type UsernameTokenFields } from '../soap/read-soap-request.js';
 import { CREATED_WINDOW_MS, verifyPasswordDigest } from '../soap/verify-password-digest.js';
 import type { SandboxState } from '../sandbox-state.js';
 
@@ -83,21 +87,34 @@ export function createSoapDoor(path = '/api/soap/'): Door {
         sendFault(res, { faultCode: 'soapenv:Client', faultString: 'The content type must be text/xml (SOAP 1.1)' });
         return;
       }
+      const head = readSoapHead(reader, body);
+      if (head.kind === 'fault') {
+        sendFault(res, head);
+        return;
+      }
+      const auth = authOf(state, head.token, nonces);
+      if ('status' in auth) {
+        noteOutcome(head.method, auth.status === 'error' ? auth.error : undefined);
+        sendXml(res, 200, encodeSoapResponse(head.method, auth));
+        return;
+      }
+      const caller = authenticate(state, auth);
+      if ('code' in caller) {
+        // The handlers answer the refusal in their usual precedence, without the parameters.
+        sendXml(res, 200, encodeSoapResponse(head.method, handleChatCall(state, { auth, class: 'chat', method: head.method, params: {} })));
+        return;
+      }
       const request = readSoapRequest(reader, body);
       if (request.kind === 'fault') {
         sendFault(res, request);
         return;
       }
-      const auth = authOf(state, request.token, nonces);
-      const envelope =
-        'status' in auth
-          ? auth
-          : handleChatCall(state, {
-              auth,
-              class: 'chat',
-              method: request.method,
-              params: Object.fromEntries(request.params),
-            });
+      const envelope = handleChatCall(state, {
+        auth: { kind: 'account', user: caller.user },
+        class: 'chat',
+        method: request.method,
+        params: Object.fromEntries(request.params),
+      });
       sendXml(res, 200, encodeSoapResponse(request.method, envelope));
     },
   };

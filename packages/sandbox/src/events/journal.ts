@@ -30,6 +30,12 @@ function messageOf(account: string, stored: StoredMessage): Omit<SandboxMessage,
   };
 }
 
+/**
+ * How many messages the journal keeps, so that a long-running sandbox stays bounded: past it, the
+ * messages of the conversations that have been quiet the longest are dropped, whole.
+ */
+export const RETAINED_MESSAGES = 100_000;
+
 /** The sandbox's record of messages and requests, feeding the event log. */
 export class Journal implements StateObserver {
   readonly events = new EventLog();
@@ -37,11 +43,47 @@ export class Journal implements StateObserver {
   readonly #messages = new Map<string, SandboxMessage>();
   readonly #requests = new RetainedList<SandboxRequest>(RETAINED_EVENTS);
   readonly #counts = new RequestCounts();
+  /** The ids of each conversation's kept messages; the conversation quiet the longest first. */
+  readonly #conversations = new Map<string, Set<string>>();
+  /** The newest message id seen: the store's ids only grow, even across resets. */
+  #newestId = 0;
 
   /** Publishes a stored message, or its new status, as a `message` event. */
   messageChanged(user: string, stored: StoredMessage): void {
     const event = this.events.append({ type: 'message', data: messageOf(user, stored) });
-    if (event.type === 'message') this.#messages.set(stored.messageId, event.data);
+    if (event.type !== 'message') return;
+    const id = stored.messageId;
+    if (this.#messages.has(id)) {
+      this.#messages.set(id, event.data);
+      return;
+    }
+    // A status change of a message dropped already does not bring it back.
+    if (Number(id) <= this.#newestId) return;
+    this.#newestId = Number(id);
+    this.#messages.set(id, event.data);
+    const key = JSON.stringify([user, stored.platform, stored.platformId, stored.destination]);
+    const ids = this.#conversations.get(key) ?? new Set<string>();
+    this.#conversations.delete(key);
+    this.#conversations.set(key, ids.add(id));
+    this.#dropPastLimit();
+  }
+
+  /** Drops the conversations quiet the longest until {@link RETAINED_MESSAGES} are left at most. */
+  #dropPastLimit(): void {
+    for (const [key, ids] of this.#conversations) {
+      if (this.#messages.size <= RETAINED_MESSAGES) return;
+      if (this.#conversations.size === 1) {
+        // Only the active conversation is left: its oldest messages go.
+        for (const id of ids) {
+          if (this.#messages.size <= RETAINED_MESSAGES) return;
+          ids.delete(id);
+          this.#messages.delete(id);
+        }
+        return;
+      }
+      for (const id of ids) this.#messages.delete(id);
+      this.#conversations.delete(key);
+    }
   }
 
   /** Publishes an API call as a `request` event; the latest {@link RETAINED_EVENTS} are kept. */
@@ -56,6 +98,7 @@ export class Journal implements StateObserver {
   reset(): void {
     this.#messages.clear();
     this.clearRequests();
+    this.#conversations.clear();
     this.events.append({ type: 'reset', data: {} });
   }
 

@@ -1,6 +1,8 @@
 /**
  * Reading a SOAP 1.1 request of the API (SPEC §3) with a hardened XML reader: the operation, the
- * parameters and the WS-Security UsernameToken, or the Fault a protocol problem deserves.
+ * parameters and the WS-Security UsernameToken, or the Fault a protocol problem deserves. The
+ * head (the Header, and the Body's first start tag, which names the operation) can be read
+ * alone, so that a request is authenticated before anything is spent on its parameters.
  */
 import {
   CHAT_NS,
@@ -9,6 +11,7 @@ import {
   WSSE_NS,
   XmlReadError,
   attributeOf,
+  type StopCondition,
   childNamed,
   isElement,
   type XmlElement,
@@ -26,16 +29,24 @@ export interface UsernameTokenFields {
   readonly created: string | undefined;
 }
 
-/** A request the door can hand to the method handlers. */
-export interface SoapCall {
-  readonly kind: 'call';
+/** What a request's head says: the operation and the credentials. */
+export interface SoapHead {
+  readonly kind: 'head';
   /** The wrapper element's local name. */
   readonly method: string;
   /** Undefined when there is no `wsse:Security` header or no `UsernameToken` in it. */
   readonly token: UsernameTokenFields | undefined;
+}
+
+/** A request the door can hand to the method handlers. */
+export interface SoapCall extends Omit<SoapHead, 'kind'> {
+  readonly kind: 'call';
   /** Every child of the wrapper, by local name (the last one wins, as a form field would). */
   readonly params: ReadonlyMap<string, string>;
 }
+
+/** The Fault a protocol problem deserves. */
+export type SoapRefusal = { readonly kind: 'fault' } & SoapFault;
 
 const OPERATIONS = new Set(['getchatchannels', 'sendmessage', 'sendfile', 'getchats', 'getmessages', 'getunreadmessages']);
 
@@ -65,19 +76,18 @@ function notUnderstood(header: XmlElement | undefined): XmlElement | undefined {
   });
 }
 
-/**
- * Reads a request body. Never throws: every protocol problem (a DOCTYPE, malformed XML, another
- * SOAP version, a missing Body, an unknown operation, a header it must understand but does not)
- * comes back as the Fault to answer (SOAP 1.1 §4.4).
- */
-export function readSoapRequest(reader: XmlReader, body: string): SoapCall | ({ readonly kind: 'fault' } & SoapFault) {
-  let root: XmlElement;
+/** Reads `body` (or its head), answering the Fault for a document the reader refuses. */
+function readRoot(read: () => XmlElement): XmlElement | SoapRefusal {
   try {
-    root = reader.read(body);
+    return read();
   } catch (error) {
     if (error instanceof XmlReadError) return { kind: 'fault', ...client(`The request is refused: ${error.message}`) };
     throw error;
   }
+}
+
+/** The head of a read envelope, and its wrapper for the parameters; or the Fault it deserves. */
+function headOf(root: XmlElement): { readonly head: SoapHead; readonly wrapper: XmlElement } | SoapRefusal {
   if (isElement(root, SOAP12_NS, 'Envelope')) {
     return { kind: 'fault', faultCode: 'soapenv:VersionMismatch', faultString: 'Only SOAP 1.1 is served here' };
   }
@@ -95,7 +105,48 @@ export function readSoapRequest(reader: XmlReader, body: string): SoapCall | ({ 
   if (wrapper.namespace !== CHAT_NS || !OPERATIONS.has(wrapper.localName)) {
     return { kind: 'fault', ...client(`Unknown operation ${wrapper.localName.slice(0, 60)} in ${wrapper.namespace.slice(0, 80) || 'no namespace'}`) };
   }
+  return { head: { kind: 'head', method: wrapper.localName, token: tokenOf(header) }, wrapper };
+}
+
+/**
+ * Where reading a request's head stops: at the Body's first child (the wrapper, whose name is the
+ * operation), or at whatever follows an empty Body. A Header comes before the Body (SOAP 1.1 §4.2).
+ */
+function headEnd(): StopCondition {
+  let inBody = false;
+  return (element, _parent, depth) => {
+    if (depth === 1) {
+      if (inBody) return true;
+      inBody = isElement(element, SOAP11_NS, 'Body');
+      return false;
+    }
+    return depth === 2 && inBody;
+  };
+}
+
+/**
+ * Reads a request's head only: the envelope, its Header and the start tag of the Body's first
+ * child; the operation's parameters are neither read nor checked. Never throws: a protocol problem
+ * seen so far (as {@link readSoapRequest} lists them) comes back as the Fault to answer.
+ */
+export function readSoapHead(reader: XmlReader, body: string): SoapHead | SoapRefusal {
+  const root = readRoot(() => reader.readUntil(body, headEnd()));
+  if ('kind' in root) return root;
+  const read = headOf(root);
+  return 'kind' in read ? read : read.head;
+}
+
+/**
+ * Reads a request body. Never throws: every protocol problem (a DOCTYPE, malformed XML, another
+ * SOAP version, a missing Body, an unknown operation, a header it must understand but does not)
+ * comes back as the Fault to answer (SOAP 1.1 §4.4).
+ */
+export function readSoapRequest(reader: XmlReader, body: string): SoapCall | SoapRefusal {
+  const root = readRoot(() => reader.read(body));
+  if ('kind' in root) return root;
+  const read = headOf(root);
+  if ('kind' in read) return read;
   const params = new Map<string, string>();
-  for (const child of wrapper.children) params.set(child.localName, child.text);
-  return { kind: 'call', method: wrapper.localName, token: tokenOf(header), params };
+  for (const child of read.wrapper.children) params.set(child.localName, child.text);
+  return { ...read.head, kind: 'call', params };
 }

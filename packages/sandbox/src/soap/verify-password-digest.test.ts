@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT, SandboxState } from '../sandbox-state.js';
 import { NonceRegistry } from './nonce-registry.js';
-import { CREATED_WINDOW_MS, parseCreated, verifyPasswordDigest } from './verify-password-digest.js';
+import { CREATED_WINDOW_MS, decodeCanonicalBase64, parseCreated, verifyPasswordDigest } from './verify-password-digest.js';
 
 describe('parseCreated', () => {
   it.each([
@@ -17,6 +17,18 @@ describe('parseCreated', () => {
 
   it.each([['2024-05-01T10:00:00'], ['2024-05-01 10:00:00Z'], ['yesterday'], ['']])('refuses %j (no zone or not a dateTime)', (text) => {
     expect(parseCreated(text)).toBeUndefined();
+  });
+});
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+describe('decodeCanonicalBase64', () => {
+  it('decodes canonical base64 and refuses every other spelling of the same bytes', () => {
+    expect(decodeCanonicalBase64('AQID')).toEqual(Buffer.from([1, 2, 3]));
+    expect(decodeCanonicalBase64('AQ==')).toEqual(Buffer.from([1]));
+    for (const text of ['AQ', 'AR==', 'AQ=', 'AQ===', 'AQ\n==', ' AQID', 'AQ-_', 'AQ__', 'A Q I D']) {
+      expect(decodeCanonicalBase64(text), JSON.stringify(text)).toBeUndefined();
+    }
   });
 });
 
@@ -39,6 +51,26 @@ describe('verifyPasswordDigest', () => {
     const nonces = new NonceRegistry(2 * CREATED_WINDOW_MS);
     expect(verifyPasswordDigest(state, token(now), nonces, now)).toBe(DEMO_ACCOUNT.user);
     expect(verifyPasswordDigest(state, token(now), nonces, now + 1000)).toBeUndefined();
+  });
+
+  it.each([
+    ['without its padding', (nonce: string) => nonce.replace(/=+$/, '')],
+    ['with an unused bit set', (nonce: string) => {
+      // The last character before the padding carries 4 bits that encode nothing; set the lowest.
+      const last = nonce.indexOf('=') - 1;
+      return `${nonce.slice(0, last)}${BASE64[BASE64.indexOf(nonce.charAt(last)) ^ 1]}${nonce.slice(last + 1)}`;
+    }],
+    ['with a line break in it', (nonce: string) => `${nonce.slice(0, 12)}\n${nonce.slice(12)}`],
+    ['with a line break after it', (nonce: string) => `${nonce}\n`],
+  ])('refuses the nonce re-encoded %s, as a replay and even when fresh', (_label, respell) => {
+    const nonces = new NonceRegistry(2 * CREATED_WINDOW_MS);
+    const original = token(now, 6);
+    const respelled = { ...original, nonce: respell(original.nonce) };
+    expect(respelled.nonce).not.toBe(original.nonce);
+    expect(Buffer.from(respelled.nonce, 'base64')).toEqual(Buffer.from(original.nonce, 'base64'));
+    expect(verifyPasswordDigest(state, original, nonces, now)).toBe(DEMO_ACCOUNT.user);
+    expect(verifyPasswordDigest(state, respelled, nonces, now + 1000)).toBeUndefined();
+    expect(verifyPasswordDigest(state, respelled, new NonceRegistry(2 * CREATED_WINDOW_MS), now)).toBeUndefined();
   });
 
   it.each([
