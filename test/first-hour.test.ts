@@ -70,7 +70,8 @@ describe('the control API', () => {
 
   it('still refuses an empty body without JSON from a web page (Origin or Sec-Fetch-Site), and changes nothing', async () => {
     sandbox.injectInbound(inbound('kept'));
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null', 'content-type': 'text/plain' }]) {
+    const fromPages: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null', 'content-type': 'text/plain' }];
+    for (const headers of fromPages) {
       const answer = await rawRequest(`${sandbox.url}/__sandbox/reset`, 'POST', headers);
       expect(answer.status, JSON.stringify(headers)).toBe(415);
     }

@@ -1,6 +1,6 @@
 /**
  * The client's configuration: its type, its zod schema and the checks run by
- * `createChatClient` (SPEC §4). Everything wrong with a configuration is reported at once.
+ * `createChatClient`. Everything wrong with a configuration is reported at once.
  */
 import type { Dispatcher } from 'undici';
 import { AfilnetValidationError } from './errors.js';
@@ -26,8 +26,14 @@ import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
 import * as z from './zod-mini.js';
 
-/** How requests are executed (SPEC §6). */
-export type ExecutorOption = 'undici' | 'fetch' | { readonly fetch: FetchFunction };
+/** How requests are executed. */
+export type ExecutorOption =
+  | 'undici'
+  | 'fetch'
+  | {
+      /** Your own fetch (one that a test intercepts, say), called for every request. */
+      readonly fetch: FetchFunction;
+    };
 
 /** The configuration of {@link createChatClient}. */
 export interface ChatClientConfig {
@@ -37,8 +43,11 @@ export interface ChatClientConfig {
   readonly baseUrl?: string;
   /** The account's user (e-mail) and password. */
   readonly credentials?: Credentials;
+  /** json-oauth only: your own client, token endpoint, scope, token store. */
   readonly oauth?: OAuthOptions;
+  /** basic only: the HTTP method (`POST` by default). */
   readonly basic?: BasicOptions;
+  /** soap only: how the password travels in the UsernameToken (`PasswordText` by default). */
   readonly soap?: SoapOptions;
   /** The doors' paths, relative to `baseUrl`. */
   readonly paths?: Partial<ApiPaths>;

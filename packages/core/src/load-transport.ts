@@ -1,5 +1,5 @@
 /**
- * Finding a built-in transport by name (SPEC §4, §9): the one its package registered when the app
+ * Finding a built-in transport by name: the one its package registered when the app
  * imported it, else its package imported on demand. Core never imports a transport statically
  * and does not depend on any, so an app that installs core and one transport loads nothing else.
  */

@@ -1,4 +1,4 @@
-/** `POST /__sandbox/reset` (SPEC §12): forgets every conversation, request and chaos rule. */
+/** `POST /__sandbox/reset`: forgets every conversation, request and chaos rule. */
 import { allowMethods, readJsonBody } from '../control/json-body.js';
 import type { Door } from '../door.js';
 
