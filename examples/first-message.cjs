@@ -1,4 +1,4 @@
-// The first program in CommonJS: run it with `node first-message.cjs`.
+// first-message.cjs: the first program in CommonJS; run it with `node first-message.cjs`.
 // The packages are ESM; require() loads them on Node ^20.19.0 or >= 22.12.0 (require(esm)).
 const { createChatClient } = require('@afilnet-chat/core');
 const { DEMO_ACCOUNT, startSandbox } = require('@afilnet-chat/sandbox');

@@ -1,4 +1,4 @@
-// The first program in JavaScript (ESM): run it with `node first-message.mjs`.
+// first-message.mjs: the first program in JavaScript (ESM); run it with `node first-message.mjs`.
 // In a project whose package.json says "type": "module", a .js file works the same.
 import { createChatClient } from '@afilnet-chat/core';
 import { DEMO_ACCOUNT, startSandbox } from '@afilnet-chat/sandbox';

@@ -1,4 +1,4 @@
-// The first program: list the channels, send a message, wait for the reply, close.
+// first-message.mts: list the channels, send a message, wait for the reply, close.
 // TypeScript, ESM: run it with `npx tsx first-message.mts` (Node ^20.19.0 or >= 22.12.0).
 import { createChatClient } from '@afilnet-chat/core';
 import { DEMO_ACCOUNT, startSandbox } from '@afilnet-chat/sandbox';
