@@ -1,5 +1,5 @@
 /**
- * `pnpm docs`: TypeDoc builds the API reference from the public entries with its validation on,
+ * `pnpm run docs`: TypeDoc builds the API reference from the public entries with its validation on,
  * so a public name without a comment is a warning; the build must have none, and each of the six
  * methods must show an example.
  */
