@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AfilnetValidationError } from './errors.js';
-import { loadTransport } from './load-transport.js';
+import { installCommand, loadTransport } from './load-transport.js';
 import { DEFAULT_PATHS } from './transport.js';
 
 const options = { baseUrl: 'https://x.test', paths: DEFAULT_PATHS, basic: {}, soap: {}, oauth: {}, allowInsecureHttp: false };
@@ -25,7 +25,26 @@ describe('loadTransport', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AfilnetValidationError);
     expect(error).toMatchObject({ code: 'TRANSPORT_NOT_INSTALLED' });
-    expect((error as Error).message).toContain('pnpm add @afilnet-chat/transport-basic');
+    expect((error as Error).message).toContain('@afilnet-chat/transport-basic');
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('names the install command of the package manager in use, npm when none is known', async () => {
+    const missing = () =>
+      Promise.reject(Object.assign(new Error("Cannot find package '@afilnet-chat/transport-basic'"), { code: 'ERR_MODULE_NOT_FOUND' }));
+    const messageUnder = async (userAgent: string | undefined) => {
+      vi.stubEnv('npm_config_user_agent', userAgent);
+      return ((await loadTransport('basic', options, missing).catch((e: unknown) => e)) as Error).message;
+    };
+    expect(await messageUnder(undefined)).toContain('(npm install @afilnet-chat/transport-basic)');
+    expect(await messageUnder('npm/10.8.2 node/v20.19.0 linux x64 workspaces/false')).toContain('(npm install @afilnet-chat/transport-basic)');
+    expect(await messageUnder('pnpm/10.34.9 npm/? node/v20.19.0 linux x64')).toContain('(pnpm add @afilnet-chat/transport-basic)');
+    expect(installCommand('p', 'yarn/1.22.22 npm/? node/v20.19.0 linux x64')).toBe('yarn add p');
+    expect(installCommand('p', 'bun/1.2.0 npm/? node/v22.6.0 linux x64')).toBe('bun add p');
+    expect(installCommand('p', 'unknown/1.0')).toBe('npm install p');
   });
 
   it('calls a package without the factory not installed, and rethrows unrelated failures', async () => {

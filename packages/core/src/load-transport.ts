@@ -1,5 +1,5 @@
 /**
- * Finding a built-in transport by name (SPEC §4, §9): the one its package registered when the app
+ * Finding a built-in transport by name: the one its package registered when the app
  * imported it, else its package imported on demand. Core never imports a transport statically
  * and does not depend on any, so an app that installs core and one transport loads nothing else.
  */
@@ -13,6 +13,16 @@ import type { TransportFactoryOptions } from './transport-options.js';
 export type ModuleImporter = (specifier: string) => Promise<unknown>;
 
 const importModule: ModuleImporter = (specifier) => import(specifier);
+
+/**
+ * The command that installs `packageName` with the package manager that started the process, as
+ * its `npm_config_user_agent` names it (`pnpm/10.0.0 npm/? node/v20…`, set by npm, pnpm, yarn
+ * and bun for the scripts they run); npm's when none did, since npm comes with Node.
+ */
+export function installCommand(packageName: string, userAgent: string | undefined): string {
+  const manager = /^(pnpm|yarn|bun)\//.exec(userAgent ?? '')?.[1];
+  return manager === undefined ? `npm install ${packageName}` : `${manager} add ${packageName}`;
+}
 
 function isMissingPackage(error: unknown, packageName: string): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -39,7 +49,7 @@ export async function loadTransport(
   const notInstalled = (cause?: unknown) =>
     new AfilnetValidationError(
       'TRANSPORT_NOT_INSTALLED',
-      `The ${name} transport needs the package ${packageName}: install it (pnpm add ${packageName})`,
+      `The ${name} transport needs the package ${packageName}: install it (${installCommand(packageName, globalThis.process?.env?.npm_config_user_agent)})`,
       { issues: [{ path: 'transport', message: `package ${packageName} is not installed` }], cause },
     );
   let mod: unknown;

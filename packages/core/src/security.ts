@@ -1,5 +1,5 @@
 /**
- * Security ratings of the five flavours, as Afilnet rates them (SPEC §1), and their order.
+ * Security ratings of the five flavours, as Afilnet rates them, and their order.
  */
 
 /** How well a flavour protects the credentials, lowest first. */
@@ -14,7 +14,17 @@ export type TransportName = (typeof TRANSPORT_NAMES)[number];
 
 /** Each built-in transport: its package, factory export and rating. */
 export const BUILT_IN_TRANSPORTS: Readonly<
-  Record<TransportName, { readonly packageName: string; readonly factory: string; readonly security: SecurityRating }>
+  Record<
+    TransportName,
+    {
+      /** The npm package that holds it. */
+      readonly packageName: string;
+      /** The name of the factory the package exports. */
+      readonly factory: string;
+      /** Afilnet's rating of the flavour. */
+      readonly security: SecurityRating;
+    }
+  >
 > = {
   get: { packageName: '@afilnet-chat/transport-get', factory: 'createGetTransport', security: 'low' },
   post: { packageName: '@afilnet-chat/transport-post', factory: 'createPostTransport', security: 'medium' },

@@ -7,6 +7,7 @@ import type { SandboxState } from './sandbox-state.js';
 
 /** What a door is handed for each request. */
 export interface DoorContext {
+  /** The sandbox's accounts, conversations and messages, shared by every door. */
   readonly state: SandboxState;
   /** The request's URL, parsed against the sandbox's own origin. */
   readonly url: URL;
@@ -18,5 +19,6 @@ export interface DoorContext {
 export interface Door {
   /** The path it serves, e.g. `/api/http/` (compared without the query string). */
   readonly path: string;
+  /** Answers one request to its path; a throw or rejection is answered 500 by the sandbox. */
   handle(req: IncomingMessage, res: ServerResponse, context: DoorContext): void | Promise<void>;
 }

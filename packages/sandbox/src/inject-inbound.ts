@@ -1,12 +1,17 @@
 /** Injecting an inbound message into the sandbox (from code or from its HTTP door). */
 import type { SandboxState, StoredMessage } from './sandbox-state.js';
 
-/** An inbound message to inject (SPEC §5). */
+/** An inbound message to inject. */
 export interface InboundMessage {
+  /** The account it is written to (`demo@example.com`). */
   readonly user: string;
+  /** The channel's platform. */
   readonly platform: string;
+  /** The channel's identifier (`"100"`). */
   readonly platformId: string;
+  /** The contact writing: the conversation is opened if it did not exist. */
   readonly destination: string;
+  /** The text. */
   readonly message: string;
 }
 

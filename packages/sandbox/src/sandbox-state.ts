@@ -8,34 +8,54 @@ export const SANDBOX_PLATFORMS = ['webchat', 'whatsapp', 'telegram', 'operator']
 
 /** A channel of an account. */
 export interface SandboxChannel {
+  /** `whatsapp`, `telegram`, `webchat` or `operator`. */
   readonly platform: string;
+  /** The channel's identifier (`"100"`). */
   readonly platformId: string;
+  /** What `getchatchannels` gives as its name. */
   readonly name: string;
 }
 
 /** An account the sandbox knows. */
 export interface SandboxAccount {
+  /** The account's user (an e-mail address). */
   readonly user: string;
+  /** Its password. */
   readonly password: string;
+  /** Its channels. */
   readonly channels: readonly SandboxChannel[];
 }
 
 /** A stored message, as the sandbox keeps it. */
 export interface StoredMessage {
+  /** The id the API gives the message. */
   readonly messageId: string;
+  /** The channel's platform. */
   readonly platform: string;
+  /** The channel's identifier. */
   readonly platformId: string;
+  /** The contact's side of the conversation. */
   readonly destination: string;
+  /** The text (a file's caption). */
   readonly message: string;
   /** True for outbound (sent by the account), false for inbound. */
   readonly sent: boolean;
+  /** `sent` for outbound, `unread` then `read` (once `getunreadmessages` returned it) for inbound. */
   status: 'sent' | 'unread' | 'read';
+  /** When it was stored, `YYYY-MM-DD HH:MM:SS` in UTC. */
   readonly datetime: string;
   /** For `sendfile`: the file's type and URLs. */
-  readonly file?: { readonly type: string; readonly fileUrl: string; readonly thumbUrl?: string };
+  readonly file?: {
+    /** The file type, as sent. */
+    readonly type: string;
+    /** The file's URL. */
+    readonly fileUrl: string;
+    /** The thumbnail's URL. */
+    readonly thumbUrl?: string;
+  };
 }
 
-/** The account every sandbox starts with (SPEC §5). */
+/** The account every sandbox starts with. */
 export const DEMO_ACCOUNT: SandboxAccount = {
   user: 'demo@example.com',
   password: 'demo-password',

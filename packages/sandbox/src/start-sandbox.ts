@@ -1,5 +1,5 @@
 /**
- * Starting the sandbox (SPEC §5, §12): an in-process HTTP server on loopback that serves every
+ * Starting the sandbox: an in-process HTTP server on loopback that serves every
  * flavour of the API over one shared, stateful store, with a web inbox, an event stream, a
  * control API and chaos rules beside it.
  */
@@ -78,10 +78,12 @@ export interface WaitOptions {
 export interface Sandbox {
   /** `http://127.0.0.1:PORT`: the `baseUrl` for clients; the inbox page is at `/`. */
   readonly url: string;
+  /** The address it listens on. */
   readonly host: string;
+  /** The port it listens on (the one the OS chose, when none was given). */
   readonly port: number;
   /**
-   * Injects an inbound message, as if the contact had written (SPEC §5); `POST /__sandbox/inbound`.
+   * Injects an inbound message, as if the contact had written; `POST /__sandbox/inbound`.
    *
    * @throws {Error} when a field is missing or the account or channel does not exist.
    */
@@ -129,7 +131,7 @@ export interface Sandbox {
    */
   waitForMessage(filter: string | MessageFilter, options?: WaitOptions): Promise<SandboxMessage>;
   /**
-   * Replaces the chaos rules (SPEC §12); `chaos([])` ends them. `PUT` / `DELETE /__sandbox/chaos`.
+   * Replaces the chaos rules; `chaos([])` ends them. `PUT` / `DELETE /__sandbox/chaos`.
    *
    * @throws {TypeError} when `rules` is not a list of rules, naming the field; nothing changes then.
    */
@@ -192,7 +194,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createOAuthMetadataDoor(),
     createJsonDoor(tokens, proofs, options.verifyExternalToken),
   ];
-  // The routes a browser page could be tricked into calling: Host-checked (SPEC §12).
+  // The routes a browser page could be tricked into calling: Host-checked.
   const guardedDoors: Door[] = [
     createInboundDoor(),
     createControlActionDoor('/__sandbox/inbound/bulk', injectInboundBulk, 201),

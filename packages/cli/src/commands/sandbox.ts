@@ -17,7 +17,8 @@ function instructions(url: string, account: SandboxAccount): string {
     'In another shell:',
     `  export AFILNET_BASE_URL=${url} AFILNET_ALLOW_INSECURE_HTTP=1 AFILNET_TRANSPORT=post`,
     `  export AFILNET_USER=${account.user} AFILNET_PASSWORD=${account.password}`,
-    '  afilnet-chat channels',
+    // npx finds the command in a local install too, where a bare `afilnet-chat` is not on PATH.
+    '  npx afilnet-chat channels',
     'Write to the account as a contact would:',
     `  curl -X POST ${url}/__sandbox/inbound -H 'content-type: application/json' -d '${inbound}'`,
     '',
@@ -47,7 +48,7 @@ export const sandboxCommand: Command = {
   description:
     'Starts the sandbox, a local emulator of the Web Chat API in every flavour, and prints its URL, the URL of its web ' +
     'inbox (every conversation and API call, live, with "Reply as contact") and the demo account (public test ' +
-    'credentials, not a secret). With --json it prints one JSON line with the same facts. A --host other than loopback ' +
+    'credentials, not a secret). With --json it prints one JSON line with the same facts, and {"stopped":true} once stopped. A --host other than loopback ' +
     'is warned about: the inbox and control API would be reachable from other machines. Every route answers only ' +
     'requests addressed to a loopback name, the bound address or a name given with --allowed-host (such as a ' +
     'container\'s name), so that a web page cannot reach it through DNS rebinding. Stops cleanly, exit code 0, ' +
@@ -91,7 +92,9 @@ export const sandboxCommand: Command = {
     } finally {
       await sandbox.close();
     }
-    if (!context.json) context.io.writeError('Sandbox stopped.\n');
+    // A reader of --json lines learns that the sandbox is gone, as a person reading stderr does.
+    if (context.json) context.io.write(`${JSON.stringify({ stopped: true })}\n`);
+    else context.io.writeError('Sandbox stopped.\n');
     return EXIT_CODES.OK;
   },
 };

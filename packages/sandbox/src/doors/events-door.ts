@@ -1,7 +1,8 @@
 /**
- * `GET /__sandbox/events` (SPEC §12): the event stream as Server-Sent Events (HTML Living
+ * `GET /__sandbox/events`: the event stream as Server-Sent Events (HTML Living
  * Standard §9.2). Each event carries its id, so a client that reconnects with `Last-Event-ID`
- * (as `EventSource` does by itself) gets exactly the events it missed.
+ * (as `EventSource` does by itself) gets exactly the events it missed. A first connection, with
+ * no `Last-Event-ID`, gets every event kept (since the start or the last reset) before live ones.
  */
 import type { ServerResponse } from 'node:http';
 import { allowMethods } from '../control/json-body.js';

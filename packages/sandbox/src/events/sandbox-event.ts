@@ -1,5 +1,5 @@
 /**
- * The shapes of the sandbox's event stream (`GET /__sandbox/events`, SPEC §12), which are also
+ * The shapes of the sandbox's event stream (`GET /__sandbox/events`), which are also
  * the objects its control API lists.
  */
 
@@ -11,8 +11,11 @@ export type SandboxFlavour = (typeof SANDBOX_FLAVOURS)[number];
 
 /** A file sent with `sendfile`. */
 export interface SandboxFile {
+  /** The file type, as sent (`image`, `document`, …). */
   readonly type: string;
+  /** The file's URL. */
   readonly fileUrl: string;
+  /** The thumbnail's URL, when one was sent. */
   readonly thumbUrl?: string;
 }
 
@@ -22,13 +25,17 @@ export interface SandboxMessage {
   readonly id: number;
   /** The user of the account the conversation belongs to. */
   readonly account: string;
+  /** The channel's platform. */
   readonly platform: string;
+  /** The channel's identifier. */
   readonly platformId: string;
   /** The contact: the other end of the conversation. */
   readonly destination: string;
   /** `outbound`: sent by the account through the API; `inbound`: written by the contact. */
   readonly direction: 'outbound' | 'inbound';
+  /** The text (a file's caption). */
   readonly message: string;
+  /** The id the API gives the message. */
   readonly messageId: string;
   /** `YYYY-MM-DD HH:MM:SS` in UTC, as the API gives it. */
   readonly datetime: string;
@@ -36,6 +43,7 @@ export interface SandboxMessage {
   readonly status: 'sent' | 'unread' | 'read';
   /** True for outbound messages, as the API's `sent` field. */
   readonly sent: boolean;
+  /** The file, for a message sent with `sendfile`. */
   readonly file?: SandboxFile;
 }
 
@@ -43,6 +51,7 @@ export interface SandboxMessage {
 export interface SandboxRequest {
   /** The id of the event that announced this request in the stream. */
   readonly id: number;
+  /** The flavour the request came in by, named like its transport. */
   readonly flavour: SandboxFlavour;
   /** The API method (`sendmessage`, …), `token` for the token endpoint; empty when none was named. */
   readonly method: string;
@@ -50,6 +59,7 @@ export interface SandboxRequest {
   readonly status: number;
   /** The API error code or SOAP Fault code, when there was one. */
   readonly code?: string;
+  /** From the request's arrival to the end of the answer, in milliseconds. */
   readonly durationMs: number;
   /** The chaos fault applied to this request, described in words (e.g. `status 503`, `reset after-commit`). */
   readonly chaos?: string;
@@ -59,6 +69,24 @@ export interface SandboxRequest {
 
 /** One event of the stream, with its name and data. */
 export type SandboxEvent =
-  | { readonly type: 'message'; readonly data: SandboxMessage }
-  | { readonly type: 'request'; readonly data: SandboxRequest }
-  | { readonly type: 'reset'; readonly data: { readonly id: number } };
+  | {
+      /** A message was stored, or read by `getunreadmessages`. */
+      readonly type: 'message';
+      /** The message as it now is. */
+      readonly data: SandboxMessage;
+    }
+  | {
+      /** An API call was answered. */
+      readonly type: 'request';
+      /** The call. */
+      readonly data: SandboxRequest;
+    }
+  | {
+      /** The sandbox was reset: forget what you had. */
+      readonly type: 'reset';
+      /** Only the event's id. */
+      readonly data: {
+        /** The event's id. */
+        readonly id: number;
+      };
+    };
