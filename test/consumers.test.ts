@@ -1,5 +1,5 @@
 /**
- * The packages as users install them (SPEC §9): every publishable package is packed, the tarballs
+ * The packages as users install them (docs/behaviour.md#packaging): every publishable package is packed, the tarballs
  * are checked (contents, publint, attw) and installed with npm into a project outside the
  * workspace, and that project's ESM, CommonJS, TypeScript, esbuild-bundled, Bun and Deno
  * consumers run against a sandbox, as do the examples of examples/, each as a user runs it. Packing and installing happen once, shared by every consumer.

@@ -1,5 +1,5 @@
 /**
- * SPEC §11's shared-token guarantees, proven with real processes, a real Redis and the sandbox:
+ * The shared-token guarantees (docs/behaviour.md#fleet), proven with real processes, a real Redis and the sandbox:
  * eight processes of 50 concurrent calls make one token request between them; refreshes stay at
  * one per token lifetime; a lock holder killed mid-request (the sandbox's chaos rule stalls its
  * token request) frees the lock within its expiry; a dead or paused Redis fails no call; and
@@ -115,7 +115,7 @@ describe('Redis token store across processes', () => {
   }, 60_000);
 
   it('keeps to one token request per token lifetime over two lifetimes', async () => {
-    // A 2 s token is used for 1 s (half its lifetime, SPEC §4), then refreshed.
+    // A 2 s token is used for 1 s (a token is renewed min(60 s, half its lifetime) before it expires), then refreshed.
     const api = await sandbox(2);
     const usableMs = 1_000;
     const durationMs = 2 * usableMs + 400;

@@ -1,6 +1,6 @@
 /**
  * A json-oauth token endpoint that gives no usable token, over real misbehaving servers on
- * 127.0.0.1 and both executors: every failure is typed (SPEC §4 settled details), names the OAuth
+ * 127.0.0.1 and both executors: every failure is typed (`TOKEN_ENDPOINT`, or `NETWORK`/`TIMEOUT` on the way), names the OAuth
  * error when the body does, never says the API request may have been sent, never carries a
  * secret or token, and reaches every caller waiting for it; the next call tries again.
  */
@@ -87,7 +87,10 @@ describe.each(EXECUTORS)('json-oauth token endpoint failures × %s', (executor) 
     server = undefined;
   });
 
-  /** A client with its own OAuth client id, so that every token failure stays TOKEN_ENDPOINT (SPEC §10). */
+  /**
+   * A client with its own OAuth client id, so that every token failure stays TOKEN_ENDPOINT
+   * (authenticating as the account, a refusal would be INCORRECT_USER_PASSWORD).
+   */
   const connect = (baseUrl: string, overrides: Partial<ChatClientConfig> = {}): ChatClient =>
     clients.connect(baseUrl, { oauth: { clientId: DEMO.user, clientSecret: DEMO.password }, retry: false, timeoutMs: 1500, ...overrides });
 

@@ -1,5 +1,5 @@
 /**
- * The sandbox's event stream, control API and safety rules (SPEC §12), over real sockets: event
+ * The sandbox's event stream, control API and safety rules (docs/behaviour.md#sandbox), over real sockets: event
  * shapes and `Last-Event-ID` resume, the JSON control routes and their JS twins, chaos rule
  * validation, and the Host and content-type refusals that keep other web sites out.
  */
@@ -28,7 +28,7 @@ beforeEach(() => sandbox.reset());
 const inbound = (destination: string, message: string) => ({ user: DEMO.user, ...WHATSAPP, destination, message });
 
 describe('the event stream', () => {
-  it('gives message, request and reset events in the shapes of SPEC §12', async () => {
+  it('gives message, request and reset events in their documented shapes', async () => {
     await chat.sendMessage({ ...WHATSAPP, destination: 'd1', message: 'out' });
     sandbox.injectInbound(inbound('d1', 'in'));
     const [reset, sent, call, received] = await readEvents(sandbox.url, 4);

@@ -1,5 +1,5 @@
 /**
- * The sandbox's SOAP door over real sockets (SPEC §3, §5): the WSDL, Faults for protocol
+ * The sandbox's SOAP door over real sockets (docs/behaviour.md#sandbox): the WSDL, Faults for protocol
  * problems, API errors as normal responses, PasswordDigest with its 5-minute window and nonce
  * replay refusal, and the client's view of each.
  */

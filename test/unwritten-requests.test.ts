@@ -1,5 +1,5 @@
 /**
- * `mayHaveBeenSent` is false whenever the executor knows no byte was written (SPEC §10), on every
+ * `mayHaveBeenSent` is false whenever the executor knows no byte was written (docs/behaviour.md#mayhavebeensent), on every
  * flavour × executor: a send aborted after it was handed to the HTTP layer but before its
  * connection was ready reports false and never reaches the server; a refused connection's
  * `NETWORK` error names the `host:port` that failed and nothing else of the URL.

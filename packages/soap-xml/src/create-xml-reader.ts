@@ -1,5 +1,6 @@
 /**
- * A purpose-built XML reader hardened for untrusted input (SPEC §3, §5), turning a document into
+ * A purpose-built XML reader hardened for untrusted input (a server's answers in the
+ * SOAP client, any client's requests in the sandbox), turning a document into
  * an {@link XmlElement} tree with namespaces resolved (Namespaces in XML 1.0 §6), in one
  * left-to-right pass over the text: well-formedness is checked as the tree is built, with no
  * separate validation pass.
