@@ -8,8 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { createRedisTokenStore } from '@afilnet-chat/token-store-redis';
 import { createTokenCodec } from '../packages/token-store-redis/src/token-cipher.js';
+import { startMisbehavingServer } from './support/misbehaving-server.js';
 import { secretNeedles } from './support/secret-needles.js';
 import { startFleetPool, type FleetChild, type FleetPool } from './support/fleet-pool.js';
 import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
@@ -186,4 +189,83 @@ describe.each(['killed', 'paused'] as const)('Redis %s', (fault) => {
     // Without Redis each process asks for its own token, once.
     expect(tokenRequests(api)).toBe(2);
   }, 60_000);
+});
+
+describe('one Redis token store, clients of different trust', () => {
+  let redisServer: RedisServer;
+  let redis: Redis;
+  let api: Sandbox;
+  const open: ChatClient[] = [];
+
+  beforeAll(async () => {
+    [redisServer, api] = await Promise.all([startRedisServer(), sandboxFor()]);
+    redis = new Redis(redisServer.url);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+    redis?.disconnect();
+    await Promise.all([redisServer?.stop(), api?.close()]);
+  });
+
+  function connect(tokenStore: ReturnType<typeof createRedisTokenStore>, options: { password?: string; baseUrl?: string; tokenUrl?: string } = {}): ChatClient {
+    const chat = createChatClient({
+      transport: 'json-oauth',
+      baseUrl: options.baseUrl ?? api.url,
+      credentials: { ...CREDENTIALS, password: options.password ?? CREDENTIALS.password },
+      oauth: { tokenStore, ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl }) },
+      allowInsecureHttp: true,
+      timeoutMs: 10_000,
+      retry: false,
+    });
+    open.push(chat);
+    return chat;
+  }
+
+  it('never lets a client with a wrong password use the token of the right one', async () => {
+    const tokenStore = createRedisTokenStore({ redis, keyPrefix: 'wrong-password:', encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    await expect(connect(tokenStore).getChatChannels()).resolves.toHaveLength(1);
+    const before = tokenRequests(api);
+    await expect(connect(tokenStore, { password: 'not-the-password' }).getChatChannels()).rejects.toMatchObject({ code: 'INCORRECT_USER_PASSWORD' });
+    expect(tokenRequests(api)).toBe(before + 1);
+    expect(api.requests({ method: 'getchatchannels' }).filter((r) => r.status === 200)).toHaveLength(1);
+  }, 30_000);
+
+  it('never sends a token to another API origin that names the same token endpoint', async () => {
+    const prefix = 'origin:';
+    const encryptionKey = randomBytes(32);
+    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey, timeoutMs: 2_000 });
+    const tokenUrl = `${api.url}/api/oauth/token`;
+    await connect(tokenStore, { tokenUrl }).getChatChannels();
+    const [tokenKey] = await redis.keys(`${prefix}token:*`);
+    const sealed = tokenKey === undefined ? null : await redis.get(tokenKey);
+    const stored = tokenKey !== undefined && sealed !== null ? createTokenCodec(encryptionKey).decode(tokenKey, sealed) : undefined;
+    expect(stored?.accessToken.length).toBeGreaterThan(10);
+
+    const elsewhere = await startMisbehavingServer(({ res }) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"success","result":[]}');
+    });
+    try {
+      const before = tokenRequests(api);
+      await connect(tokenStore, { baseUrl: elsewhere.url, tokenUrl }).getChatChannels();
+      // Its own token, from the shared token endpoint: never the one obtained for the first API.
+      expect(tokenRequests(api)).toBe(before + 1);
+      const sent = elsewhere.stats.requests.map((r) => r.headers.authorization);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/^Bearer /);
+      expect(sent[0]).not.toBe(`Bearer ${stored?.accessToken}`);
+    } finally {
+      await elsewhere.close();
+    }
+  }, 30_000);
+
+  it('with an encryption key, names Redis keys by a keyed hash that another key cannot reproduce', async () => {
+    const prefix = 'keyed-names:';
+    const one = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    const two = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    await connect(one).getChatChannels();
+    await connect(two).getChatChannels();
+    // The same client, the same store key: only the encryption key differs, and so do the names.
+    expect(await redis.keys(`${prefix}token:*`)).toHaveLength(2);
+  }, 30_000);
 });

@@ -24,8 +24,12 @@ export interface StoredToken {
 }
 
 /**
- * Shared storage of access tokens (SPEC §7). `key` names one client of one authorization server
- * (token endpoint, client id and scope); it never contains a secret.
+ * Shared storage of access tokens (SPEC §7). `key` names what a token is good for: the token
+ * endpoint, client id, scope, API origin and a salted slow fingerprint of the client secret, so
+ * that clients sharing a store share a token only when they have the same credentials and API.
+ * It never contains a secret, but it does name the client: a store that shows its keys to others
+ * should hash them. A store is not to be shared across trust boundaries: a reader of it can use
+ * its tokens.
  *
  * A store is judged by three promises: `get` answers what the last `set` stored for the key (or
  * nothing); `set` may drop the token once `expiresAt` has passed; and `lock`, when present, runs

@@ -11,8 +11,12 @@ export type TokenFetcher = (signal: AbortSignal) => Promise<StoredToken>;
 /** Options of {@link TokenCache}. */
 export interface TokenCacheOptions {
   readonly store: TokenStore;
-  /** The store key of this client (token endpoint, client id, scope); never a secret. */
-  readonly key: string;
+  /**
+   * The store key of this client (see `tokenStoreKey`), or its promise when it costs a slow hash.
+   * A key that cannot be computed (a rejected promise) leaves the store out: the client then
+   * fetches its own tokens.
+   */
+  readonly key: string | Promise<string>;
   /** The clock, in epoch milliseconds. */
   readonly now?: () => number;
 }
@@ -49,7 +53,7 @@ function abortedWhileWaiting(): AfilnetTransportError {
  */
 export class TokenCache {
   readonly #store: TokenStore;
-  readonly #key: string;
+  readonly #key: Promise<string | undefined>;
   readonly #now: () => number;
   #local: StoredToken | undefined;
   #rejected: string | undefined;
@@ -57,7 +61,7 @@ export class TokenCache {
 
   constructor(options: TokenCacheOptions) {
     this.#store = options.store;
-    this.#key = options.key;
+    this.#key = Promise.resolve(options.key).catch(() => undefined);
     this.#now = options.now ?? Date.now;
   }
 
@@ -88,34 +92,7 @@ export class TokenCache {
 
   #start(fetchToken: TokenFetcher): Flight {
     const controller = new AbortController();
-    const store = this.#store;
-    // A store is an optimisation: when it fails (a shared cache down), calls go on with tokens of
-    // their own rather than fail with an error that says nothing about the API.
-    const critical = async (): Promise<StoredToken> => {
-      const stored = await Promise.resolve()
-        .then(() => store.get(this.#key))
-        .catch(() => undefined);
-      if (stored !== undefined && stored.accessToken !== this.#rejected && isFresh(stored, this.#now())) return stored;
-      const fresh = await fetchToken(controller.signal);
-      await Promise.resolve()
-        .then(() => store.set(this.#key, fresh))
-        .catch(() => undefined);
-      return fresh;
-    };
-    let ran = false;
-    const once = (): Promise<StoredToken> => {
-      ran = true;
-      return critical();
-    };
-    const promise = store.lock
-      ? Promise.resolve()
-          .then(() => (store.lock as NonNullable<TokenStore['lock']>)(this.#key, once))
-          .catch((error: unknown) => {
-            // The lock itself failed: go on without it. An error of the token request stands.
-            if (ran) throw error;
-            return critical();
-          })
-      : critical();
+    const promise = this.#key.then((key) => (key === undefined ? fetchToken(controller.signal) : this.#viaStore(key, controller, fetchToken)));
     const flight: Flight = { promise, controller, waiters: 0, settled: false };
     promise.then(
       (token) => {
@@ -129,6 +106,37 @@ export class TokenCache {
       },
     );
     return flight;
+  }
+
+  /** A token through the store: the stored one if fresh, else a fetched one, under its lock. */
+  #viaStore(key: string, controller: AbortController, fetchToken: TokenFetcher): Promise<StoredToken> {
+    const store = this.#store;
+    // A store is an optimisation: when it fails (a shared cache down), calls go on with tokens of
+    // their own rather than fail with an error that says nothing about the API.
+    const critical = async (): Promise<StoredToken> => {
+      const stored = await Promise.resolve()
+        .then(() => store.get(key))
+        .catch(() => undefined);
+      if (stored !== undefined && stored.accessToken !== this.#rejected && isFresh(stored, this.#now())) return stored;
+      const fresh = await fetchToken(controller.signal);
+      await Promise.resolve()
+        .then(() => store.set(key, fresh))
+        .catch(() => undefined);
+      return fresh;
+    };
+    if (!store.lock) return critical();
+    let ran = false;
+    const once = (): Promise<StoredToken> => {
+      ran = true;
+      return critical();
+    };
+    return Promise.resolve()
+      .then(() => (store.lock as NonNullable<TokenStore['lock']>)(key, once))
+      .catch((error: unknown) => {
+        // The lock itself failed: go on without it. An error of the token request stands.
+        if (ran) throw error;
+        return critical();
+      });
   }
 
   #join(signal: AbortSignal, fetchToken: TokenFetcher): Promise<StoredToken> {
