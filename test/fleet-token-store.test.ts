@@ -12,6 +12,7 @@ import { createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { createRedisTokenStore } from '@afilnet-chat/token-store-redis';
 import { createTokenCodec } from '../packages/token-store-redis/src/token-cipher.js';
+import { DEMO as DEMO_ACCOUNT } from './support/account.js';
 import { startMisbehavingServer } from './support/misbehaving-server.js';
 import { secretNeedles } from './support/secret-needles.js';
 import { startFleetPool, type FleetChild, type FleetPool } from './support/fleet-pool.js';
@@ -207,11 +208,14 @@ describe('one Redis token store, clients of different trust', () => {
     await Promise.all([redisServer?.stop(), api?.close()]);
   });
 
-  function connect(tokenStore: ReturnType<typeof createRedisTokenStore>, options: { password?: string; baseUrl?: string; tokenUrl?: string } = {}): ChatClient {
+  function connect(
+    tokenStore: ReturnType<typeof createRedisTokenStore>,
+    options: { user?: string; password?: string; baseUrl?: string; tokenUrl?: string } = {},
+  ): ChatClient {
     const chat = createChatClient({
       transport: 'json-oauth',
       baseUrl: options.baseUrl ?? api.url,
-      credentials: { ...CREDENTIALS, password: options.password ?? CREDENTIALS.password },
+      credentials: { user: options.user ?? CREDENTIALS.user, password: options.password ?? CREDENTIALS.password },
       oauth: { tokenStore, ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl }) },
       allowInsecureHttp: true,
       timeoutMs: 10_000,
@@ -256,6 +260,29 @@ describe('one Redis token store, clients of different trust', () => {
       expect(sent[0]).not.toBe(`Bearer ${stored?.accessToken}`);
     } finally {
       await elsewhere.close();
+    }
+  }, 30_000);
+
+  it('ignores a value moved from another key or altered: the client fetches its own token', async () => {
+    const prefix = 'substituted:';
+    const encryptionKey = randomBytes(32);
+    const store = () => createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey, timeoutMs: 2_000 });
+    const demo = { ...CREDENTIALS, ...DEMO_ACCOUNT };
+    // The victim's and another account's tokens, each under its own key.
+    await expect(connect(store()).getChatChannels()).resolves.toHaveLength(1);
+    const victimKeys = await redis.keys(`${prefix}token:*`);
+    await expect(connect(store(), demo).getChatChannels()).resolves.toHaveLength(4);
+    const victimKey = victimKeys[0] as string;
+    const otherKey = (await redis.keys(`${prefix}token:*`)).find((k) => k !== victimKey) as string;
+    const otherValue = (await redis.get(otherKey)) as string;
+    const victimValue = (await redis.get(victimKey)) as string;
+
+    for (const planted of [otherValue, `${victimValue.slice(0, -6)}${victimValue.slice(-6) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA'}`]) {
+      await redis.set(victimKey, planted, 'PX', 60_000);
+      const before = tokenRequests(api);
+      // A new client of the victim: its own channels, with a token of its own.
+      await expect(connect(store()).getChatChannels()).resolves.toEqual([{ platform: 'whatsapp', platformId: '100', name: 'Fleet' }]);
+      expect(tokenRequests(api)).toBe(before + 1);
     }
   }, 30_000);
 

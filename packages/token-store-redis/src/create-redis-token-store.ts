@@ -37,15 +37,18 @@ interface StoreCommands extends LockCommands {
  *   endpoint, client id, scope, API origin, secret fingerprint): no secret, nor anything else,
  *   can be read from them. With `encryptionKey` the hash is an HMAC (RFC 2104) under a key
  *   derived from it, so a reader of Redis cannot confirm which accounts are in use.
- * - With `encryptionKey`, values are AES-256-GCM sealed; without, they are JSON holding the
- *   token. A token is stored with a TTL ending at its expiry.
+ * - Values are sealed with AES-256-GCM under `encryptionKey`, the Redis key as additional data
+ *   (NIST SP 800-38D): a value altered or moved from another key reads as absent, and the client
+ *   fetches its own token. Plain JSON only with `allowUnauthenticated: true` and no key. A token
+ *   is stored with a TTL ending at its expiry.
  * - When Redis is down, refuses or takes longer than `timeoutMs`, every method rejects or gives
  *   up within `timeoutMs`, and the transport then fetches its own token: no call fails because
  *   of Redis.
  * - The store never closes the connection: `close()` of a client leaves it to its owner.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` naming each bad option (never its value):
- *   `redis` not an ioredis client, `encryptionKey` not 32 bytes, a bad number or unknown option.
+ *   `redis` not an ioredis client, `encryptionKey` missing (without `allowUnauthenticated: true`)
+ *   or not 32 bytes, a bad number or unknown option.
  * @see https://redis.io/docs/latest/commands/set/ (NX, PX)
  * @see https://redis.io/docs/latest/develop/use/patterns/distributed-locks/
  */
