@@ -210,7 +210,7 @@ describe('one Redis token store, clients of different trust', () => {
 
   function connect(
     tokenStore: ReturnType<typeof createRedisTokenStore>,
-    options: { user?: string; password?: string; baseUrl?: string; tokenUrl?: string } = {},
+    options: { user?: string; password?: string; baseUrl?: string; tokenUrl?: string; timeoutMs?: number } = {},
   ): ChatClient {
     const chat = createChatClient({
       transport: 'json-oauth',
@@ -218,7 +218,7 @@ describe('one Redis token store, clients of different trust', () => {
       credentials: { user: options.user ?? CREDENTIALS.user, password: options.password ?? CREDENTIALS.password },
       oauth: { tokenStore, ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl }) },
       allowInsecureHttp: true,
-      timeoutMs: 10_000,
+      timeoutMs: options.timeoutMs ?? 10_000,
       retry: false,
     });
     open.push(chat);
@@ -294,5 +294,67 @@ describe('one Redis token store, clients of different trust', () => {
     await connect(two).getChatChannels();
     // The same client, the same store key: only the encryption key differs, and so do the names.
     expect(await redis.keys(`${prefix}token:*`)).toHaveLength(2);
+  }, 30_000);
+
+  /** Commands Redis has processed so far (INFO counts itself once). */
+  async function commandsProcessed(): Promise<number> {
+    const info = await redis.info('stats');
+    return Number(/total_commands_processed:(\d+)/.exec(info)?.[1]);
+  }
+
+  /** Pins the lock of the demo-less fleet client in `prefix`, with no TTL or with `px`, and drops its token. */
+  async function pinLock(tokenStore: ReturnType<typeof createRedisTokenStore>, prefix: string, px?: number): Promise<void> {
+    await connect(tokenStore).getChatChannels();
+    const [tokenKey] = await redis.keys(`${prefix}token:*`);
+    expect(tokenKey).toBeDefined();
+    await redis.del(tokenKey as string);
+    const lockKey = (tokenKey as string).replace(`${prefix}token:`, `${prefix}lock:`);
+    if (px === undefined) await redis.set(lockKey, 'pinned-by-someone');
+    else await redis.set(lockKey, 'pinned-by-someone', 'PX', px);
+  }
+
+  /** Expects Redis to receive no command for a second (the probe's own INFO aside). */
+  async function expectRedisQuiet(): Promise<void> {
+    // A release or a last poll may still be on its way: let it land, then listen.
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await commandsProcessed();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await commandsProcessed()) - before).toBeLessThanOrEqual(1);
+  }
+
+  it('a lock pinned without TTL fails no call and leaves nothing polling Redis', async () => {
+    const prefix = 'pinned:';
+    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    await pinLock(tokenStore, prefix);
+    const chat = connect(tokenStore, { timeoutMs: 4_000 });
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => chat.getChatChannels()));
+    expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 5 }, () => 'fulfilled'));
+    await expectRedisQuiet();
+  }, 30_000);
+
+  it('waits for a lock held for minutes no longer than half the call deadline, then fetches its own token', async () => {
+    const prefix = 'held-long:';
+    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000, lockTtlMs: 600_000 });
+    await pinLock(tokenStore, prefix, 600_000);
+    const chat = connect(tokenStore, { timeoutMs: 4_000 });
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => chat.getChatChannels()));
+    expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 5 }, () => 'fulfilled'));
+    // Half of 4 s spent waiting, then one token request and the calls.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
+    await expectRedisQuiet();
+  }, 30_000);
+
+  it('stops waiting for a held lock when the call is aborted, leaving nothing polling Redis', async () => {
+    const prefix = 'aborted-wait:';
+    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000, lockTtlMs: 600_000 });
+    await pinLock(tokenStore, prefix, 600_000);
+    const chat = connect(tokenStore, { timeoutMs: 60_000 });
+    const calls = Array.from({ length: 5 }, () => chat.getChatChannels({ signal: AbortSignal.timeout(300) }));
+    const outcomes = await Promise.allSettled(calls);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'fulfilled'))).toEqual(
+      Array.from({ length: 5 }, () => 'ABORTED'),
+    );
+    await expectRedisQuiet();
   }, 30_000);
 });

@@ -112,6 +112,10 @@ class CallContext implements TransportCallContext {
   get signal(): AbortSignal {
     return this.abort.signal;
   }
+
+  remainingMs(): number {
+    return this.abort.remainingMs();
+  }
 }
 
 /**

@@ -45,6 +45,12 @@ export interface TokenStore {
   /**
    * Runs `critical` holding the store's lock for `key` and answers what it answers; rejects with
    * what it rejects with. The lock is released however `critical` ends.
+   *
+   * While another holder has the lock, the store waits, but no longer than `options.signal`
+   * allows: when it fires (the caller's deadline is near, or it aborted), the store stops waiting
+   * and everything it does for this call, and rejects without running `critical`. The client then
+   * fetches a token of its own. A store should also stop waiting by itself once a holder has had
+   * the lock for as long as a dead holder could keep it.
    */
-  lock?<T>(key: string, critical: () => Promise<T>): Promise<T>;
+  lock?<T>(key: string, critical: () => Promise<T>, options?: { readonly signal?: AbortSignal }): Promise<T>;
 }

@@ -51,6 +51,12 @@ export interface TransportCallContext {
    */
   readonly abort?: AbortHook;
   /**
+   * The time left before the call's deadline, in ms; the client always sets it, a context made
+   * by hand may leave it out. A transport waiting on something optional (another process's token
+   * request) gives up in time to do the work itself.
+   */
+  remainingMs?(): number;
+  /**
    * Registers a secret that appears only at run time (a bearer token) so that the client's
    * redactor removes it from every error and diagnostic.
    */

@@ -32,7 +32,9 @@ interface StoreCommands extends LockCommands {
  *
  * - `lock` is `SET NX PX` with an owner token, kept alive while the token request runs and
  *   released by a compare-and-delete script; waiters take the lock in turn and re-read the token
- *   the holder stored. A holder that dies frees the lock after `lockTtlMs`.
+ *   the holder stored. A holder that dies frees the lock after `lockTtlMs`. A waiter waits no
+ *   longer than `lockTtlMs` (a lock pinned without expiry blocks no one) nor past the caller's
+ *   signal (half its deadline, or its abort); the client then fetches its own token.
  * - Keys are `keyPrefix` + `token:` or `lock:` + a hash of the client's store key (token
  *   endpoint, client id, scope, API origin, secret fingerprint): no secret, nor anything else,
  *   can be read from them. With `encryptionKey` the hash is an HMAC (RFC 2104) under a key
@@ -78,9 +80,9 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
       const ttlMs = Math.ceil(token.expiresAt - Date.now());
       if (ttlMs > 0) await guard.run(() => redis.set(keys.token, value, 'PX', ttlMs));
     },
-    lock(key, critical) {
+    lock(key, critical, lockOptions) {
       const lockKey = storeKeys(key).lock;
-      return withRedisLock({ redis, guard, lockKey, ttlMs: resolved.lockTtlMs, pollMs: LOCK_POLL_MS }, critical);
+      return withRedisLock({ redis, guard, lockKey, ttlMs: resolved.lockTtlMs, pollMs: LOCK_POLL_MS, signal: lockOptions?.signal }, critical);
     },
   };
 }
