@@ -119,6 +119,32 @@ class CallContext implements TransportCallContext {
 }
 
 /**
+ * The run-time secrets (bearer tokens) one call registered: held in the client's redactor until
+ * the call has ended, its error redacted, so that the redactor forgets tokens that were replaced.
+ * A secret registered after the call ended (by a token request it started) is held only until
+ * a newer one replaces it.
+ */
+class CallSecrets {
+  private releases: Array<() => void> | undefined = undefined;
+  private ended = false;
+
+  constructor(private readonly redactor: Redactor) {}
+
+  readonly register = (secret: string): void => {
+    const release = this.redactor.hold(secret);
+    if (this.ended) release();
+    else (this.releases ??= []).push(release);
+  };
+
+  end(): void {
+    this.ended = true;
+    const releases = this.releases;
+    this.releases = undefined;
+    if (releases !== undefined) for (const release of releases) release();
+  }
+}
+
+/**
  * The error a call ends with: `TIMEOUT` only when the deadline ended it, its cause the last
  * failure the deadline did not itself cause (`earlier`, none if there was none); otherwise the
  * failure itself. `mayHaveBeenSent` false for read methods, foreign errors wrapped, secrets
@@ -202,6 +228,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     request: WireRequest,
     deadline: CallDeadline,
     number: number,
+    secrets: CallSecrets,
   ): Promise<MethodResults[M]> {
     const http = instrumented
       ? instrumentExecutor(executor, { hooks, redactor, debug, transport: chosen.name, method, attempt: number })
@@ -210,7 +237,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
         mayHaveBeenSent: CHAT_METHODS[method].isSend,
       });
-    const response = await untilAborted(chosen.send(request, new CallContext(http, deadline, redactor.add)), deadline, stopped);
+    const response = await untilAborted(chosen.send(request, new CallContext(http, deadline, secrets.register)), deadline, stopped);
     return decodeResponse(method, response);
   }
 
@@ -229,6 +256,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
         executorReady = true;
       }
       const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
+      const secrets = new CallSecrets(redactor);
       const policy = resolved.retry;
       budget.deposit();
       // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
@@ -243,7 +271,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
               });
           }
           try {
-            return await attempt(chosen, method, request, deadline, number);
+            return await attempt(chosen, method, request, deadline, number, secrets);
           } catch (error) {
             failure = error;
             if (deadline.aborted) throw error;
@@ -261,6 +289,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
         throw finalizeError(error, earlier, method, deadline, redactor);
       } finally {
         deadline.dispose();
+        secrets.end();
       }
     } finally {
       if (--inFlight === 0) onIdle?.();

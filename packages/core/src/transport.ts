@@ -58,7 +58,8 @@ export interface TransportCallContext {
   remainingMs?(): number;
   /**
    * Registers a secret that appears only at run time (a bearer token) so that the client's
-   * redactor removes it from every error and diagnostic.
+   * redactor removes it from every error and diagnostic. It is held until the call has ended;
+   * once a newer secret replaced it and no call in flight holds it, the redactor forgets it.
    */
   readonly registerSecret: (secret: string) => void;
 }

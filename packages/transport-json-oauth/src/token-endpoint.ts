@@ -10,6 +10,7 @@ import { clientSecretBasic, clientSecretBasicHeader } from './client-secret-basi
 import type { DPoPKey } from './dpop-key.js';
 import { executorFetch } from './executor-fetch.js';
 import { tokenEndpointError, type TokenStep } from './token-endpoint-error.js';
+import { MIN_TOKEN_LIFETIME_MS } from './token-freshness.js';
 
 /** Where and how to ask for tokens. */
 export interface TokenEndpointOptions {
@@ -124,7 +125,9 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
       return {
         accessToken: answer.access_token,
         obtainedAt,
-        ...(answer.expires_in === undefined ? {} : { expiresAt: obtainedAt + answer.expires_in * 1000 }),
+        ...(answer.expires_in === undefined
+          ? {}
+          : { expiresAt: obtainedAt + Math.max(answer.expires_in * 1000, MIN_TOKEN_LIFETIME_MS) }),
         ...(bound ? { tokenType: 'dpop' as const } : {}),
       };
     } catch (error) {
