@@ -62,7 +62,9 @@ function jsonBody(request: WireRequest): string {
  * a client with another secret, or another API origin, never gets that token.
  *
  * With `oauth.dpop`, tokens are bound to a key pair the transport makes (RFC 9449): token and
- * API requests carry a DPoP proof, and the API request `Authorization: DPoP`.
+ * API requests carry a DPoP proof, and the API request `Authorization: DPoP`. A server that
+ * issues a plain Bearer token anyway gets it used as one, unless `oauth.requireDpop` (which
+ * implies `dpop`) makes that a `TOKEN_ENDPOINT` error naming the token type.
  *
  * Calls: `POST` to `paths.json` with `Authorization: Bearer` (RFC 6750 §2.1). A 401 with
  * `WWW-Authenticate: Bearer error="invalid_token"` makes it fetch one new token and repeat the
@@ -89,9 +91,10 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
 
   // Authenticating as the account, a refused client is a wrong user or password (SPEC §10).
   const refused = settings.clientId === undefined ? accountRefusal : (error: unknown) => error;
-  const dpop = settings.dpop === true ? createDpopKey() : undefined;
+  const dpop = settings.dpop === true || settings.requireDpop === true ? createDpopKey() : undefined;
   const endpoint = createTokenEndpoint({
     ...(dpop === undefined ? {} : { dpop }),
+    ...(settings.requireDpop === true ? { requireDpop: true } : {}),
     ...(tokenUrl === undefined ? {} : { tokenUrl }),
     ...(settings.issuer === undefined ? {} : { issuer: settings.issuer }),
     ...(settings.scope === undefined ? {} : { scope: settings.scope }),
