@@ -24,7 +24,7 @@ export interface StoredToken {
 }
 
 /**
- * Shared storage of access tokens (SPEC §7). `key` names what a token is good for: the token
+ * Shared storage of access tokens. `key` names what a token is good for: the token
  * endpoint, client id, scope, API origin and a salted slow fingerprint of the client secret, so
  * that clients sharing a store share a token only when they have the same credentials and API.
  * It never contains a secret, but it does name the client: a store that shows its keys to others
