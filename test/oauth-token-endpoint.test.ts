@@ -158,6 +158,21 @@ describe.each(EXECUTORS)('json-oauth token endpoint failures × %s', (executor) 
     expect(server.stats.apiRequests).toBe(1);
   });
 
+  it.each([0, 1])('a token issued with expires_in: %i is reused for 5 s: 301 calls make one token request', async (expiresIn) => {
+    server = await startMisbehavingServer(SUCCESS);
+    server.setTokenBehaviour(({ res, stats }) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(json({ access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`, token_type: 'Bearer', expires_in: expiresIn }));
+    });
+    const chat = connect(server.url, { timeoutMs: 10_000 });
+    const started = performance.now();
+    for (let i = 0; i < 301; i++) await chat.getChatChannels();
+    const elapsedMs = performance.now() - started;
+    expect(server.stats.apiRequests).toBe(301);
+    // At most one token request per 5 s (a loaded machine may take longer than 5 s for 301 calls).
+    expect(server.stats.tokenRequests).toBeLessThanOrEqual(1 + Math.floor(elapsedMs / 5_000));
+  }, 60_000);
+
   it('a token refused twice (invalid_token) is UNAUTHORIZED after one renewal, never a loop', async () => {
     server = await startMisbehavingServer(
       answer(401, 'application/json', json({ error: 'invalid_token' }), { 'www-authenticate': 'Bearer error="invalid_token"' }),

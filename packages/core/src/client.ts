@@ -205,6 +205,36 @@ class CallContext implements TransportCallContext {
   get signal(): AbortSignal {
     return this.abort.signal;
   }
+
+  remainingMs(): number {
+    return this.abort.remainingMs();
+  }
+}
+
+/**
+ * The run-time secrets (bearer tokens) one call registered: held in the client's redactor until
+ * the call has ended, its error redacted, so that the redactor forgets tokens that were replaced.
+ * A secret registered after the call ended (by a token request it started) is held only until
+ * a newer one replaces it.
+ */
+class CallSecrets {
+  private releases: Array<() => void> | undefined = undefined;
+  private ended = false;
+
+  constructor(private readonly redactor: Redactor) {}
+
+  readonly register = (secret: string): void => {
+    const release = this.redactor.hold(secret);
+    if (this.ended) release();
+    else (this.releases ??= []).push(release);
+  };
+
+  end(): void {
+    this.ended = true;
+    const releases = this.releases;
+    this.releases = undefined;
+    if (releases !== undefined) for (const release of releases) release();
+  }
 }
 
 /**
@@ -316,6 +346,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     deadline: CallDeadline,
     number: number,
     observation: CallObservation | undefined,
+    secrets: CallSecrets,
   ): Promise<MethodResults[M]> {
     // Executor layers, innermost first: hooks and debug log, then telemetry, so that a hook sees
     // the request as sent (its traceparent header included).
@@ -327,7 +358,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
         mayHaveBeenSent: CHAT_METHODS[method].isSend,
       });
-    const response = await untilAborted(chosen.send(request, new CallContext(http, deadline, redactor.add)), deadline, stopped);
+    const response = await untilAborted(chosen.send(request, new CallContext(http, deadline, secrets.register)), deadline, stopped);
     return decodeResponse(method, response);
   }
 
@@ -362,6 +393,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       }
       const observation = telemetry.startCall(method);
       const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
+      const secrets = new CallSecrets(redactor);
       const policy = resolved.retry;
       budget.deposit();
       // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
@@ -378,7 +410,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
               });
           }
           try {
-            const result = await attempt(chosen, method, request, deadline, number, observation);
+            const result = await attempt(chosen, method, request, deadline, number, observation, secrets);
             observation?.succeeded();
             return result;
           } catch (error) {
@@ -420,6 +452,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
         throw final;
       } finally {
         deadline.dispose();
+        secrets.end();
       }
     } finally {
       if (--inFlight === 0) onIdle?.();

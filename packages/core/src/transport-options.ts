@@ -38,6 +38,12 @@ export interface OAuthOptions {
    * request (DPoP, RFC 9449), so that a stolen token is useless elsewhere. Off by default.
    */
   readonly dpop?: boolean;
+  /**
+   * Refuse a token the server issued as plain `Bearer` (`TOKEN_ENDPOINT`, naming the token
+   * type) instead of using it unbound, as RFC 9449 §5 otherwise allows. Implies `dpop`.
+   * Off by default.
+   */
+  readonly requireDpop?: boolean;
 }
 
 /**

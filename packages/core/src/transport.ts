@@ -71,8 +71,15 @@ export interface TransportCallContext {
    */
   readonly abort?: AbortHook;
   /**
+   * The time left before the call's deadline, in ms; the client always sets it, a context made
+   * by hand may leave it out. A transport waiting on something optional (another process's token
+   * request) gives up in time to do the work itself.
+   */
+  remainingMs?(): number;
+  /**
    * Registers a secret that appears only at run time (a bearer token) so that the client's
-   * redactor removes it from every error and diagnostic.
+   * redactor removes it from every error and diagnostic. It is held until the call has ended;
+   * once a newer secret replaced it and no call in flight holds it, the redactor forgets it.
    */
   readonly registerSecret: (secret: string) => void;
 }
