@@ -4,11 +4,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Journal } from '../events/journal.js';
-import { requestNoteFor, withRequestNote } from '../events/request-note.js';
+import type { Journal } from '../state/journal.js';
+import { requestNoteFor, withRequestNote } from '../state/request-note.js';
 import type { TokenRegistry } from '../oauth/token-registry.js';
-import { sendText } from '../respond.js';
-import type { ApiRequest } from './api-request.js';
+import { sendText } from '../http/respond.js';
+import type { ApiRequest } from '../api/api-request.js';
 import type { ChaosFault } from './chaos-rule.js';
 import { describeFault } from './chaos-rules.js';
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { describeProblems } from '../control/describe-problems.js';
-import { SANDBOX_FLAVOURS } from '../events/sandbox-event.js';
+import { SANDBOX_FLAVOURS } from '../state/sandbox-event.js';
 
 /** The methods a rule can be scoped to: the API's six, and `token` for the OAuth token endpoint. */
 export const CHAOS_METHODS = [

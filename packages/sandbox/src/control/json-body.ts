@@ -4,8 +4,8 @@
  * requests), never JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isJsonContentType } from '../is-json-content-type.js';
-import { sendJson } from '../respond.js';
+import { isJsonContentType } from '../http/media-type.js';
+import { sendJson } from '../http/respond.js';
 
 /** A parsed JSON body, or `undefined` once a 415 or 400 has been answered. */
 export type JsonBody = { readonly value: unknown } | undefined;

@@ -1,5 +1,5 @@
 /** Building an {@link ApiCall} from flat fields (query string, form body or JSON object). */
-import type { ApiCall, CallerAuth } from '../chat-api.js';
+import type { ApiCall, CallerAuth } from './chat-api.js';
 
 const PARAM_NAMES = ['platform', 'platformid', 'destination', 'message', 'type', 'fileurl', 'thumburl'] as const;
 

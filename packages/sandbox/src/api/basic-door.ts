@@ -5,10 +5,10 @@
  * header only.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { handleChatCall, type CallerAuth } from '../chat-api.js';
-import type { Door } from '../door.js';
-import { readFormRequest } from '../read-form-request.js';
-import { sendJson } from '../respond.js';
+import { handleChatCall, type CallerAuth } from './chat-api.js';
+import type { Door } from '../http/door.js';
+import { readFormRequest } from '../http/read-form-request.js';
+import { sendJson } from '../http/respond.js';
 import { callFromFields } from './call-from-fields.js';
 
 /** The challenge of every 401 (RFC 7617 §2, §2.1). */

@@ -4,11 +4,11 @@
  * action's `TypeError` message, in which case nothing changed. Only accepted from loopback
  * addresses, as inbound injection is.
  */
-import { allowMethods, readJsonBody } from '../control/json-body.js';
-import type { Door } from '../door.js';
-import { sendJson } from '../respond.js';
-import { isLoopbackAddress } from '../safety/loopback-address.js';
-import type { SandboxState } from '../sandbox-state.js';
+import { allowMethods, readJsonBody } from './json-body.js';
+import type { Door } from '../http/door.js';
+import { sendJson } from '../http/respond.js';
+import { isLoopbackAddress } from '../http/loopback-address.js';
+import type { SandboxState } from '../state/sandbox-state.js';
 
 /** Creates a door that runs `action` on each POSTed body and answers its result with `status`. */
 export function createControlActionDoor(path: string, action: (state: SandboxState, body: unknown) => unknown, status = 200): Door {

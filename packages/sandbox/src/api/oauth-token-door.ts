@@ -5,12 +5,12 @@
  * DPoP proof gets a token bound to the proof's key (RFC 9449 §5).
  */
 import type { ServerResponse } from 'node:http';
-import type { Door } from '../door.js';
+import type { Door } from '../http/door.js';
 import type { DpopProofVerifier } from '../oauth/dpop-proof.js';
-import { formFields, isFormContentType } from '../form-fields.js';
+import { formFields, isFormContentType } from '../http/form-fields.js';
 import { readClientCredentials } from '../oauth/client-credentials.js';
 import type { TokenRegistry } from '../oauth/token-registry.js';
-import { sendJson } from '../respond.js';
+import { sendJson } from '../http/respond.js';
 
 /** Token answers must never be cached (RFC 6749 §5.1). */
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };

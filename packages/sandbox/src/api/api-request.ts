@@ -3,7 +3,7 @@
  * flavour and method can apply before anything is stored.
  */
 import type { IncomingMessage } from 'node:http';
-import type { SandboxFlavour } from '../events/sandbox-event.js';
+import type { SandboxFlavour } from '../state/sandbox-event.js';
 
 /** An API call's flavour and method name (empty when the request names none). */
 export interface ApiRequest {

@@ -2,8 +2,8 @@
  * The method handlers of the `chat` class, shared by every door (SPEC §2, §5): one call in, one
  * envelope out, with the documented error precedence.
  */
-import { noteOutcome } from './events/request-note.js';
-import { type SandboxState, type StoredMessage, SANDBOX_PLATFORMS } from './sandbox-state.js';
+import { noteOutcome } from '../state/request-note.js';
+import { type SandboxState, type StoredMessage, SANDBOX_PLATFORMS } from '../state/sandbox-state.js';
 
 /** Who is calling: a user and password to check, or an account a door already authenticated. */
 export type CallerAuth =

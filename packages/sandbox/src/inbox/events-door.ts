@@ -6,9 +6,9 @@
  */
 import type { ServerResponse } from 'node:http';
 import { allowMethods } from '../control/json-body.js';
-import type { Door } from '../door.js';
-import type { EventLog } from '../events/event-log.js';
-import type { SandboxEvent } from '../events/sandbox-event.js';
+import type { Door } from '../http/door.js';
+import type { EventLog } from '../state/event-log.js';
+import type { SandboxEvent } from '../state/sandbox-event.js';
 
 /** A comment line this often keeps idle connections open through proxies and finds dead ones. */
 const HEARTBEAT_MS = 15_000;

@@ -3,7 +3,7 @@
  * shared state and method handlers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SandboxState } from './sandbox-state.js';
+import type { SandboxState } from '../state/sandbox-state.js';
 
 /** What a door is handed for each request. */
 export interface DoorContext {

@@ -10,16 +10,16 @@
  */
 import type { ServerResponse } from 'node:http';
 import { PASSWORD_DIGEST_TYPE, PASSWORD_TEXT_TYPE, createXmlReader, readWsdl } from '@afilnet-chat/soap-xml';
-import { authenticate, handleChatCall, type CallerAuth, type Envelope } from '../chat-api.js';
-import type { Door } from '../door.js';
-import { noteOutcome } from '../events/request-note.js';
-import { sendText } from '../respond.js';
-import { encodeSoapFault, type SoapFault } from '../soap/encode-soap-fault.js';
-import { encodeSoapResponse } from '../soap/encode-soap-response.js';
-import { NonceRegistry } from '../soap/nonce-registry.js';
-import { readSoapHead, readSoapRequest, type UsernameTokenFields } from '../soap/read-soap-request.js';
-import { CREATED_WINDOW_MS, verifyPasswordDigest } from '../soap/verify-password-digest.js';
-import type { SandboxState } from '../sandbox-state.js';
+import { authenticate, handleChatCall, type CallerAuth, type Envelope } from './chat-api.js';
+import type { Door } from '../http/door.js';
+import { noteOutcome } from '../state/request-note.js';
+import { sendText } from '../http/respond.js';
+import { encodeSoapFault, type SoapFault } from './soap/encode-soap-fault.js';
+import { encodeSoapResponse } from './soap/encode-soap-response.js';
+import { NonceRegistry } from './soap/nonce-registry.js';
+import { readSoapHead, readSoapRequest, type UsernameTokenFields } from './soap/read-soap-request.js';
+import { CREATED_WINDOW_MS, verifyPasswordDigest } from './soap/verify-password-digest.js';
+import type { SandboxState } from '../state/sandbox-state.js';
 
 const XML_CONTENT_TYPE = 'text/xml; charset=utf-8';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handleChatCall, type ApiCall } from './chat-api.js';
+import { handleChatCall, type ApiCall } from '../api/chat-api.js';
 import { DEMO_ACCOUNT, SandboxState, type StoredMessage } from './sandbox-state.js';
 
 const USER = DEMO_ACCOUNT.user;

@@ -2,8 +2,8 @@
  * `GET /.well-known/oauth-authorization-server` (RFC 8414 §3): the sandbox's authorization server
  * metadata, so that clients can find the token endpoint from the issuer (the sandbox's URL).
  */
-import type { Door } from '../door.js';
-import { sendJson } from '../respond.js';
+import type { Door } from '../http/door.js';
+import { sendJson } from '../http/respond.js';
 
 /** Creates the metadata door; `tokenPath` is the token endpoint's path. */
 export function createOAuthMetadataDoor(tokenPath = '/api/oauth/token', path = '/.well-known/oauth-authorization-server'): Door {

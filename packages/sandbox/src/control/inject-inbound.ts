@@ -1,5 +1,5 @@
 /** Injecting an inbound message into the sandbox (from code or from its HTTP door). */
-import type { SandboxState, StoredMessage } from './sandbox-state.js';
+import type { SandboxState, StoredMessage } from '../state/sandbox-state.js';
 
 /** An inbound message to inject. */
 export interface InboundMessage {

@@ -1,6 +1,6 @@
 /** `POST /__sandbox/reset`: forgets every conversation, request and chaos rule. */
-import { allowMethods, readJsonBody } from '../control/json-body.js';
-import type { Door } from '../door.js';
+import { allowMethods, readJsonBody } from './json-body.js';
+import type { Door } from '../http/door.js';
 
 /** Creates the reset door over the sandbox's own `reset()`. */
 export function createResetDoor(reset: () => void, path = '/__sandbox/reset'): Door {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT, SandboxState } from '../sandbox-state.js';
+import { DEMO_ACCOUNT, SandboxState } from '../../state/sandbox-state.js';
 import { NonceRegistry } from './nonce-registry.js';
 import { CREATED_WINDOW_MS, decodeCanonicalBase64, parseCreated, verifyPasswordDigest } from './verify-password-digest.js';
 

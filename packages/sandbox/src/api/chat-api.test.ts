@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handleChatCall, type ApiCall } from './chat-api.js';
-import { DEMO_ACCOUNT, SandboxState } from './sandbox-state.js';
+import { DEMO_ACCOUNT, SandboxState } from '../state/sandbox-state.js';
 
 const demo = { kind: 'password', user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password } as const;
 const state = () => new SandboxState([DEMO_ACCOUNT, { user: 'b@example.com', password: 'b-pw', channels: [{ platform: 'whatsapp', platformId: '100', name: 'B' }] }]);

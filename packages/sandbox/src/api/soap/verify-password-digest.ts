@@ -6,7 +6,7 @@
  * a new nonce and replay a captured token.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { SandboxState } from '../sandbox-state.js';
+import type { SandboxState } from '../../state/sandbox-state.js';
 import type { NonceRegistry } from './nonce-registry.js';
 import type { UsernameTokenFields } from './read-soap-request.js';
 import { usernameTokenDigest } from './username-token-digest.js';

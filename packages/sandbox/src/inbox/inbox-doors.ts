@@ -4,14 +4,14 @@
  * sources compiled into `dist/ui/`.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import type { Door } from '../door.js';
-import { INBOX_CSS, INBOX_ICON } from '../inbox/inbox-assets.js';
-import { INBOX_HTML } from '../inbox/inbox-html.js';
+import type { Door } from '../http/door.js';
+import { INBOX_CSS, INBOX_ICON } from './inbox-assets.js';
+import { INBOX_HTML } from './inbox-html.js';
 import { allowMethods } from '../control/json-body.js';
 
 /**
- * Where the compiled page script lives: the same two levels up from `src/doors/` (tests run the
- * sources) and from `dist/doors/` (the published package).
+ * Where the compiled page script lives: the same two levels up from `src/inbox/` (tests run the
+ * sources) and from `dist/inbox/` (the published package).
  */
 const UI_DIRECTORY = new URL('../../dist/ui/', import.meta.url);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT, SandboxState } from '../sandbox-state.js';
+import { DEMO_ACCOUNT, SandboxState } from './sandbox-state.js';
 import { Journal, RETAINED_MESSAGES } from './journal.js';
 
 const USER = DEMO_ACCOUNT.user;

@@ -4,13 +4,13 @@
  * for.
  */
 import type { ServerResponse } from 'node:http';
-import { handleChatCall } from '../chat-api.js';
-import type { Door } from '../door.js';
-import { isJsonContentType } from '../is-json-content-type.js';
+import { handleChatCall } from './chat-api.js';
+import type { Door } from '../http/door.js';
+import { isJsonContentType } from '../http/media-type.js';
 import { presentedTokenOf, type PresentedToken } from '../oauth/bearer-token.js';
 import type { DpopProofVerifier } from '../oauth/dpop-proof.js';
 import type { TokenRegistry } from '../oauth/token-registry.js';
-import { sendJson, sendText } from '../respond.js';
+import { sendJson, sendText } from '../http/respond.js';
 import { callFromFields } from './call-from-fields.js';
 
 /**

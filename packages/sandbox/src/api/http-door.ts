@@ -2,10 +2,10 @@
  * The GET and POST flavours (`/api/http/`, SPEC §3): every field, credentials included, in the
  * query string (GET) or the form body (POST).
  */
-import { handleChatCall } from '../chat-api.js';
-import type { Door } from '../door.js';
-import { readFormRequest } from '../read-form-request.js';
-import { sendJson } from '../respond.js';
+import { handleChatCall } from './chat-api.js';
+import type { Door } from '../http/door.js';
+import { readFormRequest } from '../http/read-form-request.js';
+import { sendJson } from '../http/respond.js';
 import { callFromFields } from './call-from-fields.js';
 
 /** Creates the `/api/http/` door. */
