@@ -5,10 +5,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerApiCall } from './chaos/answer-api-call.js';
+import type { ApiDoor } from './api/api-door.js';
 import { apiRequestOf } from './api/api-request.js';
+import { recordApiCall } from './api/record-api-call.js';
+import { answerUnderChaos } from './chaos/answer-under-chaos.js';
 import { parseChaosRules, type ChaosRule } from './chaos/chaos-rule.js';
-import { ChaosRules } from './chaos/chaos-rules.js';
+import { ChaosRules, describeFault } from './chaos/chaos-rules.js';
 import { addChannels, parseChannelList, type AddChannelsInput, type AddChannelsResult, type ChannelInput } from './control/add-channels.js';
 import { injectInboundBulk, type BulkInboundInput, type BulkInboundResult } from './control/bulk-inbound.js';
 import type { Door } from './http/door.js';
@@ -186,14 +188,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const messages = (filter?: string | MessageFilter) => journal.messages(messageFilterOf(filter));
 
-  const apiDoors: Door[] = [
+  // The API's doors, whose calls are logged and subject to chaos rules.
+  const apiDoors: ApiDoor[] = [
     createHttpDoor(),
     createBasicDoor(),
     createSoapDoor(),
     createOAuthTokenDoor(tokens, proofs),
-    createOAuthMetadataDoor(),
     createJsonDoor(tokens, proofs, options.verifyExternalToken),
   ];
+  const metadataDoor = createOAuthMetadataDoor();
   // The routes a browser page could be tricked into calling: Host-checked.
   const guardedDoors: Door[] = [
     createInboundDoor(),
@@ -207,8 +210,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createListDoor('/__sandbox/requests/counts', (filter) => journal.requestCounts(filter)),
     createChaosDoor((rules) => chaos.set(rules)),
   ];
-  const byPath = new Map([...apiDoors, ...guardedDoors].map((d) => [d.path, d]));
-  const guarded = new Set(guardedDoors);
+  const byPath = new Map<string, Door | ApiDoor>([...apiDoors, metadataDoor, ...guardedDoors].map((d) => [d.path, d]));
+  const guarded = new Set<Door | ApiDoor>(guardedDoors);
+  const apiByPath = new Map(apiDoors.map((d) => [d.path, d]));
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
@@ -236,13 +240,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       throw error;
     }
-    const handle = () => door.handle(req, res, { state, url, body });
-    const api = guarded.has(door) ? undefined : apiRequestOf(req, url, body);
-    if (api === undefined) {
-      await handle();
+    const context = { state, url, body };
+    const apiDoor = apiByPath.get(url.pathname);
+    const call = apiDoor === undefined ? undefined : apiRequestOf(req, url, body);
+    if (apiDoor === undefined || call === undefined) {
+      // A route that is no API call (the page, control routes, the WSDL, the metadata).
+      await door.handle(req, res, context);
       return;
     }
-    await answerApiCall({ journal, tokens, closing: closing.signal }, api, chaos.pick(api.flavour, api.method), req, res, handle);
+    const fault = chaos.pick(call.flavour, call.method);
+    const record = recordApiCall(journal, call, req, res, fault === undefined ? undefined : describeFault(fault));
+    await answerUnderChaos({ tokens, closing: closing.signal }, fault, req, res, () => record.answer(() => apiDoor.handle(req, res, context)));
   }
 
   const server = createServer({ keepAlive: true }, (req, res) => {

@@ -5,8 +5,8 @@
  * header only.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { answered, type ApiDoor, UNREAD } from './api-door.js';
 import { handleChatCall, type CallerAuth } from './chat-api.js';
-import type { Door } from '../http/door.js';
 import { readFormRequest } from '../http/read-form-request.js';
 import { sendJson } from '../http/respond.js';
 import { callFromFields } from './call-from-fields.js';
@@ -27,20 +27,22 @@ function basicCredentials(headers: IncomingHttpHeaders): CallerAuth {
 }
 
 /** Creates the `/api/basic/` door. */
-export function createBasicDoor(path = '/api/basic/'): Door {
+export function createBasicDoor(path = '/api/basic/'): ApiDoor {
   return {
     path,
     handle(req, res, { state, url, body }) {
       const fields = readFormRequest(req, res, url, body);
-      if (fields === undefined) return;
+      if (fields === undefined) return UNREAD;
       fields.delete('user');
       fields.delete('password');
-      const envelope = handleChatCall(state, callFromFields(fields, basicCredentials(req.headers)));
+      const call = callFromFields(fields, basicCredentials(req.headers));
+      const envelope = handleChatCall(state, call);
       if (envelope.status === 'error' && AUTH_CODES.has(envelope.error)) {
         sendJson(res, 401, envelope, { 'www-authenticate': BASIC_CHALLENGE });
-        return;
+      } else {
+        sendJson(res, 200, envelope);
       }
-      sendJson(res, 200, envelope);
+      return answered(call.method, envelope);
     },
   };
 }

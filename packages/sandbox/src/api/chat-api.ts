@@ -2,7 +2,6 @@
  * The method handlers of the `chat` class, shared by every door (SPEC §2, §5): one call in, one
  * envelope out, with the documented error precedence.
  */
-import { noteOutcome } from '../state/request-note.js';
 import { type SandboxState, type StoredMessage, SANDBOX_PLATFORMS } from '../state/sandbox-state.js';
 
 /** Who is calling: a user and password to check, or an account a door already authenticated. */
@@ -91,12 +90,6 @@ export function authenticate(state: SandboxState, auth: CallerAuth): { user: str
  * then the table's order).
  */
 export function handleChatCall(state: SandboxState, call: ApiCall): Envelope {
-  const envelope = answerCall(state, call);
-  noteOutcome(call.method, envelope.status === 'error' ? envelope.error : undefined);
-  return envelope;
-}
-
-function answerCall(state: SandboxState, call: ApiCall): Envelope {
   const who = authenticate(state, call.auth);
   if ('code' in who) return error(who.code);
   if (missing(call.class)) return error('MISSING_CLASS');

@@ -4,8 +4,8 @@
  * for.
  */
 import type { ServerResponse } from 'node:http';
+import { answered, type ApiDoor, UNREAD } from './api-door.js';
 import { handleChatCall } from './chat-api.js';
-import type { Door } from '../http/door.js';
 import { isJsonContentType } from '../http/media-type.js';
 import { presentedTokenOf, type PresentedToken } from '../oauth/bearer-token.js';
 import type { DpopProofVerifier } from '../oauth/dpop-proof.js';
@@ -41,7 +41,7 @@ export function createJsonDoor(
   proofs: DpopProofVerifier,
   verifyExternal?: ExternalTokenVerifier,
   path = '/api/json/',
-): Door {
+): ApiDoor {
   async function accountOf(accessToken: string): Promise<string | undefined> {
     const own = tokens.verify(accessToken);
     if (own !== undefined || verifyExternal === undefined) return own;
@@ -57,23 +57,23 @@ export function createJsonDoor(
     async handle(req, res, { state, body }) {
       if (req.method !== 'POST') {
         sendText(res, 405, 'Method Not Allowed', { allow: 'POST' });
-        return;
+        return UNREAD;
       }
       const presented = presentedTokenOf(req.headers);
       if (presented === undefined) {
         sendJson(res, 401, { status: 'error', error: 'MISSING_USER' }, { 'www-authenticate': 'Bearer realm="afilnet"' });
-        return;
+        return UNREAD;
       }
       const user = await accountOf(presented.token);
       if (user === undefined || state.account(user) === undefined) {
         refuse(res, presented, 'invalid_token');
-        return;
+        return UNREAD;
       }
       // A bound token only with its scheme and a proof of its key; a plain one only as Bearer.
       const boundKey = tokens.boundKeyOf(presented.token);
       if ((boundKey !== undefined) !== (presented.scheme === 'dpop')) {
         refuse(res, presented, 'invalid_token');
-        return;
+        return UNREAD;
       }
       if (boundKey !== undefined) {
         const proof = req.headers.dpop;
@@ -84,26 +84,28 @@ export function createJsonDoor(
         });
         if (proven !== boundKey) {
           refuse(res, presented, 'invalid_dpop_proof');
-          return;
+          return UNREAD;
         }
       }
       if (!isJsonContentType(req.headers['content-type'])) {
         sendText(res, 415, 'Unsupported Media Type: send application/json');
-        return;
+        return UNREAD;
       }
       let value: unknown;
       try {
         value = JSON.parse(body);
       } catch {
         sendText(res, 400, 'Bad Request: the body is not JSON');
-        return;
+        return UNREAD;
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         sendText(res, 400, 'Bad Request: the body must be a JSON object');
-        return;
+        return UNREAD;
       }
       const call = callFromFields(jsonFields(value as Record<string, unknown>), { kind: 'account', user });
-      sendJson(res, 200, handleChatCall(state, call));
+      const envelope = handleChatCall(state, call);
+      sendJson(res, 200, envelope);
+      return answered(call.method, envelope);
     },
   };
 }

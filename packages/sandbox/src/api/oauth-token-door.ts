@@ -5,10 +5,11 @@
  * DPoP proof gets a token bound to the proof's key (RFC 9449 §5).
  */
 import type { ServerResponse } from 'node:http';
-import type { Door } from '../http/door.js';
 import type { DpopProofVerifier } from '../oauth/dpop-proof.js';
-import { formFields, isFormContentType } from '../http/form-fields.js';
+import { formFields } from '../http/form-fields.js';
+import { isFormContentType } from '../http/media-type.js';
 import { readClientCredentials } from '../oauth/client-credentials.js';
+import { type ApiDoor, UNREAD } from './api-door.js';
 import type { TokenRegistry } from '../oauth/token-registry.js';
 import { sendJson } from '../http/respond.js';
 
@@ -22,41 +23,41 @@ function oauthError(res: ServerResponse, status: number, error: string, headers:
 }
 
 /** Creates the token endpoint door. */
-export function createOAuthTokenDoor(tokens: TokenRegistry, proofs: DpopProofVerifier, path = '/api/oauth/token'): Door {
+export function createOAuthTokenDoor(tokens: TokenRegistry, proofs: DpopProofVerifier, path = '/api/oauth/token'): ApiDoor {
   return {
     path,
     handle(req, res, { state, body }) {
       if (req.method !== 'POST') {
         oauthError(res, 405, 'invalid_request', { allow: 'POST' });
-        return;
+        return UNREAD;
       }
       if (!isFormContentType(req.headers['content-type'])) {
         oauthError(res, 400, 'invalid_request');
-        return;
+        return UNREAD;
       }
       const fields = formFields(body);
       const client = readClientCredentials(req.headers, fields);
       if (client.kind === 'ambiguous') {
         oauthError(res, 400, 'invalid_request');
-        return;
+        return UNREAD;
       }
       if (client.kind === 'none') {
         oauthError(res, 401, 'invalid_client', BASIC_CHALLENGE);
-        return;
+        return UNREAD;
       }
       const account = state.account(client.clientId);
       if (account === undefined || account.password !== client.clientSecret) {
         oauthError(res, 401, 'invalid_client', BASIC_CHALLENGE);
-        return;
+        return UNREAD;
       }
       const grantType = fields.get('grant_type');
       if (!grantType) {
         oauthError(res, 400, 'invalid_request');
-        return;
+        return UNREAD;
       }
       if (grantType !== 'client_credentials') {
         oauthError(res, 400, 'unsupported_grant_type');
-        return;
+        return UNREAD;
       }
       const proof = req.headers.dpop;
       let jkt: string | undefined;
@@ -67,7 +68,7 @@ export function createOAuthTokenDoor(tokens: TokenRegistry, proofs: DpopProofVer
         });
         if (jkt === undefined) {
           oauthError(res, 400, 'invalid_dpop_proof');
-          return;
+          return UNREAD;
         }
       }
       const issued = tokens.issue(account.user, jkt);
@@ -77,6 +78,7 @@ export function createOAuthTokenDoor(tokens: TokenRegistry, proofs: DpopProofVer
         { access_token: issued.accessToken, token_type: jkt === undefined ? 'Bearer' : 'DPoP', expires_in: issued.expiresIn },
         NO_STORE,
       );
+      return UNREAD;
     },
   };
 }

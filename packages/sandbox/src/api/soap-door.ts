@@ -10,9 +10,9 @@
  */
 import type { ServerResponse } from 'node:http';
 import { PASSWORD_DIGEST_TYPE, PASSWORD_TEXT_TYPE, createXmlReader, readWsdl } from '@afilnet-chat/soap-xml';
+import { type ApiAnswer, type ApiDoor, answered, UNREAD } from './api-door.js';
 import { authenticate, handleChatCall, type CallerAuth, type Envelope } from './chat-api.js';
-import type { Door } from '../http/door.js';
-import { noteOutcome } from '../state/request-note.js';
+import { mediaTypeOf } from '../http/media-type.js';
 import { sendText } from '../http/respond.js';
 import { encodeSoapFault, type SoapFault } from './soap/encode-soap-fault.js';
 import { encodeSoapResponse } from './soap/encode-soap-response.js';
@@ -28,13 +28,10 @@ function sendXml(res: ServerResponse, status: number, xml: string): void {
   res.end(xml);
 }
 
-function sendFault(res: ServerResponse, fault: SoapFault): void {
-  noteOutcome(undefined, fault.faultCode);
+/** Answers a Fault; its code is what the request log shows for the call. */
+function sendFault(res: ServerResponse, fault: SoapFault): ApiAnswer {
   sendXml(res, 500, encodeSoapFault(fault));
-}
-
-function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return { code: fault.faultCode };
 }
 
 /**
@@ -63,7 +60,7 @@ function authOf(
 }
 
 /** Creates the `/api/soap/` door, with its own XML reader and nonce cache. */
-export function createSoapDoor(path = '/api/soap/'): Door {
+export function createSoapDoor(path = '/api/soap/'): ApiDoor {
   const reader = createXmlReader();
   const nonces = new NonceRegistry(2 * CREATED_WINDOW_MS);
 
@@ -72,42 +69,38 @@ export function createSoapDoor(path = '/api/soap/'): Door {
     async handle(req, res, { state, url, body }) {
       if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
         sendXml(res, 200, await readWsdl(`http://${req.headers.host ?? '127.0.0.1'}${path}`));
-        return;
+        return UNREAD;
       }
       if (req.method !== 'POST') {
         sendText(res, 405, 'Method Not Allowed: POST a SOAP 1.1 envelope, or GET ?wsdl', { allow: 'GET, POST' });
-        return;
+        return UNREAD;
       }
-      const type = mediaType(req.headers['content-type']);
+      const type = mediaTypeOf(req.headers['content-type']);
       if (type === 'application/soap+xml') {
-        sendFault(res, { faultCode: 'soapenv:VersionMismatch', faultString: 'Only SOAP 1.1 (text/xml) is served here' });
-        return;
+        return sendFault(res, { faultCode: 'soapenv:VersionMismatch', faultString: 'Only SOAP 1.1 (text/xml) is served here' });
       }
       if (type !== 'text/xml') {
-        sendFault(res, { faultCode: 'soapenv:Client', faultString: 'The content type must be text/xml (SOAP 1.1)' });
-        return;
+        return sendFault(res, { faultCode: 'soapenv:Client', faultString: 'The content type must be text/xml (SOAP 1.1)' });
       }
       const head = readSoapHead(reader, body);
       if (head.kind === 'fault') {
-        sendFault(res, head);
-        return;
+        return sendFault(res, head);
       }
       const auth = authOf(state, head.token, nonces);
       if ('status' in auth) {
-        noteOutcome(head.method, auth.status === 'error' ? auth.error : undefined);
         sendXml(res, 200, encodeSoapResponse(head.method, auth));
-        return;
+        return answered(head.method, auth);
       }
       const caller = authenticate(state, auth);
       if ('code' in caller) {
         // The handlers answer the refusal in their usual precedence, without the parameters.
-        sendXml(res, 200, encodeSoapResponse(head.method, handleChatCall(state, { auth, class: 'chat', method: head.method, params: {} })));
-        return;
+        const refused = handleChatCall(state, { auth, class: 'chat', method: head.method, params: {} });
+        sendXml(res, 200, encodeSoapResponse(head.method, refused));
+        return answered(head.method, refused);
       }
       const request = readSoapRequest(reader, body);
       if (request.kind === 'fault') {
-        sendFault(res, request);
-        return;
+        return sendFault(res, request);
       }
       const envelope = handleChatCall(state, {
         auth: { kind: 'account', user: caller.user },
@@ -116,6 +109,7 @@ export function createSoapDoor(path = '/api/soap/'): Door {
         params: Object.fromEntries(request.params),
       });
       sendXml(res, 200, encodeSoapResponse(request.method, envelope));
+      return answered(request.method, envelope);
     },
   };
 }

@@ -4,9 +4,9 @@
  */
 import type { ChaosRule } from '../chaos/chaos-rule.js';
 import { parseChaosRules } from '../chaos/chaos-rule.js';
-import { allowMethods, readJsonBody } from './json-body.js';
+import { readJsonBody } from './json-body.js';
 import type { Door } from '../http/door.js';
-import { sendJson } from '../http/respond.js';
+import { allowMethods, sendJson } from '../http/respond.js';
 
 /** Creates the chaos door over the function that puts rules in force. */
 export function createChaosDoor(setRules: (rules: readonly ChaosRule[]) => void, path = '/__sandbox/chaos'): Door {

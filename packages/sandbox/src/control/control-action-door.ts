@@ -4,9 +4,9 @@
  * action's `TypeError` message, in which case nothing changed. Only accepted from loopback
  * addresses, as inbound injection is.
  */
-import { allowMethods, readJsonBody } from './json-body.js';
+import { readJsonBody } from './json-body.js';
 import type { Door } from '../http/door.js';
-import { sendJson } from '../http/respond.js';
+import { allowMethods, sendJson } from '../http/respond.js';
 import { isLoopbackAddress } from '../http/loopback-address.js';
 import type { SandboxState } from '../state/sandbox-state.js';
 

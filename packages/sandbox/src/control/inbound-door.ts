@@ -2,9 +2,9 @@
  * `POST /__sandbox/inbound` (SPEC §5, §12): injects an inbound message, as if the contact had
  * written. Only accepted from loopback addresses, and only as `application/json`.
  */
-import { allowMethods, readJsonBody } from './json-body.js';
+import { readJsonBody } from './json-body.js';
 import type { Door } from '../http/door.js';
-import { sendJson } from '../http/respond.js';
+import { allowMethods, sendJson } from '../http/respond.js';
 import { injectInbound, type InboundMessage } from './inject-inbound.js';
 import { isLoopbackAddress } from '../http/loopback-address.js';
 

@@ -27,10 +27,3 @@ export function readJsonBody(req: IncomingMessage, res: ServerResponse, body: st
     return undefined;
   }
 }
-
-/** Answers 405 naming the allowed methods, and returns false, unless the request uses one of them. */
-export function allowMethods(req: IncomingMessage, res: ServerResponse, methods: readonly string[]): boolean {
-  if (methods.includes(req.method ?? '')) return true;
-  sendJson(res, 405, { error: `use ${methods.join(' or ')}` }, { allow: methods.join(', ') });
-  return false;
-}

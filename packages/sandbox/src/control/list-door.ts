@@ -3,9 +3,8 @@
  * filtered by the query string's fields (`?destination=346&direction=outbound`); `DELETE` on a
  * list that can be cleared forgets what it holds.
  */
-import { allowMethods } from './json-body.js';
 import type { Door } from '../http/door.js';
-import { sendJson } from '../http/respond.js';
+import { allowMethods, sendJson } from '../http/respond.js';
 
 /** Creates a door answering what `list` gives for the query string's filter, and clearing it with `clear` when given. */
 export function createListDoor(path: string, list: (filter: Record<string, string>) => object, clear?: () => void): Door {

@@ -1,5 +1,6 @@
 /** `POST /__sandbox/reset`: forgets every conversation, request and chaos rule. */
-import { allowMethods, readJsonBody } from './json-body.js';
+import { allowMethods } from '../http/respond.js';
+import { readJsonBody } from './json-body.js';
 import type { Door } from '../http/door.js';
 
 /** Creates the reset door over the sandbox's own `reset()`. */

@@ -7,7 +7,3 @@ export function formFields(encoded: string): Map<string, string> {
   return fields;
 }
 
-/** True when the content type is a form (`application/x-www-form-urlencoded`, any parameters). */
-export function isFormContentType(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-}

@@ -3,7 +3,8 @@
  * anything else is answered 415 or 405 here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formFields, isFormContentType } from './form-fields.js';
+import { formFields } from './form-fields.js';
+import { isFormContentType } from './media-type.js';
 import { sendText } from './respond.js';
 
 /**

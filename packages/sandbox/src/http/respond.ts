@@ -1,5 +1,5 @@
 /** Writing the sandbox's answers. */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Sends `value` as JSON with the given status and extra headers. */
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
@@ -20,4 +20,11 @@ export function sendText(res: ServerResponse, status: number, text: string, head
     ...headers,
   });
   res.end(text);
+}
+
+/** Answers 405 naming the allowed methods, and returns false, unless the request uses one of them. */
+export function allowMethods(req: IncomingMessage, res: ServerResponse, methods: readonly string[]): boolean {
+  if (methods.includes(req.method ?? '')) return true;
+  sendJson(res, 405, { error: `use ${methods.join(' or ')}` }, { allow: methods.join(', ') });
+  return false;
 }

@@ -5,7 +5,7 @@
  * no `Last-Event-ID`, gets every event kept (since the start or the last reset) before live ones.
  */
 import type { ServerResponse } from 'node:http';
-import { allowMethods } from '../control/json-body.js';
+import { allowMethods } from '../http/respond.js';
 import type { Door } from '../http/door.js';
 import type { EventLog } from '../state/event-log.js';
 import type { SandboxEvent } from '../state/sandbox-event.js';

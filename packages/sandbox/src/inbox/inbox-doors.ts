@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import type { Door } from '../http/door.js';
 import { INBOX_CSS, INBOX_ICON } from './inbox-assets.js';
 import { INBOX_HTML } from './inbox-html.js';
-import { allowMethods } from '../control/json-body.js';
+import { allowMethods } from '../http/respond.js';
 
 /**
  * Where the compiled page script lives: the same two levels up from `src/inbox/` (tests run the
