@@ -48,8 +48,8 @@ function tagName(body: string, at: number): { readonly end: number; readonly loc
 }
 
 /**
- * The local name of the first element inside the SOAP Body: the operation (SPEC §3, wrapped
- * style), found without parsing the body. It runs before authentication on any body, so it is a
+ * The local name of the first element inside the SOAP Body: the operation, since in the wrapped
+ * style that element is named after it. Found without parsing the body. It runs before authentication on any body, so it is a
  * plain left-to-right scan in which no character is looked at more than a few times: a `Body`
  * start tag's end is searched once, and the scan resumes after it.
  */

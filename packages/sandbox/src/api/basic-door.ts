@@ -1,5 +1,5 @@
 /**
- * The Basic-auth flavour (`/api/basic/`, SPEC §3): the credentials in `Authorization: Basic`
+ * The Basic-auth flavour (`/api/basic/`): the credentials in `Authorization: Basic`
  * (RFC 7617, user-pass as raw UTF-8), the other fields in the query string (GET) or a form body
  * (POST). Fields named `user` or `password` are ignored: this door reads credentials from the
  * header only.

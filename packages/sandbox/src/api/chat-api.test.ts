@@ -16,7 +16,7 @@ const codeOf = (s: SandboxState, c: ApiCall) => {
   return envelope.status === 'error' ? envelope.error : 'success';
 };
 
-describe('handleChatCall error precedence (SPEC §5)', () => {
+describe('handleChatCall error precedence', () => {
   // Each row breaks one more thing than the row below it: the first broken rule must win.
   const cases: Array<[string, ApiCall]> = [
     ['MISSING_USER', call({ auth: { kind: 'password', user: '', password: '' }, class: '', method: '' })],

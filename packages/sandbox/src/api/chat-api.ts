@@ -1,6 +1,6 @@
 /**
- * The method handlers of the `chat` class, shared by every door (SPEC §2, §5): one call in, one
- * envelope out, with the documented error precedence.
+ * The method handlers of the `chat` class, shared by every door: one call in, one envelope out,
+ * with one error precedence for every flavour ({@link handleChatCall} lists it).
  */
 import { type SandboxState, type StoredMessage, SANDBOX_PLATFORMS } from '../state/sandbox-state.js';
 
@@ -20,7 +20,7 @@ export interface ApiCall {
 /** A wire item: every scalar a string, as the PHP service writes them. */
 export type WireItem = Readonly<Record<string, string>>;
 
-/** The API envelope (SPEC §3). */
+/** The API envelope, the same in every flavour: a result on success, an error code otherwise. */
 export type Envelope =
   | { readonly status: 'success'; readonly result: WireItem[] | null }
   | { readonly status: 'error'; readonly error: string };
@@ -84,7 +84,7 @@ export function authenticate(state: SandboxState, auth: CallerAuth): { user: str
 }
 
 /**
- * Handles one call. Precedence (SPEC §5): MISSING_USER, MISSING_PASSWORD,
+ * Handles one call. When several codes apply, the first of these is answered: MISSING_USER, MISSING_PASSWORD,
  * INCORRECT_USER_PASSWORD, MISSING_CLASS, INCORRECT_CLASS, MISSING_METHOD, INCORRECT_METHOD,
  * MISSING_COMPULSORY_PARAM, then the method's own codes (CHANNEL_NOT_FOUND, CHAT_NOT_FOUND,
  * then the table's order).

@@ -1,5 +1,5 @@
 /**
- * The GET and POST flavours (`/api/http/`, SPEC §3): every field, credentials included, in the
+ * The GET and POST flavours (`/api/http/`): every field, credentials included, in the
  * query string (GET) or the form body (POST).
  */
 import { answered, type ApiDoor, UNREAD } from './api-door.js';

@@ -49,7 +49,7 @@ describe('POST /api/json/', () => {
     });
   });
 
-  it('answers a missing bearer with 401, the Bearer realm challenge and MISSING_USER (SPEC §3)', async () => {
+  it('answers a missing bearer with 401, the Bearer realm challenge and MISSING_USER, as every flavour answers a missing user', async () => {
     for (const authorization of [undefined, `Basic ${Buffer.from('demo@example.com:demo-password').toString('base64')}`]) {
       const response = await call(authorization, channels);
       expect(response.status).toBe(401);

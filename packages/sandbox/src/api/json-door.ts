@@ -1,5 +1,5 @@
 /**
- * `POST /api/json/` (SPEC §3): the JSON flavour, a resource server protected by bearer tokens
+ * `POST /api/json/`: the JSON flavour, a resource server protected by bearer tokens
  * (RFC 6750) or DPoP-bound ones (RFC 9449 §7). A token opens exactly the account it was issued
  * for.
  */

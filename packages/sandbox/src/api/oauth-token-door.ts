@@ -1,5 +1,5 @@
 /**
- * `POST /api/oauth/token` (SPEC §3): the client credentials grant (RFC 6749 §4.4) for the sandbox's
+ * `POST /api/oauth/token`, the JSON flavour's token endpoint: the client credentials grant (RFC 6749 §4.4) for the sandbox's
  * accounts, their user and password being the client id and secret, with `client_secret_basic`
  * or `client_secret_post` (RFC 6749 §2.3.1), answered per RFC 6749 §5.1 and §5.2. A request with a
  * DPoP proof gets a token bound to the proof's key (RFC 9449 §5).

@@ -1,8 +1,9 @@
 /**
- * The SOAP flavour (`/api/soap/`, SPEC §3): SOAP 1.1 document/literal wrapped with a WS-Security
+ * The SOAP flavour (`/api/soap/`): SOAP 1.1 document/literal wrapped with a WS-Security
  * UsernameToken; the project's WSDL at `GET /api/soap/?wsdl`. API errors are normal responses
  * with `<status>error</status>`; protocol problems are Faults with HTTP 500. The door dispatches
- * on the body's wrapper element and does not read `SOAPAction` (SPEC §4).
+ * on the body's wrapper element and does not read `SOAPAction`: the element already names the
+ * operation, so whatever a client sends there changes nothing.
  *
  * A request is authenticated on its head (the Header and the wrapper's start tag) before its
  * parameters are read: a caller without valid credentials costs no more than its header, however

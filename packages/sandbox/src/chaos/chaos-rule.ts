@@ -1,5 +1,5 @@
 /**
- * Chaos rules (SPEC §12): faults the sandbox injects on purpose, so that a client's handling of
+ * Chaos rules: faults the sandbox injects on purpose, so that a client's handling of
  * rate limits, outages, latency, dropped connections and expired tokens can be tried locally.
  * Checked with zod at both edges (`PUT /__sandbox/chaos` and `sandbox.chaos()`).
  */

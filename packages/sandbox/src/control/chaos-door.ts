@@ -1,5 +1,5 @@
 /**
- * `PUT /__sandbox/chaos` sets the chaos rules and `DELETE /__sandbox/chaos` ends them (SPEC §12).
+ * `PUT /__sandbox/chaos` sets the chaos rules and `DELETE /__sandbox/chaos` ends them.
  * A body that is not a rule list is refused with 400 naming the field, and changes nothing.
  */
 import type { ChaosRule } from '../chaos/chaos-rule.js';

@@ -1,5 +1,5 @@
 /**
- * `POST /__sandbox/inbound` (SPEC §5, §12): injects an inbound message, as if the contact had
+ * `POST /__sandbox/inbound`: injects an inbound message, as if the contact had
  * written. Only accepted from loopback addresses, and only as `application/json`.
  */
 import { readJsonBody } from './json-body.js';

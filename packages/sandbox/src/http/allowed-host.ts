@@ -1,5 +1,5 @@
 /**
- * The `Host` check (SPEC §12). A web page on another site can make a browser send requests to
+ * The `Host` check. A web page on another site can make a browser send requests to
  * 127.0.0.1 under its own name (DNS rebinding); such a request carries that name in `Host`, so
  * only loopback names, the bound address and the names a developer allowed pass. The inbox,
  * event and control routes are always checked; when the sandbox is bound to loopback, so are the

@@ -1,6 +1,6 @@
 /**
- * What the sandbox saw: its messages and API calls in the shapes of SPEC §12, each change also
- * appended to the event stream. The control API and the `Sandbox` object read from here.
+ * What the sandbox saw: its messages and API calls as `SandboxMessage` and `SandboxRequest`, each
+ * change also appended to the event stream. The control API and the `Sandbox` object read from here.
  */
 import type { StateObserver, StoredMessage } from './sandbox-state.js';
 import { EventLog, RETAINED_EVENTS } from './event-log.js';

@@ -1,4 +1,4 @@
-/** Matching records against the filters of `messages(filter)` and `requests(filter)` (SPEC §12). */
+/** Matching records against the filters of `messages(filter)` and `requests(filter)`. */
 
 /**
  * True when every field of `filter` equals the record's field. A string in the filter also

@@ -1,4 +1,4 @@
-/** Writing an API envelope as the SOAP response of a method (SPEC §3). */
+/** Writing an API envelope as the SOAP response of a method. */
 import { CHAT_NS, SOAP11_NS, escapeXml } from '@afilnet-chat/soap-xml';
 import type { Envelope } from '../chat-api.js';
 

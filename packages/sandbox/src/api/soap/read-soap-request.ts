@@ -1,5 +1,5 @@
 /**
- * Reading a SOAP 1.1 request of the API (SPEC §3) with a hardened XML reader: the operation, the
+ * Reading a SOAP 1.1 request of the API with a hardened XML reader: the operation, the
  * parameters and the WS-Security UsernameToken, or the Fault a protocol problem deserves. The
  * head (the Header, and the Body's first start tag, which names the operation) can be read
  * alone, so that a request is authenticated before anything is spent on its parameters.

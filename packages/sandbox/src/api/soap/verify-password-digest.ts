@@ -1,5 +1,5 @@
 /**
- * Checking a `#PasswordDigest` UsernameToken (OASIS UsernameToken Profile 1.0 §3.1; SPEC §3):
+ * Checking a `#PasswordDigest` UsernameToken (OASIS UsernameToken Profile 1.0 §3.1):
  * the digest, `Created` within 5 minutes of the server clock either way, and a fresh nonce. A
  * nonce is compared by its bytes: its base64 must be canonical (RFC 4648 §3.5), since the same
  * bytes spelled another way (no padding, a set unused bit, a line break) would otherwise pass as
@@ -11,7 +11,7 @@ import type { NonceRegistry } from './nonce-registry.js';
 import type { UsernameTokenFields } from './read-soap-request.js';
 import { usernameTokenDigest } from './username-token-digest.js';
 
-/** How far `Created` may be from the server clock, past or future (SPEC §3). */
+/** How far `Created` may be from the server clock, past or future: 5 minutes. */
 export const CREATED_WINDOW_MS = 5 * 60 * 1000;
 
 /** An `xsd:dateTime` with a zone: `Z` or `±hh:mm`, with or without fractional seconds. */
