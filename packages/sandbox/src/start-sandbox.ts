@@ -5,38 +5,49 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiDoor } from './api/api-door.js';
-import { apiRequestOf } from './api/api-request.js';
-import { recordApiCall } from './api/record-api-call.js';
+import {
+  type ApiDoor,
+  apiRequestOf,
+  createBasicDoor,
+  createHttpDoor,
+  createJsonDoor,
+  createOAuthMetadataDoor,
+  createOAuthTokenDoor,
+  createSoapDoor,
+  type ExternalTokenVerifier,
+  recordApiCall,
+} from './api/index.js';
 import { answerUnderChaos } from './chaos/answer-under-chaos.js';
 import { parseChaosRules, type ChaosRule } from './chaos/chaos-rule.js';
 import { ChaosRules, describeFault } from './chaos/chaos-rules.js';
-import { addChannels, parseChannelList, type AddChannelsInput, type AddChannelsResult, type ChannelInput } from './control/add-channels.js';
-import { injectInboundBulk, type BulkInboundInput, type BulkInboundResult } from './control/bulk-inbound.js';
+import {
+  addChannels,
+  type AddChannelsInput,
+  type AddChannelsResult,
+  type BulkInboundInput,
+  type BulkInboundResult,
+  type ChannelInput,
+  createChaosDoor,
+  createControlActionDoor,
+  createInboundDoor,
+  createListDoor,
+  createResetDoor,
+  type InboundMessage,
+  injectInbound,
+  injectInboundBulk,
+  parseChannelList,
+} from './control/index.js';
+import { allowedHostNames, isAllowedHost, isLoopbackBinding } from './http/allowed-host.js';
 import type { Door } from './http/door.js';
-import { createBasicDoor } from './api/basic-door.js';
-import { createChaosDoor } from './control/chaos-door.js';
-import { createControlActionDoor } from './control/control-action-door.js';
-import { createEventsDoor } from './inbox/events-door.js';
-import { createHttpDoor } from './api/http-door.js';
-import { createInboundDoor } from './control/inbound-door.js';
-import { createInboxDoors } from './inbox/inbox-doors.js';
-import { createJsonDoor, type ExternalTokenVerifier } from './api/json-door.js';
-import { createListDoor } from './control/list-door.js';
-import { createOAuthMetadataDoor } from './api/oauth-metadata-door.js';
-import { createOAuthTokenDoor } from './api/oauth-token-door.js';
-import { createResetDoor } from './control/reset-door.js';
-import { createSoapDoor } from './api/soap-door.js';
-import { Journal, type MessageFilter, type RequestFilter } from './state/journal.js';
-import type { RequestCountFilter } from './state/request-counts.js';
-import { matchesFilter } from './state/match-filter.js';
-import type { SandboxMessage, SandboxRequest } from './state/sandbox-event.js';
-import { injectInbound, type InboundMessage } from './control/inject-inbound.js';
-import { DpopProofVerifier } from './oauth/dpop-proof.js';
-import { TokenRegistry } from './oauth/token-registry.js';
 import { BodyTooLargeError, readRequestBody } from './http/read-request-body.js';
 import { sendJson, sendText } from './http/respond.js';
-import { allowedHostNames, isAllowedHost, isLoopbackBinding } from './http/allowed-host.js';
+import { createEventsDoor, createInboxDoors } from './inbox/index.js';
+import { DpopProofVerifier } from './oauth/dpop-proof.js';
+import { TokenRegistry } from './oauth/token-registry.js';
+import { Journal, type MessageFilter, type RequestFilter } from './state/journal.js';
+import { matchesFilter } from './state/match-filter.js';
+import type { RequestCountFilter } from './state/request-counts.js';
+import type { SandboxMessage, SandboxRequest } from './state/sandbox-event.js';
 import { DEMO_ACCOUNT, SandboxState, type SandboxAccount } from './state/sandbox-state.js';
 
 /** Options of {@link startSandbox}. */
