@@ -4,23 +4,17 @@
  * action's `TypeError` message, in which case nothing changed. Only accepted from loopback
  * addresses, as inbound injection is.
  */
-import { readJsonBody } from './json-body.js';
 import type { Door } from '../http/door.js';
-import { allowMethods, sendJson } from '../http/respond.js';
-import { isLoopbackAddress } from '../http/loopback-address.js';
+import { sendJson } from '../http/respond.js';
 import type { SandboxState } from '../state/sandbox-state.js';
+import { readLoopbackJsonPost } from './json-body.js';
 
 /** Creates a door that runs `action` on each POSTed body and answers its result with `status`. */
 export function createControlActionDoor(path: string, action: (state: SandboxState, body: unknown) => unknown, status = 200): Door {
   return {
     path,
     handle(req, res, { state, body }) {
-      if (!isLoopbackAddress(req.socket.remoteAddress)) {
-        sendJson(res, 403, { error: 'this control route is only accepted from loopback' });
-        return;
-      }
-      if (!allowMethods(req, res, ['POST'])) return;
-      const json = readJsonBody(req, res, body);
+      const json = readLoopbackJsonPost(req, res, body, 'this control route');
       if (json === undefined) return;
       let result: unknown;
       try {

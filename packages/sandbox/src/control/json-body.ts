@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isJsonContentType } from '../http/media-type.js';
-import { sendJson } from '../http/respond.js';
+import { isLoopbackAddress } from '../http/loopback-address.js';
+import { allowMethods, sendJson } from '../http/respond.js';
 
 /** A parsed JSON body, or `undefined` once a 415 or 400 has been answered. */
 export type JsonBody = { readonly value: unknown } | undefined;
@@ -26,4 +27,18 @@ export function readJsonBody(req: IncomingMessage, res: ServerResponse, body: st
     sendJson(res, 400, { error: 'the body is not valid JSON' });
     return undefined;
   }
+}
+
+/**
+ * The body of a control route that changes the sandbox's data: only a POST from a loopback
+ * address, as JSON. Answers 403 (naming `route`, e.g. `inbound injection`), 405, 415 or 400 and
+ * gives `undefined` otherwise.
+ */
+export function readLoopbackJsonPost(req: IncomingMessage, res: ServerResponse, body: string, route: string): JsonBody {
+  if (!isLoopbackAddress(req.socket.remoteAddress)) {
+    sendJson(res, 403, { error: `${route} is only accepted from loopback` });
+    return undefined;
+  }
+  if (!allowMethods(req, res, ['POST'])) return undefined;
+  return readJsonBody(req, res, body);
 }
