@@ -28,6 +28,7 @@ interface Manifest {
   private?: boolean;
   bin?: Record<string, string>;
   exports?: Record<string, unknown>;
+  files?: string[];
   repository?: { url?: string; directory?: string };
   publishConfig?: { access?: string };
   engines?: { node?: string };
@@ -97,10 +98,14 @@ describe('the tarballs', () => {
     expect(tarballs.map((t) => t.manifest.name).sort()).toEqual(expected);
   });
 
-  it('hold dist (JS, .d.ts, maps), README, LICENSE, what bin and exports name, and nothing else', () => {
+  it('hold dist (JS, .d.ts, maps), README, LICENSE, what bin and exports name, the files `files` names one by one, and nothing else', () => {
     for (const { manifest, entries } of tarballs) {
+      // A file (not a folder or pattern) that `files` names one by one, such as the sandbox's page.
+      const listed = (manifest.files ?? []).filter((path) => /^[\w-]+(\/[\w-]+)*\.\w+$/.test(path)).map((path) => `package/${path}`);
+      expect(entries, manifest.name).toEqual(expect.arrayContaining(listed));
       const named = [...Object.values(manifest.bin ?? {}), ...Object.values(manifest.exports ?? {}).filter((v) => typeof v === 'string')]
-        .map((path) => `package/${path.replace(/^\.\//, '')}`);
+        .map((path) => `package/${path.replace(/^\.\//, '')}`)
+        .concat(listed);
       const stray = entries.filter(
         (entry) =>
           !['package/package.json', 'package/README.md', 'package/LICENSE', ...named].includes(entry) &&

@@ -5,37 +5,50 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerApiCall } from './chaos/answer-api-call.js';
-import { apiRequestOf } from './chaos/api-request.js';
+import {
+  type ApiDoor,
+  apiRequestOf,
+  createBasicDoor,
+  createHttpDoor,
+  createJsonDoor,
+  createOAuthMetadataDoor,
+  createOAuthTokenDoor,
+  createSoapDoor,
+  type ExternalTokenVerifier,
+  recordApiCall,
+} from './api/index.js';
+import { answerUnderChaos } from './chaos/answer-under-chaos.js';
 import { parseChaosRules, type ChaosRule } from './chaos/chaos-rule.js';
-import { ChaosRules } from './chaos/chaos-rules.js';
-import { addChannels, parseChannelList, type AddChannelsInput, type AddChannelsResult, type ChannelInput } from './control/add-channels.js';
-import { injectInboundBulk, type BulkInboundInput, type BulkInboundResult } from './control/bulk-inbound.js';
-import type { Door } from './door.js';
-import { createBasicDoor } from './doors/basic-door.js';
-import { createChaosDoor } from './doors/chaos-door.js';
-import { createControlActionDoor } from './doors/control-action-door.js';
-import { createEventsDoor } from './doors/events-door.js';
-import { createHttpDoor } from './doors/http-door.js';
-import { createInboundDoor } from './doors/inbound-door.js';
-import { createInboxDoors } from './doors/inbox-doors.js';
-import { createJsonDoor, type ExternalTokenVerifier } from './doors/json-door.js';
-import { createListDoor } from './doors/list-door.js';
-import { createOAuthMetadataDoor } from './doors/oauth-metadata-door.js';
-import { createOAuthTokenDoor } from './doors/oauth-token-door.js';
-import { createResetDoor } from './doors/reset-door.js';
-import { createSoapDoor } from './doors/soap-door.js';
-import { Journal, type MessageFilter, type RequestFilter } from './events/journal.js';
-import type { RequestCountFilter } from './events/request-counts.js';
-import { matchesFilter } from './events/match-filter.js';
-import type { SandboxMessage, SandboxRequest } from './events/sandbox-event.js';
-import { injectInbound, type InboundMessage } from './inject-inbound.js';
+import { ChaosRules, describeFault } from './chaos/chaos-rules.js';
+import {
+  addChannels,
+  type AddChannelsInput,
+  type AddChannelsResult,
+  type BulkInboundInput,
+  type BulkInboundResult,
+  type ChannelInput,
+  createChaosDoor,
+  createControlActionDoor,
+  createInboundDoor,
+  createListDoor,
+  createResetDoor,
+  type InboundMessage,
+  injectInbound,
+  injectInboundBulk,
+  parseChannelList,
+} from './control/index.js';
+import { allowedHostNames, isAllowedHost, isLoopbackBinding } from './http/allowed-host.js';
+import type { Door } from './http/door.js';
+import { BodyTooLargeError, readRequestBody } from './http/read-request-body.js';
+import { sendJson, sendText } from './http/respond.js';
+import { createEventsDoor, createInboxDoors } from './inbox/index.js';
 import { DpopProofVerifier } from './oauth/dpop-proof.js';
 import { TokenRegistry } from './oauth/token-registry.js';
-import { BodyTooLargeError, readRequestBody } from './read-request-body.js';
-import { sendJson, sendText } from './respond.js';
-import { allowedHostNames, isAllowedHost, isLoopbackBinding } from './safety/allowed-host.js';
-import { DEMO_ACCOUNT, SandboxState, type SandboxAccount } from './sandbox-state.js';
+import { Journal, type MessageFilter, type RequestFilter } from './state/journal.js';
+import { matchesFilter } from './state/match-filter.js';
+import type { RequestCountFilter } from './state/request-counts.js';
+import type { SandboxMessage, SandboxRequest } from './state/sandbox-event.js';
+import { DEMO_ACCOUNT, SandboxState, type SandboxAccount } from './state/sandbox-state.js';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
@@ -186,14 +199,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const messages = (filter?: string | MessageFilter) => journal.messages(messageFilterOf(filter));
 
-  const apiDoors: Door[] = [
+  // The API's doors, whose calls are logged and subject to chaos rules.
+  const apiDoors: ApiDoor[] = [
     createHttpDoor(),
     createBasicDoor(),
     createSoapDoor(),
     createOAuthTokenDoor(tokens, proofs),
-    createOAuthMetadataDoor(),
     createJsonDoor(tokens, proofs, options.verifyExternalToken),
   ];
+  const metadataDoor = createOAuthMetadataDoor();
   // The routes a browser page could be tricked into calling: Host-checked.
   const guardedDoors: Door[] = [
     createInboundDoor(),
@@ -207,8 +221,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createListDoor('/__sandbox/requests/counts', (filter) => journal.requestCounts(filter)),
     createChaosDoor((rules) => chaos.set(rules)),
   ];
-  const byPath = new Map([...apiDoors, ...guardedDoors].map((d) => [d.path, d]));
-  const guarded = new Set(guardedDoors);
+  const byPath = new Map<string, Door | ApiDoor>([...apiDoors, metadataDoor, ...guardedDoors].map((d) => [d.path, d]));
+  const guarded = new Set<Door | ApiDoor>(guardedDoors);
+  const apiByPath = new Map(apiDoors.map((d) => [d.path, d]));
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
@@ -236,13 +251,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       throw error;
     }
-    const handle = () => door.handle(req, res, { state, url, body });
-    const api = guarded.has(door) ? undefined : apiRequestOf(req, url, body);
-    if (api === undefined) {
-      await handle();
+    const context = { state, url, body };
+    const apiDoor = apiByPath.get(url.pathname);
+    const call = apiDoor === undefined ? undefined : apiRequestOf(req, url, body);
+    if (apiDoor === undefined || call === undefined) {
+      // A route that is no API call (the page, control routes, the WSDL, the metadata).
+      await door.handle(req, res, context);
       return;
     }
-    await answerApiCall({ journal, tokens, closing: closing.signal }, api, chaos.pick(api.flavour, api.method), req, res, handle);
+    const fault = chaos.pick(call.flavour, call.method);
+    const record = recordApiCall(journal, call, req, res, fault === undefined ? undefined : describeFault(fault));
+    await answerUnderChaos({ tokens, closing: closing.signal }, fault, req, res, () => record.answer(() => apiDoor.handle(req, res, context)));
   }
 
   const server = createServer({ keepAlive: true }, (req, res) => {
