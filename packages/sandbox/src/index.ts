@@ -4,7 +4,10 @@ export { DEMO_ACCOUNT, type SandboxAccount, type SandboxChannel, type StoredMess
 export type { InboundMessage } from './control/inject-inbound.js';
 export {
   MAX_BULK_MESSAGES,
+  type BulkInboundChannel,
+  type BulkInboundGenerated,
   type BulkInboundGenerator,
+  type BulkInboundList,
   type BulkInboundInput,
   type BulkInboundMessage,
   type BulkInboundResult,

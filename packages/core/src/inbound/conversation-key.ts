@@ -3,8 +3,11 @@
  */
 import type { ConversationRef } from '../chat-types.js';
 
-/** The fields that name a conversation; a {@link ChatMessage} has them too. */
-export type ConversationFields = Pick<ConversationRef, 'platformId' | 'destination'> & { readonly platform: string };
+/** The fields that name a conversation; a `ChatMessage` has them too. */
+export type ConversationFields = Pick<ConversationRef, 'platformId' | 'destination'> & {
+  /** The channel's platform, as a string so that a result's unknown platform fits too. */
+  readonly platform: string;
+};
 
 /**
  * The key of a conversation: `platform/platformId/destination`, each part percent-encoded

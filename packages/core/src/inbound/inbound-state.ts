@@ -12,8 +12,11 @@ export const INBOUND_STATE_VERSION = 1;
 
 /** What is remembered of one conversation. */
 export interface InboundConversation {
+  /** The channel's platform. */
   readonly platform: Platform;
+  /** The channel's id. */
   readonly platformId: string;
+  /** The contact. */
   readonly destination: string;
   /**
    * The `messageId` of the conversation's latest message as `getchats` gave it when this
@@ -41,13 +44,14 @@ export interface InboundFetchIntent {
 
 /** The channel list read from the account, when the watch finds channels by itself. */
 export interface InboundChannelList {
+  /** The channels. */
   readonly list: ChannelRef[];
   /** When it was read, in ms since the epoch. */
   readonly readAt: number;
 }
 
 /**
- * The state of listening to an account. The poll step ({@link pollInbound}) changes it in place
+ * The state of listening to an account. The poll step (`pollInbound`) changes it in place
  * and hands it to `save` at each point that must survive a crash.
  */
 export interface InboundState {
@@ -55,7 +59,7 @@ export interface InboundState {
   readonly format: typeof INBOUND_STATE_FORMAT;
   /** The shape's version: a state of another version is refused rather than misread. */
   readonly version: typeof INBOUND_STATE_VERSION;
-  /** Every conversation seen, by {@link conversationKey}. */
+  /** Every conversation seen, by `conversationKey`. */
   conversations: Record<string, InboundConversation>;
   /** Fetches begun and not saved, by conversation key. */
   fetching: Record<string, InboundFetchIntent>;
@@ -120,12 +124,27 @@ function isChannelList(value: unknown): value is InboundChannelList {
   );
 }
 
+/** What {@link parseInboundState} answers. */
+export type ParsedInboundState =
+  | {
+      /** It is a state. */
+      ok: true;
+      /** The state, ready to continue from. */
+      state: InboundState;
+    }
+  | {
+      /** It is not a state. */
+      ok: false;
+      /** A sentence saying why. */
+      reason: string;
+    };
+
 /**
  * Checks that `value` (parsed JSON) is a state this code can continue from.
  *
  * @returns the state, or a sentence saying why it is not one.
  */
-export function parseInboundState(value: unknown): { ok: true; state: InboundState } | { ok: false; reason: string } {
+export function parseInboundState(value: unknown): ParsedInboundState {
   if (!isRecord(value) || value.format !== INBOUND_STATE_FORMAT) {
     return { ok: false, reason: `it is not an afilnet-chat inbound checkpoint (no "format": "${INBOUND_STATE_FORMAT}")` };
   }

@@ -10,6 +10,7 @@ export {
   acknowledgeInbound,
   createInboundState,
   parseInboundState,
+  type ParsedInboundState,
   INBOUND_STATE_FORMAT,
   INBOUND_STATE_VERSION,
   type InboundChannelList,

@@ -19,8 +19,11 @@ import type { InboundConversation, InboundState } from './inbound-state.js';
 
 /** The calls a poll makes; a `ChatClient` is one. */
 export interface InboundApi {
+  /** Lists the account's channels (when the watch finds them itself). */
   getChatChannels(options?: CallOptions): Promise<ChatChannel[]>;
+  /** Lists a channel's conversations, each with its latest message. */
   getChats(input: ChannelRef, options?: CallOptions): Promise<ChatMessage[]>;
+  /** Reads a conversation's history, to recover an interrupted fetch. */
   getMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
   /**
    * Must not be retried once a request may have reached the server (the client's own policy):
@@ -48,9 +51,13 @@ export interface InboundPollOptions {
 
 /** The calls one poll made, by method. */
 export interface InboundPollCalls {
+  /** Channel list reads: at most one a minute, none with `channels` given. */
   getchatchannels: number;
+  /** One per watched channel. */
   getchats: number;
+  /** One per conversation whose latest message changed (every known one in a sweep). */
   getunreadmessages: number;
+  /** One per interrupted fetch recovered. */
   getmessages: number;
 }
 
@@ -60,6 +67,7 @@ export interface InboundPollResult {
   readonly messages: ChatMessage[];
   /** True when this poll was a safety sweep (every known conversation read). */
   readonly swept: boolean;
+  /** The API calls it made. */
   readonly calls: InboundPollCalls;
 }
 

@@ -26,13 +26,21 @@ const addChannelsSchema = z.strictObject({
   channels: channelListSchema,
 });
 
-/** A channel to add; `name` defaults to the platform and id (`whatsapp 101`). */
-export type ChannelInput = z.infer<typeof channelSchema>;
+/** A channel to add. */
+export interface ChannelInput {
+  /** The channel's platform. */
+  readonly platform: (typeof SANDBOX_PLATFORMS)[number];
+  /** The channel's id on that platform. */
+  readonly platformId: string;
+  /** Its display name: the platform and id (`whatsapp 101`) when left out. */
+  readonly name?: string;
+}
 
 /** What `addChannels()` and `POST /__sandbox/channels` take. */
 export interface AddChannelsInput {
   /** The account to add them to: the demo account when left out. */
   readonly user?: string;
+  /** The channels to add. */
   readonly channels: readonly ChannelInput[];
 }
 

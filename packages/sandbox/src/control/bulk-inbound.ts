@@ -46,12 +46,29 @@ const bulkSchema = z
   });
 
 /** One message of a bulk injection: from `destination` on the channel `platform`/`platformId`. */
-export type BulkInboundMessage = z.infer<typeof messageSchema>;
+export interface BulkInboundMessage {
+  /** The channel's platform (`whatsapp`, `telegram`, …). */
+  readonly platform: string;
+  /** The channel's id on that platform. */
+  readonly platformId: string;
+  /** The contact who writes: a new one starts a conversation. */
+  readonly destination: string;
+  /** The text. */
+  readonly message: string;
+}
+
+/** A channel of the account that a generated injection writes on. */
+export interface BulkInboundChannel {
+  /** The channel's platform. */
+  readonly platform: string;
+  /** The channel's id on that platform. */
+  readonly platformId: string;
+}
 
 /** The generator form of a bulk injection. */
 export interface BulkInboundGenerator {
   /** The channels to write on (each must exist): every channel of the account when left out. */
-  readonly channels?: ReadonlyArray<{ readonly platform: string; readonly platformId: string }>;
+  readonly channels?: readonly BulkInboundChannel[];
   /** Conversations per channel, with destinations `${destinationPrefix}1` to `${destinationPrefix}N`. */
   readonly conversationsPerChannel: number;
   /** Messages per conversation (1). They are written round by round: every conversation's first, then every second… */
@@ -61,9 +78,27 @@ export interface BulkInboundGenerator {
 }
 
 /** What `injectInboundBulk()` and `POST /__sandbox/inbound/bulk` take: `messages` or `generate`. */
-export type BulkInboundInput =
-  | { readonly user?: string; readonly messages: readonly BulkInboundMessage[]; readonly generate?: undefined }
-  | { readonly user?: string; readonly generate: BulkInboundGenerator; readonly messages?: undefined };
+export type BulkInboundInput = BulkInboundList | BulkInboundGenerated;
+
+/** A bulk injection of the messages listed. */
+export interface BulkInboundList {
+  /** The account: the demo account when left out. */
+  readonly user?: string;
+  /** The messages, stored in this order. */
+  readonly messages: readonly BulkInboundMessage[];
+  /** Not with `messages`. */
+  readonly generate?: undefined;
+}
+
+/** A bulk injection of generated conversations. */
+export interface BulkInboundGenerated {
+  /** The account: the demo account when left out. */
+  readonly user?: string;
+  /** What to generate. */
+  readonly generate: BulkInboundGenerator;
+  /** Not with `generate`. */
+  readonly messages?: undefined;
+}
 
 /** What a bulk injection stored. */
 export interface BulkInboundResult {
@@ -74,6 +109,7 @@ export interface BulkInboundResult {
    * the list's order, or round by round for the generator.
    */
   readonly firstMessageId: string;
+  /** The last message's id. */
   readonly lastMessageId: string;
 }
 
