@@ -8,7 +8,6 @@ const DEMO = { user: 'demo@example.com', password: 'demo-password' };
 function scriptedExecutor(answers: Record<string, () => { status: number; headers?: Record<string, string>; body: string }>) {
   const sent: HttpRequest[] = [];
   const http: HttpExecutor = {
-    kind: 'undici',
     async send(request) {
       sent.push(request);
       const answer = answers[new URL(request.url).pathname];

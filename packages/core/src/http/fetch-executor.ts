@@ -122,5 +122,5 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
     return { status: response.status, headers, body: text };
   }
 
-  return { kind: 'fetch', send, close: async () => undefined };
+  return { send, close: async () => undefined };
 }

@@ -41,8 +41,6 @@ export interface HttpSendOptions {
  * not an error.
  */
 export interface HttpExecutor {
-  /** `undici` or `fetch`. */
-  readonly kind: 'undici' | 'fetch';
   send(request: HttpRequest, options: HttpSendOptions): Promise<HttpResponse>;
   /**
    * Loads what the executor needs before its first exchange (undici, for the default one). The

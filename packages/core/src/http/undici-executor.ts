@@ -131,7 +131,6 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
   }
 
   return {
-    kind: 'undici',
     send(req: HttpRequest, options: HttpSendOptions): Promise<HttpResponse> {
       if (options.abort !== undefined) return sendWith(req, options.abort);
       const abort = new SignalAbortHook(options.signal);
