@@ -12,7 +12,7 @@ import type {
   SendFileInput,
   SendMessageInput,
 } from './chat-types.js';
-import type { AbortHook } from './abort-hook.js';
+import { ABORT_HOOK, type AbortHook } from './abort-hook.js';
 import { createDeadlineClock, type CallDeadline } from './call-deadline.js';
 import { resolveConfig, type ChatClientConfig, type ResolvedConfig } from './config-schema.js';
 import { decodeResponse, type MethodResults } from './decode-response.js';
@@ -115,17 +115,21 @@ function untilAborted<T>(promise: Promise<T>, abort: AbortHook, onAbort: () => u
 /**
  * What a transport is handed for one attempt. Its `signal` is the deadline's, made only if
  * something reads it; the built-in transports pass the context itself to the executor, which
- * listens through `abort` instead.
+ * listens through the deadline's hook instead.
  */
 class CallContext implements TransportCallContext {
+  readonly [ABORT_HOOK]: CallDeadline;
+
   constructor(
     readonly http: HttpExecutor,
-    readonly abort: CallDeadline,
+    deadline: CallDeadline,
     readonly registerSecret: (secret: string) => void,
-  ) {}
+  ) {
+    this[ABORT_HOOK] = deadline;
+  }
 
   get signal(): AbortSignal {
-    return this.abort.signal;
+    return this[ABORT_HOOK].signal;
   }
 }
 
@@ -333,7 +337,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
             observation?.attemptFailed(error, true);
             notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
             debug?.(`retry (${chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`);
-            await abortableDelay(delayMs, deadline.signal);
+            await abortableDelay(delayMs, deadline);
           }
         }
       } catch (error) {

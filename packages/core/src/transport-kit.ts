@@ -21,7 +21,6 @@ export {
 } from './transport.js';
 export type { AccountTransportOptions, TransportFactoryOptions } from './transport-options.js';
 export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http/http-executor.js';
-export type { AbortHook } from './abort-hook.js';
 export { createUndiciExecutor, type UndiciExecutorOptions } from './http/undici-executor.js';
 export { createFetchExecutor, type FetchExecutorOptions } from './http/fetch-executor.js';
 export { sanitizeCause } from './http/network-error.js';

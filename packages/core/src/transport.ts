@@ -3,9 +3,8 @@
  * authentication and I/O: core validates the input before `send`, and decodes the answer and
  * maps errors after it.
  */
-import type { AbortHook } from './abort-hook.js';
 import type { ChatMethod } from './methods.js';
-import type { HttpExecutor } from './http/http-executor.js';
+import type { HttpExecutor, HttpSendOptions } from './http/http-executor.js';
 import type { SecurityRating } from './security.js';
 
 /** A validated request in wire terms. */
@@ -36,20 +35,16 @@ export interface WireResponse {
 }
 
 /**
- * What a transport is handed for each call. It is also a valid `HttpSendOptions`: a transport
- * that passes it as is to `http.send` lets the executor listen through `abort`, so that the
- * call's `AbortSignal` is never made (it costs a controller and listeners per call).
+ * What a transport is handed for each call. It is also the send options of the call's requests:
+ * pass it as is to `http.send(request, context)`. The client's executor then follows the call's
+ * abort without making its `AbortSignal` (a controller and listeners per call), which is made
+ * only if something reads `signal`.
  */
-export interface TransportCallContext {
+export interface TransportCallContext extends HttpSendOptions {
   /** The client's executor: every request goes through it. */
   readonly http: HttpExecutor;
   /** Fires on the call's deadline or the caller's abort; made on first read. */
   readonly signal: AbortSignal;
-  /**
-   * The same abort as `signal`, as a flag and a callback list (see {@link AbortHook}); the
-   * client always sets it, a context made by hand (in a test) may leave it out.
-   */
-  readonly abort?: AbortHook;
   /**
    * Registers a secret that appears only at run time (a bearer token) so that the client's
    * redactor removes it from every error and diagnostic.

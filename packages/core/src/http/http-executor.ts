@@ -4,8 +4,6 @@
  * connection pool, a user's `dispatcher` and the response-size cap apply to every request,
  * token requests included.
  */
-import type { AbortHook } from '../abort-hook.js';
-
 /** One HTTP request, fully encoded. */
 export interface HttpRequest {
   readonly method: 'GET' | 'POST';
@@ -23,15 +21,13 @@ export interface HttpResponse {
   readonly body: string;
 }
 
-/** Per-request options. */
+/**
+ * Per-request options. A transport passes its call context (`TransportCallContext`) as is for the call's
+ * own requests (it has this shape), and `{ signal }` for a request that has its own signal.
+ */
 export interface HttpSendOptions {
   /** Ends the request; the executor then throws `AfilnetTransportError` code `ABORTED`. */
   readonly signal: AbortSignal;
-  /**
-   * The same abort as `signal`, cheaper to listen to; an executor that can do without an
-   * `AbortSignal` (undici's) then never reads `signal`.
-   */
-  readonly abort?: AbortHook;
 }
 
 /**

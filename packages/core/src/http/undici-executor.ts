@@ -6,14 +6,15 @@
  * Requests go straight to the dispatcher's `dispatch()` with a {@link BufferedResponse} handler
  * rather than through `undici.request`, whose per-request `AbortSignal` listener, `Readable`
  * body and async resource were most of the client's cost above the HTTP exchange itself
- * (bench/profiling-notes.md, findings 1 and 2). The call's abort comes as an {@link AbortHook};
- * a request that comes with a plain `AbortSignal` (a token request) is adapted to one. The
+ * (bench/profiling-notes.md, findings 1 and 2). A call's context carries its {@link AbortHook},
+ * listened to directly; a request that comes with a plain `AbortSignal` (a token request) is
+ * adapted to one. The
  * handler also sees the moment undici is about to write the request, so a failure's
  * `mayHaveBeenSent` is exact (SPEC §10), and an abort ends a request still waiting for its
  * connection at once.
  */
 import type { Agent, Dispatcher } from 'undici';
-import { SignalAbortHook, type AbortHook } from '../abort-hook.js';
+import { abortHookOf, SignalAbortHook, type AbortHook } from '../abort-hook.js';
 import { AfilnetTransportError } from '../errors.js';
 import { BufferedResponse } from './buffered-response.js';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
@@ -132,7 +133,8 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
 
   return {
     send(req: HttpRequest, options: HttpSendOptions): Promise<HttpResponse> {
-      if (options.abort !== undefined) return sendWith(req, options.abort);
+      const hook = abortHookOf(options);
+      if (hook !== undefined) return sendWith(req, hook);
       const abort = new SignalAbortHook(options.signal);
       return sendWith(req, abort).finally(() => abort.release());
     },
