@@ -3,7 +3,9 @@
  * (`--destination`, `watchUnreadMessages`) or of the whole account or one channel
  * (`watchInbound`, optionally on a `--checkpoint` file).
  */
-import { createFileCheckpoint, type AfilnetTransportError, type ChatClient, type ChatMessage, type Platform } from '@afilnet-chat/core';
+import type { AfilnetTransportError, ChatClient, ChatMessage, Platform } from '@afilnet-chat/core';
+// From its own entry: `--help` loads every command, and must not load the client.
+import { createFileCheckpoint } from '@afilnet-chat/core/inbound';
 import { DEFAULT_WATCH_INTERVAL_MS, PLATFORMS } from '@afilnet-chat/core/constants';
 import { CliUsageError } from '../cli-usage-error.js';
 import type { Command, CommandContext } from '../command.js';
