@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench:imports`: the start-up costs SPEC §9 sets targets for, side by side in one run and
+ * `pnpm bench:imports`: the start-up costs the project sets targets for
+ * (docs/behaviour.md#packaging), side by side in one run and
  * interleaved so that noise on the machine falls on every row alike:
  * - importing core and one transport against importing the `afilnet` package (target ≤ 0.5×);
  * - the whole `afilnet-chat --help` process against an empty `node -e 0` process.

@@ -24,7 +24,17 @@ function startWorkers(count, settings) {
         }),
     ),
   );
-  const stop = () => Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGKILL'))))));
+  const stop = () =>
+    Promise.all(
+      children.map(
+        (child) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', resolve);
+            child.kill('SIGKILL');
+          }),
+      ),
+    );
   return { ready, stop };
 }
 

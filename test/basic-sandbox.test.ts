@@ -1,5 +1,5 @@
 /**
- * The sandbox's Basic door over real sockets (SPEC §3): 401 with the challenge and the envelope
+ * The sandbox's Basic door over real sockets (docs/behaviour.md#basic): 401 with the challenge and the envelope
  * for credential errors, credentials read from the header only, RFC 7617 UTF-8 user-pass, and
  * the client's view of each, with no secret in any error.
  */

@@ -1,7 +1,7 @@
 /**
  * The `afilnet-chat` commands that keep running or start their own sandbox: `watch` (replies
  * injected while it runs, SIGINT, --count, backoff through a failing server), `sandbox` (URL and
- * credentials, SIGINT and SIGTERM) and `demo`. Each runs the built binary as a child process.
+ * credentials, --allowed-host, SIGINT and SIGTERM) and `demo`. Each runs the built binary as a child process.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core';
 import { startSandbox } from '@afilnet-chat/sandbox';
 import { CLI_ACCOUNT, accountEnv, builtTransports, runCli, startCli } from './support/cli-process.js';
+import { rawRequest } from './support/raw-request.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 
 const TRANSPORTS = builtTransports();
@@ -123,7 +124,7 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
     running.child.kill('SIGTERM');
     const { code, signal, stdout, stderr } = await running.done;
     expect([code, signal]).toEqual([0, null]);
-    expect(stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(stdout.trimEnd().split('\n').slice(1)).toEqual(['{"stopped":true}']);
     expect(stderr).toBe('');
     await expect(fetch(`${facts.url}/api/http/`)).rejects.toThrow();
   });
@@ -148,6 +149,33 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
     const { code, signal, stderr } = await running.done;
     expect([code, signal]).toEqual([0, null]);
     expect(stderr).toBe('Sandbox stopped.\n');
+  });
+});
+
+describe.concurrent('sandbox --allowed-host', { timeout: 180_000 }, () => {
+  it('answers under the names given, and under no other', async () => {
+    const running = startCli(['sandbox', '--json', '--port', '0', '--allowed-host', 'sandbox.test, other.test']);
+    try {
+      await running.waitFor('stdout', '\n');
+      const { url, port } = JSON.parse(running.output().stdout) as { url: string; port: number };
+      const channels = `/api/http/?class=chat&method=getchatchannels&user=demo%40example.com&password=demo-password`;
+      for (const host of ['sandbox.test', 'other.test', 'localhost']) {
+        const answer = await rawRequest(`${url}${channels}`, 'GET', { host: `${host}:${port}` });
+        expect([answer.status, answer.body], host).toEqual([200, expect.stringContaining('Demo WhatsApp')]);
+      }
+      const refused = await rawRequest(`${url}${channels}`, 'GET', { host: `evil.example:${port}` });
+      expect([refused.status, refused.body]).toEqual([403, expect.not.stringContaining('Demo WhatsApp')]);
+    } finally {
+      running.child.kill('SIGTERM');
+      await running.done;
+    }
+  });
+
+  it('exits 2 naming a name that is not a host name', async () => {
+    const { code, stdout, stderr } = await runCli(['sandbox', '--allowed-host', 'sandbox.test,sandbox.test:8080']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('--allowed-host: name 2 must be a host name');
   });
 });
 

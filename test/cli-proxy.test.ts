@@ -1,5 +1,5 @@
 /**
- * The CLI honours `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (SPEC §10): with a real forward
+ * The CLI honours `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (docs/behaviour.md#cli): with a real forward
  * proxy on 127.0.0.1, a command's requests go through it, and not when `NO_PROXY` covers the
  * API's host. The built binary runs as a child process.
  */

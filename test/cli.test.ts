@@ -112,7 +112,7 @@ describe.concurrent.each(TRANSPORTS)('every API command over %s', { timeout: 180
 
     const bad = await runCli(['channels', '--password-stdin'], { env, stdin: `${WRONG_SECRET}\n` });
     expect(bad.stdout).toBe('');
-    // Every transport alike, json-oauth included (SPEC §10).
+    // Every transport alike, json-oauth included.
     expect(bad.code).toBe(EXIT.API);
     expectOneLineError(bad.stderr, 'INCORRECT_USER_PASSWORD');
     expect(bad.stderr).not.toContain('AFILNET_CLIENT_ID');

@@ -1,11 +1,11 @@
 /**
- * `close()` on every flavour × executor (SPEC §10): active watches end within 100 ms, whether
+ * `close()` on every flavour × executor (docs/behaviour.md#closing): active watches end within 100 ms, whether
  * polling or backing off, and keep what they fetched for `takeUndelivered()`; calls in flight
  * finish (or fail) within their own deadline and `close()` resolves after them; calls made
  * afterwards fail with `ABORTED` and are not sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AfilnetTransportError, type ChatClient } from '@afilnet-chat/core';
+import { AfilnetTransportError } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import { clientFor } from './support/case-client.js';
@@ -21,7 +21,7 @@ import { MATRIX_ROWS } from './support/transport-cases.js';
 import { CONTENT_TYPE, successBody } from './support/wire-bodies.js';
 import { waitFor } from './support/wait-for.js';
 
-/** SPEC §10: how soon after close() an active watch must have finished. */
+/** How soon after close() an active watch must have finished. */
 const WATCH_END_MS = 100;
 /** How long a request may take to reach the server on a busy 2-core machine. */
 const BUSY_MACHINE_MS = 5_000;

@@ -1,8 +1,8 @@
 /**
- * The packages as users install them (SPEC §9): every publishable package is packed, the tarballs
+ * The packages as users install them (docs/behaviour.md#packaging): every publishable package is packed, the tarballs
  * are checked (contents, publint, attw) and installed with npm into a project outside the
  * workspace, and that project's ESM, CommonJS, TypeScript, esbuild-bundled, Bun and Deno
- * consumers run against a sandbox. Packing and installing happen once, shared by every consumer.
+ * consumers run against a sandbox, as do the examples of examples/, each as a user runs it. Packing and installing happen once, shared by every consumer.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +13,9 @@ import { build } from 'esbuild';
 import { publint } from 'publint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
 import { ROOT, childEnv, ensureRuntimes, installConsumer, packWorkspace } from './support/consumer-project.js';
+import { EXAMPLES, printedInOrder, runExample } from './support/examples.js';
 
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'afilnet-consumer-'));
@@ -26,6 +28,7 @@ interface Manifest {
   private?: boolean;
   bin?: Record<string, string>;
   exports?: Record<string, unknown>;
+  files?: string[];
   repository?: { url?: string; directory?: string };
   publishConfig?: { access?: string };
   engines?: { node?: string };
@@ -34,6 +37,7 @@ interface Manifest {
 let tarballs: { file: string; manifest: Manifest; entries: string[] }[] = [];
 let runtimes: { bun: string; deno: string };
 let sandbox: Sandbox;
+let redis: RedisServer;
 let tag = 0;
 /** The standard error of the last consumer run. */
 let lastStderr = '';
@@ -43,9 +47,10 @@ beforeAll(async () => {
     await installConsumer(project, files);
     return files;
   });
-  const [files, installed, started] = await Promise.all([packing, ensureRuntimes(), startSandbox()]);
+  const [files, installed, started, redisServer] = await Promise.all([packing, ensureRuntimes(), startSandbox(), startRedisServer()]);
   runtimes = installed;
   sandbox = started;
+  redis = redisServer;
   tarballs = files.map((file) => ({
     file,
     manifest: JSON.parse(execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' })) as Manifest,
@@ -54,7 +59,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await sandbox?.close();
+  await Promise.all([sandbox?.close(), redis?.stop()]);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -93,10 +98,14 @@ describe('the tarballs', () => {
     expect(tarballs.map((t) => t.manifest.name).sort()).toEqual(expected);
   });
 
-  it('hold dist (JS, .d.ts, maps), README, LICENSE, what bin and exports name, and nothing else', () => {
+  it('hold dist (JS, .d.ts, maps), README, LICENSE, what bin and exports name, the files `files` names one by one, and nothing else', () => {
     for (const { manifest, entries } of tarballs) {
+      // A file (not a folder or pattern) that `files` names one by one, such as the sandbox's page.
+      const listed = (manifest.files ?? []).filter((path) => /^[\w-]+(\/[\w-]+)*\.\w+$/.test(path)).map((path) => `package/${path}`);
+      expect(entries, manifest.name).toEqual(expect.arrayContaining(listed));
       const named = [...Object.values(manifest.bin ?? {}), ...Object.values(manifest.exports ?? {}).filter((v) => typeof v === 'string')]
-        .map((path) => `package/${path.replace(/^\.\//, '')}`);
+        .map((path) => `package/${path.replace(/^\.\//, '')}`)
+        .concat(listed);
       const stray = entries.filter(
         (entry) =>
           !['package/package.json', 'package/README.md', 'package/LICENSE', ...named].includes(entry) &&
@@ -245,4 +254,24 @@ describe('consumers of the installed packages, against a sandbox', () => {
     const output = await consume(runtimes.deno, ['run', '--allow-all', 'app.mjs'], { env: { DENO_NO_UPDATE_CHECK: '1' } });
     expect(output).toEqual({ runtime: 'deno', results: TRANSPORTS.map(worked) });
   }, 120_000);
+});
+
+describe('the examples, from the installed tarballs', () => {
+  const examples = join(project, 'examples');
+
+  it('type-check under strict with the installed declarations', async () => {
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    await run(process.execPath, [tsc, '-p', join(examples, 'tsconfig.json')], { cwd: examples }).catch((error: { stdout?: string }) => {
+      throw new Error(`tsc failed:\n${error.stdout ?? String(error)}`);
+    });
+  }, 120_000);
+
+  for (const example of EXAMPLES) {
+    it(`${example.path} runs by itself`, async () => {
+      const env = childEnv(example.redis ? { REDIS_URL: redis.url } : {});
+      const result = await runExample(example, examples, join(project, 'node_modules'), env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(printedInOrder(result.stdout, example.prints)).toEqual(example.prints.map((p) => expect.stringMatching(p)));
+    }, 120_000);
+  }
 });

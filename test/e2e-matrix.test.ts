@@ -100,7 +100,7 @@ describe.each(ROWS)('e2e: $label', (row) => {
     await expect(chat.getUnreadMessages(conversation)).resolves.toEqual([]);
   });
 
-  // The same error whatever the transport: json-oauth authenticating as the account too (SPEC §10).
+  // The same error whatever the transport: json-oauth authenticating as the account too.
   it('a wrong password is INCORRECT_USER_PASSWORD', async () => {
     const client = connect({ credentials: { user: DEMO.user, password: 'not-the-password' } });
     const error = await client.getChatChannels().catch((e: unknown) => e);

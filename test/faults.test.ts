@@ -265,7 +265,10 @@ describe.concurrent('phase timeouts (headers, body silence)', () => {
   });
 });
 
-/** The token endpoint's faults, for every flavour that fetches a token (SPEC §3, §4). */
+/**
+ * The token endpoint's faults, for every flavour that fetches a token: each is `TOKEN_ENDPOINT`,
+ * `NETWORK` or `TIMEOUT`, never sent (docs/behaviour.md#json-and-oauth).
+ */
 const OAUTH_ROWS = ROWS.filter((r) => r.case.name === 'json-oauth');
 
 interface TokenFault {

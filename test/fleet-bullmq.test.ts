@@ -1,5 +1,5 @@
 /**
- * SPEC §11's bulk-sending guarantees on a real Redis and real processes: 2,000 sends through four
+ * The bulk-sending guarantees (docs/behaviour.md#fleet) on a real Redis and real processes: 2,000 sends through four
  * worker processes killed at random, with the sandbox resetting some connections before and after it
  * stores the send; a key queued three times; a 429 with `Retry-After`; and the global limiter.
  */

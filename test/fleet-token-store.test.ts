@@ -1,5 +1,5 @@
 /**
- * SPEC §11's shared-token guarantees, proven with real processes, a real Redis and the sandbox:
+ * The shared-token guarantees (docs/behaviour.md#fleet), proven with real processes, a real Redis and the sandbox:
  * eight processes of 50 concurrent calls make one token request between them; refreshes stay at
  * one per token lifetime; a lock holder killed mid-request (the sandbox's chaos rule stalls its
  * token request) frees the lock within its expiry; a dead or paused Redis fails no call; and
@@ -8,8 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { createRedisTokenStore } from '@afilnet-chat/token-store-redis';
 import { createTokenCodec } from '../packages/token-store-redis/src/token-cipher.js';
+import { DEMO as DEMO_ACCOUNT } from './support/account.js';
+import { startMisbehavingServer } from './support/misbehaving-server.js';
 import { secretNeedles } from './support/secret-needles.js';
 import { startFleetPool, type FleetChild, type FleetPool } from './support/fleet-pool.js';
 import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
@@ -115,16 +119,16 @@ describe('Redis token store across processes', () => {
   }, 60_000);
 
   it('keeps to one token request per token lifetime over two lifetimes', async () => {
-    // A 2 s token is used for 1 s (half its lifetime, SPEC §4), then refreshed.
-    const api = await sandbox(2);
-    const usableMs = 1_000;
+    // A 10 s token (the shortest lifetime the client takes) is used for 5 s, half its lifetime.
+    const api = await sandbox(10);
+    const usableMs = 5_000;
     const durationMs = 2 * usableMs + 400;
     const task = { redisUrl: redisServer.url, baseUrl: api.url, prefix: 'lifetimes:', calls: 5, timeoutMs: 10_000, redisTimeoutMs: 2_000, durationMs, intervalMs: 50, waitForGo: true };
     const runs = await Promise.all(pool.children.map((c) => start(c, task)));
     for (const run of runs) run.go();
     const outcomes = await Promise.all(runs.map((r) => r.done));
     expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
-    // Lifetimes started: at 0, ~1 s and ~2 s.
+    // Lifetimes started: at 0, ~5 s and ~10 s.
     expect(tokenRequests(api)).toBeGreaterThanOrEqual(2);
     expect(tokenRequests(api)).toBeLessThanOrEqual(Math.floor(durationMs / usableMs) + 1);
   }, 60_000);
@@ -186,4 +190,171 @@ describe.each(['killed', 'paused'] as const)('Redis %s', (fault) => {
     // Without Redis each process asks for its own token, once.
     expect(tokenRequests(api)).toBe(2);
   }, 60_000);
+});
+
+describe('one Redis token store, clients of different trust', () => {
+  let redisServer: RedisServer;
+  let redis: Redis;
+  let api: Sandbox;
+  const open: ChatClient[] = [];
+
+  beforeAll(async () => {
+    [redisServer, api] = await Promise.all([startRedisServer(), sandboxFor()]);
+    redis = new Redis(redisServer.url);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+    redis?.disconnect();
+    await Promise.all([redisServer?.stop(), api?.close()]);
+  });
+
+  function connect(
+    tokenStore: ReturnType<typeof createRedisTokenStore>,
+    options: { user?: string; password?: string; baseUrl?: string; tokenUrl?: string; timeoutMs?: number } = {},
+  ): ChatClient {
+    const chat = createChatClient({
+      transport: 'json-oauth',
+      baseUrl: options.baseUrl ?? api.url,
+      credentials: { user: options.user ?? CREDENTIALS.user, password: options.password ?? CREDENTIALS.password },
+      oauth: { tokenStore, ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl }) },
+      allowInsecureHttp: true,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      retry: false,
+    });
+    open.push(chat);
+    return chat;
+  }
+
+  it('never lets a client with a wrong password use the token of the right one', async () => {
+    const tokenStore = createRedisTokenStore({ redis, keyPrefix: 'wrong-password:', encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    await expect(connect(tokenStore).getChatChannels()).resolves.toHaveLength(1);
+    const before = tokenRequests(api);
+    await expect(connect(tokenStore, { password: 'not-the-password' }).getChatChannels()).rejects.toMatchObject({ code: 'INCORRECT_USER_PASSWORD' });
+    expect(tokenRequests(api)).toBe(before + 1);
+    expect(api.requests({ method: 'getchatchannels' }).filter((r) => r.status === 200)).toHaveLength(1);
+  }, 30_000);
+
+  it('never sends a token to another API origin that names the same token endpoint', async () => {
+    const prefix = 'origin:';
+    const encryptionKey = randomBytes(32);
+    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey, timeoutMs: 2_000 });
+    const tokenUrl = `${api.url}/api/oauth/token`;
+    await connect(tokenStore, { tokenUrl }).getChatChannels();
+    const [tokenKey] = await redis.keys(`${prefix}token:*`);
+    const sealed = tokenKey === undefined ? null : await redis.get(tokenKey);
+    const stored = tokenKey !== undefined && sealed !== null ? createTokenCodec(encryptionKey).decode(tokenKey, sealed) : undefined;
+    expect(stored?.accessToken.length).toBeGreaterThan(10);
+
+    const elsewhere = await startMisbehavingServer(({ res }) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"success","result":[]}');
+    });
+    try {
+      const before = tokenRequests(api);
+      await connect(tokenStore, { baseUrl: elsewhere.url, tokenUrl }).getChatChannels();
+      // Its own token, from the shared token endpoint: never the one obtained for the first API.
+      expect(tokenRequests(api)).toBe(before + 1);
+      const sent = elsewhere.stats.requests.map((r) => r.headers.authorization);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/^Bearer /);
+      expect(sent[0]).not.toBe(`Bearer ${stored?.accessToken}`);
+    } finally {
+      await elsewhere.close();
+    }
+  }, 30_000);
+
+  it('ignores a value moved from another key or altered: the client fetches its own token', async () => {
+    const prefix = 'substituted:';
+    const encryptionKey = randomBytes(32);
+    const store = () => createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey, timeoutMs: 2_000 });
+    const demo = { ...CREDENTIALS, ...DEMO_ACCOUNT };
+    // The victim's and another account's tokens, each under its own key.
+    await expect(connect(store()).getChatChannels()).resolves.toHaveLength(1);
+    const victimKeys = await redis.keys(`${prefix}token:*`);
+    await expect(connect(store(), demo).getChatChannels()).resolves.toHaveLength(4);
+    const victimKey = victimKeys[0] as string;
+    const otherKey = (await redis.keys(`${prefix}token:*`)).find((k) => k !== victimKey) as string;
+    const otherValue = (await redis.get(otherKey)) as string;
+    const victimValue = (await redis.get(victimKey)) as string;
+
+    for (const planted of [otherValue, `${victimValue.slice(0, -6)}${victimValue.slice(-6) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA'}`]) {
+      await redis.set(victimKey, planted, 'PX', 60_000);
+      const before = tokenRequests(api);
+      // A new client of the victim: its own channels, with a token of its own.
+      await expect(connect(store()).getChatChannels()).resolves.toEqual([{ platform: 'whatsapp', platformId: '100', name: 'Fleet' }]);
+      expect(tokenRequests(api)).toBe(before + 1);
+    }
+  }, 30_000);
+
+  it('with an encryption key, names Redis keys by a keyed hash that another key cannot reproduce', async () => {
+    const prefix = 'keyed-names:';
+    const one = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    const two = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    await connect(one).getChatChannels();
+    await connect(two).getChatChannels();
+    // The same client, the same store key: only the encryption key differs, and so do the names.
+    expect(await redis.keys(`${prefix}token:*`)).toHaveLength(2);
+  }, 30_000);
+
+  /** Commands Redis has processed so far (INFO counts itself once). */
+  async function commandsProcessed(): Promise<number> {
+    const info = await redis.info('stats');
+    return Number(/total_commands_processed:(\d+)/.exec(info)?.[1]);
+  }
+
+  /** Pins the lock of the demo-less fleet client in `prefix`, with no TTL or with `px`, and drops its token. */
+  async function pinLock(tokenStore: ReturnType<typeof createRedisTokenStore>, prefix: string, px?: number): Promise<void> {
+    await connect(tokenStore).getChatChannels();
+    const [tokenKey] = await redis.keys(`${prefix}token:*`);
+    expect(tokenKey).toBeDefined();
+    await redis.del(tokenKey as string);
+    const lockKey = (tokenKey as string).replace(`${prefix}token:`, `${prefix}lock:`);
+    if (px === undefined) await redis.set(lockKey, 'pinned-by-someone');
+    else await redis.set(lockKey, 'pinned-by-someone', 'PX', px);
+  }
+
+  /** Expects Redis to receive no command for a second (the probe's own INFO aside). */
+  async function expectRedisQuiet(): Promise<void> {
+    // A release or a last poll may still be on its way: let it land, then listen.
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await commandsProcessed();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await commandsProcessed()) - before).toBeLessThanOrEqual(1);
+  }
+
+  it('a lock pinned without TTL fails no call and leaves nothing polling Redis', async () => {
+    const prefix = 'pinned:';
+    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    await pinLock(tokenStore, prefix);
+    const chat = connect(tokenStore, { timeoutMs: 4_000 });
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => chat.getChatChannels()));
+    expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 5 }, () => 'fulfilled'));
+    await expectRedisQuiet();
+  }, 30_000);
+
+  it('waits for a lock held for minutes no longer than half the call deadline, then fetches its own token', async () => {
+    const prefix = 'held-long:';
+    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000, lockTtlMs: 600_000 });
+    await pinLock(tokenStore, prefix, 600_000);
+    const chat = connect(tokenStore, { timeoutMs: 4_000 });
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => chat.getChatChannels()));
+    expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 5 }, () => 'fulfilled'));
+    // Half of 4 s spent waiting, then one token request and the calls.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
+    await expectRedisQuiet();
+  }, 30_000);
+
+  it('stops waiting for a held lock when the call is aborted, leaving nothing polling Redis', async () => {
+    const prefix = 'aborted-wait:';
+    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000, lockTtlMs: 600_000 });
+    await pinLock(tokenStore, prefix, 600_000);
+    const chat = connect(tokenStore, { timeoutMs: 60_000 });
+    const calls = Array.from({ length: 5 }, () => chat.getChatChannels({ signal: AbortSignal.timeout(300) }));
+    const outcomes = await Promise.allSettled(calls);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'fulfilled'))).toEqual(
+      Array.from({ length: 5 }, () => 'ABORTED'),
+    );
+    await expectRedisQuiet();
+  }, 30_000);
 });

@@ -1,5 +1,5 @@
 /**
- * Loading on demand (SPEC §4): importing core and one transport, and using it, loads no other
+ * Loading on demand (docs/behaviour.md#transports): importing core and one transport, and using it, loads no other
  * transport, nor the sandbox or the CLI; a missing transport package is TRANSPORT_NOT_INSTALLED
  * on the first call. Runs the built packages in a child process, as an application would.
  */
@@ -96,7 +96,7 @@ describe('loading transports on demand (built packages)', () => {
     expect(result.message).toContain('@afilnet-chat/transport-soap');
   });
 
-  it('loads undici with the first request of the default executor, and never with executor fetch (SPEC §9)', async () => {
+  it('loads undici with the first request of the default executor, and never with executor fetch', async () => {
     const undici = (urls: string[]) => urls.filter((url) => /\/undici\//.test(url));
     const byDefault = await runApp('post', { AFILNET_TEST_REPORT_BEFORE_CALL: '1' });
     const [beforeCall, result] = byDefault.stdout.split('\n');
@@ -123,7 +123,7 @@ describe('loading transports on demand (built packages)', () => {
     expect(otel(absent.loaded)).toEqual([]);
   });
 
-  it("the CLI prints --help without loading undici, zod, the client or any transport (SPEC §9)", async () => {
+  it("the CLI prints --help without loading undici, zod, the client or any transport", async () => {
     const record = join(scratch, `cli-help-${Date.now()}.txt`);
     const bin = join(root, 'packages/cli/bin/afilnet-chat.js');
     const { stdout } = await run(process.execPath, ['--import', hooks, bin, '--help'], {

@@ -17,7 +17,7 @@ import { startTcpRelay, type TcpRelay } from './support/tcp-relay.js';
 /** An account whose password is easy to look for in the page. */
 const ACCOUNT = { user: 'inbox@example.com', password: 'pw-Inbox-Secret-7f3a' };
 const WHATSAPP = { platform: 'whatsapp', platformId: '100' } as const;
-/** "The page shows each event within a second" (SPEC §12). */
+/** The inbox page shows each event within a second. */
 const LIVE_MS = 1_000;
 
 let sandbox: Sandbox;

@@ -1,5 +1,5 @@
 /**
- * Interoperability with a standard SOAP toolkit (SPEC §3): node-soap loads the WSDL the sandbox
+ * Interoperability with a standard SOAP toolkit (docs/behaviour.md#soap): node-soap loads the WSDL the sandbox
  * serves and calls the sandbox with its WSSecurity helper, PasswordText and PasswordDigest, and
  * its requests and our sandbox's answers agree with the SDK's client over the same state.
  */

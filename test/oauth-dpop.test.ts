@@ -77,6 +77,15 @@ describe.each(EXECUTORS)('json-oauth with DPoP × %s', (executor) => {
     ]);
   });
 
+  it('with requireDpop, binds its tokens as with dpop', async () => {
+    const log = createRequestLog();
+    logs.push(log);
+    const chat = clients.connect(sandbox.url, { dispatcher: log.dispatcher, oauth: { requireDpop: true } });
+    await expect(chat.getChatChannels()).resolves.toHaveLength(4);
+    expect(log.requests[0]?.headers.dpop).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(log.requests[1]?.headers.authorization).toMatch(/^DPoP /);
+  });
+
   it('sends no proof without the option', async () => {
     const { chat, log } = connect(false);
     await chat.getChatChannels();
@@ -183,6 +192,52 @@ describe.each(EXECUTORS)('DPoP nonces (RFC 9449 §8, §9) × %s', (executor) => 
         '/api/json/ token-nonce',
         '/api/json/ api-nonce',
       ]);
+    } finally {
+      await chat.close();
+      await server.close();
+    }
+  });
+});
+
+describe.each(EXECUTORS)('a DPoP client given a Bearer token × %s', (executor) => {
+  /** A server that ignores the DPoP proof and issues a plain Bearer token (RFC 9449 §5 allows it). */
+  async function bearerOnlyServer() {
+    const server = await startMisbehavingServer(({ res }) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', result: [] }));
+    });
+    server.setTokenBehaviour(({ res, stats }) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`, token_type: 'Bearer', expires_in: 3600 }));
+    });
+    return server;
+  }
+
+  const connect = (url: string, oauth: { dpop?: boolean; requireDpop?: boolean }): ChatClient =>
+    createChatClient({ transport: 'json-oauth', baseUrl: url, credentials: DEMO, allowInsecureHttp: true, executor, retry: false, oauth });
+
+  it('with requireDpop, refuses it as TOKEN_ENDPOINT naming the token type, and sends nothing to the API', async () => {
+    const server = await bearerOnlyServer();
+    const chat = connect(server.url, { requireDpop: true });
+    try {
+      const error = await chat.getChatChannels().catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'AfilnetTransportError', code: 'TOKEN_ENDPOINT', mayHaveBeenSent: false });
+      expect((error as Error).message).toContain('Bearer');
+      expect(String((error as Error).message)).not.toContain(ISSUED_TOKEN_PREFIX);
+      expect(server.stats.tokenRequests).toBe(1);
+      expect(server.stats.apiRequests).toBe(0);
+    } finally {
+      await chat.close();
+      await server.close();
+    }
+  });
+
+  it('with dpop alone, uses it as a Bearer token (RFC 9449 §5)', async () => {
+    const server = await bearerOnlyServer();
+    const chat = connect(server.url, { dpop: true });
+    try {
+      await expect(chat.getChatChannels()).resolves.toEqual([]);
+      expect(server.stats.requests.at(-1)?.headers.authorization).toMatch(/^Bearer /);
     } finally {
       await chat.close();
       await server.close();

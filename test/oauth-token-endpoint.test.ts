@@ -1,6 +1,6 @@
 /**
  * A json-oauth token endpoint that gives no usable token, over real misbehaving servers on
- * 127.0.0.1 and both executors: every failure is typed (SPEC §4 settled details), names the OAuth
+ * 127.0.0.1 and both executors: every failure is typed (`TOKEN_ENDPOINT`, or `NETWORK`/`TIMEOUT` on the way), names the OAuth
  * error when the body does, never says the API request may have been sent, never carries a
  * secret or token, and reaches every caller waiting for it; the next call tries again.
  */
@@ -87,7 +87,10 @@ describe.each(EXECUTORS)('json-oauth token endpoint failures × %s', (executor) 
     server = undefined;
   });
 
-  /** A client with its own OAuth client id, so that every token failure stays TOKEN_ENDPOINT (SPEC §10). */
+  /**
+   * A client with its own OAuth client id, so that every token failure stays TOKEN_ENDPOINT
+   * (authenticating as the account, a refusal would be INCORRECT_USER_PASSWORD).
+   */
   const connect = (baseUrl: string, overrides: Partial<ChatClientConfig> = {}): ChatClient =>
     clients.connect(baseUrl, { oauth: { clientId: DEMO.user, clientSecret: DEMO.password }, retry: false, timeoutMs: 1500, ...overrides });
 
@@ -154,6 +157,21 @@ describe.each(EXECUTORS)('json-oauth token endpoint failures × %s', (executor) 
     expect(server.stats.tokenRequests).toBe(2);
     expect(server.stats.apiRequests).toBe(1);
   });
+
+  it.each([0, 1])('a token issued with expires_in: %i is reused for 5 s: 301 calls make one token request', async (expiresIn) => {
+    server = await startMisbehavingServer(SUCCESS);
+    server.setTokenBehaviour(({ res, stats }) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(json({ access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`, token_type: 'Bearer', expires_in: expiresIn }));
+    });
+    const chat = connect(server.url, { timeoutMs: 10_000 });
+    const started = performance.now();
+    for (let i = 0; i < 301; i++) await chat.getChatChannels();
+    const elapsedMs = performance.now() - started;
+    expect(server.stats.apiRequests).toBe(301);
+    // At most one token request per 5 s (a loaded machine may take longer than 5 s for 301 calls).
+    expect(server.stats.tokenRequests).toBeLessThanOrEqual(1 + Math.floor(elapsedMs / 5_000));
+  }, 60_000);
 
   it('a token refused twice (invalid_token) is UNAUTHORIZED after one renewal, never a loop', async () => {
     server = await startMisbehavingServer(

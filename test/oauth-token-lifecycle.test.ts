@@ -26,7 +26,7 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
 
   beforeAll(async () => {
     const accounts = [{ ...TRICKY, channels: [{ platform: 'telegram' as const, platformId: '7', name: 'Tricky' }] }];
-    [sandbox, shortLived] = await Promise.all([startSandbox({ accounts }), startSandbox({ tokenLifetimeSeconds: 4 })]);
+    [sandbox, shortLived] = await Promise.all([startSandbox({ accounts }), startSandbox({ tokenLifetimeSeconds: 10 })]);
   });
   afterAll(async () => {
     await Promise.all([sandbox.close(), shortLived.close()]);
@@ -51,12 +51,13 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
     expect(log.count(TOKEN)).toBe(1);
   });
 
-  it('renews a token early, before the server would refuse it (half of a 4 s lifetime)', async () => {
+  // 10 s: a shorter lifetime is taken to be 10 s, which the server would then refuse early.
+  it('renews a token early, before the server would refuse it (half of a 10 s lifetime)', async () => {
     const { chat, log } = connect({ baseUrl: shortLived.url });
     await chat.getChatChannels();
     await chat.getChatChannels();
     expect(log.count(TOKEN)).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await new Promise((resolve) => setTimeout(resolve, 5100));
     await chat.getChatChannels();
     expect(log.count(TOKEN)).toBe(2);
     expect(log.requests.every((r) => r.status === 200)).toBe(true);

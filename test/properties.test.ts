@@ -51,7 +51,7 @@ afterAll(() => rejections.stop());
 const CHANNEL_KEYS = ['name', 'platform', 'platformId'];
 const MESSAGE_KEYS = ['datetime', 'destination', 'message', 'messageId', 'platform', 'platformId', 'sent', 'status'];
 
-/** A successful result has exactly the documented shape (SPEC §4 settled details). */
+/** A successful result has exactly the documented fields, no others (docs/behaviour.md#results). */
 function expectDocumentedShape(method: ChatMethod, result: unknown): void {
   const kind = CHAT_METHODS[method].result;
   if (kind === 'none') {
@@ -113,7 +113,7 @@ describe('round trip through the sandbox', () => {
   );
 });
 
-describe('the GET URL limit (SPEC §3: over 4,000 characters, nothing is sent)', () => {
+describe('the GET URL limit (over 4,000 characters, nothing is sent)', () => {
   const GET_CASES = TRANSPORT_CASES.filter((c) => c.name === 'get');
 
   it.each(GET_CASES.map((c) => ({ c, label: c.label })))(
@@ -259,7 +259,7 @@ describe('every flavour × executor given arbitrary answers by a real server', (
                 expectTypedFailure(error);
                 expectNoSecrets(error, DEMO_SECRETS);
                 if (error instanceof AfilnetTransportError) {
-                  // A 429 is the server refusing the request: nothing was delivered (SPEC §10).
+                  // A 429 is the server refusing the request: nothing was delivered.
                   const refused = error.code === 'RATE_LIMITED';
                   expect(error.mayHaveBeenSent, 'the request was written').toBe(CHAT_METHODS[sample.method].isSend && !refused);
                 }

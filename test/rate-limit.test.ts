@@ -1,5 +1,5 @@
 /**
- * HTTP 429 on every flavour × executor (SPEC §10): `RATE_LIMITED` with `retryAfterMs` and
+ * HTTP 429 on every flavour × executor (docs/behaviour.md#retries): `RATE_LIMITED` with `retryAfterMs` and
  * `mayHaveBeenSent: false`, retried for sends as for reads never sooner than `Retry-After`, and
  * ended at once when the wait would pass the deadline. The sandbox's own chaos rules answer the
  * 429s and 503s, so its store shows how many messages were really stored; a `Retry-After` given

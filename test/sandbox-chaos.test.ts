@@ -1,6 +1,6 @@
 /**
- * Every chaos rule of the sandbox (SPEC §12) as the SDK meets it, through every flavour, with the
- * failure semantics of SPEC §4 and §10: a 429 is `RATE_LIMITED` and retried no sooner than its
+ * Every chaos rule of the sandbox (docs/behaviour.md#sandbox) as the SDK meets it, through every flavour, with the
+ * failure semantics of docs/behaviour.md#retries and #mayhavebeensent: a 429 is `RATE_LIMITED` and retried no sooner than its
  * `Retry-After`; a dropped connection before or after the send was stored is the same
  * `mayHaveBeenSent: true` to the client while the sandbox's store shows the difference; latency
  * meets the deadline; expired tokens are fetched again. Each test has its own sandbox, so that

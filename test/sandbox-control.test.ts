@@ -1,5 +1,5 @@
 /**
- * The sandbox's event stream, control API and safety rules (SPEC §12), over real sockets: event
+ * The sandbox's event stream, control API and safety rules (docs/behaviour.md#sandbox), over real sockets: event
  * shapes and `Last-Event-ID` resume, the JSON control routes and their JS twins, chaos rule
  * validation, and the Host and content-type refusals that keep other web sites out.
  */
@@ -28,7 +28,7 @@ beforeEach(() => sandbox.reset());
 const inbound = (destination: string, message: string) => ({ user: DEMO.user, ...WHATSAPP, destination, message });
 
 describe('the event stream', () => {
-  it('gives message, request and reset events in the shapes of SPEC §12', async () => {
+  it('gives message, request and reset events in their documented shapes', async () => {
     await chat.sendMessage({ ...WHATSAPP, destination: 'd1', message: 'out' });
     sandbox.injectInbound(inbound('d1', 'in'));
     const [reset, sent, call, received] = await readEvents(sandbox.url, 4);
@@ -191,6 +191,64 @@ describe('safety', () => {
     }
     expect(sandbox.messages({ destination: 'h1' }).map((m) => m.message)).toEqual(['kept']);
     await expect(chat.getChatChannels()).resolves.toHaveLength(4);
+  });
+
+  /** A request to every API door and to an unknown path, each as a page under another name could send it. */
+  const apiRoutes = (destination: string): [string, string, Record<string, string>, string?][] => {
+    const login = `user=${encodeURIComponent(DEMO.user)}&password=${encodeURIComponent(DEMO.password)}&class=chat`;
+    const conversation = `platform=whatsapp&platformid=100&destination=${destination}`;
+    const basic = `Basic ${Buffer.from(`${DEMO.user}:${DEMO.password}`).toString('base64')}`;
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    return [
+      ['GET', `/api/http/?${login}&method=getmessages&${conversation}`, {}],
+      ['POST', '/api/http/', form, `${login}&method=sendmessage&${conversation}&message=forged`],
+      ['POST', '/api/basic/', { ...form, authorization: basic }, `class=chat&method=getmessages&${conversation}`],
+      ['GET', '/api/soap/?wsdl', {}],
+      ['POST', '/api/soap/', { 'content-type': 'text/xml; charset=utf-8' }, '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/></e:Envelope>'],
+      ['POST', '/api/oauth/token', { ...form, authorization: basic }, 'grant_type=client_credentials'],
+      ['GET', '/.well-known/oauth-authorization-server', {}],
+      ['POST', '/api/json/', JSON_TYPE, JSON.stringify({ class: 'chat', method: 'getchatchannels' })],
+      ['GET', '/nowhere', {}],
+    ];
+  };
+
+  it('refuses every API door addressed to another host name when bound to loopback (DNS rebinding)', async () => {
+    sandbox.injectInbound(inbound('h2', 'kept'));
+    for (const [method, path, headers, body] of apiRoutes('h2')) {
+      const answer = await rawRequest(`${sandbox.url}${path}`, method, { ...foreign(sandbox.url), ...headers }, body);
+      expect(answer.status, `${method} ${path}`).toBe(403);
+      expect(answer.body).not.toContain('kept');
+    }
+    expect(sandbox.messages({ destination: 'h2' }).map((m) => m.message)).toEqual(['kept']);
+    const port = new URL(sandbox.url).port;
+    for (const host of ['localhost', '127.0.0.1', 'api.localhost']) {
+      const [method, path, headers] = apiRoutes('h2')[0] as [string, string, Record<string, string>];
+      const answer = await rawRequest(`${sandbox.url}${path}`, method, { host: `${host}:${port}`, ...headers });
+      expect([answer.status, answer.body.includes('kept')], host).toEqual([200, true]);
+    }
+  });
+
+  it('answers every route under the names given in allowedHosts, and still refuses the others', async () => {
+    const named = await startSandbox({ allowedHosts: ['sandbox.test', 'FD00::5'] });
+    try {
+      named.injectInbound(inbound('h3', 'kept'));
+      const port = new URL(named.url).port;
+      for (const host of [`sandbox.test:${port}`, 'SANDBOX.TEST', '[fd00::5]:80']) {
+        const [method, path, headers] = apiRoutes('h3')[0] as [string, string, Record<string, string>];
+        const api = await rawRequest(`${named.url}${path}`, method, { host, ...headers });
+        expect([api.status, api.body.includes('kept')], host).toEqual([200, true]);
+        const list = await rawRequest(`${named.url}/__sandbox/messages?destination=h3`, 'GET', { host });
+        expect([list.status, list.body.includes('kept')], host).toEqual([200, true]);
+      }
+      for (const host of [`evil.example:${port}`, `sandbox.test.evil.example:${port}`]) {
+        for (const path of ['/api/soap/?wsdl', '/__sandbox/messages', '/']) {
+          expect((await rawRequest(`${named.url}${path}`, 'GET', { host })).status, `${host} ${path}`).toBe(403);
+        }
+      }
+    } finally {
+      await named.close();
+    }
+    await expect(startSandbox({ allowedHosts: ['sandbox.test', 'sandbox.test:8080'] })).rejects.toThrow(/^allowedHosts\[1\] must be a host name/);
   });
 
   it('answers loopback names and serves the page with its security headers', async () => {

@@ -186,7 +186,7 @@ describe('10,000 conversations', () => {
     // 250 times the conversations and an answer 250 times as long, yet under 250 times the time
     // (about 30 here): the cost grows at most linearly with the channel, never with its square.
     // That it does not grow with the rest of the account is shown without sockets, in
-    // packages/sandbox/src/sandbox-state.test.ts.
+    // packages/sandbox/src/state/sandbox-state.test.ts.
     expect(bigMs / smallMs, `getchats: ${bigMs.toFixed(2)} ms for 2,500 conversations, ${smallMs.toFixed(2)} ms for 10`).toBeLessThan(250);
   }, 60_000);
 });

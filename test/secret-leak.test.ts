@@ -1,5 +1,5 @@
 /**
- * Secret leaks (issue 7, item 6; SPEC §4): errors from a broad set of failing scenarios (wrong
+ * Secret leaks (docs/behaviour.md#secrets): errors from a broad set of failing scenarios (wrong
  * password, API errors, validation, configuration, timeouts, aborts, every server fault, servers
  * that quote the request back, token endpoint failures) are turned into text every way a user
  * could print them: message, stack, `JSON.stringify`, `util.inspect` at depth 10, each along the
@@ -285,7 +285,7 @@ describe('process warnings', () => {
 });
 
 /**
- * `NODE_DEBUG=afilnet-chat` (SPEC §10): a child process calls through every flavour × executor
+ * `NODE_DEBUG=afilnet-chat` (docs/behaviour.md#diagnostics): a child process calls through every flavour × executor
  * with the distinctive credentials, against a server that answers every other API request with
  * a 429 (so that retries are logged too). Its debug lines name method, flavour, URL without query,
  * status and time, and hold no secret in any encoding.

@@ -1,5 +1,5 @@
 /**
- * The sandbox's SOAP door over real sockets (SPEC §3, §5): the WSDL, Faults for protocol
+ * The sandbox's SOAP door over real sockets (docs/behaviour.md#sandbox): the WSDL, Faults for protocol
  * problems, API errors as normal responses, PasswordDigest with its 5-minute window and nonce
  * replay refusal, and the client's view of each.
  */
@@ -109,6 +109,56 @@ describe('SOAP door: authentication', () => {
   it('refuses a digest made with the wrong password', async () => {
     const { text } = await post(envelope(digestToken(new Date().toISOString(), randomBytes(16), 'wrong')));
     expect(outcome(text)).toEqual(['error', 'INCORRECT_USER_PASSWORD']);
+  });
+});
+
+describe('SOAP door: authentication comes before the parameters are read', () => {
+  /** A body whose parameters are not well-formed XML: read, they would be a Fault. */
+  const brokenParameters = '<c:sendmessage xmlns:c="urn:afilnet:chat"><platform>whatsapp</platform><message>&bogus;<unclosed></c:sendmessage>';
+
+  it.each([
+    ['no Security header', '', 'MISSING_USER'],
+    ['a wrong password', textToken(DEMO.user, 'wrong'), 'INCORRECT_USER_PASSWORD'],
+    ['a digest made with the wrong password', digestToken(new Date().toISOString(), randomBytes(16), 'wrong'), 'INCORRECT_USER_PASSWORD'],
+  ])('answers %s with the error, whatever follows the operation', async (_label, header, code) => {
+    const { status, text } = await post(envelope(header, brokenParameters));
+    expect(status).toBe(200);
+    expect(text).toContain('<chat:sendmessageResponse>');
+    expect(outcome(text)).toEqual(['error', code]);
+  });
+
+  it('still answers an authenticated request with broken parameters with a Fault', async () => {
+    const { status, text } = await post(envelope(textToken(DEMO.user, DEMO.password), brokenParameters));
+    expect(status).toBe(500);
+    expect(faultCode(text)).toBe('soapenv:Client');
+  });
+
+  it('refuses a big unauthenticated request full of namespace declarations about as fast as it serves a plain one of its size', async () => {
+    const SIZE = 400 * 1024;
+    const fill = (each: (i: number) => string, size: number) => {
+      const parts: string[] = [];
+      for (let i = 0, length = 0; length < size; i++) length += (parts[parts.length] = each(i)).length;
+      return parts.join('');
+    };
+    const plain = envelope(textToken(DEMO.user, DEMO.password), `<c:getchatchannels xmlns:c="urn:afilnet:chat">${fill((i) => `<note>plain text ${i}</note>`, SIZE)}</c:getchatchannels>`);
+    const declarations = Array.from({ length: 10_000 }, (_, i) => ` xmlns:p${i}="urn:p${i}"`).join('');
+    const pathological = envelope(
+      '',
+      `<c:getchatchannels xmlns:c="urn:afilnet:chat"><p1:notes${declarations}>${fill((i) => `<p1:note xmlns:q="urn:q${i % 7}"/>`, SIZE - declarations.length)}</p1:notes></c:getchatchannels>`,
+    );
+    const fastest = async (body: string, expected: [string, string | undefined], enough = 0) => {
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3 && best > enough; i++) {
+        const started = performance.now();
+        const { text } = await post(body);
+        best = Math.min(best, performance.now() - started);
+        expect(outcome(text)).toEqual(expected);
+      }
+      return best;
+    };
+    const plainMs = await fastest(plain, ['success', undefined]);
+    const refusedMs = await fastest(pathological, ['error', 'MISSING_USER'], plainMs * 2);
+    expect(refusedMs / plainMs).toBeLessThan(10);
   });
 });
 

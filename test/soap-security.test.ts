@@ -1,8 +1,9 @@
 /**
  * The SOAP transport against hostile servers (real sockets, 127.0.0.1): entity expansion
  * (billion laughs, XXE), prototype pollution through element names, pathological entity and
- * nesting patterns (fast-xml-parser's published advisories), and oversized bodies. Each ends in
- * `AfilnetTransportError` quickly, with memory bounded and `Object.prototype` untouched.
+ * nesting patterns (fast-xml-parser's published advisories), documents full of namespace
+ * declarations, and oversized bodies. Each ends in `AfilnetTransportError` quickly, with memory
+ * bounded and `Object.prototype` untouched.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AfilnetTransportError, createChatClient, type ChatClient } from '@afilnet-chat/core';
@@ -128,6 +129,44 @@ describe.each(EXECUTORS)('SOAP security (%s)', (executor) => {
 
   it('refuses a text full of unterminated references quickly', async () => {
     await malformedWithin(wrap(`<status>error</status><error>${'&a'.repeat(50_000)}</error>`), 2000);
+  });
+
+  it('ends a big answer full of namespace declarations with MALFORMED_RESPONSE, about as fast as a plain answer of its size', async () => {
+    const item = (i: number) =>
+      `<item><platformid>100</platformid><platform>whatsapp</platform><message>message ${i}</message><destination>d</destination>` +
+      `<messageid>${i}</messageid><sent>1</sent><status>sent</status><datetime>2024-05-01 10:00:00</datetime></item>`;
+    const items = (size: number, each: (i: number) => string) => {
+      const parts: string[] = [];
+      for (let i = 0, length = 0; length < size; i++) length += (parts[parts.length] = each(i)).length;
+      return parts.join('');
+    };
+    const SIZE = 400 * 1024;
+    const plain = wrap(`<status>success</status><result>${items(SIZE, item)}</result>`, 'getmessages');
+    const declarations = Array.from({ length: 10_000 }, (_, i) => ` xmlns:p${i}="urn:p${i}"`).join('');
+    const pathological = wrap(
+      `<status>success</status><result${declarations}>${items(SIZE - declarations.length, (i) => `<p1:item xmlns:q="urn:q${i % 7}"/>`)}</result>`,
+      'getmessages',
+    );
+    const conversation = { platform: 'whatsapp', platformId: '100', destination: 'd' } as const;
+    const fastestCall = async (body: string, check: (outcome: unknown) => void, enough = 0) => {
+      server.setBehaviour(answer(200, XML, body));
+      const chat = connect();
+      let fastest = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3 && fastest > enough; i++) {
+        const started = performance.now();
+        const outcome = await chat.getMessages(conversation, { timeoutMs: 1000 }).catch((e: unknown) => e);
+        fastest = Math.min(fastest, performance.now() - started);
+        check(outcome);
+      }
+      return fastest;
+    };
+    const plainMs = await fastestCall(plain, (outcome) => expect((outcome as unknown[]).length).toBeGreaterThan(1000));
+    const pathologicalMs = await fastestCall(
+      pathological,
+      (outcome) => expect(outcome).toMatchObject({ name: 'AfilnetTransportError', code: 'MALFORMED_RESPONSE' }),
+      plainMs * 2,
+    );
+    expect(pathologicalMs / plainMs).toBeLessThan(10);
   });
 
   it.each([[true], [false]])('ends an oversized body (length declared: %s) with RESPONSE_TOO_LARGE, memory bounded', async (declareLength) => {

@@ -1,6 +1,6 @@
 /**
- * SOAP responses through the whole client (SPEC §2, §3), on both executors: namespace prefixes
- * are arbitrary, the tolerance cases of SPEC §2 in their XML form, Faults, and answers that are
+ * SOAP responses through the whole client (docs/behaviour.md#soap), on both executors: namespace prefixes
+ * are arbitrary, the result tolerance cases (docs/behaviour.md#results) in their XML form, Faults, and answers that are
  * no SOAP at all.
  */
 import { afterEach, describe, expect, it } from 'vitest';

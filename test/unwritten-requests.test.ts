@@ -1,5 +1,5 @@
 /**
- * `mayHaveBeenSent` is false whenever the executor knows no byte was written (SPEC §10), on every
+ * `mayHaveBeenSent` is false whenever the executor knows no byte was written (docs/behaviour.md#mayhavebeensent), on every
  * flavour × executor: a send aborted after it was handed to the HTTP layer but before its
  * connection was ready never reaches the server, and reports false on undici, which sees the
  * moment a request is written; `fetch` never says, so there it reports true. A refused

@@ -1,7 +1,7 @@
 /**
  * Wire tests: every method × every flavour × both executors. Each asserts the exact request
  * (method, path, query or body, headers) and the decoding of the answer, every tolerance case
- * of SPEC §2, and that every error code reaches the caller as `AfilnetApiError`.
+ * of result decoding (docs/behaviour.md#results), and that every error code reaches the caller as `AfilnetApiError`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { AfilnetApiError, AfilnetTransportError, createChatClient, type ChatClient } from '@afilnet-chat/core';
@@ -99,7 +99,7 @@ describe.each(ROWS)('wire: $label', (row) => {
   });
 });
 
-describe.each(JSON_ROWS)('decoding tolerance (SPEC §2): $label', (row) => {
+describe.each(JSON_ROWS)('decoding tolerance: $label', (row) => {
   const listCall = SAMPLE_CALLS.find((c) => c.method === 'getmessages') as SampleCall;
   const unreadCall = SAMPLE_CALLS.find((c) => c.method === 'getunreadmessages') as SampleCall;
   const sendCall = SAMPLE_CALLS.find((c) => c.method === 'sendmessage') as SampleCall;

@@ -2,7 +2,7 @@
  * The SOAP transport's single-pass XML reader against its predecessor (fast-xml-parser with its
  * validator, kept as the oracle in `support/reference-xml-reader.ts`): on every envelope the
  * sandbox writes, every request the transport writes (which the sandbox reads), the tolerance
- * cases' spellings of SPEC §2's answers, and any of these cut short, both give the same tree or
+ * cases' spellings of the API's answers (docs/behaviour.md#results), and any of these cut short, both give the same tree or
  * both refuse the document.
  */
 import fc from 'fast-check';
@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { CHAT_METHODS, type ChatMethod } from '@afilnet-chat/core';
 import { createXmlReader, escapeXml, XmlReadError, type XmlElement } from '@afilnet-chat/soap-xml';
 import { encodeEnvelope, encodeUsernameToken } from '@afilnet-chat/transport-soap';
-import { encodeSoapFault, type SoapFault } from '../packages/sandbox/src/soap/encode-soap-fault.js';
-import { encodeSoapResponse } from '../packages/sandbox/src/soap/encode-soap-response.js';
+import { encodeSoapFault, type SoapFault } from '../packages/sandbox/src/api/soap/encode-soap-fault.js';
+import { encodeSoapResponse } from '../packages/sandbox/src/api/soap/encode-soap-response.js';
 import { answerArbitrary, messageArbitrary, RUNS, XML_ILLEGAL } from './support/arbitraries.js';
 import { REF_SOAP_ENV, REF_XSI } from './support/reference-soap.js';
 import { createReferenceXmlReader, ReferenceXmlReadError } from './support/reference-xml-reader.js';
@@ -87,7 +87,7 @@ const spelledText = fc
     return escapeXml(value);
   });
 
-/** An answer of SPEC §2 as the tolerance cases write it: any prefix, a default namespace, whitespace, BOM, nil. */
+/** An answer of the API as the tolerance cases write it: any prefix, a default namespace, whitespace, BOM, nil. */
 const toleranceResponse = fc
   .record({
     method: fc.constantFrom(...METHODS),

@@ -35,7 +35,7 @@ function ownSize(dir) {
     if (!existsSync(path)) continue;
     total += directorySize(
       path,
-      (p, entry) => entry.name.endsWith('.tsbuildinfo') || (part === 'src' && entry.name.endsWith('.test.ts')),
+      (_path, entry) => entry.name.endsWith('.tsbuildinfo') || (part === 'src' && entry.name.endsWith('.test.ts')),
     );
   }
   return total;

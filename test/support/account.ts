@@ -1,2 +1,2 @@
-/** The sandbox's seeded account (SPEC §5), used by every test that talks to it. */
+/** The sandbox's seeded account (docs/behaviour.md#sandbox), used by every test that talks to it. */
 export const DEMO = { user: 'demo@example.com', password: 'demo-password' } as const;

@@ -112,7 +112,9 @@ export function startCli(args: readonly string[], options: { env?: Record<string
   const output = { stdout: '', stderr: '' };
   let closed = false;
   const waiters: Array<() => void> = [];
-  const notify = () => waiters.splice(0).forEach((w) => w());
+  const notify = () => {
+    for (const waiter of waiters.splice(0)) waiter();
+  };
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     output.stdout += chunk;
     notify();

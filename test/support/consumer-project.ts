@@ -4,7 +4,7 @@
  * Deno binaries the npm registry ships. Only the npm registry is contacted.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -42,12 +42,21 @@ export async function packWorkspace(dir: string): Promise<string[]> {
   return stdout.split('\n').filter((line) => line.endsWith('.tgz'));
 }
 
-/** Installs the tarballs (and @types/node for the TypeScript consumers) into a new project at `dir`. */
+// What the examples run with besides the packages (tsx, vitest) and import themselves (ioredis),
+// at the workspace's own ranges.
+const EXAMPLE_TOOLS = ['tsx', 'vitest', 'ioredis'];
+
+/**
+ * Installs the tarballs into a new project at `dir`, with @types/node for the TypeScript
+ * consumers and what the examples need; the examples are copied to `dir/examples`.
+ */
 export async function installConsumer(dir: string, tarballs: readonly string[]): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'afilnet-chat-consumer', private: true }, null, 2)}\n`);
   for (const file of readdirSync(APPS)) copyFileSync(join(APPS, file), join(dir, file));
-  await npmInstall(dir, [...tarballs, '@types/node@^20.19.0']);
+  cpSync(join(ROOT, 'examples'), join(dir, 'examples'), { recursive: true });
+  const ranges = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
+  await npmInstall(dir, [...tarballs, '@types/node@^20.19.0', ...EXAMPLE_TOOLS.map((name) => `${name}@${ranges[name]}`)]);
 }
 
 /** The paths of the `bun` and `deno` executables, installed from the npm registry when missing. */

@@ -1,4 +1,4 @@
-/** Asserting that a call ended in the right `AfilnetTransportError` (SPEC §3 "Every flavour", §4). */
+/** Asserting that a call ended in the right `AfilnetTransportError` (docs/behaviour.md#answers). */
 import { expect } from 'vitest';
 import { AfilnetTransportError } from '@afilnet-chat/core';
 import type { ExpectedError } from './fault-cases.js';

@@ -1,13 +1,13 @@
 /**
  * A real HTTP server on 127.0.0.1 that misbehaves on purpose: it resets connections, stalls,
  * streams endless bodies or answers garbage, on every path a transport may use. The token
- * endpoint (`/api/oauth/token`, SPEC §3) answers a valid bearer token unless told otherwise,
+ * endpoint (`/api/oauth/token`, json-oauth's default) answers a valid bearer token unless told otherwise,
  * so that a fault meant for the API call is not swallowed by the token request.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** The token endpoint's default path (SPEC §3). */
+/** The token endpoint's default path: `baseUrl + '/api/oauth/token'`. */
 export const TOKEN_PATH = '/api/oauth/token';
 
 /** One request as the misbehaving server read it (its body read whole before answering). */

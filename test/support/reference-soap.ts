@@ -1,6 +1,6 @@
 /**
- * An independent reference for the SOAP flavour's wire (SPEC §3), written from the SPEC's
- * example and the OASIS UsernameToken Profile rather than from the SDK's encoder, so that wire
+ * An independent reference for the SOAP flavour's wire (docs/behaviour.md#soap), written from
+ * the envelope docs/basic-and-soap.md shows and the OASIS UsernameToken Profile rather than from the SDK's encoder, so that wire
  * tests do not check the SDK against itself; and a SOAP server's encoding of a JSON-shaped
  * envelope, with prefixes the SDK never writes.
  */

@@ -1,6 +1,7 @@
 /**
  * One sample call per method, with its input in API terms and, written out literally, the
- * parameters that must travel on the wire in SPEC §2 order. The message holds every character
+ * parameters that must travel on the wire in the method table's order
+ * (docs/behaviour.md#methods). The message holds every character
  * that encodings get wrong: `+ & = %`, space, emoji, newline.
  */
 import type { ChatMethod } from '@afilnet-chat/core';
@@ -81,7 +82,7 @@ export const SAMPLE_CALLS: readonly SampleCall[] = [
   },
 ];
 
-/** Every error code of SPEC §2. */
+/** Every error code the API documents: the common eight and each method's own. */
 export const ALL_ERROR_CODES = [
   'MISSING_USER',
   'MISSING_PASSWORD',

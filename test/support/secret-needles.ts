@@ -1,5 +1,5 @@
 /**
- * The secrets a leak scan looks for, in every form they travel in (SPEC §3, §4): as given,
+ * The secrets a leak scan looks for, in every form they travel in (docs/behaviour.md#secrets): as given,
  * percent-encoded, form-encoded, and inside a Basic header value both as RFC 7617 sends it (raw
  * UTF-8) and as RFC 6749 §2.3.1 sends it (form-urlencoded before base64).
  */

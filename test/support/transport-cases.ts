@@ -99,7 +99,7 @@ const errorCodeOf = (envelope: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
-/** A 401 carrying the envelope and an authentication challenge (SPEC §3: Basic and JSON doors). */
+/** A 401 carrying the envelope and an authentication challenge (the Basic and JSON doors). */
 const challengeReply = (envelope: unknown, challenge: string): WireReply => ({
   status: 401,
   body: JSON.stringify(envelope),
@@ -108,7 +108,7 @@ const challengeReply = (envelope: unknown, challenge: string): WireReply => ({
 
 const BASIC_AUTH_CODES = new Set(['MISSING_USER', 'MISSING_PASSWORD', 'INCORRECT_USER_PASSWORD']);
 
-/** A Basic server answers the credential errors with 401 and a challenge (SPEC §3). */
+/** A Basic server answers the credential errors with 401 and a challenge. */
 const basicReply = (envelope: unknown): WireReply =>
   BASIC_AUTH_CODES.has(errorCodeOf(envelope) ?? '') ? challengeReply(envelope, 'Basic realm="afilnet", charset="UTF-8"') : jsonReply(envelope);
 
@@ -207,7 +207,7 @@ const assertJsonBody = (body: string, method: ChatMethod, wire: ReadonlyArray<re
   expect(parsed).toStrictEqual({ class: 'chat', method, ...Object.fromEntries(wire) });
 };
 
-/** A JSON + OAuth server: a token from the token endpoint; MISSING_USER with the Bearer challenge (SPEC §3). */
+/** A JSON + OAuth server: a token from the token endpoint; MISSING_USER with the Bearer challenge. */
 const jsonOAuthReply = (request: CapturedRequest, envelope: unknown): WireReply => {
   if (request.path === '/api/oauth/token') {
     return {

@@ -1,6 +1,6 @@
 /**
  * Bodies a server may answer, good and bad, in both body formats: JSON (GET, POST, Basic,
- * JSON+OAuth) and SOAP XML (SPEC §3).
+ * JSON+OAuth) and SOAP XML.
  */
 import type { ChatMethod } from '@afilnet-chat/core';
 

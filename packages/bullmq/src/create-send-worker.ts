@@ -1,5 +1,5 @@
 /**
- * The consumer side of bulk sending (SPEC §11): a BullMQ worker that sends each job through the
+ * The consumer side of bulk sending: a BullMQ worker that sends each job through the
  * user's client, records `not-sent` / `needs-review`, turns `RATE_LIMITED` into BullMQ's own rate
  * limiting, and never sends a job again once an attempt may have written it.
  */
@@ -28,7 +28,12 @@ export interface SendWorkerOptions extends QueueConnectionOptions {
    * limiter). Without it the worker still sets one, of 1,000,000,000 per second: BullMQ applies
    * a server's 429 pause only to workers that have a limiter.
    */
-  readonly limiter?: { readonly max: number; readonly duration: number };
+  readonly limiter?: {
+    /** Sends allowed per `duration`. */
+    readonly max: number;
+    /** The window, in ms. */
+    readonly duration: number;
+  };
   /**
    * How long a worker's claim on a job lasts without renewal, in ms (BullMQ's `lockDuration`,
    * 30,000). A worker that dies holding jobs frees them this long after its last renewal.
@@ -59,7 +64,7 @@ const optionsSchema = z
   })
   .strict();
 
-/** True for a server's refusal to take more requests now (SPEC §10: HTTP 429). */
+/** True for a server's refusal to take more requests now (HTTP 429). */
 function isRateLimited(error: unknown): error is AfilnetTransportError {
   return error instanceof AfilnetTransportError && error.code === 'RATE_LIMITED';
 }

@@ -1,5 +1,5 @@
 /**
- * A send as a BullMQ job: its data, and its id derived from the idempotency key (SPEC §11).
+ * A send as a BullMQ job: its data, and its id derived from the idempotency key.
  */
 import type { SendFileInput, SendMessageInput } from '@afilnet-chat/core';
 
@@ -13,8 +13,26 @@ export type TraceCarrier = Readonly<Record<string, string>>;
 
 /** The data of a send job: the method and its input, as validated when queued. */
 export type SendJobData =
-  | { readonly idempotencyKey: string; readonly method: 'sendmessage'; readonly input: SendMessageInput; readonly traceContext?: TraceCarrier }
-  | { readonly idempotencyKey: string; readonly method: 'sendfile'; readonly input: SendFileInput; readonly traceContext?: TraceCarrier };
+  | {
+      /** The key the send was queued under. */
+      readonly idempotencyKey: string;
+      /** A text message. */
+      readonly method: 'sendmessage';
+      /** The message, validated when queued. */
+      readonly input: SendMessageInput;
+      /** The trace context of the code that queued it. */
+      readonly traceContext?: TraceCarrier;
+    }
+  | {
+      /** The key the send was queued under. */
+      readonly idempotencyKey: string;
+      /** A file. */
+      readonly method: 'sendfile';
+      /** The file, validated when queued. */
+      readonly input: SendFileInput;
+      /** The trace context of the code that queued it. */
+      readonly traceContext?: TraceCarrier;
+    };
 
 /**
  * The job id of an idempotency key. BullMQ refuses ids that are integers or contain `:`, so the

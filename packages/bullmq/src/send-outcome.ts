@@ -1,5 +1,5 @@
 /**
- * What became of a queued send (SPEC §11), and how a finished job records it: BullMQ keeps a
+ * What became of a queued send, and how a finished job records it: BullMQ keeps a
  * failed job's reason as a string, so the worker writes the outcome at its start.
  */
 
@@ -18,6 +18,7 @@ export type SendOutcome = 'queued' | 'sent' | 'not-sent' | 'needs-review';
 export interface RecordedError {
   /** The SDK error's `code` (`NETWORK`, `TIMEOUT`, `CHANNEL_NOT_FOUND`…), or `STALLED`. */
   readonly code: string;
+  /** The error's message, redacted like every SDK error. */
   readonly message: string;
 }
 

@@ -9,7 +9,10 @@ export interface CliIo {
   /** The environment (`AFILNET_*` variables). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Standard input, read by `--password-stdin`. */
-  readonly stdin: Readable & { readonly isTTY?: boolean };
+  readonly stdin: Readable & {
+    /** True for a terminal, which `--password-stdin` refuses (typing would echo the password). */
+    readonly isTTY?: boolean;
+  };
   /** Writes to standard output (data). */
   write(text: string): void;
   /** Writes to standard error (diagnostics). */

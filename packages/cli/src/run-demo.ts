@@ -15,6 +15,7 @@ import { DEMO_ACCOUNT, startSandbox, type Sandbox } from '@afilnet-chat/sandbox'
 
 /** How one call of the demo went. */
 export interface DemoCell {
+  /** The API method called. */
   readonly method: ChatMethod;
   /** `not-installed` when the transport's package is missing (nothing was sent). */
   readonly outcome: 'ok' | 'failed' | 'not-installed';
@@ -26,8 +27,11 @@ export interface DemoCell {
 
 /** One transport's row of the demo. */
 export interface DemoRow {
+  /** The transport's name. */
   readonly transport: TransportName;
+  /** Its security rating. */
   readonly security: SecurityRating;
+  /** One cell per method, in the order of the API's methods. */
   readonly cells: readonly DemoCell[];
 }
 

@@ -10,7 +10,7 @@ export const TRANSPORT_NAMES = ['get', 'post', 'basic', 'soap', 'json-oauth'] as
 /** The name of a built-in transport. */
 export type TransportName = (typeof TRANSPORT_NAMES)[number];
 
-/** Each built-in transport: the package that holds it and its rating (SPEC §1). */
+/** Each built-in transport: the package that holds it and Afilnet's rating of the flavour. */
 export const BUILT_IN_TRANSPORTS: Readonly<Record<TransportName, { readonly packageName: string; readonly security: SecurityRating }>> = {
   get: { packageName: '@afilnet-chat/transport-get', security: 'low' },
   post: { packageName: '@afilnet-chat/transport-post', security: 'medium' },

@@ -10,7 +10,7 @@ describe('createDeadlineClock', () => {
     const lengths = [40, 10, 25, 10, 60];
     const deadlines = lengths.map((ms) => clock.start(ms, undefined));
     const times = await Promise.all(deadlines.map(fired));
-    times.forEach((at, i) => expect(at - started).toBeGreaterThanOrEqual((lengths[i] as number) - 1));
+    for (const [i, at] of times.entries()) expect(at - started).toBeGreaterThanOrEqual((lengths[i] as number) - 1);
     for (const d of deadlines) {
       expect([d.aborted, d.timedOut]).toEqual([true, true]);
       expect(String(d.reason)).toMatch(/deadline of \d+ ms passed/);

@@ -1,5 +1,5 @@
 /**
- * The public data types of the Web Chat API (SPEC §2, §4).
+ * The public data types of the Web Chat API.
  */
 
 /** The platforms a channel can be on. */
@@ -21,17 +21,25 @@ export type FileTypeAlias = 'vidéo' | 'voix';
 
 /** A chat channel of the account (`getchatchannels`). */
 export interface ChatChannel {
+  /** The channel's identifier in the account (`"100"`): the `platformId` of every call on it. */
   platformId: string;
+  /** The platform the channel is on. */
   platform: ResultPlatform;
+  /** The channel's name, as set in the Afilnet account. */
   name: string;
 }
 
 /** A chat message (`getchats`, `getmessages`, `getunreadmessages`). */
 export interface ChatMessage {
+  /** The channel the message belongs to. */
   platformId: string;
+  /** The channel's platform. */
   platform: ResultPlatform;
+  /** The customer's side of the conversation: a phone number on WhatsApp, an id elsewhere. */
   destination: string;
+  /** The server's id of the message, unique within the account. */
   messageId: string;
+  /** The text (for a file, its caption, possibly empty). */
   message: string;
   /** True for a message the account sent; `issent` on the wire for `getunreadmessages`. */
   sent: boolean;
@@ -43,25 +51,36 @@ export interface ChatMessage {
 
 /** Input of `getChats`. */
 export interface ChannelRef {
+  /** The channel's platform. */
   platform: Platform;
+  /** The channel's identifier, as `getChatChannels` lists it (`"100"`). */
   platformId: string;
 }
 
 /** Input of `getMessages` and `getUnreadMessages`. */
 export interface ConversationRef extends ChannelRef {
+  /**
+   * Who the conversation is with: on WhatsApp the phone number in international form, digits
+   * only (`34600000000`); elsewhere the `destination` that `getChats` or an inbound message gives.
+   */
   destination: string;
 }
 
 /** Input of `sendMessage`. */
 export interface SendMessageInput extends ConversationRef {
+  /** The text, at most `maxMessageLength` code points (4,096 by default). */
   message: string;
 }
 
 /** Input of `sendFile`. */
 export interface SendFileInput extends ConversationRef {
+  /** What the file is; `vidéo` and `voix` are sent as `video` and `voice`. */
   type: FileType | FileTypeAlias;
+  /** Where Afilnet fetches the file: an absolute `http` or `https` URL. */
   fileUrl: string;
+  /** A thumbnail's absolute `http` or `https` URL. */
   thumbUrl?: string;
+  /** A caption. */
   message?: string;
 }
 

@@ -198,3 +198,48 @@ describe('client', () => {
     expect(String((error.cause as Error).stack)).not.toContain(credentials.password);
   });
 });
+
+describe('client redaction of run-time secrets', () => {
+  /**
+   * A transport that registers a new token per call and fails with a message naming every token
+   * registered so far; `hold` keeps a call in flight until the test lets it go.
+   */
+  function rotatingTransport() {
+    const tokens: string[] = [];
+    const gates: Array<() => void> = [];
+    const transport: ChatTransport = {
+      name: 'rotating',
+      security: 'high',
+      async send(_request, { registerSecret }) {
+        const token = `rotated-token-${tokens.length + 1}-abcdef`;
+        tokens.push(token);
+        registerSecret(token);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        throw new AfilnetTransportError('NETWORK', `seen: ${tokens.join(' ')}`, { mayHaveBeenSent: false });
+      },
+    };
+    return { transport, gates };
+  }
+
+  const messageOf = async (call: Promise<unknown>): Promise<string> => ((await call.catch((e: unknown) => e)) as Error).message;
+
+  it('forgets a replaced token once no call in flight can use it, and keeps redacting the current one', async () => {
+    const { transport, gates } = rotatingTransport();
+    const chat = createChatClient({ transport, credentials, retry: false });
+    clients.push(chat);
+    const one = messageOf(chat.getChatChannels());
+    await new Promise((r) => setImmediate(r));
+    const two = messageOf(chat.getChatChannels());
+    await new Promise((r) => setImmediate(r));
+    // Call one still holds token 1 while token 2 replaces it: both are removed.
+    gates[1]?.();
+    expect(await two).toBe('seen: [REDACTED] [REDACTED]');
+    gates[0]?.();
+    expect(await one).toBe('seen: [REDACTED] [REDACTED]');
+    // Token 3 replaces token 2, and no call holds 1 or 2 any more: the redactor forgot them.
+    const three = messageOf(chat.getChatChannels());
+    await new Promise((r) => setImmediate(r));
+    gates[2]?.();
+    expect(await three).toBe('seen: rotated-token-1-abcdef rotated-token-2-abcdef [REDACTED]');
+  });
+});

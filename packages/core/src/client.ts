@@ -1,5 +1,5 @@
 /**
- * The public client (SPEC §4): validate → transport (encode, authenticate, send) → decode, with
+ * The public client: validate → transport (encode, authenticate, send) → decode, with
  * the deadline, error mapping and redaction around it.
  */
 import { AfilnetError, AfilnetTransportError } from './errors.js';
@@ -42,17 +42,95 @@ export interface ChatClient {
   readonly transportName: string;
   /** The transport's security rating. */
   readonly security: SecurityRating;
-  /** Lists the account's chat channels (`getchatchannels`). */
+  /**
+   * Lists the account's chat channels (`getchatchannels`): the `platform` and `platformId` that
+   * every other method takes.
+   *
+   * @throws {AfilnetApiError} `INCORRECT_USER_PASSWORD` and the API's other common codes.
+   * @throws {AfilnetTransportError} when no answer could be had (`NETWORK`, `TIMEOUT`, …).
+   * @example
+   * ```ts
+   * for (const channel of await chat.getChatChannels()) {
+   *   console.log(channel.platform, channel.platformId, channel.name); // whatsapp 100 Demo WhatsApp
+   * }
+   * ```
+   */
   getChatChannels(options?: CallOptions): Promise<ChatChannel[]>;
-  /** Sends a text message (`sendmessage`). */
+  /**
+   * Sends a text message (`sendmessage`), opening the conversation if needed. Resolves to
+   * nothing: the API gives no message id.
+   *
+   * @throws {AfilnetValidationError} `INVALID_PARAMS` listing every problem; nothing is sent.
+   * @throws {AfilnetApiError} `CHANNEL_NOT_FOUND`, and the API's common codes.
+   * @throws {AfilnetTransportError} with `mayHaveBeenSent` true when the message may have arrived
+   *   all the same: look for it with `getMessages` before sending it again.
+   * @example
+   * ```ts
+   * await chat.sendMessage({ platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'Your order shipped' });
+   * ```
+   */
   sendMessage(input: SendMessageInput, options?: CallOptions): Promise<void>;
-  /** Sends a file by URL (`sendfile`); the conversation must exist. */
+  /**
+   * Sends a file by URL (`sendfile`), with an optional caption; the conversation must exist.
+   * Resolves to nothing: the API gives no message id.
+   *
+   * @throws {AfilnetValidationError} `INVALID_PARAMS` (an unknown `type`, a URL that is not
+   *   absolute `http`/`https`…); nothing is sent.
+   * @throws {AfilnetApiError} `CHANNEL_NOT_FOUND`, `CHAT_NOT_FOUND` (send a message first),
+   *   `INCORRECT_FILETYPE`, `INCORRECT_FILEURL`, `INCORRECT_THUMBURL`.
+   * @throws {AfilnetTransportError} with `mayHaveBeenSent` as for {@link ChatClient.sendMessage}.
+   * @example
+   * ```ts
+   * await chat.sendFile({
+   *   platform: 'whatsapp', platformId: '100', destination: '34600000000',
+   *   type: 'document', fileUrl: 'https://example.com/invoice-42.pdf', message: 'Your invoice',
+   * });
+   * ```
+   */
   sendFile(input: SendFileInput, options?: CallOptions): Promise<void>;
-  /** The latest message of each conversation of a channel (`getchats`). */
+  /**
+   * The latest message of each conversation of a channel (`getchats`): one per customer, an
+   * empty list for a channel with none yet.
+   *
+   * @throws {AfilnetValidationError} `INVALID_PARAMS`; nothing is sent.
+   * @throws {AfilnetApiError} `CHANNEL_NOT_FOUND`, and the API's common codes.
+   * @throws {AfilnetTransportError} when no answer could be had.
+   * @example
+   * ```ts
+   * for (const latest of await chat.getChats({ platform: 'whatsapp', platformId: '100' })) {
+   *   console.log(`${latest.destination}: ${latest.message}`);
+   * }
+   * ```
+   */
   getChats(input: ChannelRef, options?: CallOptions): Promise<ChatMessage[]>;
-  /** Every message of a conversation (`getmessages`). */
+  /**
+   * Every message of a conversation (`getmessages`), both ways.
+   *
+   * @throws {AfilnetValidationError} `INVALID_PARAMS`; nothing is sent.
+   * @throws {AfilnetApiError} `CHANNEL_NOT_FOUND`, `CHAT_NOT_FOUND`, and the API's common codes.
+   * @throws {AfilnetTransportError} when no answer could be had.
+   * @example
+   * ```ts
+   * const history = await chat.getMessages({ platform: 'whatsapp', platformId: '100', destination: '34600000000' });
+   * const fromCustomer = history.filter((m) => !m.sent);
+   * ```
+   */
   getMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
-  /** The unread inbound messages of a conversation, which the server then marks read (`getunreadmessages`). */
+  /**
+   * The customer's messages of a conversation not read yet (`getunreadmessages`), which the
+   * server then marks read: each is returned once, so keep what you get. To poll, use
+   * {@link ChatClient.watchUnreadMessages}.
+   *
+   * @throws {AfilnetValidationError} `INVALID_PARAMS`; nothing is sent.
+   * @throws {AfilnetApiError} `CHANNEL_NOT_FOUND`, `CHAT_NOT_FOUND`, and the API's common codes.
+   * @throws {AfilnetTransportError} when no answer could be had.
+   * @example
+   * ```ts
+   * for (const message of await chat.getUnreadMessages({ platform: 'whatsapp', platformId: '100', destination: '34600000000' })) {
+   *   console.log(`${message.datetime} ${message.message}`);
+   * }
+   * ```
+   */
   getUnreadMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
   /**
    * Polls `getunreadmessages` and yields each new message once, backing off on transport errors
@@ -72,7 +150,7 @@ export interface ChatClient {
    */
   watchInbound(input?: WatchInboundInput): InboundWatch;
   /**
-   * Ends the client (SPEC §10): every active `watchUnreadMessages` and `watchInbound` finishes at once (what it
+   * Ends the client: every active `watchUnreadMessages` and `watchInbound` finishes at once (what it
    * fetched stays in `takeUndelivered()`), calls in flight finish or fail within their own
    * deadline, then the transport and the connection pool are closed and the promise resolves.
    * Calls made afterwards fail with `ABORTED` and are not sent.
@@ -129,6 +207,36 @@ class CallContext implements TransportCallContext {
 
   get signal(): AbortSignal {
     return this[ABORT_HOOK].signal;
+  }
+
+  remainingMs(): number {
+    return this[ABORT_HOOK].remainingMs();
+  }
+}
+
+/**
+ * The run-time secrets (bearer tokens) one call registered: held in the client's redactor until
+ * the call has ended, its error redacted, so that the redactor forgets tokens that were replaced.
+ * A secret registered after the call ended (by a token request it started) is held only until
+ * a newer one replaces it.
+ */
+class CallSecrets {
+  private releases: Array<() => void> | undefined = undefined;
+  private ended = false;
+
+  constructor(private readonly redactor: Redactor) {}
+
+  readonly register = (secret: string): void => {
+    const release = this.redactor.hold(secret);
+    if (this.ended) release();
+    else (this.releases ??= []).push(release);
+  };
+
+  end(): void {
+    this.ended = true;
+    const releases = this.releases;
+    this.releases = undefined;
+    if (releases !== undefined) for (const release of releases) release();
   }
 }
 
@@ -247,6 +355,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     deadline: CallDeadline,
     number: number,
     observation: CallObservation | undefined,
+    secrets: CallSecrets,
   ): Promise<MethodResults[M]> {
     // Executor layers, innermost first: hooks and debug log, then telemetry, so that a hook sees
     // the request as sent (its traceparent header included).
@@ -258,7 +367,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
         mayHaveBeenSent: CHAT_METHODS[method].isSend,
       });
-    const response = await untilAborted(chosen.send(request, new CallContext(http, deadline, redactor.add)), deadline, stopped);
+    const response = await untilAborted(chosen.send(request, new CallContext(http, deadline, secrets.register)), deadline, stopped);
     return decodeResponse(method, response);
   }
 
@@ -293,6 +402,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       }
       const observation = telemetry.startCall(method);
       const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
+      const secrets = new CallSecrets(redactor);
       const policy = resolved.retry;
       budget.deposit();
       // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
@@ -309,7 +419,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
               });
           }
           try {
-            const result = await attempt(chosen, method, request, deadline, number, observation);
+            const result = await attempt(chosen, method, request, deadline, number, observation, secrets);
             observation?.succeeded();
             return result;
           } catch (error) {
@@ -351,6 +461,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
         throw final;
       } finally {
         deadline.dispose();
+        secrets.end();
       }
     } finally {
       if (--inFlight === 0) onIdle?.();

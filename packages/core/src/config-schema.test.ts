@@ -71,6 +71,13 @@ describe('createChatClient configuration', () => {
     expect(() => createChatClient({ transport: 'json-oauth', credentials, minimumSecurity: 'high' })).not.toThrow();
   });
 
+  it('takes oauth.requireDpop as a boolean, naming it otherwise', () => {
+    expect(() => createChatClient({ transport: 'json-oauth', credentials, oauth: { requireDpop: true } })).not.toThrow();
+    const error = refusal({ transport: 'json-oauth', credentials, oauth: { requireDpop: 'yes' } });
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.issues.map((i) => i.path)).toEqual(['oauth.requireDpop']);
+  });
+
   it('refuses an object that is not a transport', () => {
     expect(refusal({ transport: { name: 'x' }, credentials }).code).toBe('INVALID_CONFIG');
   });

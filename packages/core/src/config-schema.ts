@@ -1,6 +1,6 @@
 /**
  * The client's configuration: its type, its zod schema and the checks run by
- * `createChatClient` (SPEC §4). Everything wrong with a configuration is reported at once.
+ * `createChatClient`. Everything wrong with a configuration is reported at once.
  */
 import type { Dispatcher } from 'undici';
 import { AfilnetValidationError } from './errors.js';
@@ -23,8 +23,14 @@ import { createSecretSource, type CredentialsProvider, type SecretProvider, type
 import { separateProviders } from './credentials/separate-providers.js';
 import type { TelemetryOptions } from './telemetry/telemetry-options.js';
 
-/** How requests are executed (SPEC §6). */
-export type ExecutorOption = 'undici' | 'fetch' | { readonly fetch: FetchFunction };
+/** How requests are executed. */
+export type ExecutorOption =
+  | 'undici'
+  | 'fetch'
+  | {
+      /** Your own fetch (one that a test intercepts, say), called for every request. */
+      readonly fetch: FetchFunction;
+    };
 
 /** `oauth` in a client's configuration: `clientSecret` may be a function answering it. */
 export interface ClientOAuthOptions extends Omit<OAuthOptions, 'clientSecret'> {
@@ -49,8 +55,11 @@ export interface ChatClientConfig {
    * called at first use and again after the server refuses them (README "Rotating credentials").
    */
   readonly credentials?: Credentials | CredentialsProvider;
+  /** json-oauth only: your own client, token endpoint, scope, token store. */
   readonly oauth?: ClientOAuthOptions;
+  /** basic only: the HTTP method (`POST` by default). */
   readonly basic?: BasicOptions;
+  /** soap only: how the password travels in the UsernameToken (`PasswordText` by default). */
   readonly soap?: SoapOptions;
   /** The doors' paths, relative to `baseUrl`. */
   readonly paths?: Partial<ApiPaths>;

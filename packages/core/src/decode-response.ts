@@ -1,6 +1,6 @@
 /**
- * Turning a transport's {@link WireResponse} into a method's result or a typed error
- * (SPEC §3 "Every flavour"). This is the one place where answers are judged.
+ * Turning a transport's {@link WireResponse} into a method's result or a typed error, the same
+ * way for every flavour. This is the one place where answers are judged.
  */
 import { AfilnetApiError, AfilnetTransportError } from './errors.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
@@ -11,11 +11,17 @@ import type { WireResponse } from './transport.js';
 
 /** What each method resolves to. */
 export interface MethodResults {
+  /** The account's channels. */
   getchatchannels: ChatChannel[];
+  /** Nothing: the API gives no message id. */
   sendmessage: void;
+  /** Nothing: the API gives no message id. */
   sendfile: void;
+  /** The latest message of each conversation. */
   getchats: ChatMessage[];
+  /** The whole conversation. */
   getmessages: ChatMessage[];
+  /** The unread inbound messages, now marked read. */
   getunreadmessages: ChatMessage[];
 }
 
@@ -62,7 +68,7 @@ function httpFailure(response: WireResponse, mayHaveBeenSent: boolean, detail: s
  *
  * - A well-formed error envelope is an `AfilnetApiError` with its code, whatever the HTTP status.
  * - A SOAP Fault is `AfilnetTransportError` `SOAP_FAULT`.
- * - HTTP 429 is `RATE_LIMITED`, with `retryAfterMs` and `mayHaveBeenSent` false (SPEC §10).
+ * - HTTP 429 is `RATE_LIMITED`, with `retryAfterMs` and `mayHaveBeenSent` false.
  * - Any other non-2xx status is `HTTP_STATUS` (`UNAUTHORIZED` for 401), with `retryAfterMs`
  *   when the server sent `Retry-After` (a 503).
  * - A 2xx answer that is not a success envelope with a result of the method's shape is

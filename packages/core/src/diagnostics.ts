@@ -12,28 +12,38 @@ export interface RequestDiagnostic {
   readonly method: ChatMethod;
   /** 1 for the first attempt of the call, 2 for the first retry, … */
   readonly attempt: number;
+  /** The HTTP request as it goes out. */
   readonly http: {
+    /** The HTTP method. */
     readonly method: 'GET' | 'POST';
     /** Secrets in the query string redacted. */
     readonly url: string;
     /** Credentials headers reduced to their scheme. */
     readonly headers: Readonly<Record<string, string>>;
+    /** The body, secrets redacted in every encoding they could take. */
     readonly body?: string;
   };
 }
 
 /** An HTTP response received. */
 export interface ResponseDiagnostic {
+  /** The API method the request served. */
   readonly method: ChatMethod;
+  /** The attempt it answers, as in {@link RequestDiagnostic}. */
   readonly attempt: number;
+  /** The HTTP status code. */
   readonly status: number;
+  /** The response headers, lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The body as text, secrets redacted. */
   readonly body: string;
+  /** From the request's start to the body's end, in milliseconds. */
   readonly durationMs: number;
 }
 
 /** A failed attempt about to be retried. */
 export interface RetryDiagnostic {
+  /** The API method being retried. */
   readonly method: ChatMethod;
   /** The attempt that failed. */
   readonly attempt: number;
@@ -45,8 +55,11 @@ export interface RetryDiagnostic {
 
 /** The hooks a client may be given. A hook that throws is ignored: it never breaks a call. */
 export interface DiagnosticHooks {
+  /** Called before each HTTP request is sent. */
   readonly onRequest?: (event: RequestDiagnostic) => void;
+  /** Called when each HTTP response has been read. */
   readonly onResponse?: (event: ResponseDiagnostic) => void;
+  /** Called before each retry, with the failure and the wait. */
   readonly onRetry?: (event: RetryDiagnostic) => void;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The SDK's error hierarchy (SPEC §4, §10). Every error has a stable `code` (the constants of
+ * The SDK's error hierarchy. Every error has a stable `code` (the constants of
  * `error-codes.ts`), an optional `cause`, and a `Symbol.for` brand, as undici's own errors do, so
  * that `instanceof` keeps working when two copies of core end up in one application.
  *
@@ -16,7 +16,7 @@ const TRANSPORT_BRAND = Symbol.for('afilnet-chat.error.transport');
 
 /**
  * Sets `name` as a string literal rather than from the constructor's name, which a minifier
- * renames (SPEC §9); non-enumerable, like `Error.prototype.name`.
+ * renames; non-enumerable, like `Error.prototype.name`.
  */
 function nameError(error: Error, name: string): void {
   Object.defineProperty(error, 'name', { value: name, enumerable: false, configurable: true });
@@ -38,6 +38,7 @@ export class AfilnetError extends Error {
     Object.defineProperty(this, BRAND, { value: true });
   }
 
+  /** True for an error of this class from any copy of core (a brand check, not the prototype chain). */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(value, BRAND);
   }
@@ -72,7 +73,7 @@ function apiErrorMessage(code: string, known: boolean): string {
 /**
  * The API answered with its own error envelope (`{"status":"error","error":"CODE"}`): `code` is
  * one of {@link ApiErrorCode} or, for a code the API adds later, the string the server sent.
- * Also the wrong-password error of json-oauth authenticating as the account (SPEC §10).
+ * Also the wrong-password error of json-oauth authenticating as the account.
  *
  * A code that is not 1 to 64 of `A-Z`, `0-9` and `_` becomes `UNKNOWN_CODE`, the server's text
  * quoted in the message with every control character escaped: a code is something programs
@@ -91,6 +92,7 @@ export class AfilnetApiError extends AfilnetError {
     Object.defineProperty(this, API_BRAND, { value: true });
   }
 
+  /** True for an error of this class from any copy of core (a brand check, not the prototype chain). */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(value, API_BRAND);
   }
@@ -143,6 +145,7 @@ export class AfilnetValidationError extends AfilnetError {
     Object.defineProperty(this, VALIDATION_BRAND, { value: true });
   }
 
+  /** True for an error of this class from any copy of core (a brand check, not the prototype chain). */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(value, VALIDATION_BRAND);
   }
@@ -207,6 +210,7 @@ export class AfilnetTransportError extends AfilnetError {
     Object.defineProperty(this, TRANSPORT_BRAND, { value: true });
   }
 
+  /** True for an error of this class from any copy of core (a brand check, not the prototype chain). */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(value, TRANSPORT_BRAND);
   }

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createChatClient } from './client.js';
 import { AfilnetValidationError } from './errors.js';
-import { builtInTransport, type FactoryLoader } from './load-transport.js';
+import { builtInTransport, installCommand, type FactoryLoader } from './load-transport.js';
 import type { TransportName } from './built-in-transports.js';
 import { DEFAULT_PATHS, type ChatTransport, type TransportDefinition } from './transport.js';
 import type { TransportFactoryOptions } from './transport-options.js';
@@ -39,7 +39,25 @@ describe('builtInTransport', () => {
     );
     expect(error).toBeInstanceOf(AfilnetValidationError);
     expect(error).toMatchObject({ code: 'TRANSPORT_NOT_INSTALLED' });
-    expect((error as Error).message).toContain('pnpm add @afilnet-chat/transport-basic');
+    expect((error as Error).message).toContain('@afilnet-chat/transport-basic');
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('names the install command of the package manager in use, npm when none is known', async () => {
+    const messageUnder = async (userAgent: string | undefined) => {
+      vi.stubEnv('npm_config_user_agent', userAgent);
+      const definition = builtInTransport('basic', loaders('basic', async () => undefined));
+      return ((await Promise.resolve(definition.create(options)).catch((e: unknown) => e)) as Error).message;
+    };
+    expect(await messageUnder(undefined)).toContain('(npm install @afilnet-chat/transport-basic)');
+    expect(await messageUnder('npm/10.8.2 node/v20.19.0 linux x64 workspaces/false')).toContain('(npm install @afilnet-chat/transport-basic)');
+    expect(await messageUnder('pnpm/10.34.9 npm/? node/v20.19.0 linux x64')).toContain('(pnpm add @afilnet-chat/transport-basic)');
+    expect(installCommand('p', 'yarn/1.22.22 npm/? node/v20.19.0 linux x64')).toBe('yarn add p');
+    expect(installCommand('p', 'bun/1.2.0 npm/? node/v22.6.0 linux x64')).toBe('bun add p');
+    expect(installCommand('p', 'unknown/1.0')).toBe('npm install p');
   });
 
   it("imports the real package by its literal specifier and calls its factory", async () => {

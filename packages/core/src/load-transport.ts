@@ -1,5 +1,5 @@
 /**
- * Finding a transport (SPEC §4, §9): the one mechanism for built-in and third-party transports
+ * Finding a transport: the one mechanism for built-in and third-party transports
  * alike is a {@link TransportDefinition}, a name and rating with a factory. A built-in name stands
  * for the definition whose factory is imported from its package at first use.
  *
@@ -24,6 +24,16 @@ export type FactoryLoader = () => Promise<TransportFactory | undefined>;
 /** What a transport package exports, as far as core reads it. */
 type TransportModule = Readonly<Record<string, TransportFactory | undefined>>;
 
+/**
+ * The command that installs `packageName` with the package manager that started the process, as
+ * its `npm_config_user_agent` names it (`pnpm/10.0.0 npm/? node/v20…`, set by npm, pnpm, yarn
+ * and bun for the scripts they run); npm's when none did, since npm comes with Node.
+ */
+export function installCommand(packageName: string, userAgent: string | undefined): string {
+  const manager = /^(pnpm|yarn|bun)\//.exec(userAgent ?? '')?.[1];
+  return manager === undefined ? `npm install ${packageName}` : `${manager} add ${packageName}`;
+}
+
 function isMissingPackage(error: unknown, packageName: string): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : '';
@@ -35,7 +45,7 @@ function notInstalled(name: TransportName): AfilnetValidationError {
   const { packageName } = BUILT_IN_TRANSPORTS[name];
   return new AfilnetValidationError(
     'TRANSPORT_NOT_INSTALLED',
-    `The ${name} transport needs the package ${packageName}: install it (pnpm add ${packageName})`,
+    `The ${name} transport needs the package ${packageName}: install it (${installCommand(packageName, globalThis.process?.env?.npm_config_user_agent)})`,
     { issues: [{ path: 'transport', message: `package ${packageName} is not installed` }] },
   );
 }

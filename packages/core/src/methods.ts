@@ -1,5 +1,5 @@
 /**
- * The six methods of the `chat` class (SPEC §2): their parameters (API and wire names, order,
+ * The six methods of the `chat` class: their parameters (API and wire names, order,
  * kind, whether optional), result kind and whether they send, written once for every transport.
  */
 
@@ -31,8 +31,9 @@ export interface MethodField {
 
 /** Facts about one method. */
 export interface MethodInfo {
-  /** Its parameters, in SPEC §2 order. */
+  /** Its parameters, in the order of Afilnet's documentation. */
   readonly fields: readonly MethodField[];
+  /** What its success carries: channels, messages, or nothing. */
   readonly result: ResultKind;
   /** True for methods that deliver a message, which must never be sent twice. */
   readonly isSend: boolean;
@@ -46,8 +47,9 @@ const CHANNEL: readonly MethodField[] = [field('platform', 'platform', 'platform
 const CONVERSATION: readonly MethodField[] = [...CHANNEL, field('destination', 'destination', 'text')];
 
 /**
- * Every method of the chat class, in SPEC §2 order: the one table the input schemas, the wire
- * encoders and (with {@link RESULT_FIELDS}) the result decoders are derived from.
+ * Every method of the chat class, in the order of Afilnet's documentation: the one table the
+ * input schemas, the wire encoders and (with {@link RESULT_FIELDS}) the result decoders are
+ * derived from.
  */
 export const CHAT_METHODS: Readonly<Record<ChatMethod, MethodInfo>> = {
   getchatchannels: { fields: [], result: 'channels', isSend: false },
@@ -116,7 +118,7 @@ export function isChatMethod(name: string): name is ChatMethod {
   return Object.prototype.hasOwnProperty.call(CHAT_METHODS, name);
 }
 
-/** The common error codes every method may answer (SPEC §2). */
+/** The common error codes every method may answer. */
 export const COMMON_ERROR_CODES = [
   'MISSING_USER',
   'MISSING_PASSWORD',
@@ -128,7 +130,7 @@ export const COMMON_ERROR_CODES = [
   'INCORRECT_METHOD',
 ] as const;
 
-/** Each method's own error codes beyond the common eight, in precedence order (SPEC §2). */
+/** Each method's own error codes beyond the common eight, in precedence order. */
 export const METHOD_ERROR_CODES: Readonly<Record<ChatMethod, readonly string[]>> = {
   getchatchannels: [],
   sendmessage: ['CHANNEL_NOT_FOUND'],

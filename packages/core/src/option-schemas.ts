@@ -53,6 +53,7 @@ export const oauthOptionsSchema = z.strictObject(
       ),
     ),
     dpop: z.optional(z.boolean({ error: expectedType('a boolean') })),
+    requireDpop: z.optional(z.boolean({ error: expectedType('a boolean') })),
   },
   { error: expectedType('an object') },
 );

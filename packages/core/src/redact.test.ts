@@ -26,4 +26,31 @@ describe('createRedactor', () => {
     expect(String(error.stack)).not.toContain(password);
     expect((error.cause as Error).message).toBe(`Bearer ${REDACTED}`);
   });
+
+  it('forgets a held secret once a newer one was held and no holder is left', () => {
+    const fresh = createRedactor([]);
+    const releaseOne = fresh.hold('token-one-111');
+    const releaseTwo = fresh.hold('token-two-222');
+    // Both held: both removed.
+    expect(fresh.text('token-one-111 token-two-222')).toBe(`${REDACTED} ${REDACTED}`);
+    releaseOne();
+    // Replaced and no longer held: forgotten. The newest stays, held or not.
+    expect(fresh.text('token-one-111')).toBe('token-one-111');
+    releaseTwo();
+    releaseTwo();
+    expect(fresh.text('token-two-222')).toBe(REDACTED);
+    const releaseAgain = fresh.hold('token-two-222');
+    fresh.hold('token-three-333')();
+    expect(fresh.text('token-two-222')).toBe(REDACTED);
+    releaseAgain();
+    expect(fresh.text('token-two-222 token-three-333')).toBe(`token-two-222 ${REDACTED}`);
+  });
+
+  it('never forgets a lasting secret, even one also held', () => {
+    const fresh = createRedactor(['lasting-secret-1']);
+    fresh.hold('lasting-secret-1')();
+    fresh.hold('token-x-999')();
+    fresh.hold('token-y-999')();
+    expect(fresh.text('lasting-secret-1 token-x-999 token-y-999')).toBe(`${REDACTED} token-x-999 ${REDACTED}`);
+  });
 });

@@ -9,8 +9,15 @@ export const REDACTED = '[REDACTED]';
 
 /** Removes known secrets from text and errors. */
 export interface Redactor {
-  /** Adds a secret learned at run time (a bearer token). */
+  /** Adds a secret for the redactor's whole life (a password, a client secret). */
   add(secret: string): void;
+  /**
+   * Holds a secret learned at run time (a bearer token) until the returned function is called
+   * (by each holder, once). A secret no one holds is kept while it is the newest one held, and
+   * forgotten once a newer one has been held: a replaced token is dropped as soon as no call in
+   * flight can use it, so a client that renews tokens for months keeps only a few.
+   */
+  hold(secret: string): () => void;
   /** `text` with every known secret, in any encoding it may travel in, replaced. */
   text(text: string): string;
   /** Scrubs an error's message, stack and cause chain in place, and returns it. */
@@ -57,13 +64,51 @@ function variantsOf(secret: string): string[] {
  * header value (base64 of `user:password`) is a secret too.
  */
 export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<readonly [string, string]> = []): Redactor {
-  const known = new Set<string>();
-  const added = new Set<string>();
-  // Transports may register the same secret on every call: only the first computes its forms.
+  // Each form to remove, with how many secrets (lasting or held) have it.
+  const known = new Map<string, number>();
+  const lasting = new Set<string>();
+  const held = new Map<string, { holders: number; readonly variants: readonly string[] }>();
+  let newest: string | undefined;
+  const learn = (variants: readonly string[]): void => {
+    for (const v of variants) known.set(v, (known.get(v) ?? 0) + 1);
+  };
+  const forget = (secret: string): void => {
+    const entry = held.get(secret);
+    if (entry === undefined) return;
+    held.delete(secret);
+    for (const v of entry.variants) {
+      const count = (known.get(v) ?? 1) - 1;
+      if (count === 0) known.delete(v);
+      else known.set(v, count);
+    }
+  };
   const add = (secret: string): void => {
-    if (secret.length === 0 || added.has(secret)) return;
-    added.add(secret);
-    for (const v of variantsOf(secret)) known.add(v);
+    if (secret.length === 0 || lasting.has(secret)) return;
+    lasting.add(secret);
+    learn(variantsOf(secret));
+  };
+  const noop = (): void => undefined;
+  // Transports hold the same token on every call: only the first hold computes its forms.
+  const hold = (secret: string): (() => void) => {
+    if (secret.length === 0 || lasting.has(secret)) return noop;
+    let entry = held.get(secret);
+    if (entry === undefined) {
+      // A new secret replaces the ones no call holds any more.
+      for (const [other, { holders }] of held) if (holders === 0) forget(other);
+      entry = { holders: 0, variants: variantsOf(secret) };
+      held.set(secret, entry);
+      learn(entry.variants);
+      newest = secret;
+    }
+    const holding = entry;
+    holding.holders += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      holding.holders -= 1;
+      if (holding.holders === 0 && newest !== secret) forget(secret);
+    };
   };
   for (const s of secrets) add(s);
   for (const [user, password] of pairs) {
@@ -73,7 +118,7 @@ export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<
 
   function text(input: string): string {
     let out = input;
-    for (const secret of known) {
+    for (const secret of known.keys()) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
     return out;
@@ -117,5 +162,5 @@ export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<
       .replace(FORM_SECRET_FIELD, `$1$2=${REDACTED}`);
   }
 
-  return { add, text, error, headers, body };
+  return { add, hold, text, error, headers, body };
 }

@@ -28,7 +28,10 @@ export interface ResolveTransportOptionsSettings {
 /** The resolved options of the transport `N`: every transport but json-oauth has credentials. */
 export type ResolvedTransportOptions<N extends string> = N extends 'json-oauth'
   ? TransportFactoryOptions
-  : TransportFactoryOptions & { readonly credentials: Credentials };
+  : TransportFactoryOptions & {
+      /** The account's user and password, always given for these transports. */
+      readonly credentials: Credentials;
+    };
 
 // Not strict: a factory's options may carry more than the groups it reads (the client's own).
 const transportOptionsSchema = z.object(transportOptionsShape);

@@ -1,5 +1,5 @@
 /**
- * Security ratings, as Afilnet rates its flavours (SPEC §1), and their order.
+ * Security ratings, as Afilnet rates its flavours, and their order.
  */
 
 /** How well a flavour protects the credentials, lowest first. */

@@ -24,8 +24,12 @@ export interface StoredToken {
 }
 
 /**
- * Shared storage of access tokens (SPEC §7). `key` names one client of one authorization server
- * (token endpoint, client id and scope); it never contains a secret.
+ * Shared storage of access tokens. `key` names what a token is good for: the token
+ * endpoint, client id, scope, API origin and a salted slow fingerprint of the client secret, so
+ * that clients sharing a store share a token only when they have the same credentials and API.
+ * It never contains a secret, but it does name the client: a store that shows its keys to others
+ * should hash them. A store is not to be shared across trust boundaries: a reader of it can use
+ * its tokens.
  *
  * A store is judged by three promises: `get` answers what the last `set` stored for the key (or
  * nothing); `set` may drop the token once `expiresAt` has passed; and `lock`, when present, runs
@@ -41,6 +45,12 @@ export interface TokenStore {
   /**
    * Runs `critical` holding the store's lock for `key` and answers what it answers; rejects with
    * what it rejects with. The lock is released however `critical` ends.
+   *
+   * While another holder has the lock, the store waits, but no longer than `options.signal`
+   * allows: when it fires (the caller's deadline is near, or it aborted), the store stops waiting
+   * and everything it does for this call, and rejects without running `critical`. The client then
+   * fetches a token of its own. A store should also stop waiting by itself once a holder has had
+   * the lock for as long as a dead holder could keep it.
    */
-  lock?<T>(key: string, critical: () => Promise<T>): Promise<T>;
+  lock?<T>(key: string, critical: () => Promise<T>, options?: { readonly signal?: AbortSignal }): Promise<T>;
 }

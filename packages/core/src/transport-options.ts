@@ -5,19 +5,19 @@
 import type { ApiPaths, Credentials } from './transport.js';
 import type { TokenStore } from './token-store.js';
 
-/** How the Basic flavour sends (SPEC §3). */
+/** How the Basic flavour sends. */
 export interface BasicOptions {
   /** `POST` (form body, the default) or `GET` (query string). */
   readonly method?: 'GET' | 'POST';
 }
 
-/** How the SOAP flavour authenticates (SPEC §3). */
+/** How the SOAP flavour authenticates. */
 export interface SoapOptions {
   /** `PasswordText` (default) or `PasswordDigest` (OASIS UsernameToken Profile 1.0). */
   readonly passwordType?: 'PasswordText' | 'PasswordDigest';
 }
 
-/** OAuth 2.0 settings of the JSON flavour (SPEC §3); all optional. */
+/** OAuth 2.0 settings of the JSON flavour; all optional. */
 export interface OAuthOptions {
   /** Defaults to the account's user. */
   readonly clientId?: string;
@@ -27,16 +27,23 @@ export interface OAuthOptions {
   readonly tokenUrl?: string;
   /** An issuer whose metadata (RFC 8414) names the token endpoint. */
   readonly issuer?: string;
+  /** The scope to ask for (RFC 6749 §3.3); none by default. */
   readonly scope?: string;
   /** `client_secret_basic` (default) or `client_secret_post`. */
   readonly clientAuthMethod?: 'client_secret_basic' | 'client_secret_post';
-  /** Where the access token is kept (SPEC §7); in memory, per client, when left out. */
+  /** Where the access token is kept; in memory, per client, when left out. */
   readonly tokenStore?: TokenStore;
   /**
    * Bind tokens to a key pair the client makes and keeps in memory, proving possession on every
    * request (DPoP, RFC 9449), so that a stolen token is useless elsewhere. Off by default.
    */
   readonly dpop?: boolean;
+  /**
+   * Refuse a token the server issued as plain `Bearer` (`TOKEN_ENDPOINT`, naming the token
+   * type) instead of using it unbound, as RFC 9449 §5 otherwise allows. Implies `dpop`.
+   * Off by default.
+   */
+  readonly requireDpop?: boolean;
 }
 
 /**
@@ -56,12 +63,17 @@ export interface AccountTransportOptions {
 
 /** The resolved configuration a built-in transport factory receives. */
 export interface TransportFactoryOptions {
+  /** The API's origin, `https://www.afilnet.com` unless configured. */
   readonly baseUrl: string;
   /** Absent only for json-oauth configured with its own client id and secret. */
   readonly credentials?: Credentials;
+  /** Every door's path, defaults filled in. */
   readonly paths: ApiPaths;
+  /** The Basic flavour's options. */
   readonly basic: BasicOptions;
+  /** The SOAP flavour's options. */
   readonly soap: SoapOptions;
+  /** The JSON + OAuth 2.0 flavour's options. */
   readonly oauth: OAuthOptions;
   /** True when the user allowed `http://` URLs (checked by core for every configured URL). */
   readonly allowInsecureHttp: boolean;

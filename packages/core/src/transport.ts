@@ -1,5 +1,5 @@
 /**
- * The one interface every transport implements (SPEC §4). A transport is only encoding,
+ * The one interface every transport implements. A transport is only encoding,
  * authentication and I/O: core validates the input before `send`, and decodes the answer and
  * maps errors after it.
  */
@@ -10,8 +10,9 @@ import type { TransportFactoryOptions } from './transport-options.js';
 
 /** A validated request in wire terms. */
 export interface WireRequest {
+  /** The API method, as named on the wire (`sendmessage`). */
   readonly method: ChatMethod;
-  /** `[wireName, value]` pairs in SPEC §2 order; optional parameters left out when absent. */
+  /** `[wireName, value]` pairs in the order of Afilnet's documentation; optional parameters left out when absent. */
   readonly params: ReadonlyArray<readonly [string, string]>;
 }
 
@@ -23,15 +24,34 @@ export interface WireRequest {
  * - `fault`: a SOAP Fault.
  */
 export type WirePayload =
-  | { readonly kind: 'envelope'; readonly value: unknown }
-  | { readonly kind: 'unparseable'; readonly reason: string }
-  | { readonly kind: 'fault'; readonly faultCode: string; readonly faultString: string };
+  | {
+      /** The body parsed. */
+      readonly kind: 'envelope';
+      /** The parsed body, checked by core's decoders. */
+      readonly value: unknown;
+    }
+  | {
+      /** The body could not be read. */
+      readonly kind: 'unparseable';
+      /** Why, for the `MALFORMED_RESPONSE` message; never the body itself. */
+      readonly reason: string;
+    }
+  | {
+      /** A SOAP Fault. */
+      readonly kind: 'fault';
+      /** The Fault's `faultcode`. */
+      readonly faultCode: string;
+      /** The Fault's `faultstring`. */
+      readonly faultString: string;
+    };
 
 /** The answer to a {@link WireRequest}. */
 export interface WireResponse {
+  /** The HTTP status code. */
   readonly httpStatus: number;
   /** The response headers (lower-case names); core reads `retry-after` from them. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The body, as far as the transport could read it. */
   readonly payload: WirePayload;
 }
 
@@ -47,8 +67,15 @@ export interface TransportCallContext extends HttpSendOptions {
   /** Fires on the call's deadline or the caller's abort; made on first read. */
   readonly signal: AbortSignal;
   /**
+   * The time left before the call's deadline, in ms; the client always sets it, a context made
+   * by hand may leave it out. A transport waiting on something optional (another process's token
+   * request) gives up in time to do the work itself.
+   */
+  remainingMs?(): number;
+  /**
    * Registers a secret that appears only at run time (a bearer token) so that the client's
-   * redactor removes it from every error and diagnostic.
+   * redactor removes it from every error and diagnostic. It is held until the call has ended;
+   * once a newer secret replaced it and no call in flight holds it, the redactor forgets it.
    */
   readonly registerSecret: (secret: string) => void;
 }
@@ -57,7 +84,7 @@ export interface TransportCallContext extends HttpSendOptions {
 export interface ChatTransport {
   /** The flavour's name, e.g. `soap`. */
   readonly name: string;
-  /** How well it protects the credentials (SPEC §1), checked against `minimumSecurity`. */
+  /** How well it protects the credentials, checked against `minimumSecurity`. */
   readonly security: SecurityRating;
   /**
    * The secrets this transport carries (a password, a Basic header value, a client secret): the
@@ -80,7 +107,7 @@ export interface ChatTransport {
 export interface TransportDefinition {
   /** The transport's name, e.g. `fax`: what errors, logs and spans call it. */
   readonly name: string;
-  /** How well it protects the credentials (SPEC §1), checked against `minimumSecurity`. */
+  /** How well it protects the credentials, checked against `minimumSecurity`. */
   readonly security: SecurityRating;
   /**
    * Builds the transport from the client's validated options; called at the first call, and
@@ -92,19 +119,25 @@ export interface TransportDefinition {
 
 /** Account credentials. */
 export interface Credentials {
+  /** The user of the Afilnet account: its e-mail address. */
   readonly user: string;
+  /** The account's password; kept out of every error and log. */
   readonly password: string;
 }
 
 /** Paths of the API's doors, each relative to `baseUrl`. */
 export interface ApiPaths {
+  /** The GET and POST flavours' door (`/api/http/`). */
   readonly http: string;
+  /** The Basic auth flavour's door (`/api/basic/`). */
   readonly basic: string;
+  /** The SOAP flavour's door (`/api/soap/`). */
   readonly soap: string;
+  /** The JSON + OAuth 2.0 flavour's door (`/api/json/`), its token endpoint beside it. */
   readonly json: string;
 }
 
-/** The default paths (SPEC §3). */
+/** The default paths. */
 export const DEFAULT_PATHS: ApiPaths = {
   http: '/api/http/',
   basic: '/api/basic/',

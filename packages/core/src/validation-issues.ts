@@ -8,8 +8,11 @@ import type { ValidationIssue } from './errors.js';
  * here so core's published types name no zod module: core's build inlines the part of zod it uses.
  */
 export interface SchemaIssue {
+  /** The schema library's issue code (`invalid_type`, `unrecognized_keys`, …). */
   readonly code: string;
+  /** Where in the input, as keys and indexes. */
   readonly path: readonly PropertyKey[];
+  /** What is wrong, in words. */
   readonly message: string;
   /** The unknown keys of an `unrecognized_keys` issue. */
   readonly keys?: readonly string[];

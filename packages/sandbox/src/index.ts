@@ -1,7 +1,7 @@
 /** `@afilnet-chat/sandbox`: a local, stateful emulator of the Afilnet Web Chat API. */
 export { startSandbox, type Sandbox, type SandboxOptions, type WaitOptions } from './start-sandbox.js';
-export { DEMO_ACCOUNT, type SandboxAccount, type SandboxChannel, type StoredMessage } from './sandbox-state.js';
-export type { InboundMessage } from './inject-inbound.js';
+export { DEMO_ACCOUNT, type SandboxAccount, type SandboxChannel, type StoredMessage } from './state/sandbox-state.js';
+export type { InboundMessage } from './control/inject-inbound.js';
 export {
   MAX_BULK_MESSAGES,
   type BulkInboundGenerator,
@@ -10,9 +10,9 @@ export {
   type BulkInboundResult,
 } from './control/bulk-inbound.js';
 export { MAX_CHANNELS_PER_ACCOUNT, type AddChannelsInput, type AddChannelsResult, type ChannelInput } from './control/add-channels.js';
-export { OTHER_METHOD, type RequestCountFilter } from './events/request-counts.js';
-export type { Door, DoorContext } from './door.js';
-export type { MessageFilter, RequestFilter } from './events/journal.js';
+export { OTHER_METHOD, type RequestCountFilter } from './state/request-counts.js';
+export type { Door, DoorContext } from './http/door.js';
+export type { MessageFilter, RequestFilter } from './state/journal.js';
 export {
   SANDBOX_FLAVOURS,
   type SandboxEvent,
@@ -20,5 +20,5 @@ export {
   type SandboxFlavour,
   type SandboxMessage,
   type SandboxRequest,
-} from './events/sandbox-event.js';
+} from './state/sandbox-event.js';
 export { CHAOS_METHODS, type ChaosFault, type ChaosRule } from './chaos/chaos-rule.js';

@@ -1,41 +1,54 @@
 /**
- * Starting the sandbox (SPEC §5, §12): an in-process HTTP server on loopback that serves every
+ * Starting the sandbox: an in-process HTTP server on loopback that serves every
  * flavour of the API over one shared, stateful store, with a web inbox, an event stream, a
  * control API and chaos rules beside it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerApiCall } from './chaos/answer-api-call.js';
-import { apiRequestOf } from './chaos/api-request.js';
+import {
+  type ApiDoor,
+  apiRequestOf,
+  createBasicDoor,
+  createHttpDoor,
+  createJsonDoor,
+  createOAuthMetadataDoor,
+  createOAuthTokenDoor,
+  createSoapDoor,
+  type ExternalTokenVerifier,
+  recordApiCall,
+} from './api/index.js';
+import { answerUnderChaos } from './chaos/answer-under-chaos.js';
 import { parseChaosRules, type ChaosRule } from './chaos/chaos-rule.js';
-import { ChaosRules } from './chaos/chaos-rules.js';
-import { addChannels, parseChannelList, type AddChannelsInput, type AddChannelsResult, type ChannelInput } from './control/add-channels.js';
-import { injectInboundBulk, type BulkInboundInput, type BulkInboundResult } from './control/bulk-inbound.js';
-import type { Door } from './door.js';
-import { createBasicDoor } from './doors/basic-door.js';
-import { createChaosDoor } from './doors/chaos-door.js';
-import { createControlActionDoor } from './doors/control-action-door.js';
-import { createEventsDoor } from './doors/events-door.js';
-import { createHttpDoor } from './doors/http-door.js';
-import { createInboundDoor } from './doors/inbound-door.js';
-import { createInboxDoors } from './doors/inbox-doors.js';
-import { createJsonDoor, type ExternalTokenVerifier } from './doors/json-door.js';
-import { createListDoor } from './doors/list-door.js';
-import { createOAuthMetadataDoor } from './doors/oauth-metadata-door.js';
-import { createOAuthTokenDoor } from './doors/oauth-token-door.js';
-import { createResetDoor } from './doors/reset-door.js';
-import { createSoapDoor } from './doors/soap-door.js';
-import { Journal, type MessageFilter, type RequestFilter } from './events/journal.js';
-import type { RequestCountFilter } from './events/request-counts.js';
-import { matchesFilter } from './events/match-filter.js';
-import type { SandboxMessage, SandboxRequest } from './events/sandbox-event.js';
-import { injectInbound, type InboundMessage } from './inject-inbound.js';
+import { ChaosRules, describeFault } from './chaos/chaos-rules.js';
+import {
+  addChannels,
+  type AddChannelsInput,
+  type AddChannelsResult,
+  type BulkInboundInput,
+  type BulkInboundResult,
+  type ChannelInput,
+  createChaosDoor,
+  createControlActionDoor,
+  createInboundDoor,
+  createListDoor,
+  createResetDoor,
+  type InboundMessage,
+  injectInbound,
+  injectInboundBulk,
+  parseChannelList,
+} from './control/index.js';
+import { allowedHostNames, isAllowedHost, isLoopbackBinding } from './http/allowed-host.js';
+import type { Door } from './http/door.js';
+import { BodyTooLargeError, readRequestBody } from './http/read-request-body.js';
+import { sendJson, sendText } from './http/respond.js';
+import { createEventsDoor, createInboxDoors } from './inbox/index.js';
 import { DpopProofVerifier } from './oauth/dpop-proof.js';
 import { TokenRegistry } from './oauth/token-registry.js';
-import { BodyTooLargeError, readRequestBody } from './read-request-body.js';
-import { sendJson, sendText } from './respond.js';
-import { isAllowedHost } from './safety/allowed-host.js';
-import { DEMO_ACCOUNT, SandboxState, type SandboxAccount } from './sandbox-state.js';
+import { Journal, type MessageFilter, type RequestFilter } from './state/journal.js';
+import { matchesFilter } from './state/match-filter.js';
+import type { RequestCountFilter } from './state/request-counts.js';
+import type { SandboxMessage, SandboxRequest } from './state/sandbox-event.js';
+import { DEMO_ACCOUNT, SandboxState, type SandboxAccount } from './state/sandbox-state.js';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
@@ -59,6 +72,13 @@ export interface SandboxOptions {
    * token the sandbox did not issue, it answers the account the token opens, or `undefined`.
    */
   readonly verifyExternalToken?: ExternalTokenVerifier;
+  /**
+   * Host names requests may be addressed to besides loopback names and the bound address, such
+   * as a container's name (`['sandbox']`), without port. Every other `Host` is refused with 403:
+   * on every route when the sandbox is bound to loopback, on the inbox, event and control routes
+   * otherwise (DNS rebinding).
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** Options of {@link Sandbox.waitForMessage}. */
@@ -71,10 +91,12 @@ export interface WaitOptions {
 export interface Sandbox {
   /** `http://127.0.0.1:PORT`: the `baseUrl` for clients; the inbox page is at `/`. */
   readonly url: string;
+  /** The address it listens on. */
   readonly host: string;
+  /** The port it listens on (the one the OS chose, when none was given). */
   readonly port: number;
   /**
-   * Injects an inbound message, as if the contact had written (SPEC §5); `POST /__sandbox/inbound`.
+   * Injects an inbound message, as if the contact had written; `POST /__sandbox/inbound`.
    *
    * @throws {Error} when a field is missing or the account or channel does not exist.
    */
@@ -122,7 +144,7 @@ export interface Sandbox {
    */
   waitForMessage(filter: string | MessageFilter, options?: WaitOptions): Promise<SandboxMessage>;
   /**
-   * Replaces the chaos rules (SPEC §12); `chaos([])` ends them. `PUT` / `DELETE /__sandbox/chaos`.
+   * Replaces the chaos rules; `chaos([])` ends them. `PUT` / `DELETE /__sandbox/chaos`.
    *
    * @throws {TypeError} when `rules` is not a list of rules, naming the field; nothing changes then.
    */
@@ -147,10 +169,14 @@ function messageFilterOf(filter: string | MessageFilter | undefined): MessageFil
 /**
  * Starts a sandbox.
  *
+ * @throws {TypeError} when `allowedHosts` holds something that is not a host name.
  * @throws {Error} when the port cannot be bound.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
+  const allowedHosts = allowedHostNames(options.allowedHosts);
+  // On loopback, nothing but the developer's own machine should reach any route.
+  const everyRouteChecked = isLoopbackBinding(host);
   if (!LOOPBACK_HOSTS.has(host)) {
     process.emitWarning(
       `The sandbox listens on ${host}: other machines can reach its inbox, control API and demo account. Keep it on 127.0.0.1 unless you need otherwise.`,
@@ -173,15 +199,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const messages = (filter?: string | MessageFilter) => journal.messages(messageFilterOf(filter));
 
-  const apiDoors: Door[] = [
+  // The API's doors, whose calls are logged and subject to chaos rules.
+  const apiDoors: ApiDoor[] = [
     createHttpDoor(),
     createBasicDoor(),
     createSoapDoor(),
     createOAuthTokenDoor(tokens, proofs),
-    createOAuthMetadataDoor(),
     createJsonDoor(tokens, proofs, options.verifyExternalToken),
   ];
-  // The routes a browser page could be tricked into calling: Host-checked (SPEC §12).
+  const metadataDoor = createOAuthMetadataDoor();
+  // The routes a browser page could be tricked into calling: Host-checked.
   const guardedDoors: Door[] = [
     createInboundDoor(),
     createControlActionDoor('/__sandbox/inbound/bulk', injectInboundBulk, 201),
@@ -194,20 +221,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createListDoor('/__sandbox/requests/counts', (filter) => journal.requestCounts(filter)),
     createChaosDoor((rules) => chaos.set(rules)),
   ];
-  const byPath = new Map([...apiDoors, ...guardedDoors].map((d) => [d.path, d]));
-  const guarded = new Set(guardedDoors);
+  const byPath = new Map<string, Door | ApiDoor>([...apiDoors, metadataDoor, ...guardedDoors].map((d) => [d.path, d]));
+  const guarded = new Set<Door | ApiDoor>(guardedDoors);
+  const apiByPath = new Map(apiDoors.map((d) => [d.path, d]));
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
     const door = byPath.get(url.pathname);
+    if ((everyRouteChecked || (door !== undefined && guarded.has(door))) && !isAllowedHost(req.headers.host, host, allowedHosts)) {
+      req.resume();
+      sendJson(res, 403, {
+        error: 'this route answers only requests addressed to a loopback name, the bound address or an allowed host (Host header; see allowedHosts / --allowed-host)',
+      });
+      return;
+    }
     if (!door) {
       req.resume();
       sendText(res, 404, 'Not Found');
-      return;
-    }
-    if (guarded.has(door) && !isAllowedHost(req.headers.host, host)) {
-      req.resume();
-      sendJson(res, 403, { error: 'this route answers only requests addressed to a loopback name or the bound address (Host header)' });
       return;
     }
     let body = '';
@@ -221,13 +251,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       throw error;
     }
-    const handle = () => door.handle(req, res, { state, url, body });
-    const api = guarded.has(door) ? undefined : apiRequestOf(req, url, body);
-    if (api === undefined) {
-      await handle();
+    const context = { state, url, body };
+    const apiDoor = apiByPath.get(url.pathname);
+    const call = apiDoor === undefined ? undefined : apiRequestOf(req, url, body);
+    if (apiDoor === undefined || call === undefined) {
+      // A route that is no API call (the page, control routes, the WSDL, the metadata).
+      await door.handle(req, res, context);
       return;
     }
-    await answerApiCall({ journal, tokens, closing: closing.signal }, api, chaos.pick(api.flavour, api.method), req, res, handle);
+    const fault = chaos.pick(call.flavour, call.method);
+    const record = recordApiCall(journal, call, req, res, fault === undefined ? undefined : describeFault(fault));
+    await answerUnderChaos({ tokens, closing: closing.signal }, fault, req, res, () => record.answer(() => apiDoor.handle(req, res, context)));
   }
 
   const server = createServer({ keepAlive: true }, (req, res) => {

@@ -51,6 +51,24 @@ describe('createXmlReader', () => {
     expect(() => reader.read(xml)).toThrow(XmlReadError);
   });
 
+  it('readUntil stops after the start tag it is told to, leaving the rest unread and unchecked', () => {
+    const seen: string[] = [];
+    const root = reader.readUntil('<r xmlns:h="urn:h"><h:head><h:user>u</h:user></h:head><body><op a="1"><x>&bogus;<unclosed>', (element, parent, depth) => {
+      seen.push(`${depth}:${parent?.localName ?? '-'}/${element.localName}`);
+      return parent?.localName === 'body';
+    });
+    expect(seen).toEqual(['0:-/r', '1:r/head', '2:head/user', '1:r/body', '2:body/op']);
+    const [head, body] = root.children;
+    expect([head?.namespace, head?.children[0]?.text]).toEqual(['urn:h', 'u']);
+    expect(body?.children[0]).toEqual({ namespace: '', localName: 'op', attributes: [{ namespace: '', localName: 'a', value: '1' }], children: [], text: '' });
+  });
+
+  it('readUntil reads and checks the whole document when it is never told to stop', () => {
+    expect(reader.readUntil('<r><a>1</a></r>', () => false).children[0]?.text).toBe('1');
+    expect(() => reader.readUntil('<r><a>1</a>', () => false)).toThrow(XmlReadError);
+    expect(() => reader.readUntil(`<r${' a="1"'.repeat(2)}/>`, () => true)).toThrow(/repeated/);
+  });
+
   it('leaves Object.prototype untouched', () => {
     try {
       reader.read('<r><__proto__><polluted>yes</polluted></__proto__></r>');
@@ -58,5 +76,100 @@ describe('createXmlReader', () => {
       // refused, as tested above
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+const KiB = 1024;
+
+/** `unit(i)` repeated inside `open … close` until the document reaches `size` characters. */
+function sized(size: number, open: string, unit: (i: number) => string, close: string): string {
+  const parts = [open];
+  let length = open.length + close.length;
+  for (let i = 0; length < size; i++) {
+    const part = unit(i);
+    parts.push(part);
+    length += part.length;
+  }
+  parts.push(close);
+  return parts.join('');
+}
+
+/** A plain document of `size` characters: elements with one attribute and a little text, no namespace. */
+function plainDocument(size: number): string {
+  return sized(size, '<r>', (i) => `<a b="${i % 10}">text ${i % 100}</a>`, '</r>');
+}
+
+/** The fastest of at most `runs` reads of `xml`, in ms, stopping at one within `enough`; a refusal counts as a read. */
+function fastestRead(xml: string, runs: number, enough = 0): number {
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs && fastest > enough; i++) {
+    const started = performance.now();
+    try {
+      reader.read(xml);
+    } catch (error) {
+      if (!(error instanceof XmlReadError)) throw error;
+    }
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  return fastest;
+}
+
+/**
+ * How many times slower `xml` reads than a plain document of the same size: the fastest of a
+ * few reads each, so that a busy machine slows both alike. A linear reader stays within a small
+ * factor whatever the shape; a quadratic step makes it tens or hundreds.
+ */
+function slowdown(xml: string): number {
+  const plain = fastestRead(plainDocument(xml.length), 5);
+  return fastestRead(xml, 3, plain * 2) / plain;
+}
+
+/** Far above what a linear reader shows on a loaded machine, far below what a quadratic one did. */
+const MAX_SLOWDOWN = 10;
+
+const declarations = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => ` xmlns:${prefix}${i}="urn:${prefix}${i}"`).join('');
+
+describe('createXmlReader: time linear in the input whatever its shape', () => {
+  it('refuses an element with more than 32 namespace declarations or 64 other attributes', () => {
+    expect(reader.read(`<r${declarations(32, 'p')}/>`).localName).toBe('r');
+    expect(() => reader.read(`<r${declarations(33, 'p')}/>`)).toThrow(/more than 32 namespace declarations/);
+    const attributes = (count: number) => Array.from({ length: count }, (_, i) => ` a${i}="v"`).join('');
+    expect(reader.read(`<r${declarations(32, 'p')}${attributes(64)}/>`).attributes).toHaveLength(64);
+    expect(() => reader.read(`<r${attributes(65)}/>`)).toThrow(/more than 64 attributes/);
+  });
+
+  it('finds a repeated attribute among many', () => {
+    expect(() => reader.read(`<r${Array.from({ length: 60 }, (_, i) => ` a${i}="v"`).join('')} a7="w"/>`)).toThrow(/a7 is repeated/);
+  });
+
+  it('beyond the caps: 10,000 namespace declarations on the root, then one on every element (400 KiB)', () => {
+    const xml = sized(400 * KiB, `<r${declarations(10_000, 'p')}>`, (i) => `<p1:a xmlns:q="urn:q${i % 7}"/>`, '</r>');
+    expect(slowdown(xml)).toBeLessThan(MAX_SLOWDOWN);
+  });
+
+  it('within the caps: 31 levels declaring 32 namespaces each, then a namespace declaration on every element (400 KiB)', () => {
+    const levels = Array.from({ length: 31 }, (_, level) => `<p:l${level}${declarations(level === 0 ? 31 : 32, `n${level}x`)}${level === 0 ? ' xmlns:p="urn:p"' : ''}>`);
+    const ends = Array.from({ length: 31 }, (_, level) => `</p:l${30 - level}>`);
+    const xml = sized(400 * KiB, levels.join(''), (i) => `<p:a xmlns:q="urn:q${i % 7}" q:b="1"/>`, ends.join(''));
+    expect(reader.read(xml).localName).toBe('l0');
+    expect(slowdown(xml)).toBeLessThan(MAX_SLOWDOWN);
+  });
+
+  it('beyond the caps: one element with 100,000 attributes (1 MiB)', () => {
+    const xml = sized(1024 * KiB, '<r', (i) => ` a${i}="v"`, '/>');
+    expect(slowdown(xml)).toBeLessThan(MAX_SLOWDOWN);
+  });
+
+  it('within the caps: 64 long attributes on every element (400 KiB)', () => {
+    const attributes = Array.from({ length: 64 }, (_, i) => ` a${i}="${'v'.repeat(40)}"`).join('');
+    const xml = sized(400 * KiB, '<r>', () => `<e${attributes}/>`, '</r>');
+    expect(reader.read(xml).children[0]?.attributes).toHaveLength(64);
+    expect(slowdown(xml)).toBeLessThan(MAX_SLOWDOWN);
+  });
+
+  it('many short texts and attribute values, with a single & at the very end (2 MiB)', () => {
+    const xml = sized(2048 * KiB, '<r>', (i) => `<a b="${i % 10}">t</a>`, '<a b="&amp;">&amp;</a></r>');
+    expect(reader.read(xml).children.at(-1)?.text).toBe('&');
+    expect(slowdown(xml)).toBeLessThan(MAX_SLOWDOWN);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * A purpose-built XML reader hardened for untrusted input (SPEC §3, §5), turning a document into
+ * A purpose-built XML reader hardened for untrusted input (a server's answers in the
+ * SOAP client, any client's requests in the sandbox), turning a document into
  * an {@link XmlElement} tree with namespaces resolved (Namespaces in XML 1.0 §6), in one
  * left-to-right pass over the text: well-formedness is checked as the tree is built, with no
  * separate validation pass.
@@ -15,8 +16,13 @@
  * - element and attribute names are never used as keys of objects this module builds, and the
  *   names `__proto__`, `constructor` and `prototype` are refused outright, so no name can reach a
  *   prototype, here or in a caller that keys objects by local name;
- * - every search is an `indexOf` or a character test: no backtracking pattern, so the time is
- *   linear in the document's length;
+ * - every search is an `indexOf` for the end of what is being read, or a character test bounded
+ *   by that end: no backtracking pattern, and no search runs past the construct it reads, so the
+ *   time is linear in the document's length whatever its shape;
+ * - an element's namespace scope holds only its own declarations and points to its parent's, so
+ *   declaring a namespace copies nothing; an element declaring more than
+ *   {@link MAX_NAMESPACE_DECLARATIONS} namespaces or carrying more than {@link MAX_ATTRIBUTES}
+ *   other attributes is refused, and repeated attributes are found with a set;
  * - nesting deeper than {@link MAX_DEPTH} is refused, and the tree is built without recursion.
  * The body's size is capped before it gets here, by the client's executor (`maxResponseBytes`).
  */
@@ -34,10 +40,31 @@ export interface XmlReader {
    *   a character reference XML 1.0 cannot carry, or more or fewer than one root element.
    */
   read(xml: string): XmlElement;
+  /**
+   * Reads a document's beginning, up to and including the first start tag `stop` answers true
+   * for: reading ends there, and what comes after it (that element's content, the end tags, the
+   * rest of the document) is neither read nor checked. `stop` sees each element once its start
+   * tag is read (name and attributes resolved, no children yet), with its parent and its depth
+   * (0 for the root). When `stop` never answers true, the whole document is read, as by `read`.
+   * A server uses it to look at a request's headers before spending more on its body.
+   *
+   * @throws {XmlReadError} as `read` does, for what is read.
+   */
+  readUntil(xml: string, stop: StopCondition): XmlElement;
 }
+
+/** Tells {@link XmlReader.readUntil} where to stop: true for the last element to read. */
+export type StopCondition = (element: XmlElement, parent: XmlElement | undefined, depth: number) => boolean;
 
 /** The deepest nesting accepted; SOAP answers of this API are 7 levels deep. */
 const MAX_DEPTH = 32;
+/**
+ * The most namespace declarations one element may carry: SOAP stacks declare a handful on the
+ * Envelope. Refusing more bounds what one start tag can cost.
+ */
+const MAX_NAMESPACE_DECLARATIONS = 32;
+/** The most attributes one element may carry besides namespace declarations; SOAP uses one or two. */
+const MAX_ATTRIBUTES = 64;
 
 const XML_URI = 'http://www.w3.org/XML/1998/namespace';
 /** Names that would reach `Object.prototype` in a caller that used them as keys (9 or 11 characters). */
@@ -53,6 +80,7 @@ const PREDEFINED: ReadonlyMap<string, string> = new Map([
 /** The longest reference: `&#x10FFFF;` and `&#1114111;` are 10 characters with `&` and `;`. */
 const MAX_REFERENCE_LENGTH = 10;
 
+const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
 const EQUALS = 0x3d;
@@ -60,6 +88,8 @@ const QUOT = 0x22;
 const APOS = 0x27;
 const BANG = 0x21;
 const QUESTION = 0x3f;
+const AMP = 0x26;
+const SEMICOLON = 0x3b;
 
 function isXmlChar(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
@@ -108,18 +138,28 @@ function normalizeLineEnds(text: string): string {
  * decoded `&`; a `&#xD;` stays a CR).
  */
 function decodeText(xml: string, from: number, to: number): string {
-  let amp = xml.indexOf('&', from);
-  if (amp < 0 || amp >= to) return normalizeLineEnds(xml.slice(from, to));
+  let amp = indexWithin(xml, AMP, from, to);
+  if (amp < 0) return normalizeLineEnds(xml.slice(from, to));
   let out = '';
   for (;;) {
     out += normalizeLineEnds(xml.slice(from, amp));
-    const semi = xml.indexOf(';', amp + 1);
-    if (semi < 0 || semi >= to || semi - amp > MAX_REFERENCE_LENGTH) throw new XmlReadError('an & that starts no reference');
+    const semi = indexWithin(xml, SEMICOLON, amp + 1, Math.min(to, amp + MAX_REFERENCE_LENGTH + 1));
+    if (semi < 0) throw new XmlReadError('an & that starts no reference');
     out += decodeReference(xml.slice(amp + 1, semi));
     from = semi + 1;
-    amp = xml.indexOf('&', from);
-    if (amp < 0 || amp >= to) return out + normalizeLineEnds(xml.slice(from, to));
+    amp = indexWithin(xml, AMP, from, to);
+    if (amp < 0) return out + normalizeLineEnds(xml.slice(from, to));
   }
+}
+
+/**
+ * The first index of the character `code` in `xml[from, to)`, or -1. Unlike `indexOf`, it never
+ * looks past `to`: searching a short text for a character that only occurs far away would
+ * otherwise scan the rest of the document once per text.
+ */
+function indexWithin(xml: string, code: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (xml.charCodeAt(i) === code) return i;
+  return -1;
 }
 
 function isBlank(xml: string, from: number, to: number): boolean {
@@ -127,21 +167,37 @@ function isBlank(xml: string, from: number, to: number): boolean {
   return true;
 }
 
-/** An element being read: its tree node, with the parts still growing writable. */
-interface OpenElement {
-  readonly qname: string;
-  readonly scope: ReadonlyMap<string, string>;
-  readonly node: { readonly children: XmlElement[]; text: string };
+/** An element's tree node, with the parts still growing writable. */
+interface ElementNode extends XmlElement {
+  readonly children: XmlElement[];
+  text: string;
 }
 
-function resolve(prefix: string, scope: ReadonlyMap<string, string>): string {
+/**
+ * The namespaces in scope at an element: the declarations of the nearest element that made any,
+ * and a link to the scope around it. An element that declares nothing shares its parent's scope,
+ * so the chain is never longer than the nesting depth.
+ */
+interface Scope {
+  readonly declared: ReadonlyMap<string, string>;
+  readonly parent: Scope | undefined;
+}
+
+/** An element being read. */
+interface OpenElement {
+  readonly qname: string;
+  readonly scope: Scope | undefined;
+  readonly node: ElementNode;
+}
+
+function resolve(prefix: string, scope: Scope | undefined): string {
   if (prefix === 'xml') return XML_URI;
-  const uri = scope.get(prefix);
-  if (uri === undefined) {
-    if (prefix === '') return '';
-    throw new XmlReadError(`the prefix ${prefix.slice(0, 40)} is not bound to a namespace`);
+  for (let s = scope; s !== undefined; s = s.parent) {
+    const uri = s.declared.get(prefix);
+    if (uri !== undefined) return uri;
   }
-  return uri;
+  if (prefix === '') return '';
+  throw new XmlReadError(`the prefix ${prefix.slice(0, 40)} is not bound to a namespace`);
 }
 
 /** Reads an XML name at `at`; returns its end. */
@@ -171,9 +227,7 @@ function startsWithIgnoringCase(xml: string, at: number, word: string): boolean 
   return xml.slice(at, at + word.length).toUpperCase() === word;
 }
 
-const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
-
-function readDocument(xml: string): XmlElement {
+function readDocument(xml: string, stop?: StopCondition): XmlElement {
   const length = xml.length;
   let at = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
   const open: OpenElement[] = [];
@@ -223,12 +277,11 @@ function readDocument(xml: string): XmlElement {
       if (open.length === 0 && root !== undefined) throw new XmlReadError('more than one root element');
       if (open.length >= MAX_DEPTH) throw new XmlReadError(`elements nested deeper than ${MAX_DEPTH}`);
       const parent = open[open.length - 1];
-      const parentScope = parent?.scope ?? EMPTY_SCOPE;
       const qnameEnd = nameEnd(xml, lt + 1);
       const qname = checkedName(xml, lt + 1, qnameEnd);
-      let scope = parentScope;
+      let declared: Map<string, string> | undefined;
       let plain: Array<[name: string, value: string]> | undefined;
-      let seen: string[] | undefined;
+      let seen: Set<string> | undefined;
       let cursor = qnameEnd;
       let selfClosing = false;
       for (;;) {
@@ -253,20 +306,23 @@ function readDocument(xml: string): XmlElement {
         if (quote !== QUOT && quote !== APOS) fail('an unquoted attribute value');
         const valueEnd = xml.indexOf(quote === QUOT ? '"' : "'", quoteAt + 1);
         if (valueEnd < 0) fail('an unterminated attribute value');
-        const lessThan = xml.indexOf('<', quoteAt + 1);
-        if (lessThan >= 0 && lessThan < valueEnd) fail('a < in an attribute value');
-        seen ??= [];
-        if (seen.includes(name)) fail(`the attribute ${name} is repeated`);
-        seen.push(name);
+        if (indexWithin(xml, LT, quoteAt + 1, valueEnd) >= 0) fail('a < in an attribute value');
+        seen ??= new Set();
+        if (seen.has(name)) fail(`the attribute ${name.slice(0, 40)} is repeated`);
+        seen.add(name);
         const value = decodeText(xml, quoteAt + 1, valueEnd);
         if (name === 'xmlns' || name.startsWith('xmlns:')) {
-          if (scope === parentScope) scope = new Map(parentScope);
-          (scope as Map<string, string>).set(name === 'xmlns' ? '' : name.slice(6), value);
+          declared ??= new Map();
+          if (declared.size === MAX_NAMESPACE_DECLARATIONS) throw new XmlReadError(`an element with more than ${MAX_NAMESPACE_DECLARATIONS} namespace declarations`);
+          declared.set(name === 'xmlns' ? '' : name.slice(6), value);
         } else {
-          (plain ??= []).push([name, value]);
+          plain ??= [];
+          if (plain.length === MAX_ATTRIBUTES) throw new XmlReadError(`an element with more than ${MAX_ATTRIBUTES} attributes`);
+          plain.push([name, value]);
         }
         cursor = valueEnd + 1;
       }
+      const scope: Scope | undefined = declared === undefined ? parent?.scope : { declared, parent: parent?.scope };
       const attributes: XmlAttribute[] =
         plain === undefined
           ? []
@@ -277,15 +333,16 @@ function readDocument(xml: string): XmlElement {
                 : { namespace: resolve(name.slice(0, colon), scope), localName: name.slice(colon + 1), value };
             });
       const colon = qname.indexOf(':');
-      const element = {
+      const element: ElementNode = {
         namespace: resolve(colon < 0 ? '' : qname.slice(0, colon), scope),
         localName: colon < 0 ? qname : qname.slice(colon + 1),
         attributes,
-        children: [] as XmlElement[],
+        children: [],
         text: '',
       };
       if (parent === undefined) root = element;
       else parent.node.children.push(element);
+      if (stop?.(element, parent?.node, open.length) === true) return root ?? element;
       if (!selfClosing) open.push({ qname, scope, node: element });
       at = cursor;
     }
@@ -297,5 +354,5 @@ function readDocument(xml: string): XmlElement {
 
 /** Creates a reader. It holds no state, so one serves any number of calls. Throws nothing. */
 export function createXmlReader(): XmlReader {
-  return { read: readDocument };
+  return { read: (xml) => readDocument(xml), readUntil: (xml, stop) => readDocument(xml, stop) };
 }

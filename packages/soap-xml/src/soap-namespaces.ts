@@ -1,6 +1,6 @@
 /**
  * The namespace URIs and URIs of the SOAP flavour, the same for the client and the server
- * (SPEC §3; SOAP 1.1 §4; OASIS WSS UsernameToken Profile 1.0 §3.1; XML Schema Part 1 §2.6.2).
+ * (docs/behaviour.md#soap; SOAP 1.1 §4; OASIS WSS UsernameToken Profile 1.0 §3.1; XML Schema Part 1 §2.6.2).
  */
 
 /** SOAP 1.1 envelope namespace. */

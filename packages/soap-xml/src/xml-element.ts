@@ -1,6 +1,7 @@
 /**
  * The namespace-resolved element tree the XML reader produces (Namespaces in XML 1.0 §6), and
- * lookups by namespace URI and local name, never by prefix (SPEC §3).
+ * lookups by namespace URI and local name, never by prefix: servers choose prefixes freely
+ * (`soap:`, `SOAP-ENV:`, a default namespace), so only the URI says what an element is.
  */
 
 /** An attribute, its name resolved (`namespace` is `''` for an unprefixed attribute). */

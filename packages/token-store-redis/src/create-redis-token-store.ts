@@ -6,7 +6,7 @@ import type { StoredToken, TokenStore } from '@afilnet-chat/core';
 import { RedisGuard } from './redis-guard.js';
 import { withRedisLock, type LockCommands } from './redis-lock.js';
 import { resolveStoreOptions, type RedisTokenStoreOptions } from './redis-token-store-options.js';
-import { storeKeys } from './store-keys.js';
+import { createKeyNamer } from './store-keys.js';
 import { createTokenCodec } from './token-cipher.js';
 
 // After Redis failed or was slow, how long the store leaves it alone: long enough not to add
@@ -32,18 +32,25 @@ interface StoreCommands extends LockCommands {
  *
  * - `lock` is `SET NX PX` with an owner token, kept alive while the token request runs and
  *   released by a compare-and-delete script; waiters take the lock in turn and re-read the token
- *   the holder stored. A holder that dies frees the lock after `lockTtlMs`.
- * - Keys are `keyPrefix` + `token:` or `lock:` + a SHA-256 of the client's store key (token
- *   endpoint, client id, scope, DPoP key): no secret, nor anything else, can be read from them.
- * - With `encryptionKey`, values are AES-256-GCM sealed; without, they are JSON holding the
- *   token. A token is stored with a TTL ending at its expiry.
+ *   the holder stored. A holder that dies frees the lock after `lockTtlMs`. A waiter waits no
+ *   longer than `lockTtlMs` (a lock pinned without expiry blocks no one) nor past the caller's
+ *   signal (half its deadline, or its abort); the client then fetches its own token.
+ * - Keys are `keyPrefix` + `token:` or `lock:` + a hash of the client's store key (token
+ *   endpoint, client id, scope, API origin, secret fingerprint): no secret, nor anything else,
+ *   can be read from them. With `encryptionKey` the hash is an HMAC (RFC 2104) under a key
+ *   derived from it, so a reader of Redis cannot confirm which accounts are in use.
+ * - Values are sealed with AES-256-GCM under `encryptionKey`, the Redis key as additional data
+ *   (NIST SP 800-38D): a value altered or moved from another key reads as absent, and the client
+ *   fetches its own token. Plain JSON only with `allowUnauthenticated: true` and no key. A token
+ *   is stored with a TTL ending at its expiry.
  * - When Redis is down, refuses or takes longer than `timeoutMs`, every method rejects or gives
  *   up within `timeoutMs`, and the transport then fetches its own token: no call fails because
  *   of Redis.
  * - The store never closes the connection: `close()` of a client leaves it to its owner.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` naming each bad option (never its value):
- *   `redis` not an ioredis client, `encryptionKey` not 32 bytes, a bad number or unknown option.
+ *   `redis` not an ioredis client, `encryptionKey` missing (without `allowUnauthenticated: true`)
+ *   or not 32 bytes, a bad number or unknown option.
  * @see https://redis.io/docs/latest/commands/set/ (NX, PX)
  * @see https://redis.io/docs/latest/develop/use/patterns/distributed-locks/
  */
@@ -52,10 +59,11 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
   const redis = resolved.redis as unknown as StoreCommands;
   const guard = new RedisGuard(redis, resolved.timeoutMs, PAUSE_AFTER_FAILURE_MS);
   const codec = createTokenCodec(resolved.encryptionKey);
+  const storeKeys = createKeyNamer(resolved.keyPrefix, resolved.encryptionKey);
 
   return {
     async get(key) {
-      const keys = storeKeys(resolved.keyPrefix, key);
+      const keys = storeKeys(key);
       const value = await guard.run(() => redis.get(keys.token));
       if (value === null) return undefined;
       const token = codec.decode(keys.token, value);
@@ -63,7 +71,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
       return token;
     },
     async set(key: string, token: StoredToken) {
-      const keys = storeKeys(resolved.keyPrefix, key);
+      const keys = storeKeys(key);
       const value = codec.encode(keys.token, token);
       if (token.expiresAt === undefined) {
         await guard.run(() => redis.set(keys.token, value));
@@ -72,9 +80,9 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
       const ttlMs = Math.ceil(token.expiresAt - Date.now());
       if (ttlMs > 0) await guard.run(() => redis.set(keys.token, value, 'PX', ttlMs));
     },
-    lock(key, critical) {
-      const lockKey = storeKeys(resolved.keyPrefix, key).lock;
-      return withRedisLock({ redis, guard, lockKey, ttlMs: resolved.lockTtlMs, pollMs: LOCK_POLL_MS }, critical);
+    lock(key, critical, lockOptions) {
+      const lockKey = storeKeys(key).lock;
+      return withRedisLock({ redis, guard, lockKey, ttlMs: resolved.lockTtlMs, pollMs: LOCK_POLL_MS, signal: lockOptions?.signal }, critical);
     },
   };
 }

@@ -35,11 +35,20 @@ describe('createRedisTokenStore options', () => {
 
   it('names a redis option that is not a client', () => {
     for (const bad of [undefined, 'redis://127.0.0.1:6379', { get() {} }]) {
-      const error = configError({ redis: bad });
+      const error = configError({ redis: bad, encryptionKey: Buffer.alloc(32, 7) });
       expect(error.code).toBe('INVALID_CONFIG');
       expect(error.issues.map((i) => i.path)).toEqual(['redis']);
       expect(error.message).not.toContain('6379');
     }
+  });
+
+  it('refuses a store without an encryption key, naming the option, unless unauthenticated values are allowed', () => {
+    const error = configError({ redis });
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.issues.map((i) => i.path)).toEqual(['encryptionKey']);
+    expect(error.message).toContain('allowUnauthenticated');
+    expect(configError({ redis, allowUnauthenticated: false }).issues.map((i) => i.path)).toEqual(['encryptionKey']);
+    expect(() => createRedisTokenStore({ redis, allowUnauthenticated: true })).not.toThrow();
   });
 
   it('lists every problem, unknown options included', () => {

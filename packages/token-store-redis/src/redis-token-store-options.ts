@@ -17,11 +17,21 @@ export interface RedisTokenStoreOptions {
   /** Put before every key the store writes (`afilnet-chat:`). */
   readonly keyPrefix?: string;
   /**
-   * 32 bytes: tokens are then sealed with AES-256-GCM before they reach Redis, so a reader of
-   * the Redis data without this key gets no usable token. Every process sharing tokens needs the
-   * same key; a process with another key (or none) reads nothing and fetches its own tokens.
+   * 32 bytes, required unless `allowUnauthenticated`: tokens are sealed with AES-256-GCM before
+   * they reach Redis, the Redis key as additional data, so a reader of the Redis data without
+   * this key gets no usable token, and a writer cannot substitute one (a value altered or moved
+   * from another key is ignored, and the client fetches its own token). Key names are HMACs
+   * under a key derived from it. Every process sharing tokens needs the same key; a process with
+   * another key reads nothing and fetches its own tokens.
    */
   readonly encryptionKey?: Uint8Array;
+  /**
+   * Store tokens as plain JSON without `encryptionKey`, accepting that anyone who can read Redis
+   * can use them and anyone who can write it can make clients use a token of their choosing
+   * (send as another account). Only for a Redis no one else can reach. Ignored with a key.
+   * @defaultValue false
+   */
+  readonly allowUnauthenticated?: boolean;
   /**
    * How long a token request holds the fleet's lock before another process may take over, in ms
    * (10,000). A live holder keeps extending it; a holder that died frees it after this long.
@@ -71,6 +81,7 @@ const optionsSchema = z
         error: 'must be 32 bytes (a Buffer or Uint8Array) for AES-256-GCM',
       })
       .optional(),
+    allowUnauthenticated: z.boolean({ error: 'must be a boolean' }).optional(),
     lockTtlMs: positiveMs.optional(),
     timeoutMs: positiveMs.optional(),
   })
@@ -79,14 +90,22 @@ const optionsSchema = z
 /**
  * Checks the options and fills in the defaults.
  *
- * @throws {AfilnetValidationError} `INVALID_CONFIG`, listing every bad option by name.
+ * @throws {AfilnetValidationError} `INVALID_CONFIG`, listing every bad option by name; a
+ *   missing `encryptionKey` is one unless `allowUnauthenticated` is `true`.
  */
 export function resolveStoreOptions(options: unknown): ResolvedStoreOptions {
   const parsed = optionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid Redis token store options', {
-      issues: toValidationIssues(parsed.error.issues),
+  const issues = parsed.success ? [] : toValidationIssues(parsed.error.issues);
+  const given = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
+  // Unsealed values let a writer of Redis substitute tokens: only when the user says so.
+  if (given.encryptionKey === undefined && given.allowUnauthenticated !== true) {
+    issues.push({
+      path: 'encryptionKey',
+      message: 'is required: without it, whoever can write to Redis can substitute tokens (set allowUnauthenticated: true to accept that)',
     });
+  }
+  if (!parsed.success || issues.length > 0) {
+    throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid Redis token store options', { issues });
   }
   return {
     redis: parsed.data.redis,

@@ -1,5 +1,5 @@
 /**
- * The Basic-auth flavour (SPEC §3): the credentials in an `Authorization: Basic` header, the
+ * The Basic-auth flavour: the credentials in an `Authorization: Basic` header, the
  * other fields in a form body (POST, default) or the query string (GET).
  */
 import { type BasicOptions, type ChatTransport } from '@afilnet-chat/core';
@@ -13,7 +13,7 @@ import {
 } from '@afilnet-chat/core/transport';
 import { basicAuthorization } from './basic-authorization.js';
 
-/** The form body's content type (SPEC §3). */
+/** The form body's content type, with its charset stated so the server reads UTF-8. */
 export const BASIC_FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8';
 
 /** Options of {@link createBasicTransport}: `paths.basic` defaults to `/api/basic/`. */

@@ -1,5 +1,5 @@
 /**
- * The HTTP GET flavour (SPEC §3): every field, credentials included, in the query string.
+ * The HTTP GET flavour: every field, credentials included, in the query string.
  */
 import { AfilnetValidationError, type ChatTransport } from '@afilnet-chat/core';
 import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
@@ -12,7 +12,11 @@ import {
 } from '@afilnet-chat/core/transport';
 import { warnCredentialsInUrl } from './warn-credentials-in-url.js';
 
-/** The longest URL the GET flavour sends (SPEC §3). */
+/**
+ * The longest URL the GET flavour sends, counted on the full encoded URL as sent; past it nothing
+ * is sent (`URL_TOO_LONG`): servers and proxies refuse request lines of a few kilobytes, and a
+ * long message belongs in a POST body (docs/behaviour.md#get).
+ */
 export const MAX_GET_URL_LENGTH = 4000;
 
 /** Options of {@link createGetTransport}: `paths.http` defaults to `/api/http/`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AfilnetValidationError, type HttpExecutor, type HttpRequest } from '@afilnet-chat/core';
 import { createJsonOAuthTransport } from './create-json-oauth-transport.js';
+import { createMemoryTokenStore } from './memory-token-store.js';
 
 const DEMO = { user: 'demo@example.com', password: 'demo-password' };
 
@@ -89,5 +90,87 @@ describe('createJsonOAuthTransport', () => {
       client_id: DEMO.user,
       client_secret: DEMO.password,
     });
+  });
+});
+
+/**
+ * Two authorization servers' worth of hosts on one executor: each token endpoint issues a token
+ * only to the demo client with the right password; each API records the tokens it was sent.
+ */
+function accountsExecutor() {
+  let issued = 0;
+  const tokensIssued: string[] = [];
+  const apiSaw: Array<{ host: string; authorization: string | undefined }> = [];
+  const rightBasic = `Basic ${Buffer.from(`${encodeURIComponent(DEMO.user)}:${encodeURIComponent(DEMO.password)}`).toString('base64')}`;
+  const http: HttpExecutor = {
+    async send(request) {
+      const url = new URL(request.url);
+      const json = { 'content-type': 'application/json' };
+      if (url.pathname === '/api/oauth/token') {
+        if (request.headers.authorization !== rightBasic) {
+          return { status: 401, headers: { ...json, 'www-authenticate': 'Basic realm="afilnet"' }, body: '{"error":"invalid_client"}' };
+        }
+        const token = `T-${url.host}-${++issued}`;
+        tokensIssued.push(token);
+        return { status: 200, headers: json, body: JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 }) };
+      }
+      apiSaw.push({ host: url.host, authorization: request.headers.authorization });
+      return { status: 200, headers: json, body: '{"status":"success","result":[]}' };
+    },
+    close: async () => undefined,
+  };
+  return { http, tokensIssued, apiSaw };
+}
+
+const CHANNELS = { method: 'getchatchannels', params: [] } as const;
+
+describe('a token store shared by clients', () => {
+  it('never hands the token of the right password to a client with a wrong one', async () => {
+    const { http, tokensIssued, apiSaw } = accountsExecutor();
+    const tokenStore = createMemoryTokenStore();
+    const right = createJsonOAuthTransport({ credentials: DEMO, baseUrl: 'https://api.example', oauth: { tokenStore } });
+    const wrong = createJsonOAuthTransport({ credentials: { ...DEMO, password: 'not-the-password' }, baseUrl: 'https://api.example', oauth: { tokenStore } });
+    await right.send(CHANNELS, context(http));
+    await expect(wrong.send(CHANNELS, context(http))).rejects.toMatchObject({ code: 'INCORRECT_USER_PASSWORD' });
+    expect(tokensIssued).toHaveLength(1);
+    expect(apiSaw).toEqual([{ host: 'api.example', authorization: `Bearer ${tokensIssued[0]}` }]);
+  });
+
+  it('never sends a token to an API origin other than the one it was obtained for', async () => {
+    const { http, tokensIssued, apiSaw } = accountsExecutor();
+    const tokenStore = createMemoryTokenStore();
+    const tokenUrl = 'https://api.example/api/oauth/token';
+    const here = createJsonOAuthTransport({ credentials: DEMO, baseUrl: 'https://api.example', oauth: { tokenStore, tokenUrl } });
+    const elsewhere = createJsonOAuthTransport({ credentials: DEMO, baseUrl: 'https://elsewhere.example', oauth: { tokenStore, tokenUrl } });
+    await here.send(CHANNELS, context(http));
+    await elsewhere.send(CHANNELS, context(http));
+    expect(tokensIssued).toHaveLength(2);
+    expect(apiSaw).toEqual([
+      { host: 'api.example', authorization: `Bearer ${tokensIssued[0]}` },
+      { host: 'elsewhere.example', authorization: `Bearer ${tokensIssued[1]}` },
+    ]);
+  });
+
+  it('shares one token between clients with the same secret and API', async () => {
+    const { http, tokensIssued, apiSaw } = accountsExecutor();
+    const tokenStore = createMemoryTokenStore();
+    const clients = [1, 2, 3].map(() => createJsonOAuthTransport({ credentials: DEMO, baseUrl: 'https://api.example', oauth: { tokenStore } }));
+    await Promise.all(clients.map((c) => c.send(CHANNELS, context(http))));
+    expect(tokensIssued).toHaveLength(1);
+    expect(apiSaw.map((r) => r.authorization)).toEqual(Array.from({ length: 3 }, () => `Bearer ${tokensIssued[0]}`));
+  });
+
+  it('keeps the secret, in any form, out of the store key', async () => {
+    const { http } = accountsExecutor();
+    const keys: string[] = [];
+    const memory = createMemoryTokenStore();
+    const tokenStore = { get: (key: string) => (keys.push(key), memory.get(key)), set: memory.set };
+    await createJsonOAuthTransport({ credentials: DEMO, baseUrl: 'https://api.example', oauth: { tokenStore } }).send(CHANNELS, context(http));
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).not.toContain(DEMO.password);
+      expect(key).not.toContain(Buffer.from(DEMO.password).toString('base64'));
+      expect(key).toContain('https://api.example');
+    }
   });
 });

@@ -24,6 +24,7 @@ import { isInvalidTokenChallenge, refusesBearerToken } from './invalid-token-cha
 import { createMemoryTokenStore } from './memory-token-store.js';
 import { TokenCache, type TokenFetcher } from './token-cache.js';
 import { createTokenEndpoint } from './token-endpoint.js';
+import { secretFingerprint, tokenStoreKey } from './token-store-key.js';
 import { accountRefusal } from './token-endpoint-error.js';
 
 /** The token endpoint's path when neither `tokenUrl` nor `issuer` is given (SPEC §3). */
@@ -56,10 +57,15 @@ function jsonBody(request: WireRequest): string {
  * `baseUrl + '/api/oauth/token'`), or at the token endpoint of `oauth.issuer`'s metadata
  * (RFC 8414); `client_secret_basic` (RFC 6749 §2.3.1, default) or `client_secret_post`. Tokens
  * are cached in `oauth.tokenStore` (in memory by default) and renewed 60 s before expiry, or at
- * half their lifetime when shorter; concurrent calls share one token request.
+ * half their lifetime when shorter; concurrent calls share one token request. In a store given
+ * as `oauth.tokenStore`, a token is kept under the token endpoint, client id, scope, API origin
+ * and a salted scrypt fingerprint of the client secret (RFC 7914), computed once per transport:
+ * a client with another secret, or another API origin, never gets that token.
  *
  * With `oauth.dpop`, tokens are bound to a key pair the transport makes (RFC 9449): token and
- * API requests carry a DPoP proof, and the API request `Authorization: DPoP`.
+ * API requests carry a DPoP proof, and the API request `Authorization: DPoP`. A server that
+ * issues a plain Bearer token anyway gets it used as one, unless `oauth.requireDpop` (which
+ * implies `dpop`) makes that a `TOKEN_ENDPOINT` error naming the token type.
  *
  * Calls: `POST` to `paths.json` with `Authorization: Bearer` (RFC 6750 §2.1). A 401 with
  * `WWW-Authenticate: Bearer error="invalid_token"` makes it fetch one new token and repeat the
@@ -86,9 +92,10 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
 
   // Authenticating as the account, a refused client is a wrong user or password (SPEC §10).
   const refused = settings.clientId === undefined ? accountRefusal : (error: unknown) => error;
-  const dpop = settings.dpop === true ? createDpopKey() : undefined;
+  const dpop = settings.dpop === true || settings.requireDpop === true ? createDpopKey() : undefined;
   const endpoint = createTokenEndpoint({
     ...(dpop === undefined ? {} : { dpop }),
+    ...(settings.requireDpop === true ? { requireDpop: true } : {}),
     ...(tokenUrl === undefined ? {} : { tokenUrl }),
     ...(settings.issuer === undefined ? {} : { issuer: settings.issuer }),
     ...(settings.scope === undefined ? {} : { scope: settings.scope }),
@@ -97,12 +104,28 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     clientAuthMethod: settings.clientAuthMethod ?? 'client_secret_basic',
     allowInsecureHttp,
   });
-  const storeKey = `afilnet-chat:oauth:${tokenUrl ?? settings.issuer}:${clientId}:${settings.scope ?? ''}`;
-  const cache = new TokenCache({
-    store: settings.tokenStore ?? createMemoryTokenStore(),
+  const keyParts = {
+    // One of the two is set: resolveTransportOptions refuses neither, and tokenUrl defaults otherwise.
+    tokenEndpoint: (tokenUrl ?? settings.issuer) as string,
+    clientId,
+    scope: settings.scope,
+    apiOrigin: apiUrl.origin,
+  };
+  const shared = settings.tokenStore;
+  let key: string | Promise<string>;
+  if (shared === undefined) {
+    // This client's own store: no one else reads it, so no slow hash is worth its cost.
+    key = tokenStoreKey(keyParts, 'own');
+  } else if (dpop !== undefined) {
     // A DPoP token is bound to this transport's key, which never leaves it: no one else can use it.
-    key: dpop === undefined ? storeKey : `${storeKey}:dpop:${randomUUID()}`,
-  });
+    key = tokenStoreKey(keyParts, `dpop:${randomUUID()}`);
+  } else {
+    // A shared store: the token serves only clients with the same secret. The fingerprint is
+    // computed now, off the main thread, so that a client built at start-up has it by its first call.
+    key = secretFingerprint(keyParts, clientSecret).then((fingerprint) => tokenStoreKey(keyParts, fingerprint));
+    key.catch(() => undefined);
+  }
+  const cache = new TokenCache({ store: shared ?? createMemoryTokenStore(), key });
 
   /**
    * One API request with `token`; says whether the API refused the token as `invalid_token`. A

@@ -9,5 +9,5 @@ export {
   type JsonOAuthTransportOptions,
 } from './create-json-oauth-transport.js';
 export { createMemoryTokenStore } from './memory-token-store.js';
-export { EARLY_REFRESH_MS, refreshAt } from './token-freshness.js';
+export { EARLY_REFRESH_MS, MIN_TOKEN_LIFETIME_MS, refreshAt } from './token-freshness.js';
 export type { StoredToken, TokenStore } from '@afilnet-chat/core';

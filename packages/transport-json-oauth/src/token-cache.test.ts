@@ -226,3 +226,49 @@ describe('TokenCache with a failing store', () => {
     expect(endpoint.requests).toBe(1);
   });
 });
+
+describe('TokenCache with a lock held elsewhere', () => {
+  /** A store whose lock is never granted, and which ignores being told to stop waiting. */
+  function stuckStore() {
+    const memory = createMemoryTokenStore();
+    const signals: Array<AbortSignal | undefined> = [];
+    const store = {
+      get: memory.get,
+      set: memory.set,
+      lock: <T>(_key: string, _critical: () => Promise<T>, options?: { readonly signal?: AbortSignal }) => {
+        signals.push(options?.signal);
+        return new Promise<T>(() => undefined);
+      },
+    };
+    return { store, signals };
+  }
+
+  it('stops waiting at half of the caller\'s remaining time and fetches its own token', async () => {
+    const endpoint = controlledEndpoint();
+    const { store, signals } = stuckStore();
+    const cache = new TokenCache({ store, key: 'k' });
+    const started = performance.now();
+    const call = cache.token({ signal: live(), remainingMs: () => 400 }, endpoint.fetchToken);
+    while (endpoint.requests === 0 && performance.now() - started < 5_000) await new Promise((r) => setTimeout(r, 10));
+    expect(endpoint.requests).toBe(1);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    // The store was told to stop waiting, so that it leaves nothing behind.
+    expect(signals[0]?.aborted).toBe(true);
+    const token = endpoint.answer(0);
+    await expect(call).resolves.toEqual(token);
+  });
+
+  it('tells the store to stop waiting once every caller has given up', async () => {
+    const endpoint = controlledEndpoint();
+    const { store, signals } = stuckStore();
+    const cache = new TokenCache({ store, key: 'k' });
+    const controller = new AbortController();
+    const call = cache.token(controller.signal, endpoint.fetchToken);
+    await tick();
+    expect(signals[0]?.aborted).toBe(false);
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(signals[0]?.aborted).toBe(true);
+    expect(endpoint.requests).toBe(0);
+  });
+});

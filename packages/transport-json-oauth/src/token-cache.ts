@@ -11,8 +11,12 @@ export type TokenFetcher = (signal: AbortSignal) => Promise<StoredToken>;
 /** Options of {@link TokenCache}. */
 export interface TokenCacheOptions {
   readonly store: TokenStore;
-  /** The store key of this client (token endpoint, client id, scope); never a secret. */
-  readonly key: string;
+  /**
+   * The store key of this client (see `tokenStoreKey`), or its promise when it costs a slow hash.
+   * A key that cannot be computed (a rejected promise) leaves the store out: the client then
+   * fetches its own tokens.
+   */
+  readonly key: string | Promise<string>;
   /** The clock, in epoch milliseconds. */
   readonly now?: () => number;
 }
@@ -25,9 +29,14 @@ export interface TokenCacheOptions {
 interface Flight {
   readonly promise: Promise<StoredToken>;
   readonly controller: AbortController;
+  /** Fires when the flight stops waiting for the store's lock (and fetches a token itself). */
+  readonly stopWaiting: AbortController;
   waiters: number;
   settled: boolean;
 }
+
+/** A caller: its signal, and the time left before its deadline when it has one. */
+export type TokenCaller = AbortSignal | { readonly signal: AbortSignal; remainingMs?(): number };
 
 function abortedWhileWaiting(): AfilnetTransportError {
   return new AfilnetTransportError('ABORTED', 'The call was aborted while waiting for an access token', {
@@ -49,7 +58,7 @@ function abortedWhileWaiting(): AfilnetTransportError {
  */
 export class TokenCache {
   readonly #store: TokenStore;
-  readonly #key: string;
+  readonly #key: Promise<string | undefined>;
   readonly #now: () => number;
   #local: StoredToken | undefined;
   #rejected: string | undefined;
@@ -57,7 +66,7 @@ export class TokenCache {
 
   constructor(options: TokenCacheOptions) {
     this.#store = options.store;
-    this.#key = options.key;
+    this.#key = Promise.resolve(options.key).catch(() => undefined);
     this.#now = options.now ?? Date.now;
   }
 
@@ -67,56 +76,35 @@ export class TokenCache {
    * @param caller the caller's signal, or an object holding it (read only when the call has to
    *   wait for a token request): when it fires the caller stops waiting (with
    *   `AfilnetTransportError` `ABORTED`, `mayHaveBeenSent: false`), and the token request itself
-   *   is aborted only when no other caller still waits for it.
+   *   is aborted only when no other caller still waits for it. With `remainingMs`, waiting for
+   *   the store's lock ends at half of the time left, so that the call can still fetch its own
+   *   token and succeed.
    * @param fetchToken how to fetch a new token, used if this call starts a token request.
    * @param rejected a token the API just refused (RFC 6750 §3.1 `invalid_token`).
    * @throws what `fetchToken` or the store throw, to every caller that waited for it.
    */
-  async token(caller: AbortSignal | { readonly signal: AbortSignal }, fetchToken: TokenFetcher, rejected?: string): Promise<StoredToken> {
+  async token(caller: TokenCaller, fetchToken: TokenFetcher, rejected?: string): Promise<StoredToken> {
     if (rejected !== undefined) {
       this.#rejected = rejected;
       if (this.#local?.accessToken === rejected) this.#local = undefined;
     }
     const local = this.#local;
     if (local !== undefined && isFresh(local, this.#now())) return local;
-    const signal = caller instanceof AbortSignal ? caller : caller.signal;
-    const token = await this.#join(signal, fetchToken);
+    const token = await this.#join(caller, fetchToken);
     // A flight that started before the refusal may have answered the refused token.
-    if (rejected !== undefined && token.accessToken === rejected) return this.#join(signal, fetchToken);
+    if (rejected !== undefined && token.accessToken === rejected) return this.#join(caller, fetchToken);
     return token;
   }
 
   #start(fetchToken: TokenFetcher): Flight {
     const controller = new AbortController();
-    const store = this.#store;
-    // A store is an optimisation: when it fails (a shared cache down), calls go on with tokens of
-    // their own rather than fail with an error that says nothing about the API.
-    const critical = async (): Promise<StoredToken> => {
-      const stored = await Promise.resolve()
-        .then(() => store.get(this.#key))
-        .catch(() => undefined);
-      if (stored !== undefined && stored.accessToken !== this.#rejected && isFresh(stored, this.#now())) return stored;
-      const fresh = await fetchToken(controller.signal);
-      await Promise.resolve()
-        .then(() => store.set(this.#key, fresh))
-        .catch(() => undefined);
-      return fresh;
-    };
-    let ran = false;
-    const once = (): Promise<StoredToken> => {
-      ran = true;
-      return critical();
-    };
-    const promise = store.lock
-      ? Promise.resolve()
-          .then(() => (store.lock as NonNullable<TokenStore['lock']>)(this.#key, once))
-          .catch((error: unknown) => {
-            // The lock itself failed: go on without it. An error of the token request stands.
-            if (ran) throw error;
-            return critical();
-          })
-      : critical();
-    const flight: Flight = { promise, controller, waiters: 0, settled: false };
+    const stopWaiting = new AbortController();
+    // Nobody wants the token any more: nothing is to be waited for either.
+    controller.signal.addEventListener('abort', () => stopWaiting.abort(), { once: true });
+    const promise = this.#key.then((key) =>
+      key === undefined ? fetchToken(controller.signal) : this.#viaStore(key, controller, stopWaiting.signal, fetchToken),
+    );
+    const flight: Flight = { promise, controller, stopWaiting, waiters: 0, settled: false };
     promise.then(
       (token) => {
         flight.settled = true;
@@ -131,7 +119,67 @@ export class TokenCache {
     return flight;
   }
 
-  #join(signal: AbortSignal, fetchToken: TokenFetcher): Promise<StoredToken> {
+  /**
+   * A token through the store: the stored one if fresh, else a fetched one, under its lock. When
+   * `stopWaiting` fires before the lock is granted, the flight goes on without it (and tells the
+   * store, which stops waiting too); a store that grants it later holds it until that is done.
+   */
+  #viaStore(key: string, controller: AbortController, stopWaiting: AbortSignal, fetchToken: TokenFetcher): Promise<StoredToken> {
+    const store = this.#store;
+    // A store is an optimisation: when it fails (a shared cache down), calls go on with tokens of
+    // their own rather than fail with an error that says nothing about the API.
+    const critical = async (): Promise<StoredToken> => {
+      const stored = await Promise.resolve()
+        .then(() => store.get(key))
+        .catch(() => undefined);
+      if (stored !== undefined && stored.accessToken !== this.#rejected && isFresh(stored, this.#now())) return stored;
+      const fresh = await fetchToken(controller.signal);
+      await Promise.resolve()
+        .then(() => store.set(key, fresh))
+        .catch(() => undefined);
+      return fresh;
+    };
+    const lock = store.lock?.bind(store);
+    if (lock === undefined) return critical();
+    return new Promise<StoredToken>((resolve, reject) => {
+      let state: 'waiting' | 'holding' | 'alone' = 'waiting';
+      let alone: Promise<StoredToken> | undefined;
+      // Without the lock: the store failed, or waiting for it ended.
+      const goAlone = (): void => {
+        if (state !== 'waiting') return;
+        state = 'alone';
+        stopWaiting.removeEventListener('abort', goAlone);
+        alone = controller.signal.aborted ? Promise.reject(controller.signal.reason) : critical();
+        alone.then(resolve, reject);
+      };
+      const once = (): Promise<StoredToken> => {
+        if (state !== 'waiting') return alone as Promise<StoredToken>;
+        state = 'holding';
+        stopWaiting.removeEventListener('abort', goAlone);
+        return critical();
+      };
+      if (stopWaiting.aborted) {
+        goAlone();
+        return;
+      }
+      stopWaiting.addEventListener('abort', goAlone, { once: true });
+      Promise.resolve()
+        .then(() => lock(key, once, { signal: stopWaiting }))
+        .then(
+          (token) => {
+            if (state === 'holding') resolve(token);
+          },
+          (error: unknown) => {
+            // An error of the token request stands; the lock's own failure is gone round.
+            if (state === 'holding') reject(error);
+            else goAlone();
+          },
+        );
+    });
+  }
+
+  #join(caller: TokenCaller, fetchToken: TokenFetcher): Promise<StoredToken> {
+    const signal = caller instanceof AbortSignal ? caller : caller.signal;
     if (signal.aborted) return Promise.reject(abortedWhileWaiting());
     let flight = this.#flight;
     if (flight === undefined || flight.settled) {
@@ -140,6 +188,13 @@ export class TokenCache {
     }
     const joined = flight;
     joined.waiters += 1;
+    // Half of what is left for this call: then waiting for the store's lock ends, and the flight
+    // fetches a token itself while there is still time to use it.
+    const remainingMs = caller instanceof AbortSignal ? undefined : caller.remainingMs?.();
+    const bound =
+      remainingMs === undefined || joined.stopWaiting.signal.aborted
+        ? undefined
+        : setTimeout(() => joined.stopWaiting.abort(), Math.max(0, remainingMs / 2));
     return new Promise<StoredToken>((resolve, reject) => {
       let waiting = true;
       const leave = (): boolean => {
@@ -147,6 +202,7 @@ export class TokenCache {
         waiting = false;
         joined.waiters -= 1;
         signal.removeEventListener('abort', onAbort);
+        clearTimeout(bound);
         return true;
       };
       const onAbort = (): void => {

@@ -4,12 +4,13 @@
  * the token request with the client's authentication (RFC 6749 §2.3.1), and the reading of the
  * answer (RFC 6749 §5.1, §5.2).
  */
-import type { HttpExecutor, HttpResponse, StoredToken } from '@afilnet-chat/core';
+import { AfilnetTransportError, type HttpExecutor, type HttpResponse, type StoredToken } from '@afilnet-chat/core';
 import * as oauth from 'oauth4webapi';
 import { clientSecretBasic, clientSecretBasicHeader } from './client-secret-basic.js';
 import type { DPoPKey } from './dpop-key.js';
 import { executorFetch } from './executor-fetch.js';
 import { tokenEndpointError, type TokenStep } from './token-endpoint-error.js';
+import { MIN_TOKEN_LIFETIME_MS } from './token-freshness.js';
 
 /** Where and how to ask for tokens. */
 export interface TokenEndpointOptions {
@@ -27,6 +28,8 @@ export interface TokenEndpointOptions {
   readonly now?: () => number;
   /** Ask for tokens bound to this key (RFC 9449 §5); plain bearer tokens without it. */
   readonly dpop?: DPoPKey;
+  /** With `dpop`: refuse a token issued as plain Bearer instead of using it unbound. */
+  readonly requireDpop?: boolean;
 }
 
 /** What one token request needs from the call that starts it. */
@@ -44,8 +47,8 @@ export interface TokenEndpoint {
    * Requests a new token.
    *
    * @throws {AfilnetTransportError} `TOKEN_ENDPOINT` (with `oauthError` when the body names one)
-   *   for any answer without a usable token (Bearer, or DPoP when asked for), or when discovery
-   *   fails; `NETWORK` or
+   *   for any answer without a usable token (Bearer, or DPoP when asked for; only DPoP with
+   *   `requireDpop`), or when discovery fails; `NETWORK` or
    *   `ABORTED` from the executor. Always with `mayHaveBeenSent: false`.
    */
   requestToken(context: TokenRequestContext): Promise<StoredToken>;
@@ -116,15 +119,25 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
         answer = await grant();
       }
       registerSecret(answer.access_token);
-      // A server that does not do DPoP answers a Bearer token, which RFC 9449 §5 lets the client use.
+      // A server that does not do DPoP answers a Bearer token, which RFC 9449 §5 lets the client
+      // use, unless the user requires the binding.
       const bound = answer.token_type === 'dpop' && dpop !== undefined;
+      if (!bound && options.requireDpop === true && answer.token_type === 'bearer') {
+        throw new AfilnetTransportError(
+          'TOKEN_ENDPOINT',
+          'The token endpoint issued a token of type Bearer, not DPoP (RFC 9449), which oauth.requireDpop requires',
+          { mayHaveBeenSent: false, ...(raw === undefined ? {} : { httpStatus: (raw as HttpResponse).status }) },
+        );
+      }
       if (answer.token_type !== 'bearer' && !bound) {
         throw new Error(`token_type ${answer.token_type} is not supported; expected Bearer${dpop ? ' or DPoP' : ''}`);
       }
       return {
         accessToken: answer.access_token,
         obtainedAt,
-        ...(answer.expires_in === undefined ? {} : { expiresAt: obtainedAt + answer.expires_in * 1000 }),
+        ...(answer.expires_in === undefined
+          ? {}
+          : { expiresAt: obtainedAt + Math.max(answer.expires_in * 1000, MIN_TOKEN_LIFETIME_MS) }),
         ...(bound ? { tokenType: 'dpop' as const } : {}),
       };
     } catch (error) {

@@ -9,6 +9,13 @@ import type { StoredToken } from '@afilnet-chat/core';
 export const EARLY_REFRESH_MS = 60_000;
 
 /**
+ * The shortest lifetime a token is taken to have: a server answering `expires_in: 0` (or 1)
+ * would otherwise cost a token request per call. With the half-lifetime rule, such a token is
+ * used for 5 s, so that a client asks for one at most every 5 s.
+ */
+export const MIN_TOKEN_LIFETIME_MS = 10_000;
+
+/**
  * The instant (epoch ms) from which `token` is renewed before use: `expiresAt` minus the smaller
  * of 60 s and half the lifetime; `Infinity` for a token without a stated lifetime, which is used
  * until the API refuses it.

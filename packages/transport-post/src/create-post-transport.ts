@@ -1,5 +1,5 @@
 /**
- * The HTTP POST flavour (SPEC §3): every field, credentials included, in a form body.
+ * The HTTP POST flavour: every field, credentials included, in a form body.
  */
 import { type ChatTransport } from '@afilnet-chat/core';
 import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
@@ -11,7 +11,7 @@ import {
   type AccountTransportOptions,
 } from '@afilnet-chat/core/transport';
 
-/** The form body's content type (SPEC §3). */
+/** The form body's content type, with its charset stated so the server reads UTF-8. */
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8';
 
 /** Options of {@link createPostTransport}: `paths.http` defaults to `/api/http/`. */

@@ -1,5 +1,5 @@
 /**
- * The SOAP flavour (SPEC §3): SOAP 1.1, document/literal wrapped, credentials in a WS-Security
+ * The SOAP flavour: SOAP 1.1, document/literal wrapped, credentials in a WS-Security
  * UsernameToken header.
  */
 import { randomBytes } from 'node:crypto';

@@ -9,7 +9,7 @@ const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const ITEM = '<item><platformid>100</platformid><platform>whatsapp</platform><name>Sales</name></item>';
 const CHANNEL = { platformid: '100', platform: 'whatsapp', name: 'Sales' };
 
-describe('decodeSoapPayload: prefixes are arbitrary (SPEC §3)', () => {
+describe('decodeSoapPayload: prefixes are arbitrary', () => {
   it.each([
     ['soap:', `<soap:Envelope xmlns:soap="${ENV}"><soap:Body><c:getchatchannelsResponse xmlns:c="urn:afilnet:chat"><status>success</status><result>${ITEM}</result></c:getchatchannelsResponse></soap:Body></soap:Envelope>`],
     ['SOAP-ENV:', `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${ENV}" xmlns:ns1="urn:afilnet:chat"><SOAP-ENV:Header/><SOAP-ENV:Body><ns1:getchatchannelsResponse><status>success</status><result>${ITEM}</result></ns1:getchatchannelsResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>`],

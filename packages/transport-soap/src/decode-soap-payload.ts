@@ -1,5 +1,5 @@
 /**
- * Mapping a SOAP 1.1 response to the common {@link WirePayload} (SPEC §3): the wrapper
+ * Mapping a SOAP 1.1 response to the common {@link WirePayload}: the wrapper
  * `chat:MResponse` becomes `{status, result | error}`, a list of `<item>` an array of plain
  * objects, a `soapenv:Fault` a `fault`. Nothing is validated here: core judges the envelope.
  */

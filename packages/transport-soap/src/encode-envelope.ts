@@ -1,12 +1,12 @@
 /**
- * The request envelope (SPEC §3): SOAP 1.1, document/literal wrapped, WS-Security header.
+ * The request envelope: SOAP 1.1, document/literal wrapped, WS-Security header.
  */
 import type { WireRequest } from '@afilnet-chat/core';
 import { CHAT_NS, SOAP11_NS, escapeXml } from '@afilnet-chat/soap-xml';
 
 /**
  * Encodes a request: the wrapper `chat:M` in `urn:afilnet:chat` holding one unqualified child
- * per parameter, in SPEC §2 order, every value escaped with `escapeXml`. `security` is the
+ * per parameter, in the method table's order (`CHAT_METHODS`), every value escaped with `escapeXml`. `security` is the
  * encoded `wsse:Security` element. The caller has refused characters XML 1.0 cannot carry.
  */
 export function encodeEnvelope(request: WireRequest, security: string): string {

@@ -4,8 +4,6 @@
  * (`watchInbound`, optionally on a `--checkpoint` file).
  */
 import type { AfilnetTransportError, ChatClient, ChatMessage, Platform } from '@afilnet-chat/core';
-// From its own entry: `--help` loads every command, and must not load the client.
-import { createFileCheckpoint } from '@afilnet-chat/core/inbound';
 import { DEFAULT_WATCH_INTERVAL_MS, PLATFORMS } from '@afilnet-chat/core/constants';
 import { CliUsageError } from '../cli-usage-error.js';
 import type { Command, CommandContext } from '../command.js';
@@ -112,7 +110,8 @@ async function watchWith(context: CommandContext, chat: ChatClient, request: Wat
       signal: context.io.stopSignal(),
       onRetry: retryWarning(context),
       ...(channel === undefined ? {} : { channels: [channel] }),
-      ...(checkpointPath === undefined ? {} : { checkpoint: createFileCheckpoint(checkpointPath) }),
+      // Loaded here, not at the top, so that `--help` loads nothing of the client.
+      ...(checkpointPath === undefined ? {} : { checkpoint: (await import('@afilnet-chat/core')).createFileCheckpoint(checkpointPath) }),
     });
     let shown = 0;
     // Asking for the next message acknowledges the one printed; the loop's break (--count) and

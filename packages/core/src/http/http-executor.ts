@@ -1,23 +1,28 @@
 /**
- * The narrow HTTP interface every transport sends through (SPEC §6). The client owns one
+ * The narrow HTTP interface every transport sends through. The client owns one
  * executor; transports never create connections of their own, so timeouts, abort, the
  * connection pool, a user's `dispatcher` and the response-size cap apply to every request,
  * token requests included.
  */
 /** One HTTP request, fully encoded. */
 export interface HttpRequest {
+  /** The HTTP method. */
   readonly method: 'GET' | 'POST';
+  /** The absolute URL, query included. */
   readonly url: string;
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The encoded body (form, XML or JSON), sent as UTF-8. */
   readonly body?: string;
 }
 
 /** One HTTP response, its body read whole (within the size cap) and decoded as UTF-8. */
 export interface HttpResponse {
+  /** The HTTP status code. */
   readonly status: number;
   /** Header names in lower case; repeated headers joined with `, `. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The body as text. */
   readonly body: string;
 }
 
@@ -37,6 +42,7 @@ export interface HttpSendOptions {
  * not an error.
  */
 export interface HttpExecutor {
+  /** Sends one request and reads its whole response, within the client's timeouts and size cap. */
   send(request: HttpRequest, options: HttpSendOptions): Promise<HttpResponse>;
   /**
    * Loads what the executor needs before its first exchange (undici, for the default one). The

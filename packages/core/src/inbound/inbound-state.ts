@@ -51,7 +51,9 @@ export interface InboundChannelList {
  * and hands it to `save` at each point that must survive a crash.
  */
 export interface InboundState {
+  /** Marks the JSON as an inbound checkpoint, so that any other file is refused, never overwritten. */
   readonly format: typeof INBOUND_STATE_FORMAT;
+  /** The shape's version: a state of another version is refused rather than misread. */
   readonly version: typeof INBOUND_STATE_VERSION;
   /** Every conversation seen, by {@link conversationKey}. */
   conversations: Record<string, InboundConversation>;

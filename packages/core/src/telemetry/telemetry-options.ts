@@ -7,11 +7,13 @@
 
 /** A `TracerProvider` of `@opentelemetry/api`. */
 export interface TracerProviderLike {
+  /** Returns the tracer of the named instrumentation scope. */
   getTracer(name: string, version?: string): object;
 }
 
 /** A `MeterProvider` of `@opentelemetry/api`. */
 export interface MeterProviderLike {
+  /** Returns the meter of the named instrumentation scope. */
   getMeter(name: string, version?: string): object;
 }
 
@@ -23,6 +25,8 @@ export interface MeterProviderLike {
  * @see https://opentelemetry.io/docs/languages/js/getting-started/nodejs/
  */
 export interface TelemetryOptions {
+  /** Where spans go (default: the global tracer provider). */
   readonly tracerProvider?: TracerProviderLike;
+  /** Where metrics go (default: the global meter provider). */
   readonly meterProvider?: MeterProviderLike;
 }

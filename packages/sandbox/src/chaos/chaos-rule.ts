@@ -1,11 +1,11 @@
 /**
- * Chaos rules (SPEC §12): faults the sandbox injects on purpose, so that a client's handling of
+ * Chaos rules: faults the sandbox injects on purpose, so that a client's handling of
  * rate limits, outages, latency, dropped connections and expired tokens can be tried locally.
  * Checked with zod at both edges (`PUT /__sandbox/chaos` and `sandbox.chaos()`).
  */
 import { z } from 'zod';
 import { describeProblems } from '../control/describe-problems.js';
-import { SANDBOX_FLAVOURS } from '../events/sandbox-event.js';
+import { SANDBOX_FLAVOURS } from '../state/sandbox-event.js';
 
 /** The methods a rule can be scoped to: the API's six, and `token` for the OAuth token endpoint. */
 export const CHAOS_METHODS = [

@@ -44,7 +44,7 @@ describe('ChaosRules', () => {
 });
 
 describe('parseChaosRules', () => {
-  it('accepts every fault kind of SPEC §12', () => {
+  it('accepts every fault kind: status, delay, reset before or after commit, token expiry', () => {
     const rules = [
       { method: 'sendmessage', flavour: 'json-oauth', times: 1, probability: 0.5, fault: { status: 429, retryAfterSeconds: 1 } },
       { fault: { status: 500 } },

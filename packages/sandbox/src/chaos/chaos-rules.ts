@@ -1,5 +1,5 @@
 /** The chaos rules in force, and which fault, if any, a request meets. */
-import type { SandboxFlavour } from '../events/sandbox-event.js';
+import type { SandboxFlavour } from '../state/sandbox-event.js';
 import type { ChaosFault, ChaosRule } from './chaos-rule.js';
 
 interface ActiveRule {

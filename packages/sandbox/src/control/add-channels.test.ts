@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT, SandboxState } from '../sandbox-state.js';
+import { DEMO_ACCOUNT, SandboxState } from '../state/sandbox-state.js';
 import { addChannels, MAX_CHANNELS_PER_ACCOUNT, parseChannelList } from './add-channels.js';
 
 const USER = DEMO_ACCOUNT.user;

@@ -5,7 +5,7 @@
  * changes nothing.
  */
 import { z } from 'zod';
-import { DEMO_ACCOUNT, SANDBOX_PLATFORMS, type SandboxChannel, type SandboxState } from '../sandbox-state.js';
+import { DEMO_ACCOUNT, SANDBOX_PLATFORMS, type SandboxChannel, type SandboxState } from '../state/sandbox-state.js';
 import { describeProblems } from './describe-problems.js';
 
 /** The most channels an account may have: far beyond any real account, small enough to list at every call. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT, SandboxState, type StoredMessage } from '../sandbox-state.js';
+import { DEMO_ACCOUNT, SandboxState, type StoredMessage } from '../state/sandbox-state.js';
 import { injectInboundBulk, MAX_BULK_MESSAGES } from './bulk-inbound.js';
 
 const USER = DEMO_ACCOUNT.user;

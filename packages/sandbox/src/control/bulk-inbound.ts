@@ -5,7 +5,7 @@
  * Everything is checked before anything is stored: a refused request changes nothing.
  */
 import { z } from 'zod';
-import { DEMO_ACCOUNT, type SandboxState } from '../sandbox-state.js';
+import { DEMO_ACCOUNT, type SandboxState } from '../state/sandbox-state.js';
 import { describeProblems } from './describe-problems.js';
 
 /** The most messages one bulk injection stores: 100,000, the size of a large load run. */

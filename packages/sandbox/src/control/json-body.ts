@@ -4,8 +4,9 @@
  * requests), never JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isJsonContentType } from '../is-json-content-type.js';
-import { sendJson } from '../respond.js';
+import { isJsonContentType } from '../http/media-type.js';
+import { isLoopbackAddress } from '../http/loopback-address.js';
+import { allowMethods, sendJson } from '../http/respond.js';
 
 /** A parsed JSON body, or `undefined` once a 415 or 400 has been answered. */
 export type JsonBody = { readonly value: unknown } | undefined;
@@ -28,9 +29,16 @@ export function readJsonBody(req: IncomingMessage, res: ServerResponse, body: st
   }
 }
 
-/** Answers 405 naming the allowed methods, and returns false, unless the request uses one of them. */
-export function allowMethods(req: IncomingMessage, res: ServerResponse, methods: readonly string[]): boolean {
-  if (methods.includes(req.method ?? '')) return true;
-  sendJson(res, 405, { error: `use ${methods.join(' or ')}` }, { allow: methods.join(', ') });
-  return false;
+/**
+ * The body of a control route that changes the sandbox's data: only a POST from a loopback
+ * address, as JSON. Answers 403 (naming `route`, e.g. `inbound injection`), 405, 415 or 400 and
+ * gives `undefined` otherwise.
+ */
+export function readLoopbackJsonPost(req: IncomingMessage, res: ServerResponse, body: string, route: string): JsonBody {
+  if (!isLoopbackAddress(req.socket.remoteAddress)) {
+    sendJson(res, 403, { error: `${route} is only accepted from loopback` });
+    return undefined;
+  }
+  if (!allowMethods(req, res, ['POST'])) return undefined;
+  return readJsonBody(req, res, body);
 }
