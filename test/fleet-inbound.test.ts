@@ -204,7 +204,7 @@ describe('receiving on BullMQ across processes killed at random', () => {
       maxStalledCount: 100,
       recheckMs: 2_000,
     };
-    const pool: FleetPool = await startFleetPool('./inbound-fleet-child.mjs', 3, { INBOUND_FLEET: JSON.stringify(settings) });
+    const pool: FleetPool = await startFleetPool('../../scripts/inbound-fleet-worker.mjs', 3, { INBOUND_FLEET: JSON.stringify(settings) });
     closers.push(() => pool.close());
     const lines = () =>
       readFileSync(record, { encoding: 'utf8', flag: 'a+' })

@@ -20,6 +20,8 @@ export interface InboundWorkerOptions extends WorkerOptions {
 /** The user's handler of one inbound message; what it returns becomes the job's `returnvalue`. */
 export type InboundHandler<R = unknown> = (message: ChatMessage, job: Job<InboundJobData, R>) => Promise<R> | R;
 
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 const isFinished = (state: string) => state === 'completed' || state === 'failed' || state === 'unknown';
 
 /**
@@ -65,7 +67,8 @@ export function createInboundWorker<R = unknown>(options: InboundWorkerOptions, 
     return handler(message, job);
   };
 
-  const worker = new InboundWorker<R>(queueName, process, workerOptions, queue, redis);
+  // An option given as `undefined` keeps BullMQ's default (BullMQ would take the `undefined`).
+  const worker = new InboundWorker<R>(queueName, process, withoutUndefined(workerOptions), queue, redis);
   /** Forgets a finished job and wakes the next job of its conversation. */
   const release = async (job: Job<InboundJobData, R>) => {
     const next = await order.finish(job.data.conversation, job.id ?? '');
