@@ -56,7 +56,7 @@ async function throughQueue(queue, destination, sends, pollMs) {
   let polls = 0;
   for (;;) {
     polls++;
-    const counts = await queue.queue.getJobCounts('completed', 'failed');
+    const counts = await queue.getJobCounts('completed', 'failed');
     if (counts.completed + counts.failed >= sends) return { seconds: (performance.now() - started) / 1000, polls, failed: counts.failed };
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
@@ -85,7 +85,7 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
     fleetWorkers = startWorkers(workers, { transport, baseUrl: sandbox.url, credentials, redisPort: redisServer.port, queueName: 'load', concurrency, timeoutMs: 30_000 });
     await fleetWorkers.ready;
     queue = createSendQueue({ connection, queueName: 'load' });
-    await queue.queue.waitUntilReady();
+    await queue.waitUntilReady();
 
     const before = commandCalls(await admin.info('commandstats'));
     const timed = await throughQueue(queue, 'fleet-queue', sends, 100);
