@@ -192,6 +192,9 @@ describe('bulk sending on BullMQ', () => {
     // Only the sends already in flight met the 429; the rest waited.
     expect(refused.length).toBeLessThanOrEqual(8);
     expect(received(destination).size).toBe(keys.length);
+    // The queue-wide limit that carried the pause to every worker is gone once the pause ended:
+    // jobs are not counted against a limiter outside a pause.
+    await until(async () => (await queue.getGlobalRateLimit()) === null, 5_000);
   }, 30_000);
 
   it('holds the limiter rate across two workers', async () => {

@@ -22,7 +22,12 @@ export interface SendWorkerOptions extends WorkerOptions {
 
 /** The pause a 429 without `Retry-After` gets, in ms. */
 export const DEFAULT_RATE_LIMIT_MS = 1_000;
-const UNLIMITED = { max: 1_000_000_000, duration: 1_000 };
+/**
+ * The queue-wide limit set only while a 429's pause runs: BullMQ checks its rate-limit key only
+ * on a queue (or worker) with a limit, and counts every job against it. High enough never to
+ * bind; it exists so that the pause binds every worker.
+ */
+const PAUSE_ONLY = { max: 1_000_000_000, duration: 1_000 };
 
 /** True for a server's refusal to take more requests now (HTTP 429). */
 function isRateLimited(error: unknown): error is AfilnetTransportError {
@@ -52,9 +57,10 @@ function recorded(error: unknown): RecordedError {
  * - `RATE_LIMITED` (after the client's own retries) pauses every worker of the queue for
  *   `retryAfterMs` (1 s without one) and puts the job back, with no attempt used.
  *
- * Every `WorkerOptions` of BullMQ passes through. Ours differ from BullMQ's defaults:
- * `concurrency: 16`, and a `limiter` of 1,000,000,000 per second when none is given, because
- * BullMQ applies a 429's pause only to workers that have a limiter.
+ * Every `WorkerOptions` of BullMQ passes through; ours differ from BullMQ's defaults only in
+ * `concurrency: 16`. Without a `limiter`, no job is counted against one: a 429 sets a queue-wide
+ * limit that never binds for the length of its pause, which makes BullMQ apply the pause to
+ * every worker, then removes it.
  *
  * @returns BullMQ's worker (its events, `pause`, `close`). `close()` leaves the client and a
  *   connection passed as a client open.
@@ -71,10 +77,40 @@ export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData
   }
   checks.done();
   const { queueName = DEFAULT_QUEUE_NAME, client: chat, ...workerOptions } = options;
-  const review = new Queue<ReviewJobData>(reviewQueueName(queueName), {
-    connection: options.connection,
-    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-  });
+  const base = { connection: options.connection, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) };
+  const review = new Queue<ReviewJobData>(reviewQueueName(queueName), base);
+  const ownLimiter = options.limiter !== undefined;
+  let control: Queue | undefined;
+
+  /**
+   * Pauses every worker of the queue for `ms` through BullMQ's rate limiting. A worker with a
+   * `limiter` has it already; otherwise a queue-wide limit that never binds is set for the pause
+   * and removed after it (unless you set one yourself), so that jobs are not counted otherwise.
+   * A process that dies before removing it leaves only that counting, which the next pause
+   * removes.
+   */
+  const pauseQueue = async (ms: number): Promise<void> => {
+    if (!ownLimiter) {
+      control ??= new Queue(queueName, base);
+      const current = await control.getGlobalRateLimit();
+      if (current === null) await control.setGlobalRateLimit(PAUSE_ONLY.max, PAUSE_ONLY.duration);
+      if (current === null || current.max === PAUSE_ONLY.max) setTimeout(() => void endPause(), ms).unref();
+    }
+    await worker.rateLimit(ms);
+  };
+  const endPause = async (): Promise<void> => {
+    if (control === undefined) return;
+    try {
+      const left = await control.getRateLimitTtl(PAUSE_ONLY.max);
+      if (left > 0) {
+        setTimeout(() => void endPause(), left).unref();
+        return;
+      }
+      if ((await control.getGlobalRateLimit())?.max === PAUSE_ONLY.max) await control.removeGlobalRateLimit();
+    } catch {
+      // Redis unreachable: the limit stays, which only costs counting until the next pause ends.
+    }
+  };
 
   /** Lists the send for review, then settles it `needs-review`; never sends it again. */
   const needsReview = async (job: Job<SendJobData, SendResult>, error: RecordedError): Promise<SendResult> => {
@@ -98,7 +134,7 @@ export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData
       return { outcome: 'sent' };
     } catch (error) {
       if (isRateLimited(error)) {
-        await worker.rateLimit(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_MS);
+        await pauseQueue(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_MS);
         throw Worker.RateLimitError();
       }
       if (error instanceof AfilnetTransportError && !error.mayHaveBeenSent) {
@@ -117,8 +153,8 @@ export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData
   const worker = new OwningWorker<SendJobData, SendResult>(
     queueName,
     process,
-    { concurrency: 16, limiter: UNLIMITED, ...withoutUndefined(workerOptions) },
-    [review],
+    { concurrency: 16, ...withoutUndefined(workerOptions) },
+    [review, { close: async () => control?.close() }],
   );
   return worker;
 }
