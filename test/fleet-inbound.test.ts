@@ -15,6 +15,7 @@ import { createChatClient, type ChatClient, type ChatMessage } from '@afilnet-ch
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { ConversationOrder, InboundPollSuperseded, InboundStateStore, openInboundRedis } from '../packages/bullmq/src/inbound-redis.js';
 import { DEMO } from './support/account.js';
 import { startFleetPool, type FleetChild, type FleetPool } from './support/fleet-pool.js';
 import { waitFor } from './support/wait-for.js';
@@ -85,6 +86,51 @@ describe('inbound job ids and options', () => {
     expect(worker.isRunning()).toBe(false);
     expect(worker.concurrency).toBe(3);
     expect(worker.opts.name).toBe('w1');
+  });
+});
+
+describe('the poll state and the conversation chains in Redis', () => {
+  it('saves the state only for the poll that loaded it last, and refuses a key that is not a state', async () => {
+    const redis = openInboundRedis(connection());
+    closers.push(() => redis.quit());
+    const store = new InboundStateStore(redis, 'unit:state');
+    const first = await store.load();
+    first.state.sweptAt = 1;
+    await first.save(first.state);
+    const second = await store.load();
+    expect(second.state.sweptAt).toBe(1);
+    second.state.sweptAt = 2;
+    await second.save(second.state);
+    // The first poll was replaced: its saves are refused, the second's kept.
+    await expect(first.save(first.state)).rejects.toBeInstanceOf(InboundPollSuperseded);
+    expect((await store.load()).state.sweptAt).toBe(2);
+    await redis.hset('unit:not-state', 'version', '1', 'state', '{"format":"something else"}');
+    await expect(new InboundStateStore(redis, 'unit:not-state').load()).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    expect(await redis.hget('unit:not-state', 'state')).toBe('{"format":"something else"}');
+  });
+
+  it('chains each conversation’s jobs oldest first, answers the same when asked again, and skips a job already finished', async () => {
+    const redis = openInboundRedis(connection());
+    closers.push(() => redis.quit());
+    const order = new ConversationOrder(redis, { tail: 'unit:tail', previous: 'unit:previous', following: 'unit:following' }, (id) => `unit:job:${id}`);
+    const batch = [
+      { conversation: 'c1', id: 'a' },
+      { conversation: 'c1', id: 'b' },
+      { conversation: 'c2', id: 'x' },
+    ];
+    expect(await order.chain(batch)).toEqual([undefined, 'a', undefined]);
+    // A poll killed before queueing them asks again: the same answers, the chain unchanged.
+    expect(await order.chain(batch)).toEqual([undefined, 'a', undefined]);
+    expect(await order.chain([{ conversation: 'c1', id: 'c' }])).toEqual(['b']);
+    // Finishing releases the next of the conversation, and the last one clears the tail.
+    expect(await order.finish('c1', 'a')).toBe('b');
+    expect(await order.finish('c1', 'b')).toBe('c');
+    expect(await order.finish('c1', 'c')).toBeUndefined();
+    expect(await order.finish('c1', 'c')).toBeUndefined();
+    expect(await order.chain([{ conversation: 'c1', id: 'd' }])).toEqual([undefined]);
+    // A message found again after its job finished and was forgotten is not queued again.
+    await redis.hset('unit:job:a', 'name', 'message');
+    expect(await order.chain([{ conversation: 'c1', id: 'a' }, { conversation: 'c1', id: 'e' }])).toEqual(['queued', 'd']);
   });
 });
 
