@@ -232,6 +232,8 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
   worker.on('lockRenewalFailed', (ids: string[]) => {
     for (const id of ids) running.get(id)?.abort(new Error('the poll lost its BullMQ lock'));
   });
+  // BullMQ reports connection trouble as `error` events and reconnects by itself; unheard, Node
+  // would end the process on the first one. Listen on `poller.worker` to see them.
   worker.on('error', () => undefined);
 
   try {
