@@ -27,6 +27,10 @@ export default defineConfig({
         find: /^@afilnet-chat\/core\/constants$/,
         replacement: fileURLToPath(new URL('./packages/core/src/constants.ts', import.meta.url)),
       },
+      {
+        find: /^@afilnet-chat\/core\/inbound$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/inbound/index.ts', import.meta.url)),
+      },
       ...PACKAGES.map((name) => ({
         find: new RegExp(`^@afilnet-chat/${name}$`),
         replacement: fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),

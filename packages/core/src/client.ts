@@ -32,6 +32,7 @@ import { instrumentExecutor } from './http/instrumented-executor.js';
 import { createRetryBudget } from './retry-budget.js';
 import { backoffDelay, isRetryable } from './retry-policy.js';
 import { watchUnreadMessages, type UnreadMessagesWatch, type WatchUnreadMessagesInput } from './watch-unread-messages.js';
+import { watchInbound, type InboundWatch, type WatchInboundInput } from './inbound/index.js';
 
 /** The client of the Web Chat API. */
 export interface ChatClient {
@@ -58,7 +59,18 @@ export interface ChatClient {
    */
   watchUnreadMessages(input: WatchUnreadMessagesInput): UnreadMessagesWatch;
   /**
-   * Ends the client (SPEC §10): every active `watchUnreadMessages` finishes at once (what it
+   * Yields every inbound message of the account's channels (or of `channels`), new
+   * conversations included, one conversation's messages oldest first; a message is acknowledged
+   * when the loop asks for the next one. With `createFileCheckpoint`, a process killed at any
+   * instant loses nothing (at least once, by `messageId`). Ends on abort, `return()` or the
+   * client's `close()`; rejects with API errors and a checkpoint that cannot be opened.
+   *
+   * @throws {RangeError} at once, for an interval out of range.
+   * @see docs/inbound.md
+   */
+  watchInbound(input?: WatchInboundInput): InboundWatch;
+  /**
+   * Ends the client (SPEC §10): every active `watchUnreadMessages` and `watchInbound` finishes at once (what it
    * fetched stays in `takeUndelivered()`), calls in flight finish or fail within their own
    * deadline, then the transport and the connection pool are closed and the promise resolves.
    * Calls made afterwards fail with `ABORTED` and are not sent.
@@ -274,6 +286,17 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     getUnreadMessages: (input, options) => call('getunreadmessages', input, options),
     watchUnreadMessages: (input) =>
       watchUnreadMessages((conversation, options) => call('getunreadmessages', conversation, options), input, closing.signal),
+    watchInbound: (input) =>
+      watchInbound(
+        {
+          getChatChannels: (options) => call('getchatchannels', undefined, options),
+          getChats: (channel, options) => call('getchats', channel, options),
+          getMessages: (conversation, options) => call('getmessages', conversation, options),
+          getUnreadMessages: (conversation, options) => call('getunreadmessages', conversation, options),
+        },
+        input,
+        closing.signal,
+      ),
     close() {
       if (closing.signal.aborted) return closed;
       closing.abort();

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as constants from './constants.js';
+import * as inbound from './inbound/index.js';
 import * as root from './index.js';
 import * as kit from './transport-kit.js';
 
@@ -23,6 +24,7 @@ describe('entry points', () => {
       'DEFAULT_MAX_MESSAGE_LENGTH',
       'DEFAULT_MAX_RESPONSE_BYTES',
       'DEFAULT_PATHS',
+      'DEFAULT_SWEEP_INTERVAL_MS',
       'DEFAULT_TIMEOUT_MS',
       'DEFAULT_WATCH_INTERVAL_MS',
       'DEFAULT_WATCH_MAX_BACKOFF_MS',
@@ -37,8 +39,29 @@ describe('entry points', () => {
       'configFromEnv',
       'createChatClient',
       'createChatClientFromEnv',
+      'createFileCheckpoint',
+      'createMemoryCheckpoint',
       'watchUnreadMessages',
     ]);
+  });
+
+  it('@afilnet-chat/core/inbound exports the listening engine a poller is built from', () => {
+    expect(Object.keys(inbound).sort()).toEqual([
+      'CHANNEL_LIST_MAX_AGE_MS',
+      'DEFAULT_SWEEP_INTERVAL_MS',
+      'INBOUND_STATE_FORMAT',
+      'INBOUND_STATE_VERSION',
+      'acknowledgeInbound',
+      'conversationKey',
+      'createFileCheckpoint',
+      'createInboundState',
+      'createMemoryCheckpoint',
+      'oldestFirst',
+      'parseInboundState',
+      'pollInbound',
+      'watchInbound',
+    ]);
+    expect(inbound.createFileCheckpoint).toBe(root.createFileCheckpoint);
   });
 
   it('@afilnet-chat/core/transport exports the helpers transport packages are built from', () => {

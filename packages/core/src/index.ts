@@ -11,6 +11,15 @@ export {
   type UnreadMessagesWatch,
   type WatchUnreadMessagesInput,
 } from './watch-unread-messages.js';
+export {
+  createFileCheckpoint,
+  createMemoryCheckpoint,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  type InboundCheckpoint,
+  type InboundState,
+  type InboundWatch,
+  type WatchInboundInput,
+} from './inbound/index.js';
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
 export { DEFAULT_BASE_URL, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
 export type { ChatClientConfig, ExecutorOption } from './config-schema.js';

@@ -34,6 +34,13 @@ describe('isRetryable', () => {
     // A 429 refused the request: a send is retried like a read.
     expect(isRetryable(error('RATE_LIMITED', { httpStatus: 429 }), 'sendmessage')).toBe(true);
   });
+
+  it('retries getunreadmessages, which marks what it returns read, only when it never reached the server', () => {
+    expect(isRetryable(error('NETWORK', { mayHaveBeenSent: false }), 'getunreadmessages')).toBe(true);
+    expect(isRetryable(error('NETWORK', { mayHaveBeenSent: true }), 'getunreadmessages')).toBe(false);
+    expect(isRetryable(error('TIMEOUT', { mayHaveBeenSent: true }), 'getunreadmessages')).toBe(false);
+    expect(isRetryable(error('NETWORK', { mayHaveBeenSent: true }), 'getmessages')).toBe(true);
+  });
 });
 
 describe('backoffDelay', () => {

@@ -4,7 +4,10 @@
  * Reads are retried on network failures, phase timeouts, 429 and 5xx. Sends are retried only
  * when the request provably never reached the server (`mayHaveBeenSent` false: a refused
  * connection, a connect timeout, a failed token request, a 429 `RATE_LIMITED`), never after, so a
- * retry can never deliver a message twice. No retry comes sooner than the server's `Retry-After`.
+ * retry can never deliver a message twice. `getunreadmessages` is retried like a send: it marks
+ * on the server what it returns, so a retry after the first request may have been handled would
+ * answer nothing and hide that the lost answer's messages were consumed (the failure is reported
+ * instead, and `watchInbound` recovers them). No retry comes sooner than the server's `Retry-After`.
  */
 import { AfilnetTransportError } from './errors.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
@@ -71,7 +74,8 @@ function isTransient(error: AfilnetTransportError): boolean {
  */
 export function isRetryable(error: unknown, method: ChatMethod): error is AfilnetTransportError {
   if (!(error instanceof AfilnetTransportError) || !isTransient(error)) return false;
-  return !CHAT_METHODS[method].isSend || !error.mayHaveBeenSent;
+  const changesServer = CHAT_METHODS[method].isSend || method === 'getunreadmessages';
+  return !changesServer || !error.mayHaveBeenSent;
 }
 
 /**

@@ -1,0 +1,208 @@
+/**
+ * A checkpoint in a file: JSON, replaced atomically, claimed by one watch at a time through a
+ * lock file beside it. docs/inbound.md ("The checkpoint file") describes both files.
+ */
+import { randomUUID } from 'node:crypto';
+import { link, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { AfilnetValidationError } from '../errors.js';
+import type { InboundCheckpoint } from './inbound-checkpoint.js';
+import { parseInboundState, type InboundState } from './inbound-state.js';
+
+/** What a lock file holds: who claimed the checkpoint. */
+interface LockOwner {
+  readonly lock: 'afilnet-chat/inbound-checkpoint';
+  readonly pid: number;
+  readonly host: string;
+  readonly token: string;
+}
+
+/** Tokens of the locks this process holds, so that a second watch here sees the first as live. */
+const heldHere = new Set<string>();
+
+const codeOf = (error: unknown): unknown => (error as NodeJS.ErrnoException | undefined)?.code;
+
+async function readOwner(path: string): Promise<LockOwner | undefined | 'missing'> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (codeOf(error) === 'ENOENT') return 'missing';
+    throw error;
+  }
+  try {
+    const value = JSON.parse(text) as Partial<LockOwner>;
+    if (value.lock === 'afilnet-chat/inbound-checkpoint' && typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.token === 'string') {
+      return value as LockOwner;
+    }
+  } catch {
+    // Not a lock we wrote: the caller treats it as stale.
+  }
+  return undefined;
+}
+
+/**
+ * Whether the process that wrote `owner` may still be running. A lock from another host cannot
+ * be checked and counts as live; one from this process is live while this process holds it.
+ */
+function isLive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  if (owner.pid === process.pid) return heldHere.has(owner.token);
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return codeOf(error) === 'EPERM';
+  }
+}
+
+/** Writes `text` to `path` so that a crash leaves either the old file or the new one, never a mix. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = `${path}.tmp`;
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+  // The rename itself is durable once the directory is flushed (not possible on every platform).
+  try {
+    const directory = await open(dirname(path), 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
+  } catch {
+    // Windows cannot open a directory for flushing; its renames are journaled by NTFS.
+  }
+}
+
+/**
+ * A durable checkpoint in the file at `path` (created on the first save).
+ *
+ * - Each save writes `path.tmp`, flushes it to disk, then renames it over `path`: a process
+ *   killed at any instant leaves the previous state or the new one, never a torn file.
+ * - It holds message data and conversation names, never a credential.
+ * - `open()` refuses a file that is not a checkpoint and leaves it untouched.
+ * - `open()` claims `path.lock` (its process id, host and a random token, created atomically).
+ *   A lock whose process is no longer running on this host (`process.kill(pid, 0)`) is taken
+ *   over, so a watch killed by a signal or a crash does not block its restart. A lock written on
+ *   another host cannot be checked and counts as held.
+ *
+ * @param path the checkpoint file; its directory must exist.
+ * @returns a checkpoint for `watchInbound` (or any user of {@link InboundCheckpoint}).
+ * @see docs/inbound.md
+ */
+export function createFileCheckpoint(path: string): InboundCheckpoint {
+  const file = resolve(path);
+  const lockPath = `${file}.lock`;
+  let held: LockOwner | undefined;
+
+  const refuse = (why: string) =>
+    new AfilnetValidationError('INVALID_CONFIG', `The inbound checkpoint ${JSON.stringify(path)} cannot be used: ${why}`, {
+      issues: [{ path: 'checkpoint', message: why }],
+    });
+
+  async function claim(): Promise<LockOwner> {
+    const owner: LockOwner = { lock: 'afilnet-chat/inbound-checkpoint', pid: process.pid, host: hostname(), token: randomUUID() };
+    const text = `${JSON.stringify(owner)}\n`;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      // The lock appears complete or not at all: written aside, then linked into place.
+      const draft = `${lockPath}.${owner.token}`;
+      await writeFile(draft, text, { mode: 0o600 });
+      try {
+        await link(draft, lockPath);
+        return owner;
+      } catch (error) {
+        if (codeOf(error) !== 'EEXIST') {
+          // A file system without hard links: an exclusive create does the same, less atomically.
+          try {
+            await writeFile(lockPath, text, { flag: 'wx', mode: 0o600 });
+            return owner;
+          } catch (fallback) {
+            if (codeOf(fallback) !== 'EEXIST') throw fallback;
+          }
+        }
+      } finally {
+        await unlink(draft).catch(() => undefined);
+      }
+      const current = await readOwner(lockPath);
+      if (current === 'missing') continue;
+      if (current !== undefined && isLive(current)) {
+        throw refuse(`another watch (process ${current.pid} on ${current.host}) is using it; its lock is ${JSON.stringify(`${path}.lock`)}`);
+      }
+      // Stale: moved aside first, so that a lock another process just took is never deleted.
+      const aside = `${lockPath}.stale.${owner.token}`;
+      try {
+        await rename(lockPath, aside);
+      } catch (error) {
+        if (codeOf(error) === 'ENOENT') continue;
+        throw error;
+      }
+      const moved = await readOwner(aside);
+      const same = moved === current || (typeof moved === 'object' && typeof current === 'object' && moved?.token === current?.token);
+      if (!same) {
+        await link(aside, lockPath).catch(() => undefined);
+        await unlink(aside).catch(() => undefined);
+        throw refuse(`another watch took its lock ${JSON.stringify(`${path}.lock`)} at the same time`);
+      }
+      await unlink(aside).catch(() => undefined);
+    }
+    throw refuse(`its lock ${JSON.stringify(`${path}.lock`)} keeps changing`);
+  }
+
+  async function release(owner: LockOwner): Promise<void> {
+    heldHere.delete(owner.token);
+    const current = await readOwner(lockPath).catch(() => undefined);
+    if (typeof current === 'object' && current.token === owner.token) await unlink(lockPath).catch(() => undefined);
+  }
+
+  return {
+    async open() {
+      if (held !== undefined) throw refuse('this checkpoint object is already open');
+      const owner = await claim();
+      heldHere.add(owner.token);
+      let text: string | undefined;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        if (codeOf(error) !== 'ENOENT') {
+          await release(owner);
+          throw refuse(`it cannot be read (${String(codeOf(error) ?? 'error')})`);
+        }
+      }
+      let state: InboundState | undefined;
+      if (text !== undefined) {
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          await release(owner);
+          throw refuse('it is not JSON, so not an afilnet-chat inbound checkpoint; it was left untouched');
+        }
+        const parsed = parseInboundState(value);
+        if (!parsed.ok) {
+          await release(owner);
+          throw refuse(`${parsed.reason}; it was left untouched`);
+        }
+        state = parsed.state;
+      }
+      held = owner;
+      return state;
+    },
+    async save(state) {
+      const text = JSON.stringify(state);
+      if (held === undefined) throw refuse('it is not open (save before open, or after close)');
+      await writeAtomically(file, text);
+    },
+    async close() {
+      const owner = held;
+      held = undefined;
+      if (owner !== undefined) await release(owner);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Where a watch keeps its {@link InboundState} between polls and across restarts.
+ */
+import { AfilnetValidationError } from '../errors.js';
+import { parseInboundState, type InboundState } from './inbound-state.js';
+
+/**
+ * A store for one account's listening state, used by one watch at a time.
+ *
+ * `watchInbound` calls `open()` once, `save()` at every point that must survive a crash, and
+ * `close()` when it ends. A durable implementation (a file, Redis) makes a killed watch lose
+ * nothing; an in-memory one forgets everything with its process.
+ */
+export interface InboundCheckpoint {
+  /**
+   * Claims the checkpoint for one watch and reads it.
+   *
+   * @returns the saved state, or `undefined` when nothing was saved yet.
+   * @throws {AfilnetValidationError} `INVALID_CONFIG` when another live watch holds it, or what
+   *   it holds is not a checkpoint (never overwritten then).
+   */
+  open(): Promise<InboundState | undefined>;
+  /**
+   * Replaces the saved state. Resolves once the state would survive a crash. `state` is the live
+   * object, which the caller keeps changing: read it before the first `await`. Never called
+   * twice at once.
+   */
+  save(state: InboundState): Promise<void>;
+  /** Releases the claim; the checkpoint may then be opened again. */
+  close(): Promise<void>;
+}
+
+/**
+ * A checkpoint in memory: nothing survives the process, but watches that follow one another in
+ * it continue where the last one stopped. The default of `watchInbound` is a fresh one per watch.
+ *
+ * @returns a checkpoint that refuses a second open until the first is closed, as a file does.
+ */
+export function createMemoryCheckpoint(): InboundCheckpoint {
+  let saved: string | undefined;
+  let held = false;
+  return {
+    open() {
+      if (held) {
+        return Promise.reject(
+          new AfilnetValidationError('INVALID_CONFIG', 'This in-memory inbound checkpoint is in use by another watch'),
+        );
+      }
+      held = true;
+      if (saved === undefined) return Promise.resolve(undefined);
+      const parsed = parseInboundState(JSON.parse(saved));
+      return Promise.resolve(parsed.ok ? parsed.state : undefined);
+    },
+    save(state) {
+      saved = JSON.stringify(state);
+      return Promise.resolve();
+    },
+    close() {
+      held = false;
+      return Promise.resolve();
+    },
+  };
+}

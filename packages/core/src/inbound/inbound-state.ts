@@ -1,0 +1,145 @@
+/**
+ * What listening to an account remembers between polls: plain JSON, so that a file, Redis or
+ * any store can hold it. The format is described in docs/inbound.md ("The checkpoint").
+ */
+import type { ChannelRef, ChatMessage } from '../chat-types.js';
+import { PLATFORMS, type Platform } from '../chat-types.js';
+
+/** The value of {@link InboundState.format}: how a checkpoint is recognised. */
+export const INBOUND_STATE_FORMAT = 'afilnet-chat/inbound';
+/** The version of the state's shape this code reads and writes. */
+export const INBOUND_STATE_VERSION = 1;
+
+/** What is remembered of one conversation. */
+export interface InboundConversation {
+  readonly platform: Platform;
+  readonly platformId: string;
+  readonly destination: string;
+  /**
+   * The `messageId` of the conversation's latest message as `getchats` gave it when this
+   * conversation was last fetched; a different latest message means something new.
+   */
+  marker?: string;
+  /** The `messageId` of the newest inbound message taken in (pending or acknowledged). */
+  lastTaken?: string;
+  /**
+   * Ids taken in by a recovery that may still be unread on the server; the next
+   * `getunreadmessages` of this conversation drops them, then this list is cleared.
+   */
+  recovered?: string[];
+}
+
+/**
+ * A `getunreadmessages` about to be made: written (and saved) before the call, removed in the
+ * same save that holds its result. One found on loading means the call may have marked
+ * messages read whose answer was never saved.
+ */
+export interface InboundFetchIntent {
+  /** The latest message's id `getchats` gave, which becomes the conversation's marker. */
+  readonly marker?: string;
+}
+
+/** The channel list read from the account, when the watch finds channels by itself. */
+export interface InboundChannelList {
+  readonly list: ChannelRef[];
+  /** When it was read, in ms since the epoch. */
+  readonly readAt: number;
+}
+
+/**
+ * The state of listening to an account. The poll step ({@link pollInbound}) changes it in place
+ * and hands it to `save` at each point that must survive a crash.
+ */
+export interface InboundState {
+  readonly format: typeof INBOUND_STATE_FORMAT;
+  readonly version: typeof INBOUND_STATE_VERSION;
+  /** Every conversation seen, by {@link conversationKey}. */
+  conversations: Record<string, InboundConversation>;
+  /** Fetches begun and not saved, by conversation key. */
+  fetching: Record<string, InboundFetchIntent>;
+  /** Messages taken in and not yet acknowledged, in the order they are to be handled. */
+  pending: ChatMessage[];
+  /** The account's channels, when they are found rather than given. */
+  channels?: InboundChannelList;
+  /** When the last safety sweep ran (or the state began), in ms since the epoch. */
+  sweptAt?: number;
+}
+
+/** A state with nothing seen yet. */
+export function createInboundState(): InboundState {
+  return { format: INBOUND_STATE_FORMAT, version: INBOUND_STATE_VERSION, conversations: {}, fetching: {}, pending: [] };
+}
+
+/**
+ * Removes acknowledged messages from `state.pending`. A message is acknowledged once it has been
+ * handled (or, in a fleet, queued); after the next save it will not be given again.
+ *
+ * @returns how many pending messages were removed.
+ */
+export function acknowledgeInbound(state: InboundState, messageIds: Iterable<string>): number {
+  const done = new Set(messageIds);
+  const before = state.pending.length;
+  state.pending = state.pending.filter((m) => !done.has(m.messageId));
+  return before - state.pending.length;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
+const isPlatform = (value: unknown): value is Platform => (PLATFORMS as readonly unknown[]).includes(value);
+
+function isMessage(value: unknown): value is ChatMessage {
+  return (
+    isRecord(value) &&
+    ['platformId', 'platform', 'destination', 'messageId', 'message', 'status', 'datetime'].every((k) => isString(value[k])) &&
+    typeof value.sent === 'boolean'
+  );
+}
+
+function isConversation(value: unknown): value is InboundConversation {
+  return (
+    isRecord(value) &&
+    isPlatform(value.platform) &&
+    isString(value.platformId) &&
+    isString(value.destination) &&
+    isOptionalString(value.marker) &&
+    isOptionalString(value.lastTaken) &&
+    (value.recovered === undefined || (Array.isArray(value.recovered) && value.recovered.every(isString)))
+  );
+}
+
+function isChannelList(value: unknown): value is InboundChannelList {
+  return (
+    isRecord(value) &&
+    typeof value.readAt === 'number' &&
+    Array.isArray(value.list) &&
+    value.list.every((c) => isRecord(c) && isPlatform(c.platform) && isString(c.platformId))
+  );
+}
+
+/**
+ * Checks that `value` (parsed JSON) is a state this code can continue from.
+ *
+ * @returns the state, or a sentence saying why it is not one.
+ */
+export function parseInboundState(value: unknown): { ok: true; state: InboundState } | { ok: false; reason: string } {
+  if (!isRecord(value) || value.format !== INBOUND_STATE_FORMAT) {
+    return { ok: false, reason: `it is not an afilnet-chat inbound checkpoint (no "format": "${INBOUND_STATE_FORMAT}")` };
+  }
+  if (value.version !== INBOUND_STATE_VERSION) {
+    return { ok: false, reason: `its version ${JSON.stringify(value.version)} is not ${INBOUND_STATE_VERSION}, the one this version of afilnet-chat reads` };
+  }
+  const problems: string[] = [];
+  if (!isRecord(value.conversations) || !Object.values(value.conversations).every(isConversation)) problems.push('conversations');
+  if (!isRecord(value.fetching) || !Object.values(value.fetching).every((f) => isRecord(f) && isOptionalString(f.marker))) {
+    problems.push('fetching');
+  } else if (isRecord(value.conversations) && !Object.keys(value.fetching).every((key) => Object.hasOwn(value.conversations as object, key))) {
+    problems.push('fetching');
+  }
+  if (!Array.isArray(value.pending) || !value.pending.every(isMessage)) problems.push('pending');
+  if (value.channels !== undefined && !isChannelList(value.channels)) problems.push('channels');
+  if (value.sweptAt !== undefined && typeof value.sweptAt !== 'number') problems.push('sweptAt');
+  if (problems.length > 0) return { ok: false, reason: `its ${problems.join(', ')} ${problems.length > 1 ? 'are' : 'is'} malformed` };
+  return { ok: true, state: value as unknown as InboundState };
+}

@@ -1,0 +1,344 @@
+import { describe, expect, it } from 'vitest';
+import type { CallOptions, ChannelRef, ChatChannel, ChatMessage, ConversationRef, Platform } from '../chat-types.js';
+import { AfilnetApiError, AfilnetTransportError } from '../errors.js';
+import { createInboundState, parseInboundState, type InboundState } from './inbound-state.js';
+import { pollInbound, type InboundApi } from './poll-inbound.js';
+
+interface Stored extends ChatMessage {
+  status: 'sent' | 'unread' | 'read';
+}
+
+/**
+ * An account as the Web Chat API behaves: `getchats` the latest message of each conversation,
+ * `getmessages` all of them, `getunreadmessages` the unread inbound ones, marking them read.
+ * `loseNextUnreadAnswers` makes calls handled by the server whose answer never arrives.
+ */
+class Account implements InboundApi {
+  channels: ChatChannel[] = [
+    { platform: 'whatsapp', platformId: '100', name: 'WhatsApp' },
+    { platform: 'telegram', platformId: '200', name: 'Telegram' },
+  ];
+  readonly chats = new Map<string, Stored[]>();
+  readonly calls: string[] = [];
+  loseNextUnreadAnswers = 0;
+  /** When true, `getchats` keeps answering the latest message it gave before (a stale index). */
+  staleChats = false;
+  readonly #lastChats = new Map<string, ChatMessage[]>();
+  #nextId = 1;
+  #clock = Date.parse('2024-05-01T10:00:00Z');
+
+  #add(ref: ConversationRef, message: string, sent: boolean): Stored {
+    const key = `${ref.platform}|${ref.platformId}|${ref.destination}`;
+    this.#clock += 1_000;
+    const stored: Stored = {
+      ...ref,
+      messageId: String(this.#nextId++),
+      message,
+      sent,
+      status: sent ? 'sent' : 'unread',
+      datetime: new Date(this.#clock).toISOString().slice(0, 19).replace('T', ' '),
+    };
+    const list = this.chats.get(key) ?? [];
+    list.push(stored);
+    this.chats.set(key, list);
+    return stored;
+  }
+  inbound(ref: ConversationRef, message: string): Stored {
+    return this.#add(ref, message, false);
+  }
+  outbound(ref: ConversationRef, message: string): Stored {
+    return this.#add(ref, message, true);
+  }
+  allInbound(): string[] {
+    return [...this.chats.values()].flat().filter((m) => !m.sent).map((m) => m.messageId);
+  }
+
+  #channel(ref: ChannelRef) {
+    if (!this.channels.some((c) => c.platform === ref.platform && c.platformId === ref.platformId)) {
+      throw new AfilnetApiError('CHANNEL_NOT_FOUND', { httpStatus: 200 });
+    }
+  }
+  #chat(ref: ConversationRef): Stored[] {
+    this.#channel(ref);
+    const chat = this.chats.get(`${ref.platform}|${ref.platformId}|${ref.destination}`);
+    if (chat === undefined) throw new AfilnetApiError('CHAT_NOT_FOUND', { httpStatus: 200 });
+    return chat;
+  }
+  #copy = (m: Stored): ChatMessage => ({ ...m });
+
+  getChatChannels(_options?: CallOptions) {
+    this.calls.push('getchatchannels');
+    return Promise.resolve(this.channels.map((c) => ({ ...c })));
+  }
+  getChats(ref: ChannelRef, _options?: CallOptions) {
+    this.calls.push(`getchats ${ref.platform}`);
+    try {
+      this.#channel(ref);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const key = `${ref.platform}|${ref.platformId}`;
+    if (this.staleChats && this.#lastChats.has(key)) return Promise.resolve(this.#lastChats.get(key) ?? []);
+    const latest = [...this.chats.values()]
+      .filter((c) => c[0]?.platform === ref.platform && c[0]?.platformId === ref.platformId)
+      .map((c) => this.#copy(c[c.length - 1] as Stored));
+    this.#lastChats.set(key, latest);
+    return Promise.resolve(latest);
+  }
+  getMessages(ref: ConversationRef, _options?: CallOptions) {
+    this.calls.push(`getmessages ${ref.destination}`);
+    try {
+      return Promise.resolve(this.#chat(ref).map(this.#copy));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  getUnreadMessages(ref: ConversationRef, _options?: CallOptions) {
+    this.calls.push(`getunreadmessages ${ref.destination}`);
+    let unread: Stored[];
+    try {
+      unread = this.#chat(ref).filter((m) => !m.sent && m.status === 'unread');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const answer = unread.map(this.#copy);
+    for (const m of unread) m.status = 'read';
+    if (this.loseNextUnreadAnswers > 0) {
+      this.loseNextUnreadAnswers -= 1;
+      return Promise.reject(new AfilnetTransportError('NETWORK', 'connection reset after the request was handled', { mayHaveBeenSent: true }));
+    }
+    return Promise.resolve(answer);
+  }
+}
+
+const wa = (destination: string): ConversationRef => ({ platform: 'whatsapp' as Platform, platformId: '100', destination });
+const tg = (destination: string): ConversationRef => ({ platform: 'telegram' as Platform, platformId: '200', destination });
+
+/** A store that keeps what was saved as JSON, as a file or Redis would. */
+function disk() {
+  let saved: string | undefined;
+  return {
+    save: (state: InboundState) => {
+      saved = JSON.stringify(state);
+      return Promise.resolve();
+    },
+    load(): InboundState {
+      if (saved === undefined) return createInboundState();
+      const parsed = parseInboundState(JSON.parse(saved));
+      if (!parsed.ok) throw new Error(parsed.reason);
+      return parsed.state;
+    },
+    get saves() {
+      return saved;
+    },
+  };
+}
+
+const ids = (messages: readonly ChatMessage[]) => messages.map((m) => m.messageId);
+const drain = (state: InboundState) => ids(state.pending.splice(0));
+
+describe('pollInbound', () => {
+  it('takes every unread inbound message of every channel, a conversation oldest first', async () => {
+    const account = new Account();
+    const a1 = account.inbound(wa('a'), 'hello');
+    account.outbound(wa('a'), 'hi, how can I help?');
+    const a2 = account.inbound(wa('a'), 'my order');
+    const b1 = account.inbound(tg('b'), 'bonjour');
+    const state = createInboundState();
+    const result = await pollInbound(state, account, { save: disk().save });
+    expect(result.messages.every((m) => !m.sent)).toBe(true);
+    const taken = ids(result.messages);
+    expect(taken.sort()).toEqual([a1.messageId, a2.messageId, b1.messageId].sort());
+    expect(taken.indexOf(a1.messageId)).toBeLessThan(taken.indexOf(a2.messageId));
+    expect(ids(state.pending)).toEqual(ids(result.messages));
+  });
+
+  it('costs getchats per channel plus getunreadmessages per changed conversation; nothing more when idle', async () => {
+    const account = new Account();
+    for (let i = 0; i < 50; i++) account.inbound(i % 2 ? wa(`c${i}`) : tg(`c${i}`), `first ${i}`);
+    const state = createInboundState();
+    const save = disk().save;
+    await pollInbound(state, account, { save });
+    drain(state);
+
+    account.calls.length = 0;
+    const idle = await pollInbound(state, account, { save });
+    expect(account.calls.sort()).toEqual(['getchats telegram', 'getchats whatsapp']);
+    expect(idle.calls).toEqual({ getchatchannels: 0, getchats: 2, getunreadmessages: 0, getmessages: 0 });
+
+    const changed = [wa('c1'), tg('c4'), wa('new customer')];
+    const expected = changed.map((ref) => account.inbound(ref, 'again').messageId);
+    account.outbound(wa('c3'), 'a reply of ours also changes the latest message');
+    account.calls.length = 0;
+    const busy = await pollInbound(state, account, { save });
+    expect(ids(busy.messages).sort()).toEqual(expected.sort());
+    expect(account.calls.filter((c) => c.startsWith('getunreadmessages')).sort()).toEqual(
+      ['getunreadmessages c1', 'getunreadmessages c3', 'getunreadmessages c4', 'getunreadmessages new customer'],
+    );
+    expect(account.calls.length).toBe(2 + 4);
+  });
+
+  it('re-reads the channel list at most once a minute and picks up a new channel', async () => {
+    const account = new Account();
+    const state = createInboundState();
+    const save = disk().save;
+    await pollInbound(state, account, { save });
+    expect(account.calls.filter((c) => c === 'getchatchannels')).toHaveLength(1);
+    account.channels.push({ platform: 'webchat', platformId: '300', name: 'Web' });
+    const web = { platform: 'webchat' as Platform, platformId: '300', destination: 'visitor' };
+    const m = account.inbound(web, 'hello from the site');
+    await pollInbound(state, account, { save });
+    expect(account.calls.filter((c) => c === 'getchatchannels')).toHaveLength(1);
+    expect(state.pending).toEqual([]);
+    // A minute later (the list's age is what is saved), the new channel is read.
+    state.channels = { list: state.channels?.list ?? [], readAt: Date.now() - 61_000 };
+    const later = await pollInbound(state, account, { save });
+    expect(ids(later.messages)).toEqual([m.messageId]);
+  });
+
+  it('drops a channel it found itself when it is gone, and throws for one it was given', async () => {
+    const account = new Account();
+    account.inbound(tg('b'), 'one');
+    const state = createInboundState();
+    await pollInbound(state, account, { save: disk().save });
+    account.channels = account.channels.filter((c) => c.platform !== 'telegram');
+    // The saved list still names telegram: its getchats answers CHANNEL_NOT_FOUND.
+    await pollInbound(state, account, { save: disk().save });
+    expect(state.channels?.list.map((c) => c.platform)).toEqual(['whatsapp']);
+    expect(Object.values(state.conversations).some((c) => c.platform === 'telegram')).toBe(false);
+
+    const given = pollInbound(createInboundState(), account, { save: disk().save, channels: [{ platform: 'telegram', platformId: '200' }] });
+    await expect(given).rejects.toMatchObject({ code: 'CHANNEL_NOT_FOUND' });
+  });
+
+  it('recovers with getmessages what a lost getunreadmessages answer consumed, once', async () => {
+    const account = new Account();
+    const first = account.inbound(wa('a'), 'before');
+    const state = createInboundState();
+    const save = disk().save;
+    await pollInbound(state, account, { save });
+    expect(drain(state)).toEqual([first.messageId]);
+
+    const lost = [account.inbound(wa('a'), 'lost 1'), account.inbound(wa('a'), 'lost 2')].map((m) => m.messageId);
+    account.loseNextUnreadAnswers = 1;
+    await expect(pollInbound(state, account, { save })).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(Object.keys(state.fetching)).toHaveLength(1);
+    expect(state.pending).toEqual([]);
+
+    const later = account.inbound(wa('a'), 'after').messageId;
+    account.calls.length = 0;
+    const recovery = await pollInbound(state, account, { save });
+    expect(account.calls.filter((c) => c.startsWith('getmessages'))).toEqual(['getmessages a']);
+    // The recovery takes what was lost and what came since; the fetch that follows skips the latter.
+    expect(drain(state)).toEqual([...lost, later]);
+    expect(ids(recovery.messages)).toEqual([...lost, later]);
+    await pollInbound(state, account, { save });
+    await pollInbound(state, account, { save });
+    expect(state.pending).toEqual([]);
+    expect(state.fetching).toEqual({});
+  });
+
+  it('loses nothing and takes nothing twice when the process dies after any save or call', async () => {
+    // A run of polls in which the process dies right after event number `crashAt` (a save, or a
+    // call the server has handled); the next process continues from what was saved. Every
+    // inbound message must come out exactly once.
+    for (let crashAt = 1; crashAt <= 60; crashAt++) {
+      const account = new Account();
+      const store = disk();
+      const delivered: string[] = [];
+      let events = 0;
+      let dead = false;
+      const event = () => {
+        events += 1;
+        if (events === crashAt) dead = true;
+      };
+      const dying = (state: InboundState) => {
+        if (dead) return Promise.reject(new Error('killed'));
+        void store.save(state);
+        event();
+        return dead ? Promise.reject(new Error('killed')) : Promise.resolve();
+      };
+      /** The server handles the call; a process that died on it, or before, never sees the answer. */
+      const through = <T>(call: () => Promise<T>) => async () => {
+        if (dead) throw new Error('killed');
+        const answer = call();
+        event();
+        if (dead) {
+          await answer.catch(() => undefined);
+          throw new Error('killed');
+        }
+        return answer;
+      };
+      const api: InboundApi = {
+        getChatChannels: (o) => through(() => account.getChatChannels(o))(),
+        getChats: (r, o) => through(() => account.getChats(r, o))(),
+        getMessages: (r, o) => through(() => account.getMessages(r, o))(),
+        getUnreadMessages: (r, o) => through(() => account.getUnreadMessages(r, o))(),
+      };
+      let state = store.load();
+      let crashes = 0;
+      for (let round = 0; round < 6; round++) {
+        for (let i = 0; i < 3; i++) account.inbound(i === 0 ? wa(`n${round}`) : i === 1 ? wa('steady') : tg(`t${i}`), `r${round} m${i}`);
+        if (round === 2) account.loseNextUnreadAnswers = 1;
+        try {
+          await pollInbound(state, api, { save: dying, concurrency: 2 });
+        } catch (error) {
+          if (!dead && !(error instanceof AfilnetTransportError)) throw error;
+        }
+        if (dead) {
+          // The next process starts from what was saved; nothing after the save counts.
+          state = store.load();
+          dead = false;
+          events = Number.NEGATIVE_INFINITY;
+          crashes += 1;
+        }
+        // What is saved as pending is handled, then acknowledged and saved.
+        delivered.push(...drain(state));
+        await store.save(state);
+      }
+      for (let i = 0; i < 3; i++) await pollInbound(state, account, { save: store.save });
+      delivered.push(...drain(state));
+      expect(delivered.sort(), `crash after event ${crashAt} (${crashes} crash)`).toEqual(account.allInbound().sort());
+    }
+  });
+
+  it('finds with the safety sweep a message getchats did not announce', async () => {
+    const account = new Account();
+    account.inbound(wa('a'), 'one');
+    const state = createInboundState();
+    const save = disk().save;
+    await pollInbound(state, account, { save, sweepIntervalMs: 60_000 });
+    drain(state);
+    account.staleChats = true;
+    const hidden = account.inbound(wa('a'), 'unannounced');
+    const plain = await pollInbound(state, account, { save, sweepIntervalMs: 60_000 });
+    expect(plain.messages).toEqual([]);
+    expect(plain.swept).toBe(false);
+    state.sweptAt = Date.now() - 61_000;
+    const sweep = await pollInbound(state, account, { save, sweepIntervalMs: 60_000 });
+    expect(sweep.swept).toBe(true);
+    expect(ids(sweep.messages)).toEqual([hidden.messageId]);
+    state.sweptAt = 0;
+    const off = await pollInbound(state, account, { save, sweepIntervalMs: 0 });
+    expect(off.swept).toBe(false);
+  });
+
+  it('drops a conversation the server no longer has', async () => {
+    const account = new Account();
+    account.inbound(wa('gone'), 'one');
+    const state = createInboundState();
+    await pollInbound(state, account, { save: disk().save });
+    drain(state);
+    account.inbound(wa('gone'), 'two');
+    const chats = account.getChats.bind(account);
+    // getchats still lists it, but the conversation was deleted in between.
+    account.getChats = async (ref, options) => {
+      const latest = await chats(ref, options);
+      account.chats.clear();
+      return latest;
+    };
+    await pollInbound(state, account, { save: disk().save });
+    expect(state.conversations).toEqual({});
+    expect(state.fetching).toEqual({});
+  });
+});

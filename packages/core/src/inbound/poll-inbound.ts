@@ -1,0 +1,319 @@
+/**
+ * One poll of an account's inbound messages: the step `watchInbound` repeats in one process, and
+ * a fleet's poller runs as a job with its state in Redis. State in, API calls, state out plus the
+ * messages taken in. docs/inbound.md describes the design and draws the states.
+ *
+ * Why the order of saves matters: `getunreadmessages` marks on the server what it returns, so its
+ * answer exists nowhere else until it is saved. Each one is therefore announced first (an intent,
+ * saved before the call) and its answer saved, with the intent removed, before any message of it
+ * is handed out. An intent found when a poll starts means a call whose answer may be lost; the
+ * conversation is then read with `getmessages` and every inbound message after the last one
+ * known is taken in again.
+ */
+import type { CallOptions, ChannelRef, ChatChannel, ChatMessage, ConversationRef } from '../chat-types.js';
+import { PLATFORMS, type Platform } from '../chat-types.js';
+import { debugLog, type DebugLog } from '../debug-log.js';
+import { AfilnetApiError } from '../errors.js';
+import { conversationKey } from './conversation-key.js';
+import type { InboundConversation, InboundState } from './inbound-state.js';
+
+/** The calls a poll makes; a `ChatClient` is one. */
+export interface InboundApi {
+  getChatChannels(options?: CallOptions): Promise<ChatChannel[]>;
+  getChats(input: ChannelRef, options?: CallOptions): Promise<ChatMessage[]>;
+  getMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
+  /**
+   * Must not be retried once a request may have reached the server (the client's own policy):
+   * a retry would hide that the lost answer's messages were marked read.
+   */
+  getUnreadMessages(input: ConversationRef, options?: CallOptions): Promise<ChatMessage[]>;
+}
+
+/** Options of {@link pollInbound}. */
+export interface InboundPollOptions {
+  /**
+   * Saves the state durably. Called with the live object, which the poll keeps changing: read it
+   * (e.g. `JSON.stringify`) before the first `await`. Saves are never concurrent.
+   */
+  save(state: InboundState): Promise<void>;
+  /** The channels to watch; when left out, every channel of the account, re-read at most once a minute. */
+  channels?: readonly ChannelRef[];
+  /** Every this many ms, every known conversation is read too (default 600,000; 0: never). */
+  sweepIntervalMs?: number;
+  /** Aborts the poll's calls; the poll then rejects with the call's `ABORTED` error. */
+  signal?: AbortSignal;
+  /** How many `getunreadmessages` run at once (default 4). */
+  concurrency?: number;
+}
+
+/** The calls one poll made, by method. */
+export interface InboundPollCalls {
+  getchatchannels: number;
+  getchats: number;
+  getunreadmessages: number;
+  getmessages: number;
+}
+
+/** What one poll did. */
+export interface InboundPollResult {
+  /** The messages it took in, in the order they were appended to `state.pending`. */
+  readonly messages: ChatMessage[];
+  /** True when this poll was a safety sweep (every known conversation read). */
+  readonly swept: boolean;
+  readonly calls: InboundPollCalls;
+}
+
+/** The default pause between two safety sweeps: 10 minutes. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 600_000;
+/** How long a channel list read from the account is used before it is read again. */
+export const CHANNEL_LIST_MAX_AGE_MS = 60_000;
+const DEFAULT_CONCURRENCY = 4;
+
+const sameChannel = (a: ChannelRef, b: { platform: string; platformId: string }) =>
+  a.platform === b.platform && a.platformId === b.platformId;
+const isApiError = (error: unknown, code: string) => error instanceof AfilnetApiError && error.code === code;
+const refOf = (c: InboundConversation): ConversationRef => ({ platform: c.platform, platformId: c.platformId, destination: c.destination });
+
+/**
+ * A conversation's messages oldest first. The sandbox answers oldest first; Afilnet does not say,
+ * so a list whose first date is later than its last is reversed, then sorted by date (stable:
+ * messages of the same second keep the server's order).
+ */
+export function oldestFirst(messages: readonly ChatMessage[]): ChatMessage[] {
+  const list = [...messages];
+  const first = list[0];
+  const last = list[list.length - 1];
+  if (first !== undefined && last !== undefined && first.datetime > last.datetime) list.reverse();
+  return list.sort((a, b) => (a.datetime < b.datetime ? -1 : a.datetime > b.datetime ? 1 : 0));
+}
+
+/** Serialises saves and merges the ones asked for while one runs: the next save writes the latest state. */
+function createSaver(state: InboundState, save: (state: InboundState) => Promise<void>) {
+  let running: Promise<void> | undefined;
+  let wanted = false;
+  const loop = async () => {
+    try {
+      while (wanted) {
+        wanted = false;
+        await save(state);
+      }
+    } finally {
+      running = undefined;
+    }
+  };
+  return {
+    /** Resolves once a save begun after this call has finished. */
+    request(): Promise<void> {
+      wanted = true;
+      running ??= loop();
+      return running;
+    },
+  };
+}
+
+/**
+ * The inbound messages of `history` that come after what `conversation` already took in: after
+ * the later of its marker and its last taken message. When neither is in the list (a conversation
+ * met for the first time, whose first fetch was interrupted), every inbound message is taken.
+ */
+function afterKnown(history: readonly ChatMessage[], conversation: InboundConversation): ChatMessage[] {
+  const ordered = oldestFirst(history);
+  const anchor = Math.max(
+    conversation.marker === undefined ? -1 : ordered.findIndex((m) => m.messageId === conversation.marker),
+    conversation.lastTaken === undefined ? -1 : ordered.findIndex((m) => m.messageId === conversation.lastTaken),
+  );
+  return ordered.slice(anchor + 1).filter((m) => !m.sent);
+}
+
+/**
+ * Runs one poll of the account on `state`, changing it in place and calling `options.save` before
+ * each step a crash must not undo:
+ *
+ * 1. Recovery: for each intent left by an interrupted poll, `getmessages` of that conversation;
+ *    its inbound messages after the last one known are appended to `state.pending`; saved.
+ * 2. Channels: `options.channels`, or the account's list (`getchatchannels`) when the saved one is
+ *    older than a minute. Channels on a platform this version does not know are left out.
+ * 3. `getchats` on each channel. A conversation whose latest message is not its marker (or that
+ *    is new) is to be read; on a sweep, every known conversation of the watched channels too.
+ * 4. Intents for those conversations; saved.
+ * 5. `getunreadmessages` for each (`concurrency` at once); each answer's inbound messages,
+ *    oldest first, are appended to `state.pending`, the marker moved and the intent removed, in
+ *    one synchronous change; saved (merged with the saves of answers that land meanwhile).
+ *
+ * An unchanged conversation costs no call. `CHAT_NOT_FOUND` drops the conversation;
+ * `CHANNEL_NOT_FOUND` drops a channel found by the poll itself (with its conversations) and is
+ * thrown for a channel in `options.channels`. Any other error is thrown once the calls already
+ * running have settled and their answers are saved; intents of calls never made are removed.
+ * Messages that only a sweep found are reported on `NODE_DEBUG=afilnet-chat`.
+ *
+ * @throws {AfilnetTransportError} from a call (the next poll recovers what it may have consumed).
+ * @throws {AfilnetApiError} from a call, as above.
+ * @throws whatever `options.save` throws.
+ * @see docs/inbound.md
+ */
+export async function pollInbound(state: InboundState, api: InboundApi, options: InboundPollOptions): Promise<InboundPollResult> {
+  const sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+  const callOptions: CallOptions = options.signal === undefined ? {} : { signal: options.signal };
+  const debug: DebugLog | undefined = debugLog();
+  const saver = createSaver(state, options.save);
+  const calls: InboundPollCalls = { getchatchannels: 0, getchats: 0, getunreadmessages: 0, getmessages: 0 };
+  const taken: ChatMessage[] = [];
+  const found = options.channels === undefined;
+
+  const dropConversation = (key: string) => {
+    delete state.conversations[key];
+    delete state.fetching[key];
+  };
+  const dropChannel = (channel: ChannelRef) => {
+    if (state.channels) state.channels = { ...state.channels, list: state.channels.list.filter((c) => !sameChannel(c, channel)) };
+    for (const [key, c] of Object.entries(state.conversations)) if (sameChannel(c, channel)) dropConversation(key);
+    debug?.(`inbound: channel ${channel.platform} ${channel.platformId} is gone from the account; no longer watched`);
+  };
+  /** Whether `error` from a call on `conversation` is one the poll absorbs (dropping what it names). */
+  const absorbed = (error: unknown, key: string, conversation: ConversationRef): boolean => {
+    if (isApiError(error, 'CHAT_NOT_FOUND')) {
+      dropConversation(key);
+      return true;
+    }
+    if (found && isApiError(error, 'CHANNEL_NOT_FOUND')) {
+      dropChannel(conversation);
+      return true;
+    }
+    return false;
+  };
+  const take = (conversation: InboundConversation, messages: readonly ChatMessage[]) => {
+    const last = messages[messages.length - 1];
+    if (last !== undefined) conversation.lastTaken = last.messageId;
+    state.pending.push(...messages);
+    taken.push(...messages);
+  };
+
+  // 1. Recovery of fetches an earlier poll began and never saved.
+  for (const [key, intent] of Object.entries(state.fetching)) {
+    const conversation = state.conversations[key];
+    if (conversation === undefined) {
+      delete state.fetching[key];
+      continue;
+    }
+    let history: ChatMessage[];
+    try {
+      calls.getmessages += 1;
+      history = await api.getMessages(refOf(conversation), callOptions);
+    } catch (error) {
+      if (absorbed(error, key, conversation)) continue;
+      await saver.request();
+      throw error;
+    }
+    const pendingIds = new Set(state.pending.map((m) => m.messageId));
+    const again = afterKnown(history, conversation).filter((m) => !pendingIds.has(m.messageId));
+    take(conversation, again);
+    // What was taken may still be unread; the next fetch must not take it twice. The marker
+    // stays as it was, so that the next `getchats` shows the conversation as changed.
+    if (again.length > 0) conversation.recovered = [...(conversation.recovered ?? []), ...again.map((m) => m.messageId)];
+    delete state.fetching[key];
+    debug?.(`inbound: recovered ${again.length} message(s) of ${key} after an interrupted poll (intent for marker ${intent.marker ?? 'none'})`);
+  }
+  if (taken.length > 0 || calls.getmessages > 0) await saver.request();
+
+  // 2. The channels to watch.
+  let channels: readonly ChannelRef[];
+  if (options.channels !== undefined) {
+    channels = options.channels;
+  } else {
+    if (state.channels === undefined || Date.now() - state.channels.readAt >= CHANNEL_LIST_MAX_AGE_MS) {
+      calls.getchatchannels += 1;
+      const listed = await api.getChatChannels(callOptions);
+      const known = listed.filter((c): c is ChatChannel & { platform: Platform } => (PLATFORMS as readonly string[]).includes(c.platform));
+      state.channels = { list: known.map((c) => ({ platform: c.platform, platformId: c.platformId })), readAt: Date.now() };
+      const watched = new Set(state.channels.list.map((c) => `${c.platform} ${c.platformId}`));
+      for (const [key, c] of Object.entries(state.conversations)) {
+        if (!watched.has(`${c.platform} ${c.platformId}`) && state.fetching[key] === undefined) delete state.conversations[key];
+      }
+    }
+    channels = state.channels.list;
+  }
+
+  // 3. The latest message of every conversation of each channel.
+  const latest = await Promise.all(
+    channels.map(async (channel) => {
+      calls.getchats += 1;
+      try {
+        return await api.getChats({ platform: channel.platform, platformId: channel.platformId }, callOptions);
+      } catch (error) {
+        if (found && isApiError(error, 'CHANNEL_NOT_FOUND')) {
+          dropChannel(channel);
+          return [];
+        }
+        throw error;
+      }
+    }),
+  );
+  const now = Date.now();
+  if (state.sweptAt === undefined) state.sweptAt = now;
+  const swept = sweepIntervalMs > 0 && now - state.sweptAt >= sweepIntervalMs;
+
+  // 4. What to read, announced before reading it.
+  const toRead = new Map<string, { conversation: InboundConversation; marker: string | undefined; announced: boolean }>();
+  for (const message of latest.flat()) {
+    if (!(PLATFORMS as readonly string[]).includes(message.platform)) continue;
+    const key = conversationKey(message);
+    let conversation = state.conversations[key];
+    if (conversation !== undefined && conversation.marker === message.messageId) continue;
+    if (conversation === undefined) {
+      conversation = { platform: message.platform as Platform, platformId: message.platformId, destination: message.destination };
+      state.conversations[key] = conversation;
+    }
+    toRead.set(key, { conversation, marker: message.messageId, announced: true });
+  }
+  if (swept) {
+    state.sweptAt = now;
+    for (const [key, conversation] of Object.entries(state.conversations)) {
+      if (toRead.has(key) || !channels.some((c) => sameChannel(c, conversation))) continue;
+      toRead.set(key, { conversation, marker: conversation.marker, announced: false });
+    }
+  }
+  for (const [key, { marker }] of toRead) state.fetching[key] = marker === undefined ? {} : { marker };
+  if (toRead.size > 0 || swept) await saver.request();
+
+  // 5. The unread messages of each, `concurrency` at once.
+  const queue = [...toRead];
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (failure === undefined) {
+      const next = queue.shift();
+      if (next === undefined) return;
+      const [key, { conversation, marker, announced }] = next;
+      let unread: ChatMessage[];
+      try {
+        calls.getunreadmessages += 1;
+        unread = await api.getUnreadMessages(refOf(conversation), callOptions);
+      } catch (error) {
+        if (absorbed(error, key, conversation)) {
+          void saver.request().catch(() => undefined);
+          continue;
+        }
+        // The intent stays: the call may have marked messages read.
+        failure ??= { error };
+        return;
+      }
+      const skip = new Set([...(conversation.recovered ?? []), ...state.pending.map((m) => m.messageId)]);
+      const fresh = oldestFirst(unread).filter((m) => !m.sent && !skip.has(m.messageId));
+      take(conversation, fresh);
+      delete conversation.recovered;
+      if (marker !== undefined) conversation.marker = marker;
+      delete state.fetching[key];
+      if (!announced && fresh.length > 0) {
+        debug?.(`inbound: the safety sweep found ${fresh.length} message(s) in ${key} that getchats had not announced`);
+      }
+      void saver.request().catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  // Intents of calls never made are withdrawn: their conversations still differ from their
+  // marker, so the next poll reads them, without a recovery.
+  for (const [key] of queue) delete state.fetching[key];
+  await saver.request();
+  if (failure !== undefined) throw failure.error;
+  return { messages: taken, swept, calls };
+}
