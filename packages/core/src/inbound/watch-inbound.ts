@@ -29,7 +29,13 @@ export interface WatchInboundInput {
 }
 
 /** The iterator `watchInbound` returns: inbound messages (`sent: false`) of the watched channels. */
-export type InboundWatch = AsyncIterableIterator<ChatMessage>;
+export interface InboundWatch extends AsyncIterableIterator<ChatMessage> {
+  /**
+   * Ends the watch without acknowledging the message last yielded; resolves once the state is
+   * saved and the checkpoint released. A `break` out of `for await` calls it.
+   */
+  return(): Promise<IteratorResult<ChatMessage>>;
+}
 
 function nonNegative(value: number | undefined, fallback: number, name: string, allowZero: boolean): number {
   if (value === undefined) return fallback;
