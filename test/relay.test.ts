@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_ACCOUNT, accountEnv, runCli, startCli, type CliProcess } from './support/cli-process.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 import { waitFor } from './support/wait-for.js';
-import { newWebhookSecret, startReceiver, type ReceivedRequest, type Receiver } from './support/webhook-receiver.js';
+import { expectOrderPerConversation, expectSignedAndStable, newWebhookSecret, startReceiver, type ReceivedRequest, type Receiver } from './support/webhook-receiver.js';
 
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 const dir = mkdtempSync(join(tmpdir(), 'afilnet-relay-'));
@@ -37,37 +37,6 @@ function startRelay(args: readonly string[], extra: Record<string, string> = {})
   const relay = startCli(['relay', '--interval', '100', ...args], { env: env(extra) });
   relays.push(relay);
   return relay;
-}
-
-/** Every request verified, one webhook-id per message and one message per webhook-id. */
-function expectSignedAndStable(requests: readonly ReceivedRequest[]): void {
-  expect(requests.length).toBeGreaterThan(0);
-  for (const r of requests) expect(r.verified, `request ${r.id} verifies`).toBe(true);
-  const idOf = new Map<string, string>();
-  const messageOf = new Map<string, string>();
-  for (const r of requests) {
-    const messageId = r.event?.data.messageId as string;
-    expect(r.event?.type).toBe('message.received');
-    expect(Number.isNaN(Date.parse(r.event?.timestamp ?? ''))).toBe(false);
-    expect(idOf.get(messageId) ?? r.id, `message ${messageId} keeps its webhook-id`).toBe(r.id);
-    expect(messageOf.get(r.id) ?? messageId, `webhook-id ${r.id} names one message`).toBe(messageId);
-    idOf.set(messageId, r.id);
-    messageOf.set(r.id, messageId);
-  }
-}
-
-/** The first 2xx of each message, in arrival order, is oldest first within each conversation. */
-function expectOrderPerConversation(accepted: readonly ReceivedRequest[]): void {
-  const last = new Map<string, number>();
-  const seen = new Set<string>();
-  for (const r of accepted) {
-    const m = r.event?.data;
-    if (m === undefined || seen.has(m.messageId)) continue;
-    seen.add(m.messageId);
-    const key = `${m.platform}/${m.platformId}/${m.destination}`;
-    expect(Number(m.messageId), `conversation ${key}`).toBeGreaterThan(last.get(key) ?? 0);
-    last.set(key, Number(m.messageId));
-  }
 }
 
 describe('relay: start-up checks', { timeout: 60_000 }, () => {

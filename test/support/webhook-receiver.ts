@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { expect } from 'vitest';
 import type { ChatMessage } from '@afilnet-chat/core';
 
 /** A fresh Standard Webhooks secret (`whsec_` + base64 of 32 random bytes). */
@@ -32,6 +33,8 @@ export interface ReceivedRequest {
 export interface Answer {
   readonly status: number;
   readonly headers?: Record<string, string>;
+  /** Waits this long before answering. */
+  readonly delayMs?: number;
 }
 
 /** A running receiver. */
@@ -72,7 +75,8 @@ export async function startReceiver(
     const attempt = (attempts.get(id) ?? 0) + 1;
     attempts.set(id, attempt);
     const seen = { id, timestamp: String(req.headers['webhook-timestamp'] ?? ''), verified, event };
-    const { status, headers } = verified ? answer(seen, attempt) : { status: 400, headers: {} };
+    const { status, headers, delayMs } = verified ? answer(seen, attempt) : { status: 400, headers: {}, delayMs: 0 };
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     requests.push({ ...seen, status, at: Date.now() });
     res.writeHead(status, headers ?? {}).end();
   };
@@ -97,3 +101,35 @@ export async function startReceiver(
     close: () => stop(server),
   };
 }
+
+/** Every request verified, one webhook-id per message and one message per webhook-id. */
+export function expectSignedAndStable(requests: readonly ReceivedRequest[]): void {
+  expect(requests.length).toBeGreaterThan(0);
+  for (const r of requests) expect(r.verified, `request ${r.id} verifies`).toBe(true);
+  const idOf = new Map<string, string>();
+  const messageOf = new Map<string, string>();
+  for (const r of requests) {
+    const messageId = r.event?.data.messageId as string;
+    expect(r.event?.type).toBe('message.received');
+    expect(Number.isNaN(Date.parse(r.event?.timestamp ?? ''))).toBe(false);
+    expect(idOf.get(messageId) ?? r.id, `message ${messageId} keeps its webhook-id`).toBe(r.id);
+    expect(messageOf.get(r.id) ?? messageId, `webhook-id ${r.id} names one message`).toBe(messageId);
+    idOf.set(messageId, r.id);
+    messageOf.set(r.id, messageId);
+  }
+}
+
+/** The first 2xx of each message, in arrival order, is oldest first within each conversation. */
+export function expectOrderPerConversation(accepted: readonly ReceivedRequest[]): void {
+  const last = new Map<string, number>();
+  const seen = new Set<string>();
+  for (const r of accepted) {
+    const m = r.event?.data;
+    if (m === undefined || seen.has(m.messageId)) continue;
+    seen.add(m.messageId);
+    const key = `${m.platform}/${m.platformId}/${m.destination}`;
+    expect(Number(m.messageId), `conversation ${key}`).toBeGreaterThan(last.get(key) ?? 0);
+    last.set(key, Number(m.messageId));
+  }
+}
+
