@@ -13,3 +13,13 @@ export { createSendWorker, DEFAULT_RATE_LIMIT_MS, type SendWorkerOptions } from 
 export { jobIdOf, type SendJobData } from './send-job.js';
 export { STALLED, type RecordedError, type SendOutcome } from './send-outcome.js';
 export { DEFAULT_QUEUE_NAME, type QueueConnectionOptions } from './send-queue-options.js';
+export {
+  createInboundPoller,
+  DEFAULT_INBOUND_INTERVAL_MS,
+  DEFAULT_RECHECK_MS,
+  type InboundPoller,
+  type InboundPollerOptions,
+  type InboundPollReport,
+} from './create-inbound-poller.js';
+export { createInboundWorker, type InboundHandler, type InboundWorkerOptions } from './create-inbound-worker.js';
+export { DEFAULT_INBOUND_QUEUE_NAME, inboundJobId, type InboundJobData } from './inbound-job.js';
