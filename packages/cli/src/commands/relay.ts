@@ -57,6 +57,21 @@ function shownUrl(url: URL): string {
   return printableText(`${url.origin}${url.pathname}`);
 }
 
+/** The account the webhook-ids are derived from: the user, or the OAuth client. */
+function accountOf(context: CommandContext): string {
+  return context.text('user') ?? context.io.env.AFILNET_USER ?? context.io.env.AFILNET_CLIENT_ID ?? '';
+}
+
+/** The Redis mode, whose packages are optional peers of the CLI. */
+async function loadRedisRelay(): Promise<typeof import('../relay/relay-redis.js')> {
+  try {
+    return await import('../relay/relay-redis.js');
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new CliUsageError('--redis needs @afilnet-chat/bullmq, bullmq and ioredis installed beside the CLI: npm install @afilnet-chat/bullmq bullmq ioredis', 'relay');
+  }
+}
+
 function failedLine(entry: FailedDelivery): string {
   return `${entry.failedAt} ${entry.webhookId} ${where(entry.message)} after ${entry.attempts} attempt(s): ${printableText(entry.reason)}\n`;
 }
@@ -142,7 +157,21 @@ export const relayCommand: Command = {
     if (redisUrl === undefined && context.text('queue') !== undefined) throw new CliUsageError('--queue needs --redis', 'relay');
 
     if (listFailed || retryFailed) {
-      if (redisUrl !== undefined) throw new CliUsageError('--redis is not available in this build', 'relay');
+      if (redisUrl !== undefined) {
+        const { openRelayQueue } = await loadRedisRelay();
+        const queue = await openRelayQueue(redisUrl, queueName, accountOf(context));
+        try {
+          if (listFailed) {
+            for (const entry of await queue.failed()) context.io.write(context.json ? `${JSON.stringify(entry)}\n` : failedLine(entry));
+          } else {
+            const count = await queue.retryFailed();
+            context.print({ requeued: count }, () => `${count} failed message(s) queued again for delivery.\n`);
+          }
+        } finally {
+          await queue.close();
+        }
+        return EXIT_CODES.OK;
+      }
       const { createFailedFile, failedPathFor } = await import('../relay/failed-deliveries.js');
       const failed = createFailedFile(failedPathFor(checkpointPath));
       if (listFailed) {
@@ -166,7 +195,7 @@ export const relayCommand: Command = {
     const retryWindowMs = parseIntegerOption('retry-window', context.text('retry-window'), DEFAULT_RETRY_WINDOW_MS / 1000, 1, 30 * 86_400) * 1000;
     const intervalMs = parseIntegerOption('interval', context.text('interval'), DEFAULT_WATCH_INTERVAL_MS, 1, 86_400_000);
     const concurrency = parseIntegerOption('concurrency', context.text('concurrency'), DEFAULT_CONCURRENCY, 1, 1_000);
-    const account = context.text('user') ?? context.io.env.AFILNET_USER ?? context.io.env.AFILNET_CLIENT_ID ?? '';
+    const account = accountOf(context);
 
     const [{ Webhook }, { Agent }] = await Promise.all([import('standardwebhooks'), import('undici')]);
     const signer = new Webhook(secret as string);
@@ -176,7 +205,14 @@ export const relayCommand: Command = {
     const events = printer(context);
     try {
       if (redisUrl !== undefined) {
-        throw new CliUsageError('--redis is not available in this build', 'relay');
+        const { connectRedis, runRedisRelay } = await loadRedisRelay();
+        // Redis is checked before the account: an unreachable one is a usage error (exit 2).
+        await (await connectRedis(redisUrl)).quit();
+        const chat = await context.client();
+        if (!context.json) {
+          context.io.writeError(`Relaying the account's inbound messages to ${shownUrl(url)} through Redis queue ${printableText(queueName)}; Ctrl-C to stop.\n`);
+        }
+        await runRedisRelay({ redisUrl, queueName, client: chat, target, account, intervalMs, retryWindowMs, concurrency, stop, events });
       } else {
         const [{ runInProcessRelay }, { createFailedFile, failedPathFor }, { createFileCheckpoint, DEFAULT_WATCH_MAX_BACKOFF_MS }] = await Promise.all([
           import('../relay/relay-in-process.js'),
