@@ -5,7 +5,7 @@
  * verifies every request with standardwebhooks. Writes bench/relay-results.json and its section
  * of bench/RESULTS.md.
  *
- *   node scripts/relay-bench.mjs [--burst 2000] [--steady 1000] [--rate 100] [--interval 200] [--concurrency 16]
+ *   node scripts/relay-bench.mjs [--burst 1000] [--steady 500] [--rate 100] [--interval 200] [--concurrency 16]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,11 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { DEMO_ACCOUNT, startSandbox } from '@afilnet-chat/sandbox';
 import { saveRelayRecord } from '../bench/report/relay-section.mjs';
+import { startRedisServer } from './redis-server.mjs';
 
 const { values } = parseArgs({
   options: {
-    burst: { type: 'string', default: '2000' },
-    steady: { type: 'string', default: '1000' },
+    burst: { type: 'string', default: '1000' },
+    steady: { type: 'string', default: '500' },
     rate: { type: 'string', default: '100' },
     interval: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '16' },
@@ -53,77 +54,98 @@ const server = createServer(async (req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/hooks`;
 const load = loadavg();
-
-const relay = spawn(process.execPath, [BIN, 'relay', '--url', url, '--checkpoint', join(dir, 'relay.json'), '--interval', String(INTERVAL), '--concurrency', String(CONCURRENCY)], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: {
-    PATH: process.env.PATH ?? '',
-    AFILNET_BASE_URL: sandbox.url,
-    AFILNET_ALLOW_INSECURE_HTTP: '1',
-    AFILNET_TRANSPORT: 'post',
-    AFILNET_USER: DEMO_ACCOUNT.user,
-    AFILNET_PASSWORD: DEMO_ACCOUNT.password,
-    AFILNET_WEBHOOK_SECRET: secret,
-  },
-});
-// The relay never outlives this script, whatever happens to it.
-process.on('exit', () => relay.kill('SIGKILL'));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const until = async (ids, limitMs) => {
-  const end = Date.now() + limitMs;
-  while (!ids.every((id) => firstOk.has(id))) {
-    if (Date.now() > end) throw new Error(`only ${ids.filter((id) => firstOk.has(id)).length} of ${ids.length} delivered within ${limitMs} ms`);
-    await sleep(20);
-  }
-};
 const channels = DEMO_ACCOUNT.channels.map((c) => ({ platform: c.platform, platformId: c.platformId }));
-const destination = (i) => `34690${String(i % CONVERSATIONS).padStart(5, '0')}`;
+const env = {
+  PATH: process.env.PATH ?? '',
+  AFILNET_BASE_URL: sandbox.url,
+  AFILNET_ALLOW_INSECURE_HTTP: '1',
+  AFILNET_TRANSPORT: 'post',
+  AFILNET_USER: DEMO_ACCOUNT.user,
+  AFILNET_PASSWORD: DEMO_ACCOUNT.password,
+  AFILNET_WEBHOOK_SECRET: secret,
+};
+const children = new Set();
+// The relays never outlive this script, whatever happens to it.
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
-// Warm-up: the relay is running and has polled once.
-const warm = sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...channels[0], destination: destination(0), message: 'warm-up' }).messageId;
-await until([warm], 30_000);
+/** One measured run: `processes` relays started with `args`, a warm-up, a burst, a steady stream. */
+async function measure(mode, processes, args, tag) {
+  firstOk.clear();
+  received = 0;
+  const relays = Array.from({ length: processes }, () => {
+    const child = spawn(process.execPath, [BIN, 'relay', '--url', url, '--interval', String(INTERVAL), '--concurrency', String(CONCURRENCY), ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env,
+    });
+    children.add(child);
+    return child;
+  });
+  const until = async (ids, limitMs) => {
+    const end = Date.now() + limitMs;
+    while (!ids.every((id) => firstOk.has(id))) {
+      if (Date.now() > end) throw new Error(`${mode}: only ${ids.filter((id) => firstOk.has(id)).length} of ${ids.length} delivered within ${limitMs} ms`);
+      await sleep(20);
+    }
+  };
+  const destination = (i) => `3469${tag}${String(i % CONVERSATIONS).padStart(5, '0')}`;
+  const warm = sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...channels[0], destination: destination(0), message: 'warm-up' }).messageId;
+  await until([warm], 60_000);
 
-// Burst: every message at once.
-const burstMessages = Array.from({ length: BURST }, (_, i) => ({ ...channels[i % channels.length], destination: destination(i), message: `burst ${i}` }));
-const burstStart = performance.now();
-const burst = sandbox.injectInboundBulk({ user: DEMO_ACCOUNT.user, messages: burstMessages });
-const burstIds = Array.from({ length: burst.count }, (_, i) => String(Number(burst.firstMessageId) + i));
-await until(burstIds, 300_000);
-const burstEnd = Math.max(...burstIds.map((id) => firstOk.get(id)));
+  // Burst: every message at once.
+  const burstMessages = Array.from({ length: BURST }, (_, i) => ({ ...channels[i % channels.length], destination: destination(i), message: `burst ${i}` }));
+  const burstStart = performance.now();
+  const burst = sandbox.injectInboundBulk({ user: DEMO_ACCOUNT.user, messages: burstMessages });
+  const burstIds = Array.from({ length: burst.count }, (_, i) => String(Number(burst.firstMessageId) + i));
+  await until(burstIds, 300_000);
+  const burstEnd = Math.max(...burstIds.map((id) => firstOk.get(id)));
 
-// Steady stream: one message every 1/RATE s; latency from injection to the first 2xx.
-const injectedAt = new Map();
-const steadyIds = [];
-const steadyStart = performance.now();
-for (let i = 0; i < STEADY; i++) {
-  const due = steadyStart + (i * 1000) / RATE;
-  const wait = due - performance.now();
-  if (wait > 0) await sleep(wait);
-  const { messageId } = sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...channels[i % channels.length], destination: destination(i), message: `steady ${i}` });
-  injectedAt.set(messageId, performance.now());
-  steadyIds.push(messageId);
+  // Steady stream: one message every 1/RATE s; latency from injection to the first 2xx.
+  const injectedAt = new Map();
+  const steadyIds = [];
+  const steadyStart = performance.now();
+  for (let i = 0; i < STEADY; i++) {
+    const wait = steadyStart + (i * 1000) / RATE - performance.now();
+    if (wait > 0) await sleep(wait);
+    const { messageId } = sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...channels[i % channels.length], destination: destination(i), message: `steady ${i}` });
+    injectedAt.set(messageId, performance.now());
+    steadyIds.push(messageId);
+  }
+  await until(steadyIds, 300_000);
+  const latencies = steadyIds.map((id) => firstOk.get(id) - injectedAt.get(id)).sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
+  await Promise.all(
+    relays.map((child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      return exited.then(() => children.delete(child));
+    }),
+  );
+  const total = 1 + BURST + STEADY;
+  const run = {
+    mode,
+    processes,
+    concurrency: CONCURRENCY,
+    burst: { messages: BURST, conversations: CONVERSATIONS, perSecond: BURST / ((burstEnd - burstStart) / 1000) },
+    steady: { messages: STEADY, rate: RATE, p50Ms: pct(50), p99Ms: pct(99) },
+    lost: total - firstOk.size,
+    repeats: received - firstOk.size,
+  };
+  console.log(JSON.stringify(run));
+  return run;
 }
-await until(steadyIds, 300_000);
-const latencies = steadyIds.map((id) => firstOk.get(id) - injectedAt.get(id)).sort((a, b) => a - b);
-const pct = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
 
-relay.kill('SIGTERM');
-await new Promise((resolve) => relay.once('exit', resolve));
+const runs = [await measure('in one process (file checkpoint)', 1, ['--checkpoint', join(dir, 'relay.json')], '1')];
+const redis = await startRedisServer();
+try {
+  runs.push(await measure('--redis, BullMQ', 2, ['--redis', redis.url], '2'));
+} finally {
+  await redis.stop();
+}
 server.closeAllConnections();
 server.close();
 await sandbox.close();
 rmSync(dir, { recursive: true, force: true });
 
-const total = 1 + BURST + STEADY;
-const run = {
-  mode: 'in one process (file checkpoint)',
-  processes: 1,
-  concurrency: CONCURRENCY,
-  burst: { messages: BURST, conversations: CONVERSATIONS, perSecond: BURST / ((burstEnd - burstStart) / 1000) },
-  steady: { messages: STEADY, rate: RATE, p50Ms: pct(50), p99Ms: pct(99) },
-  lost: total - firstOk.size,
-  repeats: received - firstOk.size,
-};
-const record = { date: new Date().toISOString(), cores: availableParallelism(), load, intervalMs: INTERVAL, runs: [run] };
+const record = { date: new Date().toISOString(), cores: availableParallelism(), load, intervalMs: INTERVAL, runs };
 saveRelayRecord(record);
-console.log(JSON.stringify(run));

@@ -6,7 +6,7 @@
  * is refused.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,18 @@ import { waitFor } from './support/wait-for.js';
 import { newWebhookSecret } from './support/webhook-receiver.js';
 
 const EXAMPLE = fileURLToPath(new URL('../examples/webhook-receiver.mjs', import.meta.url));
+const README = fileURLToPath(new URL('../README.md', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'afilnet-relay-sandbox-'));
+
+/** The example copied into a project of its own, with standardwebhooks as its only dependency. */
+function exampleProject(): string {
+  const project = join(dir, 'receiver');
+  mkdirSync(join(project, 'node_modules'), { recursive: true });
+  copyFileSync(EXAMPLE, join(project, 'webhook-receiver.mjs'));
+  const installed = realpathSync(fileURLToPath(new URL('../node_modules/standardwebhooks', import.meta.url)));
+  symlinkSync(installed, join(project, 'node_modules', 'standardwebhooks'), 'dir');
+  return join(project, 'webhook-receiver.mjs');
+}
 const processes: Array<CliProcess['child'] | ChildProcess> = [];
 let recorder: Server | undefined;
 afterAll(async () => {
@@ -34,6 +45,22 @@ interface Recorded {
 }
 
 describe('relay driven by the sandbox', { timeout: 90_000 }, () => {
+  it("shows in the README's Webhooks section lines of the example, in its order", () => {
+    const readme = readFileSync(README, 'utf8');
+    const section = readme.slice(readme.indexOf('## Webhooks'), readme.indexOf('\n## ', readme.indexOf('## Webhooks') + 3));
+    const snippet = /```js\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const lines = snippet.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    expect(lines.length).toBeGreaterThan(10);
+    const example = readFileSync(EXAMPLE, 'utf8').split('\n').map((l) => l.trim());
+    let at = 0;
+    for (const line of lines) {
+      const found = example.indexOf(line, at);
+      expect(found, `README line in examples/webhook-receiver.mjs after line ${at}: ${line}`).toBeGreaterThanOrEqual(0);
+      at = found + 1;
+    }
+  });
+
+
   it('delivers a "Reply as contact" message to the example receiver, which verifies it and handles it once', async () => {
     const secret = newWebhookSecret();
     const sandbox = startCli(['sandbox', '--json']);
@@ -41,7 +68,7 @@ describe('relay driven by the sandbox', { timeout: 90_000 }, () => {
     await sandbox.waitFor('stdout', '\n');
     const facts = JSON.parse(sandbox.output().stdout) as { url: string; user: string; password: string };
 
-    const receiver = spawn(process.execPath, [EXAMPLE], { env: { PATH: process.env.PATH ?? '', PORT: '0', AFILNET_WEBHOOK_SECRET: secret }, stdio: 'pipe' });
+    const receiver = spawn(process.execPath, [exampleProject()], { env: { PATH: process.env.PATH ?? '', PORT: '0', AFILNET_WEBHOOK_SECRET: secret }, stdio: 'pipe' });
     processes.push(receiver);
     let printed = '';
     let said = '';
