@@ -51,6 +51,8 @@ describe('relay: start-up checks', { timeout: 60_000 }, () => {
       runCli(['relay', '--url', 'http://127.0.0.1:9/hooks'], { env: env({ AFILNET_ALLOW_INSECURE_HTTP: '' }) }),
       runCli(['relay'], { env: env() }),
       runCli(['relay', '--url', 'https://user:pw@example.com/hooks'], { env: env() }),
+      // A secret pasted where it does not belong is redacted from the error that quotes it.
+      runCli(['relay', secret], { env: env() }),
     ]);
     for (const run of runs) expect(run.code, run.stderr).toBe(2);
     expect(runs[0]?.stderr).toContain('AFILNET_WEBHOOK_SECRET is not set');
@@ -60,6 +62,7 @@ describe('relay: start-up checks', { timeout: 60_000 }, () => {
     expect(runs[4]?.stderr).toContain('--allow-insecure-http');
     expect(runs[5]?.stderr).toContain('--url');
     expect(runs[6]?.stderr).toContain('user or password');
+    expect(runs[7]?.stderr).toContain('unexpected argument "[REDACTED]"');
     for (const run of runs) {
       for (const needle of ['sk_live_notawebhooksecret', 'not*base64!', short, secret, 'pw@']) {
         expect(run.stdout + run.stderr).not.toContain(needle);
