@@ -171,4 +171,43 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
     relay.child.kill('SIGINT');
     expect((await relay.done).code).toBe(0);
   });
+
+  it('stops on SIGTERM after the delivery in flight (acknowledged), and at once on a second signal (not acknowledged)', async () => {
+    const receiver = await startReceiver(secret, (r, attempt) => ({ status: 204, delayMs: r.event?.data.message === 'slow' ? 1_500 : attempt === 1 ? 6_000 : 0 }));
+    receivers.push(receiver);
+    const checkpoint = join(dir, 'stopping.json');
+    // One signal: the attempt in flight completes, its 2xx is acknowledged, the relay exits 0.
+    const first = startRelay(['--url', receiver.url, '--checkpoint', checkpoint]);
+    const slow = fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination: '346100300', message: 'slow' }).messageId;
+    await waitFor(() => receiver.arrived() > 0, 30_000, 5);
+    first.child.kill('SIGTERM');
+    const stopped = await first.done;
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toContain(`#${slow}`);
+    expect(receiver.accepted().map((r) => r.event?.data.messageId)).toEqual([slow]);
+
+    // Two signals while the receiver takes 6 s: the relay ends at once, nothing acknowledged.
+    const second = startRelay(['--url', receiver.url, '--checkpoint', checkpoint]);
+    const held = fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination: '346100300', message: 'held' }).messageId;
+    await waitFor(() => receiver.arrived() >= 2, 30_000, 5);
+    const signalledAt = Date.now();
+    second.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    second.child.kill('SIGTERM');
+    await second.done;
+    expect(Date.now() - signalledAt).toBeLessThan(3_000);
+    expect(second.output().stdout).not.toContain(`#${held}`);
+
+    // The next run delivers it again, with the same webhook-id, and never the slow one again.
+    const third = startRelay(['--url', receiver.url, '--checkpoint', checkpoint]);
+    await third.waitFor('stderr', 'Relaying');
+    await waitFor(() => receiver.accepted().filter((r) => r.event?.data.messageId === held).length >= 2, 30_000, 20);
+    third.child.kill('SIGTERM');
+    expect((await third.done).code).toBe(0);
+    const held2 = receiver.requests.filter((r) => r.event?.data.messageId === held);
+    expect(held2.length).toBe(2);
+    expect(new Set(held2.map((r) => r.id)).size).toBe(1);
+    expect(receiver.requests.filter((r) => r.event?.data.messageId === slow)).toHaveLength(1);
+    expectSignedAndStable(receiver.requests);
+  });
 });

@@ -41,6 +41,8 @@ export interface Answer {
 export interface Receiver {
   readonly url: string;
   readonly requests: ReceivedRequest[];
+  /** How many requests have arrived, answered or not yet. */
+  arrived(): number;
   /** The requests answered 2xx, in arrival order. */
   accepted(): ReceivedRequest[];
   /** Closes the port for `ms`, then listens on it again. */
@@ -59,7 +61,9 @@ export async function startReceiver(
   const webhook = new Webhook(secret);
   const requests: ReceivedRequest[] = [];
   const attempts = new Map<string, number>();
+  let arrived = 0;
   const handler = async (req: IncomingMessage, res: import('node:http').ServerResponse) => {
+    arrived += 1;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
@@ -91,6 +95,7 @@ export async function startReceiver(
   return {
     url: `http://127.0.0.1:${port}/hooks/afilnet`,
     requests,
+    arrived: () => arrived,
     accepted: () => requests.filter((r) => r.status >= 200 && r.status < 300),
     async down(ms) {
       await stop(server);
