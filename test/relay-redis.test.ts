@@ -119,4 +119,42 @@ describe('relay --redis', { timeout: 150_000 }, () => {
     expectSignedAndStable(receiver.requests);
     expect((await runCli(['relay', '--redis', redis.url, '--queue', 'relay-failed', '--failed'], { env: env() })).stdout).toBe('');
   });
+
+  it('rides out 500s and 429 Retry-After across processes; a relay stopped during a pause hands its messages back', async () => {
+    const receiver = await startReceiver(secret, (r, attempt) => {
+      if (attempt === 1) return Number(r.event?.data.messageId) % 2 === 0 ? { status: 429, headers: { 'retry-after': '3' } } : { status: 500 };
+      return { status: 204 };
+    });
+    receivers.push(receiver);
+    const args = ['--url', receiver.url, '--queue', 'relay-faults'];
+    const a = startRelay(args);
+    const b = startRelay(args);
+    await Promise.all([a.waitFor('stderr', 'Relaying'), b.waitFor('stderr', 'Relaying')]);
+    const injected: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      injected.push(fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, ...(CHANNELS[i % 2] ?? CHANNELS[0]), destination: `3464${String(i % 6).padStart(5, '0')}`, message: `f${i}` }).messageId);
+    }
+    // Both relays hold messages in a pause after a failed attempt: stop one of them there.
+    await waitFor(() => a.output().stderr.includes('retrying in') && b.output().stderr.includes('retrying in'), 60_000, 20);
+    const stoppedAt = Date.now();
+    a.child.kill('SIGTERM');
+    expect((await a.done).code).toBe(0);
+    expect(Date.now() - stoppedAt, 'a stop does not wait for the pauses').toBeLessThan(5_000);
+    await waitFor(() => {
+      const seen = new Set(receiver.accepted().map((r) => r.event?.data.messageId));
+      return injected.every((id) => seen.has(id));
+    }, 90_000, 50);
+    b.child.kill('SIGTERM');
+    expect((await b.done).code).toBe(0);
+
+    expectSignedAndStable(receiver.requests);
+    expectOrderPerConversation(receiver.accepted());
+    expect(new Set(receiver.accepted().map((r) => r.event?.data.messageId))).toEqual(new Set(injected));
+    // Every 429's next attempt came after its Retry-After, in whichever process made it.
+    const byId = new Map<string, typeof receiver.requests>();
+    for (const r of receiver.requests) byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
+    for (const rs of byId.values()) {
+      if (rs[0]?.status === 429) expect((rs[1]?.at ?? 0) - (rs[0]?.at ?? 0)).toBeGreaterThanOrEqual(2_900);
+    }
+  });
 });

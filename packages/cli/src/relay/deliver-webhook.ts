@@ -11,7 +11,12 @@ import { retryDelay } from './retry-schedule.js';
 export type DeliveryOutcome =
   | { readonly outcome: 'delivered'; readonly attempts: number; readonly status: number }
   | { readonly outcome: 'failed'; readonly attempts: number; readonly reason: string }
-  | { readonly outcome: 'stopped'; readonly attempts: number };
+  | {
+      readonly outcome: 'stopped';
+      readonly attempts: number;
+      /** When the next attempt was due (ms since the epoch), when stopped during a pause. */
+      readonly nextAttemptAt?: number;
+    };
 
 /** How {@link deliverWebhook} runs. */
 export interface DeliveryOptions {
@@ -50,6 +55,8 @@ export async function deliverWebhook(target: WebhookTarget, id: string, body: st
     const delayMs = retryDelay(attempts, result.retryAfterMs, options.random);
     if (Date.now() + delayMs > deadline) return { outcome: 'failed', attempts, reason: result.reason };
     options.onRetry?.(result, delayMs, attempts);
+    const nextAttemptAt = Date.now() + delayMs;
     await sleep(delayMs, undefined, { signal: stop }).catch(() => undefined);
+    if (stop.aborted) return { outcome: 'stopped', attempts, nextAttemptAt };
   }
 }

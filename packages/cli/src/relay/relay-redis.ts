@@ -24,6 +24,11 @@ import { webhookBody, webhookId } from './webhook-event.js';
 export const WEBHOOK_FAILED = 'WEBHOOK_FAILED';
 /** How long a worker's claim on a job lasts unrenewed: a killed relay's deliveries move on within about this. */
 const LOCK_DURATION_MS = 10_000;
+/**
+ * How often a message waiting for the one before it checks by itself (it is normally woken at
+ * once): after a crash, or after `--retry-failed` re-queued a conversation's messages together.
+ */
+const RECHECK_MS = 5_000;
 
 /** `redis://user:password@host:port/db` shown without its user and password. */
 function shownRedis(url: string): string {
@@ -110,8 +115,9 @@ export async function runRedisRelay(options: RedisRelayOptions): Promise<void> {
         events?.failed?.(message, id, result.attempts, result.reason);
         throw new UnrecoverableError(`${WEBHOOK_FAILED}: ${result.reason} after ${result.attempts} attempt(s)`);
       }
-      // Stopping: back to the queue unacknowledged, without using an attempt; another relay (or this one, restarted) delivers it.
-      await job.moveToDelayed(Date.now(), job.token);
+      // Stopping: back to the queue unacknowledged, without using an attempt, due when its next
+      // attempt was (a Retry-After holds across processes); another relay, or this one restarted, delivers it.
+      await job.moveToDelayed(Math.max(Date.now(), result.nextAttemptAt ?? 0), job.token);
       throw new DelayedError();
     };
     const worker = createInboundWorker(
@@ -123,11 +129,12 @@ export async function runRedisRelay(options: RedisRelayOptions): Promise<void> {
         stalledInterval: LOCK_DURATION_MS / 2,
         // A relay killed again and again must not fail a message it never delivered.
         maxStalledCount: 100,
+        recheckMs: RECHECK_MS,
       },
       handler,
     );
     worker.on('error', () => undefined);
-    const poller = await createInboundPoller({ connection, queueName: options.queueName, client: options.client, intervalMs: options.intervalMs });
+    const poller = await createInboundPoller({ connection, queueName: options.queueName, client: options.client, intervalMs: options.intervalMs, recheckMs: RECHECK_MS });
     poller.queue.on('error', () => undefined);
     if (!stop.aborted) await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
     await poller.close();
