@@ -175,6 +175,7 @@ export async function runInboundLoad({ options, sandbox, credentials }) {
         console.log(JSON.stringify(rows.at(-1)));
       } catch (error) {
         ok = false;
+        rows.push({ conversations, error: String(error.message ?? error) });
         console.error(String(error));
       } finally {
         await listener.stop();
@@ -185,7 +186,7 @@ export async function runInboundLoad({ options, sandbox, credentials }) {
   }
   const record = { date: new Date().toISOString(), mode, workers: options.fleet ? options.workers : 1, cores: availableParallelism(), load, redisVersion, bullmqVersion, rows };
   console.table(
-    rows.map((r) => ({
+    rows.filter((r) => r.error === undefined).map((r) => ({
       conversations: r.conversations,
       'backlog msg/s': Math.round(r.perSecond),
       'calls/poll idle': r.idle.perPoll.toFixed(1),
@@ -195,7 +196,7 @@ export async function runInboundLoad({ options, sandbox, credentials }) {
     })),
   );
   if (options.record && rows.length > 0) saveInboundRecord(record, options.fleet);
-  return ok && rows.length === sizes.length;
+  return ok;
 }
 
 const int = (n) => Math.round(n).toLocaleString('en-US');
@@ -210,9 +211,10 @@ function saveInboundRecord(record, fleet) {
     '',
     '| conversations | backlog handled (one message each) | API calls per idle poll | API calls per poll, 5 conversations changing | getunreadmessages per poll, 5 changing | injected → handled p50 | p99 |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...record.rows.map(
-      (r) =>
-        `| ${int(r.conversations)} | ${int(r.perSecond)} messages/s | ${r.idle.perPoll.toFixed(1)} | ${r.changed.perPoll.toFixed(1)} | ${r.changed.unreadPerPoll.toFixed(1)} | ${int(r.p50)} ms | ${int(r.p99)} ms |`,
+    ...record.rows.map((r) =>
+      r.error !== undefined
+        ? `| ${int(r.conversations)} | not finished: ${r.error} | | | | | |`
+        : `| ${int(r.conversations)} | ${int(r.perSecond)} messages/s | ${r.idle.perPoll.toFixed(1)} | ${r.changed.perPoll.toFixed(1)} | ${r.changed.unreadPerPoll.toFixed(1)} | ${int(r.p50)} ms | ${int(r.p99)} ms |`,
     ),
     '',
     'The backlog row times one unread message in every conversation, from the moment every listening process is ready until the last is handled: the first poll reads every conversation once. Calls per poll are counted in the sandbox\'s request log over 6 intervals (polls counted by their `getchats`, one per channel); a changed conversation costs one `getunreadmessages`, an unchanged one nothing. Latency: 100 messages at 10 per second into random conversations, from the injection\'s return to the handler.',

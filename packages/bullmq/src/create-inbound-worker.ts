@@ -3,11 +3,12 @@
  * user's handler, one conversation's messages one at a time and oldest first across every worker.
  */
 import type { ChatMessage } from '@afilnet-chat/core';
-import { DelayedError, Queue, Worker, type Job, type WorkerOptions } from 'bullmq';
+import { DelayedError, Queue, type Job, type Worker, type WorkerOptions } from 'bullmq';
 import { OptionChecks } from './check-options.js';
 import { conversationOrderKeys, DEFAULT_RECHECK_MS } from './create-inbound-poller.js';
 import { DEFAULT_INBOUND_QUEUE_NAME, type InboundJobData } from './inbound-job.js';
-import { ConversationOrder, openInboundRedis, type InboundRedis } from './inbound-redis.js';
+import { ConversationOrder, openInboundRedis } from './inbound-redis.js';
+import { OwningWorker, withoutUndefined } from './owning-worker.js';
 
 /** Options of {@link createInboundWorker}: BullMQ's `WorkerOptions`, and ours. */
 export interface InboundWorkerOptions extends WorkerOptions {
@@ -20,8 +21,6 @@ export interface InboundWorkerOptions extends WorkerOptions {
 /** The user's handler of one inbound message; what it returns becomes the job's `returnvalue`. */
 export type InboundHandler<R = unknown> = (message: ChatMessage, job: Job<InboundJobData, R>) => Promise<R> | R;
 
-const withoutUndefined = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 const isFinished = (state: string) => state === 'completed' || state === 'failed' || state === 'unknown';
 
 /**
@@ -68,7 +67,7 @@ export function createInboundWorker<R = unknown>(options: InboundWorkerOptions, 
   };
 
   // An option given as `undefined` keeps BullMQ's default (BullMQ would take the `undefined`).
-  const worker = new InboundWorker<R>(queueName, process, withoutUndefined(workerOptions), queue, redis);
+  const worker = new OwningWorker<InboundJobData, R>(queueName, process, withoutUndefined(workerOptions), [queue, { close: () => redis.quit() }]);
   /** Forgets a finished job and wakes the next job of its conversation. */
   const release = async (job: Job<InboundJobData, R>) => {
     const next = await order.finish(job.data.conversation, job.id ?? '');
@@ -86,27 +85,4 @@ export function createInboundWorker<R = unknown>(options: InboundWorkerOptions, 
     if (job?.finishedOn !== undefined) void release(job).catch(report);
   });
   return worker;
-}
-
-/** BullMQ's worker, closing with it the queue and connection it uses to order conversations. */
-class InboundWorker<R> extends Worker<InboundJobData, R> {
-  readonly #queue: Queue<InboundJobData>;
-  readonly #redis: InboundRedis;
-
-  constructor(
-    name: string,
-    processor: (job: Job<InboundJobData, R>, token?: string) => Promise<R>,
-    options: WorkerOptions,
-    queue: Queue<InboundJobData>,
-    redis: InboundRedis,
-  ) {
-    super(name, processor, options);
-    this.#queue = queue;
-    this.#redis = redis;
-  }
-
-  override async close(force = false): Promise<void> {
-    await super.close(force);
-    await Promise.allSettled([this.#queue.close(), this.#redis.quit()]);
-  }
 }

@@ -1,5 +1,5 @@
 /**
- * A send as a BullMQ job: its data, and its id derived from the idempotency key (SPEC §11).
+ * A send as a BullMQ job: its data, and its id derived from the idempotency key.
  */
 import type { SendFileInput, SendMessageInput } from '@afilnet-chat/core';
 
