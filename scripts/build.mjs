@@ -7,7 +7,8 @@
  * inlined: tsc writes core's JavaScript to `packages/core/build` (its declarations to `dist`),
  * and esbuild bundles that into `packages/core/dist`. Loading ~45 small modules and zod's
  * ~50 locale modules was most of core's import time (bench/IMPORT-COST.md). The bundle keeps
- * source maps back to core's TypeScript; undici stays outside, imported by the first request.
+ * source maps back to core's TypeScript; undici and the transports stay outside, imported at
+ * first use.
  * `--clean` removes what both steps wrote instead; `--bundle-only` skips tsc (the bench builds
  * package by package when the whole workspace does not compile).
  */
@@ -51,7 +52,9 @@ await build({
   target: 'es2022',
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: true,
-  // @opentelemetry/api is an optional peer: resolved from the app's node_modules, if there.
-  external: ['undici', '@opentelemetry/api'],
+  // Imported at first use with literal specifiers, resolved from the app's node_modules (or
+  // followed by the app's own bundler): undici, the optional peer @opentelemetry/api, and the
+  // transports, which core does not depend on.
+  external: ['undici', '@opentelemetry/api', '@afilnet-chat/transport-*'],
   logLevel: 'warning',
 });

@@ -219,7 +219,7 @@ describe('consumers of the installed packages, against a sandbox', () => {
     expect(await consume(process.execPath, ['out/typed.cjs'])).toEqual(expected);
   }, 180_000);
 
-  it('esbuild bundles (ESM and CJS, minified) run: a statically imported transport is found by name', async () => {
+  it('esbuild bundles (ESM and CJS, minified) run alone: a transport named by string is carried by the bundle', async () => {
     const isolated = join(work, 'bundles');
     for (const format of ['esm', 'cjs'] as const) {
       const name = `bundled.${format === 'esm' ? 'mjs' : 'cjs'}`;
@@ -234,10 +234,11 @@ describe('consumers of the installed packages, against a sandbox', () => {
           logLevel: 'silent',
         });
       }
-      // Outside any node_modules: the bundle alone, on fetch (undici stays out of bundles).
-      const alone = await consume(process.execPath, [join(isolated, name)], { cwd: isolated, env: { CONSUMER_EXECUTOR: 'fetch' } });
+      // Outside any node_modules: the bundle alone, with the default executor (undici is bundled;
+      // an ESM bundle without a require banner sends with fetch instead).
+      const alone = await consume(process.execPath, [join(isolated, name)], { cwd: isolated });
       expect(alone.results, `${format} alone`).toEqual([worked('post')]);
-      // Next to the app's node_modules: the default executor imports undici from there.
+      // Next to the app's node_modules.
       const beside = await consume(process.execPath, [join(project, 'bundles', name)]);
       expect(beside.results, `${format} with undici`).toEqual([worked('post')]);
     }

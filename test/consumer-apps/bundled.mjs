@@ -1,7 +1,6 @@
-// The app esbuild bundles: the transport is imported once for its registration and named by
-// string; run minified, with the executor CONSUMER_EXECUTOR names (default undici).
+// The app esbuild bundles: the transport is named by string only (core's literal import of it is
+// what the bundler follows); run minified, with the executor CONSUMER_EXECUTOR names (default undici).
 import * as core from '@afilnet-chat/core';
-import '@afilnet-chat/transport-post';
 import exerciseModule from './exercise.cjs';
 
 const executor = process.env.CONSUMER_EXECUTOR;

@@ -1,12 +1,18 @@
 // TypeScript consumer (ESM under nodenext, and type-checked under moduleResolution bundler).
-import { AfilnetValidationError, createChatClient, type ChatChannel, type ChatClientConfig } from '@afilnet-chat/core';
-import { registerTransport, type TransportFactory } from '@afilnet-chat/core/transport';
+import {
+  AfilnetValidationError,
+  createChatClient,
+  type ChatChannel,
+  type ChatClientConfig,
+  type TransportDefinition,
+} from '@afilnet-chat/core';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import { createPostTransport } from '@afilnet-chat/transport-post';
 
-const factory: TransportFactory = createPostTransport;
-registerTransport('post', factory);
+// A transport given as a definition (name, rating, factory), as one of your own would be.
+const post: TransportDefinition = { name: 'post', security: BUILT_IN_TRANSPORTS.post.security, create: createPostTransport };
 const config: ChatClientConfig = {
-  transport: 'post',
+  transport: post,
   baseUrl: process.env.AFILNET_SANDBOX_URL ?? '',
   credentials: { user: 'demo@example.com', password: 'demo-password' },
   allowInsecureHttp: true,

@@ -2,6 +2,10 @@
  * A call's abort as a flag and a callback list (SPEC §4): what the client's own layers and its
  * undici executor listen to, instead of an `AbortSignal`, whose creation and per-request
  * listeners were the largest cost of a call (bench/profiling-notes.md, finding 1).
+ *
+ * Internal to core: transports and executors only ever see `{ signal }` send options. The
+ * client's call context carries its hook under {@link ABORT_HOOK}, so an executor handed the
+ * context as is listens through the hook and the signal is never made.
  */
 
 /**
@@ -22,6 +26,36 @@ export interface AbortHook {
   onAbort(listener: () => void): void;
   /** Removes a listener added with `onAbort`. */
   offAbort(listener: () => void): void;
+}
+
+/**
+ * Where a call context keeps its {@link AbortHook}. A registry symbol, so that an executor of one
+ * copy of core recognises a context made by another.
+ */
+export const ABORT_HOOK: unique symbol = Symbol.for('afilnet-chat.abortHook') as never;
+
+/** Send options that may carry the call's hook (a client's call context does). */
+export interface HookedSendOptions {
+  readonly signal: AbortSignal;
+  readonly [ABORT_HOOK]?: AbortHook;
+}
+
+/** The hook `options` carry, if they are a call context. Throws nothing. */
+export function abortHookOf(options: HookedSendOptions): AbortHook | undefined {
+  return options[ABORT_HOOK];
+}
+
+/**
+ * Calls `listener` once when `abort` fires (a hook or a signal); answers the function that stops
+ * listening. Throws nothing.
+ */
+export function listenToAbort(abort: AbortHook | AbortSignal, listener: () => void): () => void {
+  if (abort instanceof AbortSignal) {
+    abort.addEventListener('abort', listener, { once: true });
+    return () => abort.removeEventListener('abort', listener);
+  }
+  abort.onAbort(listener);
+  return () => abort.offAbort(listener);
 }
 
 /**

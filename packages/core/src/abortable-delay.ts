@@ -1,15 +1,19 @@
-/** Waiting between retries, cut short by the call's signal. */
+/** Waiting between retries and polls, cut short by an abort. */
+import { listenToAbort, type AbortHook } from './abort-hook.js';
 
-/** Resolves after `ms`, or at once when `signal` fires (the caller then checks the signal). */
-export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) return Promise.resolve();
+/**
+ * Resolves after `ms`, or at once when `abort` fires (the caller then checks it). Takes the
+ * call's hook as well as a signal, so that a retry's wait makes no `AbortSignal`.
+ */
+export function abortableDelay(ms: number, abort: AbortHook | AbortSignal): Promise<void> {
+  if (abort.aborted || ms <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      stop();
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    const stop = listenToAbort(abort, done);
   });
 }

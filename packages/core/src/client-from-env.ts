@@ -4,7 +4,8 @@
 import { createChatClient, type ChatClient } from './client.js';
 import type { ChatClientConfig } from './config-schema.js';
 import { AfilnetValidationError } from './errors.js';
-import type { SecurityRating, TransportName } from './security.js';
+import type { SecurityRating } from './security.js';
+import type { TransportName } from './built-in-transports.js';
 import { readSecretFile } from './credentials/secret-file.js';
 
 /** The variables read by {@link createChatClientFromEnv}. */

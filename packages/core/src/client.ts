@@ -12,19 +12,18 @@ import type {
   SendFileInput,
   SendMessageInput,
 } from './chat-types.js';
-import type { AbortHook } from './abort-hook.js';
+import { ABORT_HOOK, type AbortHook } from './abort-hook.js';
 import { createDeadlineClock, type CallDeadline } from './call-deadline.js';
-import { resolveConfig, type ChatClientConfig, type ResolvedConfig } from './config-schema.js';
+import { isTransportDefinition, resolveConfig, type ChatClientConfig, type ResolvedConfig } from './config-schema.js';
 import { decodeResponse, type MethodResults } from './decode-response.js';
 import { createExecutor } from './http/create-executor.js';
 import type { HttpExecutor } from './http/http-executor.js';
 import { sanitizeCause } from './http/network-error.js';
 import { toWireRequest } from './input-schemas.js';
-import { loadTransport } from './load-transport.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { SecurityRating } from './security.js';
-import type { ChatTransport, TransportCallContext, WireRequest } from './transport.js';
+import type { ChatTransport, TransportCallContext, TransportDefinition, WireRequest } from './transport.js';
 import { abortableDelay } from './abortable-delay.js';
 import { debugLog } from './debug-log.js';
 import { channels, notify, type CallChannelContext } from './diagnostics.js';
@@ -193,21 +192,25 @@ function untilAborted<T>(promise: Promise<T>, abort: AbortHook, onAbort: () => u
 /**
  * What a transport is handed for one attempt. Its `signal` is the deadline's, made only if
  * something reads it; the built-in transports pass the context itself to the executor, which
- * listens through `abort` instead.
+ * listens through the deadline's hook instead.
  */
 class CallContext implements TransportCallContext {
+  readonly [ABORT_HOOK]: CallDeadline;
+
   constructor(
     readonly http: HttpExecutor,
-    readonly abort: CallDeadline,
+    deadline: CallDeadline,
     readonly registerSecret: (secret: string) => void,
-  ) {}
+  ) {
+    this[ABORT_HOOK] = deadline;
+  }
 
   get signal(): AbortSignal {
-    return this.abort.signal;
+    return this[ABORT_HOOK].signal;
   }
 
   remainingMs(): number {
-    return this.abort.remainingMs();
+    return this[ABORT_HOOK].remainingMs();
   }
 }
 
@@ -280,16 +283,19 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       : [],
   );
   const executor: HttpExecutor = createExecutor(resolved);
-  const name = typeof resolved.transport === 'string' ? resolved.transport : resolved.transport.name;
+  const name = resolved.transport.name;
+  // A transport given as an instance is used as is; a definition (a built-in name's included) is
+  // built at the first call, and again from new credentials when a function answers them.
+  const definition = isTransportDefinition(resolved.transport) ? resolved.transport : undefined;
   const adopt = (chosen: ChatTransport): ChatTransport => {
     for (const secret of chosen.secrets ?? []) redactor.add(secret);
     return chosen;
   };
   let transport: Promise<ChatTransport> | undefined =
-    typeof resolved.transport === 'string' ? undefined : Promise.resolve(adopt(resolved.transport));
+    definition === undefined ? Promise.resolve(adopt(resolved.transport as ChatTransport)) : undefined;
   // With credentials from a function, a transport per answer: the one built from the latest is
   // `transport`, each one's answer is in `builtFrom`, and those replaced are closed with the client.
-  const source = typeof resolved.transport === 'string' ? resolved.secretSource : undefined;
+  const source = definition === undefined ? undefined : resolved.secretSource;
   let transportSecrets: AccountSecrets | undefined;
   const builtFrom = new WeakMap<ChatTransport, AccountSecrets>();
   const replaced: Array<Promise<ChatTransport>> = [];
@@ -321,7 +327,10 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
 
   const loadOnce = (options: typeof resolved.factoryOptions): Promise<ChatTransport> => {
     if (transport === undefined) {
-      const loading = loadTransport(resolved.transport as Exclude<typeof resolved.transport, ChatTransport>, options).then(adopt);
+      // An async step first, so that a factory that throws rejects this promise rather than the call's caller synchronously.
+      const loading = Promise.resolve(options)
+        .then((resolvedOptions) => (definition as TransportDefinition).create(resolvedOptions))
+        .then(adopt);
       // A failed load is retried by the next call (the package may be installed meanwhile).
       loading.catch(() => {
         if (transport === loading) transport = undefined;
@@ -443,7 +452,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
             observation?.attemptFailed(error, true);
             notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
             debug?.(`retry (${chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`);
-            await abortableDelay(delayMs, deadline.signal);
+            await abortableDelay(delayMs, deadline);
           }
         }
       } catch (error) {

@@ -6,16 +6,10 @@ import type { Dispatcher } from 'undici';
 import { AfilnetValidationError } from './errors.js';
 import type { FetchFunction } from './http/fetch-executor.js';
 import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
-import {
-  BUILT_IN_TRANSPORTS,
-  SECURITY_RATINGS,
-  TRANSPORT_NAMES,
-  describeTransports,
-  meetsMinimum,
-  type SecurityRating,
-  type TransportName,
-} from './security.js';
-import type { ApiPaths, ChatTransport, Credentials } from './transport.js';
+import { SECURITY_RATINGS, meetsMinimum, type SecurityRating } from './security.js';
+import { TRANSPORT_NAMES, describeTransports, type TransportName } from './built-in-transports.js';
+import { builtInTransport } from './load-transport.js';
+import type { ApiPaths, ChatTransport, Credentials, TransportDefinition } from './transport.js';
 import type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './http/phase-timeouts.js';
 import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryOptions } from './retry-policy.js';
@@ -49,8 +43,11 @@ export interface ClientOAuthOptions extends Omit<OAuthOptions, 'clientSecret'> {
 
 /** The configuration of {@link createChatClient}. */
 export interface ChatClientConfig {
-  /** How credentials travel: a built-in flavour's name or a transport instance. No default. */
-  readonly transport: TransportName | ChatTransport;
+  /**
+   * How credentials travel: a built-in flavour's name, a transport instance, or the definition
+   * of a transport of your own (name, rating and factory). No default.
+   */
+  readonly transport: TransportName | ChatTransport | TransportDefinition;
   /** Defaults to `https://www.afilnet.com`. */
   readonly baseUrl?: string;
   /**
@@ -96,7 +93,8 @@ export interface ChatClientConfig {
 
 /** A configuration after validation, with every default filled in. */
 export interface ResolvedConfig {
-  readonly transport: TransportName | ChatTransport;
+  /** A transport given as an instance, else the definition the client builds its transport from. */
+  readonly transport: ChatTransport | TransportDefinition;
   readonly security: SecurityRating;
   readonly factoryOptions: TransportFactoryOptions;
   readonly timeoutMs: number;
@@ -124,24 +122,34 @@ const positiveInteger = z.number({ error: expectedType('a number') }).check(z.in
 
 const hook = z.optional(z.custom<(event: never) => void>((v) => typeof v === 'function', { error: 'must be a function' }));
 
-const transportInstance = z.custom<ChatTransport>(
+const TRANSPORT_OBJECT_RULE = 'must be an object with name, security and send() (a transport) or create() (a definition)';
+
+/** A transport instance (with `send()`) or a definition (with `create()`), named and rated. */
+const transportObject = z.custom<ChatTransport | TransportDefinition>(
   (v) =>
     typeof v === 'object' &&
     v !== null &&
     typeof (v as ChatTransport).name === 'string' &&
-    typeof (v as ChatTransport).send === 'function' &&
+    (typeof (v as ChatTransport).send === 'function' || typeof (v as TransportDefinition).create === 'function') &&
     (SECURITY_RATINGS as readonly unknown[]).includes((v as ChatTransport).security),
-  { error: 'must be an object with name, security and send()' },
+  { error: TRANSPORT_OBJECT_RULE },
 );
 
+/** True for a transport definition rather than an instance. */
+export function isTransportDefinition(transport: ChatTransport | TransportDefinition): transport is TransportDefinition {
+  return typeof (transport as Partial<ChatTransport>).send !== 'function';
+}
+
 const configSchema = z.strictObject({
-  transport: z.union([z.enum(TRANSPORT_NAMES), transportInstance], {
+  transport: z.union([z.enum(TRANSPORT_NAMES), transportObject], {
     error: (issue) =>
       issue.input === undefined
         ? `is required: choose how credentials travel, one of ${describeTransports()}, or a ChatTransport`
         : typeof issue.input === 'string'
           ? `is not a known transport; use one of ${describeTransports()}`
-          : `must be a transport name or a ChatTransport, not ${describeType(issue.input)}`,
+          : typeof issue.input === 'object' && issue.input !== null && !Array.isArray(issue.input)
+            ? TRANSPORT_OBJECT_RULE
+            : `must be a transport name or a ChatTransport, not ${describeType(issue.input)}`,
   }),
   ...transportOptionsShape,
   minimumSecurity: z.optional(z.enum(SECURITY_RATINGS)),
@@ -230,7 +238,8 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   const factoryOptions: TransportFactoryOptions =
     providers === undefined ? ruled : withoutStandIns(ruled, providers.credentials !== undefined, providers.clientSecret !== undefined);
 
-  const security = typeof config.transport === 'string' ? BUILT_IN_TRANSPORTS[config.transport].security : config.transport.security;
+  const transport = typeof config.transport === 'string' ? builtInTransport(config.transport) : config.transport;
+  const security = transport.security;
   if (config.minimumSecurity !== undefined && !meetsMinimum(security, config.minimumSecurity)) {
     throw new AfilnetValidationError(
       'SECURITY_BELOW_MINIMUM',
@@ -244,7 +253,7 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   if (factoryOptions.oauth.clientSecret) secrets.push(factoryOptions.oauth.clientSecret);
 
   return {
-    transport: config.transport,
+    transport,
     security,
     factoryOptions,
     timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,

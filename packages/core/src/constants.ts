@@ -4,13 +4,8 @@
  * exports the same values; this entry loads neither the client nor its schema library, so a tool
  * that only names things (a CLI's `--help`, a form listing platforms) starts fast (SPEC §9).
  */
-export {
-  SECURITY_RATINGS,
-  TRANSPORT_NAMES,
-  BUILT_IN_TRANSPORTS,
-  type SecurityRating,
-  type TransportName,
-} from './security.js';
+export { SECURITY_RATINGS, type SecurityRating } from './security.js';
+export { TRANSPORT_NAMES, BUILT_IN_TRANSPORTS, type TransportName } from './built-in-transports.js';
 export { PLATFORMS, FILE_TYPES, type Platform, type FileType } from './chat-types.js';
 export { CHAT_METHODS, COMMON_ERROR_CODES, METHOD_ERROR_CODES, type ChatMethod } from './methods.js';
 export { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';

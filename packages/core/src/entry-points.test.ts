@@ -66,6 +66,7 @@ describe('entry points', () => {
 
   it('@afilnet-chat/core/transport exports the helpers transport packages are built from', () => {
     expect(Object.keys(kit).sort()).toEqual([
+      'BUILT_IN_TRANSPORTS',
       'CHAT_CLASS',
       'DEFAULT_PATHS',
       'REDACTED',
@@ -83,7 +84,6 @@ describe('entry points', () => {
       'parseJsonPayload',
       'parseRetryAfter',
       'percentEncode',
-      'registerTransport',
       'resolveTransportOptions',
       'sanitizeCause',
       'toValidationIssues',

@@ -57,17 +57,13 @@ export {
   type MethodInfo,
   type ResultKind,
 } from './methods.js';
-export {
-  SECURITY_RATINGS,
-  TRANSPORT_NAMES,
-  BUILT_IN_TRANSPORTS,
-  type SecurityRating,
-  type TransportName,
-} from './security.js';
+export { SECURITY_RATINGS, type SecurityRating } from './security.js';
+export { TRANSPORT_NAMES, BUILT_IN_TRANSPORTS, type TransportName } from './built-in-transports.js';
 export {
   DEFAULT_PATHS,
   type ApiPaths,
   type ChatTransport,
+  type TransportDefinition,
   type Credentials,
   type TransportCallContext,
   type WirePayload,

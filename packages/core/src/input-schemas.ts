@@ -102,8 +102,9 @@ const TAKES_MESSAGE: ReadonlySet<string> = new Set(
 /**
  * The wire parameters of a valid input of a plain-text method, checked with a few `typeof`
  * tests; undefined whenever anything is off, so that the zod schema, which writes the messages,
- * judges it. Accepts exactly what the schema accepts: non-empty well-formed strings, a known
- * platform, no unknown field, and a message within `maxMessageLength`.
+ * judges it. Accepts exactly what the schema accepts (a property test checks it): non-empty
+ * well-formed strings, a known platform, no unknown field, and a message within
+ * `maxMessageLength`.
  */
 function plainTextParams(
   method: ChatMethod,
@@ -140,14 +141,24 @@ function exceedsCodePoints(text: string, limit: number): boolean {
 }
 
 /**
- * Validates a method's input and returns it in wire terms. A `message` longer than
- * `maxMessageLength` code points is one more problem in the list.
+ * The wire request of a valid input of a plain-text method, written out without zod; undefined
+ * whenever anything is off, or the method is not a plain-text one, so that
+ * {@link toWireRequestBySchema} judges it. `test/input-validation-agreement.test.ts` pins the two
+ * together: whatever this answers, the schema answers the same, and whatever the schema accepts
+ * for a plain-text method, this accepts.
+ */
+export function toWireRequestFast(method: ChatMethod, input: unknown, maxMessageLength = Infinity): WireRequest | undefined {
+  const params = FAST_PATH[method] ? plainTextParams(method, input, maxMessageLength) : undefined;
+  return params === undefined ? undefined : { method, params };
+}
+
+/**
+ * Validates a method's input with its schema, the definition of what is valid, and returns it
+ * in wire terms.
  *
  * @throws {AfilnetValidationError} code `INVALID_PARAMS`, listing every problem.
  */
-export function toWireRequest(method: ChatMethod, input: unknown, maxMessageLength = Infinity): WireRequest {
-  const fast = FAST_PATH[method] ? plainTextParams(method, input, maxMessageLength) : undefined;
-  if (fast !== undefined) return { method, params: fast };
+export function toWireRequestBySchema(method: ChatMethod, input: unknown, maxMessageLength = Infinity): WireRequest {
   const parsed = SCHEMAS[method].safeParse(method === 'getchatchannels' && input === undefined ? {} : input);
   const message = (input as { message?: unknown } | null | undefined)?.message;
   const tooLong = TAKES_MESSAGE.has(method) && typeof message === 'string' && exceedsCodePoints(message, maxMessageLength);
@@ -162,4 +173,15 @@ export function toWireRequest(method: ChatMethod, input: unknown, maxMessageLeng
     if (value !== undefined) params.push([field.wire, value]);
   }
   return { method, params };
+}
+
+/**
+ * Validates a method's input and returns it in wire terms: the common case without zod, anything
+ * else by the schema. A `message` longer than `maxMessageLength` code points is one more problem
+ * in the list.
+ *
+ * @throws {AfilnetValidationError} code `INVALID_PARAMS`, listing every problem.
+ */
+export function toWireRequest(method: ChatMethod, input: unknown, maxMessageLength = Infinity): WireRequest {
+  return toWireRequestFast(method, input, maxMessageLength) ?? toWireRequestBySchema(method, input, maxMessageLength);
 }

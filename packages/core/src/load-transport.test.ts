@@ -1,28 +1,42 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createChatClient } from './client.js';
 import { AfilnetValidationError } from './errors.js';
-import { installCommand, loadTransport } from './load-transport.js';
-import { DEFAULT_PATHS } from './transport.js';
+import { builtInTransport, installCommand, type FactoryLoader } from './load-transport.js';
+import type { TransportName } from './built-in-transports.js';
+import { DEFAULT_PATHS, type ChatTransport, type TransportDefinition } from './transport.js';
+import type { TransportFactoryOptions } from './transport-options.js';
 
 const options = { baseUrl: 'https://x.test', paths: DEFAULT_PATHS, basic: {}, soap: {}, oauth: {}, allowInsecureHttp: false };
+const credentials = { user: 'u@example.com', password: 'not-a-real-password' };
 
-describe('loadTransport', () => {
-  it('imports the package by its name and calls its factory', async () => {
-    const seen: string[] = [];
-    const transport = await loadTransport('soap', options, async (specifier) => {
-      seen.push(specifier);
-      return { createSoapTransport: () => ({ name: 'soap', security: 'medium-high', send: async () => undefined }) };
-    });
-    expect(seen).toEqual(['@afilnet-chat/transport-soap']);
-    expect(transport.name).toBe('soap');
+/** Loaders that fail the test if any transport but `only` is imported. */
+function loaders(only: TransportName, load: FactoryLoader): Record<TransportName, FactoryLoader> {
+  const refuse: FactoryLoader = async () => {
+    throw new Error('another transport was imported');
+  };
+  return { get: refuse, post: refuse, basic: refuse, soap: refuse, 'json-oauth': refuse, [only]: load };
+}
+
+describe('builtInTransport', () => {
+  it('is rated from the one table, and imports only its own package, at first use', async () => {
+    let imported = 0;
+    const definition = builtInTransport(
+      'soap',
+      loaders('soap', async () => {
+        imported++;
+        return () => ({ name: 'soap', security: 'medium-high', send: async () => undefined as never });
+      }),
+    );
+    expect(definition).toMatchObject({ name: 'soap', security: 'medium-high' });
+    expect(imported).toBe(0);
+    expect((await definition.create(options)).name).toBe('soap');
+    expect(imported).toBe(1);
   });
 
-  it('names the package to install when it cannot be found', async () => {
-    const missing = Object.assign(new Error("Cannot find package '@afilnet-chat/transport-basic' imported from x"), {
-      code: 'ERR_MODULE_NOT_FOUND',
-    });
-    const error = await loadTransport('basic', options, async () => {
-      throw missing;
-    }).catch((e: unknown) => e);
+  it('is TRANSPORT_NOT_INSTALLED, naming the package, when the package exports no factory', async () => {
+    const error = await Promise.resolve(builtInTransport('basic', loaders('basic', async () => undefined)).create(options)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AfilnetValidationError);
     expect(error).toMatchObject({ code: 'TRANSPORT_NOT_INSTALLED' });
     expect((error as Error).message).toContain('@afilnet-chat/transport-basic');
@@ -33,11 +47,10 @@ describe('loadTransport', () => {
   });
 
   it('names the install command of the package manager in use, npm when none is known', async () => {
-    const missing = () =>
-      Promise.reject(Object.assign(new Error("Cannot find package '@afilnet-chat/transport-basic'"), { code: 'ERR_MODULE_NOT_FOUND' }));
     const messageUnder = async (userAgent: string | undefined) => {
       vi.stubEnv('npm_config_user_agent', userAgent);
-      return ((await loadTransport('basic', options, missing).catch((e: unknown) => e)) as Error).message;
+      const definition = builtInTransport('basic', loaders('basic', async () => undefined));
+      return ((await Promise.resolve(definition.create(options)).catch((e: unknown) => e)) as Error).message;
     };
     expect(await messageUnder(undefined)).toContain('(npm install @afilnet-chat/transport-basic)');
     expect(await messageUnder('npm/10.8.2 node/v20.19.0 linux x64 workspaces/false')).toContain('(npm install @afilnet-chat/transport-basic)');
@@ -47,20 +60,52 @@ describe('loadTransport', () => {
     expect(installCommand('p', 'unknown/1.0')).toBe('npm install p');
   });
 
-  it('calls a package without the factory not installed, and rethrows unrelated failures', async () => {
-    await expect(loadTransport('get', options, async () => ({}))).rejects.toMatchObject({ code: 'TRANSPORT_NOT_INSTALLED' });
-    const broken = new SyntaxError('Unexpected token');
-    await expect(loadTransport('get', options, async () => Promise.reject(broken))).rejects.toBe(broken);
+  it("imports the real package by its literal specifier and calls its factory", async () => {
+    const transport = await builtInTransport('post').create({ ...options, credentials });
+    expect(transport).toMatchObject({ name: 'post', security: 'medium' });
   });
 });
 
-describe('loadTransport with a registered transport', () => {
-  it('uses the registered factory and imports nothing', async () => {
-    const { registerTransport } = await import('./transport-registry.js');
-    registerTransport('post', () => ({ name: 'post', security: 'medium', send: async () => undefined as never }));
-    const transport = await loadTransport('post', options, async () => {
-      throw new Error('nothing should be imported');
-    });
-    expect(transport.name).toBe('post');
+describe('a transport of your own, passed as a definition', () => {
+  function fax(built: TransportFactoryOptions[]): TransportDefinition {
+    return {
+      name: 'fax',
+      security: 'medium',
+      create(factoryOptions): ChatTransport {
+        built.push(factoryOptions);
+        return {
+          name: 'fax',
+          security: 'medium',
+          send: async () => ({ httpStatus: 200, payload: { kind: 'envelope', value: { status: 'success', result: [] } } }),
+        };
+      },
+    };
+  }
+
+  it('is built once, at the first call, from the validated options, and named by its definition', async () => {
+    const built: TransportFactoryOptions[] = [];
+    const client = createChatClient({ transport: fax(built), credentials, baseUrl: 'https://fax.test' });
+    expect(client).toMatchObject({ transportName: 'fax', security: 'medium' });
+    expect(built).toEqual([]);
+    expect(await client.getChatChannels()).toEqual([]);
+    expect(await client.getChatChannels()).toEqual([]);
+    expect(built).toHaveLength(1);
+    expect(built[0]).toMatchObject({ baseUrl: 'https://fax.test', credentials });
+    await client.close();
+  });
+
+  it('is held to minimumSecurity when the client is made', () => {
+    expect(() => createChatClient({ transport: fax([]), credentials, minimumSecurity: 'high' })).toThrow(
+      expect.objectContaining({ code: 'SECURITY_BELOW_MINIMUM' }),
+    );
+  });
+
+  it('is refused without a factory or a rating, with the rule in the message', () => {
+    expect(() => createChatClient({ transport: { name: 'fax', security: 'medium' } as never, credentials })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_CONFIG',
+        issues: [{ path: 'transport', message: 'must be an object with name, security and send() (a transport) or create() (a definition)' }],
+      }),
+    );
   });
 });

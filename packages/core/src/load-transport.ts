@@ -1,18 +1,28 @@
 /**
- * Finding a built-in transport by name: the one its package registered when the app
- * imported it, else its package imported on demand. Core never imports a transport statically
- * and does not depend on any, so an app that installs core and one transport loads nothing else.
+ * Finding a transport: the one mechanism for built-in and third-party transports
+ * alike is a {@link TransportDefinition}, a name and rating with a factory. A built-in name stands
+ * for the definition whose factory is imported from its package at first use.
+ *
+ * Core depends on no transport: each package is imported with a literal specifier, so that Node
+ * loads only the transport an app uses, and a bundler follows the import and bundles the
+ * transports the app installed. The `.catch` right on each `import()` is what lets esbuild leave a
+ * package that is not installed to fail at run time rather than fail the build.
+ *
+ * @see https://esbuild.github.io/api/#non-analyzable-imports why the specifiers must be literals for a bundler to follow them
  */
+import { BUILT_IN_TRANSPORTS, type TransportName } from './built-in-transports.js';
 import { AfilnetValidationError } from './errors.js';
-import { BUILT_IN_TRANSPORTS, type TransportName } from './security.js';
-import type { ChatTransport } from './transport.js';
-import { registeredTransport } from './transport-registry.js';
+import type { ChatTransport, TransportDefinition } from './transport.js';
 import type { TransportFactoryOptions } from './transport-options.js';
 
-/** Imports a module by specifier (`import()` unless a test stands in for it). */
-export type ModuleImporter = (specifier: string) => Promise<unknown>;
+/** A built-in transport's factory, as its package exports it. */
+type TransportFactory = (options: TransportFactoryOptions) => ChatTransport;
 
-const importModule: ModuleImporter = (specifier) => import(specifier);
+/** Imports a built-in transport's factory; undefined when its package does not export one. */
+export type FactoryLoader = () => Promise<TransportFactory | undefined>;
+
+/** What a transport package exports, as far as core reads it. */
+type TransportModule = Readonly<Record<string, TransportFactory | undefined>>;
 
 /**
  * The command that installs `packageName` with the package manager that started the process, as
@@ -31,37 +41,53 @@ function isMissingPackage(error: unknown, packageName: string): boolean {
     message.includes(packageName);
 }
 
+function notInstalled(name: TransportName): AfilnetValidationError {
+  const { packageName } = BUILT_IN_TRANSPORTS[name];
+  return new AfilnetValidationError(
+    'TRANSPORT_NOT_INSTALLED',
+    `The ${name} transport needs the package ${packageName}: install it (${installCommand(packageName, globalThis.process?.env?.npm_config_user_agent)})`,
+    { issues: [{ path: 'transport', message: `package ${packageName} is not installed` }] },
+  );
+}
+
+/** The `.catch` of a transport's import: a missing package is `TRANSPORT_NOT_INSTALLED`, anything else rethrown. */
+function missing(name: TransportName): (error: unknown) => never {
+  return (error) => {
+    throw isMissingPackage(error, BUILT_IN_TRANSPORTS[name].packageName) ? notInstalled(name) : error;
+  };
+}
+
+// The specifiers are typed as plain strings so that the compiler does not resolve them (core does
+// not depend on its transports); the emitted JavaScript keeps them literal for bundlers.
+const BUILT_IN_FACTORIES: Readonly<Record<TransportName, FactoryLoader>> = {
+  get: () =>
+    import('@afilnet-chat/transport-get' as string).catch(missing('get')).then((m: TransportModule) => m.createGetTransport),
+  post: () =>
+    import('@afilnet-chat/transport-post' as string).catch(missing('post')).then((m: TransportModule) => m.createPostTransport),
+  basic: () =>
+    import('@afilnet-chat/transport-basic' as string).catch(missing('basic')).then((m: TransportModule) => m.createBasicTransport),
+  soap: () =>
+    import('@afilnet-chat/transport-soap' as string).catch(missing('soap')).then((m: TransportModule) => m.createSoapTransport),
+  'json-oauth': () =>
+    import('@afilnet-chat/transport-json-oauth' as string)
+      .catch(missing('json-oauth'))
+      .then((m: TransportModule) => m.createJsonOAuthTransport),
+};
+
 /**
- * Calls the factory of a built-in transport: the registered one, else the one its package
- * registers or exports once imported (by the app's resolution of the package name).
- *
- * @throws {AfilnetValidationError} `TRANSPORT_NOT_INSTALLED`, naming the package to install,
- *   when the package cannot be found or does not export its factory.
+ * The definition of the built-in transport `name`: its rating, and a factory that imports the
+ * package at first use. Throws nothing; its `create` throws `AfilnetValidationError`
+ * `TRANSPORT_NOT_INSTALLED`, naming the package to install, when the package cannot be found or
+ * exports no factory, and rethrows any other failure of the import.
  */
-export async function loadTransport(
-  name: TransportName,
-  options: TransportFactoryOptions,
-  importer: ModuleImporter = importModule,
-): Promise<ChatTransport> {
-  const registered = registeredTransport(name);
-  if (registered) return registered(options);
-  const { packageName, factory } = BUILT_IN_TRANSPORTS[name];
-  const notInstalled = (cause?: unknown) =>
-    new AfilnetValidationError(
-      'TRANSPORT_NOT_INSTALLED',
-      `The ${name} transport needs the package ${packageName}: install it (${installCommand(packageName, globalThis.process?.env?.npm_config_user_agent)})`,
-      { issues: [{ path: 'transport', message: `package ${packageName} is not installed` }], cause },
-    );
-  let mod: unknown;
-  try {
-    mod = await importer(packageName);
-  } catch (error) {
-    if (isMissingPackage(error, packageName)) throw notInstalled();
-    throw error;
-  }
-  // The package registered itself on import, unless it did so with another copy of core (two
-  // versions side by side in node_modules): its named factory export serves that case.
-  const create = registeredTransport(name) ?? (mod as Record<string, unknown> | null)?.[factory];
-  if (typeof create !== 'function') throw notInstalled();
-  return (create as (o: TransportFactoryOptions) => ChatTransport)(options);
+export function builtInTransport(name: TransportName, loaders: Readonly<Record<TransportName, FactoryLoader>> = BUILT_IN_FACTORIES): TransportDefinition {
+  return {
+    name,
+    security: BUILT_IN_TRANSPORTS[name].security,
+    async create(options) {
+      const factory = await loaders[name]();
+      if (typeof factory !== 'function') throw notInstalled(name);
+      return factory(options);
+    },
+  };
 }

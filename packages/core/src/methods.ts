@@ -47,8 +47,9 @@ const CHANNEL: readonly MethodField[] = [field('platform', 'platform', 'platform
 const CONVERSATION: readonly MethodField[] = [...CHANNEL, field('destination', 'destination', 'text')];
 
 /**
- * Every method of the chat class, in the order of Afilnet's documentation: the one table the input schemas, the wire
- * encoders and the result decoders are derived from.
+ * Every method of the chat class, in the order of Afilnet's documentation: the one table the
+ * input schemas, the wire encoders and (with {@link RESULT_FIELDS}) the result decoders are
+ * derived from.
  */
 export const CHAT_METHODS: Readonly<Record<ChatMethod, MethodInfo>> = {
   getchatchannels: { fields: [], result: 'channels', isSend: false },
@@ -67,6 +68,46 @@ export const CHAT_METHODS: Readonly<Record<ChatMethod, MethodInfo>> = {
   getchats: { fields: CHANNEL, result: 'messages', isSend: false },
   getmessages: { fields: CONVERSATION, result: 'messages', isSend: false },
   getunreadmessages: { fields: CONVERSATION, result: 'messages', isSend: false },
+};
+
+/**
+ * How a result field is read: `id` a scalar kept as a string (a PHP server may write it as a
+ * number), `text` a scalar or `null` (read as `""`), `flag` a boolean as PHP writes it.
+ */
+export type ResultFieldKind = 'id' | 'text' | 'flag';
+
+/** One field of a result item. */
+export interface ResultField {
+  /** The name in the decoded result (`platformId`). */
+  readonly api: string;
+  /**
+   * The names on the wire, in order of precedence: the first present one is read (`sent`, else
+   * `issent`, as `getunreadmessages` writes it); one of them must be present.
+   */
+  readonly wire: readonly [string, ...string[]];
+  readonly kind: ResultFieldKind;
+}
+
+function resultField(api: string, kind: ResultFieldKind, ...wire: [string, ...string[]]): ResultField {
+  return { api, wire, kind };
+}
+
+/**
+ * The fields of each kind of list result, in order: the one table both result decoders
+ * (`result-decoders.ts`) are derived from, so that they read the same names.
+ */
+export const RESULT_FIELDS: Readonly<Record<Exclude<ResultKind, 'none'>, readonly ResultField[]>> = {
+  channels: [resultField('platformId', 'id', 'platformid'), resultField('platform', 'id', 'platform'), resultField('name', 'text', 'name')],
+  messages: [
+    resultField('platformId', 'id', 'platformid'),
+    resultField('platform', 'id', 'platform'),
+    resultField('destination', 'id', 'destination'),
+    resultField('messageId', 'id', 'messageid'),
+    resultField('message', 'text', 'message'),
+    resultField('sent', 'flag', 'sent', 'issent'),
+    resultField('status', 'text', 'status'),
+    resultField('datetime', 'text', 'datetime'),
+  ],
 };
 
 /** The API class every method belongs to. */

@@ -1,9 +1,11 @@
 /**
  * Decoding of results (SPEC §2): the live service is PHP, so every scalar may come as a string;
  * lists come as an array, `{"list": [...]}`, `""` or `null`. Decoders accept all of these and
- * give exactly the fields of `ChatChannel` / `ChatMessage`, no others.
+ * give exactly the fields of `ChatChannel` / `ChatMessage`, no others, as the method table's
+ * `RESULT_FIELDS` lists them.
  */
 import type { ChatChannel, ChatMessage } from './chat-types.js';
+import { RESULT_FIELDS, type ResultField, type ResultFieldKind } from './methods.js';
 import * as z from './zod-mini.js';
 
 /** An id or other scalar: kept as a string whatever JSON type it came as. */
@@ -36,44 +38,39 @@ const flag = z.pipe(
   }),
 );
 
-const channelItem = z.pipe(
-  z.object({ platformid: scalar, platform: scalar, name: textField }),
-  z.transform((c: { platformid: string; platform: string; name: string }): ChatChannel => ({
-    platformId: c.platformid,
-    platform: c.platform,
-    name: c.name,
-  })),
-);
+const KIND_SCHEMAS: Readonly<Record<ResultFieldKind, z.ZodMiniType>> = { id: scalar, text: textField, flag };
 
-const messageFields = z
-  .object({
-    platformid: scalar,
-    platform: scalar,
-    destination: scalar,
-    messageid: scalar,
-    message: textField,
-    sent: z.optional(flag),
-    issent: z.optional(flag),
-    status: textField,
-    datetime: textField,
-  })
-  .check(z.refine((m) => m.sent !== undefined || m.issent !== undefined, { message: 'has neither sent nor issent' }));
+/** The value of `field` in a wire item: its first wire name present. */
+function firstPresent(item: Readonly<Record<string, unknown>>, field: ResultField): unknown {
+  for (const name of field.wire) if (item[name] !== undefined) return item[name];
+  return undefined;
+}
 
-const messageItem = z.pipe(
-  messageFields,
-  z.transform(
-    (m: z.output<typeof messageFields>): ChatMessage => ({
-      platformId: m.platformid,
-      platform: m.platform,
-      destination: m.destination,
-      messageId: m.messageid,
-      message: m.message,
-      sent: (m.sent ?? m.issent) as boolean,
-      status: m.status,
-      datetime: m.datetime,
-    }),
-  ),
-);
+/**
+ * The schema of one item, from its fields in {@link RESULT_FIELDS}: a field with one wire name
+ * is required; one with several (`sent`/`issent`) needs at least one of them.
+ */
+function itemSchema(fields: readonly ResultField[]) {
+  const shape: Record<string, z.ZodMiniType> = {};
+  for (const field of fields) {
+    if (field.wire.length === 1) shape[field.wire[0]] = KIND_SCHEMAS[field.kind];
+    else for (const name of field.wire) shape[name] = z.optional(KIND_SCHEMAS[field.kind]);
+  }
+  const alternatives = fields.filter((f) => f.wire.length > 1);
+  const object = z
+    .object(shape)
+    .check(
+      ...alternatives.map((f) =>
+        z.refine((item: unknown) => firstPresent(item as Record<string, unknown>, f) !== undefined, {
+          message: `has neither ${f.wire.join(' nor ')}`,
+        }),
+      ),
+    );
+  return z.pipe(
+    object,
+    z.transform((item: Record<string, unknown>) => Object.fromEntries(fields.map((f) => [f.api, firstPresent(item, f)]))),
+  );
+}
 
 /** The list a result holds: an array as is, `{"list": [...]}` unwrapped, `""` and `null` empty. */
 function listIn(v: unknown): unknown {
@@ -90,65 +87,52 @@ function listOf<T extends z.ZodMiniType>(item: T) {
 }
 
 /** `getchatchannels`' result. */
-export const channelListSchema = listOf(channelItem);
+export const channelListSchema = listOf(itemSchema(RESULT_FIELDS.channels)) as unknown as z.ZodMiniType<ChatChannel[]>;
 /** The result of `getchats`, `getmessages` and `getunreadmessages`. */
-export const messageListSchema = listOf(messageItem);
+export const messageListSchema = listOf(itemSchema(RESULT_FIELDS.messages)) as unknown as z.ZodMiniType<ChatMessage[]>;
 
-/** A plain object whose every listed field is a string: what JSON and SOAP answers hold. */
-function stringFields(item: unknown, names: readonly string[]): Record<string, string> | undefined {
+/**
+ * An item decoded without zod when every field it reads is a string (and a flag a known word),
+ * else undefined. Walks the same table as the schema.
+ */
+function commonItem(item: unknown, fields: readonly ResultField[]): Record<string, string | boolean> | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
   const record = item as Record<string, unknown>;
-  for (const name of names) if (typeof record[name] !== 'string') return undefined;
-  return record as Record<string, string>;
+  const decoded: Record<string, string | boolean> = {};
+  for (const field of fields) {
+    let value: string | boolean | undefined;
+    // As the schema: each wire name present must hold a valid value; the first one wins.
+    for (const name of field.wire) {
+      const raw = record[name];
+      if (raw === undefined) continue;
+      if (typeof raw !== 'string') return undefined;
+      const read = field.kind === 'flag' ? flagOf(raw) : raw;
+      if (read === undefined) return undefined;
+      value ??= read;
+    }
+    if (value === undefined) return undefined;
+    decoded[field.api] = value;
+  }
+  return decoded;
 }
-
-/** A field's flag, `absent` when it is missing, undefined when only the schema can judge it. */
-function presentFlag(value: unknown): boolean | 'absent' | undefined {
-  if (value === undefined) return 'absent';
-  return typeof value === 'string' ? flagOf(value) : undefined;
-}
-
-const CHANNEL_FIELDS = ['platformid', 'platform', 'name'] as const;
-const MESSAGE_FIELDS = ['platformid', 'platform', 'destination', 'messageid', 'message', 'status', 'datetime'] as const;
 
 /**
  * A result decoded without zod when every item is a plain object of string fields (every answer
  * of the live service and of the sandbox), giving exactly what {@link channelListSchema} or
  * {@link messageListSchema} give for it; undefined for anything else, which the schema then
- * judges (and whose issue it words). The schemas stay the definition: this is their common case
- * written out, because zod's generic walk was most of the cost of decoding a list per call.
+ * judges (and whose issue it words). Both are derived from {@link RESULT_FIELDS}; this is their
+ * common case written out, because zod's generic walk was most of the cost of decoding a list
+ * per call. `test/result-decoding-agreement.test.ts` pins the two together.
  */
 export function decodeCommonList(kind: 'channels' | 'messages', result: unknown): ChatChannel[] | ChatMessage[] | undefined {
   const list = listIn(result);
   if (!Array.isArray(list)) return undefined;
-  if (kind === 'channels') {
-    const channels: ChatChannel[] = [];
-    for (const item of list) {
-      const c = stringFields(item, CHANNEL_FIELDS);
-      if (c === undefined) return undefined;
-      channels.push({ platformId: c.platformid as string, platform: c.platform as string, name: c.name as string });
-    }
-    return channels;
-  }
-  const messages: ChatMessage[] = [];
+  const fields = RESULT_FIELDS[kind];
+  const decoded: Array<Record<string, string | boolean>> = [];
   for (const item of list) {
-    const m = stringFields(item, MESSAGE_FIELDS);
-    if (m === undefined) return undefined;
-    // As the schema: each of `sent` and `issent` that is present must be a flag; `sent` wins.
-    const sentFlag = presentFlag(m.sent);
-    const issentFlag = presentFlag(m.issent);
-    if (sentFlag === undefined || issentFlag === undefined || (sentFlag === 'absent' && issentFlag === 'absent')) return undefined;
-    const sent = sentFlag === 'absent' ? (issentFlag as boolean) : sentFlag;
-    messages.push({
-      platformId: m.platformid as string,
-      platform: m.platform as string,
-      destination: m.destination as string,
-      messageId: m.messageid as string,
-      message: m.message as string,
-      sent,
-      status: m.status as string,
-      datetime: m.datetime as string,
-    });
+    const one = commonItem(item, fields);
+    if (one === undefined) return undefined;
+    decoded.push(one);
   }
-  return messages;
+  return decoded as unknown as ChatChannel[] | ChatMessage[];
 }

@@ -4,11 +4,9 @@
  * errors. Kept apart so that the root entry, which semver freezes for apps, stays small, and
  * transport authors get one explicit entry (as tRPC does with its internal entry).
  *
- * A new transport is one package whose registering module (named in its `sideEffects`) calls
- * {@link registerTransport}, plus its row in core's name table (`TRANSPORT_NAMES` and
- * `BUILT_IN_TRANSPORTS`): see the README's "Writing a transport".
+ * A transport of your own is passed to `createChatClient` as an instance or as a
+ * `TransportDefinition` (name, rating, factory): see the README's "Writing a transport".
  */
-export { registerTransport, type TransportFactory } from './transport-registry.js';
 export {
   DEFAULT_PATHS,
   type ApiPaths,
@@ -21,13 +19,13 @@ export {
 } from './transport.js';
 export type { AccountTransportOptions, TransportFactoryOptions } from './transport-options.js';
 export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http/http-executor.js';
-export type { AbortHook } from './abort-hook.js';
 export { createUndiciExecutor, type UndiciExecutorOptions } from './http/undici-executor.js';
 export { createFetchExecutor, type FetchExecutorOptions } from './http/fetch-executor.js';
 export { sanitizeCause } from './http/network-error.js';
 export { parseRetryAfter } from './retry-after.js';
 export { CHAT_CLASS, isChatMethod } from './methods.js';
 export { meetsMinimum } from './security.js';
+export { BUILT_IN_TRANSPORTS } from './built-in-transports.js';
 export { encodeForm, percentEncode } from './encode-form.js';
 export { createFormEncoder, type FormEncoder } from './form-encoder.js';
 export { wireFields, joinUrl } from './wire-fields.js';

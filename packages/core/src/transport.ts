@@ -3,10 +3,10 @@
  * authentication and I/O: core validates the input before `send`, and decodes the answer and
  * maps errors after it.
  */
-import type { AbortHook } from './abort-hook.js';
 import type { ChatMethod } from './methods.js';
-import type { HttpExecutor } from './http/http-executor.js';
+import type { HttpExecutor, HttpSendOptions } from './http/http-executor.js';
 import type { SecurityRating } from './security.js';
+import type { TransportFactoryOptions } from './transport-options.js';
 
 /** A validated request in wire terms. */
 export interface WireRequest {
@@ -56,20 +56,16 @@ export interface WireResponse {
 }
 
 /**
- * What a transport is handed for each call. It is also a valid `HttpSendOptions`: a transport
- * that passes it as is to `http.send` lets the executor listen through `abort`, so that the
- * call's `AbortSignal` is never made (it costs a controller and listeners per call).
+ * What a transport is handed for each call. It is also the send options of the call's requests:
+ * pass it as is to `http.send(request, context)`. The client's executor then follows the call's
+ * abort without making its `AbortSignal` (a controller and listeners per call), which is made
+ * only if something reads `signal`.
  */
-export interface TransportCallContext {
+export interface TransportCallContext extends HttpSendOptions {
   /** The client's executor: every request goes through it. */
   readonly http: HttpExecutor;
   /** Fires on the call's deadline or the caller's abort; made on first read. */
   readonly signal: AbortSignal;
-  /**
-   * The same abort as `signal`, as a flag and a callback list (see {@link AbortHook}); the
-   * client always sets it, a context made by hand (in a test) may leave it out.
-   */
-  readonly abort?: AbortHook;
   /**
    * The time left before the call's deadline, in ms; the client always sets it, a context made
    * by hand may leave it out. A transport waiting on something optional (another process's token
@@ -100,6 +96,25 @@ export interface ChatTransport {
   send(request: WireRequest, context: TransportCallContext): Promise<WireResponse>;
   /** Releases what the transport holds (caches, timers); the client calls it on `close()`. */
   close?(): Promise<void>;
+}
+
+/**
+ * A transport the client builds itself, from its resolved configuration: how a transport that is
+ * not one of the five built-in names is plugged in with its rating, so that `minimumSecurity` is
+ * checked when the client is made and the transport is built again when credentials given as a
+ * function change. Pass it as `transport` to `createChatClient`.
+ */
+export interface TransportDefinition {
+  /** The transport's name, e.g. `fax`: what errors, logs and spans call it. */
+  readonly name: string;
+  /** How well it protects the credentials, checked against `minimumSecurity`. */
+  readonly security: SecurityRating;
+  /**
+   * Builds the transport from the client's validated options; called at the first call, and
+   * again after credentials from a function changed. May throw an `AfilnetError`, which the call
+   * then rejects with.
+   */
+  create(options: TransportFactoryOptions): ChatTransport | Promise<ChatTransport>;
 }
 
 /** Account credentials. */

@@ -7,7 +7,6 @@ function recordingExecutor(): { http: HttpExecutor; sent: HttpRequest[] } {
   return {
     sent,
     http: {
-      kind: 'undici',
       async send(request) {
         sent.push(request);
         return { status: 200, headers: {}, body: '{"status":"success","result":null}' };

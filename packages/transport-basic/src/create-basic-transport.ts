@@ -3,6 +3,7 @@
  * other fields in a form body (POST, default) or the query string (GET).
  */
 import { type BasicOptions, type ChatTransport } from '@afilnet-chat/core';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
 import {
   createFormEncoder,
   joinUrl,
@@ -43,7 +44,7 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
 
   return {
     name: 'basic',
-    security: 'medium',
+    security: BUILT_IN_TRANSPORTS.basic.security,
     secrets: [credentials.password, authorization.slice('Basic '.length)],
     async send(request, context) {
       const { http } = context;

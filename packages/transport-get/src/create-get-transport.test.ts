@@ -7,7 +7,6 @@ const credentials = { user: 'demo@example.com', password: 'get-warning-pw' };
 
 function recordingExecutor(sent: HttpRequest[]): HttpExecutor {
   return {
-    kind: 'undici',
     close: async () => undefined,
     send: async (request) => {
       sent.push(request);

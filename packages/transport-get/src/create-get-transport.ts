@@ -2,6 +2,7 @@
  * The HTTP GET flavour: every field, credentials included, in the query string.
  */
 import { AfilnetValidationError, type ChatTransport } from '@afilnet-chat/core';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
 import {
   createFormEncoder,
   joinUrl,
@@ -43,7 +44,7 @@ export function createGetTransport(options: GetTransportOptions): ChatTransport 
 
   return {
     name: 'get',
-    security: 'low',
+    security: BUILT_IN_TRANSPORTS.get.security,
     secrets: [credentials.password],
     async send(request, context) {
       const url = endpoint + separator + encode(request);

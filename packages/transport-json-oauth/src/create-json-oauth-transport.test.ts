@@ -9,7 +9,6 @@ const DEMO = { user: 'demo@example.com', password: 'demo-password' };
 function scriptedExecutor(answers: Record<string, () => { status: number; headers?: Record<string, string>; body: string }>) {
   const sent: HttpRequest[] = [];
   const http: HttpExecutor = {
-    kind: 'undici',
     async send(request) {
       sent.push(request);
       const answer = answers[new URL(request.url).pathname];
@@ -104,7 +103,6 @@ function accountsExecutor() {
   const apiSaw: Array<{ host: string; authorization: string | undefined }> = [];
   const rightBasic = `Basic ${Buffer.from(`${encodeURIComponent(DEMO.user)}:${encodeURIComponent(DEMO.password)}`).toString('base64')}`;
   const http: HttpExecutor = {
-    kind: 'undici',
     async send(request) {
       const url = new URL(request.url);
       const json = { 'content-type': 'application/json' };

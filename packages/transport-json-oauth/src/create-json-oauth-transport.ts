@@ -15,6 +15,7 @@ import {
   type WireResponse,
 } from '@afilnet-chat/core';
 import { CHAT_CLASS, joinUrl, parseJsonPayload, resolveTransportOptions } from '@afilnet-chat/core/transport';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
 import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { createDpopKey } from './dpop-key.js';
@@ -209,7 +210,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
 
   return {
     name: 'json-oauth',
-    security: 'high',
+    security: BUILT_IN_TRANSPORTS['json-oauth'].security,
     secrets: [clientSecret],
     async send(request, context) {
       const { http, registerSecret } = context;

@@ -5,7 +5,6 @@ import { executorFetch, toFetchResponse } from './executor-fetch.js';
 function recordingExecutor(status = 200, body = '{"ok":true}') {
   const sent: Array<{ request: HttpRequest; options: HttpSendOptions }> = [];
   const http: HttpExecutor = {
-    kind: 'undici',
     async send(request, options) {
       sent.push({ request, options });
       return { status, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="x"' }, body };

@@ -2,7 +2,6 @@
  * `@afilnet-chat/transport-json-oauth`: the JSON + OAuth 2.0 flavour of the Afilnet Web Chat API
  * (client credentials grant, bearer token; rated high).
  */
-import './register.js';
 
 export {
   createJsonOAuthTransport,

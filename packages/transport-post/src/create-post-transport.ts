@@ -2,6 +2,7 @@
  * The HTTP POST flavour: every field, credentials included, in a form body.
  */
 import { type ChatTransport } from '@afilnet-chat/core';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
 import {
   createFormEncoder,
   joinUrl,
@@ -31,7 +32,7 @@ export function createPostTransport(options: PostTransportOptions): ChatTranspor
 
   return {
     name: 'post',
-    security: 'medium',
+    security: BUILT_IN_TRANSPORTS.post.security,
     secrets: [credentials.password],
     async send(request, context) {
       const body = encode(request);

@@ -1,4 +1,3 @@
 /** `@afilnet-chat/transport-post`: the HTTP POST flavour of the Afilnet Web Chat API. */
-import './register.js';
 
 export { createPostTransport, FORM_CONTENT_TYPE, type PostTransportOptions } from './create-post-transport.js';

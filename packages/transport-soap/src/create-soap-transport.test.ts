@@ -18,7 +18,6 @@ function recordingExecutor(body = ''): { http: HttpExecutor; sent: HttpRequest[]
   return {
     sent,
     http: {
-      kind: 'undici',
       async send(request) {
         sent.push(request);
         return { status: 200, headers: {}, body };

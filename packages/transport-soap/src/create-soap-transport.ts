@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type ChatTransport, type SoapOptions } from '@afilnet-chat/core';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
 import { joinUrl, resolveTransportOptions, type AccountTransportOptions } from '@afilnet-chat/core/transport';
 import { createXmlReader, findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 import { decodeSoapPayload } from './decode-soap-payload.js';
@@ -60,7 +61,7 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
 
   return {
     name: 'soap',
-    security: 'medium-high',
+    security: BUILT_IN_TRANSPORTS.soap.security,
     secrets: [credentials.password],
     async send(request, context) {
       const { http } = context;

@@ -2,7 +2,6 @@
  * `@afilnet-chat/transport-soap`: the SOAP 1.1 + WS-Security flavour of the Afilnet Web Chat API.
  * The XML reader, escaping, namespace constants and the WSDL live in `@afilnet-chat/soap-xml`.
  */
-import './register.js';
 
 export { createSoapTransport, SOAP_CONTENT_TYPE, type SoapTransportOptions } from './create-soap-transport.js';
 export { encodeEnvelope } from './encode-envelope.js';

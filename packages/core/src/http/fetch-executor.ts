@@ -1,12 +1,16 @@
 /**
  * The `fetch` executor (SPEC §6): the global `fetch`, or one the user passes. It exists so that
  * tools that intercept `fetch` (nock, msw) see every request of the client.
+ *
+ * `fetch` never says whether it wrote a request, so once one is handed to it, a failure's
+ * `mayHaveBeenSent` is true, unless the error's code says no connection was ever made (a refused
+ * connection, a DNS failure). Only the undici executor, which sees the moment a request is
+ * written, knows more.
  */
 import type { Dispatcher } from 'undici';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
 import { phaseTimeout, responseTooLarge, sanitizeCause, toTransportError, type TimeoutPhase } from './network-error.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
-import { watchWrites } from './write-watch.js';
 
 /** A function with the shape of the WHATWG `fetch`. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -56,15 +60,11 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
         overran = name;
         phase.abort();
       }, ms);
-    // Until the response arrives, whether the request was written is what the watch saw.
-    const watch = watchWrites(req.method, req.url);
-    let answered = false;
-    const failed = (error: unknown) => {
-      const written = answered || watch.mayHaveWritten();
-      return overran !== undefined && !signal.aborted
-        ? phaseTimeout(overran, written, sanitizeCause(error))
-        : toTransportError(error, signal, written, req.url);
-    };
+    // Handed to fetch, the request may have been written: fetch does not tell.
+    const failed = (error: unknown) =>
+      overran !== undefined && !signal.aborted
+        ? phaseTimeout(overran, true, sanitizeCause(error))
+        : toTransportError(error, signal, true, req.url);
 
     let response: Response;
     let timer = startPhase('headers', timeouts.headersMs);
@@ -83,9 +83,7 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
       throw failed(error);
     } finally {
       clearTimeout(timer);
-      watch.dispose();
     }
-    answered = true;
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > limit) {
       await response.body?.cancel().catch(() => undefined);
@@ -122,5 +120,5 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
     return { status: response.status, headers, body: text };
   }
 
-  return { kind: 'fetch', send, close: async () => undefined };
+  return { send, close: async () => undefined };
 }

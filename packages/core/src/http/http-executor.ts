@@ -4,8 +4,6 @@
  * connection pool, a user's `dispatcher` and the response-size cap apply to every request,
  * token requests included.
  */
-import type { AbortHook } from '../abort-hook.js';
-
 /** One HTTP request, fully encoded. */
 export interface HttpRequest {
   /** The HTTP method. */
@@ -28,15 +26,13 @@ export interface HttpResponse {
   readonly body: string;
 }
 
-/** Per-request options. */
+/**
+ * Per-request options. A transport passes its call context (`TransportCallContext`) as is for the call's
+ * own requests (it has this shape), and `{ signal }` for a request that has its own signal.
+ */
 export interface HttpSendOptions {
   /** Ends the request; the executor then throws `AfilnetTransportError` code `ABORTED`. */
   readonly signal: AbortSignal;
-  /**
-   * The same abort as `signal`, cheaper to listen to; an executor that can do without an
-   * `AbortSignal` (undici's) then never reads `signal`.
-   */
-  readonly abort?: AbortHook;
 }
 
 /**
@@ -46,8 +42,6 @@ export interface HttpSendOptions {
  * not an error.
  */
 export interface HttpExecutor {
-  /** `undici` or `fetch`. */
-  readonly kind: 'undici' | 'fetch';
   /** Sends one request and reads its whole response, within the client's timeouts and size cap. */
   send(request: HttpRequest, options: HttpSendOptions): Promise<HttpResponse>;
   /**

@@ -27,7 +27,6 @@ export function instrumentExecutor(executor: HttpExecutor, on: Instrumentation):
   const { hooks, redactor, debug, method, attempt } = on;
   const about = `(${on.transport} ${method}, attempt ${attempt})`;
   return {
-    kind: executor.kind,
     close: () => executor.close(),
     async send(request, options) {
       const target = `${request.method} ${redactor.text(urlWithoutQuery(request.url))}`;

@@ -6,46 +6,48 @@
  * Requests go straight to the dispatcher's `dispatch()` with a {@link BufferedResponse} handler
  * rather than through `undici.request`, whose per-request `AbortSignal` listener, `Readable`
  * body and async resource were most of the client's cost above the HTTP exchange itself
- * (bench/profiling-notes.md, findings 1 and 2). The call's abort comes as an {@link AbortHook};
- * a request that comes with a plain `AbortSignal` (a token request) is adapted to one. The
+ * (bench/profiling-notes.md, findings 1 and 2). A call's context carries its {@link AbortHook},
+ * listened to directly; a request that comes with a plain `AbortSignal` (a token request) is
+ * adapted to one. The
  * handler also sees the moment undici is about to write the request, so a failure's
  * `mayHaveBeenSent` is exact (SPEC §10), and an abort ends a request still waiting for its
  * connection at once.
+ *
+ * undici is imported with a literal specifier: Node still evaluates it only at the first request,
+ * and a bundler follows it, so a self-contained bundle carries it. Where it cannot be evaluated
+ * (an ESM bundle without a `require` for undici's CommonJS code), the executor sends with the
+ * global `fetch` instead, and a `NODE_DEBUG=afilnet-chat` line says why.
  */
 import type { Agent, Dispatcher } from 'undici';
-import { SignalAbortHook, type AbortHook } from '../abort-hook.js';
+import { abortHookOf, SignalAbortHook, type AbortHook } from '../abort-hook.js';
+import { debugLog } from '../debug-log.js';
 import { AfilnetTransportError } from '../errors.js';
 import { BufferedResponse } from './buffered-response.js';
+import { createFetchExecutor } from './fetch-executor.js';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
 import { sanitizeCause, toTransportError } from './network-error.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
 
 type Undici = typeof import('undici');
 
-let undici: Undici | undefined;
+/** undici once imported; `null` once it could not be. */
+let undici: Undici | null | undefined;
 
-// The specifier is a variable so that bundlers leave undici out: undici's CommonJS requires of
-// Node's built-ins cannot run inside an ESM bundle, and an app that bundles core resolves undici
-// from its node_modules at run time instead.
-const UNDICI = 'undici';
-
-let loading: Promise<Undici> | undefined;
+let loading: Promise<Undici | null> | undefined;
 
 /**
- * Imports undici once per process.
- *
- * @throws {AfilnetTransportError} `NETWORK`, not sent, when undici cannot be imported (a bundle
- *   shipped without its node_modules): nothing can be sent without it.
+ * Imports undici once per process; `null` when it cannot be evaluated (then never asked again).
+ * Throws nothing.
  */
-function loadUndici(): Promise<Undici> {
-  loading ??= import(UNDICI).then(
+function loadUndici(): Promise<Undici | null> {
+  loading ??= import('undici').then(
     (lib: Undici) => (undici = lib),
     (error: unknown) => {
-      loading = undefined;
-      throw new AfilnetTransportError('NETWORK', "undici could not be loaded: install it, or use executor: 'fetch'", {
-        mayHaveBeenSent: false,
-        cause: sanitizeCause(error),
-      });
+      debugLog()?.(
+        `executor fetch: undici could not be loaded (${sanitizeCause(error).message}), so the client uses the global fetch; ` +
+          "in an ESM bundle, give undici's CommonJS code a require (esbuild: --banner:js=\"import{createRequire}from'node:module';const require=createRequire(import.meta.url);\")",
+      );
+      return (undici = null);
     },
   );
   return loading;
@@ -121,21 +123,28 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
     return response.promise;
   }
 
-  async function sendAfterLoading(req: HttpRequest, abort: AbortHook): Promise<HttpResponse> {
+  // Where undici cannot be loaded, requests go through fetch, with the same options; fetch then
+  // reads the request's signal, which a call context makes on demand.
+  let fallback: HttpExecutor | undefined;
+  const viaFetch = () => (fallback ??= createFetchExecutor(options));
+
+  async function sendAfterLoading(req: HttpRequest, abort: AbortHook, options: HttpSendOptions): Promise<HttpResponse> {
     if (abort.aborted) throw toTransportError(abort.reason, abort, false, req.url);
-    return exchange(await loadUndici(), req, abort);
+    const lib = await loadUndici();
+    return lib === null ? viaFetch().send(req, options) : exchange(lib, req, abort);
   }
 
-  function sendWith(req: HttpRequest, abort: AbortHook): Promise<HttpResponse> {
-    return undici === undefined ? sendAfterLoading(req, abort) : exchange(undici, req, abort);
+  function sendWith(req: HttpRequest, abort: AbortHook, options: HttpSendOptions): Promise<HttpResponse> {
+    if (undici === undefined) return sendAfterLoading(req, abort, options);
+    return undici === null ? viaFetch().send(req, options) : exchange(undici, req, abort);
   }
 
   return {
-    kind: 'undici',
     send(req: HttpRequest, options: HttpSendOptions): Promise<HttpResponse> {
-      if (options.abort !== undefined) return sendWith(req, options.abort);
+      const hook = abortHookOf(options);
+      if (hook !== undefined) return sendWith(req, hook, options);
       const abort = new SignalAbortHook(options.signal);
-      return sendWith(req, abort).finally(() => abort.release());
+      return sendWith(req, abort, options).finally(() => abort.release());
     },
     async prepare() {
       await loadUndici();
@@ -143,6 +152,7 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
     async close() {
       closed = true;
       if (owned) await owned.close();
+      await fallback?.close();
     },
   };
 }

@@ -51,7 +51,6 @@ function defaultPort(protocol: string): number {
 export function traceExecutor(next: HttpExecutor, on: AttemptTelemetry): HttpExecutor {
   const { api, tracer, transport, attempt, requestDuration } = on;
   return {
-    kind: next.kind,
     close: () => next.close(),
     async send(request, options) {
       let url: URL | undefined;
