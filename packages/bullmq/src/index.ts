@@ -1,5 +1,5 @@
 /**
- * `@afilnet-chat/bullmq`: bulk sending through the Afilnet Web Chat API on BullMQ (SPEC §11),
+ * `@afilnet-chat/bullmq`: bulk sending through the Afilnet Web Chat API on BullMQ (docs/fleet.md),
  * with idempotency keys, a global rate limit, and no message lost or sent twice.
  */
 export {

@@ -1,5 +1,6 @@
 /**
- * The options of the queue and the worker, checked when they are created (SPEC §11).
+ * The options of the queue and the worker, checked when they are created: every bad option is
+ * one `INVALID_CONFIG` issue naming it.
  */
 import { AfilnetValidationError } from '@afilnet-chat/core';
 import { toValidationIssues } from '@afilnet-chat/core/transport';
