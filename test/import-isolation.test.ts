@@ -85,7 +85,11 @@ describe('loading transports on demand (built packages)', () => {
     expect(loaded.filter((url) => /\/zod\//.test(url))).toEqual([]);
     const core = [...new Set(loaded.filter((url) => url.includes('/packages/core/')))];
     expect(core.every((url) => /\/packages\/core\/dist\//.test(url)), core.join(' ')).toBe(true);
-    expect(core.length).toBeLessThanOrEqual(6);
+    // One file per entry point imported (the root, and `./transport` through the transport) plus the
+    // chunks esbuild splits out for code the four entry points share: a handful, where unbundled core
+    // was ~50 modules. The start-up target itself (core + one transport ≤ 0.5× the afilnet package)
+    // is measured by `pnpm bench:imports`.
+    expect(core.length).toBeLessThanOrEqual(10);
     expect(core.some((url) => readFileSync(fileURLToPath(url), 'utf8').includes('$ZodType'))).toBe(true);
   });
 
