@@ -7,7 +7,7 @@
  * with its escape sequences.
  *
  * Help is printed from the CLI's own modules and core's constants only: the client, its schema
- * library and undici are imported once a command runs, so `--help` starts fast (SPEC §9).
+ * library and undici are imported once a command runs, so `--help` starts fast.
  */
 import type { ChatClient, ChatClientConfig } from '@afilnet-chat/core';
 import type { Redactor } from '@afilnet-chat/core/transport';

@@ -2,7 +2,7 @@
  * `@afilnet-chat/core/constants`: the API's fixed names and the client's defaults, as data: the
  * transports and their ratings, platforms, file types, methods, error codes. The root entry
  * exports the same values; this entry loads neither the client nor its schema library, so a tool
- * that only names things (a CLI's `--help`, a form listing platforms) starts fast (SPEC §9).
+ * that only names things (a CLI's `--help`, a form listing platforms) starts fast.
  */
 export { SECURITY_RATINGS, type SecurityRating } from './security.js';
 export { TRANSPORT_NAMES, BUILT_IN_TRANSPORTS, type TransportName } from './built-in-transports.js';

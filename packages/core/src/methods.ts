@@ -48,7 +48,7 @@ const CONVERSATION: readonly MethodField[] = [...CHANNEL, field('destination', '
 
 /**
  * Every method of the chat class, in the order of Afilnet's documentation: the one table the
- * input schemas, the wire encoders and (with {@link RESULT_FIELDS}) the result decoders are
+ * input schemas, the wire encoders and (with `RESULT_FIELDS`) the result decoders are
  * derived from.
  */
 export const CHAT_METHODS: Readonly<Record<ChatMethod, MethodInfo>> = {
