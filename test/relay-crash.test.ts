@@ -71,6 +71,8 @@ describe('relay killed at random instants', { timeout: 120_000 }, () => {
     await injecting;
     const last = startCli(args, { env });
     relays.push(last);
+    // Its stop handler is in place once it says so: a SIGTERM before that would kill it outright.
+    await last.waitFor('stderr', 'Relaying');
     await waitFor(() => {
       const seen = new Set(receiver.accepted().map((r) => r.event?.data.messageId));
       return injected.every((id) => seen.has(id));
