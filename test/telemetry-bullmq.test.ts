@@ -3,13 +3,15 @@
  * sandbox: the code that queues a send leaves its trace context in the job, the worker's span
  * continues it, and the client's call and attempt spans are its children; with BullMQ's own
  * telemetry (bullmq-otel) passed through, BullMQ's producer and consumer spans join the same trace.
+ * Receiving, the same from the poll that found a message to the handler of its job: the handler's
+ * span continues the poll's, whose calls found the message.
  */
 import { SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { BullMQOtel } from 'bullmq-otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSendQueue, createSendWorker } from '@afilnet-chat/bullmq';
-import { createChatClient } from '@afilnet-chat/core';
+import { createInboundPoller, createInboundWorker, createSendQueue, createSendWorker, type InboundPoller } from '@afilnet-chat/bullmq';
+import { createChatClient, type ChatMessage } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import { memoryTelemetry, registerPropagation, type MemoryTelemetry } from './support/otel-memory.js';
@@ -77,6 +79,58 @@ describe.each([
     } finally {
       await worker.close();
       await queue.close();
+      await client.close();
+    }
+  });
+});
+
+describe.each([
+  { label: 'job data alone', bullmq: false },
+  { label: "with BullMQ's own telemetry", bullmq: true },
+])('poll → message job → handler in one trace ($label)', ({ bullmq }) => {
+  it("the handler's span continues the trace of the poll that found the message", async () => {
+    const queueName = `otel-in-${bullmq ? 'bullmq' : 'data'}-${Date.now()}`;
+    const telemetry = bullmq ? { telemetry: new BullMQOtel({ tracerName: 'afilnet-test' }) } : {};
+    const client = createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true });
+    const destination = bullmq ? '34621000001' : '34621000002';
+    const channel = { platform: 'whatsapp', platformId: '100' } as const;
+    const handled: Array<{ message: ChatMessage; traceId: string | undefined }> = [];
+    const worker = createInboundWorker({ connection: connection(), queueName, ...telemetry }, async (message) => {
+      // The handler's own call (a reply) is a span of the same trace.
+      await client.getChats(channel);
+      handled.push({ message, traceId: trace.getActiveSpan()?.spanContext().traceId });
+    });
+    let poller: InboundPoller | undefined;
+    try {
+      poller = await createInboundPoller({ connection: connection(), queueName, client, intervalMs: 200, channels: [channel], ...telemetry });
+      const { messageId } = sandbox.injectInbound({ user: DEMO.user, ...channel, destination, message: 'found in a trace' });
+      await waitFor(() => handled.some((h) => h.message.messageId === messageId), 20_000, 50);
+      const job = await poller.queue.getJob((await poller.queue.getJobs(['completed'])).find((j) => j.data.message.messageId === messageId)?.id ?? '');
+      expect(job?.data.traceContext?.traceparent, 'the job carries the poll\'s trace context').toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+      const traceId = handled.find((h) => h.message.messageId === messageId)?.traceId;
+      expect(traceId).toBeDefined();
+      expect(job?.data.traceContext?.traceparent).toContain(traceId);
+
+      await waitFor(() => otel.spans().some((s) => s.name === `process ${queueName}` && s.spanContext().traceId === traceId), 10_000);
+      const spans = otel.spans().filter((s) => s.spanContext().traceId === traceId);
+      const handler = spans.find((s) => s.name === `process ${queueName}`) as ReadableSpan;
+      expect(handler.kind).toBe(SpanKind.CONSUMER);
+      expect(handler.attributes['messaging.destination.name']).toBe(queueName);
+      // The handler's call is the handler span's child.
+      const reply = spans.find((s) => s.name === 'getchats' && s.parentSpanContext?.spanId === handler.spanContext().spanId);
+      expect(reply, "the handler's call span").toBeDefined();
+      // Up the chain, whatever BullMQ adds in between, is the poll's span, whose calls found the message.
+      let poll: ReadableSpan | undefined = parentOf(spans, handler);
+      while (poll !== undefined && poll.name !== `process ${queueName}-poll`) poll = parentOf(spans, poll);
+      expect(poll?.kind).toBe(SpanKind.CONSUMER);
+      const pollCalls = spans.filter((s) => s.parentSpanContext?.spanId === poll?.spanContext().spanId).map((s) => s.name);
+      expect(pollCalls).toContain('getunreadmessages');
+      if (bullmq) expect(spans.some((s) => s.kind === SpanKind.PRODUCER), 'BullMQ producer span').toBe(true);
+      // Nothing of the message in any span of the trace.
+      for (const span of spans) expect(JSON.stringify(span.attributes)).not.toMatch(/found in a trace|34621/);
+    } finally {
+      await poller?.close();
+      await worker.close();
       await client.close();
     }
   });

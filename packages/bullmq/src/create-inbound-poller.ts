@@ -20,6 +20,7 @@ import {
   openInboundRedis,
   type ConversationOrderKeys,
 } from './inbound-redis.js';
+import { currentTraceContext, inConsumerSpan } from './trace-context.js';
 
 /** The default pause between two polls, in ms. */
 export const DEFAULT_INBOUND_INTERVAL_MS = 5_000;
@@ -156,6 +157,8 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
     const jobs = pending.map((message) => ({ message, id: inboundJobId(message), conversation: inboundJobData(message, undefined).conversation }));
     const previous = await order.chain(jobs);
     const added: Array<{ id: string; previous: string | undefined }> = [];
+    // The poll's span: each message's handler continues the trace of the poll that found it.
+    const traceContext = await currentTraceContext();
     const bulk = [];
     for (const [index, job] of jobs.entries()) {
       const before = previous[index];
@@ -163,7 +166,7 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
       added.push({ id: job.id, previous: before });
       bulk.push({
         name: INBOUND_JOB_NAME,
-        data: inboundJobData(job.message, before),
+        data: inboundJobData(job.message, before, traceContext),
         // A job with a predecessor sleeps until that one finishes and wakes it.
         opts: { jobId: job.id, ...(before === undefined ? {} : { delay: recheckMs }) },
       });
@@ -188,7 +191,11 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
     return bulk.length;
   }
 
-  async function poll(job: Job<Record<string, never>, InboundPollReport>): Promise<InboundPollReport> {
+  /** One poll, in a CONSUMER span of the poll queue that the client's calls and the message jobs continue. */
+  const poll = (job: Job<Record<string, never>, InboundPollReport>): Promise<InboundPollReport> =>
+    inConsumerSpan({ queueName: pollQueue.name, carried: undefined }, () => pollOnce(job));
+
+  async function pollOnce(job: Job<Record<string, never>, InboundPollReport>): Promise<InboundPollReport> {
     const abort = new AbortController();
     running.set(job.id ?? '', abort);
     try {

@@ -9,6 +9,7 @@ import { conversationOrderKeys, DEFAULT_RECHECK_MS } from './create-inbound-poll
 import { DEFAULT_INBOUND_QUEUE_NAME, type InboundJobData } from './inbound-job.js';
 import { ConversationOrder, openInboundRedis } from './inbound-redis.js';
 import { OwningWorker, withoutUndefined } from './owning-worker.js';
+import { inConsumerSpan } from './trace-context.js';
 
 /** Options of {@link createInboundWorker}: BullMQ's `WorkerOptions`, and ours. */
 export interface InboundWorkerOptions extends WorkerOptions {
@@ -63,7 +64,8 @@ export function createInboundWorker<R = unknown>(options: InboundWorkerOptions, 
       // The process that finished it may have died before forgetting it.
       await order.finish(conversation, previous);
     }
-    return handler(message, job);
+    // The handler's spans (its own client's calls included) join the trace of the poll that found the message.
+    return inConsumerSpan({ queueName, carried: job.data.traceContext }, async () => handler(message, job));
   };
 
   // An option given as `undefined` keeps BullMQ's default (BullMQ would take the `undefined`).

@@ -9,12 +9,13 @@ import {
   type SendMessageInput,
   type ValidationIssue,
 } from '@afilnet-chat/core';
-import { loadOpenTelemetryApi, toWireRequest } from '@afilnet-chat/core/transport';
+import { toWireRequest } from '@afilnet-chat/core/transport';
 import { Queue, type Job, type QueueOptions } from 'bullmq';
 import { OptionChecks } from './check-options.js';
 import { jobIdOf, type SendJobData } from './send-job.js';
 import { outcomeOf, STALLED, type RecordedError, type SendOutcome, type SendResult } from './send-outcome.js';
 import { DEFAULT_QUEUE_NAME, reviewQueueName } from './send-queue-options.js';
+import { currentTraceContext } from './trace-context.js';
 
 /** Options of {@link createSendQueue}: BullMQ's `QueueOptions`, and ours. */
 export interface SendQueueOptions extends QueueOptions {
@@ -43,18 +44,6 @@ export interface ReviewItem {
 
 /** What the review queue holds for each send that needs review. */
 export type ReviewJobData = ReviewItem;
-
-/**
- * The trace context of the code queuing a send, through the app's registered propagator;
- * `undefined` without OpenTelemetry or outside any trace. Throws nothing.
- */
-async function currentTraceContext(): Promise<Record<string, string> | undefined> {
-  const api = await loadOpenTelemetryApi();
-  if (api === null) return undefined;
-  const carrier: Record<string, string> = {};
-  api.propagation.inject(api.context.active(), carrier);
-  return Object.keys(carrier).length === 0 ? undefined : carrier;
-}
 
 /**
  * The queue of sends: BullMQ's `Queue` (events, counts, `getJob`, `clean`, dashboards), with

@@ -4,7 +4,6 @@
  * rate limiting, and never sends a job again once an attempt may have written it.
  */
 import { AfilnetApiError, AfilnetTransportError, AfilnetValidationError, type ChatClient } from '@afilnet-chat/core';
-import { loadOpenTelemetryApi } from '@afilnet-chat/core/transport';
 import { Queue, UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { OptionChecks } from './check-options.js';
 import type { ReviewJobData } from './create-send-queue.js';
@@ -12,6 +11,7 @@ import { OwningWorker, withoutUndefined } from './owning-worker.js';
 import type { SendJobData } from './send-job.js';
 import { STALLED, type RecordedError, type SendResult } from './send-outcome.js';
 import { DEFAULT_QUEUE_NAME, reviewQueueName } from './send-queue-options.js';
+import { inConsumerSpan } from './trace-context.js';
 
 /** Options of {@link createSendWorker}: BullMQ's `WorkerOptions`, and ours. */
 export interface SendWorkerOptions extends WorkerOptions {
@@ -125,35 +125,9 @@ export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData
     return { outcome: 'needs-review', error };
   };
 
-  /**
-   * Runs `send` in a CONSUMER span continuing the trace of the code that queued the job (or,
-   * with BullMQ's own telemetry on, inside BullMQ's consumer span, which already continues it),
-   * so that the client's call and HTTP spans join that trace. Without OpenTelemetry, just `send`.
-   */
-  const traced = async (job: Job<SendJobData, SendResult>, send: () => Promise<SendResult>): Promise<SendResult> => {
-    const api = await loadOpenTelemetryApi();
-    if (api === null) return send();
-    const active = api.context.active();
-    const parent =
-      api.trace.getSpan(active) === undefined && job.data.traceContext !== undefined
-        ? api.propagation.extract(active, job.data.traceContext)
-        : active;
-    const tracer = api.trace.getTracer('@afilnet-chat/bullmq');
-    const attributes = { 'messaging.system': 'bullmq', 'messaging.destination.name': queueName, 'afilnet.method': job.data.method };
-    return tracer.startActiveSpan(`process ${queueName}`, { kind: api.SpanKind.CONSUMER, attributes }, parent, async (span) => {
-      try {
-        return await send();
-      } catch (error) {
-        const code = (error as { code?: unknown } | null)?.code;
-        span.setStatus({ code: api.SpanStatusCode.ERROR, message: typeof code === 'string' ? code : 'Error' });
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
-  };
-
-  const process = (job: Job<SendJobData, SendResult>): Promise<SendResult> => traced(job, () => sendJob(job));
+  // The client's call and HTTP spans join the trace of the code that queued the send.
+  const process = (job: Job<SendJobData, SendResult>): Promise<SendResult> =>
+    inConsumerSpan({ queueName, carried: job.data.traceContext, attributes: { 'afilnet.method': job.data.method } }, () => sendJob(job));
 
   const sendJob = async (job: Job<SendJobData, SendResult>): Promise<SendResult> => {
     if (job.stalledCounter > 0) {

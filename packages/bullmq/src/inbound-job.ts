@@ -3,6 +3,7 @@
  */
 import type { ChatMessage } from '@afilnet-chat/core';
 import { conversationKey } from '@afilnet-chat/core/inbound';
+import type { TraceCarrier } from './trace-context.js';
 
 /** The default name of the queue of inbound messages. */
 export const DEFAULT_INBOUND_QUEUE_NAME = 'afilnet-inbound';
@@ -22,6 +23,8 @@ export interface InboundJobData {
    * for good.
    */
   readonly previous?: string;
+  /** The trace context of the poll that found it, which the worker's span continues. */
+  readonly traceContext?: TraceCarrier;
 }
 
 /**
@@ -34,8 +37,15 @@ export function inboundJobId(message: Pick<ChatMessage, 'platform' | 'platformId
   return `in/${encodeURIComponent(message.platform)}/${encodeURIComponent(message.platformId)}/${encodeURIComponent(message.messageId)}`;
 }
 
-/** The data of the job of `message`, `previous` being the id of the job it must wait for. */
-export function inboundJobData(message: ChatMessage, previous: string | undefined): InboundJobData {
-  const data = { message, conversation: conversationKey(message) };
-  return previous === undefined ? data : { ...data, previous };
+/**
+ * The data of the job of `message`, `previous` being the id of the job it must wait for and
+ * `traceContext` that of the poll that found it.
+ */
+export function inboundJobData(message: ChatMessage, previous: string | undefined, traceContext?: TraceCarrier): InboundJobData {
+  return {
+    message,
+    conversation: conversationKey(message),
+    ...(previous === undefined ? {} : { previous }),
+    ...(traceContext === undefined ? {} : { traceContext }),
+  };
 }

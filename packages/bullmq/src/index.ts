@@ -18,3 +18,4 @@ export {
 } from './create-inbound-poller.js';
 export { createInboundWorker, type InboundHandler, type InboundWorkerOptions } from './create-inbound-worker.js';
 export { DEFAULT_INBOUND_QUEUE_NAME, inboundJobId, type InboundJobData } from './inbound-job.js';
+export type { TraceCarrier } from './trace-context.js';

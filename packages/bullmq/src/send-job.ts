@@ -2,14 +2,7 @@
  * A send as a BullMQ job: its data, and its id derived from the idempotency key.
  */
 import type { SendFileInput, SendMessageInput } from '@afilnet-chat/core';
-
-/**
- * The trace context of the code that queued a send, as W3C Trace Context headers (`traceparent`,
- * `tracestate`), so that the worker's span continues that trace. Absent without OpenTelemetry.
- *
- * @see https://www.w3.org/TR/trace-context/
- */
-export type TraceCarrier = Readonly<Record<string, string>>;
+import type { TraceCarrier } from './trace-context.js';
 
 /** The data of a send job: the method and its input, as validated when queued. */
 export type SendJobData =

@@ -10,7 +10,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MeterProviderLike } from '@afilnet-chat/core';
+import type { MeterProvider } from '@opentelemetry/api';
 
 /** The option every long-running command takes. */
 export const METRICS_PORT_OPTION = {
@@ -27,8 +27,8 @@ const SECONDS_HISTOGRAMS = ['http.client.request.duration', 'afilnet.client.call
 export interface MetricsEndpoint {
   /** The URL Prometheus scrapes. */
   readonly url: string;
-  /** What the client reports to (its `telemetry.meterProvider`). */
-  readonly meterProvider: MeterProviderLike;
+  /** What the client reports to (its `telemetry.meterProvider`), and the command's own metrics. */
+  readonly meterProvider: MeterProvider;
   /** Stops serving; resolves once the port is free. */
   close(): Promise<void>;
 }

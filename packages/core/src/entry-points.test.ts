@@ -60,6 +60,7 @@ describe('entry points', () => {
       'parseInboundState',
       'pollInbound',
       'watchInbound',
+      'writeFileAtomic',
     ]);
     expect(inbound.createFileCheckpoint).toBe(root.createFileCheckpoint);
   });

@@ -8,6 +8,7 @@ import { DEFAULT_WATCH_INTERVAL_MS } from '@afilnet-chat/core/constants';
 import { CliUsageError } from '../cli-usage-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { METRICS_PORT_OPTION, startMetricsEndpoint, type MetricsEndpoint } from '../metrics-endpoint.js';
 import { parseIntegerOption } from '../parse-integer-option.js';
 import { printableText } from '../printable-text.js';
 import type { FailedDelivery } from '../relay/failed-deliveries.js';
@@ -122,7 +123,8 @@ export const relayCommand: Command = {
     'then kept in the failed list: --failed prints it, --retry-failed queues it again. Redirects are not followed. One ' +
     "conversation's messages are delivered in order. Without --redis, one process keeps its progress in --checkpoint " +
     '(and the failed list beside it, x.failed.json); with --redis, any number of relay processes share a BullMQ queue. ' +
-    'Delivered and failed messages are printed on stdout, retries on stderr. SIGINT or SIGTERM stops after the attempts ' +
+    'Delivered and failed messages are printed on stdout, retries on stderr; --metrics-port serves the client\'s metrics ' +
+    'and afilnet_relay_deliveries_total (by outcome) for Prometheus. SIGINT or SIGTERM stops after the attempts ' +
     'in flight (a second one stops at once); a message is acknowledged only after a 2xx or once it is in the failed list.',
   callsApi: true,
   options: [
@@ -135,7 +137,7 @@ export const relayCommand: Command = {
     { name: 'concurrency', type: 'string', valueName: '<n>', description: `Deliveries in flight at once, per process (default ${DEFAULT_CONCURRENCY})` },
     { name: 'failed', type: 'boolean', description: 'Print the failed list, one line per message (--json: one object per line), and exit' },
     { name: 'retry-failed', type: 'boolean', description: 'Queue the failed messages again for delivery, and exit' },
-    // Long-running commands share their operational options (e.g. a metrics port) here, beside --interval.
+    METRICS_PORT_OPTION,
   ],
   examples: [
     'AFILNET_WEBHOOK_SECRET=whsec_… afilnet-chat relay --url https://app.example.com/hooks/afilnet',
@@ -157,6 +159,7 @@ export const relayCommand: Command = {
     if (redisUrl === undefined && context.text('queue') !== undefined) throw new CliUsageError('--queue needs --redis', 'relay');
 
     if (listFailed || retryFailed) {
+      if (context.text('metrics-port') !== undefined) throw new CliUsageError('--metrics-port serves while relaying: leave it out with --failed and --retry-failed', 'relay');
       if (redisUrl !== undefined) {
         const { openRelayQueue } = await loadRedisRelay();
         const queue = await openRelayQueue(redisUrl, queueName, accountOf(context));
@@ -196,19 +199,28 @@ export const relayCommand: Command = {
     const intervalMs = parseIntegerOption('interval', context.text('interval'), DEFAULT_WATCH_INTERVAL_MS, 1, 86_400_000);
     const concurrency = parseIntegerOption('concurrency', context.text('concurrency'), DEFAULT_CONCURRENCY, 1, 1_000);
     const account = accountOf(context);
+    const metricsPort = context.text('metrics-port');
+    const port = metricsPort === undefined ? undefined : parseIntegerOption('metrics-port', metricsPort, 0, 0, 65_535);
 
     const [{ Webhook }, { Agent }] = await Promise.all([import('standardwebhooks'), import('undici')]);
     const signer = new Webhook(secret as string);
     const dispatcher = new Agent({ connect: { timeout: 15_000 } });
     const target = { url, signer, dispatcher, userAgent: 'afilnet-chat-relay' };
     const stop = context.io.stopSignal();
-    const events = printer(context);
+    let metrics: MetricsEndpoint | undefined;
     try {
+      let events = printer(context);
+      if (port !== undefined) {
+        metrics = await startMetricsEndpoint(port);
+        context.io.writeError(`Serving metrics on ${metrics.url}\n`);
+        events = (await import('../relay/relay-metrics.js')).countDeliveries(events, metrics.meterProvider);
+      }
+      const telemetry = metrics === undefined ? {} : { telemetry: { meterProvider: metrics.meterProvider } };
       if (redisUrl !== undefined) {
         const { connectRedis, runRedisRelay } = await loadRedisRelay();
         // Redis is checked before the account: an unreachable one is a usage error (exit 2).
         await (await connectRedis(redisUrl)).quit();
-        const chat = await context.client();
+        const chat = await context.client(telemetry);
         if (!context.json) {
           context.io.writeError(`Relaying the account's inbound messages to ${shownUrl(url)} through Redis queue ${printableText(queueName)}; Ctrl-C to stop.\n`);
         }
@@ -219,7 +231,7 @@ export const relayCommand: Command = {
           import('../relay/failed-deliveries.js'),
           import('@afilnet-chat/core'),
         ]);
-        const chat = await context.client();
+        const chat = await context.client(telemetry);
         if (!context.json) {
           context.io.writeError(`Relaying the account's inbound messages to ${shownUrl(url)} (checkpoint ${printableText(checkpointPath)}); Ctrl-C to stop.\n`);
         }
@@ -238,7 +250,7 @@ export const relayCommand: Command = {
         });
       }
     } finally {
-      await dispatcher.close();
+      await Promise.all([dispatcher.close(), metrics?.close()]);
     }
     if (!context.json) context.io.writeError('Relay stopped.\n');
     return EXIT_CODES.OK;

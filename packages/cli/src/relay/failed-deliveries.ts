@@ -1,13 +1,13 @@
 /**
  * The failed list of the in-process relay: messages whose retry window closed without a 2xx,
  * kept in a JSON file beside the checkpoint until `--retry-failed` queues them again. Each change
- * rewrites the file atomically (written aside, flushed, renamed, directory flushed), so a kill at
- * any instant leaves the old list or the new one; a message is acknowledged in the checkpoint
- * only after its entry is on disk.
+ * rewrites the file with core's `writeFileAtomic` (written aside, flushed, renamed, directory
+ * flushed), so a kill at any instant leaves the old list or the new one; a message is
+ * acknowledged in the checkpoint only after its entry is on disk.
  */
-import { open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { ChatMessage } from '@afilnet-chat/core';
+import { writeFileAtomic } from '@afilnet-chat/core/inbound';
 import { CliUsageError } from '../cli-usage-error.js';
 
 /** The `format` field of the file. */
@@ -41,28 +41,6 @@ export interface FailedDeliveries {
 /** The failed list beside the checkpoint `checkpointPath`: `x.json` → `x.failed.json`. */
 export function failedPathFor(checkpointPath: string): string {
   return checkpointPath.endsWith('.json') ? `${checkpointPath.slice(0, -'.json'.length)}.failed.json` : `${checkpointPath}.failed.json`;
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-  try {
-    const directory = await open(dirname(path), 'r');
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
-  } catch {
-    // Windows cannot open a directory for flushing; its renames are journaled by NTFS.
-  }
 }
 
 function isEntry(value: unknown): value is FailedDelivery {
@@ -117,7 +95,7 @@ export function createFailedFile(path: string): FailedDeliveries {
     }
     return file.failed;
   };
-  const write = (failed: FailedDelivery[]) => writeAtomically(path, `${JSON.stringify({ format: FAILED_FORMAT, version: FAILED_VERSION, failed }, null, 1)}\n`);
+  const write = (failed: FailedDelivery[]) => writeFileAtomic(path, `${JSON.stringify({ format: FAILED_FORMAT, version: FAILED_VERSION, failed }, null, 1)}\n`);
   return {
     list: () => serial(read),
     add: (entry) =>

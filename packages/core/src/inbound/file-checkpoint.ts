@@ -3,12 +3,13 @@
  * lock file beside it. docs/inbound.md ("The checkpoint file") describes both files.
  */
 import { randomUUID } from 'node:crypto';
-import { link, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AfilnetValidationError } from '../errors.js';
 import type { InboundCheckpoint } from './inbound-checkpoint.js';
 import { parseInboundState, type InboundState } from './inbound-state.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 /** What a lock file holds: who claimed the checkpoint. */
 interface LockOwner {
@@ -57,35 +58,12 @@ function isLive(owner: LockOwner): boolean {
   }
 }
 
-/** Writes `text` to `path` so that a crash leaves either the old file or the new one, never a mix. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-  // The rename itself is durable once the directory is flushed (not possible on every platform).
-  try {
-    const directory = await open(dirname(path), 'r');
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
-  } catch {
-    // Windows cannot open a directory for flushing; its renames are journaled by NTFS.
-  }
-}
-
 /**
  * A durable checkpoint in the file at `path` (created on the first save).
  *
- * - Each save writes `path.tmp`, flushes it to disk, then renames it over `path`: a process
- *   killed at any instant leaves the previous state or the new one, never a torn file.
+ * - Each save replaces the file with {@link writeFileAtomic} (`path.tmp`, flushed, renamed over
+ *   `path`): a process killed at any instant leaves the previous state or the new one, never a
+ *   torn file.
  * - It holds message data and conversation names, never a credential.
  * - `open()` refuses a file that is not a checkpoint and leaves it untouched.
  * - `open()` claims `path.lock` (its process id, host and a random token, created atomically).
@@ -197,7 +175,7 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
     async save(state) {
       const text = JSON.stringify(state);
       if (held === undefined) throw refuse('it is not open (save before open, or after close)');
-      await writeAtomically(file, text);
+      await writeFileAtomic(file, text);
     },
     async close() {
       const owner = held;

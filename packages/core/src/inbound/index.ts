@@ -30,4 +30,5 @@ export {
 } from './poll-inbound.js';
 export { createMemoryCheckpoint, type InboundCheckpoint } from './inbound-checkpoint.js';
 export { createFileCheckpoint } from './file-checkpoint.js';
+export { writeFileAtomic } from './write-file-atomic.js';
 export { watchInbound, type InboundWatch, type WatchInboundInput } from './watch-inbound.js';

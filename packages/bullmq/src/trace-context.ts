@@ -1,0 +1,72 @@
+/**
+ * The trace context across a queue, the one definition for every queue of this package: the
+ * producer leaves the context it runs in inside the job's data ({@link currentTraceContext}),
+ * the consumer runs its work in a CONSUMER span continuing it ({@link inConsumerSpan}). As
+ * BullMQ does with its own telemetry (bullmq-otel), but in the job's data, so that it works
+ * without BullMQ's telemetry too. Without `@opentelemetry/api` installed, nothing of it is loaded
+ * and both are pass-throughs.
+ *
+ * @see https://www.w3.org/TR/trace-context/
+ * @see https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
+ */
+import { loadOpenTelemetryApi } from '@afilnet-chat/core/transport';
+
+/**
+ * A trace context as the app's registered propagator writes it (W3C Trace Context by default:
+ * `traceparent`, `tracestate`), carried in a job's data so that the worker's span continues the
+ * trace of the code that queued the job. Absent without OpenTelemetry.
+ *
+ * @see https://www.w3.org/TR/trace-context/
+ */
+export type TraceCarrier = Readonly<Record<string, string>>;
+
+/** The tracer's instrumentation scope. */
+const TRACER_NAME = '@afilnet-chat/bullmq';
+
+/**
+ * The trace context of the code running now, through the app's registered propagator;
+ * `undefined` without OpenTelemetry or outside any trace. Throws nothing.
+ */
+export async function currentTraceContext(): Promise<TraceCarrier | undefined> {
+  const api = await loadOpenTelemetryApi();
+  if (api === null) return undefined;
+  const carrier: Record<string, string> = {};
+  api.propagation.inject(api.context.active(), carrier);
+  return Object.keys(carrier).length === 0 ? undefined : carrier;
+}
+
+/** Where a consumer span runs and what it says. */
+export interface ConsumerSpan {
+  /** The queue the job came from: the span is `process <queue>`. */
+  readonly queueName: string;
+  /** The trace context the producer left in the job, if any. */
+  readonly carried: TraceCarrier | undefined;
+  /** More attributes (never a credential, a destination or a message text). */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Runs `work` in a CONSUMER span `process <queue>` continuing the trace of `carried` (or, when a
+ * span is already active, such as BullMQ's own consumer span with its telemetry on, which
+ * continues that trace already, inside that one), so that the spans `work` makes join the
+ * producer's trace. A rejection sets the span's status to ERROR with the error's `code` (or
+ * `Error`), never its message, and is passed on. Without OpenTelemetry, just `work()`.
+ */
+export async function inConsumerSpan<T>(span: ConsumerSpan, work: () => Promise<T>): Promise<T> {
+  const api = await loadOpenTelemetryApi();
+  if (api === null) return work();
+  const active = api.context.active();
+  const parent = api.trace.getSpan(active) === undefined && span.carried !== undefined ? api.propagation.extract(active, span.carried) : active;
+  const attributes = { 'messaging.system': 'bullmq', 'messaging.destination.name': span.queueName, ...span.attributes };
+  return api.trace.getTracer(TRACER_NAME).startActiveSpan(`process ${span.queueName}`, { kind: api.SpanKind.CONSUMER, attributes }, parent, async (current) => {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      current.setStatus({ code: api.SpanStatusCode.ERROR, message: typeof code === 'string' ? code : 'Error' });
+      throw error;
+    } finally {
+      current.end();
+    }
+  });
+}
