@@ -70,6 +70,8 @@ describe('relay --redis', { timeout: 150_000 }, () => {
     await a.done.catch(() => undefined);
     await injecting;
     const restarted = startRelay(args);
+    // Its stop handler is in place once it says so: a SIGTERM before that would kill it outright.
+    await restarted.waitFor('stderr', 'Relaying');
     await waitFor(() => {
       const seen = new Set(receiver.accepted().map((r) => r.event?.data.messageId));
       return injected.length === 1_000 && injected.every((id) => seen.has(id));
