@@ -2,12 +2,8 @@
  * The producer side of bulk sending: validated sends become BullMQ jobs whose id is
  * their idempotency key, and their outcome is read back from BullMQ's own job states.
  */
-import {
-  AfilnetValidationError,
-  DEFAULT_MAX_MESSAGE_LENGTH,
-  type SendFileInput,
-  type SendMessageInput,
-} from '@afilnet-chat/core';
+import { AfilnetValidationError, type SendFileInput, type SendMessageInput } from '@afilnet-chat/core';
+import { DEFAULT_MAX_MESSAGE_LENGTH } from '@afilnet-chat/core/constants';
 import { loadOpenTelemetryApi, toWireRequest } from '@afilnet-chat/core/transport';
 import { Queue, type Job } from 'bullmq';
 import { z } from 'zod';

@@ -11,7 +11,17 @@ export const TRANSPORT_NAMES = ['get', 'post', 'basic', 'soap', 'json-oauth'] as
 export type TransportName = (typeof TRANSPORT_NAMES)[number];
 
 /** Each built-in transport: the package that holds it and Afilnet's rating of the flavour. */
-export const BUILT_IN_TRANSPORTS: Readonly<Record<TransportName, { readonly packageName: string; readonly security: SecurityRating }>> = {
+export const BUILT_IN_TRANSPORTS: Readonly<
+  Record<
+    TransportName,
+    {
+      /** The npm package that holds the transport, imported at its first use. */
+      readonly packageName: string;
+      /** Afilnet's rating of the flavour, checked against `minimumSecurity`. */
+      readonly security: SecurityRating;
+    }
+  >
+> = {
   get: { packageName: '@afilnet-chat/transport-get', security: 'low' },
   post: { packageName: '@afilnet-chat/transport-post', security: 'medium' },
   basic: { packageName: '@afilnet-chat/transport-basic', security: 'medium' },

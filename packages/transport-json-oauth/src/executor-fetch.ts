@@ -3,7 +3,7 @@
  * and API requests share the executor's timeouts, abort, connection pool, dispatcher and
  * response-size cap (SPEC §4 settled details: every request goes through the executor).
  */
-import type { HttpExecutor, HttpRequest, HttpResponse } from '@afilnet-chat/core';
+import type { HttpExecutor, HttpRequest, HttpResponse } from '@afilnet-chat/core/transport';
 
 /** The shape of oauth4webapi's `customFetch` option. */
 export type CustomFetch = (
