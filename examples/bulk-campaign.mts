@@ -73,7 +73,7 @@ try {
   }
 } finally {
   await worker.close();
-  await queue.queue.obliterate({ force: true });
+  await queue.obliterate({ force: true });
   await queue.close();
   await chat.close();
   await redis.quit();

@@ -66,7 +66,7 @@ async function throughQueue(queue, destination, sends, pollMs) {
   let polls = 0;
   for (;;) {
     polls++;
-    const counts = await queue.queue.getJobCounts('completed', 'failed');
+    const counts = await queue.getJobCounts('completed', 'failed');
     if (counts.completed + counts.failed >= sends) return { seconds: (performance.now() - started) / 1000, polls, failed: counts.failed };
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
@@ -85,6 +85,7 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
   const connection = { host: '127.0.0.1', port: redisServer.port, maxRetriesPerRequest: null };
   let fleetWorkers;
   let queue;
+  let bareQueue;
   try {
     const client = createChatClient({ transport, baseUrl: sandbox.url, credentials, allowInsecureHttp: true, executor: options.executor });
     const directStarted = performance.now();
@@ -95,7 +96,7 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
     fleetWorkers = startWorkers(workers, { transport, baseUrl: sandbox.url, credentials, redisPort: redisServer.port, queueName: 'load', concurrency, timeoutMs: 30_000 });
     await fleetWorkers.ready;
     queue = createSendQueue({ connection, queueName: 'load' });
-    await queue.queue.waitUntilReady();
+    await queue.waitUntilReady();
 
     const before = commandCalls(await admin.info('commandstats'));
     const timed = await throughQueue(queue, 'fleet-queue', sends, 100);
@@ -112,12 +113,28 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
     monitor.disconnect();
     const roundTrips = sent - counted.polls;
 
+    // The same sends through bare BullMQ: a Worker whose processor is client.sendMessage, jobs
+    // added with queue.add(name, data, { jobId }).
+    await fleetWorkers.stop();
+    fleetWorkers = startWorkers(workers, { transport, baseUrl: sandbox.url, credentials, redisPort: redisServer.port, queueName: 'load-bare', concurrency, timeoutMs: 30_000, bare: true });
+    await fleetWorkers.ready;
+    const { Queue } = await import('bullmq');
+    bareQueue = new Queue('load-bare', { connection });
+    const bare = {
+      sendMessage: (input, { idempotencyKey }) => bareQueue.add('sendmessage', { idempotencyKey, method: 'sendmessage', input }, { jobId: `key-${idempotencyKey}` }),
+      getJobCounts: (...states) => bareQueue.getJobCounts(...states),
+    };
+    const bareBefore = commandCalls(await admin.info('commandstats'));
+    const bareTimed = await throughQueue(bare, 'fleet-bare', sends, 100);
+    const bareCommands = commandCalls(await admin.info('commandstats')) - bareBefore;
+
     const check = async (destination, acknowledged) => {
       const stored = await sandbox.stored(credentials.user, destination);
       return { duplicates: stored.length - new Set(stored).size, lost: acknowledged - new Set(stored).size };
     };
     const directCheck = await check('fleet-direct', direct.acknowledged.length);
     const fleetCheck = await check('fleet-queue', sends - timed.failed);
+    const bareCheck = await check('fleet-bare', sends - bareTimed.failed);
     const require = createRequire(import.meta.url);
     const bullmqVersion = require(require.resolve('bullmq/package.json', { paths: [fileURLToPath(new URL('../packages/bullmq/', import.meta.url))] })).version;
     const redisVersion = /redis_version:(\S+)/.exec(await admin.info('server'))?.[1] ?? 'unknown';
@@ -136,6 +153,7 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
       fleet: { perSecond: (sends - timed.failed) / timed.seconds, failures: timed.failed, ...fleetCheck },
       roundTripsPerMessage: roundTrips / countedSends,
       commandsPerMessage: commands / sends,
+      bare: { perSecond: (sends - bareTimed.failed) / bareTimed.seconds, failures: bareTimed.failed, ...bareCheck, commandsPerMessage: bareCommands / sends },
     };
     console.log(`fleet mode: ${sends} sends (${transport}), ${workers} worker processes × concurrency ${concurrency}, vs the client called directly at ${workers * concurrency} in flight`);
     console.table([
@@ -149,12 +167,21 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
         'Redis round trips/msg': Number(record.roundTripsPerMessage.toFixed(2)),
         'Redis commands/msg': Number(record.commandsPerMessage.toFixed(2)),
       },
+      {
+        path: `bare BullMQ → ${workers} workers`,
+        'messages/s': Math.round(record.bare.perSecond),
+        failures: bareTimed.failed,
+        lost: bareCheck.lost,
+        'received twice': bareCheck.duplicates,
+        'Redis commands/msg': Number(record.bare.commandsPerMessage.toFixed(2)),
+      },
     ]);
-    const ok = direct.failures.length === 0 && timed.failed === 0 && counted.failed === 0 && directCheck.lost + directCheck.duplicates + fleetCheck.lost + fleetCheck.duplicates === 0;
+    const ok = direct.failures.length === 0 && timed.failed === 0 && counted.failed === 0 && bareTimed.failed === 0 && directCheck.lost + directCheck.duplicates + fleetCheck.lost + fleetCheck.duplicates + bareCheck.lost + bareCheck.duplicates === 0;
     if (ok && options.record) saveFleetRecord(record);
     return ok;
   } finally {
     await queue?.close();
+    await bareQueue?.close();
     await fleetWorkers?.stop();
     admin.disconnect();
     await redisServer.stop();

@@ -13,15 +13,19 @@ const client = createChatClient({
   allowInsecureHttp: true,
   timeoutMs: settings.timeoutMs,
 });
-const worker = createSendWorker({
-  connection: { host: '127.0.0.1', port: settings.redisPort, maxRetriesPerRequest: null },
-  queueName: settings.queueName,
-  client,
-  concurrency: settings.concurrency,
-  limiter: settings.limiter,
-  lockDuration: settings.lockDuration,
-  stalledInterval: settings.stalledInterval,
-});
+const connection = { host: '127.0.0.1', port: settings.redisPort, maxRetriesPerRequest: null };
+// `bare`: BullMQ's own Worker calling the client, the yardstick of `pnpm load --fleet`.
+const worker = settings.bare
+  ? new (await import('bullmq')).Worker(settings.queueName, (job) => client.sendMessage(job.data.input), { connection, concurrency: settings.concurrency })
+  : createSendWorker({
+      connection,
+      queueName: settings.queueName,
+      client,
+      concurrency: settings.concurrency,
+      limiter: settings.limiter,
+      lockDuration: settings.lockDuration,
+      stalledInterval: settings.stalledInterval,
+    });
 worker.on('error', () => undefined);
 process.on('disconnect', () => {
   worker.close().finally(() => process.exit(0));

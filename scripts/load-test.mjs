@@ -8,6 +8,8 @@
 //   node scripts/load-test.mjs --sends 2000 --concurrency 100 --executor fetch --only soap,post
 //   pnpm load --fleet                          # the same through BullMQ and 4 worker processes
 //   pnpm load --fleet --workers 8 --concurrency 16 --sends 20000 --only json-oauth
+//   pnpm load --inbound [--fleet --workers 3] [--conversations 100,1000,10000]
+//                                              # listening to the account (scripts/inbound-load.mjs)
 //
 // Fleet mode (scripts/fleet-load.mjs) starts a redis-server, sends through the client directly
 // and through the queue, and writes its row into bench/RESULTS.md (`--no-record` to skip).
@@ -34,6 +36,14 @@ async function runSandboxChild() {
     if (request.type === 'stored') {
       const messages = sandbox.messages(request.user).filter((m) => m.destination === request.destination);
       process.send({ type: 'stored', id: request.id, messages: messages.map((m) => m.message) });
+    } else if (request.type === 'call') {
+      // The inbound load drives the sandbox's control methods from the parent.
+      Promise.resolve()
+        .then(() => sandbox[request.method](...request.args))
+        .then(
+          (result) => process.send({ type: 'called', id: request.id, result }),
+          (error) => process.send({ type: 'called', id: request.id, error: String(error) }),
+        );
     } else if (request.type === 'close') {
       sandbox.close().then(() => process.exit(0));
     }
@@ -42,7 +52,8 @@ async function runSandboxChild() {
 }
 
 function parseArgs(argv) {
-  const options = { sends: 10_000, concurrency: 200, executor: 'undici', only: undefined, fleet: false, workers: 4, record: true };
+  const options = { sends: 10_000, concurrency: 200, executor: 'undici', only: undefined, fleet: false, inbound: false, conversations: undefined, workers: 4, record: true };
+  if (argv.includes('--inbound')) Object.assign(options, { inbound: true, workers: 3 });
   if (argv.includes('--fleet')) Object.assign(options, { fleet: true, concurrency: 16 });
   for (let i = 0; i < argv.length; i++) {
     const [name, value] = [argv[i], argv[i + 1]];
@@ -51,12 +62,14 @@ function parseArgs(argv) {
     else if (name === '--executor') options.executor = value;
     else if (name === '--only') options.only = value.split(',');
     else if (name === '--workers') options.workers = Number(value);
+    else if (name === '--conversations') options.conversations = value.split(',').map(Number);
     else if (name === '--no-record') {
       options.record = false;
       continue;
     } else continue;
     i++;
   }
+  if (options.conversations?.some((n) => !(n > 0) || n % 4 !== 0)) throw new Error('--conversations must be positive multiples of 4 (the demo account\'s channels)');
   if (!(options.sends > 0) || !(options.concurrency > 0) || !(options.workers > 0)) {
     throw new Error('--sends, --concurrency and --workers must be positive');
   }
@@ -77,6 +90,9 @@ async function startSandboxChild() {
       else if (message.type === 'stored') {
         pending.get(message.id)?.(message.messages);
         pending.delete(message.id);
+      } else if (message.type === 'called') {
+        pending.get(message.id)?.(message);
+        pending.delete(message.id);
       }
     });
   });
@@ -87,6 +103,12 @@ async function startSandboxChild() {
         const id = nextId++;
         pending.set(id, resolve);
         child.send({ type: 'stored', id, user, destination });
+      }),
+    call: (method, ...args) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, (answer) => (answer.error === undefined ? resolve(answer.result) : reject(new Error(answer.error))));
+        child.send({ type: 'call', id, method, args });
       }),
     close: () =>
       new Promise((resolve) => {
@@ -150,6 +172,15 @@ async function main() {
   const { DEMO_ACCOUNT } = await import('@afilnet-chat/sandbox');
   const credentials = { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password };
   const sandbox = await startSandboxChild();
+  if (options.inbound) {
+    try {
+      const { runInboundLoad } = await import('./inbound-load.mjs');
+      process.exitCode = (await runInboundLoad({ options, sandbox, credentials })) ? 0 : 1;
+    } finally {
+      await sandbox.close();
+    }
+    return;
+  }
   if (options.fleet) {
     try {
       const { runFleetLoad } = await import('./fleet-load.mjs');

@@ -44,7 +44,7 @@ function received(destination: string): Map<string, number> {
 }
 
 function queueFor(queueName: string): SendQueue {
-  const queue = createSendQueue({ connection: connection(), queueName, backoffMs: 100 });
+  const queue = createSendQueue({ connection: connection(), queueName, defaultJobOptions: { backoff: { type: 'exponential', delay: 100 } } });
   closers.push(() => queue.close());
   return queue;
 }
@@ -53,7 +53,7 @@ function queueFor(queueName: string): SendQueue {
 const until = (condition: () => Promise<boolean>, limitMs: number) => waitFor(condition, limitMs, 100);
 
 async function finished(queue: SendQueue): Promise<number> {
-  const counts = await queue.queue.getJobCounts('completed', 'failed');
+  const counts = await queue.getJobCounts('completed', 'failed');
   return (counts.completed ?? 0) + (counts.failed ?? 0);
 }
 
@@ -181,9 +181,9 @@ describe('bulk sending on BullMQ', () => {
     for (const key of keys) await queue.sendMessage({ ...CHANNEL, destination, message: key }, { idempotencyKey: key });
     await until(async () => (await finished(queue)) === keys.length, 20_000);
 
-    const counts = await queue.queue.getJobCounts('completed', 'failed');
+    const counts = await queue.getJobCounts('completed', 'failed');
     expect(counts).toEqual({ completed: keys.length, failed: 0 });
-    const jobs = await Promise.all(keys.map((key) => queue.queue.getJob(jobIdOf(key))));
+    const jobs = await Promise.all(keys.map((key) => queue.getJob(jobIdOf(key))));
     // One attempt each, the one that sent: waiting out a 429 used none.
     expect(jobs.map((job) => job?.attemptsMade)).toEqual(keys.map(() => 1));
     expect(refused.length).toBeGreaterThan(0);
@@ -192,6 +192,9 @@ describe('bulk sending on BullMQ', () => {
     // Only the sends already in flight met the 429; the rest waited.
     expect(refused.length).toBeLessThanOrEqual(8);
     expect(received(destination).size).toBe(keys.length);
+    // The queue-wide limit that carried the pause to every worker is gone once the pause ended:
+    // jobs are not counted against a limiter outside a pause.
+    await until(async () => (await queue.getGlobalRateLimit()) === null, 5_000);
   }, 30_000);
 
   it('holds the limiter rate across two workers', async () => {
@@ -211,7 +214,7 @@ describe('bulk sending on BullMQ', () => {
     await Promise.all(keys.map((key) => queue.sendMessage({ ...CHANNEL, destination, message: key }, { idempotencyKey: key })));
     await until(async () => (await finished(queue)) === keys.length, 20_000);
 
-    const jobs = await Promise.all(keys.map((key) => queue.queue.getJob(jobIdOf(key))));
+    const jobs = await Promise.all(keys.map((key) => queue.getJob(jobIdOf(key))));
     const started = jobs.map((job) => job?.processedOn ?? 0).sort((a, b) => a - b);
     expect(workers.map((w) => (perWorker.get(w) ?? 0) > 0)).toEqual([true, true]);
     // 40 jobs at 10 per 500 ms: at least three full windows between the first and the last.
@@ -224,7 +227,7 @@ describe('bulk sending on BullMQ', () => {
 
 describe('not-sent outcomes', () => {
   it('ends not-sent on an API refusal at once, and on a refused connection after every attempt', async () => {
-    const queue = createSendQueue({ connection: connection(), queueName: 'not-sent', attempts: 2, backoffMs: 50 });
+    const queue = createSendQueue({ connection: connection(), queueName: 'not-sent', defaultJobOptions: { attempts: 2, backoff: { type: 'exponential', delay: 50 } } });
     closers.push(() => queue.close());
     const refused = createServer();
     await new Promise<void>((r) => refused.listen(0, '127.0.0.1', () => r()));
@@ -242,7 +245,7 @@ describe('not-sent outcomes', () => {
     await queue.sendMessage({ platform: 'whatsapp', platformId: '999', destination: '34600000404', message: 'x' }, { idempotencyKey: 'no-channel' });
     await until(async () => (await queue.outcome('no-channel')) !== 'queued', 10_000);
     expect(await queue.outcome('no-channel')).toBe('not-sent');
-    expect((await queue.queue.getJob(jobIdOf('no-channel')))?.attemptsMade).toBe(1);
+    expect((await queue.getJob(jobIdOf('no-channel')))?.attemptsMade).toBe(1);
     await api.close();
 
     // Nothing listens: no byte was written, so each attempt is made, then the send is not-sent.
@@ -251,7 +254,7 @@ describe('not-sent outcomes', () => {
     await queue.sendMessage({ ...CHANNEL, destination: '34600000111', message: 'x' }, { idempotencyKey: 'refused' });
     await until(async () => (await queue.outcome('refused')) !== 'queued', 10_000);
     expect(await queue.outcome('refused')).toBe('not-sent');
-    expect((await queue.queue.getJob(jobIdOf('refused')))?.attemptsMade).toBe(2);
+    expect((await queue.getJob(jobIdOf('refused')))?.attemptsMade).toBe(2);
     expect(await queue.needsReview()).toEqual([]);
   });
 });
@@ -266,10 +269,31 @@ describe('send queue validation', () => {
     await expect(
       queue.sendMessage({ ...CHANNEL, destination: '346', message: 'x' }, {} as { idempotencyKey: string }),
     ).rejects.toMatchObject({ code: 'INVALID_PARAMS', issues: [{ path: 'options.idempotencyKey' }] });
-    expect(await queue.queue.count()).toBe(0);
+    expect(await queue.count()).toBe(0);
     expect(await queue.outcome('v-1')).toBeUndefined();
     const redis = new Redis(redisServer.url);
     closers.push(async () => redis.disconnect());
     expect(await redis.keys('bull:validation:key-*')).toEqual([]);
+  });
+});
+
+describe('BullMQ types and options', () => {
+  it('returns BullMQ’s Queue and Worker, passing their options through, and refuses bad options of ours', async () => {
+    const { Queue, Worker } = await import('bullmq');
+    const queue = createSendQueue({ connection: connection(), queueName: 'types', defaultJobOptions: { removeOnComplete: { age: 60 } } });
+    closers.push(() => queue.close());
+    expect(queue).toBeInstanceOf(Queue);
+    expect(queue.defaultJobOptions).toMatchObject({ attempts: 3, removeOnComplete: { age: 60 } });
+    const client = createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true });
+    closers.push(() => client.close());
+    const worker = createSendWorker({ connection: connection(), queueName: 'types', client, autorun: false, concurrency: 3, lockDuration: undefined });
+    closers.push(() => worker.close());
+    expect(worker).toBeInstanceOf(Worker);
+    expect(worker.isRunning()).toBe(false);
+    expect(worker.concurrency).toBe(3);
+    expect(worker.opts.lockDuration).toBe(30_000);
+    expect(() => createSendWorker({ connection: connection(), client: {} as ChatClient, queueName: '' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', issues: [{ path: 'queueName', message: 'must be a non-empty string' }, { path: 'client', message: 'must be a ChatClient (createChatClient)' }] }),
+    );
   });
 });

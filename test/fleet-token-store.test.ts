@@ -3,7 +3,8 @@
  * eight processes of 50 concurrent calls make one token request between them; refreshes stay at
  * one per token lifetime; a lock holder killed mid-request (the sandbox's chaos rule stalls its
  * token request) frees the lock within its expiry; a dead or paused Redis fails no call; and
- * nothing in Redis holds a secret or, encrypted, the token.
+ * nothing in Redis holds a secret or, encrypted, the token. The lock's scripts travel as their
+ * hash (EVALSHA) once a connection has them, and again in full after Redis forgot them.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -17,6 +18,7 @@ import { startMisbehavingServer } from './support/misbehaving-server.js';
 import { secretNeedles } from './support/secret-needles.js';
 import { startFleetPool, type FleetChild, type FleetPool } from './support/fleet-pool.js';
 import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
+import { waitFor } from './support/wait-for.js';
 
 const CREDENTIALS = { user: 'fleet.leak@example.com', password: 'fl33t-P@ss+word/=&<x' };
 const ACCOUNT = { ...CREDENTIALS, channels: [{ platform: 'whatsapp' as const, platformId: '100', name: 'Fleet' }] };
@@ -356,5 +358,62 @@ describe('one Redis token store, clients of different trust', () => {
       Array.from({ length: 5 }, () => 'ABORTED'),
     );
     await expectRedisQuiet();
+  }, 30_000);
+});
+
+describe("the lock's scripts on the user's connection", () => {
+  let redisServer: RedisServer;
+  let redis: Redis;
+  let observer: Redis;
+
+  beforeAll(async () => {
+    redisServer = await startRedisServer();
+    [redis, observer] = [new Redis(redisServer.url), new Redis(redisServer.url)];
+  }, 60_000);
+  afterAll(async () => {
+    redis?.disconnect();
+    observer?.disconnect();
+    await redisServer?.stop();
+  });
+
+  /** EVAL and EVALSHA calls Redis has counted since the last reset. */
+  async function scriptCalls(): Promise<{ eval: number; evalsha: number }> {
+    const info = await observer.info('commandstats');
+    const calls = (name: string) => Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+    return { eval: calls('eval'), evalsha: calls('evalsha') };
+  }
+
+  /** Takes and releases the lock of `key` once; resolves once Redis has run the release. */
+  async function lockOnce(store: ReturnType<typeof createRedisTokenStore>, key: string): Promise<void> {
+    await expect(store.lock?.(key, async () => 'held')).resolves.toBe('held');
+    // The release is not awaited by the store: wait until its key is gone.
+    await waitFor(async () => (await observer.keys('scripts:lock:*')).length === 0, 10_000);
+  }
+
+  it('sends each script once per connection, then only its hash, and sends it again after SCRIPT FLUSH', async () => {
+    const options = { redis, keyPrefix: 'scripts:', encryptionKey: randomBytes(32), timeoutMs: 2_000 };
+    const store = createRedisTokenStore(options);
+    await observer.config('RESETSTAT');
+    await lockOnce(store, 'one');
+    // First use on this socket: the acquire and release scripts' bodies.
+    expect(await scriptCalls()).toEqual({ eval: 2, evalsha: 0 });
+
+    // A second store on the same connection defines nothing anew: still only hashes.
+    const second = createRedisTokenStore(options);
+    await observer.config('RESETSTAT');
+    await lockOnce(store, 'two');
+    await lockOnce(second, 'three');
+    expect(await scriptCalls()).toEqual({ eval: 0, evalsha: 4 });
+    const defined = Object.keys(redis).filter((name) => /^afilnetChat/.test(name));
+    expect(defined).toHaveLength(6); // three scripts, each with its Buffer variant
+
+    // Redis forgot the scripts: the hash is refused (NOSCRIPT) and the body sent again.
+    await observer.script('FLUSH');
+    await observer.config('RESETSTAT');
+    await lockOnce(store, 'four');
+    expect(await scriptCalls()).toEqual({ eval: 2, evalsha: 2 });
+    await observer.config('RESETSTAT');
+    await lockOnce(second, 'five');
+    expect(await scriptCalls()).toEqual({ eval: 0, evalsha: 2 });
   }, 30_000);
 });

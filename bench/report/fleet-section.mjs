@@ -25,6 +25,9 @@ export function renderFleetSection(record = existsSync(FLEET_RECORD) ? JSON.pars
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     `| client called directly | 1 | ${r.workers * r.concurrency} | ${int(r.direct.perSecond)} | 1.00 | | | ${r.direct.lost} | ${r.direct.duplicates} |`,
     `| queue → ${r.workers} BullMQ worker processes | ${r.workers} + 1 producer | ${r.workers} × ${r.concurrency} | ${int(r.fleet.perSecond)} | ${two(r.fleet.perSecond / r.direct.perSecond)} | ${two(r.roundTripsPerMessage)} | ${two(r.commandsPerMessage)} | ${r.fleet.lost} | ${r.fleet.duplicates} |`,
+    ...(r.bare === undefined
+      ? []
+      : [`| queue → ${r.workers} bare BullMQ worker processes (\`new Worker(name, job => client.sendMessage(job.data.input))\`, jobs added with \`queue.add(name, data, { jobId })\`) | ${r.workers} + 1 producer | ${r.workers} × ${r.concurrency} | ${int(r.bare.perSecond)} | ${two(r.bare.perSecond / r.direct.perSecond)} | | ${two(r.bare.commandsPerMessage)} | ${r.bare.lost} | ${r.bare.duplicates} |`]),
     '',
     'Messages/s through the queue run from the first enqueue to the last job completed, enqueueing included. Round trips are the commands clients sent (producer and workers; MONITOR lines not issued by Lua, during a separate counting pass of ' +
       `${int(r.countedSends)} sends, the producer's progress polls subtracted); commands include those BullMQ's Lua scripts run (\`INFO commandstats\` before and after the timed pass).`,

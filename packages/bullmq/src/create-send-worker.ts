@@ -1,75 +1,41 @@
 /**
- * The consumer side of bulk sending: a BullMQ worker that sends each job through the
- * user's client, records `not-sent` / `needs-review`, turns `RATE_LIMITED` into BullMQ's own rate
- * limiting, and never sends a job again once an attempt may have written it.
+ * The consumer side of bulk sending: a BullMQ worker that sends each job through the user's
+ * client, settles its outcome in the job's `returnvalue`, turns `RATE_LIMITED` into BullMQ's own
+ * rate limiting, and never sends a job again once an attempt may have written it.
  */
 import { AfilnetApiError, AfilnetTransportError, AfilnetValidationError, type ChatClient } from '@afilnet-chat/core';
 import { loadOpenTelemetryApi } from '@afilnet-chat/core/transport';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { z } from 'zod';
+import { Queue, UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
+import { OptionChecks } from './check-options.js';
+import type { ReviewJobData } from './create-send-queue.js';
+import { OwningWorker, withoutUndefined } from './owning-worker.js';
 import type { SendJobData } from './send-job.js';
-import { failedReason, STALLED } from './send-outcome.js';
-import {
-  connectionShape,
-  DEFAULT_QUEUE_NAME,
-  parseOptions,
-  positiveInt,
-  type QueueConnectionOptions,
-} from './send-queue-options.js';
+import { STALLED, type RecordedError, type SendResult } from './send-outcome.js';
+import { DEFAULT_QUEUE_NAME, reviewQueueName } from './send-queue-options.js';
 
-/** Options of {@link createSendWorker}. */
-export interface SendWorkerOptions extends QueueConnectionOptions {
+/** Options of {@link createSendWorker}: BullMQ's `WorkerOptions`, and ours. */
+export interface SendWorkerOptions extends WorkerOptions {
+  /** The BullMQ queue name (`afilnet-sends`), as the queue names it. */
+  readonly queueName?: string;
   /** The client that sends; the worker never closes it. */
   readonly client: ChatClient;
-  /** Jobs this worker sends at once (16). */
-  readonly concurrency?: number;
-  /**
-   * At most `max` sends per `duration` ms across every worker of the queue (BullMQ's global
-   * limiter). Without it the worker still sets one, of 1,000,000,000 per second: BullMQ applies
-   * a server's 429 pause only to workers that have a limiter.
-   */
-  readonly limiter?: {
-    /** Sends allowed per `duration`. */
-    readonly max: number;
-    /** The window, in ms. */
-    readonly duration: number;
-  };
-  /**
-   * How long a worker's claim on a job lasts without renewal, in ms (BullMQ's `lockDuration`,
-   * 30,000). A worker that dies holding jobs frees them this long after its last renewal.
-   */
-  readonly lockDuration?: number;
-  /** How often workers look for jobs whose worker died, in ms (BullMQ's `stalledInterval`, 30,000). */
-  readonly stalledInterval?: number;
 }
 
 /** The pause a 429 without `Retry-After` gets, in ms. */
 export const DEFAULT_RATE_LIMIT_MS = 1_000;
-const UNLIMITED = { max: 1_000_000_000, duration: 1_000 };
-
-const optionsSchema = z
-  .object({
-    ...connectionShape,
-    client: z.custom<ChatClient>(
-      (value) => typeof value === 'object' && value !== null && typeof (value as ChatClient).sendMessage === 'function',
-      { error: 'must be a ChatClient (createChatClient)' },
-    ),
-    concurrency: positiveInt('a number of jobs').optional(),
-    limiter: z
-      .object({ max: positiveInt('a number of jobs'), duration: positiveInt('a number of milliseconds') }, { error: 'must be { max, duration }' })
-      .strict()
-      .optional(),
-    lockDuration: positiveInt('a number of milliseconds').optional(),
-    stalledInterval: positiveInt('a number of milliseconds').optional(),
-  })
-  .strict();
+/**
+ * The queue-wide limit set only while a 429's pause runs: BullMQ checks its rate-limit key only
+ * on a queue (or worker) with a limit, and counts every job against it. High enough never to
+ * bind; it exists so that the pause binds every worker.
+ */
+const PAUSE_ONLY = { max: 1_000_000_000, duration: 1_000 };
 
 /** True for a server's refusal to take more requests now (HTTP 429). */
 function isRateLimited(error: unknown): error is AfilnetTransportError {
   return error instanceof AfilnetTransportError && error.code === 'RATE_LIMITED';
 }
 
-function recorded(error: unknown): { code: string; message: string } {
+function recorded(error: unknown): RecordedError {
   const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
   if (error instanceof Error && typeof code === 'string') return { code, message: error.message };
   // An error the SDK did not make may carry anything: only the fact is recorded.
@@ -77,36 +43,94 @@ function recorded(error: unknown): { code: string; message: string } {
 }
 
 /**
- * Creates a worker that sends the queue's jobs through `client`. The outcome of each job:
+ * Creates a worker that sends the queue's jobs through `client`. A job completes once its
+ * outcome is settled, the outcome in its `returnvalue` ({@link SendResult}):
  *
- * - sent: the job completes;
- * - a failure with `mayHaveBeenSent: false` is attempted again up to the queue's `attempts`, then
- *   ends `not-sent`; an API or validation error ends `not-sent` at once (the server refused it);
- * - a failure with `mayHaveBeenSent: true`, or any error the SDK did not classify, ends
- *   `needs-review` at once;
- * - a job that BullMQ reports stalled (its worker died or lost its lock while sending) ends
- *   `needs-review` when it is picked up again, without being sent;
- * - `RATE_LIMITED` (after the client's own retries) pauses every worker of the queue for `retryAfterMs` (1 s without one) and puts
- *   the job back, with no attempt used up.
+ * - `sent`;
+ * - a failure with `mayHaveBeenSent: false` is attempted again up to the job's `attempts` (its
+ *   `failedReason` meanwhile `CODE: message`), then `not-sent`; an API or validation error is
+ *   `not-sent` at once (the server refused it);
+ * - a failure with `mayHaveBeenSent: true`, or any error the SDK did not classify, is
+ *   `needs-review` at once, and the send is listed in the review queue first;
+ * - a job BullMQ reports stalled (its worker died or lost its lock while sending) is
+ *   `needs-review` when picked up again, without being sent; one that stalls more often than
+ *   `maxStalledCount` is failed by BullMQ, which the queue reads as `needs-review` too;
+ * - `RATE_LIMITED` (after the client's own retries) pauses every worker of the queue for
+ *   `retryAfterMs` (1 s without one) and puts the job back, with no attempt used.
  *
- * @returns BullMQ's worker (for its events, `pause`, `close`). `close()` leaves the client and a
+ * Every `WorkerOptions` of BullMQ passes through; ours differ from BullMQ's defaults only in
+ * `concurrency: 16`. Without a `limiter`, no job is counted against one: a 429 sets a queue-wide
+ * limit that never binds for the length of its pause, which makes BullMQ apply the pause to
+ * every worker, then removes it.
+ *
+ * @returns BullMQ's worker (its events, `pause`, `close`). `close()` leaves the client and a
  *   connection passed as a client open.
- * @throws {AfilnetValidationError} `INVALID_CONFIG` naming each bad option, never its value.
+ * @throws {AfilnetValidationError} `INVALID_CONFIG` naming each bad option of ours, never its value.
  * @see https://docs.bullmq.io/guide/rate-limiting
- * @see https://docs.bullmq.io/guide/jobs/stalled
+ * @see https://docs.bullmq.io/guide/workers/stalled-jobs
+ * @see docs/fleet.md
  */
-export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData, void> {
-  const settings = parseOptions(optionsSchema, options, 'send worker');
-  const client = settings.client;
+export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData, SendResult> {
+  const checks = new OptionChecks(options, 'send worker').connection().name('queueName').name('prefix');
+  const client: unknown = options?.client;
+  if (typeof client !== 'object' || client === null || typeof (client as ChatClient).sendMessage !== 'function') {
+    checks.problem('client', 'must be a ChatClient (createChatClient)');
+  }
+  checks.done();
+  const { queueName = DEFAULT_QUEUE_NAME, client: chat, ...workerOptions } = options;
+  const base = { connection: options.connection, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) };
+  const review = new Queue<ReviewJobData>(reviewQueueName(queueName), base);
+  const ownLimiter = options.limiter !== undefined;
+  let control: Queue | undefined;
 
-  const queueName = settings.queueName ?? DEFAULT_QUEUE_NAME;
+  /**
+   * Pauses every worker of the queue for `ms` through BullMQ's rate limiting. A worker with a
+   * `limiter` has it already; otherwise a queue-wide limit that never binds is set for the pause
+   * and removed after it (unless you set one yourself), so that jobs are not counted otherwise.
+   * A process that dies before removing it leaves only that counting, which the next pause
+   * removes.
+   */
+  const pauseQueue = async (ms: number): Promise<void> => {
+    if (!ownLimiter) {
+      control ??= new Queue(queueName, base);
+      const current = await control.getGlobalRateLimit();
+      if (current === null) await control.setGlobalRateLimit(PAUSE_ONLY.max, PAUSE_ONLY.duration);
+      if (current === null || current.max === PAUSE_ONLY.max) setTimeout(() => void endPause(), ms).unref();
+    }
+    await worker.rateLimit(ms);
+  };
+  const endPause = async (): Promise<void> => {
+    if (control === undefined) return;
+    try {
+      const left = await control.getRateLimitTtl(PAUSE_ONLY.max);
+      if (left > 0) {
+        setTimeout(() => void endPause(), left).unref();
+        return;
+      }
+      if ((await control.getGlobalRateLimit())?.max === PAUSE_ONLY.max) await control.removeGlobalRateLimit();
+    } catch {
+      // Redis unreachable: the limit stays, which only costs counting until the next pause ends.
+    }
+  };
+
+  /** Lists the send for review, then settles it `needs-review`; never sends it again. */
+  const needsReview = async (job: Job<SendJobData, SendResult>, error: RecordedError): Promise<SendResult> => {
+    const { idempotencyKey, method, input } = job.data;
+    try {
+      await review.add('review', { idempotencyKey, method, input, error } as ReviewJobData, { jobId: job.id ?? idempotencyKey });
+    } catch (cause) {
+      // Unlisted, it must still never be sent again: BullMQ fails it, which reads needs-review.
+      throw new UnrecoverableError(`${error.code}: ${error.message} (and the review queue could not be written: ${String(cause)})`);
+    }
+    return { outcome: 'needs-review', error };
+  };
 
   /**
    * Runs `send` in a CONSUMER span continuing the trace of the code that queued the job (or,
    * with BullMQ's own telemetry on, inside BullMQ's consumer span, which already continues it),
    * so that the client's call and HTTP spans join that trace. Without OpenTelemetry, just `send`.
    */
-  const traced = async (job: Job<SendJobData, void>, send: () => Promise<void>): Promise<void> => {
+  const traced = async (job: Job<SendJobData, SendResult>, send: () => Promise<SendResult>): Promise<SendResult> => {
     const api = await loadOpenTelemetryApi();
     if (api === null) return send();
     const active = api.context.active();
@@ -118,7 +142,7 @@ export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData
     const attributes = { 'messaging.system': 'bullmq', 'messaging.destination.name': queueName, 'afilnet.method': job.data.method };
     return tracer.startActiveSpan(`process ${queueName}`, { kind: api.SpanKind.CONSUMER, attributes }, parent, async (span) => {
       try {
-        await send();
+        return await send();
       } catch (error) {
         const code = (error as { code?: unknown } | null)?.code;
         span.setStatus({ code: api.SpanStatusCode.ERROR, message: typeof code === 'string' ? code : 'Error' });
@@ -129,42 +153,39 @@ export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData
     });
   };
 
-  const process = (job: Job<SendJobData, void>): Promise<void> => traced(job, () => sendJob(job));
+  const process = (job: Job<SendJobData, SendResult>): Promise<SendResult> => traced(job, () => sendJob(job));
 
-  const sendJob = async (job: Job<SendJobData, void>): Promise<void> => {
+  const sendJob = async (job: Job<SendJobData, SendResult>): Promise<SendResult> => {
     if (job.stalledCounter > 0) {
-      throw new UnrecoverableError(
-        failedReason('needs-review', { code: STALLED, message: 'a worker stopped while this send may have been written' }),
-      );
+      return needsReview(job, { code: STALLED, message: 'a worker stopped while this send may have been written' });
     }
     try {
-      if (job.data.method === 'sendmessage') await client.sendMessage(job.data.input);
-      else await client.sendFile(job.data.input);
+      if (job.data.method === 'sendmessage') await chat.sendMessage(job.data.input);
+      else await chat.sendFile(job.data.input);
+      return { outcome: 'sent' };
     } catch (error) {
       if (isRateLimited(error)) {
-        await worker.rateLimit(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_MS);
+        await pauseQueue(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_MS);
         throw Worker.RateLimitError();
       }
       if (error instanceof AfilnetTransportError && !error.mayHaveBeenSent) {
-        // BullMQ attempts it again; after the last attempt this reason is the outcome.
-        throw new Error(failedReason('not-sent', recorded(error)));
+        const { code, message } = recorded(error);
+        // BullMQ attempts it again; the last attempt settles it.
+        if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw new Error(`${code}: ${message}`);
+        return { outcome: 'not-sent', error: { code, message } };
       }
       if (error instanceof AfilnetApiError || error instanceof AfilnetValidationError) {
-        throw new UnrecoverableError(failedReason('not-sent', recorded(error)));
+        return { outcome: 'not-sent', error: recorded(error) };
       }
-      throw new UnrecoverableError(failedReason('needs-review', recorded(error)));
+      return needsReview(job, recorded(error));
     }
   };
 
-  const worker: Worker<SendJobData, void> = new Worker<SendJobData, void>(queueName, process, {
-    connection: settings.connection,
-    ...(settings.prefix === undefined ? {} : { prefix: settings.prefix }),
-    ...(settings.telemetry === undefined ? {} : { telemetry: settings.telemetry }),
-    concurrency: settings.concurrency ?? 16,
-    limiter: settings.limiter ?? UNLIMITED,
-    maxStalledCount: 1,
-    ...(settings.lockDuration === undefined ? {} : { lockDuration: settings.lockDuration }),
-    ...(settings.stalledInterval === undefined ? {} : { stalledInterval: settings.stalledInterval }),
-  });
+  const worker = new OwningWorker<SendJobData, SendResult>(
+    queueName,
+    process,
+    { concurrency: 16, ...withoutUndefined(workerOptions) },
+    [review, { close: async () => control?.close() }],
+  );
   return worker;
 }

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { failedReason, readFailedReason, STALLED } from './send-outcome.js';
+import { outcomeOf } from './send-outcome.js';
 
-describe('failed reasons', () => {
-  it('round-trip the outcome and the error', () => {
-    const error = { code: 'NETWORK', message: 'The connection to 127.0.0.1:1 was reset' };
-    expect(readFailedReason(failedReason('needs-review', error))).toEqual({ outcome: 'needs-review', error });
-    expect(readFailedReason(failedReason('not-sent', { code: 'CHANNEL_NOT_FOUND', message: 'a\nb' }))).toEqual({
-      outcome: 'not-sent',
-      error: { code: 'CHANNEL_NOT_FOUND', message: 'a\nb' },
-    });
-  });
-
-  it('read a reason the worker did not write (BullMQ failing a stalled job) as needs-review', () => {
-    expect(readFailedReason('job stalled more than allowable limit')).toEqual({
-      outcome: 'needs-review',
-      error: { code: STALLED, message: 'job stalled more than allowable limit' },
-    });
-    expect(readFailedReason(undefined).outcome).toBe('needs-review');
+describe('outcomeOf', () => {
+  it('reads a completed job’s returnvalue, and a job BullMQ failed by itself as needs-review', () => {
+    expect(outcomeOf('completed', { outcome: 'sent' })).toBe('sent');
+    expect(outcomeOf('completed', { outcome: 'not-sent', error: { code: 'NETWORK', message: 'refused' } })).toBe('not-sent');
+    expect(outcomeOf('completed', { outcome: 'needs-review', error: { code: 'TIMEOUT', message: 'late' } })).toBe('needs-review');
+    // A job completed by an older worker that returned nothing was sent.
+    expect(outcomeOf('completed', null)).toBe('sent');
+    expect(outcomeOf('failed', undefined)).toBe('needs-review');
   });
 });

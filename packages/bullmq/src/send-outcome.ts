@@ -1,6 +1,6 @@
 /**
- * What became of a queued send, and how a finished job records it: BullMQ keeps a
- * failed job's reason as a string, so the worker writes the outcome at its start.
+ * What became of a queued send, and how a job records it: as its `returnvalue`, written by
+ * BullMQ in the same step that completes the job, so an outcome is never half recorded.
  */
 
 /**
@@ -18,28 +18,23 @@ export type SendOutcome = 'queued' | 'sent' | 'not-sent' | 'needs-review';
 export interface RecordedError {
   /** The SDK error's `code` (`NETWORK`, `TIMEOUT`, `CHANNEL_NOT_FOUND`…), or `STALLED`. */
   readonly code: string;
-  /** The error's message, redacted like every SDK error. */
   readonly message: string;
 }
+
+/**
+ * The `returnvalue` of a finished send job: plain JSON. A job completes once its outcome is
+ * settled, whatever it is; the failed set holds only jobs BullMQ itself gave up on (a job whose
+ * worker died more often than `maxStalledCount`), which are `needs-review`.
+ */
+export type SendResult =
+  | { readonly outcome: 'sent' }
+  | { readonly outcome: 'not-sent' | 'needs-review'; readonly error: RecordedError };
 
 /** The `code` of a job whose worker stopped (died, or lost its lock) while it ran. */
 export const STALLED = 'STALLED';
 
-const NOT_SENT = 'not-sent';
-const NEEDS_REVIEW = 'needs-review';
-
-/** A job's failed reason recording `outcome` and the error behind it. */
-export function failedReason(outcome: 'not-sent' | 'needs-review', error: RecordedError): string {
-  return `${outcome} ${error.code}: ${error.message}`;
-}
-
-/**
- * Reads a failed job's reason back. A reason the worker did not write (BullMQ failing a job that
- * stalled too often) may hide a written send: it is `needs-review`.
- */
-export function readFailedReason(reason: string | undefined): { outcome: 'not-sent' | 'needs-review'; error: RecordedError } {
-  const match = /^(not-sent|needs-review) ([A-Z0-9_]+): ([\s\S]*)$/.exec(reason ?? '');
-  if (match === null) return { outcome: NEEDS_REVIEW, error: { code: STALLED, message: reason ?? 'the job failed' } };
-  const [, outcome, code, message] = match as unknown as [string, typeof NOT_SENT | typeof NEEDS_REVIEW, string, string];
-  return { outcome, error: { code, message } };
+/** The outcome a finished job records; a job BullMQ failed by itself may hide a written send. */
+export function outcomeOf(state: 'completed' | 'failed', result: SendResult | null | undefined): 'sent' | 'not-sent' | 'needs-review' {
+  if (state === 'failed') return 'needs-review';
+  return result?.outcome ?? 'sent';
 }

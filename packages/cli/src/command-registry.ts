@@ -4,6 +4,7 @@ import { channelsCommand } from './commands/channels.js';
 import { chatsCommand } from './commands/chats.js';
 import { demoCommand } from './commands/demo.js';
 import { messagesCommand } from './commands/messages.js';
+import { relayCommand } from './commands/relay.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { sendFileCommand } from './commands/send-file.js';
 import { sendCommand } from './commands/send.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   messagesCommand,
   unreadCommand,
   watchCommand,
+  relayCommand,
   sandboxCommand,
   demoCommand,
 ];

@@ -1,5 +1,5 @@
 /**
- * The CLI's proxy support (SPEC §10): `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (or their
+ * The CLI's proxy support: `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (or their
  * lower-case forms) through undici's `EnvHttpProxyAgent`, given to the client as its
  * `dispatcher`, so that every request, token requests included, follows them.
  *

@@ -7,7 +7,7 @@
  * with its escape sequences.
  *
  * Help is printed from the CLI's own modules and core's constants only: the client, its schema
- * library and undici are imported once a command runs, so `--help` starts fast (SPEC §9).
+ * library and undici are imported once a command runs, so `--help` starts fast.
  */
 import type { ChatClient, ChatClientConfig } from '@afilnet-chat/core';
 import type { Redactor } from '@afilnet-chat/core/transport';
@@ -42,7 +42,10 @@ function errorChain(error: unknown): string {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   // Made before anything but help is printed; help holds no secret.
   let redactor: Redactor | undefined;
-  const loadRedactor = async () => (redactor ??= (await import('@afilnet-chat/core/transport')).createRedactor([]));
+  // The webhook secret (relay) is known from the start: it is read from the environment only.
+  const webhookSecret = io.env.AFILNET_WEBHOOK_SECRET;
+  const loadRedactor = async () =>
+    (redactor ??= (await import('@afilnet-chat/core/transport')).createRedactor(webhookSecret ? [webhookSecret] : []));
   // Redacted first: the redactor looks for the secrets as they are, before escaping changes them.
   const safe = (text: string) => printableLines(redactor ? redactor.text(text) : text);
   const out = (text: string) => io.write(safe(text));

@@ -1,5 +1,6 @@
 /**
- * A call's abort as a flag and a callback list (SPEC §4): what the client's own layers and its
+ * A call's abort (its deadline or the caller's signal) as a flag and a callback list: what the
+ * client's own layers and its
  * undici executor listen to, instead of an `AbortSignal`, whose creation and per-request
  * listeners were the largest cost of a call (bench/profiling-notes.md, finding 1).
  *

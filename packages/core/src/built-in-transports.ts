@@ -15,9 +15,9 @@ export const BUILT_IN_TRANSPORTS: Readonly<
   Record<
     TransportName,
     {
-      /** The npm package that holds the transport, imported at its first use. */
+      /** The npm package that holds the transport, imported at its first call. */
       readonly packageName: string;
-      /** Afilnet's rating of the flavour, checked against `minimumSecurity`. */
+      /** Afilnet's rating of the flavour, which `minimumSecurity` is checked against. */
       readonly security: SecurityRating;
     }
   >

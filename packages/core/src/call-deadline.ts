@@ -1,6 +1,6 @@
 /**
- * Calls' deadlines (SPEC §4): each call's {@link AbortHook} fires when its overall `timeoutMs`
- * passes or the caller's signal aborts, and says which of the two it was.
+ * Calls' deadlines (docs/behaviour.md, "Deadlines"): each call's {@link AbortHook} fires when its
+ * overall `timeoutMs` passes or the caller's signal aborts, and says which of the two it was.
  *
  * A client's deadlines share one timer: a call costs a list insertion and removal, not a timer,
  * an `AbortController` and its listeners (the largest cost of a call in the profiles,

@@ -1,5 +1,5 @@
 /**
- * Building a client from environment variables (SPEC §4).
+ * Building a client from environment variables (docs/behaviour.md, "Environment").
  */
 import { createChatClient, type ChatClient } from './client.js';
 import type { ChatClientConfig } from './config-schema.js';
@@ -95,7 +95,7 @@ export function configFromEnv(
 }
 
 /**
- * Creates a client from `AFILNET_*` environment variables (SPEC §4). `AFILNET_TRANSPORT` has no
+ * Creates a client from `AFILNET_*` environment variables. `AFILNET_TRANSPORT` has no
  * default: how credentials travel is the user's decision.
  *
  * @throws {AfilnetValidationError} as {@link configFromEnv} and `createChatClient` do.

@@ -1,5 +1,5 @@
 /**
- * The `NODE_DEBUG=afilnet-chat` switch (SPEC §10), through Node's `util.debuglog`: one line per
+ * The `NODE_DEBUG=afilnet-chat` switch, through Node's `util.debuglog`: one line per
  * request, response and retry, naming the HTTP method, the flavour, the URL without its query,
  * the status and the time taken. Lines are built from redacted parts only, like every output.
  *

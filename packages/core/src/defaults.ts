@@ -1,8 +1,8 @@
-/** The client's defaults (SPEC §3, §4), each stated once. */
+/** The client's defaults (docs/behaviour.md, "Configuration"), each stated once. */
 
-/** The default base URL (SPEC §3). */
+/** The default base URL: Afilnet's own service. */
 export const DEFAULT_BASE_URL = 'https://www.afilnet.com';
-/** The default overall deadline of a call (SPEC §4). */
+/** The default overall deadline of a call, retries and token requests included. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** The default cap on a response body. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;

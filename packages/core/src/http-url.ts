@@ -1,6 +1,6 @@
 /**
  * The URL rules every part of the SDK applies: which URLs are accepted at all, and which are
- * refused as insecure (SPEC §4: `http://` only with `allowInsecureHttp`).
+ * refused as insecure (`http://` only with `allowInsecureHttp`, else `INSECURE_URL`).
  */
 import { AfilnetValidationError, type ValidationIssue } from './errors.js';
 

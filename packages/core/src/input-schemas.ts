@@ -1,5 +1,5 @@
 /**
- * The input schemas of the six methods (SPEC §2, §4), derived from the method table
+ * The input schemas of the six methods (docs/behaviour.md, "Input"), derived from the method table
  * (`CHAT_METHODS`): one rule per kind of field. Validation lists every problem in one
  * `AfilnetValidationError` before anything is sent.
  */
@@ -33,7 +33,7 @@ const fileType = z.pipe(
 
 const httpUrl = text.with(z.refine(isHttpUrl, 'must be an absolute http or https URL'));
 
-/** An optional text: absent, `undefined` or `""` all mean "not given" (SPEC §2). */
+/** An optional text: absent, `undefined` or `""` all mean "not given" (left out of the request). */
 function optional<T extends z.ZodMiniType>(schema: T) {
   return z.pipe(
     z.transform((v: unknown) => (v === '' ? undefined : v)),

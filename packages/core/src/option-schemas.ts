@@ -1,5 +1,6 @@
 /**
- * The schemas of the option groups a transport is built from (SPEC §4), each written once and
+ * The schemas of the option groups a transport is built from (docs/behaviour.md,
+ * "Configuration"), each written once and
  * used by both ways of building a transport: the client's configuration (`resolveConfig`) and a
  * factory called by hand (`resolveTransportOptions`).
  */

@@ -1,6 +1,7 @@
 /**
- * Decoding of results (SPEC §2): the live service is PHP, so every scalar may come as a string;
- * lists come as an array, `{"list": [...]}`, `""` or `null`. Decoders accept all of these and
+ * Decoding of results (docs/behaviour.md, "Results"): the live service is PHP, so every scalar
+ * may come as a string; lists come as an array, `{"list": [...]}`, `""` or `null`. Decoders
+ * accept all of these and
  * give exactly the fields of `ChatChannel` / `ChatMessage`, no others, as the method table's
  * `RESULT_FIELDS` lists them.
  */

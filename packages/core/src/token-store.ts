@@ -1,5 +1,5 @@
 /**
- * Where the JSON + OAuth flavour keeps its access token (SPEC §7): in memory by default, or in a
+ * Where the JSON + OAuth flavour keeps its access token: in memory by default, or in a
  * store shared by many processes (Redis, a database) so that a fleet asks for one token, not one
  * per process.
  */

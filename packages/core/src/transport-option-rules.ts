@@ -1,6 +1,6 @@
 /**
- * The rules on a transport's options that depend on which transport reads them (SPEC §4
- * "Settled details"), written once for both ways of building a transport: `resolveConfig` runs
+ * The rules on a transport's options that depend on which transport reads them (docs/behaviour.md,
+ * "Configuration"), written once for both ways of building a transport: `resolveConfig` runs
  * them for the client's configuration, `resolveTransportOptions` for a factory called by hand.
  */
 import { AfilnetValidationError, type ValidationIssue } from './errors.js';

@@ -59,7 +59,7 @@ function positiveOrDefault(value: number | undefined, fallback: number, name: st
  * - Abort (`signal`) or `return()` ends it: a poll in flight is abandoned without an unhandled
  *   rejection. After an abort, messages already fetched are still yielded, then it ends; after
  *   `return()`, they stay available from `takeUndelivered()`.
- * - `closed` (the client's `close()`, SPEC §10) ends it as `return()` does, at once, whether it
+ * - `closed` (the client's `close()`) ends it as `return()` does, at once, whether it
  *   is polling or waiting: pending and later `next()` calls resolve `{ done: true }`, and what
  *   it fetched stays available from `takeUndelivered()`.
  *

@@ -1,6 +1,6 @@
 /**
  * The flat field list of the HTTP flavours: `class`, `method`, optional credentials, then the
- * method's parameters in SPEC §2 order.
+ * method's parameters in the order of the method table (`CHAT_METHODS`).
  */
 import { CHAT_CLASS } from './methods.js';
 import type { Credentials, WireRequest } from './transport.js';

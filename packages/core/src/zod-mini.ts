@@ -1,5 +1,6 @@
 /**
- * zod's mini API, which core's schemas are written with (SPEC §9): the same validation as the
+ * zod's mini API, which core's schemas are written with, so that core's bundle inlines only the
+ * part of zod it uses (docs/behaviour.md, "Packaging"): the same validation as the
  * classic API, with schemas as plain values and checks as functions.
  *
  * Only the functions core uses are re-exported, by name, and the English locale is imported by

@@ -1,10 +1,11 @@
 /**
- * A {@link TokenStore} on Redis (SPEC §7, §11): every process sharing the Redis makes one token
- * request per token lifetime between them.
+ * A {@link TokenStore} on Redis: every process sharing the Redis makes one token request per token
+ * lifetime between them (docs/fleet.md, "Sharing one OAuth token across processes").
  */
 import type { StoredToken, TokenStore } from '@afilnet-chat/core';
 import { RedisGuard } from './redis-guard.js';
-import { withRedisLock, type LockCommands } from './redis-lock.js';
+import { defineLockScripts, type ScriptHost } from './lock-scripts.js';
+import { withRedisLock } from './redis-lock.js';
 import { resolveStoreOptions, type RedisTokenStoreOptions } from './redis-token-store-options.js';
 import { createKeyNamer } from './store-keys.js';
 import { createTokenCodec } from './token-cipher.js';
@@ -19,7 +20,7 @@ const LOCK_POLL_MS = 20;
  * The commands the store sends. ioredis's `Redis` and `Cluster` have them; typing them here
  * keeps the store off ioredis's many overloads.
  */
-interface StoreCommands extends LockCommands {
+interface StoreCommands extends ScriptHost {
   readonly status: string;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, px: 'PX', ms: number): Promise<'OK' | null>;
@@ -46,7 +47,10 @@ interface StoreCommands extends LockCommands {
  * - When Redis is down, refuses or takes longer than `timeoutMs`, every method rejects or gives
  *   up within `timeoutMs`, and the transport then fetches its own token: no call fails because
  *   of Redis.
- * - The store never closes the connection: `close()` of a client leaves it to its owner.
+ * - The store never closes the connection: `close()` of a client leaves it to its owner. It adds
+ *   the lock's three Lua scripts to it as commands named `afilnetChat…` (ioredis's
+ *   `defineCommand`, once per connection however many stores share it), which ioredis sends as
+ *   EVALSHA after the first call on each socket.
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` naming each bad option (never its value):
  *   `redis` not an ioredis client, `encryptionKey` missing (without `allowUnauthenticated: true`)
@@ -58,6 +62,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
   const resolved = resolveStoreOptions(options);
   const redis = resolved.redis as unknown as StoreCommands;
   const guard = new RedisGuard(redis, resolved.timeoutMs, PAUSE_AFTER_FAILURE_MS);
+  const scripts = defineLockScripts(redis);
   const codec = createTokenCodec(resolved.encryptionKey);
   const storeKeys = createKeyNamer(resolved.keyPrefix, resolved.encryptionKey);
 
@@ -82,7 +87,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
     },
     lock(key, critical, lockOptions) {
       const lockKey = storeKeys(key).lock;
-      return withRedisLock({ redis, guard, lockKey, ttlMs: resolved.lockTtlMs, pollMs: LOCK_POLL_MS, signal: lockOptions?.signal }, critical);
+      return withRedisLock({ scripts, guard, lockKey, ttlMs: resolved.lockTtlMs, pollMs: LOCK_POLL_MS, signal: lockOptions?.signal }, critical);
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * `@afilnet-chat/token-store-redis`: OAuth access tokens shared by a fleet of processes through
- * Redis (SPEC §11), over the user's ioredis connection.
+ * Redis, over the user's ioredis connection (docs/fleet.md).
  */
 export { createRedisTokenStore } from './create-redis-token-store.js';
 export {

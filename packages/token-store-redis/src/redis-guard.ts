@@ -1,7 +1,20 @@
 /**
- * Redis as an optimisation, never a dependency (SPEC §11): every command the store sends is
- * given a deadline, and once Redis has failed or been slow the store stops asking it for a
- * moment, so that calls go on with tokens of their own instead of queueing behind a dead server.
+ * Redis as an optimisation, never a dependency: every command the store sends is given a
+ * deadline, and once Redis has failed or been slow the store stops asking it for a moment, so
+ * that calls go on with tokens of their own instead of queueing behind a dead server
+ * (docs/fleet.md, "Sharing one OAuth token across processes").
+ *
+ * Why the guard times commands itself: ioredis's `commandTimeout` is an option of the connection,
+ * and the connection is the user's. The store cannot set it, and whatever the user set (most
+ * set nothing) applies to every command of theirs, not to the store's budget. Without a deadline
+ * a command sent to a paused server waits as long as the pause, and one sent while ioredis
+ * reconnects waits in its offline queue through every retry (for ever with
+ * `maxRetriesPerRequest: null`, which BullMQ asks of its connections), all of it inside the
+ * user's call. Why a deadline per command rather than per store call: a store call is one or two
+ * commands, or a lock wait that is bounded on its own (by the lock's TTL and the caller's signal)
+ * and polls between commands; each command is one round trip that a healthy Redis answers well
+ * within `timeoutMs`, so the first one that does not shows Redis down, and the pause then spares
+ * the following calls the same wait.
  */
 
 /** The ioredis connection states in which a command cannot be answered soon. */

@@ -1,32 +1,22 @@
 /**
- * The cross-process single flight of a token request (SPEC §11): `SET lock owner NX PX`, kept
- * alive while its holder works, released by compare-and-delete, so that a holder never frees a
- * lock another process has taken since, and a holder that dies frees it when `PX` runs out.
+ * The cross-process single flight of a token request: `SET lock owner NX PX`, kept alive while
+ * its holder works, released by compare-and-delete, so that a holder never frees a lock another
+ * process has taken since, and a holder that dies frees it when `PX` runs out (docs/fleet.md,
+ * "Sharing one OAuth token across processes").
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LockScripts } from './lock-scripts.js';
 import type { RedisGuard } from './redis-guard.js';
 
-// Both scripts act only if the lock still holds this owner's token (the pattern of
-// https://redis.io/docs/latest/develop/use/patterns/distributed-locks/).
-const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-const EXTEND =
-  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
-// Takes the lock (-3), or says how long its holder keeps it: PTTL's ms, -1 for a lock without
-// expiry (never set by a store, which always sets PX), -2 for one gone since.
-const ACQUIRE =
-  "if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return -3 else return redis.call('pttl', KEYS[1]) end";
+// What the acquire script answers besides a holder's PTTL.
 const TAKEN = -3;
 const NO_EXPIRY = -1;
 
-/** The commands the lock sends, as ioredis offers them on `Redis` and `Cluster`. */
-export interface LockCommands {
-  eval(script: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
-}
-
 /** Options of {@link withRedisLock}. */
 export interface RedisLockOptions {
-  readonly redis: LockCommands;
+  /** The lock's scripts on the user's connection. */
+  readonly scripts: LockScripts;
   readonly guard: RedisGuard;
   readonly lockKey: string;
   /** The lock's `PX`: how long a dead holder blocks the others. */
@@ -55,16 +45,16 @@ export class LockWaitEndedError extends Error {
  *   thrown.
  */
 export async function withRedisLock<T>(options: RedisLockOptions, critical: () => Promise<T>): Promise<T> {
-  const { redis, guard, lockKey, ttlMs, pollMs, signal } = options;
+  const { scripts, guard, lockKey, ttlMs, pollMs, signal } = options;
   const owner = randomUUID();
   const release = (): void => {
-    redis.eval(RELEASE, 1, lockKey, owner).catch(() => undefined);
+    scripts.release(lockKey, owner).catch(() => undefined);
   };
   for (;;) {
     if (signal?.aborted) throw new LockWaitEndedError('the caller stopped waiting for the lock');
     let answer: unknown;
     try {
-      answer = await guard.run(() => redis.eval(ACQUIRE, 1, lockKey, owner, ttlMs));
+      answer = await guard.run(() => scripts.acquire(lockKey, owner, ttlMs));
     } catch (error) {
       // A SET given up on may still run later: the release queued behind it on the same
       // connection frees whatever it took, instead of blocking the fleet for `ttlMs`.
@@ -87,7 +77,7 @@ export async function withRedisLock<T>(options: RedisLockOptions, critical: () =
     }
   }
   const keepAlive = setInterval(() => {
-    redis.eval(EXTEND, 1, lockKey, owner, ttlMs).catch(() => undefined);
+    scripts.extend(lockKey, owner, ttlMs).catch(() => undefined);
   }, ttlMs / 3);
   keepAlive.unref();
   try {

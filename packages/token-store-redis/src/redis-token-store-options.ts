@@ -1,6 +1,6 @@
 /**
- * The options of `createRedisTokenStore` (SPEC §11), checked when the store is created. Problems
- * name the option, never its value: an encryption key must not end up in a log.
+ * The options of `createRedisTokenStore`, checked when the store is created. Problems name the
+ * option, never its value: an encryption key must not end up in a log.
  */
 import { AfilnetValidationError } from '@afilnet-chat/core';
 import { toValidationIssues } from '@afilnet-chat/core/transport';
@@ -56,7 +56,7 @@ export interface ResolvedStoreOptions {
 export const DEFAULT_KEY_PREFIX = 'afilnet-chat:';
 /** Default of {@link RedisTokenStoreOptions.lockTtlMs}. */
 export const DEFAULT_LOCK_TTL_MS = 10_000;
-/** Default of {@link RedisTokenStoreOptions.timeoutMs} (SPEC §11: slower than 250 ms is down). */
+/** Default of {@link RedisTokenStoreOptions.timeoutMs}: a Redis slower than 250 ms counts as down. */
 export const DEFAULT_REDIS_TIMEOUT_MS = 250;
 
 function isRedisClient(value: unknown): value is RedisClient {
@@ -65,7 +65,7 @@ function isRedisClient(value: unknown): value is RedisClient {
   return (
     typeof client.get === 'function' &&
     typeof client.set === 'function' &&
-    typeof client.eval === 'function' &&
+    typeof client.defineCommand === 'function' &&
     typeof client.status === 'string'
   );
 }

@@ -1,5 +1,7 @@
 /**
- * `client_secret_basic` client authentication (RFC 6749 §2.3.1) as the SPEC fixes it on the wire.
+ * `client_secret_basic` client authentication (RFC 6749 §2.3.1), with the id and secret
+ * form-urlencoded by the WHATWG serializer (docs/json-oauth.md, "Decisions where the standards
+ * leave room").
  */
 import type { ClientAuth } from 'oauth4webapi';
 
@@ -15,8 +17,7 @@ function formUrlEncode(value: string): string {
 /**
  * The `Authorization: Basic` value of RFC 6749 §2.3.1: client id and secret each
  * form-urlencoded, then joined with `:` and base64-encoded, so that `demo@example.com` travels
- * as `demo%40example.com` (SPEC §3). The Basic flavour, by contrast, follows RFC 7617 and sends
- * them raw.
+ * as `demo%40example.com`. The Basic flavour, by contrast, follows RFC 7617 and sends them raw.
  */
 export function clientSecretBasicHeader(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${formUrlEncode(clientId)}:${formUrlEncode(clientSecret)}`, 'utf8').toString('base64')}`;
@@ -26,8 +27,8 @@ export function clientSecretBasicHeader(clientId: string, clientSecret: string):
  * oauth4webapi client authentication sending {@link clientSecretBasicHeader}.
  *
  * oauth4webapi's own `ClientSecretBasic` follows the older HTML 4.01 rule and also escapes
- * `.`, `-`, `_` and `*`; a server decodes both alike, but the SPEC fixes the WHATWG form
- * (`demo%40example.com`), which is what this sends.
+ * `.`, `-`, `_` and `*`; a server decodes both alike, and this sends the WHATWG form
+ * (`demo%40example.com`), the current definition of the encoding RFC 6749 names.
  */
 export function clientSecretBasic(clientSecret: string): ClientAuth {
   return (_as, client, _body, headers) => {

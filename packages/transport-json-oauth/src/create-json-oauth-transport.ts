@@ -1,6 +1,6 @@
 /**
- * The JSON + OAuth 2.0 flavour (SPEC §3): a bearer token from the client credentials grant, then
- * `POST /api/json/` with a JSON body.
+ * The JSON + OAuth 2.0 flavour: a bearer token from the client credentials grant (RFC 6749 §4.4),
+ * then `POST /api/json/` with a JSON body (docs/behaviour.md, "JSON and OAuth").
  */
 import {
   AfilnetTransportError,
@@ -32,7 +32,7 @@ import { createTokenEndpoint } from './token-endpoint.js';
 import { secretFingerprint, tokenStoreKey } from './token-store-key.js';
 import { accountRefusal } from './token-endpoint-error.js';
 
-/** The token endpoint's path when neither `tokenUrl` nor `issuer` is given (SPEC §3). */
+/** The token endpoint's path, under `baseUrl`, when neither `tokenUrl` nor `issuer` is given. */
 export const DEFAULT_TOKEN_PATH = '/api/oauth/token';
 
 /** Options of {@link createJsonOAuthTransport}: the shape core hands every factory. */
@@ -76,10 +76,10 @@ function jsonBody(request: WireRequest): string {
  * `WWW-Authenticate: Bearer error="invalid_token"` makes it fetch one new token and repeat the
  * call once; what the repeat answers goes to core as it is (a second 401 becomes `UNAUTHORIZED`).
  *
- * Token errors are `TOKEN_ENDPOINT` (SPEC §4), except that without `oauth.clientId` (the
- * account is the client) a refusal of the account (`invalid_client`, `invalid_grant`, HTTP 401) is
+ * Token errors are `TOKEN_ENDPOINT`, except that without `oauth.clientId` (the account is the
+ * client) a refusal of the account (`invalid_client`, `invalid_grant`, HTTP 401) is
  * `AfilnetApiError` `INCORRECT_USER_PASSWORD` with the `TOKEN_ENDPOINT` error as `cause`, as
- * every other transport reports a wrong password (SPEC §10).
+ * every other transport reports a wrong password (docs/json-oauth.md, "Errors").
  *
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when there is no client id or secret (neither
  *   `oauth.clientId`/`clientSecret` nor `credentials`); `INSECURE_URL` for an `http://` URL
@@ -95,7 +95,8 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   const apiUrl = new URL(joinUrl(baseUrl, paths.json));
   const apiHref = apiUrl.href;
 
-  // Authenticating as the account, a refused client is a wrong user or password (SPEC §10).
+  // Authenticating as the account, a refused client is a wrong user or password, as on every
+  // other transport.
   const refused = settings.clientId === undefined ? accountRefusal : (error: unknown) => error;
   const dpop = settings.dpop === true || settings.requireDpop === true ? createDpopKey() : undefined;
   const endpoint = createTokenEndpoint({
@@ -238,7 +239,8 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       try {
         renewed = await cache.token(context, fetchToken, token.accessToken);
       } catch (error) {
-        // The refused request was written, so a send "may have been sent" from here on (SPEC §4).
+        // The refused request was written, so a send "may have been sent" from here on, whatever
+        // the renewal gives (mayHaveBeenSent never turns false once a byte may have been written).
         throw refused(error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error);
       }
       registerSecret(renewed.accessToken);

@@ -1,7 +1,8 @@
 /**
  * oauth4webapi's `customFetch` hook carried by the client's executor, so that token, discovery
  * and API requests share the executor's timeouts, abort, connection pool, dispatcher and
- * response-size cap (SPEC §4 settled details: every request goes through the executor).
+ * response-size cap: every request of a client, token and discovery requests included, goes
+ * through its one executor.
  */
 import type { HttpExecutor, HttpRequest, HttpResponse } from '@afilnet-chat/core/transport';
 

@@ -1,4 +1,7 @@
-/** The default {@link TokenStore}: one process's memory (SPEC §7). */
+/**
+ * The default {@link TokenStore}: one process's memory (docs/json-oauth.md, "Sharing tokens
+ * between processes").
+ */
 import type { StoredToken, TokenStore } from '@afilnet-chat/core';
 
 /** Resolves once `previous` settles, or rejects when `signal` fires first. */

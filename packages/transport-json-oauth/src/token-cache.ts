@@ -1,6 +1,7 @@
 /**
- * The access-token cache of one transport (SPEC §3, §7): early refresh, single flight, and a
- * pluggable {@link TokenStore} shared with other clients and processes.
+ * The access-token cache of one transport: early refresh, single flight, and a pluggable
+ * {@link TokenStore} shared with other clients and processes (docs/json-oauth.md, "Sharing tokens
+ * between processes").
  */
 import { AfilnetTransportError, type StoredToken, type TokenStore } from '@afilnet-chat/core';
 import { isFresh } from './token-freshness.js';

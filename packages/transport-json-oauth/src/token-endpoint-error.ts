@@ -1,8 +1,8 @@
 /**
- * Turning whatever went wrong while getting a token into the SDK's error (SPEC §4 settled
- * details): an answer that gives no usable token is `TOKEN_ENDPOINT`, with the OAuth `error`
- * string when the body names one; network failures, timeouts and aborts keep their own codes.
- * Nothing failed here after the API request was written, so `mayHaveBeenSent` is false.
+ * Turning whatever went wrong while getting a token into the SDK's error: an answer that gives no
+ * usable token is `TOKEN_ENDPOINT`, with the OAuth `error` string when the body names one;
+ * network failures, timeouts and aborts keep their own codes. Nothing failed here after the API
+ * request was written, so `mayHaveBeenSent` is false (docs/json-oauth.md, "Errors").
  */
 import { AfilnetApiError, AfilnetTransportError } from '@afilnet-chat/core';
 import type { HttpResponse } from '@afilnet-chat/core/transport';
@@ -74,8 +74,8 @@ const REFUSALS = new Set(['invalid_client', 'invalid_grant']);
  * The error of a token request made as the account (no `oauth.clientId`): a token endpoint that
  * refuses the account (`invalid_client`, `invalid_grant` or HTTP 401) gave the answer a wrong user
  * or password gets from every other transport, so it becomes `AfilnetApiError`
- * `INCORRECT_USER_PASSWORD`, the `TOKEN_ENDPOINT` error its cause (SPEC §10). Anything else is
- * returned as it is.
+ * `INCORRECT_USER_PASSWORD`, the `TOKEN_ENDPOINT` error its cause: an app that switches transport
+ * keeps its error handling. Anything else is returned as it is.
  */
 export function accountRefusal(error: unknown): unknown {
   if (!(error instanceof AfilnetTransportError) || error.code !== 'TOKEN_ENDPOINT') return error;

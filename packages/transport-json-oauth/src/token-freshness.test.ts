@@ -8,7 +8,7 @@ const token = (lifetimeSeconds?: number) => ({
   ...(lifetimeSeconds === undefined ? {} : { expiresAt: T0 + lifetimeSeconds * 1000 }),
 });
 
-describe('token freshness (SPEC §4: 60 s before expiry, or half the lifetime when shorter)', () => {
+describe('token freshness (60 s before expiry, or half the lifetime when shorter)', () => {
   it('renews an hour-long token 60 s before it expires', () => {
     expect(refreshAt(token(3600))).toBe(T0 + 3540_000);
     expect(isFresh(token(3600), T0 + 3539_999)).toBe(true);

@@ -1,7 +1,8 @@
 /**
- * When a cached access token is renewed (SPEC §4 settled details): 60 s before it expires, or at
- * half its lifetime when that lifetime is shorter than two minutes, so that a token is never
- * used in its last moments, when clock skew or a slow request could make it expire on the way.
+ * When a cached access token is renewed: 60 s before it expires, or at half its lifetime when
+ * that lifetime is shorter than two minutes, so that a token is never used in its last moments,
+ * when clock skew or a slow request could make it expire on the way (docs/json-oauth.md,
+ * "Decisions where the standards leave room").
  */
 import type { StoredToken } from '@afilnet-chat/core';
 

@@ -1,6 +1,7 @@
 /**
  * One response received through undici's dispatch handler interface and read whole into memory
- * (SPEC §6): no `Readable` stream, no async iterator, and no `AbortSignal` listener per request;
+ * (capped at `maxResponseBytes`): no `Readable` stream, no async iterator, and no `AbortSignal`
+ * listener per request;
  * the call's {@link AbortHook} ends it instead.
  *
  * It uses undici 7's handler methods `onConnect`/`onHeaders`/`onData`/`onComplete`/`onError`,
@@ -28,7 +29,7 @@ function decodeBody(chunks: readonly Buffer[], size: number): string {
  * `limit` bytes, or what `toTransportError` makes of undici's error for `url`).
  *
  * undici calls `onConnect` on a connected socket just before it writes the request, and never
- * for a request aborted first (SPEC §10): a failure before it says `mayHaveBeenSent: false`, and
+ * for a request aborted first: a failure before it says `mayHaveBeenSent: false`, and
  * an abort before it rejects at once rather than wait for a connection, and has undici drop the
  * request unwritten when its connection comes.
  */

@@ -1,4 +1,7 @@
-/** Picking the executor a client's configuration asks for (SPEC §6, §9). */
+/**
+ * Picking the executor a client's configuration asks for: undici by default, loaded by the first
+ * request, or `fetch` (docs/behaviour.md, "HTTP").
+ */
 import type { ResolvedConfig } from '../config-schema.js';
 import { debugLog } from '../debug-log.js';
 import { createFetchExecutor } from './fetch-executor.js';

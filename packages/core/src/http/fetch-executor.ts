@@ -1,5 +1,6 @@
 /**
- * The `fetch` executor (SPEC §6): the global `fetch`, or one the user passes. It exists so that
+ * The `fetch` executor: the global `fetch`, looked up per request, or one the user passes;
+ * redirects are not followed. It exists so that
  * tools that intercept `fetch` (nock, msw) see every request of the client.
  *
  * `fetch` never says whether it wrote a request, so once one is handed to it, a failure's

@@ -1,6 +1,7 @@
 /**
  * Turning a failure of the HTTP layer into an `AfilnetTransportError`, with an honest
- * `mayHaveBeenSent` (SPEC §4 settled details).
+ * `mayHaveBeenSent`: false only when the request provably was not written (docs/behaviour.md,
+ * "mayHaveBeenSent").
  */
 import { AfilnetTransportError } from '../errors.js';
 
@@ -52,7 +53,7 @@ export function sanitizeCause(error: unknown): Error {
 
 /**
  * `host:port` of a URL, the port written out even when it is the scheme's default: what a
- * `NETWORK` error names (never a path, query or credential, SPEC §10).
+ * `NETWORK` error names: never a path, a query or a credential, which may hold secrets.
  */
 export function hostAndPort(url: string): string {
   try {

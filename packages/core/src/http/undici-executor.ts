@@ -1,7 +1,8 @@
 /**
  * The default executor: undici over one pooled keep-alive `Agent` per client, or over the
- * user's own `dispatcher` (SPEC §6). undici is imported by the first request, not with core:
- * it is the largest part of core's import cost, and a client on `fetch` never needs it (SPEC §9).
+ * user's own `dispatcher`, which the client never closes. undici is imported by the first
+ * request, not with core: it is the largest part of core's import cost, and a client on `fetch`
+ * never needs it.
  *
  * Requests go straight to the dispatcher's `dispatch()` with a {@link BufferedResponse} handler
  * rather than through `undici.request`, whose per-request `AbortSignal` listener, `Readable`
@@ -10,7 +11,8 @@
  * listened to directly; a request that comes with a plain `AbortSignal` (a token request) is
  * adapted to one. The
  * handler also sees the moment undici is about to write the request, so a failure's
- * `mayHaveBeenSent` is exact (SPEC §10), and an abort ends a request still waiting for its
+ * `mayHaveBeenSent` is exact (true once a byte may have been written), and an abort ends a
+ * request still waiting for its
  * connection at once.
  *
  * undici is imported with a literal specifier: Node still evaluates it only at the first request,

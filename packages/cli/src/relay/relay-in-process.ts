@@ -1,0 +1,202 @@
+/**
+ * The relay in one process: polls the account with the inbound engine on a file checkpoint and
+ * delivers each message it takes in, one conversation's messages in order, different
+ * conversations concurrently.
+ *
+ * It is `watchInbound` made concurrent: the same poll step, checkpoint and acknowledgement, but a
+ * message is acknowledged (removed from the checkpoint's pending list, then saved) when its own
+ * delivery ends, whatever the order across conversations, so a receiver refusing one message
+ * holds back only that conversation. A message is acknowledged only once the receiver answered
+ * 2xx or its entry is on disk in the failed list; a process killed at any instant delivers again,
+ * with the same `webhook-id`, what had not been acknowledged.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AfilnetTransportError, type ChannelRef, type ChatMessage } from '@afilnet-chat/core';
+import {
+  acknowledgeInbound,
+  conversationKey,
+  createInboundState,
+  pollInbound,
+  type InboundApi,
+  type InboundCheckpoint,
+  type InboundState,
+} from '@afilnet-chat/core/inbound';
+import { deliverWebhook } from './deliver-webhook.js';
+import type { FailedDeliveries } from './failed-deliveries.js';
+import type { WebhookTarget } from './post-webhook.js';
+import type { RelayEvents } from './relay-events.js';
+import { createLimiter, createSequencer } from './sequencer.js';
+import { webhookBody, webhookId } from './webhook-event.js';
+
+/** The most messages taken in and not yet delivered before polling pauses (the server keeps the rest). */
+export const MAX_UNDELIVERED = 1_000;
+
+/** How {@link runInProcessRelay} runs. */
+export interface InProcessRelayOptions {
+  readonly api: InboundApi;
+  readonly checkpoint: InboundCheckpoint;
+  readonly failed: FailedDeliveries;
+  readonly target: WebhookTarget;
+  /** The account, for the `webhook-id`s. */
+  readonly account: string;
+  /** The pause between the starts of two polls, in ms. */
+  readonly intervalMs: number;
+  /** The longest pause after failed polls, in ms. */
+  readonly maxBackoffMs: number;
+  /** How long a message is retried, in ms. */
+  readonly retryWindowMs: number;
+  /** How many attempts may be in flight at once. */
+  readonly concurrency: number;
+  readonly channels?: readonly ChannelRef[];
+  readonly sweepIntervalMs?: number;
+  /** Stops polling and starting attempts; the attempts in flight complete. */
+  readonly stop: AbortSignal;
+  /** Aborts the attempts in flight too. */
+  readonly abort?: AbortSignal;
+  readonly events?: RelayEvents;
+}
+
+/**
+ * Runs the relay until `stop` fires, then waits for the attempts in flight, saves and releases
+ * the checkpoint.
+ *
+ * @throws {AfilnetApiError} when a poll meets an API error it does not absorb (wrong password…),
+ *   after the deliveries in flight ended and the checkpoint was saved.
+ * @throws {AfilnetValidationError} `INVALID_CONFIG` when the checkpoint cannot be opened (not a
+ *   checkpoint, or in use by a live relay or watch).
+ */
+export async function runInProcessRelay(options: InProcessRelayOptions): Promise<void> {
+  const { api, checkpoint, failed, target, account, events } = options;
+  const stopAll = new AbortController();
+  const halt = () => stopAll.abort();
+  if (options.stop.aborted) halt();
+  options.stop.addEventListener('abort', halt, { once: true });
+
+  const state: InboundState = (await checkpoint.open()) ?? createInboundState();
+  const failedIds = new Set((await failed.list()).map((e) => e.webhookId));
+  const sequencer = createSequencer();
+  const limit = createLimiter(options.concurrency);
+  const dispatched = new Set<string>();
+  const takenAt = new Map<string, number>();
+  let wake: () => void = () => undefined;
+  let fatal: unknown;
+
+  // Saves are serialised and merged: while one runs, later requests make one more save.
+  let saving: Promise<void> = Promise.resolve();
+  let saveAgain = false;
+  let saveRunning = false;
+  const save = async (): Promise<void> => {
+    if (saveRunning) {
+      saveAgain = true;
+      await saving;
+      // The merged save that follows the current one.
+      return saving;
+    }
+    saveRunning = true;
+    saving = (async () => {
+      try {
+        do {
+          saveAgain = false;
+          await checkpoint.save(state);
+        } while (saveAgain);
+      } finally {
+        saveRunning = false;
+      }
+    })();
+    return saving;
+  };
+
+  const deliver = async (message: ChatMessage): Promise<void> => {
+    if (stopAll.signal.aborted) return;
+    const id = webhookId(account, message);
+    const started = takenAt.get(message.messageId) ?? Date.now();
+    const result = await deliverWebhook(target, id, webhookBody(message, started), {
+      windowStart: Date.now(),
+      windowMs: options.retryWindowMs,
+      stop: stopAll.signal,
+      ...(options.abort === undefined ? {} : { abort: options.abort }),
+      schedule: limit,
+      onRetry: (failure, delayMs) => events?.retrying?.(message, id, failure, delayMs),
+    });
+    if (result.outcome === 'stopped') return;
+    if (result.outcome === 'failed') {
+      await failed.add({ webhookId: id, failedAt: new Date().toISOString(), attempts: result.attempts, reason: result.reason, message });
+      failedIds.add(id);
+    } else if (failedIds.has(id)) {
+      // Failed before, then re-queued (or its acknowledgement was lost in a kill): no longer failed.
+      await failed.remove([id]);
+      failedIds.delete(id);
+    }
+    acknowledgeInbound(state, [message.messageId]);
+    dispatched.delete(message.messageId);
+    takenAt.delete(message.messageId);
+    await save();
+    if (result.outcome === 'failed') events?.failed?.(message, id, result.attempts, result.reason);
+    else events?.delivered?.(message, id, result.attempts, Date.now() - started);
+    wake();
+  };
+
+  const dispatch = () => {
+    for (const message of state.pending) {
+      if (dispatched.has(message.messageId)) continue;
+      dispatched.add(message.messageId);
+      if (!takenAt.has(message.messageId)) takenAt.set(message.messageId, Date.now());
+      sequencer
+        .run(conversationKey(message), () => deliver(message))
+        .catch((error: unknown) => {
+          // Saving failed (disk full, file removed): stop, as the state can no longer be kept.
+          fatal ??= error;
+          halt();
+        });
+    }
+  };
+
+  let failures = 0;
+  let nextPollAt = 0;
+  try {
+    while (!stopAll.signal.aborted) {
+      dispatch();
+      const now = Date.now();
+      if (dispatched.size < MAX_UNDELIVERED && now >= nextPollAt) {
+        try {
+          await pollInbound(state, api, {
+            save: () => save(),
+            signal: stopAll.signal,
+            ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+            ...(options.channels === undefined ? {} : { channels: options.channels }),
+          });
+          failures = 0;
+          nextPollAt = now + options.intervalMs;
+        } catch (error) {
+          if (stopAll.signal.aborted) break;
+          if (!(error instanceof AfilnetTransportError)) {
+            fatal ??= error;
+            break;
+          }
+          const delayMs = Math.min(options.maxBackoffMs, options.intervalMs * 2 ** failures);
+          failures += 1;
+          nextPollAt = Date.now() + delayMs;
+          events?.pollRetrying?.(error, delayMs);
+        }
+        continue;
+      }
+      // Until the next poll is due, a delivery frees room, or the relay stops.
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      const wait = dispatched.size < MAX_UNDELIVERED ? Math.max(0, nextPollAt - Date.now()) : 60_000;
+      const pause = new AbortController();
+      await Promise.race([woken, sleep(wait, undefined, { signal: AbortSignal.any([pause.signal, stopAll.signal]) }).catch(() => undefined)]);
+      pause.abort();
+    }
+  } finally {
+    halt();
+    options.stop.removeEventListener('abort', halt);
+    // Attempts in flight complete; queued ones and pauses end at once.
+    await sequencer.idle();
+    try {
+      await save();
+    } finally {
+      await checkpoint.close();
+    }
+  }
+  if (fatal !== undefined) throw fatal;
+}

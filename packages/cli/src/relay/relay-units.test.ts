@@ -1,0 +1,133 @@
+/** The relay's parts on their own: the secret's form, the retry pauses, the order per key, one attempt. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { postWebhook } from './post-webhook.js';
+import { retryDelay, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS } from './retry-schedule.js';
+import { createLimiter, createSequencer } from './sequencer.js';
+import { webhookBody, webhookId } from './webhook-event.js';
+import { checkWebhookSecret } from './webhook-secret.js';
+
+const SECRET = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+const message = { platform: 'whatsapp', platformId: '100', destination: '346', messageId: '7', message: 'hi', sent: false, status: 'unread', datetime: '2024-05-01 10:00:00' } as const;
+
+describe('checkWebhookSecret', () => {
+  it('accepts whsec_ + base64 of 24 to 64 bytes and refuses the rest without quoting it', () => {
+    for (const bytes of [24, 32, 64]) expect(checkWebhookSecret(`whsec_${Buffer.alloc(bytes, 9).toString('base64')}`)).toEqual({ ok: true });
+    const refused = [undefined, '', 'whsec_', 'abc', `whsec_${Buffer.alloc(23, 9).toString('base64')}`, `whsec_${Buffer.alloc(65, 9).toString('base64')}`, 'whsec_@@@@', 'whsec_abc'];
+    for (const secret of refused) {
+      const check = checkWebhookSecret(secret);
+      expect(check.ok).toBe(false);
+      if (!check.ok && secret) expect(check.reason).not.toContain(secret.slice(6) || secret);
+    }
+  });
+});
+
+describe('retryDelay', () => {
+  it('doubles from 1 s up to an hour, with jitter within the upper half, and honours Retry-After', () => {
+    expect(retryDelay(1, undefined, () => 0)).toBe(FIRST_RETRY_DELAY_MS / 2);
+    expect(retryDelay(1, undefined, () => 0.999_999)).toBe(FIRST_RETRY_DELAY_MS);
+    expect(retryDelay(4, undefined, () => 0)).toBe(4_000);
+    expect(retryDelay(40, undefined, () => 0.999_999)).toBeCloseTo(MAX_RETRY_DELAY_MS, -1);
+    expect(retryDelay(3, 7_000, () => 0)).toBe(7_000);
+  });
+});
+
+describe('createSequencer', () => {
+  it('runs one key in order and different keys together; a failure does not block the next task', async () => {
+    const sequencer = createSequencer();
+    const log: string[] = [];
+    const task = (name: string, ms: number, fail = false) => async () => {
+      log.push(`start ${name}`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      log.push(`end ${name}`);
+      if (fail) throw new Error(name);
+    };
+    const runs = [sequencer.run('a', task('a1', 30, true)), sequencer.run('a', task('a2', 1)), sequencer.run('b', task('b1', 5))];
+    await expect(runs[0]).rejects.toThrow('a1');
+    await Promise.all(runs.slice(1));
+    expect(log.indexOf('start b1')).toBeLessThan(log.indexOf('end a1'));
+    expect(log.indexOf('end a1')).toBeLessThan(log.indexOf('start a2'));
+    await sequencer.idle();
+    expect(sequencer.size).toBe(0);
+  });
+
+  it('limits how many run at once', async () => {
+    const limit = createLimiter(2);
+    let running = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        limit(async () => {
+          running += 1;
+          most = Math.max(most, running);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          running -= 1;
+        }),
+      ),
+    );
+    expect(most).toBe(2);
+  });
+});
+
+describe('postWebhook', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+  const listen = async (handler: Parameters<typeof createServer>[1]) => {
+    server = createServer(handler);
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
+  };
+
+  it('signs so that standardwebhooks verifies, and the id derives from the message alone', async () => {
+    const received: Array<{ body: string; headers: Record<string, string> }> = [];
+    const url = await listen(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      received.push({ body, headers: req.headers as Record<string, string> });
+      res.writeHead(204).end();
+    });
+    const id = webhookId('user@example.com', message);
+    expect(id).toBe(webhookId('user@example.com', { platform: 'whatsapp', platformId: '100', messageId: '7' }));
+    expect(id).not.toBe(webhookId('other@example.com', message));
+    expect(id).not.toBe(webhookId('user@example.com', { ...message, platformId: '101' }));
+    const outcome = await postWebhook({ url, signer: new Webhook(SECRET) }, id, webhookBody(message, 0));
+    expect(outcome).toEqual({ ok: true, status: 204 });
+    const [first] = received;
+    expect(first?.headers['webhook-id']).toBe(id);
+    expect(first?.headers['content-type']).toBe('application/json');
+    expect(new Webhook(SECRET).verify(first?.body ?? '', first?.headers ?? {})).toEqual({ type: 'message.received', timestamp: '1970-01-01T00:00:00.000Z', data: message });
+  });
+
+  it('does not follow a redirect, reads Retry-After on 429 and 503 only, and gives up at the timeout', async () => {
+    const statuses = [
+      [302, { location: 'https://elsewhere.example/' }],
+      [429, { 'retry-after': '3' }],
+      [503, { 'retry-after': '1' }],
+      [500, { 'retry-after': '9' }],
+    ] as const;
+    let index = 0;
+    const url = await listen((req, res) => {
+      const answer = statuses[index++];
+      if (answer === undefined) return; // never answers: the timeout
+      res.writeHead(answer[0], answer[1]).end();
+    });
+    const target = { url, signer: new Webhook(SECRET), timeoutMs: 300 };
+    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({ ok: false, status: 302, reason: 'HTTP 302 (redirects are not followed)' });
+    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({ ok: false, status: 429, retryAfterMs: 3_000, reason: 'HTTP 429' });
+    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({ ok: false, status: 503, retryAfterMs: 1_000, reason: 'HTTP 503' });
+    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({ ok: false, status: 500, reason: 'HTTP 500' });
+    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({ ok: false, reason: 'timeout after 300 ms' });
+  });
+
+  it('reports a refused connection as a network failure', async () => {
+    const url = await listen(() => undefined);
+    server?.close();
+    const outcome = await postWebhook({ url, signer: new Webhook(SECRET) }, 'msg_1', '{}');
+    expect(outcome).toMatchObject({ ok: false, reason: 'network failure ECONNREFUSED' });
+  });
+});
