@@ -167,7 +167,8 @@ async function sendAll(client, destination, sends, concurrency) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const { createChatClient, TRANSPORT_NAMES } = await import('@afilnet-chat/core');
+  const { createChatClient } = await import('@afilnet-chat/core');
+  const { TRANSPORT_NAMES } = await import('@afilnet-chat/core/constants');
   const { DEMO_ACCOUNT } = await import('@afilnet-chat/sandbox');
   const credentials = { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password };
   const sandbox = await startSandboxChild();

@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core';
+import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core/constants';
 import { startSandbox } from '@afilnet-chat/sandbox';
 import { CLI_ACCOUNT, accountEnv, builtTransports, runCli, startCli } from './support/cli-process.js';
 import { rawRequest } from './support/raw-request.js';

@@ -14,12 +14,12 @@ import {
   AfilnetError,
   AfilnetTransportError,
   AfilnetValidationError,
-  CHAT_METHODS,
   type ChatClient,
   type ChatMethod,
-  type WirePayload,
 } from '@afilnet-chat/core';
-import { decodeResponse, parseJsonPayload } from '@afilnet-chat/core/transport';
+import { CHAT_METHODS } from '@afilnet-chat/core/constants';
+import { parseJsonPayload, type WirePayload } from '@afilnet-chat/core/transport';
+import { decodeResponse } from '../packages/core/src/decode-response.js';
 import { startSandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import { answerArbitrary, envelopeArbitrary, messageArbitrary, RUNS, XML_ILLEGAL, type ArbitraryAnswer } from './support/arbitraries.js';

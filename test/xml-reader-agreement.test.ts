@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHAT_METHODS, type ChatMethod } from '@afilnet-chat/core';
+import { CHAT_METHODS, type ChatMethod } from '@afilnet-chat/core/constants';
 import { createXmlReader, escapeXml, XmlReadError, type XmlElement } from '@afilnet-chat/soap-xml';
 import { encodeEnvelope, encodeUsernameToken } from '@afilnet-chat/transport-soap';
 import { encodeSoapFault, type SoapFault } from '../packages/sandbox/src/api/soap/encode-soap-fault.js';

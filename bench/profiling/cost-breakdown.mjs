@@ -15,14 +15,12 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { createChatClient } from '@afilnet-chat/core';
-import {
-  createUndiciExecutor,
-  decodeResponse,
-  encodeForm,
-  parseJsonPayload,
-  toWireRequest,
-  wireFields,
-} from '@afilnet-chat/core/transport';
+import { parseJsonPayload, toWireRequest } from '@afilnet-chat/core/transport';
+// Steps that no entry point exports, from tsc's per-module output that `pnpm build` writes.
+import { createUndiciExecutor } from '../../packages/core/build/http/undici-executor.js';
+import { decodeResponse } from '../../packages/core/build/decode-response.js';
+import { encodeForm } from '../../packages/core/build/encode-form.js';
+import { wireFields } from '../../packages/core/build/wire-fields.js';
 import { CANNED } from '../responder/canned-bodies.mjs';
 import { captureWireRequests } from '../runner/capture-wire-requests.mjs';
 import { startResponder } from '../runner/responder-process.mjs';

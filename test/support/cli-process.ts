@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { TRANSPORT_NAMES, type TransportName } from '@afilnet-chat/core';
+import { TRANSPORT_NAMES, type TransportName } from '@afilnet-chat/core/constants';
 
 /** The executable, as installed by the package's `bin`. */
 export const BIN = fileURLToPath(new URL('../../packages/cli/bin/afilnet-chat.js', import.meta.url));

@@ -2,13 +2,8 @@
  * The producer side of bulk sending: validated sends become BullMQ jobs whose id is their
  * idempotency key, and their outcome is read back from each job's `returnvalue`.
  */
-import {
-  AfilnetValidationError,
-  DEFAULT_MAX_MESSAGE_LENGTH,
-  type SendFileInput,
-  type SendMessageInput,
-  type ValidationIssue,
-} from '@afilnet-chat/core';
+import { AfilnetValidationError, type SendFileInput, type SendMessageInput, type ValidationIssue } from '@afilnet-chat/core';
+import { DEFAULT_MAX_MESSAGE_LENGTH } from '@afilnet-chat/core/constants';
 import { toWireRequest } from '@afilnet-chat/core/transport';
 import { Queue, type Job, type QueueOptions } from 'bullmq';
 import { OptionChecks } from './check-options.js';

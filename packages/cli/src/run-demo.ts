@@ -2,15 +2,8 @@
  * The demo: starts the embedded sandbox and walks the six methods through every built-in
  * transport, timing each call and checking that the sandbox's state comes back as expected.
  */
-import {
-  BUILT_IN_TRANSPORTS,
-  TRANSPORT_NAMES,
-  createChatClient,
-  type ChatClient,
-  type ChatMethod,
-  type SecurityRating,
-  type TransportName,
-} from '@afilnet-chat/core';
+import { createChatClient, type ChatClient, type ChatMethod, type SecurityRating, type TransportName } from '@afilnet-chat/core';
+import { BUILT_IN_TRANSPORTS, TRANSPORT_NAMES } from '@afilnet-chat/core/constants';
 import { DEMO_ACCOUNT, startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 
 /** How one call of the demo went. */

@@ -10,21 +10,21 @@ export type Platform = (typeof PLATFORMS)[number];
  * A platform as read from a result: one of {@link Platform}, or a string Afilnet added later
  * (decoders keep unknown values so that a new platform never breaks a read).
  */
-export type ResultPlatform = Platform | (string & {});
+export type PlatformName = Platform | (string & {});
 
 /** The file types `sendfile` accepts, as sent on the wire. */
 export const FILE_TYPES = ['image', 'video', 'audio', 'voice', 'document', 'contact'] as const;
 /** A file type of `sendfile`. */
 export type FileType = (typeof FILE_TYPES)[number];
 /** The French documentation's spellings, accepted as input and sent as their English values. */
-export type FileTypeAlias = 'vidéo' | 'voix';
+export type FileTypeFrenchSpelling = 'vidéo' | 'voix';
 
 /** A chat channel of the account (`getchatchannels`). */
 export interface ChatChannel {
   /** The channel's identifier in the account (`"100"`): the `platformId` of every call on it. */
   platformId: string;
   /** The platform the channel is on. */
-  platform: ResultPlatform;
+  platform: PlatformName;
   /** The channel's name, as set in the Afilnet account. */
   name: string;
 }
@@ -34,7 +34,7 @@ export interface ChatMessage {
   /** The channel the message belongs to. */
   platformId: string;
   /** The channel's platform. */
-  platform: ResultPlatform;
+  platform: PlatformName;
   /** The customer's side of the conversation: a phone number on WhatsApp, an id elsewhere. */
   destination: string;
   /** The server's id of the message, unique within the account. */
@@ -75,7 +75,7 @@ export interface SendMessageInput extends ConversationRef {
 /** Input of `sendFile`. */
 export interface SendFileInput extends ConversationRef {
   /** What the file is; `vidéo` and `voix` are sent as `video` and `voice`. */
-  type: FileType | FileTypeAlias;
+  type: FileType | FileTypeFrenchSpelling;
   /** Where Afilnet fetches the file: an absolute `http` or `https` URL. */
   fileUrl: string;
   /** A thumbnail's absolute `http` or `https` URL. */

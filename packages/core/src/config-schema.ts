@@ -24,7 +24,7 @@ import { separateProviders } from './credentials/separate-providers.js';
 import type { TelemetryOptions } from './telemetry/telemetry-options.js';
 
 /** How requests are executed. */
-export type ExecutorOption =
+export type ExecutorChoice =
   | 'undici'
   | 'fetch'
   | {
@@ -70,7 +70,7 @@ export interface ChatClientConfig {
   /** Allow `http://` URLs (for a local sandbox). */
   readonly allowInsecureHttp?: boolean;
   /** `undici` (default), `fetch`, or `{ fetch }` with your own fetch. */
-  readonly executor?: ExecutorOption;
+  readonly executor?: ExecutorChoice;
   /** Your undici Dispatcher (proxy, custom CA, mTLS), used for every request. */
   readonly dispatcher?: Dispatcher;
   /** The largest response body accepted, in bytes (4 MiB), enforced while streaming. */
@@ -98,7 +98,7 @@ export interface ResolvedConfig {
   readonly security: SecurityRating;
   readonly factoryOptions: TransportFactoryOptions;
   readonly timeoutMs: number;
-  readonly executor: ExecutorOption;
+  readonly executor: ExecutorChoice;
   readonly dispatcher: Dispatcher | undefined;
   readonly maxResponseBytes: number;
   readonly maxMessageLength: number;

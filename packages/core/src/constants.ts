@@ -1,13 +1,25 @@
 /**
  * `@afilnet-chat/core/constants`: the API's fixed names and the client's defaults, as data: the
- * transports and their ratings, platforms, file types, methods, error codes. The root entry
- * exports the same values; this entry loads neither the client nor its schema library, so a tool
- * that only names things (a CLI's `--help`, a form listing platforms) starts fast.
+ * transports and their ratings, platforms, file types, the methods and the error codes each may
+ * answer, the defaults. This entry loads neither the client nor its schema library, so a tool
+ * that only names things (a CLI's `--help`, a form listing platforms) starts fast. Each value is
+ * exported here only; the types of its items (`Platform`, `TransportName`…) are also exported by
+ * the root entry, whose inputs and configuration name them.
  */
 export { SECURITY_RATINGS, type SecurityRating } from './security.js';
 export { TRANSPORT_NAMES, BUILT_IN_TRANSPORTS, type TransportName } from './built-in-transports.js';
 export { PLATFORMS, FILE_TYPES, type Platform, type FileType } from './chat-types.js';
-export { CHAT_METHODS, COMMON_ERROR_CODES, METHOD_ERROR_CODES, type ChatMethod } from './methods.js';
-export { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';
+export {
+  CHAT_METHODS,
+  COMMON_ERROR_CODES,
+  METHOD_ERROR_CODES,
+  type ChatMethod,
+  type FieldKind,
+  type MethodField,
+  type MethodInfo,
+  type MethodResultKind,
+} from './methods.js';
 export { DEFAULT_BASE_URL, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
+export { DEFAULT_PATHS } from './transport.js';
 export { DEFAULT_WATCH_INTERVAL_MS, DEFAULT_WATCH_MAX_BACKOFF_MS } from './watch-unread-messages.js';
+export { DEFAULT_SWEEP_INTERVAL_MS } from './inbound/poll-inbound.js';

@@ -8,7 +8,7 @@ import type { ChatMethod } from './methods.js';
 import type { Credentials, WireRequest } from './transport.js';
 import { wireFields } from './wire-fields.js';
 
-/** Encodes a request's fields as `name=value&…` (see {@link encodeForm}). */
+/** Encodes a request's fields as `name=value&…` (see `encodeForm`). */
 export type FormEncoder = (request: WireRequest) => string;
 
 /**

@@ -1,28 +1,23 @@
 /**
- * `@afilnet-chat/core`: the public client of the Afilnet Web Chat API, its configuration,
- * results and errors. What a transport is built from is in `@afilnet-chat/core/transport`; a test
- * lists this entry's exports, so each one is a decision.
+ * `@afilnet-chat/core`: what an app uses. The client and its configuration, the methods' inputs
+ * and results, the errors and their codes, the checkpoints of `watchInbound`. A test lists this
+ * entry's values, so each one is a decision.
+ *
+ * Each name has one entry. The API's fixed names and the client's defaults, as data, are in
+ * `@afilnet-chat/core/constants`; what a transport is built from in `@afilnet-chat/core/transport`;
+ * the listening engine in `@afilnet-chat/core/inbound`. The one exception is types: a type lives
+ * beside the list or function it describes, and is also exported here when the configuration, a
+ * method or a result names it (`Platform`, `TransportName`, `ChatTransport`, `InboundState`…), so
+ * that an app annotates its code from this entry alone.
  */
 export { createChatClient, type ChatClient } from './client.js';
-export {
-  watchUnreadMessages,
-  DEFAULT_WATCH_INTERVAL_MS,
-  DEFAULT_WATCH_MAX_BACKOFF_MS,
-  type UnreadMessagesWatch,
-  type WatchUnreadMessagesInput,
-} from './watch-unread-messages.js';
-export {
-  createFileCheckpoint,
-  createMemoryCheckpoint,
-  DEFAULT_SWEEP_INTERVAL_MS,
-  type InboundCheckpoint,
-  type InboundState,
-  type InboundWatch,
-  type WatchInboundInput,
-} from './inbound/index.js';
+export type { UnreadMessagesWatch, WatchUnreadMessagesInput } from './watch-unread-messages.js';
+export { createFileCheckpoint } from './inbound/file-checkpoint.js';
+export { createMemoryCheckpoint, type InboundCheckpoint } from './inbound/inbound-checkpoint.js';
+export type { InboundState } from './inbound/inbound-state.js';
+export type { InboundWatch, WatchInboundInput } from './inbound/watch-inbound.js';
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
-export { DEFAULT_BASE_URL, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
-export type { ChatClientConfig, ClientOAuthOptions, ExecutorOption } from './config-schema.js';
+export type { ChatClientConfig, ClientOAuthOptions, ExecutorChoice } from './config-schema.js';
 export type { CredentialsProvider, SecretProvider } from './credentials/secret-source.js';
 export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from './telemetry/telemetry-options.js';
 export {
@@ -34,45 +29,25 @@ export {
   type TransportErrorDetails,
 } from './errors.js';
 export { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';
-export {
-  PLATFORMS,
-  FILE_TYPES,
-  type Platform,
-  type ResultPlatform,
-  type FileType,
-  type FileTypeAlias,
-  type ChatChannel,
-  type ChatMessage,
-  type ChannelRef,
-  type ConversationRef,
-  type SendMessageInput,
-  type SendFileInput,
-  type CallOptions,
+export type {
+  Platform,
+  PlatformName,
+  FileType,
+  FileTypeFrenchSpelling,
+  ChatChannel,
+  ChatMessage,
+  ChannelRef,
+  ConversationRef,
+  SendMessageInput,
+  SendFileInput,
+  CallOptions,
 } from './chat-types.js';
-export {
-  CHAT_METHODS,
-  COMMON_ERROR_CODES,
-  METHOD_ERROR_CODES,
-  type ChatMethod,
-  type MethodInfo,
-  type ResultKind,
-} from './methods.js';
-export { SECURITY_RATINGS, type SecurityRating } from './security.js';
-export { TRANSPORT_NAMES, BUILT_IN_TRANSPORTS, type TransportName } from './built-in-transports.js';
-export {
-  DEFAULT_PATHS,
-  type ApiPaths,
-  type ChatTransport,
-  type TransportDefinition,
-  type Credentials,
-  type TransportCallContext,
-  type WirePayload,
-  type WireRequest,
-  type WireResponse,
-} from './transport.js';
+export type { ChatMethod } from './methods.js';
+export type { SecurityRating } from './security.js';
+export type { TransportName } from './built-in-transports.js';
+export type { ApiPaths, ChatTransport, TransportDefinition, Credentials } from './transport.js';
 export type { BasicOptions, OAuthOptions, SoapOptions } from './transport-options.js';
 export type { StoredToken, TokenStore } from './token-store.js';
-export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http/http-executor.js';
 export type { FetchFunction } from './http/fetch-executor.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { PhaseTimeouts } from './http/phase-timeouts.js';

@@ -13,7 +13,7 @@ export type ChatMethod =
   | 'getunreadmessages';
 
 /** What a method answers: a channel list, a message list, or nothing. */
-export type ResultKind = 'channels' | 'messages' | 'none';
+export type MethodResultKind = 'channels' | 'messages' | 'none';
 
 /** How a field is checked; `input-schemas.ts` holds the rule of each kind. */
 export type FieldKind = 'platform' | 'text' | 'fileType' | 'httpUrl';
@@ -24,6 +24,7 @@ export interface MethodField {
   readonly api: string;
   /** The name on the wire (`platformid`), in every flavour. */
   readonly wire: string;
+  /** How its value is checked. */
   readonly kind: FieldKind;
   /** True when it may be left out (absent, `undefined` or `""`). */
   readonly optional: boolean;
@@ -34,7 +35,7 @@ export interface MethodInfo {
   /** Its parameters, in the order of Afilnet's documentation. */
   readonly fields: readonly MethodField[];
   /** What its success carries: channels, messages, or nothing. */
-  readonly result: ResultKind;
+  readonly result: MethodResultKind;
   /** True for methods that deliver a message, which must never be sent twice. */
   readonly isSend: boolean;
 }
@@ -96,7 +97,7 @@ function resultField(api: string, kind: ResultFieldKind, ...wire: [string, ...st
  * The fields of each kind of list result, in order: the one table both result decoders
  * (`result-decoders.ts`) are derived from, so that they read the same names.
  */
-export const RESULT_FIELDS: Readonly<Record<Exclude<ResultKind, 'none'>, readonly ResultField[]>> = {
+export const RESULT_FIELDS: Readonly<Record<Exclude<MethodResultKind, 'none'>, readonly ResultField[]>> = {
   channels: [resultField('platformId', 'id', 'platformid'), resultField('platform', 'id', 'platform'), resultField('name', 'text', 'name')],
   messages: [
     resultField('platformId', 'id', 'platformid'),

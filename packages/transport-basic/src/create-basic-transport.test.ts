@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AfilnetValidationError, type HttpExecutor, type HttpRequest, type WireRequest } from '@afilnet-chat/core';
+import { AfilnetValidationError } from '@afilnet-chat/core';
+import type { HttpExecutor, HttpRequest, WireRequest } from '@afilnet-chat/core/transport';
 import { createBasicTransport } from './create-basic-transport.js';
 
 function recordingExecutor(): { http: HttpExecutor; sent: HttpRequest[] } {

@@ -3,7 +3,7 @@
  * other fields in a form body (POST, default) or the query string (GET).
  */
 import { type BasicOptions, type ChatTransport } from '@afilnet-chat/core';
-import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import {
   createFormEncoder,
   joinUrl,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpExecutor, HttpRequest } from '@afilnet-chat/core';
+import type { HttpExecutor, HttpRequest } from '@afilnet-chat/core/transport';
 import { createGetTransport, MAX_GET_URL_LENGTH } from './create-get-transport.js';
 import { CREDENTIALS_IN_URL_WARNING } from './warn-credentials-in-url.js';
 

@@ -2,7 +2,7 @@
  * The HTTP GET flavour: every field, credentials included, in the query string.
  */
 import { AfilnetValidationError, type ChatTransport } from '@afilnet-chat/core';
-import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import {
   createFormEncoder,
   joinUrl,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AfilnetValidationError, type HttpExecutor, type HttpRequest } from '@afilnet-chat/core';
+import { AfilnetValidationError } from '@afilnet-chat/core';
+import type { HttpExecutor, HttpRequest } from '@afilnet-chat/core/transport';
 import { createJsonOAuthTransport } from './create-json-oauth-transport.js';
 import { createMemoryTokenStore } from './memory-token-store.js';
 

@@ -7,15 +7,20 @@ import {
   type ApiPaths,
   type ChatTransport,
   type Credentials,
-  type HttpResponse,
   type OAuthOptions,
   type StoredToken,
+} from '@afilnet-chat/core';
+import {
+  CHAT_CLASS,
+  joinUrl,
+  parseJsonPayload,
+  resolveTransportOptions,
+  type HttpResponse,
   type TransportCallContext,
   type WireRequest,
   type WireResponse,
-} from '@afilnet-chat/core';
-import { CHAT_CLASS, joinUrl, parseJsonPayload, resolveTransportOptions } from '@afilnet-chat/core/transport';
-import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
+} from '@afilnet-chat/core/transport';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { createDpopKey } from './dpop-key.js';

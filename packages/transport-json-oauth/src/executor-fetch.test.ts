@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpExecutor, HttpRequest, HttpSendOptions } from '@afilnet-chat/core';
+import type { HttpExecutor, HttpRequest, HttpSendOptions } from '@afilnet-chat/core/transport';
 import { executorFetch, toFetchResponse } from './executor-fetch.js';
 
 function recordingExecutor(status = 200, body = '{"ok":true}') {

@@ -4,7 +4,7 @@
  * response-size cap: every request of a client, token and discovery requests included, goes
  * through its one executor.
  */
-import type { HttpExecutor, HttpRequest, HttpResponse } from '@afilnet-chat/core';
+import type { HttpExecutor, HttpRequest, HttpResponse } from '@afilnet-chat/core/transport';
 
 /** The shape of oauth4webapi's `customFetch` option. */
 export type CustomFetch = (

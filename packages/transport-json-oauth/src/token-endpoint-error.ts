@@ -4,7 +4,8 @@
  * network failures, timeouts and aborts keep their own codes. Nothing failed here after the API
  * request was written, so `mayHaveBeenSent` is false (docs/json-oauth.md, "Errors").
  */
-import { AfilnetApiError, AfilnetTransportError, type HttpResponse } from '@afilnet-chat/core';
+import { AfilnetApiError, AfilnetTransportError } from '@afilnet-chat/core';
+import type { HttpResponse } from '@afilnet-chat/core/transport';
 import { parseRetryAfter, sanitizeCause } from '@afilnet-chat/core/transport';
 import { ResponseBodyError } from 'oauth4webapi';
 

@@ -4,7 +4,8 @@
  * the token request with the client's authentication (RFC 6749 §2.3.1), and the reading of the
  * answer (RFC 6749 §5.1, §5.2).
  */
-import { AfilnetTransportError, type HttpExecutor, type HttpResponse, type StoredToken } from '@afilnet-chat/core';
+import { AfilnetTransportError, type StoredToken } from '@afilnet-chat/core';
+import type { HttpExecutor, HttpResponse } from '@afilnet-chat/core/transport';
 import * as oauth from 'oauth4webapi';
 import { clientSecretBasic, clientSecretBasicHeader } from './client-secret-basic.js';
 import type { DPoPKey } from './dpop-key.js';

@@ -2,7 +2,7 @@
  * The HTTP POST flavour: every field, credentials included, in a form body.
  */
 import { type ChatTransport } from '@afilnet-chat/core';
-import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import {
   createFormEncoder,
   joinUrl,

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AfilnetValidationError, type HttpExecutor, type HttpRequest } from '@afilnet-chat/core';
+import { AfilnetValidationError } from '@afilnet-chat/core';
+import type { HttpExecutor, HttpRequest } from '@afilnet-chat/core/transport';
 import { createSoapTransport } from './create-soap-transport.js';
 
 const readers = vi.hoisted(() => ({ created: 0 }));

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type ChatTransport, type SoapOptions } from '@afilnet-chat/core';
-import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/transport';
+import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import { joinUrl, resolveTransportOptions, type AccountTransportOptions } from '@afilnet-chat/core/transport';
 import { createXmlReader, findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 import { decodeSoapPayload } from './decode-soap-payload.js';

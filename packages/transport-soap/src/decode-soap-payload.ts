@@ -3,7 +3,8 @@
  * `chat:MResponse` becomes `{status, result | error}`, a list of `<item>` an array of plain
  * objects, a `soapenv:Fault` a `fault`. Nothing is validated here: core judges the envelope.
  */
-import type { ChatMethod, WirePayload } from '@afilnet-chat/core';
+import type { ChatMethod } from '@afilnet-chat/core';
+import type { WirePayload } from '@afilnet-chat/core/transport';
 import {
   CHAT_NS,
   SOAP11_NS,

@@ -1,7 +1,7 @@
 /**
  * The request envelope: SOAP 1.1, document/literal wrapped, WS-Security header.
  */
-import type { WireRequest } from '@afilnet-chat/core';
+import type { WireRequest } from '@afilnet-chat/core/transport';
 import { CHAT_NS, SOAP11_NS, escapeXml } from '@afilnet-chat/soap-xml';
 
 /**

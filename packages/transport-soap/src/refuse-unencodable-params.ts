@@ -2,7 +2,9 @@
  * The SOAP flavour's own input check: XML 1.0 cannot carry some characters at all, not even as
  * character references (XML 1.0 §2.2), so a value holding one cannot be sent.
  */
-import { AfilnetValidationError, CHAT_METHODS, type ValidationIssue, type WireRequest } from '@afilnet-chat/core';
+import { AfilnetValidationError, type ValidationIssue } from '@afilnet-chat/core';
+import { CHAT_METHODS } from '@afilnet-chat/core/constants';
+import type { WireRequest } from '@afilnet-chat/core/transport';
 import { findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 
 /**

@@ -4,7 +4,7 @@
  * checks them before anything runs, and prints what happens.
  */
 import type { ChatMessage } from '@afilnet-chat/core';
-import { DEFAULT_WATCH_INTERVAL_MS } from '@afilnet-chat/core/constants';
+import { DEFAULT_WATCH_INTERVAL_MS, DEFAULT_WATCH_MAX_BACKOFF_MS } from '@afilnet-chat/core/constants';
 import { CliUsageError } from '../cli-usage-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -226,7 +226,7 @@ export const relayCommand: Command = {
         }
         await runRedisRelay({ redisUrl, queueName, client: chat, target, account, intervalMs, retryWindowMs, concurrency, stop, events });
       } else {
-        const [{ runInProcessRelay }, { createFailedFile, failedPathFor }, { createFileCheckpoint, DEFAULT_WATCH_MAX_BACKOFF_MS }] = await Promise.all([
+        const [{ runInProcessRelay }, { createFailedFile, failedPathFor }, { createFileCheckpoint }] = await Promise.all([
           import('../relay/relay-in-process.js'),
           import('../relay/failed-deliveries.js'),
           import('@afilnet-chat/core'),

@@ -96,10 +96,12 @@ describe('createFileCheckpoint', () => {
 
   it('never leaves a torn file: a writer killed at random instants leaves a whole checkpoint', async () => {
     const path = freshPath();
+    const root = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
     const entry = fileURLToPath(new URL('../../dist/inbound/index.js', import.meta.url));
     // The child saves ever larger states as fast as it can until it is killed.
     const script = `
-      const { createFileCheckpoint, createInboundState } = await import(${JSON.stringify(entry)});
+      const { createFileCheckpoint } = await import(${JSON.stringify(root)});
+      const { createInboundState } = await import(${JSON.stringify(entry)});
       const checkpoint = createFileCheckpoint(${JSON.stringify(path)});
       const state = (await checkpoint.open()) ?? createInboundState();
       process.stdout.write('ready\\n');

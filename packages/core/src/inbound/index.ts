@@ -2,8 +2,10 @@
  * `@afilnet-chat/core/inbound`: the engine behind `watchInbound`, for code that runs polls itself
  * (a fleet's poller keeping the state in Redis): the poll step, the state and its format, the
  * checkpoint interface, and the one conversation key. An app that only listens needs
- * `chat.watchInbound()` and `createFileCheckpoint` from the root entry. docs/inbound.md explains
- * the design.
+ * `chat.watchInbound()` and `createFileCheckpoint` from the root entry, which also exports the
+ * types named here that its methods name (`InboundState`, `InboundCheckpoint`, `InboundWatch`,
+ * `WatchInboundInput`); the sweep's default is in `@afilnet-chat/core/constants`.
+ * docs/inbound.md explains the design.
  */
 export { conversationKey, type ConversationFields } from './conversation-key.js';
 export {
@@ -22,13 +24,11 @@ export {
   pollInbound,
   oldestFirst,
   CHANNEL_LIST_MAX_AGE_MS,
-  DEFAULT_SWEEP_INTERVAL_MS,
   type InboundApi,
   type InboundPollCalls,
   type InboundPollOptions,
   type InboundPollResult,
 } from './poll-inbound.js';
-export { createMemoryCheckpoint, type InboundCheckpoint } from './inbound-checkpoint.js';
-export { createFileCheckpoint } from './file-checkpoint.js';
+export type { InboundCheckpoint } from './inbound-checkpoint.js';
 export { writeFileAtomic } from './write-file-atomic.js';
 export { watchInbound, type InboundWatch, type WatchInboundInput } from './watch-inbound.js';
