@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { METHODS } from '../subjects/bench-input.mjs';
 import { SCENARIOS, TOKEN_SCENARIOS, scenarioKey } from '../runner/plan-subjects.mjs';
 import { renderFleetSection } from './fleet-section.mjs';
+import { renderSoakSection } from './soak-section.mjs';
 import { summarize } from './stats.mjs';
 
 const NOTES = new URL('../profiling-notes.md', import.meta.url);
@@ -381,6 +382,11 @@ export function renderResults(run) {
   const fleet = renderFleetSection();
   if (fleet !== '') {
     out.push(fleet);
+    out.push('');
+  }
+  const soak = renderSoakSection();
+  if (soak !== '') {
+    out.push(soak);
     out.push('');
   }
   if (existsSync(NOTES)) {
