@@ -21,7 +21,7 @@ function loadRows() {
 
 /** One row of the table, from a row record. */
 function renderRow(r) {
-  return `| ${r.listener} | ${r.subject} | ${r.date.slice(0, 16).replace('T', ' ')} | ${one(r.minutes)} min, ${int(r.polls)} polls | ${r.load.map(two).join(', ')} | ${one(r.rss.growthMb)} MB (${one(r.rss.startMb)} → ${one(r.rss.endMb)}; peaks +${one(r.rss.peakRiseMb)}); heap ${one(r.liveHeap.startMb)} → ${one(r.liveHeap.endMb)} MB | ${int(r.cpu.perPollMicros / 1000)} ms (median ${int(r.cpu.medianPollMicros / 1000)}, p90 ${int(r.cpu.p90PollMicros / 1000)}); ${int(r.cpu.perChangedMicros)} µs per conversation read | ${one(r.eventLoopDelayMs.p99)} ms (max ${one(r.eventLoopDelayMs.max)}) | ${one(r.callsPerPoll.total)} (${r.callsPerPoll.detail}) | ${int(r.handled)} of ${int(r.written)} | ${[verdict(r.met.rss), verdict(r.met.cpu), verdict(r.met.delay)].join(' / ')} |`;
+  return `| ${r.listener} | ${r.subject} | ${r.date.slice(0, 16).replace('T', ' ')} | ${one(r.minutes)} min, ${int(r.polls)} polls | ${r.load.map(two).join(', ')} | ${one(r.rss.growthMb)} MB (${one(r.rss.startMb)} → ${one(r.rss.endMb)}; peaks ${r.rss.peakRiseMb >= 0 ? '+' : ''}${one(r.rss.peakRiseMb)}); heap ${one(r.liveHeap.startMb)} → ${one(r.liveHeap.endMb)} MB | ${int(r.cpu.perPollMicros / 1000)} ms (median ${int(r.cpu.medianPollMicros / 1000)}, p90 ${int(r.cpu.p90PollMicros / 1000)}); ${int(r.cpu.perChangedMicros)} µs per conversation read | ${one(r.eventLoopDelayMs.p99)} ms (max ${one(r.eventLoopDelayMs.max)}) | ${one(r.callsPerPoll.total)} (${r.callsPerPoll.detail}) | ${int(r.handled)} of ${int(r.written)} | ${[verdict(r.met.rss), verdict(r.met.cpu), verdict(r.met.delay)].join(' / ')} |`;
 }
 
 /** The section's Markdown, or '' when there is no row. */
