@@ -8,6 +8,7 @@ import { METHODS } from '../subjects/bench-input.mjs';
 import { SCENARIOS, TOKEN_SCENARIOS, scenarioKey } from '../runner/plan-subjects.mjs';
 import { renderFleetSection } from './fleet-section.mjs';
 import { renderRelaySection } from './relay-section.mjs';
+import { renderSoakSection } from './soak-section.mjs';
 import { summarize } from './stats.mjs';
 
 const NOTES = new URL('../profiling-notes.md', import.meta.url);
@@ -387,6 +388,11 @@ export function renderResults(run) {
   const relay = renderRelaySection();
   if (relay !== '') {
     out.push(relay);
+    out.push('');
+  }
+  const soak = renderSoakSection();
+  if (soak !== '') {
+    out.push(soak);
     out.push('');
   }
   if (existsSync(NOTES)) {

@@ -52,6 +52,16 @@ export const EXAMPLES: readonly Example[] = [
     ],
   },
   {
+    path: 'support-bot.mts',
+    runner: 'tsx',
+    // Conversations are not ordered among themselves: any order of the three answers.
+    prints: [
+      /^3 customers wrote; the bot listens$/,
+      ...Array.from({ length: 3 }, () => /^answered (whatsapp 100 346[12]{8}|telegram 200 ana_k): "[^"]+"$/),
+      /^replies the sandbox received: 3$/,
+    ],
+  },
+  {
     path: 'testing-with-the-sandbox',
     runner: 'vitest',
     prints: [/✓ support-desk\.test\.mts \(3 tests\)/, /Tests\s+3 passed \(3\)/],

@@ -34,10 +34,16 @@ export interface InboundCheckpoint {
  * A checkpoint in memory: nothing survives the process, but watches that follow one another in
  * it continue where the last one stopped. The default of `watchInbound` is a fresh one per watch.
  *
+ * A save only keeps a reference to the state; the copy the next watch opens is made once, when
+ * the checkpoint is closed (what the object holds then: `watchInbound` saves right before it
+ * closes). Copying on every save would cost each acknowledgement and each conversation read a
+ * serialisation of the whole state, which is over a megabyte of JSON at 10,000 conversations.
+ *
  * @returns a checkpoint that refuses a second open until the first is closed, as a file does.
  */
 export function createMemoryCheckpoint(): InboundCheckpoint {
   let saved: string | undefined;
+  let live: InboundState | undefined;
   let held = false;
   return {
     open() {
@@ -52,10 +58,12 @@ export function createMemoryCheckpoint(): InboundCheckpoint {
       return Promise.resolve(parsed.ok ? parsed.state : undefined);
     },
     save(state) {
-      saved = JSON.stringify(state);
+      live = state;
       return Promise.resolve();
     },
     close() {
+      if (live !== undefined) saved = JSON.stringify(live);
+      live = undefined;
       held = false;
       return Promise.resolve();
     },

@@ -1,0 +1,179 @@
+/**
+ * The soak of `watchInbound`: one watcher over 10,000 conversations (4 channels × 2,500, written
+ * with the sandbox's bulk injection) for `--minutes` (10) after a warm-up, with a steady trickle
+ * of new messages; one run with 1 % of the conversations changing per poll interval, one with
+ * 10 %. The sandbox and the watcher each run in a process of their own, so that the sandbox's
+ * CPU is not counted. Writes a row per run into bench/RESULTS.md (bench/soak-results.json),
+ * leaving every other row as it was. See bench/README.md, "Long-running listeners".
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { buildPackages } from './runner/build-packages.mjs';
+import { startWorker } from './runner/worker-process.mjs';
+import { saveSoakRows } from './report/soak-section.mjs';
+
+const USAGE = `usage: node bench/soak-inbound.mjs [--minutes 10] [--changing 1,10] [--interval-ms 5000]
+    [--warmup-minutes 1] [--checkpoint file|memory] [--transport post] [--no-build] [--no-record]
+  --minutes N         the measured window of each run (default 10)
+  --changing A,B      percent of the conversations changing per poll interval, one run each (default 1,10)
+  --interval-ms N     watchInbound's intervalMs (default 5000, its default)
+  --warmup-minutes N  before the window: the first polls read every seeded conversation (default 1)
+  --checkpoint KIND   file (default, in a temp dir: what an app runs) or memory
+  --no-record         print the rows, leave bench/RESULTS.md as it is (for smoke runs)`;
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    changing: { type: 'string', default: '1,10' },
+    'interval-ms': { type: 'string', default: '5000' },
+    'warmup-minutes': { type: 'string', default: '1' },
+    checkpoint: { type: 'string', default: 'file' },
+    transport: { type: 'string', default: 'post' },
+    'no-build': { type: 'boolean', default: false },
+    'no-record': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const minutes = Number(values.minutes);
+const warmupMinutes = Number(values['warmup-minutes']);
+const intervalMs = Number(values['interval-ms']);
+const percents = values.changing.split(',').map(Number);
+if (![minutes, warmupMinutes, intervalMs, ...percents].every((n) => Number.isFinite(n) && n >= 0) || !['file', 'memory'].includes(values.checkpoint)) {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+const CHANNELS = 4;
+const CONVERSATIONS_PER_CHANNEL = 2_500;
+const CONVERSATIONS = CHANNELS * CONVERSATIONS_PER_CHANNEL;
+const TARGET_RSS_MB = 20;
+/** The longest the warm-up waits for the seeded messages to be handled before the window opens anyway. */
+const BACKLOG_LIMIT_MS = 15 * 60_000;
+const TARGET_DELAY_P99_MS = 50;
+const log = (line) => console.log(`[soak] ${line}`);
+
+if (!values['no-build']) {
+  const status = buildPackages(['@afilnet-chat/core', '@afilnet-chat/sandbox', `@afilnet-chat/transport-${values.transport}`], { build: true });
+  for (const [name, { ok, reason }] of status) {
+    if (!ok) {
+      console.error(`[soak] ${name} is not available: ${reason}`);
+      process.exit(1);
+    }
+  }
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const max = (list) => list.reduce((a, b) => Math.max(a, b), -Infinity);
+
+/** One run: a fresh sandbox and watcher, `percent` % of the conversations changing per interval. */
+async function soak(percent) {
+  const loadAtStart = os.loadavg();
+  const perInterval = Math.round((CONVERSATIONS * percent) / 100);
+  const sandbox = startWorker(new URL('./soak/inbound-sandbox.mjs', import.meta.url), {});
+  const watcher = startWorker(new URL('./soak/inbound-watcher.mjs', import.meta.url), { execArgv: ['--expose-gc'] });
+  try {
+    const started = await sandbox.command('start', { conversationsPerChannel: CONVERSATIONS_PER_CHANNEL }, 60_000);
+    if (!started.ok) throw new Error(`sandbox: ${started.error}`);
+    log(`${percent} %: sandbox at ${started.value.url} (own process), ${started.value.seeded} conversations seeded; ${perInterval} changing per ${intervalMs} ms`);
+    const watching = await watcher.command(
+      'start',
+      {
+        url: started.value.url,
+        transport: values.transport,
+        intervalMs,
+        checkpoint: values.checkpoint,
+        seeded: started.value.seeded,
+        backlogLimitMs: BACKLOG_LIMIT_MS,
+      },
+      BACKLOG_LIMIT_MS + 60_000,
+    );
+    if (!watching.ok) throw new Error(`watcher: ${watching.error}`);
+    log(`${percent} %: the seeded backlog ${watching.value.backlogHandled ? 'handled' : 'NOT handled'} in ${(watching.value.backlogMs / 1000).toFixed(0)} s; trickle on`);
+    await sandbox.command('trickle', { perInterval, intervalMs }, 10_000);
+    const windowMs = minutes * 60_000;
+    const warmupMs = warmupMinutes * 60_000;
+    const reply = await watcher.command('measure', { warmupMs, durationMs: windowMs }, warmupMs + windowMs + 180_000);
+    if (!reply.ok) throw new Error(`watcher: ${reply.error}`);
+    const r = reply.value;
+    // What the trickle wrote during the window, approximately: the rate times the window.
+    const written = Math.round((perInterval * r.elapsedMs) / intervalMs);
+    const polls = r.calls.getchats / CHANNELS;
+    const totalCalls = Object.values(r.calls).reduce((a, b) => a + b, 0);
+    const sortedPolls = [...r.pollCpuMicros].sort((a, b) => a - b);
+    const half = Math.floor(r.rss.samples.length / 2);
+    const row = {
+      id: `watchInbound/${percent}%/${values.checkpoint}`,
+      listener: '`watchInbound`',
+      subject: `${CHANNELS} channels × ${int(CONVERSATIONS_PER_CHANNEL)} conversations, ${percent} % (${int(perInterval)}) changing per ${intervalMs / 1000} s poll, ${values.checkpoint} checkpoint, ${values.transport}`,
+      date: new Date().toISOString(),
+      minutes: r.elapsedMs / 60_000,
+      polls,
+      load: loadAtStart,
+      cores: os.cpus().length,
+      rss: {
+        startMb: r.rss.start,
+        endMb: r.rss.end,
+        growthMb: r.rss.end - r.rss.start,
+        peakRiseMb: max(r.rss.samples.slice(half)) - max(r.rss.samples.slice(0, half)),
+      },
+      liveHeap: { startMb: r.liveHeap.start, endMb: r.liveHeap.end },
+      cpu: {
+        perPollMicros: r.cpuTotalMicros / polls,
+        medianPollMicros: percentile(sortedPolls, 50),
+        p90PollMicros: percentile(sortedPolls, 90),
+        perChangedMicros: r.cpuTotalMicros / Math.max(1, r.calls.getunreadmessages ?? 0),
+      },
+      eventLoopDelayMs: r.eventLoopDelayMs,
+      callsPerPoll: {
+        total: totalCalls / polls,
+        detail: Object.entries(r.calls)
+          .map(([method, n]) => `${method} ${(n / polls).toFixed(1)}`)
+          .join(', '),
+      },
+      backlog: { handled: watching.value.backlogHandled, seconds: watching.value.backlogMs / 1000 },
+      handled: r.handled,
+      written,
+    };
+    row.met = {
+      rss: row.rss.growthMb < TARGET_RSS_MB,
+      delay: row.eventLoopDelayMs.p99 < TARGET_DELAY_P99_MS,
+      cpu: true, // judged across the runs, below
+    };
+    log(`${percent} %: ${JSON.stringify(row)}`);
+    return row;
+  } finally {
+    await watcher.stop();
+    await sandbox.stop();
+  }
+}
+
+function int(n) {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+const rows = [];
+for (const percent of percents) rows.push(await soak(percent));
+
+// Proportional: the CPU of a poll, a fixed part (the getchats of every channel) plus a part per
+// conversation read. Between two runs, the fixed part and the slope give each run's share.
+if (rows.length >= 2) {
+  const [low, high] = [...rows].sort((a, b) => a.callsPerPoll.total - b.callsPerPoll.total);
+  const reads = (row) => row.callsPerPoll.total - CHANNELS;
+  const slope = (high.cpu.perPollMicros - low.cpu.perPollMicros) / (reads(high) - reads(low));
+  const fixed = low.cpu.perPollMicros - slope * reads(low);
+  log(`CPU per poll ≈ ${int(fixed / 1000)} ms + ${int(slope)} µs × conversations read`);
+  for (const row of rows) {
+    row.cpu.fixedMicros = fixed;
+    row.cpu.slopeMicros = slope;
+    // Grows with the conversations read, and what does not is at most half of the poll.
+    row.met.cpu = slope > 0 && high.cpu.perPollMicros / low.cpu.perPollMicros > 2 && fixed <= low.cpu.perPollMicros / 2;
+  }
+}
+if (!values['no-record']) {
+  saveSoakRows(rows);
+  log('rows written into bench/RESULTS.md (bench/soak-results.json)');
+}
