@@ -31,9 +31,13 @@ export interface EnqueueOptions {
 
 /** A send that needs a person: it may or may not have reached the server. */
 export interface ReviewItem {
+  /** The key the send was queued under. */
   readonly idempotencyKey: string;
+  /** The API method of the send. */
   readonly method: 'sendmessage' | 'sendfile';
+  /** What was to be sent, as queued: look for it in the conversation. */
   readonly input: SendMessageInput | SendFileInput;
+  /** The failure that made the outcome unknown (`STALLED` for a worker that died). */
   readonly error: RecordedError;
 }
 

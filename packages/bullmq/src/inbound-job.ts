@@ -15,7 +15,7 @@ export const INBOUND_JOB_NAME = 'message';
 export interface InboundJobData {
   /** The message, as `getunreadmessages` (or a recovery's `getmessages`) gave it. */
   readonly message: ChatMessage;
-  /** Its conversation's {@link conversationKey}. */
+  /** Its conversation's key (`conversationKey` of `@afilnet-chat/core/inbound`). */
   readonly conversation: string;
   /**
    * The id of the job of the message before it in its conversation, when that one was queued

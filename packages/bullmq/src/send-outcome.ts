@@ -18,6 +18,7 @@ export type SendOutcome = 'queued' | 'sent' | 'not-sent' | 'needs-review';
 export interface RecordedError {
   /** The SDK error's `code` (`NETWORK`, `TIMEOUT`, `CHANNEL_NOT_FOUND`…), or `STALLED`. */
   readonly code: string;
+  /** The error's message, redacted by core (never a secret). */
   readonly message: string;
 }
 
@@ -27,8 +28,16 @@ export interface RecordedError {
  * worker died more often than `maxStalledCount`), which are `needs-review`.
  */
 export type SendResult =
-  | { readonly outcome: 'sent' }
-  | { readonly outcome: 'not-sent' | 'needs-review'; readonly error: RecordedError };
+  | {
+      /** The server accepted the send, once. */
+      readonly outcome: 'sent';
+    }
+  | {
+      /** `not-sent`: it never reached the server; `needs-review`: it may have. */
+      readonly outcome: 'not-sent' | 'needs-review';
+      /** The failure behind the outcome. */
+      readonly error: RecordedError;
+    };
 
 /** The `code` of a job whose worker stopped (died, or lost its lock) while it ran. */
 export const STALLED = 'STALLED';
