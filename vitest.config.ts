@@ -74,6 +74,7 @@ const UNIT_SUITES_IN_TEST = [
 const SERVICE_MODULES = [
   'scripts/redis-server', // Debian's redis-server
   'scripts/prometheus-server', // Debian's prometheus
+  'test/support/fleet-services', // Debian's redis-server, through scripts/redis-server
   'test/support/chromium', // Debian's chromium
   'test/support/consumer-project', // Bun and Deno from the npm registry
 ];

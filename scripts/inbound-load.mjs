@@ -11,13 +11,13 @@
 // Writes its section into bench/RESULTS.md (`--no-record` to skip). Exits 1 when a message was
 // not handled.
 import { fork } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { markdownTable, putResultsSection } from '../bench/report/markdown.mjs';
 import { startRedisServer } from './redis-server.mjs';
 
 const WORKER = fileURLToPath(new URL('./inbound-fleet-worker.mjs', import.meta.url));
-const RESULTS = new URL('../bench/RESULTS.md', import.meta.url);
 const HEADING = '## Listening to the account';
 /** The sandbox demo account's channels, which bulk generation fills evenly. */
 const ACCOUNT_CHANNELS = [
@@ -209,25 +209,32 @@ function saveInboundRecord(record, fleet) {
     '',
     `Written by \`pnpm load --inbound${fleet ? ` --fleet --workers ${record.workers}` : ''}\` on ${record.date}: the sandbox (its own process) with N conversations over ${CHANNELS} channels, ${record.mode}, \`intervalMs\` ${INTERVAL_MS}, on ${record.cores} cores shared by every process, load average at the start ${record.load.map((n) => n.toFixed(2)).join(', ')}${fleet ? `, Redis ${record.redisVersion}, BullMQ ${record.bullmqVersion}` : ''}.`,
     '',
-    '| conversations | backlog handled (one message each) | API calls per idle poll | API calls per poll, 5 conversations changing | getunreadmessages per poll, 5 changing | injected → handled p50 | p99 |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...record.rows.map((r) =>
-      r.error !== undefined
-        ? `| ${int(r.conversations)} | not finished: ${r.error} | | | | | |`
-        : `| ${int(r.conversations)} | ${int(r.perSecond)} messages/s | ${r.idle.perPoll.toFixed(1)} | ${r.changed.perPoll.toFixed(1)} | ${r.changed.unreadPerPoll.toFixed(1)} | ${int(r.p50)} ms | ${int(r.p99)} ms |`,
+    markdownTable(
+      [
+        'conversations',
+        'backlog handled (one message each)',
+        'API calls per idle poll',
+        'API calls per poll, 5 conversations changing',
+        'getunreadmessages per poll, 5 changing',
+        'injected → handled p50',
+        'p99',
+      ],
+      record.rows.map((r) =>
+        r.error !== undefined
+          ? [int(r.conversations), `not finished: ${r.error}`, '', '', '', '', '']
+          : [
+              int(r.conversations),
+              `${int(r.perSecond)} messages/s`,
+              r.idle.perPoll.toFixed(1),
+              r.changed.perPoll.toFixed(1),
+              r.changed.unreadPerPoll.toFixed(1),
+              `${int(r.p50)} ms`,
+              `${int(r.p99)} ms`,
+            ],
+      ),
     ),
     '',
     'The backlog row times one unread message in every conversation, from the moment every listening process is ready until the last is handled: the first poll reads every conversation once. Calls per poll are counted in the sandbox\'s request log over 6 intervals (polls counted by their `getchats`, one per channel); a changed conversation costs one `getunreadmessages`, an unchanged one nothing. Latency: 100 messages at 10 per second into random conversations, from the injection\'s return to the handler.',
   ].join('\n');
-  const results = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  const start = results.indexOf(heading);
-  let next;
-  if (start >= 0) {
-    const after = results.indexOf('\n## ', start + heading.length);
-    next = `${results.slice(0, start)}${section}\n${after >= 0 ? results.slice(after) : ''}`;
-  } else {
-    const notes = results.indexOf('\n## Profiling findings');
-    next = notes >= 0 ? `${results.slice(0, notes)}\n${section}\n${results.slice(notes)}` : `${results.trimEnd()}\n\n${section}\n`;
-  }
-  writeFileSync(RESULTS, next);
+  putResultsSection(heading, section);
 }

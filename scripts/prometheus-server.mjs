@@ -2,29 +2,16 @@
 // with a temporary configuration and storage directory, stopped (and its directory removed) by
 // its starter. Installed with apt when missing and the user is root; otherwise the caller fails
 // with the command that installs it.
-import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { debianInstallCommand, ensureDebianBinary, serverProcess, startOnFreePort } from './debian-service.mjs';
 
 /** The Debian package that ships the server. */
 export const PROMETHEUS_PACKAGE = 'prometheus';
 /** What a user without root runs to install it. */
-export const PROMETHEUS_INSTALL_COMMAND = `sudo sh -c 'DEBIAN_FRONTEND=noninteractive apt-get update && apt-get install -y --no-install-recommends ${PROMETHEUS_PACKAGE}'`;
-
-function findOnPath(command) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
+export const PROMETHEUS_INSTALL_COMMAND = debianInstallCommand(PROMETHEUS_PACKAGE);
 
 /**
  * The path of `prometheus`, installing the Debian package first when it is missing and the user
@@ -32,31 +19,15 @@ function findOnPath(command) {
  * The package's own service is not what the suite talks to: only the binary is used.
  */
 export function ensurePrometheus() {
-  const found = findOnPath('prometheus');
-  if (found !== undefined) return found;
-  if (process.getuid?.() !== 0) {
-    throw new Error(`Debian's ${PROMETHEUS_PACKAGE} is needed and not installed. Install it with: ${PROMETHEUS_INSTALL_COMMAND}`);
-  }
-  // The packaged service is not wanted (it would hold port 9090): RUNLEVEL=1 tells invoke-rc.d
-  // not to start it, where an init system would.
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', RUNLEVEL: '1' };
-  execFileSync('apt-get', ['update'], { env, stdio: 'ignore', timeout: 300_000 });
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', PROMETHEUS_PACKAGE], {
-    env,
-    stdio: 'ignore',
-    timeout: 600_000,
+  return ensureDebianBinary({
+    binary: 'prometheus',
+    pkg: PROMETHEUS_PACKAGE,
+    installCommand: PROMETHEUS_INSTALL_COMMAND,
+    // The packaged service is not wanted (it would hold port 9090): RUNLEVEL=1 tells invoke-rc.d
+    // not to start it, where an init system would.
+    env: { RUNLEVEL: '1' },
+    installTimeoutMs: 600_000,
   });
-  const installed = findOnPath('prometheus');
-  if (installed === undefined) throw new Error(`apt-get installed ${PROMETHEUS_PACKAGE} but prometheus is not on PATH`);
-  return installed;
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitUntilReady(url, child, output) {
@@ -96,46 +67,43 @@ export async function startPrometheus({ targets, intervalSeconds = 1 }) {
       '',
     ].join('\n'),
   );
-  let lastError;
-  // A port found free may be taken before the server binds it: try a few.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    let log = '';
-    const child = spawn(
-      binary,
-      [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const keep = (chunk) => {
-      log = (log + chunk.toString('utf8')).slice(-8_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    try {
-      await waitUntilReady(url, child, () => log);
-    } catch (error) {
-      lastError = error;
-      child.kill('SIGKILL');
-      await exited;
-      continue;
-    }
-    return {
-      url,
-      async query(expr) {
-        const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-        const body = await response.json();
-        if (body.status !== 'success') throw new Error(`query ${expr} failed: ${JSON.stringify(body)}`);
-        return body.data.result;
-      },
-      async stop() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        await exited;
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+  try {
+    return await startOnFreePort(async (port, attempt) => {
+      const url = `http://127.0.0.1:${port}`;
+      let log = '';
+      const child = spawn(
+        binary,
+        [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const keep = (chunk) => {
+        log = (log + chunk.toString('utf8')).slice(-8_000);
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      const server = serverProcess(child);
+      try {
+        await waitUntilReady(url, child, () => log);
+      } catch (error) {
+        await server.stop();
+        throw error;
+      }
+      return {
+        url,
+        async query(expr) {
+          const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+          const body = await response.json();
+          if (body.status !== 'success') throw new Error(`query ${expr} failed: ${JSON.stringify(body)}`);
+          return body.data.result;
+        },
+        async stop() {
+          await server.stop();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
-  rmSync(dir, { recursive: true, force: true });
-  throw lastError;
 }

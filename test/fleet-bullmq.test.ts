@@ -6,38 +6,24 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSendQueue, createSendWorker, jobIdOf, type SendQueue } from '@afilnet-chat/bullmq';
 import { createChatClient, type ChatClient } from '@afilnet-chat/core';
-import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import type { Worker } from 'bullmq';
 import { DEMO } from './support/account.js';
+import { useFleetServices } from './support/fleet-services.js';
 import { startFleetPool, type FleetPool } from './support/fleet-pool.js';
 import { waitFor } from './support/wait-for.js';
-import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
 
 const CHANNEL = { platform: 'whatsapp', platformId: '100' } as const;
 
-let redisServer: RedisServer;
-let sandbox: Sandbox;
-const closers: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  [redisServer, sandbox] = await Promise.all([startRedisServer(), startSandbox()]);
-}, 60_000);
-afterAll(async () => {
-  for (const close of closers.reverse()) await close().catch(() => undefined);
-  await Promise.all([redisServer?.stop(), sandbox?.close()]);
-});
-
-function connection() {
-  return { host: '127.0.0.1', port: redisServer.port, maxRetriesPerRequest: null };
-}
+const services = useFleetServices();
+const { closers, connection } = services;
 
 /** How many times the sandbox stored each text sent to `destination`. */
 function received(destination: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const m of sandbox.messages(DEMO.user)) {
+  for (const m of services.sandbox.messages(DEMO.user)) {
     if (m.destination === destination) counts.set(m.message, (counts.get(m.message) ?? 0) + 1);
   }
   return counts;
@@ -63,9 +49,9 @@ describe('bulk sending on BullMQ', () => {
     const queueName = 'crash';
     const queue = queueFor(queueName);
     const settings = {
-      baseUrl: sandbox.url,
+      baseUrl: services.sandbox.url,
       credentials: DEMO,
-      redisPort: redisServer.port,
+      redisPort: services.redis.port,
       queueName,
       timeoutMs: 5_000,
       concurrency: 16,
@@ -81,7 +67,7 @@ describe('bulk sending on BullMQ', () => {
     // The key queued three times is sent before the chaos starts, so that it must end `sent`.
     await queue.sendMessage({ ...CHANNEL, destination, message: 'crash-dup' }, { idempotencyKey: 'crash-dup' });
     await until(async () => (await queue.outcome('crash-dup')) === 'sent', 20_000);
-    sandbox.chaos([
+    services.sandbox.chaos([
       { method: 'sendmessage', probability: 0.01, fault: { reset: 'before-commit' } },
       { method: 'sendmessage', probability: 0.03, fault: { reset: 'after-commit' } },
     ]);
@@ -104,7 +90,7 @@ describe('bulk sending on BullMQ', () => {
     try {
       await until(async () => (await finished(queue)) === total, 90_000);
     } finally {
-      sandbox.chaos([]);
+      services.sandbox.chaos([]);
     }
     await queue.sendMessage({ ...CHANNEL, destination, message: 'crash-dup' }, { idempotencyKey: 'crash-dup' });
 
@@ -126,7 +112,7 @@ describe('bulk sending on BullMQ', () => {
     expect(tally.queued + tally.missing).toBe(0);
     expect(Math.max(...counts.values())).toBe(1);
     expect(kills).toBeGreaterThanOrEqual(3);
-    const dropped = sandbox.requests({ method: 'sendmessage', status: 0 });
+    const dropped = services.sandbox.requests({ method: 'sendmessage', status: 0 });
     expect(dropped.filter((r) => r.chaos === 'reset after-commit').length).toBeGreaterThan(0);
     expect(tally['needs-review']).toBeGreaterThan(0);
     expect(tally.sent).toBeGreaterThan(keys.length / 2);
@@ -144,7 +130,7 @@ describe('bulk sending on BullMQ', () => {
     let refusingUntil = 0;
     const refused: number[] = [];
     const accepted: number[] = [];
-    const target = new URL(sandbox.url);
+    const target = new URL(services.sandbox.url);
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -203,7 +189,7 @@ describe('bulk sending on BullMQ', () => {
     const queue = queueFor(queueName);
     const limiter = { max: 10, duration: 500 };
     const clients: ChatClient[] = [0, 1].map(() =>
-      createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true }),
+      createChatClient({ transport: 'post', baseUrl: services.sandbox.url, credentials: DEMO, allowInsecureHttp: true }),
     );
     const workers: Worker[] = clients.map((client) => createSendWorker({ connection: connection(), queueName, client, concurrency: 8, limiter }));
     const perWorker = new Map<Worker, number>();
@@ -234,7 +220,7 @@ describe('not-sent outcomes', () => {
     const refusedPort = (refused.address() as AddressInfo).port;
     await new Promise((r) => refused.close(r));
     const clients: ChatClient[] = [
-      createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true }),
+      createChatClient({ transport: 'post', baseUrl: services.sandbox.url, credentials: DEMO, allowInsecureHttp: true }),
       createChatClient({ transport: 'post', baseUrl: `http://127.0.0.1:${refusedPort}`, credentials: DEMO, allowInsecureHttp: true, retry: false }),
     ];
     for (const c of clients) closers.push(() => c.close());
@@ -271,7 +257,7 @@ describe('send queue validation', () => {
     ).rejects.toMatchObject({ code: 'INVALID_PARAMS', issues: [{ path: 'options.idempotencyKey' }] });
     expect(await queue.count()).toBe(0);
     expect(await queue.outcome('v-1')).toBeUndefined();
-    const redis = new Redis(redisServer.url);
+    const redis = new Redis(services.redis.url);
     closers.push(async () => redis.disconnect());
     expect(await redis.keys('bull:validation:key-*')).toEqual([]);
   });
@@ -284,7 +270,7 @@ describe('BullMQ types and options', () => {
     closers.push(() => queue.close());
     expect(queue).toBeInstanceOf(Queue);
     expect(queue.defaultJobOptions).toMatchObject({ attempts: 3, removeOnComplete: { age: 60 } });
-    const client = createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true });
+    const client = createChatClient({ transport: 'post', baseUrl: services.sandbox.url, credentials: DEMO, allowInsecureHttp: true });
     closers.push(() => client.close());
     const worker = createSendWorker({ connection: connection(), queueName: 'types', client, autorun: false, concurrency: 3, lockDuration: undefined });
     closers.push(() => worker.close());

@@ -9,45 +9,27 @@
 import { readFileSync, rmSync, mkdtempSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createInboundPoller, createInboundWorker, inboundJobId, type InboundPoller } from '@afilnet-chat/bullmq';
 import { createChatClient, type ChatClient, type ChatMessage } from '@afilnet-chat/core';
-import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ConversationOrder, InboundPollSuperseded, InboundStateStore, openInboundRedis } from '../packages/bullmq/src/inbound-redis.js';
-import { DEMO } from './support/account.js';
+import { CHANNELS, DEMO } from './support/account.js';
+import { useFleetServices } from './support/fleet-services.js';
 import { startFleetPool, type FleetChild, type FleetPool } from './support/fleet-pool.js';
 import { waitFor } from './support/wait-for.js';
-import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
 
-const CHANNELS = [
-  { platform: 'whatsapp', platformId: '100' },
-  { platform: 'telegram', platformId: '200' },
-  { platform: 'webchat', platformId: '300' },
-  { platform: 'operator', platformId: '400' },
-] as const;
-
-let redisServer: RedisServer;
-let sandbox: Sandbox;
 const dir = mkdtempSync(join(tmpdir(), 'afilnet-fleet-inbound-'));
-const closers: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  [redisServer, sandbox] = await Promise.all([startRedisServer(), startSandbox()]);
-}, 60_000);
-afterAll(async () => {
-  for (const close of closers.reverse()) await close().catch(() => undefined);
-  await Promise.all([redisServer?.stop(), sandbox?.close()]);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const connection = () => ({ host: '127.0.0.1', port: redisServer.port, maxRetriesPerRequest: null });
+// Registered first, so it runs last: once the children writing into the directory are gone.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const services = useFleetServices();
+const { closers, connection } = services;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const destination = (n: number, prefix = '34688') => `${prefix}${String(n).padStart(4, '0')}`;
 
 function chatClient(): ChatClient {
-  const client = createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true });
+  const client = createChatClient({ transport: 'post', baseUrl: services.sandbox.url, credentials: DEMO, allowInsecureHttp: true });
   closers.push(() => client.close());
   return client;
 }
@@ -166,7 +148,7 @@ describe('receiving on BullMQ in one process', () => {
     for (let round = 0; round < 5; round++) {
       for (let n = 0; n < 6; n++) {
         const text = round === 1 && n === 0 ? 'poison' : `r${round}`;
-        const m = sandbox.injectInbound({ user: DEMO.user, ...CHANNELS[0], destination: destination(n), message: text });
+        const m = services.sandbox.injectInbound({ user: DEMO.user, ...CHANNELS[0], destination: destination(n), message: text });
         injected.push({ id: m.messageId, d: destination(n) });
       }
       await sleep(150);
@@ -194,7 +176,7 @@ describe('receiving on BullMQ in one process', () => {
 
     // Found again (as a recovery may find one), a queued message is not queued again: put two
     // handled messages back into the saved state's pending list, as if just taken.
-    const redis = new Redis(redisServer.url);
+    const redis = new Redis(services.redis.url);
     closers.push(async () => redis.disconnect());
     const key = poller.pollQueue.toKey('state');
     const again = injected.slice(0, 2).map(({ id, d }) => ({ ...CHANNELS[0], destination: d, messageId: id, message: 'r0', sent: false, status: 'read', datetime: '2024-01-01 00:00:00' }));
@@ -236,9 +218,9 @@ describe('receiving on BullMQ across processes killed at random', () => {
     const CONVERSATIONS = 60;
     const intervalMs = 1_000;
     const settings = {
-      baseUrl: sandbox.url,
+      baseUrl: services.sandbox.url,
       credentials: DEMO,
-      redisPort: redisServer.port,
+      redisPort: services.redis.port,
       queueName,
       record,
       intervalMs,
@@ -266,7 +248,7 @@ describe('receiving on BullMQ across processes killed at random', () => {
     const live = () => pool.children.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
     // Some answers are lost after the server marked their messages read (the next poll recovers
     // them), and some polls are slow, so that a kill can land during one.
-    sandbox.chaos([
+    services.sandbox.chaos([
       { method: 'getunreadmessages', probability: 0.03, times: 10, fault: { reset: 'after-commit' } },
       { method: 'getchats', probability: 0.3, fault: { delayMs: 600 } },
     ]);
@@ -278,7 +260,7 @@ describe('receiving on BullMQ across processes killed at random', () => {
         // Conversations open over time; a few conversations get bursts.
         const n = i < CONVERSATIONS ? i : Math.floor(Math.random() * CONVERSATIONS);
         const channel = CHANNELS[n % CHANNELS.length] ?? CHANNELS[0];
-        const m = sandbox.injectInbound({ user: DEMO.user, ...channel, destination: destination(n, '34677'), message: `m${i}` });
+        const m = services.sandbox.injectInbound({ user: DEMO.user, ...channel, destination: destination(n, '34677'), message: `m${i}` });
         injected.push({ id: m.messageId, c: `${channel.platform}/${channel.platformId}/${destination(n, '34677')}` });
         if (i % 5 === 0) await sleep(Math.random() * 250);
       }
@@ -334,7 +316,7 @@ describe('receiving on BullMQ across processes killed at random', () => {
     // And a poll after the last death of a polling process (bounded: the assertion below says by how much).
     const lastDeath = pollerDeaths.at(-1) ?? 0;
     await waitFor(() => lines().some((l) => l.e === 'poll' && l.t > lastDeath), 20_000, 100).catch(() => undefined);
-    sandbox.chaos([]);
+    services.sandbox.chaos([]);
     await pool.close();
 
     const all = lines();
@@ -402,7 +384,7 @@ describe('receiving on BullMQ across processes killed at random', () => {
     expect(Math.max(...resumedAfter)).toBeLessThanOrEqual(15_000);
     const gaps = pollStarts.slice(1).map((t, i) => t - (pollStarts[i] as number));
     expect(Math.max(...gaps)).toBeLessThanOrEqual(15_000);
-    const lost = sandbox.requests({ method: 'getunreadmessages' }).filter((r) => r.chaos !== undefined).length;
+    const lost = services.sandbox.requests({ method: 'getunreadmessages' }).filter((r) => r.chaos !== undefined).length;
     console.log(
       `fleet inbound crash: ${injected.length} messages over ${new Set(injected.map((m) => m.c)).size} conversations, ${kills} kills (${pollerDeaths.length} of the polling process), ` +
         `polling resumed after ${resumedAfter.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}, longest gap between polls ${(Math.max(...gaps) / 1000).toFixed(1)} s, ` +

@@ -12,15 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
-import { DEMO } from './support/account.js';
+import { CHANNELS, DEMO } from './support/account.js';
 import { waitFor } from './support/wait-for.js';
 
-const CHANNELS = [
-  { platform: 'whatsapp', platformId: '100' },
-  { platform: 'telegram', platformId: '200' },
-  { platform: 'webchat', platformId: '300' },
-  { platform: 'operator', platformId: '400' },
-] as const;
 const CONVERSATIONS = 40;
 const MESSAGES = 600;
 /** Kills that land after the killed process handled something, at least. */

@@ -13,7 +13,7 @@ import {
   type ChatMessage,
 } from '@afilnet-chat/core';
 import { createInboundState, pollInbound, type InboundState } from '@afilnet-chat/core/inbound';
-import { DEMO } from './support/account.js';
+import { CHANNELS, DEMO } from './support/account.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -29,13 +29,6 @@ function client(credentials: { user: string; password: string } = DEMO): ChatCli
   clients.push(chat);
   return chat;
 }
-
-const CHANNELS = [
-  { platform: 'whatsapp', platformId: '100' },
-  { platform: 'telegram', platformId: '200' },
-  { platform: 'webchat', platformId: '300' },
-  { platform: 'operator', platformId: '400' },
-] as const;
 
 function inject(channel: (typeof CHANNELS)[number], destination: string, message: string): string {
   return fixture.sandbox.injectInbound({ user: DEMO.user, ...channel, destination, message }).messageId;

@@ -4,9 +4,9 @@
  * full `pnpm bench` run, which rewrites RESULTS.md, keeps it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { markdownTable, putResultsSection } from './markdown.mjs';
 
 export const FLEET_RECORD = new URL('../fleet-results.json', import.meta.url);
-const RESULTS = new URL('../RESULTS.md', import.meta.url);
 const HEADING = '## Bulk sending through BullMQ';
 
 const int = (n) => Math.round(n).toLocaleString('en-US');
@@ -21,13 +21,38 @@ export function renderFleetSection(record = existsSync(FLEET_RECORD) ? JSON.pars
     '',
     `Written by \`pnpm load --fleet\` on ${r.date}: ${int(r.sends)} sendmessage calls (${r.transport}) into the sandbox on ${r.cores} cores shared by every process (sandbox, producer, workers, Redis), load average at the start ${r.load.map(two).join(', ')}, Redis ${r.redisVersion}, BullMQ ${r.bullmqVersion}. **Reproduce:** \`pnpm load --fleet --workers ${r.workers}\`.`,
     '',
-    '| path | processes | in flight | messages/s | × direct | Redis round trips per message | Redis commands per message (with Lua calls) | lost | received twice |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    `| client called directly | 1 | ${r.workers * r.concurrency} | ${int(r.direct.perSecond)} | 1.00 | | | ${r.direct.lost} | ${r.direct.duplicates} |`,
-    `| queue → ${r.workers} BullMQ worker processes | ${r.workers} + 1 producer | ${r.workers} × ${r.concurrency} | ${int(r.fleet.perSecond)} | ${two(r.fleet.perSecond / r.direct.perSecond)} | ${two(r.roundTripsPerMessage)} | ${two(r.commandsPerMessage)} | ${r.fleet.lost} | ${r.fleet.duplicates} |`,
-    ...(r.bare === undefined
-      ? []
-      : [`| queue → ${r.workers} bare BullMQ worker processes (\`new Worker(name, job => client.sendMessage(job.data.input))\`, jobs added with \`queue.add(name, data, { jobId })\`) | ${r.workers} + 1 producer | ${r.workers} × ${r.concurrency} | ${int(r.bare.perSecond)} | ${two(r.bare.perSecond / r.direct.perSecond)} | | ${two(r.bare.commandsPerMessage)} | ${r.bare.lost} | ${r.bare.duplicates} |`]),
+    markdownTable(
+      ['path', 'processes', 'in flight', 'messages/s', '× direct', 'Redis round trips per message', 'Redis commands per message (with Lua calls)', 'lost', 'received twice'],
+      [
+        ['client called directly', 1, r.workers * r.concurrency, int(r.direct.perSecond), '1.00', '', '', r.direct.lost, r.direct.duplicates],
+        [
+          `queue → ${r.workers} BullMQ worker processes`,
+          `${r.workers} + 1 producer`,
+          `${r.workers} × ${r.concurrency}`,
+          int(r.fleet.perSecond),
+          two(r.fleet.perSecond / r.direct.perSecond),
+          two(r.roundTripsPerMessage),
+          two(r.commandsPerMessage),
+          r.fleet.lost,
+          r.fleet.duplicates,
+        ],
+        ...(r.bare === undefined
+          ? []
+          : [
+              [
+                `queue → ${r.workers} bare BullMQ worker processes (\`new Worker(name, job => client.sendMessage(job.data.input))\`, jobs added with \`queue.add(name, data, { jobId })\`)`,
+                `${r.workers} + 1 producer`,
+                `${r.workers} × ${r.concurrency}`,
+                int(r.bare.perSecond),
+                two(r.bare.perSecond / r.direct.perSecond),
+                '',
+                two(r.bare.commandsPerMessage),
+                r.bare.lost,
+                r.bare.duplicates,
+              ],
+            ]),
+      ],
+    ),
     '',
     'Messages/s through the queue run from the first enqueue to the last job completed, enqueueing included. Round trips are the commands clients sent (producer and workers; MONITOR lines not issued by Lua, during a separate counting pass of ' +
       `${int(r.countedSends)} sends, the producer's progress polls subtracted); commands include those BullMQ's Lua scripts run (\`INFO commandstats\` before and after the timed pass).`,
@@ -38,15 +63,5 @@ export function renderFleetSection(record = existsSync(FLEET_RECORD) ? JSON.pars
 export function saveFleetRecord(record) {
   writeFileSync(FLEET_RECORD, `${JSON.stringify(record, null, 2)}\n`);
   const section = renderFleetSection(record);
-  const results = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  const start = results.indexOf(HEADING);
-  let next;
-  if (start >= 0) {
-    const after = results.indexOf('\n## ', start + HEADING.length);
-    next = `${results.slice(0, start)}${section}\n${after >= 0 ? results.slice(after) : ''}`;
-  } else {
-    const notes = results.indexOf('\n## Profiling findings');
-    next = notes >= 0 ? `${results.slice(0, notes)}\n${section}\n${results.slice(notes)}` : `${results.trimEnd()}\n\n${section}\n`;
-  }
-  writeFileSync(RESULTS, next);
+  putResultsSection(HEADING, section);
 }

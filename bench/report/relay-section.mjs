@@ -4,9 +4,9 @@
  * `pnpm bench` run, which rewrites RESULTS.md, keeps it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { markdownTable, putResultsSection } from './markdown.mjs';
 
 export const RELAY_RECORD = new URL('../relay-results.json', import.meta.url);
-const RESULTS = new URL('../RESULTS.md', import.meta.url);
 const HEADING = '## Webhooks: afilnet-chat relay';
 
 const int = (n) => Math.round(n).toLocaleString('en-US');
@@ -16,18 +16,26 @@ const two = (n) => n.toFixed(2);
 export function renderRelaySection(record = existsSync(RELAY_RECORD) ? JSON.parse(readFileSync(RELAY_RECORD, 'utf8')) : undefined) {
   if (record === undefined) return '';
   const r = record;
-  const rows = r.runs.map(
-    (run) =>
-      `| ${run.mode} | ${run.processes} × ${run.concurrency} | ${int(run.burst.messages)} in ${run.burst.conversations} conversations | ${int(run.burst.perSecond)} | ${int(run.steady.messages)} at ${run.steady.rate}/s | ${int(run.steady.p50Ms)} | ${int(run.steady.p99Ms)} | ${run.lost} | ${run.repeats} |`,
-  );
+  const rows = r.runs.map((run) => [
+    run.mode,
+    `${run.processes} × ${run.concurrency}`,
+    `${int(run.burst.messages)} in ${run.burst.conversations} conversations`,
+    int(run.burst.perSecond),
+    `${int(run.steady.messages)} at ${run.steady.rate}/s`,
+    int(run.steady.p50Ms),
+    int(run.steady.p99Ms),
+    run.lost,
+    run.repeats,
+  ]);
   return [
     HEADING,
     '',
     `Written by \`pnpm bench:relay\` on ${r.date}: the sandbox, a receiver verifying every request with standardwebhooks and the relay (poll interval ${r.intervalMs} ms) on ${r.cores} cores shared by every process, load average at the start ${r.load.map(two).join(', ')}. **Reproduce:** \`pnpm bench:relay\`.`,
     '',
-    '| mode | processes × deliveries in flight | burst | deliveries/s | steady stream | p50 inbound → 2xx, ms | p99 inbound → 2xx, ms | lost | delivered twice |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows,
+    markdownTable(
+      ['mode', 'processes × deliveries in flight', 'burst', 'deliveries/s', 'steady stream', 'p50 inbound → 2xx, ms', 'p99 inbound → 2xx, ms', 'lost', 'delivered twice'],
+      rows,
+    ),
     '',
     'Deliveries/s: a burst injected at once, from the injection to the last 2xx. Latency: messages injected one by one at a steady rate, from the injection into the sandbox to the receiver answering 2xx; it includes the wait for the next poll (up to one interval).',
   ].join('\n');
@@ -37,15 +45,5 @@ export function renderRelaySection(record = existsSync(RELAY_RECORD) ? JSON.pars
 export function saveRelayRecord(record) {
   writeFileSync(RELAY_RECORD, `${JSON.stringify(record, null, 2)}\n`);
   const section = renderRelaySection(record);
-  const results = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  const start = results.indexOf(HEADING);
-  let next;
-  if (start >= 0) {
-    const after = results.indexOf('\n## ', start + HEADING.length);
-    next = `${results.slice(0, start)}${section}\n${after >= 0 ? results.slice(after) : ''}`;
-  } else {
-    const notes = results.indexOf('\n## Profiling findings');
-    next = notes >= 0 ? `${results.slice(0, notes)}\n${section}\n${results.slice(notes)}` : `${results.trimEnd()}\n\n${section}\n`;
-  }
-  writeFileSync(RESULTS, next);
+  putResultsSection(HEADING, section);
 }

@@ -5,9 +5,9 @@
  * which rewrites RESULTS.md, keeps the section.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { markdownTable, putResultsSection } from './markdown.mjs';
 
 export const SOAK_RECORD = new URL('../soak-results.json', import.meta.url);
-const RESULTS = new URL('../RESULTS.md', import.meta.url);
 const HEADING = '## Long-running listeners (soak)';
 
 const int = (n) => Math.round(n).toLocaleString('en-US');
@@ -19,9 +19,21 @@ function loadRows() {
   return existsSync(SOAK_RECORD) ? JSON.parse(readFileSync(SOAK_RECORD, 'utf8')).rows : [];
 }
 
-/** One row of the table, from a row record. */
-function renderRow(r) {
-  return `| ${r.listener} | ${r.subject} | ${r.date.slice(0, 16).replace('T', ' ')} | ${one(r.minutes)} min, ${int(r.polls)} polls | ${r.load.map(two).join(', ')} | ${one(r.rss.growthMb)} MB (${one(r.rss.startMb)} → ${one(r.rss.endMb)}; peaks ${r.rss.peakRiseMb >= 0 ? '+' : ''}${one(r.rss.peakRiseMb)}); heap ${one(r.liveHeap.startMb)} → ${one(r.liveHeap.endMb)} MB | ${int(r.cpu.perPollMicros / 1000)} ms (median ${int(r.cpu.medianPollMicros / 1000)}, p90 ${int(r.cpu.p90PollMicros / 1000)}); ${int(r.cpu.perChangedMicros)} µs per conversation read | ${one(r.eventLoopDelayMs.p99)} ms (max ${one(r.eventLoopDelayMs.max)}) | ${one(r.callsPerPoll.total)} (${r.callsPerPoll.detail}) | ${int(r.handled)} of ${int(r.written)} | ${[verdict(r.met.rss), verdict(r.met.cpu), verdict(r.met.delay)].join(' / ')} |`;
+/** The cells of one row of the table, from a row record. */
+function rowCells(r) {
+  return [
+    r.listener,
+    r.subject,
+    r.date.slice(0, 16).replace('T', ' '),
+    `${one(r.minutes)} min, ${int(r.polls)} polls`,
+    r.load.map(two).join(', '),
+    `${one(r.rss.growthMb)} MB (${one(r.rss.startMb)} → ${one(r.rss.endMb)}; peaks ${r.rss.peakRiseMb >= 0 ? '+' : ''}${one(r.rss.peakRiseMb)}); heap ${one(r.liveHeap.startMb)} → ${one(r.liveHeap.endMb)} MB`,
+    `${int(r.cpu.perPollMicros / 1000)} ms (median ${int(r.cpu.medianPollMicros / 1000)}, p90 ${int(r.cpu.p90PollMicros / 1000)}); ${int(r.cpu.perChangedMicros)} µs per conversation read`,
+    `${one(r.eventLoopDelayMs.p99)} ms (max ${one(r.eventLoopDelayMs.max)})`,
+    `${one(r.callsPerPoll.total)} (${r.callsPerPoll.detail})`,
+    `${int(r.handled)} of ${int(r.written)}`,
+    [verdict(r.met.rss), verdict(r.met.cpu), verdict(r.met.delay)].join(' / '),
+  ];
 }
 
 /** The section's Markdown, or '' when there is no row. */
@@ -32,9 +44,22 @@ export function renderSoakSection(rows = loadRows()) {
     '',
     'Each listener runs for its window after a warm-up, against the sandbox in a process of its own (its CPU is not counted), with a steady trickle of new messages. Targets: RSS growth < 20 MB (end of the window − start, after the warm-up), CPU per poll growing with the conversations that change, event-loop delay p99 < 50 ms. **Reproduce:** `node bench/soak-inbound.mjs` (both rows, 10 minutes each; `--minutes N`). How it is measured: [README.md](README.md#long-running-listeners-soak).',
     '',
-    '| listener | configuration | run | window | load average at the start | RSS growth (start → end; rise of the peaks); live heap | CPU per poll (mean; median, p90); per conversation read | event-loop delay p99 | API calls per poll | messages handled of written | verdict (RSS / CPU / delay) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map(renderRow),
+    markdownTable(
+      [
+        'listener',
+        'configuration',
+        'run',
+        'window',
+        'load average at the start',
+        'RSS growth (start → end; rise of the peaks); live heap',
+        'CPU per poll (mean; median, p90); per conversation read',
+        'event-loop delay p99',
+        'API calls per poll',
+        'messages handled of written',
+        'verdict (RSS / CPU / delay)',
+      ],
+      rows.map(rowCells),
+    ),
   ].join('\n');
 }
 
@@ -48,15 +73,5 @@ export function saveSoakRows(rows) {
   const all = [...kept, ...rows];
   writeFileSync(SOAK_RECORD, `${JSON.stringify({ rows: all }, null, 2)}\n`);
   const section = renderSoakSection(all);
-  const results = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  const start = results.indexOf(HEADING);
-  let next;
-  if (start >= 0) {
-    const after = results.indexOf('\n## ', start + HEADING.length);
-    next = `${results.slice(0, start)}${section}\n${after >= 0 ? results.slice(after) : ''}`;
-  } else {
-    const notes = results.indexOf('\n## Profiling findings');
-    next = notes >= 0 ? `${results.slice(0, notes)}\n${section}\n${results.slice(notes)}` : `${results.trimEnd()}\n\n${section}\n`;
-  }
-  writeFileSync(RESULTS, next);
+  putResultsSection(HEADING, section);
 }
