@@ -67,7 +67,9 @@ const env = {
 };
 const children = new Set();
 // The relays never outlive this script, whatever happens to it.
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
 
 /** One measured run: `processes` relays started with `args`, a warm-up, a burst, a steady stream. */
 async function measure(mode, processes, args, tag) {
