@@ -4,10 +4,15 @@
  * conversations), acknowledgement by asking for the next message, the checkpoint shared by
  * watches one after another, errors, and `close()`.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createChatClient,
+  createFileCheckpoint,
   createMemoryCheckpoint,
+  type InboundCheckpoint,
   type AfilnetTransportError,
   type ChatClient,
   type ChatMessage,
@@ -121,6 +126,37 @@ describe('watchInbound against the sandbox', () => {
     await expect(chat.watchInbound({ checkpoint }).next()).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
     expect((await second.next()).value?.messageId).toBe(ids[2]);
     await second.return();
+  });
+
+  it('acknowledges through the file checkpoint\'s journal, saving the whole state only at the poll\'s own points', async () => {
+    const chat = client();
+    const ids = Array.from({ length: 30 }, (_, i) => inject(CHANNELS[i % 4] ?? CHANNELS[0], `journal-${i}`, `hello ${i}`));
+    const dir = mkdtempSync(join(tmpdir(), 'afilnet-watch-journal-'));
+    try {
+      const file = createFileCheckpoint(join(dir, 'inbound.json'));
+      const calls = { save: 0, acknowledge: 0 };
+      const counted: InboundCheckpoint = {
+        open: () => file.open(),
+        save: (state) => ((calls.save += 1), file.save(state)),
+        acknowledge: (messageIds) => ((calls.acknowledge += messageIds.length), (file.acknowledge as NonNullable<InboundCheckpoint['acknowledge']>)(messageIds)),
+        close: () => file.close(),
+      };
+      const watch = chat.watchInbound({ intervalMs: 20, checkpoint: counted });
+      const seen: string[] = [];
+      for await (const m of watch) {
+        seen.push(m.messageId);
+        if (seen.length === ids.length) break;
+      }
+      expect([...seen].sort()).toEqual([...ids].sort());
+      expect(calls.acknowledge).toBe(ids.length - 1);
+      // One poll took all 30 in: its few saves, plus the one of return(); none per acknowledgement.
+      expect(calls.save).toBeLessThan(10);
+      const again = createFileCheckpoint(join(dir, 'inbound.json'));
+      expect((await again.open())?.pending.map((m) => m.messageId)).toEqual([seen.at(-1)]);
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rides out transport errors with growing pauses and ends on an API error', async () => {

@@ -1,14 +1,14 @@
 /**
- * A checkpoint in a file: JSON, replaced atomically, claimed by one watch at a time through a
- * lock file beside it. docs/inbound.md ("The checkpoint file") describes both files.
+ * A checkpoint in a file: JSON, replaced atomically, with a journal of acknowledgements and a
+ * lock file beside it. docs/inbound.md ("The checkpoint file") describes the three files.
  */
 import { randomUUID } from 'node:crypto';
-import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, open as openFile, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { AfilnetValidationError } from '../errors.js';
 import type { InboundCheckpoint } from './inbound-checkpoint.js';
-import { parseInboundState, type InboundState } from './inbound-state.js';
+import { acknowledgeInbound, parseInboundState, type InboundState } from './inbound-state.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 /** What a lock file holds: who claimed the checkpoint. */
@@ -21,6 +21,9 @@ interface LockOwner {
 
 /** Tokens of the locks this process holds, so that a second watch here sees the first as live. */
 const heldHere = new Set<string>();
+
+/** The first line of an acknowledgement journal: how it is recognised. */
+const JOURNAL_HEADER = 'afilnet-chat/inbound-acks 1\n';
 
 const codeOf = (error: unknown): unknown => (error as NodeJS.ErrnoException | undefined)?.code;
 
@@ -59,11 +62,41 @@ function isLive(owner: LockOwner): boolean {
 }
 
 /**
+ * The acknowledged ids a journal holds: every line after the header that ends with a newline and
+ * is a JSON string. A last line without its newline was being appended when the process died, so
+ * that acknowledgement was never saved: it is ignored, as is a line a crash left unreadable (its
+ * message is yielded again, never lost).
+ *
+ * @returns the ids, or `undefined` when the text is not a journal.
+ */
+function parseJournal(text: string): string[] | undefined {
+  if (!text.startsWith(JOURNAL_HEADER)) return JOURNAL_HEADER.startsWith(text) ? [] : undefined;
+  const lines = text.slice(JOURNAL_HEADER.length).split('\n');
+  lines.pop(); // What follows the last newline: empty, or an append cut short.
+  const ids: string[] = [];
+  for (const line of lines) {
+    try {
+      const id: unknown = JSON.parse(line);
+      if (typeof id === 'string') ids.push(id);
+    } catch {
+      // Cut short by a crash: that acknowledgement was not saved.
+    }
+  }
+  return ids;
+}
+
+/**
  * A durable checkpoint in the file at `path` (created on the first save).
  *
  * - Each save replaces the file with {@link writeFileAtomic} (`path.tmp`, flushed, renamed over
  *   `path`): a process killed at any instant leaves the previous state or the new one, never a
  *   torn file.
+ * - Each acknowledgement is appended to the journal `path.acks` (a header line, then one
+ *   `messageId` per line as a JSON string), flushed (`fsync`) before it resolves: a few bytes
+ *   instead of the whole state. A save writes the state (those messages no longer pending) and
+ *   only then empties the journal; `open()` removes the journal's messages from the pending ones,
+ *   ignoring ids no longer pending (a crash between the two steps leaves a harmless journal) and
+ *   a last line cut short (a crash in an append), then saves and empties the journal at once.
  * - It holds message data and conversation names, never a credential.
  * - `open()` refuses a file that is not a checkpoint and leaves it untouched.
  * - `open()` claims `path.lock` (its process id, host and a random token, created atomically).
@@ -78,7 +111,11 @@ function isLive(owner: LockOwner): boolean {
 export function createFileCheckpoint(path: string): InboundCheckpoint {
   const file = resolve(path);
   const lockPath = `${file}.lock`;
+  const journalPath = `${file}.acks`;
   let held: LockOwner | undefined;
+  // The journal, open for appending while the checkpoint is held; `logged` once it holds an id.
+  let journal: FileHandle | undefined;
+  let logged = false;
 
   const refuse = (why: string) =>
     new AfilnetValidationError('INVALID_CONFIG', `The inbound checkpoint ${JSON.stringify(path)} cannot be used: ${why}`, {
@@ -169,18 +206,64 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
         }
         state = parsed.state;
       }
+      let journalText: string | undefined;
+      try {
+        journalText = await readFile(journalPath, 'utf8');
+      } catch (error) {
+        if (codeOf(error) !== 'ENOENT') {
+          await release(owner);
+          throw refuse(`its journal ${JSON.stringify(`${path}.acks`)} cannot be read (${String(codeOf(error) ?? 'error')})`);
+        }
+      }
+      const acknowledged = journalText === undefined ? [] : parseJournal(journalText);
+      if (acknowledged === undefined) {
+        await release(owner);
+        throw refuse(`${JSON.stringify(`${path}.acks`)} is not its journal of acknowledgements; both were left untouched`);
+      }
+      try {
+        if (journalText !== JOURNAL_HEADER) {
+          // Folded in before anything is appended, so that no append lands after a torn line.
+          if (state !== undefined && acknowledgeInbound(state, acknowledged) > 0) await writeFileAtomic(file, JSON.stringify(state));
+          await writeFileAtomic(journalPath, JOURNAL_HEADER);
+        }
+        journal = await openFile(journalPath, 'a', 0o600);
+      } catch (error) {
+        await release(owner);
+        throw refuse(`it cannot be written (${String(codeOf(error) ?? 'error')})`);
+      }
+      logged = false;
       held = owner;
       return state;
     },
     async save(state) {
       const text = JSON.stringify(state);
-      if (held === undefined) throw refuse('it is not open (save before open, or after close)');
+      if (held === undefined || journal === undefined) throw refuse('it is not open (save before open, or after close)');
       await writeFileAtomic(file, text);
+      if (logged) {
+        // Only now: a crash before this leaves ids the state no longer holds as pending.
+        await journal.truncate(JOURNAL_HEADER.length);
+        await journal.sync();
+        logged = false;
+      }
+    },
+    async acknowledge(messageIds) {
+      if (held === undefined || journal === undefined) throw refuse('it is not open (acknowledge before open, or after close)');
+      if (messageIds.length === 0) return;
+      // One write, one flush, whatever the number of ids; the handle appends (O_APPEND).
+      await journal.write(messageIds.map((id) => `${JSON.stringify(id)}\n`).join(''));
+      logged = true;
+      await journal.sync();
     },
     async close() {
       const owner = held;
       held = undefined;
-      if (owner !== undefined) await release(owner);
+      const handle = journal;
+      journal = undefined;
+      try {
+        await handle?.close();
+      } finally {
+        if (owner !== undefined) await release(owner);
+      }
     },
   };
 }

@@ -7,7 +7,8 @@ import { parseInboundState, type InboundState } from './inbound-state.js';
 /**
  * A store for one account's listening state, used by one watch at a time.
  *
- * `watchInbound` calls `open()` once, `save()` at every point that must survive a crash, and
+ * `watchInbound` calls `open()` once, `save()` at every point of a poll that must survive a
+ * crash, `acknowledge()` (or, when the store has none, `save()`) for each message handled, and
  * `close()` when it ends. A durable implementation (a file, Redis) makes a killed watch lose
  * nothing; an in-memory one forgets everything with its process.
  */
@@ -26,6 +27,14 @@ export interface InboundCheckpoint {
    * twice at once.
    */
   save(state: InboundState): Promise<void>;
+  /**
+   * Optional: records that these messages were acknowledged, more cheaply than `save()` would.
+   * The caller has already removed them from the live state's `pending`; resolves once that
+   * survives a crash, after which `open()` must never return them as pending again. The next
+   * `save()` receives a state without them, so a store may keep them aside (the file checkpoint
+   * appends them to a journal) until then. Never called at the same time as `save()`.
+   */
+  acknowledge?(messageIds: readonly string[]): Promise<void>;
   /** Releases the claim; the checkpoint may then be opened again. */
   close(): Promise<void>;
 }
