@@ -12,8 +12,8 @@
  *   minimal handler over the same dispatcher. Their difference is what the client adds to the
  *   HTTP exchange; the exchange itself (undici, the socket) is what bench/run.mjs measures.
  *
- * mitata reports time per iteration on one core; on the shared machine read the differences
- * between rows measured in the same run, not the absolute figures.
+ * mitata times each step on one core; the report gives its median and fastest sample per
+ * iteration. On the shared machine read the differences between rows of one run.
  */
 import { bench, do_not_optimize, group, run } from 'mitata';
 import { util as undiciUtil } from 'undici';
@@ -124,5 +124,13 @@ group('whole call, no I/O (in-memory dispatcher)', () => {
 });
 
 const filter = args.filter ? new RegExp(args.filter) : undefined;
-await run({ ...(filter ? { filter } : {}), colors: false });
+const { benchmarks } = await run({ ...(filter ? { filter } : {}), format: 'quiet' });
+// The median and the fastest sample of each: on a shared machine the average is pulled up by
+// whatever else ran; the median is what a call costs, the minimum what it costs undisturbed.
+console.log('µs per call: median (min)   step');
+for (const trial of benchmarks) {
+  const stats = trial.runs[0]?.stats;
+  if (stats === undefined) continue;
+  console.log(`${(stats.p50 / 1000).toFixed(2).padStart(7)} (${(stats.min / 1000).toFixed(2)})   ${trial.alias}`);
+}
 for (const client of Object.values(clients)) await client.close();
