@@ -106,6 +106,17 @@ const clients = Object.fromEntries(
 // The first call loads the transport and undici; warnings (GET's) are printed once here.
 for (const client of Object.values(clients)) await client.getChatChannels();
 
+// The client's own layers alone (validation, deadline, retry loop, abort race, counting, the
+// telemetry check, decoding): a transport that answers at once with a decoded envelope.
+const answered = {
+  getchatchannels: { httpStatus: 200, payload: parseJsonPayload(channelsBody) },
+  sendmessage: { httpStatus: 200, payload: parseJsonPayload(noneBody) },
+};
+const layersOnly = createChatClient({
+  transport: { name: 'answers-at-once', security: 'high', send: async (request) => answered[request.method] },
+  credentials: CREDENTIALS,
+});
+
 const wire = {
   getchatchannels: { origin: 'http://127.0.0.1:9', path: '/api/http/', method: 'POST', headers: {}, body: Buffer.from('getchatchannels') },
   sendmessage: { origin: 'http://127.0.0.1:9', path: '/api/http/', method: 'POST', headers: {}, body: Buffer.from('sendmessage') },
@@ -114,6 +125,9 @@ const wire = {
 group('whole call, no I/O (in-memory dispatcher)', () => {
   for (const method of ['getchatchannels', 'sendmessage']) {
     bench(`limit: minimal handler, ${method}`, () => rawDispatch(wire[method]));
+    bench(`client layers alone (a transport that answers at once), ${method}`, () =>
+      method === 'sendmessage' ? layersOnly.sendMessage(SEND_MESSAGE_INPUT) : layersOnly.getChatChannels(),
+    );
     for (const transport of TRANSPORTS) {
       const client = clients[transport];
       bench(`client ${transport} ${method}`, () =>
@@ -133,4 +147,4 @@ for (const trial of benchmarks) {
   if (stats === undefined) continue;
   console.log(`${(stats.p50 / 1000).toFixed(2).padStart(7)} (${(stats.min / 1000).toFixed(2)})   ${trial.alias}`);
 }
-for (const client of Object.values(clients)) await client.close();
+for (const client of [...Object.values(clients), layersOnly]) await client.close();
