@@ -314,6 +314,8 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   // Calls in flight, counted rather than collected: no promise, set entry or closure per call.
   let inFlight = 0;
   let executorReady = false;
+  // The transport once built, when nothing can replace it (no credentials function).
+  let built: ChatTransport | undefined;
   let onIdle: (() => void) | undefined;
 
   const getTransport = (): Promise<ChatTransport> => (source === undefined ? loadOnce(resolved.factoryOptions) : source.current().then(transportFor));
@@ -404,8 +406,10 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     inFlight++;
     try {
       const request = toWireRequest(method, input, resolved.maxMessageLength);
-      let chosen = await getTransport();
-      // Once loaded, the executor and telemetry are not asked again: an await per call costs a turn of the queue.
+      // Once built, a transport that no credentials function can replace is used without an
+      // await, as the executor and telemetry are: an await per call costs a turn of the queue.
+      let chosen = built ?? (await getTransport());
+      if (source === undefined) built = chosen;
       if (!executorReady) {
         await Promise.all([executor.prepare?.(), telemetry.prepare()]);
         executorReady = true;
