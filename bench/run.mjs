@@ -52,6 +52,7 @@ const available = [];
 const skipped = [];
 const capturedByTransport = new Map();
 for (const entry of TRANSPORT_ENTRIES) {
+  if (options.transports && !options.transports.includes(entry.name)) continue;
   const status = buildStatus.get(entry.packageName);
   if (!status.ok) {
     skipped.push({ name: entry.name, reason: status.reason });

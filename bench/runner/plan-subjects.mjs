@@ -1,7 +1,7 @@
 /**
- * What a run measures: for each transport that is available, our client, the limit (raw undici
- * with the transport's own bytes), global fetch with the same bytes, and its peer; plus the
- * OAuth token-request libraries.
+ * What a run measures: for each transport that is available, our client, the limit (undici's
+ * `Agent.dispatch()` with a minimal handler, sending the transport's own bytes), `undici.request`
+ * and global fetch with the same bytes, and its peer; plus the OAuth token-request libraries.
  */
 import { METHODS } from '../subjects/bench-input.mjs';
 
@@ -21,7 +21,8 @@ export function planSubjects(available) {
   for (const { entry } of available) {
     const t = entry.name;
     subjects.push({ id: `${t}:client`, kind: 'client', transport: t, label: `afilnet-chat ${t}`, scenarios: SCENARIOS });
-    subjects.push({ id: `${t}:raw-undici`, kind: 'raw-undici', transport: t, label: 'raw undici.request (limit)', scenarios: SCENARIOS });
+    subjects.push({ id: `${t}:raw-dispatch`, kind: 'raw-dispatch', transport: t, label: 'raw Agent.dispatch() (limit)', scenarios: SCENARIOS });
+    subjects.push({ id: `${t}:raw-undici`, kind: 'raw-undici', transport: t, label: 'raw undici.request', scenarios: SCENARIOS });
     subjects.push({ id: `${t}:fetch`, kind: 'fetch', transport: t, label: 'global fetch', scenarios: SCENARIOS });
     if (entry.peer) {
       subjects.push({ id: `${t}:${entry.peer}`, kind: entry.peer, transport: t, label: PEER_LABELS[entry.peer], scenarios: SCENARIOS });

@@ -48,7 +48,8 @@ const USAGE = `usage: node bench/run.mjs [--quick] [--rounds N] [--no-build] [--
   --rounds N   rounds of the throughput scenarios (default 5; the report needs 5 for min/median/max)
   --no-build   use the packages' dist as they are
   --render-only  write the report again from bench/last-run.json, measuring nothing
-  --output F   where to write the report (default bench/RESULTS.md)`;
+  --output F   where to write the report (default bench/RESULTS.md)
+  --transports a,b  measure only these transports (a partial run, to check one change)`;
 
 /** Parses `argv` (without node and script). */
 export function parseRunOptions(argv) {
@@ -60,6 +61,7 @@ export function parseRunOptions(argv) {
     else if (arg === '--render-only') options.renderOnly = true;
     else if (arg === '--rounds') options.rounds = Number(argv[++i]);
     else if (arg === '--output') options.output = new URL(argv[++i], `file://${process.cwd()}/`);
+    else if (arg === '--transports') options.transports = argv[++i].split(',');
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);

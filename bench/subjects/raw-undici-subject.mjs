@@ -1,7 +1,9 @@
 /**
- * The limit: `undici.request` over one keep-alive Agent (as our executor uses) sending the very
- * bytes a transport sends, encoded once beforehand, and reading the body as text. No
- * validation, no encoding, no decoding: what is left is the cost of the HTTP exchange itself.
+ * The familiar yardstick: `undici.request` over one keep-alive Agent (as our executor uses)
+ * sending the very bytes a transport sends, encoded once beforehand, and reading the body as
+ * text. No validation, no encoding, no decoding; but `request()`'s own layer (its abort
+ * listener, `Readable` body and async resource), which the limit (raw-dispatch-subject.mjs) and
+ * our executor do without.
  */
 import { Agent, request } from 'undici';
 

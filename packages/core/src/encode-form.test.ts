@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeForm, percentEncode } from './encode-form.js';
 
@@ -10,6 +11,16 @@ describe('percentEncode', () => {
   });
   it('encodes UTF-8 bytes of emoji and newlines', () => {
     expect(percentEncode('é😀\n\r')).toBe('%C3%A9%F0%9F%98%80%0A%0D');
+  });
+  it('gives what encodeURIComponent and the sub-delimiters it leaves give, for any text', () => {
+    const reference = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const unreserved = fc.stringMatching(/^[A-Za-z0-9\-._~]*$/);
+    fc.assert(
+      fc.property(fc.oneof(unreserved, fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme-ascii' })), (value) => {
+        expect(percentEncode(value)).toBe(reference(value));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 

@@ -67,6 +67,11 @@ const MAX_NAMESPACE_DECLARATIONS = 32;
 const MAX_ATTRIBUTES = 64;
 
 const XML_URI = 'http://www.w3.org/XML/1998/namespace';
+/**
+ * The attributes of every element that has none (nearly all of a SOAP answer's): one frozen
+ * array rather than one per element, since the reader runs on every SOAP call.
+ */
+const NO_ATTRIBUTES: readonly XmlAttribute[] = Object.freeze([]);
 /** Names that would reach `Object.prototype` in a caller that used them as keys (9 or 11 characters). */
 const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -269,7 +274,10 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
     } else if (next === SLASH) {
       const current = open.pop();
       const end = nameEnd(xml, lt + 2);
-      if (current === undefined || xml.slice(lt + 2, end) !== current.qname) fail('an end tag that closes no open element');
+      // Compared in place: no string is cut out of the document for every end tag.
+      if (current === undefined || end - (lt + 2) !== current.qname.length || !xml.startsWith(current.qname, lt + 2)) {
+        fail('an end tag that closes no open element');
+      }
       const close = skipSpace(xml, end);
       if (xml.charCodeAt(close) !== GT) fail('an unterminated end tag');
       at = close + 1;
@@ -323,9 +331,9 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
         cursor = valueEnd + 1;
       }
       const scope: Scope | undefined = declared === undefined ? parent?.scope : { declared, parent: parent?.scope };
-      const attributes: XmlAttribute[] =
+      const attributes: readonly XmlAttribute[] =
         plain === undefined
-          ? []
+          ? NO_ATTRIBUTES
           : plain.map(([name, value]) => {
               const colon = name.indexOf(':');
               return colon < 0

@@ -26,6 +26,9 @@ const REPLACEMENTS: Readonly<Record<string, string>> = {
   '\r': '&#xD;',
 };
 
+const ESCAPED = /[&<>"'\r]/g;
+const NEEDS_ESCAPE = /[&<>"'\r]/;
+
 /**
  * Escapes `& < > " '` and CR, so the text is safe in element content and in attribute values
  * (`]]>` cannot survive, as its `>` is escaped). Characters beyond the BMP are written as they
@@ -33,5 +36,7 @@ const REPLACEMENTS: Readonly<Record<string, string>> = {
  * finds.
  */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (c) => REPLACEMENTS[c] as string);
+  // Most values (platforms, ids, numbers, plain messages) hold none of these: testing first is
+  // cheaper than a replace, which makes a callback and scans with a global pattern on every call.
+  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, (c) => REPLACEMENTS[c] as string) : text;
 }

@@ -138,16 +138,30 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
    * DPoP request refused for want of a nonce (RFC 9449 §9) is made again once with the nonce the
    * server gave: the refusal means it was not processed.
    */
-  async function callApi(
+  function callApi(
     token: StoredToken,
     body: string,
     context: TransportCallContext,
   ): Promise<{ response: WireResponse; invalidToken: boolean }> {
+    // Not `async`: a Bearer call is the exchange's own promise, with no frame around it.
     if (token.tokenType !== 'dpop' || dpop === undefined) return exchangeBearer(token, body, context);
-    const proof = await dpop();
+    return callWithProof(token, body, context, dpop);
+  }
+
+  async function callWithProof(
+    token: StoredToken,
+    body: string,
+    context: TransportCallContext,
+    proofOf: () => Promise<oauth.DPoPHandle>,
+  ): Promise<{ response: WireResponse; invalidToken: boolean }> {
+    const proof = await proofOf();
     const first = await exchange(token, body, context, proof);
     return first.nonceRequired ? exchange(token, body, context, proof) : first;
   }
+
+  // The Bearer headers of the token in use, made once per token rather than once per call.
+  let bearerFor: string | undefined;
+  let bearerHeaders: Readonly<Record<string, string>> = {};
 
   /**
    * A Bearer call (RFC 6750 §2.1) sent straight through the executor: oauth4webapi earns its
@@ -159,11 +173,15 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     body: string,
     context: TransportCallContext,
   ): Promise<{ response: WireResponse; invalidToken: boolean }> {
+    if (bearerFor !== token.accessToken) {
+      bearerHeaders = { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json', accept: 'application/json' };
+      bearerFor = token.accessToken;
+    }
     const answer = await context.http.send(
       {
         method: 'POST',
         url: apiHref,
-        headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json', accept: 'application/json' },
+        headers: bearerHeaders,
         body,
       },
       // The context is the send options: the executor listens to the call's abort through it.
@@ -223,12 +241,14 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       const fetchToken: TokenFetcher = (flightSignal) => endpoint.requestToken({ http, signal: flightSignal, registerSecret });
       const body = jsonBody(request);
 
-      let token: StoredToken;
-      try {
-        // The context, not its signal: the signal is made only if the call has to wait for a token.
-        token = await cache.token(context, fetchToken);
-      } catch (error) {
-        throw refused(error);
+      let token = cache.fresh();
+      if (token === undefined) {
+        try {
+          // The context, not its signal: the signal is made only if the call has to wait for a token.
+          token = await cache.token(context, fetchToken);
+        } catch (error) {
+          throw refused(error);
+        }
       }
       registerSecret(token.accessToken);
       const first = await callApi(token, body, context);

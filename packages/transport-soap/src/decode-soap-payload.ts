@@ -18,6 +18,8 @@ import {
 } from '@afilnet-chat/soap-xml';
 
 function isNil(element: XmlElement): boolean {
+  // Most elements carry no attribute: no search, and no closure made for one.
+  if (element.attributes.length === 0) return false;
   const nil = attributeOf(element, XSI_NS, 'nil')?.trim();
   return nil === 'true' || nil === '1';
 }
@@ -29,9 +31,17 @@ function scalarOf(element: XmlElement): string | null {
 
 /** An element's children as one plain object, by local name. */
 function fieldsOf(element: XmlElement): Record<string, string | null> {
-  // Object.fromEntries defines own properties, so a name like `__proto__` (possible in another
-  // namespace) can never reach an object's prototype.
-  return Object.fromEntries(element.children.map((field) => [field.localName, scalarOf(field)]));
+  // Built in one loop rather than with Object.fromEntries over mapped pairs, which made an array
+  // per item and one per field of every list item of every answer. Like Object.fromEntries, it
+  // defines own properties, a later field of the same name winning, so that a name like
+  // `__proto__` (possible in another namespace) can never reach an object's prototype.
+  const fields: Record<string, string | null> = {};
+  for (const field of element.children) {
+    const name = field.localName;
+    if (name === '__proto__') Object.defineProperty(fields, name, { value: scalarOf(field), enumerable: true, writable: true, configurable: true });
+    else fields[name] = scalarOf(field);
+  }
+  return fields;
 }
 
 /**
@@ -42,8 +52,9 @@ function fieldsOf(element: XmlElement): Record<string, string | null> {
  */
 function resultOf(result: XmlElement): unknown {
   if (isNil(result)) return null;
-  const items = result.children.filter((c) => c.localName === 'item');
-  if (items.length > 0) return items.map(fieldsOf);
+  const items: Record<string, string | null>[] = [];
+  for (const child of result.children) if (child.localName === 'item') items.push(fieldsOf(child));
+  if (items.length > 0) return items;
   if (result.children.length > 0) return fieldsOf(result);
   return result.text.trim() === '' ? '' : result.text;
 }

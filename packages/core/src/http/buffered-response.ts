@@ -15,10 +15,13 @@ import type { HttpResponse } from './http-executor.js';
 import { responseTooLarge, toTransportError } from './network-error.js';
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** No response headers: until `onHeaders` runs, and for an answer without any. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** The body as text; a UTF-8 byte-order mark is dropped, as `fetch` and undici's `text()` do. */
-function decodeBody(chunks: readonly Buffer[], size: number): string {
-  const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+function decodeBody(whole: Buffer, size: number): string {
   const start = size >= 3 && whole[0] === UTF8_BOM[0] && whole[1] === UTF8_BOM[1] && whole[2] === UTF8_BOM[2] ? 3 : 0;
   return whole.toString('utf8', start, size);
 }
@@ -41,8 +44,11 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
   private written = false;
   private abortRequest: ((error?: Error) => void) | undefined = undefined;
   private status = 0;
-  private headers: Record<string, string> = {};
-  private readonly chunks: Buffer[] = [];
+  private headers: Readonly<Record<string, string>> = NO_HEADERS;
+  // Nearly every answer of this API arrives in one chunk: it is kept as is, and an array is made
+  // only for a second one, rather than an array per request.
+  private first: Buffer | undefined = undefined;
+  private more: Buffer[] | undefined = undefined;
   private size = 0;
   private readonly onAbort = () => this.fail(this.abort.reason);
 
@@ -72,7 +78,7 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
     // 1xx informational answers come before the real one.
     if (statusCode < 200) return true;
     this.status = statusCode;
-    this.headers = rawHeaders === null ? {} : flattenHeaders(rawHeaders, this.headerName);
+    this.headers = rawHeaders === null ? NO_HEADERS : flattenHeaders(rawHeaders, this.headerName);
     const declared = Number(this.headers['content-length']);
     if (declared > this.limit) {
       this.fail(responseTooLarge(this.limit));
@@ -88,7 +94,8 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
       this.fail(responseTooLarge(this.limit));
       return false;
     }
-    this.chunks.push(chunk);
+    if (this.first === undefined) this.first = chunk;
+    else (this.more ??= [this.first]).push(chunk);
     return true;
   }
 
@@ -96,7 +103,8 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     this.abort.offAbort(this.onAbort);
-    this.resolve({ status: this.status, headers: this.headers, body: decodeBody(this.chunks, this.size) });
+    const whole = this.more !== undefined ? Buffer.concat(this.more, this.size) : (this.first ?? EMPTY_BODY);
+    this.resolve({ status: this.status, headers: this.headers, body: decodeBody(whole, this.size) });
   }
 
   onError(error: Error): void {

@@ -27,6 +27,7 @@ import { AfilnetTransportError } from '../errors.js';
 import { BufferedResponse } from './buffered-response.js';
 import { createFetchExecutor } from './fetch-executor.js';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
+import { createRequestTargets, type RequestTarget } from './request-target.js';
 import { sanitizeCause, toTransportError } from './network-error.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
 
@@ -76,6 +77,7 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
   let owned: Agent | undefined;
   let pool: Dispatcher | undefined;
   let closed = false;
+  const targetOf = createRequestTargets();
 
   function poolOf({ Agent }: Undici): Dispatcher {
     if (pool) return pool;
@@ -97,9 +99,9 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
     // A request that waited for undici's first import while the client closed must not open a
     // pool that nothing would close.
     if (closed) return Promise.reject(new AfilnetTransportError('ABORTED', 'The client was closed before the request was sent'));
-    let url: URL;
+    let target: RequestTarget;
     try {
-      url = new URL(req.url);
+      target = targetOf(req.url);
     } catch (error) {
       return Promise.reject(toTransportError(error, abort, false, req.url));
     }
@@ -107,8 +109,8 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
     try {
       poolOf(lib).dispatch(
         {
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
+          origin: target.origin,
+          path: target.path,
           method: req.method,
           headers: req.headers,
           body: req.body ?? null,
