@@ -12,7 +12,12 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildPackages } from './runner/build-packages.mjs';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, 'no-build': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
 const seconds = Number(values.seconds);
 if (!Number.isFinite(seconds) || seconds <= 0) {
   console.error('usage: node bench/checkpoint-ack-rate.mjs [--seconds 5] [--no-build]');
@@ -26,7 +31,9 @@ if (!values['no-build']) {
   }
 }
 const { createFileCheckpoint } = await import('@afilnet-chat/core');
-const { acknowledgeInbound, conversationKey, createInboundState } = await import('@afilnet-chat/core/inbound');
+const { acknowledgeInbound, conversationKey, createInboundState } = await import(
+  '@afilnet-chat/core/inbound'
+);
 
 const CONVERSATIONS = 10_000;
 const PENDING = 1_000;
@@ -36,10 +43,24 @@ function seededState() {
   for (let i = 0; i < CONVERSATIONS; i++) {
     const channel = { platform: 'whatsapp', platformId: String(100 + (i % 4)) };
     const destination = `3460${String(i).padStart(7, '0')}`;
-    state.conversations[conversationKey({ ...channel, destination })] = { ...channel, destination, marker: String(2 * i), lastTaken: String(2 * i + 1) };
+    state.conversations[conversationKey({ ...channel, destination })] = {
+      ...channel,
+      destination,
+      marker: String(2 * i),
+      lastTaken: String(2 * i + 1),
+    };
   }
   for (let i = 0; i < PENDING; i++) {
-    state.pending.push({ platformId: '100', platform: 'whatsapp', destination: `3460${String(i).padStart(7, '0')}`, messageId: String(1e9 + i), message: 'hello, I would like to know where my order is', sent: false, status: 'unread', datetime: '2024-05-01 10:00:00' });
+    state.pending.push({
+      platformId: '100',
+      platform: 'whatsapp',
+      destination: `3460${String(i).padStart(7, '0')}`,
+      messageId: String(1e9 + i),
+      message: 'hello, I would like to know where my order is',
+      sent: false,
+      status: 'unread',
+      datetime: '2024-05-01 10:00:00',
+    });
   }
   return state;
 }
@@ -71,5 +92,7 @@ async function rate(how) {
 
 for (const how of ['journal', 'whole state']) {
   const r = await rate(how);
-  console.log(`[ack-rate] ${how}: ${r.perSecond.toFixed(0)} acknowledgements/s (${r.acknowledged} in ${r.elapsed.toFixed(1)} s, state ${r.stateMb.toFixed(2)} MB)`);
+  console.log(
+    `[ack-rate] ${how}: ${r.perSecond.toFixed(0)} acknowledgements/s (${r.acknowledged} in ${r.elapsed.toFixed(1)} s, state ${r.stateMb.toFixed(2)} MB)`,
+  );
 }

@@ -26,7 +26,10 @@ const CORE = '@afilnet-chat/core';
 const importSets = [
   { label: 'afilnet (peer)', specifiers: ['cjs:afilnet'] },
   { label: 'core alone', specifiers: [CORE] },
-  ...TRANSPORT_ENTRIES.map((entry) => ({ label: `core + ${entry.name}`, specifiers: [CORE, entry.packageName] })),
+  ...TRANSPORT_ENTRIES.map((entry) => ({
+    label: `core + ${entry.name}`,
+    specifiers: [CORE, entry.packageName],
+  })),
 ];
 
 /** Wall time of whole processes, each command `runs` times, interleaved. */
@@ -57,7 +60,10 @@ const lines = [
   '# Start-up costs',
   '',
   `Measured ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version},`,
-  `load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${runs} runs per row, interleaved.`,
+  `load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; ${runs} runs per row, interleaved.`,
   'Regenerate with `pnpm build && pnpm bench:imports`.',
   '',
   '## Importing core and one transport (target: at most 0.5× the `afilnet` package)',
@@ -73,13 +79,17 @@ const lines = [
       : `| ${row.label} | ${ms(row.importMs)} | ${(row.importMs.median / peer).toFixed(2)} | ${ms(row.cpuMs)} | ${(row.cpuMs.median / peerCpu).toFixed(2)} |`,
   ),
   '',
-  '## The CLI\'s `--help`, whole process',
+  "## The CLI's `--help`, whole process",
   '',
   '| command | wall ms, median [min–max] | above the empty process (median) |',
   '| --- | --- | --- |',
-  ...processes.map((row) => `| ${row.label} | ${ms(row.ms)} | ${(row.ms.median - empty.ms.median).toFixed(1)} |`),
+  ...processes.map(
+    (row) => `| ${row.label} | ${ms(row.ms)} | ${(row.ms.median - empty.ms.median).toFixed(1)} |`,
+  ),
   '',
 ];
 writeFileSync(output, `${lines.join('\n')}`);
 console.log(lines.join('\n'));
-console.log(`[bench] --help costs ${(help.ms.median - empty.ms.median).toFixed(1)} ms over node -e 0; wrote ${output}`);
+console.log(
+  `[bench] --help costs ${(help.ms.median - empty.ms.median).toFixed(1)} ms over node -e 0; wrote ${output}`,
+);

@@ -13,7 +13,15 @@ import { startWorker } from './runner/worker-process.mjs';
 import { summarizeCpuProfile } from './profiling/summarize-cpu-profile.mjs';
 
 function parseArgs(argv) {
-  const args = { transport: 'post', method: 'sendmessage', kind: 'client', concurrency: 64, calls: 40_000, top: 25, focus: '' };
+  const args = {
+    transport: 'post',
+    method: 'sendmessage',
+    kind: 'client',
+    concurrency: 64,
+    calls: 40_000,
+    top: 25,
+    focus: '',
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '');
     if (!(name in args)) throw new Error(`unknown option ${argv[i]}`);
@@ -23,7 +31,12 @@ function parseArgs(argv) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const dir = fileURLToPath(new URL(`./profiles/${args.kind}-${args.transport}-${args.method}-c${args.concurrency}-${Date.now()}/`, import.meta.url));
+const dir = fileURLToPath(
+  new URL(
+    `./profiles/${args.kind}-${args.transport}-${args.method}-c${args.concurrency}-${Date.now()}/`,
+    import.meta.url,
+  ),
+);
 mkdirSync(dir, { recursive: true });
 
 const responder = await startResponder();
@@ -41,7 +54,13 @@ const timing = {
 };
 const setup = await worker.command(
   'setup',
-  { subject: { kind: args.kind, transport: args.transport }, methods: [args.method], timing, baseUrl: responder.baseUrl, captured },
+  {
+    subject: { kind: args.kind, transport: args.transport },
+    methods: [args.method],
+    timing,
+    baseUrl: responder.baseUrl,
+    captured,
+  },
   60_000,
 );
 if (!setup.ok) throw new Error(setup.error);
@@ -62,12 +81,16 @@ const us = (v) => (v === undefined ? '' : v.toFixed(1).padStart(8));
 const pct = (v) => `${(v * 100).toFixed(1).padStart(5)}%`;
 
 const { calls: measured, elapsedMs, cpuUs } = run.value;
-console.log(`${args.kind} ${args.transport} ${args.method} c${args.concurrency}: ${measured} measured calls, ` +
-  `${((measured / elapsedMs) * 1000).toFixed(0)} req/s, ${(cpuUs / measured).toFixed(1)} µs CPU/call; profile ${dir}${profileFile}`);
+console.log(
+  `${args.kind} ${args.transport} ${args.method} c${args.concurrency}: ${measured} measured calls, ` +
+    `${((measured / elapsedMs) * 1000).toFixed(0)} req/s, ${(cpuUs / measured).toFixed(1)} µs CPU/call; profile ${dir}${profileFile}`,
+);
 console.log(`\nself time by area (µs/call over ~${calls} calls):`);
-for (const a of summary.byArea.slice(0, 15)) console.log(`${pct(a.share)} ${us(a.usPerCall)}  ${a.area}`);
+for (const a of summary.byArea.slice(0, 15))
+  console.log(`${pct(a.share)} ${us(a.usPerCall)}  ${a.area}`);
 console.log('\nself time by function:');
-for (const f of summary.topSelf.slice(0, args.top)) console.log(`${pct(f.share)} ${us(f.usPerCall)}  ${f.key}`);
+for (const f of summary.topSelf.slice(0, args.top))
+  console.log(`${pct(f.share)} ${us(f.usPerCall)}  ${f.key}`);
 console.log('\ninclusive time of our functions:');
 for (const f of summary.inclusive.filter((e) => e.key.includes('packages/')).slice(0, args.top)) {
   console.log(`${pct(f.share)} ${us(f.usPerCall)}  ${f.key}`);

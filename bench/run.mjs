@@ -38,10 +38,16 @@ if (options.renderOnly) {
 const startedAt = new Date();
 const loadAtStart = os.loadavg();
 
-log(`${options.mode} run, ${options.rounds} rounds${options.build ? ', building the packages first' : ''}`);
-const buildStatus = buildPackages([CORE, ...TRANSPORT_ENTRIES.map((e) => e.packageName)], { build: options.build });
+log(
+  `${options.mode} run, ${options.rounds} rounds${options.build ? ', building the packages first' : ''}`,
+);
+const buildStatus = buildPackages([CORE, ...TRANSPORT_ENTRIES.map((e) => e.packageName)], {
+  build: options.build,
+});
 if (!buildStatus.get(CORE).ok) {
-  console.error(`[bench] ${CORE} is not available (${buildStatus.get(CORE).reason}); nothing to measure`);
+  console.error(
+    `[bench] ${CORE} is not available (${buildStatus.get(CORE).reason}); nothing to measure`,
+  );
   process.exit(1);
 }
 
@@ -63,7 +69,10 @@ for (const entry of TRANSPORT_ENTRIES) {
     capturedByTransport.set(entry.name, captured);
     available.push({ entry, captured });
   } catch (error) {
-    skipped.push({ name: entry.name, reason: `does not work against the responder: ${error.message}` });
+    skipped.push({
+      name: entry.name,
+      reason: `does not work against the responder: ${error.message}`,
+    });
   }
 }
 for (const { name, reason } of skipped) log(`transport ${name} left out: ${reason}`);
@@ -92,7 +101,10 @@ log('cold imports');
 const importSets = [
   { label: 'node (empty process)', specifiers: [] },
   { label: 'core alone', specifiers: [CORE] },
-  ...available.map(({ entry }) => ({ label: `core + ${entry.name}`, specifiers: [CORE, entry.packageName] })),
+  ...available.map(({ entry }) => ({
+    label: `core + ${entry.name}`,
+    specifiers: [CORE, entry.packageName],
+  })),
   { label: 'afilnet (peer)', specifiers: ['cjs:afilnet'] },
   { label: 'soap (node-soap, peer)', specifiers: ['cjs:soap'] },
   { label: 'simple-oauth2 (peer)', specifiers: ['cjs:simple-oauth2'] },
@@ -113,7 +125,9 @@ const sizes = [
     ['oauth4webapi', packageDir('@afilnet-chat/transport-json-oauth')],
   ].map(([name, from]) => {
     const dir = rootPackageDir(name, from);
-    return dir ? { label: name, ...installedTreeSize(dir) } : { label: name, error: 'not installed' };
+    return dir
+      ? { label: name, ...installedTreeSize(dir) }
+      : { label: name, error: 'not installed' };
   }),
 ];
 
@@ -133,4 +147,6 @@ const run = {
 };
 saveRunRecord(run);
 writeFileSync(options.output, renderResults(run));
-log(`wrote ${fileURLToPath(options.output)} in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);
+log(
+  `wrote ${fileURLToPath(options.output)} in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`,
+);

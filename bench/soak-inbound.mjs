@@ -42,7 +42,10 @@ const minutes = Number(values.minutes);
 const warmupMinutes = Number(values['warmup-minutes']);
 const intervalMs = Number(values['interval-ms']);
 const percents = values.changing.split(',').map(Number);
-if (![minutes, warmupMinutes, intervalMs, ...percents].every((n) => Number.isFinite(n) && n >= 0) || !['file', 'memory'].includes(values.checkpoint)) {
+if (
+  ![minutes, warmupMinutes, intervalMs, ...percents].every((n) => Number.isFinite(n) && n >= 0) ||
+  !['file', 'memory'].includes(values.checkpoint)
+) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -57,7 +60,10 @@ const TARGET_DELAY_P99_MS = 50;
 const log = (line) => console.log(`[soak] ${line}`);
 
 if (!values['no-build']) {
-  const status = buildPackages(['@afilnet-chat/core', '@afilnet-chat/sandbox', `@afilnet-chat/transport-${values.transport}`], { build: true });
+  const status = buildPackages(
+    ['@afilnet-chat/core', '@afilnet-chat/sandbox', `@afilnet-chat/transport-${values.transport}`],
+    { build: true },
+  );
   for (const [name, { ok, reason }] of status) {
     if (!ok) {
       console.error(`[soak] ${name} is not available: ${reason}`);
@@ -66,7 +72,8 @@ if (!values['no-build']) {
   }
 }
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const max = (list) => list.reduce((a, b) => Math.max(a, b), -Infinity);
 
 /** One run: a fresh sandbox and watcher, `percent` % of the conversations changing per interval. */
@@ -74,11 +81,19 @@ async function soak(percent) {
   const loadAtStart = os.loadavg();
   const perInterval = Math.round((CONVERSATIONS * percent) / 100);
   const sandbox = startWorker(new URL('./soak/inbound-sandbox.mjs', import.meta.url), {});
-  const watcher = startWorker(new URL('./soak/inbound-watcher.mjs', import.meta.url), { execArgv: ['--expose-gc'] });
+  const watcher = startWorker(new URL('./soak/inbound-watcher.mjs', import.meta.url), {
+    execArgv: ['--expose-gc'],
+  });
   try {
-    const started = await sandbox.command('start', { conversationsPerChannel: CONVERSATIONS_PER_CHANNEL }, 60_000);
+    const started = await sandbox.command(
+      'start',
+      { conversationsPerChannel: CONVERSATIONS_PER_CHANNEL },
+      60_000,
+    );
     if (!started.ok) throw new Error(`sandbox: ${started.error}`);
-    log(`${percent} %: sandbox at ${started.value.url} (own process), ${started.value.seeded} conversations seeded; ${perInterval} changing per ${intervalMs} ms`);
+    log(
+      `${percent} %: sandbox at ${started.value.url} (own process), ${started.value.seeded} conversations seeded; ${perInterval} changing per ${intervalMs} ms`,
+    );
     const watching = await watcher.command(
       'start',
       {
@@ -92,11 +107,17 @@ async function soak(percent) {
       BACKLOG_LIMIT_MS + 60_000,
     );
     if (!watching.ok) throw new Error(`watcher: ${watching.error}`);
-    log(`${percent} %: the seeded backlog ${watching.value.backlogHandled ? 'handled' : 'NOT handled'} in ${(watching.value.backlogMs / 1000).toFixed(0)} s; trickle on`);
+    log(
+      `${percent} %: the seeded backlog ${watching.value.backlogHandled ? 'handled' : 'NOT handled'} in ${(watching.value.backlogMs / 1000).toFixed(0)} s; trickle on`,
+    );
     await sandbox.command('trickle', { perInterval, intervalMs }, 10_000);
     const windowMs = minutes * 60_000;
     const warmupMs = warmupMinutes * 60_000;
-    const reply = await watcher.command('measure', { warmupMs, durationMs: windowMs }, warmupMs + windowMs + 180_000);
+    const reply = await watcher.command(
+      'measure',
+      { warmupMs, durationMs: windowMs },
+      warmupMs + windowMs + 180_000,
+    );
     if (!reply.ok) throw new Error(`watcher: ${reply.error}`);
     const r = reply.value;
     // What the trickle wrote during the window, approximately: the rate times the window.
@@ -170,7 +191,10 @@ if (rows.length >= 2) {
     row.cpu.fixedMicros = fixed;
     row.cpu.slopeMicros = slope;
     // Grows with the conversations read, and what does not is at most half of the poll.
-    row.met.cpu = slope > 0 && high.cpu.perPollMicros / low.cpu.perPollMicros > 2 && fixed <= low.cpu.perPollMicros / 2;
+    row.met.cpu =
+      slope > 0 &&
+      high.cpu.perPollMicros / low.cpu.perPollMicros > 2 &&
+      fixed <= low.cpu.perPollMicros / 2;
   }
 }
 if (!values['no-record']) {

@@ -12,7 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startResponder } from './runner/responder-process.mjs';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, calls: { type: 'string', default: '4000' }, child: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '7' },
+    calls: { type: 'string', default: '4000' },
+    child: { type: 'string' },
+  },
+});
 const HOOKS = fileURLToPath(new URL('../test/support/register-import-hooks.mjs', import.meta.url));
 
 if (values.child !== undefined) {
@@ -35,7 +41,8 @@ if (values.child !== undefined) {
     return (used.user + used.system) / calls;
   };
   process.on('message', async (message) => {
-    if (message.type === 'run') process.send({ type: 'result', id: message.id, cpuUsPerCall: await run(message.calls) });
+    if (message.type === 'run')
+      process.send({ type: 'result', id: message.id, cpuUsPerCall: await run(message.calls) });
     if (message.type === 'stop') {
       await client.close();
       process.exit(0);
@@ -69,10 +76,13 @@ if (values.child !== undefined) {
           child.on('message', onMessage);
           child.send({ type: 'run', id: mine, calls: n });
         }),
-      stop: () => new Promise((resolve) => (child.once('exit', resolve), child.send({ type: 'stop' }))),
+      stop: () =>
+        new Promise((resolve) => (child.once('exit', resolve), child.send({ type: 'stop' }))),
     };
   };
-  const absent = variant('@opentelemetry/api not installed', { AFILNET_TEST_BLOCK_PACKAGE: '@opentelemetry/api' });
+  const absent = variant('@opentelemetry/api not installed', {
+    AFILNET_TEST_BLOCK_PACKAGE: '@opentelemetry/api',
+  });
   const installed = variant('@opentelemetry/api installed, no SDK', {});
   await Promise.all([absent.ready, installed.ready]);
   // Warm-up: V8 reaches optimised code after thousands of calls.
@@ -94,5 +104,7 @@ if (values.child !== undefined) {
   console.log('|---|---|');
   console.log(`| ${absent.label} | ${median(cpu.absent).toFixed(1)} µs |`);
   console.log(`| ${installed.label} | ${median(cpu.installed).toFixed(1)} µs |`);
-  console.log(`\nInstalled / not installed, CPU per call: median ${median(ratios).toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)})`);
+  console.log(
+    `\nInstalled / not installed, CPU per call: median ${median(ratios).toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)})`,
+  );
 }

@@ -9,7 +9,9 @@ import { createChatClient, type SendMessageInput } from '@afilnet-chat/core';
 import { DEMO_ACCOUNT, startSandbox } from '@afilnet-chat/sandbox';
 
 // BullMQ's workers block on Redis, so ioredis must not give up on a command: maxRetriesPerRequest null.
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+  maxRetriesPerRequest: null,
+});
 const sandbox = await startSandbox();
 const chat = createChatClient({
   transport: 'json-oauth',
@@ -22,7 +24,13 @@ const chat = createChatClient({
 const queueName = `campaign-example-${process.pid}-${Date.now()}`;
 const queue = createSendQueue({ connection: redis, queueName });
 // Workers usually run in other processes, any number of them; the limiter holds across all.
-const worker = createSendWorker({ connection: redis, queueName, client: chat, concurrency: 4, limiter: { max: 20, duration: 1_000 } });
+const worker = createSendWorker({
+  connection: redis,
+  queueName,
+  client: chat,
+  concurrency: 4,
+  limiter: { max: 20, duration: 1_000 },
+});
 worker.on('error', (error) => console.error('worker:', error.message)); // BullMQ reports Redis trouble as events
 
 const shipped = (destination: string, order: string): SendMessageInput => ({
@@ -49,17 +57,23 @@ try {
   await queue.sendMessage(shipped('34600000003', 'A-1003'), { idempotencyKey: 'shipped-A-1003' });
   await queue.sendMessage(shipped('34600000001', 'A-1001'), { idempotencyKey: 'shipped-A-1001' }); // a retry of the producer: a no-op
   // A channel the account does not have: Afilnet refuses it (CHANNEL_NOT_FOUND), so it was never sent.
-  await queue.sendMessage({ ...shipped('34600000004', 'A-1004'), platformId: '999' }, { idempotencyKey: 'shipped-A-1004' });
+  await queue.sendMessage(
+    { ...shipped('34600000004', 'A-1004'), platformId: '999' },
+    { idempotencyKey: 'shipped-A-1004' },
+  );
 
   const keys = ['shipped-A-1001', 'shipped-A-1002', 'shipped-A-1003', 'shipped-A-1004'];
   for (const [key, outcome] of await outcomes(keys)) console.log(`${key}: ${outcome}`);
-  console.log(`messages the sandbox received: ${sandbox.messages({ direction: 'outbound' }).length}`);
+  console.log(
+    `messages the sandbox received: ${sandbox.messages({ direction: 'outbound' }).length}`,
+  );
 
   // The connection drops right after Afilnet stored the next send: the worker cannot know
   // whether it arrived, so it never sends it again and reports it for review.
   sandbox.chaos([{ method: 'sendmessage', times: 1, fault: { reset: 'after-commit' } }]);
   await queue.sendMessage(shipped('34600000005', 'A-1005'), { idempotencyKey: 'shipped-A-1005' });
-  for (const [key, outcome] of await outcomes(['shipped-A-1005'])) console.log(`${key}: ${outcome}`);
+  for (const [key, outcome] of await outcomes(['shipped-A-1005']))
+    console.log(`${key}: ${outcome}`);
 
   // Settling a needs-review send: look for it in the conversation before sending it again.
   for (const item of await queue.needsReview()) {
@@ -68,7 +82,9 @@ try {
     const arrived = history.some((m) => m.message === message);
     console.log(
       `${item.idempotencyKey} needs review (${item.error.code}): ` +
-        (arrived ? 'found in the conversation, nothing to resend' : 'not in the conversation, queue it again under a new key'),
+        (arrived
+          ? 'found in the conversation, nothing to resend'
+          : 'not in the conversation, queue it again under a new key'),
     );
   }
 } finally {

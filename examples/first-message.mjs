@@ -22,7 +22,11 @@ await chat.sendMessage({ ...conversation, message: 'Hello from afilnet-chat' });
 console.log(`sent "Hello from afilnet-chat" to ${conversation.destination}`);
 
 // Play the customer: in the sandbox a reply is injected (or typed in its inbox page).
-sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...conversation, message: 'Hi! Where is my order?' });
+sandbox.injectInbound({
+  user: DEMO_ACCOUNT.user,
+  ...conversation,
+  message: 'Hi! Where is my order?',
+});
 
 // Replies come by polling: the watch calls getunreadmessages every intervalMs until stopped.
 for await (const reply of chat.watchUnreadMessages({ ...conversation, intervalMs: 1_000 })) {

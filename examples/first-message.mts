@@ -17,12 +17,20 @@ const chat = createChatClient({
 const channels = await chat.getChatChannels();
 console.log(`channels: ${channels.map((c) => `${c.platform} ${c.platformId}`).join(', ')}`);
 
-const conversation = { platform: 'whatsapp', platformId: '100', destination: '34600000000' } as const;
+const conversation = {
+  platform: 'whatsapp',
+  platformId: '100',
+  destination: '34600000000',
+} as const;
 await chat.sendMessage({ ...conversation, message: 'Hello from afilnet-chat' }); // resolves to nothing: the API returns no id
 console.log(`sent "Hello from afilnet-chat" to ${conversation.destination}`);
 
 // Play the customer: in the sandbox a reply is injected (or typed in its inbox page).
-sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...conversation, message: 'Hi! Where is my order?' });
+sandbox.injectInbound({
+  user: DEMO_ACCOUNT.user,
+  ...conversation,
+  message: 'Hi! Where is my order?',
+});
 
 // Replies come by polling: the watch calls getunreadmessages every intervalMs until stopped.
 for await (const reply of chat.watchUnreadMessages({ ...conversation, intervalMs: 1_000 })) {

@@ -21,9 +21,24 @@ const checkpoint = createFileCheckpoint(join(dir, 'inbound.json'));
 
 // Play three customers writing for the first time, on two channels.
 const customers = [
-  { platform: 'whatsapp', platformId: '100', destination: '34611111111', message: 'Hello, where is my order?' },
-  { platform: 'telegram', platformId: '200', destination: 'ana_k', message: 'Do you ship to Portugal?' },
-  { platform: 'whatsapp', platformId: '100', destination: '34622222222', message: 'Can I change my address?' },
+  {
+    platform: 'whatsapp',
+    platformId: '100',
+    destination: '34611111111',
+    message: 'Hello, where is my order?',
+  },
+  {
+    platform: 'telegram',
+    platformId: '200',
+    destination: 'ana_k',
+    message: 'Do you ship to Portugal?',
+  },
+  {
+    platform: 'whatsapp',
+    platformId: '100',
+    destination: '34622222222',
+    message: 'Can I change my address?',
+  },
 ];
 for (const customer of customers) sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...customer });
 console.log(`${customers.length} customers wrote; the bot listens`);
@@ -31,14 +46,21 @@ console.log(`${customers.length} customers wrote; the bot listens`);
 // A message can be handed out twice (after a crash, the one being handled comes again): record
 // each answered messageId, and answer only those not recorded.
 const answeredLog = join(dir, 'answered.txt');
-const answered = new Set((await readFile(answeredLog, 'utf8').catch(() => '')).split('\n').filter(Boolean));
+const answered = new Set(
+  (await readFile(answeredLog, 'utf8').catch(() => '')).split('\n').filter(Boolean),
+);
 
 try {
   for await (const message of chat.watchInbound({ intervalMs: 1_000, checkpoint })) {
     if (!answered.has(message.messageId)) {
       const { platformId, destination } = message;
       const platform = message.platform as Platform; // watchInbound yields only the platforms the SDK knows
-      await chat.sendMessage({ platform, platformId, destination, message: 'Thanks for writing! An agent will answer you within the hour.' });
+      await chat.sendMessage({
+        platform,
+        platformId,
+        destination,
+        message: 'Thanks for writing! An agent will answer you within the hour.',
+      });
       await appendFile(answeredLog, `${message.messageId}\n`);
       answered.add(message.messageId);
       console.log(`answered ${platform} ${platformId} ${destination}: "${message.message}"`);
@@ -46,7 +68,9 @@ try {
     // A real bot keeps listening until it is stopped (chat.close() ends the loop too).
     if (answered.size === customers.length) break;
   }
-  console.log(`replies the sandbox received: ${sandbox.messages({ direction: 'outbound' }).length}`);
+  console.log(
+    `replies the sandbox received: ${sandbox.messages({ direction: 'outbound' }).length}`,
+  );
 } finally {
   await chat.close();
   await sandbox.close();

@@ -9,7 +9,14 @@ import { Webhook } from 'standardwebhooks';
 
 /** Your code: one inbound message (platform, platformId, destination, messageId, message…). */
 async function handle(message) {
-  console.log(JSON.stringify({ platform: message.platform, destination: message.destination, messageId: message.messageId, message: message.message }));
+  console.log(
+    JSON.stringify({
+      platform: message.platform,
+      destination: message.destination,
+      messageId: message.messageId,
+      message: message.message,
+    }),
+  );
 }
 
 const webhook = new Webhook(process.env.AFILNET_WEBHOOK_SECRET);

@@ -23,13 +23,21 @@ const core = join(root, 'packages/core');
 const require = createRequire(import.meta.url);
 
 const clean = process.argv.includes('--clean');
-const tsc = [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json', ...(clean ? ['--clean'] : [])];
-if (!process.argv.includes('--bundle-only')) execFileSync(process.execPath, tsc, { cwd: root, stdio: 'inherit' });
+const tsc = [
+  require.resolve('typescript/bin/tsc'),
+  '-b',
+  'tsconfig.build.json',
+  ...(clean ? ['--clean'] : []),
+];
+if (!process.argv.includes('--bundle-only'))
+  execFileSync(process.execPath, tsc, { cwd: root, stdio: 'inherit' });
 
 const dist = join(core, 'dist');
 // Only what esbuild wrote last time: the declarations in dist are tsc's.
 rmSync(join(dist, 'chunks'), { recursive: true, force: true });
-for (const name of existsSync(dist) ? readdirSync(dist, { recursive: true, encoding: 'utf8' }) : []) {
+for (const name of existsSync(dist)
+  ? readdirSync(dist, { recursive: true, encoding: 'utf8' })
+  : []) {
   if (name.endsWith('.js') || name.endsWith('.js.map')) rmSync(join(dist, name));
 }
 if (clean) process.exit(0);

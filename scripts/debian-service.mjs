@@ -31,21 +31,34 @@ function findOnPath(command) {
  * naming the package and `installCommand`, when it is missing without root, and when apt-get
  * installed the package but the binary is still not on PATH.
  */
-export function ensureDebianBinary({ binary, pkg, installCommand, env = {}, installTimeoutMs = 300_000 }) {
+export function ensureDebianBinary({
+  binary,
+  pkg,
+  installCommand,
+  env = {},
+  installTimeoutMs = 300_000,
+}) {
   const found = findOnPath(binary);
   if (found !== undefined) return found;
   if (process.getuid?.() !== 0) {
-    throw new Error(`Debian's ${pkg} is needed and not installed. Install it with: ${installCommand}`);
+    throw new Error(
+      `Debian's ${pkg} is needed and not installed. Install it with: ${installCommand}`,
+    );
   }
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', ...env };
   execFileSync('apt-get', ['update'], { env: aptEnv, stdio: 'ignore', timeout: 300_000 });
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', pkg], {
-    env: aptEnv,
-    stdio: 'ignore',
-    timeout: installTimeoutMs,
-  });
+  execFileSync(
+    'apt-get',
+    ['install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', pkg],
+    {
+      env: aptEnv,
+      stdio: 'ignore',
+      timeout: installTimeoutMs,
+    },
+  );
   const installed = findOnPath(binary);
-  if (installed === undefined) throw new Error(`apt-get installed ${pkg} but ${binary} is not on PATH`);
+  if (installed === undefined)
+    throw new Error(`apt-get installed ${pkg} but ${binary} is not on PATH`);
   return installed;
 }
 

@@ -13,14 +13,19 @@ const WORKER = fileURLToPath(new URL('./fleet-worker.mjs', import.meta.url));
 
 function startWorkers(count, settings) {
   const children = Array.from({ length: count }, () =>
-    fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, FLEET_WORKER: JSON.stringify(settings) } }),
+    fork(WORKER, [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, FLEET_WORKER: JSON.stringify(settings) },
+    }),
   );
   const ready = Promise.all(
     children.map(
       (child) =>
         new Promise((resolve, reject) => {
           child.once('message', resolve);
-          child.once('exit', (code) => reject(new Error(`a fleet worker exited early (code ${code})`)));
+          child.once('exit', (code) =>
+            reject(new Error(`a fleet worker exited early (code ${code})`)),
+          );
         }),
     ),
   );
@@ -59,7 +64,10 @@ async function throughQueue(queue, destination, sends, pollMs) {
     while (next < sends) {
       const index = next++;
       const message = `${destination} ${index}`;
-      await queue.sendMessage({ platform: 'whatsapp', platformId: '100', destination, message }, { idempotencyKey: message.replace(' ', '-') });
+      await queue.sendMessage(
+        { platform: 'whatsapp', platformId: '100', destination, message },
+        { idempotencyKey: message.replace(' ', '-') },
+      );
     }
   };
   await Promise.all(Array.from({ length: 64 }, enqueue));
@@ -67,7 +75,8 @@ async function throughQueue(queue, destination, sends, pollMs) {
   for (;;) {
     polls++;
     const counts = await queue.getJobCounts('completed', 'failed');
-    if (counts.completed + counts.failed >= sends) return { seconds: (performance.now() - started) / 1000, polls, failed: counts.failed };
+    if (counts.completed + counts.failed >= sends)
+      return { seconds: (performance.now() - started) / 1000, polls, failed: counts.failed };
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
@@ -87,13 +96,27 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
   let queue;
   let bareQueue;
   try {
-    const client = createChatClient({ transport, baseUrl: sandbox.url, credentials, allowInsecureHttp: true, executor: options.executor });
+    const client = createChatClient({
+      transport,
+      baseUrl: sandbox.url,
+      credentials,
+      allowInsecureHttp: true,
+      executor: options.executor,
+    });
     const directStarted = performance.now();
     const direct = await sendAll(client, 'fleet-direct', sends, workers * concurrency);
     const directSeconds = (performance.now() - directStarted) / 1000;
     await client.close();
 
-    fleetWorkers = startWorkers(workers, { transport, baseUrl: sandbox.url, credentials, redisPort: redisServer.port, queueName: 'load', concurrency, timeoutMs: 30_000 });
+    fleetWorkers = startWorkers(workers, {
+      transport,
+      baseUrl: sandbox.url,
+      credentials,
+      redisPort: redisServer.port,
+      queueName: 'load',
+      concurrency,
+      timeoutMs: 30_000,
+    });
     await fleetWorkers.ready;
     queue = createSendQueue({ connection, queueName: 'load' });
     await queue.waitUntilReady();
@@ -116,12 +139,26 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
     // The same sends through bare BullMQ: a Worker whose processor is client.sendMessage, jobs
     // added with queue.add(name, data, { jobId }).
     await fleetWorkers.stop();
-    fleetWorkers = startWorkers(workers, { transport, baseUrl: sandbox.url, credentials, redisPort: redisServer.port, queueName: 'load-bare', concurrency, timeoutMs: 30_000, bare: true });
+    fleetWorkers = startWorkers(workers, {
+      transport,
+      baseUrl: sandbox.url,
+      credentials,
+      redisPort: redisServer.port,
+      queueName: 'load-bare',
+      concurrency,
+      timeoutMs: 30_000,
+      bare: true,
+    });
     await fleetWorkers.ready;
     const { Queue } = await import('bullmq');
     bareQueue = new Queue('load-bare', { connection });
     const bare = {
-      sendMessage: (input, { idempotencyKey }) => bareQueue.add('sendmessage', { idempotencyKey, method: 'sendmessage', input }, { jobId: `key-${idempotencyKey}` }),
+      sendMessage: (input, { idempotencyKey }) =>
+        bareQueue.add(
+          'sendmessage',
+          { idempotencyKey, method: 'sendmessage', input },
+          { jobId: `key-${idempotencyKey}` },
+        ),
       getJobCounts: (...states) => bareQueue.getJobCounts(...states),
     };
     const bareBefore = commandCalls(await admin.info('commandstats'));
@@ -130,13 +167,20 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
 
     const check = async (destination, acknowledged) => {
       const stored = await sandbox.stored(credentials.user, destination);
-      return { duplicates: stored.length - new Set(stored).size, lost: acknowledged - new Set(stored).size };
+      return {
+        duplicates: stored.length - new Set(stored).size,
+        lost: acknowledged - new Set(stored).size,
+      };
     };
     const directCheck = await check('fleet-direct', direct.acknowledged.length);
     const fleetCheck = await check('fleet-queue', sends - timed.failed);
     const bareCheck = await check('fleet-bare', sends - bareTimed.failed);
     const require = createRequire(import.meta.url);
-    const bullmqVersion = require(require.resolve('bullmq/package.json', { paths: [fileURLToPath(new URL('../packages/bullmq/', import.meta.url))] })).version;
+    const bullmqVersion = require(
+      require.resolve('bullmq/package.json', {
+        paths: [fileURLToPath(new URL('../packages/bullmq/', import.meta.url))],
+      }),
+    ).version;
     const redisVersion = /redis_version:(\S+)/.exec(await admin.info('server'))?.[1] ?? 'unknown';
     const record = {
       date: new Date().toISOString(),
@@ -149,15 +193,36 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
       redisVersion,
       bullmqVersion,
       countedSends,
-      direct: { perSecond: direct.acknowledged.length / directSeconds, failures: direct.failures.length, ...directCheck },
-      fleet: { perSecond: (sends - timed.failed) / timed.seconds, failures: timed.failed, ...fleetCheck },
+      direct: {
+        perSecond: direct.acknowledged.length / directSeconds,
+        failures: direct.failures.length,
+        ...directCheck,
+      },
+      fleet: {
+        perSecond: (sends - timed.failed) / timed.seconds,
+        failures: timed.failed,
+        ...fleetCheck,
+      },
       roundTripsPerMessage: roundTrips / countedSends,
       commandsPerMessage: commands / sends,
-      bare: { perSecond: (sends - bareTimed.failed) / bareTimed.seconds, failures: bareTimed.failed, ...bareCheck, commandsPerMessage: bareCommands / sends },
+      bare: {
+        perSecond: (sends - bareTimed.failed) / bareTimed.seconds,
+        failures: bareTimed.failed,
+        ...bareCheck,
+        commandsPerMessage: bareCommands / sends,
+      },
     };
-    console.log(`fleet mode: ${sends} sends (${transport}), ${workers} worker processes × concurrency ${concurrency}, vs the client called directly at ${workers * concurrency} in flight`);
+    console.log(
+      `fleet mode: ${sends} sends (${transport}), ${workers} worker processes × concurrency ${concurrency}, vs the client called directly at ${workers * concurrency} in flight`,
+    );
     console.table([
-      { path: 'direct', 'messages/s': Math.round(record.direct.perSecond), failures: record.direct.failures, lost: directCheck.lost, 'received twice': directCheck.duplicates },
+      {
+        path: 'direct',
+        'messages/s': Math.round(record.direct.perSecond),
+        failures: record.direct.failures,
+        lost: directCheck.lost,
+        'received twice': directCheck.duplicates,
+      },
       {
         path: `queue → ${workers} workers`,
         'messages/s': Math.round(record.fleet.perSecond),
@@ -176,7 +241,18 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
         'Redis commands/msg': Number(record.bare.commandsPerMessage.toFixed(2)),
       },
     ]);
-    const ok = direct.failures.length === 0 && timed.failed === 0 && counted.failed === 0 && bareTimed.failed === 0 && directCheck.lost + directCheck.duplicates + fleetCheck.lost + fleetCheck.duplicates + bareCheck.lost + bareCheck.duplicates === 0;
+    const ok =
+      direct.failures.length === 0 &&
+      timed.failed === 0 &&
+      counted.failed === 0 &&
+      bareTimed.failed === 0 &&
+      directCheck.lost +
+        directCheck.duplicates +
+        fleetCheck.lost +
+        fleetCheck.duplicates +
+        bareCheck.lost +
+        bareCheck.duplicates ===
+        0;
     if (ok && options.record) saveFleetRecord(record);
     return ok;
   } finally {

@@ -16,7 +16,11 @@ const client = createChatClient({
 const connection = { host: '127.0.0.1', port: settings.redisPort, maxRetriesPerRequest: null };
 // `bare`: BullMQ's own Worker calling the client, the yardstick of `pnpm load --fleet`.
 const worker = settings.bare
-  ? new (await import('bullmq')).Worker(settings.queueName, (job) => client.sendMessage(job.data.input), { connection, concurrency: settings.concurrency })
+  ? new (await import('bullmq')).Worker(
+      settings.queueName,
+      (job) => client.sendMessage(job.data.input),
+      { connection, concurrency: settings.concurrency },
+    )
   : createSendWorker({
       connection,
       queueName: settings.queueName,

@@ -12,22 +12,44 @@ import '@afilnet-chat/transport-post';
 const task = JSON.parse(process.env.INBOUND_FLEET ?? '{}');
 const pid = process.pid;
 const record = (event) => {
-  if (task.record !== undefined) appendFileSync(task.record, `${JSON.stringify({ ...event, pid, t: Date.now() })}\n`);
+  if (task.record !== undefined)
+    appendFileSync(task.record, `${JSON.stringify({ ...event, pid, t: Date.now() })}\n`);
 };
 
 const connection = { host: '127.0.0.1', port: task.redisPort, maxRetriesPerRequest: null };
-const client = createChatClient({ transport: 'post', baseUrl: task.baseUrl, credentials: task.credentials, allowInsecureHttp: true, timeoutMs: 5_000 });
+const client = createChatClient({
+  transport: 'post',
+  baseUrl: task.baseUrl,
+  credentials: task.credentials,
+  allowInsecureHttp: true,
+  timeoutMs: 5_000,
+});
 const worker = createInboundWorker(
-  { connection, queueName: task.queueName, concurrency: task.concurrency ?? 8, lockDuration: task.lockDuration, stalledInterval: task.stalledInterval, maxStalledCount: task.maxStalledCount, recheckMs: task.recheckMs },
+  {
+    connection,
+    queueName: task.queueName,
+    concurrency: task.concurrency ?? 8,
+    lockDuration: task.lockDuration,
+    stalledInterval: task.stalledInterval,
+    maxStalledCount: task.maxStalledCount,
+    recheckMs: task.recheckMs,
+  },
   async (message, job) => {
     record({ e: 'start', id: message.messageId, c: job.data.conversation, sent: message.sent });
     if (task.handleMs) await sleep(Math.random() * task.handleMs);
     record({ e: 'end', id: message.messageId, c: job.data.conversation });
-    if (process.send !== undefined && task.reportHandled) process.send({ type: 'handled', id: message.messageId, t: Date.now() });
+    if (process.send !== undefined && task.reportHandled)
+      process.send({ type: 'handled', id: message.messageId, t: Date.now() });
   },
 );
 worker.on('error', () => undefined);
-const poller = await createInboundPoller({ connection, queueName: task.queueName, client, intervalMs: task.intervalMs, recheckMs: task.recheckMs });
+const poller = await createInboundPoller({
+  connection,
+  queueName: task.queueName,
+  client,
+  intervalMs: task.intervalMs,
+  recheckMs: task.recheckMs,
+});
 poller.worker.on('active', () => record({ e: 'poll' }));
 poller.worker.on('completed', (_job, report) => {
   record({ e: 'polled', queued: report.queued });
@@ -36,6 +58,8 @@ poller.worker.on('completed', (_job, report) => {
 poller.worker.on('failed', () => record({ e: 'poll-failed' }));
 await worker.waitUntilReady();
 process.on('disconnect', () => {
-  Promise.allSettled([poller.close(), worker.close(), client.close()]).finally(() => process.exit(0));
+  Promise.allSettled([poller.close(), worker.close(), client.close()]).finally(() =>
+    process.exit(0),
+  );
 });
 process.send?.({ type: 'ready' });

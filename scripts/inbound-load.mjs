@@ -46,9 +46,20 @@ async function until(condition, limitMs, what) {
 
 /** W fleet processes, each telling the parent over IPC what it handled and when. */
 async function startFleet({ workers, sandbox, credentials, redisPort, queueName, onHandled }) {
-  const settings = { baseUrl: sandbox.url, credentials, redisPort, queueName, intervalMs: INTERVAL_MS, concurrency: 16, reportHandled: true };
+  const settings = {
+    baseUrl: sandbox.url,
+    credentials,
+    redisPort,
+    queueName,
+    intervalMs: INTERVAL_MS,
+    concurrency: 16,
+    reportHandled: true,
+  };
   const children = Array.from({ length: workers }, () =>
-    fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, INBOUND_FLEET: JSON.stringify(settings) } }),
+    fork(WORKER, [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, INBOUND_FLEET: JSON.stringify(settings) },
+    }),
   );
   await Promise.all(
     children.map(
@@ -58,14 +69,25 @@ async function startFleet({ workers, sandbox, credentials, redisPort, queueName,
             if (message.type === 'ready') resolve();
             else if (message.type === 'handled') onHandled(message.id, message.t);
           });
-          child.once('exit', (code) => reject(new Error(`an inbound fleet process exited early (code ${code})`)));
+          child.once('exit', (code) =>
+            reject(new Error(`an inbound fleet process exited early (code ${code})`)),
+          );
         }),
     ),
   );
   return {
     stop: () =>
       Promise.all(
-        children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.removeAllListeners('exit'), child.once('exit', resolve), child.kill('SIGKILL'))))),
+        children.map(
+          (child) =>
+            new Promise((resolve) =>
+              child.exitCode !== null
+                ? resolve()
+                : (child.removeAllListeners('exit'),
+                  child.once('exit', resolve),
+                  child.kill('SIGKILL')),
+            ),
+        ),
       ),
   };
 }
@@ -74,7 +96,12 @@ async function startFleet({ workers, sandbox, credentials, redisPort, queueName,
 async function startWatch({ sandbox, credentials, onHandled }) {
   const { createChatClient } = await import('@afilnet-chat/core');
   await import('@afilnet-chat/transport-post');
-  const chat = createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials, allowInsecureHttp: true });
+  const chat = createChatClient({
+    transport: 'post',
+    baseUrl: sandbox.url,
+    credentials,
+    allowInsecureHttp: true,
+  });
   const watch = chat.watchInbound({ intervalMs: INTERVAL_MS });
   const loop = (async () => {
     for await (const message of watch) onHandled(message.messageId, Date.now());
@@ -97,7 +124,11 @@ async function callsPerPoll(sandbox, polls, change) {
   const counts = await sandbox.call('requestCounts');
   const made = (counts.getchats ?? 0) / CHANNELS;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  return { polls: made, perPoll: made > 0 ? total / made : NaN, unreadPerPoll: made > 0 ? (counts.getunreadmessages ?? 0) / made : NaN };
+  return {
+    polls: made,
+    perPoll: made > 0 ? total / made : NaN,
+    unreadPerPoll: made > 0 ? (counts.getunreadmessages ?? 0) / made : NaN,
+  };
 }
 
 /**
@@ -107,7 +138,9 @@ async function callsPerPoll(sandbox, polls, change) {
  */
 export async function runInboundLoad({ options, sandbox, credentials }) {
   const sizes = options.conversations ?? [100, 1_000, 10_000];
-  const mode = options.fleet ? `fleet of ${options.workers} processes` : 'one process (watchInbound)';
+  const mode = options.fleet
+    ? `fleet of ${options.workers} processes`
+    : 'one process (watchInbound)';
   const redis = options.fleet ? await startRedisServer() : undefined;
   let redisVersion;
   if (redis !== undefined) {
@@ -118,7 +151,16 @@ export async function runInboundLoad({ options, sandbox, credentials }) {
   }
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
-  const bullmqVersion = options.fleet ? JSON.parse(readFileSync(require.resolve('bullmq/package.json', { paths: [fileURLToPath(new URL('../packages/bullmq/', import.meta.url))] }), 'utf8')).version : undefined;
+  const bullmqVersion = options.fleet
+    ? JSON.parse(
+        readFileSync(
+          require.resolve('bullmq/package.json', {
+            paths: [fileURLToPath(new URL('../packages/bullmq/', import.meta.url))],
+          }),
+          'utf8',
+        ),
+      ).version
+    : undefined;
   const load = loadavg();
   const rows = [];
   let ok = true;
@@ -130,14 +172,27 @@ export async function runInboundLoad({ options, sandbox, credentials }) {
         if (!handledAt.has(id)) handledAt.set(id, t);
       };
       const prefix = `c${index}-`;
-      const injected = await sandbox.call('injectInboundBulk', { generate: { conversationsPerChannel: conversations / CHANNELS, destinationPrefix: prefix } });
+      const injected = await sandbox.call('injectInboundBulk', {
+        generate: { conversationsPerChannel: conversations / CHANNELS, destinationPrefix: prefix },
+      });
       const listener = options.fleet
-        ? await startFleet({ workers: options.workers, sandbox, credentials, redisPort: redis.port, queueName: `load-inbound-${index}`, onHandled })
+        ? await startFleet({
+            workers: options.workers,
+            sandbox,
+            credentials,
+            redisPort: redis.port,
+            queueName: `load-inbound-${index}`,
+            onHandled,
+          })
         : await startWatch({ sandbox, credentials, onHandled });
       const started = Date.now();
       try {
         // Backlog: every conversation has one unread message when listening starts.
-        await until(() => handledAt.size >= injected.count, 600_000, `${injected.count} backlog messages handled`);
+        await until(
+          () => handledAt.size >= injected.count,
+          600_000,
+          `${injected.count} backlog messages handled`,
+        );
         const backlogSeconds = (Date.now() - started) / 1000;
         await sleep(2 * INTERVAL_MS);
 
@@ -147,7 +202,12 @@ export async function runInboundLoad({ options, sandbox, credentials }) {
           for (let i = 0; i < 5; i++) {
             const n = 1 + Math.floor(Math.random() * (conversations / CHANNELS));
             const channel = ACCOUNT_CHANNELS[Math.floor(Math.random() * CHANNELS)];
-            const m = await sandbox.call('injectInbound', { user: credentials.user, ...channel, destination: `${prefix}${n}`, message: `change ${i}` });
+            const m = await sandbox.call('injectInbound', {
+              user: credentials.user,
+              ...channel,
+              destination: `${prefix}${n}`,
+              message: `change ${i}`,
+            });
             changedIds.push(m.messageId);
           }
         });
@@ -157,11 +217,20 @@ export async function runInboundLoad({ options, sandbox, credentials }) {
         for (let i = 0; i < 100; i++) {
           const n = 1 + Math.floor(Math.random() * (conversations / CHANNELS));
           const channel = ACCOUNT_CHANNELS[i % CHANNELS];
-          const m = await sandbox.call('injectInbound', { user: credentials.user, ...channel, destination: `${prefix}${n}`, message: `latency ${i}` });
+          const m = await sandbox.call('injectInbound', {
+            user: credentials.user,
+            ...channel,
+            destination: `${prefix}${n}`,
+            message: `latency ${i}`,
+          });
           sentAt.set(m.messageId, Date.now());
           await sleep(100);
         }
-        await until(() => [...sentAt.keys(), ...changedIds].every((id) => handledAt.has(id)), 60_000, 'latency messages handled');
+        await until(
+          () => [...sentAt.keys(), ...changedIds].every((id) => handledAt.has(id)),
+          60_000,
+          'latency messages handled',
+        );
         const latencies = [...sentAt].map(([id, t]) => handledAt.get(id) - t).sort((a, b) => a - b);
         rows.push({
           conversations,
@@ -184,16 +253,27 @@ export async function runInboundLoad({ options, sandbox, credentials }) {
   } finally {
     await redis?.stop();
   }
-  const record = { date: new Date().toISOString(), mode, workers: options.fleet ? options.workers : 1, cores: availableParallelism(), load, redisVersion, bullmqVersion, rows };
+  const record = {
+    date: new Date().toISOString(),
+    mode,
+    workers: options.fleet ? options.workers : 1,
+    cores: availableParallelism(),
+    load,
+    redisVersion,
+    bullmqVersion,
+    rows,
+  };
   console.table(
-    rows.filter((r) => r.error === undefined).map((r) => ({
-      conversations: r.conversations,
-      'backlog msg/s': Math.round(r.perSecond),
-      'calls/poll idle': r.idle.perPoll.toFixed(1),
-      'calls/poll, 5 changing': r.changed.perPoll.toFixed(1),
-      'p50 ms': r.p50,
-      'p99 ms': r.p99,
-    })),
+    rows
+      .filter((r) => r.error === undefined)
+      .map((r) => ({
+        conversations: r.conversations,
+        'backlog msg/s': Math.round(r.perSecond),
+        'calls/poll idle': r.idle.perPoll.toFixed(1),
+        'calls/poll, 5 changing': r.changed.perPoll.toFixed(1),
+        'p50 ms': r.p50,
+        'p99 ms': r.p99,
+      })),
   );
   if (options.record && rows.length > 0) saveInboundRecord(record, options.fleet);
   return ok;
@@ -234,7 +314,7 @@ function saveInboundRecord(record, fleet) {
       ),
     ),
     '',
-    'The backlog row times one unread message in every conversation, from the moment every listening process is ready until the last is handled: the first poll reads every conversation once. Calls per poll are counted in the sandbox\'s request log over 6 intervals (polls counted by their `getchats`, one per channel); a changed conversation costs one `getunreadmessages`, an unchanged one nothing. Latency: 100 messages at 10 per second into random conversations, from the injection\'s return to the handler.',
+    "The backlog row times one unread message in every conversation, from the moment every listening process is ready until the last is handled: the first poll reads every conversation once. Calls per poll are counted in the sandbox's request log over 6 intervals (polls counted by their `getchats`, one per channel); a changed conversation costs one `getunreadmessages`, an unchanged one nothing. Latency: 100 messages at 10 per second into random conversations, from the injection's return to the handler.",
   ].join('\n');
   putResultsSection(heading, section);
 }

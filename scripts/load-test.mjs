@@ -34,7 +34,9 @@ async function runSandboxChild() {
   process.on('disconnect', () => process.exit(0));
   process.on('message', (request) => {
     if (request.type === 'stored') {
-      const messages = sandbox.messages(request.user).filter((m) => m.destination === request.destination);
+      const messages = sandbox
+        .messages(request.user)
+        .filter((m) => m.destination === request.destination);
       process.send({ type: 'stored', id: request.id, messages: messages.map((m) => m.message) });
     } else if (request.type === 'call') {
       // The inbound load drives the sandbox's control methods from the parent.
@@ -52,7 +54,17 @@ async function runSandboxChild() {
 }
 
 function parseArgs(argv) {
-  const options = { sends: 10_000, concurrency: 200, executor: 'undici', only: undefined, fleet: false, inbound: false, conversations: undefined, workers: 4, record: true };
+  const options = {
+    sends: 10_000,
+    concurrency: 200,
+    executor: 'undici',
+    only: undefined,
+    fleet: false,
+    inbound: false,
+    conversations: undefined,
+    workers: 4,
+    record: true,
+  };
   if (argv.includes('--inbound')) Object.assign(options, { inbound: true, workers: 3 });
   if (argv.includes('--fleet')) Object.assign(options, { fleet: true, concurrency: 16 });
   for (let i = 0; i < argv.length; i++) {
@@ -69,17 +81,23 @@ function parseArgs(argv) {
     } else continue;
     i++;
   }
-  if (options.conversations?.some((n) => !(n > 0) || n % 4 !== 0)) throw new Error('--conversations must be positive multiples of 4 (the demo account\'s channels)');
+  if (options.conversations?.some((n) => !(n > 0) || n % 4 !== 0))
+    throw new Error(
+      "--conversations must be positive multiples of 4 (the demo account's channels)",
+    );
   if (!(options.sends > 0) || !(options.concurrency > 0) || !(options.workers > 0)) {
     throw new Error('--sends, --concurrency and --workers must be positive');
   }
-  if (!['undici', 'fetch'].includes(options.executor)) throw new Error('--executor must be undici or fetch');
+  if (!['undici', 'fetch'].includes(options.executor))
+    throw new Error('--executor must be undici or fetch');
   return options;
 }
 
 /** Starts the sandbox child; resolves with its URL and a way to ask for stored messages. */
 async function startSandboxChild() {
-  const child = fork(fileURLToPath(import.meta.url), [SANDBOX_CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), [SANDBOX_CHILD], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const pending = new Map();
   let nextId = 0;
   const url = await new Promise((resolve, reject) => {
@@ -107,7 +125,9 @@ async function startSandboxChild() {
     call: (method, ...args) =>
       new Promise((resolve, reject) => {
         const id = nextId++;
-        pending.set(id, (answer) => (answer.error === undefined ? resolve(answer.result) : reject(new Error(answer.error))));
+        pending.set(id, (answer) =>
+          answer.error === undefined ? resolve(answer.result) : reject(new Error(answer.error)),
+        );
         child.send({ type: 'call', id, method, args });
       }),
     close: () =>
@@ -157,7 +177,11 @@ async function sendAll(client, destination, sends, concurrency) {
         latencies.push(performance.now() - started);
         acknowledged.push(message);
       } catch (error) {
-        failures.push({ message, code: error?.code ?? String(error), mayHaveBeenSent: error?.mayHaveBeenSent });
+        failures.push({
+          message,
+          code: error?.code ?? String(error),
+          mayHaveBeenSent: error?.mayHaveBeenSent,
+        });
       }
     }
   }
@@ -200,7 +224,12 @@ async function main() {
 
   try {
     for (const [index, flavour] of flavours(TRANSPORT_NAMES).entries()) {
-      if (options.only && !options.only.includes(flavour.label) && !options.only.includes(flavour.config.transport)) continue;
+      if (
+        options.only &&
+        !options.only.includes(flavour.label) &&
+        !options.only.includes(flavour.config.transport)
+      )
+        continue;
       const destination = `load-${index}`;
       const requests = { token: 0, api: 0 };
       const client = createChatClient({
@@ -224,7 +253,9 @@ async function main() {
         await client.close();
       }
       const seconds = (performance.now() - started) / 1000;
-      const notInstalled = outcome.failures.length > 0 && outcome.failures.every((f) => f.code === 'TRANSPORT_NOT_INSTALLED');
+      const notInstalled =
+        outcome.failures.length > 0 &&
+        outcome.failures.every((f) => f.code === 'TRANSPORT_NOT_INSTALLED');
       if (notInstalled) {
         rows.push({ transport: flavour.label, result: 'not installed' });
         continue;
@@ -235,7 +266,11 @@ async function main() {
       const duplicates = stored.length - storedSet.size;
       const lost = outcome.acknowledged.filter((m) => !storedSet.has(m)).length;
       const sorted = [...outcome.latencies].sort((a, b) => a - b);
-      const ok = outcome.failures.length === 0 && stored.length === outcome.acknowledged.length && duplicates === 0 && lost === 0;
+      const ok =
+        outcome.failures.length === 0 &&
+        stored.length === outcome.acknowledged.length &&
+        duplicates === 0 &&
+        lost === 0;
       if (!ok) failed = true;
       rows.push({
         transport: flavour.label,
@@ -254,7 +289,9 @@ async function main() {
       });
       if (outcome.failures.length > 0) {
         const byCode = {};
-        for (const f of outcome.failures) byCode[`${f.code} (mayHaveBeenSent ${f.mayHaveBeenSent})`] = (byCode[`${f.code} (mayHaveBeenSent ${f.mayHaveBeenSent})`] ?? 0) + 1;
+        for (const f of outcome.failures)
+          byCode[`${f.code} (mayHaveBeenSent ${f.mayHaveBeenSent})`] =
+            (byCode[`${f.code} (mayHaveBeenSent ${f.mayHaveBeenSent})`] ?? 0) + 1;
         console.error(`${flavour.label}: failures`, byCode);
       }
     }
@@ -263,9 +300,13 @@ async function main() {
     await sandbox.close();
   }
 
-  console.log(`${options.sends} sends per transport at concurrency ${options.concurrency}, executor ${options.executor} (client process; the sandbox runs in a child)`);
+  console.log(
+    `${options.sends} sends per transport at concurrency ${options.concurrency}, executor ${options.executor} (client process; the sandbox runs in a child)`,
+  );
   console.table(rows);
-  console.log(`peak RSS of the client process over the whole run: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(
+    `peak RSS of the client process over the whole run: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+  );
   if (rows.every((r) => r.result === 'not installed')) {
     console.error('no transport is installed');
     failed = true;

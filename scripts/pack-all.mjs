@@ -56,7 +56,11 @@ export async function packAll(outDir) {
   for (let i = 0; i < dirs.length; i += 2) {
     const batch = await Promise.all(
       dirs.slice(i, i + 2).map(async (cwd) => {
-        const { stdout } = await run(command, [...prefix, 'pack', '--json', '--pack-destination', outDir], { cwd });
+        const { stdout } = await run(
+          command,
+          [...prefix, 'pack', '--json', '--pack-destination', outDir],
+          { cwd },
+        );
         return JSON.parse(stdout).filename;
       }),
     );

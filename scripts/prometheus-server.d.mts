@@ -9,4 +9,7 @@ export interface PrometheusServer {
 export declare const PROMETHEUS_PACKAGE: string;
 export declare const PROMETHEUS_INSTALL_COMMAND: string;
 export declare function ensurePrometheus(): string;
-export declare function startPrometheus(options: { targets: readonly string[]; intervalSeconds?: number }): Promise<PrometheusServer>;
+export declare function startPrometheus(options: {
+  targets: readonly string[];
+  intervalSeconds?: number;
+}): Promise<PrometheusServer>;

@@ -6,7 +6,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debianInstallCommand, ensureDebianBinary, serverProcess, startOnFreePort } from './debian-service.mjs';
+import {
+  debianInstallCommand,
+  ensureDebianBinary,
+  serverProcess,
+  startOnFreePort,
+} from './debian-service.mjs';
 
 /** The Debian package that ships the server. */
 export const PROMETHEUS_PACKAGE = 'prometheus';
@@ -33,7 +38,8 @@ export function ensurePrometheus() {
 async function waitUntilReady(url, child, output) {
   const until = Date.now() + 30_000;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited (code ${child.exitCode}):\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`prometheus exited (code ${child.exitCode}):\n${output()}`);
     try {
       const response = await fetch(`${url}/-/ready`);
       if (response.ok) return;
@@ -73,7 +79,11 @@ export async function startPrometheus({ targets, intervalSeconds = 1 }) {
       let log = '';
       const child = spawn(
         binary,
-        [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`],
+        [
+          `--config.file=${config}`,
+          `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       const keep = (chunk) => {
@@ -93,7 +103,8 @@ export async function startPrometheus({ targets, intervalSeconds = 1 }) {
         async query(expr) {
           const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
           const body = await response.json();
-          if (body.status !== 'success') throw new Error(`query ${expr} failed: ${JSON.stringify(body)}`);
+          if (body.status !== 'success')
+            throw new Error(`query ${expr} failed: ${JSON.stringify(body)}`);
           return body.data.result;
         },
         async stop() {

@@ -2,7 +2,12 @@
 // 127.0.0.1, a free port, no persistence, stopped by its starter. Installed with apt when missing
 // and the user is root; otherwise the caller fails with the command that installs it.
 import { spawn } from 'node:child_process';
-import { debianInstallCommand, ensureDebianBinary, serverProcess, startOnFreePort } from './debian-service.mjs';
+import {
+  debianInstallCommand,
+  ensureDebianBinary,
+  serverProcess,
+  startOnFreePort,
+} from './debian-service.mjs';
 
 /** The Debian package that ships the server. */
 export const REDIS_PACKAGE = 'redis-server';
@@ -14,7 +19,11 @@ export const REDIS_INSTALL_COMMAND = debianInstallCommand(REDIS_PACKAGE);
  * user is root. Throws, naming the package and the install command, when it is missing without root.
  */
 export function ensureRedisServer() {
-  return ensureDebianBinary({ binary: 'redis-server', pkg: REDIS_PACKAGE, installCommand: REDIS_INSTALL_COMMAND });
+  return ensureDebianBinary({
+    binary: 'redis-server',
+    pkg: REDIS_PACKAGE,
+    installCommand: REDIS_INSTALL_COMMAND,
+  });
 }
 
 function waitUntilReady(child) {
@@ -40,7 +49,10 @@ function waitUntilReady(child) {
       }
     };
     const onExit = (code) => fail(new Error(`redis-server exited (code ${code}):\n${output}`));
-    const timer = setTimeout(() => fail(new Error(`redis-server did not start within 10 s:\n${output}`)), 10_000);
+    const timer = setTimeout(
+      () => fail(new Error(`redis-server did not start within 10 s:\n${output}`)),
+      10_000,
+    );
     child.stdout.on('data', onData);
     child.once('exit', onExit);
   });
@@ -54,7 +66,18 @@ function waitUntilReady(child) {
 export async function startRedisServer() {
   const binary = ensureRedisServer();
   return startOnFreePort(async (port) => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      '/tmp',
+    ];
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     await waitUntilReady(child);
     const server = serverProcess(child);

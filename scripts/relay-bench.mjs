@@ -55,7 +55,10 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/hooks`;
 const load = loadavg();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const channels = DEMO_ACCOUNT.channels.map((c) => ({ platform: c.platform, platformId: c.platformId }));
+const channels = DEMO_ACCOUNT.channels.map((c) => ({
+  platform: c.platform,
+  platformId: c.platformId,
+}));
 const env = {
   PATH: process.env.PATH ?? '',
   AFILNET_BASE_URL: sandbox.url,
@@ -76,29 +79,57 @@ async function measure(mode, processes, args, tag) {
   firstOk.clear();
   received = 0;
   const relays = Array.from({ length: processes }, () => {
-    const child = spawn(process.execPath, [BIN, 'relay', '--url', url, '--interval', String(INTERVAL), '--concurrency', String(CONCURRENCY), ...args], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env,
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'relay',
+        '--url',
+        url,
+        '--interval',
+        String(INTERVAL),
+        '--concurrency',
+        String(CONCURRENCY),
+        ...args,
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env,
+      },
+    );
     children.add(child);
     return child;
   });
   const until = async (ids, limitMs) => {
     const end = Date.now() + limitMs;
     while (!ids.every((id) => firstOk.has(id))) {
-      if (Date.now() > end) throw new Error(`${mode}: only ${ids.filter((id) => firstOk.has(id)).length} of ${ids.length} delivered within ${limitMs} ms`);
+      if (Date.now() > end)
+        throw new Error(
+          `${mode}: only ${ids.filter((id) => firstOk.has(id)).length} of ${ids.length} delivered within ${limitMs} ms`,
+        );
       await sleep(20);
     }
   };
   const destination = (i) => `3469${tag}${String(i % CONVERSATIONS).padStart(5, '0')}`;
-  const warm = sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...channels[0], destination: destination(0), message: 'warm-up' }).messageId;
+  const warm = sandbox.injectInbound({
+    user: DEMO_ACCOUNT.user,
+    ...channels[0],
+    destination: destination(0),
+    message: 'warm-up',
+  }).messageId;
   await until([warm], 60_000);
 
   // Burst: every message at once.
-  const burstMessages = Array.from({ length: BURST }, (_, i) => ({ ...channels[i % channels.length], destination: destination(i), message: `burst ${i}` }));
+  const burstMessages = Array.from({ length: BURST }, (_, i) => ({
+    ...channels[i % channels.length],
+    destination: destination(i),
+    message: `burst ${i}`,
+  }));
   const burstStart = performance.now();
   const burst = sandbox.injectInboundBulk({ user: DEMO_ACCOUNT.user, messages: burstMessages });
-  const burstIds = Array.from({ length: burst.count }, (_, i) => String(Number(burst.firstMessageId) + i));
+  const burstIds = Array.from({ length: burst.count }, (_, i) =>
+    String(Number(burst.firstMessageId) + i),
+  );
   await until(burstIds, 300_000);
   const burstEnd = Math.max(...burstIds.map((id) => firstOk.get(id)));
 
@@ -109,13 +140,21 @@ async function measure(mode, processes, args, tag) {
   for (let i = 0; i < STEADY; i++) {
     const wait = steadyStart + (i * 1000) / RATE - performance.now();
     if (wait > 0) await sleep(wait);
-    const { messageId } = sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...channels[i % channels.length], destination: destination(i), message: `steady ${i}` });
+    const { messageId } = sandbox.injectInbound({
+      user: DEMO_ACCOUNT.user,
+      ...channels[i % channels.length],
+      destination: destination(i),
+      message: `steady ${i}`,
+    });
     injectedAt.set(messageId, performance.now());
     steadyIds.push(messageId);
   }
   await until(steadyIds, 300_000);
-  const latencies = steadyIds.map((id) => firstOk.get(id) - injectedAt.get(id)).sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
+  const latencies = steadyIds
+    .map((id) => firstOk.get(id) - injectedAt.get(id))
+    .sort((a, b) => a - b);
+  const pct = (p) =>
+    latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
   await Promise.all(
     relays.map((child) => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -128,7 +167,11 @@ async function measure(mode, processes, args, tag) {
     mode,
     processes,
     concurrency: CONCURRENCY,
-    burst: { messages: BURST, conversations: CONVERSATIONS, perSecond: BURST / ((burstEnd - burstStart) / 1000) },
+    burst: {
+      messages: BURST,
+      conversations: CONVERSATIONS,
+      perSecond: BURST / ((burstEnd - burstStart) / 1000),
+    },
     steady: { messages: STEADY, rate: RATE, p50Ms: pct(50), p99Ms: pct(99) },
     lost: total - firstOk.size,
     repeats: received - firstOk.size,
@@ -137,7 +180,14 @@ async function measure(mode, processes, args, tag) {
   return run;
 }
 
-const runs = [await measure('in one process (file checkpoint)', 1, ['--checkpoint', join(dir, 'relay.json')], '1')];
+const runs = [
+  await measure(
+    'in one process (file checkpoint)',
+    1,
+    ['--checkpoint', join(dir, 'relay.json')],
+    '1',
+  ),
+];
 const redis = await startRedisServer();
 try {
   runs.push(await measure('--redis, BullMQ', 2, ['--redis', redis.url], '2'));
@@ -149,5 +199,11 @@ server.close();
 await sandbox.close();
 rmSync(dir, { recursive: true, force: true });
 
-const record = { date: new Date().toISOString(), cores: availableParallelism(), load, intervalMs: INTERVAL, runs };
+const record = {
+  date: new Date().toISOString(),
+  cores: availableParallelism(),
+  load,
+  intervalMs: INTERVAL,
+  runs,
+};
 saveRelayRecord(record);

@@ -18,7 +18,9 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 interface Reflection {
   readonly name: string;
   readonly children?: readonly Reflection[];
-  readonly signatures?: readonly { readonly comment?: { readonly blockTags?: readonly { readonly tag: string }[] } }[];
+  readonly signatures?: readonly {
+    readonly comment?: { readonly blockTags?: readonly { readonly tag: string }[] };
+  }[];
 }
 
 function* walk(node: Reflection): Generator<Reflection> {
@@ -29,17 +31,33 @@ function* walk(node: Reflection): Generator<Reflection> {
 it('builds without a warning, and each of the six methods has an example', async () => {
   const typedoc = join(ROOT, 'node_modules/typedoc/bin/typedoc');
   const json = join(out, 'api.json');
-  const { stdout, stderr } = await run(process.execPath, [typedoc, '--json', json, '--out', join(out, 'html')], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout, stderr } = await run(
+    process.execPath,
+    [typedoc, '--json', json, '--out', join(out, 'html')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   expect(`${stdout}${stderr}`).not.toMatch(/warning|error/i);
   const project = JSON.parse(readFileSync(json, 'utf8')) as Reflection;
   const client = [...walk(project)].find((node) => node.name === 'ChatClient');
-  const methods = ['getChatChannels', 'sendMessage', 'sendFile', 'getChats', 'getMessages', 'getUnreadMessages'];
+  const methods = [
+    'getChatChannels',
+    'sendMessage',
+    'sendFile',
+    'getChats',
+    'getMessages',
+    'getUnreadMessages',
+  ];
   for (const method of methods) {
-    const tags = client?.children?.find((child) => child.name === method)?.signatures?.[0]?.comment?.blockTags ?? [];
-    expect(tags.map((t) => t.tag), method).toContain('@example');
+    const tags =
+      client?.children?.find((child) => child.name === method)?.signatures?.[0]?.comment
+        ?.blockTags ?? [];
+    expect(
+      tags.map((t) => t.tag),
+      method,
+    ).toContain('@example');
   }
 }, 180_000);

@@ -22,7 +22,8 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const TRANSPORTS = ['get', 'post', 'basic', 'soap', 'json-oauth'];
 const FALLBACK_LINE = 'executor fetch: undici could not be loaded';
 /** esbuild's usual line for ESM bundles of CommonJS code that requires Node's built-ins. */
-const REQUIRE_BANNER = "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
+const REQUIRE_BANNER =
+  "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
 
 /** Every transport by name, each a read and a send; prints what came back as one JSON line. */
 const APP = `
@@ -65,7 +66,10 @@ afterAll(async () => {
 });
 
 /** Bundles the app into `work` and runs it there; answers its results and its debug output. */
-async function bundleAndRun(format: 'esm' | 'cjs', banner?: string): Promise<{ results: unknown; stderr: string }> {
+async function bundleAndRun(
+  format: 'esm' | 'cjs',
+  banner?: string,
+): Promise<{ results: unknown; stderr: string }> {
   tag += 1;
   const outfile = join(work, `app-${tag}.${format === 'esm' ? 'mjs' : 'cjs'}`);
   await build({
@@ -81,7 +85,12 @@ async function bundleAndRun(format: 'esm' | 'cjs', banner?: string): Promise<{ r
   });
   const { stdout, stderr } = await run(process.execPath, [outfile], {
     cwd: work,
-    env: { PATH: process.env.PATH, NODE_DEBUG: 'afilnet-chat', AFILNET_SANDBOX_URL: sandbox.url, TAG: `9${tag}` },
+    env: {
+      PATH: process.env.PATH,
+      NODE_DEBUG: 'afilnet-chat',
+      AFILNET_SANDBOX_URL: sandbox.url,
+      TAG: `9${tag}`,
+    },
     timeout: 60_000,
   });
   return { results: JSON.parse(stdout.trim().split('\n').at(-1) ?? ''), stderr };
@@ -91,7 +100,8 @@ const EVERY_TRANSPORT_WORKED = TRANSPORTS.map((transport) => [transport, expect.
 
 describe('an esbuild bundle with no node_modules beside it', () => {
   it('runs in a folder with no node_modules above it', () => {
-    for (let dir = work; dir !== dirname(dir); dir = dirname(dir)) expect(existsSync(join(dir, 'node_modules')), dir).toBe(false);
+    for (let dir = work; dir !== dirname(dir); dir = dirname(dir))
+      expect(existsSync(join(dir, 'node_modules')), dir).toBe(false);
   });
 
   it('CJS, minified: every transport named by string makes real calls, on the bundled undici', async () => {

@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CHAT_METHODS, TRANSPORT_NAMES } from '@afilnet-chat/core/constants';
 import { startSandbox } from '@afilnet-chat/sandbox';
-import { CLI_ACCOUNT, accountEnv, builtTransports, runCli, startCli } from './support/cli-process.js';
+import {
+  CLI_ACCOUNT,
+  accountEnv,
+  builtTransports,
+  runCli,
+  startCli,
+} from './support/cli-process.js';
 import { rawRequest } from './support/raw-request.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 
@@ -21,35 +27,53 @@ let nextDestination = 0;
 function conversation(): { destination: string; args: string[] } {
   nextDestination += 1;
   const destination = `3462${String(nextDestination).padStart(7, '0')}`;
-  return { destination, args: ['--platform', 'whatsapp', '--platform-id', '100', '--destination', destination] };
+  return {
+    destination,
+    args: ['--platform', 'whatsapp', '--platform-id', '100', '--destination', destination],
+  };
 }
 
 function inject(destination: string, message: string): void {
-  fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message });
+  fixture.sandbox.injectInbound({
+    user: CLI_ACCOUNT.user,
+    platform: 'whatsapp',
+    platformId: '100',
+    destination,
+    message,
+  });
 }
 
 describe.concurrent('watch', { timeout: 180_000 }, () => {
-  it.each(TRANSPORTS)('prints replies as they arrive and stops cleanly on SIGINT (%s)', async (transport) => {
-    const { destination, args } = conversation();
-    inject(destination, 'already waiting');
-    const watch = startCli(['watch', ...args, '--interval', '50'], { env: envFor(transport) });
-    await watch.waitFor('stderr', /Watching whatsapp 100 \/ \d+ every 50 ms; Ctrl-C to stop/);
-    await watch.waitFor('stdout', 'already waiting');
-    inject(destination, 'new \u001b]0;title\u0007 reply');
-    await watch.waitFor('stdout', 'new \\u001b]0;title\\u0007 reply');
-    watch.child.kill('SIGINT');
-    const { code, signal, stdout } = await watch.done;
-    expect(signal).toBeNull();
-    expect(code).toBe(0);
-    const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  ${destination}  in  #\\S+  already waiting$`));
-    expect(stdout).not.toContain('\u001b');
-  });
+  it.each(TRANSPORTS)(
+    'prints replies as they arrive and stops cleanly on SIGINT (%s)',
+    async (transport) => {
+      const { destination, args } = conversation();
+      inject(destination, 'already waiting');
+      const watch = startCli(['watch', ...args, '--interval', '50'], { env: envFor(transport) });
+      await watch.waitFor('stderr', /Watching whatsapp 100 \/ \d+ every 50 ms; Ctrl-C to stop/);
+      await watch.waitFor('stdout', 'already waiting');
+      inject(destination, 'new \u001b]0;title\u0007 reply');
+      await watch.waitFor('stdout', 'new \\u001b]0;title\\u0007 reply');
+      watch.child.kill('SIGINT');
+      const { code, signal, stdout } = await watch.done;
+      expect(signal).toBeNull();
+      expect(code).toBe(0);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  ${destination}  in  #\\S+  already waiting$`,
+        ),
+      );
+      expect(stdout).not.toContain('\u001b');
+    },
+  );
 
   it('--json --count prints one JSON object per message and exits 0 after the poll that reached the count', async () => {
     const { destination, args } = conversation();
-    const watch = startCli(['watch', ...args, '--interval', '50', '--json', '--count', '2'], { env: envFor('post') });
+    const watch = startCli(['watch', ...args, '--interval', '50', '--json', '--count', '2'], {
+      env: envFor('post'),
+    });
     // The first poll finds nothing; then three replies arrive together and all three are printed.
     inject(destination, 'placeholder');
     await watch.waitFor('stdout', 'placeholder');
@@ -57,7 +81,10 @@ describe.concurrent('watch', { timeout: 180_000 }, () => {
     const { code, stdout, stderr } = await watch.done;
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    const messages = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const messages = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(messages.map((m) => m.message)).toEqual(['placeholder', 'one', 'two', 'three']);
     expect(messages[1]).toEqual({
       platformId: '100',
@@ -69,7 +96,11 @@ describe.concurrent('watch', { timeout: 180_000 }, () => {
       status: expect.any(String),
       datetime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
     });
-    expect(await runCli(['unread', ...args, '--json'], { env: envFor('post') }).then((r) => JSON.parse(r.stdout))).toEqual([]);
+    expect(
+      await runCli(['unread', ...args, '--json'], { env: envFor('post') }).then((r) =>
+        JSON.parse(r.stdout),
+      ),
+    ).toEqual([]);
   });
 
   it('rides out a failing server with growing pauses, reported on stderr, then delivers', async () => {
@@ -77,9 +108,18 @@ describe.concurrent('watch', { timeout: 180_000 }, () => {
     const failing = await startSandbox({ accounts: [CLI_ACCOUNT] });
     try {
       const { destination, args } = conversation();
-      failing.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message: 'after the outage' });
+      failing.injectInbound({
+        user: CLI_ACCOUNT.user,
+        platform: 'whatsapp',
+        platformId: '100',
+        destination,
+        message: 'after the outage',
+      });
       failing.chaos([{ method: 'getunreadmessages', times: 9, fault: { status: 503 } }]);
-      const { code, stdout, stderr } = await runCli(['watch', ...args, '--interval', '40', '--count', '1'], { env: envFor('post', failing.url) });
+      const { code, stdout, stderr } = await runCli(
+        ['watch', ...args, '--interval', '40', '--count', '1'],
+        { env: envFor('post', failing.url) },
+      );
       expect(code).toBe(0);
       expect(stdout).toContain('after the outage');
       // The client retries each poll a few times itself; the watch's pauses come on top, doubling.
@@ -89,7 +129,10 @@ describe.concurrent('watch', { timeout: 180_000 }, () => {
         .map((l) => Number(/retrying in (\d+) ms$/.exec(l)?.[1]));
       expect(delays.length).toBeGreaterThanOrEqual(2);
       expect(delays).toEqual(delays.map((_d, i) => 40 * 2 ** i));
-      expect(failing.requests({ method: 'getunreadmessages' }).map((r) => r.status)).toEqual([...Array<number>(9).fill(503), 200]);
+      expect(failing.requests({ method: 'getunreadmessages' }).map((r) => r.status)).toEqual([
+        ...Array<number>(9).fill(503),
+        200,
+      ]);
     } finally {
       await failing.close();
     }
@@ -97,7 +140,9 @@ describe.concurrent('watch', { timeout: 180_000 }, () => {
 
   it('ends with exit 3 when the conversation does not exist', async () => {
     const { args } = conversation();
-    const { code, stderr } = await runCli(['watch', ...args, '--interval', '50'], { env: envFor('post') });
+    const { code, stderr } = await runCli(['watch', ...args, '--interval', '50'], {
+      env: envFor('post'),
+    });
     expect(code).toBe(3);
     expect(stderr).toMatch(/^afilnet-chat: error CHAT_NOT_FOUND: .+ — send a message first/m);
   });
@@ -107,16 +152,35 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
   it('--json prints its URL and the demo account on one line, serves the API, and stops on SIGTERM', async () => {
     const running = startCli(['sandbox', '--json', '--port', '0']);
     await running.waitFor('stdout', '\n');
-    const facts = JSON.parse(running.output().stdout) as { url: string; port: number; user: string; password: string; channels: unknown[] };
-    expect(facts).toMatchObject({ host: '127.0.0.1', user: 'demo@example.com', password: 'demo-password' });
+    const facts = JSON.parse(running.output().stdout) as {
+      url: string;
+      port: number;
+      user: string;
+      password: string;
+      channels: unknown[];
+    };
+    expect(facts).toMatchObject({
+      host: '127.0.0.1',
+      user: 'demo@example.com',
+      password: 'demo-password',
+    });
     expect(facts.url).toBe(`http://127.0.0.1:${facts.port}`);
     expect(facts).toMatchObject({ inbox: `${facts.url}/` });
     const inbox = await fetch(`${facts.url}/`);
-    expect([inbox.status, inbox.headers.get('content-security-policy')]).toEqual([200, "default-src 'self'"]);
+    expect([inbox.status, inbox.headers.get('content-security-policy')]).toEqual([
+      200,
+      "default-src 'self'",
+    ]);
     await inbox.body?.cancel();
     expect(facts.channels).toHaveLength(4);
 
-    const env = { AFILNET_TRANSPORT: 'post', AFILNET_BASE_URL: facts.url, AFILNET_ALLOW_INSECURE_HTTP: '1', AFILNET_USER: facts.user, AFILNET_PASSWORD: facts.password };
+    const env = {
+      AFILNET_TRANSPORT: 'post',
+      AFILNET_BASE_URL: facts.url,
+      AFILNET_ALLOW_INSECURE_HTTP: '1',
+      AFILNET_USER: facts.user,
+      AFILNET_PASSWORD: facts.password,
+    };
     const channels = await runCli(['channels', '--json'], { env });
     expect(channels.code).toBe(0);
     expect(JSON.parse(channels.stdout)).toEqual(facts.channels);
@@ -142,7 +206,13 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
     const injected = await fetch(`${url}/__sandbox/inbound`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'demo@example.com', platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'Hi!' }),
+      body: JSON.stringify({
+        user: 'demo@example.com',
+        platform: 'whatsapp',
+        platformId: '100',
+        destination: '34600000000',
+        message: 'Hi!',
+      }),
     });
     expect(injected.status).toBe(201);
     running.child.kill('SIGINT');
@@ -154,17 +224,32 @@ describe.concurrent('sandbox', { timeout: 180_000 }, () => {
 
 describe.concurrent('sandbox --allowed-host', { timeout: 180_000 }, () => {
   it('answers under the names given, and under no other', async () => {
-    const running = startCli(['sandbox', '--json', '--port', '0', '--allowed-host', 'sandbox.test, other.test']);
+    const running = startCli([
+      'sandbox',
+      '--json',
+      '--port',
+      '0',
+      '--allowed-host',
+      'sandbox.test, other.test',
+    ]);
     try {
       await running.waitFor('stdout', '\n');
       const { url, port } = JSON.parse(running.output().stdout) as { url: string; port: number };
       const channels = `/api/http/?class=chat&method=getchatchannels&user=demo%40example.com&password=demo-password`;
       for (const host of ['sandbox.test', 'other.test', 'localhost']) {
         const answer = await rawRequest(`${url}${channels}`, 'GET', { host: `${host}:${port}` });
-        expect([answer.status, answer.body], host).toEqual([200, expect.stringContaining('Demo WhatsApp')]);
+        expect([answer.status, answer.body], host).toEqual([
+          200,
+          expect.stringContaining('Demo WhatsApp'),
+        ]);
       }
-      const refused = await rawRequest(`${url}${channels}`, 'GET', { host: `evil.example:${port}` });
-      expect([refused.status, refused.body]).toEqual([403, expect.not.stringContaining('Demo WhatsApp')]);
+      const refused = await rawRequest(`${url}${channels}`, 'GET', {
+        host: `evil.example:${port}`,
+      });
+      expect([refused.status, refused.body]).toEqual([
+        403,
+        expect.not.stringContaining('Demo WhatsApp'),
+      ]);
     } finally {
       running.child.kill('SIGTERM');
       await running.done;
@@ -172,7 +257,11 @@ describe.concurrent('sandbox --allowed-host', { timeout: 180_000 }, () => {
   });
 
   it('exits 2 naming a name that is not a host name', async () => {
-    const { code, stdout, stderr } = await runCli(['sandbox', '--allowed-host', 'sandbox.test,sandbox.test:8080']);
+    const { code, stdout, stderr } = await runCli([
+      'sandbox',
+      '--allowed-host',
+      'sandbox.test,sandbox.test:8080',
+    ]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('--allowed-host: name 2 must be a host name');
@@ -200,13 +289,24 @@ describe('sandbox on a busy port', { timeout: 60_000 }, () => {
 describe.concurrent('demo', { timeout: 180_000 }, () => {
   it('--json: every built transport passes every method, the others show as not installed, exit 0', async () => {
     const { code, stdout } = await runCli(['demo', '--json']);
-    const rows = JSON.parse(stdout) as Array<{ transport: string; security: string; cells: Array<{ method: string; outcome: string; detail: string; ms?: number }> }>;
+    const rows = JSON.parse(stdout) as Array<{
+      transport: string;
+      security: string;
+      cells: Array<{ method: string; outcome: string; detail: string; ms?: number }>;
+    }>;
     expect(rows.map((r) => r.transport)).toEqual([...TRANSPORT_NAMES]);
     for (const row of rows) {
       expect(row.cells.map((c) => c.method)).toEqual(Object.keys(CHAT_METHODS));
-      const expected = TRANSPORTS.includes(row.transport as (typeof TRANSPORTS)[number]) ? 'ok' : 'not-installed';
+      const expected = TRANSPORTS.includes(row.transport as (typeof TRANSPORTS)[number])
+        ? 'ok'
+        : 'not-installed';
       for (const cell of row.cells) {
-        expect({ transport: row.transport, method: cell.method, outcome: cell.outcome, detail: cell.detail }).toEqual({
+        expect({
+          transport: row.transport,
+          method: cell.method,
+          outcome: cell.outcome,
+          detail: cell.detail,
+        }).toEqual({
           transport: row.transport,
           method: cell.method,
           outcome: expected,
@@ -232,7 +332,9 @@ describe.concurrent('demo', { timeout: 180_000 }, () => {
     const [heading, , ...rows] = stdout.split('\n');
     expect(heading?.split(/\s{2,}/)).toEqual(['TRANSPORT', ...Object.keys(CHAT_METHODS)]);
     for (const transport of TRANSPORTS) {
-      expect(rows.find((r) => r.startsWith(`${transport} (`))).toMatch(/^\S+ \([a-z-]+\)\s+✓ 4 channels \d+\.\d ms\s+✓ sent \d+\.\d ms/);
+      expect(rows.find((r) => r.startsWith(`${transport} (`))).toMatch(
+        /^\S+ \([a-z-]+\)\s+✓ 4 channels \d+\.\d ms\s+✓ sent \d+\.\d ms/,
+      );
     }
     expect(stdout).toContain(`${TRANSPORTS.length} of 5 transports passed every method.`);
     expect(stdout).toContain('run `afilnet-chat sandbox` and open the inbox URL it prints');

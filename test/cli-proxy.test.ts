@@ -19,25 +19,31 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const envFor = (transport: string, extra: Record<string, string>) => accountEnv(sandbox.url, transport, extra);
+const envFor = (transport: string, extra: Record<string, string>) =>
+  accountEnv(sandbox.url, transport, extra);
 
 describe('afilnet-chat behind a proxy', { timeout: 60_000 }, () => {
   const apiHost = () => new URL(sandbox.url).host;
 
   // The sandbox speaks http://, which HTTP_PROXY covers (HTTPS_PROXY is for https:// URLs, as with curl).
-  it.each(['HTTP_PROXY', 'http_proxy'])('%s: the command reaches the API through the proxy', async (variable) => {
-    proxy.seen.length = 0;
-    const env = envFor('json-oauth', { [variable]: proxy.url });
-    const { code, stdout } = await runCli(['channels', '--json'], { env });
-    expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toHaveLength(CLI_ACCOUNT.channels.length);
-    expect(proxy.seen.length, 'requests through the proxy').toBeGreaterThan(0);
-    expect(proxy.seen.every((line) => line.includes(apiHost()))).toBe(true);
-  });
+  it.each(['HTTP_PROXY', 'http_proxy'])(
+    '%s: the command reaches the API through the proxy',
+    async (variable) => {
+      proxy.seen.length = 0;
+      const env = envFor('json-oauth', { [variable]: proxy.url });
+      const { code, stdout } = await runCli(['channels', '--json'], { env });
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toHaveLength(CLI_ACCOUNT.channels.length);
+      expect(proxy.seen.length, 'requests through the proxy').toBeGreaterThan(0);
+      expect(proxy.seen.every((line) => line.includes(apiHost()))).toBe(true);
+    },
+  );
 
   it('HTTPS_PROXY alone leaves http:// requests direct', async () => {
     proxy.seen.length = 0;
-    const { code } = await runCli(['channels', '--json'], { env: envFor('post', { HTTPS_PROXY: proxy.url }) });
+    const { code } = await runCli(['channels', '--json'], {
+      env: envFor('post', { HTTPS_PROXY: proxy.url }),
+    });
     expect(code).toBe(0);
     expect(proxy.seen).toEqual([]);
   });

@@ -16,7 +16,13 @@ const env = () => accountEnv(fixture.sandbox.url, 'post');
 
 function inject(platform: 'whatsapp' | 'telegram', destination: string, message: string): string {
   const platformId = platform === 'whatsapp' ? '100' : '200';
-  return fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform, platformId, destination, message }).messageId;
+  return fixture.sandbox.injectInbound({
+    user: CLI_ACCOUNT.user,
+    platform,
+    platformId,
+    destination,
+    message,
+  }).messageId;
 }
 
 const printed = (stdout: string) =>
@@ -29,16 +35,27 @@ const printed = (stdout: string) =>
 describe('watch (the account)', { timeout: 60_000 }, () => {
   it('prints new customers of every channel and continues from its checkpoint', async () => {
     const checkpoint = join(dir, 'inbound.json');
-    const ids = [inject('whatsapp', 'cust-a', 'a1'), inject('telegram', 'cust-b', 'b1'), inject('whatsapp', 'cust-a', 'a2')];
-    const first = await runCli(['watch', '--checkpoint', checkpoint, '--interval', '50', '--json', '--count', '2'], { env: env() });
+    const ids = [
+      inject('whatsapp', 'cust-a', 'a1'),
+      inject('telegram', 'cust-b', 'b1'),
+      inject('whatsapp', 'cust-a', 'a2'),
+    ];
+    const first = await runCli(
+      ['watch', '--checkpoint', checkpoint, '--interval', '50', '--json', '--count', '2'],
+      { env: env() },
+    );
     expect(first.code).toBe(0);
     const firstRun = printed(first.stdout);
     expect(firstRun).toHaveLength(2);
-    expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ format: 'afilnet-chat/inbound' });
+    expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({
+      format: 'afilnet-chat/inbound',
+    });
     expect(readFileSync(checkpoint, 'utf8')).not.toContain(CLI_ACCOUNT.password);
 
     // The next run prints what the first did not (the last one it printed may come again), and a customer who writes meanwhile.
-    const watch = startCli(['watch', '--checkpoint', checkpoint, '--interval', '50', '--json'], { env: env() });
+    const watch = startCli(['watch', '--checkpoint', checkpoint, '--interval', '50', '--json'], {
+      env: env(),
+    });
     const late = inject('telegram', 'cust-new', 'first time');
     await watch.waitFor('stdout', 'first time');
     watch.child.kill('SIGINT');
@@ -56,7 +73,10 @@ describe('watch (the account)', { timeout: 60_000 }, () => {
   });
 
   it('watches one channel with --platform and --platform-id', async () => {
-    const watch = startCli(['watch', '--platform', 'telegram', '--platform-id', '200', '--interval', '50'], { env: env() });
+    const watch = startCli(
+      ['watch', '--platform', 'telegram', '--platform-id', '200', '--interval', '50'],
+      { env: env() },
+    );
     await watch.waitFor('stderr', /Watching telegram 200 every 50 ms; Ctrl-C to stop/);
     inject('whatsapp', 'other-channel', 'not this one');
     inject('telegram', 'this-channel', 'this one');
@@ -72,7 +92,20 @@ describe('watch (the account)', { timeout: 60_000 }, () => {
     writeFileSync(notCheckpoint, '{"notes": true}');
     const runs = await Promise.all([
       runCli(['watch', '--platform', 'whatsapp'], { env: env() }),
-      runCli(['watch', '--platform', 'whatsapp', '--platform-id', '100', '--destination', '1', '--checkpoint', join(dir, 'x.json')], { env: env() }),
+      runCli(
+        [
+          'watch',
+          '--platform',
+          'whatsapp',
+          '--platform-id',
+          '100',
+          '--destination',
+          '1',
+          '--checkpoint',
+          join(dir, 'x.json'),
+        ],
+        { env: env() },
+      ),
       runCli(['watch', '--checkpoint', notCheckpoint], { env: env() }),
     ]);
     for (const run of runs) expect(run.code).toBe(2);

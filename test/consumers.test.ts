@@ -14,7 +14,13 @@ import { publint } from 'publint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
-import { ROOT, childEnv, ensureRuntimes, installConsumer, packWorkspace } from './support/consumer-project.js';
+import {
+  ROOT,
+  childEnv,
+  ensureRuntimes,
+  installConsumer,
+  packWorkspace,
+} from './support/consumer-project.js';
 import { EXAMPLES, printedInOrder, runExample } from './support/examples.js';
 
 const run = promisify(execFile);
@@ -47,13 +53,20 @@ beforeAll(async () => {
     await installConsumer(project, files);
     return files;
   });
-  const [files, installed, started, redisServer] = await Promise.all([packing, ensureRuntimes(), startSandbox(), startRedisServer()]);
+  const [files, installed, started, redisServer] = await Promise.all([
+    packing,
+    ensureRuntimes(),
+    startSandbox(),
+    startRedisServer(),
+  ]);
   runtimes = installed;
   sandbox = started;
   redis = redisServer;
   tarballs = files.map((file) => ({
     file,
-    manifest: JSON.parse(execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' })) as Manifest,
+    manifest: JSON.parse(
+      execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' }),
+    ) as Manifest,
     entries: execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n').filter(Boolean),
   }));
 }, 300_000);
@@ -66,12 +79,17 @@ afterAll(async () => {
 /** The workspace's packages, read from packages/. */
 function workspaceManifests(): Manifest[] {
   return readdirSync(join(ROOT, 'packages')).map(
-    (dir) => JSON.parse(readFileSync(join(ROOT, 'packages', dir, 'package.json'), 'utf8')) as Manifest,
+    (dir) =>
+      JSON.parse(readFileSync(join(ROOT, 'packages', dir, 'package.json'), 'utf8')) as Manifest,
   );
 }
 
 /** Runs a consumer with a fresh conversation tag; answers its last output line, parsed. */
-async function consume(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+async function consume(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+) {
   tag += 1;
   const { stdout, stderr } = await run(command, args, {
     cwd: options.cwd ?? project,
@@ -79,7 +97,11 @@ async function consume(command: string, args: string[], options: { cwd?: string;
     timeout: 90_000,
   });
   lastStderr = stderr;
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { runtime?: string; results?: unknown[]; loaded?: [string, number][] };
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
+    runtime?: string;
+    results?: unknown[];
+    loaded?: [string, number][];
+  };
 }
 
 /** What the shared exercise reports for a transport that ran every method. */
@@ -94,29 +116,46 @@ const worked = (transport: string) => ({
 
 describe('the tarballs', () => {
   it('pack every publishable workspace package', () => {
-    const expected = workspaceManifests().filter((m) => m.private !== true).map((m) => m.name).sort();
+    const expected = workspaceManifests()
+      .filter((m) => m.private !== true)
+      .map((m) => m.name)
+      .sort();
     expect(tarballs.map((t) => t.manifest.name).sort()).toEqual(expected);
   });
 
   it('hold dist (JS, .d.ts, maps), README, LICENSE, what bin and exports name, the files `files` names one by one, and nothing else', () => {
     for (const { manifest, entries } of tarballs) {
       // A file (not a folder or pattern) that `files` names one by one, such as the sandbox's page.
-      const listed = (manifest.files ?? []).filter((path) => /^[\w-]+(\/[\w-]+)*\.\w+$/.test(path)).map((path) => `package/${path}`);
+      const listed = (manifest.files ?? [])
+        .filter((path) => /^[\w-]+(\/[\w-]+)*\.\w+$/.test(path))
+        .map((path) => `package/${path}`);
       expect(entries, manifest.name).toEqual(expect.arrayContaining(listed));
-      const named = [...Object.values(manifest.bin ?? {}), ...Object.values(manifest.exports ?? {}).filter((v) => typeof v === 'string')]
+      const named = [
+        ...Object.values(manifest.bin ?? {}),
+        ...Object.values(manifest.exports ?? {}).filter((v) => typeof v === 'string'),
+      ]
         .map((path) => `package/${path.replace(/^\.\//, '')}`)
         .concat(listed);
       const stray = entries.filter(
         (entry) =>
-          !['package/package.json', 'package/README.md', 'package/LICENSE', ...named].includes(entry) &&
-          !/^package\/dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)$/.test(entry),
+          !['package/package.json', 'package/README.md', 'package/LICENSE', ...named].includes(
+            entry,
+          ) && !/^package\/dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)$/.test(entry),
       );
       expect(stray, manifest.name).toEqual([]);
       for (const ending of ['.js', '.d.ts', '.js.map']) {
-        expect(entries.some((e) => e.startsWith('package/dist/') && e.endsWith(ending)), `${manifest.name} ${ending}`).toBe(true);
+        expect(
+          entries.some((e) => e.startsWith('package/dist/') && e.endsWith(ending)),
+          `${manifest.name} ${ending}`,
+        ).toBe(true);
       }
-      expect(entries.filter((e) => /\.tsbuildinfo$|\.test\.|\/src\//.test(e)), manifest.name).toEqual([]);
-      expect(entries, manifest.name).toEqual(expect.arrayContaining(['package/README.md', 'package/LICENSE']));
+      expect(
+        entries.filter((e) => /\.tsbuildinfo$|\.test\.|\/src\//.test(e)),
+        manifest.name,
+      ).toEqual([]);
+      expect(entries, manifest.name).toEqual(
+        expect.arrayContaining(['package/README.md', 'package/LICENSE']),
+      );
     }
   });
 
@@ -136,10 +175,13 @@ describe('the tarballs', () => {
       reached.add(file);
       for (const [, specifier = ''] of readFileSync(file, 'utf8').matchAll(importing)) {
         expect(specifier, file).not.toMatch(/^zod(\/|$)/);
-        if (specifier.startsWith('.')) queue.push(normalize(join(dirname(file), specifier.replace(/\.js$/, '.d.ts'))));
+        if (specifier.startsWith('.'))
+          queue.push(normalize(join(dirname(file), specifier.replace(/\.js$/, '.d.ts'))));
       }
     }
-    expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toContain('Copyright (c) 2025 Colin McDonnell');
+    expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toContain(
+      'Copyright (c) 2025 Colin McDonnell',
+    );
   });
 
   it('have a complete package.json: repository, public access, engines, no workspace: ranges', () => {
@@ -148,7 +190,9 @@ describe('the tarballs', () => {
       expect(manifest.repository?.directory, manifest.name).toMatch(/^packages\//);
       expect(manifest.publishConfig?.access, manifest.name).toBe('public');
       expect(manifest.engines?.node, manifest.name).toBe('^20.19.0 || >=22.12.0');
-      expect(execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' })).not.toContain('workspace:');
+      expect(
+        execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' }),
+      ).not.toContain('workspace:');
     }
   });
 
@@ -169,9 +213,23 @@ describe('the tarballs', () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const { file, manifest } = next;
         // The WSDL is a data file, not a module: it has no types to check.
-        const dataFiles = Object.keys(manifest.exports ?? {}).filter((key) => key.endsWith('.wsdl'));
-        const args = [attw, file, '--profile', 'esm-only', '--no-definitely-typed', '--format', 'ascii', '--no-color'];
-        const result = await run(process.execPath, dataFiles.length > 0 ? [...args, '--exclude-entrypoints', ...dataFiles] : args).then(
+        const dataFiles = Object.keys(manifest.exports ?? {}).filter((key) =>
+          key.endsWith('.wsdl'),
+        );
+        const args = [
+          attw,
+          file,
+          '--profile',
+          'esm-only',
+          '--no-definitely-typed',
+          '--format',
+          'ascii',
+          '--no-color',
+        ];
+        const result = await run(
+          process.execPath,
+          dataFiles.length > 0 ? [...args, '--exclude-entrypoints', ...dataFiles] : args,
+        ).then(
           () => 'no problem',
           (error: { stdout?: string }) => error.stdout ?? String(error),
         );
@@ -190,19 +248,39 @@ describe('consumers of the installed packages, against a sandbox', () => {
 
   it('CommonJS: require() of every package, then every transport by name', async () => {
     const names = tarballs.map((t) => t.manifest.name);
-    const output = await consume(process.execPath, ['app.cjs'], { env: { CONSUMER_PACKAGES: JSON.stringify(names) } });
+    const output = await consume(process.execPath, ['app.cjs'], {
+      env: { CONSUMER_PACKAGES: JSON.stringify(names) },
+    });
     expect(output.results).toEqual(TRANSPORTS.map(worked));
     expect(output.loaded?.map(([name]) => name)).toEqual(names);
-    for (const [name, exportCount] of output.loaded ?? []) expect(exportCount, name).toBeGreaterThan(0);
+    for (const [name, exportCount] of output.loaded ?? [])
+      expect(exportCount, name).toBeGreaterThan(0);
   }, 120_000);
 
   it('TypeScript: nodenext ESM and CommonJS compile and run, moduleResolution bundler type-checks', async () => {
-    const compilerOptions = { target: 'es2022', strict: true, skipLibCheck: true, types: ['node'], outDir: 'out' };
+    const compilerOptions = {
+      target: 'es2022',
+      strict: true,
+      skipLibCheck: true,
+      types: ['node'],
+      outDir: 'out',
+    };
     const configs = {
-      'tsconfig.esm.json': { compilerOptions: { ...compilerOptions, module: 'nodenext' }, files: ['typed.mts'] },
-      'tsconfig.cjs.json': { compilerOptions: { ...compilerOptions, module: 'nodenext' }, files: ['typed.cts'] },
+      'tsconfig.esm.json': {
+        compilerOptions: { ...compilerOptions, module: 'nodenext' },
+        files: ['typed.mts'],
+      },
+      'tsconfig.cjs.json': {
+        compilerOptions: { ...compilerOptions, module: 'nodenext' },
+        files: ['typed.cts'],
+      },
       'tsconfig.bundler.json': {
-        compilerOptions: { ...compilerOptions, module: 'esnext', moduleResolution: 'bundler', noEmit: true },
+        compilerOptions: {
+          ...compilerOptions,
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          noEmit: true,
+        },
         files: ['typed.mts'],
       },
     };
@@ -211,9 +289,11 @@ describe('consumers of the installed packages, against a sandbox', () => {
     }
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     // One compiler process for the three projects: most of the time goes to reading the libraries.
-    await run(process.execPath, [tsc, '-b', ...Object.keys(configs)], { cwd: project }).catch((error: { stdout?: string }) => {
-      throw new Error(`tsc failed:\n${error.stdout ?? String(error)}`);
-    });
+    await run(process.execPath, [tsc, '-b', ...Object.keys(configs)], { cwd: project }).catch(
+      (error: { stdout?: string }) => {
+        throw new Error(`tsc failed:\n${error.stdout ?? String(error)}`);
+      },
+    );
     const expected = { channels: 4, refused: 'INVALID_PARAMS' };
     expect(await consume(process.execPath, ['out/typed.mjs'])).toEqual(expected);
     expect(await consume(process.execPath, ['out/typed.cjs'])).toEqual(expected);
@@ -245,13 +325,17 @@ describe('consumers of the installed packages, against a sandbox', () => {
   }, 120_000);
 
   it('Bun runs every method through every transport with the default executor, on fetch, and says so', async () => {
-    const output = await consume(runtimes.bun, ['app.mjs'], { env: { NODE_DEBUG: 'afilnet-chat' } });
+    const output = await consume(runtimes.bun, ['app.mjs'], {
+      env: { NODE_DEBUG: 'afilnet-chat' },
+    });
     expect(output).toEqual({ runtime: 'bun', results: TRANSPORTS.map(worked) });
     expect(lastStderr).toContain("executor fetch: this runtime's undici is not Node's (Bun)");
   }, 120_000);
 
   it('Deno runs every method through every transport with the default executor', async () => {
-    const output = await consume(runtimes.deno, ['run', '--allow-all', 'app.mjs'], { env: { DENO_NO_UPDATE_CHECK: '1' } });
+    const output = await consume(runtimes.deno, ['run', '--allow-all', 'app.mjs'], {
+      env: { DENO_NO_UPDATE_CHECK: '1' },
+    });
     expect(output).toEqual({ runtime: 'deno', results: TRANSPORTS.map(worked) });
   }, 120_000);
 });
@@ -261,7 +345,9 @@ describe('the examples, from the installed tarballs', () => {
 
   it('type-check under strict with the installed declarations', async () => {
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    await run(process.execPath, [tsc, '-p', join(examples, 'tsconfig.json')], { cwd: examples }).catch((error: { stdout?: string }) => {
+    await run(process.execPath, [tsc, '-p', join(examples, 'tsconfig.json')], {
+      cwd: examples,
+    }).catch((error: { stdout?: string }) => {
       throw new Error(`tsc failed:\n${error.stdout ?? String(error)}`);
     });
   }, 120_000);
@@ -271,7 +357,9 @@ describe('the examples, from the installed tarballs', () => {
       const env = childEnv(example.redis ? { REDIS_URL: redis.url } : {});
       const result = await runExample(example, examples, join(project, 'node_modules'), env);
       expect(result.code, result.stderr).toBe(0);
-      expect(printedInOrder(result.stdout, example.prints)).toEqual(example.prints.map((p) => expect.stringMatching(p)));
+      expect(printedInOrder(result.stdout, example.prints)).toEqual(
+        example.prints.map((p) => expect.stringMatching(p)),
+      );
     }, 120_000);
   }
 });

@@ -17,7 +17,12 @@ const ADVISORY_FLOORS: Readonly<Record<string, string>> = {
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
+const DEPENDENCY_FIELDS = [
+  'dependencies',
+  'devDependencies',
+  'peerDependencies',
+  'optionalDependencies',
+] as const;
 
 type Version = readonly [number, number, number];
 
@@ -41,8 +46,10 @@ function lowestAdmitted(range: string): Version | string {
     const [first, ...rest] = alternative.trim().split(/\s+/);
     const lower = /^(\^|~|>=)?(\d+\.\d+\.\d+)$/.exec(first ?? '');
     const version = lower ? parseVersion(lower[2] ?? '') : undefined;
-    if (version === undefined) return `cannot read '${first ?? ''}' in '${range}': write ^MAJOR.MINOR.PATCH`;
-    if (!rest.every((bound) => /^<=?\d+(\.\d+){0,2}$/.test(bound))) return `cannot read '${alternative.trim()}' in '${range}'`;
+    if (version === undefined)
+      return `cannot read '${first ?? ''}' in '${range}': write ^MAJOR.MINOR.PATCH`;
+    if (!rest.every((bound) => /^<=?\d+(\.\d+){0,2}$/.test(bound)))
+      return `cannot read '${alternative.trim()}' in '${range}'`;
     if (lowest === undefined || compare(version, lowest) < 0) lowest = version;
   }
   return lowest ?? `empty range '${range}'`;
@@ -50,8 +57,14 @@ function lowestAdmitted(range: string): Version | string {
 
 /** Every manifest of the workspace: the root and each package. */
 function manifests(): Array<{ file: string; json: Record<string, unknown> }> {
-  const files = ['package.json', ...readdirSync(join(root, 'packages')).map((dir) => join('packages', dir, 'package.json'))];
-  return files.map((file) => ({ file, json: JSON.parse(readFileSync(join(root, file), 'utf8')) as Record<string, unknown> }));
+  const files = [
+    'package.json',
+    ...readdirSync(join(root, 'packages')).map((dir) => join('packages', dir, 'package.json')),
+  ];
+  return files.map((file) => ({
+    file,
+    json: JSON.parse(readFileSync(join(root, file), 'utf8')) as Record<string, unknown>,
+  }));
 }
 
 describe('dependency floors', () => {
@@ -60,7 +73,17 @@ describe('dependency floors', () => {
     expect(lowestAdmitted('^7.18.2 || ^8.0.0')).toEqual([7, 18, 2]);
     expect(lowestAdmitted('>=7.18.2 <8')).toEqual([7, 18, 2]);
     expect(lowestAdmitted('^8.1.0 || ~7.5.1')).toEqual([7, 5, 1]);
-    for (const unreadable of ['*', '7', '^7', '7.x', 'latest', '>7.18.2', '^7.18.2-rc.1', '^7.18.2 >=1.0.0', '']) {
+    for (const unreadable of [
+      '*',
+      '7',
+      '^7',
+      '7.x',
+      'latest',
+      '>7.18.2',
+      '^7.18.2-rc.1',
+      '^7.18.2 >=1.0.0',
+      '',
+    ]) {
       expect(lowestAdmitted(unreadable), unreadable).toEqual(expect.any(String));
     }
   });
@@ -78,7 +101,10 @@ describe('dependency floors', () => {
           const floor = parseVersion(floorText) as Version;
           const lowest = lowestAdmitted(range);
           if (typeof lowest === 'string') problems.push(`${file} ${field}.${name}: ${lowest}`);
-          else if (compare(lowest, floor) < 0) problems.push(`${file} ${field}.${name} '${range}' admits ${lowest.join('.')}, below ${floorText}`);
+          else if (compare(lowest, floor) < 0)
+            problems.push(
+              `${file} ${field}.${name} '${range}' admits ${lowest.join('.')}, below ${floorText}`,
+            );
         }
       }
     }
@@ -90,10 +116,15 @@ describe('dependency floors', () => {
   it('the lockfile installs no version below a floor', () => {
     const lock = readFileSync(join(root, 'pnpm-lock.yaml'), 'utf8');
     for (const [name, floorText] of Object.entries(ADVISORY_FLOORS)) {
-      const installed = [...lock.matchAll(new RegExp(`^ {2}${name}@(\\d+\\.\\d+\\.\\d+)[:(]`, 'gm'))].map((m) => m[1] ?? '');
+      const installed = [
+        ...lock.matchAll(new RegExp(`^ {2}${name}@(\\d+\\.\\d+\\.\\d+)[:(]`, 'gm')),
+      ].map((m) => m[1] ?? '');
       expect(installed.length, `${name} in pnpm-lock.yaml`).toBeGreaterThan(0);
       for (const version of installed) {
-        expect(compare(parseVersion(version) as Version, parseVersion(floorText) as Version), `${name}@${version}`).toBeGreaterThanOrEqual(0);
+        expect(
+          compare(parseVersion(version) as Version, parseVersion(floorText) as Version),
+          `${name}@${version}`,
+        ).toBeGreaterThanOrEqual(0);
       }
     }
   });

@@ -32,7 +32,8 @@ function typeScriptBlocks(document: string): Block[] {
     const indent = open[1]?.length ?? 0;
     const start = i;
     const body: string[] = [];
-    for (i += 1; i < lines.length && !/^\s*```\s*$/.test(lines[i] ?? ''); i++) body.push((lines[i] ?? '').slice(indent));
+    for (i += 1; i < lines.length && !/^\s*```\s*$/.test(lines[i] ?? ''); i++)
+      body.push((lines[i] ?? '').slice(indent));
     blocks.push({ document, line: start + 1, code: `${body.join('\n')}\n` });
   }
   return blocks;
@@ -58,7 +59,9 @@ describe('TypeScript in the documentation', () => {
       const name = `${block.document.replace(/\W+/g, '-')}-${block.line}.mts`;
       names.set(name, block);
       // A block without import or export would be a script, where top-level await is refused.
-      const code = /^\s*(import|export)\s/m.test(block.code) ? block.code : `${block.code}export {};\n`;
+      const code = /^\s*(import|export)\s/m.test(block.code)
+        ? block.code
+        : `${block.code}export {};\n`;
       writeFileSync(join(dir, name), code);
     }
     const config = {
@@ -76,15 +79,24 @@ describe('TypeScript in the documentation', () => {
     };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config));
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const output = await run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false']).then(
+    const output = await run(process.execPath, [
+      tsc,
+      '-p',
+      join(dir, 'tsconfig.json'),
+      '--pretty',
+      'false',
+    ]).then(
       () => '',
       (error: { stdout?: string }) => error.stdout ?? String(error),
     );
     // Each error names its README line: `name.mts(3,5)` is block line + 3.
-    const located = output.replace(/^(\S+\.mts)\((\d+),(\d+)\)/gm, (whole, path: string, line: string) => {
-      const block = names.get(basename(path));
-      return block === undefined ? whole : `${block.document}:${block.line + Number(line)}`;
-    });
+    const located = output.replace(
+      /^(\S+\.mts)\((\d+),(\d+)\)/gm,
+      (whole, path: string, line: string) => {
+        const block = names.get(basename(path));
+        return block === undefined ? whole : `${block.document}:${block.line + Number(line)}`;
+      },
+    );
     expect(located).toBe('');
   }, 120_000);
 
@@ -105,8 +117,12 @@ describe('TypeScript in the documentation', () => {
     for (const block of parts) {
       const [marker = '', ...rest] = block.code.split('\n');
       const path = PART_OF.exec(marker)?.[1] ?? '';
-      expect(existsSync(join(ROOT, path)), `${block.document}:${block.line} names ${path}`).toBe(true);
-      expect(readFileSync(join(ROOT, path), 'utf8'), `${block.document}:${block.line}`).toContain(rest.join('\n').trimEnd());
+      expect(existsSync(join(ROOT, path)), `${block.document}:${block.line} names ${path}`).toBe(
+        true,
+      );
+      expect(readFileSync(join(ROOT, path), 'utf8'), `${block.document}:${block.line}`).toContain(
+        rest.join('\n').trimEnd(),
+      );
     }
   });
 
@@ -114,7 +130,9 @@ describe('TypeScript in the documentation', () => {
     const rateLimited = blocks.filter((b) => b.code.includes('RATE_LIMITED'));
     expect(rateLimited.length).toBeGreaterThan(0);
     for (const block of rateLimited) {
-      expect(block.code, `${block.document}:${block.line}`).not.toMatch(/\b(sleep|setTimeout|delay|wait)\s*\(/);
+      expect(block.code, `${block.document}:${block.line}`).not.toMatch(
+        /\b(sleep|setTimeout|delay|wait)\s*\(/,
+      );
     }
   });
 });

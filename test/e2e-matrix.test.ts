@@ -3,7 +3,12 @@
  * real sockets, including the API errors a valid request can meet and account isolation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AfilnetApiError, createChatClient, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import {
+  AfilnetApiError,
+  createChatClient,
+  type ChatClient,
+  type ChatClientConfig,
+} from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import { TRICKY_MESSAGE } from './support/sample-calls.js';
@@ -33,7 +38,12 @@ describe.each(ROWS)('e2e: $label', (row) => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({
-      accounts: [{ ...OTHER, channels: [{ platform: 'whatsapp', platformId: '100', name: 'Other WhatsApp' }] }],
+      accounts: [
+        {
+          ...OTHER,
+          channels: [{ platform: 'whatsapp', platformId: '100', name: 'Other WhatsApp' }],
+        },
+      ],
     });
     chat = connect();
   });
@@ -59,25 +69,57 @@ describe.each(ROWS)('e2e: $label', (row) => {
     const messages = await chat.getMessages(conversation);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ ...conversation, message: TRICKY_MESSAGE, sent: true });
-    expect(sandbox.messages(DEMO.user).filter((m) => m.destination === conversation.destination).map((m) => m.message)).toEqual([
-      TRICKY_MESSAGE,
-    ]);
+    expect(
+      sandbox
+        .messages(DEMO.user)
+        .filter((m) => m.destination === conversation.destination)
+        .map((m) => m.message),
+    ).toEqual([TRICKY_MESSAGE]);
   });
 
   it('sendfile needs an open conversation, then stores the file', async () => {
-    const conversation = { platform: 'telegram', platformId: '200', destination: 'file-dest' } as const;
+    const conversation = {
+      platform: 'telegram',
+      platformId: '200',
+      destination: 'file-dest',
+    } as const;
     const file = { type: 'voix', fileUrl: 'https://files.example.com/a.ogg' } as const;
-    await expect(chat.sendFile({ ...conversation, ...file })).rejects.toMatchObject({ code: 'CHAT_NOT_FOUND' });
+    await expect(chat.sendFile({ ...conversation, ...file })).rejects.toMatchObject({
+      code: 'CHAT_NOT_FOUND',
+    });
     await chat.sendMessage({ ...conversation, message: 'first' });
-    await chat.sendFile({ ...conversation, ...file, thumbUrl: 'https://files.example.com/t.jpg', message: 'a voice note' });
+    await chat.sendFile({
+      ...conversation,
+      ...file,
+      thumbUrl: 'https://files.example.com/t.jpg',
+      message: 'a voice note',
+    });
     const stored = sandbox.messages(DEMO.user).filter((m) => m.destination === 'file-dest');
-    expect(stored.at(-1)).toMatchObject({ message: 'a voice note', file: { type: 'voice', fileUrl: file.fileUrl } });
+    expect(stored.at(-1)).toMatchObject({
+      message: 'a voice note',
+      file: { type: 'voice', fileUrl: file.fileUrl },
+    });
   });
 
   it('getchats gives the latest message of each conversation, and [] on a quiet channel', async () => {
-    await chat.sendMessage({ platform: 'webchat', platformId: '300', destination: 'visitor-1', message: 'one' });
-    await chat.sendMessage({ platform: 'webchat', platformId: '300', destination: 'visitor-2', message: 'two' });
-    await chat.sendMessage({ platform: 'webchat', platformId: '300', destination: 'visitor-1', message: 'three' });
+    await chat.sendMessage({
+      platform: 'webchat',
+      platformId: '300',
+      destination: 'visitor-1',
+      message: 'one',
+    });
+    await chat.sendMessage({
+      platform: 'webchat',
+      platformId: '300',
+      destination: 'visitor-2',
+      message: 'two',
+    });
+    await chat.sendMessage({
+      platform: 'webchat',
+      platformId: '300',
+      destination: 'visitor-1',
+      message: 'three',
+    });
     const chats = await chat.getChats({ platform: 'webchat', platformId: '300' });
     expect(chats.map((c) => [c.destination, c.message])).toEqual([
       ['visitor-1', 'three'],
@@ -106,23 +148,38 @@ describe.each(ROWS)('e2e: $label', (row) => {
     const error = await client.getChatChannels().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AfilnetApiError);
     expect(error).toMatchObject({ code: 'INCORRECT_USER_PASSWORD' });
-    if (row.case.name === 'json-oauth') expect((error as Error).cause).toMatchObject({ code: 'TOKEN_ENDPOINT', oauthError: 'invalid_client' });
+    if (row.case.name === 'json-oauth')
+      expect((error as Error).cause).toMatchObject({
+        code: 'TOKEN_ENDPOINT',
+        oauthError: 'invalid_client',
+      });
   });
 
   it('an unknown user is INCORRECT_USER_PASSWORD', async () => {
-    const stranger = connect({ credentials: { user: 'nobody@example.com', password: 'x-password' } });
-    await expect(stranger.getChatChannels()).rejects.toMatchObject({ name: 'AfilnetApiError', code: 'INCORRECT_USER_PASSWORD' });
+    const stranger = connect({
+      credentials: { user: 'nobody@example.com', password: 'x-password' },
+    });
+    await expect(stranger.getChatChannels()).rejects.toMatchObject({
+      name: 'AfilnetApiError',
+      code: 'INCORRECT_USER_PASSWORD',
+    });
   });
 
   it('a channel the account does not have is CHANNEL_NOT_FOUND for every method that names one', async () => {
     const ghost = { platform: 'whatsapp', platformId: '999', destination: 'x' } as const;
-    await expect(chat.sendMessage({ ...ghost, message: 'm' })).rejects.toMatchObject({ code: 'CHANNEL_NOT_FOUND' });
-    await expect(chat.sendFile({ ...ghost, type: 'image', fileUrl: 'https://e.example/i.png' })).rejects.toMatchObject({
+    await expect(chat.sendMessage({ ...ghost, message: 'm' })).rejects.toMatchObject({
+      code: 'CHANNEL_NOT_FOUND',
+    });
+    await expect(
+      chat.sendFile({ ...ghost, type: 'image', fileUrl: 'https://e.example/i.png' }),
+    ).rejects.toMatchObject({
       code: 'CHANNEL_NOT_FOUND',
     });
     await expect(chat.getChats(ghost)).rejects.toMatchObject({ code: 'CHANNEL_NOT_FOUND' });
     await expect(chat.getMessages(ghost)).rejects.toMatchObject({ code: 'CHANNEL_NOT_FOUND' });
-    await expect(chat.getUnreadMessages(ghost)).rejects.toMatchObject({ code: 'CHANNEL_NOT_FOUND' });
+    await expect(chat.getUnreadMessages(ghost)).rejects.toMatchObject({
+      code: 'CHANNEL_NOT_FOUND',
+    });
   });
 
   it('a destination with no conversation is CHAT_NOT_FOUND', async () => {
@@ -133,9 +190,15 @@ describe.each(ROWS)('e2e: $label', (row) => {
 
   it('accounts are isolated', async () => {
     const other = connect({ credentials: OTHER });
-    await expect(other.getChatChannels()).resolves.toEqual([{ platformId: '100', platform: 'whatsapp', name: 'Other WhatsApp' }]);
+    await expect(other.getChatChannels()).resolves.toEqual([
+      { platformId: '100', platform: 'whatsapp', name: 'Other WhatsApp' },
+    ]);
     await expect(other.getChats(whatsapp)).resolves.toEqual([]);
-    await expect(other.getMessages({ ...whatsapp, destination: '34611111111' })).rejects.toMatchObject({ code: 'CHAT_NOT_FOUND' });
-    await expect(other.getChatChannels().then((c) => c.some((ch) => ch.platformId === '200'))).resolves.toBe(false);
+    await expect(
+      other.getMessages({ ...whatsapp, destination: '34611111111' }),
+    ).rejects.toMatchObject({ code: 'CHAT_NOT_FOUND' });
+    await expect(
+      other.getChatChannels().then((c) => c.some((ch) => ch.platformId === '200')),
+    ).resolves.toBe(false);
   });
 });

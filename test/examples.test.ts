@@ -24,9 +24,11 @@ afterAll(async () => {
 describe('examples/', () => {
   it('type-check under strict (nodenext)', async () => {
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    await run(process.execPath, [tsc, '-p', join(EXAMPLES_DIR, 'tsconfig.json')]).catch((error: { stdout?: string }) => {
-      throw new Error(`tsc failed:\n${error.stdout ?? String(error)}`);
-    });
+    await run(process.execPath, [tsc, '-p', join(EXAMPLES_DIR, 'tsconfig.json')]).catch(
+      (error: { stdout?: string }) => {
+        throw new Error(`tsc failed:\n${error.stdout ?? String(error)}`);
+      },
+    );
   }, 120_000);
 
   for (const example of EXAMPLES) {
@@ -34,7 +36,9 @@ describe('examples/', () => {
       const env = { ...process.env, ...(example.redis ? { REDIS_URL: redis.url } : {}) };
       const result = await runExample(example, EXAMPLES_DIR, join(ROOT, 'node_modules'), env);
       expect(result.code, result.stderr).toBe(0);
-      expect(printedInOrder(result.stdout, example.prints)).toEqual(example.prints.map((p) => expect.stringMatching(p)));
+      expect(printedInOrder(result.stdout, example.prints)).toEqual(
+        example.prints.map((p) => expect.stringMatching(p)),
+      );
       if (example.runner !== 'vitest') expect(result.stderr).toBe('');
     }, 120_000);
   }

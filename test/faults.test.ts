@@ -29,8 +29,18 @@ import {
 import { SAMPLE_CALLS, type SampleCall } from './support/sample-calls.js';
 import { expectNoSecrets, secretNeedles } from './support/secret-needles.js';
 import { MATRIX_ROWS, TRANSPORT_CASES } from './support/transport-cases.js';
-import { settle, watchUnhandledRejections, type RejectionWatch } from './support/unhandled-rejections.js';
-import { CONTENT_TYPE, HTML_ERROR_PAGE, TRUNCATED_JSON, successBody, type BodyFormat } from './support/wire-bodies.js';
+import {
+  settle,
+  watchUnhandledRejections,
+  type RejectionWatch,
+} from './support/unhandled-rejections.js';
+import {
+  CONTENT_TYPE,
+  HTML_ERROR_PAGE,
+  TRUNCATED_JSON,
+  successBody,
+  type BodyFormat,
+} from './support/wire-bodies.js';
 import { waitFor } from './support/wait-for.js';
 
 /** Deadline of calls the server stalls: short, so that the suite stays fast. */
@@ -77,7 +87,11 @@ afterEach(async () => {
 afterAll(() => rejections.stop());
 
 /** Every error here is also scanned for the account's secrets (issue 7, item 6). */
-const DEMO_SECRETS = secretNeedles({ user: DEMO.user, passwords: [DEMO.password], tokens: [ISSUED_TOKEN_PREFIX] });
+const DEMO_SECRETS = secretNeedles({
+  user: DEMO.user,
+  passwords: [DEMO.password],
+  tokens: [ISSUED_TOKEN_PREFIX],
+});
 
 const isSend = (method: ChatMethod) => method === 'sendmessage' || method === 'sendfile';
 
@@ -87,7 +101,10 @@ function healthy(format: BodyFormat, method: ChatMethod): Behaviour {
 }
 const healthyResult = (method: ChatMethod) => (isSend(method) ? undefined : []);
 
-async function withServer<T>(behaviour: Behaviour, run: (server: MisbehavingServer) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  behaviour: Behaviour,
+  run: (server: MisbehavingServer) => Promise<T>,
+): Promise<T> {
   const server = await startMisbehavingServer(behaviour);
   try {
     return await run(server);
@@ -102,49 +119,69 @@ describe.each(ROWS)('$label', (row) => {
   const FAULT_CALLS = FAULT_CASES.flatMap((fault) => CALLS.map((sample) => ({ fault, sample })));
 
   describe.concurrent('server faults', () => {
-    it.each(FAULT_CALLS)('$fault.name: $sample.method ends in the right typed error, then the client recovers', async ({ fault, sample }) => {
-      await withServer(fault.behaviour(format), async (server) => {
-        const timeoutMs = fault.stalls ? STALL_TIMEOUT_MS : FAULT_TIMEOUT_MS;
-        const client = clientFor(row.case, row.executor, server.url, {
-          ...FAST_RETRY,
-          timeoutMs,
-          maxResponseBytes: MAX_RESPONSE_BYTES,
+    it.each(FAULT_CALLS)(
+      '$fault.name: $sample.method ends in the right typed error, then the client recovers',
+      async ({ fault, sample }) => {
+        await withServer(fault.behaviour(format), async (server) => {
+          const timeoutMs = fault.stalls ? STALL_TIMEOUT_MS : FAULT_TIMEOUT_MS;
+          const client = clientFor(row.case, row.executor, server.url, {
+            ...FAST_RETRY,
+            timeoutMs,
+            maxResponseBytes: MAX_RESPONSE_BYTES,
+          });
+          try {
+            const started = performance.now();
+            const error = await failureOf(invoke(client, sample));
+            const elapsed = performance.now() - started;
+
+            expect(elapsed, 'the call ended within its deadline').toBeLessThan(
+              timeoutMs + LATENESS_MS,
+            );
+            expectNoSecrets(error, DEMO_SECRETS);
+            // Every fault here happens after the whole request was written.
+            expectTransportError(error, fault.expected(format), {
+              mayHaveBeenSent: isSend(sample.method),
+            });
+            if (isSend(sample.method)) {
+              expect(
+                server.stats.apiRequests,
+                'a send that may have arrived is never repeated',
+              ).toBe(1);
+            } else {
+              // `undefined`: the policy does not say (a SOAP Fault over HTTP 500), so neither does the test.
+              const retried = fault.readRetried ? fault.readRetried(format) : false;
+              if (retried !== undefined)
+                expect(server.stats.apiRequests, 'attempts of the read').toBe(
+                  retried ? ATTEMPTS : 1,
+                );
+            }
+            if (fault.endless) {
+              expect(server.stats.bytesStreamed, 'bytes the client let through').toBeLessThan(
+                STREAMED_BOUND_BYTES,
+              );
+              expect(STREAMED_BOUND_BYTES).toBeLessThan(STREAM_CEILING_BYTES);
+            }
+
+            server.setBehaviour(healthy(format, sample.method));
+            // The recovery call gets a deadline of its own: a stall row's 300 ms is for the fault,
+            // and a busy machine can take longer than that to open a fresh connection.
+            await expect(invoke(client, sample, { timeoutMs: FAULT_TIMEOUT_MS })).resolves.toEqual(
+              healthyResult(sample.method),
+            );
+          } finally {
+            await client.close();
+          }
         });
-        try {
-          const started = performance.now();
-          const error = await failureOf(invoke(client, sample));
-          const elapsed = performance.now() - started;
-
-          expect(elapsed, 'the call ended within its deadline').toBeLessThan(timeoutMs + LATENESS_MS);
-          expectNoSecrets(error, DEMO_SECRETS);
-          // Every fault here happens after the whole request was written.
-          expectTransportError(error, fault.expected(format), { mayHaveBeenSent: isSend(sample.method) });
-          if (isSend(sample.method)) {
-            expect(server.stats.apiRequests, 'a send that may have arrived is never repeated').toBe(1);
-          } else {
-            // `undefined`: the policy does not say (a SOAP Fault over HTTP 500), so neither does the test.
-            const retried = fault.readRetried ? fault.readRetried(format) : false;
-            if (retried !== undefined) expect(server.stats.apiRequests, 'attempts of the read').toBe(retried ? ATTEMPTS : 1);
-          }
-          if (fault.endless) {
-            expect(server.stats.bytesStreamed, 'bytes the client let through').toBeLessThan(STREAMED_BOUND_BYTES);
-            expect(STREAMED_BOUND_BYTES).toBeLessThan(STREAM_CEILING_BYTES);
-          }
-
-          server.setBehaviour(healthy(format, sample.method));
-          // The recovery call gets a deadline of its own: a stall row's 300 ms is for the fault,
-          // and a busy machine can take longer than that to open a fresh connection.
-          await expect(invoke(client, sample, { timeoutMs: FAULT_TIMEOUT_MS })).resolves.toEqual(healthyResult(sample.method));
-        } finally {
-          await client.close();
-        }
-      });
-    });
+      },
+    );
   });
 
   describe.concurrent('connection refused (nothing listens)', () => {
     it.each(CALLS)('$method is NETWORK with mayHaveBeenSent false', async (sample) => {
-      const client = clientFor(row.case, row.executor, await refusedUrl(), { ...FAST_RETRY, timeoutMs: FAULT_TIMEOUT_MS });
+      const client = clientFor(row.case, row.executor, await refusedUrl(), {
+        ...FAST_RETRY,
+        timeoutMs: FAULT_TIMEOUT_MS,
+      });
       try {
         const started = performance.now();
         const error = await failureOf(invoke(client, sample));
@@ -159,38 +196,50 @@ describe.each(ROWS)('$label', (row) => {
   });
 
   describe.concurrent('caller abort', () => {
-    it.each(CALLS)('$method aborted before sending is ABORTED with mayHaveBeenSent false', async (sample) => {
-      await withServer(healthy(format, sample.method), async (server) => {
-        const client = clientFor(row.case, row.executor, server.url, { timeoutMs: FAULT_TIMEOUT_MS });
-        try {
-          const error = await failureOf(invoke(client, sample, { signal: AbortSignal.abort() }));
-          expectNoSecrets(error, DEMO_SECRETS);
-          expectTransportError(error, { code: 'ABORTED' }, { mayHaveBeenSent: false });
-          expect(server.stats.apiRequests).toBe(0);
-        } finally {
-          await client.close();
-        }
-      });
-    });
+    it.each(CALLS)(
+      '$method aborted before sending is ABORTED with mayHaveBeenSent false',
+      async (sample) => {
+        await withServer(healthy(format, sample.method), async (server) => {
+          const client = clientFor(row.case, row.executor, server.url, {
+            timeoutMs: FAULT_TIMEOUT_MS,
+          });
+          try {
+            const error = await failureOf(invoke(client, sample, { signal: AbortSignal.abort() }));
+            expectNoSecrets(error, DEMO_SECRETS);
+            expectTransportError(error, { code: 'ABORTED' }, { mayHaveBeenSent: false });
+            expect(server.stats.apiRequests).toBe(0);
+          } finally {
+            await client.close();
+          }
+        });
+      },
+    );
 
-    it.each(CALLS)('$method aborted while the server stalls is ABORTED, promptly', async (sample) => {
-      await withServer(stallBeforeHeaders, async (server) => {
-        const client = clientFor(row.case, row.executor, server.url, { timeoutMs: 10_000 });
-        try {
-          const controller = new AbortController();
-          const pending = failureOf(invoke(client, sample, { signal: controller.signal }));
-          await waitFor(() => server.stats.apiRequests === 1);
-          const aborted = performance.now();
-          controller.abort();
-          const error = await pending;
-          expect(performance.now() - aborted).toBeLessThan(LATENESS_MS);
-          expectNoSecrets(error, DEMO_SECRETS);
-          expectTransportError(error, { code: 'ABORTED' }, { mayHaveBeenSent: isSend(sample.method) });
-        } finally {
-          await client.close();
-        }
-      });
-    });
+    it.each(CALLS)(
+      '$method aborted while the server stalls is ABORTED, promptly',
+      async (sample) => {
+        await withServer(stallBeforeHeaders, async (server) => {
+          const client = clientFor(row.case, row.executor, server.url, { timeoutMs: 10_000 });
+          try {
+            const controller = new AbortController();
+            const pending = failureOf(invoke(client, sample, { signal: controller.signal }));
+            await waitFor(() => server.stats.apiRequests === 1);
+            const aborted = performance.now();
+            controller.abort();
+            const error = await pending;
+            expect(performance.now() - aborted).toBeLessThan(LATENESS_MS);
+            expectNoSecrets(error, DEMO_SECRETS);
+            expectTransportError(
+              error,
+              { code: 'ABORTED' },
+              { mayHaveBeenSent: isSend(sample.method) },
+            );
+          } finally {
+            await client.close();
+          }
+        });
+      },
+    );
   });
 });
 
@@ -217,52 +266,60 @@ const PHASES = [
  * failures are reported together, each with its row.
  */
 describe.concurrent('phase timeouts (headers, body silence)', () => {
-  it.each(PHASES)('$phase: every row ends TIMEOUT long before its deadline; only reads are retried', async (phase) => {
-    const runs = ROWS.flatMap((row) =>
-      CALLS.map(async (sample) => {
-        const label = `${row.label} ${sample.method}`;
-        try {
-          await withServer(phase.behaviour(row.case.bodyFormat), async (server) => {
-            const retries: RetryEvent[] = [];
-            const client = clientFor(row.case, row.executor, server.url, {
-              retry: { maxAttempts: PHASE_ATTEMPTS, baseDelayMs: 5, maxDelayMs: 20 },
-              timeouts: phase.timeouts,
-              timeoutMs: 20_000,
-              onRetry: (event) => retries.push(event),
-            });
-            try {
-              const started = performance.now();
-              const error = await failureOf(invoke(client, sample));
-              const attempts = PHASE_ATTEMPTS;
-              expect(performance.now() - started).toBeLessThan(attempts * (PHASE_MS + UNDICI_TIMER_RESOLUTION_MS) + LATENESS_MS);
-              expectNoSecrets(error, DEMO_SECRETS);
-              expect(error).toBeInstanceOf(AfilnetTransportError);
-              const { code, mayHaveBeenSent } = error as AfilnetTransportError;
-              expect(code).toBe('TIMEOUT');
-              if (isSend(sample.method)) {
-                // A send is retried only after an attempt that provably wrote nothing (a token
-                // request that timed out, on a loaded machine).
-                for (const retry of retries) expect(retry.error.mayHaveBeenSent).toBe(false);
-              } else {
-                expect(retries.map((r) => r.attempt), 'attempts retried').toEqual([1]);
+  it.each(PHASES)(
+    '$phase: every row ends TIMEOUT long before its deadline; only reads are retried',
+    async (phase) => {
+      const runs = ROWS.flatMap((row) =>
+        CALLS.map(async (sample) => {
+          const label = `${row.label} ${sample.method}`;
+          try {
+            await withServer(phase.behaviour(row.case.bodyFormat), async (server) => {
+              const retries: RetryEvent[] = [];
+              const client = clientFor(row.case, row.executor, server.url, {
+                retry: { maxAttempts: PHASE_ATTEMPTS, baseDelayMs: 5, maxDelayMs: 20 },
+                timeouts: phase.timeouts,
+                timeoutMs: 20_000,
+                onRetry: (event) => retries.push(event),
+              });
+              try {
+                const started = performance.now();
+                const error = await failureOf(invoke(client, sample));
+                const attempts = PHASE_ATTEMPTS;
+                expect(performance.now() - started).toBeLessThan(
+                  attempts * (PHASE_MS + UNDICI_TIMER_RESOLUTION_MS) + LATENESS_MS,
+                );
+                expectNoSecrets(error, DEMO_SECRETS);
+                expect(error).toBeInstanceOf(AfilnetTransportError);
+                const { code, mayHaveBeenSent } = error as AfilnetTransportError;
+                expect(code).toBe('TIMEOUT');
+                if (isSend(sample.method)) {
+                  // A send is retried only after an attempt that provably wrote nothing (a token
+                  // request that timed out, on a loaded machine).
+                  for (const retry of retries) expect(retry.error.mayHaveBeenSent).toBe(false);
+                } else {
+                  expect(
+                    retries.map((r) => r.attempt),
+                    'attempts retried',
+                  ).toEqual([1]);
+                }
+                // On a loaded machine the phase timer may fire before the request is out; once the
+                // server has it, a send must say it may have been sent, and a read never does.
+                expect(server.stats.apiRequests).toBeLessThanOrEqual(attempts);
+                if (!isSend(sample.method)) expect(mayHaveBeenSent).toBe(false);
+                else if (server.stats.apiRequests > 0) expect(mayHaveBeenSent).toBe(true);
+              } finally {
+                await client.close();
               }
-              // On a loaded machine the phase timer may fire before the request is out; once the
-              // server has it, a send must say it may have been sent, and a read never does.
-              expect(server.stats.apiRequests).toBeLessThanOrEqual(attempts);
-              if (!isSend(sample.method)) expect(mayHaveBeenSent).toBe(false);
-              else if (server.stats.apiRequests > 0) expect(mayHaveBeenSent).toBe(true);
-            } finally {
-              await client.close();
-            }
-          });
-          return undefined;
-        } catch (failure) {
-          return `${label}: ${failure instanceof Error ? failure.message : String(failure)}`;
-        }
-      }),
-    );
-    expect((await Promise.all(runs)).filter((f) => f !== undefined)).toEqual([]);
-  });
+            });
+            return undefined;
+          } catch (failure) {
+            return `${label}: ${failure instanceof Error ? failure.message : String(failure)}`;
+          }
+        }),
+      );
+      expect((await Promise.all(runs)).filter((f) => f !== undefined)).toEqual([]);
+    },
+  );
 });
 
 /**
@@ -282,7 +339,11 @@ interface TokenFault {
 const TOKEN_FAULTS: readonly TokenFault[] = [
   { name: 'connection reset', behaviour: resetConnection, code: 'NETWORK' },
   { name: 'stall', behaviour: stallBeforeHeaders, code: 'TIMEOUT', stalls: true },
-  { name: 'HTTP 503 with HTML', behaviour: answer(503, 'text/html', HTML_ERROR_PAGE), code: 'TOKEN_ENDPOINT' },
+  {
+    name: 'HTTP 503 with HTML',
+    behaviour: answer(503, 'text/html', HTML_ERROR_PAGE),
+    code: 'TOKEN_ENDPOINT',
+  },
   {
     name: 'RFC 6749 §5.2 invalid_scope',
     behaviour: answer(400, 'application/json', JSON.stringify({ error: 'invalid_scope' })),
@@ -291,34 +352,48 @@ const TOKEN_FAULTS: readonly TokenFault[] = [
   },
   {
     name: 'HTTP 200 without access_token',
-    behaviour: answer(200, 'application/json', JSON.stringify({ token_type: 'Bearer', expires_in: 3600 })),
+    behaviour: answer(
+      200,
+      'application/json',
+      JSON.stringify({ token_type: 'Bearer', expires_in: 3600 }),
+    ),
     code: 'TOKEN_ENDPOINT',
   },
-  { name: 'HTTP 200 with truncated JSON', behaviour: answer(200, 'application/json', TRUNCATED_JSON), code: 'TOKEN_ENDPOINT' },
+  {
+    name: 'HTTP 200 with truncated JSON',
+    behaviour: answer(200, 'application/json', TRUNCATED_JSON),
+    code: 'TOKEN_ENDPOINT',
+  },
 ];
 
 describe.each(OAUTH_ROWS)('$label token endpoint', (row) => {
   describe.concurrent.each(TOKEN_FAULTS)('$name', (fault) => {
-    it.each(CALLS)(`$method ends in the right typed error with mayHaveBeenSent false`, async (sample) => {
-      await withServer(healthy(row.case.bodyFormat, sample.method), async (server) => {
-        server.setTokenBehaviour(fault.behaviour);
-        const timeoutMs = fault.stalls ? STALL_TIMEOUT_MS : FAULT_TIMEOUT_MS;
-        const client = clientFor(row.case, row.executor, server.url, { ...FAST_RETRY, timeoutMs });
-        try {
-          const started = performance.now();
-          const error = await failureOf(invoke(client, sample));
-          expect(performance.now() - started).toBeLessThan(timeoutMs + LATENESS_MS);
-          expectNoSecrets(error, DEMO_SECRETS);
-          expectTransportError(error, { code: fault.code }, { mayHaveBeenSent: false });
-          if (fault.oauthError !== undefined) {
-            expect((error as AfilnetTransportError).oauthError).toBe(fault.oauthError);
+    it.each(CALLS)(
+      `$method ends in the right typed error with mayHaveBeenSent false`,
+      async (sample) => {
+        await withServer(healthy(row.case.bodyFormat, sample.method), async (server) => {
+          server.setTokenBehaviour(fault.behaviour);
+          const timeoutMs = fault.stalls ? STALL_TIMEOUT_MS : FAULT_TIMEOUT_MS;
+          const client = clientFor(row.case, row.executor, server.url, {
+            ...FAST_RETRY,
+            timeoutMs,
+          });
+          try {
+            const started = performance.now();
+            const error = await failureOf(invoke(client, sample));
+            expect(performance.now() - started).toBeLessThan(timeoutMs + LATENESS_MS);
+            expectNoSecrets(error, DEMO_SECRETS);
+            expectTransportError(error, { code: fault.code }, { mayHaveBeenSent: false });
+            if (fault.oauthError !== undefined) {
+              expect((error as AfilnetTransportError).oauthError).toBe(fault.oauthError);
+            }
+            expect(server.stats.apiRequests, 'no API request without a token').toBe(0);
+          } finally {
+            await client.close();
           }
-          expect(server.stats.apiRequests, 'no API request without a token').toBe(0);
-        } finally {
-          await client.close();
-        }
-      });
-    });
+        });
+      },
+    );
   });
 
   it('an endless token body is refused typed, with mayHaveBeenSent false and memory bounded', async () => {
@@ -332,7 +407,9 @@ describe.each(OAUTH_ROWS)('$label token endpoint', (row) => {
         const error = await failureOf(invoke(client, SEND));
         expectNoSecrets(error, DEMO_SECRETS);
         expect(error).toBeInstanceOf(AfilnetTransportError);
-        expect(['TOKEN_ENDPOINT', 'RESPONSE_TOO_LARGE']).toContain((error as AfilnetTransportError).code);
+        expect(['TOKEN_ENDPOINT', 'RESPONSE_TOO_LARGE']).toContain(
+          (error as AfilnetTransportError).code,
+        );
         expect((error as AfilnetTransportError).mayHaveBeenSent).toBe(false);
         expect(server.stats.bytesStreamed).toBeLessThan(STREAMED_BOUND_BYTES);
         expect(server.stats.apiRequests).toBe(0);
@@ -371,7 +448,9 @@ describe.each(OAUTH_ROWS)('$label token endpoint', (row) => {
         'www-authenticate': 'Bearer error="invalid_token"',
       }),
       async (server) => {
-        const client = clientFor(row.case, row.executor, server.url, { timeoutMs: FAULT_TIMEOUT_MS });
+        const client = clientFor(row.case, row.executor, server.url, {
+          timeoutMs: FAULT_TIMEOUT_MS,
+        });
         try {
           const error = await failureOf(invoke(client, SEND));
           expectNoSecrets(error, DEMO_SECRETS);

@@ -19,7 +19,14 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-const inbound = (message: string) => ({ user: DEMO.user, platform: 'whatsapp', platformId: '100', destination: '34611100000', message }) as const;
+const inbound = (message: string) =>
+  ({
+    user: DEMO.user,
+    platform: 'whatsapp',
+    platformId: '100',
+    destination: '34611100000',
+    message,
+  }) as const;
 
 describe('the sandbox command', { timeout: 60_000 }, () => {
   it('suggests a command that works in a local install: npx afilnet-chat', async () => {
@@ -37,7 +44,10 @@ describe('the sandbox command', { timeout: 60_000 }, () => {
     running.child.kill('SIGTERM');
     const { code, stdout } = await running.done;
     expect(code).toBe(0);
-    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toHaveProperty('url');
     expect(lines[1]).toEqual({ stopped: true });
@@ -53,7 +63,13 @@ describe('the demo', { timeout: 120_000 }, () => {
   });
 
   it('a command on the get transport the user chose still warns', async () => {
-    const env = { AFILNET_TRANSPORT: 'get', AFILNET_BASE_URL: sandbox.url, AFILNET_ALLOW_INSECURE_HTTP: '1', AFILNET_USER: DEMO.user, AFILNET_PASSWORD: DEMO.password };
+    const env = {
+      AFILNET_TRANSPORT: 'get',
+      AFILNET_BASE_URL: sandbox.url,
+      AFILNET_ALLOW_INSECURE_HTTP: '1',
+      AFILNET_USER: DEMO.user,
+      AFILNET_PASSWORD: DEMO.password,
+    };
     const { code, stderr } = await runCli(['channels'], { env });
     expect(code).toBe(0);
     expect(stderr).toContain('AFILNET_CREDENTIALS_IN_URL');
@@ -70,12 +86,18 @@ describe('the control API', () => {
 
   it('still refuses an empty body without JSON from a web page (Origin or Sec-Fetch-Site), and changes nothing', async () => {
     sandbox.injectInbound(inbound('kept'));
-    const fromPages: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null', 'content-type': 'text/plain' }];
+    const fromPages: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'null', 'content-type': 'text/plain' },
+    ];
     for (const headers of fromPages) {
       const answer = await rawRequest(`${sandbox.url}/__sandbox/reset`, 'POST', headers);
       expect(answer.status, JSON.stringify(headers)).toBe(415);
     }
-    expect(sandbox.messages({ destination: '34611100000' }).map((m) => m.message)).toEqual(['kept']);
+    expect(sandbox.messages({ destination: '34611100000' }).map((m) => m.message)).toEqual([
+      'kept',
+    ]);
     sandbox.reset();
   });
 });

@@ -10,11 +10,21 @@ import { readFileSync, rmSync, mkdtempSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createInboundPoller, createInboundWorker, inboundJobId, type InboundPoller } from '@afilnet-chat/bullmq';
+import {
+  createInboundPoller,
+  createInboundWorker,
+  inboundJobId,
+  type InboundPoller,
+} from '@afilnet-chat/bullmq';
 import { createChatClient, type ChatClient, type ChatMessage } from '@afilnet-chat/core';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ConversationOrder, InboundPollSuperseded, InboundStateStore, openInboundRedis } from '../packages/bullmq/src/inbound-redis.js';
+import {
+  ConversationOrder,
+  InboundPollSuperseded,
+  InboundStateStore,
+  openInboundRedis,
+} from '../packages/bullmq/src/inbound-redis.js';
 import { CHANNELS, DEMO } from './support/account.js';
 import { useFleetServices } from './support/fleet-services.js';
 import { startFleetPool, type FleetChild, type FleetPool } from './support/fleet-pool.js';
@@ -29,7 +39,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const destination = (n: number, prefix = '34688') => `${prefix}${String(n).padStart(4, '0')}`;
 
 function chatClient(): ChatClient {
-  const client = createChatClient({ transport: 'post', baseUrl: services.sandbox.url, credentials: DEMO, allowInsecureHttp: true });
+  const client = createChatClient({
+    transport: 'post',
+    baseUrl: services.sandbox.url,
+    credentials: DEMO,
+    allowInsecureHttp: true,
+  });
   closers.push(() => client.close());
   return client;
 }
@@ -49,21 +64,41 @@ describe('inbound job ids and options', () => {
       expect(id).not.toContain(':');
       expect(`${Number.parseInt(id, 10)}`).not.toBe(id);
     }
-    expect(inboundJobId({ platform: 'whatsapp', platformId: '100', messageId: '42' })).toBe('in/whatsapp/100/42');
+    expect(inboundJobId({ platform: 'whatsapp', platformId: '100', messageId: '42' })).toBe(
+      'in/whatsapp/100/42',
+    );
   });
 
   it('refuses bad options at creation, naming each, and passes BullMQ worker options through', async () => {
     const client = chatClient();
     await expect(
-      createInboundPoller({ connection: connection(), client, intervalMs: 0, queueName: '' } as never),
-    ).rejects.toMatchObject({ name: 'AfilnetValidationError', code: 'INVALID_CONFIG', issues: [{ path: 'queueName' }, { path: 'intervalMs' }] });
-    await expect(createInboundPoller({ connection: connection(), client: {} } as never)).rejects.toMatchObject({
+      createInboundPoller({
+        connection: connection(),
+        client,
+        intervalMs: 0,
+        queueName: '',
+      } as never),
+    ).rejects.toMatchObject({
+      name: 'AfilnetValidationError',
+      code: 'INVALID_CONFIG',
+      issues: [{ path: 'queueName' }, { path: 'intervalMs' }],
+    });
+    await expect(
+      createInboundPoller({ connection: connection(), client: {} } as never),
+    ).rejects.toMatchObject({
       code: 'INVALID_CONFIG',
       issues: [{ path: 'client' }],
     });
-    expect(() => createInboundWorker({ connection: connection(), recheckMs: 1.5 }, () => undefined)).toThrow(/recheckMs/);
-    expect(() => createInboundWorker({ connection: connection() }, 'nope' as never)).toThrow(/handler/);
-    const worker = createInboundWorker({ connection: connection(), queueName: 'opts', autorun: false, concurrency: 3, name: 'w1' }, () => undefined);
+    expect(() =>
+      createInboundWorker({ connection: connection(), recheckMs: 1.5 }, () => undefined),
+    ).toThrow(/recheckMs/);
+    expect(() => createInboundWorker({ connection: connection() }, 'nope' as never)).toThrow(
+      /handler/,
+    );
+    const worker = createInboundWorker(
+      { connection: connection(), queueName: 'opts', autorun: false, concurrency: 3, name: 'w1' },
+      () => undefined,
+    );
     closers.push(() => worker.close());
     expect(worker.isRunning()).toBe(false);
     expect(worker.concurrency).toBe(3);
@@ -87,14 +122,20 @@ describe('the poll state and the conversation chains in Redis', () => {
     await expect(first.save(first.state)).rejects.toBeInstanceOf(InboundPollSuperseded);
     expect((await store.load()).state.sweptAt).toBe(2);
     await redis.hset('unit:not-state', 'version', '1', 'state', '{"format":"something else"}');
-    await expect(new InboundStateStore(redis, 'unit:not-state').load()).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    await expect(new InboundStateStore(redis, 'unit:not-state').load()).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+    });
     expect(await redis.hget('unit:not-state', 'state')).toBe('{"format":"something else"}');
   });
 
   it('chains each conversation’s jobs oldest first, answers the same when asked again, and skips a job already finished', async () => {
     const redis = openInboundRedis(connection());
     closers.push(() => redis.quit());
-    const order = new ConversationOrder(redis, { tail: 'unit:tail', previous: 'unit:previous', following: 'unit:following' }, (id) => `unit:job:${id}`);
+    const order = new ConversationOrder(
+      redis,
+      { tail: 'unit:tail', previous: 'unit:previous', following: 'unit:following' },
+      (id) => `unit:job:${id}`,
+    );
     const batch = [
       { conversation: 'c1', id: 'a' },
       { conversation: 'c1', id: 'b' },
@@ -112,7 +153,12 @@ describe('the poll state and the conversation chains in Redis', () => {
     expect(await order.chain([{ conversation: 'c1', id: 'd' }])).toEqual([undefined]);
     // A message found again after its job finished and was forgotten is not queued again.
     await redis.hset('unit:job:a', 'name', 'message');
-    expect(await order.chain([{ conversation: 'c1', id: 'a' }, { conversation: 'c1', id: 'e' }])).toEqual(['queued', 'd']);
+    expect(
+      await order.chain([
+        { conversation: 'c1', id: 'a' },
+        { conversation: 'c1', id: 'e' },
+      ]),
+    ).toEqual(['queued', 'd']);
   });
 });
 
@@ -130,34 +176,46 @@ describe('receiving on BullMQ in one process', () => {
     });
     closers.push(() => poller.close());
     const handled: Array<{ id: string; c: string; attempt: number }> = [];
-    let running = new Set<string>();
+    const running = new Set<string>();
     const overlaps: string[] = [];
-    const worker: Worker = createInboundWorker({ connection: connection(), queueName, concurrency: 8, recheckMs: 5_000 }, async (message: ChatMessage, job) => {
-      const c = job.data.conversation;
-      if (running.has(c)) overlaps.push(message.messageId);
-      running.add(c);
-      await sleep(Math.random() * 20);
-      running.delete(c);
-      handled.push({ id: message.messageId, c, attempt: job.attemptsMade });
-      if (message.message === 'poison') throw new Error('the handler refuses this one');
-      return { handled: message.messageId };
-    });
+    const worker: Worker = createInboundWorker(
+      { connection: connection(), queueName, concurrency: 8, recheckMs: 5_000 },
+      async (message: ChatMessage, job) => {
+        const c = job.data.conversation;
+        if (running.has(c)) overlaps.push(message.messageId);
+        running.add(c);
+        await sleep(Math.random() * 20);
+        running.delete(c);
+        handled.push({ id: message.messageId, c, attempt: job.attemptsMade });
+        if (message.message === 'poison') throw new Error('the handler refuses this one');
+        return { handled: message.messageId };
+      },
+    );
     closers.push(() => worker.close());
 
     const injected: Array<{ id: string; d: string }> = [];
     for (let round = 0; round < 5; round++) {
       for (let n = 0; n < 6; n++) {
         const text = round === 1 && n === 0 ? 'poison' : `r${round}`;
-        const m = services.sandbox.injectInbound({ user: DEMO.user, ...CHANNELS[0], destination: destination(n), message: text });
+        const m = services.sandbox.injectInbound({
+          user: DEMO.user,
+          ...CHANNELS[0],
+          destination: destination(n),
+          message: text,
+        });
         injected.push({ id: m.messageId, d: destination(n) });
       }
       await sleep(150);
     }
     const poison = injected[6]?.id as string;
-    await waitFor(async () => {
-      const counts = await poller.queue.getJobCounts('completed', 'failed');
-      return (counts.completed ?? 0) + (counts.failed ?? 0) === injected.length;
-    }, 30_000, 100);
+    await waitFor(
+      async () => {
+        const counts = await poller.queue.getJobCounts('completed', 'failed');
+        return (counts.completed ?? 0) + (counts.failed ?? 0) === injected.length;
+      },
+      30_000,
+      100,
+    );
 
     expect(overlaps).toEqual([]);
     // The poison message was attempted twice, then failed for good; its conversation went on.
@@ -168,10 +226,16 @@ describe('receiving on BullMQ in one process', () => {
     // Each conversation's messages in injection order (first handling of each).
     for (let n = 0; n < 6; n++) {
       const expected = injected.filter((m) => m.d === destination(n)).map((m) => m.id);
-      const seen = [...new Set(handled.filter((h) => h.c === `whatsapp/100/${destination(n)}`).map((h) => h.id))];
+      const seen = [
+        ...new Set(
+          handled.filter((h) => h.c === `whatsapp/100/${destination(n)}`).map((h) => h.id),
+        ),
+      ];
       expect(seen).toEqual(expected);
     }
-    const completed = await poller.queue.getJob(inboundJobId({ ...CHANNELS[0], messageId: injected[0]?.id as string }));
+    const completed = await poller.queue.getJob(
+      inboundJobId({ ...CHANNELS[0], messageId: injected[0]?.id as string }),
+    );
     expect(completed?.returnvalue).toEqual({ handled: injected[0]?.id });
 
     // Found again (as a recovery may find one), a queued message is not queued again: put two
@@ -179,7 +243,15 @@ describe('receiving on BullMQ in one process', () => {
     const redis = new Redis(services.redis.url);
     closers.push(async () => redis.disconnect());
     const key = poller.pollQueue.toKey('state');
-    const again = injected.slice(0, 2).map(({ id, d }) => ({ ...CHANNELS[0], destination: d, messageId: id, message: 'r0', sent: false, status: 'read', datetime: '2024-01-01 00:00:00' }));
+    const again = injected.slice(0, 2).map(({ id, d }) => ({
+      ...CHANNELS[0],
+      destination: d,
+      messageId: id,
+      message: 'r0',
+      sent: false,
+      status: 'read',
+      datetime: '2024-01-01 00:00:00',
+    }));
     const before = handled.length;
     // Written only if no poll saved in between (the check the poller's own saves make), else tried again.
     let written = false;
@@ -188,12 +260,32 @@ describe('receiving on BullMQ in one process', () => {
       const [version, json] = await redis.hmget(key, 'version', 'state');
       const state = JSON.parse(json as string) as { pending: ChatMessage[] };
       state.pending.push(...again);
-      written = (await redis.multi().hset(key, 'version', String(Number(version) + 1), 'state', JSON.stringify(state)).exec()) !== null;
+      written =
+        (await redis
+          .multi()
+          .hset(key, 'version', String(Number(version) + 1), 'state', JSON.stringify(state))
+          .exec()) !== null;
     }
     expect(written).toBe(true);
-    await waitFor(async () => JSON.parse((await redis.hget(key, 'state')) as string).pending.length === 0, 10_000, 50);
-    const counts = await poller.queue.getJobCounts('completed', 'failed', 'wait', 'delayed', 'active');
-    expect(counts).toEqual({ completed: injected.length - 1, failed: 1, wait: 0, delayed: 0, active: 0 });
+    await waitFor(
+      async () => JSON.parse((await redis.hget(key, 'state')) as string).pending.length === 0,
+      10_000,
+      50,
+    );
+    const counts = await poller.queue.getJobCounts(
+      'completed',
+      'failed',
+      'wait',
+      'delayed',
+      'active',
+    );
+    expect(counts).toEqual({
+      completed: injected.length - 1,
+      failed: 1,
+      wait: 0,
+      delayed: 0,
+      active: 0,
+    });
     await sleep(300);
     expect(handled.length).toBe(before);
     // Two listeners on one account take each other's messages: this one stops here.
@@ -232,7 +324,9 @@ describe('receiving on BullMQ across processes killed at random', () => {
       maxStalledCount: 100,
       recheckMs: 2_000,
     };
-    const pool: FleetPool = await startFleetPool('../../scripts/inbound-fleet-worker.mjs', 3, { INBOUND_FLEET: JSON.stringify(settings) });
+    const pool: FleetPool = await startFleetPool('../../scripts/inbound-fleet-worker.mjs', 3, {
+      INBOUND_FLEET: JSON.stringify(settings),
+    });
     closers.push(() => pool.close());
     const lines = () =>
       readFileSync(record, { encoding: 'utf8', flag: 'a+' })
@@ -242,14 +336,23 @@ describe('receiving on BullMQ across processes killed at random', () => {
     const kill = async (child: FleetChild) => {
       const exited = new Promise((resolve) => child.process.once('exit', resolve));
       child.process.kill('SIGKILL');
-      appendFileSync(record, `${JSON.stringify({ e: 'kill', pid: child.process.pid, t: Date.now() })}\n`);
+      appendFileSync(
+        record,
+        `${JSON.stringify({ e: 'kill', pid: child.process.pid, t: Date.now() })}\n`,
+      );
       await exited;
     };
-    const live = () => pool.children.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
+    const live = () =>
+      pool.children.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
     // Some answers are lost after the server marked their messages read (the next poll recovers
     // them), and some polls are slow, so that a kill can land during one.
     services.sandbox.chaos([
-      { method: 'getunreadmessages', probability: 0.03, times: 10, fault: { reset: 'after-commit' } },
+      {
+        method: 'getunreadmessages',
+        probability: 0.03,
+        times: 10,
+        fault: { reset: 'after-commit' },
+      },
       { method: 'getchats', probability: 0.3, fault: { delayMs: 600 } },
     ]);
 
@@ -260,8 +363,16 @@ describe('receiving on BullMQ across processes killed at random', () => {
         // Conversations open over time; a few conversations get bursts.
         const n = i < CONVERSATIONS ? i : Math.floor(Math.random() * CONVERSATIONS);
         const channel = CHANNELS[n % CHANNELS.length] ?? CHANNELS[0];
-        const m = services.sandbox.injectInbound({ user: DEMO.user, ...channel, destination: destination(n, '34677'), message: `m${i}` });
-        injected.push({ id: m.messageId, c: `${channel.platform}/${channel.platformId}/${destination(n, '34677')}` });
+        const m = services.sandbox.injectInbound({
+          user: DEMO.user,
+          ...channel,
+          destination: destination(n, '34677'),
+          message: `m${i}`,
+        });
+        injected.push({
+          id: m.messageId,
+          c: `${channel.platform}/${channel.platformId}/${destination(n, '34677')}`,
+        });
         if (i % 5 === 0) await sleep(Math.random() * 250);
       }
       injecting = false;
@@ -295,14 +406,22 @@ describe('receiving on BullMQ across processes killed at random', () => {
     }
     await injection;
     const unhandled = () => {
-      const ended = new Set(lines().filter((l) => l.e === 'end').map((l) => l.id));
+      const ended = new Set(
+        lines()
+          .filter((l) => l.e === 'end')
+          .map((l) => l.id),
+      );
       return injected.filter((m) => !ended.has(m.id));
     };
     const queue = new Queue(queueName, { connection: connection() });
     closers.push(() => queue.close());
     const jobIdOf = (m: { id: string; c: string }) => {
       const [platform, platformId] = m.c.split('/');
-      return inboundJobId({ platform: platform as string, platformId: platformId as string, messageId: m.id });
+      return inboundJobId({
+        platform: platform as string,
+        platformId: platformId as string,
+        messageId: m.id,
+      });
     };
     await waitFor(() => unhandled().length === 0, 60_000, 250).catch(async () => {
       const missing = await Promise.all(
@@ -311,11 +430,13 @@ describe('receiving on BullMQ across processes killed at random', () => {
           return `${m.id} ${m.c} ${await queue.getJobState(jobIdOf(m))} after ${JSON.stringify(job?.data.previous)}`;
         }),
       );
-        expect.fail(`not handled: ${missing.join('; ')}`);
+      expect.fail(`not handled: ${missing.join('; ')}`);
     });
     // And a poll after the last death of a polling process (bounded: the assertion below says by how much).
     const lastDeath = pollerDeaths.at(-1) ?? 0;
-    await waitFor(() => lines().some((l) => l.e === 'poll' && l.t > lastDeath), 20_000, 100).catch(() => undefined);
+    await waitFor(() => lines().some((l) => l.e === 'poll' && l.t > lastDeath), 20_000, 100).catch(
+      () => undefined,
+    );
     services.sandbox.chaos([]);
     await pool.close();
 
@@ -324,24 +445,34 @@ describe('receiving on BullMQ across processes killed at random', () => {
     const handled = all.filter((l) => l.e === 'start' || l.e === 'end');
     expect(handled.every((l) => l.e !== 'start' || l.sent === false)).toBe(true);
     // Every message handled, nothing else.
-    expect(new Set(handled.filter((l) => l.e === 'end').map((l) => l.id))).toEqual(new Set(injected.map((m) => m.id)));
+    expect(new Set(handled.filter((l) => l.e === 'end').map((l) => l.id))).toEqual(
+      new Set(injected.map((m) => m.id)),
+    );
 
     // Queued once: one job per message, under its derived id, and no other job.
-    const counts = await queue.getJobCounts('completed', 'failed', 'wait', 'delayed', 'active', 'prioritized', 'waiting-children');
+    const counts = await queue.getJobCounts(
+      'completed',
+      'failed',
+      'wait',
+      'delayed',
+      'active',
+      'prioritized',
+      'waiting-children',
+    );
     expect(counts.completed).toBe(injected.length);
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(injected.length);
     const jobs = await queue.getCompleted(0, -1);
-    expect(new Set(jobs.map((j) => j.id))).toEqual(
-      new Set(
-        injected.map(jobIdOf),
-      ),
-    );
+    expect(new Set(jobs.map((j) => j.id))).toEqual(new Set(injected.map(jobIdOf)));
     // A handler ran twice only when a process was killed during or just after it.
     const runsOf = new Map<string, Line[]>();
-    for (const l of handled) if (l.e === 'start') runsOf.set(l.id as string, [...(runsOf.get(l.id as string) ?? []), l]);
+    for (const l of handled)
+      if (l.e === 'start') runsOf.set(l.id as string, [...(runsOf.get(l.id as string) ?? []), l]);
     const repeated = [...runsOf].filter(([, runs]) => runs.length > 1);
     for (const [id, runs] of repeated) {
-      expect(runs.slice(0, -1).every((r) => killedAt.has(r.pid)), `message ${id} run again without a kill`).toBe(true);
+      expect(
+        runs.slice(0, -1).every((r) => killedAt.has(r.pid)),
+        `message ${id} run again without a kill`,
+      ).toBe(true);
     }
 
     // Per conversation: never two handlers at once (a killed process's run ends with its kill),
@@ -352,14 +483,17 @@ describe('receiving on BullMQ across processes killed at random', () => {
     const firstStart = new Map<string, number>();
     for (const [index, l] of all.entries()) {
       if (l.e === 'kill') {
-        for (const [c, runs] of open) for (const run of runs) if (run.startsWith(`${l.pid} `)) runs.delete(run), open.set(c, runs);
+        for (const [c, runs] of open)
+          for (const run of runs)
+            if (run.startsWith(`${l.pid} `)) runs.delete(run), open.set(c, runs);
         continue;
       }
       if (l.e !== 'start' && l.e !== 'end') continue;
       const c = l.c as string;
       const runs = open.get(c) ?? new Set<string>();
       if (l.e === 'start') {
-        if (runs.size > 0) violations.push(`${c}: ${l.id} started while ${[...runs].join(', ')} ran`);
+        if (runs.size > 0)
+          violations.push(`${c}: ${l.id} started while ${[...runs].join(', ')} ran`);
         runs.add(`${l.pid} ${l.id}`);
         if (!firstStart.has(l.id as string)) firstStart.set(l.id as string, index);
       } else {
@@ -372,7 +506,8 @@ describe('receiving on BullMQ across processes killed at random', () => {
       const ids = injected.filter((m) => m.c === c).map((m) => m.id);
       for (let i = 1; i < ids.length; i++) {
         const previous = lastEnd.get(ids[i - 1] as string) ?? Infinity;
-        if ((firstStart.get(ids[i] as string) ?? -1) < previous) violations.push(`${c}: ${ids[i]} started before ${ids[i - 1]} ended`);
+        if ((firstStart.get(ids[i] as string) ?? -1) < previous)
+          violations.push(`${c}: ${ids[i]} started before ${ids[i - 1]} ended`);
       }
     }
     expect(violations).toEqual([]);
@@ -384,7 +519,9 @@ describe('receiving on BullMQ across processes killed at random', () => {
     expect(Math.max(...resumedAfter)).toBeLessThanOrEqual(15_000);
     const gaps = pollStarts.slice(1).map((t, i) => t - (pollStarts[i] as number));
     expect(Math.max(...gaps)).toBeLessThanOrEqual(15_000);
-    const lost = services.sandbox.requests({ method: 'getunreadmessages' }).filter((r) => r.chaos !== undefined).length;
+    const lost = services.sandbox
+      .requests({ method: 'getunreadmessages' })
+      .filter((r) => r.chaos !== undefined).length;
     console.log(
       `fleet inbound crash: ${injected.length} messages over ${new Set(injected.map((m) => m.c)).size} conversations, ${kills} kills (${pollerDeaths.length} of the polling process), ` +
         `polling resumed after ${resumedAfter.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}, longest gap between polls ${(Math.max(...gaps) / 1000).toFixed(1)} s, ` +

@@ -21,12 +21,18 @@ import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs'
 import { waitFor } from './support/wait-for.js';
 
 const CREDENTIALS = { user: 'fleet.leak@example.com', password: 'fl33t-P@ss+word/=&<x' };
-const ACCOUNT = { ...CREDENTIALS, channels: [{ platform: 'whatsapp' as const, platformId: '100', name: 'Fleet' }] };
+const ACCOUNT = {
+  ...CREDENTIALS,
+  channels: [{ platform: 'whatsapp' as const, platformId: '100', name: 'Fleet' }],
+};
 const CHILDREN = 8;
 
 /** A sandbox with the fleet's account; `tokenLifetimeSeconds` as given. */
 function sandboxFor(tokenLifetimeSeconds?: number): Promise<Sandbox> {
-  return startSandbox({ accounts: [ACCOUNT], ...(tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds }) });
+  return startSandbox({
+    accounts: [ACCOUNT],
+    ...(tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds }),
+  });
 }
 
 /** Token requests the sandbox has answered (or dropped) so far. */
@@ -58,7 +64,10 @@ interface Outcome {
 
 let nextId = 0;
 /** Starts `task` on `child`; resolves once its client is connected, with a way to await the end. */
-async function start(child: FleetChild, task: Task): Promise<{ go(): void; done: Promise<Outcome> }> {
+async function start(
+  child: FleetChild,
+  task: Task,
+): Promise<{ go(): void; done: Promise<Outcome> }> {
   const id = nextId++;
   child.send({ type: 'run', id, credentials: CREDENTIALS, ...task });
   const done = child.next('done', id) as Promise<unknown> as Promise<Outcome>;
@@ -80,7 +89,10 @@ describe('Redis token store across processes', () => {
   const sandboxes: Sandbox[] = [];
 
   beforeAll(async () => {
-    [redisServer, pool] = await Promise.all([startRedisServer(), startFleetPool('./fleet-token-child.mjs', CHILDREN)]);
+    [redisServer, pool] = await Promise.all([
+      startRedisServer(),
+      startFleetPool('./fleet-token-child.mjs', CHILDREN),
+    ]);
     redis = new Redis(redisServer.url);
   }, 60_000);
   afterAll(async () => {
@@ -98,8 +110,18 @@ describe('Redis token store across processes', () => {
     const api = await sandbox();
     const prefix = 'cold:';
     const encryptionKeyHex = randomBytes(32).toString('hex');
-    const base = { redisUrl: redisServer.url, baseUrl: api.url, prefix, calls: 50, timeoutMs: 10_000, redisTimeoutMs: 2_000, waitForGo: true };
-    const runs = await Promise.all(pool.children.map((c) => start(c, { ...base, encryptionKeyHex })));
+    const base = {
+      redisUrl: redisServer.url,
+      baseUrl: api.url,
+      prefix,
+      calls: 50,
+      timeoutMs: 10_000,
+      redisTimeoutMs: 2_000,
+      waitForGo: true,
+    };
+    const runs = await Promise.all(
+      pool.children.map((c) => start(c, { ...base, encryptionKeyHex })),
+    );
     for (const run of runs) run.go();
     const outcomes = await Promise.all(runs.map((r) => r.done));
     expect(outcomes.map((o) => o.failed)).toEqual(Array.from({ length: CHILDREN }, () => []));
@@ -112,11 +134,19 @@ describe('Redis token store across processes', () => {
     // The token, read back with the key: the one the sandbox issued, found nowhere else in Redis.
     const [tokenKey] = await redis.keys(`${prefix}token:*`);
     const sealed = tokenKey === undefined ? null : await redis.get(tokenKey);
-    const token = tokenKey !== undefined && sealed !== null ? createTokenCodec(Buffer.from(encryptionKeyHex, 'hex')).decode(tokenKey, sealed) : undefined;
+    const token =
+      tokenKey !== undefined && sealed !== null
+        ? createTokenCodec(Buffer.from(encryptionKeyHex, 'hex')).decode(tokenKey, sealed)
+        : undefined;
     expect(token?.accessToken.length).toBeGreaterThan(10);
     const stored = await allKeysAndValues(redis, prefix);
-    const needles = secretNeedles({ user: CREDENTIALS.user, passwords: [CREDENTIALS.password], tokens: [token?.accessToken ?? ''] });
-    for (const text of stored) for (const needle of needles) expect(text, needle.label).not.toContain(needle.value);
+    const needles = secretNeedles({
+      user: CREDENTIALS.user,
+      passwords: [CREDENTIALS.password],
+      tokens: [token?.accessToken ?? ''],
+    });
+    for (const text of stored)
+      for (const needle of needles) expect(text, needle.label).not.toContain(needle.value);
     expect(stored.join('\n')).not.toContain(CREDENTIALS.user);
   }, 60_000);
 
@@ -125,7 +155,17 @@ describe('Redis token store across processes', () => {
     const api = await sandbox(10);
     const usableMs = 5_000;
     const durationMs = 2 * usableMs + 400;
-    const task = { redisUrl: redisServer.url, baseUrl: api.url, prefix: 'lifetimes:', calls: 5, timeoutMs: 10_000, redisTimeoutMs: 2_000, durationMs, intervalMs: 50, waitForGo: true };
+    const task = {
+      redisUrl: redisServer.url,
+      baseUrl: api.url,
+      prefix: 'lifetimes:',
+      calls: 5,
+      timeoutMs: 10_000,
+      redisTimeoutMs: 2_000,
+      durationMs,
+      intervalMs: 50,
+      waitForGo: true,
+    };
     const runs = await Promise.all(pool.children.map((c) => start(c, task)));
     for (const run of runs) run.go();
     const outcomes = await Promise.all(runs.map((r) => r.done));
@@ -141,13 +181,22 @@ describe('Redis token store across processes', () => {
     // The first token request gets no answer: its process dies holding the lock.
     api.chaos([{ method: 'token', times: 1, fault: { delayMs: 30_000 } }]);
     const prefix = 'holder-killed:';
-    const base = { redisUrl: redisServer.url, baseUrl: api.url, prefix, calls: 10, timeoutMs: 15_000, lockTtlMs, redisTimeoutMs: 2_000 };
+    const base = {
+      redisUrl: redisServer.url,
+      baseUrl: api.url,
+      prefix,
+      calls: 10,
+      timeoutMs: 15_000,
+      lockTtlMs,
+      redisTimeoutMs: 2_000,
+    };
     const [holder, ...others] = pool.children as [FleetChild, ...FleetChild[]];
     const held = await start(holder, { ...base, calls: 1 });
     held.done.catch(() => undefined);
     // The holder has the lock once its key exists; its token request is then on its way.
     const until = Date.now() + 5_000;
-    while ((await redis.keys(`${prefix}lock:*`)).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    while ((await redis.keys(`${prefix}lock:*`)).length === 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 10));
     expect(await redis.keys(`${prefix}lock:*`)).toHaveLength(1);
 
     const runs = await Promise.all(others.map((c) => start(c, { ...base, waitForGo: true })));
@@ -171,7 +220,11 @@ describe.each(['killed', 'paused'] as const)('Redis %s', (fault) => {
   let api: Sandbox;
 
   beforeAll(async () => {
-    [redisServer, pool, api] = await Promise.all([startRedisServer(), startFleetPool('./fleet-token-child.mjs', 2), sandboxFor()]);
+    [redisServer, pool, api] = await Promise.all([
+      startRedisServer(),
+      startFleetPool('./fleet-token-child.mjs', 2),
+      sandboxFor(),
+    ]);
   }, 60_000);
   afterAll(async () => {
     redisServer?.signal('SIGCONT');
@@ -180,7 +233,14 @@ describe.each(['killed', 'paused'] as const)('Redis %s', (fault) => {
 
   it('fails no call: each process fetches its own token within the call deadline', async () => {
     const timeoutMs = 5_000;
-    const task = { redisUrl: redisServer.url, baseUrl: api.url, prefix: `${fault}:`, calls: 20, timeoutMs, waitForGo: true };
+    const task = {
+      redisUrl: redisServer.url,
+      baseUrl: api.url,
+      prefix: `${fault}:`,
+      calls: 20,
+      timeoutMs,
+      waitForGo: true,
+    };
     const runs = await Promise.all(pool.children.map((c) => start(c, task)));
     if (fault === 'killed') await redisServer.stop();
     else redisServer.signal('SIGSTOP');
@@ -212,13 +272,25 @@ describe('one Redis token store, clients of different trust', () => {
 
   function connect(
     tokenStore: ReturnType<typeof createRedisTokenStore>,
-    options: { user?: string; password?: string; baseUrl?: string; tokenUrl?: string; timeoutMs?: number } = {},
+    options: {
+      user?: string;
+      password?: string;
+      baseUrl?: string;
+      tokenUrl?: string;
+      timeoutMs?: number;
+    } = {},
   ): ChatClient {
     const chat = createChatClient({
       transport: 'json-oauth',
       baseUrl: options.baseUrl ?? api.url,
-      credentials: { user: options.user ?? CREDENTIALS.user, password: options.password ?? CREDENTIALS.password },
-      oauth: { tokenStore, ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl }) },
+      credentials: {
+        user: options.user ?? CREDENTIALS.user,
+        password: options.password ?? CREDENTIALS.password,
+      },
+      oauth: {
+        tokenStore,
+        ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl }),
+      },
       allowInsecureHttp: true,
       timeoutMs: options.timeoutMs ?? 10_000,
       retry: false,
@@ -228,23 +300,40 @@ describe('one Redis token store, clients of different trust', () => {
   }
 
   it('never lets a client with a wrong password use the token of the right one', async () => {
-    const tokenStore = createRedisTokenStore({ redis, keyPrefix: 'wrong-password:', encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    const tokenStore = createRedisTokenStore({
+      redis,
+      keyPrefix: 'wrong-password:',
+      encryptionKey: randomBytes(32),
+      timeoutMs: 2_000,
+    });
     await expect(connect(tokenStore).getChatChannels()).resolves.toHaveLength(1);
     const before = tokenRequests(api);
-    await expect(connect(tokenStore, { password: 'not-the-password' }).getChatChannels()).rejects.toMatchObject({ code: 'INCORRECT_USER_PASSWORD' });
+    await expect(
+      connect(tokenStore, { password: 'not-the-password' }).getChatChannels(),
+    ).rejects.toMatchObject({ code: 'INCORRECT_USER_PASSWORD' });
     expect(tokenRequests(api)).toBe(before + 1);
-    expect(api.requests({ method: 'getchatchannels' }).filter((r) => r.status === 200)).toHaveLength(1);
+    expect(
+      api.requests({ method: 'getchatchannels' }).filter((r) => r.status === 200),
+    ).toHaveLength(1);
   }, 30_000);
 
   it('never sends a token to another API origin that names the same token endpoint', async () => {
     const prefix = 'origin:';
     const encryptionKey = randomBytes(32);
-    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey, timeoutMs: 2_000 });
+    const tokenStore = createRedisTokenStore({
+      redis,
+      keyPrefix: prefix,
+      encryptionKey,
+      timeoutMs: 2_000,
+    });
     const tokenUrl = `${api.url}/api/oauth/token`;
     await connect(tokenStore, { tokenUrl }).getChatChannels();
     const [tokenKey] = await redis.keys(`${prefix}token:*`);
     const sealed = tokenKey === undefined ? null : await redis.get(tokenKey);
-    const stored = tokenKey !== undefined && sealed !== null ? createTokenCodec(encryptionKey).decode(tokenKey, sealed) : undefined;
+    const stored =
+      tokenKey !== undefined && sealed !== null
+        ? createTokenCodec(encryptionKey).decode(tokenKey, sealed)
+        : undefined;
     expect(stored?.accessToken.length).toBeGreaterThan(10);
 
     const elsewhere = await startMisbehavingServer(({ res }) => {
@@ -268,7 +357,8 @@ describe('one Redis token store, clients of different trust', () => {
   it('ignores a value moved from another key or altered: the client fetches its own token', async () => {
     const prefix = 'substituted:';
     const encryptionKey = randomBytes(32);
-    const store = () => createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey, timeoutMs: 2_000 });
+    const store = () =>
+      createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey, timeoutMs: 2_000 });
     const demo = { ...CREDENTIALS, ...DEMO_ACCOUNT };
     // The victim's and another account's tokens, each under its own key.
     await expect(connect(store()).getChatChannels()).resolves.toHaveLength(1);
@@ -279,19 +369,34 @@ describe('one Redis token store, clients of different trust', () => {
     const otherValue = (await redis.get(otherKey)) as string;
     const victimValue = (await redis.get(victimKey)) as string;
 
-    for (const planted of [otherValue, `${victimValue.slice(0, -6)}${victimValue.slice(-6) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA'}`]) {
+    for (const planted of [
+      otherValue,
+      `${victimValue.slice(0, -6)}${victimValue.slice(-6) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA'}`,
+    ]) {
       await redis.set(victimKey, planted, 'PX', 60_000);
       const before = tokenRequests(api);
       // A new client of the victim: its own channels, with a token of its own.
-      await expect(connect(store()).getChatChannels()).resolves.toEqual([{ platform: 'whatsapp', platformId: '100', name: 'Fleet' }]);
+      await expect(connect(store()).getChatChannels()).resolves.toEqual([
+        { platform: 'whatsapp', platformId: '100', name: 'Fleet' },
+      ]);
       expect(tokenRequests(api)).toBe(before + 1);
     }
   }, 30_000);
 
   it('with an encryption key, names Redis keys by a keyed hash that another key cannot reproduce', async () => {
     const prefix = 'keyed-names:';
-    const one = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000 });
-    const two = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    const one = createRedisTokenStore({
+      redis,
+      keyPrefix: prefix,
+      encryptionKey: randomBytes(32),
+      timeoutMs: 2_000,
+    });
+    const two = createRedisTokenStore({
+      redis,
+      keyPrefix: prefix,
+      encryptionKey: randomBytes(32),
+      timeoutMs: 2_000,
+    });
     await connect(one).getChatChannels();
     await connect(two).getChatChannels();
     // The same client, the same store key: only the encryption key differs, and so do the names.
@@ -305,7 +410,11 @@ describe('one Redis token store, clients of different trust', () => {
   }
 
   /** Pins the lock of the demo-less fleet client in `prefix`, with no TTL or with `px`, and drops its token. */
-  async function pinLock(tokenStore: ReturnType<typeof createRedisTokenStore>, prefix: string, px?: number): Promise<void> {
+  async function pinLock(
+    tokenStore: ReturnType<typeof createRedisTokenStore>,
+    prefix: string,
+    px?: number,
+  ): Promise<void> {
     await connect(tokenStore).getChatChannels();
     const [tokenKey] = await redis.keys(`${prefix}token:*`);
     expect(tokenKey).toBeDefined();
@@ -326,21 +435,36 @@ describe('one Redis token store, clients of different trust', () => {
 
   it('a lock pinned without TTL fails no call and leaves nothing polling Redis', async () => {
     const prefix = 'pinned:';
-    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000 });
+    const tokenStore = createRedisTokenStore({
+      redis,
+      keyPrefix: prefix,
+      encryptionKey: randomBytes(32),
+      timeoutMs: 2_000,
+    });
     await pinLock(tokenStore, prefix);
     const chat = connect(tokenStore, { timeoutMs: 4_000 });
-    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => chat.getChatChannels()));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => chat.getChatChannels()),
+    );
     expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 5 }, () => 'fulfilled'));
     await expectRedisQuiet();
   }, 30_000);
 
   it('waits for a lock held for minutes no longer than half the call deadline, then fetches its own token', async () => {
     const prefix = 'held-long:';
-    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000, lockTtlMs: 600_000 });
+    const tokenStore = createRedisTokenStore({
+      redis,
+      keyPrefix: prefix,
+      encryptionKey: randomBytes(32),
+      timeoutMs: 2_000,
+      lockTtlMs: 600_000,
+    });
     await pinLock(tokenStore, prefix, 600_000);
     const chat = connect(tokenStore, { timeoutMs: 4_000 });
     const started = performance.now();
-    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => chat.getChatChannels()));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => chat.getChatChannels()),
+    );
     expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 5 }, () => 'fulfilled'));
     // Half of 4 s spent waiting, then one token request and the calls.
     expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
@@ -349,14 +473,24 @@ describe('one Redis token store, clients of different trust', () => {
 
   it('stops waiting for a held lock when the call is aborted, leaving nothing polling Redis', async () => {
     const prefix = 'aborted-wait:';
-    const tokenStore = createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey: randomBytes(32), timeoutMs: 2_000, lockTtlMs: 600_000 });
+    const tokenStore = createRedisTokenStore({
+      redis,
+      keyPrefix: prefix,
+      encryptionKey: randomBytes(32),
+      timeoutMs: 2_000,
+      lockTtlMs: 600_000,
+    });
     await pinLock(tokenStore, prefix, 600_000);
     const chat = connect(tokenStore, { timeoutMs: 60_000 });
-    const calls = Array.from({ length: 5 }, () => chat.getChatChannels({ signal: AbortSignal.timeout(300) }));
-    const outcomes = await Promise.allSettled(calls);
-    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'fulfilled'))).toEqual(
-      Array.from({ length: 5 }, () => 'ABORTED'),
+    const calls = Array.from({ length: 5 }, () =>
+      chat.getChatChannels({ signal: AbortSignal.timeout(300) }),
     );
+    const outcomes = await Promise.allSettled(calls);
+    expect(
+      outcomes.map((o) =>
+        o.status === 'rejected' ? (o.reason as { code?: string }).code : 'fulfilled',
+      ),
+    ).toEqual(Array.from({ length: 5 }, () => 'ABORTED'));
     await expectRedisQuiet();
   }, 30_000);
 });
@@ -379,19 +513,28 @@ describe("the lock's scripts on the user's connection", () => {
   /** EVAL and EVALSHA calls Redis has counted since the last reset. */
   async function scriptCalls(): Promise<{ eval: number; evalsha: number }> {
     const info = await observer.info('commandstats');
-    const calls = (name: string) => Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+    const calls = (name: string) =>
+      Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
     return { eval: calls('eval'), evalsha: calls('evalsha') };
   }
 
   /** Takes and releases the lock of `key` once; resolves once Redis has run the release. */
-  async function lockOnce(store: ReturnType<typeof createRedisTokenStore>, key: string): Promise<void> {
+  async function lockOnce(
+    store: ReturnType<typeof createRedisTokenStore>,
+    key: string,
+  ): Promise<void> {
     await expect(store.lock?.(key, async () => 'held')).resolves.toBe('held');
     // The release is not awaited by the store: wait until its key is gone.
     await waitFor(async () => (await observer.keys('scripts:lock:*')).length === 0, 10_000);
   }
 
   it('sends each script once per connection, then only its hash, and sends it again after SCRIPT FLUSH', async () => {
-    const options = { redis, keyPrefix: 'scripts:', encryptionKey: randomBytes(32), timeoutMs: 2_000 };
+    const options = {
+      redis,
+      keyPrefix: 'scripts:',
+      encryptionKey: randomBytes(32),
+      timeoutMs: 2_000,
+    };
     const store = createRedisTokenStore(options);
     await observer.config('RESETSTAT');
     await lockOnce(store, 'one');

@@ -12,8 +12,27 @@ import { CHAT_METHODS, type ChatMethod } from '../packages/core/src/methods.js';
 import { RUNS } from './support/arbitraries.js';
 
 /** Every field name any method takes, plus misspellings no method knows. */
-const FIELDS = [...new Set(Object.values(CHAT_METHODS).flatMap((m) => m.fields.map((f) => f.api))), 'platformID', 'extra'];
-const WORDS = ['whatsapp', 'telegram', 'webchat', 'operator', 'myspace', 'WhatsApp', '', ' ', '100', 'd', 'é', '\ud800', 'a\udc00b', '😀😀😀'];
+const FIELDS = [
+  ...new Set(Object.values(CHAT_METHODS).flatMap((m) => m.fields.map((f) => f.api))),
+  'platformID',
+  'extra',
+];
+const WORDS = [
+  'whatsapp',
+  'telegram',
+  'webchat',
+  'operator',
+  'myspace',
+  'WhatsApp',
+  '',
+  ' ',
+  '100',
+  'd',
+  'é',
+  '\ud800',
+  'a\udc00b',
+  '😀😀😀',
+];
 
 const value = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...WORDS) },
@@ -21,11 +40,19 @@ const value = fc.oneof(
   fc.constantFrom<unknown>(undefined, null, 0, 1, true, [], {}),
 );
 const input = fc.oneof(
-  { weight: 6, arbitrary: fc.dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: FIELDS.length }) },
+  {
+    weight: 6,
+    arbitrary: fc.dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: FIELDS.length }),
+  },
   // The fields a method needs, all present, so that the accepting side is reached often.
   {
     weight: 6,
-    arbitrary: fc.record({ platform: fc.constantFrom('whatsapp', 'telegram', 'fax'), platformId: value, destination: value, message: value }),
+    arbitrary: fc.record({
+      platform: fc.constantFrom('whatsapp', 'telegram', 'fax'),
+      platformId: value,
+      destination: value,
+      message: value,
+    }),
   },
   fc.constantFrom<unknown>(undefined, null, 'whatsapp', 1, []),
 );
@@ -52,21 +79,34 @@ describe('toWireRequestFast', () => {
           expect(schema.accepted).toEqual(fast);
         } else if (schema.accepted !== undefined) {
           // Only methods with an optional or non-text field are left to the schema entirely.
-          expect(CHAT_METHODS[method].fields.every((f) => !f.optional && (f.kind === 'text' || f.kind === 'platform'))).toBe(false);
+          expect(
+            CHAT_METHODS[method].fields.every(
+              (f) => !f.optional && (f.kind === 'text' || f.kind === 'platform'),
+            ),
+          ).toBe(false);
         }
       }),
       { numRuns: RUNS * 4 },
     );
-    if (method !== 'sendfile') expect(accepted, 'the shortcut accepted some inputs').toBeGreaterThan(0);
+    if (method !== 'sendfile')
+      expect(accepted, 'the shortcut accepted some inputs').toBeGreaterThan(0);
   });
 
   it('takes the inputs apps send', () => {
     const conversation = { platform: 'whatsapp', platformId: '100', destination: '34600000000' };
     expect(toWireRequestFast('sendmessage', { ...conversation, message: 'hello' })).toEqual({
       method: 'sendmessage',
-      params: [['platform', 'whatsapp'], ['platformid', '100'], ['destination', '34600000000'], ['message', 'hello']],
+      params: [
+        ['platform', 'whatsapp'],
+        ['platformid', '100'],
+        ['destination', '34600000000'],
+        ['message', 'hello'],
+      ],
     });
     // A ConversationRef passed to getChats: the destination belongs to another method.
-    expect(toWireRequestFast('getchats', conversation)?.params).toEqual([['platform', 'whatsapp'], ['platformid', '100']]);
+    expect(toWireRequestFast('getchats', conversation)?.params).toEqual([
+      ['platform', 'whatsapp'],
+      ['platformid', '100'],
+    ]);
   });
 });

@@ -53,7 +53,11 @@ async function sendAll(clients: readonly ChatClient[], destination: string): Pro
       }
     }
   }
-  await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => worker(clients[i % clients.length] as ChatClient)));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, (_, i) =>
+      worker(clients[i % clients.length] as ChatClient),
+    ),
+  );
   return { acknowledged, failures, peakInFlight };
 }
 
@@ -90,9 +94,13 @@ describe('load smoke', () => {
       expect(outcome.failures).toEqual([]);
       expect(outcome.peakInFlight, 'the load really was concurrent').toBe(CONCURRENCY);
       expect(outcome.acknowledged).toHaveLength(SENDS);
-      expect(stored, 'stored count equals acknowledged count').toHaveLength(outcome.acknowledged.length);
+      expect(stored, 'stored count equals acknowledged count').toHaveLength(
+        outcome.acknowledged.length,
+      );
       expect(new Set(stored).size, 'nothing stored twice').toBe(stored.length);
-      expect([...stored].sort(), 'exactly the acknowledged messages').toEqual([...outcome.acknowledged].sort());
+      expect([...stored].sort(), 'exactly the acknowledged messages').toEqual(
+        [...outcome.acknowledged].sort(),
+      );
     },
     60_000,
   );
@@ -119,7 +127,10 @@ describe('load smoke under connection chaos', () => {
       sandbox.chaos(CONNECTION_CHAOS);
       const destination = `${row.destination}-chaos`;
       const clients = EXECUTORS.map((executor) =>
-        clientFor(row.case, executor, sandbox.url, { timeoutMs: 10_000, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } }),
+        clientFor(row.case, executor, sandbox.url, {
+          timeoutMs: 10_000,
+          retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+        }),
       );
       let outcome: LoadOutcome;
       try {
@@ -136,17 +147,25 @@ describe('load smoke under connection chaos', () => {
       const acknowledged = new Set(outcome.acknowledged);
       const sends = sandbox.requests({ method: 'sendmessage' });
 
-      expect(sends.filter((r) => r.chaos !== undefined).length, 'the chaos really happened').toBeGreaterThan(0);
+      expect(
+        sends.filter((r) => r.chaos !== undefined).length,
+        'the chaos really happened',
+      ).toBeGreaterThan(0);
       expect(outcome.acknowledged.length + outcome.failures.length).toBe(SENDS);
       expect(new Set(stored).size, 'nothing stored twice').toBe(stored.length);
-      for (const message of acknowledged) expect(storedSet.has(message), `acknowledged ${message} is stored`).toBe(true);
+      for (const message of acknowledged)
+        expect(storedSet.has(message), `acknowledged ${message} is stored`).toBe(true);
       for (const failure of outcome.failures) {
         expect(failure.code, failure.message).toMatch(/^(NETWORK|TIMEOUT)$/);
-        if (!failure.mayHaveBeenSent) expect(storedSet.has(failure.message), `${failure.message} said not sent`).toBe(false);
+        if (!failure.mayHaveBeenSent)
+          expect(storedSet.has(failure.message), `${failure.message} said not sent`).toBe(false);
       }
       for (const message of stored) {
         const failed = outcome.failures.find((f) => f.message === message);
-        expect(acknowledged.has(message) || failed?.mayHaveBeenSent === true, `${message} stored without a reason`).toBe(true);
+        expect(
+          acknowledged.has(message) || failed?.mayHaveBeenSent === true,
+          `${message} stored without a reason`,
+        ).toBe(true);
       }
       const reached = sends.filter((r) => r.chaos !== 'reset before-commit').length;
       expect(reached, 'each message reached the sandbox at most once').toBe(stored.length);

@@ -9,7 +9,11 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createChatClient, type ChatClient } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
-import { ISSUED_TOKEN_PREFIX, startMisbehavingServer, type ReceivedRequest } from './support/misbehaving-server.js';
+import {
+  ISSUED_TOKEN_PREFIX,
+  startMisbehavingServer,
+  type ReceivedRequest,
+} from './support/misbehaving-server.js';
 import { createRequestLog, type RequestLog } from './support/request-log.js';
 import { oauthClients } from './support/oauth-clients.js';
 import { EXECUTORS } from './support/wire-capture.js';
@@ -19,8 +23,14 @@ const FORM = 'application/x-www-form-urlencoded';
 /** A DPoP proof made with jose, independently of the client. */
 async function joseProof(url: string, accessToken?: string): Promise<{ proof: string }> {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const payload: Record<string, unknown> = { htm: 'POST', htu: url, jti: crypto.randomUUID(), iat: Math.floor(Date.now() / 1000) };
-  if (accessToken !== undefined) payload.ath = createHash('sha256').update(accessToken).digest('base64url');
+  const payload: Record<string, unknown> = {
+    htm: 'POST',
+    htu: url,
+    jti: crypto.randomUUID(),
+    iat: Math.floor(Date.now() / 1000),
+  };
+  if (accessToken !== undefined)
+    payload.ath = createHash('sha256').update(accessToken).digest('base64url');
   const proof = await new SignJWT(payload)
     .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(publicKey) })
     .sign(privateKey);
@@ -44,7 +54,10 @@ describe.each(EXECUTORS)('json-oauth with DPoP × %s', (executor) => {
   function connect(dpop: boolean): { chat: ChatClient; log: RequestLog } {
     const log = createRequestLog();
     logs.push(log);
-    return { chat: clients.connect(sandbox.url, { dispatcher: log.dispatcher, oauth: { dpop } }), log };
+    return {
+      chat: clients.connect(sandbox.url, { dispatcher: log.dispatcher, oauth: { dpop } }),
+      log,
+    };
   }
 
   it('proves possession on the token request and on every API request', async () => {
@@ -80,7 +93,10 @@ describe.each(EXECUTORS)('json-oauth with DPoP × %s', (executor) => {
   it('with requireDpop, binds its tokens as with dpop', async () => {
     const log = createRequestLog();
     logs.push(log);
-    const chat = clients.connect(sandbox.url, { dispatcher: log.dispatcher, oauth: { requireDpop: true } });
+    const chat = clients.connect(sandbox.url, {
+      dispatcher: log.dispatcher,
+      oauth: { requireDpop: true },
+    });
     await expect(chat.getChatChannels()).resolves.toHaveLength(4);
     expect(log.requests[0]?.headers.dpop).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(log.requests[1]?.headers.authorization).toMatch(/^DPoP /);
@@ -106,7 +122,11 @@ describe('the sandbox with DPoP-bound tokens', () => {
     const response = await fetch(`${sandbox.url}/api/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': FORM, dpop: proof },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO.user, client_secret: DEMO.password }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: DEMO.user,
+        client_secret: DEMO.password,
+      }).toString(),
     });
     const body = (await response.json()) as { access_token: string; token_type: string };
     expect(body.token_type).toBe('DPoP');
@@ -125,7 +145,11 @@ describe('the sandbox with DPoP-bound tokens', () => {
     const response = await fetch(`${sandbox.url}/api/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': FORM, dpop: proof },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO.user, client_secret: DEMO.password }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: DEMO.user,
+        client_secret: DEMO.password,
+      }).toString(),
     });
     expect(response.status).toBe(400);
     await expect(response.json()).resolves.toEqual({ error: 'invalid_dpop_proof' });
@@ -153,13 +177,21 @@ describe.each(EXECUTORS)('DPoP nonces (RFC 9449 §8, §9) × %s', (executor) => 
   const nonceOf = (request: ReceivedRequest): unknown => {
     const proof = request.headers.dpop;
     if (typeof proof !== 'string') return undefined;
-    return (JSON.parse(Buffer.from(proof.split('.')[1] ?? '', 'base64url').toString('utf8')) as { nonce?: unknown }).nonce;
+    return (
+      JSON.parse(Buffer.from(proof.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+        nonce?: unknown;
+      }
+    ).nonce;
   };
 
   it('makes the token request and the API request again, once each, with the nonce the server asked for', async () => {
     const server = await startMisbehavingServer(({ request, res }) => {
       if (nonceOf(request) !== 'api-nonce') {
-        res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': 'api-nonce' });
+        res.writeHead(401, {
+          'content-type': 'application/json',
+          'www-authenticate': 'DPoP error="use_dpop_nonce"',
+          'dpop-nonce': 'api-nonce',
+        });
         res.end(JSON.stringify({ error: 'use_dpop_nonce' }));
         return;
       }
@@ -173,7 +205,13 @@ describe.each(EXECUTORS)('DPoP nonces (RFC 9449 §8, §9) × %s', (executor) => 
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`, token_type: 'DPoP', expires_in: 3600 }));
+      res.end(
+        JSON.stringify({
+          access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`,
+          token_type: 'DPoP',
+          expires_in: 3600,
+        }),
+      );
     });
     const chat = createChatClient({
       transport: 'json-oauth',
@@ -185,7 +223,14 @@ describe.each(EXECUTORS)('DPoP nonces (RFC 9449 §8, §9) × %s', (executor) => 
       oauth: { dpop: true },
     });
     try {
-      await expect(chat.sendMessage({ platform: 'whatsapp', platformId: '100', destination: '1', message: 'm' })).resolves.toBeUndefined();
+      await expect(
+        chat.sendMessage({
+          platform: 'whatsapp',
+          platformId: '100',
+          destination: '1',
+          message: 'm',
+        }),
+      ).resolves.toBeUndefined();
       expect(server.stats.requests.map((r) => `${r.path} ${String(nonceOf(r))}`)).toEqual([
         '/api/oauth/token undefined',
         '/api/oauth/token token-nonce',
@@ -208,20 +253,38 @@ describe.each(EXECUTORS)('a DPoP client given a Bearer token × %s', (executor) 
     });
     server.setTokenBehaviour(({ res, stats }) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`, token_type: 'Bearer', expires_in: 3600 }));
+      res.end(
+        JSON.stringify({
+          access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`,
+          token_type: 'Bearer',
+          expires_in: 3600,
+        }),
+      );
     });
     return server;
   }
 
   const connect = (url: string, oauth: { dpop?: boolean; requireDpop?: boolean }): ChatClient =>
-    createChatClient({ transport: 'json-oauth', baseUrl: url, credentials: DEMO, allowInsecureHttp: true, executor, retry: false, oauth });
+    createChatClient({
+      transport: 'json-oauth',
+      baseUrl: url,
+      credentials: DEMO,
+      allowInsecureHttp: true,
+      executor,
+      retry: false,
+      oauth,
+    });
 
   it('with requireDpop, refuses it as TOKEN_ENDPOINT naming the token type, and sends nothing to the API', async () => {
     const server = await bearerOnlyServer();
     const chat = connect(server.url, { requireDpop: true });
     try {
       const error = await chat.getChatChannels().catch((e: unknown) => e);
-      expect(error).toMatchObject({ name: 'AfilnetTransportError', code: 'TOKEN_ENDPOINT', mayHaveBeenSent: false });
+      expect(error).toMatchObject({
+        name: 'AfilnetTransportError',
+        code: 'TOKEN_ENDPOINT',
+        mayHaveBeenSent: false,
+      });
       expect((error as Error).message).toContain('Bearer');
       expect(String((error as Error).message)).not.toContain(ISSUED_TOKEN_PREFIX);
       expect(server.stats.tokenRequests).toBe(1);

@@ -25,8 +25,13 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
   const clients = oauthClients(executor);
 
   beforeAll(async () => {
-    const accounts = [{ ...TRICKY, channels: [{ platform: 'telegram' as const, platformId: '7', name: 'Tricky' }] }];
-    [sandbox, shortLived] = await Promise.all([startSandbox({ accounts }), startSandbox({ tokenLifetimeSeconds: 10 })]);
+    const accounts = [
+      { ...TRICKY, channels: [{ platform: 'telegram' as const, platformId: '7', name: 'Tricky' }] },
+    ];
+    [sandbox, shortLived] = await Promise.all([
+      startSandbox({ accounts }),
+      startSandbox({ tokenLifetimeSeconds: 10 }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([sandbox.close(), shortLived.close()]);
@@ -36,9 +41,15 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
     await Promise.all(logs.splice(0).map((l) => l.close()));
   });
 
-  function connect(overrides: Partial<ChatClientConfig> = {}, log = createRequestLog()): { chat: ChatClient; log: RequestLog } {
+  function connect(
+    overrides: Partial<ChatClientConfig> = {},
+    log = createRequestLog(),
+  ): { chat: ChatClient; log: RequestLog } {
     if (!logs.includes(log)) logs.push(log);
-    return { chat: clients.connect(sandbox.url, { dispatcher: log.dispatcher, ...overrides }), log };
+    return {
+      chat: clients.connect(sandbox.url, { dispatcher: log.dispatcher, ...overrides }),
+      log,
+    };
   }
 
   it('makes exactly one token request for 100 concurrent calls, then reuses the token', async () => {
@@ -67,10 +78,22 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
     const { chat, log } = connect();
     await chat.getChatChannels();
     sandbox.revokeTokens();
-    const conversation = { platform: 'whatsapp', platformId: '100', destination: 'revoked-1' } as const;
+    const conversation = {
+      platform: 'whatsapp',
+      platformId: '100',
+      destination: 'revoked-1',
+    } as const;
     await chat.sendMessage({ ...conversation, message: 'after revocation' });
-    expect(log.lines()).toEqual([`POST ${TOKEN} 200`, `POST ${JSON_DOOR} 200`, `POST ${JSON_DOOR} 401`, `POST ${TOKEN} 200`, `POST ${JSON_DOOR} 200`]);
-    expect(sandbox.messages(DEMO.user).filter((m) => m.destination === 'revoked-1')).toHaveLength(1);
+    expect(log.lines()).toEqual([
+      `POST ${TOKEN} 200`,
+      `POST ${JSON_DOOR} 200`,
+      `POST ${JSON_DOOR} 401`,
+      `POST ${TOKEN} 200`,
+      `POST ${JSON_DOOR} 200`,
+    ]);
+    expect(sandbox.messages(DEMO.user).filter((m) => m.destination === 'revoked-1')).toHaveLength(
+      1,
+    );
   });
 
   it('makes one token request for 20 concurrent calls refused after a revocation', async () => {
@@ -88,7 +111,12 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
     const log = createRequestLog();
     const one = connect({ oauth: { tokenStore } }, log).chat;
     const two = connect({ oauth: { tokenStore } }, log).chat;
-    await Promise.all([one.getChatChannels(), two.getChatChannels(), one.getChatChannels(), two.getChatChannels()]);
+    await Promise.all([
+      one.getChatChannels(),
+      two.getChatChannels(),
+      one.getChatChannels(),
+      two.getChatChannels(),
+    ]);
     expect(log.count(TOKEN)).toBe(1);
   });
 
@@ -96,13 +124,18 @@ describe.each(EXECUTORS)('json-oauth token lifecycle × %s', (executor) => {
     'authenticates a client whose id and secret need escaping with %s',
     async (clientAuthMethod) => {
       const { chat, log } = connect({ credentials: TRICKY, oauth: { clientAuthMethod } });
-      await expect(chat.getChatChannels()).resolves.toEqual([{ platformId: '7', platform: 'telegram', name: 'Tricky' }]);
+      await expect(chat.getChatChannels()).resolves.toEqual([
+        { platformId: '7', platform: 'telegram', name: 'Tricky' },
+      ]);
       expect(log.count(TOKEN)).toBe(1);
     },
   );
 
   it('uses oauth.clientId and clientSecret without account credentials', async () => {
-    const { chat } = connect({ credentials: undefined, oauth: { clientId: DEMO.user, clientSecret: DEMO.password } });
+    const { chat } = connect({
+      credentials: undefined,
+      oauth: { clientId: DEMO.user, clientSecret: DEMO.password },
+    });
     await expect(chat.getChatChannels()).resolves.toHaveLength(4);
   });
 

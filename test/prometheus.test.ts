@@ -41,16 +41,37 @@ describe('watch --metrics-port', { timeout: 180_000 }, () => {
     writeFileSync(passwordFile, `${SECRET}\n`);
     const destination = '34629000001';
     const inject = (message: string) =>
-      fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message });
-    const watch = startCli(['watch', '--platform', 'whatsapp', '--platform-id', '100', '--destination', destination, '--interval', '100', '--metrics-port', '0'], {
-      env: {
-        AFILNET_TRANSPORT: 'post',
-        AFILNET_BASE_URL: fixture.sandbox.url,
-        AFILNET_ALLOW_INSECURE_HTTP: '1',
-        AFILNET_USER: CLI_ACCOUNT.user,
-        AFILNET_PASSWORD_FILE: passwordFile,
+      fixture.sandbox.injectInbound({
+        user: CLI_ACCOUNT.user,
+        platform: 'whatsapp',
+        platformId: '100',
+        destination,
+        message,
+      });
+    const watch = startCli(
+      [
+        'watch',
+        '--platform',
+        'whatsapp',
+        '--platform-id',
+        '100',
+        '--destination',
+        destination,
+        '--interval',
+        '100',
+        '--metrics-port',
+        '0',
+      ],
+      {
+        env: {
+          AFILNET_TRANSPORT: 'post',
+          AFILNET_BASE_URL: fixture.sandbox.url,
+          AFILNET_ALLOW_INSECURE_HTTP: '1',
+          AFILNET_USER: CLI_ACCOUNT.user,
+          AFILNET_PASSWORD_FILE: passwordFile,
+        },
       },
-    });
+    );
     let prometheus: PrometheusServer | undefined;
     try {
       await watch.waitFor('stderr', /Serving metrics on http:\/\/127\.0\.0\.1:\d+\/metrics/);
@@ -64,7 +85,10 @@ describe('watch --metrics-port', { timeout: 180_000 }, () => {
       expect(text).toMatch(/^# TYPE http_client_request_duration_seconds histogram$/m);
 
       prometheus = await startPrometheus({ targets: [endpoint.host] });
-      const calls = await scraped(prometheus, 'afilnet_client_call_duration_seconds_count{afilnet_method="getunreadmessages",afilnet_transport="post"}');
+      const calls = await scraped(
+        prometheus,
+        'afilnet_client_call_duration_seconds_count{afilnet_method="getunreadmessages",afilnet_transport="post"}',
+      );
       expect(calls).toBeGreaterThan(0);
       const requests = await scraped(
         prometheus,
@@ -95,11 +119,31 @@ describe('relay --metrics-port', { timeout: 180_000 }, () => {
     const secret = newWebhookSecret();
     const refused = '34629100002';
     // One conversation's receiver answers 2xx, the other's always 500: delivered and failed.
-    const receiver = await startReceiver(secret, (r) => ({ status: r.event?.data.destination === refused ? 500 : 204 }));
+    const receiver = await startReceiver(secret, (r) => ({
+      status: r.event?.data.destination === refused ? 500 : 204,
+    }));
     const inject = (destination: string, message: string) =>
-      fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination, message });
+      fixture.sandbox.injectInbound({
+        user: CLI_ACCOUNT.user,
+        platform: 'whatsapp',
+        platformId: '100',
+        destination,
+        message,
+      });
     const relay = startCli(
-      ['relay', '--url', receiver.url, '--checkpoint', join(scratch, 'relay.json'), '--interval', '100', '--retry-window', '1', '--metrics-port', '0'],
+      [
+        'relay',
+        '--url',
+        receiver.url,
+        '--checkpoint',
+        join(scratch, 'relay.json'),
+        '--interval',
+        '100',
+        '--retry-window',
+        '1',
+        '--metrics-port',
+        '0',
+      ],
       { env: accountEnv(fixture.sandbox.url, 'post', { AFILNET_WEBHOOK_SECRET: secret }) },
     );
     let prometheus: PrometheusServer | undefined;
@@ -113,15 +157,29 @@ describe('relay --metrics-port', { timeout: 180_000 }, () => {
 
       const text = await (await fetch(endpoint)).text();
       expect(text).toMatch(/^# TYPE afilnet_relay_deliveries_total counter$/m);
-      expect(text).toMatch(/^afilnet_relay_deliveries_total\{[^}]*afilnet_relay_outcome="delivered"[^}]*\} 1\b/m);
-      expect(text).toMatch(/^afilnet_relay_deliveries_total\{[^}]*afilnet_relay_outcome="failed"[^}]*\} 1\b/m);
+      expect(text).toMatch(
+        /^afilnet_relay_deliveries_total\{[^}]*afilnet_relay_outcome="delivered"[^}]*\} 1\b/m,
+      );
+      expect(text).toMatch(
+        /^afilnet_relay_deliveries_total\{[^}]*afilnet_relay_outcome="failed"[^}]*\} 1\b/m,
+      );
       expect(text).toMatch(/^# TYPE afilnet_client_call_duration_seconds histogram$/m);
-      expect(text).toMatch(/^afilnet_client_call_duration_seconds_count\{[^}]*afilnet_method="getchats"/m);
-      for (const needle of ['hooks', '34629100001', refused, 'counted', secret]) expect(text).not.toContain(needle);
+      expect(text).toMatch(
+        /^afilnet_client_call_duration_seconds_count\{[^}]*afilnet_method="getchats"/m,
+      );
+      for (const needle of ['hooks', '34629100001', refused, 'counted', secret])
+        expect(text).not.toContain(needle);
 
       prometheus = await startPrometheus({ targets: [endpoint.host] });
-      expect(await scraped(prometheus, 'afilnet_relay_deliveries_total{afilnet_relay_outcome="delivered"}')).toBe(1);
-      expect(await scraped(prometheus, 'afilnet_relay_deliveries_total{afilnet_relay_outcome="failed"}')).toBe(1);
+      expect(
+        await scraped(
+          prometheus,
+          'afilnet_relay_deliveries_total{afilnet_relay_outcome="delivered"}',
+        ),
+      ).toBe(1);
+      expect(
+        await scraped(prometheus, 'afilnet_relay_deliveries_total{afilnet_relay_outcome="failed"}'),
+      ).toBe(1);
     } finally {
       relay.child.kill('SIGINT');
       await prometheus?.stop();

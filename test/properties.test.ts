@@ -22,15 +22,30 @@ import { parseJsonPayload, type WirePayload } from '@afilnet-chat/core/transport
 import { decodeResponse } from '../packages/core/src/decode-response.js';
 import { startSandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
-import { answerArbitrary, envelopeArbitrary, messageArbitrary, RUNS, XML_ILLEGAL, type ArbitraryAnswer } from './support/arbitraries.js';
+import {
+  answerArbitrary,
+  envelopeArbitrary,
+  messageArbitrary,
+  RUNS,
+  XML_ILLEGAL,
+  type ArbitraryAnswer,
+} from './support/arbitraries.js';
 import { clientFor, invoke } from './support/case-client.js';
 import { failureOf } from './support/collect-errors.js';
 import { referenceForm } from './support/reference-encoding.js';
-import { startMisbehavingServer, type Behaviour, type MisbehavingServer } from './support/misbehaving-server.js';
+import {
+  startMisbehavingServer,
+  type Behaviour,
+  type MisbehavingServer,
+} from './support/misbehaving-server.js';
 import { SAMPLE_CALLS } from './support/sample-calls.js';
 import { expectNoSecrets, secretNeedles } from './support/secret-needles.js';
 import { TRANSPORT_CASES } from './support/transport-cases.js';
-import { settle, watchUnhandledRejections, type RejectionWatch } from './support/unhandled-rejections.js';
+import {
+  settle,
+  watchUnhandledRejections,
+  type RejectionWatch,
+} from './support/unhandled-rejections.js';
 import { EXECUTORS } from './support/wire-capture.js';
 
 /** Long enough for 1,000 runs of a sandbox round trip on a busy 2-core machine. */
@@ -49,7 +64,16 @@ afterEach(async () => {
 afterAll(() => rejections.stop());
 
 const CHANNEL_KEYS = ['name', 'platform', 'platformId'];
-const MESSAGE_KEYS = ['datetime', 'destination', 'message', 'messageId', 'platform', 'platformId', 'sent', 'status'];
+const MESSAGE_KEYS = [
+  'datetime',
+  'destination',
+  'message',
+  'messageId',
+  'platform',
+  'platformId',
+  'sent',
+  'status',
+];
 
 /** A successful result has exactly the documented fields, no others (docs/behaviour.md#results). */
 function expectDocumentedShape(method: ChatMethod, result: unknown): void {
@@ -69,7 +93,10 @@ function expectDocumentedShape(method: ChatMethod, result: unknown): void {
 
 /** A failure is one of the SDK's errors, and never a validation error once a request was made. */
 function expectTypedFailure(error: unknown): void {
-  expect(error instanceof AfilnetApiError || error instanceof AfilnetTransportError, String(error)).toBe(true);
+  expect(
+    error instanceof AfilnetApiError || error instanceof AfilnetTransportError,
+    String(error),
+  ).toBe(true);
   expect(error).toBeInstanceOf(AfilnetError);
 }
 
@@ -85,23 +112,37 @@ describe('round trip through the sandbox', () => {
       let run = 0;
       try {
         await fc.assert(
-          fc.asyncProperty(messageArbitrary, fc.constantFrom(...EXECUTORS), async (message, executor) => {
-            const client = clients[executor] as ChatClient;
-            // A conversation per run, so that a read gives back exactly this message.
-            const conversation = { platform: 'whatsapp', platformId: '100', destination: `prop-${run++}` } as const;
-            const stored = () => sandbox.messages(DEMO.user).filter((m) => m.destination === conversation.destination);
-            if (c.bodyFormat === 'xml' && XML_ILLEGAL.test(message)) {
-              const error = await failureOf(client.sendMessage({ ...conversation, message }));
-              expect(error).toBeInstanceOf(AfilnetValidationError);
-              expect((error as AfilnetValidationError).code).toBe('INVALID_PARAMS');
-              expect(stored(), 'nothing sent').toEqual([]);
-              return;
-            }
-            await client.sendMessage({ ...conversation, message });
-            expect(stored().map((m) => m.message), 'exactly this message stored').toEqual([message]);
-            const read = await client.getMessages(conversation);
-            expect(read.map((m) => m.message)).toEqual([message]);
-          }),
+          fc.asyncProperty(
+            messageArbitrary,
+            fc.constantFrom(...EXECUTORS),
+            async (message, executor) => {
+              const client = clients[executor] as ChatClient;
+              // A conversation per run, so that a read gives back exactly this message.
+              const conversation = {
+                platform: 'whatsapp',
+                platformId: '100',
+                destination: `prop-${run++}`,
+              } as const;
+              const stored = () =>
+                sandbox
+                  .messages(DEMO.user)
+                  .filter((m) => m.destination === conversation.destination);
+              if (c.bodyFormat === 'xml' && XML_ILLEGAL.test(message)) {
+                const error = await failureOf(client.sendMessage({ ...conversation, message }));
+                expect(error).toBeInstanceOf(AfilnetValidationError);
+                expect((error as AfilnetValidationError).code).toBe('INVALID_PARAMS');
+                expect(stored(), 'nothing sent').toEqual([]);
+                return;
+              }
+              await client.sendMessage({ ...conversation, message });
+              expect(
+                stored().map((m) => m.message),
+                'exactly this message stored',
+              ).toEqual([message]);
+              const read = await client.getMessages(conversation);
+              expect(read.map((m) => m.message)).toEqual([message]);
+            },
+          ),
           { numRuns: RUNS },
         );
       } finally {
@@ -145,8 +186,14 @@ describe('the GET URL limit (over 4,000 characters, nothing is sent)', () => {
               fc.pre(filler >= 1);
               const message = prefix + 'a'.repeat(filler);
               expect(urlFor(message)).toHaveLength(target);
-              const sent = () => sandbox.messages(DEMO.user).filter((m) => m.destination === destination);
-              const attempt = client.sendMessage({ platform: 'whatsapp', platformId: '100', destination, message });
+              const sent = () =>
+                sandbox.messages(DEMO.user).filter((m) => m.destination === destination);
+              const attempt = client.sendMessage({
+                platform: 'whatsapp',
+                platformId: '100',
+                destination,
+                message,
+              });
               if (target <= 4_000) {
                 await attempt;
                 expect(sent().map((m) => m.message)).toEqual([message]);
@@ -174,45 +221,59 @@ describe('core decoders given arbitrary payloads', () => {
   const payloadArbitrary: fc.Arbitrary<WirePayload> = fc.oneof(
     envelopeArbitrary.map((value): WirePayload => ({ kind: 'envelope', value })),
     fc.string().map((reason): WirePayload => ({ kind: 'unparseable', reason })),
-    fc.record({ faultCode: fc.string(), faultString: fc.string() }).map((f): WirePayload => ({ kind: 'fault', ...f })),
+    fc
+      .record({ faultCode: fc.string(), faultString: fc.string() })
+      .map((f): WirePayload => ({ kind: 'fault', ...f })),
   );
 
   it('decodeResponse answers the documented shape or throws a typed error', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...METHODS), fc.integer({ min: 100, max: 599 }), payloadArbitrary, (method, httpStatus, payload) => {
-        let result: unknown;
-        try {
-          result = decodeResponse(method, { httpStatus, payload });
-        } catch (error) {
-          expectTypedFailure(error);
-          if (error instanceof AfilnetTransportError) {
-            // An answer came back, so a send's request was written; a read never "may have been sent".
-            expect(error.mayHaveBeenSent).toBe(CHAT_METHODS[method].isSend);
+      fc.property(
+        fc.constantFrom(...METHODS),
+        fc.integer({ min: 100, max: 599 }),
+        payloadArbitrary,
+        (method, httpStatus, payload) => {
+          let result: unknown;
+          try {
+            result = decodeResponse(method, { httpStatus, payload });
+          } catch (error) {
+            expectTypedFailure(error);
+            if (error instanceof AfilnetTransportError) {
+              // An answer came back, so a send's request was written; a read never "may have been sent".
+              expect(error.mayHaveBeenSent).toBe(CHAT_METHODS[method].isSend);
+            }
+            return;
           }
-          return;
-        }
-        expect(httpStatus >= 200 && httpStatus < 300, 'only a 2xx answer succeeds').toBe(true);
-        expectDocumentedShape(method, result);
-      }),
+          expect(httpStatus >= 200 && httpStatus < 300, 'only a 2xx answer succeeds').toBe(true);
+          expectDocumentedShape(method, result);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('parseJsonPayload never throws, and keeps what JSON.parse reads', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.json(), fc.json().map((j) => `\ufeff${j}`)), (body) => {
-        const payload = parseJsonPayload(body);
-        expect(['envelope', 'unparseable']).toContain(payload.kind);
-        let parsed: unknown;
-        let parses = true;
-        try {
-          parsed = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
-        } catch {
-          parses = false;
-        }
-        expect(payload.kind).toBe(parses ? 'envelope' : 'unparseable');
-        if (parses && payload.kind === 'envelope') expect(payload.value).toEqual(parsed);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.json(),
+          fc.json().map((j) => `\ufeff${j}`),
+        ),
+        (body) => {
+          const payload = parseJsonPayload(body);
+          expect(['envelope', 'unparseable']).toContain(payload.kind);
+          let parsed: unknown;
+          let parses = true;
+          try {
+            parsed = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+          } catch {
+            parses = false;
+          }
+          expect(payload.kind).toBe(parses ? 'envelope' : 'unparseable');
+          if (parses && payload.kind === 'envelope') expect(payload.value).toEqual(parsed);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -222,7 +283,10 @@ describe('core decoders given arbitrary payloads', () => {
 function arbitraryBehaviour(current: { answer: ArbitraryAnswer | undefined }): Behaviour {
   return ({ res }) => {
     const answer = current.answer as ArbitraryAnswer;
-    res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': answer.body.length });
+    res.writeHead(answer.status, {
+      'content-type': answer.contentType,
+      'content-length': answer.body.length,
+    });
     res.end(Buffer.from(answer.body));
   };
 }
@@ -237,18 +301,26 @@ describe('every flavour × executor given arbitrary answers by a real server', (
     await server.close();
   });
 
-  const SAMPLES = SAMPLE_CALLS.filter((s) => ['sendmessage', 'getchatchannels', 'getmessages'].includes(s.method));
+  const SAMPLES = SAMPLE_CALLS.filter((s) =>
+    ['sendmessage', 'getchatchannels', 'getmessages'].includes(s.method),
+  );
 
   it.each(TRANSPORT_CASES.map((c) => ({ c, label: c.label })))(
     '$label: the API answer',
     async ({ c }) => {
       const clients = EXECUTORS.map((executor) =>
-        clientFor(c, executor, server.url, { retry: false, timeoutMs: 5_000, maxResponseBytes: 64 * 1024 }),
+        clientFor(c, executor, server.url, {
+          retry: false,
+          timeoutMs: 5_000,
+          maxResponseBytes: 64 * 1024,
+        }),
       );
       try {
         await fc.assert(
           fc.asyncProperty(
-            fc.constantFrom(...SAMPLES).chain((sample) => fc.tuple(fc.constant(sample), answerArbitrary(sample.method))),
+            fc
+              .constantFrom(...SAMPLES)
+              .chain((sample) => fc.tuple(fc.constant(sample), answerArbitrary(sample.method))),
             fc.constantFrom(...clients),
             async ([sample, answer], client) => {
               current.answer = answer;
@@ -261,11 +333,16 @@ describe('every flavour × executor given arbitrary answers by a real server', (
                 if (error instanceof AfilnetTransportError) {
                   // A 429 is the server refusing the request: nothing was delivered.
                   const refused = error.code === 'RATE_LIMITED';
-                  expect(error.mayHaveBeenSent, 'the request was written').toBe(CHAT_METHODS[sample.method].isSend && !refused);
+                  expect(error.mayHaveBeenSent, 'the request was written').toBe(
+                    CHAT_METHODS[sample.method].isSend && !refused,
+                  );
                 }
                 return;
               }
-              expect(answer.status >= 200 && answer.status < 300, `success on HTTP ${answer.status}`).toBe(true);
+              expect(
+                answer.status >= 200 && answer.status < 300,
+                `success on HTTP ${answer.status}`,
+              ).toBe(true);
               expectDocumentedShape(sample.method, result);
             },
           ),
@@ -294,9 +371,20 @@ describe('every flavour × executor given arbitrary answers by a real server', (
           .record(
             {
               access_token: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 1 })),
-              token_type: fc.oneof(fc.constantFrom('Bearer', 'bearer', 'DPoP', ''), fc.jsonValue({ maxDepth: 1 })),
-              expires_in: fc.oneof(fc.integer({ min: -10, max: 100_000 }), fc.string(), fc.double(), fc.constant(null)),
-              error: fc.oneof(fc.constantFrom('invalid_client', 'invalid_grant', ''), fc.jsonValue({ maxDepth: 1 })),
+              token_type: fc.oneof(
+                fc.constantFrom('Bearer', 'bearer', 'DPoP', ''),
+                fc.jsonValue({ maxDepth: 1 }),
+              ),
+              expires_in: fc.oneof(
+                fc.integer({ min: -10, max: 100_000 }),
+                fc.string(),
+                fc.double(),
+                fc.constant(null),
+              ),
+              error: fc.oneof(
+                fc.constantFrom('invalid_client', 'invalid_grant', ''),
+                fc.jsonValue({ maxDepth: 1 }),
+              ),
             },
             { requiredKeys: [] },
           )
@@ -313,9 +401,18 @@ describe('every flavour × executor given arbitrary answers by a real server', (
           fc.asyncProperty(tokenBody, fc.constantFrom(...EXECUTORS), async (answer, executor) => {
             tokenAnswer.answer = answer;
             // A new client per run: a token cached by an earlier run would skip the endpoint.
-            const client = clientFor(c, executor, tokenServer.url, { retry: false, timeoutMs: 5_000, maxResponseBytes: 64 * 1024 });
+            const client = clientFor(c, executor, tokenServer.url, {
+              retry: false,
+              timeoutMs: 5_000,
+              maxResponseBytes: 64 * 1024,
+            });
             try {
-              await client.sendMessage({ platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'x' });
+              await client.sendMessage({
+                platform: 'whatsapp',
+                platformId: '100',
+                destination: '34600000000',
+                message: 'x',
+              });
             } catch (error) {
               expectTypedFailure(error);
               expectNoSecrets(error, DEMO_SECRETS);

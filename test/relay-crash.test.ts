@@ -10,14 +10,22 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_ACCOUNT, accountEnv, startCli, type CliProcess } from './support/cli-process.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 import { waitFor } from './support/wait-for.js';
-import { expectOrderPerConversation, expectSignedAndStable, newWebhookSecret, startReceiver, type Receiver } from './support/webhook-receiver.js';
+import {
+  expectOrderPerConversation,
+  expectSignedAndStable,
+  newWebhookSecret,
+  startReceiver,
+  type Receiver,
+} from './support/webhook-receiver.js';
 
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 const dir = mkdtempSync(join(tmpdir(), 'afilnet-relay-crash-'));
 const receivers: Receiver[] = [];
 const relays: CliProcess[] = [];
 afterAll(async () => {
-  for (const relay of relays) if (relay.child.exitCode === null && relay.child.signalCode === null) relay.child.kill('SIGKILL');
+  for (const relay of relays)
+    if (relay.child.exitCode === null && relay.child.signalCode === null)
+      relay.child.kill('SIGKILL');
   await Promise.all(receivers.map((r) => r.close()));
   rmSync(dir, { recursive: true, force: true });
 });
@@ -30,11 +38,22 @@ const CHANNELS = [
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Injects `messages` over `conversations`, a few ms apart, the later conversations opening meanwhile. */
-async function injectOverTime(messages: number, conversations: number, injected: string[]): Promise<void> {
+async function injectOverTime(
+  messages: number,
+  conversations: number,
+  injected: string[],
+): Promise<void> {
   for (let i = 0; i < messages; i++) {
     const conversation = i < conversations ? i : Math.floor(Math.random() * conversations);
     const channel = CHANNELS[conversation % CHANNELS.length] ?? CHANNELS[0];
-    injected.push(fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, ...channel, destination: `3462${String(conversation).padStart(5, '0')}`, message: `m${i}` }).messageId);
+    injected.push(
+      fixture.sandbox.injectInbound({
+        user: CLI_ACCOUNT.user,
+        ...channel,
+        destination: `3462${String(conversation).padStart(5, '0')}`,
+        message: `m${i}`,
+      }).messageId,
+    );
     await sleep(Math.random() * 12);
   }
 }
@@ -48,10 +67,21 @@ async function kill(relay: CliProcess): Promise<void> {
 describe('relay killed at random instants', { timeout: 120_000 }, () => {
   it('in one process: nothing lost, repeats only with the same webhook-id', async () => {
     // Answers take a little while, so kills land during deliveries too.
-    const receiver = await startReceiver(secret, () => ({ status: 204, delayMs: Math.random() * 15 }));
+    const receiver = await startReceiver(secret, () => ({
+      status: 204,
+      delayMs: Math.random() * 15,
+    }));
     receivers.push(receiver);
     const env = accountEnv(fixture.sandbox.url, 'post', { AFILNET_WEBHOOK_SECRET: secret });
-    const args = ['relay', '--url', receiver.url, '--checkpoint', join(dir, 'relay.json'), '--interval', '100'];
+    const args = [
+      'relay',
+      '--url',
+      receiver.url,
+      '--checkpoint',
+      join(dir, 'relay.json'),
+      '--interval',
+      '100',
+    ];
     const injected: string[] = [];
     const injecting = injectOverTime(400, 30, injected);
     let kills = 0;
@@ -73,10 +103,14 @@ describe('relay killed at random instants', { timeout: 120_000 }, () => {
     relays.push(last);
     // Its stop handler is in place once it says so: a SIGTERM before that would kill it outright.
     await last.waitFor('stderr', 'Relaying');
-    await waitFor(() => {
-      const seen = new Set(receiver.accepted().map((r) => r.event?.data.messageId));
-      return injected.every((id) => seen.has(id));
-    }, 60_000, 50);
+    await waitFor(
+      () => {
+        const seen = new Set(receiver.accepted().map((r) => r.event?.data.messageId));
+        return injected.every((id) => seen.has(id));
+      },
+      60_000,
+      50,
+    );
     last.child.kill('SIGTERM');
     expect((await last.done).code).toBe(0);
 
@@ -86,6 +120,8 @@ describe('relay killed at random instants', { timeout: 120_000 }, () => {
     expect(new Set(accepted.map((r) => r.event?.data.messageId))).toEqual(new Set(injected));
     expectOrderPerConversation(accepted);
     const repeats = accepted.length - injected.length;
-    console.log(`relay crash (in one process): ${injected.length} messages, ${kills} kills, ${repeats} repeats`);
+    console.log(
+      `relay crash (in one process): ${injected.length} messages, ${kills} kills, ${repeats} repeats`,
+    );
   });
 });

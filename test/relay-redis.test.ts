@@ -8,10 +8,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
-import { CLI_ACCOUNT, accountEnv, runCli, startCli, type CliProcess } from './support/cli-process.js';
+import {
+  CLI_ACCOUNT,
+  accountEnv,
+  runCli,
+  startCli,
+  type CliProcess,
+} from './support/cli-process.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 import { waitFor } from './support/wait-for.js';
-import { expectOrderPerConversation, expectSignedAndStable, newWebhookSecret, startReceiver, type Receiver } from './support/webhook-receiver.js';
+import {
+  expectOrderPerConversation,
+  expectSignedAndStable,
+  newWebhookSecret,
+  startReceiver,
+  type Receiver,
+} from './support/webhook-receiver.js';
 
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 let redis: RedisServer;
@@ -21,7 +33,9 @@ beforeAll(async () => {
   redis = await startRedisServer();
 });
 afterAll(async () => {
-  for (const relay of relays) if (relay.child.exitCode === null && relay.child.signalCode === null) relay.child.kill('SIGKILL');
+  for (const relay of relays)
+    if (relay.child.exitCode === null && relay.child.signalCode === null)
+      relay.child.kill('SIGKILL');
   await Promise.all(receivers.map((r) => r.close()));
   await redis?.stop();
 });
@@ -35,21 +49,35 @@ const CHANNELS = [
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function startRelay(args: readonly string[]): CliProcess {
-  const relay = startCli(['relay', '--redis', redis.url, '--interval', '200', ...args], { env: env() });
+  const relay = startCli(['relay', '--redis', redis.url, '--interval', '200', ...args], {
+    env: env(),
+  });
   relays.push(relay);
   return relay;
 }
 
 describe('relay --redis', { timeout: 150_000 }, () => {
   it('exits 2 when Redis cannot be reached, naming it without its password', async () => {
-    const run = await runCli(['relay', '--url', 'https://127.0.0.1:9/hooks', '--redis', 'redis://:hunter2pass@127.0.0.1:1'], { env: env() });
+    const run = await runCli(
+      [
+        'relay',
+        '--url',
+        'https://127.0.0.1:9/hooks',
+        '--redis',
+        'redis://:hunter2pass@127.0.0.1:1',
+      ],
+      { env: env() },
+    );
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain('Redis at redis://127.0.0.1:1 cannot be reached');
     expect(run.stderr).not.toContain('hunter2pass');
   });
 
   it('delivers 1,000 messages across 100 conversations through 2 relay processes, one SIGKILLed midway and restarted', async () => {
-    const receiver = await startReceiver(secret, () => ({ status: 204, delayMs: Math.random() * 10 }));
+    const receiver = await startReceiver(secret, () => ({
+      status: 204,
+      delayMs: Math.random() * 10,
+    }));
     receivers.push(receiver);
     const args = ['--url', receiver.url, '--queue', 'relay-kill', '--concurrency', '8'];
     const a = startRelay(args);
@@ -59,9 +87,14 @@ describe('relay --redis', { timeout: 150_000 }, () => {
     const injecting = (async () => {
       for (let round = 0; round < 10; round++) {
         // 100 messages a round, one per conversation, each conversation on its channel.
-        const messages = Array.from({ length: 100 }, (_, c) => ({ ...(CHANNELS[c % 2] ?? CHANNELS[0]), destination: `3463${String(c).padStart(5, '0')}`, message: `r${round} c${c}` }));
+        const messages = Array.from({ length: 100 }, (_, c) => ({
+          ...(CHANNELS[c % 2] ?? CHANNELS[0]),
+          destination: `3463${String(c).padStart(5, '0')}`,
+          message: `r${round} c${c}`,
+        }));
         const result = fixture.sandbox.injectInboundBulk({ user: CLI_ACCOUNT.user, messages });
-        for (let i = 0; i < result.count; i++) injected.push(String(Number(result.firstMessageId) + i));
+        for (let i = 0; i < result.count; i++)
+          injected.push(String(Number(result.firstMessageId) + i));
         await sleep(150 + Math.random() * 150);
       }
     })();
@@ -72,10 +105,14 @@ describe('relay --redis', { timeout: 150_000 }, () => {
     const restarted = startRelay(args);
     // Its stop handler is in place once it says so: a SIGTERM before that would kill it outright.
     await restarted.waitFor('stderr', 'Relaying');
-    await waitFor(() => {
-      const seen = new Set(receiver.accepted().map((r) => r.event?.data.messageId));
-      return injected.length === 1_000 && injected.every((id) => seen.has(id));
-    }, 90_000, 50);
+    await waitFor(
+      () => {
+        const seen = new Set(receiver.accepted().map((r) => r.event?.data.messageId));
+        return injected.length === 1_000 && injected.every((id) => seen.has(id));
+      },
+      90_000,
+      50,
+    );
     b.child.kill('SIGTERM');
     restarted.child.kill('SIGTERM');
     expect((await b.done).code).toBe(0);
@@ -87,29 +124,64 @@ describe('relay --redis', { timeout: 150_000 }, () => {
     expectOrderPerConversation(accepted);
     // Both processes delivered (the work was shared).
     expect(b.output().stdout).toContain('delivered');
-    console.log(`relay --redis: 1,000 messages, 2 processes, one killed after ${a.output().stdout.split('\n').length - 1} deliveries; ${accepted.length - injected.length} repeats`);
+    console.log(
+      `relay --redis: 1,000 messages, 2 processes, one killed after ${a.output().stdout.split('\n').length - 1} deliveries; ${accepted.length - injected.length} repeats`,
+    );
   });
 
   it('keeps a message whose retry window closed in the failed set, lists it, and delivers it after --retry-failed', async () => {
     let broken = true;
-    const receiver = await startReceiver(secret, (r) => ({ status: broken && r.event?.data.destination === '346300999' ? 500 : 204 }));
+    const receiver = await startReceiver(secret, (r) => ({
+      status: broken && r.event?.data.destination === '346300999' ? 500 : 204,
+    }));
     receivers.push(receiver);
     const args = ['--url', receiver.url, '--queue', 'relay-failed'];
     const relay = startRelay([...args, '--retry-window', '2', '--json']);
-    const a1 = fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination: '346300999', message: 'x1' }).messageId;
-    const a2 = fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination: '346300999', message: 'x2' }).messageId;
-    await waitFor(() => (relay.output().stdout.match(/"event":"failed"/g) ?? []).length >= 2, 60_000, 20);
+    const a1 = fixture.sandbox.injectInbound({
+      user: CLI_ACCOUNT.user,
+      platform: 'whatsapp',
+      platformId: '100',
+      destination: '346300999',
+      message: 'x1',
+    }).messageId;
+    const a2 = fixture.sandbox.injectInbound({
+      user: CLI_ACCOUNT.user,
+      platform: 'whatsapp',
+      platformId: '100',
+      destination: '346300999',
+      message: 'x2',
+    }).messageId;
+    await waitFor(
+      () => (relay.output().stdout.match(/"event":"failed"/g) ?? []).length >= 2,
+      60_000,
+      20,
+    );
 
-    const listed = await runCli(['relay', '--redis', redis.url, '--queue', 'relay-failed', '--failed', '--json'], { env: env() });
+    const listed = await runCli(
+      ['relay', '--redis', redis.url, '--queue', 'relay-failed', '--failed', '--json'],
+      { env: env() },
+    );
     expect(listed.code, listed.stderr).toBe(0);
-    const entries = listed.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { webhookId: string; reason: string; message: { messageId: string } });
+    const entries = listed.stdout
+      .trimEnd()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as { webhookId: string; reason: string; message: { messageId: string } },
+      );
     expect(entries.map((e) => e.message.messageId)).toEqual([a1, a2]);
     expect(entries[0]?.reason).toContain('HTTP 500');
-    const text = await runCli(['relay', '--redis', redis.url, '--queue', 'relay-failed', '--failed'], { env: env() });
+    const text = await runCli(
+      ['relay', '--redis', redis.url, '--queue', 'relay-failed', '--failed'],
+      { env: env() },
+    );
     expect(text.stdout.trimEnd().split('\n')).toHaveLength(2);
 
     broken = false;
-    const requeued = await runCli(['relay', '--redis', redis.url, '--queue', 'relay-failed', '--retry-failed', '--json'], { env: env() });
+    const requeued = await runCli(
+      ['relay', '--redis', redis.url, '--queue', 'relay-failed', '--retry-failed', '--json'],
+      { env: env() },
+    );
     expect(requeued.code, requeued.stderr).toBe(0);
     expect(JSON.parse(requeued.stdout)).toEqual({ requeued: 2 });
     await waitFor(() => receiver.accepted().length >= 2, 60_000, 20);
@@ -119,12 +191,21 @@ describe('relay --redis', { timeout: 150_000 }, () => {
     expect(new Set(accepted.map((r) => r.event?.data.messageId))).toEqual(new Set([a1, a2]));
     expect(accepted.map((r) => r.id).sort()).toEqual(entries.map((e) => e.webhookId).sort());
     expectSignedAndStable(receiver.requests);
-    expect((await runCli(['relay', '--redis', redis.url, '--queue', 'relay-failed', '--failed'], { env: env() })).stdout).toBe('');
+    expect(
+      (
+        await runCli(['relay', '--redis', redis.url, '--queue', 'relay-failed', '--failed'], {
+          env: env(),
+        })
+      ).stdout,
+    ).toBe('');
   });
 
   it('rides out 500s and 429 Retry-After across processes; a relay stopped during a pause hands its messages back', async () => {
     const receiver = await startReceiver(secret, (r, attempt) => {
-      if (attempt === 1) return Number(r.event?.data.messageId) % 2 === 0 ? { status: 429, headers: { 'retry-after': '3' } } : { status: 500 };
+      if (attempt === 1)
+        return Number(r.event?.data.messageId) % 2 === 0
+          ? { status: 429, headers: { 'retry-after': '3' } }
+          : { status: 500 };
       return { status: 204 };
     });
     receivers.push(receiver);
@@ -134,29 +215,47 @@ describe('relay --redis', { timeout: 150_000 }, () => {
     await Promise.all([a.waitFor('stderr', 'Relaying'), b.waitFor('stderr', 'Relaying')]);
     const injected: string[] = [];
     for (let i = 0; i < 30; i++) {
-      injected.push(fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, ...(CHANNELS[i % 2] ?? CHANNELS[0]), destination: `3464${String(i % 6).padStart(5, '0')}`, message: `f${i}` }).messageId);
+      injected.push(
+        fixture.sandbox.injectInbound({
+          user: CLI_ACCOUNT.user,
+          ...(CHANNELS[i % 2] ?? CHANNELS[0]),
+          destination: `3464${String(i % 6).padStart(5, '0')}`,
+          message: `f${i}`,
+        }).messageId,
+      );
     }
     // Both relays hold messages in a pause after a failed attempt: stop one of them there.
-    await waitFor(() => a.output().stderr.includes('retrying in') && b.output().stderr.includes('retrying in'), 60_000, 20);
+    await waitFor(
+      () => a.output().stderr.includes('retrying in') && b.output().stderr.includes('retrying in'),
+      60_000,
+      20,
+    );
     const stoppedAt = Date.now();
     a.child.kill('SIGTERM');
     expect((await a.done).code).toBe(0);
     expect(Date.now() - stoppedAt, 'a stop does not wait for the pauses').toBeLessThan(5_000);
-    await waitFor(() => {
-      const seen = new Set(receiver.accepted().map((r) => r.event?.data.messageId));
-      return injected.every((id) => seen.has(id));
-    }, 90_000, 50);
+    await waitFor(
+      () => {
+        const seen = new Set(receiver.accepted().map((r) => r.event?.data.messageId));
+        return injected.every((id) => seen.has(id));
+      },
+      90_000,
+      50,
+    );
     b.child.kill('SIGTERM');
     expect((await b.done).code).toBe(0);
 
     expectSignedAndStable(receiver.requests);
     expectOrderPerConversation(receiver.accepted());
-    expect(new Set(receiver.accepted().map((r) => r.event?.data.messageId))).toEqual(new Set(injected));
+    expect(new Set(receiver.accepted().map((r) => r.event?.data.messageId))).toEqual(
+      new Set(injected),
+    );
     // Every 429's next attempt came after its Retry-After, in whichever process made it.
     const byId = new Map<string, typeof receiver.requests>();
     for (const r of receiver.requests) byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
     for (const rs of byId.values()) {
-      if (rs[0]?.status === 429) expect((rs[1]?.at ?? 0) - (rs[0]?.at ?? 0)).toBeGreaterThanOrEqual(2_900);
+      if (rs[0]?.status === 429)
+        expect((rs[1]?.at ?? 0) - (rs[0]?.at ?? 0)).toBeGreaterThanOrEqual(2_900);
     }
   });
 });

@@ -8,10 +8,23 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI_ACCOUNT, accountEnv, runCli, startCli, type CliProcess } from './support/cli-process.js';
+import {
+  CLI_ACCOUNT,
+  accountEnv,
+  runCli,
+  startCli,
+  type CliProcess,
+} from './support/cli-process.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 import { waitFor } from './support/wait-for.js';
-import { expectOrderPerConversation, expectSignedAndStable, newWebhookSecret, startReceiver, type ReceivedRequest, type Receiver } from './support/webhook-receiver.js';
+import {
+  expectOrderPerConversation,
+  expectSignedAndStable,
+  newWebhookSecret,
+  startReceiver,
+  type ReceivedRequest,
+  type Receiver,
+} from './support/webhook-receiver.js';
 
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 const dir = mkdtempSync(join(tmpdir(), 'afilnet-relay-'));
@@ -24,13 +37,19 @@ afterAll(async () => {
 });
 
 const secret = newWebhookSecret();
-const env = (extra: Record<string, string> = {}) => accountEnv(fixture.sandbox.url, 'post', { AFILNET_WEBHOOK_SECRET: secret, ...extra });
+const env = (extra: Record<string, string> = {}) =>
+  accountEnv(fixture.sandbox.url, 'post', { AFILNET_WEBHOOK_SECRET: secret, ...extra });
 const WHATSAPP = { platform: 'whatsapp', platformId: '100' } as const;
 const TELEGRAM = { platform: 'telegram', platformId: '200' } as const;
 const channelOf = (n: number) => (n % 2 === 0 ? WHATSAPP : TELEGRAM);
 
 function inject(conversation: number, text: string): string {
-  return fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, ...channelOf(conversation), destination: `3461${String(conversation).padStart(5, '0')}`, message: text }).messageId;
+  return fixture.sandbox.injectInbound({
+    user: CLI_ACCOUNT.user,
+    ...channelOf(conversation),
+    destination: `3461${String(conversation).padStart(5, '0')}`,
+    message: text,
+  }).messageId;
 }
 
 function startRelay(args: readonly string[], extra: Record<string, string> = {}): CliProcess {
@@ -45,10 +64,16 @@ describe('relay: start-up checks', { timeout: 60_000 }, () => {
     const short = `whsec_${Buffer.alloc(16, 7).toString('base64')}`;
     const runs = await Promise.all([
       runCli(['relay', '--url', url], { env: env({ AFILNET_WEBHOOK_SECRET: '' }) }),
-      runCli(['relay', '--url', url], { env: env({ AFILNET_WEBHOOK_SECRET: 'sk_live_notawebhooksecret' }) }),
-      runCli(['relay', '--url', url], { env: env({ AFILNET_WEBHOOK_SECRET: 'whsec_not*base64!' }) }),
+      runCli(['relay', '--url', url], {
+        env: env({ AFILNET_WEBHOOK_SECRET: 'sk_live_notawebhooksecret' }),
+      }),
+      runCli(['relay', '--url', url], {
+        env: env({ AFILNET_WEBHOOK_SECRET: 'whsec_not*base64!' }),
+      }),
       runCli(['relay', '--url', url], { env: env({ AFILNET_WEBHOOK_SECRET: short }) }),
-      runCli(['relay', '--url', 'http://127.0.0.1:9/hooks'], { env: env({ AFILNET_ALLOW_INSECURE_HTTP: '' }) }),
+      runCli(['relay', '--url', 'http://127.0.0.1:9/hooks'], {
+        env: env({ AFILNET_ALLOW_INSECURE_HTTP: '' }),
+      }),
       runCli(['relay'], { env: env() }),
       runCli(['relay', '--url', 'https://user:pw@example.com/hooks'], { env: env() }),
       // A secret pasted where it does not belong is redacted from the error that quotes it.
@@ -73,7 +98,10 @@ describe('relay: start-up checks', { timeout: 60_000 }, () => {
 
 describe('relay: in one process', { timeout: 120_000 }, () => {
   it('delivers every message, signed and in order per conversation, through 500s, 429 Retry-After and a receiver down for seconds', async () => {
-    const answers = (r: { event?: { data: { messageId: string } } | undefined }, attempt: number) => {
+    const answers = (
+      r: { event?: { data: { messageId: string } } | undefined },
+      attempt: number,
+    ) => {
       const n = Number(r.event?.data.messageId);
       if (attempt === 1 && n % 5 === 0) return { status: 500 };
       if (attempt === 1 && n % 7 === 0) return { status: 429, headers: { 'retry-after': '2' } };
@@ -84,7 +112,13 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
     receivers.push(receiver);
     const injected: string[] = [];
     for (let i = 0; i < 20; i++) injected.push(inject(i % 8, `early ${i}`));
-    const relay = startRelay(['--url', receiver.url, '--checkpoint', join(dir, 'faults.json'), '--json']);
+    const relay = startRelay([
+      '--url',
+      receiver.url,
+      '--checkpoint',
+      join(dir, 'faults.json'),
+      '--json',
+    ]);
     await relay.waitFor('stdout', '"event":"delivered"');
     for (let i = 0; i < 20; i++) injected.push(inject(i % 8, `before the outage ${i}`));
     await waitFor(() => receiver.accepted().length >= 25, 30_000, 20);
@@ -93,7 +127,12 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
     for (let i = 0; i < 20; i++) injected.push(inject(i % 8, `during the outage ${i}`));
     await outage;
     for (let i = 0; i < 10; i++) injected.push(inject(8 + (i % 4), `new customer ${i}`));
-    await waitFor(() => new Set(receiver.accepted().map((r) => r.event?.data.messageId)).size >= injected.length, 60_000, 50);
+    await waitFor(
+      () =>
+        new Set(receiver.accepted().map((r) => r.event?.data.messageId)).size >= injected.length,
+      60_000,
+      50,
+    );
     relay.child.kill('SIGTERM');
     const { code, stderr } = await relay.done;
     expect(code, stderr).toBe(0);
@@ -109,22 +148,57 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
     for (const r of receiver.requests) byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
     const retried429 = [...byId.values()].filter((rs) => rs[0]?.status === 429);
     expect(retried429.length).toBeGreaterThan(0);
-    for (const rs of retried429) expect((rs[1]?.at ?? 0) - (rs[0]?.at ?? 0)).toBeGreaterThanOrEqual(1_900);
-    expect([...byId.values()].some((rs) => rs[0]?.status === 500 && rs.at(-1)?.status === 200)).toBe(true);
+    for (const rs of retried429)
+      expect((rs[1]?.at ?? 0) - (rs[0]?.at ?? 0)).toBeGreaterThanOrEqual(1_900);
+    expect(
+      [...byId.values()].some((rs) => rs[0]?.status === 500 && rs.at(-1)?.status === 200),
+    ).toBe(true);
     // The outage was seen as failed attempts, reported on stderr and retried.
     expect(stderr).toMatch(/network failure|HTTP 5/);
   });
 
   it('keeps messages whose retry window closed as failed, lists them, and delivers them after --retry-failed', async () => {
     let broken = true;
-    const receiver = await startReceiver(secret, (r) => ({ status: broken && r.event?.data.destination === '346100100' ? 500 : 204 }));
+    const receiver = await startReceiver(secret, (r) => ({
+      status: broken && r.event?.data.destination === '346100100' ? 500 : 204,
+    }));
     receivers.push(receiver);
     const checkpoint = join(dir, 'exhausted.json');
-    const a1 = fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination: '346100100', message: 'a1' }).messageId;
-    const a2 = fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination: '346100100', message: 'a2' }).messageId;
-    const b1 = fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'telegram', platformId: '200', destination: '346100200', message: 'b1' }).messageId;
-    const relay = startRelay(['--url', receiver.url, '--checkpoint', checkpoint, '--retry-window', '2', '--json']);
-    await waitFor(() => (relay.output().stdout.match(/"event":"failed"/g) ?? []).length >= 2, 30_000, 20);
+    const a1 = fixture.sandbox.injectInbound({
+      user: CLI_ACCOUNT.user,
+      platform: 'whatsapp',
+      platformId: '100',
+      destination: '346100100',
+      message: 'a1',
+    }).messageId;
+    const a2 = fixture.sandbox.injectInbound({
+      user: CLI_ACCOUNT.user,
+      platform: 'whatsapp',
+      platformId: '100',
+      destination: '346100100',
+      message: 'a2',
+    }).messageId;
+    const b1 = fixture.sandbox.injectInbound({
+      user: CLI_ACCOUNT.user,
+      platform: 'telegram',
+      platformId: '200',
+      destination: '346100200',
+      message: 'b1',
+    }).messageId;
+    const relay = startRelay([
+      '--url',
+      receiver.url,
+      '--checkpoint',
+      checkpoint,
+      '--retry-window',
+      '2',
+      '--json',
+    ]);
+    await waitFor(
+      () => (relay.output().stdout.match(/"event":"failed"/g) ?? []).length >= 2,
+      30_000,
+      20,
+    );
     relay.child.kill('SIGINT');
     expect((await relay.done).code).toBe(0);
     expect(receiver.accepted().map((r) => r.event?.data.messageId)).toEqual([b1]);
@@ -136,18 +210,33 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(`#${a1}`);
     expect(lines[0]).toContain('HTTP 500');
-    const asJson = await runCli(['relay', '--checkpoint', checkpoint, '--failed', '--json'], { env: env() });
-    const entries = asJson.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { webhookId: string; attempts: number; message: { messageId: string } });
+    const asJson = await runCli(['relay', '--checkpoint', checkpoint, '--failed', '--json'], {
+      env: env(),
+    });
+    const entries = asJson.stdout
+      .trimEnd()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as { webhookId: string; attempts: number; message: { messageId: string } },
+      );
     expect(entries.map((e) => e.message.messageId)).toEqual([a1, a2]);
     for (const e of entries) expect(e.attempts).toBeGreaterThanOrEqual(2);
     const failedIds = entries.map((e) => e.webhookId);
-    expect(failedIds).toEqual(failedIds.map((id) => receiver.requests.find((r) => r.id === id)?.id));
+    expect(failedIds).toEqual(
+      failedIds.map((id) => receiver.requests.find((r) => r.id === id)?.id),
+    );
 
     broken = false;
-    const requeued = await runCli(['relay', '--checkpoint', checkpoint, '--retry-failed', '--json'], { env: env() });
+    const requeued = await runCli(
+      ['relay', '--checkpoint', checkpoint, '--retry-failed', '--json'],
+      { env: env() },
+    );
     expect(requeued.code, requeued.stderr).toBe(0);
     expect(JSON.parse(requeued.stdout)).toEqual({ requeued: 2 });
-    expect((await runCli(['relay', '--checkpoint', checkpoint, '--failed'], { env: env() })).stdout).toBe('');
+    expect(
+      (await runCli(['relay', '--checkpoint', checkpoint, '--failed'], { env: env() })).stdout,
+    ).toBe('');
     const again = startRelay(['--url', receiver.url, '--checkpoint', checkpoint, '--json']);
     await waitFor(() => receiver.accepted().length >= 3, 30_000, 20);
     again.child.kill('SIGTERM');
@@ -165,7 +254,9 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
     const relay = startRelay(['--url', receiver.url, '--checkpoint', checkpoint]);
     await relay.waitFor('stderr', 'Relaying');
     await waitFor(() => existsSync(`${checkpoint}.lock`), 10_000, 20);
-    const refused = await runCli(['relay', '--checkpoint', checkpoint, '--retry-failed'], { env: env() });
+    const refused = await runCli(['relay', '--checkpoint', checkpoint, '--retry-failed'], {
+      env: env(),
+    });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('INVALID_CONFIG');
     relay.child.kill('SIGINT');
@@ -173,12 +264,21 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
   });
 
   it('stops on SIGTERM after the delivery in flight (acknowledged), and at once on a second signal (not acknowledged)', async () => {
-    const receiver = await startReceiver(secret, (r, attempt) => ({ status: 204, delayMs: r.event?.data.message === 'slow' ? 1_500 : attempt === 1 ? 6_000 : 0 }));
+    const receiver = await startReceiver(secret, (r, attempt) => ({
+      status: 204,
+      delayMs: r.event?.data.message === 'slow' ? 1_500 : attempt === 1 ? 6_000 : 0,
+    }));
     receivers.push(receiver);
     const checkpoint = join(dir, 'stopping.json');
     // One signal: the attempt in flight completes, its 2xx is acknowledged, the relay exits 0.
     const first = startRelay(['--url', receiver.url, '--checkpoint', checkpoint]);
-    const slow = fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination: '346100300', message: 'slow' }).messageId;
+    const slow = fixture.sandbox.injectInbound({
+      user: CLI_ACCOUNT.user,
+      platform: 'whatsapp',
+      platformId: '100',
+      destination: '346100300',
+      message: 'slow',
+    }).messageId;
     await waitFor(() => receiver.arrived() > 0, 30_000, 5);
     first.child.kill('SIGTERM');
     const stopped = await first.done;
@@ -188,7 +288,13 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
 
     // Two signals while the receiver takes 6 s: the relay ends at once, nothing acknowledged.
     const second = startRelay(['--url', receiver.url, '--checkpoint', checkpoint]);
-    const held = fixture.sandbox.injectInbound({ user: CLI_ACCOUNT.user, platform: 'whatsapp', platformId: '100', destination: '346100300', message: 'held' }).messageId;
+    const held = fixture.sandbox.injectInbound({
+      user: CLI_ACCOUNT.user,
+      platform: 'whatsapp',
+      platformId: '100',
+      destination: '346100300',
+      message: 'held',
+    }).messageId;
     await waitFor(() => receiver.arrived() >= 2, 30_000, 5);
     const signalledAt = Date.now();
     second.child.kill('SIGTERM');
@@ -201,7 +307,11 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
     // The next run delivers it again, with the same webhook-id, and never the slow one again.
     const third = startRelay(['--url', receiver.url, '--checkpoint', checkpoint]);
     await third.waitFor('stderr', 'Relaying');
-    await waitFor(() => receiver.accepted().filter((r) => r.event?.data.messageId === held).length >= 2, 30_000, 20);
+    await waitFor(
+      () => receiver.accepted().filter((r) => r.event?.data.messageId === held).length >= 2,
+      30_000,
+      20,
+    );
     third.child.kill('SIGTERM');
     expect((await third.done).code).toBe(0);
     const held2 = receiver.requests.filter((r) => r.event?.data.messageId === held);

@@ -5,10 +5,26 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { channelListSchema, decodeCommonList, messageListSchema } from '../packages/core/src/result-decoders.js';
+import {
+  channelListSchema,
+  decodeCommonList,
+  messageListSchema,
+} from '../packages/core/src/result-decoders.js';
 import { RUNS } from './support/arbitraries.js';
 
-const FIELDS = ['platformid', 'platform', 'name', 'destination', 'messageid', 'message', 'sent', 'issent', 'status', 'datetime', 'extra'];
+const FIELDS = [
+  'platformid',
+  'platform',
+  'name',
+  'destination',
+  'messageid',
+  'message',
+  'sent',
+  'issent',
+  'status',
+  'datetime',
+  'extra',
+];
 const WORDS = ['1', '0', 'true', 'false', 'yes', 'no', '', ' TRUE ', 'maybe', 'whatsapp', '007'];
 
 const value = fc.oneof(
@@ -29,26 +45,51 @@ const result = fc.oneof(
 const SCHEMAS = { channels: channelListSchema, messages: messageListSchema } as const;
 
 describe('decodeCommonList', () => {
-  it.each(['channels', 'messages'] as const)('gives what the %s schema gives, or steps aside', (kind) => {
-    fc.assert(
-      fc.property(result, (value) => {
-        const common = decodeCommonList(kind, value);
-        if (common === undefined) return;
-        const parsed = SCHEMAS[kind].safeParse(value);
-        expect(parsed.success).toBe(true);
-        expect(common).toEqual(parsed.data);
-      }),
-      { numRuns: RUNS * 4 },
-    );
-  });
+  it.each(['channels', 'messages'] as const)(
+    'gives what the %s schema gives, or steps aside',
+    (kind) => {
+      fc.assert(
+        fc.property(result, (value) => {
+          const common = decodeCommonList(kind, value);
+          if (common === undefined) return;
+          const parsed = SCHEMAS[kind].safeParse(value);
+          expect(parsed.success).toBe(true);
+          expect(common).toEqual(parsed.data);
+        }),
+        { numRuns: RUNS * 4 },
+      );
+    },
+  );
 
   it('takes the answers the service and the sandbox write', () => {
     const channel = { platformid: '100', platform: 'whatsapp', name: 'Support' };
-    const message = { platformid: '1', platform: 'whatsapp', destination: 'd', messageid: '7', message: 'm', sent: '1', status: 's', datetime: 't' };
-    expect(decodeCommonList('channels', [channel])).toEqual([{ platformId: '100', platform: 'whatsapp', name: 'Support' }]);
+    const message = {
+      platformid: '1',
+      platform: 'whatsapp',
+      destination: 'd',
+      messageid: '7',
+      message: 'm',
+      sent: '1',
+      status: 's',
+      datetime: 't',
+    };
+    expect(decodeCommonList('channels', [channel])).toEqual([
+      { platformId: '100', platform: 'whatsapp', name: 'Support' },
+    ]);
     expect(decodeCommonList('channels', '')).toEqual([]);
-    expect(decodeCommonList('messages', { list: [{ ...message, sent: undefined, issent: 'false' }] })).toEqual([
-      { platformId: '1', platform: 'whatsapp', destination: 'd', messageId: '7', message: 'm', sent: false, status: 's', datetime: 't' },
+    expect(
+      decodeCommonList('messages', { list: [{ ...message, sent: undefined, issent: 'false' }] }),
+    ).toEqual([
+      {
+        platformId: '1',
+        platform: 'whatsapp',
+        destination: 'd',
+        messageId: '7',
+        message: 'm',
+        sent: false,
+        status: 's',
+        datetime: 't',
+      },
     ]);
   });
 });

@@ -8,7 +8,12 @@
  * executor, is in `rate-limit.test.ts`, on these same rules.)
  */
 import { describe, expect, it } from 'vitest';
-import { AfilnetTransportError, createChatClient, type ChatClient, type TransportName } from '@afilnet-chat/core';
+import {
+  AfilnetTransportError,
+  createChatClient,
+  type ChatClient,
+  type TransportName,
+} from '@afilnet-chat/core';
 import { startSandbox, type ChaosRule, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 
@@ -24,7 +29,14 @@ async function withChaos(
   timeoutMs = 10_000,
 ): Promise<void> {
   const sandbox = await startSandbox();
-  const chat = createChatClient({ transport: flavour, baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true, retry: FAST_RETRY, timeoutMs });
+  const chat = createChatClient({
+    transport: flavour,
+    baseUrl: sandbox.url,
+    credentials: DEMO,
+    allowInsecureHttp: true,
+    retry: FAST_RETRY,
+    timeoutMs,
+  });
   try {
     // A first call loads the transport and, for json-oauth, fetches the token: the rules then meet the call under test.
     await chat.getChatChannels();
@@ -45,7 +57,8 @@ async function failure(call: Promise<unknown>): Promise<AfilnetTransportError> {
   return error as AfilnetTransportError;
 }
 
-const statuses = (sandbox: Sandbox, method: string) => sandbox.requests({ method }).map((r) => r.status);
+const statuses = (sandbox: Sandbox, method: string) =>
+  sandbox.requests({ method }).map((r) => r.status);
 const stored = (sandbox: Sandbox, destination: string) => sandbox.messages({ destination }).length;
 
 describe.concurrent.each(FLAVOURS)('chaos through %s', (flavour) => {
@@ -55,9 +68,15 @@ describe.concurrent.each(FLAVOURS)('chaos through %s', (flavour) => {
       [{ method: 'sendmessage', fault: { status: 429, retryAfterSeconds: 30 } }],
       async (chat, sandbox) => {
         const started = performance.now();
-        const error = await failure(chat.sendMessage({ ...WHATSAPP, destination: 'rate', message: 'never' }));
+        const error = await failure(
+          chat.sendMessage({ ...WHATSAPP, destination: 'rate', message: 'never' }),
+        );
         expect(performance.now() - started).toBeLessThan(1_500);
-        expect(error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 30_000, mayHaveBeenSent: false });
+        expect(error).toMatchObject({
+          code: 'RATE_LIMITED',
+          retryAfterMs: 30_000,
+          mayHaveBeenSent: false,
+        });
         expect(statuses(sandbox, 'sendmessage')).toEqual([429]);
       },
       3_000,
@@ -65,59 +84,93 @@ describe.concurrent.each(FLAVOURS)('chaos through %s', (flavour) => {
   });
 
   it('503 on a read: retried, then answered', async () => {
-    await withChaos(flavour, [{ method: 'getchats', times: 1, fault: { status: 503 } }], async (chat, sandbox) => {
-      await expect(chat.getChats(WHATSAPP)).resolves.toEqual([]);
-      expect(statuses(sandbox, 'getchats')).toEqual([503, 200]);
-    });
+    await withChaos(
+      flavour,
+      [{ method: 'getchats', times: 1, fault: { status: 503 } }],
+      async (chat, sandbox) => {
+        await expect(chat.getChats(WHATSAPP)).resolves.toEqual([]);
+        expect(statuses(sandbox, 'getchats')).toEqual([503, 200]);
+      },
+    );
   });
 
   it('500 on a send: HTTP_STATUS, not repeated, since the send may have been acted on', async () => {
-    await withChaos(flavour, [{ method: 'sendmessage', fault: { status: 500 } }], async (chat, sandbox) => {
-      const error = await failure(chat.sendMessage({ ...WHATSAPP, destination: 'outage', message: 'x' }));
-      expect(error).toMatchObject({ code: 'HTTP_STATUS', httpStatus: 500, mayHaveBeenSent: true });
-      expect(statuses(sandbox, 'sendmessage')).toEqual([500]);
-    });
+    await withChaos(
+      flavour,
+      [{ method: 'sendmessage', fault: { status: 500 } }],
+      async (chat, sandbox) => {
+        const error = await failure(
+          chat.sendMessage({ ...WHATSAPP, destination: 'outage', message: 'x' }),
+        );
+        expect(error).toMatchObject({
+          code: 'HTTP_STATUS',
+          httpStatus: 500,
+          mayHaveBeenSent: true,
+        });
+        expect(statuses(sandbox, 'sendmessage')).toEqual([500]);
+      },
+    );
   });
 
   it('a reset before or after commit: the same mayHaveBeenSent to the client, a different store', async () => {
     for (const reset of ['before-commit', 'after-commit'] as const) {
-      await withChaos(flavour, [{ method: 'sendmessage', times: 1, fault: { reset } }], async (chat, sandbox) => {
-        const error = await failure(chat.sendMessage({ ...WHATSAPP, destination: reset, message: 'maybe' }));
-        expect(error, reset).toMatchObject({ code: 'NETWORK', mayHaveBeenSent: true });
-        expect(stored(sandbox, reset), reset).toBe(reset === 'before-commit' ? 0 : 1);
-        expect(sandbox.requests({ method: 'sendmessage' }), reset).toMatchObject([{ status: 0, chaos: `reset ${reset}` }]);
-      });
+      await withChaos(
+        flavour,
+        [{ method: 'sendmessage', times: 1, fault: { reset } }],
+        async (chat, sandbox) => {
+          const error = await failure(
+            chat.sendMessage({ ...WHATSAPP, destination: reset, message: 'maybe' }),
+          );
+          expect(error, reset).toMatchObject({ code: 'NETWORK', mayHaveBeenSent: true });
+          expect(stored(sandbox, reset), reset).toBe(reset === 'before-commit' ? 0 : 1);
+          expect(sandbox.requests({ method: 'sendmessage' }), reset).toMatchObject([
+            { status: 0, chaos: `reset ${reset}` },
+          ]);
+        },
+      );
     }
   });
 
   it('a reset on a read: retried, then answered', async () => {
-    await withChaos(flavour, [{ method: 'getchats', flavour, times: 1, fault: { reset: 'before-commit' } }], async (chat, sandbox) => {
-      await expect(chat.getChats(WHATSAPP)).resolves.toEqual([]);
-      expect(statuses(sandbox, 'getchats')).toEqual([0, 200]);
-    });
+    await withChaos(
+      flavour,
+      [{ method: 'getchats', flavour, times: 1, fault: { reset: 'before-commit' } }],
+      async (chat, sandbox) => {
+        await expect(chat.getChats(WHATSAPP)).resolves.toEqual([]);
+        expect(statuses(sandbox, 'getchats')).toEqual([0, 200]);
+      },
+    );
   });
 
   it('latency: a slow answer within the deadline succeeds, past it is TIMEOUT', async () => {
-    await withChaos(flavour, [{ method: 'getchatchannels', fault: { delayMs: 400 } }], async (chat) => {
-      const started = performance.now();
-      await expect(chat.getChatChannels()).resolves.toHaveLength(4);
-      expect(performance.now() - started).toBeGreaterThanOrEqual(390);
-      const error = await failure(chat.getChatChannels({ timeoutMs: 150 }));
-      expect(error.code).toBe('TIMEOUT');
-    });
+    await withChaos(
+      flavour,
+      [{ method: 'getchatchannels', fault: { delayMs: 400 } }],
+      async (chat) => {
+        const started = performance.now();
+        await expect(chat.getChatChannels()).resolves.toHaveLength(4);
+        expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+        const error = await failure(chat.getChatChannels({ timeoutMs: 150 }));
+        expect(error.code).toBe('TIMEOUT');
+      },
+    );
   });
 
   it('expired tokens: fetched again once and the call repeated; other flavours unaffected', async () => {
-    await withChaos(flavour, [{ method: 'sendmessage', times: 1, fault: { expireTokens: true } }], async (chat, sandbox) => {
-      await chat.sendMessage({ ...WHATSAPP, destination: 'expired', message: 'still once' });
-      expect(stored(sandbox, 'expired')).toBe(1);
-      if (flavour === 'json-oauth') {
-        expect(statuses(sandbox, 'sendmessage')).toEqual([401, 200]);
-        expect(sandbox.requests({ method: 'token' })).toHaveLength(2);
-      } else {
-        expect(statuses(sandbox, 'sendmessage')).toEqual([200]);
-      }
-    });
+    await withChaos(
+      flavour,
+      [{ method: 'sendmessage', times: 1, fault: { expireTokens: true } }],
+      async (chat, sandbox) => {
+        await chat.sendMessage({ ...WHATSAPP, destination: 'expired', message: 'still once' });
+        expect(stored(sandbox, 'expired')).toBe(1);
+        if (flavour === 'json-oauth') {
+          expect(statuses(sandbox, 'sendmessage')).toEqual([401, 200]);
+          expect(sandbox.requests({ method: 'token' })).toHaveLength(2);
+        } else {
+          expect(statuses(sandbox, 'sendmessage')).toEqual([200]);
+        }
+      },
+    );
   });
 
   it('scoping: a rule for another flavour or method, or with probability 0, never applies; times runs out', async () => {
@@ -131,7 +184,9 @@ describe.concurrent.each(FLAVOURS)('chaos through %s', (flavour) => {
     await withChaos(flavour, rules, async (chat, sandbox) => {
       await expect(chat.getChatChannels()).resolves.toHaveLength(4);
       await chat.sendMessage({ ...WHATSAPP, destination: 'scoped', message: 'x' });
-      await expect(chat.getMessages({ ...WHATSAPP, destination: 'scoped' })).resolves.toHaveLength(1);
+      await expect(chat.getMessages({ ...WHATSAPP, destination: 'scoped' })).resolves.toHaveLength(
+        1,
+      );
       expect(statuses(sandbox, 'getmessages')).toEqual([503, 503, 200]);
     });
   });

@@ -17,7 +17,13 @@ let sandbox: Sandbox;
 let chat: ChatClient;
 beforeAll(async () => {
   sandbox = await startSandbox();
-  chat = createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true, retry: false });
+  chat = createChatClient({
+    transport: 'post',
+    baseUrl: sandbox.url,
+    credentials: DEMO,
+    allowInsecureHttp: true,
+    retry: false,
+  });
 });
 afterAll(async () => {
   await chat.close();
@@ -25,7 +31,12 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.reset());
 
-const inbound = (destination: string, message: string) => ({ user: DEMO.user, ...WHATSAPP, destination, message });
+const inbound = (destination: string, message: string) => ({
+  user: DEMO.user,
+  ...WHATSAPP,
+  destination,
+  message,
+});
 
 describe('the event stream', () => {
   it('gives message, request and reset events in their documented shapes', async () => {
@@ -46,16 +57,29 @@ describe('the event stream', () => {
       status: 'sent',
       sent: true,
     });
-    expect(call).toMatchObject({ type: 'request', data: { flavour: 'post', method: 'sendmessage', status: 200, durationMs: expect.any(Number) } });
+    expect(call).toMatchObject({
+      type: 'request',
+      data: { flavour: 'post', method: 'sendmessage', status: 200, durationMs: expect.any(Number) },
+    });
     expect(call?.data).not.toHaveProperty('code');
-    expect(received).toMatchObject({ type: 'message', data: { direction: 'inbound', message: 'in', status: 'unread', sent: false } });
+    expect(received).toMatchObject({
+      type: 'message',
+      data: { direction: 'inbound', message: 'in', status: 'unread', sent: false },
+    });
     expect(Number(reset?.id)).toBeLessThan(Number(sent?.id));
   });
 
   it('names the API error code of a request', async () => {
-    await expect(chat.getMessages({ ...WHATSAPP, destination: 'nobody' })).rejects.toMatchObject({ code: 'CHAT_NOT_FOUND' });
+    await expect(chat.getMessages({ ...WHATSAPP, destination: 'nobody' })).rejects.toMatchObject({
+      code: 'CHAT_NOT_FOUND',
+    });
     const [, call] = await readEvents(sandbox.url, 2);
-    expect(call?.data).toMatchObject({ flavour: 'post', method: 'getmessages', status: 200, code: 'CHAT_NOT_FOUND' });
+    expect(call?.data).toMatchObject({
+      flavour: 'post',
+      method: 'getmessages',
+      status: 200,
+      code: 'CHAT_NOT_FOUND',
+    });
   });
 
   it('resumes after Last-Event-ID with exactly the events missed, then goes on live', async () => {
@@ -71,7 +95,11 @@ describe('the event stream', () => {
       onOpen: () => setTimeout(() => sandbox.injectInbound(inbound('r1', 'five')), 50),
     });
     expect(resumed.map((e) => e.data.message)).toEqual(['three', 'four', 'five']);
-    expect(resumed.map((e) => Number(e.id))).toEqual([Number(resumeAfter) + 1, Number(resumeAfter) + 2, Number(resumeAfter) + 3]);
+    expect(resumed.map((e) => Number(e.id))).toEqual([
+      Number(resumeAfter) + 1,
+      Number(resumeAfter) + 2,
+      Number(resumeAfter) + 3,
+    ]);
   });
 
   it('publishes a message again when the API reads it, with its new status', async () => {
@@ -93,20 +121,31 @@ describe('the control API and its JS twins', () => {
     await chat.sendMessage({ ...WHATSAPP, destination: 'f2', message: 'b' });
     sandbox.injectInbound(inbound('f1', 'c'));
     expect(sandbox.messages({ destination: 'f1' }).map((m) => m.message)).toEqual(['a', 'c']);
-    expect(sandbox.messages({ destination: 'f1', direction: 'outbound' }).map((m) => m.message)).toEqual(['a']);
+    expect(
+      sandbox.messages({ destination: 'f1', direction: 'outbound' }).map((m) => m.message),
+    ).toEqual(['a']);
     expect(sandbox.messages(DEMO.user)).toHaveLength(3);
     expect(sandbox.messages('nobody@example.com')).toEqual([]);
-    const overHttp = await fetch(`${sandbox.url}/__sandbox/messages?destination=f1&direction=inbound`);
-    expect(await overHttp.json()).toEqual(sandbox.messages({ destination: 'f1', direction: 'inbound' }));
+    const overHttp = await fetch(
+      `${sandbox.url}/__sandbox/messages?destination=f1&direction=inbound`,
+    );
+    expect(await overHttp.json()).toEqual(
+      sandbox.messages({ destination: 'f1', direction: 'inbound' }),
+    );
     expect(sandbox.requests({ method: 'sendmessage' }).map((r) => r.status)).toEqual([200, 200]);
-    const requests = await (await fetch(`${sandbox.url}/__sandbox/requests?method=sendmessage&status=200`)).json();
+    const requests = await (
+      await fetch(`${sandbox.url}/__sandbox/requests?method=sendmessage&status=200`)
+    ).json();
     expect(requests).toEqual(sandbox.requests({ method: 'sendmessage' }));
   });
 
   it('resets over HTTP: conversations, requests and chaos rules are gone, accounts stay', async () => {
     await chat.sendMessage({ ...WHATSAPP, destination: 'x1', message: 'a' });
     sandbox.chaos([{ fault: { status: 503 } }]);
-    const answer = await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: JSON_TYPE });
+    const answer = await fetch(`${sandbox.url}/__sandbox/reset`, {
+      method: 'POST',
+      headers: JSON_TYPE,
+    });
     expect(answer.status).toBe(204);
     expect(sandbox.messages()).toEqual([]);
     expect(sandbox.requests()).toEqual([]);
@@ -114,29 +153,53 @@ describe('the control API and its JS twins', () => {
   });
 
   it('injects inbound messages over HTTP', async () => {
-    const answer = await fetch(`${sandbox.url}/__sandbox/inbound`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(inbound('i1', 'hello')) });
+    const answer = await fetch(`${sandbox.url}/__sandbox/inbound`, {
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: JSON.stringify(inbound('i1', 'hello')),
+    });
     expect(answer.status).toBe(201);
-    expect(sandbox.messages({ destination: 'i1' })).toMatchObject([{ message: 'hello', direction: 'inbound' }]);
+    expect(sandbox.messages({ destination: 'i1' })).toMatchObject([
+      { message: 'hello', direction: 'inbound' },
+    ]);
   });
 
   it('waitForMessage resolves with a past or future message, and rejects after its timeout', async () => {
     sandbox.injectInbound(inbound('w1', 'already here'));
-    await expect(sandbox.waitForMessage({ destination: 'w1' })).resolves.toMatchObject({ message: 'already here' });
-    const coming = sandbox.waitForMessage({ destination: 'w2', direction: 'outbound' }, { timeoutMs: 2_000 });
+    await expect(sandbox.waitForMessage({ destination: 'w1' })).resolves.toMatchObject({
+      message: 'already here',
+    });
+    const coming = sandbox.waitForMessage(
+      { destination: 'w2', direction: 'outbound' },
+      { timeoutMs: 2_000 },
+    );
     await chat.sendMessage({ ...WHATSAPP, destination: 'w2', message: 'on its way' });
     await expect(coming).resolves.toMatchObject({ message: 'on its way', account: DEMO.user });
     const started = performance.now();
-    await expect(sandbox.waitForMessage({ destination: 'never' }, { timeoutMs: 100 })).rejects.toThrow(/no message matching.*within 100 ms/);
+    await expect(
+      sandbox.waitForMessage({ destination: 'never' }, { timeoutMs: 100 }),
+    ).rejects.toThrow(/no message matching.*within 100 ms/);
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('sets and ends chaos rules over HTTP', async () => {
     const rules = [{ method: 'getchats', flavour: 'post', times: 1, fault: { status: 503 } }];
-    const put = await fetch(`${sandbox.url}/__sandbox/chaos`, { method: 'PUT', headers: JSON_TYPE, body: JSON.stringify(rules) });
+    const put = await fetch(`${sandbox.url}/__sandbox/chaos`, {
+      method: 'PUT',
+      headers: JSON_TYPE,
+      body: JSON.stringify(rules),
+    });
     expect(put.status).toBe(200);
     expect(await put.json()).toEqual(rules);
-    await expect(chat.getChats(WHATSAPP)).rejects.toMatchObject({ code: 'HTTP_STATUS', httpStatus: 503 });
-    await fetch(`${sandbox.url}/__sandbox/chaos`, { method: 'PUT', headers: JSON_TYPE, body: JSON.stringify([{ fault: { status: 500 } }]) });
+    await expect(chat.getChats(WHATSAPP)).rejects.toMatchObject({
+      code: 'HTTP_STATUS',
+      httpStatus: 503,
+    });
+    await fetch(`${sandbox.url}/__sandbox/chaos`, {
+      method: 'PUT',
+      headers: JSON_TYPE,
+      body: JSON.stringify([{ fault: { status: 500 } }]),
+    });
     expect((await fetch(`${sandbox.url}/__sandbox/chaos`, { method: 'DELETE' })).status).toBe(204);
     await expect(chat.getChats(WHATSAPP)).resolves.toEqual([]);
   });
@@ -146,7 +209,10 @@ describe('the control API and its JS twins', () => {
     const cases: [unknown, RegExp][] = [
       [{ rules: [] }, /the rule list/],
       [[{ fault: { status: 404 } }], /\[0\]\.fault/],
-      [[{ fault: { status: 503 } }, { method: 'sendmesage', fault: { delayMs: 1 } }], /\[1\]\.method/],
+      [
+        [{ fault: { status: 503 } }, { method: 'sendmesage', fault: { delayMs: 1 } }],
+        /\[1\]\.method/,
+      ],
       [[{ flavour: 'ftp', fault: { reset: 'before-commit' } }], /\[0\]\.flavour/],
       [[{ times: 0, fault: { expireTokens: true } }], /\[0\]\.times/],
       [[{ probability: 2, fault: { delayMs: 5 } }], /\[0\]\.probability/],
@@ -154,13 +220,21 @@ describe('the control API and its JS twins', () => {
       [[{ fault: { delayMs: 5 }, colour: 'red' }], /\[0\]/],
     ];
     for (const [body, field] of cases) {
-      const answer = await fetch(`${sandbox.url}/__sandbox/chaos`, { method: 'PUT', headers: JSON_TYPE, body: JSON.stringify(body) });
+      const answer = await fetch(`${sandbox.url}/__sandbox/chaos`, {
+        method: 'PUT',
+        headers: JSON_TYPE,
+        body: JSON.stringify(body),
+      });
       expect(answer.status, JSON.stringify(body)).toBe(400);
       expect(((await answer.json()) as { error: string }).error).toMatch(field);
       expect(() => sandbox.chaos(body as never), JSON.stringify(body)).toThrow(TypeError);
       expect(() => sandbox.chaos(body as never)).toThrow(field);
     }
-    const malformed = await fetch(`${sandbox.url}/__sandbox/chaos`, { method: 'PUT', headers: JSON_TYPE, body: '[{' });
+    const malformed = await fetch(`${sandbox.url}/__sandbox/chaos`, {
+      method: 'PUT',
+      headers: JSON_TYPE,
+      body: '[{',
+    });
     expect(malformed.status).toBe(400);
     // The rule set before every refused change is still in force.
     await expect(chat.getChatChannels()).rejects.toMatchObject({ httpStatus: 500 });
@@ -185,7 +259,12 @@ describe('safety', () => {
       ['DELETE', '/__sandbox/chaos'],
     ];
     for (const [method, path, body] of routes) {
-      const answer = await rawRequest(`${sandbox.url}${path}`, method, { ...foreign(sandbox.url), ...JSON_TYPE }, body);
+      const answer = await rawRequest(
+        `${sandbox.url}${path}`,
+        method,
+        { ...foreign(sandbox.url), ...JSON_TYPE },
+        body,
+      );
       expect(answer.status, `${method} ${path}`).toBe(403);
       expect(answer.body).not.toContain('kept');
     }
@@ -202,12 +281,32 @@ describe('safety', () => {
     return [
       ['GET', `/api/http/?${login}&method=getmessages&${conversation}`, {}],
       ['POST', '/api/http/', form, `${login}&method=sendmessage&${conversation}&message=forged`],
-      ['POST', '/api/basic/', { ...form, authorization: basic }, `class=chat&method=getmessages&${conversation}`],
+      [
+        'POST',
+        '/api/basic/',
+        { ...form, authorization: basic },
+        `class=chat&method=getmessages&${conversation}`,
+      ],
       ['GET', '/api/soap/?wsdl', {}],
-      ['POST', '/api/soap/', { 'content-type': 'text/xml; charset=utf-8' }, '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/></e:Envelope>'],
-      ['POST', '/api/oauth/token', { ...form, authorization: basic }, 'grant_type=client_credentials'],
+      [
+        'POST',
+        '/api/soap/',
+        { 'content-type': 'text/xml; charset=utf-8' },
+        '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/></e:Envelope>',
+      ],
+      [
+        'POST',
+        '/api/oauth/token',
+        { ...form, authorization: basic },
+        'grant_type=client_credentials',
+      ],
       ['GET', '/.well-known/oauth-authorization-server', {}],
-      ['POST', '/api/json/', JSON_TYPE, JSON.stringify({ class: 'chat', method: 'getchatchannels' })],
+      [
+        'POST',
+        '/api/json/',
+        JSON_TYPE,
+        JSON.stringify({ class: 'chat', method: 'getchatchannels' }),
+      ],
       ['GET', '/nowhere', {}],
     ];
   };
@@ -215,15 +314,27 @@ describe('safety', () => {
   it('refuses every API door addressed to another host name when bound to loopback (DNS rebinding)', async () => {
     sandbox.injectInbound(inbound('h2', 'kept'));
     for (const [method, path, headers, body] of apiRoutes('h2')) {
-      const answer = await rawRequest(`${sandbox.url}${path}`, method, { ...foreign(sandbox.url), ...headers }, body);
+      const answer = await rawRequest(
+        `${sandbox.url}${path}`,
+        method,
+        { ...foreign(sandbox.url), ...headers },
+        body,
+      );
       expect(answer.status, `${method} ${path}`).toBe(403);
       expect(answer.body).not.toContain('kept');
     }
     expect(sandbox.messages({ destination: 'h2' }).map((m) => m.message)).toEqual(['kept']);
     const port = new URL(sandbox.url).port;
     for (const host of ['localhost', '127.0.0.1', 'api.localhost']) {
-      const [method, path, headers] = apiRoutes('h2')[0] as [string, string, Record<string, string>];
-      const answer = await rawRequest(`${sandbox.url}${path}`, method, { host: `${host}:${port}`, ...headers });
+      const [method, path, headers] = apiRoutes('h2')[0] as [
+        string,
+        string,
+        Record<string, string>,
+      ];
+      const answer = await rawRequest(`${sandbox.url}${path}`, method, {
+        host: `${host}:${port}`,
+        ...headers,
+      });
       expect([answer.status, answer.body.includes('kept')], host).toEqual([200, true]);
     }
   });
@@ -234,26 +345,39 @@ describe('safety', () => {
       named.injectInbound(inbound('h3', 'kept'));
       const port = new URL(named.url).port;
       for (const host of [`sandbox.test:${port}`, 'SANDBOX.TEST', '[fd00::5]:80']) {
-        const [method, path, headers] = apiRoutes('h3')[0] as [string, string, Record<string, string>];
+        const [method, path, headers] = apiRoutes('h3')[0] as [
+          string,
+          string,
+          Record<string, string>,
+        ];
         const api = await rawRequest(`${named.url}${path}`, method, { host, ...headers });
         expect([api.status, api.body.includes('kept')], host).toEqual([200, true]);
-        const list = await rawRequest(`${named.url}/__sandbox/messages?destination=h3`, 'GET', { host });
+        const list = await rawRequest(`${named.url}/__sandbox/messages?destination=h3`, 'GET', {
+          host,
+        });
         expect([list.status, list.body.includes('kept')], host).toEqual([200, true]);
       }
       for (const host of [`evil.example:${port}`, `sandbox.test.evil.example:${port}`]) {
         for (const path of ['/api/soap/?wsdl', '/__sandbox/messages', '/']) {
-          expect((await rawRequest(`${named.url}${path}`, 'GET', { host })).status, `${host} ${path}`).toBe(403);
+          expect(
+            (await rawRequest(`${named.url}${path}`, 'GET', { host })).status,
+            `${host} ${path}`,
+          ).toBe(403);
         }
       }
     } finally {
       await named.close();
     }
-    await expect(startSandbox({ allowedHosts: ['sandbox.test', 'sandbox.test:8080'] })).rejects.toThrow(/^allowedHosts\[1\] must be a host name/);
+    await expect(
+      startSandbox({ allowedHosts: ['sandbox.test', 'sandbox.test:8080'] }),
+    ).rejects.toThrow(/^allowedHosts\[1\] must be a host name/);
   });
 
   it('answers loopback names and serves the page with its security headers', async () => {
     for (const host of ['localhost', '127.0.0.1', 'inbox.localhost']) {
-      const answer = await rawRequest(`${sandbox.url}/`, 'GET', { host: `${host}:${new URL(sandbox.url).port}` });
+      const answer = await rawRequest(`${sandbox.url}/`, 'GET', {
+        host: `${host}:${new URL(sandbox.url).port}`,
+      });
       expect(answer.status, host).toBe(200);
       expect(answer.headers['content-security-policy']).toBe("default-src 'self'");
       expect(answer.headers['x-content-type-options']).toBe('nosniff');
@@ -265,11 +389,25 @@ describe('safety', () => {
 
   it('refuses control bodies that are not application/json, and changes nothing', async () => {
     sandbox.injectInbound(inbound('c1', 'kept'));
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
       const headers = { 'content-type': type };
-      const injected = await rawRequest(`${sandbox.url}/__sandbox/inbound`, 'POST', headers, JSON.stringify(inbound('c1', 'forged')));
+      const injected = await rawRequest(
+        `${sandbox.url}/__sandbox/inbound`,
+        'POST',
+        headers,
+        JSON.stringify(inbound('c1', 'forged')),
+      );
       const reset = await rawRequest(`${sandbox.url}/__sandbox/reset`, 'POST', headers, '{}');
-      const chaos = await rawRequest(`${sandbox.url}/__sandbox/chaos`, 'PUT', headers, JSON.stringify([{ fault: { status: 500 } }]));
+      const chaos = await rawRequest(
+        `${sandbox.url}/__sandbox/chaos`,
+        'PUT',
+        headers,
+        JSON.stringify([{ fault: { status: 500 } }]),
+      );
       expect([injected.status, reset.status, chaos.status], type).toEqual([415, 415, 415]);
     }
     expect(sandbox.messages({ destination: 'c1' }).map((m) => m.message)).toEqual(['kept']);
@@ -284,6 +422,8 @@ describe('safety', () => {
     await open.close();
     await new Promise((resolve) => setImmediate(resolve));
     process.off('warning', onWarning);
-    expect(warnings.map((w) => (w as Error & { code?: string }).code)).toContain('AFILNET_SANDBOX_NOT_LOOPBACK');
+    expect(warnings.map((w) => (w as Error & { code?: string }).code)).toContain(
+      'AFILNET_SANDBOX_NOT_LOOPBACK',
+    );
   });
 });

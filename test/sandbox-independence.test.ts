@@ -10,8 +10,14 @@ import { describe, expect, it } from 'vitest';
 const PACKAGES = fileURLToPath(new URL('../packages/', import.meta.url));
 
 async function projectDependencies(name: string): Promise<string[]> {
-  const manifest = JSON.parse(await readFile(join(PACKAGES, name, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-  const all = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies };
+  const manifest = JSON.parse(
+    await readFile(join(PACKAGES, name, 'package.json'), 'utf8'),
+  ) as Record<string, Record<string, string> | undefined>;
+  const all = {
+    ...manifest.dependencies,
+    ...manifest.peerDependencies,
+    ...manifest.optionalDependencies,
+  };
   return Object.keys(all).filter((dep) => dep.startsWith('@afilnet-chat/'));
 }
 

@@ -10,7 +10,12 @@ import { spawn } from 'node:child_process';
 import { tracingChannel } from 'node:diagnostics_channel';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChatClient, type AfilnetError, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import {
+  createChatClient,
+  type AfilnetError,
+  type ChatClient,
+  type ChatClientConfig,
+} from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { clientFor, invoke } from './support/case-client.js';
 import { failureOf } from './support/collect-errors.js';
@@ -54,7 +59,11 @@ import { memoryTelemetry, registerPropagation } from './support/otel-memory.js';
 const SEND = SAMPLE_CALLS.find((s) => s.method === 'sendmessage') as SampleCall;
 const READ = SAMPLE_CALLS.find((s) => s.method === 'getchatchannels') as SampleCall;
 const ROWS = LEAK_ROWS;
-const CONVERSATION = { platform: 'whatsapp', platformId: '100', destination: '34600000000' } as const;
+const CONVERSATION = {
+  platform: 'whatsapp',
+  platformId: '100',
+  destination: '34600000000',
+} as const;
 
 describe('the scan itself', () => {
   it('finds every needle in every text form (so a clean result means something)', () => {
@@ -66,7 +75,9 @@ describe('the scan itself', () => {
     const base64 = Buffer.from(`${LEAK_USER}:${LEAK_PASSWORD}`).toString('base64');
     expect(all.map((n) => n.value)).toContain(base64);
     expect(all.map((n) => n.value)).toContain(
-      Buffer.from(`${encodeURIComponent(LEAK_CLIENT_ID)}:${encodeURIComponent(LEAK_CLIENT_SECRET)}`).toString('base64'),
+      Buffer.from(
+        `${encodeURIComponent(LEAK_CLIENT_ID)}:${encodeURIComponent(LEAK_CLIENT_SECRET)}`,
+      ).toString('base64'),
     );
     expect(all.map((n) => n.value)).toContain('s3cr3t-P%40ss%2Bword%2F%3D%26%3Cx');
     expect(all.map((n) => n.value)).toContain('s3cr3t-P@ss+word/=&amp;&lt;x');
@@ -89,7 +100,13 @@ describe('against the sandbox', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
     sandbox = await startSandbox({
-      accounts: [{ user: LEAK_USER, password: LEAK_PASSWORD, channels: [{ platform: 'whatsapp', platformId: '100', name: 'Leak' }] }],
+      accounts: [
+        {
+          user: LEAK_USER,
+          password: LEAK_PASSWORD,
+          channels: [{ platform: 'whatsapp', platformId: '100', name: 'Leak' }],
+        },
+      ],
     });
   });
   afterAll(async () => {
@@ -97,9 +114,19 @@ describe('against the sandbox', () => {
   });
 
   describe.each(ROWS)('$label', (row) => {
-    async function errorOf(account: Account, run: (client: ChatClient) => Promise<unknown>, extra: Partial<ChatClientConfig> = {}) {
+    async function errorOf(
+      account: Account,
+      run: (client: ChatClient) => Promise<unknown>,
+      extra: Partial<ChatClientConfig> = {},
+    ) {
       const diagnostics = diagnosticsCollector();
-      const client = clientFor(row.case, 'undici', sandbox.url, { ...executorConfig(row.executor), ...diagnostics.hooks, ...extra }, account);
+      const client = clientFor(
+        row.case,
+        'undici',
+        sandbox.url,
+        { ...executorConfig(row.executor), ...diagnostics.hooks, ...extra },
+        account,
+      );
       try {
         const error = await failureOf(run(client));
         expectCleanDiagnostics(diagnostics.events);
@@ -117,12 +144,17 @@ describe('against the sandbox', () => {
     });
 
     it('CHANNEL_NOT_FOUND, CHAT_NOT_FOUND and a file to an unknown chat', async () => {
-      const conversation = { platform: 'whatsapp', platformId: '100', destination: 'nobody-yet' } as const;
+      const conversation = {
+        platform: 'whatsapp',
+        platformId: '100',
+        destination: 'nobody-yet',
+      } as const;
       const codes: string[] = [];
       for (const run of [
         (c: ChatClient) => c.sendMessage({ ...conversation, platformId: '999', message: 'x' }),
         (c: ChatClient) => c.getMessages(conversation),
-        (c: ChatClient) => c.sendFile({ ...conversation, type: 'image', fileUrl: 'https://example.com/a.png' }),
+        (c: ChatClient) =>
+          c.sendFile({ ...conversation, type: 'image', fileUrl: 'https://example.com/a.png' }),
       ]) {
         const error = await errorOf(LEAK_ACCOUNT, run);
         expectCleanError(error);
@@ -135,24 +167,35 @@ describe('against the sandbox', () => {
     it('validation errors', async () => {
       expectCleanError(
         await errorOf(LEAK_ACCOUNT, (c) =>
-          c.sendMessage({ platform: 'fax' as never, platformId: '', destination: '\ud800', message: '' }),
+          c.sendMessage({
+            platform: 'fax' as never,
+            platformId: '',
+            destination: '\ud800',
+            message: '',
+          }),
         ),
       );
       expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => c.getChats(null as never)));
       // Over the maximum message length (4,096 code points by default).
-      const tooLong = await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...CONVERSATION, message: 'm'.repeat(5_000) }));
+      const tooLong = await errorOf(LEAK_ACCOUNT, (c) =>
+        c.sendMessage({ ...CONVERSATION, message: 'm'.repeat(5_000) }),
+      );
       expectCleanError(tooLong);
       expect((tooLong as AfilnetError).code).toBe('INVALID_PARAMS');
       if (row.case.name === 'get') {
         // A URL over 4,000 characters holds the password: its error must not quote it.
-        const urlTooLong = await errorOf(LEAK_ACCOUNT, (c) => c.sendMessage({ ...CONVERSATION, message: 'é'.repeat(1_000) }));
+        const urlTooLong = await errorOf(LEAK_ACCOUNT, (c) =>
+          c.sendMessage({ ...CONVERSATION, message: 'é'.repeat(1_000) }),
+        );
         expectCleanError(urlTooLong);
         expect((urlTooLong as AfilnetError).code).toBe('URL_TOO_LONG');
       }
     });
 
     it('aborts before and during the call, and a closed client', async () => {
-      expectCleanError(await errorOf(LEAK_ACCOUNT, (c) => invoke(c, READ, { signal: AbortSignal.abort() })));
+      expectCleanError(
+        await errorOf(LEAK_ACCOUNT, (c) => invoke(c, READ, { signal: AbortSignal.abort() })),
+      );
       expectCleanError(
         await errorOf(LEAK_ACCOUNT, (c) => {
           const controller = new AbortController();
@@ -185,22 +228,32 @@ function serverScenarios(row: LeakRow): ServerScenario[] {
   const scenarios: ServerScenario[] = [];
   for (const sample of [SEND, READ]) {
     for (const fault of FAULT_CASES) {
-      scenarios.push({ name: `fault: ${fault.name}`, api: fault.behaviour(format), sample, ...(fault.stalls ? { timeoutMs: 300 } : {}) });
+      scenarios.push({
+        name: `fault: ${fault.name}`,
+        api: fault.behaviour(format),
+        sample,
+        ...(fault.stalls ? { timeoutMs: 300 } : {}),
+      });
     }
-    for (const echo of API_ECHO_CASES) scenarios.push({ name: `echo: ${echo.name}`, api: echo.behaviour(format), sample });
+    for (const echo of API_ECHO_CASES)
+      scenarios.push({ name: `echo: ${echo.name}`, api: echo.behaviour(format), sample });
     const refused =
       format === 'json'
         ? JSON.stringify({ status: 'error', error: 'INCORRECT_USER_PASSWORD' })
         : errorBody(format, sample.method, 'INCORRECT_USER_PASSWORD');
     scenarios.push({
       name: 'INCORRECT_USER_PASSWORD with HTTP 401',
-      api: answer(401, CONTENT_TYPE[format], refused, { 'www-authenticate': 'Basic realm="afilnet"' }),
+      api: answer(401, CONTENT_TYPE[format], refused, {
+        'www-authenticate': 'Basic realm="afilnet"',
+      }),
       sample,
     });
     if (row.case.name === 'json-oauth') {
       scenarios.push({
         name: 'the issued token refused twice by the API (UNAUTHORIZED)',
-        api: answer(401, 'application/json', '{"error":"invalid_token"}', { 'www-authenticate': 'Bearer error="invalid_token"' }),
+        api: answer(401, 'application/json', '{"error":"invalid_token"}', {
+          'www-authenticate': 'Bearer error="invalid_token"',
+        }),
         sample,
       });
     }
@@ -210,49 +263,118 @@ function serverScenarios(row: LeakRow): ServerScenario[] {
     const tokenFailures: Array<[string, Behaviour]> = [
       ['reset', resetConnection],
       ['503 HTML', answer(503, 'text/html', HTML_ERROR_PAGE)],
-      ['invalid_client', answer(401, 'application/json', JSON.stringify({ error: 'invalid_client' }))],
+      [
+        'invalid_client',
+        answer(401, 'application/json', JSON.stringify({ error: 'invalid_client' })),
+      ],
       ['no access_token', answer(200, 'application/json', '{"token_type":"Bearer"}')],
       ...TOKEN_ECHO_CASES.map((c): [string, Behaviour] => [c.name, c.behaviour(format)]),
     ];
-    for (const [name, token] of tokenFailures) scenarios.push({ name: `token endpoint: ${name}`, api: healthy, sample: SEND, token });
-    scenarios.push({ name: 'token endpoint: stall', api: healthy, sample: SEND, token: stallBeforeHeaders, timeoutMs: 300 });
+    for (const [name, token] of tokenFailures)
+      scenarios.push({ name: `token endpoint: ${name}`, api: healthy, sample: SEND, token });
+    scenarios.push({
+      name: 'token endpoint: stall',
+      api: healthy,
+      sample: SEND,
+      token: stallBeforeHeaders,
+      timeoutMs: 300,
+    });
   }
   return scenarios;
 }
 
-const SERVER_CASES = SERVER_ROWS.flatMap((row) => serverScenarios(row).map((scenario) => ({ row, scenario })));
+const SERVER_CASES = SERVER_ROWS.flatMap((row) =>
+  serverScenarios(row).map((scenario) => ({ row, scenario })),
+);
 
 describe.concurrent('against misbehaving servers', () => {
-  it.each(SERVER_CASES)('$row.label: $scenario.name, $scenario.sample.method', async ({ row, scenario }) => {
-    expectCleanError(
-      await errorFromServer(row, scenario.api, scenario.sample, {
-        ...(scenario.token ? { tokenBehaviour: scenario.token } : {}),
-        ...(scenario.timeoutMs ? { timeoutMs: scenario.timeoutMs } : {}),
-      }),
-    );
-  });
+  it.each(SERVER_CASES)(
+    '$row.label: $scenario.name, $scenario.sample.method',
+    async ({ row, scenario }) => {
+      expectCleanError(
+        await errorFromServer(row, scenario.api, scenario.sample, {
+          ...(scenario.token ? { tokenBehaviour: scenario.token } : {}),
+          ...(scenario.timeoutMs ? { timeoutMs: scenario.timeoutMs } : {}),
+        }),
+      );
+    },
+  );
 });
 
 describe('configuration errors', () => {
-  const CONFIGS: Array<[string, () => unknown]> = TRANSPORT_CASES.flatMap((c): Array<[string, () => unknown]> => [
-    [`${c.name}: password with a line feed`, () => ({ transport: c.name, credentials: { user: LEAK_USER, password: `${LEAK_PASSWORD}\n` } })],
-    [`${c.name}: user with a carriage return`, () => ({ transport: c.name, credentials: { user: `${LEAK_USER}\r`, password: LEAK_PASSWORD } })],
-    [`${c.name}: http URL with the credentials in it`, () => ({
-      transport: c.name,
-      baseUrl: `http://${encodeURIComponent(LEAK_USER)}:${encodeURIComponent(LEAK_PASSWORD)}@127.0.0.1:1/`,
-      credentials: { user: LEAK_USER, password: LEAK_PASSWORD },
-    })],
-    [`${c.name}: a base URL that is not a URL`, () => ({ transport: c.name, baseUrl: `not a url ${LEAK_PASSWORD}`, credentials: { user: LEAK_USER, password: LEAK_PASSWORD } })],
-    [`${c.name}: an unknown option holding the password`, () => ({ transport: c.name, pasword: LEAK_PASSWORD, credentials: { user: LEAK_USER, password: LEAK_PASSWORD } })],
-    [`${c.name}: client secret with CR/LF`, () => ({ transport: c.name, credentials: { user: LEAK_USER, password: LEAK_PASSWORD }, oauth: { clientId: LEAK_CLIENT_ID, clientSecret: `${LEAK_CLIENT_SECRET}\r\n` } })],
-  ]);
+  const CONFIGS: Array<[string, () => unknown]> = TRANSPORT_CASES.flatMap(
+    (c): Array<[string, () => unknown]> => [
+      [
+        `${c.name}: password with a line feed`,
+        () => ({
+          transport: c.name,
+          credentials: { user: LEAK_USER, password: `${LEAK_PASSWORD}\n` },
+        }),
+      ],
+      [
+        `${c.name}: user with a carriage return`,
+        () => ({
+          transport: c.name,
+          credentials: { user: `${LEAK_USER}\r`, password: LEAK_PASSWORD },
+        }),
+      ],
+      [
+        `${c.name}: http URL with the credentials in it`,
+        () => ({
+          transport: c.name,
+          baseUrl: `http://${encodeURIComponent(LEAK_USER)}:${encodeURIComponent(LEAK_PASSWORD)}@127.0.0.1:1/`,
+          credentials: { user: LEAK_USER, password: LEAK_PASSWORD },
+        }),
+      ],
+      [
+        `${c.name}: a base URL that is not a URL`,
+        () => ({
+          transport: c.name,
+          baseUrl: `not a url ${LEAK_PASSWORD}`,
+          credentials: { user: LEAK_USER, password: LEAK_PASSWORD },
+        }),
+      ],
+      [
+        `${c.name}: an unknown option holding the password`,
+        () => ({
+          transport: c.name,
+          pasword: LEAK_PASSWORD,
+          credentials: { user: LEAK_USER, password: LEAK_PASSWORD },
+        }),
+      ],
+      [
+        `${c.name}: client secret with CR/LF`,
+        () => ({
+          transport: c.name,
+          credentials: { user: LEAK_USER, password: LEAK_PASSWORD },
+          oauth: { clientId: LEAK_CLIENT_ID, clientSecret: `${LEAK_CLIENT_SECRET}\r\n` },
+        }),
+      ],
+    ],
+  );
   for (const c of TRANSPORT_CASES.filter((t) => t.name !== 'json-oauth')) {
-    CONFIGS.push([`${c.name}: below the minimum security`, () => ({ transport: c.name, minimumSecurity: 'high', credentials: { user: LEAK_USER, password: LEAK_PASSWORD } })]);
+    CONFIGS.push([
+      `${c.name}: below the minimum security`,
+      () => ({
+        transport: c.name,
+        minimumSecurity: 'high',
+        credentials: { user: LEAK_USER, password: LEAK_PASSWORD },
+      }),
+    ]);
   }
   for (const c of TRANSPORT_CASES.filter((t) => t.name === 'basic')) {
-    CONFIGS.push([`${c.name}: user with a colon`, () => ({ transport: c.name, credentials: { user: `a:${LEAK_PASSWORD}`, password: LEAK_PASSWORD } })]);
+    CONFIGS.push([
+      `${c.name}: user with a colon`,
+      () => ({
+        transport: c.name,
+        credentials: { user: `a:${LEAK_PASSWORD}`, password: LEAK_PASSWORD },
+      }),
+    ]);
   }
-  CONFIGS.push(['no transport', () => ({ credentials: { user: LEAK_USER, password: LEAK_PASSWORD } })]);
+  CONFIGS.push([
+    'no transport',
+    () => ({ credentials: { user: LEAK_USER, password: LEAK_PASSWORD } }),
+  ]);
 
   it.each(CONFIGS)('%s', (_name, config) => {
     let thrown: unknown;
@@ -268,20 +390,23 @@ describe('configuration errors', () => {
 
 describe('process warnings', () => {
   const GET_CASES = TRANSPORT_CASES.filter((c) => c.name === 'get');
-  it.each(GET_CASES.map((c) => ({ c, label: c.name })))('$label: the credentials-in-URL warning holds no secret', async ({ c }) => {
-    const sandbox = await startSandbox();
-    const client = clientFor(c, 'undici', sandbox.url, {}, LEAK_ACCOUNT);
-    try {
-      await client.getChatChannels().catch(() => undefined);
-    } finally {
-      await client.close();
-      await sandbox.close();
-    }
-    // Give process.emitWarning (which reports on the next tick) time to speak.
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(warnings.length, 'the GET transport warned').toBeGreaterThan(0);
-    for (const warning of warnings) expectNoSecrets(warning, leakNeedles());
-  });
+  it.each(GET_CASES.map((c) => ({ c, label: c.name })))(
+    '$label: the credentials-in-URL warning holds no secret',
+    async ({ c }) => {
+      const sandbox = await startSandbox();
+      const client = clientFor(c, 'undici', sandbox.url, {}, LEAK_ACCOUNT);
+      try {
+        await client.getChatChannels().catch(() => undefined);
+      } finally {
+        await client.close();
+        await sandbox.close();
+      }
+      // Give process.emitWarning (which reports on the next tick) time to speak.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.length, 'the GET transport warned').toBeGreaterThan(0);
+      for (const warning of warnings) expectNoSecrets(warning, leakNeedles());
+    },
+  );
 });
 
 /**
@@ -295,7 +420,8 @@ describe('NODE_DEBUG=afilnet-chat output', () => {
     let apiRequests = 0;
     const server = await startMisbehavingServer((exchange) => {
       apiRequests += 1;
-      if (apiRequests % 2 === 1) return answer(429, 'text/plain', 'slow down', { 'retry-after': '0' })(exchange);
+      if (apiRequests % 2 === 1)
+        return answer(429, 'text/plain', 'slow down', { 'retry-after': '0' })(exchange);
       const soap = /<(?:\w+:)?(getchatchannels|sendmessage)\b/.exec(exchange.request.body);
       const method = soap?.[1] === 'sendmessage' ? 'sendmessage' : 'getchatchannels';
       return soap === null
@@ -310,25 +436,58 @@ describe('NODE_DEBUG=afilnet-chat output', () => {
             transport: c.name,
             executor,
             ...c.config,
-            ...(c.name === 'json-oauth' ? { oauth: { clientId: LEAK_CLIENT_ID, clientSecret: LEAK_CLIENT_SECRET } } : {}),
+            ...(c.name === 'json-oauth'
+              ? { oauth: { clientId: LEAK_CLIENT_ID, clientSecret: LEAK_CLIENT_SECRET } }
+              : {}),
           },
         })),
       );
-      const { stderr, code } = await runChild(fileURLToPath(new URL('./support/debug-log-child.mjs', import.meta.url)), {
-        NODE_DEBUG: 'afilnet-chat',
-        DEBUG_LOG_CHILD: JSON.stringify({ url: server.url, credentials: LEAK_ACCOUNT, rows }),
-      });
+      const { stderr, code } = await runChild(
+        fileURLToPath(new URL('./support/debug-log-child.mjs', import.meta.url)),
+        {
+          NODE_DEBUG: 'afilnet-chat',
+          DEBUG_LOG_CHILD: JSON.stringify({ url: server.url, credentials: LEAK_ACCOUNT, rows }),
+        },
+      );
       expect(code, stderr).toBe(0);
       const lines = stderr.split('\n').filter((line) => /^AFILNET-CHAT \d+:/.test(line));
       for (const row of rows) {
         const flavour = row.config.transport;
-        expect(lines.some((l) => l.includes(` request POST ${server.url}/`) || l.includes(` request GET ${server.url}/`)), row.label).toBe(true);
-        expect(lines.some((l) => / response 200 (GET|POST) /.test(l) && l.includes(`(${flavour} sendmessage`)), row.label).toBe(true);
-        expect(lines.some((l) => l.includes(`retry (${flavour} getchatchannels) after attempt 1 failed with RATE_LIMITED`)), row.label).toBe(true);
+        expect(
+          lines.some(
+            (l) =>
+              l.includes(` request POST ${server.url}/`) ||
+              l.includes(` request GET ${server.url}/`),
+          ),
+          row.label,
+        ).toBe(true);
+        expect(
+          lines.some(
+            (l) => / response 200 (GET|POST) /.test(l) && l.includes(`(${flavour} sendmessage`),
+          ),
+          row.label,
+        ).toBe(true);
+        expect(
+          lines.some((l) =>
+            l.includes(
+              `retry (${flavour} getchatchannels) after attempt 1 failed with RATE_LIMITED`,
+            ),
+          ),
+          row.label,
+        ).toBe(true);
       }
-      expect(lines.some((l) => / response 200 POST http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/token \(json-oauth/.test(l))).toBe(true);
-      expect(lines.every((l) => !l.includes('?')), 'no URL query in any line').toBe(true);
-      expect(lines.every((l) => /\d+ ms$/.test(l) || / request /.test(l) || / retry /.test(l))).toBe(true);
+      expect(
+        lines.some((l) =>
+          / response 200 POST http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/token \(json-oauth/.test(l),
+        ),
+      ).toBe(true);
+      expect(
+        lines.every((l) => !l.includes('?')),
+        'no URL query in any line',
+      ).toBe(true);
+      expect(
+        lines.every((l) => /\d+ ms$/.test(l) || / request /.test(l) || / retry /.test(l)),
+      ).toBe(true);
       const needles = secretNeedles({
         user: LEAK_USER,
         passwords: [LEAK_PASSWORD],
@@ -344,7 +503,10 @@ describe('NODE_DEBUG=afilnet-chat output', () => {
 });
 
 /** Runs a Node script with `env` added, from the repository's root (so packages resolve as built). */
-function runChild(script: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+function runChild(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
@@ -364,13 +526,24 @@ describe('OpenTelemetry spans and metrics, and the afilnet-chat:call channel', (
   // Canaries: a message text and a destination that must never reach a span, a metric or the channel.
   const MESSAGE_CANARY = 'canary-message-5e1f0c';
   const DESTINATION_CANARY = '34699955501';
-  const METRICS = ['afilnet.client.call.duration', 'http.client.request.duration', 'afilnet.client.retries', 'afilnet.client.rate_limits'];
+  const METRICS = [
+    'afilnet.client.call.duration',
+    'http.client.request.duration',
+    'afilnet.client.retries',
+    'afilnet.client.rate_limits',
+  ];
   let sandbox: Sandbox;
   let unregister: () => void;
   beforeAll(async () => {
     unregister = registerPropagation();
     sandbox = await startSandbox({
-      accounts: [{ user: LEAK_USER, password: LEAK_PASSWORD, channels: [{ platform: 'whatsapp', platformId: '100', name: 'Leak' }] }],
+      accounts: [
+        {
+          user: LEAK_USER,
+          password: LEAK_PASSWORD,
+          channels: [{ platform: 'whatsapp', platformId: '100', name: 'Leak' }],
+        },
+      ],
     });
   });
   afterAll(async () => {
@@ -378,59 +551,84 @@ describe('OpenTelemetry spans and metrics, and the afilnet-chat:call channel', (
     await sandbox.close();
   });
 
-  it.each(ROWS)('$label: no credential, token, message text or destination in any span, metric or channel message', async (row) => {
-    const otel = memoryTelemetry();
-    const channel = tracingChannel('afilnet-chat:call');
-    const published: unknown[] = [];
-    const record = (event: string) => (message: unknown) => published.push({ event, ...(message as object) });
-    const handlers = { start: record('start'), end: record('end'), asyncStart: record('asyncStart'), asyncEnd: record('asyncEnd'), error: record('error') };
-    channel.subscribe(handlers);
-    const conversation = { platform: 'whatsapp', platformId: '100', destination: DESTINATION_CANARY } as const;
-    const config: Partial<ChatClientConfig> = {
-      ...executorConfig(row.executor),
-      telemetry: { tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider },
-      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-    };
-    // The sandbox refuses the first attempt of each kind once, so that retries and rate limits are recorded too.
-    sandbox.chaos([
-      { method: 'getmessages', times: 1, fault: { status: 503 } },
-      { method: 'getmessages', times: 1, fault: { status: 429 } },
-    ]);
-    const good = clientFor(row.case, 'undici', sandbox.url, config, LEAK_ACCOUNT);
-    const wrong = clientFor(row.case, 'undici', sandbox.url, config, WRONG_ACCOUNT);
-    const provided = clientFor(row.case, 'undici', sandbox.url, { ...config, credentials: async () => ({ ...WRONG_ACCOUNT }) });
-    try {
-      await good.sendMessage({ ...conversation, message: MESSAGE_CANARY });
-      await good.getMessages(conversation);
-      expectCleanError(await failureOf(wrong.sendMessage({ ...conversation, message: MESSAGE_CANARY })));
-      expectCleanError(await failureOf(provided.getMessages(conversation)));
-      expectCleanError(await failureOf(good.sendMessage({ ...conversation, platformId: '999', message: MESSAGE_CANARY })));
-    } finally {
-      channel.unsubscribe(handlers);
-      sandbox.chaos([]);
-      await Promise.all([good.close(), wrong.close(), provided.close()]);
-    }
-    const spans = otel.spans().map((span) => ({
-      name: span.name,
-      attributes: span.attributes,
-      events: span.events,
-      status: span.status,
-      links: span.links,
-    }));
-    const points = (await Promise.all(METRICS.map((name) => otel.points(name)))).flat().map((p) => ({ attributes: p.attributes }));
-    await otel.shutdown();
-    // Each output had something to say, so a clean scan means something.
-    expect(spans.length).toBeGreaterThanOrEqual(10);
-    expect(points.length).toBeGreaterThanOrEqual(METRICS.length);
-    expect(published.length).toBeGreaterThanOrEqual(20);
-    expect(JSON.stringify(spans)).toContain('url.full');
-    const needles = [
-      ...leakNeedles(),
-      { label: 'message text', value: MESSAGE_CANARY },
-      { label: 'destination', value: DESTINATION_CANARY },
-    ];
-    expectNoSecrets(spans, needles);
-    expectNoSecrets(points, needles);
-    expectNoSecrets(published, needles);
-  });
+  it.each(ROWS)(
+    '$label: no credential, token, message text or destination in any span, metric or channel message',
+    async (row) => {
+      const otel = memoryTelemetry();
+      const channel = tracingChannel('afilnet-chat:call');
+      const published: unknown[] = [];
+      const record = (event: string) => (message: unknown) =>
+        published.push({ event, ...(message as object) });
+      const handlers = {
+        start: record('start'),
+        end: record('end'),
+        asyncStart: record('asyncStart'),
+        asyncEnd: record('asyncEnd'),
+        error: record('error'),
+      };
+      channel.subscribe(handlers);
+      const conversation = {
+        platform: 'whatsapp',
+        platformId: '100',
+        destination: DESTINATION_CANARY,
+      } as const;
+      const config: Partial<ChatClientConfig> = {
+        ...executorConfig(row.executor),
+        telemetry: { tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider },
+        retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+      };
+      // The sandbox refuses the first attempt of each kind once, so that retries and rate limits are recorded too.
+      sandbox.chaos([
+        { method: 'getmessages', times: 1, fault: { status: 503 } },
+        { method: 'getmessages', times: 1, fault: { status: 429 } },
+      ]);
+      const good = clientFor(row.case, 'undici', sandbox.url, config, LEAK_ACCOUNT);
+      const wrong = clientFor(row.case, 'undici', sandbox.url, config, WRONG_ACCOUNT);
+      const provided = clientFor(row.case, 'undici', sandbox.url, {
+        ...config,
+        credentials: async () => ({ ...WRONG_ACCOUNT }),
+      });
+      try {
+        await good.sendMessage({ ...conversation, message: MESSAGE_CANARY });
+        await good.getMessages(conversation);
+        expectCleanError(
+          await failureOf(wrong.sendMessage({ ...conversation, message: MESSAGE_CANARY })),
+        );
+        expectCleanError(await failureOf(provided.getMessages(conversation)));
+        expectCleanError(
+          await failureOf(
+            good.sendMessage({ ...conversation, platformId: '999', message: MESSAGE_CANARY }),
+          ),
+        );
+      } finally {
+        channel.unsubscribe(handlers);
+        sandbox.chaos([]);
+        await Promise.all([good.close(), wrong.close(), provided.close()]);
+      }
+      const spans = otel.spans().map((span) => ({
+        name: span.name,
+        attributes: span.attributes,
+        events: span.events,
+        status: span.status,
+        links: span.links,
+      }));
+      const points = (await Promise.all(METRICS.map((name) => otel.points(name))))
+        .flat()
+        .map((p) => ({ attributes: p.attributes }));
+      await otel.shutdown();
+      // Each output had something to say, so a clean scan means something.
+      expect(spans.length).toBeGreaterThanOrEqual(10);
+      expect(points.length).toBeGreaterThanOrEqual(METRICS.length);
+      expect(published.length).toBeGreaterThanOrEqual(20);
+      expect(JSON.stringify(spans)).toContain('url.full');
+      const needles = [
+        ...leakNeedles(),
+        { label: 'message text', value: MESSAGE_CANARY },
+        { label: 'destination', value: DESTINATION_CANARY },
+      ];
+      expectNoSecrets(spans, needles);
+      expectNoSecrets(points, needles);
+      expectNoSecrets(published, needles);
+    },
+  );
 });

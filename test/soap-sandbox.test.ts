@@ -18,7 +18,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
+const PROFILE =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
 const BODY = '<c:getchatchannels xmlns:c="urn:afilnet:chat"/>';
 
 function envelope(header: string, body = BODY, envNs = REF_SOAP_ENV): string {
@@ -33,8 +34,14 @@ function textToken(user: string, password: string, mustUnderstand = true): strin
   );
 }
 
-function digestToken(created: string, nonce = randomBytes(16), password: string = DEMO.password): string {
-  const digest = createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(password)])).digest('base64');
+function digestToken(
+  created: string,
+  nonce = randomBytes(16),
+  password: string = DEMO.password,
+): string {
+  const digest = createHash('sha1')
+    .update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(password)]))
+    .digest('base64');
   return (
     `<wsse:Security xmlns:wsse="${REF_WSSE}" xmlns:wsu="${REF_WSU}"><wsse:UsernameToken><wsse:Username>${DEMO.user}</wsse:Username>` +
     `<wsse:Password Type="${PROFILE}#PasswordDigest">${digest}</wsse:Password><wsse:Nonce>${nonce.toString('base64')}</wsse:Nonce>` +
@@ -42,12 +49,20 @@ function digestToken(created: string, nonce = randomBytes(16), password: string 
   );
 }
 
-async function post(body: string, contentType = 'text/xml; charset=utf-8'): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${sandbox.url}/api/soap/`, { method: 'POST', headers: { 'content-type': contentType }, body });
+async function post(
+  body: string,
+  contentType = 'text/xml; charset=utf-8',
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${sandbox.url}/api/soap/`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
   return { status: response.status, text: await response.text() };
 }
 
-const outcome = (text: string) => /<status>([^<]*)<\/status>(?:<error>([^<]*)<\/error>)?/.exec(text)?.slice(1, 3);
+const outcome = (text: string) =>
+  /<status>([^<]*)<\/status>(?:<error>([^<]*)<\/error>)?/.exec(text)?.slice(1, 3);
 const faultCode = (text: string) => /<faultcode>([^<]*)<\/faultcode>/.exec(text)?.[1];
 
 describe('SOAP door: WSDL', () => {
@@ -57,7 +72,14 @@ describe('SOAP door: WSDL', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
     const text = await response.text();
     expect(text).toContain(`<soap:address location="${sandbox.url}/api/soap/"/>`);
-    for (const op of ['getchatchannels', 'sendmessage', 'sendfile', 'getchats', 'getmessages', 'getunreadmessages']) {
+    for (const op of [
+      'getchatchannels',
+      'sendmessage',
+      'sendfile',
+      'getchats',
+      'getmessages',
+      'getunreadmessages',
+    ]) {
       expect(text).toContain(`soapAction="urn:afilnet:chat#${op}"`);
     }
   });
@@ -74,8 +96,16 @@ describe('SOAP door: authentication', () => {
 
   it.each([
     ['no Security header', '', 'MISSING_USER'],
-    ['no Username', `<wsse:Security xmlns:wsse="${REF_WSSE}"><wsse:UsernameToken><wsse:Password>x</wsse:Password></wsse:UsernameToken></wsse:Security>`, 'MISSING_USER'],
-    ['no Password', `<wsse:Security xmlns:wsse="${REF_WSSE}"><wsse:UsernameToken><wsse:Username>${DEMO.user}</wsse:Username></wsse:UsernameToken></wsse:Security>`, 'MISSING_PASSWORD'],
+    [
+      'no Username',
+      `<wsse:Security xmlns:wsse="${REF_WSSE}"><wsse:UsernameToken><wsse:Password>x</wsse:Password></wsse:UsernameToken></wsse:Security>`,
+      'MISSING_USER',
+    ],
+    [
+      'no Password',
+      `<wsse:Security xmlns:wsse="${REF_WSSE}"><wsse:UsernameToken><wsse:Username>${DEMO.user}</wsse:Username></wsse:UsernameToken></wsse:Security>`,
+      'MISSING_PASSWORD',
+    ],
     ['a wrong password', textToken(DEMO.user, 'wrong'), 'INCORRECT_USER_PASSWORD'],
   ])('answers %s with a normal error response', async (_label, header, code) => {
     const { status, text } = await post(envelope(header));
@@ -96,30 +126,42 @@ describe('SOAP door: authentication', () => {
     ['6 minutes old', -6],
     ['6 minutes ahead', 6],
   ])('refuses a digest whose Created is %s', async (_label, minutes) => {
-    const { text } = await post(envelope(digestToken(new Date(Date.now() + minutes * 60_000).toISOString())));
+    const { text } = await post(
+      envelope(digestToken(new Date(Date.now() + minutes * 60_000).toISOString())),
+    );
     expect(outcome(text)).toEqual(['error', 'INCORRECT_USER_PASSWORD']);
   });
 
   it('refuses a replayed nonce', async () => {
     const token = digestToken(new Date().toISOString());
     expect(outcome((await post(envelope(token))).text)).toEqual(['success', undefined]);
-    expect(outcome((await post(envelope(token))).text)).toEqual(['error', 'INCORRECT_USER_PASSWORD']);
+    expect(outcome((await post(envelope(token))).text)).toEqual([
+      'error',
+      'INCORRECT_USER_PASSWORD',
+    ]);
   });
 
   it('refuses a digest made with the wrong password', async () => {
-    const { text } = await post(envelope(digestToken(new Date().toISOString(), randomBytes(16), 'wrong')));
+    const { text } = await post(
+      envelope(digestToken(new Date().toISOString(), randomBytes(16), 'wrong')),
+    );
     expect(outcome(text)).toEqual(['error', 'INCORRECT_USER_PASSWORD']);
   });
 });
 
 describe('SOAP door: authentication comes before the parameters are read', () => {
   /** A body whose parameters are not well-formed XML: read, they would be a Fault. */
-  const brokenParameters = '<c:sendmessage xmlns:c="urn:afilnet:chat"><platform>whatsapp</platform><message>&bogus;<unclosed></c:sendmessage>';
+  const brokenParameters =
+    '<c:sendmessage xmlns:c="urn:afilnet:chat"><platform>whatsapp</platform><message>&bogus;<unclosed></c:sendmessage>';
 
   it.each([
     ['no Security header', '', 'MISSING_USER'],
     ['a wrong password', textToken(DEMO.user, 'wrong'), 'INCORRECT_USER_PASSWORD'],
-    ['a digest made with the wrong password', digestToken(new Date().toISOString(), randomBytes(16), 'wrong'), 'INCORRECT_USER_PASSWORD'],
+    [
+      'a digest made with the wrong password',
+      digestToken(new Date().toISOString(), randomBytes(16), 'wrong'),
+      'INCORRECT_USER_PASSWORD',
+    ],
   ])('answers %s with the error, whatever follows the operation', async (_label, header, code) => {
     const { status, text } = await post(envelope(header, brokenParameters));
     expect(status).toBe(200);
@@ -128,7 +170,9 @@ describe('SOAP door: authentication comes before the parameters are read', () =>
   });
 
   it('still answers an authenticated request with broken parameters with a Fault', async () => {
-    const { status, text } = await post(envelope(textToken(DEMO.user, DEMO.password), brokenParameters));
+    const { status, text } = await post(
+      envelope(textToken(DEMO.user, DEMO.password), brokenParameters),
+    );
     expect(status).toBe(500);
     expect(faultCode(text)).toBe('soapenv:Client');
   });
@@ -137,11 +181,17 @@ describe('SOAP door: authentication comes before the parameters are read', () =>
     const SIZE = 400 * 1024;
     const fill = (each: (i: number) => string, size: number) => {
       const parts: string[] = [];
-      for (let i = 0, length = 0; length < size; i++) length += (parts[parts.length] = each(i)).length;
+      for (let i = 0, length = 0; length < size; i++)
+        length += (parts[parts.length] = each(i)).length;
       return parts.join('');
     };
-    const plain = envelope(textToken(DEMO.user, DEMO.password), `<c:getchatchannels xmlns:c="urn:afilnet:chat">${fill((i) => `<note>plain text ${i}</note>`, SIZE)}</c:getchatchannels>`);
-    const declarations = Array.from({ length: 10_000 }, (_, i) => ` xmlns:p${i}="urn:p${i}"`).join('');
+    const plain = envelope(
+      textToken(DEMO.user, DEMO.password),
+      `<c:getchatchannels xmlns:c="urn:afilnet:chat">${fill((i) => `<note>plain text ${i}</note>`, SIZE)}</c:getchatchannels>`,
+    );
+    const declarations = Array.from({ length: 10_000 }, (_, i) => ` xmlns:p${i}="urn:p${i}"`).join(
+      '',
+    );
     const pathological = envelope(
       '',
       `<c:getchatchannels xmlns:c="urn:afilnet:chat"><p1:notes${declarations}>${fill((i) => `<p1:note xmlns:q="urn:q${i % 7}"/>`, SIZE - declarations.length)}</p1:notes></c:getchatchannels>`,
@@ -165,14 +215,51 @@ describe('SOAP door: authentication comes before the parameters are read', () =>
 describe('SOAP door: protocol problems are Faults with HTTP 500', () => {
   const valid = () => envelope(textToken(DEMO.user, DEMO.password));
   it.each([
-    ['a DOCTYPE', () => `<!DOCTYPE e [<!ENTITY a "aaaa">]>${valid().replace('<?xml version="1.0"?>', '')}`, 'text/xml', 'soapenv:Client'],
+    [
+      'a DOCTYPE',
+      () => `<!DOCTYPE e [<!ENTITY a "aaaa">]>${valid().replace('<?xml version="1.0"?>', '')}`,
+      'text/xml',
+      'soapenv:Client',
+    ],
     ['malformed XML', () => valid().slice(0, -5), 'text/xml', 'soapenv:Client'],
-    ['an unknown operation', () => envelope(textToken(DEMO.user, DEMO.password), '<c:deleteeverything xmlns:c="urn:afilnet:chat"/>'), 'text/xml', 'soapenv:Client'],
-    ['an operation outside urn:afilnet:chat', () => envelope(textToken(DEMO.user, DEMO.password), '<getchatchannels/>'), 'text/xml', 'soapenv:Client'],
-    ['a SOAP 1.2 envelope', () => envelope('', BODY, 'http://www.w3.org/2003/05/soap-envelope'), 'text/xml', 'soapenv:VersionMismatch'],
-    ['the SOAP 1.2 content type', valid, 'application/soap+xml; charset=utf-8', 'soapenv:VersionMismatch'],
+    [
+      'an unknown operation',
+      () =>
+        envelope(
+          textToken(DEMO.user, DEMO.password),
+          '<c:deleteeverything xmlns:c="urn:afilnet:chat"/>',
+        ),
+      'text/xml',
+      'soapenv:Client',
+    ],
+    [
+      'an operation outside urn:afilnet:chat',
+      () => envelope(textToken(DEMO.user, DEMO.password), '<getchatchannels/>'),
+      'text/xml',
+      'soapenv:Client',
+    ],
+    [
+      'a SOAP 1.2 envelope',
+      () => envelope('', BODY, 'http://www.w3.org/2003/05/soap-envelope'),
+      'text/xml',
+      'soapenv:VersionMismatch',
+    ],
+    [
+      'the SOAP 1.2 content type',
+      valid,
+      'application/soap+xml; charset=utf-8',
+      'soapenv:VersionMismatch',
+    ],
     ['a form content type', valid, 'application/x-www-form-urlencoded', 'soapenv:Client'],
-    ['a header it must understand but does not', () => envelope(`<x:Tx e:mustUnderstand="1" xmlns:x="urn:x"/>${textToken(DEMO.user, DEMO.password)}`), 'text/xml', 'soapenv:MustUnderstand'],
+    [
+      'a header it must understand but does not',
+      () =>
+        envelope(
+          `<x:Tx e:mustUnderstand="1" xmlns:x="urn:x"/>${textToken(DEMO.user, DEMO.password)}`,
+        ),
+      'text/xml',
+      'soapenv:MustUnderstand',
+    ],
   ])('%s', async (_label, body, contentType, code) => {
     const { status, text } = await post(body(), contentType);
     expect(status).toBe(500);
@@ -182,16 +269,35 @@ describe('SOAP door: protocol problems are Faults with HTTP 500', () => {
 
 describe('SOAP door: through the client', () => {
   it('keeps an item with every XML special character intact', async () => {
-    const chat = createChatClient({ transport: 'soap', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true });
+    const chat = createChatClient({
+      transport: 'soap',
+      baseUrl: sandbox.url,
+      credentials: DEMO,
+      allowInsecureHttp: true,
+    });
     const message = `<b>&amp; "quoted" 'single' ]]> \r\n 😀 tab\t`;
-    await chat.sendMessage({ platform: 'webchat', platformId: '300', destination: 'xml-visitor', message });
-    const [stored] = await chat.getMessages({ platform: 'webchat', platformId: '300', destination: 'xml-visitor' });
+    await chat.sendMessage({
+      platform: 'webchat',
+      platformId: '300',
+      destination: 'xml-visitor',
+      message,
+    });
+    const [stored] = await chat.getMessages({
+      platform: 'webchat',
+      platformId: '300',
+      destination: 'xml-visitor',
+    });
     expect(stored?.message).toBe(message);
     await chat.close();
   });
 
   it('surfaces an API error as AfilnetApiError with no secret anywhere', async () => {
-    const chat = createChatClient({ transport: 'soap', baseUrl: sandbox.url, credentials: { user: DEMO.user, password: 'wrong-secret-pw' }, allowInsecureHttp: true });
+    const chat = createChatClient({
+      transport: 'soap',
+      baseUrl: sandbox.url,
+      credentials: { user: DEMO.user, password: 'wrong-secret-pw' },
+      allowInsecureHttp: true,
+    });
     const error = await chat.getChatChannels().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AfilnetApiError);
     expect(error).toMatchObject({ code: 'INCORRECT_USER_PASSWORD', httpStatus: 200 });

@@ -10,11 +10,21 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { BullMQOtel } from 'bullmq-otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInboundPoller, createInboundWorker, createSendQueue, createSendWorker, type InboundPoller } from '@afilnet-chat/bullmq';
+import {
+  createInboundPoller,
+  createInboundWorker,
+  createSendQueue,
+  createSendWorker,
+  type InboundPoller,
+} from '@afilnet-chat/bullmq';
 import { createChatClient, type ChatMessage } from '@afilnet-chat/core';
 import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
-import { memoryTelemetry, registerPropagation, type MemoryTelemetry } from './support/otel-memory.js';
+import {
+  memoryTelemetry,
+  registerPropagation,
+  type MemoryTelemetry,
+} from './support/otel-memory.js';
 import { waitFor } from './support/wait-for.js';
 import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
 
@@ -36,7 +46,11 @@ afterAll(async () => {
   await Promise.all([redisServer?.stop(), sandbox?.close(), otel?.shutdown()]);
 });
 
-const connection = () => ({ host: '127.0.0.1', port: redisServer.port, maxRetriesPerRequest: null });
+const connection = () => ({
+  host: '127.0.0.1',
+  port: redisServer.port,
+  maxRetriesPerRequest: null,
+});
 
 const parentOf = (spans: readonly ReadableSpan[], span: ReadableSpan) =>
   spans.find((s) => s.spanContext().spanId === span.parentSpanContext?.spanId);
@@ -49,13 +63,21 @@ describe.each([
     const queueName = `otel-${bullmq ? 'bullmq' : 'data'}-${Date.now()}`;
     const telemetry = bullmq ? { telemetry: new BullMQOtel({ tracerName: 'afilnet-test' }) } : {};
     const queue = createSendQueue({ connection: connection(), queueName, ...telemetry });
-    const client = createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true });
+    const client = createChatClient({
+      transport: 'post',
+      baseUrl: sandbox.url,
+      credentials: DEMO,
+      allowInsecureHttp: true,
+    });
     const worker = createSendWorker({ connection: connection(), queueName, client, ...telemetry });
     const destination = bullmq ? '34620000001' : '34620000002';
     try {
       if (bullmq) expect(worker.opts.telemetry).toBe(telemetry.telemetry);
       const checkout = await trace.getTracer('app').startActiveSpan('checkout', async (span) => {
-        await queue.sendMessage({ platform: 'whatsapp', platformId: '100', destination, message: 'queued in a trace' }, { idempotencyKey: queueName });
+        await queue.sendMessage(
+          { platform: 'whatsapp', platformId: '100', destination, message: 'queued in a trace' },
+          { idempotencyKey: queueName },
+        );
         span.end();
         return span;
       });
@@ -68,14 +90,22 @@ describe.each([
       const worked = parentOf(spans, call as ReadableSpan);
       expect(worked?.name).toBe(`process ${queueName}`);
       expect(worked?.kind).toBe(SpanKind.CONSUMER);
-      const attempts = spans.filter((s) => s.parentSpanContext?.spanId === call?.spanContext().spanId);
+      const attempts = spans.filter(
+        (s) => s.parentSpanContext?.spanId === call?.spanContext().spanId,
+      );
       expect(attempts.map((s) => s.kind)).toEqual([SpanKind.CLIENT]);
       // Up the chain, whatever BullMQ adds in between, the trace starts at the app's span.
       let top: ReadableSpan | undefined = worked;
       while (top !== undefined && parentOf(spans, top) !== undefined) top = parentOf(spans, top);
       expect(top?.name).toBe('checkout');
-      if (bullmq) expect(spans.some((s) => s.kind === SpanKind.PRODUCER), 'BullMQ producer span').toBe(true);
-      expect(sandbox.requests({ method: 'sendmessage' }).filter((r) => r.traceId === traceId)).toHaveLength(1);
+      if (bullmq)
+        expect(
+          spans.some((s) => s.kind === SpanKind.PRODUCER),
+          'BullMQ producer span',
+        ).toBe(true);
+      expect(
+        sandbox.requests({ method: 'sendmessage' }).filter((r) => r.traceId === traceId),
+      ).toHaveLength(1);
     } finally {
       await worker.close();
       await queue.close();
@@ -91,43 +121,87 @@ describe.each([
   it("the handler's span continues the trace of the poll that found the message", async () => {
     const queueName = `otel-in-${bullmq ? 'bullmq' : 'data'}-${Date.now()}`;
     const telemetry = bullmq ? { telemetry: new BullMQOtel({ tracerName: 'afilnet-test' }) } : {};
-    const client = createChatClient({ transport: 'post', baseUrl: sandbox.url, credentials: DEMO, allowInsecureHttp: true });
+    const client = createChatClient({
+      transport: 'post',
+      baseUrl: sandbox.url,
+      credentials: DEMO,
+      allowInsecureHttp: true,
+    });
     const destination = bullmq ? '34621000001' : '34621000002';
     const channel = { platform: 'whatsapp', platformId: '100' } as const;
     const handled: Array<{ message: ChatMessage; traceId: string | undefined }> = [];
-    const worker = createInboundWorker({ connection: connection(), queueName, ...telemetry }, async (message) => {
-      // The handler's own call (a reply) is a span of the same trace.
-      await client.getChats(channel);
-      handled.push({ message, traceId: trace.getActiveSpan()?.spanContext().traceId });
-    });
+    const worker = createInboundWorker(
+      { connection: connection(), queueName, ...telemetry },
+      async (message) => {
+        // The handler's own call (a reply) is a span of the same trace.
+        await client.getChats(channel);
+        handled.push({ message, traceId: trace.getActiveSpan()?.spanContext().traceId });
+      },
+    );
     let poller: InboundPoller | undefined;
     try {
-      poller = await createInboundPoller({ connection: connection(), queueName, client, intervalMs: 200, channels: [channel], ...telemetry });
-      const { messageId } = sandbox.injectInbound({ user: DEMO.user, ...channel, destination, message: 'found in a trace' });
+      poller = await createInboundPoller({
+        connection: connection(),
+        queueName,
+        client,
+        intervalMs: 200,
+        channels: [channel],
+        ...telemetry,
+      });
+      const { messageId } = sandbox.injectInbound({
+        user: DEMO.user,
+        ...channel,
+        destination,
+        message: 'found in a trace',
+      });
       await waitFor(() => handled.some((h) => h.message.messageId === messageId), 20_000, 50);
-      const job = await poller.queue.getJob((await poller.queue.getJobs(['completed'])).find((j) => j.data.message.messageId === messageId)?.id ?? '');
-      expect(job?.data.traceContext?.traceparent, 'the job carries the poll\'s trace context').toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+      const job = await poller.queue.getJob(
+        (await poller.queue.getJobs(['completed'])).find(
+          (j) => j.data.message.messageId === messageId,
+        )?.id ?? '',
+      );
+      expect(
+        job?.data.traceContext?.traceparent,
+        "the job carries the poll's trace context",
+      ).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
       const traceId = handled.find((h) => h.message.messageId === messageId)?.traceId;
       expect(traceId).toBeDefined();
       expect(job?.data.traceContext?.traceparent).toContain(traceId);
 
-      await waitFor(() => otel.spans().some((s) => s.name === `process ${queueName}` && s.spanContext().traceId === traceId), 10_000);
+      await waitFor(
+        () =>
+          otel
+            .spans()
+            .some((s) => s.name === `process ${queueName}` && s.spanContext().traceId === traceId),
+        10_000,
+      );
       const spans = otel.spans().filter((s) => s.spanContext().traceId === traceId);
       const handler = spans.find((s) => s.name === `process ${queueName}`) as ReadableSpan;
       expect(handler.kind).toBe(SpanKind.CONSUMER);
       expect(handler.attributes['messaging.destination.name']).toBe(queueName);
       // The handler's call is the handler span's child.
-      const reply = spans.find((s) => s.name === 'getchats' && s.parentSpanContext?.spanId === handler.spanContext().spanId);
+      const reply = spans.find(
+        (s) =>
+          s.name === 'getchats' && s.parentSpanContext?.spanId === handler.spanContext().spanId,
+      );
       expect(reply, "the handler's call span").toBeDefined();
       // Up the chain, whatever BullMQ adds in between, is the poll's span, whose calls found the message.
       let poll: ReadableSpan | undefined = parentOf(spans, handler);
-      while (poll !== undefined && poll.name !== `process ${queueName}-poll`) poll = parentOf(spans, poll);
+      while (poll !== undefined && poll.name !== `process ${queueName}-poll`)
+        poll = parentOf(spans, poll);
       expect(poll?.kind).toBe(SpanKind.CONSUMER);
-      const pollCalls = spans.filter((s) => s.parentSpanContext?.spanId === poll?.spanContext().spanId).map((s) => s.name);
+      const pollCalls = spans
+        .filter((s) => s.parentSpanContext?.spanId === poll?.spanContext().spanId)
+        .map((s) => s.name);
       expect(pollCalls).toContain('getunreadmessages');
-      if (bullmq) expect(spans.some((s) => s.kind === SpanKind.PRODUCER), 'BullMQ producer span').toBe(true);
+      if (bullmq)
+        expect(
+          spans.some((s) => s.kind === SpanKind.PRODUCER),
+          'BullMQ producer span',
+        ).toBe(true);
       // Nothing of the message in any span of the trace.
-      for (const span of spans) expect(JSON.stringify(span.attributes)).not.toMatch(/found in a trace|34621/);
+      for (const span of spans)
+        expect(JSON.stringify(span.attributes)).not.toMatch(/found in a trace|34621/);
     } finally {
       await poller?.close();
       await worker.close();

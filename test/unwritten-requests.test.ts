@@ -12,7 +12,12 @@ import { AfilnetTransportError } from '@afilnet-chat/core';
 import { DEMO } from './support/account.js';
 import { clientFor, invoke } from './support/case-client.js';
 import { failureOf } from './support/collect-errors.js';
-import { answer, refusedUrl, startMisbehavingServer, TOKEN_PATH } from './support/misbehaving-server.js';
+import {
+  answer,
+  refusedUrl,
+  startMisbehavingServer,
+  TOKEN_PATH,
+} from './support/misbehaving-server.js';
 import { SAMPLE_CALLS, type SampleCall } from './support/sample-calls.js';
 import { MATRIX_ROWS } from './support/transport-cases.js';
 import { CONTENT_TYPE, successBody } from './support/wire-bodies.js';
@@ -28,7 +33,12 @@ const SEND = SAMPLE_CALLS.find((s) => s.method === 'sendmessage') as SampleCall;
 const abortOnCreate = new Map<string, AbortController>();
 function onCreate(message: unknown): void {
   const request = (message as { request?: { origin?: unknown; path?: unknown } }).request;
-  if (request === undefined || typeof request.path !== 'string' || request.path.startsWith(TOKEN_PATH)) return;
+  if (
+    request === undefined ||
+    typeof request.path !== 'string' ||
+    request.path.startsWith(TOKEN_PATH)
+  )
+    return;
   const controller = abortOnCreate.get(new URL(String(request.origin)).origin);
   queueMicrotask(() => controller?.abort(new Error('aborted before the connection was ready')));
 }
@@ -38,8 +48,17 @@ afterAll(() => diagnostics.unsubscribe('undici:request:create', onCreate));
 describe.concurrent.each(MATRIX_ROWS)('$label', (row) => {
   const knowsWrites = row.executor === 'undici';
   it(`a send aborted before its connection was ready says mayHaveBeenSent ${!knowsWrites}, and nothing arrives`, async () => {
-    const server = await startMisbehavingServer(answer(200, CONTENT_TYPE[row.case.bodyFormat], successBody(row.case.bodyFormat, 'sendmessage')));
-    const client = clientFor(row.case, row.executor, server.url, { retry: false, timeoutMs: 5_000 });
+    const server = await startMisbehavingServer(
+      answer(
+        200,
+        CONTENT_TYPE[row.case.bodyFormat],
+        successBody(row.case.bodyFormat, 'sendmessage'),
+      ),
+    );
+    const client = clientFor(row.case, row.executor, server.url, {
+      retry: false,
+      timeoutMs: 5_000,
+    });
     const controller = new AbortController();
     abortOnCreate.set(server.url, controller);
     try {

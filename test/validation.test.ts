@@ -22,11 +22,18 @@ afterEach(async () => {
 describe.each(ROWS)('validation: $label', (row) => {
   const start = () => {
     capture = captureWire(row.executor, [], () => ({ status: 500, body: 'nothing may be sent' }));
-    client = createChatClient({ transport: row.case.name, credentials: DEMO, ...row.case.config, ...capture.clientConfig });
+    client = createChatClient({
+      transport: row.case.name,
+      credentials: DEMO,
+      ...row.case.config,
+      ...capture.clientConfig,
+    });
     return client;
   };
 
-  async function refusal(run: (c: ChatClient) => Promise<unknown>): Promise<AfilnetValidationError> {
+  async function refusal(
+    run: (c: ChatClient) => Promise<unknown>,
+  ): Promise<AfilnetValidationError> {
     const c = start();
     const error = await run(c).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AfilnetValidationError);
@@ -46,14 +53,23 @@ describe.each(ROWS)('validation: $label', (row) => {
       }),
     );
     expect(error.code).toBe('INVALID_PARAMS');
-    expect(error.issues.map((i) => i.path).sort()).toEqual(['destination', 'fileUrl', 'platform', 'platformId', 'thumbUrl', 'type']);
+    expect(error.issues.map((i) => i.path).sort()).toEqual([
+      'destination',
+      'fileUrl',
+      'platform',
+      'platformId',
+      'thumbUrl',
+      'type',
+    ]);
     for (const path of ['platform', 'platformId', 'destination', 'type', 'fileUrl', 'thumbUrl']) {
       expect(error.message).toContain(path);
     }
   });
 
   it('refuses an empty message and a missing destination', async () => {
-    const error = await refusal((c) => c.sendMessage({ platform: 'whatsapp', platformId: '100', message: '' } as never));
+    const error = await refusal((c) =>
+      c.sendMessage({ platform: 'whatsapp', platformId: '100', message: '' } as never),
+    );
     expect(error.issues).toEqual([
       { path: 'destination', message: 'is required' },
       { path: 'message', message: 'must not be empty' },
@@ -61,20 +77,35 @@ describe.each(ROWS)('validation: $label', (row) => {
   });
 
   it('refuses an unknown platform', async () => {
-    const error = await refusal((c) => c.getChats({ platform: 'myspace' as never, platformId: '1' }));
-    expect(error.issues).toEqual([{ path: 'platform', message: 'must be one of webchat, whatsapp, telegram, operator' }]);
+    const error = await refusal((c) =>
+      c.getChats({ platform: 'myspace' as never, platformId: '1' }),
+    );
+    expect(error.issues).toEqual([
+      { path: 'platform', message: 'must be one of webchat, whatsapp, telegram, operator' },
+    ]);
   });
 
   it('refuses an unknown file type and a non-URL fileUrl', async () => {
     const error = await refusal((c) =>
-      c.sendFile({ platform: 'whatsapp', platformId: '100', destination: 'd', type: 'gif' as never, fileUrl: '/relative.png' }),
+      c.sendFile({
+        platform: 'whatsapp',
+        platformId: '100',
+        destination: 'd',
+        type: 'gif' as never,
+        fileUrl: '/relative.png',
+      }),
     );
     expect(error.issues.map((i) => i.path)).toEqual(['type', 'fileUrl']);
   });
 
   it('refuses a lone surrogate, a non-string id and a misspelt field', async () => {
     const error = await refusal((c) =>
-      c.getMessages({ platform: 'whatsapp', platformId: 100 as never, destination: '\ud800', platformID: '1' } as never),
+      c.getMessages({
+        platform: 'whatsapp',
+        platformId: 100 as never,
+        destination: '\ud800',
+        platformID: '1',
+      } as never),
     );
     expect(error.issues.map((i) => i.path).sort()).toEqual(['', 'destination', 'platformId']);
     expect(error.message).toContain('unknown option platformID');
@@ -87,17 +118,25 @@ describe.each(ROWS)('validation: $label', (row) => {
   });
 });
 
-describe.each(EXECUTORS.map((executor) => ({ executor })))('GET URL limit ($executor)', ({ executor }) => {
-  it('refuses a URL over 4,000 characters with URL_TOO_LONG, suggesting POST, and sends nothing', async () => {
-    capture = captureWire(executor, [], () => ({ status: 500, body: '' }));
-    client = createChatClient({ transport: 'get', credentials: DEMO, ...capture.clientConfig });
-    const error = await client
-      .sendMessage({ platform: 'whatsapp', platformId: '100', destination: 'd', message: 'é'.repeat(700) })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AfilnetValidationError);
-    expect(error).toMatchObject({ code: 'URL_TOO_LONG' });
-    expect((error as Error).message).toMatch(/post/i);
-    expect((error as Error).message).not.toContain(DEMO.password);
-    expect(capture.requests).toEqual([]);
-  });
-});
+describe.each(EXECUTORS.map((executor) => ({ executor })))(
+  'GET URL limit ($executor)',
+  ({ executor }) => {
+    it('refuses a URL over 4,000 characters with URL_TOO_LONG, suggesting POST, and sends nothing', async () => {
+      capture = captureWire(executor, [], () => ({ status: 500, body: '' }));
+      client = createChatClient({ transport: 'get', credentials: DEMO, ...capture.clientConfig });
+      const error = await client
+        .sendMessage({
+          platform: 'whatsapp',
+          platformId: '100',
+          destination: 'd',
+          message: 'é'.repeat(700),
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AfilnetValidationError);
+      expect(error).toMatchObject({ code: 'URL_TOO_LONG' });
+      expect((error as Error).message).toMatch(/post/i);
+      expect((error as Error).message).not.toContain(DEMO.password);
+      expect(capture.requests).toEqual([]);
+    });
+  },
+);

@@ -28,7 +28,8 @@ beforeAll(async () => {
   sandbox = await startSandbox();
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await sandbox?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -69,23 +70,42 @@ describe('watchInbound killed at random instants', () => {
       await exited;
     };
     // Some answers are lost after the server marked their messages read.
-    sandbox.chaos([{ method: 'getunreadmessages', probability: 0.05, times: 20, fault: { reset: 'after-commit' } }]);
+    sandbox.chaos([
+      {
+        method: 'getunreadmessages',
+        probability: 0.05,
+        times: 20,
+        fault: { reset: 'after-commit' },
+      },
+    ]);
 
     const injected: string[] = [];
     const injecting = (async () => {
       for (let i = 0; i < MESSAGES; i++) {
         // Conversations open over time: the later ones begin while the watch runs.
-        const conversation = i < CONVERSATIONS ? i : Math.floor(Math.random() * Math.min(CONVERSATIONS, 10 + i / 5));
+        const conversation =
+          i < CONVERSATIONS ? i : Math.floor(Math.random() * Math.min(CONVERSATIONS, 10 + i / 5));
         const channel = CHANNELS[conversation % CHANNELS.length] ?? CHANNELS[0];
-        injected.push(sandbox.injectInbound({ user: DEMO.user, ...channel, destination: `34699${String(conversation).padStart(4, '0')}`, message: `m${i}` }).messageId);
+        injected.push(
+          sandbox.injectInbound({
+            user: DEMO.user,
+            ...channel,
+            destination: `34699${String(conversation).padStart(4, '0')}`,
+            message: `m${i}`,
+          }).messageId,
+        );
         await sleep(Math.random() * 40);
       }
     })();
 
-    const starts = () => (readFileSync(record, { encoding: 'utf8', flag: 'a+' }).match(/"start"/g) ?? []).length;
+    const starts = () =>
+      (readFileSync(record, { encoding: 'utf8', flag: 'a+' }).match(/"start"/g) ?? []).length;
     const handledSinceStart = () => {
       const text = readFileSync(record, 'utf8');
-      return !text.trimEnd().endsWith('}') || !text.slice(text.lastIndexOf('{"start"')).includes('"id"') ? 0 : 1;
+      return !text.trimEnd().endsWith('}') ||
+        !text.slice(text.lastIndexOf('{"start"')).includes('"id"')
+        ? 0
+        : 1;
     };
     let kills = 0;
     let landed = 0;
@@ -107,10 +127,14 @@ describe('watchInbound killed at random instants', () => {
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as Line);
-    await waitFor(() => {
-      const ids = new Set(handled().map((l) => l.id));
-      return injected.every((id) => ids.has(id));
-    }, 60_000, 100);
+    await waitFor(
+      () => {
+        const ids = new Set(handled().map((l) => l.id));
+        return injected.every((id) => ids.has(id));
+      },
+      60_000,
+      100,
+    );
     await kill(last);
     sandbox.chaos([]);
 
@@ -127,7 +151,10 @@ describe('watchInbound killed at random instants', () => {
     expect(new Set(messages.map((l) => l.id))).toEqual(new Set(injected));
     // A repeat is only ever the last message a killed run handled.
     const lastOfRuns = new Set(runs.slice(0, -1).map((run) => run.at(-1)?.id));
-    expect(runs.slice(0, -1).filter((run) => run.length > 0).length, 'kills that landed after some messages were handled').toBeGreaterThanOrEqual(KILLS);
+    expect(
+      runs.slice(0, -1).filter((run) => run.length > 0).length,
+      'kills that landed after some messages were handled',
+    ).toBeGreaterThanOrEqual(KILLS);
     const seen = new Set<string>();
     const repeats: string[] = [];
     for (const l of messages) {
@@ -147,8 +174,12 @@ describe('watchInbound killed at random instants', () => {
       order.set(l.key as string, Number(l.id));
     }
     // The dropped answers were recovered with getmessages, which nothing else calls.
-    const lost = sandbox.requests({ method: 'getunreadmessages' }).filter((r) => r.chaos !== undefined).length;
+    const lost = sandbox
+      .requests({ method: 'getunreadmessages' })
+      .filter((r) => r.chaos !== undefined).length;
     if (lost > 0) expect(sandbox.requests({ method: 'getmessages' }).length).toBeGreaterThan(0);
-    console.log(`inbound crash: ${MESSAGES} messages, ${kills} kills (handled per run: ${runs.map((r) => r.length).join(' ')}), ${repeats.length} repeats, ${lost} lost answers recovered`);
+    console.log(
+      `inbound crash: ${MESSAGES} messages, ${kills} kills (handled per run: ${runs.map((r) => r.length).join(' ')}), ${repeats.length} repeats, ${lost} lost answers recovered`,
+    );
   }, 120_000);
 });

@@ -30,19 +30,27 @@ afterAll(async () => {
 beforeEach(() => fixture.sandbox.reset());
 
 function client(credentials: { user: string; password: string } = DEMO): ChatClient {
-  const chat = createChatClient({ transport: 'post', baseUrl: fixture.sandbox.url, credentials, allowInsecureHttp: true, timeoutMs: 5_000 });
+  const chat = createChatClient({
+    transport: 'post',
+    baseUrl: fixture.sandbox.url,
+    credentials,
+    allowInsecureHttp: true,
+    timeoutMs: 5_000,
+  });
   clients.push(chat);
   return chat;
 }
 
 function inject(channel: (typeof CHANNELS)[number], destination: string, message: string): string {
-  return fixture.sandbox.injectInbound({ user: DEMO.user, ...channel, destination, message }).messageId;
+  return fixture.sandbox.injectInbound({ user: DEMO.user, ...channel, destination, message })
+    .messageId;
 }
 
 /** The API calls answered since `from` (an index into the request log), by method. */
 function callsSince(from: number): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const r of fixture.sandbox.requests().slice(from)) counts[r.method] = (counts[r.method] ?? 0) + 1;
+  for (const r of fixture.sandbox.requests().slice(from))
+    counts[r.method] = (counts[r.method] ?? 0) + 1;
   return counts;
 }
 
@@ -56,7 +64,13 @@ describe('watchInbound against the sandbox', () => {
     await waitFor(() => fixture.sandbox.requests({ method: 'getchats' }).length >= 4);
     const id = inject(CHANNELS[2], 'visitor-42', 'Hello, is anyone there?');
     const { value } = (await first) as IteratorResult<ChatMessage>;
-    expect(value).toMatchObject({ messageId: id, platform: 'webchat', platformId: '300', destination: 'visitor-42', sent: false });
+    expect(value).toMatchObject({
+      messageId: id,
+      platform: 'webchat',
+      platformId: '300',
+      destination: 'visitor-42',
+      sent: false,
+    });
     controller.abort();
     expect(await watch.next()).toEqual({ done: true, value: undefined });
   });
@@ -64,7 +78,8 @@ describe('watchInbound against the sandbox', () => {
   it('costs one getchats per channel plus one getunreadmessages per changed conversation (4 × 250 conversations)', async () => {
     const chat = client();
     for (const [c, channel] of CHANNELS.entries()) {
-      for (let i = 0; i < 250; i++) inject(channel, `3460${c}${String(i).padStart(4, '0')}`, `hello ${i}`);
+      for (let i = 0; i < 250; i++)
+        inject(channel, `3460${c}${String(i).padStart(4, '0')}`, `hello ${i}`);
     }
     const state: InboundState = createInboundState();
     const save = () => Promise.resolve();
@@ -83,15 +98,25 @@ describe('watchInbound against the sandbox', () => {
     expect(callsSince(from)).toEqual({ getchats: 4 });
 
     // A handful change, one of them a new customer, one only by our own reply.
-    const changed = [inject(CHANNELS[0], '346000003', 'again'), inject(CHANNELS[1], '346010100', 'again'), inject(CHANNELS[3], '346030249', 'again')];
+    const changed = [
+      inject(CHANNELS[0], '346000003', 'again'),
+      inject(CHANNELS[1], '346010100', 'again'),
+      inject(CHANNELS[3], '346030249', 'again'),
+    ];
     changed.push(inject(CHANNELS[3], 'new-customer', 'first time'));
-    await chat.sendMessage({ ...CHANNELS[2], destination: '346020007', message: 'a reply of ours' });
+    await chat.sendMessage({
+      ...CHANNELS[2],
+      destination: '346020007',
+      message: 'a reply of ours',
+    });
     from = fixture.sandbox.requests().length;
     const busy = await pollInbound(state, chat, { save });
     expect(busy.messages.map((m) => m.messageId).sort()).toEqual(changed.sort());
     const calls = callsSince(from);
     expect(calls).toEqual({ getchats: 4, getunreadmessages: 5 });
-    expect((calls.getchats ?? 0) + (calls.getunreadmessages ?? 0)).toBeLessThanOrEqual(CHANNELS.length + 5);
+    expect((calls.getchats ?? 0) + (calls.getunreadmessages ?? 0)).toBeLessThanOrEqual(
+      CHANNELS.length + 5,
+    );
   }, 60_000);
 
   it('an idle watch makes no per-conversation call', async () => {
@@ -105,7 +130,9 @@ describe('watchInbound against the sandbox', () => {
     await watch.return();
     await next;
     const calls = callsSince(from);
-    expect(Object.keys(calls).filter((m) => m !== 'getchats' && m !== 'getchatchannels')).toEqual([]);
+    expect(Object.keys(calls).filter((m) => m !== 'getchats' && m !== 'getchatchannels')).toEqual(
+      [],
+    );
   });
 
   it('acknowledges a message when the loop asks for the next; return() leaves the last one for the next watch', async () => {
@@ -123,14 +150,18 @@ describe('watchInbound against the sandbox', () => {
     const second = chat.watchInbound({ intervalMs: 20, checkpoint });
     expect((await second.next()).value?.messageId).toBe(ids[1]);
     // A second live watch on the same checkpoint is refused.
-    await expect(chat.watchInbound({ checkpoint }).next()).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    await expect(chat.watchInbound({ checkpoint }).next()).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+    });
     expect((await second.next()).value?.messageId).toBe(ids[2]);
     await second.return();
   });
 
-  it('acknowledges through the file checkpoint\'s journal, saving the whole state only at the poll\'s own points', async () => {
+  it("acknowledges through the file checkpoint's journal, saving the whole state only at the poll's own points", async () => {
     const chat = client();
-    const ids = Array.from({ length: 30 }, (_, i) => inject(CHANNELS[i % 4] ?? CHANNELS[0], `journal-${i}`, `hello ${i}`));
+    const ids = Array.from({ length: 30 }, (_, i) =>
+      inject(CHANNELS[i % 4] ?? CHANNELS[0], `journal-${i}`, `hello ${i}`),
+    );
     const dir = mkdtempSync(join(tmpdir(), 'afilnet-watch-journal-'));
     try {
       const file = createFileCheckpoint(join(dir, 'inbound.json'));
@@ -138,7 +169,10 @@ describe('watchInbound against the sandbox', () => {
       const counted: InboundCheckpoint = {
         open: () => file.open(),
         save: (state) => ((calls.save += 1), file.save(state)),
-        acknowledge: (messageIds) => ((calls.acknowledge += messageIds.length), (file.acknowledge as NonNullable<InboundCheckpoint['acknowledge']>)(messageIds)),
+        acknowledge: (messageIds) => (
+          (calls.acknowledge += messageIds.length),
+          (file.acknowledge as NonNullable<InboundCheckpoint['acknowledge']>)(messageIds)
+        ),
         close: () => file.close(),
       };
       const watch = chat.watchInbound({ intervalMs: 20, checkpoint: counted });
@@ -181,7 +215,10 @@ describe('watchInbound against the sandbox', () => {
     await expect(wrong.next()).rejects.toMatchObject({ code: 'INCORRECT_USER_PASSWORD' });
     expect(await wrong.next()).toEqual({ done: true, value: undefined });
     // A channel the watch was given that does not exist ends it too.
-    const missing = client().watchInbound({ intervalMs: 10, channels: [{ platform: 'whatsapp', platformId: '999' }] });
+    const missing = client().watchInbound({
+      intervalMs: 10,
+      channels: [{ platform: 'whatsapp', platformId: '999' }],
+    });
     await expect(missing.next()).rejects.toMatchObject({ code: 'CHANNEL_NOT_FOUND' });
   });
 
@@ -189,7 +226,12 @@ describe('watchInbound against the sandbox', () => {
     const chat = client();
     fixture.sandbox.chaos([{ method: 'getchats', fault: { delayMs: 5_000 } }]);
     const polling = chat.watchInbound({ intervalMs: 10 });
-    const waiting = createChatClient({ transport: 'post', baseUrl: fixture.sandbox.url, credentials: DEMO, allowInsecureHttp: true });
+    const waiting = createChatClient({
+      transport: 'post',
+      baseUrl: fixture.sandbox.url,
+      credentials: DEMO,
+      allowInsecureHttp: true,
+    });
     const pending = polling.next();
     await waitFor(() => fixture.sandbox.requests({ method: 'getchatchannels' }).length >= 1);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -17,7 +17,14 @@ afterAll(async () => {
 
 function client(baseUrl: string, timeoutMs = 5_000): ChatClient {
   // Without the client's own retries, every failed request is one failed poll of the watch.
-  const chat = createChatClient({ transport: 'post', baseUrl, credentials: DEMO, allowInsecureHttp: true, timeoutMs, retry: false });
+  const chat = createChatClient({
+    transport: 'post',
+    baseUrl,
+    credentials: DEMO,
+    allowInsecureHttp: true,
+    timeoutMs,
+    retry: false,
+  });
   clients.push(chat);
   return chat;
 }
@@ -25,7 +32,11 @@ function client(baseUrl: string, timeoutMs = 5_000): ChatClient {
 let nextDestination = 0;
 function conversation() {
   nextDestination += 1;
-  return { platform: 'whatsapp' as const, platformId: '100', destination: `3461100${String(nextDestination).padStart(4, '0')}` };
+  return {
+    platform: 'whatsapp' as const,
+    platformId: '100',
+    destination: `3461100${String(nextDestination).padStart(4, '0')}`,
+  };
 }
 
 /** Injects an inbound message through the sandbox's HTTP door, as a separate process would. */
@@ -33,7 +44,13 @@ async function inject(destination: string, message: string): Promise<void> {
   const response = await fetch(`${fixture.sandbox.url}/__sandbox/inbound`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: DEMO.user, platform: 'whatsapp', platformId: '100', destination, message }),
+    body: JSON.stringify({
+      user: DEMO.user,
+      platform: 'whatsapp',
+      platformId: '100',
+      destination,
+      message,
+    }),
   });
   expect(response.status).toBe(201);
 }
@@ -49,7 +66,12 @@ describe('watchUnreadMessages against the sandbox', () => {
     const received: string[] = [];
     const consuming = (async () => {
       for await (const m of watch) {
-        expect(m).toMatchObject({ destination: ref.destination, platform: 'whatsapp', platformId: '100', sent: false });
+        expect(m).toMatchObject({
+          destination: ref.destination,
+          platform: 'whatsapp',
+          platformId: '100',
+          sent: false,
+        });
         received.push(m.message);
         if (received.length === 3) controller.abort();
       }
@@ -90,7 +112,11 @@ describe('watchUnreadMessages against the sandbox', () => {
     });
     const chat = client(url);
     const controller = new AbortController();
-    const watch = chat.watchUnreadMessages({ ...conversation(), intervalMs: 20, signal: controller.signal });
+    const watch = chat.watchUnreadMessages({
+      ...conversation(),
+      intervalMs: 20,
+      signal: controller.signal,
+    });
     const pending = watch.next();
     await arrived;
     controller.abort();
@@ -119,7 +145,8 @@ describe('watchUnreadMessages against the sandbox', () => {
       ...ref,
       intervalMs: 25,
       maxBackoffMs: 100,
-      onRetry: (error: AfilnetTransportError, delayMs) => retries.push({ code: error.code, delayMs }),
+      onRetry: (error: AfilnetTransportError, delayMs) =>
+        retries.push({ code: error.code, delayMs }),
     });
     const first = await watch.next();
     await watch.return?.();

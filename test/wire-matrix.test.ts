@@ -4,12 +4,22 @@
  * of result decoding (docs/behaviour.md#results), and that every error code reaches the caller as `AfilnetApiError`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AfilnetApiError, AfilnetTransportError, createChatClient, type ChatClient } from '@afilnet-chat/core';
+import {
+  AfilnetApiError,
+  AfilnetTransportError,
+  createChatClient,
+  type ChatClient,
+} from '@afilnet-chat/core';
 import { DEMO } from './support/account.js';
 import { DECODED_MESSAGE } from './support/result-fixtures.js';
 import { ALL_ERROR_CODES, SAMPLE_CALLS, type SampleCall } from './support/sample-calls.js';
 import { MATRIX_ROWS, type TransportCase } from './support/transport-cases.js';
-import { captureWire, type CapturedRequest, type ExecutorName, type WireCapture } from './support/wire-capture.js';
+import {
+  captureWire,
+  type CapturedRequest,
+  type ExecutorName,
+  type WireCapture,
+} from './support/wire-capture.js';
 
 const ROWS = MATRIX_ROWS;
 const JSON_ROWS = ROWS.filter((r) => r.case.bodyFormat === 'json');
@@ -55,7 +65,12 @@ function start(
 ): { client: ChatClient; requests: CapturedRequest[] } {
   const methods = row.case.expectedRequests(call.method, call.wire, DEMO).map((r) => r.method);
   capture = captureWire(row.executor, methods, (request) => row.case.answer(request, envelope));
-  client = createChatClient({ transport: row.case.name, credentials: DEMO, ...row.case.config, ...capture.clientConfig });
+  client = createChatClient({
+    transport: row.case.name,
+    credentials: DEMO,
+    ...row.case.config,
+    ...capture.clientConfig,
+  });
   return { client, requests: capture.requests };
 }
 
@@ -64,37 +79,57 @@ function invoke(c: ChatClient, call: SampleCall): Promise<unknown> {
   return call.input === undefined ? fn() : fn(call.input);
 }
 
-function assertRequests(row: { case: TransportCase }, call: SampleCall, requests: CapturedRequest[]): void {
+function assertRequests(
+  row: { case: TransportCase },
+  call: SampleCall,
+  requests: CapturedRequest[],
+): void {
   const expected = row.case.expectedRequests(call.method, call.wire, DEMO);
   expect(requests).toHaveLength(expected.length);
   expected.forEach((want, i) => {
     const got = requests[i] as CapturedRequest;
     expect(got.method).toBe(want.method);
     expect(got.path).toBe(want.path);
-    for (const [name, value] of Object.entries(want.headers)) expect(got.headers[name], `header ${name}`).toBe(value);
-    for (const name of want.absentHeaders ?? []) expect(got.headers[name], `header ${name}`).toBeUndefined();
+    for (const [name, value] of Object.entries(want.headers))
+      expect(got.headers[name], `header ${name}`).toBe(value);
+    for (const name of want.absentHeaders ?? [])
+      expect(got.headers[name], `header ${name}`).toBeUndefined();
     if (typeof want.body === 'string') expect(got.body).toBe(want.body);
     else want.body(got.body);
   });
 }
 
 describe.each(ROWS)('wire: $label', (row) => {
-  it.each(SAMPLE_CALLS.map((c) => ({ ...c, name: c.method })))('$name sends the exact request and decodes the answer', async (call) => {
-    const { client, requests } = start(row, { status: 'success', result: successResult(call.method) }, call);
-    await expect(invoke(client, call)).resolves.toEqual(decodedResult(call.method));
-    assertRequests(row, call, requests);
-  });
+  it.each(SAMPLE_CALLS.map((c) => ({ ...c, name: c.method })))(
+    '$name sends the exact request and decodes the answer',
+    async (call) => {
+      const { client, requests } = start(
+        row,
+        { status: 'success', result: successResult(call.method) },
+        call,
+      );
+      await expect(invoke(client, call)).resolves.toEqual(decodedResult(call.method));
+      assertRequests(row, call, requests);
+    },
+  );
 
-  it.each(ALL_ERROR_CODES.map((code) => ({ code })))('error $code reaches the caller as AfilnetApiError', async ({ code }) => {
-    const call = SAMPLE_CALLS.find((c) => c.method === 'sendfile') as SampleCall;
-    const { client } = start(row, { status: 'error', error: code }, call);
-    const error = await invoke(client, call).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AfilnetApiError);
-    expect(error).toMatchObject({ code, name: 'AfilnetApiError' });
-  });
+  it.each(ALL_ERROR_CODES.map((code) => ({ code })))(
+    'error $code reaches the caller as AfilnetApiError',
+    async ({ code }) => {
+      const call = SAMPLE_CALLS.find((c) => c.method === 'sendfile') as SampleCall;
+      const { client } = start(row, { status: 'error', error: code }, call);
+      const error = await invoke(client, call).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AfilnetApiError);
+      expect(error).toMatchObject({ code, name: 'AfilnetApiError' });
+    },
+  );
 
   it('keeps an error code it does not know as is', async () => {
-    const { client } = start(row, { status: 'error', error: 'SOMETHING_NEW' }, SAMPLE_CALLS[0] as SampleCall);
+    const { client } = start(
+      row,
+      { status: 'error', error: 'SOMETHING_NEW' },
+      SAMPLE_CALLS[0] as SampleCall,
+    );
     await expect(client.getChatChannels()).rejects.toMatchObject({ code: 'SOMETHING_NEW' });
   });
 });
@@ -110,10 +145,16 @@ describe.each(JSON_ROWS)('decoding tolerance: $label', (row) => {
   });
 
   it('accepts numbers and booleans for scalars; ids stay strings', async () => {
-    const { client } = start(row, {
-      status: 'success',
-      result: [{ ...MESSAGE_ITEM, platformid: 100, messageid: 42, destination: 34600000000, sent: true }],
-    }, listCall);
+    const { client } = start(
+      row,
+      {
+        status: 'success',
+        result: [
+          { ...MESSAGE_ITEM, platformid: 100, messageid: 42, destination: 34600000000, sent: true },
+        ],
+      },
+      listCall,
+    );
     await expect(invoke(client, listCall)).resolves.toEqual([DECODED_MESSAGE]);
   });
 
@@ -124,13 +165,21 @@ describe.each(JSON_ROWS)('decoding tolerance: $label', (row) => {
     ['"true"', 'true', true],
     ['1', 1, true],
   ])('reads sent %s', async (_label, sent, expected) => {
-    const { client } = start(row, { status: 'success', result: [{ ...MESSAGE_ITEM, sent }] }, listCall);
+    const { client } = start(
+      row,
+      { status: 'success', result: [{ ...MESSAGE_ITEM, sent }] },
+      listCall,
+    );
     const [message] = (await invoke(client, listCall)) as Array<{ sent: boolean }>;
     expect(message?.sent).toBe(expected);
   });
 
   it('accepts {"list": [...]}', async () => {
-    const { client } = start(row, { status: 'success', result: { list: [MESSAGE_ITEM] } }, listCall);
+    const { client } = start(
+      row,
+      { status: 'success', result: { list: [MESSAGE_ITEM] } },
+      listCall,
+    );
     await expect(invoke(client, listCall)).resolves.toEqual([DECODED_MESSAGE]);
   });
 
@@ -141,26 +190,45 @@ describe.each(JSON_ROWS)('decoding tolerance: $label', (row) => {
 
   it('reads issent for getunreadmessages', async () => {
     const { sent: _sent, ...rest } = MESSAGE_ITEM;
-    const { client } = start(row, { status: 'success', result: [{ ...rest, issent: '0' }] }, unreadCall);
-    await expect(invoke(client, unreadCall)).resolves.toEqual([{ ...DECODED_MESSAGE, sent: false }]);
+    const { client } = start(
+      row,
+      { status: 'success', result: [{ ...rest, issent: '0' }] },
+      unreadCall,
+    );
+    await expect(invoke(client, unreadCall)).resolves.toEqual([
+      { ...DECODED_MESSAGE, sent: false },
+    ]);
   });
 
   it('gives exactly the documented fields, no others', async () => {
-    const { client } = start(row, { status: 'success', result: [{ ...MESSAGE_ITEM, extra: 'x', __proto__x: 'y' }] }, listCall);
+    const { client } = start(
+      row,
+      { status: 'success', result: [{ ...MESSAGE_ITEM, extra: 'x', __proto__x: 'y' }] },
+      listCall,
+    );
     const [message] = (await invoke(client, listCall)) as object[];
     expect(Object.keys(message as object).sort()).toEqual(Object.keys(DECODED_MESSAGE).sort());
   });
 
   it('keeps an unknown platform in a result as a plain string', async () => {
-    const { client } = start(row, { status: 'success', result: [{ ...CHANNEL_ITEM, platform: 'signal' }] }, SAMPLE_CALLS[0] as SampleCall);
-    await expect(client.getChatChannels()).resolves.toEqual([{ ...DECODED_CHANNEL, platform: 'signal' }]);
+    const { client } = start(
+      row,
+      { status: 'success', result: [{ ...CHANNEL_ITEM, platform: 'signal' }] },
+      SAMPLE_CALLS[0] as SampleCall,
+    );
+    await expect(client.getChatChannels()).resolves.toEqual([
+      { ...DECODED_CHANNEL, platform: 'signal' },
+    ]);
   });
 
-  it.each([[undefined], [null], [''], [[]], [{}]])('accepts %j as the "none" result of a send', async (result) => {
-    const envelope = result === undefined ? { status: 'success' } : { status: 'success', result };
-    const { client } = start(row, envelope, sendCall);
-    await expect(invoke(client, sendCall)).resolves.toBeUndefined();
-  });
+  it.each([[undefined], [null], [''], [[]], [{}]])(
+    'accepts %j as the "none" result of a send',
+    async (result) => {
+      const envelope = result === undefined ? { status: 'success' } : { status: 'success', result };
+      const { client } = start(row, envelope, sendCall);
+      await expect(invoke(client, sendCall)).resolves.toBeUndefined();
+    },
+  );
 
   it('calls a list item without its fields MALFORMED_RESPONSE', async () => {
     const { client } = start(row, { status: 'success', result: [{ platformid: '1' }] }, listCall);
@@ -171,6 +239,9 @@ describe.each(JSON_ROWS)('decoding tolerance: $label', (row) => {
 
   it('calls a body that is no envelope MALFORMED_RESPONSE, with mayHaveBeenSent for a send', async () => {
     const { client } = start(row, { hello: 'world' }, sendCall);
-    await expect(invoke(client, sendCall)).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE', mayHaveBeenSent: true });
+    await expect(invoke(client, sendCall)).rejects.toMatchObject({
+      code: 'MALFORMED_RESPONSE',
+      mayHaveBeenSent: true,
+    });
   });
 });

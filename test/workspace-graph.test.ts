@@ -25,7 +25,9 @@ const names = new Set(manifests.map((m) => m.name));
 const arrows = new Map(
   manifests.map((m) => [
     m.name,
-    Object.keys({ ...m.dependencies, ...m.peerDependencies, ...m.optionalDependencies }).filter((d) => names.has(d)),
+    Object.keys({ ...m.dependencies, ...m.peerDependencies, ...m.optionalDependencies }).filter(
+      (d) => names.has(d),
+    ),
   ]),
 );
 

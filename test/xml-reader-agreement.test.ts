@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { CHAT_METHODS, type ChatMethod } from '@afilnet-chat/core/constants';
 import { createXmlReader, escapeXml, XmlReadError, type XmlElement } from '@afilnet-chat/soap-xml';
 import { encodeEnvelope, encodeUsernameToken } from '@afilnet-chat/transport-soap';
-import { encodeSoapFault, type SoapFault } from '../packages/sandbox/src/api/soap/encode-soap-fault.js';
+import {
+  encodeSoapFault,
+  type SoapFault,
+} from '../packages/sandbox/src/api/soap/encode-soap-fault.js';
 import { encodeSoapResponse } from '../packages/sandbox/src/api/soap/encode-soap-response.js';
 import { answerArbitrary, messageArbitrary, RUNS, XML_ILLEGAL } from './support/arbitraries.js';
 import { REF_SOAP_ENV, REF_XSI } from './support/reference-soap.js';
@@ -19,7 +22,18 @@ import { createReferenceXmlReader, ReferenceXmlReadError } from './support/refer
 const reader = createXmlReader();
 const oracle = createReferenceXmlReader();
 const METHODS = Object.keys(CHAT_METHODS) as ChatMethod[];
-const ITEM_FIELDS = ['platformid', 'platform', 'name', 'message', 'destination', 'messageid', 'sent', 'issent', 'status', 'datetime'];
+const ITEM_FIELDS = [
+  'platformid',
+  'platform',
+  'name',
+  'message',
+  'destination',
+  'messageid',
+  'sent',
+  'issent',
+  'status',
+  'datetime',
+];
 
 type Outcome = { readonly tree: XmlElement } | { readonly refused: true };
 
@@ -41,7 +55,10 @@ function expectAgreement(xml: string): void {
 
 /** Text XML 1.0 can carry, as the sandbox stores and the transport sends it. */
 const text = messageArbitrary.filter((m) => !XML_ILLEGAL.test(m));
-const shortText = fc.oneof(fc.constantFrom('', ' ', '1', '0', 'true', '007', 'whatsapp', 'CHANNEL_NOT_FOUND'), text);
+const shortText = fc.oneof(
+  fc.constantFrom('', ' ', '1', '0', 'true', '007', 'whatsapp', 'CHANNEL_NOT_FOUND'),
+  text,
+);
 
 const sandboxResponse = fc
   .tuple(
@@ -49,7 +66,10 @@ const sandboxResponse = fc
     fc.oneof(
       fc.record({
         status: fc.constant('success' as const),
-        result: fc.option(fc.array(fc.dictionary(fc.constantFrom(...ITEM_FIELDS), shortText), { maxLength: 4 }), { nil: null }),
+        result: fc.option(
+          fc.array(fc.dictionary(fc.constantFrom(...ITEM_FIELDS), shortText), { maxLength: 4 }),
+          { nil: null },
+        ),
       }),
       fc.record({ status: fc.constant('error' as const), error: shortText }),
     ),
@@ -58,7 +78,12 @@ const sandboxResponse = fc
 
 const sandboxFault = fc
   .record({
-    faultCode: fc.constantFrom<SoapFault['faultCode']>('soapenv:Client', 'soapenv:Server', 'soapenv:VersionMismatch', 'soapenv:MustUnderstand'),
+    faultCode: fc.constantFrom<SoapFault['faultCode']>(
+      'soapenv:Client',
+      'soapenv:Server',
+      'soapenv:VersionMismatch',
+      'soapenv:MustUnderstand',
+    ),
     faultString: text,
   })
   .map(encodeSoapFault);
@@ -66,14 +91,21 @@ const sandboxFault = fc
 const transportRequest = fc
   .tuple(
     fc.constantFrom(...METHODS),
-    fc.array(fc.tuple(fc.constantFrom('platform', 'platformid', 'destination', 'message'), text), { maxLength: 4 }),
+    fc.array(fc.tuple(fc.constantFrom('platform', 'platformid', 'destination', 'message'), text), {
+      maxLength: 4,
+    }),
     fc.record({ user: text, password: text }),
     fc.option(fc.uint8Array({ minLength: 16, maxLength: 16 }), { nil: undefined }),
   )
   .map(([method, params, credentials, nonce]) =>
     encodeEnvelope(
       { method, params },
-      encodeUsernameToken(credentials, nonce === undefined ? undefined : { nonce: Buffer.from(nonce), created: '2024-05-01T10:00:00.000Z' }),
+      encodeUsernameToken(
+        credentials,
+        nonce === undefined
+          ? undefined
+          : { nonce: Buffer.from(nonce), created: '2024-05-01T10:00:00.000Z' },
+      ),
     ),
   );
 
@@ -94,19 +126,36 @@ const toleranceResponse = fc
     envPrefix: fc.constantFrom('soap:', 'SOAP-ENV:', 's:', 'env:', ''),
     chatPrefix: fc.constantFrom('m:', 'ns1:', 'c:', ''),
     header: fc.boolean(),
-    prolog: fc.constantFrom('', '<?xml version="1.0" encoding="UTF-8"?>', '\uFEFF<?xml version="1.0"?>\n', '<!-- generated -->'),
+    prolog: fc.constantFrom(
+      '',
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '\uFEFF<?xml version="1.0"?>\n',
+      '<!-- generated -->',
+    ),
     indent: fc.constantFrom('', '\n ', '\r\n\t'),
     quote: fc.constantFrom('"', "'"),
     status: fc.constantFrom('success', 'SUCCESS', 'error', ' success '),
-    items: fc.array(fc.array(fc.tuple(fc.constantFrom(...ITEM_FIELDS), spelledText, fc.boolean()), { maxLength: 5 }), { maxLength: 3 }),
+    items: fc.array(
+      fc.array(fc.tuple(fc.constantFrom(...ITEM_FIELDS), spelledText, fc.boolean()), {
+        maxLength: 5,
+      }),
+      { maxLength: 3 },
+    ),
     result: fc.constantFrom('items', 'empty', 'nil', 'none'),
   })
   .map((t) => {
     const q = t.quote;
-    const envNs = t.envPrefix === '' ? `xmlns=${q}${REF_SOAP_ENV}${q}` : `xmlns:${t.envPrefix.slice(0, -1)}=${q}${REF_SOAP_ENV}${q}`;
-    const chatNs = t.chatPrefix === '' ? `xmlns=${q}urn:afilnet:chat${q}` : `xmlns:${t.chatPrefix.slice(0, -1)}=${q}urn:afilnet:chat${q}`;
+    const envNs =
+      t.envPrefix === ''
+        ? `xmlns=${q}${REF_SOAP_ENV}${q}`
+        : `xmlns:${t.envPrefix.slice(0, -1)}=${q}${REF_SOAP_ENV}${q}`;
+    const chatNs =
+      t.chatPrefix === ''
+        ? `xmlns=${q}urn:afilnet:chat${q}`
+        : `xmlns:${t.chatPrefix.slice(0, -1)}=${q}urn:afilnet:chat${q}`;
     const n = t.indent;
-    const field = ([name, value, nil]: [string, string, boolean]) => (nil ? `<${name} xsi:nil=${q}true${q}/>` : `<${name}>${value}</${name}>`);
+    const field = ([name, value, nil]: [string, string, boolean]) =>
+      nil ? `<${name} xsi:nil=${q}true${q}/>` : `<${name}>${value}</${name}>`;
     const result =
       t.result === 'items'
         ? `<result>${t.items.map((fields) => `${n}<item>${fields.map(field).join(n)}</item>`).join('')}${n}</result>`
@@ -134,21 +183,28 @@ describe('the single-pass XML reader agrees with its predecessor', () => {
 
   it('on those documents cut short at any character', () => {
     fc.assert(
-      fc.property(document, fc.nat(), (xml, at) => expectAgreement(xml.slice(0, at % (xml.length + 1)))),
+      fc.property(document, fc.nat(), (xml, at) =>
+        expectAgreement(xml.slice(0, at % (xml.length + 1))),
+      ),
       { numRuns: RUNS * 2 },
     );
   });
 
   it('on the arbitrary answers the property suite sends', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...METHODS).chain(answerArbitrary), (answer) => expectAgreement(Buffer.from(answer.body).toString('utf8'))),
+      fc.property(fc.constantFrom(...METHODS).chain(answerArbitrary), (answer) =>
+        expectAgreement(Buffer.from(answer.body).toString('utf8')),
+      ),
       { numRuns: RUNS * 2 },
     );
   });
 
   it.each([
     ['a DOCTYPE', '<!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>'],
-    ['a DOCTYPE behind a BOM, a declaration and a comment', '\uFEFF<?xml version="1.0"?><!-- hi --><!doctype s [<!ENTITY x "y">]><s/>'],
+    [
+      'a DOCTYPE behind a BOM, a declaration and a comment',
+      '\uFEFF<?xml version="1.0"?><!-- hi --><!doctype s [<!ENTITY x "y">]><s/>',
+    ],
     ['an external entity', '<!DOCTYPE s [<!ENTITY x SYSTEM "file:///etc/passwd">]><s>&x;</s>'],
     ['an undeclared entity', '<r>&lol;</r>'],
     ['unterminated references', `<r>${'&a'.repeat(1000)}</r>`],

@@ -11,8 +11,14 @@ import { summarize } from '../report/stats.mjs';
 const PROBE = fileURLToPath(new URL('./import-probe.mjs', import.meta.url));
 
 function probe(specifiers) {
-  const run = spawnSync(process.execPath, ['--no-warnings', PROBE, ...specifiers], { encoding: 'utf8', timeout: 30_000 });
-  if (run.status !== 0) throw new Error(`import of ${specifiers.join(' + ')} failed: ${run.stderr.trim().split('\n')[0]}`);
+  const run = spawnSync(process.execPath, ['--no-warnings', PROBE, ...specifiers], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (run.status !== 0)
+    throw new Error(
+      `import of ${specifiers.join(' + ')} failed: ${run.stderr.trim().split('\n')[0]}`,
+    );
   return JSON.parse(run.stdout);
 }
 

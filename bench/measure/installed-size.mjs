@@ -35,7 +35,8 @@ function ownSize(dir) {
     if (!existsSync(path)) continue;
     total += directorySize(
       path,
-      (_path, entry) => entry.name.endsWith('.tsbuildinfo') || (part === 'src' && entry.name.endsWith('.test.ts')),
+      (_path, entry) =>
+        entry.name.endsWith('.tsbuildinfo') || (part === 'src' && entry.name.endsWith('.test.ts')),
     );
   }
   return total;

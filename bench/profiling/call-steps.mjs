@@ -33,7 +33,8 @@ import { encodeEnvelope } from '../../packages/transport-soap/src/encode-envelop
 import { encodeUsernameToken } from '../../packages/transport-soap/src/encode-username-token.ts';
 
 const args = { filter: '' };
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+for (let i = 2; i < process.argv.length; i += 2)
+  args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 
 const TRANSPORTS = ['get', 'post', 'basic', 'soap', 'json-oauth'];
 
@@ -48,10 +49,16 @@ const telemetry = createClientTelemetry('post', undefined);
 await telemetry.prepare();
 
 group('steps of one call (sendmessage unless named)', () => {
-  bench('validation: toWireRequest(sendmessage)', () => do_not_optimize(toWireRequest('sendmessage', SEND_MESSAGE_INPUT)));
-  bench('validation: toWireRequest(getchatchannels)', () => do_not_optimize(toWireRequest('getchatchannels', undefined)));
+  bench('validation: toWireRequest(sendmessage)', () =>
+    do_not_optimize(toWireRequest('sendmessage', SEND_MESSAGE_INPUT)),
+  );
+  bench('validation: toWireRequest(getchatchannels)', () =>
+    do_not_optimize(toWireRequest('getchatchannels', undefined)),
+  );
   bench('encoding: form (get, post, basic)', () => do_not_optimize(formEncode(sendRequest)));
-  bench('encoding: SOAP envelope, PasswordText', () => do_not_optimize(encodeEnvelope(sendRequest, textToken)));
+  bench('encoding: SOAP envelope, PasswordText', () =>
+    do_not_optimize(encodeEnvelope(sendRequest, textToken)),
+  );
   bench('encoding: JSON body (json-oauth)', () =>
     do_not_optimize(JSON.stringify(Object.fromEntries(sendRequest.params))),
   );
@@ -59,13 +66,20 @@ group('steps of one call (sendmessage unless named)', () => {
     const deadline = clock.start(30_000, undefined);
     deadline.dispose();
   });
-  bench('telemetry check: startCall() with the API loaded, no SDK', () => do_not_optimize(telemetry.startCall('sendmessage')));
+  bench('telemetry check: startCall() with the API loaded, no SDK', () =>
+    do_not_optimize(telemetry.startCall('sendmessage')),
+  );
   bench('header flattening: 5 response headers', () =>
     do_not_optimize(flattenHeaders(ANSWERS.jsonNone.raw, undiciUtil.headerNameToString)),
   );
   bench('dispatch handler: BufferedResponse, headers + 1 chunk + complete', async () => {
     const deadline = clock.start(30_000, undefined);
-    const response = new BufferedResponse(deadline, 1 << 20, 'http://127.0.0.1/api/http/', undiciUtil.headerNameToString);
+    const response = new BufferedResponse(
+      deadline,
+      1 << 20,
+      'http://127.0.0.1/api/http/',
+      undiciUtil.headerNameToString,
+    );
     response.onConnect(() => undefined);
     response.onHeaders(200, ANSWERS.jsonNone.raw);
     response.onData(ANSWERS.jsonNone.body);
@@ -73,17 +87,31 @@ group('steps of one call (sendmessage unless named)', () => {
     do_not_optimize(await response.promise);
     deadline.dispose();
   });
-  bench('the limit\'s handler, same answer', () =>
-    rawDispatch({ origin: 'http://127.0.0.1', path: '/api/http/', method: 'POST', body: 'sendmessage' }),
+  bench("the limit's handler, same answer", () =>
+    rawDispatch({
+      origin: 'http://127.0.0.1',
+      path: '/api/http/',
+      method: 'POST',
+      body: 'sendmessage',
+    }),
   );
-  bench('decoding: parseJsonPayload(channel list)', () => do_not_optimize(parseJsonPayload(channelsBody)));
+  bench('decoding: parseJsonPayload(channel list)', () =>
+    do_not_optimize(parseJsonPayload(channelsBody)),
+  );
   bench('decoding: decodeResponse(getchatchannels)', () =>
-    do_not_optimize(decodeResponse('getchatchannels', { httpStatus: 200, payload: parseJsonPayload(channelsBody) })),
+    do_not_optimize(
+      decodeResponse('getchatchannels', {
+        httpStatus: 200,
+        payload: parseJsonPayload(channelsBody),
+      }),
+    ),
   );
   bench('decoding: parse + decodeResponse(sendmessage)', () =>
-    do_not_optimize(decodeResponse('sendmessage', { httpStatus: 200, payload: parseJsonPayload(noneBody) })),
+    do_not_optimize(
+      decodeResponse('sendmessage', { httpStatus: 200, payload: parseJsonPayload(noneBody) }),
+    ),
   );
-  bench('a call\'s async frames: 3 awaits of settled promises', async () => {
+  bench("a call's async frames: 3 awaits of settled promises", async () => {
     const a = async () => 1;
     const b = async () => (await a()) + 1;
     do_not_optimize(await b());
@@ -113,25 +141,45 @@ const answered = {
   sendmessage: { httpStatus: 200, payload: parseJsonPayload(noneBody) },
 };
 const layersOnly = createChatClient({
-  transport: { name: 'answers-at-once', security: 'high', send: async (request) => answered[request.method] },
+  transport: {
+    name: 'answers-at-once',
+    security: 'high',
+    send: async (request) => answered[request.method],
+  },
   credentials: CREDENTIALS,
 });
 
 const wire = {
-  getchatchannels: { origin: 'http://127.0.0.1:9', path: '/api/http/', method: 'POST', headers: {}, body: Buffer.from('getchatchannels') },
-  sendmessage: { origin: 'http://127.0.0.1:9', path: '/api/http/', method: 'POST', headers: {}, body: Buffer.from('sendmessage') },
+  getchatchannels: {
+    origin: 'http://127.0.0.1:9',
+    path: '/api/http/',
+    method: 'POST',
+    headers: {},
+    body: Buffer.from('getchatchannels'),
+  },
+  sendmessage: {
+    origin: 'http://127.0.0.1:9',
+    path: '/api/http/',
+    method: 'POST',
+    headers: {},
+    body: Buffer.from('sendmessage'),
+  },
 };
 
 group('whole call, no I/O (in-memory dispatcher)', () => {
   for (const method of ['getchatchannels', 'sendmessage']) {
     bench(`limit: minimal handler, ${method}`, () => rawDispatch(wire[method]));
     bench(`client layers alone (a transport that answers at once), ${method}`, () =>
-      method === 'sendmessage' ? layersOnly.sendMessage(SEND_MESSAGE_INPUT) : layersOnly.getChatChannels(),
+      method === 'sendmessage'
+        ? layersOnly.sendMessage(SEND_MESSAGE_INPUT)
+        : layersOnly.getChatChannels(),
     );
     for (const transport of TRANSPORTS) {
       const client = clients[transport];
       bench(`client ${transport} ${method}`, () =>
-        method === 'sendmessage' ? client.sendMessage(SEND_MESSAGE_INPUT) : client.getChatChannels(),
+        method === 'sendmessage'
+          ? client.sendMessage(SEND_MESSAGE_INPUT)
+          : client.getChatChannels(),
       );
     }
   }
@@ -145,6 +193,8 @@ console.log('µs per call: median (min)   step');
 for (const trial of benchmarks) {
   const stats = trial.runs[0]?.stats;
   if (stats === undefined) continue;
-  console.log(`${(stats.p50 / 1000).toFixed(2).padStart(7)} (${(stats.min / 1000).toFixed(2)})   ${trial.alias}`);
+  console.log(
+    `${(stats.p50 / 1000).toFixed(2).padStart(7)} (${(stats.min / 1000).toFixed(2)})   ${trial.alias}`,
+  );
 }
 for (const client of [...Object.values(clients), layersOnly]) await client.close();

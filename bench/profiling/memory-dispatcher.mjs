@@ -15,13 +15,17 @@ function rawHeadersOf(canned) {
     connection: 'keep-alive',
     'keep-alive': 'timeout=30',
   };
-  for (const [name, value] of Object.entries(headers)) list.push(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'));
+  for (const [name, value] of Object.entries(headers))
+    list.push(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'));
   return list;
 }
 
 /** The canned answers as undici hands them to a handler. */
 export const ANSWERS = Object.fromEntries(
-  Object.entries(CANNED).map(([name, canned]) => [name, { raw: rawHeadersOf(canned), body: canned.body }]),
+  Object.entries(CANNED).map(([name, canned]) => [
+    name,
+    { raw: rawHeadersOf(canned), body: canned.body },
+  ]),
 );
 
 function answerFor(opts) {
@@ -57,9 +61,11 @@ export function rawDispatch(opts) {
       onConnect() {},
       onHeaders: () => true,
       onData: (chunk) => chunks.push(chunk) > 0,
-      onComplete: () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+      onComplete: () =>
+        resolve(
+          chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+        ),
       onError: reject,
     });
   });
 }
-

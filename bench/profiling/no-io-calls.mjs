@@ -25,11 +25,25 @@ for (let i = 2; i < process.argv.length; i += 2) {
 }
 
 const TRANSPORTS = ['get', 'post', 'basic', 'soap', 'json-oauth'];
-const pairs = TRANSPORTS.flatMap((t) => METHODS.map((m) => `${t}:${m}`)).filter((p) => !args.only || args.only.split(',').includes(p));
+const pairs = TRANSPORTS.flatMap((t) => METHODS.map((m) => `${t}:${m}`)).filter(
+  (p) => !args.only || args.only.split(',').includes(p),
+);
 
 const wire = {
-  getchatchannels: { origin: 'http://127.0.0.1:9', path: '/api/http/', method: 'POST', headers: {}, body: Buffer.from('getchatchannels') },
-  sendmessage: { origin: 'http://127.0.0.1:9', path: '/api/http/', method: 'POST', headers: {}, body: Buffer.from('sendmessage') },
+  getchatchannels: {
+    origin: 'http://127.0.0.1:9',
+    path: '/api/http/',
+    method: 'POST',
+    headers: {},
+    body: Buffer.from('getchatchannels'),
+  },
+  sendmessage: {
+    origin: 'http://127.0.0.1:9',
+    path: '/api/http/',
+    method: 'POST',
+    headers: {},
+    body: Buffer.from('sendmessage'),
+  },
 };
 
 const clients = new Map();
@@ -49,28 +63,40 @@ const subjects = {};
 for (const pair of pairs) {
   const [transport, method] = pair.split(':');
   const client = clients.get(transport);
-  subjects[`${pair} client`] = method === 'sendmessage' ? () => client.sendMessage(SEND_MESSAGE_INPUT) : () => client.getChatChannels();
+  subjects[`${pair} client`] =
+    method === 'sendmessage'
+      ? () => client.sendMessage(SEND_MESSAGE_INPUT)
+      : () => client.getChatChannels();
   subjects[`${pair} limit`] = () => rawDispatch(wire[method]);
 }
 const names = Object.keys(subjects);
-for (const name of names) await drive(subjects[name], { concurrency: 64, durationMs: 1_000, maxCalls: 20_000 });
+for (const name of names)
+  await drive(subjects[name], { concurrency: 64, durationMs: 1_000, maxCalls: 20_000 });
 
 const cpu = new Map(names.map((n) => [n, []]));
 for (let round = 0; round < args.rounds; round++) {
   for (const name of names) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const calls = await drive(subjects[name], { concurrency: 64, durationMs: args['slice-ms'], maxCalls: 1_000_000 });
+    const calls = await drive(subjects[name], {
+      concurrency: 64,
+      durationMs: args['slice-ms'],
+      maxCalls: 1_000_000,
+    });
     const used = process.cpuUsage(c0);
     void t0;
     cpu.get(name).push((used.user + used.system) / calls);
   }
 }
-console.log(`CPU µs per call, no I/O, concurrency 64, median of ${args.rounds} rounds of ${args['slice-ms']} ms slices`);
+console.log(
+  `CPU µs per call, no I/O, concurrency 64, median of ${args.rounds} rounds of ${args['slice-ms']} ms slices`,
+);
 console.log('transport:method              client   limit   client − limit');
 for (const pair of pairs) {
   const ours = summarize(cpu.get(`${pair} client`)).median;
   const limit = summarize(cpu.get(`${pair} limit`)).median;
-  console.log(`${pair.padEnd(28)} ${ours.toFixed(2).padStart(7)} ${limit.toFixed(2).padStart(7)} ${(ours - limit).toFixed(2).padStart(10)}`);
+  console.log(
+    `${pair.padEnd(28)} ${ours.toFixed(2).padStart(7)} ${limit.toFixed(2).padStart(7)} ${(ours - limit).toFixed(2).padStart(10)}`,
+  );
 }
 for (const client of clients.values()) await client.close();

@@ -19,7 +19,10 @@ export function areaOf(url, functionName) {
 }
 
 function shortUrl(url) {
-  return url.replace(/^file:\/\//, '').replace(/.*\/(packages|node_modules)\//, '$1/').replace(/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/.*\/(packages|node_modules)\//, '$1/')
+    .replace(/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '');
 }
 
 /**
@@ -37,7 +40,8 @@ export function summarizeCpuProfile(path, calls) {
     const id = profile.samples[i];
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
-  const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const keyOf = (n) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const perCall = (us) => (calls ? us / calls : undefined);
 
@@ -63,8 +67,14 @@ export function summarizeCpuProfile(path, calls) {
   const sorted = (entries) => [...entries].sort((a, b) => b.us - a.us);
   return {
     totalMs: total / 1000,
-    byArea: sorted([...byArea].map(([area, us]) => ({ area, us, share: us / total, usPerCall: perCall(us) }))),
-    topSelf: sorted([...bySelf.values()].map((e) => ({ ...e, share: e.us / total, usPerCall: perCall(e.us) }))),
-    inclusive: sorted([...inclusive].map(([key, us]) => ({ key, us, share: us / total, usPerCall: perCall(us) }))),
+    byArea: sorted(
+      [...byArea].map(([area, us]) => ({ area, us, share: us / total, usPerCall: perCall(us) })),
+    ),
+    topSelf: sorted(
+      [...bySelf.values()].map((e) => ({ ...e, share: e.us / total, usPerCall: perCall(e.us) })),
+    ),
+    inclusive: sorted(
+      [...inclusive].map(([key, us]) => ({ key, us, share: us / total, usPerCall: perCall(us) })),
+    ),
   };
 }

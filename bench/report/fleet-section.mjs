@@ -13,7 +13,9 @@ const int = (n) => Math.round(n).toLocaleString('en-US');
 const two = (n) => n.toFixed(2);
 
 /** The section's Markdown for one record, or '' when there is none. */
-export function renderFleetSection(record = existsSync(FLEET_RECORD) ? JSON.parse(readFileSync(FLEET_RECORD, 'utf8')) : undefined) {
+export function renderFleetSection(
+  record = existsSync(FLEET_RECORD) ? JSON.parse(readFileSync(FLEET_RECORD, 'utf8')) : undefined,
+) {
   if (record === undefined) return '';
   const r = record;
   return [
@@ -22,9 +24,29 @@ export function renderFleetSection(record = existsSync(FLEET_RECORD) ? JSON.pars
     `Written by \`pnpm load --fleet\` on ${r.date}: ${int(r.sends)} sendmessage calls (${r.transport}) into the sandbox on ${r.cores} cores shared by every process (sandbox, producer, workers, Redis), load average at the start ${r.load.map(two).join(', ')}, Redis ${r.redisVersion}, BullMQ ${r.bullmqVersion}. **Reproduce:** \`pnpm load --fleet --workers ${r.workers}\`.`,
     '',
     markdownTable(
-      ['path', 'processes', 'in flight', 'messages/s', '× direct', 'Redis round trips per message', 'Redis commands per message (with Lua calls)', 'lost', 'received twice'],
       [
-        ['client called directly', 1, r.workers * r.concurrency, int(r.direct.perSecond), '1.00', '', '', r.direct.lost, r.direct.duplicates],
+        'path',
+        'processes',
+        'in flight',
+        'messages/s',
+        '× direct',
+        'Redis round trips per message',
+        'Redis commands per message (with Lua calls)',
+        'lost',
+        'received twice',
+      ],
+      [
+        [
+          'client called directly',
+          1,
+          r.workers * r.concurrency,
+          int(r.direct.perSecond),
+          '1.00',
+          '',
+          '',
+          r.direct.lost,
+          r.direct.duplicates,
+        ],
         [
           `queue → ${r.workers} BullMQ worker processes`,
           `${r.workers} + 1 producer`,

@@ -14,7 +14,9 @@ const tableRow = (cells) => `|${cells.map((cell) => (cell === '' ? ' ' : ` ${cel
  * entry of `rows`, each an array of cells already formatted. Its lines joined with `\n`.
  */
 export function markdownTable(headings, rows) {
-  return [tableRow(headings), tableRow(headings.map(() => '---')), ...rows.map(tableRow)].join('\n');
+  return [tableRow(headings), tableRow(headings.map(() => '---')), ...rows.map(tableRow)].join(
+    '\n',
+  );
 }
 
 /**
@@ -31,7 +33,10 @@ export function putResultsSection(heading, section) {
     next = `${results.slice(0, start)}${section}\n${after >= 0 ? results.slice(after) : ''}`;
   } else {
     const notes = results.indexOf('\n## Profiling findings');
-    next = notes >= 0 ? `${results.slice(0, notes)}\n${section}\n${results.slice(notes)}` : `${results.trimEnd()}\n\n${section}\n`;
+    next =
+      notes >= 0
+        ? `${results.slice(0, notes)}\n${section}\n${results.slice(notes)}`
+        : `${results.trimEnd()}\n\n${section}\n`;
   }
   writeFileSync(RESULTS, next);
 }

@@ -13,7 +13,9 @@ const int = (n) => Math.round(n).toLocaleString('en-US');
 const two = (n) => n.toFixed(2);
 
 /** The section's Markdown for one record, or '' when there is none. */
-export function renderRelaySection(record = existsSync(RELAY_RECORD) ? JSON.parse(readFileSync(RELAY_RECORD, 'utf8')) : undefined) {
+export function renderRelaySection(
+  record = existsSync(RELAY_RECORD) ? JSON.parse(readFileSync(RELAY_RECORD, 'utf8')) : undefined,
+) {
   if (record === undefined) return '';
   const r = record;
   const rows = r.runs.map((run) => [
@@ -33,7 +35,17 @@ export function renderRelaySection(record = existsSync(RELAY_RECORD) ? JSON.pars
     `Written by \`pnpm bench:relay\` on ${r.date}: the sandbox, a receiver verifying every request with standardwebhooks and the relay (poll interval ${r.intervalMs} ms) on ${r.cores} cores shared by every process, load average at the start ${r.load.map(two).join(', ')}. **Reproduce:** \`pnpm bench:relay\`.`,
     '',
     markdownTable(
-      ['mode', 'processes × deliveries in flight', 'burst', 'deliveries/s', 'steady stream', 'p50 inbound → 2xx, ms', 'p99 inbound → 2xx, ms', 'lost', 'delivered twice'],
+      [
+        'mode',
+        'processes × deliveries in flight',
+        'burst',
+        'deliveries/s',
+        'steady stream',
+        'p50 inbound → 2xx, ms',
+        'p99 inbound → 2xx, ms',
+        'lost',
+        'delivered twice',
+      ],
       rows,
     ),
     '',

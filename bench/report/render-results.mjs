@@ -35,7 +35,11 @@ function resultsReader(results) {
   const rounds = (id, key) => results.get(id)?.get(key) ?? [];
   return {
     field(id, key, name) {
-      return summarize(rounds(id, key).filter(Boolean).map((r) => r[name]));
+      return summarize(
+        rounds(id, key)
+          .filter(Boolean)
+          .map((r) => r[name]),
+      );
     },
     ratio(id, baseId, key, name = 'reqPerSec') {
       const a = rounds(id, key);
@@ -180,7 +184,17 @@ function tokenTable(subjects, read) {
     }
   }
   return table(
-    ['concurrency', 'client', 'token requests/s median [min–max]', '× limit', 'mean ms', 'p99 ms', 'client CPU µs/request', 'new conns/request', 'peak RSS MB'],
+    [
+      'concurrency',
+      'client',
+      'token requests/s median [min–max]',
+      '× limit',
+      'mean ms',
+      'p99 ms',
+      'client CPU µs/request',
+      'new conns/request',
+      'peak RSS MB',
+    ],
     rows,
   );
 }
@@ -205,13 +219,25 @@ function soakSummary(outcome) {
   const secondHalfPeak = samples.length > 1 ? peakOf(samples.slice(half)) : firstHalfPeak;
   const low = Math.min(...samples.map((s) => s.rssMb));
   const peak = Math.max(firstHalfPeak, secondHalfPeak);
-  return { first, last, peak, low, firstHalfPeak, secondHalfPeak, growth: secondHalfPeak - firstHalfPeak };
+  return {
+    first,
+    last,
+    peak,
+    low,
+    firstHalfPeak,
+    secondHalfPeak,
+    growth: secondHalfPeak - firstHalfPeak,
+  };
 }
 
 function targetRows(available, read, soaks) {
   const rows = [];
   const verdict = (summaries, meets) =>
-    summaries.some((s) => s.n === 0) ? 'not measured' : summaries.every((s) => meets(s.median)) ? 'met' : '**missed**';
+    summaries.some((s) => s.n === 0)
+      ? 'not measured'
+      : summaries.every((s) => meets(s.median))
+        ? 'met'
+        : '**missed**';
   const atLeast = (target) => (median) => median >= target;
   const keys = METHODS.map((m) => scenarioKey({ method: m, concurrency: 64 }));
   for (const { entry } of available) {
@@ -257,7 +283,10 @@ function targetRows(available, read, soaks) {
       const s = keys.map((key) => read.ratio(client, request, key));
       rows.push([
         `${t} ÷ ${entry.peer} ≥ ${vsPeerShareOfRequest.toFixed(2)}× undici.request's own ratio to ${entry.peer}, req/s at concurrency 64`,
-        ...s.map((x, i) => `${range(x, two)}; ours ${two(ours[i].median)}× vs undici.request's ${two(ceiling[i].median)}×`),
+        ...s.map(
+          (x, i) =>
+            `${range(x, two)}; ours ${two(ours[i].median)}× vs undici.request's ${two(ceiling[i].median)}×`,
+        ),
         verdict(s, atLeast(vsPeerShareOfRequest)),
       ]);
     }
@@ -269,9 +298,21 @@ function targetRows(available, read, soaks) {
       ? `failed: ${s.error}`
       : `${one(s.growth)} MB (RSS ${one(s.low)}–${one(s.peak)} MB; live heap ${one(s.first.liveHeapMb)} → ${one(s.last.liveHeapMb)} MB)`;
     const met = s.error ? '**missed**' : s.growth < MEMORY_LIMIT_MB ? 'met' : '**missed**';
-    rows.push([`${outcome.transport} RSS growth < ${MEMORY_LIMIT_MB} MB over ${calls} sendmessage calls`, '', cell, met]);
+    rows.push([
+      `${outcome.transport} RSS growth < ${MEMORY_LIMIT_MB} MB over ${calls} sendmessage calls`,
+      '',
+      cell,
+      met,
+    ]);
   }
-  return table(['target', ...METHODS.map((m) => `${m}: median [min–max] of per-round ratios; by CPU`), 'verdict'], rows);
+  return table(
+    [
+      'target',
+      ...METHODS.map((m) => `${m}: median [min–max] of per-round ratios; by CPU`),
+      'verdict',
+    ],
+    rows,
+  );
 }
 
 function soakTable(soaks, sampleEvery) {
@@ -317,19 +358,26 @@ function importTable(coldImports) {
 }
 
 function sizeTable(sizes) {
-  const kb = (bytes) => `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} kB`;
+  const kb = (bytes) =>
+    `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} kB`;
   return table(
     ['package', 'runtime tree size', 'packages in tree', 'largest in tree'],
     sizes.map((s) =>
       s.error
         ? [s.label, s.error, '', '']
-        : [s.label, kb(s.bytes), String(s.packages), s.largest.map((l) => `${l.name} ${kb(l.bytes)}`).join(', ')],
+        : [
+            s.label,
+            kb(s.bytes),
+            String(s.packages),
+            s.largest.map((l) => `${l.name} ${kb(l.bytes)}`).join(', '),
+          ],
     ),
   );
 }
 
 export function renderResults(run) {
-  const { options, machine, available, skipped, subjects, throughput, soaks, coldImports, sizes } = run;
+  const { options, machine, available, skipped, subjects, throughput, soaks, coldImports, sizes } =
+    run;
   const read = resultsReader(throughput.results);
   const minutes = ((run.finishedAt - run.startedAt) / 60_000).toFixed(1);
   const command = options.mode === 'quick' ? 'pnpm bench --quick' : 'pnpm bench';
@@ -342,15 +390,23 @@ export function renderResults(run) {
   );
   if (options.mode === 'quick' || options.rounds < 5) {
     out.push('');
-    out.push('> This is a smoke run: too few rounds and too short windows for the numbers to be relied on. Run `pnpm bench` for the report.');
+    out.push(
+      '> This is a smoke run: too few rounds and too short windows for the numbers to be relied on. Run `pnpm bench` for the report.',
+    );
   }
   out.push('');
-  out.push('**Reproduce:** `pnpm install && pnpm bench` (about 8 minutes; `pnpm bench --quick` for a 2-minute smoke run).');
+  out.push(
+    '**Reproduce:** `pnpm install && pnpm bench` (about 8 minutes; `pnpm bench --quick` for a 2-minute smoke run).',
+  );
   out.push('');
   out.push('## Machine');
   out.push('');
-  out.push(`- CPU: ${machine.cpuModel}, **${machine.cpuCount} cores**; memory ${one(machine.memoryGb)} GB; ${machine.os}`);
-  out.push(`- Node.js **${machine.node}** (bundled undici ${machine.bundledUndici}, used by global fetch); undici ${machine.undici} (used by our client and the limit)`);
+  out.push(
+    `- CPU: ${machine.cpuModel}, **${machine.cpuCount} cores**; memory ${one(machine.memoryGb)} GB; ${machine.os}`,
+  );
+  out.push(
+    `- Node.js **${machine.node}** (bundled undici ${machine.bundledUndici}, used by global fetch); undici ${machine.undici} (used by our client and the limit)`,
+  );
   out.push(
     `- Load average (1, 5, 15 min) at the start of the run: ${run.loadAtStart.map((l) => l.toFixed(2)).join(', ')}; at the end: ${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')}. ` +
       'The machine is shared: absolute numbers move with the load, ratios measured side by side much less.',
@@ -364,7 +420,7 @@ export function renderResults(run) {
   out.push(targetRows(available, read, soaks));
   out.push('');
   out.push(
-    '`by CPU`: the limit\'s (raw `Agent.dispatch()`) CPU time per call ÷ our client\'s (median of per-round ratios): the throughput ratio a client whose ' +
+    "`by CPU`: the limit's (raw `Agent.dispatch()`) CPU time per call ÷ our client's (median of per-round ratios): the throughput ratio a client whose " +
       'own core is the bottleneck tends to, and the steadier figure when other processes load the machine. The verdict is on ' +
       'the throughput ratio, as the target is stated. `the limit itself`: raw `Agent.dispatch()` ÷ the peer, the most a client on ' +
       'undici could reach against that peer on this machine.',
@@ -373,10 +429,10 @@ export function renderResults(run) {
   out.push('## At the limit of undici (concurrency 64)');
   out.push('');
   out.push(
-    'Our client beside undici\'s lowest public API, `Agent.dispatch()` with a minimal handler that gathers the body chunks and ' +
+    "Our client beside undici's lowest public API, `Agent.dispatch()` with a minimal handler that gathers the body chunks and " +
       'decodes them once (the limit), and beside `undici.request` (the familiar yardstick), all three sending the same bytes. ' +
       'Ratios are computed per round, subjects measured in alternating slices; CPU time per call is user + system of the ' +
-      'subject\'s process, GC included.',
+      "subject's process, GC included.",
   );
   out.push('');
   out.push(limitTable(available, read));
@@ -388,7 +444,9 @@ export function renderResults(run) {
     out.push('');
   }
   if (throughput.failures.size > 0) {
-    out.push('Subjects that failed in at least one round (their rounds are missing from the tables):');
+    out.push(
+      'Subjects that failed in at least one round (their rounds are missing from the tables):',
+    );
     out.push('');
     for (const [id, error] of throughput.failures) out.push(`- ${id}: ${error}`);
     out.push('');
@@ -396,7 +454,7 @@ export function renderResults(run) {
   out.push('## Throughput and cost per call');
   out.push('');
   out.push(
-    '`× dispatch (limit)`: requests per second as a ratio of raw `Agent.dispatch()` sending the same transport\'s pre-encoded bytes, ' +
+    "`× dispatch (limit)`: requests per second as a ratio of raw `Agent.dispatch()` sending the same transport's pre-encoded bytes, " +
       'computed per round then summarised; `× undici.request`: the same against `undici.request`; `× peer`: our client ÷ the peer (afilnet package for post, node-soap for soap). ' +
       '`CPU × dispatch`, `CPU × undici.request`: client CPU time per call ÷ theirs (a cost ratio: lower is better). ' +
       '`responder CPU µs/call` shows that the responder is not the bottleneck (it runs in its own process, on the other core). ' +
@@ -413,7 +471,9 @@ export function renderResults(run) {
   }
   out.push('## OAuth 2.0 token requests (client credentials)');
   out.push('');
-  out.push('One complete token request per call, no cache, `client_secret_basic`, against the responder\'s `/api/oauth/token`.');
+  out.push(
+    "One complete token request per call, no cache, `client_secret_basic`, against the responder's `/api/oauth/token`.",
+  );
   out.push('');
   out.push(tokenTable(subjects, read));
   out.push('');
@@ -427,13 +487,17 @@ export function renderResults(run) {
   out.push('');
   out.push('## Cold import');
   out.push('');
-  out.push(`A fresh \`node\` process imports the modules; ${options.importRuns} runs per row, interleaved.`);
+  out.push(
+    `A fresh \`node\` process imports the modules; ${options.importRuns} runs per row, interleaved.`,
+  );
   out.push('');
   out.push(importTable(coldImports));
   out.push('');
   out.push('## Installed size of the runtime dependency tree');
   out.push('');
-  out.push('The package plus everything reachable through `dependencies`, each package once (workspace packages: what they publish, `dist` and `src`).');
+  out.push(
+    'The package plus everything reachable through `dependencies`, each package once (workspace packages: what they publish, `dist` and `src`).',
+  );
   out.push('');
   out.push(sizeTable(sizes));
   out.push('');

@@ -19,7 +19,8 @@ const SOAP_CLOSE = '</soapenv:Body></soapenv:Envelope>';
 
 function soapChannels() {
   const items = CHANNELS.map(
-    (c) => `<item><platformid>${c.platformid}</platformid><platform>${c.platform}</platform><name>${c.name}</name></item>`,
+    (c) =>
+      `<item><platformid>${c.platformid}</platformid><platform>${c.platform}</platform><name>${c.name}</name></item>`,
   ).join('');
   return `${SOAP_OPEN}<chat:getchatchannelsResponse><status>success</status><result>${items}</result></chat:getchatchannelsResponse>${SOAP_CLOSE}`;
 }
@@ -47,7 +48,11 @@ export const CANNED = {
   soapNone: answer(XML_TYPE, soapNone()),
   token: answer(
     JSON_TYPE,
-    JSON.stringify({ access_token: 'bench-access-token-0123456789abcdef', token_type: 'Bearer', expires_in: 3600 }),
+    JSON.stringify({
+      access_token: 'bench-access-token-0123456789abcdef',
+      token_type: 'Bearer',
+      expires_in: 3600,
+    }),
   ),
 };
 

@@ -37,7 +37,10 @@ function pick(req, bodyText) {
 const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
   requests++;
   if (req.method === 'GET' && req.url?.includes('?wsdl')) {
-    res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': String(WSDL.length) });
+    res.writeHead(200, {
+      'content-type': 'text/xml; charset=utf-8',
+      'content-length': String(WSDL.length),
+    });
     res.end(WSDL);
     return;
   }
@@ -69,7 +72,14 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 process.on('message', (message) => {
-  if (message?.type === 'cpu') process.send?.({ type: 'cpu', id: message.id, usage: process.cpuUsage(), requests, connections });
+  if (message?.type === 'cpu')
+    process.send?.({
+      type: 'cpu',
+      id: message.id,
+      usage: process.cpuUsage(),
+      requests,
+      connections,
+    });
   if (message?.type === 'stop') server.close(() => process.exit(0));
 });
 

@@ -20,7 +20,9 @@ function runNode(args) {
 /** One project with tsc; core's is then bundled, as `pnpm build` does (scripts/build.mjs). */
 function tscBuild(project) {
   const result = runNode([TSC, '-b', project]);
-  return result.ok && project.includes('packages/core/') ? runNode([BUILD, '--bundle-only']) : result;
+  return result.ok && project.includes('packages/core/')
+    ? runNode([BUILD, '--bundle-only'])
+    : result;
 }
 
 /** The directory of a workspace package, from its npm name. */
@@ -44,12 +46,20 @@ export function buildPackages(packageNames, { build }) {
     if (build && !wholeOk) {
       const result = tscBuild(`${dir}/tsconfig.json`);
       if (!result.ok) {
-        const first = result.output.split('\n').find((line) => line.includes('error')) ?? result.output.split('\n')[0];
-        status.set(name, { ok: false, reason: `does not build: ${first?.trim().slice(0, 160) ?? 'tsc failed'}` });
+        const first =
+          result.output.split('\n').find((line) => line.includes('error')) ??
+          result.output.split('\n')[0];
+        status.set(name, {
+          ok: false,
+          reason: `does not build: ${first?.trim().slice(0, 160) ?? 'tsc failed'}`,
+        });
         continue;
       }
     }
-    status.set(name, existsSync(`${dir}/dist/index.js`) ? { ok: true } : { ok: false, reason: 'no dist/index.js' });
+    status.set(
+      name,
+      existsSync(`${dir}/dist/index.js`) ? { ok: true } : { ok: false, reason: 'no dist/index.js' },
+    );
   }
   return status;
 }

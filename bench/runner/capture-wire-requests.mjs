@@ -25,7 +25,9 @@ export async function captureWireRequests(transportName, baseUrl) {
   try {
     const channels = await client.getChatChannels();
     if (!Array.isArray(channels) || channels.length !== CHANNEL_COUNT) {
-      throw new Error(`getchatchannels gave ${JSON.stringify(channels)}, expected ${CHANNEL_COUNT} channels`);
+      throw new Error(
+        `getchatchannels gave ${JSON.stringify(channels)}, expected ${CHANNEL_COUNT} channels`,
+      );
     }
     const getchatchannels = apiRequest();
     await client.sendMessage(SEND_MESSAGE_INPUT);

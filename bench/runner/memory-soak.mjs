@@ -4,7 +4,10 @@ import { startWorker } from './worker-process.mjs';
 const SOAK_WORKER = new URL('../worker/soak-worker.mjs', import.meta.url);
 
 /** Answers `[{ transport, ok, value: { calls, startRssMb, samples, timedOut } } | { transport, ok: false, error }]`. */
-export async function runMemorySoaks(transports, { timing, baseUrl, capturedByTransport, responder, log }) {
+export async function runMemorySoaks(
+  transports,
+  { timing, baseUrl, capturedByTransport, responder, log },
+) {
   const outcomes = [];
   for (const transport of transports) {
     // --expose-gc only for the two forced collections that tell live heap from garbage.

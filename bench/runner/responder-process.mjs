@@ -9,7 +9,10 @@ export function startResponder() {
   let nextId = 0;
   const pending = new Map();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the responder did not start within 10 s')), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error('the responder did not start within 10 s')),
+      10_000,
+    );
     child.once('exit', (code) => reject(new Error(`the responder exited with code ${code}`)));
     child.on('message', (message) => {
       if (message?.type === 'listening') {
@@ -34,7 +37,11 @@ export function startResponder() {
           },
         });
       } else if (message?.type === 'cpu' && pending.has(message.id)) {
-        pending.get(message.id)({ usage: message.usage, requests: message.requests, connections: message.connections });
+        pending.get(message.id)({
+          usage: message.usage,
+          requests: message.requests,
+          connections: message.connections,
+        });
         pending.delete(message.id);
       }
     });

@@ -61,7 +61,10 @@ function combineSlices(slices, scenario) {
   };
 }
 
-async function startWorkers(subjects, { timing, baseUrl, capturedByTransport, responder, log, failures }) {
+async function startWorkers(
+  subjects,
+  { timing, baseUrl, capturedByTransport, responder, log, failures },
+) {
   const workers = new Map();
   // One at a time, so that no subject's warm-up competes with another's.
   for (const subject of subjects) {
@@ -92,10 +95,22 @@ async function startWorkers(subjects, { timing, baseUrl, capturedByTransport, re
  * Runs `rounds` rounds. Answers `results` (`Map<subjectId, Map<scenarioKey, Array<result |
  * undefined>>>` indexed by round) and `failures` (`Map<subjectId, message>`).
  */
-export async function runThroughputRounds(subjects, { rounds, timing, baseUrl, capturedByTransport, responder, log }) {
-  const results = new Map(subjects.map((s) => [s.id, new Map(s.scenarios.map((sc) => [scenarioKey(sc), []]))]));
+export async function runThroughputRounds(
+  subjects,
+  { rounds, timing, baseUrl, capturedByTransport, responder, log },
+) {
+  const results = new Map(
+    subjects.map((s) => [s.id, new Map(s.scenarios.map((sc) => [scenarioKey(sc), []]))]),
+  );
   const failures = new Map();
-  const workers = await startWorkers(subjects, { timing, baseUrl, capturedByTransport, responder, log, failures });
+  const workers = await startWorkers(subjects, {
+    timing,
+    baseUrl,
+    capturedByTransport,
+    responder,
+    log,
+    failures,
+  });
   const sliceLimitMs = timing.warmupMs + timing.sliceMs + 30_000;
   try {
     for (let round = 0; round < rounds; round++) {
@@ -103,7 +118,9 @@ export async function runThroughputRounds(subjects, { rounds, timing, baseUrl, c
       for (const group of shuffled(groupsOf(subjects))) {
         for (const subject of group) {
           const methods = [...new Set(subject.scenarios.map((sc) => sc.method))];
-          await workers.get(subject.id)?.command('rewarm', { methods, durationMs: timing.rewarmMs }, 30_000);
+          await workers
+            .get(subject.id)
+            ?.command('rewarm', { methods, durationMs: timing.rewarmMs }, 30_000);
         }
         for (const scenario of group[0].scenarios) {
           const key = scenarioKey(scenario);
@@ -125,7 +142,8 @@ export async function runThroughputRounds(subjects, { rounds, timing, baseUrl, c
             }
           }
           for (const [id, list] of slices) {
-            if (list.length === timing.slicesPerRound) results.get(id).get(key)[round] = combineSlices(list, scenario);
+            if (list.length === timing.slicesPerRound)
+              results.get(id).get(key)[round] = combineSlices(list, scenario);
           }
         }
       }

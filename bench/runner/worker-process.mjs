@@ -27,7 +27,8 @@ export function startWorker(workerUrl, { responder, execArgv = [] }) {
   const exitedPromise = new Promise((resolve) => {
     child.once('exit', (code, signal) => {
       exited = true;
-      for (const settle of pending.values()) settle({ ok: false, error: `the worker exited (${signal ?? code})` });
+      for (const settle of pending.values())
+        settle({ ok: false, error: `the worker exited (${signal ?? code})` });
       pending.clear();
       resolve();
     });
@@ -38,7 +39,10 @@ export function startWorker(workerUrl, { responder, execArgv = [] }) {
       const id = ++nextId;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
-          resolve({ ok: false, error: `${type} did not finish within ${timeLimitMs} ms; worker killed` });
+          resolve({
+            ok: false,
+            error: `${type} did not finish within ${timeLimitMs} ms; worker killed`,
+          });
           pending.delete(id);
           child.kill('SIGKILL');
         }, timeLimitMs);

@@ -37,9 +37,16 @@ function write(count) {
 
 onCommand('start', async ({ conversationsPerChannel }) => {
   sandbox = await startSandbox();
-  const seeded = sandbox.injectInboundBulk({ generate: { channels: CHANNELS, conversationsPerChannel } });
+  const seeded = sandbox.injectInboundBulk({
+    generate: { channels: CHANNELS, conversationsPerChannel },
+  });
   // The conversations in a shuffled order: consecutive trickle messages go to distinct ones.
-  order = CHANNELS.flatMap((c) => Array.from({ length: conversationsPerChannel }, (_, i) => ({ ...c, destination: `contact-${i + 1}` })));
+  order = CHANNELS.flatMap((c) =>
+    Array.from({ length: conversationsPerChannel }, (_, i) => ({
+      ...c,
+      destination: `contact-${i + 1}`,
+    })),
+  );
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];

@@ -49,7 +49,8 @@ onCommand('start', async (job) => {
   const stop = new AbortController();
   const inbound = chat.watchInbound({
     intervalMs: job.intervalMs,
-    checkpoint: job.checkpoint === 'file' ? createFileCheckpoint(join(dir, 'inbound.json')) : undefined,
+    checkpoint:
+      job.checkpoint === 'file' ? createFileCheckpoint(join(dir, 'inbound.json')) : undefined,
     signal: stop.signal,
   });
   watch = { job, dir, chat, stop, handled: 0 };
@@ -57,7 +58,8 @@ onCommand('start', async (job) => {
     for await (const message of inbound) if (message.messageId !== '') watch.handled += 1;
   })();
   const startedAt = performance.now();
-  while (watch.handled < job.seeded && performance.now() - startedAt < job.backlogLimitMs) await sleep(200);
+  while (watch.handled < job.seeded && performance.now() - startedAt < job.backlogLimitMs)
+    await sleep(200);
   return { backlogMs: performance.now() - startedAt, backlogHandled: watch.handled >= job.seeded };
 });
 

@@ -17,7 +17,8 @@ export async function setup({ baseUrl }) {
   return {
     call(method) {
       return new Promise((resolve) => {
-        if (method === 'sendmessage') afilnet.sms.send(destination, message, 'bench', null, null, resolve);
+        if (method === 'sendmessage')
+          afilnet.sms.send(destination, message, 'bench', null, null, resolve);
         else afilnet.sms.getDeliveryStatus('1', resolve);
       });
     },

@@ -15,7 +15,12 @@ export async function setup({ captured }) {
   setMaxListeners(0, controller.signal);
   const requests = {};
   for (const [method, wire] of Object.entries(captured)) {
-    requests[method] = { method: wire.method, url: wire.url, headers: wire.headers, body: wire.body };
+    requests[method] = {
+      method: wire.method,
+      url: wire.url,
+      headers: wire.headers,
+      body: wire.body,
+    };
   }
   return {
     async call(method) {

@@ -5,7 +5,11 @@ export async function setup({ captured }) {
   for (const [method, wire] of Object.entries(captured)) {
     prepared[method] = {
       url: wire.url,
-      init: { method: wire.method, headers: wire.headers, body: wire.body === undefined ? undefined : Buffer.from(wire.body, 'utf8') },
+      init: {
+        method: wire.method,
+        headers: wire.headers,
+        body: wire.body === undefined ? undefined : Buffer.from(wire.body, 'utf8'),
+      },
     };
   }
   return {

@@ -25,7 +25,9 @@ export async function setup({ baseUrl }) {
   return {
     async call(method) {
       const [result] =
-        method === 'sendmessage' ? await client.sendmessageAsync(sendArgs) : await client.getchatchannelsAsync({});
+        method === 'sendmessage'
+          ? await client.sendmessageAsync(sendArgs)
+          : await client.getchatchannelsAsync({});
       return result;
     },
     close: async () => undefined,

@@ -34,7 +34,9 @@ class GatherBody {
 
   onComplete() {
     const { chunks } = this;
-    this.resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    this.resolve(
+      chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+    );
   }
 
   onError(error) {

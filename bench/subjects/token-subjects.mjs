@@ -12,7 +12,10 @@ const require = createRequire(import.meta.url);
 const TOKEN_PATH = '/api/oauth/token';
 
 // oauth4webapi is a dependency of the json-oauth package, not of the workspace root.
-const OAUTH4WEBAPI_ENTRY = new URL('../../packages/transport-json-oauth/node_modules/oauth4webapi/build/index.js', import.meta.url);
+const OAUTH4WEBAPI_ENTRY = new URL(
+  '../../packages/transport-json-oauth/node_modules/oauth4webapi/build/index.js',
+  import.meta.url,
+);
 
 /** RFC 6749 §2.3.1: id and secret form-urlencoded, then Base64 of `id:secret`. */
 function basicClientAuth() {
@@ -51,7 +54,13 @@ async function oauth4webapi(baseUrl) {
   const options = { [oauth.allowInsecureRequests]: true };
   return {
     async call() {
-      const response = await oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams(), options);
+      const response = await oauth.clientCredentialsGrantRequest(
+        as,
+        client,
+        auth,
+        new URLSearchParams(),
+        options,
+      );
       return (await oauth.processClientCredentialsResponse(as, client, response)).access_token;
     },
     close: async () => undefined,
@@ -69,7 +78,8 @@ async function oauth4webapiOverUndici(baseUrl) {
   const customFetch = async (url, { method, headers, body }) => {
     const response = await request(url, { method, headers, body: body?.toString(), dispatcher });
     const flat = {};
-    for (const [name, value] of Object.entries(response.headers)) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [name, value] of Object.entries(response.headers))
+      flat[name] = Array.isArray(value) ? value.join(', ') : value;
     return new Response(await response.body.text(), { status: response.statusCode, headers: flat });
   };
   const as = { issuer: baseUrl, token_endpoint: baseUrl + TOKEN_PATH };
@@ -78,7 +88,13 @@ async function oauth4webapiOverUndici(baseUrl) {
   const options = { [oauth.allowInsecureRequests]: true, [oauth.customFetch]: customFetch };
   return {
     async call() {
-      const response = await oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams(), options);
+      const response = await oauth.clientCredentialsGrantRequest(
+        as,
+        client,
+        auth,
+        new URLSearchParams(),
+        options,
+      );
       return (await oauth.processClientCredentialsResponse(as, client, response)).access_token;
     },
     close: () => dispatcher.close(),

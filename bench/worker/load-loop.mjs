@@ -32,7 +32,10 @@ export async function drive(call, { concurrency, durationMs, maxCalls }) {
  * more than fast ones. `onWindowStart` and `onWindowEnd` take their snapshots at those instants.
  * Resolves to `{ completed, elapsedMs, latencies, startSnapshot, endSnapshot }`.
  */
-export async function measureWindow(call, { concurrency, windowMs, maxCalls, rampMaxMs = 2_000, onWindowStart, onWindowEnd }) {
+export async function measureWindow(
+  call,
+  { concurrency, windowMs, maxCalls, rampMaxMs = 2_000, onWindowStart, onWindowEnd },
+) {
   const latencies = [];
   let state = 'ramp';
   let issued = 0;

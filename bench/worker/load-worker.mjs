@@ -34,7 +34,8 @@ async function warmUp(methods) {
 /** A slice: an optional warm-up (after a change of scenario), then one steady-state window. */
 async function runSlice({ method, concurrency, warmMs, sliceMs }) {
   const call = () => subject.call(method);
-  if (warmMs > 0) await drive(call, { concurrency, durationMs: warmMs, maxCalls: timing.maxWarmupCalls });
+  if (warmMs > 0)
+    await drive(call, { concurrency, durationMs: warmMs, maxCalls: timing.maxWarmupCalls });
   const snapshot = () => ({ cpu: process.cpuUsage(), server: ask('server-cpu') });
   const window = await measureWindow(call, {
     concurrency,
@@ -43,7 +44,10 @@ async function runSlice({ method, concurrency, warmMs, sliceMs }) {
     onWindowStart: snapshot,
     onWindowEnd: snapshot,
   });
-  const [server0, server1] = await Promise.all([window.startSnapshot.server, window.endSnapshot.server]);
+  const [server0, server1] = await Promise.all([
+    window.startSnapshot.server,
+    window.endSnapshot.server,
+  ]);
   return {
     calls: window.completed,
     elapsedMs: window.elapsedMs,
@@ -69,7 +73,11 @@ onCommand('slice', runSlice);
 // first calls pay for growing it again; a short run of every method puts it back in shape.
 onCommand('rewarm', async ({ methods, durationMs }) => {
   for (const method of methods) {
-    await drive(() => subject.call(method), { concurrency: 64, durationMs, maxCalls: timing.jitWarmupCalls });
+    await drive(() => subject.call(method), {
+      concurrency: 64,
+      durationMs,
+      maxCalls: timing.jitWarmupCalls,
+    });
   }
   return null;
 });

@@ -35,7 +35,10 @@ export function onCommand(type, run) {
       try {
         reply = { ok: true, value: await run(message.payload) };
       } catch (error) {
-        reply = { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+        reply = {
+          ok: false,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        };
       }
       // After answering `close`, the worker lets go of the channel and so ends on its own.
       process.send({ type: 'reply', id: message.id, reply }, () => {

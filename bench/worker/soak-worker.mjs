@@ -25,9 +25,17 @@ onCommand('soak', async (job) => {
   let done = 0;
   while (done < job.calls && performance.now() < deadline) {
     const chunk = Math.min(job.sampleEvery, job.calls - done);
-    done += await drive(call, { concurrency: job.concurrency, durationMs: deadline - performance.now(), maxCalls: chunk });
+    done += await drive(call, {
+      concurrency: job.concurrency,
+      durationMs: deadline - performance.now(),
+      maxCalls: chunk,
+    });
     const memory = process.memoryUsage();
-    samples.push({ calls: done, rssMb: memory.rss / 2 ** 20, heapUsedMb: memory.heapUsed / 2 ** 20 });
+    samples.push({
+      calls: done,
+      rssMb: memory.rss / 2 ** 20,
+      heapUsedMb: memory.heapUsed / 2 ** 20,
+    });
     if (samples.length === 1) samples[0].liveHeapMb = liveHeapMb();
   }
   samples.at(-1).liveHeapMb = liveHeapMb();

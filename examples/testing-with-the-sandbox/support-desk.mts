@@ -10,7 +10,10 @@ export interface Round {
 }
 
 /** Reads the unread messages of `conversation` and answers each one. */
-export async function answerUnread(chat: ChatClient, conversation: ConversationRef): Promise<Round> {
+export async function answerUnread(
+  chat: ChatClient,
+  conversation: ConversationRef,
+): Promise<Round> {
   let answered = 0;
   let unsure = 0;
   for (const question of await chat.getUnreadMessages(conversation)) {

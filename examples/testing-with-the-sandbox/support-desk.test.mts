@@ -6,7 +6,11 @@ import { createChatClientFromEnv, type ChatClient } from '@afilnet-chat/core';
 import { DEMO_ACCOUNT, startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { answerUnread } from './support-desk.mjs';
 
-const conversation = { platform: 'whatsapp', platformId: '100', destination: '34600000000' } as const;
+const conversation = {
+  platform: 'whatsapp',
+  platformId: '100',
+  destination: '34600000000',
+} as const;
 let sandbox: Sandbox;
 let chat: ChatClient;
 
@@ -29,7 +33,10 @@ afterAll(async () => {
 it('answers a customer who asks for a refund', async () => {
   sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...conversation, message: 'refund please' });
   expect(await answerUnread(chat, conversation)).toEqual({ answered: 1, unsure: 0 });
-  const reply = await sandbox.waitForMessage({ destination: conversation.destination, direction: 'outbound' }, { timeoutMs: 2_000 });
+  const reply = await sandbox.waitForMessage(
+    { destination: conversation.destination, direction: 'outbound' },
+    { timeoutMs: 2_000 },
+  );
   expect(reply.message).toMatch(/refund/i);
 });
 

@@ -3,4 +3,9 @@ import * as core from '@afilnet-chat/core';
 import exerciseModule from './exercise.cjs';
 
 const results = await exerciseModule.exercise(core);
-console.log(JSON.stringify({ runtime: typeof Deno !== 'undefined' ? 'deno' : process.versions.bun ? 'bun' : 'node', results }));
+console.log(
+  JSON.stringify({
+    runtime: typeof Deno !== 'undefined' ? 'deno' : process.versions.bun ? 'bun' : 'node',
+    results,
+  }),
+);

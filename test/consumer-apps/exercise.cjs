@@ -19,18 +19,31 @@ async function exercise(core, { transports = TRANSPORTS, executor } = {}) {
       allowInsecureHttp: true,
       ...(executor ? { executor } : {}),
     });
-    const conversation = { platform: 'whatsapp', platformId: '100', destination: `34${tag}${index}` };
+    const conversation = {
+      platform: 'whatsapp',
+      platformId: '100',
+      destination: `34${tag}${index}`,
+    };
     try {
       const channels = await chat.getChatChannels();
       await chat.sendMessage({ ...conversation, message: `hello through ${transport}` });
-      await chat.sendFile({ ...conversation, type: 'image', fileUrl: 'https://example.com/cat.jpg' });
-      const chats = await chat.getChats({ platform: conversation.platform, platformId: conversation.platformId });
+      await chat.sendFile({
+        ...conversation,
+        type: 'image',
+        fileUrl: 'https://example.com/cat.jpg',
+      });
+      const chats = await chat.getChats({
+        platform: conversation.platform,
+        platformId: conversation.platformId,
+      });
       const messages = await chat.getMessages(conversation);
       const unread = await chat.getUnreadMessages(conversation);
-      const refused = await chat.sendMessage({ ...conversation, platform: 'fax', message: 'x' }).then(
-        () => 'not refused',
-        (error) => `${error.name} ${error.code} ${error instanceof core.AfilnetValidationError}`,
-      );
+      const refused = await chat
+        .sendMessage({ ...conversation, platform: 'fax', message: 'x' })
+        .then(
+          () => 'not refused',
+          (error) => `${error.name} ${error.code} ${error instanceof core.AfilnetValidationError}`,
+        );
       results.push({
         transport,
         channels: channels.length,

@@ -14,9 +14,16 @@ async function main(): Promise<void> {
     allowInsecureHttp: true,
   });
   const channels: ChatChannel[] = await chat.getChatChannels();
-  const error: unknown = await chat.getChats({ platform: 'whatsapp', platformId: '' }).catch((e: unknown) => e);
+  const error: unknown = await chat
+    .getChats({ platform: 'whatsapp', platformId: '' })
+    .catch((e: unknown) => e);
   await chat.close();
-  console.log(JSON.stringify({ channels: channels.length, refused: error instanceof AfilnetValidationError ? error.code : 'no' }));
+  console.log(
+    JSON.stringify({
+      channels: channels.length,
+      refused: error instanceof AfilnetValidationError ? error.code : 'no',
+    }),
+  );
 }
 
 void main();

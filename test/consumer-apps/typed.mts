@@ -10,7 +10,11 @@ import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import { createPostTransport } from '@afilnet-chat/transport-post';
 
 // A transport given as a definition (name, rating, factory), as one of your own would be.
-const post: TransportDefinition = { name: 'post', security: BUILT_IN_TRANSPORTS.post.security, create: createPostTransport };
+const post: TransportDefinition = {
+  name: 'post',
+  security: BUILT_IN_TRANSPORTS.post.security,
+  create: createPostTransport,
+};
 const config: ChatClientConfig = {
   transport: post,
   baseUrl: process.env.AFILNET_SANDBOX_URL ?? '',
@@ -19,6 +23,13 @@ const config: ChatClientConfig = {
 };
 const chat = createChatClient(config);
 const channels: ChatChannel[] = await chat.getChatChannels();
-const error: unknown = await chat.getChats({ platform: 'whatsapp', platformId: '' }).catch((e: unknown) => e);
+const error: unknown = await chat
+  .getChats({ platform: 'whatsapp', platformId: '' })
+  .catch((e: unknown) => e);
 await chat.close();
-console.log(JSON.stringify({ channels: channels.length, refused: error instanceof AfilnetValidationError ? error.code : 'no' }));
+console.log(
+  JSON.stringify({
+    channels: channels.length,
+    refused: error instanceof AfilnetValidationError ? error.code : 'no',
+  }),
+);

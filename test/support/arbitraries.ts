@@ -11,10 +11,54 @@ export const RUNS = process.env.CI ? 1_000 : 150;
 
 /** Fragments that encoders and decoders get wrong. */
 const TRICKY_FRAGMENTS = [
-  '+', '&', '=', '%', '%2B', '%%', ' ', '  ', '\t', '\n', '\r', '\r\n', '<', '>', ']]>', '&amp;', '&#13;', '"', "'",
-  '\\', '/', '?', '#', ';', '\u0000', '\u0001', '\u001f', '\u007f', '\u0085', '\u00a0', '\u2028', '\u2029', '\ufeff',
-  '\ufffe', '\uffff', '😀', '👩‍👩‍👧', 'e\u0301', '\u{10ffff}', '\u202e', 'ß', 'İ', '中文', 'عربى', '{"status":"error"}',
-  '<status>error</status>', 'null', 'class=chat&method=x',
+  '+',
+  '&',
+  '=',
+  '%',
+  '%2B',
+  '%%',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  '<',
+  '>',
+  ']]>',
+  '&amp;',
+  '&#13;',
+  '"',
+  "'",
+  '\\',
+  '/',
+  '?',
+  '#',
+  ';',
+  '\u0000',
+  '\u0001',
+  '\u001f',
+  '\u007f',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\ufffe',
+  '\uffff',
+  '😀',
+  '👩‍👩‍👧',
+  'e\u0301',
+  '\u{10ffff}',
+  '\u202e',
+  'ß',
+  'İ',
+  '中文',
+  'عربى',
+  '{"status":"error"}',
+  '<status>error</status>',
+  'null',
+  'class=chat&method=x',
 ];
 
 /**
@@ -26,10 +70,16 @@ export const messageArbitrary: fc.Arbitrary<string> = fc
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
     fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }),
     fc
-      .array(fc.oneof(fc.constantFrom(...TRICKY_FRAGMENTS), fc.string({ unit: 'grapheme', maxLength: 3 })), {
-        minLength: 1,
-        maxLength: 12,
-      })
+      .array(
+        fc.oneof(
+          fc.constantFrom(...TRICKY_FRAGMENTS),
+          fc.string({ unit: 'grapheme', maxLength: 3 }),
+        ),
+        {
+          minLength: 1,
+          maxLength: 12,
+        },
+      )
       .map((parts) => parts.join('')),
   )
   .filter((m) => m.length > 0 && m.isWellFormed() && Buffer.byteLength(m, 'utf8') <= 1_000);
@@ -39,7 +89,18 @@ export const XML_ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]
 
 const scalarArbitrary = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom('1', '0', 'true', 'false', '', ' ', '100', 'whatsapp', 'sent', '2024-05-01 10:00:00'),
+  fc.constantFrom(
+    '1',
+    '0',
+    'true',
+    'false',
+    '',
+    ' ',
+    '100',
+    'whatsapp',
+    'sent',
+    '2024-05-01 10:00:00',
+  ),
   fc.integer(),
   fc.double(),
   fc.boolean(),
@@ -47,10 +108,24 @@ const scalarArbitrary = fc.oneof(
   fc.jsonValue({ maxDepth: 1 }),
 );
 
-const ITEM_FIELDS = ['platformid', 'platform', 'name', 'message', 'destination', 'messageid', 'sent', 'issent', 'status', 'datetime', 'extra'];
+const ITEM_FIELDS = [
+  'platformid',
+  'platform',
+  'name',
+  'message',
+  'destination',
+  'messageid',
+  'sent',
+  'issent',
+  'status',
+  'datetime',
+  'extra',
+];
 
 /** A list item: any subset of the documented fields (and one more), with any scalar values. */
-const itemArbitrary = fc.dictionary(fc.constantFrom(...ITEM_FIELDS), scalarArbitrary, { maxKeys: ITEM_FIELDS.length });
+const itemArbitrary = fc.dictionary(fc.constantFrom(...ITEM_FIELDS), scalarArbitrary, {
+  maxKeys: ITEM_FIELDS.length,
+});
 
 const resultArbitrary = fc.oneof(
   fc.array(itemArbitrary, { maxLength: 4 }),
@@ -63,9 +138,17 @@ const resultArbitrary = fc.oneof(
 export const envelopeArbitrary: fc.Arbitrary<unknown> = fc.oneof(
   fc.record(
     {
-      status: fc.oneof(fc.constantFrom('success', 'error', 'SUCCESS', ' Error ', 'ok', ''), fc.string(), scalarArbitrary),
+      status: fc.oneof(
+        fc.constantFrom('success', 'error', 'SUCCESS', ' Error ', 'ok', ''),
+        fc.string(),
+        scalarArbitrary,
+      ),
       result: resultArbitrary,
-      error: fc.oneof(fc.constantFrom('CHANNEL_NOT_FOUND', 'MISSING_USER', '', ' '), fc.string(), scalarArbitrary),
+      error: fc.oneof(
+        fc.constantFrom('CHANNEL_NOT_FOUND', 'MISSING_USER', '', ' '),
+        fc.string(),
+        scalarArbitrary,
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -86,12 +169,15 @@ function xmlText(value: unknown): string {
 
 /** A SOAP response built from an arbitrary envelope, for the XML flavours. */
 function soapBodyOf(method: ChatMethod, envelope: unknown, prefix: string): string {
-  const record = typeof envelope === 'object' && envelope !== null ? (envelope as Record<string, unknown>) : {};
+  const record =
+    typeof envelope === 'object' && envelope !== null ? (envelope as Record<string, unknown>) : {};
   const items = Array.isArray(record.result) ? record.result : [];
   const result = items
     .map((item) =>
       typeof item === 'object' && item !== null
-        ? `<item>${Object.entries(item as Record<string, unknown>).map(([k, v]) => `<${k}>${xmlText(v)}</${k}>`).join('')}</item>`
+        ? `<item>${Object.entries(item as Record<string, unknown>)
+            .map(([k, v]) => `<${k}>${xmlText(v)}</${k}>`)
+            .join('')}</item>`
         : `<item>${xmlText(item)}</item>`,
     )
     .join('');
@@ -123,17 +209,30 @@ export function answerArbitrary(method: ChatMethod): fc.Arbitrary<ArbitraryAnswe
         return String(e);
       }
     }),
-    fc.tuple(envelopeArbitrary, fc.constantFrom('soapenv', 's', 'SOAP-ENV')).map(([e, p]) => soapBodyOf(method, e, p)),
+    fc
+      .tuple(envelopeArbitrary, fc.constantFrom('soapenv', 's', 'SOAP-ENV'))
+      .map(([e, p]) => soapBodyOf(method, e, p)),
     fc.string({ unit: 'binary', maxLength: 200 }),
   );
   const bytes = fc.oneof(
     text.map((t) => new Uint8Array(Buffer.from(t, 'utf8'))),
     fc.uint8Array({ maxLength: 300 }),
   );
-  const cut = fc.tuple(bytes, fc.option(fc.nat(), { nil: undefined })).map(([b, at]) => (at === undefined ? b : b.slice(0, at % (b.length + 1))));
+  const cut = fc
+    .tuple(bytes, fc.option(fc.nat(), { nil: undefined }))
+    .map(([b, at]) => (at === undefined ? b : b.slice(0, at % (b.length + 1))));
   return fc.record({
-    status: fc.oneof(fc.constantFrom(200, 200, 200, 201, 204, 400, 401, 404, 429, 500, 503), fc.integer({ min: 200, max: 599 })),
-    contentType: fc.constantFrom('application/json', 'text/xml; charset=utf-8', 'text/html', 'application/octet-stream', 'text/plain; charset=latin1'),
+    status: fc.oneof(
+      fc.constantFrom(200, 200, 200, 201, 204, 400, 401, 404, 429, 500, 503),
+      fc.integer({ min: 200, max: 599 }),
+    ),
+    contentType: fc.constantFrom(
+      'application/json',
+      'text/xml; charset=utf-8',
+      'text/html',
+      'application/octet-stream',
+      'text/plain; charset=latin1',
+    ),
     body: cut,
   });
 }

@@ -2,7 +2,12 @@
  * A client for one row of the transport matrix (flavour × executor) pointed at a local server,
  * and a way to make any sample call through it.
  */
-import { createChatClient, type CallOptions, type ChatClient, type ChatClientConfig } from '@afilnet-chat/core';
+import {
+  createChatClient,
+  type CallOptions,
+  type ChatClient,
+  type ChatClientConfig,
+} from '@afilnet-chat/core';
 import { DEMO } from './account.js';
 import type { SampleCall } from './sample-calls.js';
 import type { Account, TransportCase } from './transport-cases.js';
@@ -28,7 +33,11 @@ export function clientFor(
 }
 
 /** Makes `sample`'s call (getChatChannels takes only the options). */
-export function invoke(client: ChatClient, sample: SampleCall, options?: CallOptions): Promise<unknown> {
+export function invoke(
+  client: ChatClient,
+  sample: SampleCall,
+  options?: CallOptions,
+): Promise<unknown> {
   if (sample.api === 'getChatChannels') return client.getChatChannels(options);
   const method = client[sample.api] as (input: unknown, options?: CallOptions) => Promise<unknown>;
   return method.call(client, sample.input, options);

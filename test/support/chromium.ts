@@ -31,10 +31,13 @@ const LAUNCH_FLAGS = [
 export function ensureChromium(): void {
   if (existsSync(CHROMIUM_PATH)) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: sudo sh -c '${INSTALL_COMMAND}'`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}. Install it with: sudo sh -c '${INSTALL_COMMAND}'`,
+    );
   }
   execFileSync('sh', ['-c', INSTALL_COMMAND], { stdio: 'inherit', timeout: 600_000 });
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get did not install ${CHROMIUM_PATH}; run: ${INSTALL_COMMAND}`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`apt-get did not install ${CHROMIUM_PATH}; run: ${INSTALL_COMMAND}`);
 }
 
 /** A running browser with its own profile directory. */

@@ -10,7 +10,9 @@ import { expect } from 'vitest';
 import { TRANSPORT_NAMES, type TransportName } from '@afilnet-chat/core/constants';
 
 /** The executable, as installed by the package's `bin`. */
-export const BIN = fileURLToPath(new URL('../../packages/cli/bin/afilnet-chat.js', import.meta.url));
+export const BIN = fileURLToPath(
+  new URL('../../packages/cli/bin/afilnet-chat.js', import.meta.url),
+);
 
 /** A password with characters that every encoding changes, so a leak in any form is caught. */
 export const SECRET = 'Cli s3cret+/=:%&pässwörd';
@@ -32,12 +34,17 @@ function forms(secret: string, user: string): string[] {
     encodeURIComponent(secret),
     encodeURIComponent(secret).replace(/%20/g, '+'),
     Buffer.from(`${user}:${secret}`, 'utf8').toString('base64'),
-    Buffer.from(`${encodeURIComponent(user)}:${encodeURIComponent(secret)}`, 'utf8').toString('base64'),
+    Buffer.from(`${encodeURIComponent(user)}:${encodeURIComponent(secret)}`, 'utf8').toString(
+      'base64',
+    ),
   ];
 }
 
 /** Every form of the test secrets that must never appear in any output. */
-export const SECRET_NEEDLES = [...forms(SECRET, CLI_ACCOUNT.user), ...forms(WRONG_SECRET, CLI_ACCOUNT.user)];
+export const SECRET_NEEDLES = [
+  ...forms(SECRET, CLI_ACCOUNT.user),
+  ...forms(WRONG_SECRET, CLI_ACCOUNT.user),
+];
 
 /** Fails the test if `text` holds a secret in any form. */
 export function expectNoSecret(text: string): void {
@@ -47,14 +54,20 @@ export function expectNoSecret(text: string): void {
 /** The transports whose packages are built, so the binary can load them; get and post always are. */
 export function builtTransports(): TransportName[] {
   const built = TRANSPORT_NAMES.filter((name) =>
-    existsSync(fileURLToPath(new URL(`../../packages/transport-${name}/dist/index.js`, import.meta.url))),
+    existsSync(
+      fileURLToPath(new URL(`../../packages/transport-${name}/dist/index.js`, import.meta.url)),
+    ),
   );
   expect(built).toEqual(expect.arrayContaining(['get', 'post']));
   return built;
 }
 
 /** The environment of the test account's user on `transport`, against the sandbox at `baseUrl`. */
-export function accountEnv(baseUrl: string, transport: string, extra: Record<string, string> = {}): Record<string, string> {
+export function accountEnv(
+  baseUrl: string,
+  transport: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     AFILNET_TRANSPORT: transport,
     AFILNET_BASE_URL: baseUrl,
@@ -106,9 +119,18 @@ async function slot<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /** Starts the binary with `args` in a clean environment, writing `stdin` (and closing it). */
-export function startCli(args: readonly string[], options: { env?: Record<string, string>; stdin?: string } = {}): CliProcess {
-  expect(existsSync(BIN.replace(/bin[/\\]afilnet-chat\.js$/, 'dist/bin.js')), 'run `pnpm build` first').toBe(true);
-  const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(options.env ?? {}), stdio: 'pipe' });
+export function startCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): CliProcess {
+  expect(
+    existsSync(BIN.replace(/bin[/\\]afilnet-chat\.js$/, 'dist/bin.js')),
+    'run `pnpm build` first',
+  ).toBe(true);
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: cleanEnv(options.env ?? {}),
+    stdio: 'pipe',
+  });
   const output = { stdout: '', stderr: '' };
   let closed = false;
   const waiters: Array<() => void> = [];
@@ -140,7 +162,11 @@ export function startCli(args: readonly string[], options: { env?: Record<string
         const seen = output[stream];
         if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) resolve();
         else if (closed) {
-          reject(new Error(`afilnet-chat ended before printing ${String(text)} on ${stream}: ${JSON.stringify(output)}`));
+          reject(
+            new Error(
+              `afilnet-chat ended before printing ${String(text)} on ${stream}: ${JSON.stringify(output)}`,
+            ),
+          );
         } else waiters.push(check);
       };
       check();
@@ -149,6 +175,9 @@ export function startCli(args: readonly string[], options: { env?: Record<string
 }
 
 /** Runs the binary to its end; at most a few runs go at once. */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<CliResult> {
   return slot(() => startCli(args, options).done);
 }

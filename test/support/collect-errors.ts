@@ -15,7 +15,12 @@ export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 export function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
   let current: unknown = error;
-  while (current !== undefined && current !== null && chain.length < 16 && !chain.includes(current)) {
+  while (
+    current !== undefined &&
+    current !== null &&
+    chain.length < 16 &&
+    !chain.includes(current)
+  ) {
     chain.push(current);
     current = (current as { cause?: unknown }).cause;
   }
@@ -41,7 +46,10 @@ export function textFormsOf(error: unknown): Array<{ form: string; text: string 
       json = `unserialisable: ${String(failure)}`;
     }
     forms.push({ form: `JSON.stringify(${at})`, text: json });
-    forms.push({ form: `inspect(${at})`, text: inspect(link, { depth: 10, showHidden: true, getters: true }) });
+    forms.push({
+      form: `inspect(${at})`,
+      text: inspect(link, { depth: 10, showHidden: true, getters: true }),
+    });
     forms.push({ form: `String(${at})`, text: String(link) });
   });
   return forms;

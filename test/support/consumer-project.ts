@@ -4,7 +4,15 @@
  * Deno binaries the npm registry ships. Only the npm registry is contacted.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,7 +24,11 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const APPS = join(ROOT, 'test/consumer-apps');
 const RUNTIME_PACKAGES = ['bun@1.4.5', 'deno@2.9.6'];
 // Kept between runs, one folder per set of versions: the binaries are large.
-const RUNTIMES = join(ROOT, 'node_modules/.cache', `afilnet-chat-runtimes-${RUNTIME_PACKAGES.join('-')}`);
+const RUNTIMES = join(
+  ROOT,
+  'node_modules/.cache',
+  `afilnet-chat-runtimes-${RUNTIME_PACKAGES.join('-')}`,
+);
 
 /** The environment for npm and the binaries: pnpm's own `npm_*` settings are not theirs. */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -26,19 +38,27 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 }
 
 async function npmInstall(cwd: string, specs: readonly string[]): Promise<void> {
-  await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--prefer-offline', ...specs], {
-    cwd,
-    env: childEnv(),
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--no-package-lock', '--prefer-offline', ...specs],
+    {
+      cwd,
+      env: childEnv(),
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
 }
 
 /** Packs every publishable package into `dir` with `pnpm pack:all`'s script; answers the tarballs. */
 export async function packWorkspace(dir: string): Promise<string[]> {
-  const { stdout } = await run(process.execPath, [join(ROOT, 'scripts/pack-all.mjs'), '--out', dir], {
-    cwd: ROOT,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [join(ROOT, 'scripts/pack-all.mjs'), '--out', dir],
+    {
+      cwd: ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return stdout.split('\n').filter((line) => line.endsWith('.tgz'));
 }
 
@@ -52,11 +72,22 @@ const EXAMPLE_TOOLS = ['tsx', 'vitest', 'ioredis'];
  */
 export async function installConsumer(dir: string, tarballs: readonly string[]): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'afilnet-chat-consumer', private: true }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'afilnet-chat-consumer', private: true }, null, 2)}\n`,
+  );
   for (const file of readdirSync(APPS)) copyFileSync(join(APPS, file), join(dir, file));
   cpSync(join(ROOT, 'examples'), join(dir, 'examples'), { recursive: true });
-  const ranges = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
-  await npmInstall(dir, [...tarballs, '@types/node@^20.19.0', ...EXAMPLE_TOOLS.map((name) => `${name}@${ranges[name]}`)]);
+  const ranges = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    }
+  ).devDependencies;
+  await npmInstall(dir, [
+    ...tarballs,
+    '@types/node@^20.19.0',
+    ...EXAMPLE_TOOLS.map((name) => `${name}@${ranges[name]}`),
+  ]);
 }
 
 /** The paths of the `bun` and `deno` executables, installed from the npm registry when missing. */

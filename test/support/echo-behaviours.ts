@@ -15,8 +15,14 @@ export function requestText(request: ReceivedRequest): string {
 }
 
 /** Answers with a body built from the request's text. */
-function echoing(status: number, contentType: string, build: (echo: string) => string, headers?: Record<string, string>): Behaviour {
-  return (exchange) => answer(status, contentType, build(requestText(exchange.request)), headers)(exchange);
+function echoing(
+  status: number,
+  contentType: string,
+  build: (echo: string) => string,
+  headers?: Record<string, string>,
+): Behaviour {
+  return (exchange) =>
+    answer(status, contentType, build(requestText(exchange.request)), headers)(exchange);
 }
 
 export interface EchoCase {
@@ -27,7 +33,12 @@ export interface EchoCase {
 export const API_ECHO_CASES: readonly EchoCase[] = [
   {
     name: 'HTTP 500 debug page quoting the request',
-    behaviour: () => echoing(500, 'text/html', (echo) => `<html><body><h1>Error</h1><pre>${escapeXml(echo)}</pre></body></html>`),
+    behaviour: () =>
+      echoing(
+        500,
+        'text/html',
+        (echo) => `<html><body><h1>Error</h1><pre>${escapeXml(echo)}</pre></body></html>`,
+      ),
   },
   {
     name: 'HTTP 400 plain text quoting the request',
@@ -48,7 +59,9 @@ export const TOKEN_ECHO_CASES: readonly EchoCase[] = [
   {
     name: 'token endpoint 400 whose error_description quotes the request',
     behaviour: () =>
-      echoing(400, 'application/json', (echo) => JSON.stringify({ error: 'invalid_request', error_description: echo })),
+      echoing(400, 'application/json', (echo) =>
+        JSON.stringify({ error: 'invalid_request', error_description: echo }),
+      ),
   },
   {
     // The quoted text lands in the error's own `oauthError` field.
@@ -57,6 +70,9 @@ export const TOKEN_ECHO_CASES: readonly EchoCase[] = [
   },
   {
     name: 'token endpoint 401 HTML page quoting the request',
-    behaviour: () => echoing(401, 'text/html', (echo) => `<pre>${escapeXml(echo)}</pre>`, { 'www-authenticate': 'Basic realm="afilnet"' }),
+    behaviour: () =>
+      echoing(401, 'text/html', (echo) => `<pre>${escapeXml(echo)}</pre>`, {
+        'www-authenticate': 'Basic realm="afilnet"',
+      }),
   },
 ];

@@ -19,7 +19,12 @@ function parseFrames(text: string): StreamedEvent[] {
       fields.set(line.slice(0, colon), line.slice(colon + 1).replace(/^ /, ''));
     }
     const data = fields.get('data');
-    if (data !== undefined) events.push({ id: fields.get('id') ?? '', type: fields.get('event') ?? 'message', data: JSON.parse(data) });
+    if (data !== undefined)
+      events.push({
+        id: fields.get('id') ?? '',
+        type: fields.get('event') ?? 'message',
+        data: JSON.parse(data),
+      });
   }
   return events;
 }
@@ -28,9 +33,14 @@ function parseFrames(text: string): StreamedEvent[] {
  * Connects to the stream (resuming after `lastEventId` when given), and resolves with the first
  * `count` events once they came, then disconnects; rejects after `timeoutMs`.
  */
-export function readEvents(baseUrl: string, count: number, options: { lastEventId?: string; timeoutMs?: number; onOpen?: () => void } = {}): Promise<StreamedEvent[]> {
+export function readEvents(
+  baseUrl: string,
+  count: number,
+  options: { lastEventId?: string; timeoutMs?: number; onOpen?: () => void } = {},
+): Promise<StreamedEvent[]> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = options.lastEventId === undefined ? {} : { 'last-event-id': options.lastEventId };
+    const headers: Record<string, string> =
+      options.lastEventId === undefined ? {} : { 'last-event-id': options.lastEventId };
     const req = request(`${baseUrl}/__sandbox/events`, { headers }, (res) => {
       if (res.statusCode !== 200) {
         reject(new Error(`event stream answered ${res.statusCode}`));

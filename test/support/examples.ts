@@ -57,7 +57,10 @@ export const EXAMPLES: readonly Example[] = [
     // Conversations are not ordered among themselves: any order of the three answers.
     prints: [
       /^3 customers wrote; the bot listens$/,
-      ...Array.from({ length: 3 }, () => /^answered (whatsapp 100 346[12]{8}|telegram 200 ana_k): "[^"]+"$/),
+      ...Array.from(
+        { length: 3 },
+        () => /^answered (whatsapp 100 346[12]{8}|telegram 200 ana_k): "[^"]+"$/,
+      ),
       /^replies the sandbox received: 3$/,
     ],
   },
@@ -80,7 +83,12 @@ export interface ExampleRun {
  * node_modules folder), as a user would. An example that does not exit on its own within 90 s is
  * killed, and its run fails.
  */
-export async function runExample(example: Example, dir: string, modules: string, env: NodeJS.ProcessEnv): Promise<ExampleRun> {
+export async function runExample(
+  example: Example,
+  dir: string,
+  modules: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ExampleRun> {
   const command =
     example.runner === 'node'
       ? [example.path]
@@ -90,8 +98,14 @@ export async function runExample(example: Example, dir: string, modules: string,
   const cwd = example.runner === 'vitest' ? join(dir, example.path) : dir;
   // Colours would split the lines the table matches; vitest's own variables are the parent's.
   const clean: NodeJS.ProcessEnv = { NO_COLOR: '1' };
-  for (const [key, value] of Object.entries(env)) if (!/^(npm_|VITEST|FORCE_COLOR$)/i.test(key)) clean[key] = value;
-  return run(process.execPath, command, { cwd, env: clean, timeout: 90_000, killSignal: 'SIGKILL' }).then(
+  for (const [key, value] of Object.entries(env))
+    if (!/^(npm_|VITEST|FORCE_COLOR$)/i.test(key)) clean[key] = value;
+  return run(process.execPath, command, {
+    cwd,
+    env: clean,
+    timeout: 90_000,
+    killSignal: 'SIGKILL',
+  }).then(
     ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
     (error: { stdout?: string; stderr?: string; code?: number | string; signal?: string }) => ({
       stdout: error.stdout ?? '',

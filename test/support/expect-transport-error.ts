@@ -8,8 +8,14 @@ export interface ExpectOptions {
   readonly mayHaveBeenSent: boolean;
 }
 
-export function expectTransportError(error: unknown, expected: ExpectedError, options: ExpectOptions): void {
-  expect(error, `expected an AfilnetTransportError, got ${String(error)}`).toBeInstanceOf(AfilnetTransportError);
+export function expectTransportError(
+  error: unknown,
+  expected: ExpectedError,
+  options: ExpectOptions,
+): void {
+  expect(error, `expected an AfilnetTransportError, got ${String(error)}`).toBeInstanceOf(
+    AfilnetTransportError,
+  );
   const outer = error as AfilnetTransportError;
   expect(outer.mayHaveBeenSent, `mayHaveBeenSent of ${outer.code}`).toBe(options.mayHaveBeenSent);
   expect(outer.code, outer.message).toBe(expected.code);

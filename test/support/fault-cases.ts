@@ -89,7 +89,9 @@ export const FAULT_CASES: readonly FaultCase[] = [
     // Following it would carry the credentials to wherever the server points.
     name: 'HTTP 302 redirect (never followed)',
     behaviour: (format) =>
-      answer(302, 'text/html', '<a href="/elsewhere">moved</a>', { location: `/elsewhere/${format}` }),
+      answer(302, 'text/html', '<a href="/elsewhere">moved</a>', {
+        location: `/elsewhere/${format}`,
+      }),
     expected: () => ({ code: 'HTTP_STATUS', httpStatus: 302 }),
   },
   {
@@ -149,7 +151,9 @@ export const FAULT_CASES: readonly FaultCase[] = [
     behaviour: () => answer(500, CONTENT_TYPE.xml, soapFault()),
     // A JSON flavour cannot read XML: to it this is just a 500.
     expected: (format) =>
-      format === 'xml' ? { code: 'SOAP_FAULT', httpStatus: 500, faultCode: /^(\w+:)?Server$/ } : { code: 'HTTP_STATUS', httpStatus: 500 },
+      format === 'xml'
+        ? { code: 'SOAP_FAULT', httpStatus: 500, faultCode: /^(\w+:)?Server$/ }
+        : { code: 'HTTP_STATUS', httpStatus: 500 },
     readRetried: (format) => (format === 'xml' ? undefined : true),
   },
   {

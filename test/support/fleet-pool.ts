@@ -6,7 +6,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** A message a child sent: `type` and whatever the script adds. */
-export type ChildMessage = { readonly type: string; readonly id?: number } & Record<string, unknown>;
+export type ChildMessage = { readonly type: string; readonly id?: number } & Record<
+  string,
+  unknown
+>;
 
 /** One forked child. */
 export interface FleetChild {
@@ -27,7 +30,10 @@ export interface FleetPool {
 
 function wrap(child: ChildProcess): FleetChild {
   const seen: ChildMessage[] = [];
-  const waiting: Array<{ match: (m: ChildMessage) => boolean; resolve: (m: ChildMessage) => void }> = [];
+  const waiting: Array<{
+    match: (m: ChildMessage) => boolean;
+    resolve: (m: ChildMessage) => void;
+  }> = [];
   child.on('message', (raw) => {
     const message = raw as ChildMessage;
     const index = waiting.findIndex((w) => w.match(message));
@@ -43,18 +49,29 @@ function wrap(child: ChildProcess): FleetChild {
       if (index >= 0) return Promise.resolve(seen.splice(index, 1)[0] as ChildMessage);
       return new Promise((resolve, reject) => {
         waiting.push({ match, resolve });
-        child.once('exit', (code, signal) => reject(new Error(`child exited (${code ?? signal}) before '${type}'`)));
+        child.once('exit', (code, signal) =>
+          reject(new Error(`child exited (${code ?? signal}) before '${type}'`)),
+        );
       });
     },
   };
 }
 
 /** Forks `count` children of `script` (relative to this folder) and waits until each is ready. */
-export async function startFleetPool(script: string, count: number, env: NodeJS.ProcessEnv = {}): Promise<FleetPool> {
+export async function startFleetPool(
+  script: string,
+  count: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<FleetPool> {
   const path = fileURLToPath(new URL(script, import.meta.url));
   const children: FleetChild[] = [];
   const add = (): FleetChild => {
-    const child = wrap(fork(path, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } }));
+    const child = wrap(
+      fork(path, [], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, ...env },
+      }),
+    );
     children.push(child);
     return child;
   };

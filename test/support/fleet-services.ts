@@ -43,7 +43,11 @@ export function useFleetServices(): FleetServices {
       return sandbox;
     },
     closers,
-    connection: () => ({ host: '127.0.0.1', port: services.redis.port, maxRetriesPerRequest: null }),
+    connection: () => ({
+      host: '127.0.0.1',
+      port: services.redis.port,
+      maxRetriesPerRequest: null,
+    }),
   };
   return services;
 }

@@ -22,19 +22,33 @@ async function run(task) {
   const redis = new Redis(task.redisUrl, { lazyConnect: false });
   // A user's connection logs its errors; Redis going away must not crash the process.
   redis.on('error', () => undefined);
-  await new Promise((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', resolve)));
+  await new Promise((resolve) =>
+    redis.status === 'ready' ? resolve() : redis.once('ready', resolve),
+  );
   const tokenStore = createRedisTokenStore({
     redis,
     keyPrefix: task.prefix,
     // Without a key the tests accept plain values: their Redis is their own.
-    ...(task.encryptionKeyHex ? { encryptionKey: Buffer.from(task.encryptionKeyHex, 'hex') } : { allowUnauthenticated: true }),
+    ...(task.encryptionKeyHex
+      ? { encryptionKey: Buffer.from(task.encryptionKeyHex, 'hex') }
+      : { allowUnauthenticated: true }),
     ...(task.lockTtlMs ? { lockTtlMs: task.lockTtlMs } : {}),
     ...(task.redisTimeoutMs ? { timeoutMs: task.redisTimeoutMs } : {}),
   });
   // Built by hand, as a server does at start-up: the transport computes the secret's slow
   // fingerprint (its store key) now, so the timed calls measure token sharing, not scrypt.
-  const transport = createJsonOAuthTransport({ baseUrl: task.baseUrl, credentials: task.credentials, oauth: { tokenStore }, allowInsecureHttp: true });
-  const chat = createChatClient({ transport, credentials: task.credentials, allowInsecureHttp: true, timeoutMs: task.timeoutMs });
+  const transport = createJsonOAuthTransport({
+    baseUrl: task.baseUrl,
+    credentials: task.credentials,
+    oauth: { tokenStore },
+    allowInsecureHttp: true,
+  });
+  const chat = createChatClient({
+    transport,
+    credentials: task.credentials,
+    allowInsecureHttp: true,
+    timeoutMs: task.timeoutMs,
+  });
   process.send({ type: 'connected', id: task.id });
   if (task.waitForGo) await new Promise((resolve) => process.once('message', resolve));
   const results = [];
@@ -51,7 +65,10 @@ async function run(task) {
   } while (task.durationMs && performance.now() - started < task.durationMs);
   await chat.close();
   // The client never closes the user's connection: it must still answer.
-  const pong = await Promise.race([redis.ping().catch(() => 'down'), new Promise((r) => setTimeout(() => r('slow'), 500))]);
+  const pong = await Promise.race([
+    redis.ping().catch(() => 'down'),
+    new Promise((r) => setTimeout(() => r('slow'), 500)),
+  ]);
   redis.disconnect();
   process.send({
     type: 'done',
@@ -64,6 +81,9 @@ async function run(task) {
 }
 
 process.on('message', (message) => {
-  if (message.type === 'run') run(message).catch((error) => process.send({ type: 'crash', id: message.id, error: String(error) }));
+  if (message.type === 'run')
+    run(message).catch((error) =>
+      process.send({ type: 'crash', id: message.id, error: String(error) }),
+    );
 });
 process.send({ type: 'ready' });

@@ -14,12 +14,28 @@ const write = (line) => {
   fsyncSync(record);
 };
 
-const chat = createChatClient({ transport: 'post', baseUrl: task.baseUrl, credentials: task.credentials, allowInsecureHttp: true, timeoutMs: 5_000 });
+const chat = createChatClient({
+  transport: 'post',
+  baseUrl: task.baseUrl,
+  credentials: task.credentials,
+  allowInsecureHttp: true,
+  timeoutMs: 5_000,
+});
 write(JSON.stringify({ start: process.pid }));
-const watch = chat.watchInbound({ intervalMs: task.intervalMs, maxBackoffMs: 500, checkpoint: createFileCheckpoint(task.checkpoint) });
+const watch = chat.watchInbound({
+  intervalMs: task.intervalMs,
+  maxBackoffMs: 500,
+  checkpoint: createFileCheckpoint(task.checkpoint),
+});
 for await (const message of watch) {
   // A handler that takes a little time, so that kills land while handling too.
   await sleep(Math.random() * task.handleMs);
-  write(JSON.stringify({ id: message.messageId, key: `${message.platform}/${message.platformId}/${message.destination}`, sent: message.sent }));
+  write(
+    JSON.stringify({
+      id: message.messageId,
+      key: `${message.platform}/${message.platformId}/${message.destination}`,
+      sent: message.sent,
+    }),
+  );
 }
 closeSync(record);

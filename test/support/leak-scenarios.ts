@@ -7,7 +7,11 @@ import { expect } from 'vitest';
 import { AfilnetError, type ChatClientConfig } from '@afilnet-chat/core';
 import { clientFor, invoke } from './case-client.js';
 import { failureOf } from './collect-errors.js';
-import { ISSUED_TOKEN_PREFIX, startMisbehavingServer, type Behaviour } from './misbehaving-server.js';
+import {
+  ISSUED_TOKEN_PREFIX,
+  startMisbehavingServer,
+  type Behaviour,
+} from './misbehaving-server.js';
 import type { SampleCall } from './sample-calls.js';
 import {
   expectNoSecrets,
@@ -46,7 +50,10 @@ export function expectCleanError(error: unknown): void {
 }
 
 /** Collects every payload of the client's diagnostic hooks, which must be redacted too. */
-export function diagnosticsCollector(): { readonly events: unknown[]; readonly hooks: Partial<ChatClientConfig> } {
+export function diagnosticsCollector(): {
+  readonly events: unknown[];
+  readonly hooks: Partial<ChatClientConfig>;
+} {
   const events: unknown[] = [];
   const push = (event: unknown) => {
     events.push(event);
@@ -65,12 +72,16 @@ export type ExecutorChoice = ExecutorName | 'harvesting fetch';
 const EXECUTOR_CHOICES: readonly ExecutorChoice[] = [...EXECUTORS, 'harvesting fetch'];
 
 export function executorConfig(choice: ExecutorChoice): Partial<ChatClientConfig> {
-  return choice === 'harvesting fetch' ? { executor: { fetch: harvestingFetch(harvestedTokens) } } : { executor: choice };
+  return choice === 'harvesting fetch'
+    ? { executor: { fetch: harvestingFetch(harvestedTokens) } }
+    : { executor: choice };
 }
 
 /** json-oauth rows use a separate OAuth client, so that the client secret is scanned for too. */
 export function oauthClientConfig(transportCase: TransportCase): Partial<ChatClientConfig> {
-  return transportCase.name === 'json-oauth' ? { oauth: { clientId: LEAK_CLIENT_ID, clientSecret: LEAK_CLIENT_SECRET } } : {};
+  return transportCase.name === 'json-oauth'
+    ? { oauth: { clientId: LEAK_CLIENT_ID, clientSecret: LEAK_CLIENT_SECRET } }
+    : {};
 }
 
 export interface LeakRow {
@@ -85,7 +96,9 @@ export const LEAK_ROWS: readonly LeakRow[] = TRANSPORT_CASES.flatMap((c) =>
 );
 
 /** Flavour × built-in executor: for the misbehaving servers, whose tokens are known. */
-export const SERVER_ROWS: readonly LeakRow[] = LEAK_ROWS.filter((row) => row.executor !== 'harvesting fetch');
+export const SERVER_ROWS: readonly LeakRow[] = LEAK_ROWS.filter(
+  (row) => row.executor !== 'harvesting fetch',
+);
 
 /** The error of `sample` made with the leak account against a server answering `apiBehaviour`. */
 export async function errorFromServer(

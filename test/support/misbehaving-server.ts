@@ -61,7 +61,13 @@ export const ISSUED_TOKEN_PREFIX = 'tok-3f9c2a7e-LEAKCHECK-b81d';
 /** The default token endpoint: a valid RFC 6749 §5.1 answer with a fresh token. */
 export const validToken: Behaviour = ({ res, stats }) => {
   res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify({ access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`, token_type: 'Bearer', expires_in: 3600 }));
+  res.end(
+    JSON.stringify({
+      access_token: `${ISSUED_TOKEN_PREFIX}-${stats.tokenRequests}`,
+      token_type: 'Bearer',
+      expires_in: 3600,
+    }),
+  );
 };
 
 /** Starts a server answering API requests with `behaviour` and token requests with a valid token. */
@@ -134,9 +140,18 @@ export async function refusedUrl(): Promise<string> {
 // Behaviours
 
 /** Answers `status` with `body` and `content-type`. */
-export function answer(status: number, contentType: string, body: string, headers: Record<string, string> = {}): Behaviour {
+export function answer(
+  status: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Behaviour {
   return ({ res }) => {
-    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers });
+    res.writeHead(status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(body),
+      ...headers,
+    });
     res.end(body);
   };
 }
@@ -152,7 +167,10 @@ export const stallBeforeHeaders: Behaviour = () => undefined;
 /** Sends the status line, headers and a first part of the body, then stalls. */
 export function stallMidBody(contentType: string, firstPart: string): Behaviour {
   return ({ res }) => {
-    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(firstPart) + 1000 });
+    res.writeHead(200, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(firstPart) + 1000,
+    });
     res.write(firstPart);
   };
 }
@@ -160,7 +178,10 @@ export function stallMidBody(contentType: string, firstPart: string): Behaviour 
 /** Declares a body longer than what it sends, then closes: a body cut short by the connection. */
 export function cutBody(contentType: string, firstPart: string): Behaviour {
   return ({ res, req }) => {
-    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(firstPart) + 500 });
+    res.writeHead(200, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(firstPart) + 500,
+    });
     res.write(firstPart, () => setTimeout(() => req.socket.destroy(), 10));
   };
 }
@@ -209,7 +230,10 @@ export function hugeBody(contentType: string, options: { declareLength: boolean 
  * enough for a body-silence timeout: only the call's deadline can end it. Stops by itself after
  * `maxMs` or when the client goes away.
  */
-export function trickleBody(contentType: string, options: { everyMs: number; maxMs: number }): Behaviour {
+export function trickleBody(
+  contentType: string,
+  options: { everyMs: number; maxMs: number },
+): Behaviour {
   return ({ res }) => {
     res.writeHead(200, { 'content-type': contentType });
     const started = Date.now();

@@ -19,7 +19,14 @@ export function oauthClients(executor: ExecutorName): OAuthClients {
   const open: ChatClient[] = [];
   return {
     connect(baseUrl, overrides = {}) {
-      const chat = createChatClient({ transport: 'json-oauth', baseUrl, credentials: DEMO, allowInsecureHttp: true, executor, ...overrides });
+      const chat = createChatClient({
+        transport: 'json-oauth',
+        baseUrl,
+        credentials: DEMO,
+        allowInsecureHttp: true,
+        executor,
+        ...overrides,
+      });
       open.push(chat);
       return chat;
     },

@@ -13,7 +13,12 @@ import {
   type DataPoint,
   type Histogram,
 } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 
 /** A tracer and a meter provider whose output a test reads. */
 export interface MemoryTelemetry {
@@ -29,10 +34,15 @@ export interface MemoryTelemetry {
 /** Creates providers exporting to memory. */
 export function memoryTelemetry(): MemoryTelemetry {
   const spanExporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(spanExporter)],
+  });
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   // Exports only when asked (forceFlush): an hour is longer than any test.
-  const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
+  const reader = new PeriodicExportingMetricReader({
+    exporter: metricExporter,
+    exportIntervalMillis: 3_600_000,
+  });
   const meterProvider = new MeterProvider({ readers: [reader] });
   return {
     tracerProvider,
@@ -45,7 +55,8 @@ export function memoryTelemetry(): MemoryTelemetry {
       for (const resource of metricExporter.getMetrics()) {
         for (const scope of resource.scopeMetrics) {
           for (const metric of scope.metrics) {
-            if (metric.descriptor.name === name) found.push(...(metric.dataPoints as Array<DataPoint<number | Histogram>>));
+            if (metric.descriptor.name === name)
+              found.push(...(metric.dataPoints as Array<DataPoint<number | Histogram>>));
           }
         }
       }

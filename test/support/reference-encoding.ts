@@ -9,12 +9,17 @@ export function referencePercentEncode(value: string): string {
   let out = '';
   for (const byte of Buffer.from(value, 'utf8')) {
     const char = String.fromCharCode(byte);
-    out += byte < 0x80 && UNRESERVED.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    out +=
+      byte < 0x80 && UNRESERVED.test(char)
+        ? char
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
 
 /** `name=value&…` with {@link referencePercentEncode}. */
 export function referenceForm(fields: ReadonlyArray<readonly [string, string]>): string {
-  return fields.map(([n, v]) => `${referencePercentEncode(n)}=${referencePercentEncode(v)}`).join('&');
+  return fields
+    .map(([n, v]) => `${referencePercentEncode(n)}=${referencePercentEncode(v)}`)
+    .join('&');
 }

@@ -9,11 +9,15 @@ import { expect } from 'vitest';
 import type { WireReply } from './wire-capture.js';
 
 export const REF_SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
-export const REF_WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-export const REF_WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+export const REF_WSSE =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+export const REF_WSU =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 export const REF_XSI = 'http://www.w3.org/2001/XMLSchema-instance';
-const PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
-const BASE64_BINARY = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
+const PROFILE =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
+const BASE64_BINARY =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
 
 /** XML text escaping, character by character. */
 export function referenceXmlText(value: string): string {
@@ -35,7 +39,11 @@ function referenceWrapper(method: string, wire: ReadonlyArray<readonly [string, 
   return `<chat:${method}>${wire.map(([n, v]) => `<${n}>${referenceXmlText(v)}</${n}>`).join('')}</chat:${method}>`;
 }
 
-function referenceEnvelope(security: string, method: string, wire: ReadonlyArray<readonly [string, string]>): string {
+function referenceEnvelope(
+  security: string,
+  method: string,
+  wire: ReadonlyArray<readonly [string, string]>,
+): string {
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
     `<soapenv:Envelope xmlns:soapenv="${REF_SOAP_ENV}" xmlns:chat="urn:afilnet:chat">` +
@@ -75,7 +83,13 @@ export function assertSoapDigestBody(
   expect(created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
   expect(Math.abs(Date.parse(created) - Date.now())).toBeLessThan(60_000);
   const digest = createHash('sha1')
-    .update(Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created, 'utf8'), Buffer.from(account.password, 'utf8')]))
+    .update(
+      Buffer.concat([
+        Buffer.from(nonce, 'base64'),
+        Buffer.from(created, 'utf8'),
+        Buffer.from(account.password, 'utf8'),
+      ]),
+    )
     .digest('base64');
   const security =
     `<wsse:Security soapenv:mustUnderstand="1" xmlns:wsse="${REF_WSSE}" xmlns:wsu="${REF_WSU}"><wsse:UsernameToken>` +
@@ -95,7 +109,12 @@ function field(name: string, value: unknown): string {
 
 function items(list: unknown[]): string {
   return list
-    .map((item) => `<item>${Object.entries(item as Record<string, unknown>).map(([k, v]) => field(k, v)).join('')}</item>`)
+    .map(
+      (item) =>
+        `<item>${Object.entries(item as Record<string, unknown>)
+          .map(([k, v]) => field(k, v))
+          .join('')}</item>`,
+    )
     .join('');
 }
 
@@ -105,9 +124,10 @@ function resultElement(result: unknown): string {
   const list = Array.isArray(result)
     ? result
     : typeof result === 'object' && Array.isArray((result as { list?: unknown }).list)
-      ? ((result as { list: unknown[] }).list)
+      ? (result as { list: unknown[] }).list
       : undefined;
-  if (list !== undefined) return list.length === 0 ? '<result/>' : `<result>${items(list)}</result>`;
+  if (list !== undefined)
+    return list.length === 0 ? '<result/>' : `<result>${items(list)}</result>`;
   if (typeof result === 'object') return '<result/>';
   return field('result', result);
 }
@@ -117,7 +137,10 @@ function resultElement(result: unknown): string {
  * `SOAP-ENV:` and `ns1:`, items as `<item>` elements, `null` as `xsi:nil`.
  */
 export function referenceSoapResponse(method: string, envelope: unknown): string {
-  const e = (typeof envelope === 'object' && envelope !== null ? envelope : {}) as Record<string, unknown>;
+  const e = (typeof envelope === 'object' && envelope !== null ? envelope : {}) as Record<
+    string,
+    unknown
+  >;
   let content = '';
   for (const [key, value] of Object.entries(e)) {
     content += key === 'result' ? resultElement(value) : field(key, value);
@@ -136,5 +159,9 @@ export function soapMethodOf(body: string): string {
 
 /** A 200 reply with {@link referenceSoapResponse}. */
 export function soapReply(body: string, envelope: unknown): WireReply {
-  return { status: 200, body: referenceSoapResponse(soapMethodOf(body), envelope), headers: { 'content-type': 'text/xml; charset=utf-8' } };
+  return {
+    status: 200,
+    body: referenceSoapResponse(soapMethodOf(body), envelope),
+    headers: { 'content-type': 'text/xml; charset=utf-8' },
+  };
 }

@@ -9,7 +9,6 @@ import type { XmlAttribute, XmlElement } from '@afilnet-chat/soap-xml';
 /** Thrown when the oracle refuses a document or finds it not well-formed. */
 export class ReferenceXmlReadError extends Error {}
 
-
 /** The deepest nesting accepted; SOAP answers of this API are 7 levels deep. */
 const MAX_DEPTH = 32;
 
@@ -18,14 +17,27 @@ const CDATA = '#cdata';
 const ATTRS = ':@';
 const XML_URI = 'http://www.w3.org/XML/1998/namespace';
 
-const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const PREDEFINED: Readonly<Record<string, string>> = {
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+};
 const HEX_REFERENCE = /^#x[0-9A-Fa-f]{1,6}$/;
 const DECIMAL_REFERENCE = /^#[0-9]{1,7}$/;
 /** The longest reference: `&#x10FFFF;` and `&#1114111;` are 10 characters with `&` and `;`. */
 const MAX_REFERENCE_LENGTH = 10;
 
 function isXmlChar(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
 }
 
 function decodeReference(name: string): string {
@@ -34,7 +46,8 @@ function decodeReference(name: string): string {
   if (HEX_REFERENCE.test(name)) cp = parseInt(name.slice(2), 16);
   else if (DECIMAL_REFERENCE.test(name)) cp = parseInt(name.slice(1), 10);
   else throw new ReferenceXmlReadError(`unknown entity reference &${name.slice(0, 12)};`);
-  if (!isXmlChar(cp)) throw new ReferenceXmlReadError('a character reference names a character XML 1.0 cannot carry');
+  if (!isXmlChar(cp))
+    throw new ReferenceXmlReadError('a character reference names a character XML 1.0 cannot carry');
   return String.fromCodePoint(cp);
 }
 
@@ -50,7 +63,8 @@ function decodeReferences(raw: string): string {
     if (amp < 0) return from === 0 ? raw : out + raw.slice(from);
     out += raw.slice(from, amp);
     const semi = raw.indexOf(';', amp + 1);
-    if (semi < 0 || semi - amp > MAX_REFERENCE_LENGTH) throw new ReferenceXmlReadError('an & that starts no reference');
+    if (semi < 0 || semi - amp > MAX_REFERENCE_LENGTH)
+      throw new ReferenceXmlReadError('an & that starts no reference');
     out += decodeReference(raw.slice(amp + 1, semi));
     from = semi + 1;
   }
@@ -73,12 +87,18 @@ function resolve(prefix: string, scope: ReadonlyMap<string, string>): string {
   const uri = scope.get(prefix);
   if (uri === undefined) {
     if (prefix === '') return '';
-    throw new ReferenceXmlReadError(`the prefix ${prefix.slice(0, 40)} is not bound to a namespace`);
+    throw new ReferenceXmlReadError(
+      `the prefix ${prefix.slice(0, 40)} is not bound to a namespace`,
+    );
   }
   return uri;
 }
 
-function toElement(qname: string, node: RawNode, parentScope: ReadonlyMap<string, string>): XmlElement {
+function toElement(
+  qname: string,
+  node: RawNode,
+  parentScope: ReadonlyMap<string, string>,
+): XmlElement {
   const rawAttrs = (node[ATTRS] ?? {}) as Record<string, unknown>;
   let scope = parentScope;
   const plain: Array<[string, string]> = [];
@@ -136,17 +156,23 @@ export function createReferenceXmlReader(): { read(xml: string): XmlElement } {
       try {
         nodes = parser.parse(text, true) as RawNode[];
       } catch (error) {
-        throw new ReferenceXmlReadError(`not well-formed XML (${error instanceof Error ? error.message.slice(0, 120) : 'parse error'})`);
+        throw new ReferenceXmlReadError(
+          `not well-formed XML (${error instanceof Error ? error.message.slice(0, 120) : 'parse error'})`,
+        );
       }
       const roots = (nodes ?? []).filter((n) => {
         const name = nameOf(n);
         if (name === TEXT) {
-          if (String(n[TEXT]).trim() !== '') throw new ReferenceXmlReadError('text outside the root element');
+          if (String(n[TEXT]).trim() !== '')
+            throw new ReferenceXmlReadError('text outside the root element');
           return false;
         }
         return name !== undefined;
       });
-      if (roots.length !== 1) throw new ReferenceXmlReadError(roots.length === 0 ? 'no root element' : 'more than one root element');
+      if (roots.length !== 1)
+        throw new ReferenceXmlReadError(
+          roots.length === 0 ? 'no root element' : 'more than one root element',
+        );
       const root = roots[0] as RawNode;
       return toElement(nameOf(root) as string, root, rootScope);
     },

@@ -38,7 +38,8 @@ function headersOf(headers: unknown): Record<string, string> {
   } else {
     pairs = Object.entries(headers as Record<string, unknown>);
   }
-  for (const [name, value] of pairs) out[String(name).toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  for (const [name, value] of pairs)
+    out[String(name).toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   return out;
 }
 
@@ -47,7 +48,11 @@ export function createRequestLog(): RequestLog {
   const agent = new Agent();
   const requests: LoggedRequest[] = [];
   const dispatcher = agent.compose((dispatch) => (options, handler) => {
-    const entry: LoggedRequest = { method: String(options.method), path: String(options.path), headers: headersOf(options.headers) };
+    const entry: LoggedRequest = {
+      method: String(options.method),
+      path: String(options.path),
+      headers: headersOf(options.headers),
+    };
     requests.push(entry);
     // Whichever handler API the caller speaks (undici 7's onResponseStart, or the legacy
     // onHeaders that fetch's bundled undici uses), the status is noted on the way through.

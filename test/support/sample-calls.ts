@@ -11,7 +11,13 @@ export const TRICKY_MESSAGE = "a+b & c=d 100% (ok)! 'x'* <tag> 😀\nnext line";
 export interface SampleCall {
   readonly method: ChatMethod;
   /** The client method's name. */
-  readonly api: 'getChatChannels' | 'sendMessage' | 'sendFile' | 'getChats' | 'getMessages' | 'getUnreadMessages';
+  readonly api:
+    | 'getChatChannels'
+    | 'sendMessage'
+    | 'sendFile'
+    | 'getChats'
+    | 'getMessages'
+    | 'getUnreadMessages';
   readonly input: Record<string, string> | undefined;
   readonly wire: ReadonlyArray<readonly [string, string]>;
 }
@@ -21,7 +27,12 @@ export const SAMPLE_CALLS: readonly SampleCall[] = [
   {
     method: 'sendmessage',
     api: 'sendMessage',
-    input: { platform: 'whatsapp', platformId: '100', destination: '34600000000', message: TRICKY_MESSAGE },
+    input: {
+      platform: 'whatsapp',
+      platformId: '100',
+      destination: '34600000000',
+      message: TRICKY_MESSAGE,
+    },
     wire: [
       ['platform', 'whatsapp'],
       ['platformid', '100'],

@@ -12,7 +12,9 @@ export interface SandboxFixture {
   /** The running sandbox (from the file's `beforeAll` on). */
   readonly sandbox: Sandbox;
   /** Starts a server closed with the sandbox; answers its URL and the server. */
-  listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server }>;
+  listen(
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+  ): Promise<{ url: string; server: Server }>;
   /** A request handler that relays each request to the sandbox and its answer back. */
   forward(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
@@ -58,7 +60,9 @@ export function useSandbox(options: SandboxOptions = {}): SandboxFixture {
         headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' },
         ...(req.method === 'GET' ? {} : { body: Buffer.concat(chunks) }),
       });
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
+      res.writeHead(upstream.status, {
+        'content-type': upstream.headers.get('content-type') ?? 'text/plain',
+      });
       res.end(Buffer.from(await upstream.arrayBuffer()));
     },
   };

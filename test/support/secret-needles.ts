@@ -22,7 +22,12 @@ export interface Needle {
 
 const formEncode = (text: string) => encodeURIComponent(text).replace(/%20/g, '+');
 const xmlEscape = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 function encodings(label: string, secret: string): Needle[] {
@@ -39,7 +44,10 @@ function encodings(label: string, secret: string): Needle[] {
 function basicValues(label: string, id: string, secret: string): Needle[] {
   return [
     { label: `${label} Basic value (RFC 7617)`, value: base64(`${id}:${secret}`) },
-    { label: `${label} Basic value (RFC 6749 form-encoded)`, value: base64(`${formEncode(id)}:${formEncode(secret)}`) },
+    {
+      label: `${label} Basic value (RFC 6749 form-encoded)`,
+      value: base64(`${formEncode(id)}:${formEncode(secret)}`),
+    },
     {
       label: `${label} Basic value (RFC 6749 percent-encoded)`,
       value: base64(`${referencePercentEncode(id)}:${referencePercentEncode(secret)}`),
@@ -57,11 +65,16 @@ export function secretNeedles(options: {
 }): Needle[] {
   const needles: Needle[] = [];
   for (const password of options.passwords) {
-    needles.push(...encodings('password', password), ...basicValues('password', options.user, password));
+    needles.push(
+      ...encodings('password', password),
+      ...basicValues('password', options.user, password),
+    );
   }
   if (options.clientSecret !== undefined) {
     needles.push(...encodings('client secret', options.clientSecret));
-    needles.push(...basicValues('client secret', options.clientId ?? options.user, options.clientSecret));
+    needles.push(
+      ...basicValues('client secret', options.clientId ?? options.user, options.clientSecret),
+    );
   }
   for (const token of options.tokens ?? []) needles.push({ label: 'bearer token', value: token });
   // Keep each distinct value once (several encodings coincide for some secrets).

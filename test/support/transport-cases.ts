@@ -35,7 +35,11 @@ export interface TransportCase {
   /** `json` flavours share the JSON tolerance fixtures; `xml` ones have their own. */
   readonly bodyFormat: 'json' | 'xml';
   /** The requests one call must make, in order (json-oauth: token request, then the call). */
-  expectedRequests(method: ChatMethod, wire: ReadonlyArray<readonly [string, string]>, account: Account): ExpectedRequest[];
+  expectedRequests(
+    method: ChatMethod,
+    wire: ReadonlyArray<readonly [string, string]>,
+    account: Account,
+  ): ExpectedRequest[];
   /** The server's answer to a request, carrying a JSON-shaped envelope (encoded as the flavour does). */
   answer(request: CapturedRequest, envelope: unknown): WireReply;
 }
@@ -46,10 +50,19 @@ const jsonReply = (envelope: unknown): WireReply => ({
   headers: { 'content-type': 'application/json' },
 });
 
-const fields = (method: ChatMethod, wire: ReadonlyArray<readonly [string, string]>, account?: Account) => [
+const fields = (
+  method: ChatMethod,
+  wire: ReadonlyArray<readonly [string, string]>,
+  account?: Account,
+) => [
   ['class', 'chat'] as const,
   ['method', method] as const,
-  ...(account ? ([['user', account.user], ['password', account.password]] as const) : []),
+  ...(account
+    ? ([
+        ['user', account.user],
+        ['password', account.password],
+      ] as const)
+    : []),
   ...wire,
 ];
 
@@ -77,7 +90,10 @@ export const POST_CASE: TransportCase = {
     {
       method: 'POST',
       path: '/api/http/',
-      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+        accept: 'application/json',
+      },
       absentHeaders: ['authorization'],
       body: referenceForm(fields(method, wire, account)),
     },
@@ -110,7 +126,9 @@ const BASIC_AUTH_CODES = new Set(['MISSING_USER', 'MISSING_PASSWORD', 'INCORRECT
 
 /** A Basic server answers the credential errors with 401 and a challenge. */
 const basicReply = (envelope: unknown): WireReply =>
-  BASIC_AUTH_CODES.has(errorCodeOf(envelope) ?? '') ? challengeReply(envelope, 'Basic realm="afilnet", charset="UTF-8"') : jsonReply(envelope);
+  BASIC_AUTH_CODES.has(errorCodeOf(envelope) ?? '')
+    ? challengeReply(envelope, 'Basic realm="afilnet", charset="UTF-8"')
+    : jsonReply(envelope);
 
 export const BASIC_CASE: TransportCase = {
   name: 'basic',
@@ -152,7 +170,11 @@ export const BASIC_GET_CASE: TransportCase = {
 const soapCase = (
   label: string,
   config: TransportCase['config'],
-  body: (method: ChatMethod, wire: ReadonlyArray<readonly [string, string]>, account: Account) => ExpectedRequest['body'],
+  body: (
+    method: ChatMethod,
+    wire: ReadonlyArray<readonly [string, string]>,
+    account: Account,
+  ) => ExpectedRequest['body'],
 ): TransportCase => ({
   name: 'soap',
   label,
@@ -162,7 +184,10 @@ const soapCase = (
     {
       method: 'POST',
       path: '/api/soap/',
-      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"urn:afilnet:chat#${method}"` },
+      headers: {
+        'content-type': 'text/xml; charset=utf-8',
+        soapaction: `"urn:afilnet:chat#${method}"`,
+      },
       absentHeaders: ['authorization'],
       body: body(method, wire, account),
     },
@@ -187,7 +212,11 @@ const referenceFormValue = (value: string): string => {
   for (const byte of Buffer.from(value, 'utf8')) {
     const char = String.fromCharCode(byte);
     if (byte === 0x20) out += '+';
-    else out += byte < 0x80 && /[A-Za-z0-9*\-._]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    else
+      out +=
+        byte < 0x80 && /[A-Za-z0-9*\-._]/.test(char)
+          ? char
+          : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 };
@@ -201,7 +230,11 @@ const clientSecretBasic = (account: Account) =>
 export const WIRE_ACCESS_TOKEN = 'wire.Access-token_1~';
 
 /** The JSON door's body: `class`, `method`, then the parameters in order, every value a string. */
-const assertJsonBody = (body: string, method: ChatMethod, wire: ReadonlyArray<readonly [string, string]>): void => {
+const assertJsonBody = (
+  body: string,
+  method: ChatMethod,
+  wire: ReadonlyArray<readonly [string, string]>,
+): void => {
   const parsed = JSON.parse(body) as Record<string, unknown>;
   expect(Object.keys(parsed)).toEqual(['class', 'method', ...wire.map(([name]) => name)]);
   expect(parsed).toStrictEqual({ class: 'chat', method, ...Object.fromEntries(wire) });
@@ -212,11 +245,17 @@ const jsonOAuthReply = (request: CapturedRequest, envelope: unknown): WireReply 
   if (request.path === '/api/oauth/token') {
     return {
       status: 200,
-      body: JSON.stringify({ access_token: WIRE_ACCESS_TOKEN, token_type: 'Bearer', expires_in: 3600 }),
+      body: JSON.stringify({
+        access_token: WIRE_ACCESS_TOKEN,
+        token_type: 'Bearer',
+        expires_in: 3600,
+      }),
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     };
   }
-  return errorCodeOf(envelope) === 'MISSING_USER' ? challengeReply(envelope, 'Bearer realm="afilnet"') : jsonReply(envelope);
+  return errorCodeOf(envelope) === 'MISSING_USER'
+    ? challengeReply(envelope, 'Bearer realm="afilnet"')
+    : jsonReply(envelope);
 };
 
 export const JSON_OAUTH_CASE: TransportCase = {
@@ -249,7 +288,15 @@ export const JSON_OAUTH_CASE: TransportCase = {
 };
 
 /** Every row of the matrix: each flavour, and the variants of a flavour's options. */
-export const TRANSPORT_CASES: readonly TransportCase[] = [GET_CASE, POST_CASE, BASIC_CASE, BASIC_GET_CASE, SOAP_CASE, SOAP_DIGEST_CASE, JSON_OAUTH_CASE];
+export const TRANSPORT_CASES: readonly TransportCase[] = [
+  GET_CASE,
+  POST_CASE,
+  BASIC_CASE,
+  BASIC_GET_CASE,
+  SOAP_CASE,
+  SOAP_DIGEST_CASE,
+  JSON_OAUTH_CASE,
+];
 
 /** Every case × every executor: the rows of the cross-transport suites. */
 export const MATRIX_ROWS = TRANSPORT_CASES.flatMap((c) =>

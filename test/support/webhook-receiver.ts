@@ -56,7 +56,9 @@ export interface Receiver {
  */
 export async function startReceiver(
   secret: string,
-  answer: (request: Omit<ReceivedRequest, 'status' | 'at'>, attempt: number) => Answer = () => ({ status: 204 }),
+  answer: (request: Omit<ReceivedRequest, 'status' | 'at'>, attempt: number) => Answer = () => ({
+    status: 204,
+  }),
 ): Promise<Receiver> {
   const webhook = new Webhook(secret);
   const requests: ReceivedRequest[] = [];
@@ -71,7 +73,10 @@ export async function startReceiver(
     let event: ReceivedRequest['event'];
     let verified = false;
     try {
-      event = webhook.verify(body, req.headers as Record<string, string>) as ReceivedRequest['event'];
+      event = webhook.verify(
+        body,
+        req.headers as Record<string, string>,
+      ) as ReceivedRequest['event'];
       verified = true;
     } catch {
       event = undefined;
@@ -79,7 +84,9 @@ export async function startReceiver(
     const attempt = (attempts.get(id) ?? 0) + 1;
     attempts.set(id, attempt);
     const seen = { id, timestamp: String(req.headers['webhook-timestamp'] ?? ''), verified, event };
-    const { status, headers, delayMs } = verified ? answer(seen, attempt) : { status: 400, headers: {}, delayMs: 0 };
+    const { status, headers, delayMs } = verified
+      ? answer(seen, attempt)
+      : { status: 400, headers: {}, delayMs: 0 };
     if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     requests.push({ ...seen, status, at: Date.now() });
     res.writeHead(status, headers ?? {}).end();
@@ -118,7 +125,9 @@ export function expectSignedAndStable(requests: readonly ReceivedRequest[]): voi
     expect(r.event?.type).toBe('message.received');
     expect(Number.isNaN(Date.parse(r.event?.timestamp ?? ''))).toBe(false);
     expect(idOf.get(messageId) ?? r.id, `message ${messageId} keeps its webhook-id`).toBe(r.id);
-    expect(messageOf.get(r.id) ?? messageId, `webhook-id ${r.id} names one message`).toBe(messageId);
+    expect(messageOf.get(r.id) ?? messageId, `webhook-id ${r.id} names one message`).toBe(
+      messageId,
+    );
     idOf.set(messageId, r.id);
     messageOf.set(r.id, messageId);
   }
@@ -137,4 +146,3 @@ export function expectOrderPerConversation(accepted: readonly ReceivedRequest[])
     last.set(key, Number(m.messageId));
   }
 }
-

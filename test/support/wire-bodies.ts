@@ -19,7 +19,10 @@ const isList = (method: ChatMethod) => method !== 'sendmessage' && method !== 's
 
 /** A success envelope with an empty list (reads) or no result (sends), in the flavour's format. */
 export function successBody(format: BodyFormat, method: ChatMethod): string {
-  if (format === 'json') return JSON.stringify(isList(method) ? { status: 'success', result: [] } : { status: 'success' });
+  if (format === 'json')
+    return JSON.stringify(
+      isList(method) ? { status: 'success', result: [] } : { status: 'success' },
+    );
   return (
     `<?xml version="1.0" encoding="utf-8"?>` +
     `<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns:chat="urn:afilnet:chat"><soapenv:Body>` +
@@ -40,7 +43,11 @@ export function errorBody(format: BodyFormat, method: ChatMethod, code: string):
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 /** What a proxy or PHP error page answers on a 5xx. */

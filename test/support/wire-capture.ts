@@ -43,12 +43,15 @@ function lowerHeaders(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (headers === undefined || headers === null) return out;
   const entries: Array<[string, unknown]> =
-    typeof (headers as Headers).forEach === 'function' && !(Array.isArray(headers)) && typeof (headers as Headers).get === 'function'
+    typeof (headers as Headers).forEach === 'function' &&
+    !Array.isArray(headers) &&
+    typeof (headers as Headers).get === 'function'
       ? [...(headers as Headers).entries()]
       : Array.isArray(headers)
         ? pairs(headers as unknown[])
         : Object.entries(headers as Record<string, unknown>);
-  for (const [name, value] of entries) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  for (const [name, value] of entries)
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   return out;
 }
 
@@ -72,17 +75,19 @@ export function captureWire(
     nock.disableNetConnect();
     const scope = nock(WIRE_ORIGIN).persist();
     for (const method of new Set(methods)) {
-      scope.intercept(() => true, method).reply(function (uri, body) {
-        const request: CapturedRequest = {
-          method: this.req.method,
-          path: uri,
-          headers: lowerHeaders(this.req.headers),
-          body: typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body),
-        };
-        requests.push(request);
-        const reply = handler(request);
-        return [reply.status, reply.body, { ...reply.headers }];
-      });
+      scope
+        .intercept(() => true, method)
+        .reply(function (uri, body) {
+          const request: CapturedRequest = {
+            method: this.req.method,
+            path: uri,
+            headers: lowerHeaders(this.req.headers),
+            body: typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body),
+          };
+          requests.push(request);
+          const reply = handler(request);
+          return [reply.status, reply.body, { ...reply.headers }];
+        });
     }
     return {
       clientConfig: { baseUrl: WIRE_ORIGIN, executor: 'fetch' },
@@ -99,19 +104,28 @@ export function captureWire(
   if (methods.length > 0) {
     agent
       .get(WIRE_ORIGIN)
-    .intercept({ path: () => true, method: (m) => methods.includes(m as 'GET' | 'POST') })
-    .reply((options) => {
-      const request: CapturedRequest = {
-        method: options.method,
-        path: options.path,
-        headers: lowerHeaders(options.headers),
-        body: typeof options.body === 'string' ? options.body : options.body === undefined || options.body === null ? '' : Buffer.from(options.body as Uint8Array).toString('utf8'),
-      };
-      requests.push(request);
-      const reply = handler(request);
-      return { statusCode: reply.status, data: reply.body, responseOptions: { headers: { ...reply.headers } } };
-    })
-    .persist();
+      .intercept({ path: () => true, method: (m) => methods.includes(m as 'GET' | 'POST') })
+      .reply((options) => {
+        const request: CapturedRequest = {
+          method: options.method,
+          path: options.path,
+          headers: lowerHeaders(options.headers),
+          body:
+            typeof options.body === 'string'
+              ? options.body
+              : options.body === undefined || options.body === null
+                ? ''
+                : Buffer.from(options.body as Uint8Array).toString('utf8'),
+        };
+        requests.push(request);
+        const reply = handler(request);
+        return {
+          statusCode: reply.status,
+          data: reply.body,
+          responseOptions: { headers: { ...reply.headers } },
+        };
+      })
+      .persist();
   }
   return {
     clientConfig: { baseUrl: WIRE_ORIGIN, executor: 'undici', dispatcher: agent },

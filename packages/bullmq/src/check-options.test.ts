@@ -3,10 +3,22 @@ import { OptionChecks } from './check-options.js';
 
 describe('OptionChecks', () => {
   it('names every bad option at once, never quoting its value', () => {
-    const options = { connection: 'redis://secret@host', queueName: '', intervalMs: 1.5, recheckMs: 5, fine: 'x' };
+    const options = {
+      connection: 'redis://secret@host',
+      queueName: '',
+      intervalMs: 1.5,
+      recheckMs: 5,
+      fine: 'x',
+    };
     let thrown: unknown;
     try {
-      new OptionChecks(options, 'test').connection().name('queueName').name('prefix').integer('intervalMs', 'milliseconds').integer('recheckMs', 'milliseconds', 10).done();
+      new OptionChecks(options, 'test')
+        .connection()
+        .name('queueName')
+        .name('prefix')
+        .integer('intervalMs', 'milliseconds')
+        .integer('recheckMs', 'milliseconds', 10)
+        .done();
     } catch (error) {
       thrown = error;
     }
@@ -24,7 +36,13 @@ describe('OptionChecks', () => {
   });
 
   it('passes options left out, and refuses a missing options object', () => {
-    expect(() => new OptionChecks({ connection: {} }, 'test').connection().name('queueName').integer('intervalMs', 'ms').done()).not.toThrow();
+    expect(() =>
+      new OptionChecks({ connection: {} }, 'test')
+        .connection()
+        .name('queueName')
+        .integer('intervalMs', 'ms')
+        .done(),
+    ).not.toThrow();
     expect(() => new OptionChecks(undefined, 'test').done()).toThrow(/must be an options object/);
   });
 });

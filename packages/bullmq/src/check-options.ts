@@ -29,14 +29,16 @@ export class OptionChecks {
   /** `connection` is BullMQ's: ioredis options or a client; only its presence is ours to check. */
   connection(): this {
     const value = this.#options.connection;
-    if (typeof value !== 'object' || value === null) this.problem('connection', 'must be ioredis options or an ioredis client');
+    if (typeof value !== 'object' || value === null)
+      this.problem('connection', 'must be ioredis options or an ioredis client');
     return this;
   }
 
   /** An optional non-empty string. */
   name(key: string): this {
     const value = this.#options[key];
-    if (value !== undefined && (typeof value !== 'string' || value === '')) this.problem(key, 'must be a non-empty string');
+    if (value !== undefined && (typeof value !== 'string' || value === ''))
+      this.problem(key, 'must be a non-empty string');
     return this;
   }
 
@@ -44,7 +46,8 @@ export class OptionChecks {
   integer(key: string, what: string, min = 1): this {
     const value = this.#options[key];
     if (value === undefined) return this;
-    if (typeof value !== 'number' || !Number.isInteger(value)) this.problem(key, `must be a whole number of ${what}`);
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      this.problem(key, `must be a whole number of ${what}`);
     else if (value < min) this.problem(key, `must be at least ${min}`);
     return this;
   }
@@ -56,7 +59,9 @@ export class OptionChecks {
    */
   done(): void {
     if (this.#issues.length > 0) {
-      throw new AfilnetValidationError('INVALID_CONFIG', `Invalid ${this.what} options`, { issues: this.#issues });
+      throw new AfilnetValidationError('INVALID_CONFIG', `Invalid ${this.what} options`, {
+        issues: this.#issues,
+      });
     }
   }
 }

@@ -10,9 +10,22 @@ import {
   type InboundPollCalls,
   type InboundState,
 } from '@afilnet-chat/core/inbound';
-import { Queue, Worker, type ConnectionOptions, type DefaultJobOptions, type Job, type Telemetry } from 'bullmq';
+import {
+  Queue,
+  Worker,
+  type ConnectionOptions,
+  type DefaultJobOptions,
+  type Job,
+  type Telemetry,
+} from 'bullmq';
 import { OptionChecks } from './check-options.js';
-import { DEFAULT_INBOUND_QUEUE_NAME, INBOUND_JOB_NAME, inboundJobData, inboundJobId, type InboundJobData } from './inbound-job.js';
+import {
+  DEFAULT_INBOUND_QUEUE_NAME,
+  INBOUND_JOB_NAME,
+  inboundJobData,
+  inboundJobId,
+  type InboundJobData,
+} from './inbound-job.js';
 import {
   ConversationOrder,
   InboundPollSuperseded,
@@ -92,11 +105,16 @@ export interface InboundPoller {
 
 /** The keys of the conversations' job order, beside the message queue's own. */
 export function conversationOrderKeys(queue: Pick<Queue, 'toKey'>): ConversationOrderKeys {
-  return { tail: queue.toKey('order-tail'), previous: queue.toKey('order-previous'), following: queue.toKey('order-following') };
+  return {
+    tail: queue.toKey('order-tail'),
+    previous: queue.toKey('order-previous'),
+    following: queue.toKey('order-following'),
+  };
 }
 
 const SCHEDULER_ID = 'poll';
-const isFinished = (state: string) => state === 'completed' || state === 'failed' || state === 'unknown';
+const isFinished = (state: string) =>
+  state === 'completed' || state === 'failed' || state === 'unknown';
 
 /**
  * Starts polling the account on BullMQ. Every process may run one: a job scheduler repeats a
@@ -120,10 +138,15 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
     .integer('sweepIntervalMs', 'milliseconds', 0)
     .integer('recheckMs', 'milliseconds', 10);
   const client: unknown = options?.client;
-  if (typeof client !== 'object' || client === null || typeof (client as InboundApi).getChats !== 'function') {
+  if (
+    typeof client !== 'object' ||
+    client === null ||
+    typeof (client as InboundApi).getChats !== 'function'
+  ) {
     checks.problem('client', 'must be a ChatClient (createChatClient)');
   }
-  if (options?.channels !== undefined && !Array.isArray(options.channels)) checks.problem('channels', 'must be a list of { platform, platformId }');
+  if (options?.channels !== undefined && !Array.isArray(options.channels))
+    checks.problem('channels', 'must be a list of { platform, platformId }');
   checks.done();
 
   const queueName = options.queueName ?? DEFAULT_INBOUND_QUEUE_NAME;
@@ -151,10 +174,17 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
   const running = new Map<string, AbortController>();
 
   /** Queues every pending message, then acknowledges and saves them. Returns how many jobs were added. */
-  async function queuePending(state: InboundState, save: (state: InboundState) => Promise<void>): Promise<number> {
+  async function queuePending(
+    state: InboundState,
+    save: (state: InboundState) => Promise<void>,
+  ): Promise<number> {
     const pending = [...state.pending];
     if (pending.length === 0) return 0;
-    const jobs = pending.map((message) => ({ message, id: inboundJobId(message), conversation: inboundJobData(message, undefined).conversation }));
+    const jobs = pending.map((message) => ({
+      message,
+      id: inboundJobId(message),
+      conversation: inboundJobData(message, undefined).conversation,
+    }));
     const previous = await order.chain(jobs);
     const added: Array<{ id: string; previous: string | undefined }> = [];
     // The poll's span: each message's handler continues the trace of the poll that found it.
@@ -195,7 +225,9 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
   const poll = (job: Job<Record<string, never>, InboundPollReport>): Promise<InboundPollReport> =>
     inConsumerSpan({ queueName: pollQueue.name, carried: undefined }, () => pollOnce(job));
 
-  async function pollOnce(job: Job<Record<string, never>, InboundPollReport>): Promise<InboundPollReport> {
+  async function pollOnce(
+    job: Job<Record<string, never>, InboundPollReport>,
+  ): Promise<InboundPollReport> {
     const abort = new AbortController();
     running.set(job.id ?? '', abort);
     try {
@@ -209,15 +241,27 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
           save,
           signal: abort.signal,
           ...(options.channels === undefined ? {} : { channels: options.channels }),
-          ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+          ...(options.sweepIntervalMs === undefined
+            ? {}
+            : { sweepIntervalMs: options.sweepIntervalMs }),
         });
       } catch (error) {
         failure = { error };
       }
       // What was taken before an API or network failure is queued all the same.
-      if (!(failure?.error instanceof InboundPollSuperseded) && !abort.signal.aborted) queued += await queuePending(state, save);
+      if (!(failure?.error instanceof InboundPollSuperseded) && !abort.signal.aborted)
+        queued += await queuePending(state, save);
       if (failure !== undefined) throw failure.error;
-      return { taken: result?.messages.length ?? 0, queued, calls: result?.calls ?? { getchatchannels: 0, getchats: 0, getunreadmessages: 0, getmessages: 0 } };
+      return {
+        taken: result?.messages.length ?? 0,
+        queued,
+        calls: result?.calls ?? {
+          getchatchannels: 0,
+          getchats: 0,
+          getunreadmessages: 0,
+          getmessages: 0,
+        },
+      };
     } finally {
       running.delete(job.id ?? '');
     }
@@ -245,7 +289,15 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
 
   try {
     await pollQueue.setGlobalConcurrency(1);
-    await pollQueue.upsertJobScheduler(SCHEDULER_ID, { every: intervalMs }, { name: SCHEDULER_ID, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    await pollQueue.upsertJobScheduler(
+      SCHEDULER_ID,
+      { every: intervalMs },
+      {
+        name: SCHEDULER_ID,
+        data: {},
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      },
+    );
     await worker.waitUntilReady();
   } catch (error) {
     await Promise.allSettled([worker.close(), pollQueue.close(), queue.close()]);

@@ -20,9 +20,13 @@ export interface InboundWorkerOptions extends WorkerOptions {
 }
 
 /** The user's handler of one inbound message; what it returns becomes the job's `returnvalue`. */
-export type InboundHandler<R = unknown> = (message: ChatMessage, job: Job<InboundJobData, R>) => Promise<R> | R;
+export type InboundHandler<R = unknown> = (
+  message: ChatMessage,
+  job: Job<InboundJobData, R>,
+) => Promise<R> | R;
 
-const isFinished = (state: string) => state === 'completed' || state === 'failed' || state === 'unknown';
+const isFinished = (state: string) =>
+  state === 'completed' || state === 'failed' || state === 'unknown';
 
 /**
  * Creates a worker of inbound message jobs: BullMQ's `Worker`, with `handler` called once per
@@ -40,12 +44,24 @@ const isFinished = (state: string) => state === 'completed' || state === 'failed
  * @throws {AfilnetValidationError} `INVALID_CONFIG` naming each bad option of ours, never its value.
  * @see docs/fleet.md
  */
-export function createInboundWorker<R = unknown>(options: InboundWorkerOptions, handler: InboundHandler<R>): Worker<InboundJobData, R> {
-  const checks = new OptionChecks(options, 'inbound worker').connection().name('queueName').name('prefix').integer('recheckMs', 'milliseconds', 10);
-  if (typeof handler !== 'function') checks.problem('handler', 'must be a function (message, job) => …');
+export function createInboundWorker<R = unknown>(
+  options: InboundWorkerOptions,
+  handler: InboundHandler<R>,
+): Worker<InboundJobData, R> {
+  const checks = new OptionChecks(options, 'inbound worker')
+    .connection()
+    .name('queueName')
+    .name('prefix')
+    .integer('recheckMs', 'milliseconds', 10);
+  if (typeof handler !== 'function')
+    checks.problem('handler', 'must be a function (message, job) => …');
   checks.done();
 
-  const { queueName = DEFAULT_INBOUND_QUEUE_NAME, recheckMs = DEFAULT_RECHECK_MS, ...workerOptions } = options;
+  const {
+    queueName = DEFAULT_INBOUND_QUEUE_NAME,
+    recheckMs = DEFAULT_RECHECK_MS,
+    ...workerOptions
+  } = options;
   const queue = new Queue<InboundJobData>(queueName, {
     connection: options.connection,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
@@ -65,11 +81,18 @@ export function createInboundWorker<R = unknown>(options: InboundWorkerOptions, 
       await order.finish(conversation, previous);
     }
     // The handler's spans (its own client's calls included) join the trace of the poll that found the message.
-    return inConsumerSpan({ queueName, carried: job.data.traceContext }, async () => handler(message, job));
+    return inConsumerSpan({ queueName, carried: job.data.traceContext }, async () =>
+      handler(message, job),
+    );
   };
 
   // An option given as `undefined` keeps BullMQ's default (BullMQ would take the `undefined`).
-  const worker = new OwningWorker<InboundJobData, R>(queueName, process, withoutUndefined(workerOptions), [queue, { close: () => redis.quit() }]);
+  const worker = new OwningWorker<InboundJobData, R>(
+    queueName,
+    process,
+    withoutUndefined(workerOptions),
+    [queue, { close: () => redis.quit() }],
+  );
   /** Forgets a finished job and wakes the next job of its conversation. */
   const release = async (job: Job<InboundJobData, R>) => {
     const next = await order.finish(job.data.conversation, job.id ?? '');
@@ -79,7 +102,8 @@ export function createInboundWorker<R = unknown>(options: InboundWorkerOptions, 
   };
   // A release that fails (Redis gone) is made good by the waiting job's own recheck.
   const report = (error: unknown) => {
-    if (worker.listenerCount('error') > 0) worker.emit('error', error instanceof Error ? error : new Error(String(error)));
+    if (worker.listenerCount('error') > 0)
+      worker.emit('error', error instanceof Error ? error : new Error(String(error)));
   };
   worker.on('completed', (job) => void release(job).catch(report));
   worker.on('failed', (job) => {

@@ -2,13 +2,24 @@
  * The producer side of bulk sending: validated sends become BullMQ jobs whose id is their
  * idempotency key, and their outcome is read back from each job's `returnvalue`.
  */
-import { AfilnetValidationError, type SendFileInput, type SendMessageInput, type ValidationIssue } from '@afilnet-chat/core';
+import {
+  AfilnetValidationError,
+  type SendFileInput,
+  type SendMessageInput,
+  type ValidationIssue,
+} from '@afilnet-chat/core';
 import { DEFAULT_MAX_MESSAGE_LENGTH } from '@afilnet-chat/core/constants';
 import { toWireRequest } from '@afilnet-chat/core/transport';
 import { Queue, type Job, type QueueOptions } from 'bullmq';
 import { OptionChecks } from './check-options.js';
 import { jobIdOf, type SendJobData } from './send-job.js';
-import { outcomeOf, STALLED, type RecordedError, type SendOutcome, type SendResult } from './send-outcome.js';
+import {
+  outcomeOf,
+  STALLED,
+  type RecordedError,
+  type SendOutcome,
+  type SendResult,
+} from './send-outcome.js';
 import { DEFAULT_QUEUE_NAME, reviewQueueName } from './send-queue-options.js';
 import { currentTraceContext } from './trace-context.js';
 
@@ -55,7 +66,11 @@ export class SendQueue extends Queue<SendJobData, SendResult> {
 
   /** Prefer {@link createSendQueue}, which checks the options first. */
   constructor(options: SendQueueOptions) {
-    const { queueName = DEFAULT_QUEUE_NAME, maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH, ...queueOptions } = options;
+    const {
+      queueName = DEFAULT_QUEUE_NAME,
+      maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH,
+      ...queueOptions
+    } = options;
     super(queueName, {
       ...queueOptions,
       defaultJobOptions: {
@@ -91,7 +106,9 @@ export class SendQueue extends Queue<SendJobData, SendResult> {
 
   /** What became of the send queued under `idempotencyKey`; `undefined` if none was (or its job was removed). */
   async outcome(idempotencyKey: string): Promise<SendOutcome | undefined> {
-    const job: Job<SendJobData, SendResult> | undefined = await this.getJob(jobIdOf(idempotencyKey));
+    const job: Job<SendJobData, SendResult> | undefined = await this.getJob(
+      jobIdOf(idempotencyKey),
+    );
     if (job === undefined) return undefined;
     const state = await job.getState();
     if (state === 'completed' || state === 'failed') return outcomeOf(state, job.returnvalue);
@@ -105,15 +122,26 @@ export class SendQueue extends Queue<SendJobData, SendResult> {
    * Neither list holds anything else, so nothing is paged through.
    */
   async needsReview(): Promise<ReviewItem[]> {
-    const [listed, failed] = await Promise.all([this.review.getWaiting(0, -1), this.getFailed(0, -1)]);
+    const [listed, failed] = await Promise.all([
+      this.review.getWaiting(0, -1),
+      this.getFailed(0, -1),
+    ]);
     const items: Array<{ at: number; id: string; item: ReviewItem }> = [];
-    for (const job of listed) if (job?.id !== undefined) items.push({ at: job.timestamp, id: job.id, item: job.data });
+    for (const job of listed)
+      if (job?.id !== undefined) items.push({ at: job.timestamp, id: job.id, item: job.data });
     const seen = new Set(items.map((i) => i.id));
     for (const job of failed) {
       if (job?.id === undefined || seen.has(job.id)) continue;
       const { idempotencyKey, method, input } = job.data;
-      const error = { code: STALLED, message: job.failedReason ?? 'a worker stopped while this send may have been written' };
-      items.push({ at: job.finishedOn ?? job.timestamp, id: job.id, item: { idempotencyKey, method, input, error } as ReviewItem });
+      const error = {
+        code: STALLED,
+        message: job.failedReason ?? 'a worker stopped while this send may have been written',
+      };
+      items.push({
+        at: job.finishedOn ?? job.timestamp,
+        id: job.id,
+        item: { idempotencyKey, method, input, error } as ReviewItem,
+      });
     }
     return items.sort((a, b) => a.at - b.at).map((i) => i.item);
   }
@@ -123,7 +151,11 @@ export class SendQueue extends Queue<SendJobData, SendResult> {
     await Promise.all([super.close(), this.review.close()]);
   }
 
-  async #enqueue(method: 'sendmessage' | 'sendfile', input: unknown, options: unknown): Promise<void> {
+  async #enqueue(
+    method: 'sendmessage' | 'sendfile',
+    input: unknown,
+    options: unknown,
+  ): Promise<void> {
     let problems: ValidationIssue[] = [];
     try {
       toWireRequest(method, input, this.#maxMessageLength);
@@ -131,16 +163,30 @@ export class SendQueue extends Queue<SendJobData, SendResult> {
       if (!(error instanceof AfilnetValidationError)) throw error;
       problems = [...error.issues];
     }
-    const key: unknown = typeof options === 'object' && options !== null ? (options as { idempotencyKey?: unknown }).idempotencyKey : undefined;
-    if (typeof options !== 'object' || options === null) problems.push({ path: 'options', message: 'must be an object with an idempotencyKey' });
-    else if (typeof key !== 'string') problems.push({ path: 'options.idempotencyKey', message: 'must be a string' });
-    else if (key === '') problems.push({ path: 'options.idempotencyKey', message: 'must not be empty' });
-    else if (key.length > 512) problems.push({ path: 'options.idempotencyKey', message: 'must be at most 512 characters' });
+    const key: unknown =
+      typeof options === 'object' && options !== null
+        ? (options as { idempotencyKey?: unknown }).idempotencyKey
+        : undefined;
+    if (typeof options !== 'object' || options === null)
+      problems.push({ path: 'options', message: 'must be an object with an idempotencyKey' });
+    else if (typeof key !== 'string')
+      problems.push({ path: 'options.idempotencyKey', message: 'must be a string' });
+    else if (key === '')
+      problems.push({ path: 'options.idempotencyKey', message: 'must not be empty' });
+    else if (key.length > 512)
+      problems.push({ path: 'options.idempotencyKey', message: 'must be at most 512 characters' });
     if (problems.length > 0 || typeof key !== 'string') {
-      throw new AfilnetValidationError('INVALID_PARAMS', `Invalid input for ${method}`, { issues: problems });
+      throw new AfilnetValidationError('INVALID_PARAMS', `Invalid input for ${method}`, {
+        issues: problems,
+      });
     }
     const traceContext = await currentTraceContext();
-    const data = { idempotencyKey: key, method, input, ...(traceContext === undefined ? {} : { traceContext }) } as SendJobData;
+    const data = {
+      idempotencyKey: key,
+      method,
+      input,
+      ...(traceContext === undefined ? {} : { traceContext }),
+    } as SendJobData;
     await this.add(method, data, { jobId: jobIdOf(key) });
   }
 }
@@ -158,6 +204,11 @@ export class SendQueue extends Queue<SendJobData, SendResult> {
  * @see docs/fleet.md
  */
 export function createSendQueue(options: SendQueueOptions): SendQueue {
-  new OptionChecks(options, 'send queue').connection().name('queueName').name('prefix').integer('maxMessageLength', 'characters').done();
+  new OptionChecks(options, 'send queue')
+    .connection()
+    .name('queueName')
+    .name('prefix')
+    .integer('maxMessageLength', 'characters')
+    .done();
   return new SendQueue(options);
 }

@@ -3,7 +3,12 @@
  * client, settles its outcome in the job's `returnvalue`, turns `RATE_LIMITED` into BullMQ's own
  * rate limiting, and never sends a job again once an attempt may have written it.
  */
-import { AfilnetApiError, AfilnetTransportError, AfilnetValidationError, type ChatClient } from '@afilnet-chat/core';
+import {
+  AfilnetApiError,
+  AfilnetTransportError,
+  AfilnetValidationError,
+  type ChatClient,
+} from '@afilnet-chat/core';
 import { Queue, UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { OptionChecks } from './check-options.js';
 import type { ReviewJobData } from './create-send-queue.js';
@@ -36,7 +41,8 @@ function isRateLimited(error: unknown): error is AfilnetTransportError {
 }
 
 function recorded(error: unknown): RecordedError {
-  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  const code: unknown =
+    error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
   if (error instanceof Error && typeof code === 'string') return { code, message: error.message };
   // An error the SDK did not make may carry anything: only the fact is recorded.
   return { code: 'UNKNOWN', message: 'the send failed with an error the SDK did not classify' };
@@ -71,14 +77,24 @@ function recorded(error: unknown): RecordedError {
  * @see docs/fleet.md
  */
 export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData, SendResult> {
-  const checks = new OptionChecks(options, 'send worker').connection().name('queueName').name('prefix');
+  const checks = new OptionChecks(options, 'send worker')
+    .connection()
+    .name('queueName')
+    .name('prefix');
   const client: unknown = options?.client;
-  if (typeof client !== 'object' || client === null || typeof (client as ChatClient).sendMessage !== 'function') {
+  if (
+    typeof client !== 'object' ||
+    client === null ||
+    typeof (client as ChatClient).sendMessage !== 'function'
+  ) {
     checks.problem('client', 'must be a ChatClient (createChatClient)');
   }
   checks.done();
   const { queueName = DEFAULT_QUEUE_NAME, client: chat, ...workerOptions } = options;
-  const base = { connection: options.connection, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) };
+  const base = {
+    connection: options.connection,
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+  };
   const review = new Queue<ReviewJobData>(reviewQueueName(queueName), base);
   const ownLimiter = options.limiter !== undefined;
   let control: Queue | undefined;
@@ -95,7 +111,8 @@ export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData
       control ??= new Queue(queueName, base);
       const current = await control.getGlobalRateLimit();
       if (current === null) await control.setGlobalRateLimit(PAUSE_ONLY.max, PAUSE_ONLY.duration);
-      if (current === null || current.max === PAUSE_ONLY.max) setTimeout(() => void endPause(), ms).unref();
+      if (current === null || current.max === PAUSE_ONLY.max)
+        setTimeout(() => void endPause(), ms).unref();
     }
     await worker.rateLimit(ms);
   };
@@ -107,31 +124,49 @@ export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData
         setTimeout(() => void endPause(), left).unref();
         return;
       }
-      if ((await control.getGlobalRateLimit())?.max === PAUSE_ONLY.max) await control.removeGlobalRateLimit();
+      if ((await control.getGlobalRateLimit())?.max === PAUSE_ONLY.max)
+        await control.removeGlobalRateLimit();
     } catch {
       // Redis unreachable: the limit stays, which only costs counting until the next pause ends.
     }
   };
 
   /** Lists the send for review, then settles it `needs-review`; never sends it again. */
-  const needsReview = async (job: Job<SendJobData, SendResult>, error: RecordedError): Promise<SendResult> => {
+  const needsReview = async (
+    job: Job<SendJobData, SendResult>,
+    error: RecordedError,
+  ): Promise<SendResult> => {
     const { idempotencyKey, method, input } = job.data;
     try {
-      await review.add('review', { idempotencyKey, method, input, error } as ReviewJobData, { jobId: job.id ?? idempotencyKey });
+      await review.add('review', { idempotencyKey, method, input, error } as ReviewJobData, {
+        jobId: job.id ?? idempotencyKey,
+      });
     } catch (cause) {
       // Unlisted, it must still never be sent again: BullMQ fails it, which reads needs-review.
-      throw new UnrecoverableError(`${error.code}: ${error.message} (and the review queue could not be written: ${String(cause)})`);
+      throw new UnrecoverableError(
+        `${error.code}: ${error.message} (and the review queue could not be written: ${String(cause)})`,
+      );
     }
     return { outcome: 'needs-review', error };
   };
 
   // The client's call and HTTP spans join the trace of the code that queued the send.
   const process = (job: Job<SendJobData, SendResult>): Promise<SendResult> =>
-    inConsumerSpan({ queueName, carried: job.data.traceContext, attributes: { 'afilnet.method': job.data.method } }, () => sendJob(job));
+    inConsumerSpan(
+      {
+        queueName,
+        carried: job.data.traceContext,
+        attributes: { 'afilnet.method': job.data.method },
+      },
+      () => sendJob(job),
+    );
 
   const sendJob = async (job: Job<SendJobData, SendResult>): Promise<SendResult> => {
     if (job.stalledCounter > 0) {
-      return needsReview(job, { code: STALLED, message: 'a worker stopped while this send may have been written' });
+      return needsReview(job, {
+        code: STALLED,
+        message: 'a worker stopped while this send may have been written',
+      });
     }
     try {
       if (job.data.method === 'sendmessage') await chat.sendMessage(job.data.input);

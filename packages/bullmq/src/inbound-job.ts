@@ -33,7 +33,9 @@ export interface InboundJobData {
  * listens to one account, so the id need not repeat it. Holds no `:` (BullMQ refuses it in a
  * custom id) and is never an integer. Throws nothing.
  */
-export function inboundJobId(message: Pick<ChatMessage, 'platform' | 'platformId' | 'messageId'>): string {
+export function inboundJobId(
+  message: Pick<ChatMessage, 'platform' | 'platformId' | 'messageId'>,
+): string {
   return `in/${encodeURIComponent(message.platform)}/${encodeURIComponent(message.platformId)}/${encodeURIComponent(message.messageId)}`;
 }
 
@@ -41,7 +43,11 @@ export function inboundJobId(message: Pick<ChatMessage, 'platform' | 'platformId
  * The data of the job of `message`, `previous` being the id of the job it must wait for and
  * `traceContext` that of the poll that found it.
  */
-export function inboundJobData(message: ChatMessage, previous: string | undefined, traceContext?: TraceCarrier): InboundJobData {
+export function inboundJobData(
+  message: ChatMessage,
+  previous: string | undefined,
+  traceContext?: TraceCarrier,
+): InboundJobData {
   return {
     message,
     conversation: conversationKey(message),

@@ -5,7 +5,11 @@
  * is atomic. docs/fleet.md ("Receiving on BullMQ") explains the design.
  */
 import { AfilnetValidationError } from '@afilnet-chat/core';
-import { createInboundState, parseInboundState, type InboundState } from '@afilnet-chat/core/inbound';
+import {
+  createInboundState,
+  parseInboundState,
+  type InboundState,
+} from '@afilnet-chat/core/inbound';
 import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 
@@ -58,9 +62,20 @@ if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[
 return following`;
 
 interface InboundCommands {
-  afilnetSaveInboundState(key: string, expected: string, next: string, json: string): Promise<number>;
+  afilnetSaveInboundState(
+    key: string,
+    expected: string,
+    next: string,
+    json: string,
+  ): Promise<number>;
   afilnetChainInbound(...args: string[]): Promise<string[]>;
-  afilnetFinishInbound(tail: string, previous: string, following: string, conversation: string, id: string): Promise<string>;
+  afilnetFinishInbound(
+    tail: string,
+    previous: string,
+    following: string,
+    conversation: string,
+    id: string,
+  ): Promise<string>;
 }
 
 /** An ioredis client with our scripts. */
@@ -71,7 +86,8 @@ export type InboundRedis = Redis & InboundCommands;
  * (which stays the caller's), or a new client from the options. Closed by its opener.
  */
 export function openInboundRedis(connection: ConnectionOptions): InboundRedis {
-  const redis = connection instanceof Redis ? connection.duplicate() : new Redis(connection as RedisOptions);
+  const redis =
+    connection instanceof Redis ? connection.duplicate() : new Redis(connection as RedisOptions);
   redis.defineCommand('afilnetSaveInboundState', { numberOfKeys: 1, lua: SAVE_STATE });
   redis.defineCommand('afilnetFinishInbound', { numberOfKeys: 3, lua: FINISH });
   // The chain's key count varies with the batch: given as the first argument.
@@ -112,7 +128,10 @@ export class InboundStateStore {
       }
       const parsed = parseInboundState(value);
       if (!parsed.ok) {
-        throw new AfilnetValidationError('INVALID_CONFIG', `The Redis key ${this.key} does not hold an inbound state: ${parsed.reason}`);
+        throw new AfilnetValidationError(
+          'INVALID_CONFIG',
+          `The Redis key ${this.key} does not hold an inbound state: ${parsed.reason}`,
+        );
       }
       state = parsed.state;
     }
@@ -153,7 +172,9 @@ export class ConversationOrder {
    * @returns per job, the id it waits for (`undefined`: none), or `'queued'` for a job already
    *   queued and finished.
    */
-  async chain(jobs: ReadonlyArray<{ readonly conversation: string; readonly id: string }>): Promise<Array<string | undefined | 'queued'>> {
+  async chain(
+    jobs: ReadonlyArray<{ readonly conversation: string; readonly id: string }>,
+  ): Promise<Array<string | undefined | 'queued'>> {
     if (jobs.length === 0) return [];
     const { tail, previous, following } = this.keys;
     const keys = [tail, previous, following, ...jobs.map((j) => this.jobKey(j.id))];

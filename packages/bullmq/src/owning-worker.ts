@@ -12,7 +12,12 @@ export interface Closable {
 export class OwningWorker<D, R> extends Worker<D, R> {
   readonly #owned: readonly Closable[];
 
-  constructor(name: string, processor: Processor<D, R>, options: WorkerOptions, owned: readonly Closable[]) {
+  constructor(
+    name: string,
+    processor: Processor<D, R>,
+    options: WorkerOptions,
+    owned: readonly Closable[],
+  ) {
     super(name, processor, options);
     this.#owned = owned;
   }
@@ -25,5 +30,7 @@ export class OwningWorker<D, R> extends Worker<D, R> {
 
 /** `options` without the keys given as `undefined`, which BullMQ would take over its defaults. */
 export function withoutUndefined<T extends object>(options: T): T {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as T;
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as T;
 }

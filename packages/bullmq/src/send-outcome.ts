@@ -43,7 +43,10 @@ export type SendResult =
 export const STALLED = 'STALLED';
 
 /** The outcome a finished job records; a job BullMQ failed by itself may hide a written send. */
-export function outcomeOf(state: 'completed' | 'failed', result: SendResult | null | undefined): 'sent' | 'not-sent' | 'needs-review' {
+export function outcomeOf(
+  state: 'completed' | 'failed',
+  result: SendResult | null | undefined,
+): 'sent' | 'not-sent' | 'needs-review' {
   if (state === 'failed') return 'needs-review';
   return result?.outcome ?? 'sent';
 }

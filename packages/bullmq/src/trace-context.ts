@@ -56,17 +56,34 @@ export async function inConsumerSpan<T>(span: ConsumerSpan, work: () => Promise<
   const api = await loadOpenTelemetryApi();
   if (api === null) return work();
   const active = api.context.active();
-  const parent = api.trace.getSpan(active) === undefined && span.carried !== undefined ? api.propagation.extract(active, span.carried) : active;
-  const attributes = { 'messaging.system': 'bullmq', 'messaging.destination.name': span.queueName, ...span.attributes };
-  return api.trace.getTracer(TRACER_NAME).startActiveSpan(`process ${span.queueName}`, { kind: api.SpanKind.CONSUMER, attributes }, parent, async (current) => {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      current.setStatus({ code: api.SpanStatusCode.ERROR, message: typeof code === 'string' ? code : 'Error' });
-      throw error;
-    } finally {
-      current.end();
-    }
-  });
+  const parent =
+    api.trace.getSpan(active) === undefined && span.carried !== undefined
+      ? api.propagation.extract(active, span.carried)
+      : active;
+  const attributes = {
+    'messaging.system': 'bullmq',
+    'messaging.destination.name': span.queueName,
+    ...span.attributes,
+  };
+  return api.trace
+    .getTracer(TRACER_NAME)
+    .startActiveSpan(
+      `process ${span.queueName}`,
+      { kind: api.SpanKind.CONSUMER, attributes },
+      parent,
+      async (current) => {
+        try {
+          return await work();
+        } catch (error) {
+          const code = (error as { code?: unknown } | null)?.code;
+          current.setStatus({
+            code: api.SpanStatusCode.ERROR,
+            message: typeof code === 'string' ? code : 'Error',
+          });
+          throw error;
+        } finally {
+          current.end();
+        }
+      },
+    );
 }

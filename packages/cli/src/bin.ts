@@ -28,6 +28,7 @@ const code = await runCli(process.argv.slice(2), processIo());
 
 // undici keeps a timer for up to a second after its pool is closed; a command that is done has
 // nothing left to wait for, so it exits once its output is flushed rather than idling.
-const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+const flushed = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => stream.write('', () => resolve()));
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(code);

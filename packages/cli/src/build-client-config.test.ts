@@ -15,12 +15,24 @@ function io(env: Record<string, string>, stdin: string | string[] = '', isTTY = 
   };
 }
 
-const ENV = { AFILNET_TRANSPORT: 'get', AFILNET_USER: 'env@example.com', AFILNET_PASSWORD: 'env-password', AFILNET_TIMEOUT_MS: '5000' };
+const ENV = {
+  AFILNET_TRANSPORT: 'get',
+  AFILNET_USER: 'env@example.com',
+  AFILNET_PASSWORD: 'env-password',
+  AFILNET_TIMEOUT_MS: '5000',
+};
 
 describe('buildClientConfig', () => {
   it('takes the environment, with the options winning', async () => {
     const { config, secrets } = await buildClientConfig(
-      { transport: 'soap', 'base-url': 'http://127.0.0.1:1', 'min-security': 'medium', timeout: '250', 'allow-insecure-http': true, user: 'flag@example.com' },
+      {
+        transport: 'soap',
+        'base-url': 'http://127.0.0.1:1',
+        'min-security': 'medium',
+        timeout: '250',
+        'allow-insecure-http': true,
+        user: 'flag@example.com',
+      },
       io(ENV),
     );
     expect(config).toMatchObject({
@@ -35,21 +47,31 @@ describe('buildClientConfig', () => {
   });
 
   it('reads the password from standard input, without one trailing line break', async () => {
-    const { config, secrets } = await buildClientConfig({ 'password-stdin': true }, io(ENV, ['pipe-pass', 'word\r\n']));
+    const { config, secrets } = await buildClientConfig(
+      { 'password-stdin': true },
+      io(ENV, ['pipe-pass', 'word\r\n']),
+    );
     expect(config.credentials).toEqual({ user: 'env@example.com', password: 'pipe-password' });
     expect(secrets).toContain('pipe-password');
     expect(secrets).toContain(Buffer.from('env@example.com:pipe-password').toString('base64'));
   });
 
   it('refuses a terminal, an empty pipe and a bad timeout', async () => {
-    await expect(buildClientConfig({ 'password-stdin': true }, io(ENV, 'x', true))).rejects.toThrow(CliUsageError);
-    await expect(buildClientConfig({ 'password-stdin': true }, io(ENV, '\n'))).rejects.toThrow(/empty password/);
+    await expect(buildClientConfig({ 'password-stdin': true }, io(ENV, 'x', true))).rejects.toThrow(
+      CliUsageError,
+    );
+    await expect(buildClientConfig({ 'password-stdin': true }, io(ENV, '\n'))).rejects.toThrow(
+      /empty password/,
+    );
     await expect(buildClientConfig({ timeout: '1.5' }, io(ENV))).rejects.toThrow(/--timeout/);
     await expect(buildClientConfig({ timeout: '0' }, io(ENV))).rejects.toThrow(/--timeout/);
   });
 
   it('keeps the OAuth client secret among the secrets', async () => {
-    const { secrets } = await buildClientConfig({}, io({ ...ENV, AFILNET_CLIENT_SECRET: 'client-secret-value' }));
+    const { secrets } = await buildClientConfig(
+      {},
+      io({ ...ENV, AFILNET_CLIENT_SECRET: 'client-secret-value' }),
+    );
     expect(secrets).toContain('client-secret-value');
   });
 });

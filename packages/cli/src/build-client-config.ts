@@ -41,7 +41,9 @@ export async function buildClientConfig(values: OptionValues, io: CliIo): Promis
   const timeout = text('timeout');
   if (timeout !== undefined) {
     if (!/^\d+$/.test(timeout) || Number(timeout) <= 0 || !Number.isSafeInteger(Number(timeout))) {
-      throw new CliUsageError(`--timeout must be a positive whole number of milliseconds, not ${JSON.stringify(timeout)}`);
+      throw new CliUsageError(
+        `--timeout must be a positive whole number of milliseconds, not ${JSON.stringify(timeout)}`,
+      );
     }
     overrides.timeoutMs = Number(timeout);
   }
@@ -50,12 +52,21 @@ export async function buildClientConfig(values: OptionValues, io: CliIo): Promis
   // AFILNET_PASSWORD_FILE makes the environment's credentials a function, read at each use.
   const fromFile = typeof base.credentials === 'function' ? base.credentials : undefined;
   const fromEnv = typeof base.credentials === 'function' ? undefined : base.credentials;
-  const user = text('user') ?? (fromFile === undefined ? fromEnv?.user : io.env.AFILNET_USER || undefined);
+  const user =
+    text('user') ?? (fromFile === undefined ? fromEnv?.user : io.env.AFILNET_USER || undefined);
   const password =
-    values['password-stdin'] === true ? await readPasswordStdin(io.stdin) : fromFile === undefined ? fromEnv?.password : undefined;
+    values['password-stdin'] === true
+      ? await readPasswordStdin(io.stdin)
+      : fromFile === undefined
+        ? fromEnv?.password
+        : undefined;
   if (fromFile !== undefined && password === undefined) {
-    overrides.credentials = async () => ({ ...(await fromFile()), ...(user === undefined ? {} : { user }) });
-  } else if (user !== undefined || password !== undefined) overrides.credentials = { user, password };
+    overrides.credentials = async () => ({
+      ...(await fromFile()),
+      ...(user === undefined ? {} : { user }),
+    });
+  } else if (user !== undefined || password !== undefined)
+    overrides.credentials = { user, password };
 
   const dispatcher = await proxyDispatcher(io.env);
   if (dispatcher !== undefined) overrides.dispatcher = dispatcher;

@@ -42,7 +42,8 @@ export function processIo(): CliIo {
     stopSignal() {
       if (stop === undefined) {
         const controller = new AbortController();
-        const onSignal = (name: NodeJS.Signals) => controller.abort(new Error(`stopped by ${name}`));
+        const onSignal = (name: NodeJS.Signals) =>
+          controller.abort(new Error(`stopped by ${name}`));
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
         stop = controller;

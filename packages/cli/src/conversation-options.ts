@@ -6,19 +6,40 @@ import type { OptionSpec } from './option-spec.js';
 
 /** `--platform` and `--platform-id`. */
 export const CHANNEL_OPTIONS: readonly OptionSpec[] = [
-  { name: 'platform', type: 'string', valueName: '<platform>', description: `The channel's platform: ${PLATFORMS.join(', ')}`, required: true },
-  { name: 'platform-id', type: 'string', valueName: '<id>', description: "The channel's id (see 'afilnet-chat channels')", required: true },
+  {
+    name: 'platform',
+    type: 'string',
+    valueName: '<platform>',
+    description: `The channel's platform: ${PLATFORMS.join(', ')}`,
+    required: true,
+  },
+  {
+    name: 'platform-id',
+    type: 'string',
+    valueName: '<id>',
+    description: "The channel's id (see 'afilnet-chat channels')",
+    required: true,
+  },
 ];
 
 /** `--platform`, `--platform-id` and `--destination`. */
 export const CONVERSATION_OPTIONS: readonly OptionSpec[] = [
   ...CHANNEL_OPTIONS,
-  { name: 'destination', type: 'string', valueName: '<contact>', description: 'The contact: phone number or chat id', required: true },
+  {
+    name: 'destination',
+    type: 'string',
+    valueName: '<contact>',
+    description: 'The contact: phone number or chat id',
+    required: true,
+  },
 ];
 
 /** The channel named by the options; core validates the platform before sending. */
 export function channelFrom(context: CommandContext): ChannelRef {
-  return { platform: context.required('platform') as Platform, platformId: context.required('platform-id') };
+  return {
+    platform: context.required('platform') as Platform,
+    platformId: context.required('platform-id'),
+  };
 }
 
 /** The conversation named by the options. */

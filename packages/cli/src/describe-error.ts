@@ -22,9 +22,12 @@ export interface ErrorReport {
 const API_HINTS: Record<string, string> = {
   MISSING_USER: 'set AFILNET_USER or --user',
   MISSING_PASSWORD: 'set AFILNET_PASSWORD or pipe the password with --password-stdin',
-  INCORRECT_USER_PASSWORD: 'check the user (AFILNET_USER, --user) and the password (AFILNET_PASSWORD, --password-stdin)',
-  CHANNEL_NOT_FOUND: "list the account's channels with 'afilnet-chat channels' and check --platform and --platform-id",
-  CHAT_NOT_FOUND: "send a message first to open the conversation, or list conversations with 'afilnet-chat chats'",
+  INCORRECT_USER_PASSWORD:
+    'check the user (AFILNET_USER, --user) and the password (AFILNET_PASSWORD, --password-stdin)',
+  CHANNEL_NOT_FOUND:
+    "list the account's channels with 'afilnet-chat channels' and check --platform and --platform-id",
+  CHAT_NOT_FOUND:
+    "send a message first to open the conversation, or list conversations with 'afilnet-chat chats'",
   INCORRECT_FILETYPE: 'use --type image, video, audio, voice, document or contact',
   INCORRECT_FILEURL: 'give --file-url as a reachable http(s) URL',
   INCORRECT_THUMBURL: 'give --thumb-url as a reachable http(s) URL',
@@ -37,11 +40,13 @@ const TRANSPORT_HINTS: Record<string, string> = {
   TIMEOUT: 'retry later, or allow more time with --timeout',
   ABORTED: 'the call was interrupted; retry it',
   HTTP_STATUS: 'check that --base-url points at the Afilnet API, or retry later',
-  RATE_LIMITED: 'the server is limiting the rate of requests and nothing was delivered; retry after the wait it asked for',
+  RATE_LIMITED:
+    'the server is limiting the rate of requests and nothing was delivered; retry after the wait it asked for',
   MALFORMED_RESPONSE: 'check that --base-url points at the Afilnet API',
   RESPONSE_TOO_LARGE: 'check that --base-url points at the Afilnet API',
   SOAP_FAULT: 'check that --base-url points at the Afilnet API, or try another --transport',
-  TOKEN_ENDPOINT: 'check the OAuth client (AFILNET_CLIENT_ID, AFILNET_CLIENT_SECRET) and AFILNET_TOKEN_URL',
+  TOKEN_ENDPOINT:
+    'check the OAuth client (AFILNET_CLIENT_ID, AFILNET_CLIENT_SECRET) and AFILNET_TOKEN_URL',
   UNAUTHORIZED: 'the API refused the OAuth token twice; check the OAuth client and retry',
 };
 
@@ -49,7 +54,8 @@ function validationHint(error: AfilnetValidationError, command: string | undefin
   const paths = error.issues.map((i) => i.path);
   switch (error.code) {
     case 'INVALID_CONFIG':
-      if (paths.includes('transport')) return 'choose how credentials travel with --transport or AFILNET_TRANSPORT';
+      if (paths.includes('transport'))
+        return 'choose how credentials travel with --transport or AFILNET_TRANSPORT';
       if (paths.some((p) => p.startsWith('credentials'))) {
         return 'set AFILNET_USER (or --user) and AFILNET_PASSWORD (or pipe the password with --password-stdin)';
       }
@@ -68,7 +74,9 @@ function validationHint(error: AfilnetValidationError, command: string | undefin
 }
 
 function sentWarning(error: AfilnetTransportError): string {
-  return error.mayHaveBeenSent ? "; the message may have been sent: check with 'afilnet-chat messages' before resending" : '';
+  return error.mayHaveBeenSent
+    ? "; the message may have been sent: check with 'afilnet-chat messages' before resending"
+    : '';
 }
 
 /** Describes an error for the user of `command` (when known). Never quotes a secret of its own. */
@@ -76,10 +84,22 @@ export function describeError(error: unknown, command?: string): ErrorReport {
   if (error instanceof CliUsageError) {
     const on = error.command ?? command;
     const hint = on === undefined ? "see 'afilnet-chat --help'" : `see 'afilnet-chat ${on} --help'`;
-    return { exitCode: EXIT_CODES.USAGE, code: error.code, message: error.message, hint, json: { name: error.name, code: error.code, message: error.message } };
+    return {
+      exitCode: EXIT_CODES.USAGE,
+      code: error.code,
+      message: error.message,
+      hint,
+      json: { name: error.name, code: error.code, message: error.message },
+    };
   }
   if (error instanceof AfilnetValidationError) {
-    return { exitCode: EXIT_CODES.USAGE, code: error.code, message: error.message, hint: validationHint(error, command), json: error.toJSON() };
+    return {
+      exitCode: EXIT_CODES.USAGE,
+      code: error.code,
+      message: error.message,
+      hint: validationHint(error, command),
+      json: error.toJSON(),
+    };
   }
   if (error instanceof AfilnetApiError) {
     return {

@@ -5,9 +5,14 @@ import { CONNECTION_OPTIONS, OUTPUT_OPTIONS } from './global-options.js';
 import type { OptionSpec } from './option-spec.js';
 
 function optionLines(specs: readonly OptionSpec[]): string[] {
-  const labels = specs.map((s) => `${s.short ? `-${s.short}, ` : ''}--${s.name}${s.valueName ? ` ${s.valueName}` : ''}`);
+  const labels = specs.map(
+    (s) => `${s.short ? `-${s.short}, ` : ''}--${s.name}${s.valueName ? ` ${s.valueName}` : ''}`,
+  );
   const width = Math.max(...labels.map((l) => l.length));
-  return specs.map((s, i) => `  ${(labels[i] ?? '').padEnd(width)}  ${s.description}${s.required ? ' (required)' : ''}`);
+  return specs.map(
+    (s, i) =>
+      `  ${(labels[i] ?? '').padEnd(width)}  ${s.description}${s.required ? ' (required)' : ''}`,
+  );
 }
 
 const EXIT_CODE_LINES = [
@@ -45,7 +50,9 @@ export function mainHelp(commands: readonly Command[]): string {
 
 /** The help of one command. */
 export function commandHelp(command: Command): string {
-  const required = command.options.filter((o) => o.required).map((o) => `--${o.name} ${o.valueName ?? ''}`.trim());
+  const required = command.options
+    .filter((o) => o.required)
+    .map((o) => `--${o.name} ${o.valueName ?? ''}`.trim());
   return [
     `Usage: afilnet-chat ${command.name}${required.length > 0 ? ` ${required.join(' ')}` : ''} [options]`,
     '',
@@ -56,7 +63,12 @@ export function commandHelp(command: Command): string {
     'Output options:',
     ...optionLines(OUTPUT_OPTIONS),
     '',
-    ...(command.callsApi ? ['Credentials come from AFILNET_USER and AFILNET_PASSWORD (or --password-stdin), never from arguments.', ''] : []),
+    ...(command.callsApi
+      ? [
+          'Credentials come from AFILNET_USER and AFILNET_PASSWORD (or --password-stdin), never from arguments.',
+          '',
+        ]
+      : []),
     ...EXIT_CODE_LINES,
     '',
     'Examples:',

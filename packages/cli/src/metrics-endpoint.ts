@@ -17,11 +17,15 @@ export const METRICS_PORT_OPTION = {
   name: 'metrics-port',
   type: 'string',
   valueName: '<n>',
-  description: 'Serve Prometheus metrics on http://127.0.0.1:<n>/metrics while running (0: any free port)',
+  description:
+    'Serve Prometheus metrics on http://127.0.0.1:<n>/metrics while running (0: any free port)',
 } as const;
 
 /** The client's histograms in seconds. */
-const SECONDS_HISTOGRAMS = ['http.client.request.duration', 'afilnet.client.call.duration'] as const;
+const SECONDS_HISTOGRAMS = [
+  'http.client.request.duration',
+  'afilnet.client.call.duration',
+] as const;
 
 /** A running `/metrics` endpoint. */
 export interface MetricsEndpoint {
@@ -39,7 +43,10 @@ export interface MetricsEndpoint {
  *
  * @throws the listen error (`EADDRINUSE`, `EACCES`).
  */
-export async function startMetricsEndpoint(port: number, host = '127.0.0.1'): Promise<MetricsEndpoint> {
+export async function startMetricsEndpoint(
+  port: number,
+  host = '127.0.0.1',
+): Promise<MetricsEndpoint> {
   const [{ PrometheusExporter }, { MeterProvider }] = await Promise.all([
     import('@opentelemetry/exporter-prometheus'),
     import('@opentelemetry/sdk-metrics'),
@@ -48,7 +55,10 @@ export async function startMetricsEndpoint(port: number, host = '127.0.0.1'): Pr
   // The exporter releases that run on Node 20 leave out the unit suffix OpenTelemetry's
   // Prometheus compatibility rules ask for (and later releases add): the views add it, so that
   // the names are the same whichever release serves them.
-  const views = SECONDS_HISTOGRAMS.map((name) => ({ instrumentName: name, name: `${name}_seconds` }));
+  const views = SECONDS_HISTOGRAMS.map((name) => ({
+    instrumentName: name,
+    name: `${name}_seconds`,
+  }));
   const meterProvider = new MeterProvider({ readers: [exporter], views });
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

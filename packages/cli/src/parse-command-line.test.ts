@@ -13,7 +13,9 @@ const SPECS: OptionSpec[] = [
 
 describe('splitCommand', () => {
   it('finds the command after options and their values', () => {
-    expect(splitCommand(['--transport', 'post', '--json', 'chats', '--platform', 'whatsapp'], SPECS)).toEqual({
+    expect(
+      splitCommand(['--transport', 'post', '--json', 'chats', '--platform', 'whatsapp'], SPECS),
+    ).toEqual({
       name: 'chats',
       rest: ['--transport', 'post', '--json', '--platform', 'whatsapp'],
     });
@@ -26,7 +28,13 @@ describe('splitCommand', () => {
 
 describe('parseCommandOptions', () => {
   it('reads string options, switches and --name=value', () => {
-    expect(parseCommandOptions(['--platform=whatsapp', '--platform-id', '100', '--json'], SPECS, 'chats')).toEqual({
+    expect(
+      parseCommandOptions(
+        ['--platform=whatsapp', '--platform-id', '100', '--json'],
+        SPECS,
+        'chats',
+      ),
+    ).toEqual({
       platform: 'whatsapp',
       'platform-id': '100',
       json: true,
@@ -34,7 +42,9 @@ describe('parseCommandOptions', () => {
   });
 
   it('names every missing required option at once', () => {
-    expect(() => parseCommandOptions(['--json'], SPECS, 'chats')).toThrow(new CliUsageError("'chats' needs --platform, --platform-id", 'chats'));
+    expect(() => parseCommandOptions(['--json'], SPECS, 'chats')).toThrow(
+      new CliUsageError("'chats' needs --platform, --platform-id", 'chats'),
+    );
   });
 
   it('skips the required check for --help', () => {
@@ -54,6 +64,8 @@ describe('parseCommandOptions', () => {
     expect(messageOf(['--nope'])).toBe("unknown option --nope for 'chats'");
     expect(messageOf(['--platform'])).toBe('option --platform <value> needs a value');
     expect(messageOf(['--json=yes'])).toBe('option --json is a switch and takes no value');
-    expect(messageOf(['--platform', 'whatsapp', '--platform-id', '1', 'extra'])).toMatch(/^unexpected argument "extra" for 'chats'/);
+    expect(messageOf(['--platform', 'whatsapp', '--platform-id', '1', 'extra'])).toMatch(
+      /^unexpected argument "extra" for 'chats'/,
+    );
   });
 });

@@ -14,7 +14,8 @@ type ParseOptions = NonNullable<ParseArgsConfig['options']>;
 function toParseOptions(specs: readonly OptionSpec[]): ParseOptions {
   const options: ParseOptions = {};
   for (const spec of specs) {
-    options[spec.name] = spec.short === undefined ? { type: spec.type } : { type: spec.type, short: spec.short };
+    options[spec.name] =
+      spec.short === undefined ? { type: spec.type } : { type: spec.type, short: spec.short };
   }
   return options;
 }
@@ -45,7 +46,8 @@ function usageMessage(error: unknown, command: string): string {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   const quoted = /'([^']+)'/.exec(message)?.[1];
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted !== undefined) return `unknown option ${quoted} for '${command}'`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted !== undefined)
+    return `unknown option ${quoted} for '${command}'`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted !== undefined) {
     return /argument missing/.test(message)
       ? `option ${quoted} needs a value`
@@ -60,24 +62,44 @@ function usageMessage(error: unknown, command: string): string {
  * @throws {CliUsageError} for an unknown option, a missing value, a stray argument or a missing
  *   required option (all the missing ones are named).
  */
-export function parseCommandOptions(args: readonly string[], specs: readonly OptionSpec[], command: string): OptionValues {
-  let parsed: { values: Record<string, string | boolean | Array<string | boolean> | undefined>; positionals: string[] };
+export function parseCommandOptions(
+  args: readonly string[],
+  specs: readonly OptionSpec[],
+  command: string,
+): OptionValues {
+  let parsed: {
+    values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+    positionals: string[];
+  };
   try {
-    parsed = parseArgs({ args: [...args], options: toParseOptions(specs), strict: true, allowPositionals: true });
+    parsed = parseArgs({
+      args: [...args],
+      options: toParseOptions(specs),
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (error) {
     throw new CliUsageError(usageMessage(error, command), command);
   }
   if (parsed.positionals.length > 0) {
-    throw new CliUsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])} for '${command}'; every value goes with an option`, command);
+    throw new CliUsageError(
+      `unexpected argument ${JSON.stringify(parsed.positionals[0])} for '${command}'; every value goes with an option`,
+      command,
+    );
   }
   const values: Record<string, string | boolean | undefined> = {};
   for (const [name, value] of Object.entries(parsed.values)) {
     values[name] = Array.isArray(value) ? value.at(-1) : value;
   }
   if (values.help !== true) {
-    const missing = specs.filter((s) => s.required && (values[s.name] === undefined || values[s.name] === ''));
+    const missing = specs.filter(
+      (s) => s.required && (values[s.name] === undefined || values[s.name] === ''),
+    );
     if (missing.length > 0) {
-      throw new CliUsageError(`'${command}' needs ${missing.map((s) => `--${s.name}`).join(', ')}`, command);
+      throw new CliUsageError(
+        `'${command}' needs ${missing.map((s) => `--${s.name}`).join(', ')}`,
+        command,
+      );
     }
   }
   return values;

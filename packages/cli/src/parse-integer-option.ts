@@ -6,11 +6,19 @@ import { CliUsageError } from './cli-usage-error.js';
  *
  * @throws {CliUsageError} naming the option, for anything else.
  */
-export function parseIntegerOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+export function parseIntegerOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   const number = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < min || number > max) {
-    throw new CliUsageError(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+    throw new CliUsageError(
+      `--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`,
+    );
   }
   return number;
 }

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { printableLines, printableText } from './printable-text.js';
 
 /** Every control character (C0, DEL, C1) and the line and paragraph separators. */
-const UNPRINTABLE = [...Array.from({ length: 0x20 }, (_, i) => i), ...Array.from({ length: 0x21 }, (_, i) => 0x7f + i), 0x2028, 0x2029].map((c) =>
-  String.fromCharCode(c),
-);
+const UNPRINTABLE = [
+  ...Array.from({ length: 0x20 }, (_, i) => i),
+  ...Array.from({ length: 0x21 }, (_, i) => 0x7f + i),
+  0x2028,
+  0x2029,
+].map((c) => String.fromCharCode(c));
 
 describe('printable text', () => {
   it('shows every control character as a visible escape, keeping one value on one line', () => {
@@ -16,7 +19,9 @@ describe('printable text', () => {
   });
 
   it('line by line: keeps the line feeds, escapes everything else', () => {
-    expect(printableLines('one \u001b]0;t\u0007\ntwo \u009b2J\n')).toBe('one \\u001b]0;t\\u0007\ntwo \\u009b2J\n');
+    expect(printableLines('one \u001b]0;t\u0007\ntwo \u009b2J\n')).toBe(
+      'one \\u001b]0;t\\u0007\ntwo \\u009b2J\n',
+    );
     expect(printableLines(printableLines('x\u0085y\n'))).toBe('x\\u0085y\n');
   });
 

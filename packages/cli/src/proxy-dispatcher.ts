@@ -44,7 +44,11 @@ export async function proxyDispatcher(env: Env): Promise<Dispatcher | undefined>
   const { EnvHttpProxyAgent } = await import('undici');
   // Every value given (an empty string for none): the CLI's environment is `env`, which need not
   // be `process.env`, where EnvHttpProxyAgent would look otherwise. HTTPS falls back to the HTTP proxy.
-  return new EnvHttpProxyAgent({ httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? httpProxy ?? '', noProxy });
+  return new EnvHttpProxyAgent({
+    httpProxy: httpProxy ?? '',
+    httpsProxy: httpsProxy ?? httpProxy ?? '',
+    noProxy,
+  });
 }
 
 /** The password of a proxy URL (`http://user:secret@proxy:3128`), which output must never show. */

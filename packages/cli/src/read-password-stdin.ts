@@ -12,9 +12,13 @@ const MAX_BYTES = 64 * 1024;
  * @throws {CliUsageError} when standard input is a terminal (typing would echo the password;
  *   pipe it instead), empty, or larger than 64 KiB.
  */
-export async function readPasswordStdin(stdin: Readable & { readonly isTTY?: boolean }): Promise<string> {
+export async function readPasswordStdin(
+  stdin: Readable & { readonly isTTY?: boolean },
+): Promise<string> {
   if (stdin.isTTY) {
-    throw new CliUsageError('--password-stdin reads a pipe, not a terminal: printf %s "$AFILNET_PASSWORD" | afilnet-chat … --password-stdin');
+    throw new CliUsageError(
+      '--password-stdin reads a pipe, not a terminal: printf %s "$AFILNET_PASSWORD" | afilnet-chat … --password-stdin',
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -27,7 +31,9 @@ export async function readPasswordStdin(stdin: Readable & { readonly isTTY?: boo
     }
     chunks.push(buffer);
   }
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (password === '') throw new CliUsageError('--password-stdin read an empty password');
   return password;
 }

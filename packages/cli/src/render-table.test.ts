@@ -15,11 +15,16 @@ describe('renderTable', () => {
       ],
       rows,
     );
-    expect(table).toBe(['A           B', '──────────  ─', 'é           x', 'long value', ''].join('\n'));
+    expect(table).toBe(
+      ['A           B', '──────────  ─', 'é           x', 'long value', ''].join('\n'),
+    );
   });
 
   it('shows control characters as escapes, so a message cannot drive the terminal', () => {
-    const table = renderTable([{ heading: 'M', cell: (m: string) => m }], ['hi\u001b[2J\nthere\u009b\u2028']);
+    const table = renderTable(
+      [{ heading: 'M', cell: (m: string) => m }],
+      ['hi\u001b[2J\nthere\u009b\u2028'],
+    );
     expect(table).toContain('hi\\u001b[2J\\nthere\\u009b\\u2028');
     expect(table).not.toMatch(/[\u001b\u009b\u2028]/);
   });

@@ -17,9 +17,14 @@ function width(text: string): number {
  * {@link printableText}) and padded to the widest cell of their column. The last column is not
  * padded, so long messages do not leave trailing spaces.
  */
-export function renderTable<Row>(columns: readonly TableColumn<Row>[], rows: readonly Row[]): string {
+export function renderTable<Row>(
+  columns: readonly TableColumn<Row>[],
+  rows: readonly Row[],
+): string {
   const cells = rows.map((row) => columns.map((c) => printableText(c.cell(row))));
-  const widths = columns.map((c, i) => Math.max(width(c.heading), ...cells.map((r) => width(r[i] ?? ''))));
+  const widths = columns.map((c, i) =>
+    Math.max(width(c.heading), ...cells.map((r) => width(r[i] ?? ''))),
+  );
   const line = (values: readonly string[]) =>
     values
       .map((v, i) => (i === values.length - 1 ? v : v + ' '.repeat((widths[i] ?? 0) - width(v))))

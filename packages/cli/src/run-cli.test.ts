@@ -22,17 +22,20 @@ function capture(env: Record<string, string> = {}) {
 }
 
 describe('runCli in-process', () => {
-  it.each(COMMANDS.map((c) => c.name))('%s --help lists its options, the exit codes and examples', async (name) => {
-    const command = COMMANDS.find((c) => c.name === name);
-    const { io, out } = capture();
-    expect(await runCli([name, '--help'], io)).toBe(EXIT_CODES.OK);
-    expect(out.stderr).toBe('');
-    expect(out.stdout).toMatch(new RegExp(`^Usage: afilnet-chat ${name}`));
-    for (const option of command?.options ?? []) expect(out.stdout).toContain(`--${option.name}`);
-    expect(out.stdout.includes('--transport <name>')).toBe(command?.callsApi);
-    expect(out.stdout).toContain('Exit codes:');
-    expect(out.stdout).toContain(`  afilnet-chat ${name}`);
-  });
+  it.each(COMMANDS.map((c) => c.name))(
+    '%s --help lists its options, the exit codes and examples',
+    async (name) => {
+      const command = COMMANDS.find((c) => c.name === name);
+      const { io, out } = capture();
+      expect(await runCli([name, '--help'], io)).toBe(EXIT_CODES.OK);
+      expect(out.stderr).toBe('');
+      expect(out.stdout).toMatch(new RegExp(`^Usage: afilnet-chat ${name}`));
+      for (const option of command?.options ?? []) expect(out.stdout).toContain(`--${option.name}`);
+      expect(out.stdout.includes('--transport <name>')).toBe(command?.callsApi);
+      expect(out.stdout).toContain('Exit codes:');
+      expect(out.stdout).toContain(`  afilnet-chat ${name}`);
+    },
+  );
 
   it('help <command> prints the same text as <command> --help', async () => {
     const a = capture();
@@ -46,7 +49,12 @@ describe('runCli in-process', () => {
     const { io, out } = capture();
     expect(await runCli(['--json', 'nope'], io)).toBe(EXIT_CODES.USAGE);
     expect(JSON.parse(out.stderr)).toEqual({
-      error: { name: 'CliUsageError', code: 'USAGE', message: expect.stringContaining("unknown command 'nope'"), hint: "see 'afilnet-chat --help'" },
+      error: {
+        name: 'CliUsageError',
+        code: 'USAGE',
+        message: expect.stringContaining("unknown command 'nope'"),
+        hint: "see 'afilnet-chat --help'",
+      },
     });
   });
 

@@ -21,13 +21,21 @@ import { commandHelp, mainHelp } from './help-text.js';
 import { parseCommandOptions, splitCommand, type OptionValues } from './parse-command-line.js';
 import { printableLines } from './printable-text.js';
 
-const ALL_OPTIONS = [...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...COMMANDS.flatMap((c) => c.options)];
+const ALL_OPTIONS = [
+  ...CONNECTION_OPTIONS,
+  ...OUTPUT_OPTIONS,
+  ...COMMANDS.flatMap((c) => c.options),
+];
 
 function errorChain(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 8; depth += 1) {
-    parts.push(current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current));
+    parts.push(
+      current instanceof Error
+        ? (current.stack ?? `${current.name}: ${current.message}`)
+        : String(current),
+    );
     current = current instanceof Error ? current.cause : undefined;
     if (current !== undefined) parts.push('Caused by:');
   }
@@ -45,7 +53,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   // The webhook secret (relay) is known from the start: it is read from the environment only.
   const webhookSecret = io.env.AFILNET_WEBHOOK_SECRET;
   const loadRedactor = async () =>
-    (redactor ??= (await import('@afilnet-chat/core/transport')).createRedactor(webhookSecret ? [webhookSecret] : []));
+    (redactor ??= (await import('@afilnet-chat/core/transport')).createRedactor(
+      webhookSecret ? [webhookSecret] : [],
+    ));
   // Redacted first: the redactor looks for the secrets as they are, before escaping changes them.
   const safe = (text: string) => printableLines(redactor ? redactor.text(text) : text);
   const out = (text: string) => io.write(safe(text));
@@ -80,15 +90,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     if (name === 'help') {
       const topic = rest.find((a) => !a.startsWith('-'));
       const about = COMMANDS.find((c) => c.name === topic);
-      if (topic !== undefined && about === undefined) throw new CliUsageError(`unknown command '${topic}'`);
+      if (topic !== undefined && about === undefined)
+        throw new CliUsageError(`unknown command '${topic}'`);
       out(about === undefined ? mainHelp(COMMANDS) : commandHelp(about));
       return EXIT_CODES.OK;
     }
     command = COMMANDS.find((c) => c.name === name);
     if (command === undefined) {
-      throw new CliUsageError(`unknown command '${name}'; the commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
+      throw new CliUsageError(
+        `unknown command '${name}'; the commands are ${COMMANDS.map((c) => c.name).join(', ')}`,
+      );
     }
-    const specs = [...command.options, ...(command.callsApi ? CONNECTION_OPTIONS : []), ...OUTPUT_OPTIONS];
+    const specs = [
+      ...command.options,
+      ...(command.callsApi ? CONNECTION_OPTIONS : []),
+      ...OUTPUT_OPTIONS,
+    ];
     const values: OptionValues = parseCommandOptions(rest, specs, command.name);
     if (values.help === true) {
       out(commandHelp(command));

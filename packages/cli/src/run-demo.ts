@@ -2,7 +2,13 @@
  * The demo: starts the embedded sandbox and walks the six methods through every built-in
  * transport, timing each call and checking that the sandbox's state comes back as expected.
  */
-import { createChatClient, type ChatClient, type ChatMethod, type SecurityRating, type TransportName } from '@afilnet-chat/core';
+import {
+  createChatClient,
+  type ChatClient,
+  type ChatMethod,
+  type SecurityRating,
+  type TransportName,
+} from '@afilnet-chat/core';
 import { BUILT_IN_TRANSPORTS, TRANSPORT_NAMES } from '@afilnet-chat/core/constants';
 import { DEMO_ACCOUNT, startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 
@@ -48,7 +54,10 @@ function steps(chat: ChatClient, sandbox: Sandbox, destination: string): Step[] 
       'getchatchannels',
       async () => {
         const channels = await chat.getChatChannels();
-        expectThat(channels.some((c) => c.platform === 'whatsapp' && c.platformId === '100'), 'whatsapp 100 is missing');
+        expectThat(
+          channels.some((c) => c.platform === 'whatsapp' && c.platformId === '100'),
+          'whatsapp 100 is missing',
+        );
         return plural(channels.length, 'channel', 'channels');
       },
     ],
@@ -62,7 +71,12 @@ function steps(chat: ChatClient, sandbox: Sandbox, destination: string): Step[] 
     [
       'sendfile',
       async () => {
-        await chat.sendFile({ ...conversation, type: 'image', fileUrl: 'https://example.com/cat.jpg', message: 'A cat' });
+        await chat.sendFile({
+          ...conversation,
+          type: 'image',
+          fileUrl: 'https://example.com/cat.jpg',
+          message: 'A cat',
+        });
         return 'sent';
       },
     ],
@@ -70,7 +84,10 @@ function steps(chat: ChatClient, sandbox: Sandbox, destination: string): Step[] 
       'getchats',
       async () => {
         const chats = await chat.getChats({ platform: 'whatsapp', platformId: '100' });
-        expectThat(chats.some((m) => m.destination === destination), `no conversation with ${destination}`);
+        expectThat(
+          chats.some((m) => m.destination === destination),
+          `no conversation with ${destination}`,
+        );
         return plural(chats.length, 'chat', 'chats');
       },
     ],
@@ -78,16 +95,26 @@ function steps(chat: ChatClient, sandbox: Sandbox, destination: string): Step[] 
       'getmessages',
       async () => {
         const messages = await chat.getMessages(conversation);
-        expectThat(messages.length === 2 && messages.every((m) => m.sent), `expected the 2 sent messages, got ${messages.length}`);
+        expectThat(
+          messages.length === 2 && messages.every((m) => m.sent),
+          `expected the 2 sent messages, got ${messages.length}`,
+        );
         return plural(messages.length, 'message', 'messages');
       },
     ],
     [
       'getunreadmessages',
       async () => {
-        sandbox.injectInbound({ user: DEMO_ACCOUNT.user, ...conversation, message: 'Hi! Got your cat.' });
+        sandbox.injectInbound({
+          user: DEMO_ACCOUNT.user,
+          ...conversation,
+          message: 'Hi! Got your cat.',
+        });
         const unread = await chat.getUnreadMessages(conversation);
-        expectThat(unread.length === 1 && unread[0]?.message === 'Hi! Got your cat.' && !unread[0].sent, 'expected the 1 injected reply');
+        expectThat(
+          unread.length === 1 && unread[0]?.message === 'Hi! Got your cat.' && !unread[0].sent,
+          'expected the 1 injected reply',
+        );
         return plural(unread.length, 'unread', 'unread');
       },
     ],
@@ -99,7 +126,11 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? code : 'ERROR';
 }
 
-async function demoTransport(transport: TransportName, index: number, sandbox: Sandbox): Promise<DemoRow> {
+async function demoTransport(
+  transport: TransportName,
+  index: number,
+  sandbox: Sandbox,
+): Promise<DemoRow> {
   const chat = createChatClient({
     transport,
     baseUrl: sandbox.url,
@@ -116,11 +147,20 @@ async function demoTransport(transport: TransportName, index: number, sandbox: S
         cells.push({ method, outcome: 'ok', detail, ms: performance.now() - started });
       } catch (error) {
         if (codeOf(error) === 'TRANSPORT_NOT_INSTALLED') {
-          cells.push({ method, outcome: 'not-installed', detail: BUILT_IN_TRANSPORTS[transport].packageName });
+          cells.push({
+            method,
+            outcome: 'not-installed',
+            detail: BUILT_IN_TRANSPORTS[transport].packageName,
+          });
           continue;
         }
         const message = error instanceof Error ? error.message : String(error);
-        cells.push({ method, outcome: 'failed', detail: `${codeOf(error)}: ${message}`, ms: performance.now() - started });
+        cells.push({
+          method,
+          outcome: 'failed',
+          detail: `${codeOf(error)}: ${message}`,
+          ms: performance.now() - started,
+        });
       }
     }
   } finally {
@@ -139,7 +179,8 @@ export async function runDemo(): Promise<DemoRow[]> {
   const sandbox = await startSandbox();
   try {
     const rows: DemoRow[] = [];
-    for (const [index, transport] of TRANSPORT_NAMES.entries()) rows.push(await demoTransport(transport, index, sandbox));
+    for (const [index, transport] of TRANSPORT_NAMES.entries())
+      rows.push(await demoTransport(transport, index, sandbox));
     return rows;
   } finally {
     await sandbox.close();

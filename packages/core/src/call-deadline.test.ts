@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDeadlineClock } from './call-deadline.js';
 
-const fired = (deadline: { onAbort(listener: () => void): void }) => new Promise<number>((resolve) => deadline.onAbort(() => resolve(performance.now())));
+const fired = (deadline: { onAbort(listener: () => void): void }) =>
+  new Promise<number>((resolve) => deadline.onAbort(() => resolve(performance.now())));
 
 describe('createDeadlineClock', () => {
   it('fires each deadline once its time has passed, never before, whatever the mix of lengths', async () => {
@@ -10,7 +11,8 @@ describe('createDeadlineClock', () => {
     const lengths = [40, 10, 25, 10, 60];
     const deadlines = lengths.map((ms) => clock.start(ms, undefined));
     const times = await Promise.all(deadlines.map(fired));
-    for (const [i, at] of times.entries()) expect(at - started).toBeGreaterThanOrEqual((lengths[i] as number) - 1);
+    for (const [i, at] of times.entries())
+      expect(at - started).toBeGreaterThanOrEqual((lengths[i] as number) - 1);
     for (const d of deadlines) {
       expect([d.aborted, d.timedOut]).toEqual([true, true]);
       expect(String(d.reason)).toMatch(/deadline of \d+ ms passed/);
@@ -35,7 +37,12 @@ describe('createDeadlineClock', () => {
     let calls = 0;
     deadline.onAbort(() => calls++);
     controller.abort('stop');
-    expect([deadline.aborted, deadline.timedOut, deadline.reason, calls]).toEqual([true, false, 'stop', 1]);
+    expect([deadline.aborted, deadline.timedOut, deadline.reason, calls]).toEqual([
+      true,
+      false,
+      'stop',
+      1,
+    ]);
     expect(deadline.signal.aborted).toBe(true);
     deadline.dispose();
     expect(clock.start(5, AbortSignal.abort('already')).reason).toBe('already');

@@ -70,7 +70,8 @@ class Deadline extends AbortHookSource implements CallDeadline {
 
   dispose(): void {
     this.clock.remove(this);
-    if (this.onCallerAbort !== undefined) this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    if (this.onCallerAbort !== undefined)
+      this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
   }
 }
 
@@ -117,7 +118,10 @@ class Clock implements DeadlineClock {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.armedFor = at;
     // setTimeout fires at once for more than 2^31 - 1 ms: such a timer is re-armed when it fires.
-    this.timer = setTimeout(this.tick, Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(at - performance.now()))));
+    this.timer = setTimeout(
+      this.tick,
+      Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(at - performance.now()))),
+    );
   }
 
   private disarm(): void {

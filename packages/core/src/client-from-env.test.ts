@@ -28,16 +28,22 @@ describe('configFromEnv', () => {
   });
 
   it('has no default transport', () => {
-    expect(() => createChatClientFromEnv({ AFILNET_USER: 'u', AFILNET_PASSWORD: 'p' })).toThrow(/transport: is required/);
+    expect(() => createChatClientFromEnv({ AFILNET_USER: 'u', AFILNET_PASSWORD: 'p' })).toThrow(
+      /transport: is required/,
+    );
   });
 
   it('reports unreadable variables together', () => {
-    expect(() => configFromEnv({ AFILNET_TIMEOUT_MS: '10s', AFILNET_ALLOW_INSECURE_HTTP: 'yes' })).toThrow(
+    expect(() =>
+      configFromEnv({ AFILNET_TIMEOUT_MS: '10s', AFILNET_ALLOW_INSECURE_HTTP: 'yes' }),
+    ).toThrow(
       /AFILNET_TIMEOUT_MS: must be a whole number.*AFILNET_ALLOW_INSECURE_HTTP: must be 1, true, 0 or false/,
     );
   });
 
   it('lets overrides win', () => {
-    expect(configFromEnv({ AFILNET_TRANSPORT: 'get' }, { transport: 'post' }).transport).toBe('post');
+    expect(configFromEnv({ AFILNET_TRANSPORT: 'get' }, { transport: 'post' }).transport).toBe(
+      'post',
+    );
   });
 });

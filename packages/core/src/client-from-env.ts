@@ -52,7 +52,8 @@ export function configFromEnv(
   const user = read('AFILNET_USER');
   const password = read('AFILNET_PASSWORD');
   const passwordFile = read('AFILNET_PASSWORD_FILE');
-  const bothSet = (name: string) => problems.push({ path: `${name}_FILE`, message: `must not be set together with ${name}` });
+  const bothSet = (name: string) =>
+    problems.push({ path: `${name}_FILE`, message: `must not be set together with ${name}` });
   if (passwordFile !== undefined) {
     if (password !== undefined) bothSet('AFILNET_PASSWORD');
     config.credentials = async () => ({ user, password: await readSecretFile(passwordFile) });
@@ -78,7 +79,10 @@ export function configFromEnv(
   if (timeout !== undefined) {
     const ms = Number(timeout);
     if (!/^\d+$/.test(timeout.trim()) || !Number.isSafeInteger(ms)) {
-      problems.push({ path: 'AFILNET_TIMEOUT_MS', message: 'must be a whole number of milliseconds' });
+      problems.push({
+        path: 'AFILNET_TIMEOUT_MS',
+        message: 'must be a whole number of milliseconds',
+      });
     } else config.timeoutMs = ms;
   }
   const insecure = read('AFILNET_ALLOW_INSECURE_HTTP');
@@ -86,10 +90,16 @@ export function configFromEnv(
     const word = insecure.trim().toLowerCase();
     if (word === '1' || word === 'true') config.allowInsecureHttp = true;
     else if (word === '0' || word === 'false') config.allowInsecureHttp = false;
-    else problems.push({ path: 'AFILNET_ALLOW_INSECURE_HTTP', message: 'must be 1, true, 0 or false' });
+    else
+      problems.push({
+        path: 'AFILNET_ALLOW_INSECURE_HTTP',
+        message: 'must be 1, true, 0 or false',
+      });
   }
   if (problems.length > 0) {
-    throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid environment configuration', { issues: problems });
+    throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid environment configuration', {
+      issues: problems,
+    });
   }
   return { ...(config as unknown as ChatClientConfig), ...overrides };
 }

@@ -21,7 +21,12 @@ function jsonTransport(baseUrl: string, closed?: { count: number }): ChatTranspo
     security: 'high',
     async send(request, { http, signal }) {
       const response = await http.send(
-        { method: 'POST', url: `${baseUrl}/api`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) },
+        {
+          method: 'POST',
+          url: `${baseUrl}/api`,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(request),
+        },
         { signal },
       );
       return { httpStatus: response.status, payload: parseJsonPayload(response.body) };
@@ -48,7 +53,12 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<strin
 }
 
 function client(baseUrl: string, extra: Record<string, unknown> = {}): ChatClient {
-  const c = createChatClient({ transport: jsonTransport(baseUrl), credentials, allowInsecureHttp: true, ...extra });
+  const c = createChatClient({
+    transport: jsonTransport(baseUrl),
+    credentials,
+    allowInsecureHttp: true,
+    ...extra,
+  });
   clients.push(c);
   return c;
 }
@@ -58,80 +68,94 @@ const ok = (_req: import('node:http').IncomingMessage, res: import('node:http').
   res.end('{"status":"success","result":[]}');
 };
 
-describe.each([{ executor: 'undici' }, { executor: 'fetch' }] as const)('client over $executor', ({ executor }) => {
-  it('ends a call that gets no answer with TIMEOUT at its deadline', async () => {
-    const url = await serve(() => undefined);
-    const started = Date.now();
-    const error = await client(url, { executor, timeoutMs: 150 })
-      .sendMessage({ ...conversation, message: 'm' })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AfilnetTransportError);
-    expect(error).toMatchObject({ code: 'TIMEOUT', mayHaveBeenSent: true });
-    expect(Date.now() - started).toBeLessThan(2_000);
-  });
-
-  it('honours a per-call timeoutMs and says a read was not a send', async () => {
-    const url = await serve(() => undefined);
-    const error = await client(url, { executor }).getChats(conversation, { timeoutMs: 100 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'TIMEOUT', mayHaveBeenSent: false });
-  });
-
-  it('ends a call with ABORTED when the caller aborts, and sends nothing when already aborted', async () => {
-    let requests = 0;
-    const url = await serve(() => {
-      requests++;
+describe.each([{ executor: 'undici' }, { executor: 'fetch' }] as const)(
+  'client over $executor',
+  ({ executor }) => {
+    it('ends a call that gets no answer with TIMEOUT at its deadline', async () => {
+      const url = await serve(() => undefined);
+      const started = Date.now();
+      const error = await client(url, { executor, timeoutMs: 150 })
+        .sendMessage({ ...conversation, message: 'm' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AfilnetTransportError);
+      expect(error).toMatchObject({ code: 'TIMEOUT', mayHaveBeenSent: true });
+      expect(Date.now() - started).toBeLessThan(2_000);
     });
-    const controller = new AbortController();
-    const pending = client(url, { executor }).getChatChannels({ signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
-    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
-    const before = requests;
-    await expect(client(url, { executor }).getChatChannels({ signal: AbortSignal.abort() })).rejects.toMatchObject({
-      code: 'ABORTED',
-      mayHaveBeenSent: false,
+
+    it('honours a per-call timeoutMs and says a read was not a send', async () => {
+      const url = await serve(() => undefined);
+      const error = await client(url, { executor })
+        .getChats(conversation, { timeoutMs: 100 })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'TIMEOUT', mayHaveBeenSent: false });
     });
-    expect(requests).toBe(before);
-  });
 
-  it('calls a refused connection NETWORK, never sent', async () => {
-    const url = await serve(ok);
-    server?.close();
-    await new Promise((r) => setTimeout(r, 20));
-    const error = await client(url, { executor }).sendMessage({ ...conversation, message: 'm' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'NETWORK', mayHaveBeenSent: false });
-  });
+    it('ends a call with ABORTED when the caller aborts, and sends nothing when already aborted', async () => {
+      let requests = 0;
+      const url = await serve(() => {
+        requests++;
+      });
+      const controller = new AbortController();
+      const pending = client(url, { executor }).getChatChannels({ signal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+      const before = requests;
+      await expect(
+        client(url, { executor }).getChatChannels({ signal: AbortSignal.abort() }),
+      ).rejects.toMatchObject({
+        code: 'ABORTED',
+        mayHaveBeenSent: false,
+      });
+      expect(requests).toBe(before);
+    });
 
-  it('sends every request through a given dispatcher', async () => {
-    const url = await serve(ok);
-    let dispatched = 0;
-    class CountingAgent extends Agent {
-      override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-        dispatched++;
-        return super.dispatch(options, handler);
+    it('calls a refused connection NETWORK, never sent', async () => {
+      const url = await serve(ok);
+      server?.close();
+      await new Promise((r) => setTimeout(r, 20));
+      const error = await client(url, { executor })
+        .sendMessage({ ...conversation, message: 'm' })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'NETWORK', mayHaveBeenSent: false });
+    });
+
+    it('sends every request through a given dispatcher', async () => {
+      const url = await serve(ok);
+      let dispatched = 0;
+      class CountingAgent extends Agent {
+        override dispatch(
+          options: Dispatcher.DispatchOptions,
+          handler: Dispatcher.DispatchHandler,
+        ): boolean {
+          dispatched++;
+          return super.dispatch(options, handler);
+        }
       }
-    }
-    const dispatcher = new CountingAgent();
-    const chat = client(url, { executor, dispatcher });
-    await chat.getChatChannels();
-    await chat.getChats(conversation);
-    expect(dispatched).toBe(2);
-    await chat.close();
-    // The user's dispatcher is theirs: closing the client leaves it open.
-    expect(dispatcher.closed).toBe(false);
-    await dispatcher.close();
-  });
+      const dispatcher = new CountingAgent();
+      const chat = client(url, { executor, dispatcher });
+      await chat.getChatChannels();
+      await chat.getChats(conversation);
+      expect(dispatched).toBe(2);
+      await chat.close();
+      // The user's dispatcher is theirs: closing the client leaves it open.
+      expect(dispatcher.closed).toBe(false);
+      await dispatcher.close();
+    });
 
-  it('refuses a body over maxResponseBytes with RESPONSE_TOO_LARGE', async () => {
-    const url = await serve((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.write(`{"status":"success","result":"${'x'.repeat(4096)}`);
-      res.end('"}');
+    it('refuses a body over maxResponseBytes with RESPONSE_TOO_LARGE', async () => {
+      const url = await serve((_req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.write(`{"status":"success","result":"${'x'.repeat(4096)}`);
+        res.end('"}');
+      });
+      await expect(
+        client(url, { executor, maxResponseBytes: 1024 }).getChatChannels(),
+      ).rejects.toMatchObject({
+        code: 'RESPONSE_TOO_LARGE',
+      });
     });
-    await expect(client(url, { executor, maxResponseBytes: 1024 }).getChatChannels()).rejects.toMatchObject({
-      code: 'RESPONSE_TOO_LARGE',
-    });
-  });
-});
+  },
+);
 
 describe('client', () => {
   it('uses a fetch the user passes', async () => {
@@ -150,7 +174,11 @@ describe('client', () => {
   });
 
   it('never outlives its deadline even when a transport ignores the signal', async () => {
-    const stuck: ChatTransport = { name: 'stuck', security: 'high', send: () => new Promise(() => undefined) };
+    const stuck: ChatTransport = {
+      name: 'stuck',
+      security: 'high',
+      send: () => new Promise(() => undefined),
+    };
     const chat = createChatClient({ transport: stuck, credentials, timeoutMs: 50 });
     clients.push(chat);
     await expect(chat.getChatChannels()).rejects.toMatchObject({ code: 'TIMEOUT' });
@@ -166,7 +194,9 @@ describe('client', () => {
     };
     const chat = createChatClient({ transport: failing, credentials });
     clients.push(chat);
-    const error = await chat.sendMessage({ ...conversation, message: 'm' }).catch((e: unknown) => e);
+    const error = await chat
+      .sendMessage({ ...conversation, message: 'm' })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'NETWORK', mayHaveBeenSent: true });
     expect(JSON.stringify((error as Error).cause)).not.toContain('c2VjcmV0');
     expect((error as { cause: Record<string, unknown> }).cause.headers).toBeUndefined();
@@ -175,7 +205,11 @@ describe('client', () => {
   it('closes its transport once, and refuses calls after close()', async () => {
     const url = await serve(ok);
     const closed = { count: 0 };
-    const chat = createChatClient({ transport: jsonTransport(url, closed), credentials, allowInsecureHttp: true });
+    const chat = createChatClient({
+      transport: jsonTransport(url, closed),
+      credentials,
+      allowInsecureHttp: true,
+    });
     await chat.getChatChannels();
     await chat.close();
     await chat.close();
@@ -215,13 +249,16 @@ describe('client redaction of run-time secrets', () => {
         tokens.push(token);
         registerSecret(token);
         await new Promise<void>((resolve) => gates.push(resolve));
-        throw new AfilnetTransportError('NETWORK', `seen: ${tokens.join(' ')}`, { mayHaveBeenSent: false });
+        throw new AfilnetTransportError('NETWORK', `seen: ${tokens.join(' ')}`, {
+          mayHaveBeenSent: false,
+        });
       },
     };
     return { transport, gates };
   }
 
-  const messageOf = async (call: Promise<unknown>): Promise<string> => ((await call.catch((e: unknown) => e)) as Error).message;
+  const messageOf = async (call: Promise<unknown>): Promise<string> =>
+    ((await call.catch((e: unknown) => e)) as Error).message;
 
   it('forgets a replaced token once no call in flight can use it, and keeps redacting the current one', async () => {
     const { transport, gates } = rotatingTransport();

@@ -14,7 +14,12 @@ import type {
 } from './chat-types.js';
 import { ABORT_HOOK, type AbortHook } from './abort-hook.js';
 import { createDeadlineClock, type CallDeadline } from './call-deadline.js';
-import { isTransportDefinition, resolveConfig, type ChatClientConfig, type ResolvedConfig } from './config-schema.js';
+import {
+  isTransportDefinition,
+  resolveConfig,
+  type ChatClientConfig,
+  type ResolvedConfig,
+} from './config-schema.js';
 import { decodeResponse, type MethodResults } from './decode-response.js';
 import { createExecutor } from './http/create-executor.js';
 import type { HttpExecutor } from './http/http-executor.js';
@@ -23,7 +28,12 @@ import { toWireRequest } from './input-schemas.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { SecurityRating } from './security.js';
-import type { ChatTransport, TransportCallContext, TransportDefinition, WireRequest } from './transport.js';
+import type {
+  ChatTransport,
+  TransportCallContext,
+  TransportDefinition,
+  WireRequest,
+} from './transport.js';
 import { abortableDelay } from './abortable-delay.js';
 import { debugLog } from './debug-log.js';
 import { channels, notify, type CallChannelContext } from './diagnostics.js';
@@ -33,7 +43,11 @@ import { createClientTelemetry, type CallObservation } from './telemetry/call-te
 import { instrumentExecutor } from './http/instrumented-executor.js';
 import { createRetryBudget } from './retry-budget.js';
 import { backoffDelay, isRetryable } from './retry-policy.js';
-import { watchUnreadMessages, type UnreadMessagesWatch, type WatchUnreadMessagesInput } from './watch-unread-messages.js';
+import {
+  watchUnreadMessages,
+  type UnreadMessagesWatch,
+  type WatchUnreadMessagesInput,
+} from './watch-unread-messages.js';
 import { watchInbound, type InboundWatch, type WatchInboundInput } from './inbound/index.js';
 
 /** The client of the Web Chat API. */
@@ -174,7 +188,12 @@ export interface ChatClient {
  * of the microtask queue, which on a call of a few tens of microseconds is measurable. A decoder
  * that throws rejects the attempt as it did when it ran after the await.
  */
-function untilAborted<T, R>(promise: Promise<T>, abort: AbortHook, onAbort: () => unknown, decode: (answer: T) => R): Promise<R> {
+function untilAborted<T, R>(
+  promise: Promise<T>,
+  abort: AbortHook,
+  onAbort: () => unknown,
+  decode: (answer: T) => R,
+): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     let aborted = false;
     const stop = () => {
@@ -260,21 +279,35 @@ class CallSecrets {
  * failure itself. `mayHaveBeenSent` false for read methods, foreign errors wrapped, secrets
  * redacted.
  */
-function finalizeError(error: unknown, earlier: unknown, method: ChatMethod, deadline: CallDeadline, redactor: Redactor): unknown {
+function finalizeError(
+  error: unknown,
+  earlier: unknown,
+  method: ChatMethod,
+  deadline: CallDeadline,
+  redactor: Redactor,
+): unknown {
   const isSend = CHAT_METHODS[method].isSend;
   let result: unknown = error;
   if (deadline.timedOut) {
     const mayHaveBeenSent = error instanceof AfilnetTransportError ? error.mayHaveBeenSent : isSend;
-    result = new AfilnetTransportError('TIMEOUT', `The call to ${method} did not finish within its deadline (timeoutMs)`, {
-      mayHaveBeenSent: isSend && mayHaveBeenSent,
-      ...(earlier === undefined ? {} : { cause: earlier instanceof AfilnetError ? earlier : sanitizeCause(earlier) }),
-    });
+    result = new AfilnetTransportError(
+      'TIMEOUT',
+      `The call to ${method} did not finish within its deadline (timeoutMs)`,
+      {
+        mayHaveBeenSent: isSend && mayHaveBeenSent,
+        ...(earlier === undefined
+          ? {}
+          : { cause: earlier instanceof AfilnetError ? earlier : sanitizeCause(earlier) }),
+      },
+    );
   } else if (error instanceof AfilnetTransportError) {
     if (!isSend && error.mayHaveBeenSent) result = error.with({ mayHaveBeenSent: false });
   } else if (!(error instanceof AfilnetError)) {
     result = new AfilnetTransportError(
       deadline.aborted ? 'ABORTED' : 'NETWORK',
-      deadline.aborted ? `The call to ${method} was aborted` : `The transport failed during ${method}`,
+      deadline.aborted
+        ? `The call to ${method} was aborted`
+        : `The transport failed during ${method}`,
       { mayHaveBeenSent: isSend, cause: sanitizeCause(error) },
     );
   }
@@ -306,7 +339,9 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     return chosen;
   };
   let transport: Promise<ChatTransport> | undefined =
-    definition === undefined ? Promise.resolve(adopt(resolved.transport as ChatTransport)) : undefined;
+    definition === undefined
+      ? Promise.resolve(adopt(resolved.transport as ChatTransport))
+      : undefined;
   // With credentials from a function, a transport per answer: the one built from the latest is
   // `transport`, each one's answer is in `builtFrom`, and those replaced are closed with the client.
   const source = definition === undefined ? undefined : resolved.secretSource;
@@ -324,7 +359,8 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   let built: ChatTransport | undefined;
   let onIdle: (() => void) | undefined;
 
-  const getTransport = (): Promise<ChatTransport> => (source === undefined ? loadOnce(resolved.factoryOptions) : source.current().then(transportFor));
+  const getTransport = (): Promise<ChatTransport> =>
+    source === undefined ? loadOnce(resolved.factoryOptions) : source.current().then(transportFor);
 
   /** The transport built from `secrets`, built once for all the calls that need it. */
   const transportFor = (secrets: AccountSecrets): Promise<ChatTransport> => {
@@ -334,8 +370,15 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       transportSecrets = secrets;
     }
     const { credentials, clientSecret } = secrets;
-    const oauth = clientSecret === undefined ? resolved.factoryOptions.oauth : { ...resolved.factoryOptions.oauth, clientSecret };
-    return loadOnce({ ...resolved.factoryOptions, ...(credentials === undefined ? {} : { credentials }), oauth }).then((chosen) => {
+    const oauth =
+      clientSecret === undefined
+        ? resolved.factoryOptions.oauth
+        : { ...resolved.factoryOptions.oauth, clientSecret };
+    return loadOnce({
+      ...resolved.factoryOptions,
+      ...(credentials === undefined ? {} : { credentials }),
+      oauth,
+    }).then((chosen) => {
       builtFrom.set(chosen, secrets);
       return chosen;
     });
@@ -358,7 +401,8 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
 
   const hooks = resolved.hooks;
   const debug = debugLog();
-  const instrumented = hooks.onRequest !== undefined || hooks.onResponse !== undefined || debug !== undefined;
+  const instrumented =
+    hooks.onRequest !== undefined || hooks.onResponse !== undefined || debug !== undefined;
   const budget = createRetryBudget(resolved.retry.budgetRatio);
   const clock = createDeadlineClock();
   const telemetry = createClientTelemetry(name, resolved.telemetry);
@@ -380,15 +424,25 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     // Executor layers, innermost first: hooks and debug log, then telemetry, so that a hook sees
     // the request as sent (its traceparent header included).
     let http = instrumented
-      ? instrumentExecutor(executor, { hooks, redactor, debug, transport: chosen.name, method, attempt: number })
+      ? instrumentExecutor(executor, {
+          hooks,
+          redactor,
+          debug,
+          transport: chosen.name,
+          method,
+          attempt: number,
+        })
       : executor;
     if (observation !== undefined) http = observation.traceAttempt(http, number);
     const stopped = () =>
       new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
         mayHaveBeenSent: CHAT_METHODS[method].isSend,
       });
-    return untilAborted(chosen.send(request, new CallContext(http, deadline, secrets.register)), deadline, stopped, (response) =>
-      decodeResponse(method, response),
+    return untilAborted(
+      chosen.send(request, new CallContext(http, deadline, secrets.register)),
+      deadline,
+      stopped,
+      (response) => decodeResponse(method, response),
     );
   }
 
@@ -396,7 +450,11 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
    * Runs a call, published on the `afilnet-chat:call` channel when anything listens there. The
    * result is not published (it may hold messages and destinations): only the call's end.
    */
-  function call<M extends ChatMethod>(method: M, input: unknown, options: CallOptions = NO_OPTIONS): Promise<MethodResults[M]> {
+  function call<M extends ChatMethod>(
+    method: M,
+    input: unknown,
+    options: CallOptions = NO_OPTIONS,
+  ): Promise<MethodResults[M]> {
     if (!channels.call.hasSubscribers) return run(method, input, options);
     let result: MethodResults[M] | undefined;
     const context: CallChannelContext = { transport: name, method };
@@ -408,7 +466,11 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   }
 
   /** Runs a call, counted in flight until it settles so that `close()` can wait for it. */
-  async function run<M extends ChatMethod>(method: M, input: unknown, options: CallOptions): Promise<MethodResults[M]> {
+  async function run<M extends ChatMethod>(
+    method: M,
+    input: unknown,
+    options: CallOptions,
+  ): Promise<MethodResults[M]> {
     if (closing.signal.aborted) {
       throw new AfilnetTransportError('ABORTED', `The client is closed; ${method} was not sent`);
     }
@@ -436,13 +498,27 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       try {
         for (let number = 1; ; number++) {
           if (deadline.aborted) {
-            throw failure ??
-              new AfilnetTransportError('ABORTED', `The call to ${method} was aborted before it was sent`, {
-                mayHaveBeenSent: false,
-              });
+            throw (
+              failure ??
+              new AfilnetTransportError(
+                'ABORTED',
+                `The call to ${method} was aborted before it was sent`,
+                {
+                  mayHaveBeenSent: false,
+                },
+              )
+            );
           }
           try {
-            const result = await attempt(chosen, method, request, deadline, number, observation, secrets);
+            const result = await attempt(
+              chosen,
+              method,
+              request,
+              deadline,
+              number,
+              observation,
+              secrets,
+            );
             observation?.succeeded();
             return result;
           } catch (error) {
@@ -457,7 +533,9 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
               const used = builtFrom.get(chosen);
               if (used !== undefined && (await source?.renew(used).catch(() => false))) {
                 observation?.attemptFailed(error, true);
-                debug?.(`credentials (${chosen.name} ${method}) refused after attempt ${number}: the provider answered new ones, trying again`);
+                debug?.(
+                  `credentials (${chosen.name} ${method}) refused after attempt ${number}: the provider answered new ones, trying again`,
+                );
                 chosen = await getTransport();
                 continue;
               }
@@ -473,8 +551,15 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
               throw error;
             }
             observation?.attemptFailed(error, true);
-            notify(hooks.onRetry, () => ({ method, attempt: number, delayMs, error: redactor.error(error) }));
-            debug?.(`retry (${chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`);
+            notify(hooks.onRetry, () => ({
+              method,
+              attempt: number,
+              delayMs,
+              error: redactor.error(error),
+            }));
+            debug?.(
+              `retry (${chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`,
+            );
             await abortableDelay(delayMs, deadline);
           }
         }
@@ -501,14 +586,19 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     getMessages: (input, options) => call('getmessages', input, options),
     getUnreadMessages: (input, options) => call('getunreadmessages', input, options),
     watchUnreadMessages: (input) =>
-      watchUnreadMessages((conversation, options) => call('getunreadmessages', conversation, options), input, closing.signal),
+      watchUnreadMessages(
+        (conversation, options) => call('getunreadmessages', conversation, options),
+        input,
+        closing.signal,
+      ),
     watchInbound: (input) =>
       watchInbound(
         {
           getChatChannels: (options) => call('getchatchannels', undefined, options),
           getChats: (channel, options) => call('getchats', channel, options),
           getMessages: (conversation, options) => call('getmessages', conversation, options),
-          getUnreadMessages: (conversation, options) => call('getunreadmessages', conversation, options),
+          getUnreadMessages: (conversation, options) =>
+            call('getunreadmessages', conversation, options),
         },
         input,
         closing.signal,

@@ -21,7 +21,9 @@ describe('createChatClient configuration', () => {
   it('has no default transport: leaving it out lists the five with their ratings', () => {
     const error = refusal({ credentials });
     expect(error.code).toBe('INVALID_CONFIG');
-    expect(error.message).toContain("'get' (low), 'post' (medium), 'basic' (medium), 'soap' (medium-high), 'json-oauth' (high)");
+    expect(error.message).toContain(
+      "'get' (low), 'post' (medium), 'basic' (medium), 'soap' (medium-high), 'json-oauth' (high)",
+    );
   });
 
   it('calls an unknown transport name INVALID_CONFIG', () => {
@@ -31,8 +33,18 @@ describe('createChatClient configuration', () => {
   });
 
   it('lists every problem at once, naming options and types but never a secret value', () => {
-    const error = refusal({ transport: 'post', credentials: { user: 42, password: 'bad\r\npw-value' }, timeoutMs: 'soon', extra: 1 });
-    expect(error.issues.map((i) => i.path).sort()).toEqual(['', 'credentials.password', 'credentials.user', 'timeoutMs']);
+    const error = refusal({
+      transport: 'post',
+      credentials: { user: 42, password: 'bad\r\npw-value' },
+      timeoutMs: 'soon',
+      extra: 1,
+    });
+    expect(error.issues.map((i) => i.path).sort()).toEqual([
+      '',
+      'credentials.password',
+      'credentials.user',
+      'timeoutMs',
+    ]);
     expect(error.message).toContain('must be a string, not a number');
     expect(error.message).toContain('must not contain CR or LF');
     expect(error.message).not.toContain('pw-value');
@@ -40,7 +52,9 @@ describe('createChatClient configuration', () => {
   });
 
   it('requires credentials', () => {
-    expect(refusal({ transport: 'post' }).issues).toEqual([{ path: 'credentials', message: 'is required (user and password)' }]);
+    expect(refusal({ transport: 'post' }).issues).toEqual([
+      { path: 'credentials', message: 'is required (user and password)' },
+    ]);
   });
 
   it("refuses a basic user containing ':'", () => {
@@ -59,20 +73,39 @@ describe('createChatClient configuration', () => {
     expect(error.code).toBe('INSECURE_URL');
     expect(error.issues.map((i) => i.path)).toEqual(['baseUrl', 'oauth.tokenUrl']);
     expect(() =>
-      createChatClient({ transport: 'post', credentials, baseUrl: 'http://127.0.0.1:1', allowInsecureHttp: true }),
+      createChatClient({
+        transport: 'post',
+        credentials,
+        baseUrl: 'http://127.0.0.1:1',
+        allowInsecureHttp: true,
+      }),
     ).not.toThrow();
   });
 
   it('refuses a transport rated below minimumSecurity, by name or instance', () => {
-    expect(refusal({ transport: 'get', credentials, minimumSecurity: 'medium' }).code).toBe('SECURITY_BELOW_MINIMUM');
-    expect(refusal({ transport: 'post', credentials, minimumSecurity: 'medium-high' }).code).toBe('SECURITY_BELOW_MINIMUM');
-    const weak: ChatTransport = { name: 'custom', security: 'low', send: async () => ({ httpStatus: 200, payload: { kind: 'unparseable', reason: '' } }) };
-    expect(refusal({ transport: weak, credentials, minimumSecurity: 'high' }).message).toContain('custom transport is rated low');
-    expect(() => createChatClient({ transport: 'json-oauth', credentials, minimumSecurity: 'high' })).not.toThrow();
+    expect(refusal({ transport: 'get', credentials, minimumSecurity: 'medium' }).code).toBe(
+      'SECURITY_BELOW_MINIMUM',
+    );
+    expect(refusal({ transport: 'post', credentials, minimumSecurity: 'medium-high' }).code).toBe(
+      'SECURITY_BELOW_MINIMUM',
+    );
+    const weak: ChatTransport = {
+      name: 'custom',
+      security: 'low',
+      send: async () => ({ httpStatus: 200, payload: { kind: 'unparseable', reason: '' } }),
+    };
+    expect(refusal({ transport: weak, credentials, minimumSecurity: 'high' }).message).toContain(
+      'custom transport is rated low',
+    );
+    expect(() =>
+      createChatClient({ transport: 'json-oauth', credentials, minimumSecurity: 'high' }),
+    ).not.toThrow();
   });
 
   it('takes oauth.requireDpop as a boolean, naming it otherwise', () => {
-    expect(() => createChatClient({ transport: 'json-oauth', credentials, oauth: { requireDpop: true } })).not.toThrow();
+    expect(() =>
+      createChatClient({ transport: 'json-oauth', credentials, oauth: { requireDpop: true } }),
+    ).not.toThrow();
     const error = refusal({ transport: 'json-oauth', credentials, oauth: { requireDpop: 'yes' } });
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.issues.map((i) => i.path)).toEqual(['oauth.requireDpop']);
@@ -101,14 +134,20 @@ describe('URLs with credentials in them', () => {
     credentials,
     allowInsecureHttp: true,
     executor: 'fetch',
-    ...(option === 'baseUrl' ? { baseUrl: url } : { oauth: { [option.slice('oauth.'.length)]: url } }),
+    ...(option === 'baseUrl'
+      ? { baseUrl: url }
+      : { oauth: { [option.slice('oauth.'.length)]: url } }),
   });
 
   /** Every view of an error and its causes a log or terminal could show. */
   function everyView(error: unknown): string {
     const views: string[] = [];
     for (let current: unknown = error, depth = 0; current !== undefined && depth < 8; depth += 1) {
-      views.push(String(current), JSON.stringify(current), inspect(current, { depth: 8, showHidden: true }));
+      views.push(
+        String(current),
+        JSON.stringify(current),
+        inspect(current, { depth: 8, showHidden: true }),
+      );
       if (current instanceof Error) views.push(current.message, current.stack ?? '');
       current = current instanceof Error ? current.cause : undefined;
     }
@@ -116,19 +155,28 @@ describe('URLs with credentials in them', () => {
   }
 
   // The titles name the form, not the URL: a test report is output too.
-  it.each(OPTIONS.flatMap((option) => URLS.map(([form, url]) => ({ option, form, url }))))('$option with $form is INVALID_CONFIG naming the option only', ({ option, url }) => {
-    const error = refusal(configWith(option, url));
-    expect(error.code).toBe('INVALID_CONFIG');
-    expect(error.issues).toEqual([{ path: option, message: expect.stringContaining('must not contain a user or password') }]);
-    expect(error.message).toContain(option);
-    const seen = everyView(error);
-    for (const needle of [SECRET, encodeURIComponent(SECRET), HOST]) expect(seen).not.toContain(needle);
-  });
+  it.each(OPTIONS.flatMap((option) => URLS.map(([form, url]) => ({ option, form, url }))))(
+    '$option with $form is INVALID_CONFIG naming the option only',
+    ({ option, url }) => {
+      const error = refusal(configWith(option, url));
+      expect(error.code).toBe('INVALID_CONFIG');
+      expect(error.issues).toEqual([
+        { path: option, message: expect.stringContaining('must not contain a user or password') },
+      ]);
+      expect(error.message).toContain(option);
+      const seen = everyView(error);
+      for (const needle of [SECRET, encodeURIComponent(SECRET), HOST])
+        expect(seen).not.toContain(needle);
+    },
+  );
 
   it('are refused by a transport factory called by hand too', () => {
     const error = (() => {
       try {
-        resolveTransportOptions('post', { credentials, baseUrl: `https://demo:${SECRET}@${HOST}/` });
+        resolveTransportOptions('post', {
+          credentials,
+          baseUrl: `https://demo:${SECRET}@${HOST}/`,
+        });
       } catch (caught) {
         return caught;
       }
@@ -141,7 +189,9 @@ describe('URLs with credentials in them', () => {
 
   it('leave URLs whose path, query or fragment holds an @ alone', () => {
     for (const url of [`https://${HOST}/a@b`, `https://${HOST}/?to=a@b`, `https://${HOST}/#@x`]) {
-      expect(() => createChatClient({ transport: 'post', credentials, baseUrl: url })).not.toThrow();
+      expect(() =>
+        createChatClient({ transport: 'post', credentials, baseUrl: url }),
+      ).not.toThrow();
     }
   });
 });

@@ -5,21 +5,40 @@
 import type { Dispatcher } from 'undici';
 import { AfilnetValidationError } from './errors.js';
 import type { FetchFunction } from './http/fetch-executor.js';
-import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
+import {
+  DEFAULT_MAX_MESSAGE_LENGTH,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+} from './defaults.js';
 import { SECURITY_RATINGS, meetsMinimum, type SecurityRating } from './security.js';
 import { TRANSPORT_NAMES, describeTransports, type TransportName } from './built-in-transports.js';
 import { builtInTransport } from './load-transport.js';
 import type { ApiPaths, ChatTransport, Credentials, TransportDefinition } from './transport.js';
-import type { DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
+import type {
+  DiagnosticHooks,
+  RequestDiagnostic,
+  ResponseDiagnostic,
+  RetryDiagnostic,
+} from './diagnostics.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './http/phase-timeouts.js';
 import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryOptions } from './retry-policy.js';
-import type { BasicOptions, OAuthOptions, SoapOptions, TransportFactoryOptions } from './transport-options.js';
+import type {
+  BasicOptions,
+  OAuthOptions,
+  SoapOptions,
+  TransportFactoryOptions,
+} from './transport-options.js';
 import { resolveTransportOptions } from './resolve-transport-options.js';
 import { transportOptionsShape } from './option-schemas.js';
 import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
 import * as z from './zod-mini.js';
-import { createSecretSource, type CredentialsProvider, type SecretProvider, type SecretSource } from './credentials/secret-source.js';
+import {
+  createSecretSource,
+  type CredentialsProvider,
+  type SecretProvider,
+  type SecretSource,
+} from './credentials/secret-source.js';
 import { separateProviders } from './credentials/separate-providers.js';
 import type { TelemetryOptions } from './telemetry/telemetry-options.js';
 
@@ -116,13 +135,18 @@ export interface ResolvedConfig {
 }
 
 /** A whole number of milliseconds a timer accepts (at most 2^31 − 1). */
-const milliseconds = z.number({ error: expectedType('a number') }).check(z.int(), z.positive(), z.lte(2_147_483_647));
+const milliseconds = z
+  .number({ error: expectedType('a number') })
+  .check(z.int(), z.positive(), z.lte(2_147_483_647));
 
 const positiveInteger = z.number({ error: expectedType('a number') }).check(z.int(), z.positive());
 
-const hook = z.optional(z.custom<(event: never) => void>((v) => typeof v === 'function', { error: 'must be a function' }));
+const hook = z.optional(
+  z.custom<(event: never) => void>((v) => typeof v === 'function', { error: 'must be a function' }),
+);
 
-const TRANSPORT_OBJECT_RULE = 'must be an object with name, security and send() (a transport) or create() (a definition)';
+const TRANSPORT_OBJECT_RULE =
+  'must be an object with name, security and send() (a transport) or create() (a definition)';
 
 /** A transport instance (with `send()`) or a definition (with `create()`), named and rated. */
 const transportObject = z.custom<ChatTransport | TransportDefinition>(
@@ -130,13 +154,16 @@ const transportObject = z.custom<ChatTransport | TransportDefinition>(
     typeof v === 'object' &&
     v !== null &&
     typeof (v as ChatTransport).name === 'string' &&
-    (typeof (v as ChatTransport).send === 'function' || typeof (v as TransportDefinition).create === 'function') &&
+    (typeof (v as ChatTransport).send === 'function' ||
+      typeof (v as TransportDefinition).create === 'function') &&
     (SECURITY_RATINGS as readonly unknown[]).includes((v as ChatTransport).security),
   { error: TRANSPORT_OBJECT_RULE },
 );
 
 /** True for a transport definition rather than an instance. */
-export function isTransportDefinition(transport: ChatTransport | TransportDefinition): transport is TransportDefinition {
+export function isTransportDefinition(
+  transport: ChatTransport | TransportDefinition,
+): transport is TransportDefinition {
   return typeof (transport as Partial<ChatTransport>).send !== 'function';
 }
 
@@ -158,21 +185,33 @@ const configSchema = z.strictObject({
     z.union(
       [
         z.enum(['undici', 'fetch']),
-        z.strictObject({ fetch: z.custom<FetchFunction>((v) => typeof v === 'function', { error: 'must be a function' }) }),
+        z.strictObject({
+          fetch: z.custom<FetchFunction>((v) => typeof v === 'function', {
+            error: 'must be a function',
+          }),
+        }),
       ],
       { error: "must be 'undici', 'fetch' or { fetch }" },
     ),
   ),
   dispatcher: z.optional(
-    z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null && typeof (v as Dispatcher).dispatch === 'function', {
-      error: 'must be an undici Dispatcher',
-    }),
+    z.custom<Dispatcher>(
+      (v) =>
+        typeof v === 'object' && v !== null && typeof (v as Dispatcher).dispatch === 'function',
+      {
+        error: 'must be an undici Dispatcher',
+      },
+    ),
   ),
   maxResponseBytes: z.optional(positiveInteger),
   maxMessageLength: z.optional(positiveInteger),
   timeouts: z.optional(
     z.strictObject(
-      { connectMs: z.optional(milliseconds), headersMs: z.optional(milliseconds), bodyMs: z.optional(milliseconds) },
+      {
+        connectMs: z.optional(milliseconds),
+        headersMs: z.optional(milliseconds),
+        bodyMs: z.optional(milliseconds),
+      },
       { error: expectedType('an object') },
     ),
   ),
@@ -181,10 +220,18 @@ const configSchema = z.strictObject({
       [
         z.literal(false),
         z.strictObject({
-          maxAttempts: z.optional(z.number({ error: expectedType('a number') }).check(z.int(), z.gte(1), z.lte(10))),
-          baseDelayMs: z.optional(z.number({ error: expectedType('a number') }).check(z.int(), z.gte(0))),
-          maxDelayMs: z.optional(z.number({ error: expectedType('a number') }).check(z.int(), z.gte(0))),
-          budgetRatio: z.optional(z.number({ error: expectedType('a number') }).check(z.gte(0), z.lte(10))),
+          maxAttempts: z.optional(
+            z.number({ error: expectedType('a number') }).check(z.int(), z.gte(1), z.lte(10)),
+          ),
+          baseDelayMs: z.optional(
+            z.number({ error: expectedType('a number') }).check(z.int(), z.gte(0)),
+          ),
+          maxDelayMs: z.optional(
+            z.number({ error: expectedType('a number') }).check(z.int(), z.gte(0)),
+          ),
+          budgetRatio: z.optional(
+            z.number({ error: expectedType('a number') }).check(z.gte(0), z.lte(10)),
+          ),
         }),
       ],
       { error: 'must be false or { maxAttempts, baseDelayMs, maxDelayMs, budgetRatio }' },
@@ -197,14 +244,20 @@ const configSchema = z.strictObject({
     z.strictObject(
       {
         tracerProvider: z.optional(
-          z.custom<TelemetryOptions['tracerProvider']>((v) => typeof (v as { getTracer?: unknown } | null)?.getTracer === 'function', {
-            error: 'must be an OpenTelemetry TracerProvider',
-          }),
+          z.custom<TelemetryOptions['tracerProvider']>(
+            (v) => typeof (v as { getTracer?: unknown } | null)?.getTracer === 'function',
+            {
+              error: 'must be an OpenTelemetry TracerProvider',
+            },
+          ),
         ),
         meterProvider: z.optional(
-          z.custom<TelemetryOptions['meterProvider']>((v) => typeof (v as { getMeter?: unknown } | null)?.getMeter === 'function', {
-            error: 'must be an OpenTelemetry MeterProvider',
-          }),
+          z.custom<TelemetryOptions['meterProvider']>(
+            (v) => typeof (v as { getMeter?: unknown } | null)?.getMeter === 'function',
+            {
+              error: 'must be an OpenTelemetry MeterProvider',
+            },
+          ),
         ),
       },
       { error: expectedType('an object') },
@@ -231,20 +284,41 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   const config = parsed.data;
   const name = typeof config.transport === 'string' ? config.transport : config.transport.name;
   // Parsed again by the shared schema, which is cheap: the rules and defaults then live once.
-  const ruled = resolveTransportOptions(name, config, { errorMessage: 'Invalid client configuration' });
+  const ruled = resolveTransportOptions(name, config, {
+    errorMessage: 'Invalid client configuration',
+  });
   const secretSource =
-    providers === undefined ? undefined : createSecretSource(providers.credentials ?? config.credentials, providers.clientSecret ?? config.oauth?.clientSecret);
+    providers === undefined
+      ? undefined
+      : createSecretSource(
+          providers.credentials ?? config.credentials,
+          providers.clientSecret ?? config.oauth?.clientSecret,
+        );
   // The stand-ins of provided values leave with the checks that needed them.
   const factoryOptions: TransportFactoryOptions =
-    providers === undefined ? ruled : withoutStandIns(ruled, providers.credentials !== undefined, providers.clientSecret !== undefined);
+    providers === undefined
+      ? ruled
+      : withoutStandIns(
+          ruled,
+          providers.credentials !== undefined,
+          providers.clientSecret !== undefined,
+        );
 
-  const transport = typeof config.transport === 'string' ? builtInTransport(config.transport) : config.transport;
+  const transport =
+    typeof config.transport === 'string' ? builtInTransport(config.transport) : config.transport;
   const security = transport.security;
   if (config.minimumSecurity !== undefined && !meetsMinimum(security, config.minimumSecurity)) {
     throw new AfilnetValidationError(
       'SECURITY_BELOW_MINIMUM',
       `The ${name} transport is rated ${security}, below the minimum ${config.minimumSecurity}`,
-      { issues: [{ path: 'transport', message: `is rated ${security}; minimumSecurity is ${config.minimumSecurity}` }] },
+      {
+        issues: [
+          {
+            path: 'transport',
+            message: `is rated ${security}; minimumSecurity is ${config.minimumSecurity}`,
+          },
+        ],
+      },
     );
   }
 
@@ -266,7 +340,9 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     hooks: {
       ...(config.onRetry ? { onRetry: config.onRetry as DiagnosticHooks['onRetry'] } : {}),
       ...(config.onRequest ? { onRequest: config.onRequest as DiagnosticHooks['onRequest'] } : {}),
-      ...(config.onResponse ? { onResponse: config.onResponse as DiagnosticHooks['onResponse'] } : {}),
+      ...(config.onResponse
+        ? { onResponse: config.onResponse as DiagnosticHooks['onResponse'] }
+        : {}),
     },
     secrets,
     secretSource,
@@ -274,7 +350,11 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   };
 }
 
-function withoutStandIns(options: TransportFactoryOptions, credentials: boolean, clientSecret: boolean): TransportFactoryOptions {
+function withoutStandIns(
+  options: TransportFactoryOptions,
+  credentials: boolean,
+  clientSecret: boolean,
+): TransportFactoryOptions {
   const { credentials: account, ...rest } = options;
   const { clientSecret: secret, ...oauth } = options.oauth;
   return {

@@ -19,7 +19,15 @@ export {
   type MethodInfo,
   type MethodResultKind,
 } from './methods.js';
-export { DEFAULT_BASE_URL, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './defaults.js';
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_MESSAGE_LENGTH,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+} from './defaults.js';
 export { DEFAULT_PATHS } from './transport.js';
-export { DEFAULT_WATCH_INTERVAL_MS, DEFAULT_WATCH_MAX_BACKOFF_MS } from './watch-unread-messages.js';
+export {
+  DEFAULT_WATCH_INTERVAL_MS,
+  DEFAULT_WATCH_MAX_BACKOFF_MS,
+} from './watch-unread-messages.js';
 export { DEFAULT_SWEEP_INTERVAL_MS } from './inbound/poll-inbound.js';

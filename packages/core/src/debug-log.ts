@@ -17,7 +17,8 @@ export const DEBUG_SECTION = 'afilnet-chat';
 export function debugLog(): DebugLog | undefined {
   const log = debuglog(DEBUG_SECTION);
   // Bun's debuglog writes when NODE_DEBUG names the section but has no `enabled` to ask first.
-  const enabled = (log as { enabled?: boolean }).enabled ?? namedInNodeDebug(process.env.NODE_DEBUG);
+  const enabled =
+    (log as { enabled?: boolean }).enabled ?? namedInNodeDebug(process.env.NODE_DEBUG);
   return enabled ? (line) => log('%s', line) : undefined;
 }
 

@@ -39,28 +39,44 @@ function errorCodeOf(envelope: Record<string, unknown>): string | undefined {
   return typeof code === 'string' && code.trim() !== '' ? code.trim() : undefined;
 }
 
-function httpFailure(response: WireResponse, mayHaveBeenSent: boolean, detail: string): AfilnetTransportError {
+function httpFailure(
+  response: WireResponse,
+  mayHaveBeenSent: boolean,
+  detail: string,
+): AfilnetTransportError {
   const status = response.httpStatus;
   if (status === 401) {
-    return new AfilnetTransportError('UNAUTHORIZED', `The server refused the credentials (HTTP 401, ${detail})`, {
-      httpStatus: status,
-      mayHaveBeenSent,
-    });
+    return new AfilnetTransportError(
+      'UNAUTHORIZED',
+      `The server refused the credentials (HTTP 401, ${detail})`,
+      {
+        httpStatus: status,
+        mayHaveBeenSent,
+      },
+    );
   }
   const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
   if (status === 429) {
     // The server refused the request before acting on it: even a send was not delivered.
-    return new AfilnetTransportError('RATE_LIMITED', `The server's rate limit refused the request (HTTP 429, ${detail})`, {
-      httpStatus: status,
-      mayHaveBeenSent: false,
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    });
+    return new AfilnetTransportError(
+      'RATE_LIMITED',
+      `The server's rate limit refused the request (HTTP 429, ${detail})`,
+      {
+        httpStatus: status,
+        mayHaveBeenSent: false,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      },
+    );
   }
-  return new AfilnetTransportError('HTTP_STATUS', `The server answered HTTP ${status} (${detail})`, {
-    httpStatus: status,
-    mayHaveBeenSent,
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-  });
+  return new AfilnetTransportError(
+    'HTTP_STATUS',
+    `The server answered HTTP ${status} (${detail})`,
+    {
+      httpStatus: status,
+      mayHaveBeenSent,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    },
+  );
 }
 
 /**
@@ -78,7 +94,10 @@ function httpFailure(response: WireResponse, mayHaveBeenSent: boolean, detail: s
  * whatever its `result` holds: the message was accepted, and calling it a failure would invite
  * a resend that duplicates it.
  */
-export function decodeResponse<M extends ChatMethod>(method: M, response: WireResponse): MethodResults[M] {
+export function decodeResponse<M extends ChatMethod>(
+  method: M,
+  response: WireResponse,
+): MethodResults[M] {
   const info = CHAT_METHODS[method];
   const sent = info.isSend;
   const { httpStatus, payload } = response;
@@ -86,21 +105,29 @@ export function decodeResponse<M extends ChatMethod>(method: M, response: WireRe
 
   if (payload.kind === 'fault') {
     return fail(
-      new AfilnetTransportError('SOAP_FAULT', `The server answered a SOAP Fault (${payload.faultCode}: ${payload.faultString})`, {
-        httpStatus,
-        mayHaveBeenSent: sent,
-        faultCode: payload.faultCode,
-        faultString: payload.faultString,
-      }),
+      new AfilnetTransportError(
+        'SOAP_FAULT',
+        `The server answered a SOAP Fault (${payload.faultCode}: ${payload.faultString})`,
+        {
+          httpStatus,
+          mayHaveBeenSent: sent,
+          faultCode: payload.faultCode,
+          faultString: payload.faultString,
+        },
+      ),
     );
   }
   if (payload.kind === 'unparseable') {
     if (!ok) return fail(httpFailure(response, sent, payload.reason));
     return fail(
-      new AfilnetTransportError('MALFORMED_RESPONSE', `The response is not an API envelope: ${payload.reason}`, {
-        httpStatus,
-        mayHaveBeenSent: sent,
-      }),
+      new AfilnetTransportError(
+        'MALFORMED_RESPONSE',
+        `The response is not an API envelope: ${payload.reason}`,
+        {
+          httpStatus,
+          mayHaveBeenSent: sent,
+        },
+      ),
     );
   }
 
@@ -112,10 +139,14 @@ export function decodeResponse<M extends ChatMethod>(method: M, response: WireRe
   if (!ok) return fail(httpFailure(response, sent, 'no API envelope'));
   if (!isRecord(envelope) || statusOf(envelope) !== 'success') {
     return fail(
-      new AfilnetTransportError('MALFORMED_RESPONSE', 'The response is not a well-formed API envelope', {
-        httpStatus,
-        mayHaveBeenSent: sent,
-      }),
+      new AfilnetTransportError(
+        'MALFORMED_RESPONSE',
+        'The response is not a well-formed API envelope',
+        {
+          httpStatus,
+          mayHaveBeenSent: sent,
+        },
+      ),
     );
   }
 

@@ -13,12 +13,23 @@ describe('percentEncode', () => {
     expect(percentEncode('é😀\n\r')).toBe('%C3%A9%F0%9F%98%80%0A%0D');
   });
   it('gives what encodeURIComponent and the sub-delimiters it leaves give, for any text', () => {
-    const reference = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const reference = (value: string) =>
+      encodeURIComponent(value).replace(
+        /[!'()*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      );
     const unreserved = fc.stringMatching(/^[A-Za-z0-9\-._~]*$/);
     fc.assert(
-      fc.property(fc.oneof(unreserved, fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme-ascii' })), (value) => {
-        expect(percentEncode(value)).toBe(reference(value));
-      }),
+      fc.property(
+        fc.oneof(
+          unreserved,
+          fc.string({ unit: 'grapheme' }),
+          fc.string({ unit: 'grapheme-ascii' }),
+        ),
+        (value) => {
+          expect(percentEncode(value)).toBe(reference(value));
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
@@ -26,7 +37,12 @@ describe('percentEncode', () => {
 
 describe('encodeForm', () => {
   it('joins fields in the order given', () => {
-    expect(encodeForm([['b', '1'], ['a', 'x y']])).toBe('b=1&a=x%20y');
+    expect(
+      encodeForm([
+        ['b', '1'],
+        ['a', 'x y'],
+      ]),
+    ).toBe('b=1&a=x%20y');
   });
   it('reads back with URLSearchParams', () => {
     const value = 'a+b & c=d 100% 😀\n';

@@ -61,7 +61,7 @@ describe('entry points', () => {
     ]);
   });
 
-  it('@afilnet-chat/core/constants exports the API\'s names and the defaults, as data', () => {
+  it("@afilnet-chat/core/constants exports the API's names and the defaults, as data", () => {
     expect(Object.keys(constants).sort()).toEqual([
       'BUILT_IN_TRANSPORTS',
       'CHAT_METHODS',
@@ -87,7 +87,10 @@ describe('entry points', () => {
     const seen = new Map<string, string>();
     for (const [entry, module] of Object.entries(entries)) {
       for (const name of Object.keys(module)) {
-        expect(seen.get(name), `${name} is exported by ${seen.get(name)} and ${entry}`).toBeUndefined();
+        expect(
+          seen.get(name),
+          `${name} is exported by ${seen.get(name)} and ${entry}`,
+        ).toBeUndefined();
         seen.set(name, entry);
       }
     }

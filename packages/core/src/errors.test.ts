@@ -1,6 +1,11 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AfilnetApiError, AfilnetError, AfilnetTransportError, AfilnetValidationError } from './errors.js';
+import {
+  AfilnetApiError,
+  AfilnetError,
+  AfilnetTransportError,
+  AfilnetValidationError,
+} from './errors.js';
 import { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';
 
 describe('errors', () => {
@@ -25,7 +30,11 @@ describe('errors', () => {
   });
 
   it('serialise to JSON with their code and details', () => {
-    const error = new AfilnetTransportError('SOAP_FAULT', 'fault', { mayHaveBeenSent: true, faultCode: 'soap:Client', httpStatus: 500 });
+    const error = new AfilnetTransportError('SOAP_FAULT', 'fault', {
+      mayHaveBeenSent: true,
+      faultCode: 'soap:Client',
+      httpStatus: 500,
+    });
     expect(JSON.parse(JSON.stringify(error))).toEqual({
       name: 'AfilnetTransportError',
       code: 'SOAP_FAULT',
@@ -34,9 +43,13 @@ describe('errors', () => {
       httpStatus: 500,
       faultCode: 'soap:Client',
     });
-    const validation = new AfilnetValidationError('INVALID_PARAMS', 'bad', { issues: [{ path: 'a', message: 'is required' }] });
+    const validation = new AfilnetValidationError('INVALID_PARAMS', 'bad', {
+      issues: [{ path: 'a', message: 'is required' }],
+    });
     expect(validation.message).toBe('bad (a: is required)');
-    expect(JSON.parse(JSON.stringify(validation)).issues).toEqual([{ path: 'a', message: 'is required' }]);
+    expect(JSON.parse(JSON.stringify(validation)).issues).toEqual([
+      { path: 'a', message: 'is required' },
+    ]);
   });
 
   it('with() copies an error with other details, keeping the cause', () => {
@@ -55,15 +68,24 @@ describe('errors', () => {
     for (const code of [hostile, 'lower_case', 'A'.repeat(65), 'SPACE CODE', 'ÉCODE', `OK\n`]) {
       const error = new AfilnetApiError(code, { httpStatus: 200 });
       expect(error.code).toBe(ApiErrorCode.UNKNOWN_CODE);
-      for (const view of [error.message, error.stack ?? '', JSON.stringify(error), inspect(error)]) {
+      for (const view of [
+        error.message,
+        error.stack ?? '',
+        JSON.stringify(error),
+        inspect(error),
+      ]) {
         expect(view).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
       }
     }
     const error = new AfilnetApiError(hostile, { httpStatus: 200 });
-    expect(error.message).toContain('"\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u0085\\u007f\\u2028"');
+    expect(error.message).toContain(
+      '"\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u0085\\u007f\\u2028"',
+    );
     expect(error.toJSON()).toMatchObject({ code: 'UNKNOWN_CODE', httpStatus: 200 });
     // The quote is cut: a server cannot fill a log through the code.
-    expect(new AfilnetApiError('x'.repeat(100_000), { httpStatus: 200 }).message.length).toBeLessThan(200);
+    expect(
+      new AfilnetApiError('x'.repeat(100_000), { httpStatus: 200 }).message.length,
+    ).toBeLessThan(200);
   });
 
   it('export every code as a constant whose value is the code itself', () => {
@@ -71,7 +93,14 @@ describe('errors', () => {
       for (const [name, value] of Object.entries(codes)) expect(value).toBe(name);
     }
     expect(Object.keys(TransportErrorCode)).toContain('RATE_LIMITED');
-    const limited = new AfilnetTransportError(TransportErrorCode.RATE_LIMITED, 'slow down', { httpStatus: 429, retryAfterMs: 2_000 });
-    expect(limited.toJSON()).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 2_000, mayHaveBeenSent: false });
+    const limited = new AfilnetTransportError(TransportErrorCode.RATE_LIMITED, 'slow down', {
+      httpStatus: 429,
+      retryAfterMs: 2_000,
+    });
+    expect(limited.toJSON()).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterMs: 2_000,
+      mayHaveBeenSent: false,
+    });
   });
 });

@@ -23,7 +23,11 @@ function nameError(error: Error, name: string): void {
 }
 
 function hasBrand(value: unknown, brand: symbol): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true
+  );
 }
 
 /** Base class of every error the SDK throws. */
@@ -61,12 +65,17 @@ const UNKNOWN_CODE_QUOTE_LENGTH = 80;
  * quote of server text that cannot drive a terminal or flood a log.
  */
 function quoteServerText(text: string): string {
-  const cut = text.length > UNKNOWN_CODE_QUOTE_LENGTH ? `${text.slice(0, UNKNOWN_CODE_QUOTE_LENGTH)}…` : text;
-  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const cut =
+    text.length > UNKNOWN_CODE_QUOTE_LENGTH ? `${text.slice(0, UNKNOWN_CODE_QUOTE_LENGTH)}…` : text;
+  return JSON.stringify(cut).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function apiErrorMessage(code: string, known: boolean): string {
-  if (!known) return `The Afilnet API answered an error that is not a well-formed code: ${quoteServerText(code)}`;
+  if (!known)
+    return `The Afilnet API answered an error that is not a well-formed code: ${quoteServerText(code)}`;
   return `The Afilnet API answered ${code}${API_HINTS[code] ? `: ${API_HINTS[code]}` : ''}`;
 }
 
@@ -84,7 +93,10 @@ export class AfilnetApiError extends AfilnetError {
   /** The HTTP status the envelope came with (200 on most flavours, 401 for Basic auth). */
   readonly httpStatus: number;
 
-  constructor(code: ApiErrorCode | (string & {}), options: { httpStatus: number; cause?: unknown }) {
+  constructor(
+    code: ApiErrorCode | (string & {}),
+    options: { httpStatus: number; cause?: unknown },
+  ) {
     const known = API_CODE_SHAPE.test(code);
     super(known ? code : 'UNKNOWN_CODE', apiErrorMessage(code, known), options);
     nameError(this, 'AfilnetApiError');
@@ -216,7 +228,9 @@ export class AfilnetTransportError extends AfilnetError {
   }
 
   /** A copy of this error with other details (the message and cause are kept unless given). */
-  with(changes: { code?: TransportErrorCode; message?: string } & TransportErrorDetails): AfilnetTransportError {
+  with(
+    changes: { code?: TransportErrorCode; message?: string } & TransportErrorDetails,
+  ): AfilnetTransportError {
     return new AfilnetTransportError(changes.code ?? this.code, changes.message ?? this.message, {
       mayHaveBeenSent: changes.mayHaveBeenSent ?? this.mayHaveBeenSent,
       httpStatus: changes.httpStatus ?? this.httpStatus,
@@ -229,7 +243,10 @@ export class AfilnetTransportError extends AfilnetError {
   }
 
   override toJSON(): Record<string, unknown> {
-    const json: Record<string, unknown> = { ...super.toJSON(), mayHaveBeenSent: this.mayHaveBeenSent };
+    const json: Record<string, unknown> = {
+      ...super.toJSON(),
+      mayHaveBeenSent: this.mayHaveBeenSent,
+    };
     if (this.httpStatus !== undefined) json.httpStatus = this.httpStatus;
     if (this.faultCode !== undefined) json.faultCode = this.faultCode;
     if (this.faultString !== undefined) json.faultString = this.faultString;

@@ -43,8 +43,13 @@ export function refuseInsecureUrls(
   const issues: ValidationIssue[] = [];
   for (const [path, url] of urls) {
     if (url !== undefined && new URL(url).protocol === 'http:') {
-      issues.push({ path, message: 'uses http://, which sends credentials in clear text; set allowInsecureHttp: true for a local server' });
+      issues.push({
+        path,
+        message:
+          'uses http://, which sends credentials in clear text; set allowInsecureHttp: true for a local server',
+      });
     }
   }
-  if (issues.length > 0) throw new AfilnetValidationError('INSECURE_URL', 'Refusing an insecure URL', { issues });
+  if (issues.length > 0)
+    throw new AfilnetValidationError('INSECURE_URL', 'Refusing an insecure URL', { issues });
 }

@@ -19,7 +19,11 @@ export type { InboundWatch, WatchInboundInput } from './inbound/watch-inbound.js
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
 export type { ChatClientConfig, ClientOAuthOptions, ExecutorChoice } from './config-schema.js';
 export type { CredentialsProvider, SecretProvider } from './credentials/secret-source.js';
-export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from './telemetry/telemetry-options.js';
+export type {
+  MeterProviderLike,
+  TelemetryOptions,
+  TracerProviderLike,
+} from './telemetry/telemetry-options.js';
 export {
   AfilnetError,
   AfilnetApiError,
@@ -51,4 +55,10 @@ export type { StoredToken, TokenStore } from './token-store.js';
 export type { FetchFunction } from './http/fetch-executor.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { PhaseTimeouts } from './http/phase-timeouts.js';
-export type { CallChannelContext, DiagnosticHooks, RequestDiagnostic, ResponseDiagnostic, RetryDiagnostic } from './diagnostics.js';
+export type {
+  CallChannelContext,
+  DiagnosticHooks,
+  RequestDiagnostic,
+  ResponseDiagnostic,
+  RetryDiagnostic,
+} from './diagnostics.js';

@@ -12,13 +12,14 @@ import { describeType, expectedType } from './type-messages.js';
 import { toValidationIssues } from './validation-issues.js';
 import * as z from './zod-mini.js';
 
-const text = z
-  .string({ error: expectedType('a string') })
-  .check(z.minLength(1, 'must not be empty'), z.refine((s) => s.isWellFormed(), 'must be well-formed Unicode (it has a lone surrogate)'));
+const text = z.string({ error: expectedType('a string') }).check(
+  z.minLength(1, 'must not be empty'),
+  z.refine((s) => s.isWellFormed(), 'must be well-formed Unicode (it has a lone surrogate)'),
+);
 
 const platform = z.enum(PLATFORMS, { error: () => `must be one of ${PLATFORMS.join(', ')}` });
 
-const FILE_TYPE_ALIASES: Readonly<Record<string, string>> = { 'vidéo': 'video', voix: 'voice' };
+const FILE_TYPE_ALIASES: Readonly<Record<string, string>> = { vidéo: 'video', voix: 'voice' };
 
 const fileType = z.pipe(
   z.pipe(
@@ -42,18 +43,30 @@ function optional<T extends z.ZodMiniType>(schema: T) {
 }
 
 /** The rule of each kind of field. */
-const KIND_SCHEMAS: Readonly<Record<FieldKind, z.ZodMiniType>> = { platform, text, fileType, httpUrl };
+const KIND_SCHEMAS: Readonly<Record<FieldKind, z.ZodMiniType>> = {
+  platform,
+  text,
+  fileType,
+  httpUrl,
+};
 
 /** Each method's fields, from the method table, with their schemas. */
 const METHOD_FIELDS = Object.fromEntries(
   Object.entries(CHAT_METHODS).map(([method, info]) => [
     method,
-    info.fields.map((f) => ({ ...f, schema: f.optional ? optional(KIND_SCHEMAS[f.kind]) : KIND_SCHEMAS[f.kind] })),
+    info.fields.map((f) => ({
+      ...f,
+      schema: f.optional ? optional(KIND_SCHEMAS[f.kind]) : KIND_SCHEMAS[f.kind],
+    })),
   ]),
-) as unknown as Readonly<Record<ChatMethod, ReadonlyArray<MethodField & { readonly schema: z.ZodMiniType }>>>;
+) as unknown as Readonly<
+  Record<ChatMethod, ReadonlyArray<MethodField & { readonly schema: z.ZodMiniType }>>
+>;
 
 /** Every field name any method takes. */
-const ALL_FIELDS = new Set(Object.values(METHOD_FIELDS).flatMap((specs) => specs.map((f) => f.api)));
+const ALL_FIELDS = new Set(
+  Object.values(METHOD_FIELDS).flatMap((specs) => specs.map((f) => f.api)),
+);
 
 /**
  * Drops fields that belong to other methods, so that a `ConversationRef` can be passed to
@@ -76,7 +89,10 @@ const SCHEMAS = Object.fromEntries(
     z.pipe(
       z.transform(withoutOtherMethodsFields(new Set(specs.map((f) => f.api)))),
       z.strictObject(Object.fromEntries(specs.map((f) => [f.api, f.schema])), {
-        error: (issue) => (issue.code === 'invalid_type' ? `the input must be an object, not ${describeType(issue.input)}` : undefined),
+        error: (issue) =>
+          issue.code === 'invalid_type'
+            ? `the input must be an object, not ${describeType(issue.input)}`
+            : undefined,
       }),
     ),
   ]),
@@ -88,7 +104,8 @@ const PLATFORM_SET: ReadonlySet<string> = new Set(PLATFORMS);
 const FAST_PATH = Object.fromEntries(
   Object.entries(METHOD_FIELDS).map(([method, specs]) => [
     method,
-    specs.length > 0 && specs.every((f) => !f.optional && (f.kind === 'text' || f.kind === 'platform')),
+    specs.length > 0 &&
+      specs.every((f) => !f.optional && (f.kind === 'text' || f.kind === 'platform')),
   ]),
 ) as Readonly<Record<ChatMethod, boolean>>;
 
@@ -116,7 +133,7 @@ function plainTextParams(
   const specs = METHOD_FIELDS[method];
   let own = 0;
   for (const key in record) {
-    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    if (!Object.hasOwn(record, key)) continue;
     if (!ALL_FIELDS.has(key)) return undefined;
     if (specs.some((f) => f.api === key)) own++;
   }
@@ -147,7 +164,11 @@ function exceedsCodePoints(text: string, limit: number): boolean {
  * together: whatever this answers, the schema answers the same, and whatever the schema accepts
  * for a plain-text method, this accepts.
  */
-export function toWireRequestFast(method: ChatMethod, input: unknown, maxMessageLength = Infinity): WireRequest | undefined {
+export function toWireRequestFast(
+  method: ChatMethod,
+  input: unknown,
+  maxMessageLength = Infinity,
+): WireRequest | undefined {
   const params = FAST_PATH[method] ? plainTextParams(method, input, maxMessageLength) : undefined;
   return params === undefined ? undefined : { method, params };
 }
@@ -158,13 +179,26 @@ export function toWireRequestFast(method: ChatMethod, input: unknown, maxMessage
  *
  * @throws {AfilnetValidationError} code `INVALID_PARAMS`, listing every problem.
  */
-export function toWireRequestBySchema(method: ChatMethod, input: unknown, maxMessageLength = Infinity): WireRequest {
-  const parsed = SCHEMAS[method].safeParse(method === 'getchatchannels' && input === undefined ? {} : input);
+export function toWireRequestBySchema(
+  method: ChatMethod,
+  input: unknown,
+  maxMessageLength = Infinity,
+): WireRequest {
+  const parsed = SCHEMAS[method].safeParse(
+    method === 'getchatchannels' && input === undefined ? {} : input,
+  );
   const message = (input as { message?: unknown } | null | undefined)?.message;
-  const tooLong = TAKES_MESSAGE.has(method) && typeof message === 'string' && exceedsCodePoints(message, maxMessageLength);
+  const tooLong =
+    TAKES_MESSAGE.has(method) &&
+    typeof message === 'string' &&
+    exceedsCodePoints(message, maxMessageLength);
   if (!parsed.success || tooLong) {
     const issues = parsed.success ? [] : toValidationIssues(parsed.error.issues);
-    if (tooLong) issues.push({ path: 'message', message: `must be at most ${maxMessageLength} characters (option maxMessageLength)` });
+    if (tooLong)
+      issues.push({
+        path: 'message',
+        message: `must be at most ${maxMessageLength} characters (option maxMessageLength)`,
+      });
     throw new AfilnetValidationError('INVALID_PARAMS', `Invalid input for ${method}`, { issues });
   }
   const params: Array<readonly [string, string]> = [];
@@ -182,6 +216,13 @@ export function toWireRequestBySchema(method: ChatMethod, input: unknown, maxMes
  *
  * @throws {AfilnetValidationError} code `INVALID_PARAMS`, listing every problem.
  */
-export function toWireRequest(method: ChatMethod, input: unknown, maxMessageLength = Infinity): WireRequest {
-  return toWireRequestFast(method, input, maxMessageLength) ?? toWireRequestBySchema(method, input, maxMessageLength);
+export function toWireRequest(
+  method: ChatMethod,
+  input: unknown,
+  maxMessageLength = Infinity,
+): WireRequest {
+  return (
+    toWireRequestFast(method, input, maxMessageLength) ??
+    toWireRequestBySchema(method, input, maxMessageLength)
+  );
 }

@@ -6,7 +6,14 @@ import type { TransportName } from './built-in-transports.js';
 import { DEFAULT_PATHS, type ChatTransport, type TransportDefinition } from './transport.js';
 import type { TransportFactoryOptions } from './transport-options.js';
 
-const options = { baseUrl: 'https://x.test', paths: DEFAULT_PATHS, basic: {}, soap: {}, oauth: {}, allowInsecureHttp: false };
+const options = {
+  baseUrl: 'https://x.test',
+  paths: DEFAULT_PATHS,
+  basic: {},
+  soap: {},
+  oauth: {},
+  allowInsecureHttp: false,
+};
 const credentials = { user: 'u@example.com', password: 'not-a-real-password' };
 
 /** Loaders that fail the test if any transport but `only` is imported. */
@@ -14,7 +21,14 @@ function loaders(only: TransportName, load: FactoryLoader): Record<TransportName
   const refuse: FactoryLoader = async () => {
     throw new Error('another transport was imported');
   };
-  return { get: refuse, post: refuse, basic: refuse, soap: refuse, 'json-oauth': refuse, [only]: load };
+  return {
+    get: refuse,
+    post: refuse,
+    basic: refuse,
+    soap: refuse,
+    'json-oauth': refuse,
+    [only]: load,
+  };
 }
 
 describe('builtInTransport', () => {
@@ -24,7 +38,11 @@ describe('builtInTransport', () => {
       'soap',
       loaders('soap', async () => {
         imported++;
-        return () => ({ name: 'soap', security: 'medium-high', send: async () => undefined as never });
+        return () => ({
+          name: 'soap',
+          security: 'medium-high',
+          send: async () => undefined as never,
+        });
       }),
     );
     expect(definition).toMatchObject({ name: 'soap', security: 'medium-high' });
@@ -34,9 +52,12 @@ describe('builtInTransport', () => {
   });
 
   it('is TRANSPORT_NOT_INSTALLED, naming the package, when the package exports no factory', async () => {
-    const error = await Promise.resolve(builtInTransport('basic', loaders('basic', async () => undefined)).create(options)).catch(
-      (e: unknown) => e,
-    );
+    const error = await Promise.resolve(
+      builtInTransport(
+        'basic',
+        loaders('basic', async () => undefined),
+      ).create(options),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AfilnetValidationError);
     expect(error).toMatchObject({ code: 'TRANSPORT_NOT_INSTALLED' });
     expect((error as Error).message).toContain('@afilnet-chat/transport-basic');
@@ -49,18 +70,26 @@ describe('builtInTransport', () => {
   it('names the install command of the package manager in use, npm when none is known', async () => {
     const messageUnder = async (userAgent: string | undefined) => {
       vi.stubEnv('npm_config_user_agent', userAgent);
-      const definition = builtInTransport('basic', loaders('basic', async () => undefined));
-      return ((await Promise.resolve(definition.create(options)).catch((e: unknown) => e)) as Error).message;
+      const definition = builtInTransport(
+        'basic',
+        loaders('basic', async () => undefined),
+      );
+      return ((await Promise.resolve(definition.create(options)).catch((e: unknown) => e)) as Error)
+        .message;
     };
     expect(await messageUnder(undefined)).toContain('(npm install @afilnet-chat/transport-basic)');
-    expect(await messageUnder('npm/10.8.2 node/v20.19.0 linux x64 workspaces/false')).toContain('(npm install @afilnet-chat/transport-basic)');
-    expect(await messageUnder('pnpm/10.34.9 npm/? node/v20.19.0 linux x64')).toContain('(pnpm add @afilnet-chat/transport-basic)');
+    expect(await messageUnder('npm/10.8.2 node/v20.19.0 linux x64 workspaces/false')).toContain(
+      '(npm install @afilnet-chat/transport-basic)',
+    );
+    expect(await messageUnder('pnpm/10.34.9 npm/? node/v20.19.0 linux x64')).toContain(
+      '(pnpm add @afilnet-chat/transport-basic)',
+    );
     expect(installCommand('p', 'yarn/1.22.22 npm/? node/v20.19.0 linux x64')).toBe('yarn add p');
     expect(installCommand('p', 'bun/1.2.0 npm/? node/v22.6.0 linux x64')).toBe('bun add p');
     expect(installCommand('p', 'unknown/1.0')).toBe('npm install p');
   });
 
-  it("imports the real package by its literal specifier and calls its factory", async () => {
+  it('imports the real package by its literal specifier and calls its factory', async () => {
     const transport = await builtInTransport('post').create({ ...options, credentials });
     expect(transport).toMatchObject({ name: 'post', security: 'medium' });
   });
@@ -76,7 +105,10 @@ describe('a transport of your own, passed as a definition', () => {
         return {
           name: 'fax',
           security: 'medium',
-          send: async () => ({ httpStatus: 200, payload: { kind: 'envelope', value: { status: 'success', result: [] } } }),
+          send: async () => ({
+            httpStatus: 200,
+            payload: { kind: 'envelope', value: { status: 'success', result: [] } },
+          }),
         };
       },
     };
@@ -84,7 +116,11 @@ describe('a transport of your own, passed as a definition', () => {
 
   it('is built once, at the first call, from the validated options, and named by its definition', async () => {
     const built: TransportFactoryOptions[] = [];
-    const client = createChatClient({ transport: fax(built), credentials, baseUrl: 'https://fax.test' });
+    const client = createChatClient({
+      transport: fax(built),
+      credentials,
+      baseUrl: 'https://fax.test',
+    });
     expect(client).toMatchObject({ transportName: 'fax', security: 'medium' });
     expect(built).toEqual([]);
     expect(await client.getChatChannels()).toEqual([]);
@@ -95,16 +131,24 @@ describe('a transport of your own, passed as a definition', () => {
   });
 
   it('is held to minimumSecurity when the client is made', () => {
-    expect(() => createChatClient({ transport: fax([]), credentials, minimumSecurity: 'high' })).toThrow(
-      expect.objectContaining({ code: 'SECURITY_BELOW_MINIMUM' }),
-    );
+    expect(() =>
+      createChatClient({ transport: fax([]), credentials, minimumSecurity: 'high' }),
+    ).toThrow(expect.objectContaining({ code: 'SECURITY_BELOW_MINIMUM' }));
   });
 
   it('is refused without a factory or a rating, with the rule in the message', () => {
-    expect(() => createChatClient({ transport: { name: 'fax', security: 'medium' } as never, credentials })).toThrow(
+    expect(() =>
+      createChatClient({ transport: { name: 'fax', security: 'medium' } as never, credentials }),
+    ).toThrow(
       expect.objectContaining({
         code: 'INVALID_CONFIG',
-        issues: [{ path: 'transport', message: 'must be an object with name, security and send() (a transport) or create() (a definition)' }],
+        issues: [
+          {
+            path: 'transport',
+            message:
+              'must be an object with name, security and send() (a transport) or create() (a definition)',
+          },
+        ],
       }),
     );
   });

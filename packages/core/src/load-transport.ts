@@ -37,8 +37,12 @@ export function installCommand(packageName: string, userAgent: string | undefine
 function isMissingPackage(error: unknown, packageName: string): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : '';
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)|Failed to load url/i.test(message)) &&
-    message.includes(packageName);
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' ||
+      code === 'MODULE_NOT_FOUND' ||
+      /Cannot find (package|module)|Failed to load url/i.test(message)) &&
+    message.includes(packageName)
+  );
 }
 
 function notInstalled(name: TransportName): AfilnetValidationError {
@@ -53,7 +57,9 @@ function notInstalled(name: TransportName): AfilnetValidationError {
 /** The `.catch` of a transport's import: a missing package is `TRANSPORT_NOT_INSTALLED`, anything else rethrown. */
 function missing(name: TransportName): (error: unknown) => never {
   return (error) => {
-    throw isMissingPackage(error, BUILT_IN_TRANSPORTS[name].packageName) ? notInstalled(name) : error;
+    throw isMissingPackage(error, BUILT_IN_TRANSPORTS[name].packageName)
+      ? notInstalled(name)
+      : error;
   };
 }
 
@@ -61,13 +67,21 @@ function missing(name: TransportName): (error: unknown) => never {
 // not depend on its transports); the emitted JavaScript keeps them literal for bundlers.
 const BUILT_IN_FACTORIES: Readonly<Record<TransportName, FactoryLoader>> = {
   get: () =>
-    import('@afilnet-chat/transport-get' as string).catch(missing('get')).then((m: TransportModule) => m.createGetTransport),
+    import('@afilnet-chat/transport-get' as string)
+      .catch(missing('get'))
+      .then((m: TransportModule) => m.createGetTransport),
   post: () =>
-    import('@afilnet-chat/transport-post' as string).catch(missing('post')).then((m: TransportModule) => m.createPostTransport),
+    import('@afilnet-chat/transport-post' as string)
+      .catch(missing('post'))
+      .then((m: TransportModule) => m.createPostTransport),
   basic: () =>
-    import('@afilnet-chat/transport-basic' as string).catch(missing('basic')).then((m: TransportModule) => m.createBasicTransport),
+    import('@afilnet-chat/transport-basic' as string)
+      .catch(missing('basic'))
+      .then((m: TransportModule) => m.createBasicTransport),
   soap: () =>
-    import('@afilnet-chat/transport-soap' as string).catch(missing('soap')).then((m: TransportModule) => m.createSoapTransport),
+    import('@afilnet-chat/transport-soap' as string)
+      .catch(missing('soap'))
+      .then((m: TransportModule) => m.createSoapTransport),
   'json-oauth': () =>
     import('@afilnet-chat/transport-json-oauth' as string)
       .catch(missing('json-oauth'))
@@ -80,7 +94,10 @@ const BUILT_IN_FACTORIES: Readonly<Record<TransportName, FactoryLoader>> = {
  * `TRANSPORT_NOT_INSTALLED`, naming the package to install, when the package cannot be found or
  * exports no factory, and rethrows any other failure of the import.
  */
-export function builtInTransport(name: TransportName, loaders: Readonly<Record<TransportName, FactoryLoader>> = BUILT_IN_FACTORIES): TransportDefinition {
+export function builtInTransport(
+  name: TransportName,
+  loaders: Readonly<Record<TransportName, FactoryLoader>> = BUILT_IN_FACTORIES,
+): TransportDefinition {
   return {
     name,
     security: BUILT_IN_TRANSPORTS[name].security,

@@ -44,8 +44,14 @@ function field(api: string, wire: string, kind: FieldKind, optional = false): Me
   return { api, wire, kind, optional };
 }
 
-const CHANNEL: readonly MethodField[] = [field('platform', 'platform', 'platform'), field('platformId', 'platformid', 'text')];
-const CONVERSATION: readonly MethodField[] = [...CHANNEL, field('destination', 'destination', 'text')];
+const CHANNEL: readonly MethodField[] = [
+  field('platform', 'platform', 'platform'),
+  field('platformId', 'platformid', 'text'),
+];
+const CONVERSATION: readonly MethodField[] = [
+  ...CHANNEL,
+  field('destination', 'destination', 'text'),
+];
 
 /**
  * Every method of the chat class, in the order of Afilnet's documentation: the one table the
@@ -54,7 +60,11 @@ const CONVERSATION: readonly MethodField[] = [...CHANNEL, field('destination', '
  */
 export const CHAT_METHODS: Readonly<Record<ChatMethod, MethodInfo>> = {
   getchatchannels: { fields: [], result: 'channels', isSend: false },
-  sendmessage: { fields: [...CONVERSATION, field('message', 'message', 'text')], result: 'none', isSend: true },
+  sendmessage: {
+    fields: [...CONVERSATION, field('message', 'message', 'text')],
+    result: 'none',
+    isSend: true,
+  },
   sendfile: {
     fields: [
       ...CONVERSATION,
@@ -89,7 +99,11 @@ export interface ResultField {
   readonly kind: ResultFieldKind;
 }
 
-function resultField(api: string, kind: ResultFieldKind, ...wire: [string, ...string[]]): ResultField {
+function resultField(
+  api: string,
+  kind: ResultFieldKind,
+  ...wire: [string, ...string[]]
+): ResultField {
   return { api, wire, kind };
 }
 
@@ -97,8 +111,14 @@ function resultField(api: string, kind: ResultFieldKind, ...wire: [string, ...st
  * The fields of each kind of list result, in order: the one table both result decoders
  * (`result-decoders.ts`) are derived from, so that they read the same names.
  */
-export const RESULT_FIELDS: Readonly<Record<Exclude<MethodResultKind, 'none'>, readonly ResultField[]>> = {
-  channels: [resultField('platformId', 'id', 'platformid'), resultField('platform', 'id', 'platform'), resultField('name', 'text', 'name')],
+export const RESULT_FIELDS: Readonly<
+  Record<Exclude<MethodResultKind, 'none'>, readonly ResultField[]>
+> = {
+  channels: [
+    resultField('platformId', 'id', 'platformid'),
+    resultField('platform', 'id', 'platform'),
+    resultField('name', 'text', 'name'),
+  ],
   messages: [
     resultField('platformId', 'id', 'platformid'),
     resultField('platform', 'id', 'platform'),
@@ -116,7 +136,7 @@ export const CHAT_CLASS = 'chat';
 
 /** True when `name` is one of the six method names. */
 export function isChatMethod(name: string): name is ChatMethod {
-  return Object.prototype.hasOwnProperty.call(CHAT_METHODS, name);
+  return Object.hasOwn(CHAT_METHODS, name);
 }
 
 /** The common error codes every method may answer. */
@@ -135,7 +155,13 @@ export const COMMON_ERROR_CODES = [
 export const METHOD_ERROR_CODES: Readonly<Record<ChatMethod, readonly string[]>> = {
   getchatchannels: [],
   sendmessage: ['CHANNEL_NOT_FOUND'],
-  sendfile: ['CHANNEL_NOT_FOUND', 'CHAT_NOT_FOUND', 'INCORRECT_FILETYPE', 'INCORRECT_FILEURL', 'INCORRECT_THUMBURL'],
+  sendfile: [
+    'CHANNEL_NOT_FOUND',
+    'CHAT_NOT_FOUND',
+    'INCORRECT_FILETYPE',
+    'INCORRECT_FILEURL',
+    'INCORRECT_THUMBURL',
+  ],
   getchats: ['CHANNEL_NOT_FOUND', 'CHAT_NOT_FOUND'],
   getmessages: ['CHANNEL_NOT_FOUND', 'CHAT_NOT_FOUND'],
   getunreadmessages: ['CHANNEL_NOT_FOUND', 'CHAT_NOT_FOUND'],

@@ -13,25 +13,32 @@ import * as z from './zod-mini.js';
  * A user or password: a non-empty string without CR or LF, which would let a value break out of
  * a header line or a form field.
  */
-const credentialText = z
-  .string({ error: expectedType('a string') })
-  .check(z.minLength(1, 'must not be empty'), z.refine((s) => !/[\r\n]/.test(s), 'must not contain CR or LF'));
+const credentialText = z.string({ error: expectedType('a string') }).check(
+  z.minLength(1, 'must not be empty'),
+  z.refine((s) => !/[\r\n]/.test(s), 'must not contain CR or LF'),
+);
 
 /**
  * An absolute `http:` or `https:` URL without a user or password in it (whether `http:` is
  * allowed is decided later). The messages name the rule, never the value.
  */
-export const urlText = z
-  .string({ error: expectedType('a string') })
-  .check(
-    z.refine(isHttpUrl, 'must be an absolute http or https URL'),
-    z.refine((s) => !hasUrlCredentials(s), 'must not contain a user or password; give credentials in their own options'),
-  );
+export const urlText = z.string({ error: expectedType('a string') }).check(
+  z.refine(isHttpUrl, 'must be an absolute http or https URL'),
+  z.refine(
+    (s) => !hasUrlCredentials(s),
+    'must not contain a user or password; give credentials in their own options',
+  ),
+);
 
-const pathText = z.string({ error: expectedType('a string') }).check(z.minLength(1, 'must not be empty'));
+const pathText = z
+  .string({ error: expectedType('a string') })
+  .check(z.minLength(1, 'must not be empty'));
 
 /** `credentials`: the account's user and password. */
-export const credentialsSchema = z.strictObject({ user: credentialText, password: credentialText }, { error: expectedType('an object') });
+export const credentialsSchema = z.strictObject(
+  { user: credentialText, password: credentialText },
+  { error: expectedType('an object') },
+);
 
 /** `oauth`: the json-oauth flavour's settings. */
 export const oauthOptionsSchema = z.strictObject(
@@ -60,7 +67,10 @@ export const oauthOptionsSchema = z.strictObject(
 );
 
 /** `basic`: how the Basic flavour sends. */
-export const basicOptionsSchema = z.strictObject({ method: z.optional(z.enum(['GET', 'POST'])) }, { error: expectedType('an object') });
+export const basicOptionsSchema = z.strictObject(
+  { method: z.optional(z.enum(['GET', 'POST'])) },
+  { error: expectedType('an object') },
+);
 
 /** `soap`: how the SOAP flavour authenticates. */
 export const soapOptionsSchema = z.strictObject(
@@ -70,7 +80,12 @@ export const soapOptionsSchema = z.strictObject(
 
 /** `paths`: the doors' paths, relative to `baseUrl`. */
 export const pathsSchema = z.strictObject(
-  { http: z.optional(pathText), basic: z.optional(pathText), soap: z.optional(pathText), json: z.optional(pathText) },
+  {
+    http: z.optional(pathText),
+    basic: z.optional(pathText),
+    soap: z.optional(pathText),
+    json: z.optional(pathText),
+  },
   { error: expectedType('an object') },
 );
 

@@ -13,14 +13,18 @@ describe('createRedactor', () => {
 
   it('removes the Basic header value of user:password, raw and RFC 6749 form-encoded', () => {
     const raw = Buffer.from(`demo@example.com:${password}`).toString('base64');
-    const oauth = Buffer.from(`${encodeURIComponent('demo@example.com')}:${encodeURIComponent(password)}`).toString('base64');
+    const oauth = Buffer.from(
+      `${encodeURIComponent('demo@example.com')}:${encodeURIComponent(password)}`,
+    ).toString('base64');
     expect(redactor.text(`Basic ${raw}`)).toBe(`Basic ${REDACTED}`);
     expect(redactor.text(`Basic ${oauth}`)).toBe(`Basic ${REDACTED}`);
   });
 
   it('scrubs an error chain in place and learns run-time secrets', () => {
     redactor.add('token-abc-123');
-    const error = new Error(`failed with ${password}`, { cause: new Error('Bearer token-abc-123') });
+    const error = new Error(`failed with ${password}`, {
+      cause: new Error('Bearer token-abc-123'),
+    });
     redactor.error(error);
     expect(error.message).toBe(`failed with ${REDACTED}`);
     expect(String(error.stack)).not.toContain(password);
@@ -51,6 +55,8 @@ describe('createRedactor', () => {
     fresh.hold('lasting-secret-1')();
     fresh.hold('token-x-999')();
     fresh.hold('token-y-999')();
-    expect(fresh.text('lasting-secret-1 token-x-999 token-y-999')).toBe(`${REDACTED} token-x-999 ${REDACTED}`);
+    expect(fresh.text('lasting-secret-1 token-x-999 token-y-999')).toBe(
+      `${REDACTED} token-x-999 ${REDACTED}`,
+    );
   });
 });

@@ -35,7 +35,13 @@ export interface Redactor {
   body(body: string): string;
 }
 
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'dpop']);
+const CREDENTIAL_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'dpop',
+]);
 const SECRET_FIELDS = 'access_token|refresh_token|id_token|client_secret|password';
 const JSON_SECRET_FIELD = new RegExp(`("(?:${SECRET_FIELDS})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'g');
 const FORM_SECRET_FIELD = new RegExp(`(^|[&?])(${SECRET_FIELDS})=[^&]*`, 'g');
@@ -52,7 +58,14 @@ function variantsOf(secret: string): string[] {
     variants.add(encodeURIComponent(secret));
     variants.add(percentEncode(secret).replace(/%20/g, '+'));
     variants.add(JSON.stringify(secret).slice(1, -1));
-    variants.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'));
+    variants.add(
+      secret
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&apos;'),
+    );
   } catch {
     // A secret that is not well-formed UTF-16 has no encoded forms.
   }
@@ -63,7 +76,10 @@ function variantsOf(secret: string): string[] {
  * Creates a redactor for the given secrets. `pairs` are `[user, password]` couples whose Basic
  * header value (base64 of `user:password`) is a secret too.
  */
-export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<readonly [string, string]> = []): Redactor {
+export function createRedactor(
+  secrets: readonly string[],
+  pairs: ReadonlyArray<readonly [string, string]> = [],
+): Redactor {
   // Each form to remove, with how many secrets (lasting or held) have it.
   const known = new Map<string, number>();
   const lasting = new Set<string>();
@@ -113,7 +129,11 @@ export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<
   for (const s of secrets) add(s);
   for (const [user, password] of pairs) {
     add(Buffer.from(`${user}:${password}`, 'utf8').toString('base64'));
-    add(Buffer.from(`${encodeURIComponent(user)}:${encodeURIComponent(password)}`, 'utf8').toString('base64'));
+    add(
+      Buffer.from(`${encodeURIComponent(user)}:${encodeURIComponent(password)}`, 'utf8').toString(
+        'base64',
+      ),
+    );
   }
 
   function text(input: string): string {
@@ -130,7 +150,12 @@ export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<
     if (descriptor === undefined || typeof descriptor.value !== 'string') return;
     const clean = text(descriptor.value);
     if (clean !== descriptor.value) {
-      Object.defineProperty(target, key, { ...descriptor, value: clean, writable: true, configurable: true });
+      Object.defineProperty(target, key, {
+        ...descriptor,
+        value: clean,
+        writable: true,
+        configurable: true,
+      });
     }
   }
 
@@ -139,7 +164,7 @@ export function createRedactor(secrets: readonly string[], pairs: ReadonlyArray<
     for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
       // message, stack, and every string field a server may have filled (faultString, oauthError, …).
       for (const key of Object.getOwnPropertyNames(current)) scrubProperty(current, key);
-      if (!Object.prototype.hasOwnProperty.call(current, 'message')) scrubProperty(current, 'message');
+      if (!Object.hasOwn(current, 'message')) scrubProperty(current, 'message');
       current = current.cause;
     }
     return err;

@@ -48,12 +48,17 @@ const transportOptionsSchema = z.object(transportOptionsShape);
 export function resolveTransportOptions<N extends string>(
   name: N,
   input: unknown,
-  { credentialRule, errorMessage = `Invalid options for the ${name} transport` }: ResolveTransportOptionsSettings = {},
+  {
+    credentialRule,
+    errorMessage = `Invalid options for the ${name} transport`,
+  }: ResolveTransportOptionsSettings = {},
 ): ResolvedTransportOptions<N> {
   const message = errorMessage;
   const parsed = transportOptionsSchema.safeParse(input ?? {});
   const issues: ValidationIssue[] = parsed.success ? [] : toValidationIssues(parsed.error.issues);
-  const credentials = (input as { credentials?: Partial<Record<'user' | 'password', unknown>> } | undefined)?.credentials;
+  const credentials = (
+    input as { credentials?: Partial<Record<'user' | 'password', unknown>> } | undefined
+  )?.credentials;
   if (credentialRule !== undefined && credentials !== undefined) {
     for (const field of ['user', 'password'] as const) {
       const value = credentials[field];
@@ -61,7 +66,8 @@ export function resolveTransportOptions<N extends string>(
       if (problem !== undefined) issues.push({ path: `credentials.${field}`, message: problem });
     }
   }
-  if (!parsed.success || issues.length > 0) throw new AfilnetValidationError('INVALID_CONFIG', message, { issues });
+  if (!parsed.success || issues.length > 0)
+    throw new AfilnetValidationError('INVALID_CONFIG', message, { issues });
   const options = parsed.data;
   const resolved: TransportFactoryOptions = {
     baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,

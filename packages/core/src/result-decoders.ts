@@ -39,7 +39,11 @@ const flag = z.pipe(
   }),
 );
 
-const KIND_SCHEMAS: Readonly<Record<ResultFieldKind, z.ZodMiniType>> = { id: scalar, text: textField, flag };
+const KIND_SCHEMAS: Readonly<Record<ResultFieldKind, z.ZodMiniType>> = {
+  id: scalar,
+  text: textField,
+  flag,
+};
 
 /** The value of `field` in a wire item: its first wire name present. */
 function firstPresent(item: Readonly<Record<string, unknown>>, field: ResultField): unknown {
@@ -58,18 +62,18 @@ function itemSchema(fields: readonly ResultField[]) {
     else for (const name of field.wire) shape[name] = z.optional(KIND_SCHEMAS[field.kind]);
   }
   const alternatives = fields.filter((f) => f.wire.length > 1);
-  const object = z
-    .object(shape)
-    .check(
-      ...alternatives.map((f) =>
-        z.refine((item: unknown) => firstPresent(item as Record<string, unknown>, f) !== undefined, {
-          message: `has neither ${f.wire.join(' nor ')}`,
-        }),
-      ),
-    );
+  const object = z.object(shape).check(
+    ...alternatives.map((f) =>
+      z.refine((item: unknown) => firstPresent(item as Record<string, unknown>, f) !== undefined, {
+        message: `has neither ${f.wire.join(' nor ')}`,
+      }),
+    ),
+  );
   return z.pipe(
     object,
-    z.transform((item: Record<string, unknown>) => Object.fromEntries(fields.map((f) => [f.api, firstPresent(item, f)]))),
+    z.transform((item: Record<string, unknown>) =>
+      Object.fromEntries(fields.map((f) => [f.api, firstPresent(item, f)])),
+    ),
   );
 }
 
@@ -88,15 +92,22 @@ function listOf<T extends z.ZodMiniType>(item: T) {
 }
 
 /** `getchatchannels`' result. */
-export const channelListSchema = listOf(itemSchema(RESULT_FIELDS.channels)) as unknown as z.ZodMiniType<ChatChannel[]>;
+export const channelListSchema = listOf(
+  itemSchema(RESULT_FIELDS.channels),
+) as unknown as z.ZodMiniType<ChatChannel[]>;
 /** The result of `getchats`, `getmessages` and `getunreadmessages`. */
-export const messageListSchema = listOf(itemSchema(RESULT_FIELDS.messages)) as unknown as z.ZodMiniType<ChatMessage[]>;
+export const messageListSchema = listOf(
+  itemSchema(RESULT_FIELDS.messages),
+) as unknown as z.ZodMiniType<ChatMessage[]>;
 
 /**
  * An item decoded without zod when every field it reads is a string (and a flag a known word),
  * else undefined. Walks the same table as the schema.
  */
-function commonItem(item: unknown, fields: readonly ResultField[]): Record<string, string | boolean> | undefined {
+function commonItem(
+  item: unknown,
+  fields: readonly ResultField[],
+): Record<string, string | boolean> | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
   const record = item as Record<string, unknown>;
   const decoded: Record<string, string | boolean> = {};
@@ -125,7 +136,10 @@ function commonItem(item: unknown, fields: readonly ResultField[]): Record<strin
  * common case written out, because zod's generic walk was most of the cost of decoding a list
  * per call. `test/result-decoding-agreement.test.ts` pins the two together.
  */
-export function decodeCommonList(kind: 'channels' | 'messages', result: unknown): ChatChannel[] | ChatMessage[] | undefined {
+export function decodeCommonList(
+  kind: 'channels' | 'messages',
+  result: unknown,
+): ChatChannel[] | ChatMessage[] | undefined {
   const list = listIn(result);
   if (!Array.isArray(list)) return undefined;
   const fields = RESULT_FIELDS[kind];

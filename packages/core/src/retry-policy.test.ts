@@ -2,10 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { AfilnetTransportError } from './errors.js';
 import { createRetryBudget } from './retry-budget.js';
 import { parseRetryAfter } from './retry-after.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, resolveRetryPolicy } from './retry-policy.js';
+import {
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  resolveRetryPolicy,
+} from './retry-policy.js';
 
-const error = (code: AfilnetTransportError['code'], details: { mayHaveBeenSent?: boolean; httpStatus?: number } = {}) =>
-  new AfilnetTransportError(code, code, details);
+const error = (
+  code: AfilnetTransportError['code'],
+  details: { mayHaveBeenSent?: boolean; httpStatus?: number } = {},
+) => new AfilnetTransportError(code, code, details);
 
 describe('isRetryable', () => {
   it('retries reads on network failures, timeouts, 429 and 5xx', () => {
@@ -17,7 +24,13 @@ describe('isRetryable', () => {
   });
 
   it('never retries answers that will not change', () => {
-    for (const code of ['MALFORMED_RESPONSE', 'SOAP_FAULT', 'UNAUTHORIZED', 'RESPONSE_TOO_LARGE', 'ABORTED'] as const) {
+    for (const code of [
+      'MALFORMED_RESPONSE',
+      'SOAP_FAULT',
+      'UNAUTHORIZED',
+      'RESPONSE_TOO_LARGE',
+      'ABORTED',
+    ] as const) {
       expect(isRetryable(error(code), 'getchats'), code).toBe(false);
     }
     expect(isRetryable(error('HTTP_STATUS', { httpStatus: 404 }), 'getchats')).toBe(false);
@@ -29,16 +42,26 @@ describe('isRetryable', () => {
     expect(isRetryable(error('NETWORK', { mayHaveBeenSent: false }), 'sendmessage')).toBe(true);
     expect(isRetryable(error('NETWORK', { mayHaveBeenSent: true }), 'sendmessage')).toBe(false);
     expect(isRetryable(error('TIMEOUT', { mayHaveBeenSent: true }), 'sendfile')).toBe(false);
-    expect(isRetryable(error('HTTP_STATUS', { httpStatus: 503, mayHaveBeenSent: true }), 'sendmessage')).toBe(false);
-    expect(isRetryable(error('TOKEN_ENDPOINT', { httpStatus: 503, mayHaveBeenSent: false }), 'sendfile')).toBe(true);
+    expect(
+      isRetryable(error('HTTP_STATUS', { httpStatus: 503, mayHaveBeenSent: true }), 'sendmessage'),
+    ).toBe(false);
+    expect(
+      isRetryable(error('TOKEN_ENDPOINT', { httpStatus: 503, mayHaveBeenSent: false }), 'sendfile'),
+    ).toBe(true);
     // A 429 refused the request: a send is retried like a read.
     expect(isRetryable(error('RATE_LIMITED', { httpStatus: 429 }), 'sendmessage')).toBe(true);
   });
 
   it('retries getunreadmessages, which marks what it returns read, only when it never reached the server', () => {
-    expect(isRetryable(error('NETWORK', { mayHaveBeenSent: false }), 'getunreadmessages')).toBe(true);
-    expect(isRetryable(error('NETWORK', { mayHaveBeenSent: true }), 'getunreadmessages')).toBe(false);
-    expect(isRetryable(error('TIMEOUT', { mayHaveBeenSent: true }), 'getunreadmessages')).toBe(false);
+    expect(isRetryable(error('NETWORK', { mayHaveBeenSent: false }), 'getunreadmessages')).toBe(
+      true,
+    );
+    expect(isRetryable(error('NETWORK', { mayHaveBeenSent: true }), 'getunreadmessages')).toBe(
+      false,
+    );
+    expect(isRetryable(error('TIMEOUT', { mayHaveBeenSent: true }), 'getunreadmessages')).toBe(
+      false,
+    );
     expect(isRetryable(error('NETWORK', { mayHaveBeenSent: true }), 'getmessages')).toBe(true);
   });
 });
@@ -63,8 +86,12 @@ describe('backoffDelay', () => {
 describe('parseRetryAfter', () => {
   it('reads seconds and HTTP dates', () => {
     expect(parseRetryAfter('3')).toBe(3_000);
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000);
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:29:00 GMT'))).toBe(0);
+    expect(
+      parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')),
+    ).toBe(10_000);
+    expect(
+      parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:29:00 GMT')),
+    ).toBe(0);
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(undefined)).toBeUndefined();
   });

@@ -52,5 +52,9 @@ export interface TokenStore {
    * fetches a token of its own. A store should also stop waiting by itself once a holder has had
    * the lock for as long as a dead holder could keep it.
    */
-  lock?<T>(key: string, critical: () => Promise<T>, options?: { readonly signal?: AbortSignal }): Promise<T>;
+  lock?<T>(
+    key: string,
+    critical: () => Promise<T>,
+    options?: { readonly signal?: AbortSignal },
+  ): Promise<T>;
 }

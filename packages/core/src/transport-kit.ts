@@ -20,7 +20,12 @@ export type {
   WireResponse,
 } from './transport.js';
 export type { AccountTransportOptions, TransportFactoryOptions } from './transport-options.js';
-export type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http/http-executor.js';
+export type {
+  HttpExecutor,
+  HttpRequest,
+  HttpResponse,
+  HttpSendOptions,
+} from './http/http-executor.js';
 export { sanitizeCause } from './http/network-error.js';
 export { parseRetryAfter } from './retry-after.js';
 export { CHAT_CLASS } from './methods.js';

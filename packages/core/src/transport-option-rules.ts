@@ -35,7 +35,10 @@ function issuesOf(name: string, options: RuledOptions): ValidationIssue[] {
     issues.push({ path: 'credentials', message: 'is required (user and password)' });
   }
   if (name === 'basic' && options.credentials?.user.includes(':')) {
-    issues.push({ path: 'credentials.user', message: "must not contain ':' with the basic transport (RFC 7617 §2)" });
+    issues.push({
+      path: 'credentials.user',
+      message: "must not contain ':' with the basic transport (RFC 7617 §2)",
+    });
   }
   return issues;
 }

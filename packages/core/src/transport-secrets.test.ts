@@ -10,14 +10,21 @@ describe("a transport's declared secrets", () => {
       security: 'high',
       secrets: [secret],
       send: async () => {
-        throw new Error(`refused ${secret} (${encodeURIComponent(secret)}, ${JSON.stringify(secret)})`);
+        throw new Error(
+          `refused ${secret} (${encodeURIComponent(secret)}, ${JSON.stringify(secret)})`,
+        );
       },
     };
-    const chat = createChatClient({ transport: leaky, credentials: { user: 'demo@example.com', password: 'config-password' } });
+    const chat = createChatClient({
+      transport: leaky,
+      credentials: { user: 'demo@example.com', password: 'config-password' },
+    });
     try {
       const error = (await chat.getChatChannels().catch((e: unknown) => e)) as Error;
       const cause = error.cause as Error;
-      expect(`${error.message} ${cause.message} ${cause.stack} ${JSON.stringify(error)}`).not.toContain(secret);
+      expect(
+        `${error.message} ${cause.message} ${cause.stack} ${JSON.stringify(error)}`,
+      ).not.toContain(secret);
       expect(cause.message).toContain('[REDACTED]');
     } finally {
       await chat.close();

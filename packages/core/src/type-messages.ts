@@ -12,5 +12,8 @@ export function describeType(value: unknown): string {
 
 /** A zod error callback: `is required` for a missing value, else `must be X, not Y`. */
 export function expectedType(expected: string): (issue: { input?: unknown }) => string {
-  return (issue) => (issue.input === undefined ? 'is required' : `must be ${expected}, not ${describeType(issue.input)}`);
+  return (issue) =>
+    issue.input === undefined
+      ? 'is required'
+      : `must be ${expected}, not ${describeType(issue.input)}`;
 }

@@ -26,7 +26,10 @@ export function toValidationIssues(issues: readonly SchemaIssue[], prefix = ''):
   return issues.map((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
     if (issue.code === 'unrecognized_keys' && issue.keys !== undefined) {
-      return { path, message: `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` };
+      return {
+        path,
+        message: `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`,
+      };
     }
     return { path, message: issue.message };
   });

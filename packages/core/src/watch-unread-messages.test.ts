@@ -3,7 +3,11 @@ import type { CallOptions, ChatMessage, ConversationRef } from './chat-types.js'
 import { AfilnetApiError, AfilnetTransportError } from './errors.js';
 import { watchUnreadMessages } from './watch-unread-messages.js';
 
-const CONVERSATION: ConversationRef = { platform: 'whatsapp', platformId: '100', destination: '34600000000' };
+const CONVERSATION: ConversationRef = {
+  platform: 'whatsapp',
+  platformId: '100',
+  destination: '34600000000',
+};
 
 const message = (id: string): ChatMessage => ({
   platformId: '100',
@@ -26,7 +30,11 @@ function scripted(answers: Answer[]) {
     const answer = answers.shift() ?? [];
     if (answer === 'hang') {
       return new Promise((_resolve, reject) => {
-        options.signal?.addEventListener('abort', () => reject(new AfilnetTransportError('ABORTED', 'aborted')), { once: true });
+        options.signal?.addEventListener(
+          'abort',
+          () => reject(new AfilnetTransportError('ABORTED', 'aborted')),
+          { once: true },
+        );
       });
     }
     return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
@@ -46,7 +54,11 @@ async function take(iterator: AsyncIterator<ChatMessage>, count: number): Promis
 
 describe('watchUnreadMessages', () => {
   it('yields every message of every poll once, in order, and passes the conversation only', async () => {
-    const { fetchUnread, calls } = scripted([[message('1'), message('2')], [], [message('2'), message('3')]]);
+    const { fetchUnread, calls } = scripted([
+      [message('1'), message('2')],
+      [],
+      [message('2'), message('3')],
+    ]);
     const watch = watchUnreadMessages(fetchUnread, { ...CONVERSATION, intervalMs: 5 });
     expect(await take(watch, 3)).toEqual(['1', '2', '3']);
     await watch.return?.();
@@ -55,7 +67,10 @@ describe('watchUnreadMessages', () => {
   });
 
   it('never polls ahead of the consumer, so a slow consumer loses nothing', async () => {
-    const { fetchUnread, calls } = scripted([[message('1'), message('2'), message('3')], [message('4')]]);
+    const { fetchUnread, calls } = scripted([
+      [message('1'), message('2'), message('3')],
+      [message('4')],
+    ]);
     const watch = watchUnreadMessages(fetchUnread, { ...CONVERSATION, intervalMs: 5 });
     expect(await take(watch, 1)).toEqual(['1']);
     await new Promise((resolve) => setTimeout(resolve, 40));
@@ -80,7 +95,11 @@ describe('watchUnreadMessages', () => {
   it('ends, without a rejection, when aborted in the middle of a poll', async () => {
     const { fetchUnread, calls } = scripted(['hang']);
     const controller = new AbortController();
-    const watch = watchUnreadMessages(fetchUnread, { ...CONVERSATION, intervalMs: 5, signal: controller.signal });
+    const watch = watchUnreadMessages(fetchUnread, {
+      ...CONVERSATION,
+      intervalMs: 5,
+      signal: controller.signal,
+    });
     const pending = watch.next();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(calls).toHaveLength(1);
@@ -103,7 +122,11 @@ describe('watchUnreadMessages', () => {
   it('still yields what it fetched before an abort, then ends', async () => {
     const { fetchUnread } = scripted([[message('1'), message('2')]]);
     const controller = new AbortController();
-    const watch = watchUnreadMessages(fetchUnread, { ...CONVERSATION, intervalMs: 5, signal: controller.signal });
+    const watch = watchUnreadMessages(fetchUnread, {
+      ...CONVERSATION,
+      intervalMs: 5,
+      signal: controller.signal,
+    });
     expect(await take(watch, 1)).toEqual(['1']);
     controller.abort();
     expect(await take(watch, 5)).toEqual(['2']);
@@ -111,14 +134,25 @@ describe('watchUnreadMessages', () => {
 
   it('ends at once for a signal already aborted, without polling', async () => {
     const { fetchUnread, calls } = scripted([[message('1')]]);
-    const watch = watchUnreadMessages(fetchUnread, { ...CONVERSATION, signal: AbortSignal.abort() });
+    const watch = watchUnreadMessages(fetchUnread, {
+      ...CONVERSATION,
+      signal: AbortSignal.abort(),
+    });
     expect(await watch.next()).toEqual({ done: true, value: undefined });
     expect(calls).toHaveLength(0);
   });
 
   it('backs off exponentially on transport errors, capped, and resets after a success', async () => {
     const failure = () => new AfilnetTransportError('HTTP_STATUS', 'HTTP 503', { httpStatus: 503 });
-    const { fetchUnread, calls } = scripted([failure(), failure(), failure(), failure(), [message('1')], failure(), [message('2')]]);
+    const { fetchUnread, calls } = scripted([
+      failure(),
+      failure(),
+      failure(),
+      failure(),
+      [message('1')],
+      failure(),
+      [message('2')],
+    ]);
     const delays: number[] = [];
     const watch = watchUnreadMessages(fetchUnread, {
       ...CONVERSATION,
@@ -155,7 +189,11 @@ describe('watchUnreadMessages', () => {
 
   it('refuses an interval that is not a positive number', () => {
     const { fetchUnread } = scripted([]);
-    expect(() => watchUnreadMessages(fetchUnread, { ...CONVERSATION, intervalMs: 0 })).toThrow(RangeError);
-    expect(() => watchUnreadMessages(fetchUnread, { ...CONVERSATION, maxBackoffMs: Number.NaN })).toThrow(RangeError);
+    expect(() => watchUnreadMessages(fetchUnread, { ...CONVERSATION, intervalMs: 0 })).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      watchUnreadMessages(fetchUnread, { ...CONVERSATION, maxBackoffMs: Number.NaN }),
+    ).toThrow(RangeError);
   });
 });

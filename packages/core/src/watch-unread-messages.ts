@@ -43,7 +43,8 @@ type FetchUnread = (input: ConversationRef, options: CallOptions) => Promise<Cha
 
 function positiveOrDefault(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number of milliseconds`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive number of milliseconds`);
   return value;
 }
 
@@ -65,10 +66,23 @@ function positiveOrDefault(value: number | undefined, fallback: number, name: st
  *
  * @throws {RangeError} at once, for an `intervalMs` or `maxBackoffMs` that is not a positive number.
  */
-export function watchUnreadMessages(fetchUnread: FetchUnread, input: WatchUnreadMessagesInput, closed?: AbortSignal): UnreadMessagesWatch {
-  const { intervalMs: interval, signal: outerSignal, maxBackoffMs: maxBackoff, onRetry, ...conversation } = input;
+export function watchUnreadMessages(
+  fetchUnread: FetchUnread,
+  input: WatchUnreadMessagesInput,
+  closed?: AbortSignal,
+): UnreadMessagesWatch {
+  const {
+    intervalMs: interval,
+    signal: outerSignal,
+    maxBackoffMs: maxBackoff,
+    onRetry,
+    ...conversation
+  } = input;
   const intervalMs = positiveOrDefault(interval, DEFAULT_WATCH_INTERVAL_MS, 'intervalMs');
-  const maxBackoffMs = Math.max(intervalMs, positiveOrDefault(maxBackoff, DEFAULT_WATCH_MAX_BACKOFF_MS, 'maxBackoffMs'));
+  const maxBackoffMs = Math.max(
+    intervalMs,
+    positiveOrDefault(maxBackoff, DEFAULT_WATCH_MAX_BACKOFF_MS, 'maxBackoffMs'),
+  );
 
   // One controller stops everything: the caller's abort and `return()` both fire it.
   const stop = new AbortController();

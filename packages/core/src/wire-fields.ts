@@ -10,7 +10,10 @@ import type { Credentials, WireRequest } from './transport.js';
  * when credentials are given (GET and POST carry them as fields; Basic does not), then the
  * parameters.
  */
-export function wireFields(request: WireRequest, credentials?: Credentials): Array<readonly [string, string]> {
+export function wireFields(
+  request: WireRequest,
+  credentials?: Credentials,
+): Array<readonly [string, string]> {
   const fields: Array<readonly [string, string]> = [
     ['class', CHAT_CLASS],
     ['method', request.method],

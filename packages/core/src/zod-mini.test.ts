@@ -15,9 +15,19 @@ function issuesOf(config: unknown): AfilnetValidationError['issues'] {
 
 describe("core's schemas on zod/mini", () => {
   it("word zod's own checks in English, as zod's classic API does", () => {
-    expect(issuesOf({ transport: 'post', credentials, minimumSecurity: 'ultra', basic: { method: 'PUT' } })).toEqual([
+    expect(
+      issuesOf({
+        transport: 'post',
+        credentials,
+        minimumSecurity: 'ultra',
+        basic: { method: 'PUT' },
+      }),
+    ).toEqual([
       { path: 'basic.method', message: 'Invalid option: expected one of "GET"|"POST"' },
-      { path: 'minimumSecurity', message: 'Invalid option: expected one of "low"|"medium"|"medium-high"|"high"' },
+      {
+        path: 'minimumSecurity',
+        message: 'Invalid option: expected one of "low"|"medium"|"medium-high"|"high"',
+      },
     ]);
   });
 });

@@ -185,7 +185,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
   const journal = new Journal();
-  const demo = { ...DEMO_ACCOUNT, channels: [...DEMO_ACCOUNT.channels, ...(options.channels === undefined ? [] : parseChannelList(options.channels))] };
+  const demo = {
+    ...DEMO_ACCOUNT,
+    channels: [
+      ...DEMO_ACCOUNT.channels,
+      ...(options.channels === undefined ? [] : parseChannelList(options.channels)),
+    ],
+  };
   const state = new SandboxState([demo, ...(options.accounts ?? [])], journal);
   const tokens = new TokenRegistry(options.tokenLifetimeSeconds ?? 3600);
   const proofs = new DpopProofVerifier();
@@ -217,21 +223,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createEventsDoor(journal.events),
     createResetDoor(reset),
     createListDoor('/__sandbox/messages', (filter) => journal.messages(filter)),
-    createListDoor('/__sandbox/requests', (filter) => journal.requests(filter), () => journal.clearRequests()),
+    createListDoor(
+      '/__sandbox/requests',
+      (filter) => journal.requests(filter),
+      () => journal.clearRequests(),
+    ),
     createListDoor('/__sandbox/requests/counts', (filter) => journal.requestCounts(filter)),
     createChaosDoor((rules) => chaos.set(rules)),
   ];
-  const byPath = new Map<string, Door | ApiDoor>([...apiDoors, metadataDoor, ...guardedDoors].map((d) => [d.path, d]));
+  const byPath = new Map<string, Door | ApiDoor>(
+    [...apiDoors, metadataDoor, ...guardedDoors].map((d) => [d.path, d]),
+  );
   const guarded = new Set<Door | ApiDoor>(guardedDoors);
   const apiByPath = new Map(apiDoors.map((d) => [d.path, d]));
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
     const door = byPath.get(url.pathname);
-    if ((everyRouteChecked || (door !== undefined && guarded.has(door))) && !isAllowedHost(req.headers.host, host, allowedHosts)) {
+    if (
+      (everyRouteChecked || (door !== undefined && guarded.has(door))) &&
+      !isAllowedHost(req.headers.host, host, allowedHosts)
+    ) {
       req.resume();
       sendJson(res, 403, {
-        error: 'this route answers only requests addressed to a loopback name, the bound address or an allowed host (Host header; see allowedHosts / --allowed-host)',
+        error:
+          'this route answers only requests addressed to a loopback name, the bound address or an allowed host (Host header; see allowedHosts / --allowed-host)',
       });
       return;
     }
@@ -242,7 +258,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     let body = '';
     try {
-      body = req.method === 'GET' || req.method === 'HEAD' ? '' : await readRequestBody(req, maxRequestBytes);
+      body =
+        req.method === 'GET' || req.method === 'HEAD'
+          ? ''
+          : await readRequestBody(req, maxRequestBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         sendText(res, 413, 'Payload Too Large', { connection: 'close' });
@@ -260,8 +279,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
     const fault = chaos.pick(call.flavour, call.method);
-    const record = recordApiCall(journal, call, req, res, fault === undefined ? undefined : describeFault(fault));
-    await answerUnderChaos({ tokens, closing: closing.signal }, fault, req, res, () => record.answer(() => apiDoor.handle(req, res, context)));
+    const record = recordApiCall(
+      journal,
+      call,
+      req,
+      res,
+      fault === undefined ? undefined : describeFault(fault),
+    );
+    await answerUnderChaos({ tokens, closing: closing.signal }, fault, req, res, () =>
+      record.answer(() => apiDoor.handle(req, res, context)),
+    );
   }
 
   const server = createServer({ keepAlive: true }, (req, res) => {
@@ -310,7 +337,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         });
         const timer = setTimeout(() => {
           unsubscribe();
-          reject(new Error(`waitForMessage: no message matching ${JSON.stringify(wanted)} within ${timeoutMs} ms`));
+          reject(
+            new Error(
+              `waitForMessage: no message matching ${JSON.stringify(wanted)} within ${timeoutMs} ms`,
+            ),
+          );
         }, timeoutMs);
       });
     },

@@ -18,14 +18,17 @@ export interface Conversation {
 }
 
 /** The key of a message's conversation. */
-export function conversationKey(m: Pick<SandboxMessage, 'account' | 'platform' | 'platformId' | 'destination'>): string {
+export function conversationKey(
+  m: Pick<SandboxMessage, 'account' | 'platform' | 'platformId' | 'destination'>,
+): string {
   return JSON.stringify([m.account, m.platform, m.platformId, m.destination]);
 }
 
 /** The inbound messages the account has not read through the API yet. */
 export function unreadCount(conversation: Conversation): number {
   let count = 0;
-  for (const m of conversation.messages.values()) if (m.direction === 'inbound' && m.status === 'unread') count += 1;
+  for (const m of conversation.messages.values())
+    if (m.direction === 'inbound' && m.status === 'unread') count += 1;
   return count;
 }
 
@@ -40,7 +43,15 @@ export class InboxStore {
     const key = conversationKey(message);
     let conversation = this.conversations.get(key);
     if (conversation === undefined) {
-      conversation = { key, account: message.account, platform: message.platform, platformId: message.platformId, destination: message.destination, messages: new Map(), lastEventId: 0 };
+      conversation = {
+        key,
+        account: message.account,
+        platform: message.platform,
+        platformId: message.platformId,
+        destination: message.destination,
+        messages: new Map(),
+        lastEventId: 0,
+      };
       this.conversations.set(key, conversation);
     }
     // A status change (read through the API) updates the message without reordering the list.
@@ -53,7 +64,8 @@ export class InboxStore {
   /** Adds an API call, keeping the latest {@link SHOWN_REQUESTS}. */
   addRequest(request: SandboxRequest): void {
     this.requests.push(request);
-    if (this.requests.length > SHOWN_REQUESTS) this.requests.splice(0, this.requests.length - SHOWN_REQUESTS);
+    if (this.requests.length > SHOWN_REQUESTS)
+      this.requests.splice(0, this.requests.length - SHOWN_REQUESTS);
   }
 
   /** Forgets everything, as the sandbox did. */

@@ -45,7 +45,11 @@ export function findElements(doc: Document): InboxElements {
   };
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const created = document.createElement(tag);
   if (className !== '') created.className = className;
   if (text !== undefined) created.textContent = text;
@@ -74,8 +78,15 @@ function channelLabel(c: Pick<Conversation, 'platform' | 'platformId'>): string 
 }
 
 /** Redraws the conversation list, keeping the keyboard focus on the same conversation. */
-export function renderConversations(view: InboxElements, store: InboxStore, open: (key: string) => void): void {
-  const focused = document.activeElement instanceof HTMLButtonElement ? document.activeElement.dataset.key : undefined;
+export function renderConversations(
+  view: InboxElements,
+  store: InboxStore,
+  open: (key: string) => void,
+): void {
+  const focused =
+    document.activeElement instanceof HTMLButtonElement
+      ? document.activeElement.dataset.key
+      : undefined;
   const items = store.ordered().map((c) => {
     const unread = unreadCount(c);
     const button = element('button', '');
@@ -84,7 +95,11 @@ export function renderConversations(view: InboxElements, store: InboxStore, open
     button.setAttribute('aria-current', String(c.key === store.selected));
     button.append(
       element('span', 'destination', c.destination),
-      element('span', unread === 0 ? 'unread none' : 'unread', unread === 0 ? '0 unread' : `${unread} unread`),
+      element(
+        'span',
+        unread === 0 ? 'unread none' : 'unread',
+        unread === 0 ? '0 unread' : `${unread} unread`,
+      ),
       element('span', 'channel', channelLabel(c)),
       element('span', 'account', c.account),
     );
@@ -96,7 +111,8 @@ export function renderConversations(view: InboxElements, store: InboxStore, open
   view.conversations.replaceChildren(...items);
   view.noConversations.hidden = items.length > 0;
   if (focused !== undefined) {
-    for (const button of view.conversations.querySelectorAll('button')) if (button.dataset.key === focused) button.focus();
+    for (const button of view.conversations.querySelectorAll('button'))
+      if (button.dataset.key === focused) button.focus();
   }
 }
 
@@ -130,7 +146,9 @@ export class ThreadView {
       this.#shown.clear();
       view.messages.replaceChildren();
       view.threadTitle.textContent =
-        conversation === undefined ? 'Choose a conversation.' : `${conversation.destination} · ${channelLabel(conversation)} · ${conversation.account}`;
+        conversation === undefined
+          ? 'Choose a conversation.'
+          : `${conversation.destination} · ${channelLabel(conversation)} · ${conversation.account}`;
     }
     view.replyText.disabled = conversation === undefined;
     view.replyButton.disabled = conversation === undefined;
@@ -170,7 +188,10 @@ function statusText(r: SandboxRequest): string {
 /** Redraws the Requests table, newest first. */
 export function renderRequests(view: InboxElements, requests: readonly SandboxRequest[]): void {
   const rows = [...requests].reverse().map((r) => {
-    const row = element('tr', r.status === 0 || r.status >= 400 || r.code !== undefined ? 'failed' : '');
+    const row = element(
+      'tr',
+      r.status === 0 || r.status >= 400 || r.code !== undefined ? 'failed' : '',
+    );
     row.append(
       element('td', '', r.flavour),
       element('td', '', r.method === '' ? '—' : r.method),

@@ -64,9 +64,16 @@ view.replyForm.addEventListener('submit', (event) => {
     destination: conversation.destination,
     message,
   };
-  fetch('/__sandbox/inbound', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply) })
+  fetch('/__sandbox/inbound', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(reply),
+  })
     .then(async (response) => {
-      if (!response.ok) throw new Error(((await response.json()) as { error?: string }).error ?? `HTTP ${response.status}`);
+      if (!response.ok)
+        throw new Error(
+          ((await response.json()) as { error?: string }).error ?? `HTTP ${response.status}`,
+        );
       view.replyText.value = '';
     })
     .catch((error: unknown) => {

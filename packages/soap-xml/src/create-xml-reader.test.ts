@@ -8,12 +8,20 @@ describe('createXmlReader', () => {
     const own = createXmlReader();
     expect(() => own.read('<r><a>')).toThrow(XmlReadError);
     const first = own.read('<r xmlns="urn:a">x</r>');
-    expect(own.read('<r>y</r>')).toEqual({ namespace: '', localName: 'r', attributes: [], children: [], text: 'y' });
+    expect(own.read('<r>y</r>')).toEqual({
+      namespace: '',
+      localName: 'r',
+      attributes: [],
+      children: [],
+      text: 'y',
+    });
     expect(first.text).toBe('x');
   });
 
   it('resolves prefixes, default namespaces and their undeclaration', () => {
-    const root = reader.read('<a:r xmlns:a="urn:a" xmlns="urn:d"><c><e xmlns=""/></c><a:f a:x="1" y="2"/></a:r>');
+    const root = reader.read(
+      '<a:r xmlns:a="urn:a" xmlns="urn:d"><c><e xmlns=""/></c><a:f a:x="1" y="2"/></a:r>',
+    );
     expect([root.namespace, root.localName]).toEqual(['urn:a', 'r']);
     const [c, f] = root.children;
     expect([c?.namespace, c?.localName, c?.children[0]?.namespace]).toEqual(['urn:d', 'c', '']);
@@ -24,7 +32,9 @@ describe('createXmlReader', () => {
   });
 
   it('decodes the five entities and character references itself, and keeps CDATA literal', () => {
-    const root = reader.read('<r>&lt;&gt;&amp;&quot;&apos; &#233;&#xE9;&#x1F600; <![CDATA[&amp;<x>]]></r>');
+    const root = reader.read(
+      '<r>&lt;&gt;&amp;&quot;&apos; &#233;&#xE9;&#x1F600; <![CDATA[&amp;<x>]]></r>',
+    );
     expect(root.text).toBe(`<>&"' éé😀 &amp;<x>`);
   });
 
@@ -53,14 +63,23 @@ describe('createXmlReader', () => {
 
   it('readUntil stops after the start tag it is told to, leaving the rest unread and unchecked', () => {
     const seen: string[] = [];
-    const root = reader.readUntil('<r xmlns:h="urn:h"><h:head><h:user>u</h:user></h:head><body><op a="1"><x>&bogus;<unclosed>', (element, parent, depth) => {
-      seen.push(`${depth}:${parent?.localName ?? '-'}/${element.localName}`);
-      return parent?.localName === 'body';
-    });
+    const root = reader.readUntil(
+      '<r xmlns:h="urn:h"><h:head><h:user>u</h:user></h:head><body><op a="1"><x>&bogus;<unclosed>',
+      (element, parent, depth) => {
+        seen.push(`${depth}:${parent?.localName ?? '-'}/${element.localName}`);
+        return parent?.localName === 'body';
+      },
+    );
     expect(seen).toEqual(['0:-/r', '1:r/head', '2:head/user', '1:r/body', '2:body/op']);
     const [head, body] = root.children;
     expect([head?.namespace, head?.children[0]?.text]).toEqual(['urn:h', 'u']);
-    expect(body?.children[0]).toEqual({ namespace: '', localName: 'op', attributes: [{ namespace: '', localName: 'a', value: '1' }], children: [], text: '' });
+    expect(body?.children[0]).toEqual({
+      namespace: '',
+      localName: 'op',
+      attributes: [{ namespace: '', localName: 'a', value: '1' }],
+      children: [],
+      text: '',
+    });
   });
 
   it('readUntil reads and checks the whole document when it is never told to stop', () => {
@@ -127,30 +146,52 @@ function slowdown(xml: string): number {
 /** Far above what a linear reader shows on a loaded machine, far below what a quadratic one did. */
 const MAX_SLOWDOWN = 10;
 
-const declarations = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => ` xmlns:${prefix}${i}="urn:${prefix}${i}"`).join('');
+const declarations = (count: number, prefix: string) =>
+  Array.from({ length: count }, (_, i) => ` xmlns:${prefix}${i}="urn:${prefix}${i}"`).join('');
 
 describe('createXmlReader: time linear in the input whatever its shape', () => {
   it('refuses an element with more than 32 namespace declarations or 64 other attributes', () => {
     expect(reader.read(`<r${declarations(32, 'p')}/>`).localName).toBe('r');
-    expect(() => reader.read(`<r${declarations(33, 'p')}/>`)).toThrow(/more than 32 namespace declarations/);
-    const attributes = (count: number) => Array.from({ length: count }, (_, i) => ` a${i}="v"`).join('');
-    expect(reader.read(`<r${declarations(32, 'p')}${attributes(64)}/>`).attributes).toHaveLength(64);
+    expect(() => reader.read(`<r${declarations(33, 'p')}/>`)).toThrow(
+      /more than 32 namespace declarations/,
+    );
+    const attributes = (count: number) =>
+      Array.from({ length: count }, (_, i) => ` a${i}="v"`).join('');
+    expect(reader.read(`<r${declarations(32, 'p')}${attributes(64)}/>`).attributes).toHaveLength(
+      64,
+    );
     expect(() => reader.read(`<r${attributes(65)}/>`)).toThrow(/more than 64 attributes/);
   });
 
   it('finds a repeated attribute among many', () => {
-    expect(() => reader.read(`<r${Array.from({ length: 60 }, (_, i) => ` a${i}="v"`).join('')} a7="w"/>`)).toThrow(/a7 is repeated/);
+    expect(() =>
+      reader.read(`<r${Array.from({ length: 60 }, (_, i) => ` a${i}="v"`).join('')} a7="w"/>`),
+    ).toThrow(/a7 is repeated/);
   });
 
   it('beyond the caps: 10,000 namespace declarations on the root, then one on every element (400 KiB)', () => {
-    const xml = sized(400 * KiB, `<r${declarations(10_000, 'p')}>`, (i) => `<p1:a xmlns:q="urn:q${i % 7}"/>`, '</r>');
+    const xml = sized(
+      400 * KiB,
+      `<r${declarations(10_000, 'p')}>`,
+      (i) => `<p1:a xmlns:q="urn:q${i % 7}"/>`,
+      '</r>',
+    );
     expect(slowdown(xml)).toBeLessThan(MAX_SLOWDOWN);
   });
 
   it('within the caps: 31 levels declaring 32 namespaces each, then a namespace declaration on every element (400 KiB)', () => {
-    const levels = Array.from({ length: 31 }, (_, level) => `<p:l${level}${declarations(level === 0 ? 31 : 32, `n${level}x`)}${level === 0 ? ' xmlns:p="urn:p"' : ''}>`);
+    const levels = Array.from(
+      { length: 31 },
+      (_, level) =>
+        `<p:l${level}${declarations(level === 0 ? 31 : 32, `n${level}x`)}${level === 0 ? ' xmlns:p="urn:p"' : ''}>`,
+    );
     const ends = Array.from({ length: 31 }, (_, level) => `</p:l${30 - level}>`);
-    const xml = sized(400 * KiB, levels.join(''), (i) => `<p:a xmlns:q="urn:q${i % 7}" q:b="1"/>`, ends.join(''));
+    const xml = sized(
+      400 * KiB,
+      levels.join(''),
+      (i) => `<p:a xmlns:q="urn:q${i % 7}" q:b="1"/>`,
+      ends.join(''),
+    );
     expect(reader.read(xml).localName).toBe('l0');
     expect(slowdown(xml)).toBeLessThan(MAX_SLOWDOWN);
   });
@@ -168,7 +209,12 @@ describe('createXmlReader: time linear in the input whatever its shape', () => {
   });
 
   it('many short texts and attribute values, with a single & at the very end (2 MiB)', () => {
-    const xml = sized(2048 * KiB, '<r>', (i) => `<a b="${i % 10}">t</a>`, '<a b="&amp;">&amp;</a></r>');
+    const xml = sized(
+      2048 * KiB,
+      '<r>',
+      (i) => `<a b="${i % 10}">t</a>`,
+      '<a b="&amp;">&amp;</a></r>',
+    );
     expect(reader.read(xml).children.at(-1)?.text).toBe('&');
     expect(slowdown(xml)).toBeLessThan(MAX_SLOWDOWN);
   });

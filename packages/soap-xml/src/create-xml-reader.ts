@@ -54,7 +54,11 @@ export interface XmlReader {
 }
 
 /** Tells {@link XmlReader.readUntil} where to stop: true for the last element to read. */
-export type StopCondition = (element: XmlElement, parent: XmlElement | undefined, depth: number) => boolean;
+export type StopCondition = (
+  element: XmlElement,
+  parent: XmlElement | undefined,
+  depth: number,
+) => boolean;
 
 /** The deepest nesting accepted; SOAP answers of this API are 7 levels deep. */
 const MAX_DEPTH = 32;
@@ -97,7 +101,14 @@ const AMP = 0x26;
 const SEMICOLON = 0x3b;
 
 function isXmlChar(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
 }
 
 function isSpace(code: number): boolean {
@@ -106,7 +117,12 @@ function isSpace(code: number): boolean {
 
 /** XML 1.0 NameStartChar, narrowed to what matters here: ASCII letters, `_`, and non-ASCII. */
 function isNameStart(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code >= 0x80;
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    code === 0x5f ||
+    code >= 0x80
+  );
 }
 
 /** XML 1.0 NameChar: a start character, a digit, `-`, `.` or `:` (the prefix separator). */
@@ -125,10 +141,12 @@ function decodeReference(name: string): string {
   if (name.charCodeAt(0) === 0x23) {
     const hex = name.charCodeAt(1) === 0x78;
     const digits = name.slice(hex ? 2 : 1);
-    if (digits.length > 0 && (hex ? /^[0-9A-Fa-f]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) cp = parseInt(digits, hex ? 16 : 10);
+    if (digits.length > 0 && (hex ? /^[0-9A-Fa-f]{1,6}$/ : /^[0-9]{1,7}$/).test(digits))
+      cp = parseInt(digits, hex ? 16 : 10);
   }
   if (Number.isNaN(cp)) throw new XmlReadError(`unknown entity reference &${name.slice(0, 12)};`);
-  if (!isXmlChar(cp)) throw new XmlReadError('a character reference names a character XML 1.0 cannot carry');
+  if (!isXmlChar(cp))
+    throw new XmlReadError('a character reference names a character XML 1.0 cannot carry');
   return String.fromCodePoint(cp);
 }
 
@@ -216,9 +234,11 @@ function nameEnd(xml: string, at: number): number {
 /** The name at `xml[from, to)`: a reserved name is refused, and so is a malformed qualified one. */
 function checkedName(xml: string, from: number, to: number): string {
   const name = xml.slice(from, to);
-  if ((name.length === 9 || name.length === 11) && RESERVED_NAMES.has(name)) throw new XmlReadError(`the name ${name} is not allowed`);
+  if ((name.length === 9 || name.length === 11) && RESERVED_NAMES.has(name))
+    throw new XmlReadError(`the name ${name} is not allowed`);
   const colon = name.indexOf(':');
-  if (colon >= 0 && (colon === name.length - 1 || name.indexOf(':', colon + 1) >= 0)) fail('a malformed qualified name');
+  if (colon >= 0 && (colon === name.length - 1 || name.indexOf(':', colon + 1) >= 0))
+    fail('a malformed qualified name');
   return name;
 }
 
@@ -275,15 +295,21 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
       const current = open.pop();
       const end = nameEnd(xml, lt + 2);
       // Compared in place: no string is cut out of the document for every end tag.
-      if (current === undefined || end - (lt + 2) !== current.qname.length || !xml.startsWith(current.qname, lt + 2)) {
+      if (
+        current === undefined ||
+        end - (lt + 2) !== current.qname.length ||
+        !xml.startsWith(current.qname, lt + 2)
+      ) {
         fail('an end tag that closes no open element');
       }
       const close = skipSpace(xml, end);
       if (xml.charCodeAt(close) !== GT) fail('an unterminated end tag');
       at = close + 1;
     } else {
-      if (open.length === 0 && root !== undefined) throw new XmlReadError('more than one root element');
-      if (open.length >= MAX_DEPTH) throw new XmlReadError(`elements nested deeper than ${MAX_DEPTH}`);
+      if (open.length === 0 && root !== undefined)
+        throw new XmlReadError('more than one root element');
+      if (open.length >= MAX_DEPTH)
+        throw new XmlReadError(`elements nested deeper than ${MAX_DEPTH}`);
       const parent = open[open.length - 1];
       const qnameEnd = nameEnd(xml, lt + 1);
       const qname = checkedName(xml, lt + 1, qnameEnd);
@@ -321,16 +347,21 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
         const value = decodeText(xml, quoteAt + 1, valueEnd);
         if (name === 'xmlns' || name.startsWith('xmlns:')) {
           declared ??= new Map();
-          if (declared.size === MAX_NAMESPACE_DECLARATIONS) throw new XmlReadError(`an element with more than ${MAX_NAMESPACE_DECLARATIONS} namespace declarations`);
+          if (declared.size === MAX_NAMESPACE_DECLARATIONS)
+            throw new XmlReadError(
+              `an element with more than ${MAX_NAMESPACE_DECLARATIONS} namespace declarations`,
+            );
           declared.set(name === 'xmlns' ? '' : name.slice(6), value);
         } else {
           plain ??= [];
-          if (plain.length === MAX_ATTRIBUTES) throw new XmlReadError(`an element with more than ${MAX_ATTRIBUTES} attributes`);
+          if (plain.length === MAX_ATTRIBUTES)
+            throw new XmlReadError(`an element with more than ${MAX_ATTRIBUTES} attributes`);
           plain.push([name, value]);
         }
         cursor = valueEnd + 1;
       }
-      const scope: Scope | undefined = declared === undefined ? parent?.scope : { declared, parent: parent?.scope };
+      const scope: Scope | undefined =
+        declared === undefined ? parent?.scope : { declared, parent: parent?.scope };
       const attributes: readonly XmlAttribute[] =
         plain === undefined
           ? NO_ATTRIBUTES
@@ -338,7 +369,11 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
               const colon = name.indexOf(':');
               return colon < 0
                 ? { namespace: '', localName: name, value }
-                : { namespace: resolve(name.slice(0, colon), scope), localName: name.slice(colon + 1), value };
+                : {
+                    namespace: resolve(name.slice(0, colon), scope),
+                    localName: name.slice(colon + 1),
+                    value,
+                  };
             });
       const colon = qname.indexOf(':');
       const element: ElementNode = {
@@ -355,7 +390,8 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
       at = cursor;
     }
   }
-  if (open.length > 0) fail(`the element ${open[open.length - 1]?.qname.slice(0, 40)} is not closed`);
+  if (open.length > 0)
+    fail(`the element ${open[open.length - 1]?.qname.slice(0, 40)} is not closed`);
   if (root === undefined) throw new XmlReadError('no root element');
   return root;
 }

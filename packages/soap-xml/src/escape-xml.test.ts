@@ -3,7 +3,9 @@ import { escapeXml, findXmlIllegalCharacter } from './escape-xml.js';
 
 describe('escapeXml', () => {
   it('escapes the five markup characters and CR', () => {
-    expect(escapeXml(`<a href="x">&'</a>\r\n`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;&#xD;\n');
+    expect(escapeXml(`<a href="x">&'</a>\r\n`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;&#xD;\n',
+    );
   });
 
   it('cannot let ]]> through', () => {
@@ -29,7 +31,10 @@ describe('findXmlIllegalCharacter', () => {
     expect(findXmlIllegalCharacter(text)).toBe(found);
   });
 
-  it.each([['tab\tnewline\ncr\r'], ['😀'], ['\uE000\uFFFD'], ['é ñ 中文']])('accepts %j', (text) => {
-    expect(findXmlIllegalCharacter(text)).toBeUndefined();
-  });
+  it.each([['tab\tnewline\ncr\r'], ['😀'], ['\uE000\uFFFD'], ['é ñ 中文']])(
+    'accepts %j',
+    (text) => {
+      expect(findXmlIllegalCharacter(text)).toBeUndefined();
+    },
+  );
 });

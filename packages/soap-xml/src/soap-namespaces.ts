@@ -10,13 +10,16 @@ export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 /** The API's namespace, of the wrapper elements `chat:M` and `chat:MResponse`. */
 export const CHAT_NS = 'urn:afilnet:chat';
 /** WS-Security 1.0 `wsse` namespace. */
-export const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+export const WSSE_NS =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 /** WS-Security 1.0 utility (`wsu`) namespace, of `wsu:Created`. */
-export const WSU_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+export const WSU_NS =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 /** XML Schema instance namespace, of `xsi:nil`. */
 export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
-const TOKEN_PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
+const TOKEN_PROFILE =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
 /** `wsse:Password/@Type` of a clear-text password. */
 export const PASSWORD_TEXT_TYPE = `${TOKEN_PROFILE}#PasswordText`;
 /** `wsse:Password/@Type` of a password digest. */

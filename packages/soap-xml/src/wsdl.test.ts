@@ -8,7 +8,11 @@ const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
 describe('the WSDL', () => {
   it('is well-formed, SOAP 1.1 document/literal, with the six operations', async () => {
     const root = createXmlReader().read(await readWsdl());
-    expect([root.namespace, root.localName, attributeOf(root, '', 'targetNamespace')]).toEqual([WSDL_NS, 'definitions', 'urn:afilnet:chat']);
+    expect([root.namespace, root.localName, attributeOf(root, '', 'targetNamespace')]).toEqual([
+      WSDL_NS,
+      'definitions',
+      'urn:afilnet:chat',
+    ]);
     const portType = root.children.find((c) => c.localName === 'portType');
     expect(portType?.children.map((o) => attributeOf(o, '', 'name')).sort()).toEqual([
       'getchatchannels',

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { escapeXml } from './escape-xml.js';
 
 /** The absolute path of the WSDL file (the same from `src/` and `dist/`). */
-export const WSDL_PATH: string = fileURLToPath(new URL('../wsdl/afilnet-chat.wsdl', import.meta.url));
+export const WSDL_PATH: string = fileURLToPath(
+  new URL('../wsdl/afilnet-chat.wsdl', import.meta.url),
+);
 
 /** The `soap:address` location the file names; servers replace it with their own endpoint. */
 export const WSDL_DEFAULT_LOCATION = 'https://www.afilnet.com/api/soap/';
@@ -20,5 +22,7 @@ export const WSDL_DEFAULT_LOCATION = 'https://www.afilnet.com/api/soap/';
 export async function readWsdl(location?: string): Promise<string> {
   const text = await readFile(WSDL_PATH, 'utf8');
   if (location === undefined) return text;
-  return text.split(`location="${WSDL_DEFAULT_LOCATION}"`).join(`location="${escapeXml(location)}"`);
+  return text
+    .split(`location="${WSDL_DEFAULT_LOCATION}"`)
+    .join(`location="${escapeXml(location)}"`);
 }

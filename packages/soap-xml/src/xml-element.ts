@@ -23,16 +23,30 @@ export interface XmlElement {
 }
 
 /** True when `element` has this namespace URI and local name. */
-export function isElement(element: XmlElement | undefined, namespace: string, localName: string): boolean {
-  return element !== undefined && element.namespace === namespace && element.localName === localName;
+export function isElement(
+  element: XmlElement | undefined,
+  namespace: string,
+  localName: string,
+): boolean {
+  return (
+    element !== undefined && element.namespace === namespace && element.localName === localName
+  );
 }
 
 /** The first child with this local name, whatever namespace it has or inherited. */
-export function childNamed(element: XmlElement | undefined, localName: string): XmlElement | undefined {
+export function childNamed(
+  element: XmlElement | undefined,
+  localName: string,
+): XmlElement | undefined {
   return element?.children.find((c) => c.localName === localName);
 }
 
 /** The value of the attribute with this namespace URI and local name. */
-export function attributeOf(element: XmlElement, namespace: string, localName: string): string | undefined {
-  return element.attributes.find((a) => a.namespace === namespace && a.localName === localName)?.value;
+export function attributeOf(
+  element: XmlElement,
+  namespace: string,
+  localName: string,
+): string | undefined {
+  return element.attributes.find((a) => a.namespace === namespace && a.localName === localName)
+    ?.value;
 }

@@ -87,7 +87,17 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
     },
     lock(key, critical, lockOptions) {
       const lockKey = storeKeys(key).lock;
-      return withRedisLock({ scripts, guard, lockKey, ttlMs: resolved.lockTtlMs, pollMs: LOCK_POLL_MS, signal: lockOptions?.signal }, critical);
+      return withRedisLock(
+        {
+          scripts,
+          guard,
+          lockKey,
+          ttlMs: resolved.lockTtlMs,
+          pollMs: LOCK_POLL_MS,
+          signal: lockOptions?.signal,
+        },
+        critical,
+      );
     },
   };
 }

@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 
 // Both act only if the lock still holds this owner's token (the pattern of
 // https://redis.io/docs/latest/develop/use/patterns/distributed-locks/).
-const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const RELEASE =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 const EXTEND =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 // Takes the lock (-3), or says how long its holder keeps it: PTTL's ms, -1 for a lock without

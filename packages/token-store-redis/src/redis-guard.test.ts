@@ -27,9 +27,13 @@ describe('RedisGuard', () => {
   });
 
   it('fails at once on a closed or reconnecting connection, and keeps a failed command as cause', async () => {
-    await expect(new RedisGuard({ status: 'reconnecting' }, 50, 0).run(never)).rejects.toThrow(/reconnecting/);
+    await expect(new RedisGuard({ status: 'reconnecting' }, 50, 0).run(never)).rejects.toThrow(
+      /reconnecting/,
+    );
     const failure = new Error('ECONNREFUSED');
-    const error = await new RedisGuard({ status: 'ready' }, 50, 0).run(() => Promise.reject(failure)).catch((e: unknown) => e);
+    const error = await new RedisGuard({ status: 'ready' }, 50, 0)
+      .run(() => Promise.reject(failure))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedisUnavailableError);
     expect((error as Error).cause).toBe(failure);
   });

@@ -56,10 +56,13 @@ export class RedisGuard {
    *   command's own error is kept as `cause`.
    */
   run<T>(command: () => Promise<T>): Promise<T> {
-    if (Date.now() < this.#pausedUntil) return Promise.reject(new RedisUnavailableError('Redis is paused after a failure'));
+    if (Date.now() < this.#pausedUntil)
+      return Promise.reject(new RedisUnavailableError('Redis is paused after a failure'));
     if (UNAVAILABLE.has(this.#client.status)) {
       this.#pause();
-      return Promise.reject(new RedisUnavailableError(`the Redis connection is ${this.#client.status}`));
+      return Promise.reject(
+        new RedisUnavailableError(`the Redis connection is ${this.#client.status}`),
+      );
     }
     return new Promise<T>((resolve, reject) => {
       let settled = false;

@@ -44,7 +44,10 @@ export class LockWaitEndedError extends Error {
  *   and nothing of this call is left polling Redis. Once `critical` ran, only its own error is
  *   thrown.
  */
-export async function withRedisLock<T>(options: RedisLockOptions, critical: () => Promise<T>): Promise<T> {
+export async function withRedisLock<T>(
+  options: RedisLockOptions,
+  critical: () => Promise<T>,
+): Promise<T> {
   const { scripts, guard, lockKey, ttlMs, pollMs, signal } = options;
   const owner = randomUUID();
   const release = (): void => {
@@ -67,11 +70,16 @@ export async function withRedisLock<T>(options: RedisLockOptions, critical: () =
       release();
       throw new LockWaitEndedError('the caller stopped waiting for the lock');
     }
-    if (answer === NO_EXPIRY) throw new LockWaitEndedError('the lock has no TTL: it was not set by a token store');
+    if (answer === NO_EXPIRY)
+      throw new LockWaitEndedError('the lock has no TTL: it was not set by a token store');
     // Jitter spreads the waiters' retries once the holder lets go; none sleeps past the lock's TTL.
     const ttlLeftMs = typeof answer === 'number' && answer >= 0 ? answer : 0;
     try {
-      await sleep(Math.min(ttlLeftMs + 1, pollMs + Math.random() * pollMs), undefined, signal === undefined ? undefined : { signal });
+      await sleep(
+        Math.min(ttlLeftMs + 1, pollMs + Math.random() * pollMs),
+        undefined,
+        signal === undefined ? undefined : { signal },
+      );
     } catch {
       throw new LockWaitEndedError('the caller stopped waiting for the lock');
     }

@@ -19,7 +19,9 @@ function configError(options: unknown): AfilnetValidationError {
 
 describe('createRedisTokenStore options', () => {
   it('accepts an ioredis client and a 32-byte key', () => {
-    expect(() => createRedisTokenStore({ redis, encryptionKey: Buffer.alloc(32, 7) })).not.toThrow();
+    expect(() =>
+      createRedisTokenStore({ redis, encryptionKey: Buffer.alloc(32, 7) }),
+    ).not.toThrow();
   });
 
   it('names an encryption key that is not 32 bytes, never its value', () => {
@@ -47,12 +49,19 @@ describe('createRedisTokenStore options', () => {
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.issues.map((i) => i.path)).toEqual(['encryptionKey']);
     expect(error.message).toContain('allowUnauthenticated');
-    expect(configError({ redis, allowUnauthenticated: false }).issues.map((i) => i.path)).toEqual(['encryptionKey']);
+    expect(configError({ redis, allowUnauthenticated: false }).issues.map((i) => i.path)).toEqual([
+      'encryptionKey',
+    ]);
     expect(() => createRedisTokenStore({ redis, allowUnauthenticated: true })).not.toThrow();
   });
 
   it('lists every problem, unknown options included', () => {
     const error = configError({ redis: null, encryptionKey: 'x', lockTtlMs: -1, extra: true });
-    expect(error.issues.map((i) => i.path).sort()).toEqual(['', 'encryptionKey', 'lockTtlMs', 'redis']);
+    expect(error.issues.map((i) => i.path).sort()).toEqual([
+      '',
+      'encryptionKey',
+      'lockTtlMs',
+      'redis',
+    ]);
   });
 });

@@ -70,11 +70,16 @@ function isRedisClient(value: unknown): value is RedisClient {
   );
 }
 
-const positiveMs = z.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').positive('must be positive');
+const positiveMs = z
+  .number({ error: 'must be a number of milliseconds' })
+  .int('must be a whole number')
+  .positive('must be positive');
 
 const optionsSchema = z
   .object({
-    redis: z.custom<RedisClient>(isRedisClient, { error: 'must be an ioredis client (Redis or Cluster)' }),
+    redis: z.custom<RedisClient>(isRedisClient, {
+      error: 'must be an ioredis client (Redis or Cluster)',
+    }),
     keyPrefix: z.string({ error: 'must be a string' }).optional(),
     encryptionKey: z
       .custom<Uint8Array>((value) => value instanceof Uint8Array && value.byteLength === 32, {
@@ -96,16 +101,22 @@ const optionsSchema = z
 export function resolveStoreOptions(options: unknown): ResolvedStoreOptions {
   const parsed = optionsSchema.safeParse(options ?? {});
   const issues = parsed.success ? [] : toValidationIssues(parsed.error.issues);
-  const given = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
+  const given = (typeof options === 'object' && options !== null ? options : {}) as Record<
+    string,
+    unknown
+  >;
   // Unsealed values let a writer of Redis substitute tokens: only when the user says so.
   if (given.encryptionKey === undefined && given.allowUnauthenticated !== true) {
     issues.push({
       path: 'encryptionKey',
-      message: 'is required: without it, whoever can write to Redis can substitute tokens (set allowUnauthenticated: true to accept that)',
+      message:
+        'is required: without it, whoever can write to Redis can substitute tokens (set allowUnauthenticated: true to accept that)',
     });
   }
   if (!parsed.success || issues.length > 0) {
-    throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid Redis token store options', { issues });
+    throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid Redis token store options', {
+      issues,
+    });
   }
   return {
     redis: parsed.data.redis,

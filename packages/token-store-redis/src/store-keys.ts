@@ -22,7 +22,17 @@ export type KeyNamer = (storeKey: string) => StoreKeys;
  */
 export function createKeyNamer(prefix: string, encryptionKey: Uint8Array | undefined): KeyNamer {
   const nameKey =
-    encryptionKey === undefined ? undefined : Buffer.from(hkdfSync('sha256', encryptionKey, new Uint8Array(0), 'afilnet-chat token-store key names', 32));
+    encryptionKey === undefined
+      ? undefined
+      : Buffer.from(
+          hkdfSync(
+            'sha256',
+            encryptionKey,
+            new Uint8Array(0),
+            'afilnet-chat token-store key names',
+            32,
+          ),
+        );
   return (storeKey) => {
     const hash = nameKey === undefined ? createHash('sha256') : createHmac('sha256', nameKey);
     const digest = hash.update(storeKey, 'utf8').digest('base64url');

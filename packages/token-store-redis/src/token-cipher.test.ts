@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenCodec } from './token-cipher.js';
 
-const TOKEN = { accessToken: 'tok-secret-123', obtainedAt: 1_000, expiresAt: 61_000, tokenType: 'bearer' as const };
+const TOKEN = {
+  accessToken: 'tok-secret-123',
+  obtainedAt: 1_000,
+  expiresAt: 61_000,
+  tokenType: 'bearer' as const,
+};
 
 describe('token codec', () => {
   it('round-trips a token in plain JSON without a key', () => {

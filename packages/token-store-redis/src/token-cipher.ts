@@ -55,7 +55,8 @@ export function createTokenCodec(encryptionKey: Uint8Array | undefined): TokenCo
   if (encryptionKey === undefined) {
     return {
       encode: (_redisKey, token) => PLAIN + writeToken(token),
-      decode: (_redisKey, value) => (value.startsWith(PLAIN) ? readToken(value.slice(PLAIN.length)) : undefined),
+      decode: (_redisKey, value) =>
+        value.startsWith(PLAIN) ? readToken(value.slice(PLAIN.length)) : undefined,
     };
   }
   const key = Buffer.from(encryptionKey);
@@ -75,7 +76,10 @@ export function createTokenCodec(encryptionKey: Uint8Array | undefined): TokenCo
         const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
         decipher.setAAD(Buffer.from(redisKey, 'utf8'));
         decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-        const json = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+        const json = Buffer.concat([
+          decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)),
+          decipher.final(),
+        ]);
         return readToken(json.toString('utf8'));
       } catch {
         return undefined;

@@ -17,11 +17,23 @@ function recordingExecutor(): { http: HttpExecutor; sent: HttpRequest[] } {
   };
 }
 
-const REQUEST: WireRequest = { method: 'sendmessage', params: [['platform', 'whatsapp'], ['platformid', '100'], ['destination', '1'], ['message', 'a b']] };
+const REQUEST: WireRequest = {
+  method: 'sendmessage',
+  params: [
+    ['platform', 'whatsapp'],
+    ['platformid', '100'],
+    ['destination', '1'],
+    ['message', 'a b'],
+  ],
+};
 
 async function send(options: Parameters<typeof createBasicTransport>[0]): Promise<HttpRequest> {
   const { http, sent } = recordingExecutor();
-  await createBasicTransport(options).send(REQUEST, { http, signal: new AbortController().signal, registerSecret: () => {} });
+  await createBasicTransport(options).send(REQUEST, {
+    http,
+    signal: new AbortController().signal,
+    registerSecret: () => {},
+  });
   return sent[0] as HttpRequest;
 }
 
@@ -35,31 +47,44 @@ describe('createBasicTransport', () => {
     const request = await send({ credentials: { user: 'josé@example.com', password: 'pä ss%+' } });
     // base64 of the UTF-8 bytes of "josé@example.com:pä ss%+", computed by hand from the bytes.
     const expected = Buffer.from([
-      0x6a, 0x6f, 0x73, 0xc3, 0xa9, 0x40, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2e, 0x63, 0x6f, 0x6d, 0x3a, 0x70, 0xc3,
-      0xa4, 0x20, 0x73, 0x73, 0x25, 0x2b,
+      0x6a, 0x6f, 0x73, 0xc3, 0xa9, 0x40, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2e, 0x63,
+      0x6f, 0x6d, 0x3a, 0x70, 0xc3, 0xa4, 0x20, 0x73, 0x73, 0x25, 0x2b,
     ]).toString('base64');
     expect(request.headers.authorization).toBe(`Basic ${expected}`);
   });
 
   it('POSTs a form body without credentials by default', async () => {
-    const request = await send({ baseUrl: 'https://x.test', credentials: { user: 'u@x', password: 'secret-pw' } });
+    const request = await send({
+      baseUrl: 'https://x.test',
+      credentials: { user: 'u@x', password: 'secret-pw' },
+    });
     expect(request.method).toBe('POST');
     expect(request.url).toBe('https://x.test/api/basic/');
-    expect(request.body).toBe('class=chat&method=sendmessage&platform=whatsapp&platformid=100&destination=1&message=a%20b');
+    expect(request.body).toBe(
+      'class=chat&method=sendmessage&platform=whatsapp&platformid=100&destination=1&message=a%20b',
+    );
     expect(`${request.url} ${request.body}`).not.toMatch(/secret-pw|u%40x|user=|password=/);
   });
 
   it('GETs with the fields in the query string when basic.method is GET', async () => {
-    const request = await send({ baseUrl: 'https://x.test', credentials: { user: 'u@x', password: 'secret-pw' }, basic: { method: 'GET' } });
+    const request = await send({
+      baseUrl: 'https://x.test',
+      credentials: { user: 'u@x', password: 'secret-pw' },
+      basic: { method: 'GET' },
+    });
     expect(request.method).toBe('GET');
-    expect(request.url).toBe('https://x.test/api/basic/?class=chat&method=sendmessage&platform=whatsapp&platformid=100&destination=1&message=a%20b');
+    expect(request.url).toBe(
+      'https://x.test/api/basic/?class=chat&method=sendmessage&platform=whatsapp&platformid=100&destination=1&message=a%20b',
+    );
     expect(request.body).toBeUndefined();
     expect(request.headers['content-type']).toBeUndefined();
   });
 
   it("declares the password and the header value for the client's redactor", () => {
     const transport = createBasicTransport({ credentials: { user: 'u', password: 'pw-123' } });
-    expect(transport.secrets).toEqual(expect.arrayContaining(['pw-123', Buffer.from('u:pw-123').toString('base64')]));
+    expect(transport.secrets).toEqual(
+      expect.arrayContaining(['pw-123', Buffer.from('u:pw-123').toString('base64')]),
+    );
   });
 
   it.each([
@@ -82,11 +107,15 @@ describe('createBasicTransport', () => {
 
   it('lists every problem at once', () => {
     expect(() => createBasicTransport({ credentials: { user: 'a:b\n', password: '\r' } })).toThrow(
-      expect.objectContaining({ issues: expect.arrayContaining([expect.objectContaining({ path: 'credentials.password' })]) }),
+      expect.objectContaining({
+        issues: expect.arrayContaining([expect.objectContaining({ path: 'credentials.password' })]),
+      }),
     );
   });
 
   it('refuses missing credentials', () => {
-    expect(() => createBasicTransport({})).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => createBasicTransport({})).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG' }),
+    );
   });
 });

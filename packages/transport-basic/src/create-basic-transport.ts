@@ -2,7 +2,7 @@
  * The Basic-auth flavour: the credentials in an `Authorization: Basic` header, the
  * other fields in a form body (POST, default) or the query string (GET).
  */
-import { type BasicOptions, type ChatTransport } from '@afilnet-chat/core';
+import type { BasicOptions, ChatTransport } from '@afilnet-chat/core';
 import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import {
   createFormEncoder,
@@ -40,7 +40,11 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
   const useGet = basic.method === 'GET';
   const separator = endpoint.includes('?') ? '&' : '?';
   const getHeaders = { accept: 'application/json', authorization };
-  const postHeaders = { 'content-type': BASIC_FORM_CONTENT_TYPE, accept: 'application/json', authorization };
+  const postHeaders = {
+    'content-type': BASIC_FORM_CONTENT_TYPE,
+    accept: 'application/json',
+    authorization,
+  };
 
   return {
     name: 'basic',
@@ -63,7 +67,11 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
             },
             context,
           );
-      return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
+      return {
+        httpStatus: response.status,
+        headers: response.headers,
+        payload: parseJsonPayload(response.body),
+      };
     },
   };
 }

@@ -22,12 +22,21 @@ describe('createGetTransport', () => {
     process.on('warning', listener);
     try {
       const sent: HttpRequest[] = [];
-      const context = { http: recordingExecutor(sent), signal: new AbortController().signal, registerSecret: () => undefined };
+      const context = {
+        http: recordingExecutor(sent),
+        signal: new AbortController().signal,
+        registerSecret: () => undefined,
+      };
       const transport = createGetTransport({ credentials, baseUrl: 'https://api.example.com' });
       await transport.send({ method: 'getchatchannels', params: [] }, context);
-      await createGetTransport({ credentials }).send({ method: 'getchatchannels', params: [] }, context);
+      await createGetTransport({ credentials }).send(
+        { method: 'getchatchannels', params: [] },
+        context,
+      );
       await new Promise((resolve) => setImmediate(resolve));
-      const ours = warnings.filter((w) => (w as Error & { code?: string }).code === CREDENTIALS_IN_URL_WARNING);
+      const ours = warnings.filter(
+        (w) => (w as Error & { code?: string }).code === CREDENTIALS_IN_URL_WARNING,
+      );
       expect(ours).toHaveLength(1);
       expect(ours[0]?.name).toBe('SecurityWarning');
       expect(ours[0]?.message).not.toContain(credentials.password);
@@ -42,13 +51,20 @@ describe('createGetTransport', () => {
 
   it('counts the full URL against the 4,000-character limit', async () => {
     const sent: HttpRequest[] = [];
-    const context = { http: recordingExecutor(sent), signal: new AbortController().signal, registerSecret: () => undefined };
+    const context = {
+      http: recordingExecutor(sent),
+      signal: new AbortController().signal,
+      registerSecret: () => undefined,
+    };
     const transport = createGetTransport({ credentials, baseUrl: 'https://a.example' });
-    const prefix = 'https://a.example/api/http/?class=chat&method=sendmessage&user=demo%40example.com&password=get-warning-pw&message=';
+    const prefix =
+      'https://a.example/api/http/?class=chat&method=sendmessage&user=demo%40example.com&password=get-warning-pw&message=';
     const fits = 'x'.repeat(MAX_GET_URL_LENGTH - prefix.length);
     await transport.send({ method: 'sendmessage', params: [['message', fits]] }, context);
     expect(sent[0]?.url.length).toBe(MAX_GET_URL_LENGTH);
-    await expect(transport.send({ method: 'sendmessage', params: [['message', `${fits}x`]] }, context)).rejects.toMatchObject({
+    await expect(
+      transport.send({ method: 'sendmessage', params: [['message', `${fits}x`]] }, context),
+    ).rejects.toMatchObject({
       code: 'URL_TOO_LONG',
     });
     expect(sent).toHaveLength(1);

@@ -52,13 +52,24 @@ export function createGetTransport(options: GetTransportOptions): ChatTransport 
         throw new AfilnetValidationError(
           'URL_TOO_LONG',
           `The ${request.method} request would need a URL of ${url.length} characters, over the GET limit of ${MAX_GET_URL_LENGTH}; use the post transport for long messages`,
-          { issues: [{ path: 'message', message: `makes the URL ${url.length} characters long (limit ${MAX_GET_URL_LENGTH})` }] },
+          {
+            issues: [
+              {
+                path: 'message',
+                message: `makes the URL ${url.length} characters long (limit ${MAX_GET_URL_LENGTH})`,
+              },
+            ],
+          },
         );
       }
       warnCredentialsInUrl();
       // The context is the send options: the executor listens to the call's abort through it.
       const response = await context.http.send({ method: 'GET', url, headers }, context);
-      return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
+      return {
+        httpStatus: response.status,
+        headers: response.headers,
+        payload: parseJsonPayload(response.body),
+      };
     },
   };
 }

@@ -86,19 +86,28 @@ function jsonBody(request: WireRequest): string {
  *   without `allowInsecureHttp`.
  */
 export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): ChatTransport {
-  const { oauth: settings, baseUrl, paths, credentials, allowInsecureHttp } = resolveTransportOptions('json-oauth', options);
+  const {
+    oauth: settings,
+    baseUrl,
+    paths,
+    credentials,
+    allowInsecureHttp,
+  } = resolveTransportOptions('json-oauth', options);
   // Both present: resolveTransportOptions refuses options that name neither.
   const clientId = (settings.clientId ?? credentials?.user) as string;
   const clientSecret = (settings.clientSecret ?? credentials?.password) as string;
 
-  const tokenUrl = settings.tokenUrl ?? (settings.issuer === undefined ? joinUrl(baseUrl, DEFAULT_TOKEN_PATH) : undefined);
+  const tokenUrl =
+    settings.tokenUrl ??
+    (settings.issuer === undefined ? joinUrl(baseUrl, DEFAULT_TOKEN_PATH) : undefined);
   const apiUrl = new URL(joinUrl(baseUrl, paths.json));
   const apiHref = apiUrl.href;
 
   // Authenticating as the account, a refused client is a wrong user or password, as on every
   // other transport.
   const refused = settings.clientId === undefined ? accountRefusal : (error: unknown) => error;
-  const dpop = settings.dpop === true || settings.requireDpop === true ? createDpopKey() : undefined;
+  const dpop =
+    settings.dpop === true || settings.requireDpop === true ? createDpopKey() : undefined;
   const endpoint = createTokenEndpoint({
     ...(dpop === undefined ? {} : { dpop }),
     ...(settings.requireDpop === true ? { requireDpop: true } : {}),
@@ -128,7 +137,9 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   } else {
     // A shared store: the token serves only clients with the same secret. The fingerprint is
     // computed now, off the main thread, so that a client built at start-up has it by its first call.
-    key = secretFingerprint(keyParts, clientSecret).then((fingerprint) => tokenStoreKey(keyParts, fingerprint));
+    key = secretFingerprint(keyParts, clientSecret).then((fingerprint) =>
+      tokenStoreKey(keyParts, fingerprint),
+    );
     key.catch(() => undefined);
   }
   const cache = new TokenCache({ store: shared ?? createMemoryTokenStore(), key });
@@ -144,7 +155,8 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     context: TransportCallContext,
   ): Promise<{ response: WireResponse; invalidToken: boolean }> {
     // Not `async`: a Bearer call is the exchange's own promise, with no frame around it.
-    if (token.tokenType !== 'dpop' || dpop === undefined) return exchangeBearer(token, body, context);
+    if (token.tokenType !== 'dpop' || dpop === undefined)
+      return exchangeBearer(token, body, context);
     return callWithProof(token, body, context, dpop);
   }
 
@@ -174,7 +186,11 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     context: TransportCallContext,
   ): Promise<{ response: WireResponse; invalidToken: boolean }> {
     if (bearerFor !== token.accessToken) {
-      bearerHeaders = { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json', accept: 'application/json' };
+      bearerHeaders = {
+        authorization: `Bearer ${token.accessToken}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      };
       bearerFor = token.accessToken;
     }
     const answer = await context.http.send(
@@ -188,7 +204,11 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       context,
     );
     return {
-      response: { httpStatus: answer.status, headers: answer.headers, payload: parseJsonPayload(answer.body) },
+      response: {
+        httpStatus: answer.status,
+        headers: answer.headers,
+        payload: parseJsonPayload(answer.body),
+      },
       invalidToken: refusesBearerToken(answer.status, answer.headers['www-authenticate']),
     };
   }
@@ -226,7 +246,11 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     }
     const answer = raw as HttpResponse;
     return {
-      response: { httpStatus: answer.status, headers: answer.headers, payload: parseJsonPayload(answer.body) },
+      response: {
+        httpStatus: answer.status,
+        headers: answer.headers,
+        payload: parseJsonPayload(answer.body),
+      },
       invalidToken,
       nonceRequired,
     };
@@ -238,7 +262,8 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     secrets: [clientSecret],
     async send(request, context) {
       const { http, registerSecret } = context;
-      const fetchToken: TokenFetcher = (flightSignal) => endpoint.requestToken({ http, signal: flightSignal, registerSecret });
+      const fetchToken: TokenFetcher = (flightSignal) =>
+        endpoint.requestToken({ http, signal: flightSignal, registerSecret });
       const body = jsonBody(request);
 
       let token = cache.fresh();
@@ -261,7 +286,9 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       } catch (error) {
         // The refused request was written, so a send "may have been sent" from here on, whatever
         // the renewal gives (mayHaveBeenSent never turns false once a byte may have been written).
-        throw refused(error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error);
+        throw refused(
+          error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error,
+        );
       }
       registerSecret(renewed.accessToken);
       return (await callApi(renewed, body, context)).response;

@@ -7,7 +7,11 @@ function recordingExecutor(status = 200, body = '{"ok":true}') {
   const http: HttpExecutor = {
     async send(request, options) {
       sent.push({ request, options });
-      return { status, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="x"' }, body };
+      return {
+        status,
+        headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="x"' },
+        body,
+      };
     },
     close: async () => undefined,
   };
@@ -40,13 +44,25 @@ describe('executorFetch', () => {
 
   it('sends a GET without a body', async () => {
     const { http, sent } = recordingExecutor();
-    await executorFetch(http, new AbortController().signal)('https://as.example/.well-known/x', { method: 'GET', headers: {} });
-    expect(sent[0]?.request).toEqual({ method: 'GET', url: 'https://as.example/.well-known/x', headers: {} });
+    await executorFetch(http, new AbortController().signal)('https://as.example/.well-known/x', {
+      method: 'GET',
+      headers: {},
+    });
+    expect(sent[0]?.request).toEqual({
+      method: 'GET',
+      url: 'https://as.example/.well-known/x',
+      headers: {},
+    });
   });
 
   it('refuses a method the executor cannot send', async () => {
     const { http } = recordingExecutor();
-    await expect(executorFetch(http, new AbortController().signal)('https://x', { method: 'PUT', headers: {} })).rejects.toThrow(TypeError);
+    await expect(
+      executorFetch(http, new AbortController().signal)('https://x', {
+        method: 'PUT',
+        headers: {},
+      }),
+    ).rejects.toThrow(TypeError);
   });
 });
 

@@ -30,7 +30,8 @@ function encodeBody(body: unknown): string | undefined {
 
 function toMethod(method: string): HttpRequest['method'] {
   const upper = method.toUpperCase();
-  if (upper !== 'GET' && upper !== 'POST') throw new TypeError(`The executor cannot send ${method} requests`);
+  if (upper !== 'GET' && upper !== 'POST')
+    throw new TypeError(`The executor cannot send ${method} requests`);
   return upper;
 }
 

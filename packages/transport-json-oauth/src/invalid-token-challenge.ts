@@ -10,8 +10,11 @@ export function isInvalidTokenChallenge(error: unknown): boolean {
   return (
     error instanceof WWWAuthenticateChallengeError &&
     error.status === 401 &&
-    error.cause.some((challenge) =>
-        (challenge.scheme === 'bearer' || challenge.scheme === 'dpop') && challenge.parameters.error === 'invalid_token')
+    error.cause.some(
+      (challenge) =>
+        (challenge.scheme === 'bearer' || challenge.scheme === 'dpop') &&
+        challenge.parameters.error === 'invalid_token',
+    )
   );
 }
 

@@ -22,13 +22,15 @@ describe('createMemoryTokenStore', () => {
   it('runs the holders of one key one at a time, in order, even when one fails', async () => {
     const store = createMemoryTokenStore();
     const log: string[] = [];
-    const holder = (name: string, fail = false) => async () => {
-      log.push(`${name} in`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      log.push(`${name} out`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const holder =
+      (name: string, fail = false) =>
+      async () => {
+        log.push(`${name} in`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        log.push(`${name} out`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([
       store.lock!('k', holder('a')),
       store.lock!('k', holder('b', true)),

@@ -41,7 +41,11 @@ export function createMemoryTokenStore(now: () => number = Date.now): TokenStore
     async set(key, token) {
       tokens.set(key, token);
     },
-    lock<T>(key: string, critical: () => Promise<T>, options?: { readonly signal?: AbortSignal }): Promise<T> {
+    lock<T>(
+      key: string,
+      critical: () => Promise<T>,
+      options?: { readonly signal?: AbortSignal },
+    ): Promise<T> {
       const previous = tails.get(key) ?? Promise.resolve();
       const result = waitTurn(previous, options?.signal).then(critical);
       // A waiter that stopped waiting still keeps the next one behind the holder before it.

@@ -5,12 +5,20 @@ import { TokenCache, type TokenFetcher } from './token-cache.js';
 
 /** A token endpoint under the test's control: each request waits until the test settles it. */
 function controlledEndpoint() {
-  const pending: Array<{ signal: AbortSignal; resolve: (t: StoredToken) => void; reject: (e: unknown) => void }> = [];
+  const pending: Array<{
+    signal: AbortSignal;
+    resolve: (t: StoredToken) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   let issued = 0;
   const fetchToken: TokenFetcher = (signal) =>
     new Promise<StoredToken>((resolve, reject) => {
       pending.push({ signal, resolve, reject });
-      signal.addEventListener('abort', () => reject(new AfilnetTransportError('ABORTED', 'aborted')), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => reject(new AfilnetTransportError('ABORTED', 'aborted')),
+        { once: true },
+      );
     });
   return {
     fetchToken,
@@ -20,7 +28,11 @@ function controlledEndpoint() {
     },
     answer(index: number, lifetimeSeconds = 3600, obtainedAt = Date.now()) {
       issued += 1;
-      const token = { accessToken: `token-${issued}`, obtainedAt, expiresAt: obtainedAt + lifetimeSeconds * 1000 };
+      const token = {
+        accessToken: `token-${issued}`,
+        obtainedAt,
+        expiresAt: obtainedAt + lifetimeSeconds * 1000,
+      };
       pending[index]?.resolve(token);
       return token;
     },
@@ -53,7 +65,9 @@ describe('TokenCache', () => {
     const cache = newCache();
     const callers = Array.from({ length: 10 }, () => cache.token(live(), endpoint.fetchToken));
     await tick();
-    const failure = new AfilnetTransportError('TOKEN_ENDPOINT', 'refused', { oauthError: 'invalid_client' });
+    const failure = new AfilnetTransportError('TOKEN_ENDPOINT', 'refused', {
+      oauthError: 'invalid_client',
+    });
     endpoint.pending[0]?.reject(failure);
     const outcomes = await Promise.allSettled(callers);
     expect(outcomes.every((o) => o.status === 'rejected' && o.reason === failure)).toBe(true);
@@ -84,7 +98,10 @@ describe('TokenCache', () => {
     const cache = newCache();
     const a = new AbortController();
     const b = new AbortController();
-    const calls = [cache.token(a.signal, endpoint.fetchToken), cache.token(b.signal, endpoint.fetchToken)];
+    const calls = [
+      cache.token(a.signal, endpoint.fetchToken),
+      cache.token(b.signal, endpoint.fetchToken),
+    ];
     await tick();
     a.abort();
     expect(endpoint.pending[0]?.signal.aborted).toBe(false);
@@ -101,7 +118,9 @@ describe('TokenCache', () => {
 
   it('refuses at once a caller whose signal has already fired, without a token request', async () => {
     const endpoint = controlledEndpoint();
-    await expect(newCache().token(AbortSignal.abort(), endpoint.fetchToken)).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(newCache().token(AbortSignal.abort(), endpoint.fetchToken)).rejects.toMatchObject({
+      code: 'ABORTED',
+    });
     expect(endpoint.requests).toBe(0);
   });
 
@@ -115,7 +134,9 @@ describe('TokenCache', () => {
     await first;
 
     now += 3539_000;
-    await expect(cache.token(live(), endpoint.fetchToken)).resolves.toMatchObject({ accessToken: 'token-1' });
+    await expect(cache.token(live(), endpoint.fetchToken)).resolves.toMatchObject({
+      accessToken: 'token-1',
+    });
     expect(endpoint.requests).toBe(1);
 
     now += 1000;
@@ -152,13 +173,17 @@ describe('TokenCache', () => {
     const refused = endpoint.answer(0);
     await initial;
 
-    const retries = Array.from({ length: 20 }, () => cache.token(live(), endpoint.fetchToken, refused.accessToken));
+    const retries = Array.from({ length: 20 }, () =>
+      cache.token(live(), endpoint.fetchToken, refused.accessToken),
+    );
     await tick();
     expect(endpoint.requests).toBe(2);
     const fresh = endpoint.answer(1);
     const got = await Promise.all(retries);
     expect(got.every((t) => t.accessToken === fresh.accessToken)).toBe(true);
-    await expect(cache.token(live(), endpoint.fetchToken)).resolves.toMatchObject({ accessToken: fresh.accessToken });
+    await expect(cache.token(live(), endpoint.fetchToken)).resolves.toMatchObject({
+      accessToken: fresh.accessToken,
+    });
     expect(endpoint.requests).toBe(2);
   });
 
@@ -184,9 +209,15 @@ describe('TokenCache', () => {
     await tick();
     const old = endpoint.answer(0);
     await first;
-    const elsewhere = { accessToken: 'from-another-process', obtainedAt: Date.now(), expiresAt: Date.now() + 3600_000 };
+    const elsewhere = {
+      accessToken: 'from-another-process',
+      obtainedAt: Date.now(),
+      expiresAt: Date.now() + 3600_000,
+    };
     await store.set('k', elsewhere);
-    await expect(cache.token(live(), endpoint.fetchToken, old.accessToken)).resolves.toEqual(elsewhere);
+    await expect(cache.token(live(), endpoint.fetchToken, old.accessToken)).resolves.toEqual(
+      elsewhere,
+    );
     expect(endpoint.requests).toBe(1);
   });
 });
@@ -211,7 +242,9 @@ describe('TokenCache with a failing store', () => {
     expect(endpoint.requests).toBe(1);
     endpoint.answer(0);
     await expect(call).resolves.toMatchObject({ accessToken: 'token-1' });
-    await expect(cache.token(live(), endpoint.fetchToken)).resolves.toMatchObject({ accessToken: 'token-1' });
+    await expect(cache.token(live(), endpoint.fetchToken)).resolves.toMatchObject({
+      accessToken: 'token-1',
+    });
   });
 
   it('still gives the token request failure, not a store error, when the lock held', async () => {
@@ -235,7 +268,11 @@ describe('TokenCache with a lock held elsewhere', () => {
     const store = {
       get: memory.get,
       set: memory.set,
-      lock: <T>(_key: string, _critical: () => Promise<T>, options?: { readonly signal?: AbortSignal }) => {
+      lock: <T>(
+        _key: string,
+        _critical: () => Promise<T>,
+        options?: { readonly signal?: AbortSignal },
+      ) => {
         signals.push(options?.signal);
         return new Promise<T>(() => undefined);
       },
@@ -243,13 +280,14 @@ describe('TokenCache with a lock held elsewhere', () => {
     return { store, signals };
   }
 
-  it('stops waiting at half of the caller\'s remaining time and fetches its own token', async () => {
+  it("stops waiting at half of the caller's remaining time and fetches its own token", async () => {
     const endpoint = controlledEndpoint();
     const { store, signals } = stuckStore();
     const cache = new TokenCache({ store, key: 'k' });
     const started = performance.now();
     const call = cache.token({ signal: live(), remainingMs: () => 400 }, endpoint.fetchToken);
-    while (endpoint.requests === 0 && performance.now() - started < 5_000) await new Promise((r) => setTimeout(r, 10));
+    while (endpoint.requests === 0 && performance.now() - started < 5_000)
+      await new Promise((r) => setTimeout(r, 10));
     expect(endpoint.requests).toBe(1);
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
     // The store was told to stop waiting, so that it leaves nothing behind.

@@ -40,9 +40,13 @@ interface Flight {
 export type TokenCaller = AbortSignal | { readonly signal: AbortSignal; remainingMs?(): number };
 
 function abortedWhileWaiting(): AfilnetTransportError {
-  return new AfilnetTransportError('ABORTED', 'The call was aborted while waiting for an access token', {
-    mayHaveBeenSent: false,
-  });
+  return new AfilnetTransportError(
+    'ABORTED',
+    'The call was aborted while waiting for an access token',
+    {
+      mayHaveBeenSent: false,
+    },
+  );
 }
 
 /**
@@ -84,7 +88,11 @@ export class TokenCache {
    * @param rejected a token the API just refused (RFC 6750 §3.1 `invalid_token`).
    * @throws what `fetchToken` or the store throw, to every caller that waited for it.
    */
-  async token(caller: TokenCaller, fetchToken: TokenFetcher, rejected?: string): Promise<StoredToken> {
+  async token(
+    caller: TokenCaller,
+    fetchToken: TokenFetcher,
+    rejected?: string,
+  ): Promise<StoredToken> {
     if (rejected !== undefined) {
       this.#rejected = rejected;
       if (this.#local?.accessToken === rejected) this.#local = undefined;
@@ -93,7 +101,8 @@ export class TokenCache {
     if (local !== undefined) return local;
     const token = await this.#join(caller, fetchToken);
     // A flight that started before the refusal may have answered the refused token.
-    if (rejected !== undefined && token.accessToken === rejected) return this.#join(caller, fetchToken);
+    if (rejected !== undefined && token.accessToken === rejected)
+      return this.#join(caller, fetchToken);
     return token;
   }
 
@@ -114,7 +123,9 @@ export class TokenCache {
     // Nobody wants the token any more: nothing is to be waited for either.
     controller.signal.addEventListener('abort', () => stopWaiting.abort(), { once: true });
     const promise = this.#key.then((key) =>
-      key === undefined ? fetchToken(controller.signal) : this.#viaStore(key, controller, stopWaiting.signal, fetchToken),
+      key === undefined
+        ? fetchToken(controller.signal)
+        : this.#viaStore(key, controller, stopWaiting.signal, fetchToken),
     );
     const flight: Flight = { promise, controller, stopWaiting, waiters: 0, settled: false };
     promise.then(
@@ -136,7 +147,12 @@ export class TokenCache {
    * `stopWaiting` fires before the lock is granted, the flight goes on without it (and tells the
    * store, which stops waiting too); a store that grants it later holds it until that is done.
    */
-  #viaStore(key: string, controller: AbortController, stopWaiting: AbortSignal, fetchToken: TokenFetcher): Promise<StoredToken> {
+  #viaStore(
+    key: string,
+    controller: AbortController,
+    stopWaiting: AbortSignal,
+    fetchToken: TokenFetcher,
+  ): Promise<StoredToken> {
     const store = this.#store;
     // A store is an optimisation: when it fails (a shared cache down), calls go on with tokens of
     // their own rather than fail with an error that says nothing about the API.
@@ -144,7 +160,12 @@ export class TokenCache {
       const stored = await Promise.resolve()
         .then(() => store.get(key))
         .catch(() => undefined);
-      if (stored !== undefined && stored.accessToken !== this.#rejected && isFresh(stored, this.#now())) return stored;
+      if (
+        stored !== undefined &&
+        stored.accessToken !== this.#rejected &&
+        isFresh(stored, this.#now())
+      )
+        return stored;
       const fresh = await fetchToken(controller.signal);
       await Promise.resolve()
         .then(() => store.set(key, fresh))

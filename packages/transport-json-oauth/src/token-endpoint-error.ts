@@ -43,28 +43,39 @@ export function oauthErrorOf(body: string | undefined): string | undefined {
  * whose body gives the OAuth `error` even when oauth4webapi raised a `WWW-Authenticate`
  * challenge error instead of reading it (a 401 with `WWW-Authenticate: Basic`, RFC 6749 §5.2).
  */
-export function tokenEndpointError(error: unknown, raw: HttpResponse | undefined, step: TokenStep): AfilnetTransportError {
+export function tokenEndpointError(
+  error: unknown,
+  raw: HttpResponse | undefined,
+  step: TokenStep,
+): AfilnetTransportError {
   if (error instanceof AfilnetTransportError && error.code !== 'RESPONSE_TOO_LARGE') {
     return error.with({ mayHaveBeenSent: false });
   }
-  const oauthError = error instanceof ResponseBodyError ? asOAuthErrorCode(error.error) : oauthErrorOf(raw?.body);
+  const oauthError =
+    error instanceof ResponseBodyError ? asOAuthErrorCode(error.error) : oauthErrorOf(raw?.body);
   const status = raw?.status;
   // A busy token endpoint (429, 503) may say when to come back; the client's retry waits that long.
   const retryAfterMs = parseRetryAfter(raw?.headers['retry-after']);
-  const facts = [status === undefined ? undefined : `HTTP ${status}`, oauthError].filter((f) => f !== undefined);
+  const facts = [status === undefined ? undefined : `HTTP ${status}`, oauthError].filter(
+    (f) => f !== undefined,
+  );
   const what =
     step === 'discovery'
       ? 'The authorization server metadata (RFC 8414) could not be read'
       : 'The token endpoint gave no usable access token';
-  return new AfilnetTransportError('TOKEN_ENDPOINT', facts.length > 0 ? `${what} (${facts.join(', ')})` : what, {
-    mayHaveBeenSent: false,
-    ...(status === undefined ? {} : { httpStatus: status }),
-    ...(oauthError === undefined ? {} : { oauthError }),
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    // oauth4webapi's errors hold the response and, for a malformed token response, its parsed
-    // body, which may contain the access token: only name, code and message are kept.
-    cause: error instanceof AfilnetTransportError ? error : sanitizeCause(error),
-  });
+  return new AfilnetTransportError(
+    'TOKEN_ENDPOINT',
+    facts.length > 0 ? `${what} (${facts.join(', ')})` : what,
+    {
+      mayHaveBeenSent: false,
+      ...(status === undefined ? {} : { httpStatus: status }),
+      ...(oauthError === undefined ? {} : { oauthError }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      // oauth4webapi's errors hold the response and, for a malformed token response, its parsed
+      // body, which may contain the access token: only name, code and message are kept.
+      cause: error instanceof AfilnetTransportError ? error : sanitizeCause(error),
+    },
+  );
 }
 
 /** RFC 6749 §5.2 errors by which a token endpoint refuses the client's id or secret. */
@@ -79,6 +90,12 @@ const REFUSALS = new Set(['invalid_client', 'invalid_grant']);
  */
 export function accountRefusal(error: unknown): unknown {
   if (!(error instanceof AfilnetTransportError) || error.code !== 'TOKEN_ENDPOINT') return error;
-  const refused = error.httpStatus === 401 || (error.oauthError !== undefined && REFUSALS.has(error.oauthError));
-  return refused ? new AfilnetApiError('INCORRECT_USER_PASSWORD', { httpStatus: error.httpStatus ?? 401, cause: error }) : error;
+  const refused =
+    error.httpStatus === 401 || (error.oauthError !== undefined && REFUSALS.has(error.oauthError));
+  return refused
+    ? new AfilnetApiError('INCORRECT_USER_PASSWORD', {
+        httpStatus: error.httpStatus ?? 401,
+        cause: error,
+      })
+    : error;
 }

@@ -66,22 +66,34 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     options.clientAuthMethod === 'client_secret_post'
       ? oauth.ClientSecretPost(options.clientSecret)
       : clientSecretBasic(options.clientSecret);
-  const parameters: Record<string, string> = options.scope === undefined ? {} : { scope: options.scope };
+  const parameters: Record<string, string> =
+    options.scope === undefined ? {} : { scope: options.scope };
   let server: oauth.AuthorizationServer | undefined =
     options.tokenUrl === undefined
       ? undefined
-      : { issuer: options.issuer ?? new URL(options.tokenUrl).origin, token_endpoint: options.tokenUrl };
+      : {
+          issuer: options.issuer ?? new URL(options.tokenUrl).origin,
+          token_endpoint: options.tokenUrl,
+        };
 
   // RFC 8414 §3 first; an issuer that only publishes OpenID Connect Discovery metadata (many do,
   // e.g. Keycloak or oauth2-mock-server) answers 404 there and is asked at its OIDC location.
-  async function discover(issuerUrl: string, http: oauth.HttpRequestOptions<'GET'>): Promise<oauth.AuthorizationServer> {
+  async function discover(
+    issuerUrl: string,
+    http: oauth.HttpRequestOptions<'GET'>,
+  ): Promise<oauth.AuthorizationServer> {
     const issuer = new URL(issuerUrl);
     let response = await oauth.discoveryRequest(issuer, { ...http, algorithm: 'oauth2' });
-    if (response.status === 404) response = await oauth.discoveryRequest(issuer, { ...http, algorithm: 'oidc' });
+    if (response.status === 404)
+      response = await oauth.discoveryRequest(issuer, { ...http, algorithm: 'oidc' });
     return oauth.processDiscoveryResponse(issuer, response);
   }
 
-  async function requestToken({ http, signal, registerSecret }: TokenRequestContext): Promise<StoredToken> {
+  async function requestToken({
+    http,
+    signal,
+    registerSecret,
+  }: TokenRequestContext): Promise<StoredToken> {
     let raw: HttpResponse | undefined;
     let step: TokenStep = 'discovery';
     const requestOptions = {
@@ -95,7 +107,9 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
       step = 'token';
       raw = undefined;
       if (options.clientAuthMethod === 'client_secret_basic') {
-        registerSecret(clientSecretBasicHeader(options.clientId, options.clientSecret).slice('Basic '.length));
+        registerSecret(
+          clientSecretBasicHeader(options.clientId, options.clientSecret).slice('Basic '.length),
+        );
       }
       const dpop = options.dpop === undefined ? undefined : await options.dpop();
       const as = server;
@@ -127,11 +141,16 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
         throw new AfilnetTransportError(
           'TOKEN_ENDPOINT',
           'The token endpoint issued a token of type Bearer, not DPoP (RFC 9449), which oauth.requireDpop requires',
-          { mayHaveBeenSent: false, ...(raw === undefined ? {} : { httpStatus: (raw as HttpResponse).status }) },
+          {
+            mayHaveBeenSent: false,
+            ...(raw === undefined ? {} : { httpStatus: (raw as HttpResponse).status }),
+          },
         );
       }
       if (answer.token_type !== 'bearer' && !bound) {
-        throw new Error(`token_type ${answer.token_type} is not supported; expected Bearer${dpop ? ' or DPoP' : ''}`);
+        throw new Error(
+          `token_type ${answer.token_type} is not supported; expected Bearer${dpop ? ' or DPoP' : ''}`,
+        );
       }
       return {
         accessToken: answer.access_token,

@@ -40,7 +40,10 @@ const COMPUTED_LIMIT = 64;
  *
  * @throws what `scrypt` throws (not enough memory), through the promise.
  */
-export function secretFingerprint(parts: Pick<TokenStoreKeyParts, 'tokenEndpoint' | 'clientId'>, secret: string): Promise<string> {
+export function secretFingerprint(
+  parts: Pick<TokenStoreKeyParts, 'tokenEndpoint' | 'clientId'>,
+  secret: string,
+): Promise<string> {
   const salt = JSON.stringify(['afilnet-chat token store', parts.tokenEndpoint, parts.clientId]);
   const memoKey = createHash('sha256').update(salt).update('\0').update(secret).digest('base64url');
   const known = computed.get(memoKey);
@@ -65,5 +68,8 @@ export function secretFingerprint(parts: Pick<TokenStoreKeyParts, 'tokenEndpoint
  * nothing.
  */
 export function tokenStoreKey(parts: TokenStoreKeyParts, proof: string): string {
-  return KEY_PREFIX + JSON.stringify([parts.tokenEndpoint, parts.clientId, parts.scope ?? '', parts.apiOrigin, proof]);
+  return (
+    KEY_PREFIX +
+    JSON.stringify([parts.tokenEndpoint, parts.clientId, parts.scope ?? '', parts.apiOrigin, proof])
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * The HTTP POST flavour: every field, credentials included, in a form body.
  */
-import { type ChatTransport } from '@afilnet-chat/core';
+import type { ChatTransport } from '@afilnet-chat/core';
 import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import {
   createFormEncoder,
@@ -38,7 +38,11 @@ export function createPostTransport(options: PostTransportOptions): ChatTranspor
       const body = encode(request);
       // The context is the send options: the executor listens to the call's abort through it.
       const response = await context.http.send({ method: 'POST', url, headers, body }, context);
-      return { httpStatus: response.status, headers: response.headers, payload: parseJsonPayload(response.body) };
+      return {
+        httpStatus: response.status,
+        headers: response.headers,
+        payload: parseJsonPayload(response.body),
+      };
     },
   };
 }

@@ -28,7 +28,11 @@ function recordingExecutor(body = ''): { http: HttpExecutor; sent: HttpRequest[]
   };
 }
 
-const context = (http: HttpExecutor) => ({ http, signal: new AbortController().signal, registerSecret: () => {} });
+const context = (http: HttpExecutor) => ({
+  http,
+  signal: new AbortController().signal,
+  registerSecret: () => {},
+});
 
 describe('createSoapTransport', () => {
   it('is named soap and rated medium-high', () => {
@@ -44,30 +48,52 @@ describe('createSoapTransport', () => {
     const t = createSoapTransport({ credentials: { user: 'u', password: 'p' } });
     for (let i = 0; i < 3; i++) {
       const response = await t.send({ method: 'getchatchannels', params: [] }, context(http));
-      expect(response.payload).toEqual({ kind: 'envelope', value: { status: 'success', result: '' } });
+      expect(response.payload).toEqual({
+        kind: 'envelope',
+        value: { status: 'success', result: '' },
+      });
     }
     expect(readers.created - before).toBe(1);
   });
 
   it("declares the password for the client's redactor", () => {
-    expect(createSoapTransport({ credentials: { user: 'u', password: 'pw-123' } }).secrets).toContain('pw-123');
+    expect(
+      createSoapTransport({ credentials: { user: 'u', password: 'pw-123' } }).secrets,
+    ).toContain('pw-123');
   });
 
   it('refuses values XML 1.0 cannot carry before sending, listing each by its API name', async () => {
     const { http, sent } = recordingExecutor();
     const t = createSoapTransport({ credentials: { user: 'u', password: 'p' } });
     const error = await t
-      .send({ method: 'sendmessage', params: [['platform', 'whatsapp'], ['platformid', '1\u0000'], ['destination', 'd'], ['message', 'bell \u0007']] }, context(http))
+      .send(
+        {
+          method: 'sendmessage',
+          params: [
+            ['platform', 'whatsapp'],
+            ['platformid', '1\u0000'],
+            ['destination', 'd'],
+            ['message', 'bell \u0007'],
+          ],
+        },
+        context(http),
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AfilnetValidationError);
     expect(error).toMatchObject({ code: 'INVALID_PARAMS' });
-    expect((error as AfilnetValidationError).issues.map((i) => i.path)).toEqual(['platformId', 'message']);
+    expect((error as AfilnetValidationError).issues.map((i) => i.path)).toEqual([
+      'platformId',
+      'message',
+    ]);
     expect(sent).toHaveLength(0);
   });
 
   it('sends a fresh nonce and Created with every digest request', async () => {
     const { http, sent } = recordingExecutor();
-    const t = createSoapTransport({ credentials: { user: 'u', password: 'p' }, soap: { passwordType: 'PasswordDigest' } });
+    const t = createSoapTransport({
+      credentials: { user: 'u', password: 'p' },
+      soap: { passwordType: 'PasswordDigest' },
+    });
     await t.send({ method: 'getchatchannels', params: [] }, context(http));
     await t.send({ method: 'getchatchannels', params: [] }, context(http));
     const nonces = sent.map((r) => /<wsse:Nonce[^>]*>([^<]+)</.exec(r.body ?? '')?.[1]);

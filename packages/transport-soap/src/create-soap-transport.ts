@@ -3,9 +3,13 @@
  * UsernameToken header.
  */
 import { randomBytes } from 'node:crypto';
-import { type ChatTransport, type SoapOptions } from '@afilnet-chat/core';
+import type { ChatTransport, SoapOptions } from '@afilnet-chat/core';
 import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
-import { joinUrl, resolveTransportOptions, type AccountTransportOptions } from '@afilnet-chat/core/transport';
+import {
+  joinUrl,
+  resolveTransportOptions,
+  type AccountTransportOptions,
+} from '@afilnet-chat/core/transport';
 import { createXmlReader, findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 import { decodeSoapPayload } from './decode-soap-payload.js';
 import { encodeEnvelope } from './encode-envelope.js';
@@ -24,7 +28,9 @@ export interface SoapTransportOptions extends AccountTransportOptions {
 
 const xmlRule = (_field: 'user' | 'password', value: string): string | undefined => {
   const found = findXmlIllegalCharacter(value);
-  return found === undefined ? undefined : `holds ${found}, a character XML 1.0 (and so SOAP) cannot carry`;
+  return found === undefined
+    ? undefined
+    : `holds ${found}, a character XML 1.0 (and so SOAP) cannot carry`;
 };
 
 /**
@@ -43,7 +49,9 @@ const xmlRule = (_field: 'user' | 'password', value: string): string | undefined
  *   without `allowInsecureHttp`.
  */
 export function createSoapTransport(options: SoapTransportOptions): ChatTransport {
-  const { credentials, baseUrl, paths, soap } = resolveTransportOptions('soap', options, { credentialRule: xmlRule });
+  const { credentials, baseUrl, paths, soap } = resolveTransportOptions('soap', options, {
+    credentialRule: xmlRule,
+  });
   const url = joinUrl(baseUrl, paths.soap);
   const digest = soap.passwordType === 'PasswordDigest';
   const textToken = digest ? undefined : encodeUsernameToken(credentials);
@@ -53,7 +61,11 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
   const headersOf = (method: string): Readonly<Record<string, string>> => {
     let headers = headersByMethod.get(method);
     if (headers === undefined) {
-      headers = { 'content-type': SOAP_CONTENT_TYPE, soapaction: soapActionOf(method), accept: 'text/xml' };
+      headers = {
+        'content-type': SOAP_CONTENT_TYPE,
+        soapaction: soapActionOf(method),
+        accept: 'text/xml',
+      };
       headersByMethod.set(method, headers);
     }
     return headers;
@@ -66,7 +78,12 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
     async send(request, context) {
       const { http } = context;
       refuseUnencodableParams(request);
-      const security = textToken ?? encodeUsernameToken(credentials, { nonce: randomBytes(16), created: new Date().toISOString() });
+      const security =
+        textToken ??
+        encodeUsernameToken(credentials, {
+          nonce: randomBytes(16),
+          created: new Date().toISOString(),
+        });
       const response = await http.send(
         {
           method: 'POST',
@@ -77,7 +94,11 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
         // The context is the send options: the executor listens to the call's abort through it.
         context,
       );
-      return { httpStatus: response.status, headers: response.headers, payload: decodeSoapPayload(reader, request.method, response.body) };
+      return {
+        httpStatus: response.status,
+        headers: response.headers,
+        payload: decodeSoapPayload(reader, request.method, response.body),
+      };
     },
   };
 }

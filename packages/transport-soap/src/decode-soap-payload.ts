@@ -38,7 +38,13 @@ function fieldsOf(element: XmlElement): Record<string, string | null> {
   const fields: Record<string, string | null> = {};
   for (const field of element.children) {
     const name = field.localName;
-    if (name === '__proto__') Object.defineProperty(fields, name, { value: scalarOf(field), enumerable: true, writable: true, configurable: true });
+    if (name === '__proto__')
+      Object.defineProperty(fields, name, {
+        value: scalarOf(field),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else fields[name] = scalarOf(field);
   }
   return fields;
@@ -71,13 +77,18 @@ function faultOf(fault: XmlElement): WirePayload {
  * Reads `body` with `reader` and maps it. Never throws: a refused or malformed document, a
  * SOAP 1.2 envelope, or a body without the method's response wrapper is `unparseable`.
  */
-export function decodeSoapPayload(reader: XmlReader, method: ChatMethod, body: string): WirePayload {
+export function decodeSoapPayload(
+  reader: XmlReader,
+  method: ChatMethod,
+  body: string,
+): WirePayload {
   if (body.trim() === '') return { kind: 'unparseable', reason: 'empty body' };
   let root: XmlElement;
   try {
     root = reader.read(body);
   } catch (error) {
-    if (error instanceof XmlReadError) return { kind: 'unparseable', reason: `the SOAP response was refused: ${error.message}` };
+    if (error instanceof XmlReadError)
+      return { kind: 'unparseable', reason: `the SOAP response was refused: ${error.message}` };
     throw error;
   }
   if (!isElement(root, SOAP11_NS, 'Envelope')) {
@@ -88,7 +99,10 @@ export function decodeSoapPayload(reader: XmlReader, method: ChatMethod, body: s
   if (content === undefined) return { kind: 'unparseable', reason: 'the SOAP Body is empty' };
   if (isElement(content, SOAP11_NS, 'Fault')) return faultOf(content);
   if (!isElement(content, CHAT_NS, `${method}Response`)) {
-    return { kind: 'unparseable', reason: `the SOAP Body holds no ${method}Response in ${CHAT_NS}` };
+    return {
+      kind: 'unparseable',
+      reason: `the SOAP Body holds no ${method}Response in ${CHAT_NS}`,
+    };
   }
   const envelope: Record<string, unknown> = {};
   const status = childNamed(content, 'status');

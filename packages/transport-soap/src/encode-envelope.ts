@@ -12,7 +12,10 @@ import { CHAT_NS, SOAP11_NS, escapeXml } from '@afilnet-chat/soap-xml';
 export function encodeEnvelope(request: WireRequest, security: string): string {
   let params = '';
   for (const [name, value] of request.params) params += `<${name}>${escapeXml(value)}</${name}>`;
-  const wrapper = params === '' ? `<chat:${request.method}/>` : `<chat:${request.method}>${params}</chat:${request.method}>`;
+  const wrapper =
+    params === ''
+      ? `<chat:${request.method}/>`
+      : `<chat:${request.method}>${params}</chat:${request.method}>`;
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
     `<soapenv:Envelope xmlns:soapenv="${SOAP11_NS}" xmlns:chat="${CHAT_NS}">` +

@@ -8,5 +8,9 @@ import { createHash } from 'node:crypto';
  * text) and `created` and the password as UTF-8, per the profile.
  */
 export function passwordDigest(nonce: Uint8Array, created: string, password: string): string {
-  return createHash('sha1').update(nonce).update(created, 'utf8').update(password, 'utf8').digest('base64');
+  return createHash('sha1')
+    .update(nonce)
+    .update(created, 'utf8')
+    .update(password, 'utf8')
+    .digest('base64');
 }

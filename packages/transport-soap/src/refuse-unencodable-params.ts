@@ -20,10 +20,17 @@ export function refuseUnencodableParams(request: WireRequest): void {
     const found = findXmlIllegalCharacter(value);
     if (found !== undefined) {
       // Issues name what the caller wrote (`platformId`), not the wire name.
-      issues.push({ path: fields.find((f) => f.wire === name)?.api ?? name, message: `holds ${found}, a character XML 1.0 (and so SOAP) cannot carry` });
+      issues.push({
+        path: fields.find((f) => f.wire === name)?.api ?? name,
+        message: `holds ${found}, a character XML 1.0 (and so SOAP) cannot carry`,
+      });
     }
   }
   if (issues.length > 0) {
-    throw new AfilnetValidationError('INVALID_PARAMS', `Invalid input for ${request.method} over SOAP`, { issues });
+    throw new AfilnetValidationError(
+      'INVALID_PARAMS',
+      `Invalid input for ${request.method} over SOAP`,
+      { issues },
+    );
   }
 }

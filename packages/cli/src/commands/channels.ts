@@ -14,13 +14,19 @@ const COLUMNS: readonly TableColumn<ChatChannel>[] = [
 export const channelsCommand: Command = {
   name: 'channels',
   summary: "List the account's chat channels (getchatchannels)",
-  description: 'Lists the chat channels of the account: the platform and id that the other commands take.',
+  description:
+    'Lists the chat channels of the account: the platform and id that the other commands take.',
   callsApi: true,
   options: [],
-  examples: ['afilnet-chat channels --transport post', 'afilnet-chat channels --transport soap --json'],
+  examples: [
+    'afilnet-chat channels --transport post',
+    'afilnet-chat channels --transport soap --json',
+  ],
   async run(context) {
     const channels = await (await context.client()).getChatChannels();
-    context.print(channels, () => (channels.length === 0 ? 'No channels.\n' : renderTable(COLUMNS, channels)));
+    context.print(channels, () =>
+      channels.length === 0 ? 'No channels.\n' : renderTable(COLUMNS, channels),
+    );
     return EXIT_CODES.OK;
   },
 };

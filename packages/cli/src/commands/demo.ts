@@ -11,22 +11,35 @@ function showCell(cell: DemoCell | undefined): string {
   if (cell === undefined) return '';
   if (cell.outcome === 'not-installed') return 'not installed';
   const ms = cell.ms === undefined ? '' : ` ${cell.ms.toFixed(1)} ms`;
-  return cell.outcome === 'ok' ? `✓ ${cell.detail}${ms}` : `✗ ${cell.detail.split(':')[0] ?? ''}${ms}`;
+  return cell.outcome === 'ok'
+    ? `✓ ${cell.detail}${ms}`
+    : `✗ ${cell.detail.split(':')[0] ?? ''}${ms}`;
 }
 
 const COLUMNS: readonly TableColumn<DemoRow>[] = [
   { heading: 'TRANSPORT', cell: (r) => `${r.transport} (${r.security})` },
-  ...METHODS.map((method) => ({ heading: method, cell: (r: DemoRow) => showCell(r.cells.find((c) => c.method === method)) })),
+  ...METHODS.map((method) => ({
+    heading: method,
+    cell: (r: DemoRow) => showCell(r.cells.find((c) => c.method === method)),
+  })),
 ];
 
 function summary(rows: readonly DemoRow[]): string {
-  const failures = rows.flatMap((r) => r.cells.filter((c) => c.outcome === 'failed').map((c) => `  ${r.transport} ${c.method}: ${c.detail}`));
-  const missing = rows.filter((r) => r.cells.some((c) => c.outcome === 'not-installed')).map((r) => r.transport);
+  const failures = rows.flatMap((r) =>
+    r.cells
+      .filter((c) => c.outcome === 'failed')
+      .map((c) => `  ${r.transport} ${c.method}: ${c.detail}`),
+  );
+  const missing = rows
+    .filter((r) => r.cells.some((c) => c.outcome === 'not-installed'))
+    .map((r) => r.transport);
   const passed = rows.filter((r) => r.cells.every((c) => c.outcome === 'ok')).length;
   const lines = [`${passed} of ${rows.length} transports passed every method.`];
   if (missing.length > 0) lines.push(`Not installed: ${missing.join(', ')}.`);
   if (failures.length > 0) lines.push('Failures:', ...failures);
-  lines.push('To watch calls like these live, run `afilnet-chat sandbox` and open the inbox URL it prints.');
+  lines.push(
+    'To watch calls like these live, run `afilnet-chat sandbox` and open the inbox URL it prints.',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -47,6 +60,8 @@ export const demoCommand: Command = {
     const { runDemo } = await import('../run-demo.js');
     const rows = await runDemo();
     context.print(rows, () => `${renderTable(COLUMNS, rows)}\n${summary(rows)}`);
-    return rows.some((r) => r.cells.some((c) => c.outcome === 'failed')) ? EXIT_CODES.FAILURE : EXIT_CODES.OK;
+    return rows.some((r) => r.cells.some((c) => c.outcome === 'failed'))
+      ? EXIT_CODES.FAILURE
+      : EXIT_CODES.OK;
   },
 };

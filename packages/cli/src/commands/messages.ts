@@ -11,7 +11,9 @@ export const messagesCommand: Command = {
   description: 'Shows every message of a conversation, both directions, oldest first.',
   callsApi: true,
   options: CONVERSATION_OPTIONS,
-  examples: ['afilnet-chat messages --transport post --platform whatsapp --platform-id 100 --destination 34600000000'],
+  examples: [
+    'afilnet-chat messages --transport post --platform whatsapp --platform-id 100 --destination 34600000000',
+  ],
   async run(context) {
     const messages = await (await context.client()).getMessages(conversationFrom(context));
     context.print(messages, () => renderMessages(messages, 'No messages.'));

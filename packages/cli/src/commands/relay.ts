@@ -4,11 +4,18 @@
  * checks them before anything runs, and prints what happens.
  */
 import type { ChatMessage } from '@afilnet-chat/core';
-import { DEFAULT_WATCH_INTERVAL_MS, DEFAULT_WATCH_MAX_BACKOFF_MS } from '@afilnet-chat/core/constants';
+import {
+  DEFAULT_WATCH_INTERVAL_MS,
+  DEFAULT_WATCH_MAX_BACKOFF_MS,
+} from '@afilnet-chat/core/constants';
 import { CliUsageError } from '../cli-usage-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { METRICS_PORT_OPTION, startMetricsEndpoint, type MetricsEndpoint } from '../metrics-endpoint.js';
+import {
+  METRICS_PORT_OPTION,
+  startMetricsEndpoint,
+  type MetricsEndpoint,
+} from '../metrics-endpoint.js';
 import { parseIntegerOption } from '../parse-integer-option.js';
 import { printableText } from '../printable-text.js';
 import type { FailedDelivery } from '../relay/failed-deliveries.js';
@@ -22,14 +29,17 @@ const DEFAULT_CHECKPOINT = './afilnet-relay.json';
 const DEFAULT_QUEUE = 'afilnet-relay';
 const DEFAULT_CONCURRENCY = 8;
 
-function where(m: Pick<ChatMessage, 'platform' | 'platformId' | 'destination' | 'messageId'>): string {
+function where(
+  m: Pick<ChatMessage, 'platform' | 'platformId' | 'destination' | 'messageId'>,
+): string {
   return `${printableText(m.platform)} ${printableText(m.platformId)} ${printableText(m.destination)} #${printableText(m.messageId)}`;
 }
 
 /** The receiver's URL, checked: http(s), no credentials in it, http only when allowed. */
 function webhookUrl(context: CommandContext): URL {
   const text = context.text('url');
-  if (text === undefined || text === '') throw new CliUsageError('--url <https url> names the receiver of the webhooks', 'relay');
+  if (text === undefined || text === '')
+    throw new CliUsageError('--url <https url> names the receiver of the webhooks', 'relay');
   let url: URL;
   try {
     url = new URL(text);
@@ -37,7 +47,10 @@ function webhookUrl(context: CommandContext): URL {
     throw new CliUsageError('--url is not a URL; give the receiver as https://host/path', 'relay');
   }
   if (url.username !== '' || url.password !== '') {
-    throw new CliUsageError('--url must not hold a user or password; the receiver checks the signature instead', 'relay');
+    throw new CliUsageError(
+      '--url must not hold a user or password; the receiver checks the signature instead',
+      'relay',
+    );
   }
   if (url.protocol === 'http:') {
     const env = context.io.env.AFILNET_ALLOW_INSECURE_HTTP?.trim().toLowerCase();
@@ -48,7 +61,10 @@ function webhookUrl(context: CommandContext): URL {
       );
     }
   } else if (url.protocol !== 'https:') {
-    throw new CliUsageError(`--url must be an https:// URL, not ${printableText(url.protocol)}`, 'relay');
+    throw new CliUsageError(
+      `--url must be an https:// URL, not ${printableText(url.protocol)}`,
+      'relay',
+    );
   }
   return url;
 }
@@ -60,7 +76,9 @@ function shownUrl(url: URL): string {
 
 /** The account the webhook-ids are derived from: the user, or the OAuth client. */
 function accountOf(context: CommandContext): string {
-  return context.text('user') ?? context.io.env.AFILNET_USER ?? context.io.env.AFILNET_CLIENT_ID ?? '';
+  return (
+    context.text('user') ?? context.io.env.AFILNET_USER ?? context.io.env.AFILNET_CLIENT_ID ?? ''
+  );
 }
 
 /** The Redis mode, whose packages are optional peers of the CLI. */
@@ -69,7 +87,10 @@ async function loadRedisRelay(): Promise<typeof import('../relay/relay-redis.js'
     return await import('../relay/relay-redis.js');
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    throw new CliUsageError('--redis needs @afilnet-chat/bullmq, bullmq and ioredis installed beside the CLI: npm install @afilnet-chat/bullmq bullmq ioredis', 'relay');
+    throw new CliUsageError(
+      '--redis needs @afilnet-chat/bullmq, bullmq and ioredis installed beside the CLI: npm install @afilnet-chat/bullmq bullmq ioredis',
+      'relay',
+    );
   }
 }
 
@@ -78,7 +99,8 @@ function failedLine(entry: FailedDelivery): string {
 }
 
 function printer(context: CommandContext): RelayEvents {
-  const out = (line: Record<string, unknown>, text: string) => context.io.write(context.json ? `${JSON.stringify(line)}\n` : text);
+  const out = (line: Record<string, unknown>, text: string) =>
+    context.io.write(context.json ? `${JSON.stringify(line)}\n` : text);
   const fields = (m: ChatMessage, webhookId: string) => ({
     webhookId,
     platform: m.platform,
@@ -88,10 +110,16 @@ function printer(context: CommandContext): RelayEvents {
   });
   return {
     delivered(m, webhookId, attempts, latencyMs) {
-      out({ event: 'delivered', ...fields(m, webhookId), attempts, latencyMs }, `delivered ${webhookId} ${where(m)} (${attempts} attempt(s), ${latencyMs} ms)\n`);
+      out(
+        { event: 'delivered', ...fields(m, webhookId), attempts, latencyMs },
+        `delivered ${webhookId} ${where(m)} (${attempts} attempt(s), ${latencyMs} ms)\n`,
+      );
     },
     failed(m, webhookId, attempts, reason) {
-      out({ event: 'failed', ...fields(m, webhookId), attempts, reason }, `failed ${webhookId} ${where(m)} after ${attempts} attempt(s): ${printableText(reason)}; kept in the failed list\n`);
+      out(
+        { event: 'failed', ...fields(m, webhookId), attempts, reason },
+        `failed ${webhookId} ${where(m)} after ${attempts} attempt(s): ${printableText(reason)}; kept in the failed list\n`,
+      );
     },
     retrying(m, webhookId, failure, delayMs) {
       context.io.writeError(
@@ -113,7 +141,8 @@ function printer(context: CommandContext): RelayEvents {
 /** Delivers inbound messages to a webhook. */
 export const relayCommand: Command = {
   name: 'relay',
-  summary: 'Deliver every inbound message as a signed webhook POST (Standard Webhooks), until Ctrl-C',
+  summary:
+    'Deliver every inbound message as a signed webhook POST (Standard Webhooks), until Ctrl-C',
   description:
     'Watches every conversation of the account and POSTs each inbound message to --url as JSON ' +
     '{"type":"message.received","timestamp":…,"data":<message>}, signed with AFILNET_WEBHOOK_SECRET (whsec_ and the ' +
@@ -123,20 +152,64 @@ export const relayCommand: Command = {
     'then kept in the failed list: --failed prints it, --retry-failed queues it again. Redirects are not followed. One ' +
     "conversation's messages are delivered in order. Without --redis, one process keeps its progress in --checkpoint " +
     '(and the failed list beside it, x.failed.json); with --redis, any number of relay processes share a BullMQ queue. ' +
-    'Delivered and failed messages are printed on stdout, retries on stderr; --metrics-port serves the client\'s metrics ' +
+    "Delivered and failed messages are printed on stdout, retries on stderr; --metrics-port serves the client's metrics " +
     'and afilnet_relay_deliveries_total (by outcome) for Prometheus. SIGINT or SIGTERM stops after the attempts ' +
     'in flight (a second one stops at once); a message is acknowledged only after a 2xx or once it is in the failed list.',
   callsApi: true,
   options: [
-    { name: 'url', type: 'string', valueName: '<https url>', description: 'The receiver of the webhooks' },
-    { name: 'checkpoint', type: 'string', valueName: '<file>', description: `Progress of the in-process relay (default ${DEFAULT_CHECKPOINT})` },
-    { name: 'redis', type: 'string', valueName: '<redis url>', description: 'Share the work with other relay processes through BullMQ on this Redis' },
-    { name: 'queue', type: 'string', valueName: '<name>', description: `The BullMQ queue with --redis (default ${DEFAULT_QUEUE})` },
-    { name: 'retry-window', type: 'string', valueName: '<seconds>', description: `How long a message is retried before it is failed (default ${DEFAULT_RETRY_WINDOW_MS / 1000})` },
-    { name: 'interval', type: 'string', valueName: '<ms>', description: `Pause between polls of the account in milliseconds (default ${DEFAULT_WATCH_INTERVAL_MS})` },
-    { name: 'concurrency', type: 'string', valueName: '<n>', description: `Deliveries in flight at once, per process (default ${DEFAULT_CONCURRENCY})` },
-    { name: 'failed', type: 'boolean', description: 'Print the failed list, one line per message (--json: one object per line), and exit' },
-    { name: 'retry-failed', type: 'boolean', description: 'Queue the failed messages again for delivery, and exit' },
+    {
+      name: 'url',
+      type: 'string',
+      valueName: '<https url>',
+      description: 'The receiver of the webhooks',
+    },
+    {
+      name: 'checkpoint',
+      type: 'string',
+      valueName: '<file>',
+      description: `Progress of the in-process relay (default ${DEFAULT_CHECKPOINT})`,
+    },
+    {
+      name: 'redis',
+      type: 'string',
+      valueName: '<redis url>',
+      description: 'Share the work with other relay processes through BullMQ on this Redis',
+    },
+    {
+      name: 'queue',
+      type: 'string',
+      valueName: '<name>',
+      description: `The BullMQ queue with --redis (default ${DEFAULT_QUEUE})`,
+    },
+    {
+      name: 'retry-window',
+      type: 'string',
+      valueName: '<seconds>',
+      description: `How long a message is retried before it is failed (default ${DEFAULT_RETRY_WINDOW_MS / 1000})`,
+    },
+    {
+      name: 'interval',
+      type: 'string',
+      valueName: '<ms>',
+      description: `Pause between polls of the account in milliseconds (default ${DEFAULT_WATCH_INTERVAL_MS})`,
+    },
+    {
+      name: 'concurrency',
+      type: 'string',
+      valueName: '<n>',
+      description: `Deliveries in flight at once, per process (default ${DEFAULT_CONCURRENCY})`,
+    },
+    {
+      name: 'failed',
+      type: 'boolean',
+      description:
+        'Print the failed list, one line per message (--json: one object per line), and exit',
+    },
+    {
+      name: 'retry-failed',
+      type: 'boolean',
+      description: 'Queue the failed messages again for delivery, and exit',
+    },
     METRICS_PORT_OPTION,
   ],
   examples: [
@@ -148,27 +221,43 @@ export const relayCommand: Command = {
   async run(context) {
     const listFailed = context.values.failed === true;
     const retryFailed = context.values['retry-failed'] === true;
-    if (listFailed && retryFailed) throw new CliUsageError('--failed lists and --retry-failed re-queues: give one of them', 'relay');
+    if (listFailed && retryFailed)
+      throw new CliUsageError(
+        '--failed lists and --retry-failed re-queues: give one of them',
+        'relay',
+      );
     const redisUrl = context.text('redis');
     const checkpointPath = context.text('checkpoint') ?? DEFAULT_CHECKPOINT;
     if (checkpointPath === '') throw new CliUsageError('--checkpoint needs a file name', 'relay');
     if (redisUrl !== undefined && context.text('checkpoint') !== undefined) {
-      throw new CliUsageError('--checkpoint is the in-process relay; with --redis the progress lives in Redis', 'relay');
+      throw new CliUsageError(
+        '--checkpoint is the in-process relay; with --redis the progress lives in Redis',
+        'relay',
+      );
     }
     const queueName = context.text('queue') ?? DEFAULT_QUEUE;
-    if (redisUrl === undefined && context.text('queue') !== undefined) throw new CliUsageError('--queue needs --redis', 'relay');
+    if (redisUrl === undefined && context.text('queue') !== undefined)
+      throw new CliUsageError('--queue needs --redis', 'relay');
 
     if (listFailed || retryFailed) {
-      if (context.text('metrics-port') !== undefined) throw new CliUsageError('--metrics-port serves while relaying: leave it out with --failed and --retry-failed', 'relay');
+      if (context.text('metrics-port') !== undefined)
+        throw new CliUsageError(
+          '--metrics-port serves while relaying: leave it out with --failed and --retry-failed',
+          'relay',
+        );
       if (redisUrl !== undefined) {
         const { openRelayQueue } = await loadRedisRelay();
         const queue = await openRelayQueue(redisUrl, queueName, accountOf(context));
         try {
           if (listFailed) {
-            for (const entry of await queue.failed()) context.io.write(context.json ? `${JSON.stringify(entry)}\n` : failedLine(entry));
+            for (const entry of await queue.failed())
+              context.io.write(context.json ? `${JSON.stringify(entry)}\n` : failedLine(entry));
           } else {
             const count = await queue.retryFailed();
-            context.print({ requeued: count }, () => `${count} failed message(s) queued again for delivery.\n`);
+            context.print(
+              { requeued: count },
+              () => `${count} failed message(s) queued again for delivery.\n`,
+            );
           }
         } finally {
           await queue.close();
@@ -178,13 +267,18 @@ export const relayCommand: Command = {
       const { createFailedFile, failedPathFor } = await import('../relay/failed-deliveries.js');
       const failed = createFailedFile(failedPathFor(checkpointPath));
       if (listFailed) {
-        for (const entry of await failed.list()) context.io.write(context.json ? `${JSON.stringify(entry)}\n` : failedLine(entry));
+        for (const entry of await failed.list())
+          context.io.write(context.json ? `${JSON.stringify(entry)}\n` : failedLine(entry));
         return EXIT_CODES.OK;
       }
       const { requeueFailed } = await import('../relay/requeue-failed.js');
       const { createFileCheckpoint } = await import('@afilnet-chat/core');
       const count = await requeueFailed(createFileCheckpoint(checkpointPath), failed);
-      context.print({ requeued: count }, () => `${count} failed message(s) queued again; the relay on ${printableText(checkpointPath)} delivers them.\n`);
+      context.print(
+        { requeued: count },
+        () =>
+          `${count} failed message(s) queued again; the relay on ${printableText(checkpointPath)} delivers them.\n`,
+      );
       return EXIT_CODES.OK;
     }
 
@@ -193,16 +287,44 @@ export const relayCommand: Command = {
     const secret = context.io.env.AFILNET_WEBHOOK_SECRET;
     const secretCheck = checkWebhookSecret(secret);
     if (!secretCheck.ok) {
-      throw new CliUsageError(`${secretCheck.reason}: the webhooks are signed with it (whsec_ followed by the base64 of 24 to 64 random bytes)`, 'relay');
+      throw new CliUsageError(
+        `${secretCheck.reason}: the webhooks are signed with it (whsec_ followed by the base64 of 24 to 64 random bytes)`,
+        'relay',
+      );
     }
-    const retryWindowMs = parseIntegerOption('retry-window', context.text('retry-window'), DEFAULT_RETRY_WINDOW_MS / 1000, 1, 30 * 86_400) * 1000;
-    const intervalMs = parseIntegerOption('interval', context.text('interval'), DEFAULT_WATCH_INTERVAL_MS, 1, 86_400_000);
-    const concurrency = parseIntegerOption('concurrency', context.text('concurrency'), DEFAULT_CONCURRENCY, 1, 1_000);
+    const retryWindowMs =
+      parseIntegerOption(
+        'retry-window',
+        context.text('retry-window'),
+        DEFAULT_RETRY_WINDOW_MS / 1000,
+        1,
+        30 * 86_400,
+      ) * 1000;
+    const intervalMs = parseIntegerOption(
+      'interval',
+      context.text('interval'),
+      DEFAULT_WATCH_INTERVAL_MS,
+      1,
+      86_400_000,
+    );
+    const concurrency = parseIntegerOption(
+      'concurrency',
+      context.text('concurrency'),
+      DEFAULT_CONCURRENCY,
+      1,
+      1_000,
+    );
     const account = accountOf(context);
     const metricsPort = context.text('metrics-port');
-    const port = metricsPort === undefined ? undefined : parseIntegerOption('metrics-port', metricsPort, 0, 0, 65_535);
+    const port =
+      metricsPort === undefined
+        ? undefined
+        : parseIntegerOption('metrics-port', metricsPort, 0, 0, 65_535);
 
-    const [{ Webhook }, { Agent }] = await Promise.all([import('standardwebhooks'), import('undici')]);
+    const [{ Webhook }, { Agent }] = await Promise.all([
+      import('standardwebhooks'),
+      import('undici'),
+    ]);
     const signer = new Webhook(secret as string);
     const dispatcher = new Agent({ connect: { timeout: 15_000 } });
     const target = { url, signer, dispatcher, userAgent: 'afilnet-chat-relay' };
@@ -213,27 +335,50 @@ export const relayCommand: Command = {
       if (port !== undefined) {
         metrics = await startMetricsEndpoint(port);
         context.io.writeError(`Serving metrics on ${metrics.url}\n`);
-        events = (await import('../relay/relay-metrics.js')).countDeliveries(events, metrics.meterProvider);
+        events = (await import('../relay/relay-metrics.js')).countDeliveries(
+          events,
+          metrics.meterProvider,
+        );
       }
-      const telemetry = metrics === undefined ? {} : { telemetry: { meterProvider: metrics.meterProvider } };
+      const telemetry =
+        metrics === undefined ? {} : { telemetry: { meterProvider: metrics.meterProvider } };
       if (redisUrl !== undefined) {
         const { connectRedis, runRedisRelay } = await loadRedisRelay();
         // Redis is checked before the account: an unreachable one is a usage error (exit 2).
         await (await connectRedis(redisUrl)).quit();
         const chat = await context.client(telemetry);
         if (!context.json) {
-          context.io.writeError(`Relaying the account's inbound messages to ${shownUrl(url)} through Redis queue ${printableText(queueName)}; Ctrl-C to stop.\n`);
+          context.io.writeError(
+            `Relaying the account's inbound messages to ${shownUrl(url)} through Redis queue ${printableText(queueName)}; Ctrl-C to stop.\n`,
+          );
         }
-        await runRedisRelay({ redisUrl, queueName, client: chat, target, account, intervalMs, retryWindowMs, concurrency, stop, events });
+        await runRedisRelay({
+          redisUrl,
+          queueName,
+          client: chat,
+          target,
+          account,
+          intervalMs,
+          retryWindowMs,
+          concurrency,
+          stop,
+          events,
+        });
       } else {
-        const [{ runInProcessRelay }, { createFailedFile, failedPathFor }, { createFileCheckpoint }] = await Promise.all([
+        const [
+          { runInProcessRelay },
+          { createFailedFile, failedPathFor },
+          { createFileCheckpoint },
+        ] = await Promise.all([
           import('../relay/relay-in-process.js'),
           import('../relay/failed-deliveries.js'),
           import('@afilnet-chat/core'),
         ]);
         const chat = await context.client(telemetry);
         if (!context.json) {
-          context.io.writeError(`Relaying the account's inbound messages to ${shownUrl(url)} (checkpoint ${printableText(checkpointPath)}); Ctrl-C to stop.\n`);
+          context.io.writeError(
+            `Relaying the account's inbound messages to ${shownUrl(url)} (checkpoint ${printableText(checkpointPath)}); Ctrl-C to stop.\n`,
+          );
         }
         await runInProcessRelay({
           api: chat,

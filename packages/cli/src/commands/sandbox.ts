@@ -7,7 +7,13 @@ import { parseIntegerOption } from '../parse-integer-option.js';
 
 function instructions(url: string, account: SandboxAccount): string {
   const channels = account.channels.map((c) => `${c.platform} ${c.platformId}`).join(', ');
-  const inbound = JSON.stringify({ user: account.user, platform: 'whatsapp', platformId: '100', destination: '34600000000', message: 'Hi!' });
+  const inbound = JSON.stringify({
+    user: account.user,
+    platform: 'whatsapp',
+    platformId: '100',
+    destination: '34600000000',
+    message: 'Hi!',
+  });
   return [
     `Afilnet sandbox listening on ${url}`,
     `Inbox: ${url}/ (open it in a browser to watch messages and API calls live, and to reply as a contact)`,
@@ -38,7 +44,12 @@ const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
 function listenFailure(error: unknown, host: string, port: number): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   const problem = typeof code === 'string' ? LISTEN_PROBLEMS[code] : undefined;
-  return problem === undefined ? error : new CliUsageError(`The sandbox cannot listen on ${host}:${port}: the port ${port} ${problem} (${code as string})`, 'sandbox');
+  return problem === undefined
+    ? error
+    : new CliUsageError(
+        `The sandbox cannot listen on ${host}:${port}: the port ${port} ${problem} (${code as string})`,
+        'sandbox',
+      );
 }
 
 /** Runs the sandbox. */
@@ -51,30 +62,52 @@ export const sandboxCommand: Command = {
     'credentials, not a secret). With --json it prints one JSON line with the same facts, and {"stopped":true} once stopped. A --host other than loopback ' +
     'is warned about: the inbox and control API would be reachable from other machines. Every route answers only ' +
     'requests addressed to a loopback name, the bound address or a name given with --allowed-host (such as a ' +
-    'container\'s name), so that a web page cannot reach it through DNS rebinding. Stops cleanly, exit code 0, ' +
+    "container's name), so that a web page cannot reach it through DNS rebinding. Stops cleanly, exit code 0, " +
     'on SIGINT (Ctrl-C) or SIGTERM.',
   callsApi: false,
   options: [
-    { name: 'port', type: 'string', valueName: '<port>', description: 'The port to listen on (default: a free port chosen by the system)' },
-    { name: 'host', type: 'string', valueName: '<address>', description: 'The address to listen on (default 127.0.0.1; keep it on loopback)' },
+    {
+      name: 'port',
+      type: 'string',
+      valueName: '<port>',
+      description: 'The port to listen on (default: a free port chosen by the system)',
+    },
+    {
+      name: 'host',
+      type: 'string',
+      valueName: '<address>',
+      description: 'The address to listen on (default 127.0.0.1; keep it on loopback)',
+    },
     {
       name: 'allowed-host',
       type: 'string',
       valueName: '<names>',
-      description: 'Host names to answer besides loopback names and the bound address, comma-separated (e.g. a container name)',
+      description:
+        'Host names to answer besides loopback names and the bound address, comma-separated (e.g. a container name)',
     },
   ],
-  examples: ['afilnet-chat sandbox --port 8080', 'afilnet-chat sandbox --json', 'afilnet-chat sandbox --host 0.0.0.0 --allowed-host sandbox'],
+  examples: [
+    'afilnet-chat sandbox --port 8080',
+    'afilnet-chat sandbox --json',
+    'afilnet-chat sandbox --host 0.0.0.0 --allowed-host sandbox',
+  ],
   async run(context) {
     const port = parseIntegerOption('port', context.text('port'), 0, 0, 65_535);
     const stopped = context.io.stopSignal();
     // Loaded here: every other command starts faster without the sandbox.
     const { DEMO_ACCOUNT, startSandbox } = await import('@afilnet-chat/sandbox');
     const host = context.text('host') ?? '127.0.0.1';
-    const allowedHosts = (context.text('allowed-host') ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const allowedHosts = (context.text('allowed-host') ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
     const sandbox = await startSandbox({ port, host, allowedHosts }).catch((error: unknown) => {
       // startSandbox names the entry it refuses: allowedHosts[i] is the i-th name of --allowed-host.
-      if (error instanceof TypeError) throw new CliUsageError(`--allowed-host: ${error.message.replace(/^allowedHosts\[(\d+)\]/, (_all, i: string) => `name ${Number(i) + 1}`)}`, 'sandbox');
+      if (error instanceof TypeError)
+        throw new CliUsageError(
+          `--allowed-host: ${error.message.replace(/^allowedHosts\[(\d+)\]/, (_all, i: string) => `name ${Number(i) + 1}`)}`,
+          'sandbox',
+        );
       throw listenFailure(error, host, port);
     });
     try {
@@ -88,7 +121,8 @@ export const sandboxCommand: Command = {
         channels: DEMO_ACCOUNT.channels,
       };
       context.print(facts, () => instructions(sandbox.url, DEMO_ACCOUNT));
-      if (!stopped.aborted) await new Promise((resolve) => stopped.addEventListener('abort', resolve, { once: true }));
+      if (!stopped.aborted)
+        await new Promise((resolve) => stopped.addEventListener('abort', resolve, { once: true }));
     } finally {
       await sandbox.close();
     }

@@ -10,13 +10,31 @@ import { printableText } from '../printable-text.js';
 export const sendFileCommand: Command = {
   name: 'send-file',
   summary: 'Send a file by URL (sendfile)',
-  description: 'Sends a file that the API fetches from a URL. The conversation must exist: send a message first.',
+  description:
+    'Sends a file that the API fetches from a URL. The conversation must exist: send a message first.',
   callsApi: true,
   options: [
     ...CONVERSATION_OPTIONS,
-    { name: 'type', type: 'string', valueName: '<type>', description: `The file's type: ${FILE_TYPES.join(', ')}`, required: true },
-    { name: 'file-url', type: 'string', valueName: '<url>', description: 'Where the API fetches the file', required: true },
-    { name: 'thumb-url', type: 'string', valueName: '<url>', description: 'A thumbnail image (optional)' },
+    {
+      name: 'type',
+      type: 'string',
+      valueName: '<type>',
+      description: `The file's type: ${FILE_TYPES.join(', ')}`,
+      required: true,
+    },
+    {
+      name: 'file-url',
+      type: 'string',
+      valueName: '<url>',
+      description: 'Where the API fetches the file',
+      required: true,
+    },
+    {
+      name: 'thumb-url',
+      type: 'string',
+      valueName: '<url>',
+      description: 'A thumbnail image (optional)',
+    },
     { name: 'message', type: 'string', valueName: '<text>', description: 'A caption (optional)' },
   ],
   examples: [
@@ -34,8 +52,10 @@ export const sendFileCommand: Command = {
       ...(message === undefined ? {} : { message }),
     };
     await (await context.client()).sendFile(input);
-    context.print({ sent: true, ...conversation }, () =>
-      `Sent the file to ${printableText(conversation.destination)} on ${printableText(conversation.platform)} ${printableText(conversation.platformId)}.\n`,
+    context.print(
+      { sent: true, ...conversation },
+      () =>
+        `Sent the file to ${printableText(conversation.destination)} on ${printableText(conversation.platform)} ${printableText(conversation.platformId)}.\n`,
     );
     return EXIT_CODES.OK;
   },

@@ -8,15 +8,32 @@ import { printableText } from '../printable-text.js';
 export const sendCommand: Command = {
   name: 'send',
   summary: 'Send a text message (sendmessage)',
-  description: 'Sends a text message to a contact on a channel, opening the conversation if needed.',
+  description:
+    'Sends a text message to a contact on a channel, opening the conversation if needed.',
   callsApi: true,
-  options: [...CONVERSATION_OPTIONS, { name: 'message', type: 'string', valueName: '<text>', description: 'The text to send', required: true }],
-  examples: ["afilnet-chat send --transport post --platform whatsapp --platform-id 100 --destination 34600000000 --message 'Hello'"],
+  options: [
+    ...CONVERSATION_OPTIONS,
+    {
+      name: 'message',
+      type: 'string',
+      valueName: '<text>',
+      description: 'The text to send',
+      required: true,
+    },
+  ],
+  examples: [
+    "afilnet-chat send --transport post --platform whatsapp --platform-id 100 --destination 34600000000 --message 'Hello'",
+  ],
   async run(context) {
     const conversation = conversationFrom(context);
-    await (await context.client()).sendMessage({ ...conversation, message: context.required('message') });
-    context.print({ sent: true, ...conversation }, () =>
-      `Sent to ${printableText(conversation.destination)} on ${printableText(conversation.platform)} ${printableText(conversation.platformId)}.\n`,
+    await (await context.client()).sendMessage({
+      ...conversation,
+      message: context.required('message'),
+    });
+    context.print(
+      { sent: true, ...conversation },
+      () =>
+        `Sent to ${printableText(conversation.destination)} on ${printableText(conversation.platform)} ${printableText(conversation.platformId)}.\n`,
     );
     return EXIT_CODES.OK;
   },

@@ -11,7 +11,11 @@ import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { parseIntegerOption } from '../parse-integer-option.js';
 import { printableText } from '../printable-text.js';
 import { renderMessageLine } from '../render-messages.js';
-import { METRICS_PORT_OPTION, startMetricsEndpoint, type MetricsEndpoint } from '../metrics-endpoint.js';
+import {
+  METRICS_PORT_OPTION,
+  startMetricsEndpoint,
+  type MetricsEndpoint,
+} from '../metrics-endpoint.js';
 
 function retryWarning(context: CommandContext) {
   return (error: AfilnetTransportError, delayMs: number) => {
@@ -26,7 +30,8 @@ function retryWarning(context: CommandContext) {
 /** Watches for replies. */
 export const watchCommand: Command = {
   name: 'watch',
-  summary: 'Print inbound messages as they arrive (the account, a channel or a conversation), until Ctrl-C',
+  summary:
+    'Print inbound messages as they arrive (the account, a channel or a conversation), until Ctrl-C',
   description:
     'Without --destination, watches every conversation of the account (or of the channel named by --platform and ' +
     '--platform-id), new customers included: each poll reads getchats per channel, then getunreadmessages only for the ' +
@@ -38,12 +43,42 @@ export const watchCommand: Command = {
     'or after --count messages.',
   callsApi: true,
   options: [
-    { name: 'platform', type: 'string', valueName: '<platform>', description: `The channel's platform: ${PLATFORMS.join(', ')} (with --platform-id)` },
-    { name: 'platform-id', type: 'string', valueName: '<id>', description: "The channel's id (see 'afilnet-chat channels')" },
-    { name: 'destination', type: 'string', valueName: '<contact>', description: 'Watch only this conversation (needs --platform and --platform-id)' },
-    { name: 'checkpoint', type: 'string', valueName: '<file>', description: 'Remember what was printed in this file (not with --destination)' },
-    { name: 'interval', type: 'string', valueName: '<ms>', description: `Pause between polls in milliseconds (default ${DEFAULT_WATCH_INTERVAL_MS})` },
-    { name: 'count', type: 'string', valueName: '<n>', description: 'Stop after this many messages' },
+    {
+      name: 'platform',
+      type: 'string',
+      valueName: '<platform>',
+      description: `The channel's platform: ${PLATFORMS.join(', ')} (with --platform-id)`,
+    },
+    {
+      name: 'platform-id',
+      type: 'string',
+      valueName: '<id>',
+      description: "The channel's id (see 'afilnet-chat channels')",
+    },
+    {
+      name: 'destination',
+      type: 'string',
+      valueName: '<contact>',
+      description: 'Watch only this conversation (needs --platform and --platform-id)',
+    },
+    {
+      name: 'checkpoint',
+      type: 'string',
+      valueName: '<file>',
+      description: 'Remember what was printed in this file (not with --destination)',
+    },
+    {
+      name: 'interval',
+      type: 'string',
+      valueName: '<ms>',
+      description: `Pause between polls in milliseconds (default ${DEFAULT_WATCH_INTERVAL_MS})`,
+    },
+    {
+      name: 'count',
+      type: 'string',
+      valueName: '<n>',
+      description: 'Stop after this many messages',
+    },
     METRICS_PORT_OPTION,
   ],
   examples: [
@@ -57,24 +92,47 @@ export const watchCommand: Command = {
     const destination = context.text('destination');
     const checkpointPath = context.text('checkpoint');
     if ((platform === undefined) !== (platformId === undefined)) {
-      throw new CliUsageError('--platform and --platform-id name a channel together: give both or neither', 'watch');
+      throw new CliUsageError(
+        '--platform and --platform-id name a channel together: give both or neither',
+        'watch',
+      );
     }
     if (destination !== undefined && platform === undefined) {
       throw new CliUsageError('--destination needs --platform and --platform-id', 'watch');
     }
     if (destination !== undefined && checkpointPath !== undefined) {
-      throw new CliUsageError('--checkpoint watches the account or a channel: leave out --destination', 'watch');
+      throw new CliUsageError(
+        '--checkpoint watches the account or a channel: leave out --destination',
+        'watch',
+      );
     }
     if (checkpointPath === '') throw new CliUsageError('--checkpoint needs a file name', 'watch');
-    const intervalMs = parseIntegerOption('interval', context.text('interval'), DEFAULT_WATCH_INTERVAL_MS, 1, 86_400_000);
+    const intervalMs = parseIntegerOption(
+      'interval',
+      context.text('interval'),
+      DEFAULT_WATCH_INTERVAL_MS,
+      1,
+      86_400_000,
+    );
     const limit = parseIntegerOption('count', context.text('count'), 0, 1, Number.MAX_SAFE_INTEGER);
     const metricsPort = context.text('metrics-port');
     const metrics: MetricsEndpoint | undefined =
-      metricsPort === undefined ? undefined : await startMetricsEndpoint(parseIntegerOption('metrics-port', metricsPort, 0, 0, 65_535));
+      metricsPort === undefined
+        ? undefined
+        : await startMetricsEndpoint(parseIntegerOption('metrics-port', metricsPort, 0, 0, 65_535));
     try {
       if (metrics !== undefined) context.io.writeError(`Serving metrics on ${metrics.url}\n`);
-      const chat = await context.client(metrics === undefined ? {} : { telemetry: { meterProvider: metrics.meterProvider } });
-      return await watchWith(context, chat, { platform, platformId, destination, checkpointPath, intervalMs, limit });
+      const chat = await context.client(
+        metrics === undefined ? {} : { telemetry: { meterProvider: metrics.meterProvider } },
+      );
+      return await watchWith(context, chat, {
+        platform,
+        platformId,
+        destination,
+        checkpointPath,
+        intervalMs,
+        limit,
+      });
     } finally {
       await metrics?.close();
     }
@@ -92,36 +150,50 @@ interface WatchRequest {
 }
 
 /** Watches the account, a channel or one conversation with `chat` and prints until stopped. */
-async function watchWith(context: CommandContext, chat: ChatClient, request: WatchRequest): Promise<ExitCode> {
-    const { platform, platformId, destination, checkpointPath, intervalMs, limit } = request;
-    const show = (m: ChatMessage) => context.io.write(context.json ? `${JSON.stringify(m)}\n` : renderMessageLine(m));
-    const channel = platform === undefined || platformId === undefined ? undefined : { platform: platform as Platform, platformId };
+async function watchWith(
+  context: CommandContext,
+  chat: ChatClient,
+  request: WatchRequest,
+): Promise<ExitCode> {
+  const { platform, platformId, destination, checkpointPath, intervalMs, limit } = request;
+  const show = (m: ChatMessage) =>
+    context.io.write(context.json ? `${JSON.stringify(m)}\n` : renderMessageLine(m));
+  const channel =
+    platform === undefined || platformId === undefined
+      ? undefined
+      : { platform: platform as Platform, platformId };
 
-    if (channel !== undefined && destination !== undefined) {
-      return watchConversation(context, chat, { ...channel, destination }, intervalMs, limit, show);
-    }
-    if (!context.json) {
-      const what = channel === undefined ? 'every channel of the account' : `${printableText(channel.platform)} ${printableText(channel.platformId)}`;
-      const where = checkpointPath === undefined ? '' : ` (checkpoint ${printableText(checkpointPath)})`;
-      context.io.writeError(`Watching ${what}${where} every ${intervalMs} ms; Ctrl-C to stop.\n`);
-    }
-    const watch = chat.watchInbound({
-      intervalMs,
-      signal: context.io.stopSignal(),
-      onRetry: retryWarning(context),
-      ...(channel === undefined ? {} : { channels: [channel] }),
-      // Loaded here, not at the top, so that `--help` loads nothing of the client.
-      ...(checkpointPath === undefined ? {} : { checkpoint: (await import('@afilnet-chat/core')).createFileCheckpoint(checkpointPath) }),
-    });
-    let shown = 0;
-    // Asking for the next message acknowledges the one printed; the loop's break (--count) and
-    // Ctrl-C leave the last one printed unacknowledged, so a checkpoint may print it once more.
-    for await (const message of watch) {
-      show(message);
-      shown += 1;
-      if (limit > 0 && shown >= limit) break;
-    }
-    return EXIT_CODES.OK;
+  if (channel !== undefined && destination !== undefined) {
+    return watchConversation(context, chat, { ...channel, destination }, intervalMs, limit, show);
+  }
+  if (!context.json) {
+    const what =
+      channel === undefined
+        ? 'every channel of the account'
+        : `${printableText(channel.platform)} ${printableText(channel.platformId)}`;
+    const where =
+      checkpointPath === undefined ? '' : ` (checkpoint ${printableText(checkpointPath)})`;
+    context.io.writeError(`Watching ${what}${where} every ${intervalMs} ms; Ctrl-C to stop.\n`);
+  }
+  const watch = chat.watchInbound({
+    intervalMs,
+    signal: context.io.stopSignal(),
+    onRetry: retryWarning(context),
+    ...(channel === undefined ? {} : { channels: [channel] }),
+    // Loaded here, not at the top, so that `--help` loads nothing of the client.
+    ...(checkpointPath === undefined
+      ? {}
+      : { checkpoint: (await import('@afilnet-chat/core')).createFileCheckpoint(checkpointPath) }),
+  });
+  let shown = 0;
+  // Asking for the next message acknowledges the one printed; the loop's break (--count) and
+  // Ctrl-C leave the last one printed unacknowledged, so a checkpoint may print it once more.
+  for await (const message of watch) {
+    show(message);
+    shown += 1;
+    if (limit > 0 && shown >= limit) break;
+  }
+  return EXIT_CODES.OK;
 }
 
 async function watchConversation(
@@ -138,7 +210,12 @@ async function watchConversation(
         `${printableText(conversation.destination)} every ${intervalMs} ms; Ctrl-C to stop.\n`,
     );
   }
-  const watch = chat.watchUnreadMessages({ ...conversation, intervalMs, signal: context.io.stopSignal(), onRetry: retryWarning(context) });
+  const watch = chat.watchUnreadMessages({
+    ...conversation,
+    intervalMs,
+    signal: context.io.stopSignal(),
+    onRetry: retryWarning(context),
+  });
   let shown = 0;
   for await (const message of watch) {
     show(message);

@@ -31,7 +31,11 @@ export interface DeliveryOptions {
   /** Runs each attempt: a concurrency limit wraps it here. */
   readonly schedule?: (attempt: () => Promise<AttemptOutcome>) => Promise<AttemptOutcome>;
   /** Told of each failed attempt that will be tried again, and the pause before it. */
-  readonly onRetry?: (failure: Extract<AttemptOutcome, { ok: false }>, delayMs: number, attempts: number) => void;
+  readonly onRetry?: (
+    failure: Extract<AttemptOutcome, { ok: false }>,
+    delayMs: number,
+    attempts: number,
+  ) => void;
   /** Overrides the jitter (tests). */
   readonly random?: () => number;
 }
@@ -41,7 +45,12 @@ export interface DeliveryOptions {
  * waits {@link retryDelay} (`Retry-After` on 429/503), unless the next attempt would begin after
  * the window's end: the message is then `failed`. Never throws.
  */
-export async function deliverWebhook(target: WebhookTarget, id: string, body: string, options: DeliveryOptions): Promise<DeliveryOutcome> {
+export async function deliverWebhook(
+  target: WebhookTarget,
+  id: string,
+  body: string,
+  options: DeliveryOptions,
+): Promise<DeliveryOutcome> {
   const { stop, abort } = options;
   const schedule = options.schedule ?? ((attempt) => attempt());
   const deadline = options.windowStart + options.windowMs;
@@ -53,7 +62,8 @@ export async function deliverWebhook(target: WebhookTarget, id: string, body: st
     if (result.ok) return { outcome: 'delivered', attempts, status: result.status };
     if (abort?.aborted || stop.aborted) return { outcome: 'stopped', attempts };
     const delayMs = retryDelay(attempts, result.retryAfterMs, options.random);
-    if (Date.now() + delayMs > deadline) return { outcome: 'failed', attempts, reason: result.reason };
+    if (Date.now() + delayMs > deadline)
+      return { outcome: 'failed', attempts, reason: result.reason };
     options.onRetry?.(result, delayMs, attempts);
     const nextAttemptAt = Date.now() + delayMs;
     await sleep(delayMs, undefined, { signal: stop }).catch(() => undefined);

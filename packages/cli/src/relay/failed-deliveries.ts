@@ -40,7 +40,9 @@ export interface FailedDeliveries {
 
 /** The failed list beside the checkpoint `checkpointPath`: `x.json` → `x.failed.json`. */
 export function failedPathFor(checkpointPath: string): string {
-  return checkpointPath.endsWith('.json') ? `${checkpointPath.slice(0, -'.json'.length)}.failed.json` : `${checkpointPath}.failed.json`;
+  return checkpointPath.endsWith('.json')
+    ? `${checkpointPath.slice(0, -'.json'.length)}.failed.json`
+    : `${checkpointPath}.failed.json`;
 }
 
 function isEntry(value: unknown): value is FailedDelivery {
@@ -90,12 +92,24 @@ export function createFailedFile(path: string): FailedDeliveries {
       parsed = undefined;
     }
     const file = parsed as { format?: unknown; version?: unknown; failed?: unknown } | undefined;
-    if (file?.format !== FAILED_FORMAT || file.version !== FAILED_VERSION || !Array.isArray(file.failed) || !file.failed.every(isEntry)) {
-      throw new CliUsageError(`${path} is not a relay's failed list (format ${FAILED_FORMAT}, version ${FAILED_VERSION}); it was left untouched`, 'relay');
+    if (
+      file?.format !== FAILED_FORMAT ||
+      file.version !== FAILED_VERSION ||
+      !Array.isArray(file.failed) ||
+      !file.failed.every(isEntry)
+    ) {
+      throw new CliUsageError(
+        `${path} is not a relay's failed list (format ${FAILED_FORMAT}, version ${FAILED_VERSION}); it was left untouched`,
+        'relay',
+      );
     }
     return file.failed;
   };
-  const write = (failed: FailedDelivery[]) => writeFileAtomic(path, `${JSON.stringify({ format: FAILED_FORMAT, version: FAILED_VERSION, failed }, null, 1)}\n`);
+  const write = (failed: FailedDelivery[]) =>
+    writeFileAtomic(
+      path,
+      `${JSON.stringify({ format: FAILED_FORMAT, version: FAILED_VERSION, failed }, null, 1)}\n`,
+    );
   return {
     list: () => serial(read),
     add: (entry) =>

@@ -53,7 +53,12 @@ function header(value: string | string[] | undefined): string | undefined {
  * `webhook-signature` (`v1,<base64 HMAC-SHA256>`); each attempt is signed with its own timestamp,
  * since receivers refuse old ones.
  */
-export async function postWebhook(target: WebhookTarget, id: string, body: string, signal?: AbortSignal): Promise<AttemptOutcome> {
+export async function postWebhook(
+  target: WebhookTarget,
+  id: string,
+  body: string,
+  signal?: AbortSignal,
+): Promise<AttemptOutcome> {
   const timeoutMs = target.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   const now = new Date();
   const headers: Record<string, string> = {
@@ -77,15 +82,30 @@ export async function postWebhook(target: WebhookTarget, id: string, body: strin
     await answer.body.dump({ limit: MAX_ANSWER_BYTES }).catch(() => undefined);
     const status = answer.statusCode;
     if (status >= 200 && status < 300) return { ok: true, status };
-    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(header(answer.headers['retry-after'])) : undefined;
-    const reason = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
-    return retryAfterMs === undefined ? { ok: false, status, reason } : { ok: false, status, retryAfterMs, reason };
+    const retryAfterMs =
+      status === 429 || status === 503
+        ? parseRetryAfter(header(answer.headers['retry-after']))
+        : undefined;
+    const reason =
+      status >= 300 && status < 400
+        ? `HTTP ${status} (redirects are not followed)`
+        : `HTTP ${status}`;
+    return retryAfterMs === undefined
+      ? { ok: false, status, reason }
+      : { ok: false, status, retryAfterMs, reason };
   } catch (error) {
     if (timeout.aborted) return { ok: false, reason: `timeout after ${timeoutMs} ms` };
     if (signal?.aborted) return { ok: false, reason: 'stopped' };
     const code = (error as { code?: unknown } | null)?.code;
     const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-    const name = typeof code === 'string' ? code : typeof cause === 'string' ? cause : error instanceof Error ? error.name : 'error';
+    const name =
+      typeof code === 'string'
+        ? code
+        : typeof cause === 'string'
+          ? cause
+          : error instanceof Error
+            ? error.name
+            : 'error';
     return { ok: false, reason: `network failure ${name}` };
   }
 }

@@ -7,7 +7,12 @@ export interface RelayEvents {
   /** A message got its 2xx. `latencyMs` runs from when the relay took it in. */
   delivered?(message: ChatMessage, webhookId: string, attempts: number, latencyMs: number): void;
   /** An attempt failed and will be made again after `delayMs`. */
-  retrying?(message: ChatMessage, webhookId: string, failure: Extract<AttemptOutcome, { ok: false }>, delayMs: number): void;
+  retrying?(
+    message: ChatMessage,
+    webhookId: string,
+    failure: Extract<AttemptOutcome, { ok: false }>,
+    delayMs: number,
+  ): void;
   /** The retry window closed: the message is in the failed list. */
   failed?(message: ChatMessage, webhookId: string, attempts: number, reason: string): void;
   /** A poll of the account failed on the way (network, 5xx); the next one is in `delayMs`. */

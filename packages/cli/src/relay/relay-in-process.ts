@@ -120,7 +120,13 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
     });
     if (result.outcome === 'stopped') return;
     if (result.outcome === 'failed') {
-      await failed.add({ webhookId: id, failedAt: new Date().toISOString(), attempts: result.attempts, reason: result.reason, message });
+      await failed.add({
+        webhookId: id,
+        failedAt: new Date().toISOString(),
+        attempts: result.attempts,
+        reason: result.reason,
+        message,
+      });
       failedIds.add(id);
     } else if (failedIds.has(id)) {
       // Failed before, then re-queued (or its acknowledgement was lost in a kill): no longer failed.
@@ -162,7 +168,9 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
           await pollInbound(state, api, {
             save: () => save(),
             signal: stopAll.signal,
-            ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+            ...(options.sweepIntervalMs === undefined
+              ? {}
+              : { sweepIntervalMs: options.sweepIntervalMs }),
             ...(options.channels === undefined ? {} : { channels: options.channels }),
           });
           failures = 0;
@@ -182,9 +190,15 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
       }
       // Until the next poll is due, a delivery frees room, or the relay stops.
       const woken = new Promise<void>((resolve) => (wake = resolve));
-      const wait = dispatched.size < MAX_UNDELIVERED ? Math.max(0, nextPollAt - Date.now()) : 60_000;
+      const wait =
+        dispatched.size < MAX_UNDELIVERED ? Math.max(0, nextPollAt - Date.now()) : 60_000;
       const pause = new AbortController();
-      await Promise.race([woken, sleep(wait, undefined, { signal: AbortSignal.any([pause.signal, stopAll.signal]) }).catch(() => undefined)]);
+      await Promise.race([
+        woken,
+        sleep(wait, undefined, { signal: AbortSignal.any([pause.signal, stopAll.signal]) }).catch(
+          () => undefined,
+        ),
+      ]);
       pause.abort();
     }
   } finally {

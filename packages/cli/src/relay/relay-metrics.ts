@@ -17,7 +17,8 @@ export const RELAY_OUTCOME = 'afilnet.relay.outcome';
  */
 export function countDeliveries(events: RelayEvents, meterProvider: MeterProvider): RelayEvents {
   const deliveries = meterProvider.getMeter('@afilnet-chat/cli').createCounter(RELAY_DELIVERIES, {
-    description: 'Inbound messages the relay finished with: delivered (the receiver answered 2xx) or failed (retry window closed)',
+    description:
+      'Inbound messages the relay finished with: delivered (the receiver answered 2xx) or failed (retry window closed)',
     unit: '{message}',
   });
   return {

@@ -9,7 +9,11 @@
  * its job with `UnrecoverableError` (no BullMQ retry on top of ours), and its conversation goes
  * on. A relay that stops mid-retry puts the job back (delayed, no attempt used), unacknowledged.
  */
-import { createInboundPoller, createInboundWorker, type InboundJobData } from '@afilnet-chat/bullmq';
+import {
+  createInboundPoller,
+  createInboundWorker,
+  type InboundJobData,
+} from '@afilnet-chat/bullmq';
 import type { ChatClient, ChatMessage } from '@afilnet-chat/core';
 import { DelayedError, Queue, UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -56,13 +60,20 @@ export async function connectRedis(url: string): Promise<Redis> {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new CliUsageError('--redis must be a redis:// or rediss:// URL', 'relay');
   }
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 5_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 5_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/\/\/[^@\s]*@/g, '//') : String(error);
+    const reason =
+      error instanceof Error ? error.message.replace(/\/\/[^@\s]*@/g, '//') : String(error);
     throw new CliUsageError(`Redis at ${shownRedis(url)} cannot be reached: ${reason}`, 'relay');
   } finally {
     probe.disconnect();
@@ -113,7 +124,9 @@ export async function runRedisRelay(options: RedisRelayOptions): Promise<void> {
       }
       if (result.outcome === 'failed') {
         events?.failed?.(message, id, result.attempts, result.reason);
-        throw new UnrecoverableError(`${WEBHOOK_FAILED}: ${result.reason} after ${result.attempts} attempt(s)`);
+        throw new UnrecoverableError(
+          `${WEBHOOK_FAILED}: ${result.reason} after ${result.attempts} attempt(s)`,
+        );
       }
       // Stopping: back to the queue unacknowledged, without using an attempt, due when its next
       // attempt was (a Retry-After holds across processes); another relay, or this one restarted, delivers it.
@@ -134,9 +147,16 @@ export async function runRedisRelay(options: RedisRelayOptions): Promise<void> {
       handler,
     );
     worker.on('error', () => undefined);
-    const poller = await createInboundPoller({ connection, queueName: options.queueName, client: options.client, intervalMs: options.intervalMs, recheckMs: RECHECK_MS });
+    const poller = await createInboundPoller({
+      connection,
+      queueName: options.queueName,
+      client: options.client,
+      intervalMs: options.intervalMs,
+      recheckMs: RECHECK_MS,
+    });
     poller.queue.on('error', () => undefined);
-    if (!stop.aborted) await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
+    if (!stop.aborted)
+      await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
     await poller.close();
     await worker.close();
   } finally {
@@ -158,7 +178,11 @@ export interface RelayQueue {
  *
  * @throws {CliUsageError} when Redis cannot be reached.
  */
-export async function openRelayQueue(url: string, queueName: string, account: string): Promise<RelayQueue> {
+export async function openRelayQueue(
+  url: string,
+  queueName: string,
+  account: string,
+): Promise<RelayQueue> {
   const connection = await connectRedis(url);
   const queue = new Queue<InboundJobData>(queueName, { connection });
   queue.on('error', () => undefined);

@@ -10,12 +10,33 @@ import { webhookBody, webhookId } from './webhook-event.js';
 import { checkWebhookSecret } from './webhook-secret.js';
 
 const SECRET = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
-const message = { platform: 'whatsapp', platformId: '100', destination: '346', messageId: '7', message: 'hi', sent: false, status: 'unread', datetime: '2024-05-01 10:00:00' } as const;
+const message = {
+  platform: 'whatsapp',
+  platformId: '100',
+  destination: '346',
+  messageId: '7',
+  message: 'hi',
+  sent: false,
+  status: 'unread',
+  datetime: '2024-05-01 10:00:00',
+} as const;
 
 describe('checkWebhookSecret', () => {
   it('accepts whsec_ + base64 of 24 to 64 bytes and refuses the rest without quoting it', () => {
-    for (const bytes of [24, 32, 64]) expect(checkWebhookSecret(`whsec_${Buffer.alloc(bytes, 9).toString('base64')}`)).toEqual({ ok: true });
-    const refused = [undefined, '', 'whsec_', 'abc', `whsec_${Buffer.alloc(23, 9).toString('base64')}`, `whsec_${Buffer.alloc(65, 9).toString('base64')}`, 'whsec_@@@@', 'whsec_abc'];
+    for (const bytes of [24, 32, 64])
+      expect(checkWebhookSecret(`whsec_${Buffer.alloc(bytes, 9).toString('base64')}`)).toEqual({
+        ok: true,
+      });
+    const refused = [
+      undefined,
+      '',
+      'whsec_',
+      'abc',
+      `whsec_${Buffer.alloc(23, 9).toString('base64')}`,
+      `whsec_${Buffer.alloc(65, 9).toString('base64')}`,
+      'whsec_@@@@',
+      'whsec_abc',
+    ];
     for (const secret of refused) {
       const check = checkWebhookSecret(secret);
       expect(check.ok).toBe(false);
@@ -38,13 +59,19 @@ describe('createSequencer', () => {
   it('runs one key in order and different keys together; a failure does not block the next task', async () => {
     const sequencer = createSequencer();
     const log: string[] = [];
-    const task = (name: string, ms: number, fail = false) => async () => {
-      log.push(`start ${name}`);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-    };
-    const runs = [sequencer.run('a', task('a1', 30, true)), sequencer.run('a', task('a2', 1)), sequencer.run('b', task('b1', 5))];
+    const task =
+      (name: string, ms: number, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+      };
+    const runs = [
+      sequencer.run('a', task('a1', 30, true)),
+      sequencer.run('a', task('a2', 1)),
+      sequencer.run('b', task('b1', 5)),
+    ];
     await expect(runs[0]).rejects.toThrow('a1');
     await Promise.all(runs.slice(1));
     expect(log.indexOf('start b1')).toBeLessThan(log.indexOf('end a1'));
@@ -92,15 +119,25 @@ describe('postWebhook', () => {
       res.writeHead(204).end();
     });
     const id = webhookId('user@example.com', message);
-    expect(id).toBe(webhookId('user@example.com', { platform: 'whatsapp', platformId: '100', messageId: '7' }));
+    expect(id).toBe(
+      webhookId('user@example.com', { platform: 'whatsapp', platformId: '100', messageId: '7' }),
+    );
     expect(id).not.toBe(webhookId('other@example.com', message));
     expect(id).not.toBe(webhookId('user@example.com', { ...message, platformId: '101' }));
-    const outcome = await postWebhook({ url, signer: new Webhook(SECRET) }, id, webhookBody(message, 0));
+    const outcome = await postWebhook(
+      { url, signer: new Webhook(SECRET) },
+      id,
+      webhookBody(message, 0),
+    );
     expect(outcome).toEqual({ ok: true, status: 204 });
     const [first] = received;
     expect(first?.headers['webhook-id']).toBe(id);
     expect(first?.headers['content-type']).toBe('application/json');
-    expect(new Webhook(SECRET).verify(first?.body ?? '', first?.headers ?? {})).toEqual({ type: 'message.received', timestamp: '1970-01-01T00:00:00.000Z', data: message });
+    expect(new Webhook(SECRET).verify(first?.body ?? '', first?.headers ?? {})).toEqual({
+      type: 'message.received',
+      timestamp: '1970-01-01T00:00:00.000Z',
+      data: message,
+    });
   });
 
   it('does not follow a redirect, reads Retry-After on 429 and 503 only, and gives up at the timeout', async () => {
@@ -117,11 +154,32 @@ describe('postWebhook', () => {
       res.writeHead(answer[0], answer[1]).end();
     });
     const target = { url, signer: new Webhook(SECRET), timeoutMs: 300 };
-    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({ ok: false, status: 302, reason: 'HTTP 302 (redirects are not followed)' });
-    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({ ok: false, status: 429, retryAfterMs: 3_000, reason: 'HTTP 429' });
-    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({ ok: false, status: 503, retryAfterMs: 1_000, reason: 'HTTP 503' });
-    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({ ok: false, status: 500, reason: 'HTTP 500' });
-    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({ ok: false, reason: 'timeout after 300 ms' });
+    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({
+      ok: false,
+      status: 302,
+      reason: 'HTTP 302 (redirects are not followed)',
+    });
+    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({
+      ok: false,
+      status: 429,
+      retryAfterMs: 3_000,
+      reason: 'HTTP 429',
+    });
+    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({
+      ok: false,
+      status: 503,
+      retryAfterMs: 1_000,
+      reason: 'HTTP 503',
+    });
+    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({
+      ok: false,
+      status: 500,
+      reason: 'HTTP 500',
+    });
+    expect(await postWebhook(target, 'msg_1', '{}')).toEqual({
+      ok: false,
+      reason: 'timeout after 300 ms',
+    });
   });
 
   it('reports a refused connection as a network failure', async () => {

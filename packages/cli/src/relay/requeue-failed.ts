@@ -15,13 +15,17 @@ import type { FailedDeliveries } from './failed-deliveries.js';
  * @returns how many messages were queued again.
  * @throws {AfilnetValidationError} `INVALID_CONFIG` when the checkpoint is in use or is not one.
  */
-export async function requeueFailed(checkpoint: InboundCheckpoint, failed: FailedDeliveries): Promise<number> {
+export async function requeueFailed(
+  checkpoint: InboundCheckpoint,
+  failed: FailedDeliveries,
+): Promise<number> {
   const state = (await checkpoint.open()) ?? createInboundState();
   try {
     const entries = await failed.list();
     if (entries.length === 0) return 0;
     const pending = new Set(state.pending.map((m) => m.messageId));
-    for (const entry of entries) if (!pending.has(entry.message.messageId)) state.pending.push(entry.message);
+    for (const entry of entries)
+      if (!pending.has(entry.message.messageId)) state.pending.push(entry.message);
     await checkpoint.save(state);
     await failed.remove(entries.map((e) => e.webhookId));
     return entries.length;

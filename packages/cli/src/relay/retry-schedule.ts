@@ -18,8 +18,15 @@ export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
  * @param random a number in [0, 1) (tests pass a fixed one).
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3
  */
-export function retryDelay(failures: number, retryAfterMs?: number, random: () => number = Math.random): number {
+export function retryDelay(
+  failures: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs !== undefined) return Math.max(0, retryAfterMs);
-  const ceiling = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** Math.max(0, failures - 1));
+  const ceiling = Math.min(
+    MAX_RETRY_DELAY_MS,
+    FIRST_RETRY_DELAY_MS * 2 ** Math.max(0, failures - 1),
+  );
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

@@ -25,14 +25,16 @@ export function createSequencer(): Sequencer {
       chain.count += 1;
       size += 1;
       const result = chain.tail.then(task);
-      chain.tail = result.then(
-        () => undefined,
-        () => undefined,
-      ).finally(() => {
-        size -= 1;
-        chain.count -= 1;
-        if (chain.count === 0) chains.delete(key);
-      });
+      chain.tail = result
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => {
+          size -= 1;
+          chain.count -= 1;
+          if (chain.count === 0) chains.delete(key);
+        });
       return result;
     },
     get size() {

@@ -25,9 +25,20 @@ export interface WebhookEvent {
  * retry and in every relay process, so receivers de-duplicate on it; it reveals neither the
  * account nor the contact.
  */
-export function webhookId(account: string, message: Pick<ChatMessage, 'platform' | 'platformId' | 'messageId'>): string {
+export function webhookId(
+  account: string,
+  message: Pick<ChatMessage, 'platform' | 'platformId' | 'messageId'>,
+): string {
   const digest = createHash('sha256')
-    .update(JSON.stringify(['afilnet-chat/message.received', account, message.platform, message.platformId, message.messageId]))
+    .update(
+      JSON.stringify([
+        'afilnet-chat/message.received',
+        account,
+        message.platform,
+        message.platformId,
+        message.messageId,
+      ]),
+    )
     .digest('base64url');
   return `msg_${digest}`;
 }
@@ -38,6 +49,10 @@ export function webhookId(account: string, message: Pick<ChatMessage, 'platform'
  * @see https://www.rfc-editor.org/rfc/rfc3339#section-5.6
  */
 export function webhookBody(message: ChatMessage, takenAt: number): string {
-  const event: WebhookEvent = { type: MESSAGE_RECEIVED, timestamp: new Date(takenAt).toISOString(), data: message };
+  const event: WebhookEvent = {
+    type: MESSAGE_RECEIVED,
+    timestamp: new Date(takenAt).toISOString(),
+    data: message,
+  };
   return JSON.stringify(event);
 }

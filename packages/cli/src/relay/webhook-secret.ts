@@ -13,7 +13,9 @@ export const WEBHOOK_SECRET_MIN_BYTES = 24;
 export const WEBHOOK_SECRET_MAX_BYTES = 64;
 
 /** The outcome of {@link checkWebhookSecret}: a reason never quotes the secret. */
-export type WebhookSecretCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+export type WebhookSecretCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: string };
 
 /**
  * Checks the form of a webhook secret without ever quoting it: missing, without the `whsec_`
@@ -22,14 +24,21 @@ export type WebhookSecretCheck = { readonly ok: true } | { readonly ok: false; r
  * @param secret the value of `AFILNET_WEBHOOK_SECRET`, or undefined when it is not set.
  */
 export function checkWebhookSecret(secret: string | undefined): WebhookSecretCheck {
-  if (secret === undefined || secret === '') return { ok: false, reason: 'AFILNET_WEBHOOK_SECRET is not set' };
+  if (secret === undefined || secret === '')
+    return { ok: false, reason: 'AFILNET_WEBHOOK_SECRET is not set' };
   if (!secret.startsWith(WEBHOOK_SECRET_PREFIX)) {
-    return { ok: false, reason: `AFILNET_WEBHOOK_SECRET does not start with ${WEBHOOK_SECRET_PREFIX}` };
+    return {
+      ok: false,
+      reason: `AFILNET_WEBHOOK_SECRET does not start with ${WEBHOOK_SECRET_PREFIX}`,
+    };
   }
   const key = secret.slice(WEBHOOK_SECRET_PREFIX.length);
   // Standard base64 with its padding, as the standardwebhooks package decodes it.
   if (key.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(key)) {
-    return { ok: false, reason: `AFILNET_WEBHOOK_SECRET is not ${WEBHOOK_SECRET_PREFIX} followed by base64` };
+    return {
+      ok: false,
+      reason: `AFILNET_WEBHOOK_SECRET is not ${WEBHOOK_SECRET_PREFIX} followed by base64`,
+    };
   }
   const bytes = Buffer.from(key, 'base64').length;
   if (bytes < WEBHOOK_SECRET_MIN_BYTES || bytes > WEBHOOK_SECRET_MAX_BYTES) {

@@ -14,5 +14,8 @@ export function isCredentialRefusal(error: unknown): boolean {
   const failure = error as { code?: unknown; httpStatus?: unknown; oauthError?: unknown } | null;
   if (failure?.code === 'INCORRECT_USER_PASSWORD') return true;
   if (failure?.code !== 'TOKEN_ENDPOINT') return false;
-  return failure.httpStatus === 401 || (typeof failure.oauthError === 'string' && CLIENT_REFUSALS.has(failure.oauthError));
+  return (
+    failure.httpStatus === 401 ||
+    (typeof failure.oauthError === 'string' && CLIENT_REFUSALS.has(failure.oauthError))
+  );
 }

@@ -39,14 +39,19 @@ describe('createSecretSource', () => {
     await expect(source.current()).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
     await expect(source.current()).rejects.toThrow(/The oauth.clientSecret provider failed/);
     fail = false;
-    expect(await source.current()).toEqual({ credentials: { user: 'u', password: 'p' }, clientSecret: 'secret' });
+    expect(await source.current()).toEqual({
+      credentials: { user: 'u', password: 'p' },
+      clientSecret: 'secret',
+    });
   });
 });
 
 describe('isCredentialRefusal', () => {
   it('is INCORRECT_USER_PASSWORD and a token endpoint refusing the client, nothing else', () => {
     expect(isCredentialRefusal({ code: 'INCORRECT_USER_PASSWORD' })).toBe(true);
-    expect(isCredentialRefusal({ code: 'TOKEN_ENDPOINT', oauthError: 'invalid_client' })).toBe(true);
+    expect(isCredentialRefusal({ code: 'TOKEN_ENDPOINT', oauthError: 'invalid_client' })).toBe(
+      true,
+    );
     expect(isCredentialRefusal({ code: 'TOKEN_ENDPOINT', httpStatus: 401 })).toBe(true);
     expect(isCredentialRefusal({ code: 'TOKEN_ENDPOINT', httpStatus: 503 })).toBe(false);
     expect(isCredentialRefusal({ code: 'UNAUTHORIZED' })).toBe(false);
@@ -62,10 +67,17 @@ describe('AFILNET_PASSWORD_FILE and AFILNET_CLIENT_SECRET_FILE', () => {
       const secretFile = join(dir, 'secret');
       writeFileSync(passwordFile, 'first\r\n');
       writeFileSync(secretFile, 'client one\n\n');
-      const config = configFromEnv({ AFILNET_USER: 'u@example.com', AFILNET_PASSWORD_FILE: passwordFile, AFILNET_CLIENT_SECRET_FILE: secretFile });
+      const config = configFromEnv({
+        AFILNET_USER: 'u@example.com',
+        AFILNET_PASSWORD_FILE: passwordFile,
+        AFILNET_CLIENT_SECRET_FILE: secretFile,
+      });
       const source = createSecretSource(config.credentials, config.oauth?.clientSecret);
       const first = await source.current();
-      expect(first).toEqual({ credentials: { user: 'u@example.com', password: 'first' }, clientSecret: 'client one' });
+      expect(first).toEqual({
+        credentials: { user: 'u@example.com', password: 'first' },
+        clientSecret: 'client one',
+      });
       writeFileSync(passwordFile, 'second\n');
       expect(await source.renew(first)).toBe(true);
       expect((await source.current()).credentials?.password).toBe('second');
@@ -76,7 +88,14 @@ describe('AFILNET_PASSWORD_FILE and AFILNET_CLIENT_SECRET_FILE', () => {
 
   it('set together with their value is INVALID_CONFIG naming both', () => {
     expect(() =>
-      configFromEnv({ AFILNET_PASSWORD: 'p', AFILNET_PASSWORD_FILE: '/run/secrets/p', AFILNET_CLIENT_SECRET: 's', AFILNET_CLIENT_SECRET_FILE: '/x' }),
-    ).toThrow(/AFILNET_PASSWORD_FILE: must not be set together with AFILNET_PASSWORD.*AFILNET_CLIENT_SECRET_FILE: must not be set together with AFILNET_CLIENT_SECRET/);
+      configFromEnv({
+        AFILNET_PASSWORD: 'p',
+        AFILNET_PASSWORD_FILE: '/run/secrets/p',
+        AFILNET_CLIENT_SECRET: 's',
+        AFILNET_CLIENT_SECRET_FILE: '/x',
+      }),
+    ).toThrow(
+      /AFILNET_PASSWORD_FILE: must not be set together with AFILNET_PASSWORD.*AFILNET_CLIENT_SECRET_FILE: must not be set together with AFILNET_CLIENT_SECRET/,
+    );
   });
 });

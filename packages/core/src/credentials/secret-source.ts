@@ -41,7 +41,9 @@ export interface SecretSource {
 
 function same(a: AccountSecrets, b: AccountSecrets): boolean {
   return (
-    a.clientSecret === b.clientSecret && a.credentials?.user === b.credentials?.user && a.credentials?.password === b.credentials?.password
+    a.clientSecret === b.clientSecret &&
+    a.credentials?.user === b.credentials?.user &&
+    a.credentials?.password === b.credentials?.password
   );
 }
 

@@ -19,16 +19,23 @@ export interface ConfigProviders {
  * Splits `input` into a configuration the schemas can check and its providers. Returns `input`
  * itself when it has none. Throws nothing.
  */
-export function separateProviders(input: unknown): { readonly config: unknown; readonly providers: ConfigProviders | undefined } {
+export function separateProviders(input: unknown): {
+  readonly config: unknown;
+  readonly providers: ConfigProviders | undefined;
+} {
   if (typeof input !== 'object' || input === null) return { config: input, providers: undefined };
   const record = input as { credentials?: unknown; oauth?: unknown };
-  const credentials = typeof record.credentials === 'function' ? (record.credentials as CredentialsProvider) : undefined;
+  const credentials =
+    typeof record.credentials === 'function'
+      ? (record.credentials as CredentialsProvider)
+      : undefined;
   const oauth = record.oauth as { clientSecret?: unknown } | undefined;
   const clientSecret =
     typeof oauth === 'object' && oauth !== null && typeof oauth.clientSecret === 'function'
       ? (oauth.clientSecret as SecretProvider)
       : undefined;
-  if (credentials === undefined && clientSecret === undefined) return { config: input, providers: undefined };
+  if (credentials === undefined && clientSecret === undefined)
+    return { config: input, providers: undefined };
   const standIn: Credentials = { user: STAND_IN, password: STAND_IN };
   return {
     config: {
@@ -36,6 +43,9 @@ export function separateProviders(input: unknown): { readonly config: unknown; r
       ...(credentials === undefined ? {} : { credentials: standIn }),
       ...(clientSecret === undefined ? {} : { oauth: { ...oauth, clientSecret: STAND_IN } }),
     },
-    providers: { ...(credentials === undefined ? {} : { credentials }), ...(clientSecret === undefined ? {} : { clientSecret }) },
+    providers: {
+      ...(credentials === undefined ? {} : { credentials }),
+      ...(clientSecret === undefined ? {} : { clientSecret }),
+    },
   };
 }

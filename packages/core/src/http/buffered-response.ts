@@ -22,7 +22,10 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** The body as text; a UTF-8 byte-order mark is dropped, as `fetch` and undici's `text()` do. */
 function decodeBody(whole: Buffer, size: number): string {
-  const start = size >= 3 && whole[0] === UTF8_BOM[0] && whole[1] === UTF8_BOM[1] && whole[2] === UTF8_BOM[2] ? 3 : 0;
+  const start =
+    size >= 3 && whole[0] === UTF8_BOM[0] && whole[1] === UTF8_BOM[1] && whole[2] === UTF8_BOM[2]
+      ? 3
+      : 0;
   return whole.toString('utf8', start, size);
 }
 
@@ -103,8 +106,13 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     this.abort.offAbort(this.onAbort);
-    const whole = this.more !== undefined ? Buffer.concat(this.more, this.size) : (this.first ?? EMPTY_BODY);
-    this.resolve({ status: this.status, headers: this.headers, body: decodeBody(whole, this.size) });
+    const whole =
+      this.more !== undefined ? Buffer.concat(this.more, this.size) : (this.first ?? EMPTY_BODY);
+    this.resolve({
+      status: this.status,
+      headers: this.headers,
+      body: decodeBody(whole, this.size),
+    });
   }
 
   onError(error: Error): void {

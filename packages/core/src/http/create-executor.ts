@@ -26,7 +26,9 @@ export function createExecutor(
   const { executor, dispatcher, maxResponseBytes, timeouts } = config;
   const shared = { maxResponseBytes, timeouts, ...(dispatcher ? { dispatcher } : {}) };
   if (executor === 'undici' && runtimeReplacesUndici()) {
-    debugLog()?.("executor fetch: this runtime's undici is not Node's (Bun), so the client uses the global fetch");
+    debugLog()?.(
+      "executor fetch: this runtime's undici is not Node's (Bun), so the client uses the global fetch",
+    );
     return createFetchExecutor(shared);
   }
   if (executor === 'undici') return createUndiciExecutor(shared);

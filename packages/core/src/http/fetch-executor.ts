@@ -10,7 +10,13 @@
  */
 import type { Dispatcher } from 'undici';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';
-import { phaseTimeout, responseTooLarge, sanitizeCause, toTransportError, type TimeoutPhase } from './network-error.js';
+import {
+  phaseTimeout,
+  responseTooLarge,
+  sanitizeCause,
+  toTransportError,
+  type TimeoutPhase,
+} from './network-error.js';
 import { DEFAULT_PHASE_TIMEOUTS, type PhaseTimeouts } from './phase-timeouts.js';
 
 /** A function with the shape of the WHATWG `fetch`. */
@@ -52,7 +58,11 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
     }
   }
 
-  async function exchange(req: HttpRequest, signal: AbortSignal, phase: AbortController): Promise<HttpResponse> {
+  async function exchange(
+    req: HttpRequest,
+    signal: AbortSignal,
+    phase: AbortController,
+  ): Promise<HttpResponse> {
     // Looked up per call, so that interceptors installed after the client was made still apply.
     const fetchImpl: FetchFunction = options.fetch ?? (globalThis.fetch as FetchFunction);
     let overran: TimeoutPhase | undefined;

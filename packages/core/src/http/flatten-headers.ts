@@ -4,7 +4,10 @@
  * headers joined with `, ` (RFC 9110 §5.3). `nameOf` is undici's `util.headerNameToString`,
  * which finds the common names without allocating (passed in, as undici is loaded lazily).
  */
-export function flattenHeaders(raw: ReadonlyArray<Buffer | string>, nameOf: (name: Buffer | string) => string): Record<string, string> {
+export function flattenHeaders(
+  raw: ReadonlyArray<Buffer | string>,
+  nameOf: (name: Buffer | string) => string,
+): Record<string, string> {
   const flat: Record<string, string> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const key = nameOf(raw[i] as Buffer | string);
@@ -12,7 +15,13 @@ export function flattenHeaders(raw: ReadonlyArray<Buffer | string>, nameOf: (nam
     const text = typeof value === 'string' ? value : value.toString('latin1');
     if (Object.hasOwn(flat, key)) flat[key] = `${flat[key]}, ${text}`;
     // A header named `__proto__` becomes an own field, never the object's prototype.
-    else if (key === '__proto__') Object.defineProperty(flat, key, { value: text, enumerable: true, writable: true, configurable: true });
+    else if (key === '__proto__')
+      Object.defineProperty(flat, key, {
+        value: text,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else flat[key] = text;
   }
   return flat;

@@ -112,11 +112,19 @@ const PHASE_OPTION: Readonly<Record<TimeoutPhase, string>> = {
 };
 
 /** The error for a phase that ran out of time. A connect timeout never sent a byte. */
-export function phaseTimeout(phase: TimeoutPhase, mayHaveBeenSent: boolean, cause?: Error): AfilnetTransportError {
-  return new AfilnetTransportError('TIMEOUT', `The ${phase} phase of the request took longer than ${PHASE_OPTION[phase]}`, {
-    mayHaveBeenSent: phase === 'connect' ? false : mayHaveBeenSent,
-    ...(cause ? { cause } : {}),
-  });
+export function phaseTimeout(
+  phase: TimeoutPhase,
+  mayHaveBeenSent: boolean,
+  cause?: Error,
+): AfilnetTransportError {
+  return new AfilnetTransportError(
+    'TIMEOUT',
+    `The ${phase} phase of the request took longer than ${PHASE_OPTION[phase]}`,
+    {
+      mayHaveBeenSent: phase === 'connect' ? false : mayHaveBeenSent,
+      ...(cause ? { cause } : {}),
+    },
+  );
 }
 
 /** The error for a body over the size cap. */

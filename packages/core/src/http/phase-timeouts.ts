@@ -11,4 +11,8 @@ export interface PhaseTimeouts {
 }
 
 /** The defaults: 10 s to connect, 30 s for headers, 30 s of body silence. */
-export const DEFAULT_PHASE_TIMEOUTS: PhaseTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+export const DEFAULT_PHASE_TIMEOUTS: PhaseTimeouts = {
+  connectMs: 10_000,
+  headersMs: 30_000,
+  bodyMs: 30_000,
+};

@@ -42,21 +42,31 @@ const queryArbitrary = fc.oneof(
 describe('createRequestTargets', () => {
   it('gives what new URL() gives, for every URL of a sequence sent through one executor', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(endpointArbitrary, queryArbitrary), { minLength: 1, maxLength: 8 }), (urls) => {
-        const targets = createRequestTargets();
-        for (const [endpoint, query] of urls) {
-          const url = endpoint + query;
-          expect(outcome(targets, url)).toEqual(outcome(parsedWhole, url));
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(endpointArbitrary, queryArbitrary), { minLength: 1, maxLength: 8 }),
+        (urls) => {
+          const targets = createRequestTargets();
+          for (const [endpoint, query] of urls) {
+            const url = endpoint + query;
+            expect(outcome(targets, url)).toEqual(outcome(parsedWhole, url));
+          }
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
 
   it('parses an endpoint once for the form-encoded queries sent to it', () => {
     const targets = createRequestTargets();
-    const first = targets('http://127.0.0.1:8080/api/http/?class=chat&method=sendmessage&message=Hello%20world');
-    expect(first).toEqual({ origin: 'http://127.0.0.1:8080', path: '/api/http/?class=chat&method=sendmessage&message=Hello%20world' });
-    expect(targets('http://127.0.0.1:8080/api/http/')).toBe(targets('http://127.0.0.1:8080/api/http/'));
+    const first = targets(
+      'http://127.0.0.1:8080/api/http/?class=chat&method=sendmessage&message=Hello%20world',
+    );
+    expect(first).toEqual({
+      origin: 'http://127.0.0.1:8080',
+      path: '/api/http/?class=chat&method=sendmessage&message=Hello%20world',
+    });
+    expect(targets('http://127.0.0.1:8080/api/http/')).toBe(
+      targets('http://127.0.0.1:8080/api/http/'),
+    );
   });
 });

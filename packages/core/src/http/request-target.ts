@@ -38,7 +38,8 @@ export function createRequestTargets(): (url: string) => RequestTarget {
     const head = mark < 0 ? url : url.slice(0, mark);
     // An empty query (`…?`) or one the parser would rewrite goes the whole way.
     const query = mark < 0 ? '' : url.slice(mark);
-    if (mark >= 0 && (query.length === 1 || !VERBATIM_QUERY.test(query.slice(1)))) return parseWhole(url);
+    if (mark >= 0 && (query.length === 1 || !VERBATIM_QUERY.test(query.slice(1))))
+      return parseWhole(url);
     if (head !== endpoint) {
       const parsed = new URL(head);
       // An endpoint with a fragment, or one the parser gave a query of its own, is not kept.

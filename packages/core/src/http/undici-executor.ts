@@ -98,7 +98,10 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
     if (abort.aborted) return Promise.reject(toTransportError(abort.reason, abort, false, req.url));
     // A request that waited for undici's first import while the client closed must not open a
     // pool that nothing would close.
-    if (closed) return Promise.reject(new AfilnetTransportError('ABORTED', 'The client was closed before the request was sent'));
+    if (closed)
+      return Promise.reject(
+        new AfilnetTransportError('ABORTED', 'The client was closed before the request was sent'),
+      );
     let target: RequestTarget;
     try {
       target = targetOf(req.url);
@@ -132,13 +135,21 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): HttpExecut
   let fallback: HttpExecutor | undefined;
   const viaFetch = () => (fallback ??= createFetchExecutor(options));
 
-  async function sendAfterLoading(req: HttpRequest, abort: AbortHook, options: HttpSendOptions): Promise<HttpResponse> {
+  async function sendAfterLoading(
+    req: HttpRequest,
+    abort: AbortHook,
+    options: HttpSendOptions,
+  ): Promise<HttpResponse> {
     if (abort.aborted) throw toTransportError(abort.reason, abort, false, req.url);
     const lib = await loadUndici();
     return lib === null ? viaFetch().send(req, options) : exchange(lib, req, abort);
   }
 
-  function sendWith(req: HttpRequest, abort: AbortHook, options: HttpSendOptions): Promise<HttpResponse> {
+  function sendWith(
+    req: HttpRequest,
+    abort: AbortHook,
+    options: HttpSendOptions,
+  ): Promise<HttpResponse> {
     if (undici === undefined) return sendAfterLoading(req, abort, options);
     return undici === null ? viaFetch().send(req, options) : exchange(undici, req, abort);
   }

@@ -50,7 +50,13 @@ describe('createFileCheckpoint', () => {
   });
 
   it('refuses a file that is not a checkpoint, naming it, and leaves it untouched', async () => {
-    for (const content of ['not json at all', '{"hello":"world"}', '[]', '', JSON.stringify({ ...createInboundState(), pending: 'x' })]) {
+    for (const content of [
+      'not json at all',
+      '{"hello":"world"}',
+      '[]',
+      '',
+      JSON.stringify({ ...createInboundState(), pending: 'x' }),
+    ]) {
       const path = freshPath();
       writeFileSync(path, content);
       const error = await refusal(createFileCheckpoint(path).open());
@@ -78,15 +84,33 @@ describe('createFileCheckpoint', () => {
   it('takes over a lock left by a process that is gone, and respects one whose process runs', async () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid as number;
     const path = freshPath();
-    writeFileSync(`${path}.lock`, JSON.stringify({ lock: 'afilnet-chat/inbound-checkpoint', pid: dead, host: hostname(), token: 'old' }));
+    writeFileSync(
+      `${path}.lock`,
+      JSON.stringify({
+        lock: 'afilnet-chat/inbound-checkpoint',
+        pid: dead,
+        host: hostname(),
+        token: 'old',
+      }),
+    );
     const checkpoint = createFileCheckpoint(path);
     await checkpoint.open();
     await checkpoint.close();
 
-    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30_000)'], { stdio: 'ignore' });
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30_000)'], {
+      stdio: 'ignore',
+    });
     try {
       const held = freshPath();
-      writeFileSync(`${held}.lock`, JSON.stringify({ lock: 'afilnet-chat/inbound-checkpoint', pid: sleeper.pid, host: hostname(), token: 'live' }));
+      writeFileSync(
+        `${held}.lock`,
+        JSON.stringify({
+          lock: 'afilnet-chat/inbound-checkpoint',
+          pid: sleeper.pid,
+          host: hostname(),
+          token: 'live',
+        }),
+      );
       const error = await refusal(createFileCheckpoint(held).open());
       expect(error.message).toContain(`process ${sleeper.pid}`);
     } finally {
@@ -111,7 +135,9 @@ describe('createFileCheckpoint', () => {
         await checkpoint.save(state);
       }`;
     for (let kill = 0; kill < 6; kill++) {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 150));
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -162,7 +188,10 @@ describe('createFileCheckpoint', () => {
     expect(readFileSync(`${path}.acks`, 'utf8')).toBe(`${header}"3"\n`);
     await third.save(reopened);
     expect(readFileSync(`${path}.acks`, 'utf8')).toBe(header);
-    expect(parseInboundState(JSON.parse(readFileSync(path, 'utf8')))).toMatchObject({ ok: true, state: { pending: [] } });
+    expect(parseInboundState(JSON.parse(readFileSync(path, 'utf8')))).toMatchObject({
+      ok: true,
+      state: { pending: [] },
+    });
     await third.close();
   });
 
@@ -237,7 +266,9 @@ describe('createFileCheckpoint', () => {
       }`;
     let lastAcked = -1;
     for (let kill = 0; kill < 6; kill++) {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
@@ -245,7 +276,8 @@ describe('createFileCheckpoint', () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;
-      for (const match of out.matchAll(/acked (\d+)\n/g)) lastAcked = Math.max(lastAcked, Number(match[1]));
+      for (const match of out.matchAll(/acked (\d+)\n/g))
+        lastAcked = Math.max(lastAcked, Number(match[1]));
       const checkpoint = createFileCheckpoint(path);
       const ids = ((await checkpoint.open())?.pending ?? []).map((m) => Number(m.messageId));
       await checkpoint.close();

@@ -3,7 +3,15 @@
  * lock file beside it. docs/inbound.md ("The checkpoint file") describes the three files.
  */
 import { randomUUID } from 'node:crypto';
-import { link, open as openFile, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import {
+  link,
+  open as openFile,
+  readFile,
+  rename,
+  unlink,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { AfilnetValidationError } from '../errors.js';
@@ -37,7 +45,12 @@ async function readOwner(path: string): Promise<LockOwner | undefined | 'missing
   }
   try {
     const value = JSON.parse(text) as Partial<LockOwner>;
-    if (value.lock === 'afilnet-chat/inbound-checkpoint' && typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.token === 'string') {
+    if (
+      value.lock === 'afilnet-chat/inbound-checkpoint' &&
+      typeof value.pid === 'number' &&
+      typeof value.host === 'string' &&
+      typeof value.token === 'string'
+    ) {
       return value as LockOwner;
     }
   } catch {
@@ -118,12 +131,21 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
   let logged = false;
 
   const refuse = (why: string) =>
-    new AfilnetValidationError('INVALID_CONFIG', `The inbound checkpoint ${JSON.stringify(path)} cannot be used: ${why}`, {
-      issues: [{ path: 'checkpoint', message: why }],
-    });
+    new AfilnetValidationError(
+      'INVALID_CONFIG',
+      `The inbound checkpoint ${JSON.stringify(path)} cannot be used: ${why}`,
+      {
+        issues: [{ path: 'checkpoint', message: why }],
+      },
+    );
 
   async function claim(): Promise<LockOwner> {
-    const owner: LockOwner = { lock: 'afilnet-chat/inbound-checkpoint', pid: process.pid, host: hostname(), token: randomUUID() };
+    const owner: LockOwner = {
+      lock: 'afilnet-chat/inbound-checkpoint',
+      pid: process.pid,
+      host: hostname(),
+      token: randomUUID(),
+    };
     const text = `${JSON.stringify(owner)}\n`;
     for (let attempt = 0; attempt < 5; attempt++) {
       // The lock appears complete or not at all: written aside, then linked into place.
@@ -148,7 +170,9 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
       const current = await readOwner(lockPath);
       if (current === 'missing') continue;
       if (current !== undefined && isLive(current)) {
-        throw refuse(`another watch (process ${current.pid} on ${current.host}) is using it; its lock is ${JSON.stringify(`${path}.lock`)}`);
+        throw refuse(
+          `another watch (process ${current.pid} on ${current.host}) is using it; its lock is ${JSON.stringify(`${path}.lock`)}`,
+        );
       }
       // Stale: moved aside first, so that a lock another process just took is never deleted.
       const aside = `${lockPath}.stale.${owner.token}`;
@@ -159,11 +183,17 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
         throw error;
       }
       const moved = await readOwner(aside);
-      const same = moved === current || (typeof moved === 'object' && typeof current === 'object' && moved?.token === current?.token);
+      const same =
+        moved === current ||
+        (typeof moved === 'object' &&
+          typeof current === 'object' &&
+          moved?.token === current?.token);
       if (!same) {
         await link(aside, lockPath).catch(() => undefined);
         await unlink(aside).catch(() => undefined);
-        throw refuse(`another watch took its lock ${JSON.stringify(`${path}.lock`)} at the same time`);
+        throw refuse(
+          `another watch took its lock ${JSON.stringify(`${path}.lock`)} at the same time`,
+        );
       }
       await unlink(aside).catch(() => undefined);
     }
@@ -173,7 +203,8 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
   async function release(owner: LockOwner): Promise<void> {
     heldHere.delete(owner.token);
     const current = await readOwner(lockPath).catch(() => undefined);
-    if (typeof current === 'object' && current.token === owner.token) await unlink(lockPath).catch(() => undefined);
+    if (typeof current === 'object' && current.token === owner.token)
+      await unlink(lockPath).catch(() => undefined);
   }
 
   return {
@@ -197,7 +228,9 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
           value = JSON.parse(text);
         } catch {
           await release(owner);
-          throw refuse('it is not JSON, so not an afilnet-chat inbound checkpoint; it was left untouched');
+          throw refuse(
+            'it is not JSON, so not an afilnet-chat inbound checkpoint; it was left untouched',
+          );
         }
         const parsed = parseInboundState(value);
         if (!parsed.ok) {
@@ -212,18 +245,23 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
       } catch (error) {
         if (codeOf(error) !== 'ENOENT') {
           await release(owner);
-          throw refuse(`its journal ${JSON.stringify(`${path}.acks`)} cannot be read (${String(codeOf(error) ?? 'error')})`);
+          throw refuse(
+            `its journal ${JSON.stringify(`${path}.acks`)} cannot be read (${String(codeOf(error) ?? 'error')})`,
+          );
         }
       }
       const acknowledged = journalText === undefined ? [] : parseJournal(journalText);
       if (acknowledged === undefined) {
         await release(owner);
-        throw refuse(`${JSON.stringify(`${path}.acks`)} is not its journal of acknowledgements; both were left untouched`);
+        throw refuse(
+          `${JSON.stringify(`${path}.acks`)} is not its journal of acknowledgements; both were left untouched`,
+        );
       }
       try {
         if (journalText !== JOURNAL_HEADER) {
           // Folded in before anything is appended, so that no append lands after a torn line.
-          if (state !== undefined && acknowledgeInbound(state, acknowledged) > 0) await writeFileAtomic(file, JSON.stringify(state));
+          if (state !== undefined && acknowledgeInbound(state, acknowledged) > 0)
+            await writeFileAtomic(file, JSON.stringify(state));
           await writeFileAtomic(journalPath, JOURNAL_HEADER);
         }
         journal = await openFile(journalPath, 'a', 0o600);
@@ -237,7 +275,8 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
     },
     async save(state) {
       const text = JSON.stringify(state);
-      if (held === undefined || journal === undefined) throw refuse('it is not open (save before open, or after close)');
+      if (held === undefined || journal === undefined)
+        throw refuse('it is not open (save before open, or after close)');
       await writeFileAtomic(file, text);
       if (logged) {
         // Only now: a crash before this leaves ids the state no longer holds as pending.
@@ -247,7 +286,8 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
       }
     },
     async acknowledge(messageIds) {
-      if (held === undefined || journal === undefined) throw refuse('it is not open (acknowledge before open, or after close)');
+      if (held === undefined || journal === undefined)
+        throw refuse('it is not open (acknowledge before open, or after close)');
       if (messageIds.length === 0) return;
       // One write, one flush, whatever the number of ids; the handle appends (O_APPEND).
       await journal.write(messageIds.map((id) => `${JSON.stringify(id)}\n`).join(''));

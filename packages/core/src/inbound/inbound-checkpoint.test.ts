@@ -6,7 +6,12 @@ import { createInboundState, type InboundState } from './inbound-state.js';
 function countedState(n: number): { state: InboundState; serialisations: () => number } {
   const state = createInboundState();
   for (let i = 0; i < n; i++) {
-    state.conversations[`whatsapp/100/contact-${i}`] = { platform: 'whatsapp', platformId: '100', destination: `contact-${i}`, marker: String(i) };
+    state.conversations[`whatsapp/100/contact-${i}`] = {
+      platform: 'whatsapp',
+      platformId: '100',
+      destination: `contact-${i}`,
+      marker: String(i),
+    };
   }
   let count = 0;
   Object.defineProperty(state, 'toJSON', {
@@ -38,8 +43,23 @@ describe('createMemoryCheckpoint', () => {
     const checkpoint = createMemoryCheckpoint();
     await checkpoint.open();
     const state = createInboundState();
-    state.conversations['telegram/200/ana'] = { platform: 'telegram', platformId: '200', destination: 'ana', marker: '7', lastTaken: '6' };
-    state.pending.push({ platformId: '200', platform: 'telegram', destination: 'ana', messageId: '6', message: 'hi', sent: false, status: 'unread', datetime: '2026-01-01 10:00:00' });
+    state.conversations['telegram/200/ana'] = {
+      platform: 'telegram',
+      platformId: '200',
+      destination: 'ana',
+      marker: '7',
+      lastTaken: '6',
+    };
+    state.pending.push({
+      platformId: '200',
+      platform: 'telegram',
+      destination: 'ana',
+      messageId: '6',
+      message: 'hi',
+      sent: false,
+      status: 'unread',
+      datetime: '2026-01-01 10:00:00',
+    });
     await checkpoint.save(state);
     await checkpoint.close();
     state.pending.length = 0;
@@ -47,7 +67,13 @@ describe('createMemoryCheckpoint', () => {
 
     const reopened = await checkpoint.open();
     expect(reopened).not.toBe(state);
-    expect(reopened?.conversations['telegram/200/ana']).toEqual({ platform: 'telegram', platformId: '200', destination: 'ana', marker: '7', lastTaken: '6' });
+    expect(reopened?.conversations['telegram/200/ana']).toEqual({
+      platform: 'telegram',
+      platformId: '200',
+      destination: 'ana',
+      marker: '7',
+      lastTaken: '6',
+    });
     expect(reopened?.pending.map((m) => m.messageId)).toEqual(['6']);
   });
 

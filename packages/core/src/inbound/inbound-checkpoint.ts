@@ -58,7 +58,10 @@ export function createMemoryCheckpoint(): InboundCheckpoint {
     open() {
       if (held) {
         return Promise.reject(
-          new AfilnetValidationError('INVALID_CONFIG', 'This in-memory inbound checkpoint is in use by another watch'),
+          new AfilnetValidationError(
+            'INVALID_CONFIG',
+            'This in-memory inbound checkpoint is in use by another watch',
+          ),
         );
       }
       held = true;

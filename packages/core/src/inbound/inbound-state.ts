@@ -73,7 +73,13 @@ export interface InboundState {
 
 /** A state with nothing seen yet. */
 export function createInboundState(): InboundState {
-  return { format: INBOUND_STATE_FORMAT, version: INBOUND_STATE_VERSION, conversations: {}, fetching: {}, pending: [] };
+  return {
+    format: INBOUND_STATE_FORMAT,
+    version: INBOUND_STATE_VERSION,
+    conversations: {},
+    fetching: {},
+    pending: [],
+  };
 }
 
 /**
@@ -92,13 +98,17 @@ export function acknowledgeInbound(state: InboundState, messageIds: Iterable<str
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
-const isPlatform = (value: unknown): value is Platform => (PLATFORMS as readonly unknown[]).includes(value);
+const isOptionalString = (value: unknown): boolean =>
+  value === undefined || typeof value === 'string';
+const isPlatform = (value: unknown): value is Platform =>
+  (PLATFORMS as readonly unknown[]).includes(value);
 
 function isMessage(value: unknown): value is ChatMessage {
   return (
     isRecord(value) &&
-    ['platformId', 'platform', 'destination', 'messageId', 'message', 'status', 'datetime'].every((k) => isString(value[k])) &&
+    ['platformId', 'platform', 'destination', 'messageId', 'message', 'status', 'datetime'].every(
+      (k) => isString(value[k]),
+    ) &&
     typeof value.sent === 'boolean'
   );
 }
@@ -111,7 +121,8 @@ function isConversation(value: unknown): value is InboundConversation {
     isString(value.destination) &&
     isOptionalString(value.marker) &&
     isOptionalString(value.lastTaken) &&
-    (value.recovered === undefined || (Array.isArray(value.recovered) && value.recovered.every(isString)))
+    (value.recovered === undefined ||
+      (Array.isArray(value.recovered) && value.recovered.every(isString)))
   );
 }
 
@@ -146,21 +157,38 @@ export type ParsedInboundState =
  */
 export function parseInboundState(value: unknown): ParsedInboundState {
   if (!isRecord(value) || value.format !== INBOUND_STATE_FORMAT) {
-    return { ok: false, reason: `it is not an afilnet-chat inbound checkpoint (no "format": "${INBOUND_STATE_FORMAT}")` };
+    return {
+      ok: false,
+      reason: `it is not an afilnet-chat inbound checkpoint (no "format": "${INBOUND_STATE_FORMAT}")`,
+    };
   }
   if (value.version !== INBOUND_STATE_VERSION) {
-    return { ok: false, reason: `its version ${JSON.stringify(value.version)} is not ${INBOUND_STATE_VERSION}, the one this version of afilnet-chat reads` };
+    return {
+      ok: false,
+      reason: `its version ${JSON.stringify(value.version)} is not ${INBOUND_STATE_VERSION}, the one this version of afilnet-chat reads`,
+    };
   }
   const problems: string[] = [];
-  if (!isRecord(value.conversations) || !Object.values(value.conversations).every(isConversation)) problems.push('conversations');
-  if (!isRecord(value.fetching) || !Object.values(value.fetching).every((f) => isRecord(f) && isOptionalString(f.marker))) {
+  if (!isRecord(value.conversations) || !Object.values(value.conversations).every(isConversation))
+    problems.push('conversations');
+  if (
+    !isRecord(value.fetching) ||
+    !Object.values(value.fetching).every((f) => isRecord(f) && isOptionalString(f.marker))
+  ) {
     problems.push('fetching');
-  } else if (isRecord(value.conversations) && !Object.keys(value.fetching).every((key) => Object.hasOwn(value.conversations as object, key))) {
+  } else if (
+    isRecord(value.conversations) &&
+    !Object.keys(value.fetching).every((key) => Object.hasOwn(value.conversations as object, key))
+  ) {
     problems.push('fetching');
   }
   if (!Array.isArray(value.pending) || !value.pending.every(isMessage)) problems.push('pending');
   if (value.channels !== undefined && !isChannelList(value.channels)) problems.push('channels');
   if (value.sweptAt !== undefined && typeof value.sweptAt !== 'number') problems.push('sweptAt');
-  if (problems.length > 0) return { ok: false, reason: `its ${problems.join(', ')} ${problems.length > 1 ? 'are' : 'is'} malformed` };
+  if (problems.length > 0)
+    return {
+      ok: false,
+      reason: `its ${problems.join(', ')} ${problems.length > 1 ? 'are' : 'is'} malformed`,
+    };
   return { ok: true, state: value as unknown as InboundState };
 }

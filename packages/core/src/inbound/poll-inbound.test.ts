@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CallOptions, ChannelRef, ChatChannel, ChatMessage, ConversationRef, Platform } from '../chat-types.js';
+import type {
+  CallOptions,
+  ChannelRef,
+  ChatChannel,
+  ChatMessage,
+  ConversationRef,
+  Platform,
+} from '../chat-types.js';
 import { AfilnetApiError, AfilnetTransportError } from '../errors.js';
 import { createInboundState, parseInboundState, type InboundState } from './inbound-state.js';
 import { pollInbound, type InboundApi } from './poll-inbound.js';
@@ -50,11 +57,16 @@ class Account implements InboundApi {
     return this.#add(ref, message, true);
   }
   allInbound(): string[] {
-    return [...this.chats.values()].flat().filter((m) => !m.sent).map((m) => m.messageId);
+    return [...this.chats.values()]
+      .flat()
+      .filter((m) => !m.sent)
+      .map((m) => m.messageId);
   }
 
   #channel(ref: ChannelRef) {
-    if (!this.channels.some((c) => c.platform === ref.platform && c.platformId === ref.platformId)) {
+    if (
+      !this.channels.some((c) => c.platform === ref.platform && c.platformId === ref.platformId)
+    ) {
       throw new AfilnetApiError('CHANNEL_NOT_FOUND', { httpStatus: 200 });
     }
   }
@@ -78,7 +90,8 @@ class Account implements InboundApi {
       return Promise.reject(error);
     }
     const key = `${ref.platform}|${ref.platformId}`;
-    if (this.staleChats && this.#lastChats.has(key)) return Promise.resolve(this.#lastChats.get(key) ?? []);
+    if (this.staleChats && this.#lastChats.has(key))
+      return Promise.resolve(this.#lastChats.get(key) ?? []);
     const latest = [...this.chats.values()]
       .filter((c) => c[0]?.platform === ref.platform && c[0]?.platformId === ref.platformId)
       .map((c) => this.#copy(c[c.length - 1] as Stored));
@@ -105,14 +118,26 @@ class Account implements InboundApi {
     for (const m of unread) m.status = 'read';
     if (this.loseNextUnreadAnswers > 0) {
       this.loseNextUnreadAnswers -= 1;
-      return Promise.reject(new AfilnetTransportError('NETWORK', 'connection reset after the request was handled', { mayHaveBeenSent: true }));
+      return Promise.reject(
+        new AfilnetTransportError('NETWORK', 'connection reset after the request was handled', {
+          mayHaveBeenSent: true,
+        }),
+      );
     }
     return Promise.resolve(answer);
   }
 }
 
-const wa = (destination: string): ConversationRef => ({ platform: 'whatsapp' as Platform, platformId: '100', destination });
-const tg = (destination: string): ConversationRef => ({ platform: 'telegram' as Platform, platformId: '200', destination });
+const wa = (destination: string): ConversationRef => ({
+  platform: 'whatsapp' as Platform,
+  platformId: '100',
+  destination,
+});
+const tg = (destination: string): ConversationRef => ({
+  platform: 'telegram' as Platform,
+  platformId: '200',
+  destination,
+});
 
 /** A store that keeps what was saved as JSON, as a file or Redis would. */
 function disk() {
@@ -164,7 +189,12 @@ describe('pollInbound', () => {
     account.calls.length = 0;
     const idle = await pollInbound(state, account, { save });
     expect(account.calls.sort()).toEqual(['getchats telegram', 'getchats whatsapp']);
-    expect(idle.calls).toEqual({ getchatchannels: 0, getchats: 2, getunreadmessages: 0, getmessages: 0 });
+    expect(idle.calls).toEqual({
+      getchatchannels: 0,
+      getchats: 2,
+      getunreadmessages: 0,
+      getmessages: 0,
+    });
 
     const changed = [wa('c1'), tg('c4'), wa('new customer')];
     const expected = changed.map((ref) => account.inbound(ref, 'again').messageId);
@@ -172,9 +202,12 @@ describe('pollInbound', () => {
     account.calls.length = 0;
     const busy = await pollInbound(state, account, { save });
     expect(ids(busy.messages).sort()).toEqual(expected.sort());
-    expect(account.calls.filter((c) => c.startsWith('getunreadmessages')).sort()).toEqual(
-      ['getunreadmessages c1', 'getunreadmessages c3', 'getunreadmessages c4', 'getunreadmessages new customer'],
-    );
+    expect(account.calls.filter((c) => c.startsWith('getunreadmessages')).sort()).toEqual([
+      'getunreadmessages c1',
+      'getunreadmessages c3',
+      'getunreadmessages c4',
+      'getunreadmessages new customer',
+    ]);
     expect(account.calls.length).toBe(2 + 4);
   });
 
@@ -207,7 +240,10 @@ describe('pollInbound', () => {
     expect(state.channels?.list.map((c) => c.platform)).toEqual(['whatsapp']);
     expect(Object.values(state.conversations).some((c) => c.platform === 'telegram')).toBe(false);
 
-    const given = pollInbound(createInboundState(), account, { save: disk().save, channels: [{ platform: 'telegram', platformId: '200' }] });
+    const given = pollInbound(createInboundState(), account, {
+      save: disk().save,
+      channels: [{ platform: 'telegram', platformId: '200' }],
+    });
     await expect(given).rejects.toMatchObject({ code: 'CHANNEL_NOT_FOUND' });
   });
 
@@ -219,7 +255,9 @@ describe('pollInbound', () => {
     await pollInbound(state, account, { save });
     expect(drain(state)).toEqual([first.messageId]);
 
-    const lost = [account.inbound(wa('a'), 'lost 1'), account.inbound(wa('a'), 'lost 2')].map((m) => m.messageId);
+    const lost = [account.inbound(wa('a'), 'lost 1'), account.inbound(wa('a'), 'lost 2')].map(
+      (m) => m.messageId,
+    );
     account.loseNextUnreadAnswers = 1;
     await expect(pollInbound(state, account, { save })).rejects.toMatchObject({ code: 'NETWORK' });
     expect(Object.keys(state.fetching)).toHaveLength(1);
@@ -259,16 +297,18 @@ describe('pollInbound', () => {
         return dead ? Promise.reject(new Error('killed')) : Promise.resolve();
       };
       /** The server handles the call; a process that died on it, or before, never sees the answer. */
-      const through = <T>(call: () => Promise<T>) => async () => {
-        if (dead) throw new Error('killed');
-        const answer = call();
-        event();
-        if (dead) {
-          await answer.catch(() => undefined);
-          throw new Error('killed');
-        }
-        return answer;
-      };
+      const through =
+        <T>(call: () => Promise<T>) =>
+        async () => {
+          if (dead) throw new Error('killed');
+          const answer = call();
+          event();
+          if (dead) {
+            await answer.catch(() => undefined);
+            throw new Error('killed');
+          }
+          return answer;
+        };
       const api: InboundApi = {
         getChatChannels: (o) => through(() => account.getChatChannels(o))(),
         getChats: (r, o) => through(() => account.getChats(r, o))(),
@@ -278,7 +318,11 @@ describe('pollInbound', () => {
       let state = store.load();
       let crashes = 0;
       for (let round = 0; round < 6; round++) {
-        for (let i = 0; i < 3; i++) account.inbound(i === 0 ? wa(`n${round}`) : i === 1 ? wa('steady') : tg(`t${i}`), `r${round} m${i}`);
+        for (let i = 0; i < 3; i++)
+          account.inbound(
+            i === 0 ? wa(`n${round}`) : i === 1 ? wa('steady') : tg(`t${i}`),
+            `r${round} m${i}`,
+          );
         if (round === 2) account.loseNextUnreadAnswers = 1;
         try {
           await pollInbound(state, api, { save: dying, concurrency: 2 });
@@ -298,7 +342,9 @@ describe('pollInbound', () => {
       }
       for (let i = 0; i < 3; i++) await pollInbound(state, account, { save: store.save });
       delivered.push(...drain(state));
-      expect(delivered.sort(), `crash after event ${crashAt} (${crashes} crash)`).toEqual(account.allInbound().sort());
+      expect(delivered.sort(), `crash after event ${crashAt} (${crashes} crash)`).toEqual(
+        account.allInbound().sort(),
+      );
     }
   });
 

@@ -10,7 +10,13 @@
  * conversation is then read with `getmessages` and every inbound message after the last one
  * known is taken in again.
  */
-import type { CallOptions, ChannelRef, ChatChannel, ChatMessage, ConversationRef } from '../chat-types.js';
+import type {
+  CallOptions,
+  ChannelRef,
+  ChatChannel,
+  ChatMessage,
+  ConversationRef,
+} from '../chat-types.js';
 import { PLATFORMS, type Platform } from '../chat-types.js';
 import { debugLog, type DebugLog } from '../debug-log.js';
 import { AfilnetApiError } from '../errors.js';
@@ -79,8 +85,13 @@ const DEFAULT_CONCURRENCY = 4;
 
 const sameChannel = (a: ChannelRef, b: { platform: string; platformId: string }) =>
   a.platform === b.platform && a.platformId === b.platformId;
-const isApiError = (error: unknown, code: string) => error instanceof AfilnetApiError && error.code === code;
-const refOf = (c: InboundConversation): ConversationRef => ({ platform: c.platform, platformId: c.platformId, destination: c.destination });
+const isApiError = (error: unknown, code: string) =>
+  error instanceof AfilnetApiError && error.code === code;
+const refOf = (c: InboundConversation): ConversationRef => ({
+  platform: c.platform,
+  platformId: c.platformId,
+  destination: c.destination,
+});
 
 /**
  * A conversation's messages oldest first. The sandbox answers oldest first; Afilnet does not say,
@@ -124,11 +135,18 @@ function createSaver(state: InboundState, save: (state: InboundState) => Promise
  * the later of its marker and its last taken message. When neither is in the list (a conversation
  * met for the first time, whose first fetch was interrupted), every inbound message is taken.
  */
-function afterKnown(history: readonly ChatMessage[], conversation: InboundConversation): ChatMessage[] {
+function afterKnown(
+  history: readonly ChatMessage[],
+  conversation: InboundConversation,
+): ChatMessage[] {
   const ordered = oldestFirst(history);
   const anchor = Math.max(
-    conversation.marker === undefined ? -1 : ordered.findIndex((m) => m.messageId === conversation.marker),
-    conversation.lastTaken === undefined ? -1 : ordered.findIndex((m) => m.messageId === conversation.lastTaken),
+    conversation.marker === undefined
+      ? -1
+      : ordered.findIndex((m) => m.messageId === conversation.marker),
+    conversation.lastTaken === undefined
+      ? -1
+      : ordered.findIndex((m) => m.messageId === conversation.lastTaken),
   );
   return ordered.slice(anchor + 1).filter((m) => !m.sent);
 }
@@ -159,13 +177,22 @@ function afterKnown(history: readonly ChatMessage[], conversation: InboundConver
  * @throws whatever `options.save` throws.
  * @see docs/inbound.md
  */
-export async function pollInbound(state: InboundState, api: InboundApi, options: InboundPollOptions): Promise<InboundPollResult> {
+export async function pollInbound(
+  state: InboundState,
+  api: InboundApi,
+  options: InboundPollOptions,
+): Promise<InboundPollResult> {
   const sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
   const callOptions: CallOptions = options.signal === undefined ? {} : { signal: options.signal };
   const debug: DebugLog | undefined = debugLog();
   const saver = createSaver(state, options.save);
-  const calls: InboundPollCalls = { getchatchannels: 0, getchats: 0, getunreadmessages: 0, getmessages: 0 };
+  const calls: InboundPollCalls = {
+    getchatchannels: 0,
+    getchats: 0,
+    getunreadmessages: 0,
+    getmessages: 0,
+  };
   const taken: ChatMessage[] = [];
   const found = options.channels === undefined;
 
@@ -174,9 +201,16 @@ export async function pollInbound(state: InboundState, api: InboundApi, options:
     delete state.fetching[key];
   };
   const dropChannel = (channel: ChannelRef) => {
-    if (state.channels) state.channels = { ...state.channels, list: state.channels.list.filter((c) => !sameChannel(c, channel)) };
-    for (const [key, c] of Object.entries(state.conversations)) if (sameChannel(c, channel)) dropConversation(key);
-    debug?.(`inbound: channel ${channel.platform} ${channel.platformId} is gone from the account; no longer watched`);
+    if (state.channels)
+      state.channels = {
+        ...state.channels,
+        list: state.channels.list.filter((c) => !sameChannel(c, channel)),
+      };
+    for (const [key, c] of Object.entries(state.conversations))
+      if (sameChannel(c, channel)) dropConversation(key);
+    debug?.(
+      `inbound: channel ${channel.platform} ${channel.platformId} is gone from the account; no longer watched`,
+    );
   };
   /** Whether `error` from a call on `conversation` is one the poll absorbs (dropping what it names). */
   const absorbed = (error: unknown, key: string, conversation: ConversationRef): boolean => {
@@ -218,9 +252,15 @@ export async function pollInbound(state: InboundState, api: InboundApi, options:
     take(conversation, again);
     // What was taken may still be unread; the next fetch must not take it twice. The marker
     // stays as it was, so that the next `getchats` shows the conversation as changed.
-    if (again.length > 0) conversation.recovered = [...(conversation.recovered ?? []), ...again.map((m) => m.messageId)];
+    if (again.length > 0)
+      conversation.recovered = [
+        ...(conversation.recovered ?? []),
+        ...again.map((m) => m.messageId),
+      ];
     delete state.fetching[key];
-    debug?.(`inbound: recovered ${again.length} message(s) of ${key} after an interrupted poll (intent for marker ${intent.marker ?? 'none'})`);
+    debug?.(
+      `inbound: recovered ${again.length} message(s) of ${key} after an interrupted poll (intent for marker ${intent.marker ?? 'none'})`,
+    );
   }
   if (taken.length > 0 || calls.getmessages > 0) await saver.request();
 
@@ -229,14 +269,23 @@ export async function pollInbound(state: InboundState, api: InboundApi, options:
   if (options.channels !== undefined) {
     channels = options.channels;
   } else {
-    if (state.channels === undefined || Date.now() - state.channels.readAt >= CHANNEL_LIST_MAX_AGE_MS) {
+    if (
+      state.channels === undefined ||
+      Date.now() - state.channels.readAt >= CHANNEL_LIST_MAX_AGE_MS
+    ) {
       calls.getchatchannels += 1;
       const listed = await api.getChatChannels(callOptions);
-      const known = listed.filter((c): c is ChatChannel & { platform: Platform } => (PLATFORMS as readonly string[]).includes(c.platform));
-      state.channels = { list: known.map((c) => ({ platform: c.platform, platformId: c.platformId })), readAt: Date.now() };
+      const known = listed.filter((c): c is ChatChannel & { platform: Platform } =>
+        (PLATFORMS as readonly string[]).includes(c.platform),
+      );
+      state.channels = {
+        list: known.map((c) => ({ platform: c.platform, platformId: c.platformId })),
+        readAt: Date.now(),
+      };
       const watched = new Set(state.channels.list.map((c) => `${c.platform} ${c.platformId}`));
       for (const [key, c] of Object.entries(state.conversations)) {
-        if (!watched.has(`${c.platform} ${c.platformId}`) && state.fetching[key] === undefined) delete state.conversations[key];
+        if (!watched.has(`${c.platform} ${c.platformId}`) && state.fetching[key] === undefined)
+          delete state.conversations[key];
       }
     }
     channels = state.channels.list;
@@ -247,7 +296,10 @@ export async function pollInbound(state: InboundState, api: InboundApi, options:
     channels.map(async (channel) => {
       calls.getchats += 1;
       try {
-        return await api.getChats({ platform: channel.platform, platformId: channel.platformId }, callOptions);
+        return await api.getChats(
+          { platform: channel.platform, platformId: channel.platformId },
+          callOptions,
+        );
       } catch (error) {
         if (found && isApiError(error, 'CHANNEL_NOT_FOUND')) {
           dropChannel(channel);
@@ -262,14 +314,21 @@ export async function pollInbound(state: InboundState, api: InboundApi, options:
   const swept = sweepIntervalMs > 0 && now - state.sweptAt >= sweepIntervalMs;
 
   // 4. What to read, announced before reading it.
-  const toRead = new Map<string, { conversation: InboundConversation; marker: string | undefined; announced: boolean }>();
+  const toRead = new Map<
+    string,
+    { conversation: InboundConversation; marker: string | undefined; announced: boolean }
+  >();
   for (const message of latest.flat()) {
     if (!(PLATFORMS as readonly string[]).includes(message.platform)) continue;
     const key = conversationKey(message);
     let conversation = state.conversations[key];
     if (conversation !== undefined && conversation.marker === message.messageId) continue;
     if (conversation === undefined) {
-      conversation = { platform: message.platform as Platform, platformId: message.platformId, destination: message.destination };
+      conversation = {
+        platform: message.platform as Platform,
+        platformId: message.platformId,
+        destination: message.destination,
+      };
       state.conversations[key] = conversation;
     }
     toRead.set(key, { conversation, marker: message.messageId, announced: true });
@@ -281,7 +340,8 @@ export async function pollInbound(state: InboundState, api: InboundApi, options:
       toRead.set(key, { conversation, marker: conversation.marker, announced: false });
     }
   }
-  for (const [key, { marker }] of toRead) state.fetching[key] = marker === undefined ? {} : { marker };
+  for (const [key, { marker }] of toRead)
+    state.fetching[key] = marker === undefined ? {} : { marker };
   if (toRead.size > 0 || swept) await saver.request();
 
   // 5. The unread messages of each, `concurrency` at once.
@@ -305,14 +365,19 @@ export async function pollInbound(state: InboundState, api: InboundApi, options:
         failure ??= { error };
         return;
       }
-      const skip = new Set([...(conversation.recovered ?? []), ...state.pending.map((m) => m.messageId)]);
+      const skip = new Set([
+        ...(conversation.recovered ?? []),
+        ...state.pending.map((m) => m.messageId),
+      ]);
       const fresh = oldestFirst(unread).filter((m) => !m.sent && !skip.has(m.messageId));
       take(conversation, fresh);
       delete conversation.recovered;
       if (marker !== undefined) conversation.marker = marker;
       delete state.fetching[key];
       if (!announced && fresh.length > 0) {
-        debug?.(`inbound: the safety sweep found ${fresh.length} message(s) in ${key} that getchats had not announced`);
+        debug?.(
+          `inbound: the safety sweep found ${fresh.length} message(s) in ${key} that getchats had not announced`,
+        );
       }
       void saver.request().catch(() => undefined);
     }

@@ -5,7 +5,10 @@
 import { abortableDelay } from '../abortable-delay.js';
 import type { ChannelRef, ChatMessage } from '../chat-types.js';
 import { AfilnetTransportError } from '../errors.js';
-import { DEFAULT_WATCH_INTERVAL_MS, DEFAULT_WATCH_MAX_BACKOFF_MS } from '../watch-unread-messages.js';
+import {
+  DEFAULT_WATCH_INTERVAL_MS,
+  DEFAULT_WATCH_MAX_BACKOFF_MS,
+} from '../watch-unread-messages.js';
 import { createMemoryCheckpoint, type InboundCheckpoint } from './inbound-checkpoint.js';
 import { acknowledgeInbound, createInboundState, type InboundState } from './inbound-state.js';
 import { DEFAULT_SWEEP_INTERVAL_MS, pollInbound, type InboundApi } from './poll-inbound.js';
@@ -37,10 +40,17 @@ export interface InboundWatch extends AsyncIterableIterator<ChatMessage> {
   return(): Promise<IteratorResult<ChatMessage>>;
 }
 
-function nonNegative(value: number | undefined, fallback: number, name: string, allowZero: boolean): number {
+function nonNegative(
+  value: number | undefined,
+  fallback: number,
+  name: string,
+  allowZero: boolean,
+): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new RangeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds`);
+    throw new RangeError(
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds`,
+    );
   }
   return value;
 }
@@ -71,10 +81,22 @@ function nonNegative(value: number | undefined, fallback: number, name: string, 
  * @throws {RangeError} at once, for an `intervalMs`, `maxBackoffMs` or `sweepIntervalMs` out of range.
  * @see docs/inbound.md
  */
-export function watchInbound(api: InboundApi, input: WatchInboundInput = {}, closed?: AbortSignal): InboundWatch {
+export function watchInbound(
+  api: InboundApi,
+  input: WatchInboundInput = {},
+  closed?: AbortSignal,
+): InboundWatch {
   const intervalMs = nonNegative(input.intervalMs, DEFAULT_WATCH_INTERVAL_MS, 'intervalMs', false);
-  const maxBackoffMs = Math.max(intervalMs, nonNegative(input.maxBackoffMs, DEFAULT_WATCH_MAX_BACKOFF_MS, 'maxBackoffMs', false));
-  const sweepIntervalMs = nonNegative(input.sweepIntervalMs, DEFAULT_SWEEP_INTERVAL_MS, 'sweepIntervalMs', true);
+  const maxBackoffMs = Math.max(
+    intervalMs,
+    nonNegative(input.maxBackoffMs, DEFAULT_WATCH_MAX_BACKOFF_MS, 'maxBackoffMs', false),
+  );
+  const sweepIntervalMs = nonNegative(
+    input.sweepIntervalMs,
+    DEFAULT_SWEEP_INTERVAL_MS,
+    'sweepIntervalMs',
+    true,
+  );
   const checkpoint = input.checkpoint ?? createMemoryCheckpoint();
   const channels = input.channels?.map((c) => ({ platform: c.platform, platformId: c.platformId }));
   const { signal: outerSignal, onRetry } = input;

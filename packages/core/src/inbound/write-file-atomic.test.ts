@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +34,8 @@ describe('writeFileAtomic', () => {
     mkdirSync(`${path}.tmp`);
     await expect(writeFileAtomic(path, 'new')).rejects.toMatchObject({ code: 'EISDIR' });
     expect(readFileSync(path, 'utf8')).toBe('old');
-    await expect(writeFileAtomic(join(dir, 'missing', 'f.json'), 'new')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(writeFileAtomic(join(dir, 'missing', 'f.json'), 'new')).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 });

@@ -8,7 +8,17 @@
  * `telemetry` option), a call costs two global look-ups and no object. Spans and metrics carry
  * names, codes, hosts and statuses only: never a credential, a token, a message or a destination.
  */
-import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import type {
+  Attributes,
+  Context,
+  Counter,
+  Histogram,
+  Meter,
+  MeterProvider,
+  Span,
+  Tracer,
+  TracerProvider,
+} from '@opentelemetry/api';
 import type { HttpExecutor } from '../http/http-executor.js';
 import type { ChatMethod } from '../methods.js';
 import { errorTypeOf, mayHaveBeenSent } from './error-type.js';
@@ -57,7 +67,10 @@ interface Instruments {
 
 function instrumentsOf(provider: MeterProvider, noopMeter: new () => Meter): Instruments {
   const meter = provider.getMeter(INSTRUMENTATION_SCOPE);
-  const seconds = { unit: 's', advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] } };
+  const seconds = {
+    unit: 's',
+    advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
+  };
   return {
     provider,
     noop: meter instanceof noopMeter,
@@ -65,8 +78,14 @@ function instrumentsOf(provider: MeterProvider, noopMeter: new () => Meter): Ins
       ...seconds,
       description: 'Duration of Afilnet API calls, retries and waits included.',
     }),
-    requestDuration: meter.createHistogram(HTTP_CLIENT_REQUEST_DURATION, { ...seconds, description: 'Duration of HTTP client requests.' }),
-    retries: meter.createCounter(AFILNET_METRICS.RETRIES, { unit: '{attempt}', description: 'Attempts made again after a failure.' }),
+    requestDuration: meter.createHistogram(HTTP_CLIENT_REQUEST_DURATION, {
+      ...seconds,
+      description: 'Duration of HTTP client requests.',
+    }),
+    retries: meter.createCounter(AFILNET_METRICS.RETRIES, {
+      unit: '{attempt}',
+      description: 'Attempts made again after a failure.',
+    }),
     rateLimits: meter.createCounter(AFILNET_METRICS.RATE_LIMITS, {
       unit: '{response}',
       description: 'Attempts the server refused with HTTP 429 (rate limit).',
@@ -87,9 +106,16 @@ class Observation implements CallObservation {
     private readonly transport: string,
     method: ChatMethod,
   ) {
-    this.attributes = { [AFILNET_ATTRIBUTES.TRANSPORT]: transport, [AFILNET_ATTRIBUTES.METHOD]: method };
+    this.attributes = {
+      [AFILNET_ATTRIBUTES.TRANSPORT]: transport,
+      [AFILNET_ATTRIBUTES.METHOD]: method,
+    };
     const parent = api.context.active();
-    this.span = tracer?.startSpan(method, { kind: api.SpanKind.INTERNAL, attributes: this.attributes }, parent);
+    this.span = tracer?.startSpan(
+      method,
+      { kind: api.SpanKind.INTERNAL, attributes: this.attributes },
+      parent,
+    );
     this.context = this.span === undefined ? parent : api.trace.setSpan(parent, this.span);
   }
 
@@ -107,7 +133,8 @@ class Observation implements CallObservation {
   attemptFailed(error: unknown, retrying: boolean): void {
     const type = errorTypeOf(error);
     if (type === 'RATE_LIMITED') this.instruments.rateLimits.add(1, this.attributes);
-    if (retrying) this.instruments.retries.add(1, { ...this.attributes, [HTTP_ATTRIBUTES.ERROR_TYPE]: type });
+    if (retrying)
+      this.instruments.retries.add(1, { ...this.attributes, [HTTP_ATTRIBUTES.ERROR_TYPE]: type });
   }
 
   succeeded(): void {
@@ -121,7 +148,9 @@ class Observation implements CallObservation {
   private end(type: string | undefined, error: unknown): void {
     this.instruments.callDuration.record(
       (performance.now() - this.started) / 1000,
-      type === undefined ? this.attributes : { ...this.attributes, [HTTP_ATTRIBUTES.ERROR_TYPE]: type },
+      type === undefined
+        ? this.attributes
+        : { ...this.attributes, [HTTP_ATTRIBUTES.ERROR_TYPE]: type },
     );
     const span = this.span;
     if (span === undefined) return;
@@ -132,7 +161,8 @@ class Observation implements CallObservation {
         [AFILNET_ATTRIBUTES.MAY_HAVE_BEEN_SENT]: mayHaveBeenSent(error),
       });
       // An abort is the caller's decision: the span ends without an error status.
-      if (type !== 'ABORTED') span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: type });
+      if (type !== 'ABORTED')
+        span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: type });
     }
     span.end();
   }
@@ -142,7 +172,10 @@ class Observation implements CallObservation {
  * Creates the telemetry of a client whose transport is `transport`. `options` replaces the
  * global providers. Throws nothing.
  */
-export function createClientTelemetry(transport: string, options: TelemetryOptions | undefined): ClientTelemetry {
+export function createClientTelemetry(
+  transport: string,
+  options: TelemetryOptions | undefined,
+): ClientTelemetry {
   let api: OpenTelemetryApi | null | undefined;
   let noopTracerProvider: TracerProvider | undefined;
   let noopMeter: (new () => Meter) | undefined;
@@ -153,17 +186,20 @@ export function createClientTelemetry(transport: string, options: TelemetryOptio
 
   /** The tracer of this call, or undefined when no SDK would record its spans. */
   function tracerNow(lib: OpenTelemetryApi): Tracer | undefined {
-    if (ownTracerProvider !== undefined) return (ownTracer ??= ownTracerProvider.getTracer(INSTRUMENTATION_SCOPE));
+    if (ownTracerProvider !== undefined)
+      return (ownTracer ??= ownTracerProvider.getTracer(INSTRUMENTATION_SCOPE));
     // The global provider is a proxy whose delegate is the API's no-op one until an SDK registers.
     const global = lib.trace.getTracerProvider();
-    if (global instanceof lib.ProxyTracerProvider && global.getDelegate() === noopTracerProvider) return undefined;
+    if (global instanceof lib.ProxyTracerProvider && global.getDelegate() === noopTracerProvider)
+      return undefined;
     return global.getTracer(INSTRUMENTATION_SCOPE);
   }
 
   function instrumentsNow(lib: OpenTelemetryApi): Instruments {
     // The global meter provider has no proxy: it is looked up again, in case one was registered since.
     const provider = ownMeterProvider ?? lib.metrics.getMeterProvider();
-    if (instruments?.provider !== provider) instruments = instrumentsOf(provider, noopMeter as new () => Meter);
+    if (instruments?.provider !== provider)
+      instruments = instrumentsOf(provider, noopMeter as new () => Meter);
     return instruments;
   }
 

@@ -55,7 +55,9 @@ export const AFILNET_METRICS = {
  * Bucket boundaries in seconds advised for both duration histograms: the ones the HTTP
  * conventions advise for `http.client.request.duration`.
  */
-export const DURATION_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+export const DURATION_BUCKETS_SECONDS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
 
 /** The instrumentation scope of the client's tracer and meter. */
 export const INSTRUMENTATION_SCOPE = '@afilnet-chat/core';

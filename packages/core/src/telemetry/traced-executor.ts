@@ -65,7 +65,8 @@ export function traceExecutor(next: HttpExecutor, on: AttemptTelemetry): HttpExe
       };
       if (url !== undefined) {
         measured[HTTP_ATTRIBUTES.SERVER_ADDRESS] = url.hostname;
-        measured[HTTP_ATTRIBUTES.SERVER_PORT] = url.port === '' ? defaultPort(url.protocol) : Number(url.port);
+        measured[HTTP_ATTRIBUTES.SERVER_PORT] =
+          url.port === '' ? defaultPort(url.protocol) : Number(url.port);
       }
       let context = on.context;
       const span = tracer?.startSpan(
@@ -83,7 +84,10 @@ export function traceExecutor(next: HttpExecutor, on: AttemptTelemetry): HttpExe
       if (span !== undefined) context = api.trace.setSpan(context, span);
       const carrier: Record<string, string> = {};
       api.propagation.inject(context, carrier);
-      const sent: HttpRequest = Object.keys(carrier).length === 0 ? request : { ...request, headers: { ...request.headers, ...carrier } };
+      const sent: HttpRequest =
+        Object.keys(carrier).length === 0
+          ? request
+          : { ...request, headers: { ...request.headers, ...carrier } };
 
       const started = performance.now();
       const finish = (errorType: string | undefined, failed: boolean) => {

@@ -21,7 +21,11 @@ export interface ApiDoor {
   /** The path it serves, e.g. `/api/http/` (compared without the query string). */
   readonly path: string;
   /** Answers one request and says what it answered; a throw or rejection is answered 500 by the sandbox. */
-  handle(req: IncomingMessage, res: ServerResponse, context: DoorContext): ApiAnswer | Promise<ApiAnswer>;
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: DoorContext,
+  ): ApiAnswer | Promise<ApiAnswer>;
 }
 
 /** Nothing known about the call: the door refused the request before reading it. */

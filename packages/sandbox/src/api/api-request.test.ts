@@ -30,10 +30,26 @@ function msPerCall(run: () => void, enough = 0): number {
 
 describe('apiRequestOf: the SOAP operation', () => {
   it.each([
-    ['a prefixed Body and wrapper', '<s:Envelope xmlns:s="x"><s:Header/><s:Body><c:sendmessage xmlns:c="urn:afilnet:chat"/></s:Body></s:Envelope>', 'sendmessage'],
-    ['no prefixes, attributes and white space', '<Envelope><Body id="b" >\n  <getchats xmlns="urn:afilnet:chat"/></Body></Envelope>', 'getchats'],
-    ['a BodyPart before the Body', '<e:Envelope><e:BodyPart><x/></e:BodyPart><e:Body><getmessages/></e:Body></e:Envelope>', 'getmessages'],
-    ['a Body holding text first', '<Envelope><Body>text<getchats/></Body><Body><sendfile/></Body></Envelope>', 'sendfile'],
+    [
+      'a prefixed Body and wrapper',
+      '<s:Envelope xmlns:s="x"><s:Header/><s:Body><c:sendmessage xmlns:c="urn:afilnet:chat"/></s:Body></s:Envelope>',
+      'sendmessage',
+    ],
+    [
+      'no prefixes, attributes and white space',
+      '<Envelope><Body id="b" >\n  <getchats xmlns="urn:afilnet:chat"/></Body></Envelope>',
+      'getchats',
+    ],
+    [
+      'a BodyPart before the Body',
+      '<e:Envelope><e:BodyPart><x/></e:BodyPart><e:Body><getmessages/></e:Body></e:Envelope>',
+      'getmessages',
+    ],
+    [
+      'a Body holding text first',
+      '<Envelope><Body>text<getchats/></Body><Body><sendfile/></Body></Envelope>',
+      'sendfile',
+    ],
     ['no Body', '<Envelope><Header/></Envelope>', ''],
     ['an unterminated Body tag', '<Envelope><Body', ''],
   ])('is read from %s', (_label, body, method) => {

@@ -18,7 +18,10 @@ function formMethod(url: URL, req: IncomingMessage, body: string): string {
 function jsonMethod(body: string): string {
   try {
     const value: unknown = JSON.parse(body);
-    const method = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).method : undefined;
+    const method =
+      typeof value === 'object' && value !== null
+        ? (value as Record<string, unknown>).method
+        : undefined;
     return typeof method === 'string' ? method : '';
   } catch {
     return '';
@@ -27,7 +30,14 @@ function jsonMethod(body: string): string {
 
 /** A character of `[A-Za-z0-9_.-]`, what a tag name is made of here. */
 function isNameChar(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f || code === 0x2e || code === 0x2d;
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x5f ||
+    code === 0x2e ||
+    code === 0x2d
+  );
 }
 
 function isSpace(code: number): boolean {
@@ -78,7 +88,10 @@ function soapMethod(body: string): string {
 export function apiRequestOf(req: IncomingMessage, url: URL, body: string): ApiRequest | undefined {
   switch (url.pathname) {
     case '/api/http/':
-      return { flavour: req.method === 'POST' ? 'post' : 'get', method: formMethod(url, req, body) };
+      return {
+        flavour: req.method === 'POST' ? 'post' : 'get',
+        method: formMethod(url, req, body),
+      };
     case '/api/basic/':
       return { flavour: 'basic', method: formMethod(url, req, body) };
     case '/api/soap/':

@@ -1,7 +1,15 @@
 /** Building an {@link ApiCall} from flat fields (query string, form body or JSON object). */
 import type { ApiCall, CallerAuth } from './chat-api.js';
 
-const PARAM_NAMES = ['platform', 'platformid', 'destination', 'message', 'type', 'fileurl', 'thumburl'] as const;
+const PARAM_NAMES = [
+  'platform',
+  'platformid',
+  'destination',
+  'message',
+  'type',
+  'fileurl',
+  'thumburl',
+] as const;
 
 /** The call the fields describe, authenticated by `auth`. */
 export function callFromFields(fields: ReadonlyMap<string, string>, auth: CallerAuth): ApiCall {

@@ -2,11 +2,19 @@
  * The method handlers of the `chat` class, shared by every door: one call in, one envelope out,
  * with one error precedence for every flavour ({@link handleChatCall} lists it).
  */
-import { type SandboxState, type StoredMessage, SANDBOX_PLATFORMS } from '../state/sandbox-state.js';
+import {
+  type SandboxState,
+  type StoredMessage,
+  SANDBOX_PLATFORMS,
+} from '../state/sandbox-state.js';
 
 /** Who is calling: a user and password to check, or an account a door already authenticated. */
 export type CallerAuth =
-  | { readonly kind: 'password'; readonly user: string | undefined; readonly password: string | undefined }
+  | {
+      readonly kind: 'password';
+      readonly user: string | undefined;
+      readonly password: string | undefined;
+    }
   | { readonly kind: 'account'; readonly user: string };
 
 /** One API call as a door decoded it. Absent and empty values are both "missing". */
@@ -38,7 +46,7 @@ const METHODS: Readonly<Record<string, { readonly required: readonly string[] }>
 const FILE_TYPES: Readonly<Record<string, string>> = {
   image: 'image',
   video: 'video',
-  'vidéo': 'video',
+  vidéo: 'video',
   audio: 'audio',
   voice: 'voice',
   voix: 'voice',
@@ -46,7 +54,8 @@ const FILE_TYPES: Readonly<Record<string, string>> = {
   contact: 'contact',
 };
 
-const missing = (value: string | undefined): value is undefined => value === undefined || value === '';
+const missing = (value: string | undefined): value is undefined =>
+  value === undefined || value === '';
 
 const error = (code: string): Envelope => ({ status: 'error', error: code });
 const success = (result: WireItem[] | null): Envelope => ({ status: 'success', result });
@@ -74,7 +83,10 @@ function messageItem(m: StoredMessage, sentField: 'sent' | 'issent'): WireItem {
 }
 
 /** The user a call is authenticated as, or the error code that refuses it. Throws nothing. */
-export function authenticate(state: SandboxState, auth: CallerAuth): { user: string } | { code: string } {
+export function authenticate(
+  state: SandboxState,
+  auth: CallerAuth,
+): { user: string } | { code: string } {
   if (auth.kind === 'account') return { user: auth.user };
   if (missing(auth.user)) return { code: 'MISSING_USER' };
   if (missing(auth.password)) return { code: 'MISSING_PASSWORD' };
@@ -95,7 +107,7 @@ export function handleChatCall(state: SandboxState, call: ApiCall): Envelope {
   if (missing(call.class)) return error('MISSING_CLASS');
   if (call.class !== 'chat') return error('INCORRECT_CLASS');
   if (missing(call.method)) return error('MISSING_METHOD');
-  const method = Object.prototype.hasOwnProperty.call(METHODS, call.method) ? METHODS[call.method] : undefined;
+  const method = Object.hasOwn(METHODS, call.method) ? METHODS[call.method] : undefined;
   if (!method) return error('INCORRECT_METHOD');
   const p = call.params;
   if (method.required.some((name) => missing(p[name]))) return error('MISSING_COMPULSORY_PARAM');
@@ -103,21 +115,34 @@ export function handleChatCall(state: SandboxState, call: ApiCall): Envelope {
   const user = who.user;
   if (call.method === 'getchatchannels') {
     const channels = state.account(user)?.channels ?? [];
-    return success(channels.map((c) => ({ platformid: c.platformId, platform: c.platform, name: c.name })));
+    return success(
+      channels.map((c) => ({ platformid: c.platformId, platform: c.platform, name: c.name })),
+    );
   }
 
   const platform = p.platform as string;
   const platformId = p.platformid as string;
-  if (!(SANDBOX_PLATFORMS as readonly string[]).includes(platform) || !state.channel(user, platform, platformId)) {
+  if (
+    !(SANDBOX_PLATFORMS as readonly string[]).includes(platform) ||
+    !state.channel(user, platform, platformId)
+  ) {
     return error('CHANNEL_NOT_FOUND');
   }
   if (call.method === 'getchats') {
-    return success(state.latestPerConversation(user, platform, platformId).map((m) => messageItem(m, 'sent')));
+    return success(
+      state.latestPerConversation(user, platform, platformId).map((m) => messageItem(m, 'sent')),
+    );
   }
 
   const destination = p.destination as string;
   if (call.method === 'sendmessage') {
-    state.append(user, { platform, platformId, destination, message: p.message as string, sent: true });
+    state.append(user, {
+      platform,
+      platformId,
+      destination,
+      message: p.message as string,
+      sent: true,
+    });
     return success(null);
   }
 
@@ -145,5 +170,7 @@ export function handleChatCall(state: SandboxState, call: ApiCall): Envelope {
     return success(conversation.map((m) => messageItem(m, 'sent')));
   }
   // getunreadmessages: the unread inbound messages, which are then marked read.
-  return success(state.takeUnread(user, platform, platformId, destination).map((m) => messageItem(m, 'issent')));
+  return success(
+    state.takeUnread(user, platform, platformId, destination).map((m) => messageItem(m, 'issent')),
+  );
 }

@@ -15,7 +15,11 @@ export function createHttpDoor(path = '/api/http/'): ApiDoor {
     handle(req, res, { state, url, body }) {
       const fields = readFormRequest(req, res, url, body);
       if (fields === undefined) return UNREAD;
-      const call = callFromFields(fields, { kind: 'password', user: fields.get('user'), password: fields.get('password') });
+      const call = callFromFields(fields, {
+        kind: 'password',
+        user: fields.get('user'),
+        password: fields.get('password'),
+      });
       const envelope = handleChatCall(state, call);
       sendJson(res, 200, envelope);
       return answered(call.method, envelope);

@@ -6,7 +6,9 @@ const OTHER = { user: 'other@example.com', password: 'other-password' };
 let sandbox: Sandbox;
 beforeAll(async () => {
   sandbox = await startSandbox({
-    accounts: [{ ...OTHER, channels: [{ platform: 'whatsapp', platformId: '100', name: 'Other WhatsApp' }] }],
+    accounts: [
+      { ...OTHER, channels: [{ platform: 'whatsapp', platformId: '100', name: 'Other WhatsApp' }] },
+    ],
     verifyExternalToken: (token) => (token === 'external-token-for-other' ? OTHER.user : undefined),
   });
 });
@@ -16,12 +18,21 @@ async function tokenFor(user: string, password: string, at: Sandbox = sandbox): 
   const response = await fetch(`${at.url}/api/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: user, client_secret: password }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: user,
+      client_secret: password,
+    }).toString(),
   });
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-function call(authorization: string | undefined, body: unknown, contentType = 'application/json', at: Sandbox = sandbox) {
+function call(
+  authorization: string | undefined,
+  body: unknown,
+  contentType = 'application/json',
+  at: Sandbox = sandbox,
+) {
   return fetch(`${at.url}/api/json/`, {
     method: 'POST',
     headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}) },
@@ -33,7 +44,10 @@ const channels = { class: 'chat', method: 'getchatchannels' };
 
 describe('POST /api/json/', () => {
   it('answers the envelope of the account the token was issued for', async () => {
-    const response = await call(`Bearer ${await tokenFor('demo@example.com', 'demo-password')}`, channels);
+    const response = await call(
+      `Bearer ${await tokenFor('demo@example.com', 'demo-password')}`,
+      channels,
+    );
     expect(response.status).toBe(200);
     const envelope = (await response.json()) as { status: string; result: Array<{ name: string }> };
     expect(envelope.status).toBe('success');
@@ -50,7 +64,10 @@ describe('POST /api/json/', () => {
   });
 
   it('answers a missing bearer with 401, the Bearer realm challenge and MISSING_USER, as every flavour answers a missing user', async () => {
-    for (const authorization of [undefined, `Basic ${Buffer.from('demo@example.com:demo-password').toString('base64')}`]) {
+    for (const authorization of [
+      undefined,
+      `Basic ${Buffer.from('demo@example.com:demo-password').toString('base64')}`,
+    ]) {
       const response = await call(authorization, channels);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer realm="afilnet"');
@@ -87,13 +104,21 @@ describe('POST /api/json/', () => {
 
   it('accepts a token of an external authorization server through verifyExternalToken', async () => {
     const response = await call('Bearer external-token-for-other', channels);
-    await expect(response.json()).resolves.toMatchObject({ status: 'success', result: [{ name: 'Other WhatsApp' }] });
+    await expect(response.json()).resolves.toMatchObject({
+      status: 'success',
+      result: [{ name: 'Other WhatsApp' }],
+    });
   });
 
   it('goes through the common error precedence with an authenticated account', async () => {
     const token = `Bearer ${await tokenFor('demo@example.com', 'demo-password')}`;
-    await expect((await call(token, { method: 'getchatchannels' })).json()).resolves.toEqual({ status: 'error', error: 'MISSING_CLASS' });
-    await expect((await call(token, { class: 'chat', method: 'getchats', platform: 'whatsapp' })).json()).resolves.toEqual({
+    await expect((await call(token, { method: 'getchatchannels' })).json()).resolves.toEqual({
+      status: 'error',
+      error: 'MISSING_CLASS',
+    });
+    await expect(
+      (await call(token, { class: 'chat', method: 'getchats', platform: 'whatsapp' })).json(),
+    ).resolves.toEqual({
       status: 'error',
       error: 'MISSING_COMPULSORY_PARAM',
     });

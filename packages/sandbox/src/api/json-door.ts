@@ -17,7 +17,9 @@ import { callFromFields } from './call-from-fields.js';
  * Checks a token issued by another authorization server; answers the sandbox account it opens,
  * or `undefined` to refuse it.
  */
-export type ExternalTokenVerifier = (accessToken: string) => string | undefined | Promise<string | undefined>;
+export type ExternalTokenVerifier = (
+  accessToken: string,
+) => string | undefined | Promise<string | undefined>;
 
 /** A JSON object's fields as the API reads them: strings, and numbers or booleans as PHP would print them. */
 function jsonFields(value: Record<string, unknown>): Map<string, string> {
@@ -30,7 +32,11 @@ function jsonFields(value: Record<string, unknown>): Map<string, string> {
   return fields;
 }
 
-function refuse(res: ServerResponse, presented: PresentedToken, error: 'invalid_token' | 'invalid_dpop_proof'): void {
+function refuse(
+  res: ServerResponse,
+  presented: PresentedToken,
+  error: 'invalid_token' | 'invalid_dpop_proof',
+): void {
   const scheme = presented.scheme === 'dpop' ? 'DPoP' : 'Bearer';
   sendJson(res, 401, { error }, { 'www-authenticate': `${scheme} error="${error}"` });
 }
@@ -61,7 +67,12 @@ export function createJsonDoor(
       }
       const presented = presentedTokenOf(req.headers);
       if (presented === undefined) {
-        sendJson(res, 401, { status: 'error', error: 'MISSING_USER' }, { 'www-authenticate': 'Bearer realm="afilnet"' });
+        sendJson(
+          res,
+          401,
+          { status: 'error', error: 'MISSING_USER' },
+          { 'www-authenticate': 'Bearer realm="afilnet"' },
+        );
         return UNREAD;
       }
       const user = await accountOf(presented.token);
@@ -102,7 +113,10 @@ export function createJsonDoor(
         sendText(res, 400, 'Bad Request: the body must be a JSON object');
         return UNREAD;
       }
-      const call = callFromFields(jsonFields(value as Record<string, unknown>), { kind: 'account', user });
+      const call = callFromFields(jsonFields(value as Record<string, unknown>), {
+        kind: 'account',
+        user,
+      });
       const envelope = handleChatCall(state, call);
       sendJson(res, 200, envelope);
       return answered(call.method, envelope);

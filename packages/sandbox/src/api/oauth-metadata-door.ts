@@ -6,7 +6,10 @@ import type { Door } from '../http/door.js';
 import { sendJson } from '../http/respond.js';
 
 /** Creates the metadata door; `tokenPath` is the token endpoint's path. */
-export function createOAuthMetadataDoor(tokenPath = '/api/oauth/token', path = '/.well-known/oauth-authorization-server'): Door {
+export function createOAuthMetadataDoor(
+  tokenPath = '/api/oauth/token',
+  path = '/.well-known/oauth-authorization-server',
+): Door {
   return {
     path,
     handle(req, res) {

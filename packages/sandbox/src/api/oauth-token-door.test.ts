@@ -11,17 +11,28 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 function tokenRequest(headers: Record<string, string>, body: string, method = 'POST') {
-  return fetch(`${sandbox.url}/api/oauth/token`, { method, headers, ...(method === 'POST' ? { body } : {}) });
+  return fetch(`${sandbox.url}/api/oauth/token`, {
+    method,
+    headers,
+    ...(method === 'POST' ? { body } : {}),
+  });
 }
 
 describe('POST /api/oauth/token', () => {
   it('issues a bearer token for client_secret_basic (RFC 6749 §5.1), never cacheable', async () => {
-    const response = await tokenRequest({ authorization: DEMO_BASIC, 'content-type': FORM }, 'grant_type=client_credentials');
+    const response = await tokenRequest(
+      { authorization: DEMO_BASIC, 'content-type': FORM },
+      'grant_type=client_credentials',
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('pragma')).toBe('no-cache');
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 120 });
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 120,
+    });
   });
 
   it('issues a token for client_secret_post', async () => {
@@ -34,27 +45,42 @@ describe('POST /api/oauth/token', () => {
 
   it('accepts an unescaped @ in client_secret_basic: form decoding leaves it as it is', async () => {
     const raw = `Basic ${Buffer.from('demo@example.com:demo-password').toString('base64')}`;
-    const response = await tokenRequest({ authorization: raw, 'content-type': FORM }, 'grant_type=client_credentials');
+    const response = await tokenRequest(
+      { authorization: raw, 'content-type': FORM },
+      'grant_type=client_credentials',
+    );
     expect(response.status).toBe(200);
   });
 
   it.each([
-    ['a wrong secret', { authorization: `Basic ${Buffer.from('demo%40example.com:nope').toString('base64')}` }],
+    [
+      'a wrong secret',
+      { authorization: `Basic ${Buffer.from('demo%40example.com:nope').toString('base64')}` },
+    ],
     ['an unknown client', { authorization: `Basic ${Buffer.from('nobody:x').toString('base64')}` }],
     ['no client authentication', {}],
-  ])('answers %s with 401 invalid_client and a Basic challenge (RFC 6749 §5.2)', async (_label, headers) => {
-    const response = await tokenRequest({ ...headers, 'content-type': FORM }, 'grant_type=client_credentials');
-    expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Basic realm="afilnet"');
-    await expect(response.json()).resolves.toEqual({ error: 'invalid_client' });
-  });
+  ])(
+    'answers %s with 401 invalid_client and a Basic challenge (RFC 6749 §5.2)',
+    async (_label, headers) => {
+      const response = await tokenRequest(
+        { ...headers, 'content-type': FORM },
+        'grant_type=client_credentials',
+      );
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Basic realm="afilnet"');
+      await expect(response.json()).resolves.toEqual({ error: 'invalid_client' });
+    },
+  );
 
   it.each([
     ['a missing grant_type', FORM, '', 'invalid_request'],
     ['another grant', FORM, 'grant_type=password', 'unsupported_grant_type'],
     ['a JSON body', 'application/json', '{"grant_type":"client_credentials"}', 'invalid_request'],
   ])('answers %s with 400', async (_label, contentType, body, error) => {
-    const response = await tokenRequest({ authorization: DEMO_BASIC, 'content-type': contentType }, body);
+    const response = await tokenRequest(
+      { authorization: DEMO_BASIC, 'content-type': contentType },
+      body,
+    );
     expect(response.status).toBe(400);
     await expect(response.json()).resolves.toEqual({ error });
   });

@@ -18,12 +18,21 @@ const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 /** The challenge of an `invalid_client` answer (RFC 6749 §5.2). */
 const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="afilnet"' };
 
-function oauthError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
+function oauthError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { error }, { ...NO_STORE, ...headers });
 }
 
 /** Creates the token endpoint door. */
-export function createOAuthTokenDoor(tokens: TokenRegistry, proofs: DpopProofVerifier, path = '/api/oauth/token'): ApiDoor {
+export function createOAuthTokenDoor(
+  tokens: TokenRegistry,
+  proofs: DpopProofVerifier,
+  path = '/api/oauth/token',
+): ApiDoor {
   return {
     path,
     handle(req, res, { state, body }) {
@@ -75,7 +84,11 @@ export function createOAuthTokenDoor(tokens: TokenRegistry, proofs: DpopProofVer
       sendJson(
         res,
         200,
-        { access_token: issued.accessToken, token_type: jkt === undefined ? 'Bearer' : 'DPoP', expires_in: issued.expiresIn },
+        {
+          access_token: issued.accessToken,
+          token_type: jkt === undefined ? 'Bearer' : 'DPoP',
+          expires_in: issued.expiresIn,
+        },
         NO_STORE,
       );
       return UNREAD;

@@ -37,7 +37,13 @@ export interface ApiCallRecord {
  * Starts recording `api`, read from the request before any door ran; `chaos` describes the fault
  * a chaos rule injected, if one did. The log's status is 0 when no answer was sent.
  */
-export function recordApiCall(journal: Journal, api: ApiRequest, req: IncomingMessage, res: ServerResponse, chaos?: string): ApiCallRecord {
+export function recordApiCall(
+  journal: Journal,
+  api: ApiRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+  chaos?: string,
+): ApiCallRecord {
   const started = performance.now();
   const traceId = traceIdOf(req.headers.traceparent);
   let answering: Promise<ApiAnswer> | undefined;
@@ -45,7 +51,8 @@ export function recordApiCall(journal: Journal, api: ApiRequest, req: IncomingMe
     const status = res.headersSent ? res.statusCode : 0;
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     const publish = (answer: ApiAnswer) => {
-      const method = answer.method === undefined || answer.method === '' ? api.method : answer.method;
+      const method =
+        answer.method === undefined || answer.method === '' ? api.method : answer.method;
       journal.requestAnswered({
         flavour: api.flavour,
         method: method.slice(0, METHOD_NAME_LIMIT),

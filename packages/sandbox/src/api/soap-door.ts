@@ -10,7 +10,12 @@
  * large or malformed the rest of its body.
  */
 import type { ServerResponse } from 'node:http';
-import { PASSWORD_DIGEST_TYPE, PASSWORD_TEXT_TYPE, createXmlReader, readWsdl } from '@afilnet-chat/soap-xml';
+import {
+  PASSWORD_DIGEST_TYPE,
+  PASSWORD_TEXT_TYPE,
+  createXmlReader,
+  readWsdl,
+} from '@afilnet-chat/soap-xml';
 import { type ApiAnswer, type ApiDoor, answered, UNREAD } from './api-door.js';
 import { authenticate, handleChatCall, type CallerAuth, type Envelope } from './chat-api.js';
 import { mediaTypeOf } from '../http/media-type.js';
@@ -18,14 +23,21 @@ import { sendText } from '../http/respond.js';
 import { encodeSoapFault, type SoapFault } from './soap/encode-soap-fault.js';
 import { encodeSoapResponse } from './soap/encode-soap-response.js';
 import { NonceRegistry } from './soap/nonce-registry.js';
-import { readSoapHead, readSoapRequest, type UsernameTokenFields } from './soap/read-soap-request.js';
+import {
+  readSoapHead,
+  readSoapRequest,
+  type UsernameTokenFields,
+} from './soap/read-soap-request.js';
 import { CREATED_WINDOW_MS, verifyPasswordDigest } from './soap/verify-password-digest.js';
 import type { SandboxState } from '../state/sandbox-state.js';
 
 const XML_CONTENT_TYPE = 'text/xml; charset=utf-8';
 
 function sendXml(res: ServerResponse, status: number, xml: string): void {
-  res.writeHead(status, { 'content-type': XML_CONTENT_TYPE, 'content-length': Buffer.byteLength(xml) });
+  res.writeHead(status, {
+    'content-type': XML_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(xml),
+  });
   res.end(xml);
 }
 
@@ -46,7 +58,13 @@ function authOf(
 ): CallerAuth | Envelope {
   const user = token?.username;
   const password = token?.password;
-  if (token === undefined || user === undefined || user === '' || password === undefined || password === '') {
+  if (
+    token === undefined ||
+    user === undefined ||
+    user === '' ||
+    password === undefined ||
+    password === ''
+  ) {
     return { kind: 'password', user, password };
   }
   const type = token.passwordType;
@@ -54,8 +72,15 @@ function authOf(
     return { kind: 'password', user, password };
   }
   if (type === PASSWORD_DIGEST_TYPE) {
-    const account = verifyPasswordDigest(state, { ...token, username: user, password }, nonces, Date.now());
-    return account === undefined ? { status: 'error', error: 'INCORRECT_USER_PASSWORD' } : { kind: 'account', user: account };
+    const account = verifyPasswordDigest(
+      state,
+      { ...token, username: user, password },
+      nonces,
+      Date.now(),
+    );
+    return account === undefined
+      ? { status: 'error', error: 'INCORRECT_USER_PASSWORD' }
+      : { kind: 'account', user: account };
   }
   return { status: 'error', error: 'INCORRECT_USER_PASSWORD' };
 }
@@ -68,20 +93,31 @@ export function createSoapDoor(path = '/api/soap/'): ApiDoor {
   return {
     path,
     async handle(req, res, { state, url, body }) {
-      if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
+      if (
+        req.method === 'GET' &&
+        [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')
+      ) {
         sendXml(res, 200, await readWsdl(`http://${req.headers.host ?? '127.0.0.1'}${path}`));
         return UNREAD;
       }
       if (req.method !== 'POST') {
-        sendText(res, 405, 'Method Not Allowed: POST a SOAP 1.1 envelope, or GET ?wsdl', { allow: 'GET, POST' });
+        sendText(res, 405, 'Method Not Allowed: POST a SOAP 1.1 envelope, or GET ?wsdl', {
+          allow: 'GET, POST',
+        });
         return UNREAD;
       }
       const type = mediaTypeOf(req.headers['content-type']);
       if (type === 'application/soap+xml') {
-        return sendFault(res, { faultCode: 'soapenv:VersionMismatch', faultString: 'Only SOAP 1.1 (text/xml) is served here' });
+        return sendFault(res, {
+          faultCode: 'soapenv:VersionMismatch',
+          faultString: 'Only SOAP 1.1 (text/xml) is served here',
+        });
       }
       if (type !== 'text/xml') {
-        return sendFault(res, { faultCode: 'soapenv:Client', faultString: 'The content type must be text/xml (SOAP 1.1)' });
+        return sendFault(res, {
+          faultCode: 'soapenv:Client',
+          faultString: 'The content type must be text/xml (SOAP 1.1)',
+        });
       }
       const head = readSoapHead(reader, body);
       if (head.kind === 'fault') {
@@ -95,7 +131,12 @@ export function createSoapDoor(path = '/api/soap/'): ApiDoor {
       const caller = authenticate(state, auth);
       if ('code' in caller) {
         // The handlers answer the refusal in their usual precedence, without the parameters.
-        const refused = handleChatCall(state, { auth, class: 'chat', method: head.method, params: {} });
+        const refused = handleChatCall(state, {
+          auth,
+          class: 'chat',
+          method: head.method,
+          params: {},
+        });
         sendXml(res, 200, encodeSoapResponse(head.method, refused));
         return answered(head.method, refused);
       }

@@ -39,11 +39,15 @@ export async function answerUnderChaos(
   door: () => Promise<void>,
 ): Promise<void> {
   if (fault !== undefined && 'status' in fault) {
-    const retryAfter: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+    const retryAfter: Record<string, string> =
+      fault.retryAfterSeconds === undefined
+        ? {}
+        : { 'retry-after': String(fault.retryAfterSeconds) };
     sendText(res, fault.status, `Sandbox chaos rule: HTTP ${fault.status}`, retryAfter);
     return;
   }
-  if (fault !== undefined && 'delayMs' in fault) await sleep(fault.delayMs, undefined, { signal: context.closing });
+  if (fault !== undefined && 'delayMs' in fault)
+    await sleep(fault.delayMs, undefined, { signal: context.closing });
   if (fault !== undefined && 'expireTokens' in fault) context.tokens.revokeAll();
   if (fault !== undefined && 'reset' in fault) {
     if (fault.reset === 'before-commit') {

@@ -27,7 +27,8 @@ const resetFault = z.strictObject({ reset: z.enum(['before-commit', 'after-commi
 const expireFault = z.strictObject({ expireTokens: z.literal(true) });
 
 const faultSchema = z.union([statusFault, delayFault, resetFault, expireFault], {
-  error: 'must be one of { status: 429 | 500 | 503, retryAfterSeconds? }, { delayMs }, { reset: "before-commit" | "after-commit" }, { expireTokens: true }',
+  error:
+    'must be one of { status: 429 | 500 | 503, retryAfterSeconds? }, { delayMs }, { reset: "before-commit" | "after-commit" }, { expireTokens: true }',
 });
 
 const ruleSchema = z.strictObject({
@@ -56,11 +57,16 @@ export type ChaosFault = z.infer<typeof faultSchema>;
 export type ChaosRule = z.infer<typeof ruleSchema>;
 
 /** A rule list, or the reason it is not one (naming the field, e.g. `[0].fault.status`). */
-export type ParsedChaosRules = { readonly ok: true; readonly rules: ChaosRule[] } | { readonly ok: false; readonly message: string };
+export type ParsedChaosRules =
+  | { readonly ok: true; readonly rules: ChaosRule[] }
+  | { readonly ok: false; readonly message: string };
 
 /** Checks that `value` is a list of chaos rules. */
 export function parseChaosRules(value: unknown): ParsedChaosRules {
   const parsed = rulesSchema.safeParse(value);
   if (parsed.success) return { ok: true, rules: parsed.data };
-  return { ok: false, message: `invalid chaos rules: ${describeProblems(parsed.error.issues, 'the rule list')}` };
+  return {
+    ok: false,
+    message: `invalid chaos rules: ${describeProblems(parsed.error.issues, 'the rule list')}`,
+  };
 }

@@ -35,7 +35,9 @@ describe('ChaosRules', () => {
   });
 
   it('describes each fault for the request log', () => {
-    expect(describeFault({ status: 429, retryAfterSeconds: 2 })).toBe('status 429, Retry-After 2 s');
+    expect(describeFault({ status: 429, retryAfterSeconds: 2 })).toBe(
+      'status 429, Retry-After 2 s',
+    );
     expect(describeFault({ status: 500 })).toBe('status 500');
     expect(describeFault({ delayMs: 250 })).toBe('delay 250 ms');
     expect(describeFault({ reset: 'before-commit' })).toBe('reset before-commit');
@@ -46,7 +48,13 @@ describe('ChaosRules', () => {
 describe('parseChaosRules', () => {
   it('accepts every fault kind: status, delay, reset before or after commit, token expiry', () => {
     const rules = [
-      { method: 'sendmessage', flavour: 'json-oauth', times: 1, probability: 0.5, fault: { status: 429, retryAfterSeconds: 1 } },
+      {
+        method: 'sendmessage',
+        flavour: 'json-oauth',
+        times: 1,
+        probability: 0.5,
+        fault: { status: 429, retryAfterSeconds: 1 },
+      },
       { fault: { status: 500 } },
       { fault: { status: 503 } },
       { fault: { delayMs: 0 } },
@@ -59,7 +67,10 @@ describe('parseChaosRules', () => {
   });
 
   it('names every field in error', () => {
-    const parsed = parseChaosRules([{ fault: { status: 502 } }, { method: 'x', fault: { delayMs: -1 } }]);
+    const parsed = parseChaosRules([
+      { fault: { status: 502 } },
+      { method: 'x', fault: { delayMs: -1 } },
+    ]);
     expect(parsed.ok).toBe(false);
     const message = parsed.ok ? '' : parsed.message;
     expect(message).toMatch(/\[0\]\.fault/);

@@ -40,7 +40,10 @@ export class ChaosRules {
 
 /** The fault in a few words, for the `request` event's `chaos` field. */
 export function describeFault(fault: ChaosFault): string {
-  if ('status' in fault) return fault.retryAfterSeconds === undefined ? `status ${fault.status}` : `status ${fault.status}, Retry-After ${fault.retryAfterSeconds} s`;
+  if ('status' in fault)
+    return fault.retryAfterSeconds === undefined
+      ? `status ${fault.status}`
+      : `status ${fault.status}, Retry-After ${fault.retryAfterSeconds} s`;
   if ('delayMs' in fault) return `delay ${fault.delayMs} ms`;
   if ('reset' in fault) return `reset ${fault.reset}`;
   return 'expire tokens';

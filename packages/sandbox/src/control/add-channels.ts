@@ -5,7 +5,12 @@
  * changes nothing.
  */
 import { z } from 'zod';
-import { DEMO_ACCOUNT, SANDBOX_PLATFORMS, type SandboxChannel, type SandboxState } from '../state/sandbox-state.js';
+import {
+  DEMO_ACCOUNT,
+  SANDBOX_PLATFORMS,
+  type SandboxChannel,
+  type SandboxState,
+} from '../state/sandbox-state.js';
 import { describeProblems } from './describe-problems.js';
 
 /** The most channels an account may have: far beyond any real account, small enough to list at every call. */
@@ -53,7 +58,11 @@ export interface AddChannelsResult {
 }
 
 function channelOf(input: ChannelInput): SandboxChannel {
-  return { platform: input.platform, platformId: input.platformId, name: input.name ?? `${input.platform} ${input.platformId}` };
+  return {
+    platform: input.platform,
+    platformId: input.platformId,
+    name: input.name ?? `${input.platform} ${input.platformId}`,
+  };
 }
 
 /**
@@ -63,7 +72,10 @@ function channelOf(input: ChannelInput): SandboxChannel {
  */
 export function parseChannelList(value: unknown): SandboxChannel[] {
   const parsed = channelListSchema.safeParse(value);
-  if (!parsed.success) throw new TypeError(`invalid channels: ${describeProblems(parsed.error.issues, 'the channel list')}`);
+  if (!parsed.success)
+    throw new TypeError(
+      `invalid channels: ${describeProblems(parsed.error.issues, 'the channel list')}`,
+    );
   return parsed.data.map(channelOf);
 }
 
@@ -75,16 +87,25 @@ export function parseChannelList(value: unknown): SandboxChannel[] {
  */
 export function addChannels(state: SandboxState, input: unknown): AddChannelsResult {
   const parsed = addChannelsSchema.safeParse(input);
-  if (!parsed.success) throw new TypeError(`invalid channels request: ${describeProblems(parsed.error.issues, 'the body')}`);
+  if (!parsed.success)
+    throw new TypeError(
+      `invalid channels request: ${describeProblems(parsed.error.issues, 'the body')}`,
+    );
   const user = parsed.data.user ?? DEMO_ACCOUNT.user;
   const account = state.account(user);
-  if (account === undefined) throw new TypeError(`invalid channels request: user: no sandbox account ${JSON.stringify(user)}`);
+  if (account === undefined)
+    throw new TypeError(
+      `invalid channels request: user: no sandbox account ${JSON.stringify(user)}`,
+    );
   const fresh = new Map<string, SandboxChannel>();
   for (const channel of parsed.data.channels.map(channelOf)) {
-    if (state.channel(user, channel.platform, channel.platformId) === undefined) fresh.set(`${channel.platform}|${channel.platformId}`, channel);
+    if (state.channel(user, channel.platform, channel.platformId) === undefined)
+      fresh.set(`${channel.platform}|${channel.platformId}`, channel);
   }
   if (account.channels.length + fresh.size > MAX_CHANNELS_PER_ACCOUNT) {
-    throw new TypeError(`invalid channels request: channels: an account has at most ${MAX_CHANNELS_PER_ACCOUNT} channels; ${JSON.stringify(user)} has ${account.channels.length}`);
+    throw new TypeError(
+      `invalid channels request: channels: an account has at most ${MAX_CHANNELS_PER_ACCOUNT} channels; ${JSON.stringify(user)} has ${account.channels.length}`,
+    );
   }
   for (const channel of fresh.values()) state.addChannel(user, channel);
   return { added: fresh.size, channels: account.channels.map((c) => ({ ...c })) };

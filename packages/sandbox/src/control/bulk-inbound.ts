@@ -133,17 +133,31 @@ export function injectInboundBulk(state: SandboxState, input: unknown): BulkInbo
   const account = state.account(user);
   if (account === undefined) refuse(`user: no sandbox account ${JSON.stringify(user)}`);
 
-  const missingChannel = (channels: ReadonlyArray<{ platform: string; platformId: string }>, field: string) => {
-    const index = channels.findIndex((c) => state.channel(user, c.platform, c.platformId) === undefined);
+  const missingChannel = (
+    channels: ReadonlyArray<{ platform: string; platformId: string }>,
+    field: string,
+  ) => {
+    const index = channels.findIndex(
+      (c) => state.channel(user, c.platform, c.platformId) === undefined,
+    );
     const channel = channels[index];
-    if (channel !== undefined) refuse(`${field}[${index}]: account ${JSON.stringify(user)} has no ${channel.platform} channel ${channel.platformId}`);
+    if (channel !== undefined)
+      refuse(
+        `${field}[${index}]: account ${JSON.stringify(user)} has no ${channel.platform} channel ${channel.platformId}`,
+      );
   };
 
   let count = 0;
   let first: string | undefined;
   let last = '';
   const store = (platform: string, platformId: string, destination: string, message: string) => {
-    last = state.append(user, { platform, platformId, destination, message, sent: false }).messageId;
+    last = state.append(user, {
+      platform,
+      platformId,
+      destination,
+      message,
+      sent: false,
+    }).messageId;
     first ??= last;
     count += 1;
   };
@@ -152,18 +166,28 @@ export function injectInboundBulk(state: SandboxState, input: unknown): BulkInbo
     missingChannel(messages, 'messages');
     for (const m of messages) store(m.platform, m.platformId, m.destination, m.message);
   } else if (generate !== undefined) {
-    const channels = generate.channels ?? account.channels.map(({ platform, platformId }) => ({ platform, platformId }));
+    const channels =
+      generate.channels ??
+      account.channels.map(({ platform, platformId }) => ({ platform, platformId }));
     missingChannel(channels, 'generate.channels');
     const rounds = generate.messagesPerConversation ?? 1;
     const total = channels.length * generate.conversationsPerChannel * rounds;
-    if (total > MAX_BULK_MESSAGES) refuse(`generate: ${total} messages (channels × conversationsPerChannel × messagesPerConversation); at most ${MAX_BULK_MESSAGES} per call`);
+    if (total > MAX_BULK_MESSAGES)
+      refuse(
+        `generate: ${total} messages (channels × conversationsPerChannel × messagesPerConversation); at most ${MAX_BULK_MESSAGES} per call`,
+      );
     if (total === 0) refuse(`generate.channels: account ${JSON.stringify(user)} has no channel`);
     const prefix = generate.destinationPrefix ?? DEFAULT_DESTINATION_PREFIX;
     for (let round = 1; round <= rounds; round++) {
       for (const { platform, platformId } of channels) {
         for (let i = 1; i <= generate.conversationsPerChannel; i++) {
           const destination = `${prefix}${i}`;
-          store(platform, platformId, destination, `Message ${round} from ${destination} on ${platform} ${platformId}`);
+          store(
+            platform,
+            platformId,
+            destination,
+            `Message ${round} from ${destination} on ${platform} ${platformId}`,
+          );
         }
       }
     }

@@ -9,7 +9,10 @@ import type { Door } from '../http/door.js';
 import { allowMethods, sendJson } from '../http/respond.js';
 
 /** Creates the chaos door over the function that puts rules in force. */
-export function createChaosDoor(setRules: (rules: readonly ChaosRule[]) => void, path = '/__sandbox/chaos'): Door {
+export function createChaosDoor(
+  setRules: (rules: readonly ChaosRule[]) => void,
+  path = '/__sandbox/chaos',
+): Door {
   return {
     path,
     handle(req, res, { body }) {

@@ -10,7 +10,11 @@ import type { SandboxState } from '../state/sandbox-state.js';
 import { readLoopbackJsonPost } from './json-body.js';
 
 /** Creates a door that runs `action` on each POSTed body and answers its result with `status`. */
-export function createControlActionDoor(path: string, action: (state: SandboxState, body: unknown) => unknown, status = 200): Door {
+export function createControlActionDoor(
+  path: string,
+  action: (state: SandboxState, body: unknown) => unknown,
+  status = 200,
+): Door {
   return {
     path,
     handle(req, res, { state, body }) {

@@ -17,7 +17,9 @@ function fieldName(path: readonly PropertyKey[], whole: string): string {
  * `whole` names the value itself when a problem is about all of it (e.g. `the rule list`).
  */
 export function describeProblems(issues: readonly z.core.$ZodIssue[], whole: string): string {
-  const named = issues.slice(0, NAMED_PROBLEMS).map((issue) => `${fieldName(issue.path, whole)}: ${issue.message}`);
+  const named = issues
+    .slice(0, NAMED_PROBLEMS)
+    .map((issue) => `${fieldName(issue.path, whole)}: ${issue.message}`);
   const more = issues.length - named.length;
   return more > 0 ? `${named.join('; ')}; and ${more} more` : named.join('; ');
 }

@@ -24,10 +24,14 @@ export interface InboundMessage {
 export function injectInbound(state: SandboxState, input: InboundMessage): StoredMessage {
   const fields = ['user', 'platform', 'platformId', 'destination', 'message'] as const;
   const bad = fields.filter((f) => typeof input?.[f] !== 'string' || input[f] === '');
-  if (bad.length > 0) throw new Error(`inbound message needs non-empty string fields: ${bad.join(', ')}`);
-  if (!state.account(input.user)) throw new Error(`no sandbox account ${JSON.stringify(input.user)}`);
+  if (bad.length > 0)
+    throw new Error(`inbound message needs non-empty string fields: ${bad.join(', ')}`);
+  if (!state.account(input.user))
+    throw new Error(`no sandbox account ${JSON.stringify(input.user)}`);
   if (!state.channel(input.user, input.platform, input.platformId)) {
-    throw new Error(`account ${JSON.stringify(input.user)} has no ${input.platform} channel ${input.platformId}`);
+    throw new Error(
+      `account ${JSON.stringify(input.user)} has no ${input.platform} channel ${input.platformId}`,
+    );
   }
   return state.append(input.user, {
     platform: input.platform,

@@ -15,7 +15,12 @@ export type JsonBody = { readonly value: unknown } | undefined;
  * The body as JSON; an empty body reads as `undefined` when `allowEmpty`. Answers 415 for any
  * other content type and 400 for a body that does not parse.
  */
-export function readJsonBody(req: IncomingMessage, res: ServerResponse, body: string, allowEmpty = false): JsonBody {
+export function readJsonBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: string,
+  allowEmpty = false,
+): JsonBody {
   if (!isJsonContentType(req.headers['content-type'])) {
     sendJson(res, 415, { error: 'the control API accepts only application/json bodies' });
     return undefined;
@@ -34,7 +39,12 @@ export function readJsonBody(req: IncomingMessage, res: ServerResponse, body: st
  * address, as JSON. Answers 403 (naming `route`, e.g. `inbound injection`), 405, 415 or 400 and
  * gives `undefined` otherwise.
  */
-export function readLoopbackJsonPost(req: IncomingMessage, res: ServerResponse, body: string, route: string): JsonBody {
+export function readLoopbackJsonPost(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: string,
+  route: string,
+): JsonBody {
   if (!isLoopbackAddress(req.socket.remoteAddress)) {
     sendJson(res, 403, { error: `${route} is only accepted from loopback` });
     return undefined;

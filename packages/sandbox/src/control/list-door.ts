@@ -7,7 +7,11 @@ import type { Door } from '../http/door.js';
 import { allowMethods, sendJson } from '../http/respond.js';
 
 /** Creates a door answering what `list` gives for the query string's filter, and clearing it with `clear` when given. */
-export function createListDoor(path: string, list: (filter: Record<string, string>) => object, clear?: () => void): Door {
+export function createListDoor(
+  path: string,
+  list: (filter: Record<string, string>) => object,
+  clear?: () => void,
+): Door {
   return {
     path,
     handle(req, res, { url }) {
@@ -17,7 +21,9 @@ export function createListDoor(path: string, list: (filter: Record<string, strin
         res.writeHead(204).end();
         return;
       }
-      sendJson(res, 200, list(Object.fromEntries(url.searchParams)), { 'cache-control': 'no-store' });
+      sendJson(res, 200, list(Object.fromEntries(url.searchParams)), {
+        'cache-control': 'no-store',
+      });
     },
   };
 }

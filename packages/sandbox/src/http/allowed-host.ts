@@ -10,7 +10,9 @@ function hostnameOf(host: string): string {
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(host);
   if (bracketed) return (bracketed[1] as string).toLowerCase();
   const colon = host.lastIndexOf(':');
-  return (colon >= 0 && /^\d+$/.test(host.slice(colon + 1)) ? host.slice(0, colon) : host).toLowerCase();
+  return (
+    colon >= 0 && /^\d+$/.test(host.slice(colon + 1)) ? host.slice(0, colon) : host
+  ).toLowerCase();
 }
 
 function isLoopbackName(name: string): boolean {
@@ -24,7 +26,9 @@ function isLoopbackName(name: string): boolean {
 
 /** The bound address as `Host` names it: an IPv6 address without brackets, lower case. */
 function boundNameOf(boundHost: string): string {
-  return hostnameOf(boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost);
+  return hostnameOf(
+    boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost,
+  );
 }
 
 /** True when the sandbox listens on a loopback address or name only. Throws nothing. */
@@ -50,13 +54,19 @@ function isHostName(name: unknown): name is string {
  */
 export function allowedHostNames(allowedHosts: readonly string[] | undefined): ReadonlySet<string> {
   if (allowedHosts === undefined) return new Set();
-  if (!Array.isArray(allowedHosts)) throw new TypeError('allowedHosts must be a list of host names');
+  if (!Array.isArray(allowedHosts))
+    throw new TypeError('allowedHosts must be a list of host names');
   return new Set(
     allowedHosts.map((name: unknown, i) => {
       if (!isHostName(name)) {
-        throw new TypeError(`allowedHosts[${i}] must be a host name, such as my-container (no port, scheme or path)`);
+        throw new TypeError(
+          `allowedHosts[${i}] must be a host name, such as my-container (no port, scheme or path)`,
+        );
       }
-      return hostnameOf(name.includes(':') && !name.startsWith('[') ? `[${name}]` : name).replace(/\.$/, '');
+      return hostnameOf(name.includes(':') && !name.startsWith('[') ? `[${name}]` : name).replace(
+        /\.$/,
+        '',
+      );
     }),
   );
 }
@@ -67,8 +77,14 @@ export function allowedHostNames(allowedHosts: readonly string[] | undefined): R
  * {@link allowedHostNames}), with any port. A missing header does not pass (HTTP/1.1 requires
  * it, RFC 9112 §3.2).
  */
-export function isAllowedHost(host: string | undefined, boundHost: string, allowed: ReadonlySet<string> = new Set()): boolean {
+export function isAllowedHost(
+  host: string | undefined,
+  boundHost: string,
+  allowed: ReadonlySet<string> = new Set(),
+): boolean {
   if (host === undefined || host === '') return false;
   const name = hostnameOf(host);
-  return isLoopbackName(name) || name === boundNameOf(boundHost) || allowed.has(name.replace(/\.$/, ''));
+  return (
+    isLoopbackName(name) || name === boundNameOf(boundHost) || allowed.has(name.replace(/\.$/, ''))
+  );
 }

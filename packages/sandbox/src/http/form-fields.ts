@@ -6,4 +6,3 @@ export function formFields(encoded: string): Map<string, string> {
   for (const [name, value] of new URLSearchParams(encoded)) fields.set(name, value);
   return fields;
 }
-

@@ -46,7 +46,8 @@ export function createEventsDoor(events: EventLog, path = '/__sandbox/events'): 
       });
       // The retry field sets how soon EventSource reconnects after a dropped stream.
       let text = 'retry: 1000\n\n';
-      for (const event of events.since(resumePoint(req.headers['last-event-id']))) text += frame(event);
+      for (const event of events.since(resumePoint(req.headers['last-event-id'])))
+        text += frame(event);
       res.write(text);
       const unsubscribe = events.subscribe((event) => write(res, frame(event)));
       const heartbeat = setInterval(() => write(res, ': keep-alive\n\n'), HEARTBEAT_MS);

@@ -32,7 +32,11 @@ function staticDoor(path: string, contentType: string, content: Buffer): Door {
     path,
     handle(req, res) {
       if (!allowMethods(req, res, ['GET', 'HEAD'])) return;
-      res.writeHead(200, { ...PAGE_HEADERS, 'content-type': contentType, 'content-length': Buffer.byteLength(content) });
+      res.writeHead(200, {
+        ...PAGE_HEADERS,
+        'content-type': contentType,
+        'content-length': Buffer.byteLength(content),
+      });
       res.end(req.method === 'HEAD' ? undefined : content);
     },
   };
@@ -47,14 +51,24 @@ async function scriptDoors(): Promise<Door[]> {
     return [];
   }
   return Promise.all(
-    names.map(async (name) => staticDoor(`/inbox/${name}`, 'text/javascript; charset=utf-8', await readFile(new URL(name, SCRIPT_DIRECTORY)))),
+    names.map(async (name) =>
+      staticDoor(
+        `/inbox/${name}`,
+        'text/javascript; charset=utf-8',
+        await readFile(new URL(name, SCRIPT_DIRECTORY)),
+      ),
+    ),
   );
 }
 
 /** Creates the doors of the page, its style sheet, its icon and every compiled script module. */
 export async function createInboxDoors(): Promise<Door[]> {
   const page = (name: string) => readFile(new URL(name, PAGE_DIRECTORY));
-  const [html, css, icon] = await Promise.all([page('inbox.html'), page('inbox.css'), page('icon.svg')]);
+  const [html, css, icon] = await Promise.all([
+    page('inbox.html'),
+    page('inbox.css'),
+    page('icon.svg'),
+  ]);
   return [
     staticDoor('/', 'text/html; charset=utf-8', html),
     staticDoor('/inbox/inbox.css', 'text/css; charset=utf-8', css),

@@ -9,7 +9,12 @@ export interface PresentedToken {
 
 /** The token of an `Authorization: Bearer …` or `DPoP …` header, or `undefined` when there is none. */
 export function presentedTokenOf(headers: IncomingHttpHeaders): PresentedToken | undefined {
-  const match = /^(bearer|dpop)[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i.exec(headers.authorization ?? '');
+  const match = /^(bearer|dpop)[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i.exec(
+    headers.authorization ?? '',
+  );
   if (!match) return undefined;
-  return { scheme: (match[1] as string).toLowerCase() as 'bearer' | 'dpop', token: match[2] as string };
+  return {
+    scheme: (match[1] as string).toLowerCase() as 'bearer' | 'dpop',
+    token: match[2] as string,
+  };
 }

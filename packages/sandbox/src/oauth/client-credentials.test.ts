@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readClientCredentials } from './client-credentials.js';
 
-const basic = (raw: string) => ({ authorization: `Basic ${Buffer.from(raw, 'utf8').toString('base64')}` });
+const basic = (raw: string) => ({
+  authorization: `Basic ${Buffer.from(raw, 'utf8').toString('base64')}`,
+});
 const none = new Map<string, string>();
 
 describe('readClientCredentials (RFC 6749 §2.3.1)', () => {
@@ -15,7 +17,10 @@ describe('readClientCredentials (RFC 6749 §2.3.1)', () => {
   });
 
   it('decodes + as space and %3A as a colon inside the id', () => {
-    expect(readClientCredentials(basic('a+b%3Ac:p%2Bq+%C3%A9'), none)).toMatchObject({ clientId: 'a b:c', clientSecret: 'p+q é' });
+    expect(readClientCredentials(basic('a+b%3Ac:p%2Bq+%C3%A9'), none)).toMatchObject({
+      clientId: 'a b:c',
+      clientSecret: 'p+q é',
+    });
   });
 
   it('reads client_secret_post from the form', () => {
@@ -32,7 +37,9 @@ describe('readClientCredentials (RFC 6749 §2.3.1)', () => {
   });
 
   it('refuses two methods at once', () => {
-    expect(readClientCredentials(basic('a:b'), new Map([['client_secret', 'b']]))).toEqual({ kind: 'ambiguous' });
+    expect(readClientCredentials(basic('a:b'), new Map([['client_secret', 'b']]))).toEqual({
+      kind: 'ambiguous',
+    });
   });
 
   it.each([

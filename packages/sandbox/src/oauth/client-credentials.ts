@@ -7,7 +7,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /** The outcome of reading the client's credentials. */
 export type ClientCredentials =
-  | { readonly kind: 'credentials'; readonly method: 'client_secret_basic' | 'client_secret_post'; readonly clientId: string; readonly clientSecret: string }
+  | {
+      readonly kind: 'credentials';
+      readonly method: 'client_secret_basic' | 'client_secret_post';
+      readonly clientId: string;
+      readonly clientSecret: string;
+    }
   /** Nothing usable was sent (RFC 6749 §5.2 `invalid_client`). */
   | { readonly kind: 'none'; readonly usedHeader: boolean }
   /** More than one method at once (RFC 6749 §2.3.1 forbids it: `invalid_request`). */
@@ -22,7 +27,9 @@ function formDecode(value: string): string | undefined {
   }
 }
 
-function fromBasicHeader(authorization: string): { clientId: string; clientSecret: string } | undefined {
+function fromBasicHeader(
+  authorization: string,
+): { clientId: string; clientSecret: string } | undefined {
   const match = /^basic[ \t]+([A-Za-z0-9+/]+=*)[ \t]*$/i.exec(authorization);
   if (!match) return undefined;
   const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
@@ -35,7 +42,10 @@ function fromBasicHeader(authorization: string): { clientId: string; clientSecre
 }
 
 /** Reads the client's credentials from the request's headers and form fields. */
-export function readClientCredentials(headers: IncomingHttpHeaders, fields: ReadonlyMap<string, string>): ClientCredentials {
+export function readClientCredentials(
+  headers: IncomingHttpHeaders,
+  fields: ReadonlyMap<string, string>,
+): ClientCredentials {
   const authorization = headers.authorization;
   const postId = fields.get('client_id');
   const postSecret = fields.get('client_secret');
@@ -45,6 +55,12 @@ export function readClientCredentials(headers: IncomingHttpHeaders, fields: Read
     if (basic === undefined) return { kind: 'none', usedHeader: true };
     return { kind: 'credentials', method: 'client_secret_basic', ...basic };
   }
-  if (postId && postSecret) return { kind: 'credentials', method: 'client_secret_post', clientId: postId, clientSecret: postSecret };
+  if (postId && postSecret)
+    return {
+      kind: 'credentials',
+      method: 'client_secret_post',
+      clientId: postId,
+      clientSecret: postSecret,
+    };
   return { kind: 'none', usedHeader: false };
 }

@@ -16,7 +16,13 @@ async function proof(
   claims: Record<string, unknown> = {},
   header: { jwk?: JWK; typ?: string } = {},
 ): Promise<string> {
-  return new SignJWT({ htm: 'POST', htu: URL_, jti: crypto.randomUUID(), iat: Math.floor(Date.now() / 1000), ...claims })
+  return new SignJWT({
+    htm: 'POST',
+    htu: URL_,
+    jti: crypto.randomUUID(),
+    iat: Math.floor(Date.now() / 1000),
+    ...claims,
+  })
     .setProtectedHeader({ alg: 'ES256', typ: header.typ ?? 'dpop+jwt', jwk: header.jwk ?? key.jwk })
     .sign(key.privateKey);
 }
@@ -25,16 +31,32 @@ describe('DpopProofVerifier (RFC 9449 §4.3)', () => {
   it('accepts a valid proof and answers its key thumbprint (RFC 7638)', async () => {
     const key = await keyPair();
     const verifier = new DpopProofVerifier();
-    expect(verifier.verify(await proof(key), { method: 'POST', url: URL_ })).toBe(await calculateJwkThumbprint(key.jwk));
+    expect(verifier.verify(await proof(key), { method: 'POST', url: URL_ })).toBe(
+      await calculateJwkThumbprint(key.jwk),
+    );
   });
 
   it('binds a resource request proof to the token by ath', async () => {
     const key = await keyPair();
     const ath = createHash('sha256').update('the-token').digest('base64url');
     const verifier = new DpopProofVerifier();
-    expect(verifier.verify(await proof(key, { ath }), { method: 'POST', url: URL_, accessToken: 'the-token' })).toBeDefined();
-    expect(verifier.verify(await proof(key, { ath }), { method: 'POST', url: URL_, accessToken: 'other-token' })).toBeUndefined();
-    expect(verifier.verify(await proof(key), { method: 'POST', url: URL_, accessToken: 'the-token' })).toBeUndefined();
+    expect(
+      verifier.verify(await proof(key, { ath }), {
+        method: 'POST',
+        url: URL_,
+        accessToken: 'the-token',
+      }),
+    ).toBeDefined();
+    expect(
+      verifier.verify(await proof(key, { ath }), {
+        method: 'POST',
+        url: URL_,
+        accessToken: 'other-token',
+      }),
+    ).toBeUndefined();
+    expect(
+      verifier.verify(await proof(key), { method: 'POST', url: URL_, accessToken: 'the-token' }),
+    ).toBeUndefined();
   });
 
   it('refuses a replayed proof', async () => {
@@ -53,14 +75,18 @@ describe('DpopProofVerifier (RFC 9449 §4.3)', () => {
     ['no jti', { jti: undefined }],
   ])('refuses a proof with %s', async (_label, claims) => {
     const key = await keyPair();
-    expect(new DpopProofVerifier().verify(await proof(key, claims), { method: 'POST', url: URL_ })).toBeUndefined();
+    expect(
+      new DpopProofVerifier().verify(await proof(key, claims), { method: 'POST', url: URL_ }),
+    ).toBeUndefined();
   });
 
   it('refuses a proof carrying a private key, a wrong typ, a tampered signature, or none at all', async () => {
     const key = await keyPair();
     const verifier = new DpopProofVerifier();
     const expected = { method: 'POST', url: URL_ };
-    expect(verifier.verify(await proof(key, {}, { jwk: key.privateJwk }), expected)).toBeUndefined();
+    expect(
+      verifier.verify(await proof(key, {}, { jwk: key.privateJwk }), expected),
+    ).toBeUndefined();
     expect(verifier.verify(await proof(key, {}, { typ: 'JWT' }), expected)).toBeUndefined();
     const other = await keyPair();
     expect(verifier.verify(await proof(key, {}, { jwk: other.jwk }), expected)).toBeUndefined();

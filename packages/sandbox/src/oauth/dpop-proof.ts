@@ -22,7 +22,9 @@ function decodeSegment(segment: string | undefined): Record<string, unknown> | u
   if (segment === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -46,12 +48,24 @@ export class DpopProofVerifier {
     const payload = decodeSegment(encodedPayload);
     if (header === undefined || payload === undefined) return undefined;
     const jwk = header.jwk;
-    if (header.typ !== 'dpop+jwt' || header.alg !== 'ES256' || typeof jwk !== 'object' || jwk === null || 'd' in jwk) return undefined;
+    if (
+      header.typ !== 'dpop+jwt' ||
+      header.alg !== 'ES256' ||
+      typeof jwk !== 'object' ||
+      jwk === null ||
+      'd' in jwk
+    )
+      return undefined;
 
     let valid = false;
     try {
       const key = createPublicKey({ key: jwk as Record<string, string>, format: 'jwk' });
-      valid = verify('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+      valid = verify(
+        'sha256',
+        Buffer.from(`${encodedHeader}.${encodedPayload}`),
+        { key, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(signature, 'base64url'),
+      );
     } catch {
       return undefined;
     }

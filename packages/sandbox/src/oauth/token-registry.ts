@@ -13,7 +13,10 @@ export interface IssuedToken {
 
 /** Issues opaque bearer tokens and answers whose account a token opens. */
 export class TokenRegistry {
-  readonly #tokens = new Map<string, { readonly user: string; readonly expiresAt: number; readonly jkt?: string }>();
+  readonly #tokens = new Map<
+    string,
+    { readonly user: string; readonly expiresAt: number; readonly jkt?: string }
+  >();
   readonly #lifetimeSeconds: number;
   readonly #now: () => number;
 
@@ -61,6 +64,7 @@ export class TokenRegistry {
 
   #sweep(): void {
     const now = this.#now();
-    for (const [token, entry] of this.#tokens) if (now >= entry.expiresAt) this.#tokens.delete(token);
+    for (const [token, entry] of this.#tokens)
+      if (now >= entry.expiresAt) this.#tokens.delete(token);
   }
 }

@@ -29,7 +29,9 @@ describe('EventLog', () => {
     for (let i = 0; i < RETAINED_EVENTS + 5; i++) log.append({ type: 'request', data: request });
     const replay = log.since(1);
     expect(replay[0]).toEqual({ type: 'reset', data: { id: 5 } });
-    expect(replay.slice(1).map((e) => e.data.id)).toEqual(Array.from({ length: RETAINED_EVENTS }, (_, i) => i + 6));
+    expect(replay.slice(1).map((e) => e.data.id)).toEqual(
+      Array.from({ length: RETAINED_EVENTS }, (_, i) => i + 6),
+    );
     expect(log.since(5)).toHaveLength(RETAINED_EVENTS);
   });
 

@@ -10,7 +10,14 @@ function sandboxState(): { journal: Journal; state: SandboxState } {
 }
 
 function receive(state: SandboxState, destination: string, count: number): void {
-  for (let i = 0; i < count; i++) state.append(USER, { platform: 'whatsapp', platformId: '100', destination, message: `${destination} ${i}`, sent: false });
+  for (let i = 0; i < count; i++)
+    state.append(USER, {
+      platform: 'whatsapp',
+      platformId: '100',
+      destination,
+      message: `${destination} ${i}`,
+      sent: false,
+    });
 }
 
 const count = (journal: Journal, destination: string) => journal.messages({ destination }).length;
@@ -27,7 +34,9 @@ describe('Journal: at most RETAINED_MESSAGES messages', () => {
 
     receive(state, 'busy', 1);
     // "quiet" has been quiet the longest ("oldest" spoke after it): all of it goes, nothing else.
-    expect([count(journal, 'quiet'), count(journal, 'oldest'), count(journal, 'active')]).toEqual([0, 11, 5]);
+    expect([count(journal, 'quiet'), count(journal, 'oldest'), count(journal, 'active')]).toEqual([
+      0, 11, 5,
+    ]);
     expect(journal.messages()).toHaveLength(RETAINED_MESSAGES - 19);
     expect(journal.messages()[0]?.message).toBe('oldest 0');
   });
@@ -37,7 +46,10 @@ describe('Journal: at most RETAINED_MESSAGES messages', () => {
     receive(state, 'only', RETAINED_MESSAGES + 3);
     const kept = journal.messages();
     expect(kept).toHaveLength(RETAINED_MESSAGES);
-    expect([kept[0]?.message, kept.at(-1)?.message]).toEqual(['only 3', `only ${RETAINED_MESSAGES + 2}`]);
+    expect([kept[0]?.message, kept.at(-1)?.message]).toEqual([
+      'only 3',
+      `only ${RETAINED_MESSAGES + 2}`,
+    ]);
     // Marking every message read publishes each, the dropped ones included: they stay dropped.
     state.takeUnread(USER, 'whatsapp', '100', 'only');
     expect(journal.messages()).toHaveLength(RETAINED_MESSAGES);

@@ -116,7 +116,9 @@ export class Journal implements StateObserver {
 
   /** The messages matching `filter`, oldest first. */
   messages(filter: MessageFilter | Readonly<Record<string, string>> = {}): SandboxMessage[] {
-    return [...this.#messages.values()].filter((m) => matchesFilter(m, filter)).map((m) => ({ ...m }));
+    return [...this.#messages.values()]
+      .filter((m) => matchesFilter(m, filter))
+      .map((m) => ({ ...m }));
   }
 
   /** The requests matching `filter`, oldest first. */
@@ -125,7 +127,9 @@ export class Journal implements StateObserver {
   }
 
   /** How many requests matching `filter` were answered since the last reset, by method. */
-  requestCounts(filter: RequestCountFilter | Readonly<Record<string, string>> = {}): Record<string, number> {
+  requestCounts(
+    filter: RequestCountFilter | Readonly<Record<string, string>> = {},
+  ): Record<string, number> {
     return this.#counts.byMethod(filter);
   }
 }

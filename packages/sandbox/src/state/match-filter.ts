@@ -10,6 +10,10 @@ export function matchesFilter(record: object, filter: Readonly<Record<string, un
   return Object.entries(filter).every(([name, wanted]) => {
     const actual = fields[name];
     if (actual === wanted) return true;
-    return typeof wanted === 'string' && (typeof actual === 'number' || typeof actual === 'boolean') && String(actual) === wanted;
+    return (
+      typeof wanted === 'string' &&
+      (typeof actual === 'number' || typeof actual === 'boolean') &&
+      String(actual) === wanted
+    );
   });
 }

@@ -9,11 +9,18 @@ describe('RequestCounts', () => {
     counts.add({ flavour: 'post', method: 'getchats', status: 200 });
     counts.add({ flavour: 'post', method: 'getchats', status: 200 });
     counts.add({ flavour: 'soap', method: 'getchats', status: 503, chaos: 'status 503' });
-    counts.add({ flavour: 'post', method: 'getunreadmessages', status: 200, code: 'CHAT_NOT_FOUND' });
+    counts.add({
+      flavour: 'post',
+      method: 'getunreadmessages',
+      status: 200,
+      code: 'CHAT_NOT_FOUND',
+    });
     expect(counts.byMethod()).toEqual({ getchats: 3, getunreadmessages: 1 });
     expect(counts.byMethod({ flavour: 'post' })).toEqual({ getchats: 2, getunreadmessages: 1 });
     expect(counts.byMethod({ status: 503 })).toEqual({ getchats: 1 });
-    expect(counts.byMethod({ status: '200', code: 'CHAT_NOT_FOUND' })).toEqual({ getunreadmessages: 1 });
+    expect(counts.byMethod({ status: '200', code: 'CHAT_NOT_FOUND' })).toEqual({
+      getunreadmessages: 1,
+    });
     expect(counts.byMethod({ chaos: 'status 503' })).toEqual({ getchats: 1 });
     counts.clear();
     expect(counts.byMethod()).toEqual({});
@@ -21,7 +28,8 @@ describe('RequestCounts', () => {
 
   it('counts names the API does not have under one name, so that callers cannot grow it', () => {
     const counts = new RequestCounts();
-    for (let i = 0; i < 100; i++) counts.add({ flavour: 'get', method: `made-up-${i}`, status: 200, code: 'INCORRECT_METHOD' });
+    for (let i = 0; i < 100; i++)
+      counts.add({ flavour: 'get', method: `made-up-${i}`, status: 200, code: 'INCORRECT_METHOD' });
     counts.add({ flavour: 'get', method: '', status: 200, code: 'MISSING_METHOD' });
     counts.add({ flavour: 'json-oauth', method: 'token', status: 200 });
     expect(counts.byMethod()).toEqual({ [OTHER_METHOD]: 100, '': 1, token: 1 });
@@ -33,7 +41,8 @@ describe('Journal request log', () => {
   it('keeps the latest requests but counts them all, and clears both without a reset', () => {
     const journal = new Journal();
     const total = RETAINED_EVENTS * 2 + 7;
-    for (let i = 0; i < total; i++) journal.requestAnswered({ flavour: 'post', method: 'getchats', status: 200, durationMs: i });
+    for (let i = 0; i < total; i++)
+      journal.requestAnswered({ flavour: 'post', method: 'getchats', status: 200, durationMs: i });
     const kept = journal.requests();
     expect(kept).toHaveLength(RETAINED_EVENTS);
     expect(kept[0]?.durationMs).toBe(total - RETAINED_EVENTS);

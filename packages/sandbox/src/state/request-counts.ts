@@ -8,7 +8,9 @@ import { matchesFilter } from './match-filter.js';
 import type { SandboxRequest } from './sandbox-event.js';
 
 /** The fields a count can be narrowed by: those of a request but its id and duration. */
-export type RequestCountFilter = Partial<Pick<SandboxRequest, 'flavour' | 'method' | 'status' | 'code' | 'chaos'>>;
+export type RequestCountFilter = Partial<
+  Pick<SandboxRequest, 'flavour' | 'method' | 'status' | 'code' | 'chaos'>
+>;
 
 /**
  * The name calls to a method the API does not have are counted under: such names come from the
@@ -18,7 +20,8 @@ export const OTHER_METHOD = '(other)';
 
 const KNOWN_METHODS: ReadonlySet<string> = new Set<string>([...CHAOS_METHODS, '']);
 
-type CountedRequest = Required<Pick<SandboxRequest, 'flavour' | 'method' | 'status'>> & Pick<SandboxRequest, 'code' | 'chaos'>;
+type CountedRequest = Required<Pick<SandboxRequest, 'flavour' | 'method' | 'status'>> &
+  Pick<SandboxRequest, 'code' | 'chaos'>;
 
 /** Counters of API calls, one per distinct flavour, method, status, code and chaos fault. */
 export class RequestCounts {
@@ -33,17 +36,26 @@ export class RequestCounts {
       ...(request.code === undefined ? {} : { code: request.code }),
       ...(request.chaos === undefined ? {} : { chaos: request.chaos }),
     };
-    const key = JSON.stringify([counted.flavour, counted.method, counted.status, counted.code ?? null, counted.chaos ?? null]);
+    const key = JSON.stringify([
+      counted.flavour,
+      counted.method,
+      counted.status,
+      counted.code ?? null,
+      counted.chaos ?? null,
+    ]);
     const entry = this.#counts.get(key);
     if (entry === undefined) this.#counts.set(key, { request: counted, count: 1 });
     else entry.count += 1;
   }
 
   /** The number of calls matching `filter`, by method; methods never called are left out. */
-  byMethod(filter: RequestCountFilter | Readonly<Record<string, string>> = {}): Record<string, number> {
+  byMethod(
+    filter: RequestCountFilter | Readonly<Record<string, string>> = {},
+  ): Record<string, number> {
     const counts: Record<string, number> = {};
     for (const { request, count } of this.#counts.values()) {
-      if (matchesFilter(request, filter)) counts[request.method] = (counts[request.method] ?? 0) + count;
+      if (matchesFilter(request, filter))
+        counts[request.method] = (counts[request.method] ?? 0) + count;
     }
     return counts;
   }

@@ -124,7 +124,11 @@ export class SandboxState {
   constructor(accounts: readonly SandboxAccount[], observer?: StateObserver) {
     for (const account of accounts) {
       const channelList: SandboxChannel[] = [];
-      const data: AccountData = { account: { user: account.user, password: account.password, channels: channelList }, channelList, channels: new Map() };
+      const data: AccountData = {
+        account: { user: account.user, password: account.password, channels: channelList },
+        channelList,
+        channels: new Map(),
+      };
       this.#accounts.set(account.user, data);
       for (const channel of account.channels) this.#addChannel(data, channel);
     }
@@ -166,24 +170,43 @@ export class SandboxState {
   #addChannel(data: AccountData, channel: SandboxChannel): boolean {
     const key = channelKey(channel.platform, channel.platformId);
     if (data.channels.has(key)) return false;
-    const copy: SandboxChannel = { platform: channel.platform, platformId: channel.platformId, name: channel.name };
+    const copy: SandboxChannel = {
+      platform: channel.platform,
+      platformId: channel.platformId,
+      name: channel.name,
+    };
     data.channels.set(key, { channel: copy, conversations: new Map() });
     data.channelList.push(copy);
     return true;
   }
 
   /** The conversation's messages, oldest first, or undefined when it was never opened. */
-  conversation(user: string, platform: string, platformId: string, destination: string): readonly StoredMessage[] | undefined {
+  conversation(
+    user: string,
+    platform: string,
+    platformId: string,
+    destination: string,
+  ): readonly StoredMessage[] | undefined {
     return this.#conversation(user, platform, platformId, destination)?.messages;
   }
 
-  #conversation(user: string, platform: string, platformId: string, destination: string): ConversationData | undefined {
-    return this.#accounts.get(user)?.channels.get(channelKey(platform, platformId))?.conversations.get(destination);
+  #conversation(
+    user: string,
+    platform: string,
+    platformId: string,
+    destination: string,
+  ): ConversationData | undefined {
+    return this.#accounts
+      .get(user)
+      ?.channels.get(channelKey(platform, platformId))
+      ?.conversations.get(destination);
   }
 
   /** The latest message of each conversation of a channel, newest first: one step per conversation. */
   latestPerConversation(user: string, platform: string, platformId: string): StoredMessage[] {
-    const conversations = this.#accounts.get(user)?.channels.get(channelKey(platform, platformId))?.conversations;
+    const conversations = this.#accounts
+      .get(user)
+      ?.channels.get(channelKey(platform, platformId))?.conversations;
     if (!conversations) return [];
     const latest: StoredMessage[] = [];
     for (const { messages } of conversations.values()) {
@@ -206,10 +229,17 @@ export class SandboxState {
    */
   append(
     user: string,
-    message: Omit<StoredMessage, 'messageId' | 'datetime' | 'status'> & { status?: StoredMessage['status'] },
+    message: Omit<StoredMessage, 'messageId' | 'datetime' | 'status'> & {
+      status?: StoredMessage['status'];
+    },
   ): StoredMessage {
-    const channel = this.#accounts.get(user)?.channels.get(channelKey(message.platform, message.platformId));
-    if (!channel) throw new Error(`account ${JSON.stringify(user)} has no ${message.platform} channel ${message.platformId}`);
+    const channel = this.#accounts
+      .get(user)
+      ?.channels.get(channelKey(message.platform, message.platformId));
+    if (!channel)
+      throw new Error(
+        `account ${JSON.stringify(user)} has no ${message.platform} channel ${message.platformId}`,
+      );
     const stored: StoredMessage = {
       ...message,
       messageId: String(this.#nextId++),
@@ -232,7 +262,12 @@ export class SandboxState {
    * marked them read (as `getunreadmessages` does); empty when there are none or the conversation
    * was never opened. One step per unread message.
    */
-  takeUnread(user: string, platform: string, platformId: string, destination: string): StoredMessage[] {
+  takeUnread(
+    user: string,
+    platform: string,
+    platformId: string,
+    destination: string,
+  ): StoredMessage[] {
     const conversation = this.#conversation(user, platform, platformId, destination);
     if (!conversation || conversation.unread.length === 0) return [];
     const unread = conversation.unread;
@@ -247,6 +282,7 @@ export class SandboxState {
 
   /** Forgets every conversation of every account; accounts and channels stay. */
   clear(): void {
-    for (const data of this.#accounts.values()) for (const channel of data.channels.values()) channel.conversations.clear();
+    for (const data of this.#accounts.values())
+      for (const channel of data.channels.values()) channel.conversations.clear();
   }
 }

@@ -3,7 +3,11 @@ import { SOAP11_NS, escapeXml } from '@afilnet-chat/soap-xml';
 
 /** A Fault's code (a `soapenv:` QName) and text. */
 export interface SoapFault {
-  readonly faultCode: 'soapenv:Client' | 'soapenv:Server' | 'soapenv:VersionMismatch' | 'soapenv:MustUnderstand';
+  readonly faultCode:
+    | 'soapenv:Client'
+    | 'soapenv:Server'
+    | 'soapenv:VersionMismatch'
+    | 'soapenv:MustUnderstand';
   readonly faultString: string;
 }
 

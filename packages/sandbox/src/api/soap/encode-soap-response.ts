@@ -15,7 +15,12 @@ export function encodeSoapResponse(method: string, envelope: Envelope): string {
   let content = element('status', envelope.status);
   if (envelope.status === 'error') content += element('error', envelope.error);
   else if (envelope.result !== null) {
-    const items = envelope.result.map((item) => `<item>${Object.entries(item).map(([k, v]) => element(k, v)).join('')}</item>`);
+    const items = envelope.result.map(
+      (item) =>
+        `<item>${Object.entries(item)
+          .map(([k, v]) => element(k, v))
+          .join('')}</item>`,
+    );
     content += items.length === 0 ? '<result/>' : `<result>${items.join('')}</result>`;
   }
   return (

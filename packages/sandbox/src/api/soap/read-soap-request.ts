@@ -48,7 +48,14 @@ export interface SoapCall extends Omit<SoapHead, 'kind'> {
 /** The Fault a protocol problem deserves. */
 export type SoapRefusal = { readonly kind: 'fault' } & SoapFault;
 
-const OPERATIONS = new Set(['getchatchannels', 'sendmessage', 'sendfile', 'getchats', 'getmessages', 'getunreadmessages']);
+const OPERATIONS = new Set([
+  'getchatchannels',
+  'sendmessage',
+  'sendfile',
+  'getchats',
+  'getmessages',
+  'getunreadmessages',
+]);
 
 function client(faultString: string): SoapFault {
   return { faultCode: 'soapenv:Client', faultString };
@@ -81,29 +88,50 @@ function readRoot(read: () => XmlElement): XmlElement | SoapRefusal {
   try {
     return read();
   } catch (error) {
-    if (error instanceof XmlReadError) return { kind: 'fault', ...client(`The request is refused: ${error.message}`) };
+    if (error instanceof XmlReadError)
+      return { kind: 'fault', ...client(`The request is refused: ${error.message}`) };
     throw error;
   }
 }
 
 /** The head of a read envelope, and its wrapper for the parameters; or the Fault it deserves. */
-function headOf(root: XmlElement): { readonly head: SoapHead; readonly wrapper: XmlElement } | SoapRefusal {
+function headOf(
+  root: XmlElement,
+): { readonly head: SoapHead; readonly wrapper: XmlElement } | SoapRefusal {
   if (isElement(root, SOAP12_NS, 'Envelope')) {
-    return { kind: 'fault', faultCode: 'soapenv:VersionMismatch', faultString: 'Only SOAP 1.1 is served here' };
+    return {
+      kind: 'fault',
+      faultCode: 'soapenv:VersionMismatch',
+      faultString: 'Only SOAP 1.1 is served here',
+    };
   }
   if (!isElement(root, SOAP11_NS, 'Envelope')) {
-    return { kind: 'fault', faultCode: 'soapenv:VersionMismatch', faultString: 'The root element is not a SOAP 1.1 Envelope' };
+    return {
+      kind: 'fault',
+      faultCode: 'soapenv:VersionMismatch',
+      faultString: 'The root element is not a SOAP 1.1 Envelope',
+    };
   }
   const header = root.children.find((c) => isElement(c, SOAP11_NS, 'Header'));
   const unknown = notUnderstood(header);
   if (unknown !== undefined) {
-    return { kind: 'fault', faultCode: 'soapenv:MustUnderstand', faultString: `Header ${unknown.localName} is not understood` };
+    return {
+      kind: 'fault',
+      faultCode: 'soapenv:MustUnderstand',
+      faultString: `Header ${unknown.localName} is not understood`,
+    };
   }
   const soapBody = root.children.find((c) => isElement(c, SOAP11_NS, 'Body'));
   const wrapper = soapBody?.children[0];
-  if (wrapper === undefined) return { kind: 'fault', ...client('The SOAP Body is missing or empty') };
+  if (wrapper === undefined)
+    return { kind: 'fault', ...client('The SOAP Body is missing or empty') };
   if (wrapper.namespace !== CHAT_NS || !OPERATIONS.has(wrapper.localName)) {
-    return { kind: 'fault', ...client(`Unknown operation ${wrapper.localName.slice(0, 60)} in ${wrapper.namespace.slice(0, 80) || 'no namespace'}`) };
+    return {
+      kind: 'fault',
+      ...client(
+        `Unknown operation ${wrapper.localName.slice(0, 60)} in ${wrapper.namespace.slice(0, 80) || 'no namespace'}`,
+      ),
+    };
   }
   return { head: { kind: 'head', method: wrapper.localName, token: tokenOf(header) }, wrapper };
 }

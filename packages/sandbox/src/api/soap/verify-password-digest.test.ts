@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT, SandboxState } from '../../state/sandbox-state.js';
 import { NonceRegistry } from './nonce-registry.js';
-import { CREATED_WINDOW_MS, decodeCanonicalBase64, parseCreated, verifyPasswordDigest } from './verify-password-digest.js';
+import {
+  CREATED_WINDOW_MS,
+  decodeCanonicalBase64,
+  parseCreated,
+  verifyPasswordDigest,
+} from './verify-password-digest.js';
 
 describe('parseCreated', () => {
   it.each([
@@ -15,9 +20,12 @@ describe('parseCreated', () => {
     expect(parseCreated(text)).toBe(ms);
   });
 
-  it.each([['2024-05-01T10:00:00'], ['2024-05-01 10:00:00Z'], ['yesterday'], ['']])('refuses %j (no zone or not a dateTime)', (text) => {
-    expect(parseCreated(text)).toBeUndefined();
-  });
+  it.each([['2024-05-01T10:00:00'], ['2024-05-01 10:00:00Z'], ['yesterday'], ['']])(
+    'refuses %j (no zone or not a dateTime)',
+    (text) => {
+      expect(parseCreated(text)).toBeUndefined();
+    },
+  );
 });
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -26,7 +34,17 @@ describe('decodeCanonicalBase64', () => {
   it('decodes canonical base64 and refuses every other spelling of the same bytes', () => {
     expect(decodeCanonicalBase64('AQID')).toEqual(Buffer.from([1, 2, 3]));
     expect(decodeCanonicalBase64('AQ==')).toEqual(Buffer.from([1]));
-    for (const text of ['AQ', 'AR==', 'AQ=', 'AQ===', 'AQ\n==', ' AQID', 'AQ-_', 'AQ__', 'A Q I D']) {
+    for (const text of [
+      'AQ',
+      'AR==',
+      'AQ=',
+      'AQ===',
+      'AQ\n==',
+      ' AQID',
+      'AQ-_',
+      'AQ__',
+      'A Q I D',
+    ]) {
       expect(decodeCanonicalBase64(text), JSON.stringify(text)).toBeUndefined();
     }
   });
@@ -40,7 +58,9 @@ describe('verifyPasswordDigest', () => {
     const created = new Date(createdMs).toISOString();
     return {
       username: DEMO_ACCOUNT.user,
-      password: createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(password)])).digest('base64'),
+      password: createHash('sha1')
+        .update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(password)]))
+        .digest('base64'),
       passwordType: undefined,
       nonce: nonce.toString('base64'),
       created,
@@ -55,11 +75,14 @@ describe('verifyPasswordDigest', () => {
 
   it.each([
     ['without its padding', (nonce: string) => nonce.replace(/=+$/, '')],
-    ['with an unused bit set', (nonce: string) => {
-      // The last character before the padding carries 4 bits that encode nothing; set the lowest.
-      const last = nonce.indexOf('=') - 1;
-      return `${nonce.slice(0, last)}${BASE64[BASE64.indexOf(nonce.charAt(last)) ^ 1]}${nonce.slice(last + 1)}`;
-    }],
+    [
+      'with an unused bit set',
+      (nonce: string) => {
+        // The last character before the padding carries 4 bits that encode nothing; set the lowest.
+        const last = nonce.indexOf('=') - 1;
+        return `${nonce.slice(0, last)}${BASE64[BASE64.indexOf(nonce.charAt(last)) ^ 1]}${nonce.slice(last + 1)}`;
+      },
+    ],
     ['with a line break in it', (nonce: string) => `${nonce.slice(0, 12)}\n${nonce.slice(12)}`],
     ['with a line break after it', (nonce: string) => `${nonce}\n`],
   ])('refuses the nonce re-encoded %s, as a replay and even when fresh', (_label, respell) => {
@@ -70,7 +93,9 @@ describe('verifyPasswordDigest', () => {
     expect(Buffer.from(respelled.nonce, 'base64')).toEqual(Buffer.from(original.nonce, 'base64'));
     expect(verifyPasswordDigest(state, original, nonces, now)).toBe(DEMO_ACCOUNT.user);
     expect(verifyPasswordDigest(state, respelled, nonces, now + 1000)).toBeUndefined();
-    expect(verifyPasswordDigest(state, respelled, new NonceRegistry(2 * CREATED_WINDOW_MS), now)).toBeUndefined();
+    expect(
+      verifyPasswordDigest(state, respelled, new NonceRegistry(2 * CREATED_WINDOW_MS), now),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -87,8 +112,17 @@ describe('verifyPasswordDigest', () => {
   it('refuses a wrong password, an unknown user, and a token without nonce', () => {
     const nonces = new NonceRegistry(2 * CREATED_WINDOW_MS);
     expect(verifyPasswordDigest(state, token(now, 2, 'wrong'), nonces, now)).toBeUndefined();
-    expect(verifyPasswordDigest(state, { ...token(now, 3), username: 'nobody@example.com' }, nonces, now)).toBeUndefined();
-    expect(verifyPasswordDigest(state, { ...token(now, 4), nonce: undefined }, nonces, now)).toBeUndefined();
+    expect(
+      verifyPasswordDigest(
+        state,
+        { ...token(now, 3), username: 'nobody@example.com' },
+        nonces,
+        now,
+      ),
+    ).toBeUndefined();
+    expect(
+      verifyPasswordDigest(state, { ...token(now, 4), nonce: undefined }, nonces, now),
+    ).toBeUndefined();
   });
 
   it('does not let a forged token burn a nonce', () => {

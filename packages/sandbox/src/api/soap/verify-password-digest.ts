@@ -48,7 +48,8 @@ export function verifyPasswordDigest(
   now: number,
 ): string | undefined {
   const account = state.account(token.username);
-  if (account === undefined || token.nonce === undefined || token.created === undefined) return undefined;
+  if (account === undefined || token.nonce === undefined || token.created === undefined)
+    return undefined;
   const created = parseCreated(token.created);
   if (created === undefined || Math.abs(now - created) > CREATED_WINDOW_MS) return undefined;
   const nonce = decodeCanonicalBase64(token.nonce);
