@@ -28,12 +28,8 @@ import { toWireRequest } from './input-schemas.js';
 import { CHAT_METHODS, type ChatMethod } from './methods.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { SecurityRating } from './security.js';
-import type {
-  ChatTransport,
-  TransportCallContext,
-  TransportDefinition,
-  WireRequest,
-} from './transport.js';
+import type { ChatTransport, TransportCallContext, WireRequest } from './transport.js';
+import type { TransportDefinition } from './transport-options.js';
 import { abortableDelay } from './abortable-delay.js';
 import { debugLog } from './debug-log.js';
 import { channels, notify, type CallChannelContext } from './diagnostics.js';

@@ -13,7 +13,8 @@ import {
 import { SECURITY_RATINGS, meetsMinimum, type SecurityRating } from './security.js';
 import { TRANSPORT_NAMES, describeTransports, type TransportName } from './built-in-transports.js';
 import { builtInTransport } from './load-transport.js';
-import type { ApiPaths, ChatTransport, Credentials, TransportDefinition } from './transport.js';
+import type { ApiPaths, ChatTransport, Credentials } from './transport.js';
+import type { TransportDefinition } from './transport-options.js';
 import type {
   DiagnosticHooks,
   RequestDiagnostic,

@@ -49,7 +49,8 @@ export type {
 export type { ChatMethod } from './methods.js';
 export type { SecurityRating } from './security.js';
 export type { TransportName } from './built-in-transports.js';
-export type { ApiPaths, ChatTransport, TransportDefinition, Credentials } from './transport.js';
+export type { ApiPaths, ChatTransport, Credentials } from './transport.js';
+export type { TransportDefinition } from './transport-options.js';
 export type { BasicOptions, OAuthOptions, SoapOptions } from './transport-options.js';
 export type { StoredToken, TokenStore } from './token-store.js';
 export type { FetchFunction } from './http/fetch-executor.js';

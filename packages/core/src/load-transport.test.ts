@@ -3,8 +3,8 @@ import { createChatClient } from './client.js';
 import { AfilnetValidationError } from './errors.js';
 import { builtInTransport, installCommand, type FactoryLoader } from './load-transport.js';
 import type { TransportName } from './built-in-transports.js';
-import { DEFAULT_PATHS, type ChatTransport, type TransportDefinition } from './transport.js';
-import type { TransportFactoryOptions } from './transport-options.js';
+import { DEFAULT_PATHS, type ChatTransport } from './transport.js';
+import type { TransportDefinition, TransportFactoryOptions } from './transport-options.js';
 
 const options = {
   baseUrl: 'https://x.test',

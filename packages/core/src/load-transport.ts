@@ -12,8 +12,8 @@
  */
 import { BUILT_IN_TRANSPORTS, type TransportName } from './built-in-transports.js';
 import { AfilnetValidationError } from './errors.js';
-import type { ChatTransport, TransportDefinition } from './transport.js';
-import type { TransportFactoryOptions } from './transport-options.js';
+import type { ChatTransport } from './transport.js';
+import type { TransportDefinition, TransportFactoryOptions } from './transport-options.js';
 
 /** A built-in transport's factory, as its package exports it. */
 type TransportFactory = (options: TransportFactoryOptions) => ChatTransport;

@@ -13,13 +13,16 @@
  */
 export type {
   ChatTransport,
-  TransportDefinition,
   TransportCallContext,
   WirePayload,
   WireRequest,
   WireResponse,
 } from './transport.js';
-export type { AccountTransportOptions, TransportFactoryOptions } from './transport-options.js';
+export type {
+  AccountTransportOptions,
+  TransportDefinition,
+  TransportFactoryOptions,
+} from './transport-options.js';
 export type {
   HttpExecutor,
   HttpRequest,

@@ -2,7 +2,8 @@
  * What core hands a transport factory when it loads a transport by name. Each factory reads
  * only the fields of its flavour; a user building a transport by hand passes the same shape.
  */
-import type { ApiPaths, Credentials } from './transport.js';
+import type { SecurityRating } from './security.js';
+import type { ApiPaths, ChatTransport, Credentials } from './transport.js';
 import type { TokenStore } from './token-store.js';
 
 /** How the Basic flavour sends. */
@@ -77,4 +78,23 @@ export interface TransportFactoryOptions {
   readonly oauth: OAuthOptions;
   /** True when the user allowed `http://` URLs (checked by core for every configured URL). */
   readonly allowInsecureHttp: boolean;
+}
+
+/**
+ * A transport the client builds itself, from its resolved configuration: how a transport that is
+ * not one of the five built-in names is plugged in with its rating, so that `minimumSecurity` is
+ * checked when the client is made and the transport is built again when credentials given as a
+ * function change. Pass it as `transport` to `createChatClient`.
+ */
+export interface TransportDefinition {
+  /** The transport's name, e.g. `fax`: what errors, logs and spans call it. */
+  readonly name: string;
+  /** How well it protects the credentials, checked against `minimumSecurity`. */
+  readonly security: SecurityRating;
+  /**
+   * Builds the transport from the client's validated options; called at the first call, and
+   * again after credentials from a function changed. May throw an `AfilnetError`, which the call
+   * then rejects with.
+   */
+  create(options: TransportFactoryOptions): ChatTransport | Promise<ChatTransport>;
 }

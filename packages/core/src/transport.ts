@@ -6,7 +6,6 @@
 import type { ChatMethod } from './methods.js';
 import type { HttpExecutor, HttpSendOptions } from './http/http-executor.js';
 import type { SecurityRating } from './security.js';
-import type { TransportFactoryOptions } from './transport-options.js';
 
 /** A validated request in wire terms. */
 export interface WireRequest {
@@ -96,25 +95,6 @@ export interface ChatTransport {
   send(request: WireRequest, context: TransportCallContext): Promise<WireResponse>;
   /** Releases what the transport holds (caches, timers); the client calls it on `close()`. */
   close?(): Promise<void>;
-}
-
-/**
- * A transport the client builds itself, from its resolved configuration: how a transport that is
- * not one of the five built-in names is plugged in with its rating, so that `minimumSecurity` is
- * checked when the client is made and the transport is built again when credentials given as a
- * function change. Pass it as `transport` to `createChatClient`.
- */
-export interface TransportDefinition {
-  /** The transport's name, e.g. `fax`: what errors, logs and spans call it. */
-  readonly name: string;
-  /** How well it protects the credentials, checked against `minimumSecurity`. */
-  readonly security: SecurityRating;
-  /**
-   * Builds the transport from the client's validated options; called at the first call, and
-   * again after credentials from a function changed. May throw an `AfilnetError`, which the call
-   * then rejects with.
-   */
-  create(options: TransportFactoryOptions): ChatTransport | Promise<ChatTransport>;
 }
 
 /** Account credentials. */
