@@ -40,3 +40,15 @@ export function putResultsSection(heading, section) {
   }
   writeFileSync(RESULTS, next);
 }
+
+/**
+ * The sections of the current bench/RESULTS.md whose heading starts with `prefix`, as they are:
+ * what a separate command wrote there (`pnpm load --inbound`), which a full bench run keeps.
+ */
+export function keptResultsSections(prefix) {
+  if (!existsSync(RESULTS)) return [];
+  return readFileSync(RESULTS, 'utf8')
+    .split(/^(?=## )/m)
+    .filter((section) => section.startsWith(prefix))
+    .map((section) => section.trimEnd());
+}

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { METHODS } from '../subjects/bench-input.mjs';
 import { SCENARIOS, TOKEN_SCENARIOS, scenarioKey } from '../runner/plan-subjects.mjs';
 import { renderFleetSection } from './fleet-section.mjs';
+import { keptResultsSections } from './markdown.mjs';
 import { renderRelaySection } from './relay-section.mjs';
 import { renderSoakSection } from './soak-section.mjs';
 import { summarize } from './stats.mjs';
@@ -504,6 +505,14 @@ export function renderResults(run) {
   const fleet = renderFleetSection();
   if (fleet !== '') {
     out.push(fleet);
+    out.push('');
+  }
+  // Written by `pnpm load --inbound` and `bench/telemetry-cost.mjs`, not by this run: kept as they are.
+  for (const section of [
+    ...keptResultsSections('## Listening to the account'),
+    ...keptResultsSections('## OpenTelemetry without an SDK'),
+  ]) {
+    out.push(section);
     out.push('');
   }
   const relay = renderRelaySection();
