@@ -305,6 +305,8 @@ interface Line {
 describe('receiving on BullMQ across processes killed at random', () => {
   it('handles every message at least once, queued once, one conversation at a time and in order; polling resumes within 15 s', async () => {
     const queueName = 'crash-inbound';
+    // The account must hold only this test's messages: an earlier test may leave some unread.
+    services.sandbox.reset();
     const record = join(dir, 'fleet-inbound.jsonl');
     const MESSAGES = 500;
     const CONVERSATIONS = 60;
