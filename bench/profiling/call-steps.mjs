@@ -19,7 +19,12 @@ import { bench, do_not_optimize, group, run } from 'mitata';
 import { util as undiciUtil } from 'undici';
 import { createChatClient } from '@afilnet-chat/core';
 import { CANNED } from '../responder/canned-bodies.mjs';
-import { ANSWERS, memoryDispatcher, rawDispatch } from './memory-dispatcher.mjs';
+import {
+  ANSWERS,
+  RAW_REQUESTS as wire,
+  memoryDispatcher,
+  rawDispatch,
+} from './memory-dispatcher.mjs';
 import { CREDENTIALS, SEND_MESSAGE_INPUT } from '../subjects/bench-input.mjs';
 import { toWireRequest } from '../../packages/core/src/input-schemas.ts';
 import { createFormEncoder } from '../../packages/core/src/form-encoder.ts';
@@ -148,23 +153,6 @@ const layersOnly = createChatClient({
   },
   credentials: CREDENTIALS,
 });
-
-const wire = {
-  getchatchannels: {
-    origin: 'http://127.0.0.1:9',
-    path: '/api/http/',
-    method: 'POST',
-    headers: {},
-    body: Buffer.from('getchatchannels'),
-  },
-  sendmessage: {
-    origin: 'http://127.0.0.1:9',
-    path: '/api/http/',
-    method: 'POST',
-    headers: {},
-    body: Buffer.from('sendmessage'),
-  },
-};
 
 group('whole call, no I/O (in-memory dispatcher)', () => {
   for (const method of ['getchatchannels', 'sendmessage']) {

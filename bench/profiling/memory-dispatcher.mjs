@@ -69,3 +69,21 @@ export function rawDispatch(opts) {
     });
   });
 }
+
+/** The request each method's limit subject dispatches: a POST to a port no one serves, answered from memory. */
+export const RAW_REQUESTS = {
+  getchatchannels: {
+    origin: 'http://127.0.0.1:9',
+    path: '/api/http/',
+    method: 'POST',
+    headers: {},
+    body: Buffer.from('getchatchannels'),
+  },
+  sendmessage: {
+    origin: 'http://127.0.0.1:9',
+    path: '/api/http/',
+    method: 'POST',
+    headers: {},
+    body: Buffer.from('sendmessage'),
+  },
+};

@@ -16,7 +16,7 @@ import { createChatClient } from '@afilnet-chat/core';
 import { CREDENTIALS, METHODS, SEND_MESSAGE_INPUT } from '../subjects/bench-input.mjs';
 import { drive } from '../worker/load-loop.mjs';
 import { summarize } from '../report/stats.mjs';
-import { memoryDispatcher, rawDispatch } from './memory-dispatcher.mjs';
+import { RAW_REQUESTS as wire, memoryDispatcher, rawDispatch } from './memory-dispatcher.mjs';
 
 const args = { rounds: 7, 'slice-ms': 300, only: '' };
 for (let i = 2; i < process.argv.length; i += 2) {
@@ -28,23 +28,6 @@ const TRANSPORTS = ['get', 'post', 'basic', 'soap', 'json-oauth'];
 const pairs = TRANSPORTS.flatMap((t) => METHODS.map((m) => `${t}:${m}`)).filter(
   (p) => !args.only || args.only.split(',').includes(p),
 );
-
-const wire = {
-  getchatchannels: {
-    origin: 'http://127.0.0.1:9',
-    path: '/api/http/',
-    method: 'POST',
-    headers: {},
-    body: Buffer.from('getchatchannels'),
-  },
-  sendmessage: {
-    origin: 'http://127.0.0.1:9',
-    path: '/api/http/',
-    method: 'POST',
-    headers: {},
-    body: Buffer.from('sendmessage'),
-  },
-};
 
 const clients = new Map();
 for (const transport of new Set(pairs.map((p) => p.split(':')[0]))) {
