@@ -6,9 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AfilnetValidationError } from '../packages/core/src/errors.js';
-import { toWireRequestBySchema, toWireRequestFast } from '../packages/core/src/input-schemas.js';
-import { CHAT_METHODS, type ChatMethod } from '../packages/core/src/methods.js';
+import { AfilnetValidationError } from '../packages/core/src/errors/errors.js';
+import {
+  toWireRequestBySchema,
+  toWireRequestFast,
+} from '../packages/core/src/wire/input-schemas.js';
+import { CHAT_METHODS, type ChatMethod } from '../packages/core/src/wire/methods.js';
 import { RUNS } from './support/arbitraries.js';
 
 /** Every field name any method takes, plus misspellings no method knows. */

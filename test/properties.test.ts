@@ -19,7 +19,7 @@ import {
 } from '@afilnet-chat/core';
 import { CHAT_METHODS } from '@afilnet-chat/core/constants';
 import { parseJsonPayload, type WirePayload } from '@afilnet-chat/core/transport';
-import { decodeResponse } from '../packages/core/src/decode-response.js';
+import { decodeResponse } from '../packages/core/src/wire/decode-response.js';
 import { startSandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import {

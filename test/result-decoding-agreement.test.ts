@@ -9,7 +9,7 @@ import {
   channelListSchema,
   decodeCommonList,
   messageListSchema,
-} from '../packages/core/src/result-decoders.js';
+} from '../packages/core/src/wire/result-decoders.js';
 import { RUNS } from './support/arbitraries.js';
 
 const FIELDS = [

@@ -26,11 +26,11 @@ import {
   rawDispatch,
 } from './memory-dispatcher.mjs';
 import { CREDENTIALS, SEND_MESSAGE_INPUT } from '../subjects/bench-input.mjs';
-import { toWireRequest } from '../../packages/core/src/input-schemas.ts';
-import { createFormEncoder } from '../../packages/core/src/form-encoder.ts';
-import { parseJsonPayload } from '../../packages/core/src/parse-json-payload.ts';
-import { decodeResponse } from '../../packages/core/src/decode-response.ts';
-import { createDeadlineClock } from '../../packages/core/src/call-deadline.ts';
+import { toWireRequest } from '../../packages/core/src/wire/input-schemas.ts';
+import { createFormEncoder } from '../../packages/core/src/wire/form-encoder.ts';
+import { parseJsonPayload } from '../../packages/core/src/wire/parse-json-payload.ts';
+import { decodeResponse } from '../../packages/core/src/wire/decode-response.ts';
+import { createDeadlineClock } from '../../packages/core/src/retry/call-deadline.ts';
 import { flattenHeaders } from '../../packages/core/src/http/flatten-headers.ts';
 import { BufferedResponse } from '../../packages/core/src/http/buffered-response.ts';
 import { createClientTelemetry } from '../../packages/core/src/telemetry/call-telemetry.ts';

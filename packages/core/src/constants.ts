@@ -6,9 +6,13 @@
  * exported here only; the types of its items (`Platform`, `TransportName`…) are also exported by
  * the root entry, whose inputs and configuration name them.
  */
-export { SECURITY_RATINGS, type SecurityRating } from './security.js';
-export { TRANSPORT_NAMES, BUILT_IN_TRANSPORTS, type TransportName } from './built-in-transports.js';
-export { PLATFORMS, FILE_TYPES, type Platform, type FileType } from './chat-types.js';
+export { SECURITY_RATINGS, type SecurityRating } from './transport/security.js';
+export {
+  TRANSPORT_NAMES,
+  BUILT_IN_TRANSPORTS,
+  type TransportName,
+} from './transport/built-in-transports.js';
+export { PLATFORMS, FILE_TYPES, type Platform, type FileType } from './wire/chat-types.js';
 export {
   CHAT_METHODS,
   COMMON_ERROR_CODES,
@@ -18,16 +22,16 @@ export {
   type MethodField,
   type MethodInfo,
   type MethodResultKind,
-} from './methods.js';
+} from './wire/methods.js';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_MAX_MESSAGE_LENGTH,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
-} from './defaults.js';
-export { DEFAULT_PATHS } from './transport.js';
+} from './config/defaults.js';
+export { DEFAULT_PATHS } from './transport/transport.js';
 export {
   DEFAULT_WATCH_INTERVAL_MS,
   DEFAULT_WATCH_MAX_BACKOFF_MS,
-} from './watch-unread-messages.js';
+} from './client/watch-unread-messages.js';
 export { DEFAULT_SWEEP_INTERVAL_MS } from './inbound/poll-inbound.js';

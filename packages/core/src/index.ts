@@ -10,14 +10,21 @@
  * method or a result names it (`Platform`, `TransportName`, `ChatTransport`, `InboundState`…), so
  * that an app annotates its code from this entry alone.
  */
-export { createChatClient, type ChatClient } from './client.js';
-export type { UnreadMessagesWatch, WatchUnreadMessagesInput } from './watch-unread-messages.js';
+export { createChatClient, type ChatClient } from './client/client.js';
+export type {
+  UnreadMessagesWatch,
+  WatchUnreadMessagesInput,
+} from './client/watch-unread-messages.js';
 export { createFileCheckpoint } from './inbound/file-checkpoint.js';
 export { createMemoryCheckpoint, type InboundCheckpoint } from './inbound/inbound-checkpoint.js';
 export type { InboundState } from './inbound/inbound-state.js';
 export type { InboundWatch, WatchInboundInput } from './inbound/watch-inbound.js';
-export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client-from-env.js';
-export type { ChatClientConfig, ClientOAuthOptions, ExecutorChoice } from './config-schema.js';
+export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client/client-from-env.js';
+export type {
+  ChatClientConfig,
+  ClientOAuthOptions,
+  ExecutorChoice,
+} from './config/config-schema.js';
 export type { CredentialsProvider, SecretProvider } from './credentials/secret-source.js';
 export type {
   MeterProviderLike,
@@ -31,8 +38,8 @@ export {
   AfilnetTransportError,
   type ValidationIssue,
   type TransportErrorDetails,
-} from './errors.js';
-export { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './error-codes.js';
+} from './errors/errors.js';
+export { ApiErrorCode, TransportErrorCode, ValidationErrorCode } from './errors/codes.js';
 export type {
   Platform,
   PlatformName,
@@ -45,16 +52,16 @@ export type {
   SendMessageInput,
   SendFileInput,
   CallOptions,
-} from './chat-types.js';
-export type { ChatMethod } from './methods.js';
-export type { SecurityRating } from './security.js';
-export type { TransportName } from './built-in-transports.js';
-export type { ApiPaths, ChatTransport, Credentials } from './transport.js';
-export type { TransportDefinition } from './transport-options.js';
-export type { BasicOptions, OAuthOptions, SoapOptions } from './transport-options.js';
-export type { StoredToken, TokenStore } from './token-store.js';
+} from './wire/chat-types.js';
+export type { ChatMethod } from './wire/methods.js';
+export type { SecurityRating } from './transport/security.js';
+export type { TransportName } from './transport/built-in-transports.js';
+export type { ApiPaths, ChatTransport, Credentials } from './transport/transport.js';
+export type { TransportDefinition } from './transport/options.js';
+export type { BasicOptions, OAuthOptions, SoapOptions } from './transport/options.js';
+export type { StoredToken, TokenStore } from './config/token-store.js';
 export type { FetchFunction } from './http/fetch-executor.js';
-export type { RetryOptions } from './retry-policy.js';
+export type { RetryOptions } from './retry/retry-policy.js';
 export type { PhaseTimeouts } from './http/phase-timeouts.js';
 export type {
   CallChannelContext,
@@ -62,4 +69,4 @@ export type {
   RequestDiagnostic,
   ResponseDiagnostic,
   RetryDiagnostic,
-} from './diagnostics.js';
+} from './diagnostics/channels.js';

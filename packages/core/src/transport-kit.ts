@@ -17,12 +17,12 @@ export type {
   WirePayload,
   WireRequest,
   WireResponse,
-} from './transport.js';
+} from './transport/transport.js';
 export type {
   AccountTransportOptions,
   TransportDefinition,
   TransportFactoryOptions,
-} from './transport-options.js';
+} from './transport/options.js';
 export type {
   HttpExecutor,
   HttpRequest,
@@ -30,21 +30,21 @@ export type {
   HttpSendOptions,
 } from './http/http-executor.js';
 export { sanitizeCause } from './http/network-error.js';
-export { parseRetryAfter } from './retry-after.js';
-export { CHAT_CLASS } from './methods.js';
-export { createFormEncoder, type FormEncoder } from './form-encoder.js';
-export { joinUrl } from './wire-fields.js';
-export { parseJsonPayload } from './parse-json-payload.js';
+export { parseRetryAfter } from './retry/retry-after.js';
+export { CHAT_CLASS } from './wire/methods.js';
+export { createFormEncoder, type FormEncoder } from './wire/form-encoder.js';
+export { joinUrl } from './wire/wire-fields.js';
+export { parseJsonPayload } from './wire/parse-json-payload.js';
 export {
   resolveTransportOptions,
   type CredentialRule,
   type ResolvedTransportOptions,
   type ResolveTransportOptionsSettings,
-} from './resolve-transport-options.js';
-export { toValidationIssues, type SchemaIssue } from './validation-issues.js';
+} from './transport/options.js';
+export { toValidationIssues, type SchemaIssue } from './config/validation-issues.js';
 // Also what the packages built beside core reuse rather than copy: the fleet queue checks a job's
 // input as the client would (`toWireRequest`) and traces as it does (`loadOpenTelemetryApi`);
 // the CLI hides secrets as the client does (`createRedactor`).
-export { toWireRequest } from './input-schemas.js';
+export { toWireRequest } from './wire/input-schemas.js';
 export { loadOpenTelemetryApi, type OpenTelemetryApi } from './telemetry/open-telemetry-api.js';
-export { createRedactor, type Redactor } from './redact.js';
+export { createRedactor, type Redactor } from './diagnostics/redact.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFromEnv } from '../client-from-env.js';
-import type { Credentials } from '../transport.js';
+import { configFromEnv } from '../client/client-from-env.js';
+import type { Credentials } from '../transport/transport.js';
 import { isCredentialRefusal } from './credential-refusal.js';
 import { createSecretSource } from './secret-source.js';
 

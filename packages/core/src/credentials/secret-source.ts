@@ -5,9 +5,9 @@
  * call. After the server refuses what they answered, they are asked once more: a changed answer
  * is a rotation, and the refused call is made again with it.
  */
-import { AfilnetValidationError } from '../errors.js';
+import { AfilnetValidationError } from '../errors/errors.js';
 import { sanitizeCause } from '../http/network-error.js';
-import type { Credentials } from '../transport.js';
+import type { Credentials } from '../transport/transport.js';
 
 /** Answers the account's user and password, synchronously or not. */
 export type CredentialsProvider = () => Credentials | Promise<Credentials>;

@@ -3,7 +3,7 @@
  * other: the functions are set aside, a stand-in takes their place for the checks that only ask
  * whether a value is there, and what they answer is checked when a transport is built from it.
  */
-import type { Credentials } from '../transport.js';
+import type { Credentials } from '../transport/transport.js';
 import type { CredentialsProvider, SecretProvider } from './secret-source.js';
 
 /** The stand-in of a provided value: never sent, never built into a transport. */

@@ -9,7 +9,7 @@
  * methods is wrapped in an adapter per request.
  */
 import type { Dispatcher } from 'undici';
-import type { AbortHook } from '../abort-hook.js';
+import type { AbortHook } from '../retry/abort-hook.js';
 import { flattenHeaders } from './flatten-headers.js';
 import type { HttpResponse } from './http-executor.js';
 import { responseTooLarge, toTransportError } from './network-error.js';

@@ -2,8 +2,8 @@
  * Picking the executor a client's configuration asks for: undici by default, loaded by the first
  * request, or `fetch` (docs/behaviour.md, "HTTP").
  */
-import type { ResolvedConfig } from '../config-schema.js';
-import { debugLog } from '../debug-log.js';
+import type { ResolvedConfig } from '../config/config-schema.js';
+import { debugLog } from '../diagnostics/debug-log.js';
 import { createFetchExecutor } from './fetch-executor.js';
 import type { HttpExecutor } from './http-executor.js';
 import { createUndiciExecutor } from './undici-executor.js';

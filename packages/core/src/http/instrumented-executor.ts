@@ -3,11 +3,11 @@
  * diagnostic hooks and to the `NODE_DEBUG=afilnet-chat` log, redacted. Only built when a hook
  * or the log is on: the hot path stays bare.
  */
-import { urlWithoutQuery, type DebugLog } from '../debug-log.js';
-import { notify, type DiagnosticHooks } from '../diagnostics.js';
-import { AfilnetTransportError } from '../errors.js';
-import type { ChatMethod } from '../methods.js';
-import type { Redactor } from '../redact.js';
+import { urlWithoutQuery, type DebugLog } from '../diagnostics/debug-log.js';
+import { notify, type DiagnosticHooks } from '../diagnostics/channels.js';
+import { AfilnetTransportError } from '../errors/errors.js';
+import type { ChatMethod } from '../wire/methods.js';
+import type { Redactor } from '../diagnostics/redact.js';
 import type { HttpExecutor } from './http-executor.js';
 
 /** Who is listening, and to which call attempt. */

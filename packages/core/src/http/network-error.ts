@@ -3,7 +3,7 @@
  * `mayHaveBeenSent`: false only when the request provably was not written (docs/behaviour.md,
  * "mayHaveBeenSent").
  */
-import { AfilnetTransportError } from '../errors.js';
+import { AfilnetTransportError } from '../errors/errors.js';
 
 /**
  * Error codes (Node's and undici's) that mean the connection was never established, so not one

@@ -21,9 +21,9 @@
  * global `fetch` instead, and a `NODE_DEBUG=afilnet-chat` line says why.
  */
 import type { Agent, Dispatcher } from 'undici';
-import { abortHookOf, SignalAbortHook, type AbortHook } from '../abort-hook.js';
-import { debugLog } from '../debug-log.js';
-import { AfilnetTransportError } from '../errors.js';
+import { abortHookOf, SignalAbortHook, type AbortHook } from '../retry/abort-hook.js';
+import { debugLog } from '../diagnostics/debug-log.js';
+import { AfilnetTransportError } from '../errors/errors.js';
 import { BufferedResponse } from './buffered-response.js';
 import { createFetchExecutor } from './fetch-executor.js';
 import type { HttpExecutor, HttpRequest, HttpResponse, HttpSendOptions } from './http-executor.js';

@@ -1,7 +1,7 @@
 /**
  * The one name of a conversation, used for ordering, checkpoints and (in a fleet) job ids.
  */
-import type { ConversationRef } from '../chat-types.js';
+import type { ConversationRef } from '../wire/chat-types.js';
 
 /** The fields that name a conversation; a `ChatMessage` has them too. */
 export type ConversationFields = Pick<ConversationRef, 'platformId' | 'destination'> & {

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AfilnetValidationError } from '../errors.js';
+import { AfilnetValidationError } from '../errors/errors.js';
 import { createFileCheckpoint } from './file-checkpoint.js';
 import { acknowledgeInbound, createInboundState, parseInboundState } from './inbound-state.js';
 

@@ -14,7 +14,7 @@ import {
 } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { AfilnetValidationError } from '../errors.js';
+import { AfilnetValidationError } from '../errors/errors.js';
 import type { InboundCheckpoint } from './inbound-checkpoint.js';
 import { acknowledgeInbound, parseInboundState, type InboundState } from './inbound-state.js';
 import { writeFileAtomic } from './write-file-atomic.js';

@@ -1,7 +1,7 @@
 /**
  * Where a watch keeps its {@link InboundState} between polls and across restarts.
  */
-import { AfilnetValidationError } from '../errors.js';
+import { AfilnetValidationError } from '../errors/errors.js';
 import { parseInboundState, type InboundState } from './inbound-state.js';
 
 /**

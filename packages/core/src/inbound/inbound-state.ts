@@ -2,8 +2,8 @@
  * What listening to an account remembers between polls: plain JSON, so that a file, Redis or
  * any store can hold it. The format is described in docs/inbound.md ("The checkpoint").
  */
-import type { ChannelRef, ChatMessage } from '../chat-types.js';
-import { PLATFORMS, type Platform } from '../chat-types.js';
+import type { ChannelRef, ChatMessage } from '../wire/chat-types.js';
+import { PLATFORMS, type Platform } from '../wire/chat-types.js';
 
 /** The value of {@link InboundState.format}: how a checkpoint is recognised. */
 export const INBOUND_STATE_FORMAT = 'afilnet-chat/inbound';

@@ -6,8 +6,8 @@ import type {
   ChatMessage,
   ConversationRef,
   Platform,
-} from '../chat-types.js';
-import { AfilnetApiError, AfilnetTransportError } from '../errors.js';
+} from '../wire/chat-types.js';
+import { AfilnetApiError, AfilnetTransportError } from '../errors/errors.js';
 import { createInboundState, parseInboundState, type InboundState } from './inbound-state.js';
 import { pollInbound, type InboundApi } from './poll-inbound.js';
 

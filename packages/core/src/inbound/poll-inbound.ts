@@ -16,10 +16,10 @@ import type {
   ChatChannel,
   ChatMessage,
   ConversationRef,
-} from '../chat-types.js';
-import { PLATFORMS, type Platform } from '../chat-types.js';
-import { debugLog, type DebugLog } from '../debug-log.js';
-import { AfilnetApiError } from '../errors.js';
+} from '../wire/chat-types.js';
+import { PLATFORMS, type Platform } from '../wire/chat-types.js';
+import { debugLog, type DebugLog } from '../diagnostics/debug-log.js';
+import { AfilnetApiError } from '../errors/errors.js';
 import { conversationKey } from './conversation-key.js';
 import type { InboundConversation, InboundState } from './inbound-state.js';
 

@@ -2,13 +2,13 @@
  * Listening to a whole account in one process: an async iterator over {@link pollInbound}, with
  * acknowledgement by asking for the next message, and the state in an {@link InboundCheckpoint}.
  */
-import { abortableDelay } from '../abortable-delay.js';
-import type { ChannelRef, ChatMessage } from '../chat-types.js';
-import { AfilnetTransportError } from '../errors.js';
+import { abortableDelay } from '../retry/abortable-delay.js';
+import type { ChannelRef, ChatMessage } from '../wire/chat-types.js';
+import { AfilnetTransportError } from '../errors/errors.js';
 import {
   DEFAULT_WATCH_INTERVAL_MS,
   DEFAULT_WATCH_MAX_BACKOFF_MS,
-} from '../watch-unread-messages.js';
+} from '../client/watch-unread-messages.js';
 import { createMemoryCheckpoint, type InboundCheckpoint } from './inbound-checkpoint.js';
 import { acknowledgeInbound, createInboundState, type InboundState } from './inbound-state.js';
 import { DEFAULT_SWEEP_INTERVAL_MS, pollInbound, type InboundApi } from './poll-inbound.js';

@@ -20,7 +20,7 @@ import type {
   TracerProvider,
 } from '@opentelemetry/api';
 import type { HttpExecutor } from '../http/http-executor.js';
-import type { ChatMethod } from '../methods.js';
+import type { ChatMethod } from '../wire/methods.js';
 import { errorTypeOf, mayHaveBeenSent } from './error-type.js';
 import { loadOpenTelemetryApi, type OpenTelemetryApi } from './open-telemetry-api.js';
 import {
