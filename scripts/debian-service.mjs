@@ -62,7 +62,8 @@ export function ensureDebianBinary({
   return installed;
 }
 
-async function freePort() {
+/** A port free on 127.0.0.1 at the moment of asking (the OS's pick for port 0). */
+export async function freePort() {
   const server = createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();

@@ -1,10 +1,14 @@
 // A real Redis for the fleet suites and `pnpm load --fleet`: Debian's `redis-server` on
 // 127.0.0.1, a free port, no persistence, stopped by its starter. Installed with apt when missing
 // and the user is root; otherwise the caller fails with the command that installs it.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import {
   debianInstallCommand,
   ensureDebianBinary,
+  freePort,
   serverProcess,
   startOnFreePort,
 } from './debian-service.mjs';
@@ -90,4 +94,83 @@ export async function startRedisServer() {
       stop: server.stop,
     };
   });
+}
+
+/**
+ * Starts a Redis Cluster of `nodes` masters (no replicas) on 127.0.0.1, each node on a free port
+ * with its cluster bus on another, its state in a temporary folder, the slots spread by
+ * `redis-cli --cluster create` (shipped with Debian's redis-server). Resolves once every node
+ * reports `cluster_state:ok`, with `{ nodes: [{ host, port }], stop() }`.
+ */
+export async function startRedisCluster(nodes = 3) {
+  const binary = ensureRedisServer();
+  const dir = mkdtempSync(join(tmpdir(), 'afilnet-redis-cluster-'));
+  const started = [];
+  const stop = async () => {
+    await Promise.all(started.map((node) => node.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < nodes; i++) {
+      started.push(
+        await startOnFreePort(async (port) => {
+          const busPort = await freePort();
+          const child = spawn(
+            binary,
+            [
+              '--port',
+              String(port),
+              '--cluster-port',
+              String(busPort),
+              '--bind',
+              '127.0.0.1',
+              '--cluster-enabled',
+              'yes',
+              '--cluster-config-file',
+              `nodes-${port}.conf`,
+              '--save',
+              '',
+              '--appendonly',
+              'no',
+              '--dir',
+              dir,
+            ],
+            { stdio: ['ignore', 'pipe', 'inherit'] },
+          );
+          await waitUntilReady(child);
+          const server = serverProcess(child);
+          return { host: '127.0.0.1', port, stop: server.stop };
+        }),
+      );
+    }
+    const cli = join(dirname(binary), 'redis-cli');
+    execFileSync(
+      cli,
+      [
+        '--cluster',
+        'create',
+        ...started.map((node) => `127.0.0.1:${node.port}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ],
+      { stdio: 'ignore', timeout: 30_000 },
+    );
+    const deadline = Date.now() + 30_000;
+    for (const node of started) {
+      for (;;) {
+        const info = execFileSync(cli, ['-p', String(node.port), 'cluster', 'info'], {
+          encoding: 'utf8',
+        });
+        if (info.includes('cluster_state:ok')) break;
+        if (Date.now() > deadline)
+          throw new Error(`the cluster did not form within 30 s:\n${info}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    return { nodes: started.map(({ host, port }) => ({ host, port })), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
