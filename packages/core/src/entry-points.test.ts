@@ -48,6 +48,7 @@ describe('entry points', () => {
   it('@afilnet-chat/core/transport exports the helpers transport packages are built from', () => {
     expect(Object.keys(kit).sort()).toEqual([
       'CHAT_CLASS',
+      'OptionChecks',
       'createFormEncoder',
       'createRedactor',
       'joinUrl',

@@ -2,10 +2,8 @@
  * The options of `createRedisTokenStore`, checked when the store is created. Problems name the
  * option, never its value: an encryption key must not end up in a log.
  */
-import { AfilnetValidationError } from '@afilnet-chat/core';
-import { toValidationIssues } from '@afilnet-chat/core/transport';
+import { OptionChecks } from '@afilnet-chat/core/transport';
 import type { Cluster, Redis } from 'ioredis';
-import { z } from 'zod';
 
 /** The connection a store uses: an ioredis `Redis` or `Cluster`, which the store never closes. */
 export type RedisClient = Redis | Cluster;
@@ -70,27 +68,16 @@ function isRedisClient(value: unknown): value is RedisClient {
   );
 }
 
-const positiveMs = z
-  .number({ error: 'must be a number of milliseconds' })
-  .int('must be a whole number')
-  .positive('must be positive');
+const OPTION_NAMES = [
+  'redis',
+  'keyPrefix',
+  'encryptionKey',
+  'allowUnauthenticated',
+  'lockTtlMs',
+  'timeoutMs',
+] as const;
 
-const optionsSchema = z
-  .object({
-    redis: z.custom<RedisClient>(isRedisClient, {
-      error: 'must be an ioredis client (Redis or Cluster)',
-    }),
-    keyPrefix: z.string({ error: 'must be a string' }).optional(),
-    encryptionKey: z
-      .custom<Uint8Array>((value) => value instanceof Uint8Array && value.byteLength === 32, {
-        error: 'must be 32 bytes (a Buffer or Uint8Array) for AES-256-GCM',
-      })
-      .optional(),
-    allowUnauthenticated: z.boolean({ error: 'must be a boolean' }).optional(),
-    lockTtlMs: positiveMs.optional(),
-    timeoutMs: positiveMs.optional(),
-  })
-  .strict();
+const REDIS_CLIENT = 'must be an ioredis client (Redis or Cluster)';
 
 /**
  * Checks the options and fills in the defaults.
@@ -99,30 +86,32 @@ const optionsSchema = z
  *   missing `encryptionKey` is one unless `allowUnauthenticated` is `true`.
  */
 export function resolveStoreOptions(options: unknown): ResolvedStoreOptions {
-  const parsed = optionsSchema.safeParse(options ?? {});
-  const issues = parsed.success ? [] : toValidationIssues(parsed.error.issues);
-  const given = (typeof options === 'object' && options !== null ? options : {}) as Record<
-    string,
-    unknown
-  >;
+  const checks = new OptionChecks(options ?? {}, 'Redis token store')
+    .onlyKnown(OPTION_NAMES)
+    .required('redis', REDIS_CLIENT)
+    .custom('redis', isRedisClient, REDIS_CLIENT)
+    .string('keyPrefix')
+    .custom(
+      'encryptionKey',
+      (value) => value instanceof Uint8Array && value.byteLength === 32,
+      'must be 32 bytes (a Buffer or Uint8Array) for AES-256-GCM',
+    )
+    .boolean('allowUnauthenticated')
+    .integer('lockTtlMs', 'milliseconds')
+    .integer('timeoutMs', 'milliseconds');
   // Unsealed values let a writer of Redis substitute tokens: only when the user says so.
-  if (given.encryptionKey === undefined && given.allowUnauthenticated !== true) {
-    issues.push({
-      path: 'encryptionKey',
-      message:
-        'is required: without it, whoever can write to Redis can substitute tokens (set allowUnauthenticated: true to accept that)',
-    });
-  }
-  if (!parsed.success || issues.length > 0) {
-    throw new AfilnetValidationError('INVALID_CONFIG', 'Invalid Redis token store options', {
-      issues,
-    });
-  }
+  if (checks.value('encryptionKey') === undefined && checks.value('allowUnauthenticated') !== true)
+    checks.problem(
+      'encryptionKey',
+      'is required: without it, whoever can write to Redis can substitute tokens (set allowUnauthenticated: true to accept that)',
+    );
+  checks.done();
+  const given = options as RedisTokenStoreOptions;
   return {
-    redis: parsed.data.redis,
-    keyPrefix: parsed.data.keyPrefix ?? DEFAULT_KEY_PREFIX,
-    encryptionKey: parsed.data.encryptionKey,
-    lockTtlMs: parsed.data.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
-    timeoutMs: parsed.data.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
+    redis: given.redis,
+    keyPrefix: given.keyPrefix ?? DEFAULT_KEY_PREFIX,
+    encryptionKey: given.encryptionKey,
+    lockTtlMs: given.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
+    timeoutMs: given.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
   };
 }
