@@ -11,7 +11,7 @@
  * with the same `webhook-id`, what had not been acknowledged.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AfilnetTransportError, type ChannelRef, type ChatMessage } from '@afilnet-chat/core';
+import { AfilnetTransportError, type ChannelRef } from '@afilnet-chat/core';
 import {
   acknowledgeInbound,
   conversationKey,
@@ -19,6 +19,7 @@ import {
   pollInbound,
   type InboundApi,
   type InboundCheckpoint,
+  type InboundMessage,
   type InboundState,
 } from '@afilnet-chat/core/inbound';
 import { deliverWebhook } from './deliver-webhook.js';
@@ -106,7 +107,7 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
     return saving;
   };
 
-  const deliver = async (message: ChatMessage): Promise<void> => {
+  const deliver = async (message: InboundMessage): Promise<void> => {
     if (stopAll.signal.aborted) return;
     const id = webhookId(account, message);
     const started = takenAt.get(message.messageId) ?? Date.now();

@@ -15,7 +15,7 @@ const freshPath = () => join(dir, `checkpoint-${++n}.json`);
 
 const message = (id: number) => ({
   platformId: '100',
-  platform: 'whatsapp',
+  platform: 'whatsapp' as const,
   destination: `3460000${id}`,
   messageId: String(id),
   message: `message ${id} `.repeat(20),
@@ -56,6 +56,8 @@ describe('createFileCheckpoint', () => {
       '[]',
       '',
       JSON.stringify({ ...createInboundState(), pending: 'x' }),
+      // A pending message is of a known platform: one a watch could not answer is no checkpoint.
+      JSON.stringify({ ...createInboundState(), pending: [{ ...message(1), platform: 'fax' }] }),
     ]) {
       const path = freshPath();
       writeFileSync(path, content);

@@ -51,6 +51,17 @@ export interface InboundChannelList {
 }
 
 /**
+ * An inbound message as listening hands it out: a {@link ChatMessage} of a conversation on a
+ * platform this version knows (conversations on other platforms are not listened to), so that its
+ * `platform`, `platformId` and `destination` answer it as they are:
+ * `const { platform, platformId, destination } = message; chat.sendMessage({ platform, platformId, destination, message: 'Thanks' })`.
+ */
+export interface InboundMessage extends ChatMessage {
+  /** The conversation's platform. */
+  platform: Platform;
+}
+
+/**
  * The state of listening to an account. The poll step (`pollInbound`) changes it in place
  * and hands it to `save` at each point that must survive a crash.
  */
@@ -64,7 +75,7 @@ export interface InboundState {
   /** Fetches begun and not saved, by conversation key. */
   fetching: Record<string, InboundFetchIntent>;
   /** Messages taken in and not yet acknowledged, in the order they are to be handled. */
-  pending: ChatMessage[];
+  pending: InboundMessage[];
   /** The account's channels, when they are found rather than given. */
   channels?: InboundChannelList;
   /** When the last safety sweep ran (or the state began), in ms since the epoch. */
@@ -103,11 +114,12 @@ const isOptionalString = (value: unknown): boolean =>
 const isPlatform = (value: unknown): value is Platform =>
   (PLATFORMS as readonly unknown[]).includes(value);
 
-function isMessage(value: unknown): value is ChatMessage {
+function isMessage(value: unknown): value is InboundMessage {
   return (
     isRecord(value) &&
-    ['platformId', 'platform', 'destination', 'messageId', 'message', 'status', 'datetime'].every(
-      (k) => isString(value[k]),
+    isPlatform(value.platform) &&
+    ['platformId', 'destination', 'messageId', 'message', 'status', 'datetime'].every((k) =>
+      isString(value[k]),
     ) &&
     typeof value.sent === 'boolean'
   );
