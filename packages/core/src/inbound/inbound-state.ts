@@ -80,6 +80,13 @@ export interface InboundState {
   channels?: InboundChannelList;
   /** When the last safety sweep ran (or the state began), in ms since the epoch. */
   sweptAt?: number;
+  /**
+   * When the handling of a pending message first began, in ms since the epoch, by `messageId`:
+   * for a consumer that retries a message within a window from its first attempt (the CLI's
+   * relay), so that a restart continues the window instead of opening a new one. Acknowledging a
+   * message removes its entry.
+   */
+  firstAttemptAt?: Record<string, number>;
 }
 
 /** A state with nothing seen yet. */
@@ -103,6 +110,10 @@ export function acknowledgeInbound(state: InboundState, messageIds: Iterable<str
   const done = new Set(messageIds);
   const before = state.pending.length;
   state.pending = state.pending.filter((m) => !done.has(m.messageId));
+  if (state.firstAttemptAt !== undefined) {
+    for (const id of done) delete state.firstAttemptAt[id];
+    if (Object.keys(state.firstAttemptAt).length === 0) delete state.firstAttemptAt;
+  }
   return before - state.pending.length;
 }
 
@@ -197,6 +208,14 @@ export function parseInboundState(value: unknown): ParsedInboundState {
   if (!Array.isArray(value.pending) || !value.pending.every(isMessage)) problems.push('pending');
   if (value.channels !== undefined && !isChannelList(value.channels)) problems.push('channels');
   if (value.sweptAt !== undefined && typeof value.sweptAt !== 'number') problems.push('sweptAt');
+  if (
+    value.firstAttemptAt !== undefined &&
+    !(
+      isRecord(value.firstAttemptAt) &&
+      Object.values(value.firstAttemptAt).every((t) => typeof t === 'number')
+    )
+  )
+    problems.push('firstAttemptAt');
   if (problems.length > 0)
     return {
       ok: false,
