@@ -3,7 +3,7 @@
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createChatClient, createFileCheckpoint, type Platform } from '@afilnet-chat/core';
+import { createChatClient, createFileCheckpoint } from '@afilnet-chat/core';
 import { DEMO_ACCOUNT, startSandbox } from '@afilnet-chat/sandbox';
 
 const sandbox = await startSandbox();
@@ -53,8 +53,7 @@ const answered = new Set(
 try {
   for await (const message of chat.watchInbound({ intervalMs: 1_000, checkpoint })) {
     if (!answered.has(message.messageId)) {
-      const { platformId, destination } = message;
-      const platform = message.platform as Platform; // watchInbound yields only the platforms the SDK knows
+      const { platform, platformId, destination } = message;
       await chat.sendMessage({
         platform,
         platformId,

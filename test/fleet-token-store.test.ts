@@ -76,6 +76,26 @@ async function start(
   return { go: () => child.send({ type: 'go' }), done };
 }
 
+/** The token the store under `prefix` holds for its one client, decrypted with `key`. */
+async function storedToken(
+  redis: Redis,
+  prefix: string,
+  key: Buffer,
+): Promise<{ accessToken: string } | undefined> {
+  const [tokenKey] = await redis.keys(`${prefix}token:*`);
+  const sealed = tokenKey === undefined ? null : await redis.get(tokenKey);
+  return tokenKey !== undefined && sealed !== null
+    ? createTokenCodec(key).decode(tokenKey, sealed)
+    : undefined;
+}
+
+/** Starts `task` on every child, lets them all go at once, and resolves with their outcomes. */
+async function runTogether(children: readonly FleetChild[], task: Task): Promise<Outcome[]> {
+  const runs = await Promise.all(children.map((c) => start(c, { ...task, waitForGo: true })));
+  for (const run of runs) run.go();
+  return Promise.all(runs.map((r) => r.done));
+}
+
 async function allKeysAndValues(redis: Redis, prefix: string): Promise<string[]> {
   const keys = await redis.keys(`${prefix}*`);
   const values = await Promise.all(keys.map((k) => redis.get(k)));
@@ -110,20 +130,15 @@ describe('Redis token store across processes', () => {
     const api = await sandbox();
     const prefix = 'cold:';
     const encryptionKeyHex = randomBytes(32).toString('hex');
-    const base = {
+    const outcomes = await runTogether(pool.children, {
       redisUrl: redisServer.url,
       baseUrl: api.url,
       prefix,
       calls: 50,
       timeoutMs: 10_000,
       redisTimeoutMs: 2_000,
-      waitForGo: true,
-    };
-    const runs = await Promise.all(
-      pool.children.map((c) => start(c, { ...base, encryptionKeyHex })),
-    );
-    for (const run of runs) run.go();
-    const outcomes = await Promise.all(runs.map((r) => r.done));
+      encryptionKeyHex,
+    });
     expect(outcomes.map((o) => o.failed)).toEqual(Array.from({ length: CHILDREN }, () => []));
     expect(outcomes.reduce((sum, o) => sum + o.ok, 0)).toBe(CHILDREN * 50);
     expect(tokenRequests(api)).toBe(1);
@@ -132,12 +147,7 @@ describe('Redis token store across processes', () => {
     expect(outcomes.map((o) => o.pong)).toEqual(Array.from({ length: CHILDREN }, () => 'PONG'));
 
     // The token, read back with the key: the one the sandbox issued, found nowhere else in Redis.
-    const [tokenKey] = await redis.keys(`${prefix}token:*`);
-    const sealed = tokenKey === undefined ? null : await redis.get(tokenKey);
-    const token =
-      tokenKey !== undefined && sealed !== null
-        ? createTokenCodec(Buffer.from(encryptionKeyHex, 'hex')).decode(tokenKey, sealed)
-        : undefined;
+    const token = await storedToken(redis, prefix, Buffer.from(encryptionKeyHex, 'hex'));
     expect(token?.accessToken.length).toBeGreaterThan(10);
     const stored = await allKeysAndValues(redis, prefix);
     const needles = secretNeedles({
@@ -155,7 +165,7 @@ describe('Redis token store across processes', () => {
     const api = await sandbox(10);
     const usableMs = 5_000;
     const durationMs = 2 * usableMs + 400;
-    const task = {
+    const outcomes = await runTogether(pool.children, {
       redisUrl: redisServer.url,
       baseUrl: api.url,
       prefix: 'lifetimes:',
@@ -164,11 +174,7 @@ describe('Redis token store across processes', () => {
       redisTimeoutMs: 2_000,
       durationMs,
       intervalMs: 50,
-      waitForGo: true,
-    };
-    const runs = await Promise.all(pool.children.map((c) => start(c, task)));
-    for (const run of runs) run.go();
-    const outcomes = await Promise.all(runs.map((r) => r.done));
+    });
     expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
     // Lifetimes started: at 0, ~5 s and ~10 s.
     expect(tokenRequests(api)).toBeGreaterThanOrEqual(2);
@@ -299,13 +305,31 @@ describe('one Redis token store, clients of different trust', () => {
     return chat;
   }
 
-  it('never lets a client with a wrong password use the token of the right one', async () => {
-    const tokenStore = createRedisTokenStore({
+  /** A store under `prefix` on the suite's Redis, encrypting with a key of its own unless given. */
+  function storeIn(
+    prefix: string,
+    options: { encryptionKey?: Buffer; lockTtlMs?: number } = {},
+  ): ReturnType<typeof createRedisTokenStore> {
+    return createRedisTokenStore({
       redis,
-      keyPrefix: 'wrong-password:',
-      encryptionKey: randomBytes(32),
+      keyPrefix: prefix,
+      encryptionKey: options.encryptionKey ?? randomBytes(32),
       timeoutMs: 2_000,
+      ...(options.lockTtlMs === undefined ? {} : { lockTtlMs: options.lockTtlMs }),
     });
+  }
+
+  /** Makes five `call`s at once; resolves with each one's outcome: `fulfilled` or its error code. */
+  async function fiveAtOnce(call: () => Promise<unknown>): Promise<string[]> {
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, call));
+    return outcomes.map((o) =>
+      o.status === 'rejected' ? String((o.reason as { code?: string }).code) : 'fulfilled',
+    );
+  }
+  const FIVE_FULFILLED = Array.from({ length: 5 }, () => 'fulfilled');
+
+  it('never lets a client with a wrong password use the token of the right one', async () => {
+    const tokenStore = storeIn('wrong-password:');
     await expect(connect(tokenStore).getChatChannels()).resolves.toHaveLength(1);
     const before = tokenRequests(api);
     await expect(
@@ -320,20 +344,10 @@ describe('one Redis token store, clients of different trust', () => {
   it('never sends a token to another API origin that names the same token endpoint', async () => {
     const prefix = 'origin:';
     const encryptionKey = randomBytes(32);
-    const tokenStore = createRedisTokenStore({
-      redis,
-      keyPrefix: prefix,
-      encryptionKey,
-      timeoutMs: 2_000,
-    });
+    const tokenStore = storeIn(prefix, { encryptionKey });
     const tokenUrl = `${api.url}/api/oauth/token`;
     await connect(tokenStore, { tokenUrl }).getChatChannels();
-    const [tokenKey] = await redis.keys(`${prefix}token:*`);
-    const sealed = tokenKey === undefined ? null : await redis.get(tokenKey);
-    const stored =
-      tokenKey !== undefined && sealed !== null
-        ? createTokenCodec(encryptionKey).decode(tokenKey, sealed)
-        : undefined;
+    const stored = await storedToken(redis, prefix, encryptionKey);
     expect(stored?.accessToken.length).toBeGreaterThan(10);
 
     const elsewhere = await startMisbehavingServer(({ res }) => {
@@ -357,8 +371,7 @@ describe('one Redis token store, clients of different trust', () => {
   it('ignores a value moved from another key or altered: the client fetches its own token', async () => {
     const prefix = 'substituted:';
     const encryptionKey = randomBytes(32);
-    const store = () =>
-      createRedisTokenStore({ redis, keyPrefix: prefix, encryptionKey, timeoutMs: 2_000 });
+    const store = () => storeIn(prefix, { encryptionKey });
     const demo = { ...CREDENTIALS, ...DEMO_ACCOUNT };
     // The victim's and another account's tokens, each under its own key.
     await expect(connect(store()).getChatChannels()).resolves.toHaveLength(1);
@@ -385,20 +398,8 @@ describe('one Redis token store, clients of different trust', () => {
 
   it('with an encryption key, names Redis keys by a keyed hash that another key cannot reproduce', async () => {
     const prefix = 'keyed-names:';
-    const one = createRedisTokenStore({
-      redis,
-      keyPrefix: prefix,
-      encryptionKey: randomBytes(32),
-      timeoutMs: 2_000,
-    });
-    const two = createRedisTokenStore({
-      redis,
-      keyPrefix: prefix,
-      encryptionKey: randomBytes(32),
-      timeoutMs: 2_000,
-    });
-    await connect(one).getChatChannels();
-    await connect(two).getChatChannels();
+    await connect(storeIn(prefix)).getChatChannels();
+    await connect(storeIn(prefix)).getChatChannels();
     // The same client, the same store key: only the encryption key differs, and so do the names.
     expect(await redis.keys(`${prefix}token:*`)).toHaveLength(2);
   }, 30_000);
@@ -409,12 +410,17 @@ describe('one Redis token store, clients of different trust', () => {
     return Number(/total_commands_processed:(\d+)/.exec(info)?.[1]);
   }
 
-  /** Pins the lock of the demo-less fleet client in `prefix`, with no TTL or with `px`, and drops its token. */
-  async function pinLock(
-    tokenStore: ReturnType<typeof createRedisTokenStore>,
+  /**
+   * A client of the fleet account, with `timeoutMs`, whose store under `prefix` has lost its token
+   * and finds the lock pinned by someone else: with no TTL, or held for `px` ms (the store's own
+   * lock TTL then too).
+   */
+  async function behindPinnedLock(
     prefix: string,
+    timeoutMs: number,
     px?: number,
-  ): Promise<void> {
+  ): Promise<ChatClient> {
+    const tokenStore = storeIn(prefix, px === undefined ? {} : { lockTtlMs: px });
     await connect(tokenStore).getChatChannels();
     const [tokenKey] = await redis.keys(`${prefix}token:*`);
     expect(tokenKey).toBeDefined();
@@ -422,6 +428,7 @@ describe('one Redis token store, clients of different trust', () => {
     const lockKey = (tokenKey as string).replace(`${prefix}token:`, `${prefix}lock:`);
     if (px === undefined) await redis.set(lockKey, 'pinned-by-someone');
     else await redis.set(lockKey, 'pinned-by-someone', 'PX', px);
+    return connect(tokenStore, { timeoutMs });
   }
 
   /** Expects Redis to receive no command for a second (the probe's own INFO aside). */
@@ -434,62 +441,24 @@ describe('one Redis token store, clients of different trust', () => {
   }
 
   it('a lock pinned without TTL fails no call and leaves nothing polling Redis', async () => {
-    const prefix = 'pinned:';
-    const tokenStore = createRedisTokenStore({
-      redis,
-      keyPrefix: prefix,
-      encryptionKey: randomBytes(32),
-      timeoutMs: 2_000,
-    });
-    await pinLock(tokenStore, prefix);
-    const chat = connect(tokenStore, { timeoutMs: 4_000 });
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 5 }, () => chat.getChatChannels()),
-    );
-    expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 5 }, () => 'fulfilled'));
+    const chat = await behindPinnedLock('pinned:', 4_000);
+    expect(await fiveAtOnce(() => chat.getChatChannels())).toEqual(FIVE_FULFILLED);
     await expectRedisQuiet();
   }, 30_000);
 
   it('waits for a lock held for minutes no longer than half the call deadline, then fetches its own token', async () => {
-    const prefix = 'held-long:';
-    const tokenStore = createRedisTokenStore({
-      redis,
-      keyPrefix: prefix,
-      encryptionKey: randomBytes(32),
-      timeoutMs: 2_000,
-      lockTtlMs: 600_000,
-    });
-    await pinLock(tokenStore, prefix, 600_000);
-    const chat = connect(tokenStore, { timeoutMs: 4_000 });
+    const chat = await behindPinnedLock('held-long:', 4_000, 600_000);
     const started = performance.now();
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 5 }, () => chat.getChatChannels()),
-    );
-    expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 5 }, () => 'fulfilled'));
+    expect(await fiveAtOnce(() => chat.getChatChannels())).toEqual(FIVE_FULFILLED);
     // Half of 4 s spent waiting, then one token request and the calls.
     expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
     await expectRedisQuiet();
   }, 30_000);
 
   it('stops waiting for a held lock when the call is aborted, leaving nothing polling Redis', async () => {
-    const prefix = 'aborted-wait:';
-    const tokenStore = createRedisTokenStore({
-      redis,
-      keyPrefix: prefix,
-      encryptionKey: randomBytes(32),
-      timeoutMs: 2_000,
-      lockTtlMs: 600_000,
-    });
-    await pinLock(tokenStore, prefix, 600_000);
-    const chat = connect(tokenStore, { timeoutMs: 60_000 });
-    const calls = Array.from({ length: 5 }, () =>
-      chat.getChatChannels({ signal: AbortSignal.timeout(300) }),
-    );
-    const outcomes = await Promise.allSettled(calls);
+    const chat = await behindPinnedLock('aborted-wait:', 60_000, 600_000);
     expect(
-      outcomes.map((o) =>
-        o.status === 'rejected' ? (o.reason as { code?: string }).code : 'fulfilled',
-      ),
+      await fiveAtOnce(() => chat.getChatChannels({ signal: AbortSignal.timeout(300) })),
     ).toEqual(Array.from({ length: 5 }, () => 'ABORTED'));
     await expectRedisQuiet();
   }, 30_000);

@@ -247,6 +247,54 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
     expectSignedAndStable(receiver.requests);
   });
 
+  it("keeps a message's retry window across a restart: a relay started after the window closed fails it at its next failed attempt", async () => {
+    const destination = '346100400';
+    const receiver = await startReceiver(secret, (r) => ({
+      status: r.event?.data.destination === destination ? 500 : 204,
+    }));
+    receivers.push(receiver);
+    const ours = () => receiver.requests.filter((r) => r.event?.data.destination === destination);
+    const messageId = fixture.sandbox.injectInbound({
+      user: CLI_ACCOUNT.user,
+      platform: 'whatsapp',
+      platformId: '100',
+      destination,
+      message: 'w1',
+    }).messageId;
+    const windowMs = 4_000;
+    const args = [
+      '--url',
+      receiver.url,
+      '--checkpoint',
+      join(dir, 'window.json'),
+      '--retry-window',
+      String(windowMs / 1_000),
+      '--json',
+    ];
+    // The first attempt fails; the relay is stopped in the pause before the second.
+    const first = startRelay(args);
+    await first.waitFor('stderr', '"event":"retrying"');
+    first.child.kill('SIGTERM');
+    expect((await first.done).code).toBe(0);
+    const firstAttemptAt = ours()[0]?.at ?? 0;
+    expect(ours()).toHaveLength(1);
+
+    // Started again once the window from that first attempt has closed: one attempt, then failed.
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, firstAttemptAt + windowMs + 500 - Date.now())),
+    );
+    const second = startRelay(args);
+    await second.waitFor('stdout', '"event":"failed"');
+    second.child.kill('SIGTERM');
+    expect((await second.done).code).toBe(0);
+    expect(ours()).toHaveLength(2);
+    expect(new Set(ours().map((r) => r.event?.data.messageId))).toEqual(new Set([messageId]));
+    const listed = await runCli(['relay', '--checkpoint', join(dir, 'window.json'), '--failed'], {
+      env: env(),
+    });
+    expect(listed.stdout).toContain(`#${messageId}`);
+  });
+
   it('refuses --retry-failed while a relay runs on the checkpoint', async () => {
     const receiver = await startReceiver(secret);
     receivers.push(receiver);

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   createChatClient,
   createFileCheckpoint,
@@ -16,6 +16,8 @@ import {
   type AfilnetTransportError,
   type ChatClient,
   type ChatMessage,
+  type Platform,
+  type SendMessageInput,
 } from '@afilnet-chat/core';
 import { createInboundState, pollInbound, type InboundState } from '@afilnet-chat/core/inbound';
 import { CHANNELS, DEMO } from './support/account.js';
@@ -71,6 +73,38 @@ describe('watchInbound against the sandbox', () => {
       destination: 'visitor-42',
       sent: false,
     });
+    controller.abort();
+    expect(await watch.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('yields messages that answer their conversation as they are, with no cast', async () => {
+    const chat = client();
+    const controller = new AbortController();
+    const watch = chat.watchInbound({ intervalMs: 20, signal: controller.signal });
+    const id = inject(CHANNELS[0], '34600000042', 'Where is my order?');
+    const next = await watch.next();
+    if (next.done === true) throw new Error('the watch ended before the message');
+    const message = next.value;
+    expectTypeOf(message.platform).toEqualTypeOf<Platform>();
+    expectTypeOf(message).toExtend<Omit<SendMessageInput, 'message'>>();
+    expect(message.messageId).toBe(id);
+    await chat.sendMessage({
+      platform: message.platform,
+      platformId: message.platformId,
+      destination: message.destination,
+      message: 'It ships today.',
+    });
+    const { platform, platformId, destination } = message;
+    await chat.sendMessage({ platform, platformId, destination, message: 'Tracking follows.' });
+    expect(
+      fixture.sandbox
+        .messages({ direction: 'outbound' })
+        .filter((m) => m.destination === '34600000042')
+        .map((m) => [m.platform, m.platformId, m.message]),
+    ).toEqual([
+      [CHANNELS[0].platform, CHANNELS[0].platformId, 'It ships today.'],
+      [CHANNELS[0].platform, CHANNELS[0].platformId, 'Tracking follows.'],
+    ]);
     controller.abort();
     expect(await watch.next()).toEqual({ done: true, value: undefined });
   });

@@ -15,25 +15,19 @@ import {
   type SoapFault,
 } from '../packages/sandbox/src/api/soap/encode-soap-fault.js';
 import { encodeSoapResponse } from '../packages/sandbox/src/api/soap/encode-soap-response.js';
-import { answerArbitrary, messageArbitrary, RUNS, XML_ILLEGAL } from './support/arbitraries.js';
+import {
+  answerArbitrary,
+  messageArbitrary,
+  RESULT_ITEM_FIELDS,
+  RUNS,
+  XML_ILLEGAL,
+} from './support/arbitraries.js';
 import { REF_SOAP_ENV, REF_XSI } from './support/reference-soap.js';
 import { createReferenceXmlReader, ReferenceXmlReadError } from './support/reference-xml-reader.js';
 
 const reader = createXmlReader();
 const oracle = createReferenceXmlReader();
 const METHODS = Object.keys(CHAT_METHODS) as ChatMethod[];
-const ITEM_FIELDS = [
-  'platformid',
-  'platform',
-  'name',
-  'message',
-  'destination',
-  'messageid',
-  'sent',
-  'issent',
-  'status',
-  'datetime',
-];
 
 type Outcome = { readonly tree: XmlElement } | { readonly refused: true };
 
@@ -67,7 +61,9 @@ const sandboxResponse = fc
       fc.record({
         status: fc.constant('success' as const),
         result: fc.option(
-          fc.array(fc.dictionary(fc.constantFrom(...ITEM_FIELDS), shortText), { maxLength: 4 }),
+          fc.array(fc.dictionary(fc.constantFrom(...RESULT_ITEM_FIELDS), shortText), {
+            maxLength: 4,
+          }),
           { nil: null },
         ),
       }),
@@ -136,7 +132,7 @@ const toleranceResponse = fc
     quote: fc.constantFrom('"', "'"),
     status: fc.constantFrom('success', 'SUCCESS', 'error', ' success '),
     items: fc.array(
-      fc.array(fc.tuple(fc.constantFrom(...ITEM_FIELDS), spelledText, fc.boolean()), {
+      fc.array(fc.tuple(fc.constantFrom(...RESULT_ITEM_FIELDS), spelledText, fc.boolean()), {
         maxLength: 5,
       }),
       { maxLength: 3 },

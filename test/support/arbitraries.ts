@@ -108,7 +108,8 @@ const scalarArbitrary = fc.oneof(
   fc.jsonValue({ maxDepth: 1 }),
 );
 
-const ITEM_FIELDS = [
+/** The fields a result's list item has on the wire, across every method that answers a list. */
+export const RESULT_ITEM_FIELDS = [
   'platformid',
   'platform',
   'name',
@@ -119,8 +120,9 @@ const ITEM_FIELDS = [
   'issent',
   'status',
   'datetime',
-  'extra',
-];
+] as const;
+
+const ITEM_FIELDS = [...RESULT_ITEM_FIELDS, 'extra'];
 
 /** A list item: any subset of the documented fields (and one more), with any scalar values. */
 const itemArbitrary = fc.dictionary(fc.constantFrom(...ITEM_FIELDS), scalarArbitrary, {

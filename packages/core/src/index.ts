@@ -17,7 +17,7 @@ export type {
 } from './client/watch-unread-messages.js';
 export { createFileCheckpoint } from './inbound/file-checkpoint.js';
 export { createMemoryCheckpoint, type InboundCheckpoint } from './inbound/inbound-checkpoint.js';
-export type { InboundState } from './inbound/inbound-state.js';
+export type { InboundMessage, InboundState } from './inbound/inbound-state.js';
 export type { InboundWatch, WatchInboundInput } from './inbound/watch-inbound.js';
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client/client-from-env.js';
 export type {

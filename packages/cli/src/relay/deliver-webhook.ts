@@ -30,12 +30,15 @@ export interface DeliveryOptions {
   readonly abort?: AbortSignal;
   /** Runs each attempt: a concurrency limit wraps it here. */
   readonly schedule?: (attempt: () => Promise<AttemptOutcome>) => Promise<AttemptOutcome>;
-  /** Told of each failed attempt that will be tried again, and the pause before it. */
+  /**
+   * Told of each failed attempt that will be tried again, and the pause before it; the pause
+   * begins once what it returns has resolved (the relay saves the window's start there).
+   */
   readonly onRetry?: (
     failure: Extract<AttemptOutcome, { ok: false }>,
     delayMs: number,
     attempts: number,
-  ) => void;
+  ) => void | Promise<void>;
   /** Overrides the jitter (tests). */
   readonly random?: () => number;
 }
@@ -43,7 +46,7 @@ export interface DeliveryOptions {
 /**
  * Posts the event `id` with `body` until the receiver answers 2xx. After a failed attempt it
  * waits {@link retryDelay} (`Retry-After` on 429/503), unless the next attempt would begin after
- * the window's end: the message is then `failed`. Never throws.
+ * the window's end: the message is then `failed`. Throws only what `onRetry` throws.
  */
 export async function deliverWebhook(
   target: WebhookTarget,
@@ -64,7 +67,7 @@ export async function deliverWebhook(
     const delayMs = retryDelay(attempts, result.retryAfterMs, options.random);
     if (Date.now() + delayMs > deadline)
       return { outcome: 'failed', attempts, reason: result.reason };
-    options.onRetry?.(result, delayMs, attempts);
+    await options.onRetry?.(result, delayMs, attempts);
     const nextAttemptAt = Date.now() + delayMs;
     await sleep(delayMs, undefined, { signal: stop }).catch(() => undefined);
     if (stop.aborted) return { outcome: 'stopped', attempts, nextAttemptAt };

@@ -7,7 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ChatMessage } from '@afilnet-chat/core';
-import { writeFileAtomic } from '@afilnet-chat/core/inbound';
+import { PLATFORMS } from '@afilnet-chat/core/constants';
+import { writeFileAtomic, type InboundMessage } from '@afilnet-chat/core/inbound';
 import { CliUsageError } from '../cli-usage-error.js';
 
 /** The `format` field of the file. */
@@ -25,7 +26,8 @@ export interface FailedDelivery {
   readonly attempts: number;
   /** Why the last attempt failed (`HTTP 500`, `timeout after 15000 ms`…). */
   readonly reason: string;
-  readonly message: ChatMessage;
+  /** The message, of a conversation on a known platform (the only ones the relay listens to). */
+  readonly message: InboundMessage;
 }
 
 /** A failed list. */
@@ -45,6 +47,11 @@ export function failedPathFor(checkpointPath: string): string {
     : `${checkpointPath}.failed.json`;
 }
 
+/** Whether `message` is of a known platform, as every message the relay takes in is. */
+export function isInboundMessage(message: ChatMessage): message is InboundMessage {
+  return (PLATFORMS as readonly string[]).includes(message.platform);
+}
+
 function isEntry(value: unknown): value is FailedDelivery {
   if (typeof value !== 'object' || value === null) return false;
   const e = value as Record<string, unknown>;
@@ -59,7 +66,8 @@ function isEntry(value: unknown): value is FailedDelivery {
     typeof m.messageId === 'string' &&
     typeof m.platform === 'string' &&
     typeof m.platformId === 'string' &&
-    typeof m.destination === 'string'
+    typeof m.destination === 'string' &&
+    isInboundMessage(m as unknown as ChatMessage)
   );
 }
 

@@ -8,10 +8,12 @@
  * delivery ends, whatever the order across conversations, so a receiver refusing one message
  * holds back only that conversation. A message is acknowledged only once the receiver answered
  * 2xx or its entry is on disk in the failed list; a process killed at any instant delivers again,
- * with the same `webhook-id`, what had not been acknowledged.
+ * with the same `webhook-id`, what had not been acknowledged. A message's retry window runs from
+ * its first attempt in any run: that instant is saved in the checkpoint with the message
+ * (`firstAttemptAt`) when the first attempt fails, so a restarted relay continues the window.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AfilnetTransportError, type ChannelRef, type ChatMessage } from '@afilnet-chat/core';
+import { AfilnetTransportError, type ChannelRef } from '@afilnet-chat/core';
 import {
   acknowledgeInbound,
   conversationKey,
@@ -19,6 +21,7 @@ import {
   pollInbound,
   type InboundApi,
   type InboundCheckpoint,
+  type InboundMessage,
   type InboundState,
 } from '@afilnet-chat/core/inbound';
 import { deliverWebhook } from './deliver-webhook.js';
@@ -106,17 +109,25 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
     return saving;
   };
 
-  const deliver = async (message: ChatMessage): Promise<void> => {
+  const deliver = async (message: InboundMessage): Promise<void> => {
     if (stopAll.signal.aborted) return;
     const id = webhookId(account, message);
     const started = takenAt.get(message.messageId) ?? Date.now();
+    const windowStart = state.firstAttemptAt?.[message.messageId] ?? Date.now();
     const result = await deliverWebhook(target, id, webhookBody(message, started), {
-      windowStart: Date.now(),
+      windowStart,
       windowMs: options.retryWindowMs,
       stop: stopAll.signal,
       ...(options.abort === undefined ? {} : { abort: options.abort }),
       schedule: limit,
-      onRetry: (failure, delayMs) => events?.retrying?.(message, id, failure, delayMs),
+      onRetry: async (failure, delayMs) => {
+        if (state.firstAttemptAt?.[message.messageId] === undefined) {
+          // Only a message that is retried needs its window kept: one save per such message.
+          (state.firstAttemptAt ??= {})[message.messageId] = windowStart;
+          await save();
+        }
+        events?.retrying?.(message, id, failure, delayMs);
+      },
     });
     if (result.outcome === 'stopped') return;
     if (result.outcome === 'failed') {

@@ -19,7 +19,7 @@ import { DelayedError, Queue, UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CliUsageError } from '../cli-usage-error.js';
 import { deliverWebhook } from './deliver-webhook.js';
-import type { FailedDelivery } from './failed-deliveries.js';
+import { isInboundMessage, type FailedDelivery } from './failed-deliveries.js';
 import type { WebhookTarget } from './post-webhook.js';
 import type { RelayEvents } from './relay-events.js';
 import { webhookBody, webhookId } from './webhook-event.js';
@@ -190,15 +190,18 @@ export async function openRelayQueue(
     async failed() {
       const jobs = (await queue.getFailed(0, -1)).filter((job) => job.data?.message !== undefined);
       jobs.sort((a, b) => (a.finishedOn ?? 0) - (b.finishedOn ?? 0));
-      return jobs.map((job) => {
+      // Every job's message comes from the poll, which takes in known platforms only.
+      return jobs.flatMap((job) => {
+        const message = job.data.message;
+        if (!isInboundMessage(message)) return [];
         const reason = job.failedReason ?? 'unknown';
         const attempts = Number(/after (\d+) attempt/.exec(reason)?.[1] ?? job.attemptsMade);
         return {
-          webhookId: webhookId(account, job.data.message),
+          webhookId: webhookId(account, message),
           failedAt: new Date(job.finishedOn ?? job.timestamp).toISOString(),
           attempts,
           reason,
-          message: job.data.message,
+          message,
         };
       });
     },

@@ -15,7 +15,7 @@ const freshPath = () => join(dir, `checkpoint-${++n}.json`);
 
 const message = (id: number) => ({
   platformId: '100',
-  platform: 'whatsapp',
+  platform: 'whatsapp' as const,
   destination: `3460000${id}`,
   messageId: String(id),
   message: `message ${id} `.repeat(20),
@@ -56,6 +56,9 @@ describe('createFileCheckpoint', () => {
       '[]',
       '',
       JSON.stringify({ ...createInboundState(), pending: 'x' }),
+      // A pending message is of a known platform: one a watch could not answer is no checkpoint.
+      JSON.stringify({ ...createInboundState(), pending: [{ ...message(1), platform: 'fax' }] }),
+      JSON.stringify({ ...createInboundState(), firstAttemptAt: { '1': 'yesterday' } }),
     ]) {
       const path = freshPath();
       writeFileSync(path, content);
@@ -193,6 +196,27 @@ describe('createFileCheckpoint', () => {
       state: { pending: [] },
     });
     await third.close();
+  });
+
+  it("keeps a pending message's first attempt time until the message is acknowledged, through the journal too", async () => {
+    const path = freshPath();
+    const checkpoint = createFileCheckpoint(path);
+    await checkpoint.open();
+    const state = createInboundState();
+    state.pending.push(message(1), message(2));
+    state.firstAttemptAt = { '1': 1_714_557_600_000, '2': 1_714_557_601_000 };
+    await checkpoint.save(state);
+    acknowledgeInbound(state, ['1']);
+    await checkpoint.acknowledge?.(['1']);
+    expect(state.firstAttemptAt).toEqual({ '2': 1_714_557_601_000 });
+    await checkpoint.close();
+
+    const again = createFileCheckpoint(path);
+    const reopened = await again.open();
+    expect(reopened?.firstAttemptAt).toEqual({ '2': 1_714_557_601_000 });
+    acknowledgeInbound(reopened as ReturnType<typeof createInboundState>, ['2']);
+    expect(reopened?.firstAttemptAt).toBeUndefined();
+    await again.close();
   });
 
   it('ignores a last journal line cut short by a crash, and appends after it safely', async () => {

@@ -51,6 +51,17 @@ export interface InboundChannelList {
 }
 
 /**
+ * An inbound message as listening hands it out: a {@link ChatMessage} of a conversation on a
+ * platform this version knows (conversations on other platforms are not listened to), so that its
+ * `platform`, `platformId` and `destination` answer it as they are:
+ * `const { platform, platformId, destination } = message; chat.sendMessage({ platform, platformId, destination, message: 'Thanks' })`.
+ */
+export interface InboundMessage extends ChatMessage {
+  /** The conversation's platform. */
+  platform: Platform;
+}
+
+/**
  * The state of listening to an account. The poll step (`pollInbound`) changes it in place
  * and hands it to `save` at each point that must survive a crash.
  */
@@ -64,11 +75,18 @@ export interface InboundState {
   /** Fetches begun and not saved, by conversation key. */
   fetching: Record<string, InboundFetchIntent>;
   /** Messages taken in and not yet acknowledged, in the order they are to be handled. */
-  pending: ChatMessage[];
+  pending: InboundMessage[];
   /** The account's channels, when they are found rather than given. */
   channels?: InboundChannelList;
   /** When the last safety sweep ran (or the state began), in ms since the epoch. */
   sweptAt?: number;
+  /**
+   * When the handling of a pending message first began, in ms since the epoch, by `messageId`:
+   * for a consumer that retries a message within a window from its first attempt (the CLI's
+   * relay), so that a restart continues the window instead of opening a new one. Acknowledging a
+   * message removes its entry.
+   */
+  firstAttemptAt?: Record<string, number>;
 }
 
 /** A state with nothing seen yet. */
@@ -92,6 +110,10 @@ export function acknowledgeInbound(state: InboundState, messageIds: Iterable<str
   const done = new Set(messageIds);
   const before = state.pending.length;
   state.pending = state.pending.filter((m) => !done.has(m.messageId));
+  if (state.firstAttemptAt !== undefined) {
+    for (const id of done) delete state.firstAttemptAt[id];
+    if (Object.keys(state.firstAttemptAt).length === 0) delete state.firstAttemptAt;
+  }
   return before - state.pending.length;
 }
 
@@ -103,11 +125,12 @@ const isOptionalString = (value: unknown): boolean =>
 const isPlatform = (value: unknown): value is Platform =>
   (PLATFORMS as readonly unknown[]).includes(value);
 
-function isMessage(value: unknown): value is ChatMessage {
+function isMessage(value: unknown): value is InboundMessage {
   return (
     isRecord(value) &&
-    ['platformId', 'platform', 'destination', 'messageId', 'message', 'status', 'datetime'].every(
-      (k) => isString(value[k]),
+    isPlatform(value.platform) &&
+    ['platformId', 'destination', 'messageId', 'message', 'status', 'datetime'].every((k) =>
+      isString(value[k]),
     ) &&
     typeof value.sent === 'boolean'
   );
@@ -185,6 +208,14 @@ export function parseInboundState(value: unknown): ParsedInboundState {
   if (!Array.isArray(value.pending) || !value.pending.every(isMessage)) problems.push('pending');
   if (value.channels !== undefined && !isChannelList(value.channels)) problems.push('channels');
   if (value.sweptAt !== undefined && typeof value.sweptAt !== 'number') problems.push('sweptAt');
+  if (
+    value.firstAttemptAt !== undefined &&
+    !(
+      isRecord(value.firstAttemptAt) &&
+      Object.values(value.firstAttemptAt).every((t) => typeof t === 'number')
+    )
+  )
+    problems.push('firstAttemptAt');
   if (problems.length > 0)
     return {
       ok: false,

@@ -18,6 +18,7 @@ export {
   type InboundChannelList,
   type InboundConversation,
   type InboundFetchIntent,
+  type InboundMessage,
   type InboundState,
 } from './inbound-state.js';
 export {

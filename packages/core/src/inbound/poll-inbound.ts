@@ -224,7 +224,9 @@ export async function pollInbound(
     }
     return false;
   };
-  const take = (conversation: InboundConversation, messages: readonly ChatMessage[]) => {
+  const take = (conversation: InboundConversation, read: readonly ChatMessage[]) => {
+    // Each message read is of this conversation: it carries the conversation's known platform.
+    const messages = read.map((m) => ({ ...m, platform: conversation.platform }));
     const last = messages[messages.length - 1];
     if (last !== undefined) conversation.lastTaken = last.messageId;
     state.pending.push(...messages);

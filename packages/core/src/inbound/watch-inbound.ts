@@ -3,14 +3,19 @@
  * acknowledgement by asking for the next message, and the state in an {@link InboundCheckpoint}.
  */
 import { abortableDelay } from '../retry/abortable-delay.js';
-import type { ChannelRef, ChatMessage } from '../wire/chat-types.js';
+import type { ChannelRef } from '../wire/chat-types.js';
 import { AfilnetTransportError } from '../errors/errors.js';
 import {
   DEFAULT_WATCH_INTERVAL_MS,
   DEFAULT_WATCH_MAX_BACKOFF_MS,
 } from '../client/watch-unread-messages.js';
 import { createMemoryCheckpoint, type InboundCheckpoint } from './inbound-checkpoint.js';
-import { acknowledgeInbound, createInboundState, type InboundState } from './inbound-state.js';
+import {
+  acknowledgeInbound,
+  createInboundState,
+  type InboundMessage,
+  type InboundState,
+} from './inbound-state.js';
 import { DEFAULT_SWEEP_INTERVAL_MS, pollInbound, type InboundApi } from './poll-inbound.js';
 
 /** Input of `watchInbound`. */
@@ -31,13 +36,16 @@ export interface WatchInboundInput {
   onRetry?: (error: AfilnetTransportError, delayMs: number) => void;
 }
 
-/** The iterator `watchInbound` returns: inbound messages (`sent: false`) of the watched channels. */
-export interface InboundWatch extends AsyncIterableIterator<ChatMessage> {
+/**
+ * The iterator `watchInbound` returns: inbound messages (`sent: false`) of the watched channels,
+ * whose `platform`, `platformId` and `destination` answer them through `sendMessage` as they are.
+ */
+export interface InboundWatch extends AsyncIterableIterator<InboundMessage> {
   /**
    * Ends the watch without acknowledging the message last yielded; resolves once the state is
    * saved and the checkpoint released. A `break` out of `for await` calls it.
    */
-  return(): Promise<IteratorResult<ChatMessage>>;
+  return(): Promise<IteratorResult<InboundMessage>>;
 }
 
 function nonNegative(
@@ -149,7 +157,7 @@ export function watchInbound(
     return finished;
   };
 
-  async function produce(): Promise<IteratorResult<ChatMessage>> {
+  async function produce(): Promise<IteratorResult<InboundMessage>> {
     if (stop.signal.aborted) {
       await finish();
       return { done: true, value: undefined };
