@@ -1,24 +1,37 @@
 /**
- * The soak of `watchInbound`: one watcher over 10,000 conversations (4 channels × 2,500, written
- * with the sandbox's bulk injection) for `--minutes` (10) after a warm-up, with a steady trickle
+ * The soak of the long-running listeners over 10,000 conversations (4 channels × 2,500, written
+ * with the sandbox's bulk injection), for `--minutes` (10) after a warm-up, with a steady trickle
  * of new messages; one run with 1 % of the conversations changing per poll interval, one with
- * 10 %. The sandbox and the watcher each run in a process of their own, so that the sandbox's
- * CPU is not counted. Writes a row per run into bench/RESULTS.md (bench/soak-results.json),
- * leaving every other row as it was. See bench/README.md, "Long-running listeners".
+ * 10 %. `--listener watch` (the default) soaks `chat.watchInbound()`; `--listener relay` soaks
+ * `afilnet-chat relay` (the built CLI) delivering every message to a local receiver that answers
+ * 204. The sandbox and the listener each run in a process of their own, so that the sandbox's
+ * CPU is not counted; both listeners are measured from inside their process the same way
+ * (soak/measure-listener.mjs; the relay through soak/relay-probe.mjs). Writes a row per run into
+ * bench/RESULTS.md (bench/soak-results.json), leaving every other row as it was. See
+ * bench/README.md, "Long-running listeners".
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
 import { buildPackages } from './runner/build-packages.mjs';
 import { startWorker } from './runner/worker-process.mjs';
 import { saveSoakRows } from './report/soak-section.mjs';
 
-const USAGE = `usage: node bench/soak-inbound.mjs [--minutes 10] [--changing 1,10] [--interval-ms 5000]
-    [--warmup-minutes 1] [--checkpoint file|memory] [--transport post] [--no-build] [--no-record]
+const USAGE = `usage: node bench/soak-inbound.mjs [--listener watch|relay] [--minutes 10] [--changing 1,10]
+    [--interval-ms 5000] [--warmup-minutes 1] [--checkpoint file|memory] [--transport post] [--no-build] [--no-record]
+  --listener L        watch: chat.watchInbound() (default); relay: afilnet-chat relay to a local receiver
   --minutes N         the measured window of each run (default 10)
   --changing A,B      percent of the conversations changing per poll interval, one run each (default 1,10)
   --interval-ms N     watchInbound's intervalMs (default 5000, its default)
   --warmup-minutes N  before the window: the first polls read every seeded conversation (default 1)
-  --checkpoint KIND   file (default, in a temp dir: what an app runs) or memory
+  --checkpoint KIND   file (default, in a temp dir: what an app runs) or memory (watch only)
   --no-record         print the rows, leave bench/RESULTS.md as it is (for smoke runs)`;
 
 const { values } = parseArgs({
@@ -27,6 +40,7 @@ const { values } = parseArgs({
     changing: { type: 'string', default: '1,10' },
     'interval-ms': { type: 'string', default: '5000' },
     'warmup-minutes': { type: 'string', default: '1' },
+    listener: { type: 'string', default: 'watch' },
     checkpoint: { type: 'string', default: 'file' },
     transport: { type: 'string', default: 'post' },
     'no-build': { type: 'boolean', default: false },
@@ -44,7 +58,9 @@ const intervalMs = Number(values['interval-ms']);
 const percents = values.changing.split(',').map(Number);
 if (
   ![minutes, warmupMinutes, intervalMs, ...percents].every((n) => Number.isFinite(n) && n >= 0) ||
-  !['file', 'memory'].includes(values.checkpoint)
+  !['file', 'memory'].includes(values.checkpoint) ||
+  !['watch', 'relay'].includes(values.listener) ||
+  (values.listener === 'relay' && values.checkpoint !== 'file')
 ) {
   console.error(USAGE);
   process.exit(2);
@@ -57,11 +73,20 @@ const TARGET_RSS_MB = 20;
 /** The longest the warm-up waits for the seeded messages to be handled before the window opens anyway. */
 const BACKLOG_LIMIT_MS = 15 * 60_000;
 const TARGET_DELAY_P99_MS = 50;
+const RELAY = values.listener === 'relay';
+const CLI_BIN = fileURLToPath(new URL('../packages/cli/bin/afilnet-chat.js', import.meta.url));
+/** Deliveries in flight in the relay: its own default. */
+const RELAY_CONCURRENCY = 8;
 const log = (line) => console.log(`[soak] ${line}`);
 
 if (!values['no-build']) {
   const status = buildPackages(
-    ['@afilnet-chat/core', '@afilnet-chat/sandbox', `@afilnet-chat/transport-${values.transport}`],
+    [
+      '@afilnet-chat/core',
+      '@afilnet-chat/sandbox',
+      `@afilnet-chat/transport-${values.transport}`,
+      ...(RELAY ? ['@afilnet-chat/cli'] : []),
+    ],
     { build: true },
   );
   for (const [name, { ok, reason }] of status) {
@@ -81,9 +106,8 @@ async function soak(percent) {
   const loadAtStart = os.loadavg();
   const perInterval = Math.round((CONVERSATIONS * percent) / 100);
   const sandbox = startWorker(new URL('./soak/inbound-sandbox.mjs', import.meta.url), {});
-  const watcher = startWorker(new URL('./soak/inbound-watcher.mjs', import.meta.url), {
-    execArgv: ['--expose-gc'],
-  });
+  const listener = RELAY ? undefined : startWatcher();
+  let relay;
   try {
     const started = await sandbox.command(
       'start',
@@ -94,32 +118,48 @@ async function soak(percent) {
     log(
       `${percent} %: sandbox at ${started.value.url} (own process), ${started.value.seeded} conversations seeded; ${perInterval} changing per ${intervalMs} ms`,
     );
-    const watching = await watcher.command(
-      'start',
-      {
-        url: started.value.url,
-        transport: values.transport,
-        intervalMs,
-        checkpoint: values.checkpoint,
-        seeded: started.value.seeded,
-        backlogLimitMs: BACKLOG_LIMIT_MS,
-      },
-      BACKLOG_LIMIT_MS + 60_000,
-    );
-    if (!watching.ok) throw new Error(`watcher: ${watching.error}`);
+    const job = {
+      url: started.value.url,
+      transport: values.transport,
+      intervalMs,
+      checkpoint: values.checkpoint,
+      seeded: started.value.seeded,
+      backlogLimitMs: BACKLOG_LIMIT_MS,
+    };
+    let backlog;
+    if (RELAY) {
+      relay = await startRelay(job);
+      backlog = relay.backlog;
+    } else {
+      const watching = await listener.command('start', job, BACKLOG_LIMIT_MS + 60_000);
+      if (!watching.ok) throw new Error(`watcher: ${watching.error}`);
+      backlog = watching.value;
+    }
     log(
-      `${percent} %: the seeded backlog ${watching.value.backlogHandled ? 'handled' : 'NOT handled'} in ${(watching.value.backlogMs / 1000).toFixed(0)} s; trickle on`,
+      `${percent} %: the seeded backlog ${backlog.backlogHandled ? 'handled' : 'NOT handled'} in ${(backlog.backlogMs / 1000).toFixed(0)} s; trickle on`,
     );
     await sandbox.command('trickle', { perInterval, intervalMs }, 10_000);
     const windowMs = minutes * 60_000;
     const warmupMs = warmupMinutes * 60_000;
-    const reply = await watcher.command(
-      'measure',
-      { warmupMs, durationMs: windowMs },
-      warmupMs + windowMs + 180_000,
-    );
-    if (!reply.ok) throw new Error(`watcher: ${reply.error}`);
-    const r = reply.value;
+    const timeLimit = warmupMs + windowMs + 180_000;
+    let r;
+    if (RELAY) {
+      const reply = await relay.worker.command(
+        'measure',
+        { sandboxUrl: job.url, intervalMs, warmupMs, durationMs: windowMs },
+        timeLimit,
+      );
+      if (!reply.ok) throw new Error(`relay: ${reply.error}`);
+      r = { ...reply.value, handled: relay.receiver.deliveredBetween(reply.value) };
+    } else {
+      const reply = await listener.command(
+        'measure',
+        { warmupMs, durationMs: windowMs },
+        timeLimit,
+      );
+      if (!reply.ok) throw new Error(`watcher: ${reply.error}`);
+      r = reply.value;
+    }
     // What the trickle wrote during the window, approximately: the rate times the window.
     const written = Math.round((perInterval * r.elapsedMs) / intervalMs);
     const polls = r.calls.getchats / CHANNELS;
@@ -127,9 +167,9 @@ async function soak(percent) {
     const sortedPolls = [...r.pollCpuMicros].sort((a, b) => a - b);
     const half = Math.floor(r.rss.samples.length / 2);
     const row = {
-      id: `watchInbound/${percent}%/${values.checkpoint}`,
-      listener: '`watchInbound`',
-      subject: `${CHANNELS} channels × ${int(CONVERSATIONS_PER_CHANNEL)} conversations, ${percent} % (${int(perInterval)}) changing per ${intervalMs / 1000} s poll, ${values.checkpoint} checkpoint, ${values.transport}`,
+      id: `${RELAY ? 'relay' : 'watchInbound'}/${percent}%/${values.checkpoint}`,
+      listener: RELAY ? '`afilnet-chat relay`' : '`watchInbound`',
+      subject: `${CHANNELS} channels × ${int(CONVERSATIONS_PER_CHANNEL)} conversations, ${percent} % (${int(perInterval)}) changing per ${intervalMs / 1000} s poll, ${values.checkpoint} checkpoint, ${values.transport}${RELAY ? `, delivering to a local 204 receiver (${RELAY_CONCURRENCY} in flight)` : ''}`,
       date: new Date().toISOString(),
       minutes: r.elapsedMs / 60_000,
       polls,
@@ -155,7 +195,7 @@ async function soak(percent) {
           .map(([method, n]) => `${method} ${(n / polls).toFixed(1)}`)
           .join(', '),
       },
-      backlog: { handled: watching.value.backlogHandled, seconds: watching.value.backlogMs / 1000 },
+      backlog: { handled: backlog.backlogHandled, seconds: backlog.backlogMs / 1000 },
       handled: r.handled,
       written,
     };
@@ -167,9 +207,119 @@ async function soak(percent) {
     log(`${percent} %: ${JSON.stringify(row)}`);
     return row;
   } finally {
-    await watcher.stop();
+    await listener?.stop();
+    await relay?.stop();
     await sandbox.stop();
   }
+}
+
+function startWatcher() {
+  return startWorker(new URL('./soak/inbound-watcher.mjs', import.meta.url), {
+    execArgv: ['--expose-gc'],
+  });
+}
+
+/**
+ * A receiver that answers 204 to every webhook and notes when each message (by its `messageId`)
+ * first arrived; no signature check, so that its cost stays small (it shares the cores).
+ */
+async function startReceiver() {
+  const firstAt = new Map();
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const id = JSON.parse(body)?.data?.messageId;
+      if (typeof id === 'string' && !firstAt.has(id)) firstAt.set(id, Date.now());
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hooks`,
+    get delivered() {
+      return firstAt.size;
+    },
+    /** Messages first delivered in the window `{ openedAt, closedAt }` (ms since the epoch). */
+    deliveredBetween({ openedAt, closedAt }) {
+      let n = 0;
+      for (const at of firstAt.values()) if (at >= openedAt && at <= closedAt) n += 1;
+      return n;
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * `afilnet-chat relay` in its own process, with the probe loaded (soak/relay-probe.mjs), on a
+ * file checkpoint in a temp dir, delivering to a receiver of its own; resolves once the seeded
+ * backlog has been delivered (or `backlogLimitMs` passed). `stop()` sends SIGTERM, as Ctrl-C
+ * would, and waits for the relay to end.
+ */
+async function startRelay(job) {
+  const dir = await mkdtemp(join(os.tmpdir(), 'afilnet-relay-soak-'));
+  const receiver = await startReceiver();
+  const worker = startWorker(CLI_BIN, {
+    execArgv: ['--expose-gc', '--import', new URL('./soak/relay-probe.mjs', import.meta.url).href],
+    args: [
+      'relay',
+      '--url',
+      receiver.url,
+      '--interval',
+      String(job.intervalMs),
+      '--concurrency',
+      String(RELAY_CONCURRENCY),
+      '--checkpoint',
+      join(dir, 'relay.json'),
+    ],
+    env: {
+      PATH: process.env.PATH ?? '',
+      AFILNET_BASE_URL: job.url,
+      AFILNET_ALLOW_INSECURE_HTTP: '1',
+      AFILNET_TRANSPORT: job.transport,
+      AFILNET_USER: DEMO_ACCOUNT.user,
+      AFILNET_PASSWORD: DEMO_ACCOUNT.password,
+      AFILNET_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+    },
+    // It prints every delivered message.
+    stdout: 'ignore',
+  });
+  const stop = async () => {
+    const exited = new Promise((resolve) => {
+      if (worker.child.exitCode !== null || worker.child.signalCode !== null) resolve();
+      else worker.child.once('exit', resolve);
+    });
+    worker.child.kill('SIGTERM');
+    const limit = setTimeout(() => worker.child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(limit);
+    await worker.stop();
+    await receiver.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  const startedAt = performance.now();
+  while (receiver.delivered < job.seeded && performance.now() - startedAt < job.backlogLimitMs) {
+    if (worker.child.exitCode !== null) {
+      await stop();
+      throw new Error(`relay: it exited (${worker.child.exitCode})`);
+    }
+    await sleep(200);
+  }
+  return {
+    worker,
+    receiver,
+    stop,
+    backlog: {
+      backlogMs: performance.now() - startedAt,
+      backlogHandled: receiver.delivered >= job.seeded,
+    },
+  };
 }
 
 function int(n) {
@@ -181,6 +331,7 @@ for (const percent of percents) rows.push(await soak(percent));
 
 // Proportional: the CPU of a poll, a fixed part (the getchats of every channel) plus a part per
 // conversation read. Between two runs, the fixed part and the slope give each run's share.
+if (rows.length === 1) rows[0].met.cpu = undefined; // not judged: one run gives no slope
 if (rows.length >= 2) {
   const [low, high] = [...rows].sort((a, b) => a.callsPerPoll.total - b.callsPerPoll.total);
   const reads = (row) => row.callsPerPoll.total - CHANNELS;

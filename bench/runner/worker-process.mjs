@@ -4,11 +4,17 @@ import { fork } from 'node:child_process';
 /**
  * Forks `workerUrl` and answers its `server-cpu` questions from `responder`. `command(type,
  * payload, timeLimitMs)` resolves to `{ ok, value }` or `{ ok: false, error }`; a command that
- * outlives its limit kills the worker, and every later command fails at once.
+ * outlives its limit kills the worker, and every later command fails at once. `args` and `env`
+ * go to the process; `stdout: 'ignore'` silences a chatty one (a CLI printing every message).
+ * `child` is the process.
  */
-export function startWorker(workerUrl, { responder, execArgv = [] }) {
-  const child = fork(workerUrl, [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+export function startWorker(
+  workerUrl,
+  { responder, execArgv = [], args = [], env = process.env, stdout = 'inherit' },
+) {
+  const child = fork(workerUrl, args, {
+    env,
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
     // The GET transport's one-time security warning is expected here; keep the output readable.
     execArgv: ['--no-warnings', ...execArgv],
   });
@@ -34,6 +40,7 @@ export function startWorker(workerUrl, { responder, execArgv = [] }) {
     });
   });
   return {
+    child,
     command(type, payload, timeLimitMs) {
       if (exited) return Promise.resolve({ ok: false, error: 'the worker is gone' });
       const id = ++nextId;

@@ -9,6 +9,7 @@ import type {
 } from '../wire/chat-types.js';
 import { AfilnetApiError, AfilnetTransportError } from '../errors/errors.js';
 import { createInboundState, parseInboundState, type InboundState } from './inbound-state.js';
+import { conversationKey } from './conversation-key.js';
 import { pollInbound, type InboundApi } from './poll-inbound.js';
 
 interface Stored extends ChatMessage {
@@ -209,6 +210,89 @@ describe('pollInbound', () => {
       'getunreadmessages new customer',
     ]);
     expect(account.calls.length).toBe(2 + 4);
+  });
+
+  it('rewrites the checkpoint only when the poll changed the state', async () => {
+    const account = new Account();
+    account.inbound(wa('a'), 'hello');
+    const state = createInboundState();
+    let saves = 0;
+    const save = () => {
+      saves += 1;
+      return Promise.resolve();
+    };
+    const channels: ChannelRef[] = [
+      { platform: 'whatsapp', platformId: '100' },
+      { platform: 'telegram', platformId: '200' },
+    ];
+    await pollInbound(state, account, { save, channels });
+    drain(state);
+    saves = 0;
+    await pollInbound(state, account, { save, channels });
+    await pollInbound(state, account, { save, channels });
+    expect(saves).toBe(0);
+    account.inbound(wa('a'), 'again');
+    const busy = await pollInbound(state, account, { save, channels });
+    expect(busy.messages).toHaveLength(1);
+    expect(saves).toBe(2); // the intent, then the answer
+  });
+
+  it('saves a read phase at least once a second and whole before it resolves', async () => {
+    const account = new Account();
+    for (let i = 0; i < 200; i++) account.inbound(wa(`c${i}`), `first ${i}`);
+    const state = createInboundState();
+    const store = disk();
+    let saves = 0;
+    let delayed = 0;
+    const slow: InboundApi = {
+      getChatChannels: (o) => account.getChatChannels(o),
+      getChats: (r, o) => account.getChats(r, o),
+      getMessages: (r, o) => account.getMessages(r, o),
+      // 12 ms per read, 4 at once: a read phase of about 600 ms.
+      getUnreadMessages: async (r, o) => {
+        delayed += 1;
+        await new Promise((resolve) => setTimeout(resolve, 12));
+        return account.getUnreadMessages(r, o);
+      },
+    };
+    const result = await pollInbound(state, slow, {
+      save: (s) => {
+        saves += 1;
+        return store.save(s);
+      },
+    });
+    expect(delayed).toBe(200);
+    expect(result.messages).toHaveLength(200);
+    // The intent, the end of the reads, and at most a few in between, never one per answer.
+    expect(saves).toBeGreaterThanOrEqual(2);
+    expect(saves).toBeLessThanOrEqual(5);
+    const saved = store.load();
+    expect(Object.keys(saved.fetching)).toEqual([]);
+    expect(ids(saved.pending).sort()).toEqual(ids(result.messages).sort());
+  });
+
+  it('names conversations by conversationKey across polls and across a reloaded state', async () => {
+    // Names that percent-encoding changes, and two that only differ where a separator could be.
+    const names = ['a/b', 'a%2Fb', '+34 600 000', 'ü:ñ', 'x', 'x?y=z&w', ''];
+    const account = new Account();
+    for (const name of names) account.inbound(wa(name), `first ${name}`);
+    account.inbound(tg('a/b'), 'other channel, same name');
+    const state = createInboundState();
+    const { save, load } = disk();
+    const first = await pollInbound(state, account, { save });
+    expect(first.messages).toHaveLength(names.length + 1);
+    expect(Object.keys(state.conversations).sort()).toEqual(
+      [...names.map((n) => conversationKey(wa(n))), conversationKey(tg('a/b'))].sort(),
+    );
+    drain(state);
+    const idle = await pollInbound(state, account, { save });
+    expect(idle.calls.getunreadmessages).toBe(0);
+    account.inbound(wa('a%2Fb'), 'second');
+    const reloaded = load();
+    reloaded.pending = [];
+    const next = await pollInbound(reloaded, account, { save });
+    expect(next.messages.map((m) => m.destination)).toEqual(['a%2Fb']);
+    expect(next.calls.getunreadmessages).toBe(1);
   });
 
   it('re-reads the channel list at most once a minute and picks up a new channel', async () => {

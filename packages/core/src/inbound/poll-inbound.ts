@@ -82,6 +82,25 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 600_000;
 /** How long a channel list read from the account is used before it is read again. */
 export const CHANNEL_LIST_MAX_AGE_MS = 60_000;
 const DEFAULT_CONCURRENCY = 4;
+/**
+ * While reads go on, the answers taken so far are saved at most this often (and all of them once
+ * the reads are done, before the poll resolves). A save writes the whole state (over a megabyte
+ * of JSON at 10,000 conversations); one per answer made a poll's CPU follow the length of its
+ * read phase. What a crash leaves unsaved meanwhile is an intent, recovered by the next poll.
+ */
+const PROGRESS_SAVE_INTERVAL_MS = 1_000;
+
+const KNOWN_PLATFORMS: ReadonlySet<string> = new Set(PLATFORMS);
+
+/**
+ * `conversationKey` of each conversation a state has met, by channel (`platform platformId`: a
+ * known platform holds no space) then destination. A poll compares every conversation of the
+ * account with the state; looking its key up here costs two map reads where building it costs
+ * three `encodeURIComponent` and a new string, for each unchanged conversation of every poll.
+ * The key is a function of the three fields alone, so an entry never goes stale; it lives as long
+ * as the state object it was made for (a watch keeps one across its polls).
+ */
+const keyMemos = new WeakMap<InboundState, Map<string, Map<string, string>>>();
 
 const sameChannel = (a: ChannelRef, b: { platform: string; platformId: string }) =>
   a.platform === b.platform && a.platformId === b.platformId;
@@ -110,22 +129,33 @@ export function oldestFirst(messages: readonly ChatMessage[]): ChatMessage[] {
 function createSaver(state: InboundState, save: (state: InboundState) => Promise<void>) {
   let running: Promise<void> | undefined;
   let wanted = false;
+  let lastBegunAt = Number.NEGATIVE_INFINITY;
   const loop = async () => {
     try {
       while (wanted) {
         wanted = false;
+        lastBegunAt = Date.now();
         await save(state);
       }
     } finally {
       running = undefined;
     }
   };
+  const request = (): Promise<void> => {
+    wanted = true;
+    running ??= loop();
+    return running;
+  };
   return {
     /** Resolves once a save begun after this call has finished. */
-    request(): Promise<void> {
-      wanted = true;
-      running ??= loop();
-      return running;
+    request,
+    /**
+     * Records progress that a later `request()` will save in any case: saved now only when no
+     * save has begun for {@link PROGRESS_SAVE_INTERVAL_MS}. Its failure is left to that request.
+     */
+    progress(): void {
+      if (Date.now() - lastBegunAt >= PROGRESS_SAVE_INTERVAL_MS)
+        void request().catch(() => undefined);
     },
   };
 }
@@ -164,9 +194,11 @@ function afterKnown(
  * 4. Intents for those conversations; saved.
  * 5. `getunreadmessages` for each (`concurrency` at once); each answer's inbound messages,
  *    oldest first, are appended to `state.pending`, the marker moved and the intent removed, in
- *    one synchronous change; saved (merged with the saves of answers that land meanwhile).
+ *    one synchronous change; saved at most once a second while reads go on, and once when
+ *    they are done, before the poll resolves (a crash in between leaves intents, which the
+ *    next poll recovers).
  *
- * An unchanged conversation costs no call. `CHAT_NOT_FOUND` drops the conversation;
+ * An unchanged conversation costs no call, and a poll that changed nothing saves nothing. `CHAT_NOT_FOUND` drops the conversation;
  * `CHANNEL_NOT_FOUND` drops a channel found by the poll itself (with its conversations) and is
  * thrown for a channel in `options.channels`. Any other error is thrown once the calls already
  * running have settled and their answers are saved; intents of calls never made are removed.
@@ -194,13 +226,20 @@ export async function pollInbound(
     getmessages: 0,
   };
   const taken: ChatMessage[] = [];
+  // The ids in `state.pending`, kept up to date by `take`: one set per poll rather than one per
+  // answer (a poll of 1,000 reads would otherwise walk the growing list 1,000 times).
+  const pendingIds = new Set(state.pending.map((m) => m.messageId));
   const found = options.channels === undefined;
+  // Whether the state changed in a way no save has been asked for yet; a poll that changed
+  // nothing (no conversation changed, nothing recovered) does not rewrite the checkpoint.
+  let unsaved = false;
 
   const dropConversation = (key: string) => {
     delete state.conversations[key];
     delete state.fetching[key];
   };
   const dropChannel = (channel: ChannelRef) => {
+    unsaved = true;
     if (state.channels)
       state.channels = {
         ...state.channels,
@@ -231,6 +270,7 @@ export async function pollInbound(
     if (last !== undefined) conversation.lastTaken = last.messageId;
     state.pending.push(...messages);
     taken.push(...messages);
+    for (const m of messages) pendingIds.add(m.messageId);
   };
 
   // 1. Recovery of fetches an earlier poll began and never saved.
@@ -249,7 +289,6 @@ export async function pollInbound(
       await saver.request();
       throw error;
     }
-    const pendingIds = new Set(state.pending.map((m) => m.messageId));
     const again = afterKnown(history, conversation).filter((m) => !pendingIds.has(m.messageId));
     take(conversation, again);
     // What was taken may still be unread; the next fetch must not take it twice. The marker
@@ -284,6 +323,7 @@ export async function pollInbound(
         list: known.map((c) => ({ platform: c.platform, platformId: c.platformId })),
         readAt: Date.now(),
       };
+      unsaved = true;
       const watched = new Set(state.channels.list.map((c) => `${c.platform} ${c.platformId}`));
       for (const [key, c] of Object.entries(state.conversations)) {
         if (!watched.has(`${c.platform} ${c.platformId}`) && state.fetching[key] === undefined)
@@ -312,7 +352,10 @@ export async function pollInbound(
     }),
   );
   const now = Date.now();
-  if (state.sweptAt === undefined) state.sweptAt = now;
+  if (state.sweptAt === undefined) {
+    state.sweptAt = now;
+    unsaved = true;
+  }
   const swept = sweepIntervalMs > 0 && now - state.sweptAt >= sweepIntervalMs;
 
   // 4. What to read, announced before reading it.
@@ -320,20 +363,48 @@ export async function pollInbound(
     string,
     { conversation: InboundConversation; marker: string | undefined; announced: boolean }
   >();
-  for (const message of latest.flat()) {
-    if (!(PLATFORMS as readonly string[]).includes(message.platform)) continue;
-    const key = conversationKey(message);
-    let conversation = state.conversations[key];
-    if (conversation !== undefined && conversation.marker === message.messageId) continue;
-    if (conversation === undefined) {
-      conversation = {
-        platform: message.platform as Platform,
-        platformId: message.platformId,
-        destination: message.destination,
-      };
-      state.conversations[key] = conversation;
+  let memos = keyMemos.get(state);
+  if (memos === undefined) {
+    memos = new Map();
+    keyMemos.set(state, memos);
+  }
+  for (const list of latest) {
+    // A channel's answer names its own channel in every item: the memo is found once per run.
+    let platform: string | undefined;
+    let platformId: string | undefined;
+    let keys: Map<string, string> | undefined;
+    for (const message of list) {
+      if (message.platform !== platform || message.platformId !== platformId) {
+        platform = message.platform;
+        platformId = message.platformId;
+        keys = undefined;
+        if (KNOWN_PLATFORMS.has(platform)) {
+          const channel = `${platform} ${platformId}`;
+          keys = memos.get(channel);
+          if (keys === undefined) {
+            keys = new Map();
+            memos.set(channel, keys);
+          }
+        }
+      }
+      if (keys === undefined) continue;
+      let key = keys.get(message.destination);
+      if (key === undefined) {
+        key = conversationKey(message);
+        keys.set(message.destination, key);
+      }
+      let conversation = state.conversations[key];
+      if (conversation !== undefined && conversation.marker === message.messageId) continue;
+      if (conversation === undefined) {
+        conversation = {
+          platform: message.platform as Platform,
+          platformId: message.platformId,
+          destination: message.destination,
+        };
+        state.conversations[key] = conversation;
+      }
+      toRead.set(key, { conversation, marker: message.messageId, announced: true });
     }
-    toRead.set(key, { conversation, marker: message.messageId, announced: true });
   }
   if (swept) {
     state.sweptAt = now;
@@ -367,11 +438,10 @@ export async function pollInbound(
         failure ??= { error };
         return;
       }
-      const skip = new Set([
-        ...(conversation.recovered ?? []),
-        ...state.pending.map((m) => m.messageId),
-      ]);
-      const fresh = oldestFirst(unread).filter((m) => !m.sent && !skip.has(m.messageId));
+      const recovered = conversation.recovered ?? [];
+      const fresh = oldestFirst(unread).filter(
+        (m) => !m.sent && !pendingIds.has(m.messageId) && !recovered.includes(m.messageId),
+      );
       take(conversation, fresh);
       delete conversation.recovered;
       if (marker !== undefined) conversation.marker = marker;
@@ -381,14 +451,14 @@ export async function pollInbound(
           `inbound: the safety sweep found ${fresh.length} message(s) in ${key} that getchats had not announced`,
         );
       }
-      void saver.request().catch(() => undefined);
+      saver.progress();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
   // Intents of calls never made are withdrawn: their conversations still differ from their
   // marker, so the next poll reads them, without a recovery.
   for (const [key] of queue) delete state.fetching[key];
-  await saver.request();
+  if (toRead.size > 0 || swept || unsaved) await saver.request();
   if (failure !== undefined) throw failure.error;
   return { messages: taken, swept, calls };
 }

@@ -1,0 +1,223 @@
+/**
+ * `node --import tsx bench/profiling/inbound-poll-steps.mjs [--rounds 30]`: what each step of one
+ * `watchInbound` poll costs in CPU time at the soak's scale (4 channels × 2,500 conversations),
+ * with nothing changed since the previous poll — the part of a poll that does not depend on the
+ * conversations that change.
+ *
+ * The sandbox runs in a process of its own (bench/soak/inbound-sandbox.mjs, as in the soak), so
+ * that its CPU is not counted. Measured here, in process, from core's sources:
+ *
+ * - the HTTP exchange alone: undici `request()` of the four `getchats` bodies, text read;
+ * - `JSON.parse` of the four answers (`parseJsonPayload`);
+ * - decoding and validation of the chat lists (`decodeResponse('getchats')`);
+ * - `conversationKey` of the 10,000 latest messages;
+ * - the comparison of the latest messages with the state (`pollInbound`'s step 3, written out):
+ *   as it was (a `conversationKey` built per chat) and as it is (keys memoised per channel);
+ * - the checkpoint's save of the state (`JSON.stringify` + `writeFileAtomic`, what a file save does);
+ * - the whole idle poll: `pollInbound` through a client (post transport), with a memory save and
+ *   with the file checkpoint's save.
+ *
+ * Each step is run `--rounds` times; the table gives the median and the fastest round's CPU time
+ * (`process.cpuUsage()`, user + system) in ms, for all four channels together. The fastest round is
+ * the one the shared machine's load moves least; read the differences between rows of one run.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { request } from 'undici';
+import { createChatClient } from '../../packages/core/src/index.ts';
+import { createFileCheckpoint } from '../../packages/core/src/inbound/file-checkpoint.ts';
+import { conversationKey } from '../../packages/core/src/inbound/conversation-key.ts';
+import { createInboundState } from '../../packages/core/src/inbound/inbound-state.ts';
+import { pollInbound } from '../../packages/core/src/inbound/poll-inbound.ts';
+import { writeFileAtomic } from '../../packages/core/src/inbound/write-file-atomic.ts';
+import { parseJsonPayload } from '../../packages/core/src/parse-json-payload.ts';
+import { decodeResponse } from '../../packages/core/src/decode-response.ts';
+import { PLATFORMS } from '../../packages/core/src/chat-types.ts';
+import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
+import { startWorker } from '../runner/worker-process.mjs';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '30' } } });
+const ROUNDS = Number(values.rounds);
+const CONVERSATIONS_PER_CHANNEL = 2_500;
+const CHANNELS = [
+  { platform: 'whatsapp', platformId: '100' },
+  { platform: 'telegram', platformId: '200' },
+  { platform: 'webchat', platformId: '300' },
+  { platform: 'operator', platformId: '400' },
+];
+
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/** Runs `step` ROUNDS times (after two untimed ones); its median and fastest CPU ms. */
+async function measure(name, step) {
+  const times = [];
+  for (let i = 0; i < ROUNDS + 2; i++) {
+    globalThis.gc?.();
+    const before = cpuMicros();
+    await step();
+    if (i >= 2) times.push((cpuMicros() - before) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  const row = { step: name, median: times[Math.floor(times.length / 2)], fastest: times[0] };
+  console.log(
+    `${name.padEnd(72)} ${row.median.toFixed(2).padStart(8)} ${row.fastest.toFixed(2).padStart(8)}`,
+  );
+  return row;
+}
+
+const sandbox = startWorker(new URL('../soak/inbound-sandbox.mjs', import.meta.url), {});
+const dir = await mkdtemp(join(tmpdir(), 'afilnet-poll-steps-'));
+try {
+  const started = await sandbox.command(
+    'start',
+    { conversationsPerChannel: CONVERSATIONS_PER_CHANNEL },
+    60_000,
+  );
+  if (!started.ok) throw new Error(`sandbox: ${started.error}`);
+  const url = started.value.url;
+  const chat = createChatClient({
+    transport: 'post',
+    baseUrl: url,
+    allowInsecureHttp: true,
+    credentials: { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password },
+  });
+  const form = (c) =>
+    new URLSearchParams({
+      class: 'chat',
+      method: 'getchats',
+      user: DEMO_ACCOUNT.user,
+      password: DEMO_ACCOUNT.password,
+      platform: c.platform,
+      platformid: c.platformId,
+    }).toString();
+  const fetchBodies = () =>
+    Promise.all(
+      CHANNELS.map(async (c) => {
+        const response = await request(`${url}/api/http/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form(c),
+        });
+        return response.body.text();
+      }),
+    );
+  const bodies = await fetchBodies();
+  const payloads = bodies.map(parseJsonPayload);
+  const decode = (payload) => decodeResponse('getchats', { httpStatus: 200, payload });
+  const lists = payloads.map(decode);
+  if (lists.some((l) => l.length !== CONVERSATIONS_PER_CHANNEL))
+    throw new Error(`getchats answered ${lists.map((l) => l.length)} chats`);
+  console.log(
+    `${CHANNELS.length} getchats answers, ${bodies.reduce((n, b) => n + b.length, 0).toLocaleString('en-US')} characters, ${lists.flat().length} chats; CPU ms for the four, median / fastest of ${ROUNDS}`,
+  );
+
+  // A state that has seen every conversation: what an idle poll compares with.
+  const state = createInboundState();
+  await pollInbound(state, chat, { save: async () => undefined, sweepIntervalMs: 0 });
+  state.pending = [];
+  console.log(
+    `state: ${Object.keys(state.conversations).length} conversations, ${JSON.stringify(state).length.toLocaleString('en-US')} characters of JSON`,
+  );
+
+  const rows = [];
+  rows.push(await measure('HTTP exchange alone: undici request() × 4, body text', fetchBodies));
+  rows.push(
+    await measure('client.getChats × 4 (HTTP, JSON.parse, decoding: the whole call)', () =>
+      Promise.all(CHANNELS.map((c) => chat.getChats(c))),
+    ),
+  );
+  rows.push(await measure('JSON.parse × 4 (parseJsonPayload)', () => bodies.map(parseJsonPayload)));
+  rows.push(
+    await measure("decoding + validation × 4 (decodeResponse('getchats'))", () =>
+      payloads.map(decode),
+    ),
+  );
+  const latest = lists.flat();
+  rows.push(
+    await measure('conversationKey × 10,000', () => {
+      let n = 0;
+      for (const m of lists.flat()) n += conversationKey(m).length;
+      return n;
+    }),
+  );
+  rows.push(
+    await measure('comparison with the state (flat, platform check, key, marker)', () => {
+      let changed = 0;
+      for (const message of lists.flat()) {
+        if (!PLATFORMS.includes(message.platform)) continue;
+        const conversation = state.conversations[conversationKey(message)];
+        if (conversation === undefined || conversation.marker !== message.messageId) changed += 1;
+      }
+      if (changed !== 0) throw new Error(`${changed} changed`);
+    }),
+  );
+  // What pollInbound now does per chat: the key from a memo by channel and destination.
+  const memos = new Map();
+  const known = new Set(PLATFORMS);
+  rows.push(
+    await measure('comparison with the state, keys memoised (as pollInbound does)', () => {
+      let changed = 0;
+      for (const list of lists) {
+        let platform;
+        let platformId;
+        let keys;
+        for (const message of list) {
+          if (message.platform !== platform || message.platformId !== platformId) {
+            platform = message.platform;
+            platformId = message.platformId;
+            keys = undefined;
+            if (known.has(platform)) {
+              const channel = `${platform} ${platformId}`;
+              keys = memos.get(channel);
+              if (keys === undefined) memos.set(channel, (keys = new Map()));
+            }
+          }
+          if (keys === undefined) continue;
+          let key = keys.get(message.destination);
+          if (key === undefined) keys.set(message.destination, (key = conversationKey(message)));
+          const conversation = state.conversations[key];
+          if (conversation === undefined || conversation.marker !== message.messageId) changed += 1;
+        }
+      }
+      if (changed !== 0) throw new Error(`${changed} changed`);
+    }),
+  );
+  rows.push(await measure('checkpoint save: JSON.stringify(state)', () => JSON.stringify(state)));
+  rows.push(
+    await measure('checkpoint save: JSON.stringify + writeFileAtomic (fsync)', () =>
+      writeFileAtomic(join(dir, 'state.json'), JSON.stringify(state)),
+    ),
+  );
+  rows.push(
+    await measure('idle poll: pollInbound, memory save', () =>
+      pollInbound(state, chat, { save: async () => undefined, sweepIntervalMs: 0 }),
+    ),
+  );
+  const checkpoint = createFileCheckpoint(join(dir, 'inbound.json'));
+  await checkpoint.open();
+  await checkpoint.save(state);
+  let saves = 0;
+  rows.push(
+    await measure('idle poll: pollInbound, file checkpoint save', () =>
+      pollInbound(state, chat, {
+        save: (s) => {
+          saves += 1;
+          return checkpoint.save(s);
+        },
+        sweepIntervalMs: 0,
+      }),
+    ),
+  );
+  console.log(`file checkpoint saves per idle poll: ${(saves / (ROUNDS + 2)).toFixed(1)}`);
+  await checkpoint.close();
+  await chat.close();
+  if (latest.length === 0) throw new Error('no chats');
+} finally {
+  await sandbox.stop();
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,114 @@
+/**
+ * What the soak measures of a listener, from inside its process: the window of
+ * `bench/soak-inbound.mjs`, shared by the `watchInbound` watcher and the relay's probe.
+ *
+ * After `warmupMs`, for `durationMs`: resident set size every 10 s and the live heap after a
+ * forced collection (`--expose-gc`) at both ends; CPU time over the window and per poll
+ * (`process.cpuUsage()` between the starts of two polls, a poll starting with its first
+ * `getchats`, seen on the client's `afilnet-chat:call` tracing channel, which is global to the
+ * process); the event loop's delay (`monitorEventLoopDelay`, 10 ms resolution); and the API calls
+ * the sandbox answered (its request counts, read over HTTP at both ends).
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const MB = 2 ** 20;
+const RSS_SAMPLE_MS = 10_000;
+const CALL_START = 'tracing:afilnet-chat:call:start';
+
+function liveHeapMb() {
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed / MB;
+}
+
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+async function requestCounts(url) {
+  const response = await fetch(`${url}/__sandbox/requests/counts`);
+  return response.json();
+}
+
+/**
+ * Measures this process for one window. `sandboxUrl` is the sandbox whose request counts give
+ * the calls; `intervalMs` the listener's poll interval (two `getchats` less than half of it
+ * apart belong to one poll); `onOpen` is called as the window opens.
+ *
+ * @returns `{ openedAt, closedAt (ms since the epoch), elapsedMs, rss, liveHeap, cpuTotalMicros,
+ *   pollCpuMicros, calls, eventLoopDelayMs }`
+ */
+export async function measureListener({
+  sandboxUrl,
+  intervalMs,
+  warmupMs,
+  durationMs,
+  onOpen = () => undefined,
+}) {
+  let measuring = false;
+  let lastPollAt = Number.NEGATIVE_INFINITY;
+  let lastPollCpu = 0;
+  const pollCpu = [];
+  const onCall = (context) => {
+    if (context.method !== 'getchats') return;
+    const now = performance.now();
+    if (now - lastPollAt < intervalMs / 2) return;
+    const cpu = cpuMicros();
+    if (measuring && lastPollAt > Number.NEGATIVE_INFINITY) pollCpu.push(cpu - lastPollCpu);
+    lastPollAt = now;
+    lastPollCpu = cpu;
+  };
+  subscribe(CALL_START, onCall);
+  try {
+    await sleep(warmupMs);
+    const startHeap = liveHeapMb();
+    const startRss = process.memoryUsage.rss() / MB;
+    const countsAtStart = await requestCounts(sandboxUrl);
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const openedAt = Date.now();
+    const cpuAtStart = cpuMicros();
+    const startedAt = performance.now();
+    measuring = true;
+    onOpen();
+    lastPollAt = Number.NEGATIVE_INFINITY; // the first poll of the window starts the first measured one
+
+    const rss = [startRss];
+    while (performance.now() - startedAt < durationMs) {
+      await sleep(Math.min(RSS_SAMPLE_MS, durationMs - (performance.now() - startedAt)));
+      rss.push(process.memoryUsage.rss() / MB);
+    }
+    measuring = false;
+    const cpuTotal = cpuMicros() - cpuAtStart;
+    const elapsedMs = performance.now() - startedAt;
+    const closedAt = Date.now();
+    delay.disable();
+    const countsAtEnd = await requestCounts(sandboxUrl);
+    const endRss = process.memoryUsage.rss() / MB;
+    const endHeap = liveHeapMb();
+    const calls = {};
+    for (const [method, n] of Object.entries(countsAtEnd)) {
+      const diff = n - (countsAtStart[method] ?? 0);
+      if (diff > 0) calls[method] = diff;
+    }
+    return {
+      openedAt,
+      closedAt,
+      elapsedMs,
+      rss: { start: startRss, end: endRss, samples: rss },
+      liveHeap: { start: startHeap, end: endHeap },
+      cpuTotalMicros: cpuTotal,
+      pollCpuMicros: pollCpu,
+      calls,
+      eventLoopDelayMs: {
+        p50: delay.percentile(50) / 1e6,
+        p99: delay.percentile(99) / 1e6,
+        max: delay.max / 1e6,
+      },
+    };
+  } finally {
+    unsubscribe(CALL_START, onCall);
+  }
+}
