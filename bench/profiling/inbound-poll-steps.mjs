@@ -32,9 +32,9 @@ import { conversationKey } from '../../packages/core/src/inbound/conversation-ke
 import { createInboundState } from '../../packages/core/src/inbound/inbound-state.ts';
 import { pollInbound } from '../../packages/core/src/inbound/poll-inbound.ts';
 import { writeFileAtomic } from '../../packages/core/src/inbound/write-file-atomic.ts';
-import { parseJsonPayload } from '../../packages/core/src/parse-json-payload.ts';
-import { decodeResponse } from '../../packages/core/src/decode-response.ts';
-import { PLATFORMS } from '../../packages/core/src/chat-types.ts';
+import { parseJsonPayload } from '../../packages/core/src/wire/parse-json-payload.ts';
+import { decodeResponse } from '../../packages/core/src/wire/decode-response.ts';
+import { PLATFORMS } from '../../packages/core/src/wire/chat-types.ts';
 import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
 import { startWorker } from '../runner/worker-process.mjs';
 
