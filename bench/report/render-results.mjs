@@ -347,13 +347,14 @@ function memoryTable(soaks, sampleEvery) {
 }
 
 function importTable(coldImports) {
-  return markdownTable(
-    ['modules imported', 'import ms median [min–max]', 'process start → imported, ms', 'RSS MB'],
-    coldImports.map((c) =>
-      c.error
-        ? [c.label, `failed: ${c.error}`, '', '']
-        : [c.label, range(c.importMs, one), one(c.sinceStartMs.median), one(c.rssMb.median)],
-    ),
+  return columnsTable(
+    [
+      ['modules imported', (c) => c.label],
+      ['process wall ms median [min–max]', (c) => range(c.wallMs, one)],
+      ['import wall ms', (c) => one(c.importMs)],
+      ['import CPU ms', (c) => one(c.importCpuMs)],
+    ],
+    coldImports.map((c) => (c.error ? [c.label, `failed: ${c.error}`, '', ''] : c)),
   );
 }
 
@@ -438,7 +439,8 @@ export function renderResults(run) {
     `Each transport sends ${count(options.soakCalls)} sendmessage calls at concurrency 64 in one process; growth is the highest RSS of the second half of the samples minus the highest of the first half (RSS oscillates by tens of MB as promoted garbage waits for a full collection; a leak raises the later peaks); the live heap is measured after a forced collection at the first and the last sample.`,
     memoryTable(soaks, options.soakSampleEvery),
     '## Cold import',
-    `A fresh \`node\` process imports the modules; ${options.importRuns} runs per row, interleaved.`,
+    `A fresh \`node\` process imports the modules, timed whole with hyperfine, ${options.importRuns} runs per row after a warm-up run. ` +
+      'The import is what that process takes above the same process importing nothing (the first row): wall time (median) and CPU time (user + system, mean of the runs).',
     importTable(coldImports),
     '## Installed size of the runtime dependency tree',
     'The package plus everything reachable through `dependencies`, each package once (workspace packages: what they publish, `dist` and `src`).',
