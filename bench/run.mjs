@@ -16,7 +16,7 @@ import { startResponder } from './runner/responder-process.mjs';
 import { parseRunOptions } from './runner/run-options.mjs';
 import { runThroughputRounds } from './runner/throughput-rounds.mjs';
 import { warmResponder } from './runner/warm-responder.mjs';
-import { measureColdImports } from './measure/cold-import.mjs';
+import { ensureHyperfine, measureColdImports } from './measure/cold-import.mjs';
 import { installedTreeSize, rootPackageDir } from './measure/installed-size.mjs';
 import { PEER_PACKAGES, TRANSPORT_ENTRIES } from './subjects/transport-entries.mjs';
 import { describeMachine } from './report/machine.mjs';
@@ -35,6 +35,9 @@ if (options.renderOnly) {
   log(`rendered ${fileURLToPath(run.options.output)} from bench/last-run.json`);
   process.exit(0);
 }
+// The cold imports are timed with hyperfine: without it, fail now with the command that
+// installs it, not after the rest of the run.
+ensureHyperfine();
 const startedAt = new Date();
 const loadAtStart = os.loadavg();
 
@@ -99,7 +102,6 @@ await responder.stop();
 
 log('cold imports');
 const importSets = [
-  { label: 'node (empty process)', specifiers: [] },
   { label: 'core alone', specifiers: [CORE] },
   ...available.map(({ entry }) => ({
     label: `core + ${entry.name}`,

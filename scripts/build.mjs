@@ -9,8 +9,7 @@
  * ~50 locale modules was most of core's import time (bench/IMPORT-COST.md). The bundle keeps
  * source maps back to core's TypeScript; undici and the transports stay outside, imported at
  * first use.
- * `--clean` removes what both steps wrote instead; `--bundle-only` skips tsc (the bench builds
- * package by package when the whole workspace does not compile).
+ * `--clean` removes what both steps wrote instead.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -50,8 +49,7 @@ const tsc = [
   'tsconfig.build.json',
   ...(clean ? ['--clean'] : []),
 ];
-if (!process.argv.includes('--bundle-only'))
-  execFileSync(process.execPath, tsc, { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, tsc, { cwd: root, stdio: 'inherit' });
 
 const dist = join(core, 'dist');
 // Only what esbuild wrote last time: the declarations in dist are tsc's.

@@ -4,8 +4,9 @@
  * undici (`Agent.dispatch()`, the limit, and `undici.request`) and global fetch, and compares it
  * with its peer when it has one.
  *
- * A transport whose package is missing or does not build is left out of the run and named in
- * RESULTS.md, so the benchmark runs on whatever exists.
+ * A transport whose package is missing is left out of the run and named in RESULTS.md, so the
+ * benchmark runs on whatever exists; the packages are built by the repository's build, which
+ * must pass.
  *
  * `targets`, each at concurrency 64 for every method: `vsLimit`, the least requests per second
  * as a share of the limit's (raw `Agent.dispatch()`); `cpuVsLimit`, the most client CPU time per
