@@ -12,8 +12,10 @@ import {
   CLI_ACCOUNT,
   accountEnv,
   builtTransports,
+  injectWhatsapp,
   runCli,
   startCli,
+  whatsappArgs,
 } from './support/cli-process.js';
 import { rawRequest } from './support/raw-request.js';
 import { useSandbox } from './support/sandbox-fixture.js';
@@ -27,20 +29,11 @@ let nextDestination = 0;
 function conversation(): { destination: string; args: string[] } {
   nextDestination += 1;
   const destination = `3462${String(nextDestination).padStart(7, '0')}`;
-  return {
-    destination,
-    args: ['--platform', 'whatsapp', '--platform-id', '100', '--destination', destination],
-  };
+  return { destination, args: whatsappArgs(destination) };
 }
 
 function inject(destination: string, message: string): void {
-  fixture.sandbox.injectInbound({
-    user: CLI_ACCOUNT.user,
-    platform: 'whatsapp',
-    platformId: '100',
-    destination,
-    message,
-  });
+  injectWhatsapp(fixture.sandbox, destination, message);
 }
 
 describe.concurrent('watch', { timeout: 180_000 }, () => {
@@ -108,13 +101,7 @@ describe.concurrent('watch', { timeout: 180_000 }, () => {
     const failing = await startSandbox({ accounts: [CLI_ACCOUNT] });
     try {
       const { destination, args } = conversation();
-      failing.injectInbound({
-        user: CLI_ACCOUNT.user,
-        platform: 'whatsapp',
-        platformId: '100',
-        destination,
-        message: 'after the outage',
-      });
+      injectWhatsapp(failing, destination, 'after the outage');
       failing.chaos([{ method: 'getunreadmessages', times: 9, fault: { status: 503 } }]);
       const { code, stdout, stderr } = await runCli(
         ['watch', ...args, '--interval', '40', '--count', '1'],

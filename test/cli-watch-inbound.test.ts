@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI_ACCOUNT, accountEnv, runCli, startCli } from './support/cli-process.js';
+import { CLI_ACCOUNT, accountEnv, runCli, startCli, whatsappArgs } from './support/cli-process.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
@@ -92,20 +92,7 @@ describe('watch (the account)', { timeout: 60_000 }, () => {
     writeFileSync(notCheckpoint, '{"notes": true}');
     const runs = await Promise.all([
       runCli(['watch', '--platform', 'whatsapp'], { env: env() }),
-      runCli(
-        [
-          'watch',
-          '--platform',
-          'whatsapp',
-          '--platform-id',
-          '100',
-          '--destination',
-          '1',
-          '--checkpoint',
-          join(dir, 'x.json'),
-        ],
-        { env: env() },
-      ),
+      runCli(['watch', ...whatsappArgs('1'), '--checkpoint', join(dir, 'x.json')], { env: env() }),
       runCli(['watch', '--checkpoint', notCheckpoint], { env: env() }),
     ]);
     for (const run of runs) expect(run.code).toBe(2);

@@ -13,8 +13,10 @@ import {
   WRONG_SECRET,
   accountEnv,
   builtTransports,
+  injectWhatsapp,
   runCli,
   startCli,
+  whatsappArgs,
   type CliResult,
 } from './support/cli-process.js';
 import {
@@ -87,14 +89,7 @@ describe.concurrent.each(TRANSPORTS)(
   { timeout: 180_000 },
   (transport) => {
     const destination = `3460${String(TRANSPORTS.indexOf(transport)).padStart(7, '0')}`;
-    const conversation = [
-      '--platform',
-      'whatsapp',
-      '--platform-id',
-      '100',
-      '--destination',
-      destination,
-    ];
+    const conversation = whatsappArgs(destination);
 
     it('channels: a table, and the same channels as JSON', async () => {
       const [table, json] = await Promise.all([
@@ -161,26 +156,14 @@ describe.concurrent.each(TRANSPORTS)(
         'status',
       ]);
 
-      fixture.sandbox.injectInbound({
-        user: CLI_ACCOUNT.user,
-        platform: 'whatsapp',
-        platformId: '100',
-        destination,
-        message: 'Reply \u001b[31mred',
-      });
+      injectWhatsapp(fixture.sandbox, destination, 'Reply \u001b[31mred');
       const unread = await runCli(['unread', ...conversation, '--json'], { env });
       expect(unread.code).toBe(EXIT.OK);
       expect(JSON.parse(unread.stdout)).toEqual([
         expect.objectContaining({ message: 'Reply \u001b[31mred', sent: false, destination }),
       ]);
 
-      fixture.sandbox.injectInbound({
-        user: CLI_ACCOUNT.user,
-        platform: 'whatsapp',
-        platformId: '100',
-        destination,
-        message: 'Again \u001b[2J',
-      });
+      injectWhatsapp(fixture.sandbox, destination, 'Again \u001b[2J');
       const table = await runCli(['unread', ...conversation], { env });
       expect(table.code).toBe(EXIT.OK);
       expect(table.stdout).toMatch(/^DATETIME\s+DESTINATION\s+DIR\s+STATUS\s+ID\s+MESSAGE\n─+/);
@@ -283,20 +266,7 @@ describe.concurrent('errors and exit codes', { timeout: 180_000 }, () => {
       runCli(['channels', '--colour'], { env: base }),
       runCli(['chanels'], { env: base }),
       runCli(['channels', '--timeout', 'soon'], { env: base }),
-      runCli(
-        [
-          'watch',
-          '--platform',
-          'whatsapp',
-          '--platform-id',
-          '100',
-          '--destination',
-          '1',
-          '--interval',
-          '0',
-        ],
-        { env: base },
-      ),
+      runCli(['watch', ...whatsappArgs('1'), '--interval', '0'], { env: base }),
       runCli(['sandbox', '--port', '70000']),
       runCli(['chats', '--platform', 'whatsapp', '--platform-id', '100', 'extra'], { env: base }),
     ]);
@@ -389,12 +359,7 @@ describe.concurrent('errors and exit codes', { timeout: 180_000 }, () => {
       // the first request): a deadline that fires before that truthfully says nothing was sent.
       [
         'send',
-        '--platform',
-        'whatsapp',
-        '--platform-id',
-        '100',
-        '--destination',
-        '34600000000',
+        ...whatsappArgs('34600000000'),
         '--message',
         'hi',
         '--timeout',
@@ -563,18 +528,7 @@ describe.concurrent('text a server controls never reaches the terminal raw', {
       soapFault(`Server error ${XML_ESCAPES} ${ESCAPES}`),
     );
     const watch = startCli(
-      [
-        'watch',
-        '--platform',
-        'whatsapp',
-        '--platform-id',
-        '100',
-        '--destination',
-        '34600000000',
-        '--interval',
-        '50',
-        ...extra,
-      ],
+      ['watch', ...whatsappArgs('34600000000'), '--interval', '50', ...extra],
       {
         env: accountEnv(server.url, 'soap'),
       },

@@ -11,7 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPrometheus, type PrometheusServer } from '../scripts/prometheus-server.mjs';
-import { CLI_ACCOUNT, SECRET, accountEnv, startCli } from './support/cli-process.js';
+import {
+  CLI_ACCOUNT,
+  SECRET,
+  accountEnv,
+  injectWhatsapp,
+  startCli,
+  whatsappArgs,
+} from './support/cli-process.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 import { waitFor } from './support/wait-for.js';
 import { newWebhookSecret, startReceiver } from './support/webhook-receiver.js';
@@ -40,28 +47,9 @@ describe('watch --metrics-port', { timeout: 180_000 }, () => {
     const passwordFile = join(scratch, 'password');
     writeFileSync(passwordFile, `${SECRET}\n`);
     const destination = '34629000001';
-    const inject = (message: string) =>
-      fixture.sandbox.injectInbound({
-        user: CLI_ACCOUNT.user,
-        platform: 'whatsapp',
-        platformId: '100',
-        destination,
-        message,
-      });
+    const inject = (message: string) => injectWhatsapp(fixture.sandbox, destination, message);
     const watch = startCli(
-      [
-        'watch',
-        '--platform',
-        'whatsapp',
-        '--platform-id',
-        '100',
-        '--destination',
-        destination,
-        '--interval',
-        '100',
-        '--metrics-port',
-        '0',
-      ],
+      ['watch', ...whatsappArgs(destination), '--interval', '100', '--metrics-port', '0'],
       {
         env: {
           AFILNET_TRANSPORT: 'post',
@@ -123,13 +111,7 @@ describe('relay --metrics-port', { timeout: 180_000 }, () => {
       status: r.event?.data.destination === refused ? 500 : 204,
     }));
     const inject = (destination: string, message: string) =>
-      fixture.sandbox.injectInbound({
-        user: CLI_ACCOUNT.user,
-        platform: 'whatsapp',
-        platformId: '100',
-        destination,
-        message,
-      });
+      injectWhatsapp(fixture.sandbox, destination, message);
     const relay = startCli(
       [
         'relay',

@@ -7,35 +7,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI_ACCOUNT, accountEnv, startCli, type CliProcess } from './support/cli-process.js';
+import {
+  CLI_ACCOUNT,
+  CLI_CHANNELS as CHANNELS,
+  accountEnv,
+  type CliProcess,
+} from './support/cli-process.js';
+import { sleep, useRelayHarness } from './support/relay-harness.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 import { waitFor } from './support/wait-for.js';
 import {
   expectOrderPerConversation,
   expectSignedAndStable,
   newWebhookSecret,
-  startReceiver,
-  type Receiver,
 } from './support/webhook-receiver.js';
 
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 const dir = mkdtempSync(join(tmpdir(), 'afilnet-relay-crash-'));
-const receivers: Receiver[] = [];
-const relays: CliProcess[] = [];
-afterAll(async () => {
-  for (const relay of relays)
-    if (relay.child.exitCode === null && relay.child.signalCode === null)
-      relay.child.kill('SIGKILL');
-  await Promise.all(receivers.map((r) => r.close()));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// After the folder's removal in the file, so that its relays are stopped before it.
+const harness = useRelayHarness();
 
 const secret = newWebhookSecret();
-const CHANNELS = [
-  { platform: 'whatsapp', platformId: '100' },
-  { platform: 'telegram', platformId: '200' },
-] as const;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Injects `messages` over `conversations`, a few ms apart, the later conversations opening meanwhile. */
 async function injectOverTime(
@@ -67,11 +60,10 @@ async function kill(relay: CliProcess): Promise<void> {
 describe('relay killed at random instants', { timeout: 120_000 }, () => {
   it('in one process: nothing lost, repeats only with the same webhook-id', async () => {
     // Answers take a little while, so kills land during deliveries too.
-    const receiver = await startReceiver(secret, () => ({
+    const receiver = await harness.receiver(secret, () => ({
       status: 204,
       delayMs: Math.random() * 15,
     }));
-    receivers.push(receiver);
     const env = accountEnv(fixture.sandbox.url, 'post', { AFILNET_WEBHOOK_SECRET: secret });
     const args = [
       'relay',
@@ -89,8 +81,7 @@ describe('relay killed at random instants', { timeout: 120_000 }, () => {
     let done = false;
     void injecting.then(() => (done = true));
     while (!done || kills < 5) {
-      const relay = startCli(args, { env });
-      relays.push(relay);
+      const relay = harness.relay(args, env);
       await relay.waitFor('stderr', 'Relaying');
       const before = receiver.accepted().length;
       await sleep(200 + Math.random() * 800);
@@ -99,8 +90,7 @@ describe('relay killed at random instants', { timeout: 120_000 }, () => {
       if (receiver.accepted().length > before) landed += 1;
     }
     await injecting;
-    const last = startCli(args, { env });
-    relays.push(last);
+    const last = harness.relay(args, env);
     // Its stop handler is in place once it says so: a SIGTERM before that would kill it outright.
     await last.waitFor('stderr', 'Relaying');
     await waitFor(

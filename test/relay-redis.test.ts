@@ -10,50 +10,37 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
 import {
   CLI_ACCOUNT,
+  CLI_CHANNELS as CHANNELS,
   accountEnv,
+  injectWhatsapp,
   runCli,
-  startCli,
   type CliProcess,
 } from './support/cli-process.js';
+import { sleep, useRelayHarness } from './support/relay-harness.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 import { waitFor } from './support/wait-for.js';
 import {
   expectOrderPerConversation,
   expectSignedAndStable,
   newWebhookSecret,
-  startReceiver,
-  type Receiver,
 } from './support/webhook-receiver.js';
 
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 let redis: RedisServer;
-const receivers: Receiver[] = [];
-const relays: CliProcess[] = [];
 beforeAll(async () => {
   redis = await startRedisServer();
 });
 afterAll(async () => {
-  for (const relay of relays)
-    if (relay.child.exitCode === null && relay.child.signalCode === null)
-      relay.child.kill('SIGKILL');
-  await Promise.all(receivers.map((r) => r.close()));
   await redis?.stop();
 });
+// After Redis's stop in the file, so that the relays are stopped before it.
+const harness = useRelayHarness();
 
 const secret = newWebhookSecret();
 const env = () => accountEnv(fixture.sandbox.url, 'post', { AFILNET_WEBHOOK_SECRET: secret });
-const CHANNELS = [
-  { platform: 'whatsapp', platformId: '100' },
-  { platform: 'telegram', platformId: '200' },
-] as const;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function startRelay(args: readonly string[]): CliProcess {
-  const relay = startCli(['relay', '--redis', redis.url, '--interval', '200', ...args], {
-    env: env(),
-  });
-  relays.push(relay);
-  return relay;
+  return harness.relay(['relay', '--redis', redis.url, '--interval', '200', ...args], env());
 }
 
 describe('relay --redis', { timeout: 150_000 }, () => {
@@ -74,11 +61,10 @@ describe('relay --redis', { timeout: 150_000 }, () => {
   });
 
   it('delivers 1,000 messages across 100 conversations through 2 relay processes, one SIGKILLed midway and restarted', async () => {
-    const receiver = await startReceiver(secret, () => ({
+    const receiver = await harness.receiver(secret, () => ({
       status: 204,
       delayMs: Math.random() * 10,
     }));
-    receivers.push(receiver);
     const args = ['--url', receiver.url, '--queue', 'relay-kill', '--concurrency', '8'];
     const a = startRelay(args);
     const b = startRelay(args);
@@ -131,26 +117,13 @@ describe('relay --redis', { timeout: 150_000 }, () => {
 
   it('keeps a message whose retry window closed in the failed set, lists it, and delivers it after --retry-failed', async () => {
     let broken = true;
-    const receiver = await startReceiver(secret, (r) => ({
+    const receiver = await harness.receiver(secret, (r) => ({
       status: broken && r.event?.data.destination === '346300999' ? 500 : 204,
     }));
-    receivers.push(receiver);
     const args = ['--url', receiver.url, '--queue', 'relay-failed'];
     const relay = startRelay([...args, '--retry-window', '2', '--json']);
-    const a1 = fixture.sandbox.injectInbound({
-      user: CLI_ACCOUNT.user,
-      platform: 'whatsapp',
-      platformId: '100',
-      destination: '346300999',
-      message: 'x1',
-    }).messageId;
-    const a2 = fixture.sandbox.injectInbound({
-      user: CLI_ACCOUNT.user,
-      platform: 'whatsapp',
-      platformId: '100',
-      destination: '346300999',
-      message: 'x2',
-    }).messageId;
+    const a1 = injectWhatsapp(fixture.sandbox, '346300999', 'x1');
+    const a2 = injectWhatsapp(fixture.sandbox, '346300999', 'x2');
     await waitFor(
       () => (relay.output().stdout.match(/"event":"failed"/g) ?? []).length >= 2,
       60_000,
@@ -201,14 +174,13 @@ describe('relay --redis', { timeout: 150_000 }, () => {
   });
 
   it('rides out 500s and 429 Retry-After across processes; a relay stopped during a pause hands its messages back', async () => {
-    const receiver = await startReceiver(secret, (r, attempt) => {
+    const receiver = await harness.receiver(secret, (r, attempt) => {
       if (attempt === 1)
         return Number(r.event?.data.messageId) % 2 === 0
           ? { status: 429, headers: { 'retry-after': '3' } }
           : { status: 500 };
       return { status: 204 };
     });
-    receivers.push(receiver);
     const args = ['--url', receiver.url, '--queue', 'relay-faults'];
     const a = startRelay(args);
     const b = startRelay(args);

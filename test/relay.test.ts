@@ -10,52 +10,43 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CLI_ACCOUNT,
+  CLI_CHANNELS,
   accountEnv,
+  injectWhatsapp,
   runCli,
-  startCli,
   type CliProcess,
 } from './support/cli-process.js';
+import { useRelayHarness } from './support/relay-harness.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 import { waitFor } from './support/wait-for.js';
 import {
   expectOrderPerConversation,
   expectSignedAndStable,
   newWebhookSecret,
-  startReceiver,
   type ReceivedRequest,
-  type Receiver,
 } from './support/webhook-receiver.js';
 
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
 const dir = mkdtempSync(join(tmpdir(), 'afilnet-relay-'));
-const receivers: Receiver[] = [];
-const relays: CliProcess[] = [];
-afterAll(async () => {
-  for (const relay of relays) if (relay.child.exitCode === null) relay.child.kill('SIGKILL');
-  await Promise.all(receivers.map((r) => r.close()));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// After the folder's removal in the file, so that its relays are stopped before it.
+const harness = useRelayHarness();
 
 const secret = newWebhookSecret();
 const env = (extra: Record<string, string> = {}) =>
   accountEnv(fixture.sandbox.url, 'post', { AFILNET_WEBHOOK_SECRET: secret, ...extra });
-const WHATSAPP = { platform: 'whatsapp', platformId: '100' } as const;
-const TELEGRAM = { platform: 'telegram', platformId: '200' } as const;
-const channelOf = (n: number) => (n % 2 === 0 ? WHATSAPP : TELEGRAM);
 
 function inject(conversation: number, text: string): string {
   return fixture.sandbox.injectInbound({
     user: CLI_ACCOUNT.user,
-    ...channelOf(conversation),
+    ...CLI_CHANNELS[conversation % 2 === 0 ? 0 : 1],
     destination: `3461${String(conversation).padStart(5, '0')}`,
     message: text,
   }).messageId;
 }
 
 function startRelay(args: readonly string[], extra: Record<string, string> = {}): CliProcess {
-  const relay = startCli(['relay', '--interval', '100', ...args], { env: env(extra) });
-  relays.push(relay);
-  return relay;
+  return harness.relay(['relay', '--interval', '100', ...args], env(extra));
 }
 
 describe('relay: start-up checks', { timeout: 60_000 }, () => {
@@ -108,8 +99,7 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
       if (attempt === 1 && n % 11 === 0) return { status: 503, headers: { 'retry-after': '1' } };
       return { status: n % 2 === 0 ? 200 : 204 };
     };
-    const receiver = await startReceiver(secret, answers);
-    receivers.push(receiver);
+    const receiver = await harness.receiver(secret, answers);
     const injected: string[] = [];
     for (let i = 0; i < 20; i++) injected.push(inject(i % 8, `early ${i}`));
     const relay = startRelay([
@@ -159,25 +149,12 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
 
   it('keeps messages whose retry window closed as failed, lists them, and delivers them after --retry-failed', async () => {
     let broken = true;
-    const receiver = await startReceiver(secret, (r) => ({
+    const receiver = await harness.receiver(secret, (r) => ({
       status: broken && r.event?.data.destination === '346100100' ? 500 : 204,
     }));
-    receivers.push(receiver);
     const checkpoint = join(dir, 'exhausted.json');
-    const a1 = fixture.sandbox.injectInbound({
-      user: CLI_ACCOUNT.user,
-      platform: 'whatsapp',
-      platformId: '100',
-      destination: '346100100',
-      message: 'a1',
-    }).messageId;
-    const a2 = fixture.sandbox.injectInbound({
-      user: CLI_ACCOUNT.user,
-      platform: 'whatsapp',
-      platformId: '100',
-      destination: '346100100',
-      message: 'a2',
-    }).messageId;
+    const a1 = injectWhatsapp(fixture.sandbox, '346100100', 'a1');
+    const a2 = injectWhatsapp(fixture.sandbox, '346100100', 'a2');
     const b1 = fixture.sandbox.injectInbound({
       user: CLI_ACCOUNT.user,
       platform: 'telegram',
@@ -249,18 +226,11 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
 
   it("keeps a message's retry window across a restart: a relay started after the window closed fails it at its next failed attempt", async () => {
     const destination = '346100400';
-    const receiver = await startReceiver(secret, (r) => ({
+    const receiver = await harness.receiver(secret, (r) => ({
       status: r.event?.data.destination === destination ? 500 : 204,
     }));
-    receivers.push(receiver);
     const ours = () => receiver.requests.filter((r) => r.event?.data.destination === destination);
-    const messageId = fixture.sandbox.injectInbound({
-      user: CLI_ACCOUNT.user,
-      platform: 'whatsapp',
-      platformId: '100',
-      destination,
-      message: 'w1',
-    }).messageId;
+    const messageId = injectWhatsapp(fixture.sandbox, destination, 'w1');
     const windowMs = 4_000;
     const args = [
       '--url',
@@ -296,8 +266,7 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
   });
 
   it('refuses --retry-failed while a relay runs on the checkpoint', async () => {
-    const receiver = await startReceiver(secret);
-    receivers.push(receiver);
+    const receiver = await harness.receiver(secret);
     const checkpoint = join(dir, 'busy.json');
     const relay = startRelay(['--url', receiver.url, '--checkpoint', checkpoint]);
     await relay.waitFor('stderr', 'Relaying');
@@ -312,21 +281,14 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
   });
 
   it('stops on SIGTERM after the delivery in flight (acknowledged), and at once on a second signal (not acknowledged)', async () => {
-    const receiver = await startReceiver(secret, (r, attempt) => ({
+    const receiver = await harness.receiver(secret, (r, attempt) => ({
       status: 204,
       delayMs: r.event?.data.message === 'slow' ? 1_500 : attempt === 1 ? 6_000 : 0,
     }));
-    receivers.push(receiver);
     const checkpoint = join(dir, 'stopping.json');
     // One signal: the attempt in flight completes, its 2xx is acknowledged, the relay exits 0.
     const first = startRelay(['--url', receiver.url, '--checkpoint', checkpoint]);
-    const slow = fixture.sandbox.injectInbound({
-      user: CLI_ACCOUNT.user,
-      platform: 'whatsapp',
-      platformId: '100',
-      destination: '346100300',
-      message: 'slow',
-    }).messageId;
+    const slow = injectWhatsapp(fixture.sandbox, '346100300', 'slow');
     await waitFor(() => receiver.arrived() > 0, 30_000, 5);
     first.child.kill('SIGTERM');
     const stopped = await first.done;
@@ -336,13 +298,7 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
 
     // Two signals while the receiver takes 6 s: the relay ends at once, nothing acknowledged.
     const second = startRelay(['--url', receiver.url, '--checkpoint', checkpoint]);
-    const held = fixture.sandbox.injectInbound({
-      user: CLI_ACCOUNT.user,
-      platform: 'whatsapp',
-      platformId: '100',
-      destination: '346100300',
-      message: 'held',
-    }).messageId;
+    const held = injectWhatsapp(fixture.sandbox, '346100300', 'held');
     await waitFor(() => receiver.arrived() >= 2, 30_000, 5);
     const signalledAt = Date.now();
     second.child.kill('SIGTERM');

@@ -8,11 +8,36 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { TRANSPORT_NAMES, type TransportName } from '@afilnet-chat/core/constants';
+import type { Sandbox } from '@afilnet-chat/sandbox';
 
 /** The executable, as installed by the package's `bin`. */
 export const BIN = fileURLToPath(
   new URL('../../packages/cli/bin/afilnet-chat.js', import.meta.url),
 );
+
+/**
+ * The CLI account's channels: a conversation `n` of the relay suites is on `CLI_CHANNELS[n % 2]`.
+ */
+export const CLI_CHANNELS = [
+  { platform: 'whatsapp', platformId: '100' },
+  { platform: 'telegram', platformId: '200' },
+] as const;
+
+/** The options naming the conversation with `destination` on the CLI account's WhatsApp channel. */
+export function whatsappArgs(destination: string): string[] {
+  return ['--platform', 'whatsapp', '--platform-id', '100', '--destination', destination];
+}
+
+/**
+ * Has `destination` write `message` to the CLI account's WhatsApp channel in `sandbox` (an
+ * inbound message, unread).
+ *
+ * @returns its `messageId`.
+ */
+export function injectWhatsapp(sandbox: Sandbox, destination: string, message: string): string {
+  return sandbox.injectInbound({ user: CLI_ACCOUNT.user, ...CLI_CHANNELS[0], destination, message })
+    .messageId;
+}
 
 /** A password with characters that every encoding changes, so a leak in any form is caught. */
 export const SECRET = 'Cli s3cret+/=:%&pässwörd';

@@ -3,7 +3,7 @@ import { CliUsageError } from './cli-usage-error.js';
 import type { OptionSpec } from './option-spec.js';
 import { parseCommandOptions, splitCommand } from './parse-command-line.js';
 
-const SPECS: OptionSpec[] = [
+const OPTIONS: OptionSpec[] = [
   { name: 'transport', type: 'string', description: '' },
   { name: 'json', type: 'boolean', description: '' },
   { name: 'help', type: 'boolean', short: 'h', description: '' },
@@ -14,7 +14,7 @@ const SPECS: OptionSpec[] = [
 describe('splitCommand', () => {
   it('finds the command after options and their values', () => {
     expect(
-      splitCommand(['--transport', 'post', '--json', 'chats', '--platform', 'whatsapp'], SPECS),
+      splitCommand(['--transport', 'post', '--json', 'chats', '--platform', 'whatsapp'], OPTIONS),
     ).toEqual({
       name: 'chats',
       rest: ['--transport', 'post', '--json', '--platform', 'whatsapp'],
@@ -22,7 +22,7 @@ describe('splitCommand', () => {
   });
 
   it('answers no command when there are only options', () => {
-    expect(splitCommand(['--json', '-h'], SPECS).name).toBeUndefined();
+    expect(splitCommand(['--json', '-h'], OPTIONS).name).toBeUndefined();
   });
 });
 
@@ -31,7 +31,7 @@ describe('parseCommandOptions', () => {
     expect(
       parseCommandOptions(
         ['--platform=whatsapp', '--platform-id', '100', '--json'],
-        SPECS,
+        OPTIONS,
         'chats',
       ),
     ).toEqual({
@@ -42,19 +42,19 @@ describe('parseCommandOptions', () => {
   });
 
   it('names every missing required option at once', () => {
-    expect(() => parseCommandOptions(['--json'], SPECS, 'chats')).toThrow(
+    expect(() => parseCommandOptions(['--json'], OPTIONS, 'chats')).toThrow(
       new CliUsageError("'chats' needs --platform, --platform-id", 'chats'),
     );
   });
 
   it('skips the required check for --help', () => {
-    expect(parseCommandOptions(['-h'], SPECS, 'chats')).toEqual({ help: true });
+    expect(parseCommandOptions(['-h'], OPTIONS, 'chats')).toEqual({ help: true });
   });
 
   it('refuses an unknown option, a missing value, a valued switch and a stray argument', () => {
     const messageOf = (args: string[]) => {
       try {
-        parseCommandOptions(args, SPECS, 'chats');
+        parseCommandOptions(args, OPTIONS, 'chats');
       } catch (error) {
         expect(error).toBeInstanceOf(CliUsageError);
         return (error as CliUsageError).message;
