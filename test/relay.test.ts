@@ -16,6 +16,7 @@ import {
   runCli,
   type CliProcess,
 } from './support/cli-process.js';
+import { startForwardProxy } from './support/forward-proxy.js';
 import { useRelayHarness } from './support/relay-harness.js';
 import { useSandbox } from './support/sandbox-fixture.js';
 import { waitFor } from './support/wait-for.js';
@@ -323,5 +324,42 @@ describe('relay: in one process', { timeout: 120_000 }, () => {
     expect(new Set(held2.map((r) => r.id)).size).toBe(1);
     expect(receiver.requests.filter((r) => r.event?.data.messageId === slow)).toHaveLength(1);
     expectSignedAndStable(receiver.requests);
+  });
+});
+
+describe('relay: behind a proxy', { timeout: 120_000 }, () => {
+  it('posts webhooks through HTTP_PROXY as it calls the API, and directly when NO_PROXY covers the receiver', async () => {
+    const proxy = await startForwardProxy();
+    try {
+      const receiver = await harness.receiver(secret);
+      const receiverHost = new URL(receiver.url).host;
+      for (const [name, extra, throughProxy] of [
+        ['proxied', { HTTP_PROXY: proxy.url }, true],
+        ['exempt', { HTTP_PROXY: proxy.url, NO_PROXY: receiverHost }, false],
+      ] as const) {
+        proxy.seen.length = 0;
+        const id = inject(40 + (throughProxy ? 0 : 1), `through a proxy: ${name}`);
+        const relay = startRelay(
+          ['--url', receiver.url, '--checkpoint', join(dir, `proxy-${name}.json`), '--json'],
+          extra,
+        );
+        await waitFor(
+          () => receiver.accepted().some((r) => r.event?.data.messageId === id),
+          30_000,
+        );
+        relay.child.kill('SIGTERM');
+        const { code, stderr } = await relay.done;
+        expect(code, stderr).toBe(0);
+        const toReceiver = proxy.seen.filter((line) => line.includes(receiverHost));
+        if (throughProxy) expect(toReceiver.length).toBeGreaterThan(0);
+        else expect(toReceiver).toEqual([]);
+        // The API calls go through it in both runs: NO_PROXY names only the receiver's host:port.
+        expect(proxy.seen.some((line) => line.includes(new URL(fixture.sandbox.url).host))).toBe(
+          true,
+        );
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The CLI's proxy support: `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (or their
  * lower-case forms) through undici's `EnvHttpProxyAgent`, given to the client as its
- * `dispatcher`, so that every request, token requests included, follows them.
+ * `dispatcher`, so that every request, token requests included, follows them; the relay posts
+ * its webhooks through them too.
  *
  * @see https://undici.nodejs.org/#/docs/api/EnvHttpProxyAgent
  */
-import type { Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -36,15 +37,20 @@ export function proxySettings(env: Env): ProxySettings {
 
 /**
  * A dispatcher routing through the proxies `env` names, or undefined when it names none (the
- * client then uses its own pool, and undici is not loaded for this).
+ * client then uses its own pool, and undici is not loaded for this). `agent` (a connect
+ * timeout, say) applies to the connections it makes.
  */
-export async function proxyDispatcher(env: Env): Promise<Dispatcher | undefined> {
+export async function proxyDispatcher(
+  env: Env,
+  agent: Agent.Options = {},
+): Promise<Dispatcher | undefined> {
   const { httpProxy, httpsProxy, noProxy } = proxySettings(env);
   if (httpProxy === undefined && httpsProxy === undefined) return undefined;
   const { EnvHttpProxyAgent } = await import('undici');
   // Every value given (an empty string for none): the CLI's environment is `env`, which need not
   // be `process.env`, where EnvHttpProxyAgent would look otherwise. HTTPS falls back to the HTTP proxy.
   return new EnvHttpProxyAgent({
+    ...agent,
     httpProxy: httpProxy ?? '',
     httpsProxy: httpsProxy ?? httpProxy ?? '',
     noProxy,

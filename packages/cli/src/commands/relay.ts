@@ -18,6 +18,7 @@ import {
 } from '../metrics-endpoint.js';
 import { parseIntegerOption } from '../parse-integer-option.js';
 import { printableText } from '../printable-text.js';
+import { proxyDispatcher } from '../proxy-dispatcher.js';
 import type { FailedDelivery } from '../relay/failed-deliveries.js';
 import type { RelayEvents } from '../relay/relay-events.js';
 import { DEFAULT_RETRY_WINDOW_MS } from '../relay/retry-schedule.js';
@@ -326,7 +327,11 @@ export const relayCommand: Command = {
       import('undici'),
     ]);
     const signer = new Webhook(secret as string);
-    const dispatcher = new Agent({ connect: { timeout: 15_000 } });
+    // Webhooks follow the same proxy variables as the API calls: a receiver behind a corporate
+    // proxy is reached as the API is.
+    const agentOptions = { connect: { timeout: 15_000 } };
+    const dispatcher =
+      (await proxyDispatcher(context.io.env, agentOptions)) ?? new Agent(agentOptions);
     const target = { url, signer, dispatcher, userAgent: 'afilnet-chat-relay' };
     const stop = context.io.stopSignal();
     let metrics: MetricsEndpoint | undefined;
