@@ -1,11 +1,12 @@
-// `pnpm load:inbound-state`: what the fleet's inbound poller costs Redis per poll once it knows
-// many conversations, on the built packages. The sandbox (in this process) holds N conversations
+// What the fleet's inbound poller costs Redis per poll once it knows many conversations, on the
+// built packages (`pnpm build` first). The sandbox (in this process) holds N conversations
 // (10,000 by default); a poller on a redis-server takes them all in, then, for each measured poll,
 // a share of them (1 % by default) receive one message just before it. Per poll, it reports the
 // bytes clients sent to Redis and received from it, their commands (and those Lua ran), and the
 // saves of the poll state: how many, and the bytes of their arguments.
 //
 //   node scripts/inbound-state-cost.mjs [--conversations 10000] [--changing 1,10] [--polls 5]
+//                                       [--interval 5000]
 //
 // Exits 1 when a message injected was not taken by the poll that followed.
 import { DEMO_ACCOUNT, startSandbox } from '@afilnet-chat/sandbox';
@@ -23,12 +24,13 @@ const CHANNELS = [
 ];
 
 function parseArgs(argv) {
-  const options = { conversations: 10_000, changing: [1, 10], polls: 5 };
+  const options = { conversations: 10_000, changing: [1, 10], polls: 5, intervalMs: 5_000 };
   for (let i = 0; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
     if (name === '--conversations') options.conversations = Number(value);
     else if (name === '--changing') options.changing = value.split(',').map(Number);
     else if (name === '--polls') options.polls = Number(value);
+    else if (name === '--interval') options.intervalMs = Number(value);
     else throw new Error(`unknown option ${name}`);
   }
   if (!(options.conversations > 0) || options.conversations % CHANNELS.length !== 0)
@@ -77,7 +79,7 @@ const poller = await createInboundPoller({
   connection: { host: '127.0.0.1', port: redisServer.port, maxRetriesPerRequest: null },
   queueName,
   client: chat,
-  intervalMs: 1_000,
+  intervalMs: options.intervalMs,
   sweepIntervalMs: 0,
 });
 const completions = [];
@@ -174,7 +176,7 @@ try {
   await redisServer.stop();
 }
 console.log(
-  `inbound poller state cost per poll (sweep off, intervalMs 1,000, sandbox in this process):`,
+  `inbound poller state cost per poll (sweep off, intervalMs ${options.intervalMs}, sandbox in this process):`,
 );
 console.table(rows);
 process.exitCode = ok ? 0 : 1;

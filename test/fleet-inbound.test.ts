@@ -218,6 +218,8 @@ describe('the poll state and the conversation chains in Redis', () => {
                 'settle',
                 'take',
                 'ack',
+                'ackSecond',
+                'reorder',
               ),
               n: fc.integer({ min: 0, max: 3 }),
             }),
@@ -260,6 +262,8 @@ describe('the poll state and the conversation chains in Redis', () => {
                   datetime: '2024-01-01 00:00:00',
                 });
               else if (op === 'ack') state.pending = state.pending.slice(1);
+              else if (op === 'ackSecond') state.pending = state.pending.filter((_, i) => i !== 1);
+              else if (op === 'reorder') state.pending = [...state.pending].reverse();
               await save(state);
             }
             release();
@@ -433,32 +437,26 @@ describe('receiving on BullMQ in one process', () => {
     }));
     const before = handled.length;
     // Written only if no poll saved in between (the check the poller's own saves make), else
-    // tried again. The pending list is in the state's head; a new version makes the poller,
+    // tried again. Each pending message is a field of the state; a new version makes the poller,
     // which keeps the state in memory between polls, read it again.
     let written = false;
+    const isPending = (field: string) => field.startsWith('p:');
     for (let tries = 0; tries < 20 && !written; tries++) {
       await redis.watch(key);
-      const [version, json] = await redis.hmget(key, 'version', 'head');
-      const head = JSON.parse(json as string) as { pending: ChatMessage[] };
-      head.pending.push(...again);
+      const version = (await redis.hget(key, 'version')) as string;
       written =
         (await redis
           .multi()
           .hset(
             key,
             'version',
-            String(Number.parseInt(version as string, 10) + 1),
-            'head',
-            JSON.stringify(head),
+            String(Number.parseInt(version, 10) + 1),
+            ...again.flatMap((message, i) => [`p:${1_000_000 + i}`, JSON.stringify(message)]),
           )
           .exec()) !== null;
     }
     expect(written).toBe(true);
-    await waitFor(
-      async () => JSON.parse((await redis.hget(key, 'head')) as string).pending.length === 0,
-      10_000,
-      50,
-    );
+    await waitFor(async () => !(await redis.hkeys(key)).some(isPending), 10_000, 50);
     const counts = await poller.queue.getJobCounts(
       'completed',
       'failed',

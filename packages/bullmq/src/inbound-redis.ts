@@ -12,6 +12,7 @@ import {
   type InboundConversation,
   type InboundState,
 } from '@afilnet-chat/core/inbound';
+import type { ChatMessage } from '@afilnet-chat/core';
 import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 
@@ -121,11 +122,13 @@ const VERSION = 'version';
 const LEGACY_STATE = 'state';
 const CONVERSATION = 'c:';
 const FETCHING = 'f:';
+/** A pending message: `p:<n>`, `n` growing in the order of the pending list. */
+const PENDING = 'p:';
 
 /**
  * A loaded state, and what changed in it since it was last saved: the keys of the conversations
  * and fetch intents set or deleted (found by proxies on those records and on each conversation),
- * and the head (format, pending messages, channels, sweep time) as last written.
+ * the pending messages saved, and the head (format, channels, sweep time) as last written.
  */
 class TrackedState {
   readonly state: InboundState;
@@ -135,6 +138,10 @@ class TrackedState {
   readonly stale = new Set<string>();
   /** The head's JSON as Redis holds it; `undefined` when it must be written. */
   head: string | undefined;
+  /** The number of each pending message Redis holds, by the message object the list holds. */
+  saved = new Map<ChatMessage, number>();
+  /** The number the next pending message gets. */
+  nextNumber = 0;
   /** True while a poll works on it: another load then reads Redis again. */
   inUse = false;
 
@@ -192,10 +199,47 @@ class TrackedState {
     );
   }
 
-  /** The head's JSON: everything but the conversations and fetch intents. */
+  /** The head's JSON: everything but the conversations, fetch intents and pending messages. */
   headJson(): string {
-    const { conversations: _c, fetching: _f, ...head } = this.state;
+    const { conversations: _c, fetching: _f, pending: _p, ...head } = this.state;
     return JSON.stringify(head);
+  }
+
+  /**
+   * What a save must write of the pending list: the messages not saved yet, numbered after the
+   * saved ones, and the fields of saved messages no longer pending. New messages are appended to
+   * the list (the engine pushes them, acknowledging filters); should the list's order ever
+   * differ from its numbers, every message is numbered and written anew.
+   *
+   * @returns the fields to set and delete, and the numbers once the save succeeds.
+   */
+  pendingChanges(): { sets: string[]; deletes: string[]; numbers: Map<ChatMessage, number> } {
+    const pending = this.state.pending;
+    let ordered = true;
+    let last = -1;
+    let appended = false;
+    for (const message of pending) {
+      const n = this.saved.get(message);
+      if (n === undefined) appended = true;
+      else if (appended || n <= last) ordered = false;
+      else last = n;
+    }
+    const numbers = new Map<ChatMessage, number>();
+    const sets: string[] = [];
+    for (const message of pending) {
+      const n = ordered ? this.saved.get(message) : undefined;
+      if (n !== undefined) {
+        numbers.set(message, n);
+        continue;
+      }
+      const next = this.nextNumber++;
+      numbers.set(message, next);
+      sets.push(PENDING + next, JSON.stringify(message));
+    }
+    const deletes: string[] = [];
+    for (const [message, n] of this.saved)
+      if (numbers.get(message) !== n) deletes.push(PENDING + n);
+    return { sets, deletes, numbers };
   }
 
   /** True when nothing changed since the last save (or the load). */
@@ -204,19 +248,21 @@ class TrackedState {
       this.conversations.size === 0 &&
       this.fetching.size === 0 &&
       this.stale.size === 0 &&
-      this.head === this.headJson()
+      this.head === this.headJson() &&
+      this.state.pending.length === this.saved.size &&
+      this.state.pending.every((message) => this.saved.has(message))
     );
   }
 }
 
 /**
  * The poll state in Redis: one hash with the `version` that fences saves, the `head` (JSON:
- * format, pending messages, channels, sweep time), and one field per conversation (`c:<key>`)
- * and per fetch intent (`f:<key>`), each JSON. A save writes the head and only the conversations
- * and intents that changed since the last save, so it costs what the poll changed, not what the
+ * format, channels, sweep time), and one field per conversation (`c:<key>`), per fetch intent
+ * (`f:<key>`) and per pending message (`p:<n>`), each JSON. A save writes the head and only the
+ * conversations, intents and pending messages that changed since the last save, so it costs what the poll changed, not what the
  * state holds. Between polls the state stays in memory: a load that finds the version this
- * process saved last reads nothing more. A hash with a `state` field (the whole state as JSON, as
- * versions of this package up to 0.x kept it) is read from that field, and the first save writes
+ * process saved last reads only that version. A hash with a `state` field (the whole state as JSON, as
+ * 0.1.0 of this package kept it) is read from that field, and the first save writes
  * it out field by field and deletes `state`, under the same version check.
  */
 export class InboundStateStore {
@@ -273,6 +319,9 @@ export class InboundStateStore {
           current.conversations.has(field.slice(CONVERSATION.length))) ||
         (field.startsWith(FETCHING) && current.fetching.has(field.slice(FETCHING.length)));
       for (const field of current.stale) if (!rewritten(field)) deletes.push(field);
+      const pending = current.pendingChanges();
+      sets.push(...pending.sets);
+      deletes.push(...pending.deletes);
       const changed = {
         conversations: [...current.conversations],
         fetching: [...current.fetching],
@@ -308,6 +357,7 @@ export class InboundStateStore {
       }
       current.version = next;
       current.head = head;
+      current.saved = pending.numbers;
     };
     const release = () => {
       current.inUse = false;
@@ -334,20 +384,26 @@ export class InboundStateStore {
     const legacy = fields[LEGACY_STATE];
     const head = fields[HEAD];
     let value: unknown;
+    let numbers: number[] = [];
     if (legacy !== undefined) {
       value = parse(legacy);
     } else if (head !== undefined) {
       const conversations: Record<string, unknown> = {};
       const fetching: Record<string, unknown> = {};
+      const pending: Array<[number, unknown]> = [];
       for (const [field, json] of Object.entries(fields)) {
         if (field.startsWith(CONVERSATION))
           conversations[field.slice(CONVERSATION.length)] = parse(json);
         else if (field.startsWith(FETCHING)) fetching[field.slice(FETCHING.length)] = parse(json);
+        else if (field.startsWith(PENDING))
+          pending.push([Number(field.slice(PENDING.length)), parse(json)]);
       }
+      pending.sort((a, b) => a[0] - b[0]);
+      numbers = pending.map(([n]) => n);
       const parsedHead = parse(head);
       value =
         typeof parsedHead === 'object' && parsedHead !== null
-          ? { ...parsedHead, conversations, fetching }
+          ? { ...parsedHead, pending: pending.map(([, m]) => m), conversations, fetching }
           : undefined;
     } else if (Object.keys(fields).some((field) => field !== VERSION)) {
       throw invalid('it has neither a head nor a state field');
@@ -359,13 +415,24 @@ export class InboundStateStore {
     const tracked = new TrackedState(parsed.state, version);
     if (legacy === undefined) {
       tracked.head = head;
+      for (const [index, message] of tracked.state.pending.entries())
+        tracked.saved.set(message, numbers[index] as number);
+      tracked.nextNumber = (numbers[numbers.length - 1] ?? -1) + 1;
     } else {
       // Written out field by field at the first save, which drops the legacy field and any
       // field a newer version left beside it.
       for (const key of Object.keys(parsed.state.conversations)) tracked.conversations.add(key);
       for (const key of Object.keys(parsed.state.fetching)) tracked.fetching.add(key);
       for (const field of Object.keys(fields))
-        if (field.startsWith(CONVERSATION) || field.startsWith(FETCHING)) tracked.stale.add(field);
+        if ([CONVERSATION, FETCHING, PENDING].some((prefix) => field.startsWith(prefix))) {
+          tracked.stale.add(field);
+          // Pending messages are numbered after any left-over one, whose field is deleted.
+          if (field.startsWith(PENDING))
+            tracked.nextNumber = Math.max(
+              tracked.nextNumber,
+              Number(field.slice(PENDING.length)) + 1 || 0,
+            );
+        }
       tracked.stale.add(LEGACY_STATE);
     }
     return tracked;
