@@ -259,11 +259,11 @@ class TrackedState {
  * The poll state in Redis: one hash with the `version` that fences saves, the `head` (JSON:
  * format, channels, sweep time), and one field per conversation (`c:<key>`), per fetch intent
  * (`f:<key>`) and per pending message (`p:<n>`), each JSON. A save writes the head and only the
- * conversations, intents and pending messages that changed since the last save, so it costs what the poll changed, not what the
- * state holds. Between polls the state stays in memory: a load that finds the version this
- * process saved last reads only that version. A hash with a `state` field (the whole state as JSON, as
- * 0.1.0 of this package kept it) is read from that field, and the first save writes
- * it out field by field and deletes `state`, under the same version check.
+ * conversations, intents and pending messages that changed since the last save, so it costs what
+ * the poll changed, not what the state holds. Between polls the state stays in memory: a load
+ * that finds the version this process saved last reads only that version. A hash with a `state`
+ * field (the whole state as JSON, as 0.1.0 of this package kept it) is read from that field, and
+ * the first save writes it out field by field and deletes `state`, under the same version check.
  */
 export class InboundStateStore {
   #kept: TrackedState | undefined;

@@ -42,7 +42,8 @@ function globalTracerRecords(api: OpenTelemetryApi): boolean {
  * `undefined` without OpenTelemetry or outside any trace. Throws nothing.
  */
 export async function currentTraceContext(): Promise<TraceCarrier | undefined> {
-  const api = await loadOpenTelemetryApi();
+  if (loaded === undefined) loaded = await loadOpenTelemetryApi();
+  const api = loaded;
   if (api === null) return undefined;
   const carrier: Record<string, string> = {};
   api.propagation.inject(api.context.active(), carrier);
