@@ -11,9 +11,24 @@ import { startRedisServer } from './redis-server.mjs';
 
 const WORKER = fileURLToPath(new URL('./fleet-worker.mjs', import.meta.url));
 
-function startWorkers(count, settings) {
-  const children = Array.from({ length: count }, () =>
+/**
+ * Starts `count` worker processes. With `profileDir`, each writes a CPU profile there (named
+ * after `settings.queueName`) and `stop` lets them exit by themselves so that they write it.
+ */
+function startWorkers(count, settings, profileDir) {
+  const execArgv = (index) =>
+    profileDir === undefined
+      ? []
+      : [
+          '--cpu-prof',
+          '--cpu-prof-dir',
+          profileDir,
+          '--cpu-prof-name',
+          `${settings.queueName}-${index}.cpuprofile`,
+        ];
+  const children = Array.from({ length: count }, (_, index) =>
     fork(WORKER, [], {
+      execArgv: execArgv(index),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, FLEET_WORKER: JSON.stringify(settings) },
     }),
@@ -36,11 +51,19 @@ function startWorkers(count, settings) {
           new Promise((resolve) => {
             if (child.exitCode !== null) return resolve();
             child.once('exit', resolve);
-            child.kill('SIGKILL');
+            if (profileDir === undefined) child.kill('SIGKILL');
+            else child.disconnect();
           }),
       ),
     );
   return { ready, stop };
+}
+
+/** The median of `values` (not empty). */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Sums `calls=` over INFO commandstats, leaving out the measuring commands themselves. */
@@ -54,19 +77,20 @@ function commandCalls(info) {
 }
 
 /**
- * Queues `sends` messages to `destination` and waits until every job has finished, polling
- * every `pollMs`. Resolves with the seconds it took and how many polls were made.
+ * Queues `sends` messages to `destination` (their texts and keys begin with `tag`) and waits
+ * until every job has finished, `already` finished before included, polling every `pollMs`.
+ * Resolves with the seconds it took and how many polls were made.
  */
-async function throughQueue(queue, destination, sends, pollMs) {
+async function throughQueue(queue, destination, sends, pollMs, already = 0, tag = destination) {
   const started = performance.now();
   let next = 0;
   const enqueue = async () => {
     while (next < sends) {
       const index = next++;
-      const message = `${destination} ${index}`;
+      const message = `${tag} ${index}`;
       await queue.sendMessage(
         { platform: 'whatsapp', platformId: '100', destination, message },
-        { idempotencyKey: message.replace(' ', '-') },
+        { idempotencyKey: message.replaceAll(' ', '-') },
       );
     }
   };
@@ -75,7 +99,7 @@ async function throughQueue(queue, destination, sends, pollMs) {
   for (;;) {
     polls++;
     const counts = await queue.getJobCounts('completed', 'failed');
-    if (counts.completed + counts.failed >= sends)
+    if (counts.completed + counts.failed >= already + sends)
       return { seconds: (performance.now() - started) / 1000, polls, failed: counts.failed };
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
@@ -93,6 +117,7 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
   const admin = new Redis(redisServer.url);
   const connection = { host: '127.0.0.1', port: redisServer.port, maxRetriesPerRequest: null };
   let fleetWorkers;
+  let bareWorkers;
   let queue;
   let bareQueue;
   try {
@@ -108,50 +133,29 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
     const directSeconds = (performance.now() - directStarted) / 1000;
     await client.close();
 
-    fleetWorkers = startWorkers(workers, {
+    const workerSettings = {
       transport,
       baseUrl: sandbox.url,
       credentials,
       redisPort: redisServer.port,
-      queueName: 'load',
       concurrency,
       timeoutMs: 30_000,
-    });
-    await fleetWorkers.ready;
+    };
+    // Both fleets run side by side for the whole comparison; the idle one only waits on Redis.
+    fleetWorkers = startWorkers(workers, { ...workerSettings, queueName: 'load' }, options.profile);
+    bareWorkers = startWorkers(
+      workers,
+      { ...workerSettings, queueName: 'load-bare', bare: true },
+      options.profile,
+    );
+    await Promise.all([fleetWorkers.ready, bareWorkers.ready]);
     queue = createSendQueue({ connection, queueName: 'load' });
     await queue.waitUntilReady();
-
-    const before = commandCalls(await admin.info('commandstats'));
-    const timed = await throughQueue(queue, 'fleet-queue', sends, 100);
-    const commands = commandCalls(await admin.info('commandstats')) - before;
-
-    // A shorter pass under MONITOR counts the commands clients sent, apart from Lua's own calls.
-    const countedSends = Math.max(500, Math.round(sends / 5));
-    const monitor = await admin.monitor();
-    let sent = 0;
-    monitor.on('monitor', (_time, _args, source) => {
-      if (source !== 'lua') sent++;
-    });
-    const counted = await throughQueue(queue, 'fleet-counted', countedSends, 100);
-    monitor.disconnect();
-    const roundTrips = sent - counted.polls;
-
     // The same sends through bare BullMQ: a Worker whose processor is client.sendMessage, jobs
     // added with queue.add(name, data, { jobId }).
-    await fleetWorkers.stop();
-    fleetWorkers = startWorkers(workers, {
-      transport,
-      baseUrl: sandbox.url,
-      credentials,
-      redisPort: redisServer.port,
-      queueName: 'load-bare',
-      concurrency,
-      timeoutMs: 30_000,
-      bare: true,
-    });
-    await fleetWorkers.ready;
     const { Queue } = await import('bullmq');
     bareQueue = new Queue('load-bare', { connection });
+    await bareQueue.waitUntilReady();
     const bare = {
       sendMessage: (input, { idempotencyKey }) =>
         bareQueue.add(
@@ -161,9 +165,58 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
         ),
       getJobCounts: (...states) => bareQueue.getJobCounts(...states),
     };
-    const bareBefore = commandCalls(await admin.info('commandstats'));
-    const bareTimed = await throughQueue(bare, 'fleet-bare', sends, 100);
-    const bareCommands = commandCalls(await admin.info('commandstats')) - bareBefore;
+
+    // Interleaved slices, the order alternating, so that a change in the machine's load between
+    // slices weighs on both paths alike; each round gives one ratio.
+    const { rounds } = options;
+    const slice = Math.ceil(sends / rounds);
+    const totals = {
+      fleet: { seconds: 0, sent: 0, failed: 0, commands: 0 },
+      bare: { seconds: 0, sent: 0, failed: 0, commands: 0 },
+    };
+    const ratios = [];
+    const runSlice = async (path, round) => {
+      const target = path === 'fleet' ? queue : bare;
+      const destination = path === 'fleet' ? 'fleet-queue' : 'fleet-bare';
+      const before = commandCalls(await admin.info('commandstats'));
+      // Job counts are cumulative: each slice waits for the jobs of every slice so far.
+      const done = totals[path].sent;
+      const timed = await throughQueue(
+        target,
+        destination,
+        slice,
+        100,
+        done,
+        `${destination}-r${round}`,
+      );
+      totals[path].commands += commandCalls(await admin.info('commandstats')) - before;
+      totals[path].seconds += timed.seconds;
+      totals[path].sent += slice;
+      totals[path].failed = timed.failed;
+      return slice / timed.seconds;
+    };
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? ['fleet', 'bare'] : ['bare', 'fleet'];
+      const rate = {};
+      for (const path of order) rate[path] = await runSlice(path, round);
+      ratios.push(rate.fleet / rate.bare);
+    }
+    const timed = { seconds: totals.fleet.seconds, failed: totals.fleet.failed };
+    const bareTimed = { seconds: totals.bare.seconds, failed: totals.bare.failed };
+    const commands = totals.fleet.commands;
+    const bareCommands = totals.bare.commands;
+    const total = slice * rounds;
+
+    // A shorter pass under MONITOR counts the commands clients sent, apart from Lua's own calls.
+    const countedSends = Math.max(500, Math.round(sends / 5));
+    const monitor = await admin.monitor();
+    let sent = 0;
+    monitor.on('monitor', (_time, _args, source) => {
+      if (source !== 'lua') sent++;
+    });
+    const counted = await throughQueue(queue, 'fleet-counted', countedSends, 100, total);
+    monitor.disconnect();
+    const roundTrips = sent - counted.polls;
 
     const check = async (destination, acknowledged) => {
       const stored = await sandbox.stored(credentials.user, destination);
@@ -173,8 +226,8 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
       };
     };
     const directCheck = await check('fleet-direct', direct.acknowledged.length);
-    const fleetCheck = await check('fleet-queue', sends - timed.failed);
-    const bareCheck = await check('fleet-bare', sends - bareTimed.failed);
+    const fleetCheck = await check('fleet-queue', total - timed.failed);
+    const bareCheck = await check('fleet-bare', total - bareTimed.failed);
     const require = createRequire(import.meta.url);
     const bullmqVersion = require(
       require.resolve('bullmq/package.json', {
@@ -185,7 +238,8 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
     const record = {
       date: new Date().toISOString(),
       transport,
-      sends,
+      sends: total,
+      rounds,
       workers,
       concurrency,
       load,
@@ -199,21 +253,22 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
         ...directCheck,
       },
       fleet: {
-        perSecond: (sends - timed.failed) / timed.seconds,
+        perSecond: (total - timed.failed) / timed.seconds,
         failures: timed.failed,
         ...fleetCheck,
       },
       roundTripsPerMessage: roundTrips / countedSends,
-      commandsPerMessage: commands / sends,
+      commandsPerMessage: commands / total,
       bare: {
-        perSecond: (sends - bareTimed.failed) / bareTimed.seconds,
+        perSecond: (total - bareTimed.failed) / bareTimed.seconds,
         failures: bareTimed.failed,
         ...bareCheck,
-        commandsPerMessage: bareCommands / sends,
+        commandsPerMessage: bareCommands / total,
       },
+      ratios,
     };
     console.log(
-      `fleet mode: ${sends} sends (${transport}), ${workers} worker processes × concurrency ${concurrency}, vs the client called directly at ${workers * concurrency} in flight`,
+      `fleet mode: ${total} sends (${transport}), ${workers} worker processes × concurrency ${concurrency}, vs the client called directly at ${workers * concurrency} in flight`,
     );
     console.table([
       {
@@ -253,12 +308,16 @@ export async function runFleetLoad({ options, sandbox, credentials, sendAll }) {
         bareCheck.lost +
         bareCheck.duplicates ===
         0;
+    const sorted = [...ratios].sort((a, b) => a - b);
+    console.log(
+      `queue ÷ bare BullMQ, messages/s over ${rounds} interleaved rounds: median ${median(ratios).toFixed(2)}, range ${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    );
     if (ok && options.record) saveFleetRecord(record);
     return ok;
   } finally {
     await queue?.close();
     await bareQueue?.close();
-    await fleetWorkers?.stop();
+    await Promise.all([fleetWorkers?.stop(), bareWorkers?.stop()]);
     admin.disconnect();
     await redisServer.stop();
   }

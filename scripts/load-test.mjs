@@ -8,6 +8,8 @@
 //   node scripts/load-test.mjs --sends 2000 --concurrency 100 --executor fetch --only soap,post
 //   pnpm load --fleet                          # the same through BullMQ and 4 worker processes
 //   pnpm load --fleet --workers 8 --concurrency 16 --sends 20000 --only json-oauth
+//   pnpm load --fleet --rounds 7                # the queue and bare BullMQ in 7 interleaved rounds
+//   pnpm load --fleet --profile DIR            # and a CPU profile of each worker process in DIR
 //   pnpm load --inbound [--fleet --workers 3] [--conversations 100,1000,10000]
 //                                              # listening to the account (scripts/inbound-load.mjs)
 //
@@ -16,6 +18,7 @@
 //
 // Exits 1 when any send failed or any count disagrees.
 import { fork } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SANDBOX_CHILD = '--sandbox-child';
@@ -63,6 +66,7 @@ function parseArgs(argv) {
     inbound: false,
     conversations: undefined,
     workers: 4,
+    rounds: 5,
     record: true,
   };
   if (argv.includes('--inbound')) Object.assign(options, { inbound: true, workers: 3 });
@@ -74,6 +78,8 @@ function parseArgs(argv) {
     else if (name === '--executor') options.executor = value;
     else if (name === '--only') options.only = value.split(',');
     else if (name === '--workers') options.workers = Number(value);
+    else if (name === '--rounds') options.rounds = Number(value);
+    else if (name === '--profile') options.profile = resolve(value);
     else if (name === '--conversations') options.conversations = value.split(',').map(Number);
     else if (name === '--no-record') {
       options.record = false;
@@ -85,8 +91,13 @@ function parseArgs(argv) {
     throw new Error(
       "--conversations must be positive multiples of 4 (the demo account's channels)",
     );
-  if (!(options.sends > 0) || !(options.concurrency > 0) || !(options.workers > 0)) {
-    throw new Error('--sends, --concurrency and --workers must be positive');
+  if (
+    !(options.sends > 0) ||
+    !(options.concurrency > 0) ||
+    !(options.workers > 0) ||
+    !(options.rounds > 0)
+  ) {
+    throw new Error('--sends, --concurrency, --workers and --rounds must be positive');
   }
   if (!['undici', 'fetch'].includes(options.executor))
     throw new Error('--executor must be undici or fetch');

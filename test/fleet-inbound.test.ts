@@ -9,6 +9,7 @@
 import { readFileSync, rmSync, mkdtempSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createInboundPoller,
@@ -126,6 +127,188 @@ describe('the poll state and the conversation chains in Redis', () => {
       code: 'INVALID_CONFIG',
     });
     expect(await redis.hget('unit:not-state', 'state')).toBe('{"format":"something else"}');
+  });
+
+  it('saves only what changed, field by field, and reads back the state the poll holds', async () => {
+    const redis = openInboundRedis(connection());
+    closers.push(() => redis.quit());
+    const key = 'unit:fields';
+    const store = new InboundStateStore(redis, key);
+    const conversation = (n: number) => ({
+      platform: 'whatsapp' as const,
+      platformId: '100',
+      destination: destination(n),
+      marker: `m${n}`,
+    });
+    const first = await store.load();
+    for (let n = 0; n < 200; n++) first.state.conversations[`c${n}`] = conversation(n);
+    await first.save(first.state);
+    first.release();
+    expect(await redis.hlen(key)).toBe(202);
+
+    // A save after two conversations changed and one went writes those three fields.
+    const loaded = await store.load();
+    expect(loaded.state).toBe(first.state); // kept in memory: the version is this process's
+    const monitor = await new Redis(services.redis.url).monitor();
+    closers.push(async () => monitor.disconnect());
+    const saves: string[][] = [];
+    monitor.on('monitor', (_time: number, args: string[], source: string) => {
+      if (source !== 'lua' && args.includes(key)) saves.push(args);
+    });
+    await sleep(50);
+    const changed = loaded.state.conversations.c7 as { marker?: string; lastTaken?: string };
+    changed.marker = 'm7b';
+    changed.lastTaken = 'm7b';
+    delete (loaded.state.conversations.c8 as { marker?: string }).marker;
+    delete loaded.state.conversations.c9;
+    loaded.state.fetching.c10 = { marker: 'm10b' };
+    await loaded.save(loaded.state);
+    delete loaded.state.fetching.c10;
+    loaded.state.conversations.c10 = { ...conversation(10), marker: 'm10b' };
+    await loaded.save(loaded.state);
+    loaded.release();
+    await sleep(100);
+    monitor.disconnect();
+    const written = saves.filter((args) => args[0]?.toLowerCase() === 'evalsha');
+    expect(written).toHaveLength(2);
+    expect(written[0]?.filter((a) => /^[cf]:/.test(a)).sort()).toEqual([
+      'c:c7',
+      'c:c8',
+      'c:c9',
+      'f:c10',
+    ]);
+    expect(written[1]?.filter((a) => /^[cf]:/.test(a)).sort()).toEqual(['c:c10', 'f:c10']);
+    expect(written[0]?.join('').length).toBeLessThan(1_000);
+
+    // Read afresh by another store, the state is the one the poll held.
+    const fresh = await new InboundStateStore(redis, key).load();
+    expect(fresh.state).toEqual(JSON.parse(JSON.stringify(loaded.state)));
+    expect(fresh.state.conversations.c9).toBeUndefined();
+    expect(fresh.state.conversations.c8?.marker).toBeUndefined();
+    expect(fresh.state.conversations.c10?.marker).toBe('m10b');
+    expect(fresh.state.fetching).toEqual({});
+    // ...and a save of the first store, which that load did not supersede, still goes through;
+    // once the other store saved, it does not, and the next load reads Redis again.
+    const again = await store.load();
+    expect(again.state).toBe(first.state);
+    fresh.state.sweptAt = 5;
+    await fresh.save(fresh.state);
+    await expect(again.save(again.state)).rejects.toBeInstanceOf(InboundPollSuperseded);
+    again.release();
+    const reread = await store.load();
+    expect(reread.state).not.toBe(first.state);
+    expect(reread.state.sweptAt).toBe(5);
+  });
+
+  it('pins the saved fields to the whole state over random polls', async () => {
+    const redis = openInboundRedis(connection());
+    closers.push(() => redis.quit());
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.array(
+            fc.record({
+              op: fc.constantFrom(
+                'add',
+                'mark',
+                'unmark',
+                'recover',
+                'drop',
+                'intend',
+                'settle',
+                'take',
+                'ack',
+                'ackSecond',
+                'reorder',
+              ),
+              n: fc.integer({ min: 0, max: 3 }),
+            }),
+            { maxLength: 12 },
+          ),
+          { maxLength: 5 },
+        ),
+        async (polls) => {
+          const key = `unit:property:${Math.random()}`;
+          const store = new InboundStateStore(redis, key);
+          for (const steps of polls) {
+            const { state, save, release } = await store.load();
+            for (const { op, n } of steps) {
+              const k = `c${n}`;
+              const c = state.conversations[k];
+              if (op === 'add' && c === undefined)
+                state.conversations[k] = {
+                  platform: 'telegram',
+                  platformId: '200',
+                  destination: destination(n),
+                  marker: 'm0',
+                };
+              else if (op === 'mark' && c !== undefined) c.marker = `m${Math.random()}`;
+              else if (op === 'unmark' && c !== undefined) delete c.marker;
+              else if (op === 'recover' && c !== undefined)
+                c.recovered = [...(c.recovered ?? []), `r${n}`];
+              else if (op === 'drop' && state.fetching[k] === undefined)
+                delete state.conversations[k];
+              else if (op === 'intend' && c !== undefined) state.fetching[k] = { marker: `m${n}` };
+              else if (op === 'settle') delete state.fetching[k];
+              else if (op === 'take')
+                state.pending.push({
+                  platform: 'telegram',
+                  platformId: '200',
+                  destination: destination(n),
+                  messageId: `p${Math.random()}`,
+                  message: 'hi',
+                  sent: false,
+                  status: 'read',
+                  datetime: '2024-01-01 00:00:00',
+                });
+              else if (op === 'ack') state.pending = state.pending.slice(1);
+              else if (op === 'ackSecond') state.pending = state.pending.filter((_, i) => i !== 1);
+              else if (op === 'reorder') state.pending = [...state.pending].reverse();
+              await save(state);
+            }
+            release();
+            const fresh = await new InboundStateStore(redis, key).load();
+            expect(fresh.state).toEqual(JSON.parse(JSON.stringify(state)));
+          }
+          await redis.del(key);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reads a state saved whole by an earlier version, and writes it out field by field at the first save', async () => {
+    const redis = openInboundRedis(connection());
+    closers.push(() => redis.quit());
+    const key = 'unit:legacy';
+    const legacy = {
+      format: 'afilnet-chat/inbound',
+      version: 1,
+      conversations: {
+        a: { platform: 'whatsapp', platformId: '100', destination: destination(1), marker: 'x' },
+        b: { platform: 'whatsapp', platformId: '100', destination: destination(2) },
+      },
+      fetching: { b: {} },
+      pending: [],
+      sweptAt: 3,
+    };
+    // And a field of the new layout that the earlier version's save left behind.
+    await redis.hset(key, 'version', '7', 'state', JSON.stringify(legacy), 'c:gone', '{}');
+    const store = new InboundStateStore(redis, key);
+    const { state, save, release } = await store.load();
+    expect(JSON.parse(JSON.stringify(state))).toEqual(legacy);
+    // A poll that loaded the old layout and is replaced cannot write the new one.
+    await redis.hset(key, 'version', '8');
+    await expect(save(state)).rejects.toBeInstanceOf(InboundPollSuperseded);
+    release();
+    expect(await redis.hget(key, 'state')).toBe(JSON.stringify(legacy));
+    const next = await store.load();
+    await next.save(next.state);
+    next.release();
+    expect((await redis.hkeys(key)).sort()).toEqual(['c:a', 'c:b', 'f:b', 'head', 'version']);
+    expect(Number.parseInt((await redis.hget(key, 'version')) as string, 10)).toBe(9);
+    const fresh = await new InboundStateStore(redis, key).load();
+    expect(JSON.parse(JSON.stringify(fresh.state))).toEqual(legacy);
   });
 
   it('chains each conversation’s jobs oldest first, answers the same when asked again, and skips a job already finished', async () => {
@@ -253,25 +436,27 @@ describe('receiving on BullMQ in one process', () => {
       datetime: '2024-01-01 00:00:00',
     }));
     const before = handled.length;
-    // Written only if no poll saved in between (the check the poller's own saves make), else tried again.
+    // Written only if no poll saved in between (the check the poller's own saves make), else
+    // tried again. Each pending message is a field of the state; a new version makes the poller,
+    // which keeps the state in memory between polls, read it again.
     let written = false;
+    const isPending = (field: string) => field.startsWith('p:');
     for (let tries = 0; tries < 20 && !written; tries++) {
       await redis.watch(key);
-      const [version, json] = await redis.hmget(key, 'version', 'state');
-      const state = JSON.parse(json as string) as { pending: ChatMessage[] };
-      state.pending.push(...again);
+      const version = (await redis.hget(key, 'version')) as string;
       written =
         (await redis
           .multi()
-          .hset(key, 'version', String(Number(version) + 1), 'state', JSON.stringify(state))
+          .hset(
+            key,
+            'version',
+            String(Number.parseInt(version, 10) + 1),
+            ...again.flatMap((message, i) => [`p:${1_000_000 + i}`, JSON.stringify(message)]),
+          )
           .exec()) !== null;
     }
     expect(written).toBe(true);
-    await waitFor(
-      async () => JSON.parse((await redis.hget(key, 'state')) as string).pending.length === 0,
-      10_000,
-      50,
-    );
+    await waitFor(async () => !(await redis.hkeys(key)).some(isPending), 10_000, 50);
     const counts = await poller.queue.getJobCounts(
       'completed',
       'failed',

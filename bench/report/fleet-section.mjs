@@ -11,6 +11,11 @@ const HEADING = '## Bulk sending through BullMQ';
 
 const int = (n) => Math.round(n).toLocaleString('en-US');
 const two = (n) => n.toFixed(2);
+const median = (values) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 /** The section's Markdown for one record, or '' when there is none. */
 export function renderFleetSection(
@@ -21,7 +26,7 @@ export function renderFleetSection(
   return [
     HEADING,
     '',
-    `Written by \`pnpm load --fleet\` on ${r.date}: ${int(r.sends)} sendmessage calls (${r.transport}) into the sandbox on ${r.cores} cores shared by every process (sandbox, producer, workers, Redis), load average at the start ${r.load.map(two).join(', ')}, Redis ${r.redisVersion}, BullMQ ${r.bullmqVersion}. **Reproduce:** \`pnpm load --fleet --workers ${r.workers}\`.`,
+    `Written by \`pnpm load --fleet\` on ${r.date}: ${int(r.sends)} sendmessage calls (${r.transport}) into the sandbox on ${r.cores} cores shared by every process (sandbox, producer, workers, Redis), load average at the start ${r.load.map(two).join(', ')}, Redis ${r.redisVersion}, BullMQ ${r.bullmqVersion}. **Reproduce:** \`pnpm load --fleet --workers ${r.workers}${r.rounds === undefined ? '' : ` --sends ${r.sends} --rounds ${r.rounds}`}\`.`,
     '',
     markdownTable(
       [
@@ -75,6 +80,12 @@ export function renderFleetSection(
             ]),
       ],
     ),
+    ...(r.ratios === undefined
+      ? []
+      : [
+          '',
+          `Queue ÷ bare BullMQ, messages/s, over ${r.ratios.length} interleaved rounds (the two worker fleets running side by side, each round one slice of ${int(r.sends / r.ratios.length)} sends through each, the order alternating): **median ${two(median(r.ratios))}**, range ${two(Math.min(...r.ratios))}–${two(Math.max(...r.ratios))} (${r.ratios.map(two).join(', ')}).`,
+        ]),
     '',
     'Messages/s through the queue run from the first enqueue to the last job completed, enqueueing included. Round trips are the commands clients sent (producer and workers; MONITOR lines not issued by Lua, during a separate counting pass of ' +
       `${int(r.countedSends)} sends, the producer's progress polls subtracted); commands include those BullMQ's Lua scripts run (\`INFO commandstats\` before and after the timed pass).`,

@@ -230,8 +230,11 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
   ): Promise<InboundPollReport> {
     const abort = new AbortController();
     running.set(job.id ?? '', abort);
+    let release: (() => void) | undefined;
     try {
-      const { state, save } = await store.load();
+      const loaded = await store.load();
+      release = loaded.release;
+      const { state, save } = loaded;
       // Messages an earlier poll took and did not get to queue.
       let queued = await queuePending(state, save);
       let failure: { error: unknown } | undefined;
@@ -263,6 +266,7 @@ export async function createInboundPoller(options: InboundPollerOptions): Promis
         },
       };
     } finally {
+      release?.();
       running.delete(job.id ?? '');
     }
   }

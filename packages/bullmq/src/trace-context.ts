@@ -9,7 +9,7 @@
  * @see https://www.w3.org/TR/trace-context/
  * @see https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
  */
-import { loadOpenTelemetryApi } from '@afilnet-chat/core/transport';
+import { loadOpenTelemetryApi, type OpenTelemetryApi } from '@afilnet-chat/core/transport';
 
 /**
  * A trace context as the app's registered propagator writes it (W3C Trace Context by default:
@@ -23,12 +23,27 @@ export type TraceCarrier = Readonly<Record<string, string>>;
 /** The tracer's instrumentation scope. */
 const TRACER_NAME = '@afilnet-chat/bullmq';
 
+/** The API once loaded (`null`: not installed), so that a job's span awaits nothing more. */
+let loaded: OpenTelemetryApi | null | undefined;
+/** The API's no-op tracer provider, the global provider's delegate until an SDK registers one. */
+let noopTracerProvider: unknown;
+
+/** Whether a span of the global tracer would be recorded: false until an SDK registers. */
+function globalTracerRecords(api: OpenTelemetryApi): boolean {
+  noopTracerProvider ??= new api.ProxyTracerProvider().getDelegate();
+  const global = api.trace.getTracerProvider();
+  return !(
+    global instanceof api.ProxyTracerProvider && global.getDelegate() === noopTracerProvider
+  );
+}
+
 /**
  * The trace context of the code running now, through the app's registered propagator;
  * `undefined` without OpenTelemetry or outside any trace. Throws nothing.
  */
 export async function currentTraceContext(): Promise<TraceCarrier | undefined> {
-  const api = await loadOpenTelemetryApi();
+  if (loaded === undefined) loaded = await loadOpenTelemetryApi();
+  const api = loaded;
   if (api === null) return undefined;
   const carrier: Record<string, string> = {};
   api.propagation.inject(api.context.active(), carrier);
@@ -50,11 +65,16 @@ export interface ConsumerSpan {
  * span is already active, such as BullMQ's own consumer span with its telemetry on, which
  * continues that trace already, inside that one), so that the spans `work` makes join the
  * producer's trace. A rejection sets the span's status to ERROR with the error's `code` (or
- * `Error`), never its message, and is passed on. Without OpenTelemetry, just `work()`.
+ * `Error`), never its message, and is passed on. Without OpenTelemetry, or with no SDK registered
+ * and no trace carried, just `work()`.
  */
 export async function inConsumerSpan<T>(span: ConsumerSpan, work: () => Promise<T>): Promise<T> {
-  const api = await loadOpenTelemetryApi();
+  if (loaded === undefined) loaded = await loadOpenTelemetryApi();
+  const api = loaded;
   if (api === null) return work();
+  // No SDK and no trace to continue: the span would be a non-recording one, continuing nothing
+  // (the context already active stays the parent of what `work` starts), so none is made.
+  if (span.carried === undefined && !globalTracerRecords(api)) return work();
   const active = api.context.active();
   const parent =
     api.trace.getSpan(active) === undefined && span.carried !== undefined
