@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OptionChecks } from './check-options.js';
+import { fleetOptionChecks } from './check-options.js';
 
-describe('OptionChecks', () => {
+describe('fleetOptionChecks', () => {
   it('names every bad option at once, never quoting its value', () => {
     const options = {
       connection: 'redis://secret@host',
@@ -12,8 +12,7 @@ describe('OptionChecks', () => {
     };
     let thrown: unknown;
     try {
-      new OptionChecks(options, 'test')
-        .connection()
+      fleetOptionChecks(options, 'test')
         .name('queueName')
         .name('prefix')
         .integer('intervalMs', 'milliseconds')
@@ -37,12 +36,12 @@ describe('OptionChecks', () => {
 
   it('passes options left out, and refuses a missing options object', () => {
     expect(() =>
-      new OptionChecks({ connection: {} }, 'test')
-        .connection()
+      fleetOptionChecks({ connection: {} }, 'test')
         .name('queueName')
         .integer('intervalMs', 'ms')
         .done(),
     ).not.toThrow();
-    expect(() => new OptionChecks(undefined, 'test').done()).toThrow(/must be an options object/);
+    expect(() => fleetOptionChecks(undefined, 'test').done()).toThrow(/must be an options object/);
+    expect(() => fleetOptionChecks({}, 'test').done()).toThrow(/connection/);
   });
 });

@@ -18,7 +18,7 @@ import {
   type Job,
   type Telemetry,
 } from 'bullmq';
-import { OptionChecks } from './check-options.js';
+import { fleetOptionChecks } from './check-options.js';
 import {
   DEFAULT_INBOUND_QUEUE_NAME,
   INBOUND_JOB_NAME,
@@ -130,8 +130,7 @@ const isFinished = (state: string) =>
  * @see docs/fleet.md
  */
 export async function createInboundPoller(options: InboundPollerOptions): Promise<InboundPoller> {
-  const checks = new OptionChecks(options, 'inbound poller')
-    .connection()
+  const checks = fleetOptionChecks(options, 'inbound poller')
     .name('queueName')
     .name('prefix')
     .integer('intervalMs', 'milliseconds', 10)

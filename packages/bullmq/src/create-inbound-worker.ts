@@ -4,7 +4,7 @@
  */
 import type { ChatMessage } from '@afilnet-chat/core';
 import { DelayedError, Queue, type Job, type Worker, type WorkerOptions } from 'bullmq';
-import { OptionChecks } from './check-options.js';
+import { fleetOptionChecks } from './check-options.js';
 import { conversationOrderKeys, DEFAULT_RECHECK_MS } from './create-inbound-poller.js';
 import { DEFAULT_INBOUND_QUEUE_NAME, type InboundJobData } from './inbound-job.js';
 import { ConversationOrder, openInboundRedis } from './inbound-redis.js';
@@ -48,8 +48,7 @@ export function createInboundWorker<R = unknown>(
   options: InboundWorkerOptions,
   handler: InboundHandler<R>,
 ): Worker<InboundJobData, R> {
-  const checks = new OptionChecks(options, 'inbound worker')
-    .connection()
+  const checks = fleetOptionChecks(options, 'inbound worker')
     .name('queueName')
     .name('prefix')
     .integer('recheckMs', 'milliseconds', 10);

@@ -11,7 +11,7 @@ import {
 import { DEFAULT_MAX_MESSAGE_LENGTH } from '@afilnet-chat/core/constants';
 import { toWireRequest } from '@afilnet-chat/core/transport';
 import { Queue, type Job, type QueueOptions } from 'bullmq';
-import { OptionChecks } from './check-options.js';
+import { fleetOptionChecks } from './check-options.js';
 import { jobIdOf, type SendJobData } from './send-job.js';
 import {
   outcomeOf,
@@ -204,8 +204,7 @@ export class SendQueue extends Queue<SendJobData, SendResult> {
  * @see docs/fleet.md
  */
 export function createSendQueue(options: SendQueueOptions): SendQueue {
-  new OptionChecks(options, 'send queue')
-    .connection()
+  fleetOptionChecks(options, 'send queue')
     .name('queueName')
     .name('prefix')
     .integer('maxMessageLength', 'characters')

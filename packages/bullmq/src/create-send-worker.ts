@@ -10,7 +10,7 @@ import {
   type ChatClient,
 } from '@afilnet-chat/core';
 import { Queue, UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
-import { OptionChecks } from './check-options.js';
+import { fleetOptionChecks } from './check-options.js';
 import type { ReviewJobData } from './create-send-queue.js';
 import { OwningWorker, withoutUndefined } from './owning-worker.js';
 import type { SendJobData } from './send-job.js';
@@ -77,10 +77,7 @@ function recorded(error: unknown): RecordedError {
  * @see docs/fleet.md
  */
 export function createSendWorker(options: SendWorkerOptions): Worker<SendJobData, SendResult> {
-  const checks = new OptionChecks(options, 'send worker')
-    .connection()
-    .name('queueName')
-    .name('prefix');
+  const checks = fleetOptionChecks(options, 'send worker').name('queueName').name('prefix');
   const client: unknown = options?.client;
   if (
     typeof client !== 'object' ||
