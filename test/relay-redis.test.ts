@@ -173,6 +173,59 @@ describe('relay --redis', { timeout: 150_000 }, () => {
     ).toBe('');
   });
 
+  it("keeps a message's retry window across processes, and --retry-failed opens a new one", async () => {
+    const destination = '346300777';
+    let failures = Number.POSITIVE_INFINITY;
+    const receiver = await harness.receiver(secret, (r) => {
+      if (r.event?.data.destination !== destination) return { status: 204 };
+      if (failures <= 0) return { status: 204 };
+      failures -= 1;
+      return { status: 500 };
+    });
+    const ours = () => receiver.requests.filter((r) => r.event?.data.destination === destination);
+    const windowMs = 4_000;
+    const args = [
+      '--url',
+      receiver.url,
+      '--queue',
+      'relay-window',
+      '--retry-window',
+      '4',
+      '--json',
+    ];
+    const messageId = injectWhatsapp(fixture.sandbox, destination, 'w1');
+    // The first attempt fails; the relay is stopped in the pause before the second.
+    const first = startRelay(args);
+    await first.waitFor('stderr', '"event":"retrying"');
+    first.child.kill('SIGTERM');
+    expect((await first.done).code).toBe(0);
+    expect(ours()).toHaveLength(1);
+    const firstAttemptAt = ours()[0]?.at ?? 0;
+
+    // Another process, once the window from that first attempt has closed: one attempt, then failed.
+    await sleep(Math.max(0, firstAttemptAt + windowMs + 500 - Date.now()));
+    const second = startRelay(args);
+    await second.waitFor('stdout', '"event":"failed"');
+    expect(ours()).toHaveLength(2);
+
+    // Queued again with one more failure to come: a new window, so it is retried and delivered.
+    failures = 1;
+    const requeued = await runCli(
+      ['relay', '--redis', redis.url, '--queue', 'relay-window', '--retry-failed', '--json'],
+      { env: env() },
+    );
+    expect(JSON.parse(requeued.stdout)).toEqual({ requeued: 1 });
+    await waitFor(
+      () => receiver.accepted().some((r) => r.event?.data.destination === destination),
+      60_000,
+      20,
+    );
+    second.child.kill('SIGTERM');
+    expect((await second.done).code).toBe(0);
+    expect(ours().map((r) => r.status)).toEqual([500, 500, 500, 204]);
+    expect(new Set(ours().map((r) => r.event?.data.messageId))).toEqual(new Set([messageId]));
+  });
+
   it('rides out 500s and 429 Retry-After across processes; a relay stopped during a pause hands its messages back', async () => {
     const receiver = await harness.receiver(secret, (r, attempt) => {
       if (attempt === 1)

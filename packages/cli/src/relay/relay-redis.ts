@@ -83,6 +83,12 @@ export async function connectRedis(url: string): Promise<Redis> {
   return client;
 }
 
+/**
+ * An inbound job's data as the relay keeps it: the poller's, plus the time of the message's
+ * first failed delivery attempt (ms since the epoch), which its retry window runs from.
+ */
+type RelayJobData = InboundJobData & { readonly firstAttemptAt?: number };
+
 /** How {@link runRedisRelay} runs. */
 export interface RedisRelayOptions {
   readonly redisUrl: string;
@@ -111,12 +117,19 @@ export async function runRedisRelay(options: RedisRelayOptions): Promise<void> {
   try {
     const handler = async (message: ChatMessage, job: Job<InboundJobData>) => {
       const id = webhookId(account, message);
+      const data = job.data as RelayJobData;
+      // The window runs from the message's first attempt in any process: saved in the job's data
+      // when that attempt fails, so a process taking the job over continues it.
+      const windowStart = data.firstAttemptAt ?? Date.now();
       const result = await deliverWebhook(target, id, webhookBody(message, job.timestamp), {
-        // A new window for each process that takes the job up (as the in-process relay after a restart).
-        windowStart: Date.now(),
+        windowStart,
         windowMs: options.retryWindowMs,
         stop,
-        onRetry: (failure, delayMs) => events?.retrying?.(message, id, failure, delayMs),
+        onRetry: async (failure, delayMs) => {
+          events?.retrying?.(message, id, failure, delayMs);
+          if (data.firstAttemptAt === undefined)
+            await job.updateData({ ...data, firstAttemptAt: windowStart } as RelayJobData);
+        },
       });
       if (result.outcome === 'delivered') {
         events?.delivered?.(message, id, result.attempts, Date.now() - job.timestamp);
@@ -207,7 +220,17 @@ export async function openRelayQueue(
     },
     async retryFailed() {
       const count = await queue.getFailedCount();
-      if (count > 0) await queue.retryJobs({ state: 'failed', count: 1_000 });
+      if (count === 0) return 0;
+      // A message queued again gets a new retry window: forget each one's first attempt.
+      for (let start = 0; start < count; start += 1_000) {
+        for (const job of await queue.getFailed(start, start + 999)) {
+          const data = job.data as RelayJobData | undefined;
+          if (data?.firstAttemptAt === undefined) continue;
+          const { firstAttemptAt: _, ...rest } = data;
+          await job.updateData(rest);
+        }
+      }
+      await queue.retryJobs({ state: 'failed', count: 1_000 });
       return count;
     },
     async close() {
