@@ -50,6 +50,21 @@ export async function currentTraceContext(): Promise<TraceCarrier | undefined> {
   return Object.keys(carrier).length === 0 ? undefined : carrier;
 }
 
+/**
+ * The event of a BullMQ control-flow error, which asks BullMQ to run the job later rather than
+ * report a failure (`DelayedError`, `WaitingError`, `WaitingChildrenError`, and the rate limit's
+ * error): matched by name and message, as BullMQ's worker matches them, so that another copy of
+ * bullmq is recognised too. Undefined for any other error.
+ */
+function postponement(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === 'RateLimitError' || error.message === 'bullmq:rateLimitExceeded')
+    return 'job rate limited';
+  if (error.name === 'DelayedError') return 'job delayed';
+  if (error.name === 'WaitingError' || error.name === 'WaitingChildrenError') return 'job waiting';
+  return undefined;
+}
+
 /** Where a consumer span runs and what it says. */
 export interface ConsumerSpan {
   /** The queue the job came from: the span is `process <queue>`. */
@@ -65,8 +80,9 @@ export interface ConsumerSpan {
  * span is already active, such as BullMQ's own consumer span with its telemetry on, which
  * continues that trace already, inside that one), so that the spans `work` makes join the
  * producer's trace. A rejection sets the span's status to ERROR with the error's `code` (or
- * `Error`), never its message, and is passed on. Without OpenTelemetry, or with no SDK registered
- * and no trace carried, just `work()`.
+ * `Error`), never its message, and is passed on; BullMQ's signals to run the job later
+ * (`DelayedError`, the rate limit's error…) leave the status unset and add an event. Without
+ * OpenTelemetry, or with no SDK registered and no trace carried, just `work()`.
  */
 export async function inConsumerSpan<T>(span: ConsumerSpan, work: () => Promise<T>): Promise<T> {
   if (loaded === undefined) loaded = await loadOpenTelemetryApi();
@@ -95,6 +111,13 @@ export async function inConsumerSpan<T>(span: ConsumerSpan, work: () => Promise<
         try {
           return await work();
         } catch (error) {
+          const postponed = postponement(error);
+          if (postponed !== undefined) {
+            // BullMQ's signals to run the job later: the work did not fail, so the status stays
+            // unset (as BullMQ's own telemetry treats them) and an event says what happened.
+            current.addEvent(postponed);
+            throw error;
+          }
           const code = (error as { code?: unknown } | null)?.code;
           current.setStatus({
             code: api.SpanStatusCode.ERROR,
