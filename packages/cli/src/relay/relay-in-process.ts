@@ -4,8 +4,8 @@
  * conversations concurrently.
  *
  * It is `watchInbound` made concurrent: the same poll step, checkpoint and acknowledgement, but a
- * message is acknowledged (removed from the checkpoint's pending list, then saved) when its own
- * delivery ends, whatever the order across conversations, so a receiver refusing one message
+ * message is acknowledged (removed from the checkpoint's pending list, and that recorded in its
+ * journal) when its own delivery ends, whatever the order across conversations, so a receiver refusing one message
  * holds back only that conversation. A message is acknowledged only once the receiver answered
  * 2xx or its entry is on disk in the failed list; a process killed at any instant delivers again,
  * with the same `webhook-id`, what had not been acknowledged.
