@@ -198,9 +198,9 @@ function afterKnown(
  *    they are done, before the poll resolves (a crash in between leaves intents, which the
  *    next poll recovers).
  *
- * An unchanged conversation costs no call, and a poll that changed nothing saves nothing. `CHAT_NOT_FOUND` drops the conversation;
- * `CHANNEL_NOT_FOUND` drops a channel found by the poll itself (with its conversations) and is
- * thrown for a channel in `options.channels`. Any other error is thrown once the calls already
+ * An unchanged conversation costs no call, and a poll that changed nothing saves nothing.
+ * `CHAT_NOT_FOUND` drops the conversation; `CHANNEL_NOT_FOUND` drops a channel found by the poll
+ * itself (with its conversations) and is thrown for a channel in `options.channels`. Any other error is thrown once the calls already
  * running have settled and their answers are saved; intents of calls never made are removed.
  * Messages that only a sweep found are reported on `NODE_DEBUG=afilnet-chat`.
  *
