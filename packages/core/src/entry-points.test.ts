@@ -58,6 +58,7 @@ describe('entry points', () => {
       'sanitizeCause',
       'toValidationIssues',
       'toWireRequest',
+      'wireResponse',
     ]);
   });
 
