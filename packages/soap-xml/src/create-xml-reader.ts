@@ -293,13 +293,16 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
       }
     } else if (next === SLASH) {
       const current = open.pop();
-      const end = nameEnd(xml, lt + 2);
-      // Compared in place: no string is cut out of the document for every end tag.
+      // Compared in place, without scanning the name first: the open element's name (a valid
+      // name) followed by a character that cannot continue a name is the same name. Otherwise
+      // the name is read for the error: a missing one is reported as such.
+      const end = current === undefined ? lt + 2 : lt + 2 + current.qname.length;
       if (
         current === undefined ||
-        end - (lt + 2) !== current.qname.length ||
-        !xml.startsWith(current.qname, lt + 2)
+        !xml.startsWith(current.qname, lt + 2) ||
+        (end < length && isNameChar(xml.charCodeAt(end)))
       ) {
+        nameEnd(xml, lt + 2);
         fail('an end tag that closes no open element');
       }
       const close = skipSpace(xml, end);
