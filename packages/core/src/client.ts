@@ -42,7 +42,7 @@ import { isCredentialRefusal } from './credentials/credential-refusal.js';
 import type { AccountSecrets } from './credentials/secret-source.js';
 import { createClientTelemetry, type CallObservation } from './telemetry/call-telemetry.js';
 import { instrumentExecutor } from './http/instrumented-executor.js';
-import { createRetryBudget } from './retry-budget.js';
+import { createRetryBudget, type RetryBudget } from './retry-budget.js';
 import { backoffDelay, isRetryable } from './retry-policy.js';
 import {
   watchUnreadMessages,
@@ -268,6 +268,215 @@ function finalizeError(
   return redactor.error(result);
 }
 
+/** What a client's calls share: its executor, diagnostics, retry policy and transport. */
+interface CallHost {
+  readonly executor: HttpExecutor;
+  /** True when hooks or the debug log watch each exchange. */
+  readonly instrumented: boolean;
+  readonly hooks: ResolvedConfig['hooks'];
+  readonly redactor: Redactor;
+  readonly debug: ReturnType<typeof debugLog>;
+  readonly retry: ResolvedConfig['retry'];
+  readonly budget: RetryBudget;
+  readonly source: ResolvedConfig['secretSource'];
+  /** The credentials each transport was built from, with a credentials function. */
+  readonly builtFrom: WeakMap<ChatTransport, AccountSecrets>;
+  getTransport(): Promise<ChatTransport>;
+  /** Ends a call's count in flight. */
+  leave(): void;
+}
+
+/**
+ * One call's attempts, made and judged in callbacks: the transport's answer is decoded, and the
+ * call's promise settled, in the callback that receives it, rather than by an `async` loop
+ * awaiting each attempt. That saves every call an async frame, two promises and their turns of
+ * the microtask queue, which on a call of a few tens of microseconds is measurable. A failure
+ * goes on in {@link CallRun.afterFailure}, the retry loop, which may wait.
+ *
+ * Each attempt is bounded by the call's deadline even if its transport ignores the abort: the
+ * attempt fails soon after the abort fires, and the transport's own settlement is always
+ * observed, so a late rejection is never unhandled. Once the abort has fired the attempt fails,
+ * even if an answer lands in the same turn. But a transport that honours the abort rejects
+ * within that turn, and its error knows more than the abort can (a token request that stalled
+ * means the API request was never written: `mayHaveBeenSent` false), so it is given until the
+ * next macrotask to speak first.
+ *
+ * Declared once for every client, not in `createChatClient`: a class per client would give the
+ * calls of each client their own hidden class, and a process with several clients megamorphic
+ * call sites on all of them.
+ */
+class CallRun<M extends ChatMethod> {
+  private readonly secrets: CallSecrets;
+  private number = 0;
+  /** True while an attempt's answer is awaited; its first settlement clears it. */
+  private waiting = false;
+  // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
+  private failure: unknown = undefined;
+  private earlier: unknown = undefined;
+  // A call refused for its credentials is made once more when the provider's answer changed.
+  private rotated: boolean;
+  private readonly stop = (): void => {
+    setImmediate(() =>
+      this.refused(
+        new AfilnetTransportError('ABORTED', `The call to ${this.method} was aborted`, {
+          mayHaveBeenSent: CHAT_METHODS[this.method].isSend,
+        }),
+      ),
+    );
+  };
+  private readonly answered = (response: WireResponse): void => {
+    // After the abort, the attempt fails by `stop` (a transport's answer in the same turn too).
+    if (!this.waiting || this.deadline.aborted) return;
+    this.waiting = false;
+    this.deadline.offAbort(this.stop);
+    let result: MethodResults[M];
+    try {
+      result = decodeResponse(this.method, response);
+    } catch (error) {
+      this.afterFailure(error);
+      return;
+    }
+    this.observation?.succeeded();
+    this.end();
+    this.resolve(result);
+  };
+  private readonly refused = (error: unknown): void => {
+    if (!this.waiting) return;
+    this.waiting = false;
+    this.deadline.offAbort(this.stop);
+    this.afterFailure(error);
+  };
+
+  constructor(
+    private readonly host: CallHost,
+    private readonly method: M,
+    private readonly request: WireRequest,
+    private chosen: ChatTransport,
+    private readonly deadline: CallDeadline,
+    private readonly observation: CallObservation | undefined,
+    private readonly resolve: (result: MethodResults[M]) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.secrets = new CallSecrets(host.redactor);
+    this.rotated = host.source === undefined;
+  }
+
+  /** Makes the next attempt, unless the call was aborted meanwhile. */
+  next(): void {
+    const deadline = this.deadline;
+    if (deadline.aborted) {
+      this.fail(
+        this.failure ??
+          new AfilnetTransportError(
+            'ABORTED',
+            `The call to ${this.method} was aborted before it was sent`,
+            { mayHaveBeenSent: false },
+          ),
+      );
+      return;
+    }
+    const number = ++this.number;
+    // Executor layers, innermost first: hooks and debug log, then telemetry, so that a hook
+    // sees the request as sent (its traceparent header included).
+    const host = this.host;
+    let http = host.instrumented
+      ? instrumentExecutor(host.executor, {
+          hooks: host.hooks,
+          redactor: host.redactor,
+          debug: host.debug,
+          transport: this.chosen.name,
+          method: this.method,
+          attempt: number,
+        })
+      : host.executor;
+    if (this.observation !== undefined) http = this.observation.traceAttempt(http, number);
+    let sent: Promise<WireResponse>;
+    try {
+      sent = this.chosen.send(this.request, new CallContext(http, deadline, this.secrets.register));
+    } catch (error) {
+      // A layer or a transport that fails before it returns its promise fails the attempt.
+      this.afterFailure(error);
+      return;
+    }
+    this.waiting = true;
+    deadline.onAbort(this.stop);
+    sent.then(this.answered, this.refused);
+  }
+
+  /** After a failed attempt: another one (at once, or after a backoff), or the call's failure. */
+  private afterFailure(error: unknown): void {
+    this.retryAfter(error).catch((final: unknown) => this.fail(final));
+  }
+
+  private async retryAfter(error: unknown): Promise<void> {
+    const { host, method, deadline, observation } = this;
+    const { debug, redactor } = host;
+    const number = this.number;
+    this.failure = error;
+    if (deadline.aborted) {
+      observation?.attemptFailed(error, false);
+      throw error;
+    }
+    this.earlier = error;
+    if (!this.rotated && isCredentialRefusal(error)) {
+      this.rotated = true;
+      const used = host.builtFrom.get(this.chosen);
+      if (used !== undefined && (await host.source?.renew(used).catch(() => false))) {
+        observation?.attemptFailed(error, true);
+        debug?.(
+          `credentials (${this.chosen.name} ${method}) refused after attempt ${number}: the provider answered new ones, trying again`,
+        );
+        this.chosen = await host.getTransport();
+        this.next();
+        return;
+      }
+    }
+    const policy = host.retry;
+    // Giving up before the deadline ends the call with the failure itself: no timeout happened.
+    if (number >= policy.maxAttempts || !isRetryable(error, method)) {
+      observation?.attemptFailed(error, false);
+      throw error;
+    }
+    const delayMs = backoffDelay(number, policy, error.retryAfterMs);
+    if (delayMs >= deadline.remainingMs() || !host.budget.withdraw()) {
+      observation?.attemptFailed(error, false);
+      throw error;
+    }
+    observation?.attemptFailed(error, true);
+    notify(host.hooks.onRetry, () => ({
+      method,
+      attempt: number,
+      delayMs,
+      error: redactor.error(error),
+    }));
+    debug?.(
+      `retry (${this.chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`,
+    );
+    await abortableDelay(delayMs, deadline);
+    this.next();
+  }
+
+  /** Ends the call with `error`, as the user sees it. */
+  private fail(error: unknown): void {
+    const final = finalizeError(
+      error,
+      this.earlier,
+      this.method,
+      this.deadline,
+      this.host.redactor,
+    );
+    this.observation?.failed(final);
+    this.end();
+    this.reject(final);
+  }
+
+  private end(): void {
+    this.deadline.dispose();
+    this.secrets.end();
+    this.host.leave();
+  }
+}
+
 /**
  * Creates a client.
  *
@@ -385,6 +594,20 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
     if (--inFlight === 0) onIdle?.();
   };
 
+  const host: CallHost = {
+    executor,
+    instrumented,
+    hooks,
+    redactor,
+    debug,
+    retry: resolved.retry,
+    budget,
+    source,
+    builtFrom,
+    getTransport,
+    leave,
+  };
+
   /**
    * Runs a call, counted in flight until it settles so that `close()` can wait for it. Not
    * `async`: once the transport is built, the call's promise is the one its attempts settle
@@ -448,7 +671,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
         const observation = telemetry.startCall(method);
         const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
         budget.deposit();
-        call = new CallRun(method, request, chosen, deadline, observation, resolve, reject);
+        call = new CallRun(host, method, request, chosen, deadline, observation, resolve, reject);
       } catch (error) {
         leave();
         reject(error);
@@ -456,184 +679,6 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       }
       call.next();
     });
-  }
-
-  /**
-   * One call's attempts, made and judged in callbacks: the transport's answer is decoded, and the
-   * call's promise settled, in the callback that receives it, rather than by an `async` loop
-   * awaiting each attempt. That saves every call an async frame, two promises and their turns of
-   * the microtask queue, which on a call of a few tens of microseconds is measurable. A failure
-   * goes on in {@link CallRun.afterFailure}, the retry loop, which may wait.
-   *
-   * Each attempt is bounded by the call's deadline even if its transport ignores the abort: the
-   * attempt fails soon after the abort fires, and the transport's own settlement is always
-   * observed, so a late rejection is never unhandled. Once the abort has fired the attempt fails,
-   * even if an answer lands in the same turn. But a transport that honours the abort rejects
-   * within that turn, and its error knows more than the abort can (a token request that stalled
-   * means the API request was never written: `mayHaveBeenSent` false), so it is given until the
-   * next macrotask to speak first.
-   */
-  class CallRun<M extends ChatMethod> {
-    private readonly secrets = new CallSecrets(redactor);
-    private number = 0;
-    /** True while an attempt's answer is awaited; its first settlement clears it. */
-    private waiting = false;
-    // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
-    private failure: unknown = undefined;
-    private earlier: unknown = undefined;
-    // A call refused for its credentials is made once more when the provider's answer changed.
-    private rotated = source === undefined;
-    private readonly stop = (): void => {
-      setImmediate(() =>
-        this.refused(
-          new AfilnetTransportError('ABORTED', `The call to ${this.method} was aborted`, {
-            mayHaveBeenSent: CHAT_METHODS[this.method].isSend,
-          }),
-        ),
-      );
-    };
-    private readonly answered = (response: WireResponse): void => {
-      // After the abort, the attempt fails by `stop` (a transport's answer in the same turn too).
-      if (!this.waiting || this.deadline.aborted) return;
-      this.waiting = false;
-      this.deadline.offAbort(this.stop);
-      let result: MethodResults[M];
-      try {
-        result = decodeResponse(this.method, response);
-      } catch (error) {
-        this.afterFailure(error);
-        return;
-      }
-      this.observation?.succeeded();
-      this.end();
-      this.resolve(result);
-    };
-    private readonly refused = (error: unknown): void => {
-      if (!this.waiting) return;
-      this.waiting = false;
-      this.deadline.offAbort(this.stop);
-      this.afterFailure(error);
-    };
-
-    constructor(
-      private readonly method: M,
-      private readonly request: WireRequest,
-      private chosen: ChatTransport,
-      private readonly deadline: CallDeadline,
-      private readonly observation: CallObservation | undefined,
-      private readonly resolve: (result: MethodResults[M]) => void,
-      private readonly reject: (error: unknown) => void,
-    ) {}
-
-    /** Makes the next attempt, unless the call was aborted meanwhile. */
-    next(): void {
-      const deadline = this.deadline;
-      if (deadline.aborted) {
-        this.fail(
-          this.failure ??
-            new AfilnetTransportError(
-              'ABORTED',
-              `The call to ${this.method} was aborted before it was sent`,
-              { mayHaveBeenSent: false },
-            ),
-        );
-        return;
-      }
-      const number = ++this.number;
-      // Executor layers, innermost first: hooks and debug log, then telemetry, so that a hook
-      // sees the request as sent (its traceparent header included).
-      let http = instrumented
-        ? instrumentExecutor(executor, {
-            hooks,
-            redactor,
-            debug,
-            transport: this.chosen.name,
-            method: this.method,
-            attempt: number,
-          })
-        : executor;
-      if (this.observation !== undefined) http = this.observation.traceAttempt(http, number);
-      let sent: Promise<WireResponse>;
-      try {
-        sent = this.chosen.send(
-          this.request,
-          new CallContext(http, deadline, this.secrets.register),
-        );
-      } catch (error) {
-        // A layer or a transport that fails before it returns its promise fails the attempt.
-        this.afterFailure(error);
-        return;
-      }
-      this.waiting = true;
-      deadline.onAbort(this.stop);
-      sent.then(this.answered, this.refused);
-    }
-
-    /** After a failed attempt: another one (at once, or after a backoff), or the call's failure. */
-    private afterFailure(error: unknown): void {
-      this.retryAfter(error).catch((final: unknown) => this.fail(final));
-    }
-
-    private async retryAfter(error: unknown): Promise<void> {
-      const { method, deadline, observation } = this;
-      const number = this.number;
-      this.failure = error;
-      if (deadline.aborted) {
-        observation?.attemptFailed(error, false);
-        throw error;
-      }
-      this.earlier = error;
-      if (!this.rotated && isCredentialRefusal(error)) {
-        this.rotated = true;
-        const used = builtFrom.get(this.chosen);
-        if (used !== undefined && (await source?.renew(used).catch(() => false))) {
-          observation?.attemptFailed(error, true);
-          debug?.(
-            `credentials (${this.chosen.name} ${method}) refused after attempt ${number}: the provider answered new ones, trying again`,
-          );
-          this.chosen = await getTransport();
-          this.next();
-          return;
-        }
-      }
-      const policy = resolved.retry;
-      // Giving up before the deadline ends the call with the failure itself: no timeout happened.
-      if (number >= policy.maxAttempts || !isRetryable(error, method)) {
-        observation?.attemptFailed(error, false);
-        throw error;
-      }
-      const delayMs = backoffDelay(number, policy, error.retryAfterMs);
-      if (delayMs >= deadline.remainingMs() || !budget.withdraw()) {
-        observation?.attemptFailed(error, false);
-        throw error;
-      }
-      observation?.attemptFailed(error, true);
-      notify(hooks.onRetry, () => ({
-        method,
-        attempt: number,
-        delayMs,
-        error: redactor.error(error),
-      }));
-      debug?.(
-        `retry (${this.chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`,
-      );
-      await abortableDelay(delayMs, deadline);
-      this.next();
-    }
-
-    /** Ends the call with `error`, as the user sees it. */
-    private fail(error: unknown): void {
-      const final = finalizeError(error, this.earlier, this.method, this.deadline, redactor);
-      this.observation?.failed(final);
-      this.end();
-      this.reject(final);
-    }
-
-    private end(): void {
-      this.deadline.dispose();
-      this.secrets.end();
-      leave();
-    }
   }
 
   return {
