@@ -202,6 +202,28 @@ describe('client', () => {
     expect((error as { cause: Record<string, unknown> }).cause.headers).toBeUndefined();
   });
 
+  it('fails a call aborted while its transport was sending, even when the transport answers', async () => {
+    // The abort fires inside send(), before the client listens for it on the attempt: the call
+    // must still end, with ABORTED, and not wait for a listener that will never run.
+    const controller = new AbortController();
+    const heedless: ChatTransport = {
+      name: 'heedless',
+      security: 'high',
+      send: () => {
+        controller.abort();
+        return Promise.resolve({
+          httpStatus: 200,
+          payload: { kind: 'envelope', value: { status: 'SUCCESS', result: [] } },
+        });
+      },
+    };
+    const chat = createChatClient({ transport: heedless, credentials });
+    clients.push(chat);
+    await expect(
+      chat.getChats({ platform: 'whatsapp', platformId: '100' }, { signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
   it('closes its transport once, and refuses calls after close()', async () => {
     const url = await serve(ok);
     const closed = { count: 0 };

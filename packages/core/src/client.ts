@@ -399,7 +399,10 @@ class CallRun<M extends ChatMethod> {
       return;
     }
     this.waiting = true;
-    deadline.onAbort(this.stop);
+    // An abort that fired while the transport was sending (a hook or the transport itself may
+    // abort the caller's signal) ends the attempt as one that fires later does.
+    if (deadline.aborted) this.stop();
+    else deadline.onAbort(this.stop);
     sent.then(this.answered, this.refused);
   }
 
