@@ -332,11 +332,11 @@ class CallRun<M extends ChatMethod> {
     let result: MethodResults[M];
     try {
       result = decodeResponse(this.method, response);
+      this.observation?.succeeded();
     } catch (error) {
       this.afterFailure(error);
       return;
     }
-    this.observation?.succeeded();
     this.end();
     this.resolve(result);
   };
@@ -376,22 +376,22 @@ class CallRun<M extends ChatMethod> {
       return;
     }
     const number = ++this.number;
-    // Executor layers, innermost first: hooks and debug log, then telemetry, so that a hook
-    // sees the request as sent (its traceparent header included).
     const host = this.host;
-    let http = host.instrumented
-      ? instrumentExecutor(host.executor, {
-          hooks: host.hooks,
-          redactor: host.redactor,
-          debug: host.debug,
-          transport: this.chosen.name,
-          method: this.method,
-          attempt: number,
-        })
-      : host.executor;
-    if (this.observation !== undefined) http = this.observation.traceAttempt(http, number);
     let sent: Promise<WireResponse>;
     try {
+      // Executor layers, innermost first: hooks and debug log, then telemetry, so that a hook
+      // sees the request as sent (its traceparent header included).
+      let http = host.instrumented
+        ? instrumentExecutor(host.executor, {
+            hooks: host.hooks,
+            redactor: host.redactor,
+            debug: host.debug,
+            transport: this.chosen.name,
+            method: this.method,
+            attempt: number,
+          })
+        : host.executor;
+      if (this.observation !== undefined) http = this.observation.traceAttempt(http, number);
       sent = this.chosen.send(this.request, new CallContext(http, deadline, this.secrets.register));
     } catch (error) {
       // A layer or a transport that fails before it returns its promise fails the attempt.
@@ -403,7 +403,12 @@ class CallRun<M extends ChatMethod> {
     // abort the caller's signal) ends the attempt as one that fires later does.
     if (deadline.aborted) this.stop();
     else deadline.onAbort(this.stop);
-    sent.then(this.answered, this.refused);
+    try {
+      sent.then(this.answered, this.refused);
+    } catch (error) {
+      // A transport that answered something other than a promise.
+      this.refused(error);
+    }
   }
 
   /** After a failed attempt: another one (at once, or after a backoff), or the call's failure. */
@@ -461,14 +466,14 @@ class CallRun<M extends ChatMethod> {
 
   /** Ends the call with `error`, as the user sees it. */
   private fail(error: unknown): void {
-    const final = finalizeError(
-      error,
-      this.earlier,
-      this.method,
-      this.deadline,
-      this.host.redactor,
-    );
-    this.observation?.failed(final);
+    // Settles whatever happens: what throws here (a telemetry SDK's failure) is the call's error.
+    let final: unknown;
+    try {
+      final = finalizeError(error, this.earlier, this.method, this.deadline, this.host.redactor);
+      this.observation?.failed(final);
+    } catch (thrown) {
+      final = thrown;
+    }
     this.end();
     this.reject(final);
   }
