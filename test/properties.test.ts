@@ -20,6 +20,8 @@ import {
 import { CHAT_METHODS } from '@afilnet-chat/core/constants';
 import { parseJsonPayload, type WirePayload } from '@afilnet-chat/core/transport';
 import { decodeResponse } from '../packages/core/src/wire/decode-response.js';
+import { flattenHeaders, headerValue } from '../packages/core/src/http/flatten-headers.js';
+import { util as undiciUtil } from 'undici';
 import { startSandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import {
@@ -275,6 +277,54 @@ describe('core decoders given arbitrary payloads', () => {
         },
       ),
       { numRuns: RUNS },
+    );
+  });
+});
+
+describe('response headers read one at a time', () => {
+  // Names as a server may spell them (any case, repeated) among others, as undici hands them:
+  // latin1 buffers, or strings from a dispatcher of the user's.
+  const nameArbitrary = fc.oneof(
+    fc
+      .constantFrom(
+        'content-length',
+        'retry-after',
+        'content-type',
+        'www-authenticate',
+        '__proto__',
+      )
+      .chain((name) =>
+        fc
+          .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+          .map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')),
+      ),
+    fc.string({ unit: 'binary-ascii', maxLength: 20 }),
+    fc.string({ maxLength: 16 }),
+  );
+  const rawArbitrary = fc
+    .array(
+      fc.tuple(nameArbitrary, fc.string({ unit: 'binary-ascii', maxLength: 12 }), fc.boolean()),
+      { maxLength: 12 },
+    )
+    .map((pairs) =>
+      pairs.flatMap(
+        ([name, value, asBuffer]): Array<Buffer | string> =>
+          asBuffer ? [Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1')] : [name, value],
+      ),
+    );
+
+  it('headerValue gives what flattenHeaders gives for that name', () => {
+    fc.assert(
+      fc.property(
+        rawArbitrary,
+        fc.constantFrom('content-length', 'retry-after', 'content-type', 'www-authenticate'),
+        (raw, name) => {
+          const flat = flattenHeaders(raw, undiciUtil.headerNameToString);
+          const expected = Object.hasOwn(flat, name) ? flat[name] : undefined;
+          expect(headerValue(raw, name, undiciUtil.headerNameToString)).toBe(expected);
+        },
+      ),
+      { numRuns: RUNS * 10 },
     );
   });
 });

@@ -31,7 +31,7 @@ import { createFormEncoder } from '../../packages/core/src/wire/form-encoder.ts'
 import { parseJsonPayload } from '../../packages/core/src/wire/parse-json-payload.ts';
 import { decodeResponse } from '../../packages/core/src/wire/decode-response.ts';
 import { createDeadlineClock } from '../../packages/core/src/retry/call-deadline.ts';
-import { flattenHeaders } from '../../packages/core/src/http/flatten-headers.ts';
+import { flattenHeaders, headerValue } from '../../packages/core/src/http/flatten-headers.ts';
 import { BufferedResponse } from '../../packages/core/src/http/buffered-response.ts';
 import { createClientTelemetry } from '../../packages/core/src/telemetry/call-telemetry.ts';
 import { encodeEnvelope } from '../../packages/transport-soap/src/encode-envelope.ts';
@@ -76,6 +76,11 @@ group('steps of one call (sendmessage unless named)', () => {
   );
   bench('header flattening: 5 response headers', () =>
     do_not_optimize(flattenHeaders(ANSWERS.jsonNone.raw, undiciUtil.headerNameToString)),
+  );
+  bench('header lookup: Content-Length alone, what the handler reads', () =>
+    do_not_optimize(
+      headerValue(ANSWERS.jsonNone.raw, 'content-length', undiciUtil.headerNameToString),
+    ),
   );
   bench('dispatch handler: BufferedResponse, headers + 1 chunk + complete', async () => {
     const deadline = clock.start(30_000, undefined);

@@ -1,6 +1,7 @@
 /** Where each kind of subject is set up; a worker imports only the one it runs. */
 export const SUBJECT_MODULES = {
   client: './chat-client-subject.mjs',
+  'client-baseline': './baseline-client-subject.mjs',
   'raw-dispatch': './raw-dispatch-subject.mjs',
   executor: './executor-subject.mjs',
   'raw-undici': './raw-undici-subject.mjs',

@@ -59,6 +59,7 @@ describe('entry points', () => {
       'sanitizeCause',
       'toValidationIssues',
       'toWireRequest',
+      'wireResponse',
     ]);
   });
 

@@ -18,6 +18,7 @@ export type {
   WireRequest,
   WireResponse,
 } from './transport/transport.js';
+export { wireResponse } from './transport/transport.js';
 export type {
   AccountTransportOptions,
   TransportDefinition,

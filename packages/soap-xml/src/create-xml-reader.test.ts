@@ -49,6 +49,9 @@ describe('createXmlReader', () => {
     ['an undeclared entity', '<r>&lol;</r>'],
     ['a reference to U+0000', '<r>&#0;</r>'],
     ['malformed XML', '<r><a></r>'],
+    ['an end tag longer than the open element', '<r><a></ab></r>'],
+    ['an end tag of a prefixed name cut short', '<r xmlns:p="u"><p:ab></p:a></r>'],
+    ['an end tag without a name', '<r></ ></r>'],
     ['two roots', '<r/><s/>'],
     ['text after the root', '<r/>x'],
     ['a CDATA section after the root', '<r/><![CDATA[x]]>'],
@@ -59,6 +62,12 @@ describe('createXmlReader', () => {
     ['nesting deeper than 32', `${'<a>'.repeat(40)}${'</a>'.repeat(40)}`],
   ])('refuses %s with XmlReadError', (_label, xml) => {
     expect(() => reader.read(xml)).toThrow(XmlReadError);
+  });
+
+  it("says an end tag closes no open element when its name only begins as that element's", () => {
+    expect(() => reader.read('<r><a></ab></r>')).toThrow(/an end tag that closes no open element/);
+    expect(() => reader.read('<r><ab></a></r>')).toThrow(/an end tag that closes no open element/);
+    expect(() => reader.read('<r></ ></r>')).toThrow(/a name expected/);
   });
 
   it('readUntil stops after the start tag it is told to, leaving the rest unread and unchecked', () => {

@@ -76,6 +76,8 @@ const XML_URI = 'http://www.w3.org/XML/1998/namespace';
  * array rather than one per element, since the reader runs on every SOAP call.
  */
 const NO_ATTRIBUTES: readonly XmlAttribute[] = Object.freeze([]);
+/** The children of every element that has none (every leaf), for the same reason. */
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 /** Names that would reach `Object.prototype` in a caller that used them as keys (9 or 11 characters). */
 const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -192,7 +194,8 @@ function isBlank(xml: string, from: number, to: number): boolean {
 
 /** An element's tree node, with the parts still growing writable. */
 interface ElementNode extends XmlElement {
-  readonly children: XmlElement[];
+  /** {@link NO_CHILDREN} until the first child, then an array of the element's own. */
+  children: XmlElement[];
   text: string;
 }
 
@@ -204,13 +207,6 @@ interface ElementNode extends XmlElement {
 interface Scope {
   readonly declared: ReadonlyMap<string, string>;
   readonly parent: Scope | undefined;
-}
-
-/** An element being read. */
-interface OpenElement {
-  readonly qname: string;
-  readonly scope: Scope | undefined;
-  readonly node: ElementNode;
 }
 
 function resolve(prefix: string, scope: Scope | undefined): string {
@@ -255,15 +251,19 @@ function startsWithIgnoringCase(xml: string, at: number, word: string): boolean 
 function readDocument(xml: string, stop?: StopCondition): XmlElement {
   const length = xml.length;
   let at = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const open: OpenElement[] = [];
+  // The elements being read, innermost last: their names, scopes and nodes side by side, so that
+  // opening an element makes no object besides its node.
+  const openNames: string[] = [];
+  const openScopes: Array<Scope | undefined> = [];
+  const openNodes: ElementNode[] = [];
   let root: XmlElement | undefined;
 
   while (at < length) {
     const lt = xml.indexOf('<', at);
     const textEnd = lt < 0 ? length : lt;
     if (textEnd > at) {
-      const current = open[open.length - 1];
-      if (current !== undefined) current.node.text += decodeText(xml, at, textEnd);
+      const current = openNodes.length === 0 ? undefined : openNodes[openNodes.length - 1];
+      if (current !== undefined) current.text += decodeText(xml, at, textEnd);
       else if (!isBlank(xml, at, textEnd)) throw new XmlReadError('text outside the root element');
     }
     if (lt < 0) break;
@@ -282,9 +282,9 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
       } else if (xml.startsWith('[CDATA[', lt + 2)) {
         const close = xml.indexOf(']]>', lt + 9);
         if (close < 0) fail('an unterminated CDATA section');
-        const current = open[open.length - 1];
+        const current = openNodes.length === 0 ? undefined : openNodes[openNodes.length - 1];
         if (current === undefined) throw new XmlReadError('text outside the root element');
-        current.node.text += normalizeLineEnds(xml.slice(lt + 9, close));
+        current.text += normalizeLineEnds(xml.slice(lt + 9, close));
         at = close + 3;
       } else if (startsWithIgnoringCase(xml, lt + 2, 'DOCTYPE')) {
         throw new XmlReadError('a DOCTYPE is not allowed');
@@ -292,25 +292,30 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
         fail('markup that is neither a comment nor CDATA');
       }
     } else if (next === SLASH) {
-      const current = open.pop();
-      const end = nameEnd(xml, lt + 2);
-      // Compared in place: no string is cut out of the document for every end tag.
+      openScopes.pop();
+      openNodes.pop();
+      const current = openNames.pop();
+      // Compared in place, without scanning the name first: the open element's name (a valid
+      // name) followed by a character that cannot continue a name is the same name. Otherwise
+      // the name is read for the error: a missing one is reported as such.
+      const end = current === undefined ? lt + 2 : lt + 2 + current.length;
       if (
         current === undefined ||
-        end - (lt + 2) !== current.qname.length ||
-        !xml.startsWith(current.qname, lt + 2)
+        !xml.startsWith(current, lt + 2) ||
+        (end < length && isNameChar(xml.charCodeAt(end)))
       ) {
+        nameEnd(xml, lt + 2);
         fail('an end tag that closes no open element');
       }
       const close = skipSpace(xml, end);
       if (xml.charCodeAt(close) !== GT) fail('an unterminated end tag');
       at = close + 1;
     } else {
-      if (open.length === 0 && root !== undefined)
-        throw new XmlReadError('more than one root element');
-      if (open.length >= MAX_DEPTH)
-        throw new XmlReadError(`elements nested deeper than ${MAX_DEPTH}`);
-      const parent = open[open.length - 1];
+      const depth = openNames.length;
+      if (depth === 0 && root !== undefined) throw new XmlReadError('more than one root element');
+      if (depth >= MAX_DEPTH) throw new XmlReadError(`elements nested deeper than ${MAX_DEPTH}`);
+      const parent = depth === 0 ? undefined : openNodes[depth - 1];
+      const parentScope = depth === 0 ? undefined : openScopes[depth - 1];
       const qnameEnd = nameEnd(xml, lt + 1);
       const qname = checkedName(xml, lt + 1, qnameEnd);
       let declared: Map<string, string> | undefined;
@@ -361,7 +366,7 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
         cursor = valueEnd + 1;
       }
       const scope: Scope | undefined =
-        declared === undefined ? parent?.scope : { declared, parent: parent?.scope };
+        declared === undefined ? parentScope : { declared, parent: parentScope };
       const attributes: readonly XmlAttribute[] =
         plain === undefined
           ? NO_ATTRIBUTES
@@ -380,18 +385,23 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
         namespace: resolve(colon < 0 ? '' : qname.slice(0, colon), scope),
         localName: colon < 0 ? qname : qname.slice(colon + 1),
         attributes,
-        children: [],
+        children: NO_CHILDREN,
         text: '',
       };
       if (parent === undefined) root = element;
-      else parent.node.children.push(element);
-      if (stop?.(element, parent?.node, open.length) === true) return root ?? element;
-      if (!selfClosing) open.push({ qname, scope, node: element });
+      else if (parent.children === NO_CHILDREN) parent.children = [element];
+      else parent.children.push(element);
+      if (stop?.(element, parent, depth) === true) return root ?? element;
+      if (!selfClosing) {
+        openNames.push(qname);
+        openScopes.push(scope);
+        openNodes.push(element);
+      }
       at = cursor;
     }
   }
-  if (open.length > 0)
-    fail(`the element ${open[open.length - 1]?.qname.slice(0, 40)} is not closed`);
+  if (openNames.length > 0)
+    fail(`the element ${openNames[openNames.length - 1]?.slice(0, 40)} is not closed`);
   if (root === undefined) throw new XmlReadError('no root element');
   return root;
 }

@@ -10,6 +10,7 @@ import {
   parseJsonPayload,
   resolveTransportOptions,
   type AccountTransportOptions,
+  wireResponse,
 } from '@afilnet-chat/core/transport';
 import { basicAuthorization } from './basic-authorization.js';
 
@@ -67,11 +68,7 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
             },
             context,
           );
-      return {
-        httpStatus: response.status,
-        headers: response.headers,
-        payload: parseJsonPayload(response.body),
-      };
+      return wireResponse(response, parseJsonPayload(response.body));
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   parseJsonPayload,
   resolveTransportOptions,
   type AccountTransportOptions,
+  wireResponse,
 } from '@afilnet-chat/core/transport';
 import { warnCredentialsInUrl } from './warn-credentials-in-url.js';
 
@@ -65,11 +66,7 @@ export function createGetTransport(options: GetTransportOptions): ChatTransport 
       warnCredentialsInUrl();
       // The context is the send options: the executor listens to the call's abort through it.
       const response = await context.http.send({ method: 'GET', url, headers }, context);
-      return {
-        httpStatus: response.status,
-        headers: response.headers,
-        payload: parseJsonPayload(response.body),
-      };
+      return wireResponse(response, parseJsonPayload(response.body));
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   type TransportCallContext,
   type WireRequest,
   type WireResponse,
+  wireResponse,
 } from '@afilnet-chat/core/transport';
 import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import { randomUUID } from 'node:crypto';
@@ -43,6 +44,7 @@ export interface JsonOAuthTransportOptions {
   readonly credentials?: Credentials;
   /** `paths.json` defaults to `/api/json/`. */
   readonly paths?: Partial<ApiPaths>;
+  /** The token endpoint, client id and secret, scope, token store and DPoP settings; each has a default. */
   readonly oauth?: OAuthOptions;
   /** Allow `http://` URLs (a local sandbox). */
   readonly allowInsecureHttp?: boolean;
@@ -204,12 +206,11 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       context,
     );
     return {
-      response: {
-        httpStatus: answer.status,
-        headers: answer.headers,
-        payload: parseJsonPayload(answer.body),
-      },
-      invalidToken: refusesBearerToken(answer.status, answer.headers['www-authenticate']),
+      response: wireResponse(answer, parseJsonPayload(answer.body)),
+      // Only a 401 can refuse the token: the headers of any other answer are not read.
+      invalidToken:
+        answer.status === 401 &&
+        refusesBearerToken(answer.status, answer.headers['www-authenticate']),
     };
   }
 
@@ -246,11 +247,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     }
     const answer = raw as HttpResponse;
     return {
-      response: {
-        httpStatus: answer.status,
-        headers: answer.headers,
-        payload: parseJsonPayload(answer.body),
-      },
+      response: wireResponse(answer, parseJsonPayload(answer.body)),
       invalidToken,
       nonceRequired,
     };

@@ -9,6 +9,7 @@ import {
   parseJsonPayload,
   resolveTransportOptions,
   type AccountTransportOptions,
+  wireResponse,
 } from '@afilnet-chat/core/transport';
 
 /** The form body's content type, with its charset stated so the server reads UTF-8. */
@@ -38,11 +39,7 @@ export function createPostTransport(options: PostTransportOptions): ChatTranspor
       const body = encode(request);
       // The context is the send options: the executor listens to the call's abort through it.
       const response = await context.http.send({ method: 'POST', url, headers, body }, context);
-      return {
-        httpStatus: response.status,
-        headers: response.headers,
-        payload: parseJsonPayload(response.body),
-      };
+      return wireResponse(response, parseJsonPayload(response.body));
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   joinUrl,
   resolveTransportOptions,
   type AccountTransportOptions,
+  wireResponse,
 } from '@afilnet-chat/core/transport';
 import { createXmlReader, findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
 import { decodeSoapPayload } from './decode-soap-payload.js';
@@ -94,11 +95,7 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
         // The context is the send options: the executor listens to the call's abort through it.
         context,
       );
-      return {
-        httpStatus: response.status,
-        headers: response.headers,
-        payload: decodeSoapPayload(reader, request.method, response.body),
-      };
+      return wireResponse(response, decodeSoapPayload(reader, request.method, response.body));
     },
   };
 }

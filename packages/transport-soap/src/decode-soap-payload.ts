@@ -4,6 +4,7 @@
  * objects, a `soapenv:Fault` a `fault`. Nothing is validated here: core judges the envelope.
  */
 import type { ChatMethod } from '@afilnet-chat/core';
+import { CHAT_METHODS } from '@afilnet-chat/core/constants';
 import type { WirePayload } from '@afilnet-chat/core/transport';
 import {
   CHAT_NS,
@@ -65,6 +66,25 @@ function resultOf(result: XmlElement): unknown {
   return result.text.trim() === '' ? '' : result.text;
 }
 
+/** Each method's response wrapper's local name, made once rather than concatenated per answer. */
+const RESPONSE_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.keys(CHAT_METHODS).map((method) => [method, `${method}Response`]),
+);
+
+function responseNameOf(method: ChatMethod): string {
+  return RESPONSE_NAMES.get(method) ?? `${method}Response`;
+}
+
+/** The first child of `element` in `namespace` named `localName`, found without a closure. */
+function childIn(
+  element: XmlElement,
+  namespace: string,
+  localName: string,
+): XmlElement | undefined {
+  for (const child of element.children) if (isElement(child, namespace, localName)) return child;
+  return undefined;
+}
+
 function faultOf(fault: XmlElement): WirePayload {
   return {
     kind: 'fault',
@@ -94,11 +114,11 @@ export function decodeSoapPayload(
   if (!isElement(root, SOAP11_NS, 'Envelope')) {
     return { kind: 'unparseable', reason: 'the body is not a SOAP 1.1 Envelope' };
   }
-  const soapBody = root.children.find((c) => isElement(c, SOAP11_NS, 'Body'));
+  const soapBody = childIn(root, SOAP11_NS, 'Body');
   const content = soapBody?.children[0];
   if (content === undefined) return { kind: 'unparseable', reason: 'the SOAP Body is empty' };
   if (isElement(content, SOAP11_NS, 'Fault')) return faultOf(content);
-  if (!isElement(content, CHAT_NS, `${method}Response`)) {
+  if (!isElement(content, CHAT_NS, responseNameOf(method))) {
     return {
       kind: 'unparseable',
       reason: `the SOAP Body holds no ${method}Response in ${CHAT_NS}`,

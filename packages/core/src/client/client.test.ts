@@ -202,6 +202,50 @@ describe('client', () => {
     expect((error as { cause: Record<string, unknown> }).cause.headers).toBeUndefined();
   });
 
+  it('fails a call whose transport throws before returning a promise, or returns none, and counts it ended', async () => {
+    const throwing: ChatTransport = {
+      name: 'throwing',
+      security: 'high',
+      send: () => {
+        throw new Error('refused at once');
+      },
+    };
+    const promiseless = {
+      name: 'promiseless',
+      security: 'high',
+      send: () => undefined,
+    } as unknown as ChatTransport;
+    for (const transport of [throwing, promiseless]) {
+      const chat = createChatClient({ transport, credentials });
+      const error = await chat.getChatChannels().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'NETWORK', mayHaveBeenSent: false });
+      // close() waits for calls in flight: it resolves only if the failed call was counted ended.
+      await chat.close();
+    }
+  });
+
+  it('fails a call aborted while its transport was sending, even when the transport answers', async () => {
+    // The abort fires inside send(), before the client listens for it on the attempt: the call
+    // must still end, with ABORTED, and not wait for a listener that will never run.
+    const controller = new AbortController();
+    const heedless: ChatTransport = {
+      name: 'heedless',
+      security: 'high',
+      send: () => {
+        controller.abort();
+        return Promise.resolve({
+          httpStatus: 200,
+          payload: { kind: 'envelope', value: { status: 'SUCCESS', result: [] } },
+        });
+      },
+    };
+    const chat = createChatClient({ transport: heedless, credentials });
+    clients.push(chat);
+    await expect(
+      chat.getChats({ platform: 'whatsapp', platformId: '100' }, { signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
   it('closes its transport once, and refuses calls after close()', async () => {
     const url = await serve(ok);
     const closed = { count: 0 };

@@ -12,7 +12,7 @@ import type {
   SendFileInput,
   SendMessageInput,
 } from '../wire/chat-types.js';
-import { ABORT_HOOK, type AbortHook } from '../retry/abort-hook.js';
+import { ABORT_HOOK } from '../retry/abort-hook.js';
 import { createDeadlineClock, type CallDeadline } from '../retry/call-deadline.js';
 import {
   isTransportDefinition,
@@ -28,7 +28,12 @@ import { toWireRequest } from '../wire/input-schemas.js';
 import { CHAT_METHODS, type ChatMethod } from '../wire/methods.js';
 import { createRedactor, type Redactor } from '../diagnostics/redact.js';
 import type { SecurityRating } from '../transport/security.js';
-import type { ChatTransport, TransportCallContext, WireRequest } from '../transport/transport.js';
+import type {
+  ChatTransport,
+  TransportCallContext,
+  WireRequest,
+  WireResponse,
+} from '../transport/transport.js';
 import type { TransportDefinition } from '../transport/options.js';
 import { abortableDelay } from '../retry/abortable-delay.js';
 import { debugLog } from '../diagnostics/debug-log.js';
@@ -37,7 +42,7 @@ import { isCredentialRefusal } from '../credentials/credential-refusal.js';
 import type { AccountSecrets } from '../credentials/secret-source.js';
 import { createClientTelemetry, type CallObservation } from '../telemetry/call-telemetry.js';
 import { instrumentExecutor } from '../http/instrumented-executor.js';
-import { createRetryBudget } from '../retry/retry-budget.js';
+import { createRetryBudget, type RetryBudget } from '../retry/retry-budget.js';
 import { backoffDelay, isRetryable } from '../retry/retry-policy.js';
 import {
   watchUnreadMessages,
@@ -168,53 +173,6 @@ export interface ChatClient {
   close(): Promise<void>;
 }
 
-/**
- * Settles with `decode(answer)` once `promise` gives the transport's answer, or rejects soon
- * after `abort` fires, so that no call outlives its deadline even if a transport ignores the
- * signal. The transport's own settlement is always observed, so a late rejection is never
- * unhandled.
- *
- * Once the abort has fired the call fails, even if an answer lands in the same turn. But a
- * transport that honours the abort rejects within that turn, and its error knows more than
- * `onAbort()` can (a token request that stalled means the API request was never written:
- * `mayHaveBeenSent` false), so it is given until the next macrotask to speak first.
- *
- * The answer is decoded here, in the callback that receives it, rather than by an `async`
- * attempt awaiting this promise: that saves every attempt an async frame, a promise and a turn
- * of the microtask queue, which on a call of a few tens of microseconds is measurable. A decoder
- * that throws rejects the attempt as it did when it ran after the await.
- */
-function untilAborted<T, R>(
-  promise: Promise<T>,
-  abort: AbortHook,
-  onAbort: () => unknown,
-  decode: (answer: T) => R,
-): Promise<R> {
-  return new Promise<R>((resolve, reject) => {
-    let aborted = false;
-    const stop = () => {
-      aborted = true;
-      setImmediate(() => reject(onAbort()));
-    };
-    abort.onAbort(stop);
-    promise.then(
-      (value) => {
-        abort.offAbort(stop);
-        if (aborted) return;
-        try {
-          resolve(decode(value));
-        } catch (error) {
-          reject(error);
-        }
-      },
-      (error: unknown) => {
-        abort.offAbort(stop);
-        reject(error);
-      },
-    );
-  });
-}
-
 /** The options of a call made without any: one object for all, rather than one per call. */
 const NO_OPTIONS: CallOptions = Object.freeze({});
 
@@ -308,6 +266,223 @@ function finalizeError(
     );
   }
   return redactor.error(result);
+}
+
+/** What a client's calls share: its executor, diagnostics, retry policy and transport. */
+interface CallHost {
+  readonly executor: HttpExecutor;
+  /** True when hooks or the debug log watch each exchange. */
+  readonly instrumented: boolean;
+  readonly hooks: ResolvedConfig['hooks'];
+  readonly redactor: Redactor;
+  readonly debug: ReturnType<typeof debugLog>;
+  readonly retry: ResolvedConfig['retry'];
+  readonly budget: RetryBudget;
+  readonly source: ResolvedConfig['secretSource'];
+  /** The credentials each transport was built from, with a credentials function. */
+  readonly builtFrom: WeakMap<ChatTransport, AccountSecrets>;
+  getTransport(): Promise<ChatTransport>;
+  /** Ends a call's count in flight. */
+  leave(): void;
+}
+
+/**
+ * One call's attempts, made and judged in callbacks: the transport's answer is decoded, and the
+ * call's promise settled, in the callback that receives it, rather than by an `async` loop
+ * awaiting each attempt. That saves every call an async frame, two promises and their turns of
+ * the microtask queue, which on a call of a few tens of microseconds is measurable. A failure
+ * goes on in {@link CallRun.afterFailure}, the retry loop, which may wait.
+ *
+ * Each attempt is bounded by the call's deadline even if its transport ignores the abort: the
+ * attempt fails soon after the abort fires, and the transport's own settlement is always
+ * observed, so a late rejection is never unhandled. Once the abort has fired the attempt fails,
+ * even if an answer lands in the same turn. But a transport that honours the abort rejects
+ * within that turn, and its error knows more than the abort can (a token request that stalled
+ * means the API request was never written: `mayHaveBeenSent` false), so it is given until the
+ * next macrotask to speak first.
+ *
+ * Declared once for every client, not in `createChatClient`: a class per client would give the
+ * calls of each client their own hidden class, and a process with several clients megamorphic
+ * call sites on all of them.
+ */
+class CallRun<M extends ChatMethod> {
+  private readonly secrets: CallSecrets;
+  private number = 0;
+  /** True while an attempt's answer is awaited; its first settlement clears it. */
+  private waiting = false;
+  // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
+  private failure: unknown = undefined;
+  private earlier: unknown = undefined;
+  // A call refused for its credentials is made once more when the provider's answer changed.
+  private rotated: boolean;
+  private readonly stop = (): void => {
+    setImmediate(() =>
+      this.refused(
+        new AfilnetTransportError('ABORTED', `The call to ${this.method} was aborted`, {
+          mayHaveBeenSent: CHAT_METHODS[this.method].isSend,
+        }),
+      ),
+    );
+  };
+  private readonly answered = (response: WireResponse): void => {
+    // After the abort, the attempt fails by `stop` (a transport's answer in the same turn too).
+    if (!this.waiting || this.deadline.aborted) return;
+    this.waiting = false;
+    this.deadline.offAbort(this.stop);
+    let result: MethodResults[M];
+    try {
+      result = decodeResponse(this.method, response);
+      this.observation?.succeeded();
+    } catch (error) {
+      this.afterFailure(error);
+      return;
+    }
+    this.end();
+    this.resolve(result);
+  };
+  private readonly refused = (error: unknown): void => {
+    if (!this.waiting) return;
+    this.waiting = false;
+    this.deadline.offAbort(this.stop);
+    this.afterFailure(error);
+  };
+
+  constructor(
+    private readonly host: CallHost,
+    private readonly method: M,
+    private readonly request: WireRequest,
+    private chosen: ChatTransport,
+    private readonly deadline: CallDeadline,
+    private readonly observation: CallObservation | undefined,
+    private readonly resolve: (result: MethodResults[M]) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.secrets = new CallSecrets(host.redactor);
+    this.rotated = host.source === undefined;
+  }
+
+  /** Makes the next attempt, unless the call was aborted meanwhile. */
+  next(): void {
+    const deadline = this.deadline;
+    if (deadline.aborted) {
+      this.fail(
+        this.failure ??
+          new AfilnetTransportError(
+            'ABORTED',
+            `The call to ${this.method} was aborted before it was sent`,
+            { mayHaveBeenSent: false },
+          ),
+      );
+      return;
+    }
+    const number = ++this.number;
+    const host = this.host;
+    let sent: Promise<WireResponse>;
+    try {
+      // Executor layers, innermost first: hooks and debug log, then telemetry, so that a hook
+      // sees the request as sent (its traceparent header included).
+      let http = host.instrumented
+        ? instrumentExecutor(host.executor, {
+            hooks: host.hooks,
+            redactor: host.redactor,
+            debug: host.debug,
+            transport: this.chosen.name,
+            method: this.method,
+            attempt: number,
+          })
+        : host.executor;
+      if (this.observation !== undefined) http = this.observation.traceAttempt(http, number);
+      sent = this.chosen.send(this.request, new CallContext(http, deadline, this.secrets.register));
+    } catch (error) {
+      // A layer or a transport that fails before it returns its promise fails the attempt.
+      this.afterFailure(error);
+      return;
+    }
+    this.waiting = true;
+    // An abort that fired while the transport was sending (a hook or the transport itself may
+    // abort the caller's signal) ends the attempt as one that fires later does.
+    if (deadline.aborted) this.stop();
+    else deadline.onAbort(this.stop);
+    try {
+      sent.then(this.answered, this.refused);
+    } catch (error) {
+      // A transport that answered something other than a promise.
+      this.refused(error);
+    }
+  }
+
+  /** After a failed attempt: another one (at once, or after a backoff), or the call's failure. */
+  private afterFailure(error: unknown): void {
+    this.retryAfter(error).catch((final: unknown) => this.fail(final));
+  }
+
+  private async retryAfter(error: unknown): Promise<void> {
+    const { host, method, deadline, observation } = this;
+    const { debug, redactor } = host;
+    const number = this.number;
+    this.failure = error;
+    if (deadline.aborted) {
+      observation?.attemptFailed(error, false);
+      throw error;
+    }
+    this.earlier = error;
+    if (!this.rotated && isCredentialRefusal(error)) {
+      this.rotated = true;
+      const used = host.builtFrom.get(this.chosen);
+      if (used !== undefined && (await host.source?.renew(used).catch(() => false))) {
+        observation?.attemptFailed(error, true);
+        debug?.(
+          `credentials (${this.chosen.name} ${method}) refused after attempt ${number}: the provider answered new ones, trying again`,
+        );
+        this.chosen = await host.getTransport();
+        this.next();
+        return;
+      }
+    }
+    const policy = host.retry;
+    // Giving up before the deadline ends the call with the failure itself: no timeout happened.
+    if (number >= policy.maxAttempts || !isRetryable(error, method)) {
+      observation?.attemptFailed(error, false);
+      throw error;
+    }
+    const delayMs = backoffDelay(number, policy, error.retryAfterMs);
+    if (delayMs >= deadline.remainingMs() || !host.budget.withdraw()) {
+      observation?.attemptFailed(error, false);
+      throw error;
+    }
+    observation?.attemptFailed(error, true);
+    notify(host.hooks.onRetry, () => ({
+      method,
+      attempt: number,
+      delayMs,
+      error: redactor.error(error),
+    }));
+    debug?.(
+      `retry (${this.chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`,
+    );
+    await abortableDelay(delayMs, deadline);
+    this.next();
+  }
+
+  /** Ends the call with `error`, as the user sees it. */
+  private fail(error: unknown): void {
+    // Settles whatever happens: what throws here (a telemetry SDK's failure) is the call's error.
+    let final: unknown;
+    try {
+      final = finalizeError(error, this.earlier, this.method, this.deadline, this.host.redactor);
+      this.observation?.failed(final);
+    } catch (thrown) {
+      final = thrown;
+    }
+    this.end();
+    this.reject(final);
+  }
+
+  private end(): void {
+    this.deadline.dispose();
+    this.secrets.end();
+    this.host.leave();
+  }
 }
 
 /**
@@ -404,45 +579,6 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   const telemetry = createClientTelemetry(name, resolved.telemetry);
 
   /**
-   * One attempt: the transport's exchange, decoded, bounded by the call's signal. Not `async`:
-   * a synchronous throw (a layer or a transport failing before it returns its promise) reaches
-   * the caller's `try` around `await attempt(…)` just as a rejection does.
-   */
-  function attempt<M extends ChatMethod>(
-    chosen: ChatTransport,
-    method: M,
-    request: WireRequest,
-    deadline: CallDeadline,
-    number: number,
-    observation: CallObservation | undefined,
-    secrets: CallSecrets,
-  ): Promise<MethodResults[M]> {
-    // Executor layers, innermost first: hooks and debug log, then telemetry, so that a hook sees
-    // the request as sent (its traceparent header included).
-    let http = instrumented
-      ? instrumentExecutor(executor, {
-          hooks,
-          redactor,
-          debug,
-          transport: chosen.name,
-          method,
-          attempt: number,
-        })
-      : executor;
-    if (observation !== undefined) http = observation.traceAttempt(http, number);
-    const stopped = () =>
-      new AfilnetTransportError('ABORTED', `The call to ${method} was aborted`, {
-        mayHaveBeenSent: CHAT_METHODS[method].isSend,
-      });
-    return untilAborted(
-      chosen.send(request, new CallContext(http, deadline, secrets.register)),
-      deadline,
-      stopped,
-      (response) => decodeResponse(method, response),
-    );
-  }
-
-  /**
    * Runs a call, published on the `afilnet-chat:call` channel when anything listens there. The
    * result is not published (it may hold messages and destinations): only the call's end.
    */
@@ -461,115 +597,96 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       .then(() => result as MethodResults[M]);
   }
 
-  /** Runs a call, counted in flight until it settles so that `close()` can wait for it. */
-  async function run<M extends ChatMethod>(
+  /** Ends a call's count in flight; the last one lets `close()` go on. */
+  const leave = (): void => {
+    if (--inFlight === 0) onIdle?.();
+  };
+
+  const host: CallHost = {
+    executor,
+    instrumented,
+    hooks,
+    redactor,
+    debug,
+    retry: resolved.retry,
+    budget,
+    source,
+    builtFrom,
+    getTransport,
+    leave,
+  };
+
+  /**
+   * Runs a call, counted in flight until it settles so that `close()` can wait for it. Not
+   * `async`: once the transport is built, the call's promise is the one its attempts settle
+   * (see {@link CallRun}), with no async frame of its own around them.
+   */
+  function run<M extends ChatMethod>(
     method: M,
     input: unknown,
     options: CallOptions,
   ): Promise<MethodResults[M]> {
     if (closing.signal.aborted) {
-      throw new AfilnetTransportError('ABORTED', `The client is closed; ${method} was not sent`);
+      return Promise.reject(
+        new AfilnetTransportError('ABORTED', `The client is closed; ${method} was not sent`),
+      );
     }
     inFlight++;
     try {
       const request = toWireRequest(method, input, resolved.maxMessageLength);
       // Once built, a transport that no credentials function can replace is used without an
       // await, as the executor and telemetry are: an await per call costs a turn of the queue.
-      let chosen = built ?? (await getTransport());
+      return built !== undefined && executorReady
+        ? start(method, request, built, options)
+        : prepareThenStart(method, request, options);
+    } catch (error) {
+      leave();
+      return Promise.reject(error);
+    }
+  }
+
+  /** The first call's (and, with a credentials function, every call's) way to its transport. */
+  async function prepareThenStart<M extends ChatMethod>(
+    method: M,
+    request: WireRequest,
+    options: CallOptions,
+  ): Promise<MethodResults[M]> {
+    let chosen: ChatTransport;
+    try {
+      chosen = built ?? (await getTransport());
       if (source === undefined) built = chosen;
       if (!executorReady) {
         await Promise.all([executor.prepare?.(), telemetry.prepare()]);
         executorReady = true;
       }
-      const observation = telemetry.startCall(method);
-      const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
-      const secrets = new CallSecrets(redactor);
-      const policy = resolved.retry;
-      budget.deposit();
-      // The last failure of an attempt, and the last one the deadline did not cause (TIMEOUT's cause).
-      let failure: unknown;
-      let earlier: unknown;
-      // A call refused for its credentials is made once more when the provider's answer changed.
-      let rotated = source === undefined;
-      try {
-        for (let number = 1; ; number++) {
-          if (deadline.aborted) {
-            throw (
-              failure ??
-              new AfilnetTransportError(
-                'ABORTED',
-                `The call to ${method} was aborted before it was sent`,
-                {
-                  mayHaveBeenSent: false,
-                },
-              )
-            );
-          }
-          try {
-            const result = await attempt(
-              chosen,
-              method,
-              request,
-              deadline,
-              number,
-              observation,
-              secrets,
-            );
-            observation?.succeeded();
-            return result;
-          } catch (error) {
-            failure = error;
-            if (deadline.aborted) {
-              observation?.attemptFailed(error, false);
-              throw error;
-            }
-            earlier = error;
-            if (!rotated && isCredentialRefusal(error)) {
-              rotated = true;
-              const used = builtFrom.get(chosen);
-              if (used !== undefined && (await source?.renew(used).catch(() => false))) {
-                observation?.attemptFailed(error, true);
-                debug?.(
-                  `credentials (${chosen.name} ${method}) refused after attempt ${number}: the provider answered new ones, trying again`,
-                );
-                chosen = await getTransport();
-                continue;
-              }
-            }
-            // Giving up before the deadline ends the call with the failure itself: no timeout happened.
-            if (number >= policy.maxAttempts || !isRetryable(error, method)) {
-              observation?.attemptFailed(error, false);
-              throw error;
-            }
-            const delayMs = backoffDelay(number, policy, error.retryAfterMs);
-            if (delayMs >= deadline.remainingMs() || !budget.withdraw()) {
-              observation?.attemptFailed(error, false);
-              throw error;
-            }
-            observation?.attemptFailed(error, true);
-            notify(hooks.onRetry, () => ({
-              method,
-              attempt: number,
-              delayMs,
-              error: redactor.error(error),
-            }));
-            debug?.(
-              `retry (${chosen.name} ${method}) after attempt ${number} failed with ${error.code}: waiting ${Math.round(delayMs)} ms`,
-            );
-            await abortableDelay(delayMs, deadline);
-          }
-        }
-      } catch (error) {
-        const final = finalizeError(error, earlier, method, deadline, redactor);
-        observation?.failed(final);
-        throw final;
-      } finally {
-        deadline.dispose();
-        secrets.end();
-      }
-    } finally {
-      if (--inFlight === 0) onIdle?.();
+    } catch (error) {
+      leave();
+      throw error;
     }
+    return start(method, request, chosen, options);
+  }
+
+  /** Starts the call's deadline and its first attempt. */
+  function start<M extends ChatMethod>(
+    method: M,
+    request: WireRequest,
+    chosen: ChatTransport,
+    options: CallOptions,
+  ): Promise<MethodResults[M]> {
+    return new Promise<MethodResults[M]>((resolve, reject) => {
+      let call: CallRun<M>;
+      try {
+        const observation = telemetry.startCall(method);
+        const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
+        budget.deposit();
+        call = new CallRun(host, method, request, chosen, deadline, observation, resolve, reject);
+      } catch (error) {
+        leave();
+        reject(error);
+        return;
+      }
+      call.next();
+    });
   }
 
   return {

@@ -10,7 +10,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { AbortHook } from '../retry/abort-hook.js';
-import { flattenHeaders } from './flatten-headers.js';
+import { flattenHeaders, headerValue } from './flatten-headers.js';
 import type { HttpResponse } from './http-executor.js';
 import { responseTooLarge, toTransportError } from './network-error.js';
 
@@ -19,6 +19,36 @@ const EMPTY_BODY = Buffer.alloc(0);
 
 /** No response headers: until `onHeaders` runs, and for an answer without any. */
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * The response handed to the transport. Its headers are flattened into an object the first time
+ * they are read, which for a call that succeeds is never (core reads `Retry-After` on a failure):
+ * making one string per header and the object was most of the handler's own cost. undici's raw
+ * header list is a new array per response, and its buffers views of the socket's read chunks,
+ * which Node allocates per read and never reuses, so they may be read after `onComplete`.
+ * `headers` is an accessor of the class rather than of each object: an object literal's getter
+ * costs a runtime call per response.
+ */
+class ReceivedResponse implements HttpResponse {
+  #headers: Readonly<Record<string, string>> | undefined = undefined;
+  readonly #raw: ReadonlyArray<Buffer | string> | null;
+  readonly #nameOf: (name: Buffer | string) => string;
+
+  constructor(
+    readonly status: number,
+    raw: ReadonlyArray<Buffer | string> | null,
+    nameOf: (name: Buffer | string) => string,
+    readonly body: string,
+  ) {
+    this.#raw = raw;
+    this.#nameOf = nameOf;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    this.#headers ??= this.#raw === null ? NO_HEADERS : flattenHeaders(this.#raw, this.#nameOf);
+    return this.#headers;
+  }
+}
 
 /** The body as text; a UTF-8 byte-order mark is dropped, as `fetch` and undici's `text()` do. */
 function decodeBody(whole: Buffer, size: number): string {
@@ -47,7 +77,7 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
   private written = false;
   private abortRequest: ((error?: Error) => void) | undefined = undefined;
   private status = 0;
-  private headers: Readonly<Record<string, string>> = NO_HEADERS;
+  private rawHeaders: ReadonlyArray<Buffer | string> | null = null;
   // Nearly every answer of this API arrives in one chunk: it is kept as is, and an array is made
   // only for a second one, rather than an array per request.
   private first: Buffer | undefined = undefined;
@@ -81,8 +111,9 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
     // 1xx informational answers come before the real one.
     if (statusCode < 200) return true;
     this.status = statusCode;
-    this.headers = rawHeaders === null ? NO_HEADERS : flattenHeaders(rawHeaders, this.headerName);
-    const declared = Number(this.headers['content-length']);
+    this.rawHeaders = rawHeaders;
+    if (rawHeaders === null) return true;
+    const declared = Number(headerValue(rawHeaders, 'content-length', this.headerName));
     if (declared > this.limit) {
       this.fail(responseTooLarge(this.limit));
       return false;
@@ -108,11 +139,14 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
     this.abort.offAbort(this.onAbort);
     const whole =
       this.more !== undefined ? Buffer.concat(this.more, this.size) : (this.first ?? EMPTY_BODY);
-    this.resolve({
-      status: this.status,
-      headers: this.headers,
-      body: decodeBody(whole, this.size),
-    });
+    this.resolve(
+      new ReceivedResponse(
+        this.status,
+        this.rawHeaders,
+        this.headerName,
+        decodeBody(whole, this.size),
+      ),
+    );
   }
 
   onError(error: Error): void {

@@ -26,3 +26,24 @@ export function flattenHeaders(
   }
   return flat;
 }
+
+/**
+ * The value {@link flattenHeaders} gives for `name` (lower case), or undefined when `raw` has no
+ * such header, found without building the whole object: only the names of `name`'s length are
+ * looked up, since lower-casing never changes the length of a name that becomes an ASCII one.
+ */
+export function headerValue(
+  raw: ReadonlyArray<Buffer | string>,
+  name: string,
+  nameOf: (name: Buffer | string) => string,
+): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i] as Buffer | string;
+    if (key.length !== name.length || nameOf(key) !== name) continue;
+    const value = raw[i + 1] as Buffer | string;
+    const text = typeof value === 'string' ? value : value.toString('latin1');
+    found = found === undefined ? text : `${found}, ${text}`;
+  }
+  return found;
+}

@@ -4,7 +4,7 @@
  * maps errors after it.
  */
 import type { ChatMethod } from '../wire/methods.js';
-import type { HttpExecutor, HttpSendOptions } from '../http/http-executor.js';
+import type { HttpExecutor, HttpResponse, HttpSendOptions } from '../http/http-executor.js';
 import type { SecurityRating } from './security.js';
 
 /** A validated request in wire terms. */
@@ -52,6 +52,34 @@ export interface WireResponse {
   readonly headers?: Readonly<Record<string, string>>;
   /** The body, as far as the transport could read it. */
   readonly payload: WirePayload;
+}
+
+/** A {@link WireResponse} whose headers are its HTTP response's, read when asked for. */
+class WireAnswer implements WireResponse {
+  readonly httpStatus: number;
+  readonly #response: HttpResponse;
+
+  constructor(
+    response: HttpResponse,
+    readonly payload: WirePayload,
+  ) {
+    this.httpStatus = response.status;
+    this.#response = response;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    return this.#response.headers;
+  }
+}
+
+/**
+ * The {@link WireResponse} of `response` and its `payload`, as the built-in transports answer:
+ * its `headers` are `response`'s, read only when something asks for them (core does on a
+ * failure, for `Retry-After`), so that the default executor never turns the raw headers of a
+ * successful call into an object. Throws nothing.
+ */
+export function wireResponse(response: HttpResponse, payload: WirePayload): WireResponse {
+  return new WireAnswer(response, payload);
 }
 
 /**
