@@ -27,7 +27,7 @@ import {
 } from './memory-dispatcher.mjs';
 import { CREDENTIALS, SEND_MESSAGE_INPUT } from '../subjects/bench-input.mjs';
 import { toWireRequest } from '../../packages/core/src/wire/input-schemas.ts';
-import { createFormEncoder } from '../../packages/core/src/wire/form-encoder.ts';
+import { createFormEncoder } from '../../packages/core/src/wire/form.ts';
 import { parseJsonPayload } from '../../packages/core/src/wire/parse-json-payload.ts';
 import { decodeResponse } from '../../packages/core/src/wire/decode-response.ts';
 import { createDeadlineClock } from '../../packages/core/src/retry/call-deadline.ts';

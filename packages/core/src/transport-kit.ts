@@ -33,7 +33,7 @@ export type {
 export { sanitizeCause } from './http/network-error.js';
 export { parseRetryAfter } from './retry/retry-after.js';
 export { CHAT_CLASS } from './wire/methods.js';
-export { createFormEncoder, type FormEncoder } from './wire/form-encoder.js';
+export { createFormEncoder, type FormEncoder } from './wire/form.js';
 export { joinUrl } from './wire/wire-fields.js';
 export { parseJsonPayload } from './wire/parse-json-payload.js';
 export {

@@ -12,7 +12,7 @@ import type {
   RetryDiagnostic,
 } from '../diagnostics/channels.js';
 import { type AfilnetTransportError, AfilnetValidationError } from '../errors/errors.js';
-import { encodeForm } from '../wire/encode-form.js';
+import { encodeForm } from '../wire/form.js';
 import { parseJsonPayload } from '../wire/parse-json-payload.js';
 import type { ChatTransport } from '../transport/transport.js';
 import { wireFields } from '../wire/wire-fields.js';

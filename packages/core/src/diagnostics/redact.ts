@@ -2,7 +2,7 @@
  * The one redaction function of the SDK: every error that leaves the client, and every
  * diagnostic payload, passes through a redactor that knows the client's secrets.
  */
-import { percentEncode } from '../wire/encode-form.js';
+import { percentEncode } from '../wire/form.js';
 
 /** The text secrets are replaced with. */
 export const REDACTED = '[REDACTED]';
