@@ -5,11 +5,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createChatClient, type ChatClient } from './client.js';
 import { AfilnetTransportError } from '../errors/errors.js';
 import { parseJsonPayload } from '../wire/parse-json-payload.js';
 import type { ChatTransport } from '../transport/transport.js';
+import type { TransportDefinition } from '../transport/options.js';
 
 const credentials = { user: 'demo@example.com', password: 'unit-test-password' };
 const conversation = { platform: 'whatsapp', platformId: '100', destination: '346' } as const;
@@ -244,6 +245,53 @@ describe('client', () => {
     await expect(
       chat.getChats({ platform: 'whatsapp', platformId: '100' }, { signal: controller.signal }),
     ).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('closes a transport that rotated credentials replaced once no call is using it, not only at close()', async () => {
+    // Each answer of the credentials function builds a transport; the old password is refused,
+    // which asks the function again. A long-running client must not keep one transport per rotation.
+    let rotations = 0;
+    const closedFor: string[] = [];
+    const definition: TransportDefinition = {
+      name: 'rotating',
+      security: 'high',
+      create(options): ChatTransport {
+        const password = options.credentials?.password ?? '';
+        return {
+          name: 'rotating',
+          security: 'high',
+          send: async () => ({
+            httpStatus: 200,
+            payload: {
+              kind: 'envelope',
+              value:
+                password === `p${rotations}`
+                  ? { status: 'SUCCESS', result: [] }
+                  : { status: 'ERROR', error: 'INCORRECT_USER_PASSWORD' },
+            },
+          }),
+          close: async () => {
+            closedFor.push(password);
+          },
+        };
+      },
+    };
+    const chat = createChatClient({
+      transport: definition,
+      credentials: () => ({ user: 'u@example.com', password: `p${rotations}` }),
+    });
+    clients.push(chat);
+    await expect(chat.getChatChannels()).resolves.toEqual([]);
+    for (let i = 1; i <= 3; i++) {
+      rotations = i;
+      await expect(chat.getChatChannels()).resolves.toEqual([]);
+      // The call that found the password refused has ended: the transport built from it is closed.
+      await vi.waitFor(() =>
+        expect(closedFor).toEqual(Array.from({ length: i }, (_, k) => `p${k}`)),
+      );
+    }
+    await chat.close();
+    expect(closedFor).toEqual(['p0', 'p1', 'p2', 'p3']);
   });
 
   it('closes its transport once, and refuses calls after close()', async () => {

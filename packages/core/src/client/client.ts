@@ -485,6 +485,15 @@ class CallRun<M extends ChatMethod> {
   }
 }
 
+/** Closes each transport once it has loaded; a failed load or a failing close() is ignored. */
+async function closeTransports(transports: ReadonlyArray<Promise<ChatTransport>>): Promise<void> {
+  await Promise.all(
+    transports.map((loading) =>
+      loading.then((loaded) => loaded.close?.()).then(undefined, () => undefined),
+    ),
+  );
+}
+
 /**
  * Creates a client.
  *
@@ -514,7 +523,8 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       ? Promise.resolve(adopt(resolved.transport as ChatTransport))
       : undefined;
   // With credentials from a function, a transport per answer: the one built from the latest is
-  // `transport`, each one's answer is in `builtFrom`, and those replaced are closed with the client.
+  // `transport`, each one's answer is in `builtFrom`, and those replaced are closed as soon as no
+  // call is in flight (see `leave`), or with the client.
   const source = definition === undefined ? undefined : resolved.secretSource;
   let transportSecrets: AccountSecrets | undefined;
   const builtFrom = new WeakMap<ChatTransport, AccountSecrets>();
@@ -597,9 +607,17 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       .then(() => result as MethodResults[M]);
   }
 
-  /** Ends a call's count in flight; the last one lets `close()` go on. */
+  /**
+   * Ends a call's count in flight. The last one closes the transports that new credentials
+   * replaced (no call can be using them any more, since every call is counted from its start),
+   * so that a long-running client whose credentials rotate keeps one transport, not one per
+   * rotation; and it lets `close()` go on.
+   */
   const leave = (): void => {
-    if (--inFlight === 0) onIdle?.();
+    if (--inFlight === 0) {
+      if (replaced.length > 0) void closeTransports(replaced.splice(0));
+      onIdle?.();
+    }
   };
 
   const host: CallHost = {
@@ -726,10 +744,10 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
             onIdle = resolve;
           });
         }
-        for (const built of [...replaced, transport]) {
-          const loaded = await built?.catch(() => undefined);
-          await loaded?.close?.();
-        }
+        await closeTransports([
+          ...replaced.splice(0),
+          ...(transport === undefined ? [] : [transport]),
+        ]);
         await executor.close();
       })();
       return closed;
