@@ -6,8 +6,11 @@
 
 /** An attribute, its name resolved (`namespace` is `''` for an unprefixed attribute). */
 export interface XmlAttribute {
+  /** The namespace URI of its prefix, `''` for an unprefixed attribute (which has none). */
   readonly namespace: string;
+  /** The name without its prefix. */
   readonly localName: string;
+  /** The value, entities decoded. */
   readonly value: string;
 }
 
@@ -15,10 +18,13 @@ export interface XmlAttribute {
 export interface XmlElement {
   /** The namespace URI, `''` when the element is in no namespace. */
   readonly namespace: string;
+  /** The name without its prefix. */
   readonly localName: string;
   /** Attributes other than namespace declarations. */
   readonly attributes: readonly XmlAttribute[];
+  /** The child elements, in document order (a leaf's is an empty, frozen array). */
   readonly children: readonly XmlElement[];
+  /** The character data directly inside it, entities and CDATA decoded. */
   readonly text: string;
 }
 
