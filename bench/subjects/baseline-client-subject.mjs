@@ -4,21 +4,11 @@
  * `chat-client-subject.mjs` sets up the current one: to measure a change side by side with the
  * code before it, in one run (`profiling/side-by-side.mjs --kinds client,client-baseline,…`).
  */
-import { CREDENTIALS, SEND_MESSAGE_INPUT } from './bench-input.mjs';
+import { clientSubject } from './chat-client-subject.mjs';
 
-export async function setup({ baseUrl, transport }) {
+export async function setup(options) {
   const dir = process.env.AFILNET_BASELINE_DIR;
   if (!dir) throw new Error('client-baseline needs AFILNET_BASELINE_DIR');
   const { createChatClient } = await import(`${dir}/packages/core/dist/index.js`);
-  const client = createChatClient({
-    transport,
-    baseUrl,
-    credentials: CREDENTIALS,
-    allowInsecureHttp: true,
-  });
-  return {
-    call: (method) =>
-      method === 'sendmessage' ? client.sendMessage(SEND_MESSAGE_INPUT) : client.getChatChannels(),
-    close: () => client.close(),
-  };
+  return clientSubject(createChatClient, options);
 }

@@ -2,8 +2,9 @@
 import { createChatClient } from '@afilnet-chat/core';
 import { CREDENTIALS, SEND_MESSAGE_INPUT } from './bench-input.mjs';
 
-export async function setup({ baseUrl, transport }) {
-  const client = createChatClient({
+/** The subject made from `create` (a `createChatClient`, of this copy of the packages or another). */
+export function clientSubject(create, { baseUrl, transport }) {
+  const client = create({
     transport,
     baseUrl,
     credentials: CREDENTIALS,
@@ -14,4 +15,8 @@ export async function setup({ baseUrl, transport }) {
       method === 'sendmessage' ? client.sendMessage(SEND_MESSAGE_INPUT) : client.getChatChannels(),
     close: () => client.close(),
   };
+}
+
+export async function setup(options) {
+  return clientSubject(createChatClient, options);
 }
