@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
 import { buildPackages } from './runner/build-packages.mjs';
 import { startWorker } from './runner/worker-process.mjs';
-import { saveSoakRows } from './report/soak-section.mjs';
+import { judgeCpu, saveSoakRows } from './report/soak-section.mjs';
 
 const USAGE = `usage: node bench/soak-inbound.mjs [--listener watch|relay] [--minutes 10] [--changing 1,10]
     [--interval-ms 5000] [--warmup-minutes 1] [--checkpoint file|memory] [--transport post] [--no-build] [--no-record]
@@ -329,25 +329,14 @@ function int(n) {
 const rows = [];
 for (const percent of percents) rows.push(await soak(percent));
 
-// Proportional: the CPU of a poll, a fixed part (the getchats of every channel) plus a part per
-// conversation read. Between two runs, the fixed part and the slope give each run's share.
-if (rows.length === 1) rows[0].met.cpu = undefined; // not judged: one run gives no slope
-if (rows.length >= 2) {
-  const [low, high] = [...rows].sort((a, b) => a.callsPerPoll.total - b.callsPerPoll.total);
-  const reads = (row) => row.callsPerPoll.total - CHANNELS;
-  const slope = (high.cpu.perPollMicros - low.cpu.perPollMicros) / (reads(high) - reads(low));
-  const fixed = low.cpu.perPollMicros - slope * reads(low);
-  log(`CPU per poll ≈ ${int(fixed / 1000)} ms + ${int(slope)} µs × conversations read`);
-  for (const row of rows) {
-    row.cpu.fixedMicros = fixed;
-    row.cpu.slopeMicros = slope;
-    // Grows with the conversations read, and what does not is at most half of the poll.
-    row.met.cpu =
-      slope > 0 &&
-      high.cpu.perPollMicros / low.cpu.perPollMicros > 2 &&
-      fixed <= low.cpu.perPollMicros / 2;
-  }
-}
+// The CPU verdict is judged when the rows are saved, over every stored run of the same listener
+// (see judgeCpu in report/soak-section.mjs), so that a run repeated alone is judged with the others.
+judgeCpu(rows);
+for (const row of rows)
+  if (row.cpu.fixedMicros !== undefined)
+    log(
+      `${row.id}: CPU per poll ≈ ${int(row.cpu.fixedMicros / 1000)} ms + ${int(row.cpu.slopeMicros)} µs × conversations read`,
+    );
 if (!values['no-record']) {
   saveSoakRows(rows);
   log('rows written into bench/RESULTS.md (bench/soak-results.json)');

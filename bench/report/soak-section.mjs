@@ -63,14 +63,64 @@ export function renderSoakSection(rows = loadRows()) {
   ].join('\n');
 }
 
+/** Each listener's runs: the id without its percent (`relay/1%/file` → `relay/file`). */
+const listenerOf = (row) =>
+  row.id
+    .split('/')
+    .filter((_, i) => i !== 1)
+    .join('/');
+
 /**
- * Stores `rows`, replacing the stored rows of the same `id` and keeping every other, and puts the
- * section into bench/RESULTS.md in place of the previous one.
+ * Judges CPU per poll in `rows`, in place, per listener over all its runs given: a poll's CPU is
+ * a fixed part (the getchats of every channel) plus a part per conversation read, fitted through
+ * the runs with the fewest and the most reads. Met when it grows with the reads (more than twice
+ * from the one to the other) and the fixed part is at most half of the lighter run's poll; one
+ * run alone gives no slope and is not judged.
+ */
+export function judgeCpu(rows) {
+  // Every call of a poll but its getchats, one per channel of the soak's four.
+  const reads = (row) => row.callsPerPoll.total - 4;
+  const groups = groupBy(rows, listenerOf);
+  for (const runs of groups.values()) {
+    if (runs.length < 2) {
+      for (const row of runs) {
+        row.met.cpu = undefined;
+        delete row.cpu.fixedMicros;
+        delete row.cpu.slopeMicros;
+      }
+      continue;
+    }
+    const sorted = [...runs].sort((a, b) => reads(a) - reads(b));
+    const [low, high] = [sorted[0], sorted.at(-1)];
+    const slope = (high.cpu.perPollMicros - low.cpu.perPollMicros) / (reads(high) - reads(low));
+    const fixed = low.cpu.perPollMicros - slope * reads(low);
+    for (const row of runs) {
+      row.cpu.fixedMicros = fixed;
+      row.cpu.slopeMicros = slope;
+      row.met.cpu =
+        slope > 0 &&
+        high.cpu.perPollMicros / low.cpu.perPollMicros > 2 &&
+        fixed <= low.cpu.perPollMicros / 2;
+    }
+  }
+  return rows;
+}
+
+function groupBy(items, key) {
+  const groups = new Map();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+/**
+ * Stores `rows`, replacing the stored rows of the same `id` and keeping every other, judges CPU
+ * per listener over all of them, and puts the section into bench/RESULTS.md in place of the
+ * previous one.
  */
 export function saveSoakRows(rows) {
   const ids = new Set(rows.map((r) => r.id));
   const kept = loadRows().filter((r) => !ids.has(r.id));
-  const all = [...kept, ...rows];
+  const all = judgeCpu([...kept, ...rows]);
   writeFileSync(SOAK_RECORD, `${JSON.stringify({ rows: all }, null, 2)}\n`);
   const section = renderSoakSection(all);
   putResultsSection(HEADING, section);
