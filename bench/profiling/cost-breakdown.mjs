@@ -20,28 +20,12 @@ import { startResponder } from '../runner/responder-process.mjs';
 import { CREDENTIALS, SEND_MESSAGE_INPUT } from '../subjects/bench-input.mjs';
 import { drive } from '../worker/load-loop.mjs';
 import { summarize } from '../report/stats.mjs';
+import { dispatchText } from './memory-dispatcher.mjs';
 
 const args = { transport: 'post', method: 'sendmessage', rounds: 6, 'slice-ms': 400 };
 for (let i = 2; i < process.argv.length; i += 2) {
   const name = process.argv[i].replace(/^--/, '');
   args[name] = typeof args[name] === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
-}
-
-/** The limit's handler (bench/subjects/raw-dispatch-subject.mjs). */
-function dispatchText(agent, opts) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    agent.dispatch(opts, {
-      onConnect() {},
-      onHeaders: () => true,
-      onData: (chunk) => chunks.push(chunk) > 0,
-      onComplete: () =>
-        resolve(
-          chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'),
-        ),
-      onError: reject,
-    });
-  });
 }
 
 function exchangeVariants(wire, baseUrl) {

@@ -53,11 +53,14 @@ export const memoryDispatcher = {
   destroy: async () => undefined,
 };
 
-/** The limit's handler (bench/subjects/raw-dispatch-subject.mjs), over the same dispatcher. */
-export function rawDispatch(opts) {
+/**
+ * The limit's handler (bench/subjects/raw-dispatch-subject.mjs) over `dispatcher`: gathers the
+ * body chunks and decodes them once as text.
+ */
+export function dispatchText(dispatcher, opts) {
   return new Promise((resolve, reject) => {
     const chunks = [];
-    memoryDispatcher.dispatch(opts, {
+    dispatcher.dispatch(opts, {
       onConnect() {},
       onHeaders: () => true,
       onData: (chunk) => chunks.push(chunk) > 0,
@@ -68,6 +71,11 @@ export function rawDispatch(opts) {
       onError: reject,
     });
   });
+}
+
+/** The limit's handler over the same in-memory dispatcher. */
+export function rawDispatch(opts) {
+  return dispatchText(memoryDispatcher, opts);
 }
 
 /** The request each method's limit subject dispatches: a POST to a port no one serves, answered from memory. */
