@@ -29,12 +29,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function statusOf(envelope: Record<string, unknown>): string | undefined {
-  return typeof envelope.status === 'string' ? envelope.status.trim().toLowerCase() : undefined;
+/** The envelope's `status` in lower case, without surrounding space; undefined when it has none. */
+function statusOf(envelope: unknown): string | undefined {
+  if (!isRecord(envelope)) return undefined;
+  const status = envelope.status;
+  return typeof status === 'string' ? status.trim().toLowerCase() : undefined;
 }
 
+/** The code of an error envelope (`status` `error`), or undefined when it names none. */
 function errorCodeOf(envelope: Record<string, unknown>): string | undefined {
-  if (statusOf(envelope) !== 'error') return undefined;
   const code = envelope.error;
   return typeof code === 'string' && code.trim() !== '' ? code.trim() : undefined;
 }
@@ -132,12 +135,14 @@ export function decodeResponse<M extends ChatMethod>(
   }
 
   const envelope = payload.value;
-  if (isRecord(envelope)) {
-    const code = errorCodeOf(envelope);
+  // Read once: the status decides both whether this is an error envelope and a success.
+  const status = statusOf(envelope);
+  if (status === 'error') {
+    const code = errorCodeOf(envelope as Record<string, unknown>);
     if (code !== undefined) throw new AfilnetApiError(code, { httpStatus });
   }
   if (!ok) return fail(httpFailure(response, sent, 'no API envelope'));
-  if (!isRecord(envelope) || statusOf(envelope) !== 'success') {
+  if (status !== 'success') {
     return fail(
       new AfilnetTransportError(
         'MALFORMED_RESPONSE',
@@ -151,10 +156,11 @@ export function decodeResponse<M extends ChatMethod>(
   }
 
   if (info.result === 'none') return undefined as MethodResults[M];
-  const common = decodeCommonList(info.result, envelope.result);
+  const result = (envelope as Record<string, unknown>).result;
+  const common = decodeCommonList(info.result, result);
   if (common !== undefined) return common as MethodResults[M];
   const schema = info.result === 'channels' ? channelListSchema : messageListSchema;
-  const parsed = schema.safeParse(envelope.result);
+  const parsed = schema.safeParse(result);
   if (!parsed.success) {
     const where = parsed.error.issues[0];
     const path = where ? where.path.join('.') : '';

@@ -101,40 +101,68 @@ export const messageListSchema = listOf(
 ) as unknown as z.ZodMiniType<ChatMessage[]>;
 
 /**
- * An item decoded without zod when every field it reads is a string (and a flag a known word),
- * else undefined. Walks the same table as the schema.
+ * A word read as a flag's value on the wire, or undefined when that wire name is absent; false
+ * (not a boolean) when it is present but not a string holding a known word.
  */
-function commonItem(
-  item: unknown,
-  fields: readonly ResultField[],
-): Record<string, string | boolean> | undefined {
+function wordFlag(raw: unknown): boolean | undefined | null {
+  if (raw === undefined) return undefined;
+  return typeof raw === 'string' ? (flagOf(raw) ?? null) : null;
+}
+
+/** A channel decoded without zod when each of its fields is a string, else undefined. */
+function commonChannel(item: unknown): ChatChannel | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
   const record = item as Record<string, unknown>;
-  const decoded: Record<string, string | boolean> = {};
-  for (const field of fields) {
-    let value: string | boolean | undefined;
-    // As the schema: each wire name present must hold a valid value; the first one wins.
-    for (const name of field.wire) {
-      const raw = record[name];
-      if (raw === undefined) continue;
-      if (typeof raw !== 'string') return undefined;
-      const read = field.kind === 'flag' ? flagOf(raw) : raw;
-      if (read === undefined) return undefined;
-      value ??= read;
-    }
-    if (value === undefined) return undefined;
-    decoded[field.api] = value;
-  }
-  return decoded;
+  const platformId = record.platformid;
+  const platform = record.platform;
+  const name = record.name;
+  if (typeof platformId !== 'string' || typeof platform !== 'string' || typeof name !== 'string')
+    return undefined;
+  return { platformId, platform, name };
+}
+
+/**
+ * A message decoded without zod when each of its fields is a string and `sent` (else `issent`) a
+ * known word, else undefined. As the schema: each of the two present must hold a valid value,
+ * and the first wins.
+ */
+function commonMessage(item: unknown): ChatMessage | undefined {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
+  const record = item as Record<string, unknown>;
+  const platformId = record.platformid;
+  const platform = record.platform;
+  const destination = record.destination;
+  const messageId = record.messageid;
+  const message = record.message;
+  const status = record.status;
+  const datetime = record.datetime;
+  if (
+    typeof platformId !== 'string' ||
+    typeof platform !== 'string' ||
+    typeof destination !== 'string' ||
+    typeof messageId !== 'string' ||
+    typeof message !== 'string' ||
+    typeof status !== 'string' ||
+    typeof datetime !== 'string'
+  )
+    return undefined;
+  const sent = wordFlag(record.sent);
+  const issent = wordFlag(record.issent);
+  if (sent === null || issent === null) return undefined;
+  const flag = sent ?? issent;
+  if (flag === undefined) return undefined;
+  return { platformId, platform, destination, messageId, message, sent: flag, status, datetime };
 }
 
 /**
  * A result decoded without zod when every item is a plain object of string fields (every answer
  * of the live service and of the sandbox), giving exactly what {@link channelListSchema} or
  * {@link messageListSchema} give for it; undefined for anything else, which the schema then
- * judges (and whose issue it words). Both are derived from {@link RESULT_FIELDS}; this is their
- * common case written out, because zod's generic walk was most of the cost of decoding a list
- * per call. `test/result-decoding-agreement.test.ts` pins the two together.
+ * judges (and whose issue it words). The schemas are derived from {@link RESULT_FIELDS}; this is
+ * their common case written out once per kind, with no object or closure per field, because
+ * decoding a list was a per-call cost larger than the rest of the answer's judging.
+ * `test/result-decoding-agreement.test.ts` pins it to the schemas and to a decoder walking
+ * {@link RESULT_FIELDS}.
  */
 export function decodeCommonList(
   kind: 'channels' | 'messages',
@@ -142,12 +170,20 @@ export function decodeCommonList(
 ): ChatChannel[] | ChatMessage[] | undefined {
   const list = listIn(result);
   if (!Array.isArray(list)) return undefined;
-  const fields = RESULT_FIELDS[kind];
-  const decoded: Array<Record<string, string | boolean>> = [];
-  for (const item of list) {
-    const one = commonItem(item, fields);
-    if (one === undefined) return undefined;
-    decoded.push(one);
+  if (kind === 'channels') {
+    const channels: ChatChannel[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const one = commonChannel(list[i]);
+      if (one === undefined) return undefined;
+      channels.push(one);
+    }
+    return channels;
   }
-  return decoded as unknown as ChatChannel[] | ChatMessage[];
+  const messages: ChatMessage[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const one = commonMessage(list[i]);
+    if (one === undefined) return undefined;
+    messages.push(one);
+  }
+  return messages;
 }
