@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AfilnetValidationError } from '../errors/errors.js';
 import { createFileCheckpoint, parseStateFile, parseStateJournal } from './file-checkpoint.js';
-import { acknowledgeInbound, createInboundState, parseInboundState } from './inbound-state.js';
+import { acknowledgeInbound, createInboundState } from './inbound-state.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'afilnet-checkpoint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
