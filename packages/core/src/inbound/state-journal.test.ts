@@ -61,7 +61,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('conversation' as const),
       key,
-      marker: fc.option(fc.constantFrom('1', '2', '3', '10'), { nil: undefined }),
+      marker: fc.option(fc.constantFrom('1', '2'), { nil: undefined }),
       recovered: fc.boolean(),
     }),
   },
@@ -256,6 +256,21 @@ describe('the journal of changes', () => {
       fetching: { 'whatsapp/100/8': null },
       acknowledged: [String(nextId)],
     });
+  });
+  it('records a conversation removed, then added back as it was', () => {
+    const live = createInboundState();
+    const conversation = { platform: 'whatsapp' as const, platformId: '100', destination: 'a' };
+    live.conversations['whatsapp/100/a'] = { ...conversation, marker: '1' };
+    const snapshot = JSON.stringify(live);
+    const saved = copySavedState(live);
+    const records: JournalRecord[] = [];
+    delete live.conversations['whatsapp/100/a'];
+    records.push(saved.record(live) as JournalRecord);
+    live.conversations['whatsapp/100/a'] = { ...conversation, marker: '1' };
+    records.push(saved.record(live) as JournalRecord);
+    const replayed = JSON.parse(snapshot) as InboundState;
+    for (const record of records) applyRecord(replayed, record);
+    expect(replayed).toEqual(plain(live));
   });
 });
 

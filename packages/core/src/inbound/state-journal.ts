@@ -197,30 +197,24 @@ export function copySavedState(state: InboundState): SavedStateCopy {
   if (state.channels !== undefined) copy.channels = copyJson(state.channels);
   if (state.firstAttemptAt !== undefined) copy.firstAttemptAt = { ...state.firstAttemptAt };
 
-  const apply = (record: JournalRecord) => {
-    if (record.conversations !== undefined) {
-      for (const [key, value] of Object.entries(record.conversations)) {
-        const had = Object.hasOwn(copy.conversations, key);
-        if (value === null && had) count -= 1;
-        else if (value !== null && !had) count += 1;
-      }
-    }
-    applyRecord(copy, record);
-  };
-
   return {
     record(live) {
       const record: JournalRecord = {};
-      let changed = false;
+      // Compared and brought up to date in one pass: the copy's conversations change as they are
+      // found, which spares a second pass over the changes.
       const conversations: Record<string, InboundConversation | null> = {};
       let common = 0;
+      let fresh = 0;
       let any = false;
       for (const key in live.conversations) {
         const now = live.conversations[key] as InboundConversation;
         const before = copy.conversations[key];
-        if (before !== undefined) common += 1;
+        if (before === undefined) fresh += 1;
+        else common += 1;
         if (before === undefined || !sameConversation(before, now)) {
-          conversations[key] = copyConversation(now);
+          const copied = copyConversation(now);
+          conversations[key] = copied;
+          copy.conversations[key] = copied;
           any = true;
         }
       }
@@ -228,10 +222,12 @@ export function copySavedState(state: InboundState): SavedStateCopy {
         for (const key in copy.conversations) {
           if (!Object.hasOwn(live.conversations, key)) {
             conversations[key] = null;
+            delete copy.conversations[key];
             any = true;
           }
         }
       }
+      count = common + fresh;
       if (any) record.conversations = conversations;
 
       const fetching: Record<string, InboundFetchIntent | null> = {};
@@ -250,29 +246,26 @@ export function copySavedState(state: InboundState): SavedStateCopy {
           any = true;
         }
       }
-      if (any) record.fetching = fetching;
-      Object.assign(record, pendingChange(copy.pending, live.pending));
-      changed = Object.keys(record).length > 0;
+      const rest: JournalRecord = pendingChange(copy.pending, live.pending);
+      if (any) rest.fetching = fetching;
       // Applied before the rest is compared: removing acknowledged messages also removes their
       // `firstAttemptAt`, which the comparison below must see.
-      apply(record);
+      applyRecord(copy, rest);
+      Object.assign(record, rest);
 
-      const rest: JournalRecord = {};
+      const last: JournalRecord = {};
       if (JSON.stringify(copy.channels) !== JSON.stringify(live.channels))
-        rest.channels = live.channels === undefined ? null : copyJson(live.channels);
-      if (copy.sweptAt !== live.sweptAt) rest.sweptAt = live.sweptAt ?? null;
+        last.channels = live.channels === undefined ? null : copyJson(live.channels);
+      if (copy.sweptAt !== live.sweptAt) last.sweptAt = live.sweptAt ?? null;
       if (JSON.stringify(copy.firstAttemptAt) !== JSON.stringify(live.firstAttemptAt))
-        rest.firstAttemptAt = live.firstAttemptAt === undefined ? null : { ...live.firstAttemptAt };
-      if (Object.keys(rest).length > 0) {
-        apply(rest);
-        Object.assign(record, rest);
-        changed = true;
-      }
-      return changed ? record : undefined;
+        last.firstAttemptAt = live.firstAttemptAt === undefined ? null : { ...live.firstAttemptAt };
+      applyRecord(copy, last);
+      Object.assign(record, last);
+      return Object.keys(record).length > 0 ? record : undefined;
     },
     acknowledge(messageIds) {
       const record: JournalRecord = { acknowledged: [...messageIds] };
-      apply(record);
+      applyRecord(copy, record);
       return record;
     },
   };
