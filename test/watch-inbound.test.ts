@@ -153,6 +153,52 @@ describe('watchInbound against the sandbox', () => {
     );
   }, 60_000);
 
+  it('does not read again a conversation whose message, written during the poll, the read already took', async () => {
+    const chat = client();
+    for (const [c, channel] of CHANNELS.entries()) {
+      for (let i = 0; i < 50; i++) inject(channel, `3461${c}${String(i).padStart(4, '0')}`, 'hi');
+    }
+    const state: InboundState = createInboundState();
+    const save = () => Promise.resolve();
+    await pollInbound(state, chat, { save });
+    state.pending = [];
+
+    // Three conversations change; a customer of each writes again while the poll runs, between
+    // its getchats and its getunreadmessages.
+    const changed = ['346100003', '346110017', '346130049'];
+    const channelOf = (destination: string) => CHANNELS[Number(destination[4])] ?? CHANNELS[0];
+    const written = changed.map((d) => inject(channelOf(d), d, 'again'));
+    const api = {
+      getChatChannels: chat.getChatChannels.bind(chat),
+      getChats: chat.getChats.bind(chat),
+      getMessages: chat.getMessages.bind(chat),
+      getUnreadMessages: (ref: Parameters<ChatClient['getUnreadMessages']>[0]) => {
+        written.push(inject(channelOf(ref.destination), ref.destination, 'and again'));
+        return chat.getUnreadMessages(ref);
+      },
+    };
+    let from = fixture.sandbox.requests().length;
+    const busy = await pollInbound(state, api, { save });
+    expect(busy.messages.map((m) => m.messageId).sort()).toEqual(written.sort());
+    expect(callsSince(from)).toEqual({ getchats: 4, getunreadmessages: 3 });
+    state.pending = [];
+
+    // The messages written during that poll were taken by its reads: the next poll reads none
+    // of the three (each such read used to answer nothing).
+    from = fixture.sandbox.requests().length;
+    const next = await pollInbound(state, chat, { save });
+    expect(next.messages).toEqual([]);
+    expect(callsSince(from)).toEqual({ getchats: 4 });
+
+    // A message written after the reads is read as before.
+    const later = inject(CHANNELS[1], '346110017', 'one more');
+    from = fixture.sandbox.requests().length;
+    expect((await pollInbound(state, chat, { save })).messages.map((m) => m.messageId)).toEqual([
+      later,
+    ]);
+    expect(callsSince(from)).toEqual({ getchats: 4, getunreadmessages: 1 });
+  }, 60_000);
+
   it('an idle watch makes no per-conversation call', async () => {
     const chat = client();
     for (let i = 0; i < 20; i++) inject(CHANNELS[i % 4] ?? CHANNELS[0], `idle-${i}`, 'hi');

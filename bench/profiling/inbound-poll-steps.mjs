@@ -15,7 +15,12 @@
  *   as it was (a `conversationKey` built per chat) and as it is (keys memoised per channel);
  * - the checkpoint's save of the state (`JSON.stringify` + `writeFileAtomic`, what a file save does);
  * - the whole idle poll: `pollInbound` through a client (post transport), with a memory save and
- *   with the file checkpoint's save.
+ *   with the file checkpoint's save;
+ * - a poll in which 1 % or 10 % of the conversations changed (their markers are set aside before
+ *   each round, so each is read; the reads answer nothing): with a memory save, with a save that
+ *   writes the whole state (`JSON.stringify` + `writeFileAtomic`, what the file checkpoint did
+ *   before its journal of changes) and with the file checkpoint (a journal line per save, the
+ *   state written whole when the journal outgrows it); and the saves of such a poll alone.
  *
  * Each step is run `--rounds` times; the table gives the median and the fastest round's CPU time
  * (`process.cpuUsage()`, user + system) in ms, for all four channels together. The fastest round is
@@ -214,6 +219,80 @@ try {
     ),
   );
   console.log(`file checkpoint saves per idle poll: ${(saves / (ROUNDS + 2)).toFixed(1)}`);
+
+  // Polls that change 1 % and 10 % of the conversations: each round sets that many markers aside.
+  const keys = Object.keys(state.conversations);
+  let round = 0;
+  const change = (share) => {
+    round += 1;
+    const count = Math.round(keys.length * share);
+    for (let i = 0; i < count; i++) {
+      const key = keys[(round * 7_919 + i * 97) % keys.length];
+      state.conversations[key].marker = `changed ${round}`;
+    }
+  };
+  const wholeSave = (s) => writeFileAtomic(join(dir, 'whole.json'), JSON.stringify(s));
+  for (const share of [0.01, 0.1]) {
+    const label = `${share * 100} %`;
+    rows.push(
+      await measure(`poll changing ${label}: pollInbound, memory save`, () => {
+        change(share);
+        return pollInbound(state, chat, { save: async () => undefined, sweepIntervalMs: 0 });
+      }),
+    );
+    rows.push(
+      await measure(`poll changing ${label}: pollInbound, whole state saved (before)`, () => {
+        change(share);
+        return pollInbound(state, chat, { save: wholeSave, sweepIntervalMs: 0 });
+      }),
+    );
+    saves = 0;
+    rows.push(
+      await measure(`poll changing ${label}: pollInbound, file checkpoint (journal)`, () => {
+        change(share);
+        return pollInbound(state, chat, {
+          save: (s) => {
+            saves += 1;
+            return checkpoint.save(s);
+          },
+          sweepIntervalMs: 0,
+        });
+      }),
+    );
+    console.log(
+      `file checkpoint saves per poll changing ${label}: ${(saves / (ROUNDS + 2)).toFixed(1)}`,
+    );
+    // The two saves of such a poll alone: the intents, then the answers (markers moved).
+    const saveSteps = async (save) => {
+      round += 1;
+      const count = Math.round(keys.length * share);
+      for (let i = 0; i < count; i++) {
+        const key = keys[(round * 7_919 + i * 97) % keys.length];
+        state.fetching[key] = { marker: state.conversations[key].marker };
+      }
+      await save(state);
+      for (const key of Object.keys(state.fetching)) {
+        state.conversations[key].marker = `changed ${round}`;
+        state.conversations[key].lastTaken = `changed ${round}`;
+      }
+      await save(state);
+      // Back as getchats gives them, for the polls that follow.
+      for (const [key, intent] of Object.entries(state.fetching)) {
+        state.conversations[key].marker = intent.marker;
+        delete state.fetching[key];
+      }
+    };
+    rows.push(
+      await measure(`saves of a poll changing ${label}: whole state × 2 (before)`, () =>
+        saveSteps(wholeSave),
+      ),
+    );
+    rows.push(
+      await measure(`saves of a poll changing ${label}: file checkpoint × 2 (journal)`, () =>
+        saveSteps((s) => checkpoint.save(s)),
+      ),
+    );
+  }
   await checkpoint.close();
   await chat.close();
   if (latest.length === 0) throw new Error('no chats');

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AfilnetValidationError } from '../errors/errors.js';
-import { createFileCheckpoint } from './file-checkpoint.js';
-import { acknowledgeInbound, createInboundState, parseInboundState } from './inbound-state.js';
+import { createFileCheckpoint, parseStateFile, parseStateJournal } from './file-checkpoint.js';
+import { acknowledgeInbound, createInboundState } from './inbound-state.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'afilnet-checkpoint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -146,8 +146,12 @@ describe('createFileCheckpoint', () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;
-      const parsed = parseInboundState(JSON.parse(readFileSync(path, 'utf8')));
+      const parsed = parseStateFile(JSON.parse(readFileSync(path, 'utf8')));
       expect(parsed.ok).toBe(true);
+      // The journal is whole too, but for a last line cut short.
+      expect(parseStateJournal(readFileSync(`${path}.journal`, 'utf8'))).toMatchObject({
+        generation: parsed.ok ? parsed.generation : -1,
+      });
       // The killed writer's lock does not block the next one (the next iteration opens it).
     }
     const last = createFileCheckpoint(path);
@@ -157,7 +161,7 @@ describe('createFileCheckpoint', () => {
     await last.close();
   }, 60_000);
 
-  it('appends each acknowledgement to the journal and leaves the state file alone until a save', async () => {
+  it('appends each acknowledgement and each save to the journal and leaves the state file alone', async () => {
     const path = freshPath();
     const checkpoint = createFileCheckpoint(path);
     await checkpoint.open();
@@ -166,7 +170,9 @@ describe('createFileCheckpoint', () => {
     await checkpoint.save(state);
     const before = statSync(path);
     const saved = readFileSync(path, 'utf8');
-    const header = readFileSync(`${path}.acks`, 'utf8');
+    expect(JSON.parse(saved)).toMatchObject({ format: 'afilnet-chat/inbound', version: 2 });
+    const header = readFileSync(`${path}.journal`, 'utf8');
+    expect(header).toBe(`afilnet-chat/inbound-journal 1 ${JSON.parse(saved).generation}\n`);
     for (const id of ['1', '2']) {
       acknowledgeInbound(state, [id]);
       await checkpoint.acknowledge?.([id]);
@@ -174,28 +180,63 @@ describe('createFileCheckpoint', () => {
     // The state file is the same file with the same content: nothing but the journal was written.
     expect(statSync(path).ino).toBe(before.ino);
     expect(readFileSync(path, 'utf8')).toBe(saved);
-    expect(readFileSync(`${path}.acks`, 'utf8')).toBe(`${header}"1"\n"2"\n`);
+    expect(readFileSync(`${path}.journal`, 'utf8')).toBe(
+      `${header}{"acknowledged":["1"]}\n{"acknowledged":["2"]}\n`,
+    );
+    // A save appends what changed, and nothing when nothing did.
+    state.pending.push(message(4));
+    state.sweptAt = 1_714_557_600_000;
+    await checkpoint.save(state);
+    await checkpoint.save(state);
+    const lines = readFileSync(`${path}.journal`, 'utf8').split('\n');
+    expect(lines).toHaveLength(5);
+    expect(JSON.parse(lines[3] as string)).toEqual({
+      taken: [message(4)],
+      sweptAt: 1_714_557_600_000,
+    });
+    expect(statSync(path).ino).toBe(before.ino);
     await checkpoint.close();
 
-    // Reopened without a save: the journal is folded into the state, then emptied.
+    // Reopened: the journal is replayed over the state file, which stays as it was.
     const again = createFileCheckpoint(path);
-    expect((await again.open())?.pending.map((m) => m.messageId)).toEqual(['3']);
-    expect(readFileSync(`${path}.acks`, 'utf8')).toBe(header);
-    await again.close();
-
-    // A save writes the state and only then empties the journal.
-    const third = createFileCheckpoint(path);
-    const reopened = (await third.open()) as ReturnType<typeof createInboundState>;
+    const reopened = (await again.open()) as ReturnType<typeof createInboundState>;
+    expect(reopened).toEqual(state);
+    expect(readFileSync(path, 'utf8')).toBe(saved);
     acknowledgeInbound(reopened, ['3']);
-    await third.acknowledge?.(['3']);
-    expect(readFileSync(`${path}.acks`, 'utf8')).toBe(`${header}"3"\n`);
-    await third.save(reopened);
-    expect(readFileSync(`${path}.acks`, 'utf8')).toBe(header);
-    expect(parseInboundState(JSON.parse(readFileSync(path, 'utf8')))).toMatchObject({
-      ok: true,
-      state: { pending: [] },
-    });
+    await again.acknowledge?.(['3']);
+    await again.close();
+    const third = createFileCheckpoint(path);
+    expect((await third.open())?.pending.map((m) => m.messageId)).toEqual(['4']);
     await third.close();
+  });
+
+  it('writes the state whole once the journal outgrows it, and then starts a new journal', async () => {
+    const path = freshPath();
+    const checkpoint = createFileCheckpoint(path);
+    await checkpoint.open();
+    const state = createInboundState();
+    await checkpoint.save(state);
+    const first = JSON.parse(readFileSync(path, 'utf8')).generation as number;
+    // Each save appends a line of about 400 bytes (one message taken in); the bound is 256 KiB.
+    let compacted = -1;
+    for (let i = 0; i < 2_000 && compacted < 0; i++) {
+      state.pending.push(message(i));
+      await checkpoint.save(state);
+      if (JSON.parse(readFileSync(path, 'utf8')).generation !== first) compacted = i;
+    }
+    expect(compacted).toBeGreaterThan(500);
+    expect(compacted).toBeLessThan(800);
+    expect(readFileSync(`${path}.journal`, 'utf8')).toBe(
+      `afilnet-chat/inbound-journal 1 ${first + 1}\n`,
+    );
+    expect(parseStateFile(JSON.parse(readFileSync(path, 'utf8')))).toMatchObject({
+      ok: true,
+      state,
+    });
+    await checkpoint.close();
+    const again = createFileCheckpoint(path);
+    expect(await again.open()).toEqual(state);
+    await again.close();
   });
 
   it("keeps a pending message's first attempt time until the message is acknowledged, through the journal too", async () => {

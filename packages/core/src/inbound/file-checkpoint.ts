@@ -1,6 +1,7 @@
 /**
- * A checkpoint in a file: JSON, replaced atomically, with a journal of acknowledgements and a
- * lock file beside it. docs/inbound.md ("The checkpoint file") describes the three files.
+ * A checkpoint in a file: the state saved whole (JSON, replaced atomically), a journal of what
+ * each save changed since, and a lock file beside it. docs/inbound.md ("The checkpoint file")
+ * describes the files and the upgrade from the first version's.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -16,7 +17,21 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { AfilnetValidationError } from '../errors/errors.js';
 import type { InboundCheckpoint } from './inbound-checkpoint.js';
-import { acknowledgeInbound, parseInboundState, type InboundState } from './inbound-state.js';
+import {
+  acknowledgeInbound,
+  INBOUND_STATE_FORMAT,
+  INBOUND_STATE_VERSION,
+  parseInboundState,
+  type InboundState,
+  type ParsedInboundState,
+} from './inbound-state.js';
+import {
+  applyRecord,
+  copySavedState,
+  isJournalRecord,
+  type JournalRecord,
+  type SavedStateCopy,
+} from './state-journal.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 /** What a lock file holds: who claimed the checkpoint. */
@@ -30,8 +45,23 @@ interface LockOwner {
 /** Tokens of the locks this process holds, so that a second watch here sees the first as live. */
 const heldHere = new Set<string>();
 
-/** The first line of an acknowledgement journal: how it is recognised. */
-const JOURNAL_HEADER = 'afilnet-chat/inbound-acks 1\n';
+/**
+ * The version of the file this code writes: 2, the state with the `generation` of its journal.
+ * Version 1 (the state alone, acknowledgements in `path.acks`) is read and upgraded.
+ */
+const FILE_VERSION = 2;
+/** The first line of a version 1 journal of acknowledgements (`path.acks`). */
+const ACKS_HEADER = 'afilnet-chat/inbound-acks 1\n';
+/** The first line of a journal of changes (`path.journal`), before its generation. */
+const JOURNAL_PREFIX = 'afilnet-chat/inbound-journal 1 ';
+const journalHeader = (generation: number) => `${JOURNAL_PREFIX}${generation}\n`;
+/**
+ * The journal is folded into the state file (which is then written whole, and the journal
+ * emptied) once it would grow past the larger of this and the state file's size: a save costs
+ * what it changed, the whole state is written at most once per as many bytes of changes, and a
+ * restart replays at most that much.
+ */
+const MIN_COMPACTION_BYTES = 256 * 1024;
 
 const codeOf = (error: unknown): unknown => (error as NodeJS.ErrnoException | undefined)?.code;
 
@@ -75,16 +105,16 @@ function isLive(owner: LockOwner): boolean {
 }
 
 /**
- * The acknowledged ids a journal holds: every line after the header that ends with a newline and
- * is a JSON string. A last line without its newline was being appended when the process died, so
- * that acknowledgement was never saved: it is ignored, as is a line a crash left unreadable (its
- * message is yielded again, never lost).
+ * The acknowledged ids a version 1 journal (`path.acks`) holds: every line after the header that
+ * ends with a newline and is a JSON string. A last line without its newline was being appended
+ * when the process died, so that acknowledgement was never saved: it is ignored, as is a line a
+ * crash left unreadable (its message is yielded again, never lost).
  *
- * @returns the ids, or `undefined` when the text is not a journal.
+ * @returns the ids, or `undefined` when the text is not such a journal.
  */
-function parseJournal(text: string): string[] | undefined {
-  if (!text.startsWith(JOURNAL_HEADER)) return JOURNAL_HEADER.startsWith(text) ? [] : undefined;
-  const lines = text.slice(JOURNAL_HEADER.length).split('\n');
+function parseAcks(text: string): string[] | undefined {
+  if (!text.startsWith(ACKS_HEADER)) return ACKS_HEADER.startsWith(text) ? [] : undefined;
+  const lines = text.slice(ACKS_HEADER.length).split('\n');
   lines.pop(); // What follows the last newline: empty, or an append cut short.
   const ids: string[] = [];
   for (const line of lines) {
@@ -98,20 +128,98 @@ function parseJournal(text: string): string[] | undefined {
   return ids;
 }
 
+/** A journal of changes as read: its generation, its records, and whether its end was cut short. */
+interface ParsedJournal {
+  readonly generation: number;
+  readonly records: JournalRecord[];
+  /** A last line without its newline: a save or acknowledgement killed while it was appended. */
+  readonly torn: boolean;
+}
+
+/**
+ * Reads a journal of changes: the header and its generation, then one {@link JournalRecord} per
+ * line. A last line without its newline was never saved (its save had not resolved) and is
+ * ignored. Every line before it was flushed before the next was begun, so one that is not a
+ * record means the file was damaged: it is refused rather than replayed in part.
+ *
+ * @returns the journal, `'empty'` for a header cut short, or `undefined` when it is not a journal.
+ */
+export function parseStateJournal(text: string): ParsedJournal | 'empty' | undefined {
+  const newline = text.indexOf('\n');
+  if (newline < 0)
+    return JOURNAL_PREFIX.startsWith(text) || /^afilnet-chat\/inbound-journal 1 \d*$/.test(text)
+      ? 'empty'
+      : undefined;
+  const header = /^afilnet-chat\/inbound-journal 1 (\d{1,15})$/.exec(text.slice(0, newline));
+  if (header === null) return undefined;
+  const lines = text.slice(newline + 1).split('\n');
+  const torn = lines.pop() !== '';
+  const records: JournalRecord[] = [];
+  for (const line of lines) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+    if (!isJournalRecord(value)) return undefined;
+    records.push(value);
+  }
+  return { generation: Number(header[1]), records, torn };
+}
+
+/** What a state file holds: the state, its journal's generation (0 for version 1), its version. */
+type ParsedStateFile =
+  | { ok: true; state: InboundState; generation: number; version: 1 | 2 }
+  | { ok: false; reason: string };
+
+/** Checks a parsed state file of either version. */
+export function parseStateFile(value: unknown): ParsedStateFile {
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  const fields = isObject ? (value as Record<string, unknown>) : {};
+  if (isObject && fields.format === INBOUND_STATE_FORMAT && fields.version === FILE_VERSION) {
+    const { generation, ...state } = fields;
+    if (typeof generation !== 'number' || !Number.isSafeInteger(generation) || generation < 0)
+      return { ok: false, reason: 'its generation is malformed' };
+    const parsed: ParsedInboundState = parseInboundState({
+      ...state,
+      version: INBOUND_STATE_VERSION,
+    });
+    return parsed.ok ? { ...parsed, generation, version: 2 } : parsed;
+  }
+  if (isObject && fields.format === INBOUND_STATE_FORMAT && fields.version !== 1) {
+    return {
+      ok: false,
+      reason: `its version ${JSON.stringify(fields.version)} is not 1 or ${FILE_VERSION}, the ones this version of afilnet-chat reads`,
+    };
+  }
+  const parsed = parseInboundState(value);
+  return parsed.ok ? { ...parsed, generation: 0, version: 1 } : parsed;
+}
+
 /**
  * A durable checkpoint in the file at `path` (created on the first save).
  *
- * - Each save replaces the file with {@link writeFileAtomic} (`path.tmp`, flushed, renamed over
- *   `path`): a process killed at any instant leaves the previous state or the new one, never a
- *   torn file.
- * - Each acknowledgement is appended to the journal `path.acks` (a header line, then one
- *   `messageId` per line as a JSON string), flushed (`fsync`) before it resolves: a few bytes
- *   instead of the whole state. A save writes the state (those messages no longer pending) and
- *   only then empties the journal; `open()` removes the journal's messages from the pending ones,
- *   ignoring ids no longer pending (a crash between the two steps leaves a harmless journal) and
- *   a last line cut short (a crash in an append), then saves and empties the journal at once.
+ * - The state is written whole to `path` (format version 2: the state with the `generation` of
+ *   its journal) with {@link writeFileAtomic}: `path.tmp`, flushed, renamed over `path`. A
+ *   process killed at any instant leaves the previous file or the new one, never a torn one.
+ * - Between two such writes, each save appends to the journal `path.journal` one line holding
+ *   what changed since the previous save (conversations, intents, pending messages added and
+ *   removed…), and each acknowledgement a line naming the messages; each append is flushed
+ *   (`fsync`) before it resolves. A save thus costs what it changed, not what the account holds.
+ *   Once the journal would grow past the state file's size (256 KiB at least), the state is
+ *   written whole under the next generation and the journal emptied to that generation's header.
+ * - `open()` replays the journal over the state file when they are of the same generation (a
+ *   journal of an older one was already folded in, by a write a crash interrupted before the
+ *   journal was emptied), ignoring a last line cut short (an append a crash interrupted, whose
+ *   save had not resolved). After a crash it writes the state whole, so that nothing is
+ *   appended after a line cut short.
+ * - A version 1 file (the state, and acknowledgements in `path.acks`) is read, its
+ *   acknowledgements applied, and written as version 2 before `path.acks` is removed; an older
+ *   version of this package refuses a version 2 file rather than misreading it.
  * - It holds message data and conversation names, never a credential.
- * - `open()` refuses a file that is not a checkpoint and leaves it untouched.
+ * - `open()` refuses a file that is not a checkpoint, or a journal that is not one, and leaves
+ *   both untouched.
  * - `open()` claims `path.lock` (its process id, host and a random token, created atomically).
  *   A lock whose process is no longer running on this host (`process.kill(pid, 0)`) is taken
  *   over, so a watch killed by a signal or a crash does not block its restart. A lock written on
@@ -124,11 +232,20 @@ function parseJournal(text: string): string[] | undefined {
 export function createFileCheckpoint(path: string): InboundCheckpoint {
   const file = resolve(path);
   const lockPath = `${file}.lock`;
-  const journalPath = `${file}.acks`;
+  const acksPath = `${file}.acks`;
+  const journalPath = `${file}.journal`;
   let held: LockOwner | undefined;
-  // The journal, open for appending while the checkpoint is held; `logged` once it holds an id.
+  // The journal, open for appending while the checkpoint is held, and its size in bytes.
   let journal: FileHandle | undefined;
-  let logged = false;
+  let journalBytes = 0;
+  // The generation of the state file and its journal; the size of the state file.
+  let generation = 0;
+  let stateBytes = 0;
+  // The state as the files hold it, to tell what a save changed; `undefined` when the state must
+  // next be written whole (nothing written yet, or a write failed and the journal may be torn).
+  let saved: SavedStateCopy | undefined;
+  // The live state: the one `open()` returned, or the one saved last.
+  let live: InboundState | undefined;
 
   const refuse = (why: string) =>
     new AfilnetValidationError(
@@ -207,96 +324,186 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
       await unlink(lockPath).catch(() => undefined);
   }
 
+  /**
+   * Writes `text` (the state of the next generation) as the state file, then empties the
+   * journal to that generation's header and reopens it. A crash between the two leaves the new
+   * state and a journal of the previous generation, which `open()` ignores.
+   */
+  async function compact(text: string): Promise<void> {
+    const next = generation + 1;
+    await writeFileAtomic(file, text);
+    generation = next;
+    stateBytes = Buffer.byteLength(text);
+    const header = journalHeader(next);
+    await journal?.close();
+    journal = undefined;
+    await writeFileAtomic(journalPath, header);
+    journal = await openFile(journalPath, 'a', 0o600);
+    journalBytes = header.length;
+  }
+
+  /** The state file's text for the next generation; read synchronously, whole. */
+  const snapshot = (state: InboundState) =>
+    JSON.stringify({ ...state, version: FILE_VERSION, generation: generation + 1 });
+
+  /** Appends one record, or writes the state whole when the journal would grow past its bound. */
+  async function write(state: InboundState, record: JournalRecord): Promise<void> {
+    const line = `${JSON.stringify(record)}\n`;
+    const bytes = Buffer.byteLength(line);
+    try {
+      if (
+        journal === undefined ||
+        journalBytes + bytes > Math.max(MIN_COMPACTION_BYTES, stateBytes)
+      ) {
+        await compact(snapshot(state));
+      } else {
+        await journal.write(line);
+        journalBytes += bytes;
+        await journal.sync();
+      }
+    } catch (error) {
+      // What the files hold is unknown (a line may be half written): the next save writes whole.
+      saved = undefined;
+      throw error;
+    }
+  }
+
+  async function load(owner: LockOwner): Promise<InboundState | undefined> {
+    const fail = async (why: string): Promise<never> => {
+      await release(owner);
+      throw refuse(why);
+    };
+    const readText = async (at: string, name: string): Promise<string | undefined> => {
+      try {
+        return await readFile(at, 'utf8');
+      } catch (error) {
+        if (codeOf(error) === 'ENOENT') return undefined;
+        return fail(`${name} cannot be read (${String(codeOf(error) ?? 'error')})`);
+      }
+    };
+    const text = await readText(file, 'it');
+    let parsed: Extract<ParsedStateFile, { ok: true }> | undefined;
+    if (text !== undefined) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return fail(
+          'it is not JSON, so not an afilnet-chat inbound checkpoint; it was left untouched',
+        );
+      }
+      const checked = parseStateFile(value);
+      if (!checked.ok) return fail(`${checked.reason}; it was left untouched`);
+      parsed = checked;
+    }
+    const state = parsed?.state;
+    generation = parsed?.generation ?? 0;
+    stateBytes = text === undefined ? 0 : Buffer.byteLength(text);
+
+    const acksText = await readText(acksPath, `its journal ${JSON.stringify(`${path}.acks`)}`);
+    const acknowledged = acksText === undefined ? [] : parseAcks(acksText);
+    if (acknowledged === undefined) {
+      return fail(
+        `${JSON.stringify(`${path}.acks`)} is not its journal of acknowledgements; both were left untouched`,
+      );
+    }
+    const journalText = await readText(
+      journalPath,
+      `its journal ${JSON.stringify(`${path}.journal`)}`,
+    );
+    const changes = journalText === undefined ? 'empty' : parseStateJournal(journalText);
+    if (changes === undefined) {
+      return fail(
+        `${JSON.stringify(`${path}.journal`)} is not its journal, or is damaged; both were left untouched`,
+      );
+    }
+    // Whether the files are as a save leaves them: a version 2 state and its journal, whole.
+    let clean = parsed?.version === 2 && acksText === undefined;
+    if (changes === 'empty') {
+      clean = false;
+    } else if (state === undefined || parsed?.version !== 2 || changes.generation !== generation) {
+      if (parsed?.version === 2 && changes.generation > generation) {
+        return fail(
+          `its journal ${JSON.stringify(`${path}.journal`)} is of a later generation (${changes.generation}) than the state (${generation}); was one restored from a backup? Both were left untouched`,
+        );
+      }
+      // Of an earlier state file, so already in this one; with no state file (or a version 1
+      // one), the generation written next is later than the journal's.
+      generation = Math.max(generation, changes.generation);
+      clean = false;
+    } else {
+      for (const record of changes.records) applyRecord(state, record);
+      const replayed = parseInboundState(state);
+      if (!replayed.ok) {
+        return fail(
+          `${JSON.stringify(`${path}.journal`)} does not replay to a valid state (${replayed.reason}); both were left untouched`,
+        );
+      }
+      journalBytes = Buffer.byteLength(journalText as string);
+      clean &&= !changes.torn;
+    }
+    if (parsed?.version === 1 && state !== undefined) acknowledgeInbound(state, acknowledged);
+    try {
+      if (!clean && state !== undefined) {
+        // After a crash or an upgrade: written whole, so that nothing is appended after a line
+        // cut short, and the version 1 acknowledgements are in the state before their file goes.
+        await compact(snapshot(state));
+      } else if (state !== undefined) {
+        journal = await openFile(journalPath, 'a', 0o600);
+      }
+      // Its acknowledgements are in the state file now (or there is no state to apply them to).
+      if (acksText !== undefined) await unlink(acksPath);
+    } catch (error) {
+      await journal?.close().catch(() => undefined);
+      journal = undefined;
+      return fail(`it cannot be written (${String(codeOf(error) ?? 'error')})`);
+    }
+    return state;
+  }
+
+  async function save(state: InboundState): Promise<void> {
+    if (held === undefined) throw refuse('it is not open (save before open, or after close)');
+    live = state;
+    if (saved === undefined) {
+      // Nothing to compare with: written whole, and compared with from now on.
+      const text = snapshot(state);
+      const copy = copySavedState(state);
+      await compact(text);
+      saved = copy;
+      return;
+    }
+    const record = saved.record(state);
+    if (record !== undefined) await write(state, record);
+  }
+
   return {
     async open() {
       if (held !== undefined) throw refuse('this checkpoint object is already open');
       const owner = await claim();
       heldHere.add(owner.token);
-      let text: string | undefined;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        if (codeOf(error) !== 'ENOENT') {
-          await release(owner);
-          throw refuse(`it cannot be read (${String(codeOf(error) ?? 'error')})`);
-        }
-      }
-      let state: InboundState | undefined;
-      if (text !== undefined) {
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          await release(owner);
-          throw refuse(
-            'it is not JSON, so not an afilnet-chat inbound checkpoint; it was left untouched',
-          );
-        }
-        const parsed = parseInboundState(value);
-        if (!parsed.ok) {
-          await release(owner);
-          throw refuse(`${parsed.reason}; it was left untouched`);
-        }
-        state = parsed.state;
-      }
-      let journalText: string | undefined;
-      try {
-        journalText = await readFile(journalPath, 'utf8');
-      } catch (error) {
-        if (codeOf(error) !== 'ENOENT') {
-          await release(owner);
-          throw refuse(
-            `its journal ${JSON.stringify(`${path}.acks`)} cannot be read (${String(codeOf(error) ?? 'error')})`,
-          );
-        }
-      }
-      const acknowledged = journalText === undefined ? [] : parseJournal(journalText);
-      if (acknowledged === undefined) {
-        await release(owner);
-        throw refuse(
-          `${JSON.stringify(`${path}.acks`)} is not its journal of acknowledgements; both were left untouched`,
-        );
-      }
-      try {
-        if (journalText !== JOURNAL_HEADER) {
-          // Folded in before anything is appended, so that no append lands after a torn line.
-          if (state !== undefined && acknowledgeInbound(state, acknowledged) > 0)
-            await writeFileAtomic(file, JSON.stringify(state));
-          await writeFileAtomic(journalPath, JOURNAL_HEADER);
-        }
-        journal = await openFile(journalPath, 'a', 0o600);
-      } catch (error) {
-        await release(owner);
-        throw refuse(`it cannot be written (${String(codeOf(error) ?? 'error')})`);
-      }
-      logged = false;
+      const state = await load(owner);
+      saved = state === undefined ? undefined : copySavedState(state);
+      live = state;
       held = owner;
       return state;
     },
-    async save(state) {
-      const text = JSON.stringify(state);
-      if (held === undefined || journal === undefined)
-        throw refuse('it is not open (save before open, or after close)');
-      await writeFileAtomic(file, text);
-      if (logged) {
-        // Only now: a crash before this leaves ids the state no longer holds as pending.
-        await journal.truncate(JOURNAL_HEADER.length);
-        await journal.sync();
-        logged = false;
-      }
-    },
+    save,
     async acknowledge(messageIds) {
-      if (held === undefined || journal === undefined)
+      if (held === undefined)
         throw refuse('it is not open (acknowledge before open, or after close)');
       if (messageIds.length === 0) return;
-      // One write, one flush, whatever the number of ids; the handle appends (O_APPEND).
-      await journal.write(messageIds.map((id) => `${JSON.stringify(id)}\n`).join(''));
-      logged = true;
-      await journal.sync();
+      // No state written yet holds them as pending; after a failed write, the state is written whole.
+      if (saved === undefined) {
+        if (live !== undefined) await save(live);
+        return;
+      }
+      await write(live as InboundState, saved.acknowledge(messageIds));
     },
     async close() {
       const owner = held;
       held = undefined;
+      saved = undefined;
+      live = undefined;
       const handle = journal;
       journal = undefined;
       try {

@@ -179,6 +179,48 @@ describe('pollInbound', () => {
     expect(ids(state.pending)).toEqual(ids(result.messages));
   });
 
+  it('moves the marker to a message written between getchats and the read, so the next poll does not read it again', async () => {
+    const account = new Account();
+    account.inbound(wa('a'), 'hello');
+    account.inbound(wa('b'), 'hi');
+    account.outbound(wa('b'), 'our reply');
+    const state = createInboundState();
+    const save = disk().save;
+    await pollInbound(state, account, { save });
+    drain(state);
+
+    // a: the latest message getchats gives is inbound, so in the read's answer; b: it is our
+    // reply, which the answer does not hold, so the later date decides.
+    const first = account.inbound(wa('a'), 'one');
+    account.outbound(wa('b'), 'a second reply of ours');
+    const late: string[] = [];
+    const api: InboundApi = {
+      getChatChannels: (o) => account.getChatChannels(o),
+      getChats: (r, o) => account.getChats(r, o),
+      getMessages: (r, o) => account.getMessages(r, o),
+      getUnreadMessages: (r, o) => {
+        late.push(account.inbound(r, 'written while the poll ran').messageId);
+        return account.getUnreadMessages(r, o);
+      },
+    };
+    const busy = await pollInbound(state, api, { save });
+    expect(ids(busy.messages).sort()).toEqual([first.messageId, ...late].sort());
+    expect(busy.calls.getunreadmessages).toBe(2);
+    expect(late).toHaveLength(2);
+    for (const c of [wa('a'), wa('b')])
+      expect(late).toContain(state.conversations[conversationKey(c)]?.marker);
+    drain(state);
+
+    // Everything getchats shows was answered: nothing to read.
+    account.calls.length = 0;
+    expect((await pollInbound(state, account, { save })).calls.getunreadmessages).toBe(0);
+    // A message written since is read as before.
+    const next = account.inbound(wa('b'), 'one more thing');
+    const after = await pollInbound(state, account, { save });
+    expect(ids(after.messages)).toEqual([next.messageId]);
+    expect(after.calls.getunreadmessages).toBe(1);
+  });
+
   it('costs getchats per channel plus getunreadmessages per changed conversation; nothing more when idle', async () => {
     const account = new Account();
     for (let i = 0; i < 50; i++) account.inbound(i % 2 ? wa(`c${i}`) : tg(`c${i}`), `first ${i}`);

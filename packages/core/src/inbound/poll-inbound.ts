@@ -182,6 +182,27 @@ function afterKnown(
 }
 
 /**
+ * A conversation's marker once a read of it has completed: the newest message the answer held
+ * when it is later than the latest message `getchats` gave (`marker`, dated `markerAt`), else
+ * `marker`. A message written between the poll's `getchats` and its read is taken by the read;
+ * as the marker, it spares the next poll a read that would answer nothing. Safe because the
+ * read returned every message unread when it was made, so every message up to the newest it
+ * returned has been answered by a completed read (or was read before). Later only when the
+ * answer holds `marker` before it, or its date is strictly later (a message of the same second
+ * is not known to be later).
+ */
+function markerAfterRead(
+  marker: string,
+  markerAt: string | undefined,
+  answer: readonly ChatMessage[],
+): string {
+  const newest = answer[answer.length - 1];
+  if (newest === undefined || newest.messageId === marker) return marker;
+  if (answer.some((m) => m.messageId === marker)) return newest.messageId;
+  return markerAt !== undefined && newest.datetime > markerAt ? newest.messageId : marker;
+}
+
+/**
  * Runs one poll of the account on `state`, changing it in place and calling `options.save` before
  * each step a crash must not undo:
  *
@@ -193,7 +214,8 @@ function afterKnown(
  *    is new) is to be read; on a sweep, every known conversation of the watched channels too.
  * 4. Intents for those conversations; saved.
  * 5. `getunreadmessages` for each (`concurrency` at once); each answer's inbound messages,
- *    oldest first, are appended to `state.pending`, the marker moved and the intent removed, in
+ *    oldest first, are appended to `state.pending`, the marker moved (to the newest message the
+ *    answer held when it is later than the one `getchats` gave) and the intent removed, in
  *    one synchronous change; saved at most once a second while reads go on, and once when
  *    they are done, before the poll resolves (a crash in between leaves intents, which the
  *    next poll recovers).
@@ -361,7 +383,13 @@ export async function pollInbound(
   // 4. What to read, announced before reading it.
   const toRead = new Map<
     string,
-    { conversation: InboundConversation; marker: string | undefined; announced: boolean }
+    {
+      conversation: InboundConversation;
+      marker: string | undefined;
+      /** The date of the latest message `getchats` gave (announced reads only). */
+      markerAt?: string;
+      announced: boolean;
+    }
   >();
   let memos = keyMemos.get(state);
   if (memos === undefined) {
@@ -403,7 +431,12 @@ export async function pollInbound(
         };
         state.conversations[key] = conversation;
       }
-      toRead.set(key, { conversation, marker: message.messageId, announced: true });
+      toRead.set(key, {
+        conversation,
+        marker: message.messageId,
+        markerAt: message.datetime,
+        announced: true,
+      });
     }
   }
   if (swept) {
@@ -424,7 +457,7 @@ export async function pollInbound(
     while (failure === undefined) {
       const next = queue.shift();
       if (next === undefined) return;
-      const [key, { conversation, marker, announced }] = next;
+      const [key, { conversation, marker, markerAt, announced }] = next;
       let unread: ChatMessage[];
       try {
         calls.getunreadmessages += 1;
@@ -439,12 +472,14 @@ export async function pollInbound(
         return;
       }
       const recovered = conversation.recovered ?? [];
-      const fresh = oldestFirst(unread).filter(
+      const answer = oldestFirst(unread);
+      const fresh = answer.filter(
         (m) => !m.sent && !pendingIds.has(m.messageId) && !recovered.includes(m.messageId),
       );
       take(conversation, fresh);
       delete conversation.recovered;
-      if (marker !== undefined) conversation.marker = marker;
+      if (marker !== undefined)
+        conversation.marker = announced ? markerAfterRead(marker, markerAt, answer) : marker;
       delete state.fetching[key];
       if (!announced && fresh.length > 0) {
         debug?.(
