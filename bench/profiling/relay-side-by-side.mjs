@@ -11,7 +11,7 @@
  *   node bench/profiling/relay-side-by-side.mjs [--listeners relay=packages/cli/bin/afilnet-chat.js,watch]
  *     [--changing 1,10] [--rounds 2] [--window-s 60] [--warmup-s 15] [--cpu-prof-dir DIR]
  *
- * `--cpu-prof-dir` writes a V8 CPU profile of each relay process there (`node --cpu-prof`), to read
+ * `--cpu-prof-dir` writes a V8 CPU profile of each listener's process there (`node --cpu-prof`), to read
  * with summarize-cpu-profile.mjs. Build first (`pnpm build`).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -61,11 +61,19 @@ if (!started.ok) throw new Error(`sandbox: ${started.error}`);
 const sandboxUrl = started.value.url;
 let profiles = 0;
 
+/** `node --cpu-prof` options writing `<label>-<n>.cpuprofile` into `--cpu-prof-dir`, if given. */
+function profileArgs(label) {
+  const dir = values['cpu-prof-dir'];
+  if (dir === undefined) return [];
+  profiles += 1;
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${label}-${profiles}.cpuprofile`];
+}
+
 /** Runs `listener` on the shared checkpoint for one window (after `warmup`), then stops it. */
 async function measure(listener, warmup, label) {
   if (listener.name === 'watch') {
     const watcher = startWorker(new URL('../soak/inbound-watcher.mjs', import.meta.url), {
-      execArgv: ['--expose-gc'],
+      execArgv: ['--expose-gc', ...profileArgs(label)],
     });
     try {
       const job = {
@@ -90,7 +98,6 @@ async function measure(listener, warmup, label) {
       await watcher.stop();
     }
   }
-  const prof = values['cpu-prof-dir'];
   const relay = startRelayProcess({
     bin: listener.bin,
     sandboxUrl,
@@ -99,14 +106,7 @@ async function measure(listener, warmup, label) {
     intervalMs: INTERVAL_MS,
     concurrency: CONCURRENCY,
     transport: TRANSPORT,
-    execArgv:
-      prof === undefined
-        ? []
-        : [
-            '--cpu-prof',
-            `--cpu-prof-dir=${prof}`,
-            `--cpu-prof-name=${label}-${++profiles}.cpuprofile`,
-          ],
+    execArgv: profileArgs(label),
   });
   try {
     const reply = await relay.worker.command(
@@ -167,10 +167,13 @@ try {
           handled: r.handled,
           pollCpuMicros: r.pollCpuMicros,
         };
+        // A safety sweep (every known conversation read, every 10 minutes of the shared state)
+        // falls on whichever listener runs then: its window is not comparable, so it is left out.
+        const swept = entry.reads / polls > 1.5 * perInterval;
         const key = `${listener.name} ${percent}`;
-        results.set(key, [...(results.get(key) ?? []), entry]);
+        if (!swept) results.set(key, [...(results.get(key) ?? []), entry]);
         log(
-          `${percent} % round ${round + 1} ${listener.name}: ${(entry.cpuMicros / polls / 1000).toFixed(1)} ms/poll (median ${(median(r.pollCpuMicros) / 1000).toFixed(1)}, system ${(entry.systemMicros / polls / 1000).toFixed(1)}), ${(entry.reads / polls).toFixed(0)} reads/poll, ${entry.handled ?? '-'} delivered, load ${load.toFixed(1)}`,
+          `${percent} % round ${round + 1} ${listener.name}: ${(entry.cpuMicros / polls / 1000).toFixed(1)} ms/poll (median ${(median(r.pollCpuMicros) / 1000).toFixed(1)}, system ${(entry.systemMicros / polls / 1000).toFixed(1)}), ${(entry.reads / polls).toFixed(0)} reads/poll, ${entry.handled ?? '-'} delivered, load ${load.toFixed(1)}${swept ? '; a sweep fell in this window: left out' : ''}`,
         );
       }
     }
