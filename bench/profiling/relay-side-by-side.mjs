@@ -3,8 +3,10 @@
  * 10,000 conversations (soak/inbound-sandbox.mjs) and its trickle, one file checkpoint that every
  * listener continues in turn (so none starts from scratch), each listener in its own process
  * measured from inside (soak/measure-listener.mjs), in rounds that alternate them so that the
- * machine's load falls on each alike. Listeners: `relay=<bin>` (a built `afilnet-chat`, e.g. a
- * copy of an earlier build, to compare two versions of the relay) and `watch`. Prints, per
+ * machine's load falls on each alike. Listeners: `relay=<bin>` (a built `afilnet-chat`; to
+ * compare with an earlier build, copy `packages/cli`'s `bin`, `dist` and `package.json` aside
+ * and link its `node_modules` there) and `watch`. Windows in which a safety sweep fell are left
+ * out of the summary. Prints, per
  * listener and changing rate, the CPU per poll (mean, median), its system part, reads per poll, and a
  * fit of fixed + per-read CPU over the rates.
  *
