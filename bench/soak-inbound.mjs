@@ -10,19 +10,16 @@
  * bench/RESULTS.md (bench/soak-results.json), leaving every other row as it was. See
  * bench/README.md, "Long-running listeners".
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
 import { buildPackages } from './runner/build-packages.mjs';
 import { startWorker } from './runner/worker-process.mjs';
 import { judgeCpu, saveSoakRows } from './report/soak-section.mjs';
+import { startRelayProcess, startReceiver } from './soak/relay-process.mjs';
 
 const USAGE = `usage: node bench/soak-inbound.mjs [--listener watch|relay] [--minutes 10] [--changing 1,10]
     [--interval-ms 5000] [--warmup-minutes 1] [--checkpoint file|memory] [--transport post] [--no-build] [--no-record]
@@ -74,7 +71,6 @@ const TARGET_RSS_MB = 20;
 const BACKLOG_LIMIT_MS = 15 * 60_000;
 const TARGET_DELAY_P99_MS = 50;
 const RELAY = values.listener === 'relay';
-const CLI_BIN = fileURLToPath(new URL('../packages/cli/bin/afilnet-chat.js', import.meta.url));
 /** Deliveries in flight in the relay: its own default. */
 const RELAY_CONCURRENCY = 8;
 const log = (line) => console.log(`[soak] ${line}`);
@@ -220,86 +216,25 @@ function startWatcher() {
 }
 
 /**
- * A receiver that answers 204 to every webhook and notes when each message (by its `messageId`)
- * first arrived; no signature check, so that its cost stays small (it shares the cores).
- */
-async function startReceiver() {
-  const firstAt = new Map();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      const id = JSON.parse(body)?.data?.messageId;
-      if (typeof id === 'string' && !firstAt.has(id)) firstAt.set(id, Date.now());
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/hooks`,
-    get delivered() {
-      return firstAt.size;
-    },
-    /** Messages first delivered in the window `{ openedAt, closedAt }` (ms since the epoch). */
-    deliveredBetween({ openedAt, closedAt }) {
-      let n = 0;
-      for (const at of firstAt.values()) if (at >= openedAt && at <= closedAt) n += 1;
-      return n;
-    },
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
-/**
- * `afilnet-chat relay` in its own process, with the probe loaded (soak/relay-probe.mjs), on a
- * file checkpoint in a temp dir, delivering to a receiver of its own; resolves once the seeded
- * backlog has been delivered (or `backlogLimitMs` passed). `stop()` sends SIGTERM, as Ctrl-C
- * would, and waits for the relay to end.
+ * `afilnet-chat relay` in its own process, with the probe loaded, on a file checkpoint in a temp
+ * dir, delivering to a receiver of its own (soak/relay-process.mjs); resolves once the seeded
+ * backlog has been delivered (or `backlogLimitMs` passed). `stop()` stops the relay as Ctrl-C
+ * would, then the receiver.
  */
 async function startRelay(job) {
   const dir = await mkdtemp(join(os.tmpdir(), 'afilnet-relay-soak-'));
   const receiver = await startReceiver();
-  const worker = startWorker(CLI_BIN, {
-    execArgv: ['--expose-gc', '--import', new URL('./soak/relay-probe.mjs', import.meta.url).href],
-    args: [
-      'relay',
-      '--url',
-      receiver.url,
-      '--interval',
-      String(job.intervalMs),
-      '--concurrency',
-      String(RELAY_CONCURRENCY),
-      '--checkpoint',
-      join(dir, 'relay.json'),
-    ],
-    env: {
-      PATH: process.env.PATH ?? '',
-      AFILNET_BASE_URL: job.url,
-      AFILNET_ALLOW_INSECURE_HTTP: '1',
-      AFILNET_TRANSPORT: job.transport,
-      AFILNET_USER: DEMO_ACCOUNT.user,
-      AFILNET_PASSWORD: DEMO_ACCOUNT.password,
-      AFILNET_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
-    },
-    // It prints every delivered message.
-    stdout: 'ignore',
+  const relay = startRelayProcess({
+    sandboxUrl: job.url,
+    receiverUrl: receiver.url,
+    checkpointPath: join(dir, 'relay.json'),
+    intervalMs: job.intervalMs,
+    concurrency: RELAY_CONCURRENCY,
+    transport: job.transport,
   });
+  const { worker } = relay;
   const stop = async () => {
-    const exited = new Promise((resolve) => {
-      if (worker.child.exitCode !== null || worker.child.signalCode !== null) resolve();
-      else worker.child.once('exit', resolve);
-    });
-    worker.child.kill('SIGTERM');
-    const limit = setTimeout(() => worker.child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(limit);
-    await worker.stop();
+    await relay.stop();
     await receiver.close();
     await rm(dir, { recursive: true, force: true });
   };

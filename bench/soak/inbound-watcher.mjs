@@ -16,7 +16,10 @@ import { measureListener } from './measure-listener.mjs';
 
 let watch;
 
-/** Starts the watch; resolves once the seeded backlog has been handled (or `backlogLimitMs` passed). */
+/**
+ * Starts the watch (on `job.checkpointPath` when given, e.g. a relay's checkpoint, else in a temp
+ * dir); resolves once the seeded backlog has been handled (or `backlogLimitMs` passed).
+ */
 onCommand('start', async (job) => {
   const dir = await mkdtemp(join(tmpdir(), 'afilnet-inbound-soak-'));
   const chat = createChatClient({
@@ -29,7 +32,9 @@ onCommand('start', async (job) => {
   const inbound = chat.watchInbound({
     intervalMs: job.intervalMs,
     checkpoint:
-      job.checkpoint === 'file' ? createFileCheckpoint(join(dir, 'inbound.json')) : undefined,
+      job.checkpoint === 'file'
+        ? createFileCheckpoint(job.checkpointPath ?? join(dir, 'inbound.json'))
+        : undefined,
     signal: stop.signal,
   });
   watch = { job, dir, chat, stop, handled: 0 };

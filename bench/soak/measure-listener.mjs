@@ -38,7 +38,7 @@ async function requestCounts(url) {
  * apart belong to one poll); `onOpen` is called as the window opens.
  *
  * @returns `{ openedAt, closedAt (ms since the epoch), elapsedMs, rss, liveHeap, cpuTotalMicros,
- *   pollCpuMicros, calls, eventLoopDelayMs }`
+ *   cpuUserMicros, cpuSystemMicros, pollCpuMicros, calls, eventLoopDelayMs }`
  */
 export async function measureListener({
   sandboxUrl,
@@ -70,6 +70,7 @@ export async function measureListener({
     delay.enable();
     const openedAt = Date.now();
     const cpuAtStart = cpuMicros();
+    const usageAtStart = process.cpuUsage();
     const startedAt = performance.now();
     measuring = true;
     onOpen();
@@ -82,6 +83,7 @@ export async function measureListener({
     }
     measuring = false;
     const cpuTotal = cpuMicros() - cpuAtStart;
+    const usage = process.cpuUsage(usageAtStart);
     const elapsedMs = performance.now() - startedAt;
     const closedAt = Date.now();
     delay.disable();
@@ -100,6 +102,8 @@ export async function measureListener({
       rss: { start: startRss, end: endRss, samples: rss },
       liveHeap: { start: startHeap, end: endHeap },
       cpuTotalMicros: cpuTotal,
+      cpuUserMicros: usage.user,
+      cpuSystemMicros: usage.system,
       pollCpuMicros: pollCpu,
       calls,
       eventLoopDelayMs: {

@@ -322,11 +322,11 @@ export const relayCommand: Command = {
         ? undefined
         : parseIntegerOption('metrics-port', metricsPort, 0, 0, 65_535);
 
-    const [{ Webhook }, { Agent }] = await Promise.all([
-      import('standardwebhooks'),
+    const [{ createWebhookSigner }, { Agent }] = await Promise.all([
+      import('../relay/webhook-signer.js'),
       import('undici'),
     ]);
-    const signer = new Webhook(secret as string);
+    const signer = createWebhookSigner(secret as string);
     // Webhooks follow the same proxy variables as the API calls: a receiver behind a corporate
     // proxy is reached as the API is.
     const agentOptions = { connect: { timeout: 15_000 } };

@@ -5,9 +5,9 @@
  *
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
-import type { Webhook } from 'standardwebhooks';
 import { request, type Dispatcher } from 'undici';
 import { parseRetryAfter } from '@afilnet-chat/core/transport';
+import type { WebhookSigner } from './webhook-signer.js';
 
 /** The default time an attempt may take, from connecting to the status line: 15 s. */
 export const WEBHOOK_TIMEOUT_MS = 15_000;
@@ -18,8 +18,8 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 export interface WebhookTarget {
   /** The receiver's URL (`https:`, or `http:` when allowed). */
   readonly url: URL;
-  /** Signs each attempt (`standardwebhooks`' `Webhook` built from the secret). */
-  readonly signer: Pick<Webhook, 'sign'>;
+  /** Signs each attempt (`createWebhookSigner`, or `standardwebhooks`' `Webhook` built from the secret). */
+  readonly signer: WebhookSigner;
   /** The undici dispatcher to post through (a proxy, or a pool of its own). */
   readonly dispatcher?: Dispatcher;
   /** The attempt's time limit in ms (default {@link WEBHOOK_TIMEOUT_MS}). */

@@ -12,7 +12,6 @@
  * its first attempt in any run: that instant is saved in the checkpoint with the message
  * (`firstAttemptAt`) when the first attempt fails, so a restarted relay continues the window.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AfilnetTransportError, type ChannelRef } from '@afilnet-chat/core';
 import {
   acknowledgeInbound,
@@ -79,16 +78,24 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
   const failedIds = new Set((await failed.list()).map((e) => e.webhookId));
   const sequencer = createSequencer();
   const limit = createLimiter(options.concurrency);
+  // Messages handed to the sequencer and not yet removed from `state.pending`: a message stays
+  // here until its acknowledgement has been applied to the state, so that it is never dispatched
+  // twice.
   const dispatched = new Set<string>();
   const takenAt = new Map<string, number>();
-  let wake: () => void = () => undefined;
+  // Ends the loop's pause: set while it pauses. A delivery wakes it only when it waits for room
+  // (MAX_UNDELIVERED reached), so that the loop does not turn once per delivered message.
+  let wake: (() => void) | undefined;
+  let waitingForRoom = false;
   let fatal: unknown;
 
   // One write to the checkpoint at a time: a save of the whole state, or an append of
   // acknowledgements to its journal when it has one (a few bytes, where a save rewrites every
   // conversation: over a megabyte at 10,000). What is asked for while one runs is merged into the
-  // next write; a save takes in the acknowledgements asked for before it began (they are already
-  // out of the state it writes). Each request resolves once a write begun after it has finished.
+  // next write. Acknowledgements are applied to the state at the start of the write that records
+  // them, all of them in one pass over the pending list (one pass per message made the
+  // acknowledgements of a poll quadratic in its messages), so a save writes the state without
+  // them. Each request resolves once a write begun after it has finished.
   const acknowledgeInJournal = checkpoint.acknowledge?.bind(checkpoint);
   let writing: Promise<void> | undefined;
   let saveWanted = false;
@@ -98,6 +105,14 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
       while (saveWanted || acknowledged.length > 0) {
         const ids = acknowledged;
         acknowledged = [];
+        if (ids.length > 0) {
+          acknowledgeInbound(state, ids);
+          for (const id of ids) {
+            dispatched.delete(id);
+            takenAt.delete(id);
+          }
+          if (waitingForRoom && dispatched.size < MAX_UNDELIVERED) wake?.();
+        }
         if (saveWanted || acknowledgeInJournal === undefined) {
           saveWanted = false;
           await checkpoint.save(state);
@@ -116,7 +131,6 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
   };
   /** Removes a delivered (or failed) message from the state and makes that durable. */
   const acknowledge = (messageId: string): Promise<void> => {
-    acknowledgeInbound(state, [messageId]);
     acknowledged.push(messageId);
     writing ??= write();
     return writing;
@@ -157,16 +171,14 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
       await failed.remove([id]);
       failedIds.delete(id);
     }
-    dispatched.delete(message.messageId);
-    takenAt.delete(message.messageId);
     await acknowledge(message.messageId);
     if (result.outcome === 'failed') events?.failed?.(message, id, result.attempts, result.reason);
     else events?.delivered?.(message, id, result.attempts, Date.now() - started);
-    wake();
   };
 
-  const dispatch = () => {
-    for (const message of state.pending) {
+  /** Hands each of `messages` not yet dispatched to its conversation's queue, in their order. */
+  const dispatch = (messages: readonly InboundMessage[]) => {
+    for (const message of messages) {
       if (dispatched.has(message.messageId)) continue;
       dispatched.add(message.messageId);
       if (!takenAt.has(message.messageId)) takenAt.set(message.messageId, Date.now());
@@ -179,16 +191,21 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
         });
     }
   };
+  // Wakes the loop's pause at once when the relay stops.
+  const wakeOnStop = () => wake?.();
+  stopAll.signal.addEventListener('abort', wakeOnStop, { once: true });
 
   let failures = 0;
   let nextPollAt = 0;
+  // What the checkpoint held; afterwards only what each poll takes in is new to `state.pending`
+  // (a failed poll may have taken some in before failing: the whole list is looked at then).
+  dispatch(state.pending);
   try {
     while (!stopAll.signal.aborted) {
-      dispatch();
       const now = Date.now();
       if (dispatched.size < MAX_UNDELIVERED && now >= nextPollAt) {
         try {
-          await pollInbound(state, api, {
+          const polled = await pollInbound(state, api, {
             save: () => save(),
             signal: stopAll.signal,
             ...(options.sweepIntervalMs === undefined
@@ -198,8 +215,11 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
           });
           failures = 0;
           nextPollAt = now + options.intervalMs;
+          // Taken in from the platform's conversations, whose platform is known (see InboundMessage).
+          dispatch(polled.messages as InboundMessage[]);
         } catch (error) {
           if (stopAll.signal.aborted) break;
+          dispatch(state.pending);
           if (!(error instanceof AfilnetTransportError)) {
             fatal ??= error;
             break;
@@ -211,22 +231,22 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
         }
         continue;
       }
-      // Until the next poll is due, a delivery frees room, or the relay stops.
-      const woken = new Promise<void>((resolve) => (wake = resolve));
-      const wait =
-        dispatched.size < MAX_UNDELIVERED ? Math.max(0, nextPollAt - Date.now()) : 60_000;
-      const pause = new AbortController();
-      await Promise.race([
-        woken,
-        sleep(wait, undefined, { signal: AbortSignal.any([pause.signal, stopAll.signal]) }).catch(
-          () => undefined,
-        ),
-      ]);
-      pause.abort();
+      // Until the next poll is due, or (when full) a delivery frees room, or the relay stops:
+      // one timer per pause, none while full.
+      let timer: NodeJS.Timeout | undefined;
+      waitingForRoom = dispatched.size >= MAX_UNDELIVERED;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (!waitingForRoom) timer = setTimeout(resolve, Math.max(0, nextPollAt - Date.now()));
+      });
+      clearTimeout(timer);
+      wake = undefined;
+      waitingForRoom = false;
     }
   } finally {
     halt();
     options.stop.removeEventListener('abort', halt);
+    stopAll.signal.removeEventListener('abort', wakeOnStop);
     // Attempts in flight complete; queued ones and pauses end at once.
     await sequencer.idle();
     try {

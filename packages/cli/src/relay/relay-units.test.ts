@@ -1,13 +1,30 @@
-/** The relay's parts on their own: the secret's form, the retry pauses, the order per key, one attempt. */
+/**
+ * The relay's parts on their own: the secret's form, the retry pauses, the order per key, one
+ * attempt; and the in-process relay's delivery loop against the sandbox.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createChatClient, createFileCheckpoint } from '@afilnet-chat/core';
+import {
+  createInboundState,
+  type InboundCheckpoint,
+  type InboundMessage,
+} from '@afilnet-chat/core/inbound';
+import { DEMO_ACCOUNT, startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
+import { createFailedFile } from './failed-deliveries.js';
 import { postWebhook } from './post-webhook.js';
+import { runInProcessRelay } from './relay-in-process.js';
 import { retryDelay, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS } from './retry-schedule.js';
 import { createLimiter, createSequencer } from './sequencer.js';
 import { webhookBody, webhookId } from './webhook-event.js';
 import { checkWebhookSecret } from './webhook-secret.js';
+import { createWebhookSigner } from './webhook-signer.js';
 
 const SECRET = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
 const message = {
@@ -42,6 +59,33 @@ describe('checkWebhookSecret', () => {
       expect(check.ok).toBe(false);
       if (!check.ok && secret) expect(check.reason).not.toContain(secret.slice(6) || secret);
     }
+  });
+});
+
+describe('createWebhookSigner', () => {
+  it('signs as standardwebhooks does, and never shows the key', () => {
+    const reference = new Webhook(SECRET);
+    const signer = createWebhookSigner(SECRET);
+    const bodies = [
+      '{}',
+      webhookBody({ ...message, message: 'héllo 👋 \u2028 "quoted"' }, 0),
+      JSON.stringify({ text: 'x'.repeat(5_000) }),
+    ];
+    for (const [i, body] of bodies.entries()) {
+      const at = new Date(1_700_000_000_123 + i * 1_000);
+      const signature = signer.sign(`msg_${i}`, at, body);
+      expect(signature).toBe(reference.sign(`msg_${i}`, at, body));
+      const headers = {
+        'webhook-id': `msg_${i}`,
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': signer.sign(`msg_${i}`, new Date(), body),
+      };
+      expect(() => reference.verify(body, headers)).not.toThrow();
+      expect(() => reference.verify(`${body} `, headers)).toThrow();
+    }
+    const key = SECRET.slice('whsec_'.length);
+    expect(inspect(signer, { depth: 5, showHidden: true })).not.toContain(key);
+    expect(JSON.stringify(signer)).not.toContain(key);
   });
 });
 
@@ -188,4 +232,118 @@ describe('postWebhook', () => {
     const outcome = await postWebhook({ url, signer: new Webhook(SECRET) }, 'msg_1', '{}');
     expect(outcome).toMatchObject({ ok: false, reason: 'network failure ECONNREFUSED' });
   });
+});
+
+describe('runInProcessRelay', () => {
+  let sandbox: Sandbox | undefined;
+  let receiver: Server | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    receiver?.closeAllConnections();
+    await new Promise((resolve) => receiver?.close(resolve));
+    await sandbox?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('delivers a poll of many messages once each, in order per conversation, applying acknowledgements in batches', async () => {
+    sandbox = await startSandbox();
+    const conversations = 40;
+    const perConversation = 5;
+    const injected = sandbox.injectInboundBulk({
+      user: DEMO_ACCOUNT.user,
+      messages: Array.from({ length: perConversation }, (_, i) =>
+        Array.from({ length: conversations }, (_, c) => ({
+          platform: 'whatsapp',
+          platformId: '100',
+          destination: `contact-${c}`,
+          message: `${c} ${i}`,
+        })),
+      ).flat(),
+    });
+    const total = conversations * perConversation;
+    expect(injected.count).toBe(total);
+
+    const stop = new AbortController();
+    const delivered: Array<{ id: string; text: string }> = [];
+    receiver = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const event = new Webhook(SECRET).verify(body, req.headers as Record<string, string>) as {
+        data: { message: string };
+      };
+      delivered.push({ id: String(req.headers['webhook-id']), text: event.data.message });
+      res.writeHead(204).end();
+      if (delivered.length === total) stop.abort();
+    });
+    await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
+    const url = new URL(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`);
+
+    dir = await mkdtemp(join(tmpdir(), 'afilnet-relay-units-'));
+    const file = createFileCheckpoint(join(dir, 'relay.json'));
+    // The real file checkpoint, with slow journal appends (so that acknowledgements pile up
+    // while one runs) and a count of every write and of every new pending list.
+    let writes = 0;
+    let pendingLists = 0;
+    const checkpoint: InboundCheckpoint = {
+      async open() {
+        const state = (await file.open()) ?? createInboundState();
+        let pending = state.pending;
+        Object.defineProperty(state, 'pending', {
+          enumerable: true,
+          get: () => pending,
+          set: (list: InboundMessage[]) => {
+            pendingLists += 1;
+            pending = list;
+          },
+        });
+        return state;
+      },
+      async save(state) {
+        writes += 1;
+        await file.save(state);
+      },
+      async acknowledge(ids) {
+        writes += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await file.acknowledge?.(ids);
+      },
+      close: () => file.close(),
+    };
+    const chat = createChatClient({
+      transport: 'post',
+      baseUrl: sandbox.url,
+      allowInsecureHttp: true,
+      credentials: { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password },
+    });
+    try {
+      await runInProcessRelay({
+        api: chat,
+        checkpoint,
+        failed: createFailedFile(join(dir, 'relay.failed.json')),
+        target: { url, signer: createWebhookSigner(SECRET) },
+        account: DEMO_ACCOUNT.user,
+        intervalMs: 60_000,
+        maxBackoffMs: 60_000,
+        retryWindowMs: 60_000,
+        concurrency: 8,
+        channels: [{ platform: 'whatsapp', platformId: '100' }],
+        stop: stop.signal,
+      });
+    } finally {
+      await chat.close();
+    }
+
+    expect(delivered).toHaveLength(total);
+    expect(new Set(delivered.map((d) => d.id)).size).toBe(total);
+    for (let c = 0; c < conversations; c++) {
+      const texts = delivered.filter((d) => d.text.startsWith(`${c} `)).map((d) => d.text);
+      expect(texts).toEqual(Array.from({ length: perConversation }, (_, i) => `${c} ${i}`));
+    }
+    // One pass over the pending list per write at most, not one per message.
+    expect(pendingLists).toBeLessThanOrEqual(writes);
+    expect(pendingLists).toBeLessThan(total / 2);
+    const reopened = createFileCheckpoint(join(dir, 'relay.json'));
+    expect((await reopened.open())?.pending).toEqual([]);
+    await reopened.close();
+  }, 30_000);
 });
