@@ -100,16 +100,7 @@ async function measure(listener, warmup, label) {
       await watcher.stop();
     }
   }
-  const relay = startRelayProcess({
-    bin: listener.bin,
-    sandboxUrl,
-    receiverUrl: receiver.url,
-    checkpointPath,
-    intervalMs: INTERVAL_MS,
-    concurrency: CONCURRENCY,
-    transport: TRANSPORT,
-    execArgv: profileArgs(label),
-  });
+  const relay = startRelay(listener.bin, profileArgs(label));
   try {
     const reply = await relay.worker.command(
       'measure',
@@ -123,6 +114,19 @@ async function measure(listener, warmup, label) {
   }
 }
 
+/** A relay build's process on the shared sandbox, receiver and checkpoint. */
+const startRelay = (bin, execArgv) =>
+  startRelayProcess({
+    bin,
+    sandboxUrl,
+    receiverUrl: receiver.url,
+    checkpointPath,
+    intervalMs: INTERVAL_MS,
+    concurrency: CONCURRENCY,
+    transport: TRANSPORT,
+    execArgv,
+  });
+
 const median = (list) => {
   const sorted = [...list].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
@@ -132,15 +136,7 @@ try {
   // The seeded backlog, delivered (or read) by the first listener; not measured.
   const first = listeners.find((l) => l.name !== 'watch');
   if (first !== undefined) {
-    const relay = startRelayProcess({
-      bin: first.bin,
-      sandboxUrl,
-      receiverUrl: receiver.url,
-      checkpointPath,
-      intervalMs: INTERVAL_MS,
-      concurrency: CONCURRENCY,
-      transport: TRANSPORT,
-    });
+    const relay = startRelay(first.bin);
     const t0 = performance.now();
     while (receiver.delivered < started.value.seeded && performance.now() - t0 < 15 * 60_000)
       await sleep(500);
