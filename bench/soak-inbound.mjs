@@ -20,6 +20,11 @@ import { buildPackages } from './runner/build-packages.mjs';
 import { startWorker } from './runner/worker-process.mjs';
 import { judgeCpu, saveSoakRows } from './report/soak-section.mjs';
 import { startRelayProcess, startReceiver } from './soak/relay-process.mjs';
+import {
+  CONVERSATIONS_PER_CHANNEL,
+  seedSoakSandbox,
+  startSoakSandbox,
+} from './soak/soak-sandbox.mjs';
 
 const USAGE = `usage: node bench/soak-inbound.mjs [--listener watch|relay] [--minutes 10] [--changing 1,10]
     [--interval-ms 5000] [--warmup-minutes 1] [--checkpoint file|memory] [--transport post] [--no-build] [--no-record]
@@ -64,7 +69,6 @@ if (
 }
 
 const CHANNELS = 4;
-const CONVERSATIONS_PER_CHANNEL = 2_500;
 const CONVERSATIONS = CHANNELS * CONVERSATIONS_PER_CHANNEL;
 const TARGET_RSS_MB = 20;
 /** The longest the warm-up waits for the seeded messages to be handled before the window opens anyway. */
@@ -101,25 +105,20 @@ const max = (list) => list.reduce((a, b) => Math.max(a, b), -Infinity);
 async function soak(percent) {
   const loadAtStart = os.loadavg();
   const perInterval = Math.round((CONVERSATIONS * percent) / 100);
-  const sandbox = startWorker(new URL('./soak/inbound-sandbox.mjs', import.meta.url), {});
+  const sandbox = startSoakSandbox();
   const listener = RELAY ? undefined : startWatcher();
   let relay;
   try {
-    const started = await sandbox.command(
-      'start',
-      { conversationsPerChannel: CONVERSATIONS_PER_CHANNEL },
-      60_000,
-    );
-    if (!started.ok) throw new Error(`sandbox: ${started.error}`);
+    const seeded = await seedSoakSandbox(sandbox);
     log(
-      `${percent} %: sandbox at ${started.value.url} (own process), ${started.value.seeded} conversations seeded; ${perInterval} changing per ${intervalMs} ms`,
+      `${percent} %: sandbox at ${seeded.url} (own process), ${seeded.seeded} conversations seeded; ${perInterval} changing per ${intervalMs} ms`,
     );
     const job = {
-      url: started.value.url,
+      url: seeded.url,
       transport: values.transport,
       intervalMs,
       checkpoint: values.checkpoint,
-      seeded: started.value.seeded,
+      seeded: seeded.seeded,
       backlogLimitMs: BACKLOG_LIMIT_MS,
     };
     let backlog;

@@ -41,11 +41,14 @@ import { parseJsonPayload } from '../../packages/core/src/wire/parse-json-payloa
 import { decodeResponse } from '../../packages/core/src/wire/decode-response.ts';
 import { PLATFORMS } from '../../packages/core/src/wire/chat-types.ts';
 import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
-import { startWorker } from '../runner/worker-process.mjs';
+import {
+  CONVERSATIONS_PER_CHANNEL,
+  seedSoakSandbox,
+  startSoakSandbox,
+} from '../soak/soak-sandbox.mjs';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '30' } } });
 const ROUNDS = Number(values.rounds);
-const CONVERSATIONS_PER_CHANNEL = 2_500;
 const CHANNELS = [
   { platform: 'whatsapp', platformId: '100' },
   { platform: 'telegram', platformId: '200' },
@@ -75,16 +78,10 @@ async function measure(name, step) {
   return row;
 }
 
-const sandbox = startWorker(new URL('../soak/inbound-sandbox.mjs', import.meta.url), {});
+const sandbox = startSoakSandbox();
 const dir = await mkdtemp(join(tmpdir(), 'afilnet-poll-steps-'));
 try {
-  const started = await sandbox.command(
-    'start',
-    { conversationsPerChannel: CONVERSATIONS_PER_CHANNEL },
-    60_000,
-  );
-  if (!started.ok) throw new Error(`sandbox: ${started.error}`);
-  const url = started.value.url;
+  const { url } = await seedSoakSandbox(sandbox);
   const chat = createChatClient({
     transport: 'post',
     baseUrl: url,

@@ -24,6 +24,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { startWorker } from '../runner/worker-process.mjs';
 import { CLI_BIN, startReceiver, startRelayProcess } from '../soak/relay-process.mjs';
+import {
+  CONVERSATIONS_PER_CHANNEL,
+  seedSoakSandbox,
+  startSoakSandbox,
+} from '../soak/soak-sandbox.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +40,6 @@ const { values } = parseArgs({
     'cpu-prof-dir': { type: 'string' },
   },
 });
-const CONVERSATIONS_PER_CHANNEL = 2_500;
 const CHANNELS = 4;
 const INTERVAL_MS = 5_000;
 const CONCURRENCY = 8;
@@ -50,17 +54,12 @@ const windowMs = Number(values['window-s']) * 1000;
 const warmupMs = Number(values['warmup-s']) * 1000;
 const log = (line) => console.log(`[relay-side-by-side] ${line}`);
 
-const sandbox = startWorker(new URL('../soak/inbound-sandbox.mjs', import.meta.url), {});
+const sandbox = startSoakSandbox();
 const receiver = await startReceiver();
 const dir = await mkdtemp(join(os.tmpdir(), 'afilnet-relay-sbs-'));
 const checkpointPath = join(dir, 'inbound.json');
-const started = await sandbox.command(
-  'start',
-  { conversationsPerChannel: CONVERSATIONS_PER_CHANNEL },
-  60_000,
-);
-if (!started.ok) throw new Error(`sandbox: ${started.error}`);
-const sandboxUrl = started.value.url;
+const seededSandbox = await seedSoakSandbox(sandbox);
+const sandboxUrl = seededSandbox.url;
 let profiles = 0;
 
 /** `node --cpu-prof` options writing `<label>-<n>.cpuprofile` into `--cpu-prof-dir`, if given. */
@@ -138,7 +137,7 @@ try {
   if (first !== undefined) {
     const relay = startRelay(first.bin);
     const t0 = performance.now();
-    while (receiver.delivered < started.value.seeded && performance.now() - t0 < 15 * 60_000)
+    while (receiver.delivered < seededSandbox.seeded && performance.now() - t0 < 15 * 60_000)
       await sleep(500);
     await relay.stop();
     log(
