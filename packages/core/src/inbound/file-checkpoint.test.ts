@@ -239,6 +239,46 @@ describe('createFileCheckpoint', () => {
     await again.close();
   });
 
+  it('compares later saves with the state an acknowledgement wrote whole, unsaved changes included', async () => {
+    const path = freshPath();
+    const checkpoint = createFileCheckpoint(path);
+    await checkpoint.open();
+    const state = createInboundState();
+    state.pending.push(message(0));
+    await checkpoint.save(state);
+    // The journal filled to 5 bytes short of its bound (256 KiB): an acknowledgement's line
+    // no longer fits, so the acknowledgement writes the state whole.
+    const bound = 256 * 1024;
+    const size = () => statSync(`${path}.journal`).size;
+    let id = 1;
+    while (bound - size() > 2_000) {
+      state.pending.push(message(id++));
+      await checkpoint.save(state);
+    }
+    const last = { ...message(id++), message: '' };
+    const lineOf = (m: typeof last) => Buffer.byteLength(`${JSON.stringify({ taken: [m] })}\n`);
+    last.message = 'x'.repeat(bound - size() - lineOf(last) - 5);
+    state.pending.push(last);
+    await checkpoint.save(state);
+    expect(bound - size()).toBe(5);
+    const generation = JSON.parse(readFileSync(path, 'utf8')).generation as number;
+
+    // A message a poll under way has taken in, not saved yet, when an acknowledgement comes.
+    state.pending.push(message(id++));
+    acknowledgeInbound(state, ['0']);
+    await checkpoint.acknowledge?.(['0']);
+    expect(JSON.parse(readFileSync(path, 'utf8')).generation).toBe(generation + 1);
+    await checkpoint.save(state);
+    await checkpoint.close();
+
+    const again = createFileCheckpoint(path);
+    const reopened = await again.open();
+    expect(reopened?.pending.map((m) => m.messageId)).toEqual(
+      state.pending.map((m) => m.messageId),
+    );
+    await again.close();
+  });
+
   it("keeps a pending message's first attempt time until the message is acknowledged, through the journal too", async () => {
     const path = freshPath();
     const checkpoint = createFileCheckpoint(path);

@@ -346,6 +346,20 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
   const snapshot = (state: InboundState) =>
     JSON.stringify({ ...state, version: FILE_VERSION, generation: generation + 1 });
 
+  /**
+   * Writes `state` whole under the next generation, and compares later saves with a copy of it.
+   * The copy is taken from what is written, not brought up to date by a record: an
+   * acknowledgement that folds the journal in writes the live state, which may hold changes no
+   * save has recorded yet (messages a poll under way has taken in).
+   */
+  async function writeWhole(state: InboundState): Promise<void> {
+    const text = snapshot(state);
+    const copy = copySavedState(state);
+    saved = undefined;
+    await compact(text);
+    saved = copy;
+  }
+
   /** Appends one record, or writes the state whole when the journal would grow past its bound. */
   async function write(state: InboundState, record: JournalRecord): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
@@ -355,7 +369,7 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
         journal === undefined ||
         journalBytes + bytes > Math.max(MIN_COMPACTION_BYTES, stateBytes)
       ) {
-        await compact(snapshot(state));
+        await writeWhole(state);
       } else {
         await journal.write(line);
         journalBytes += bytes;
@@ -464,14 +478,8 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
   async function save(state: InboundState): Promise<void> {
     if (held === undefined) throw refuse('it is not open (save before open, or after close)');
     live = state;
-    if (saved === undefined) {
-      // Nothing to compare with: written whole, and compared with from now on.
-      const text = snapshot(state);
-      const copy = copySavedState(state);
-      await compact(text);
-      saved = copy;
-      return;
-    }
+    // Nothing to compare with: written whole, and compared with from now on.
+    if (saved === undefined) return writeWhole(state);
     const record = saved.record(state);
     if (record !== undefined) await write(state, record);
   }
