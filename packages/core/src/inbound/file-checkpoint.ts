@@ -21,6 +21,7 @@ import {
   acknowledgeInbound,
   INBOUND_STATE_FORMAT,
   INBOUND_STATE_VERSION,
+  isRecord,
   parseInboundState,
   type InboundState,
   type ParsedInboundState,
@@ -146,12 +147,12 @@ interface ParsedJournal {
  */
 export function parseStateJournal(text: string): ParsedJournal | 'empty' | undefined {
   const newline = text.indexOf('\n');
-  if (newline < 0)
-    return JOURNAL_PREFIX.startsWith(text) || /^afilnet-chat\/inbound-journal 1 \d*$/.test(text)
-      ? 'empty'
-      : undefined;
-  const header = /^afilnet-chat\/inbound-journal 1 (\d{1,15})$/.exec(text.slice(0, newline));
-  if (header === null) return undefined;
+  const header = newline < 0 ? text : text.slice(0, newline);
+  if (!header.startsWith(JOURNAL_PREFIX))
+    return newline < 0 && JOURNAL_PREFIX.startsWith(text) ? 'empty' : undefined;
+  const digits = header.slice(JOURNAL_PREFIX.length);
+  if (newline < 0) return /^\d*$/.test(digits) ? 'empty' : undefined;
+  if (!/^\d{1,15}$/.test(digits)) return undefined;
   const lines = text.slice(newline + 1).split('\n');
   const torn = lines.pop() !== '';
   const records: JournalRecord[] = [];
@@ -165,7 +166,7 @@ export function parseStateJournal(text: string): ParsedJournal | 'empty' | undef
     if (!isJournalRecord(value)) return undefined;
     records.push(value);
   }
-  return { generation: Number(header[1]), records, torn };
+  return { generation: Number(digits), records, torn };
 }
 
 /** What a state file holds: the state, its journal's generation (0 for version 1), its version. */
@@ -175,8 +176,8 @@ type ParsedStateFile =
 
 /** Checks a parsed state file of either version. */
 export function parseStateFile(value: unknown): ParsedStateFile {
-  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
-  const fields = isObject ? (value as Record<string, unknown>) : {};
+  const isObject = isRecord(value);
+  const fields = isObject ? value : {};
   if (isObject && fields.format === INBOUND_STATE_FORMAT && fields.version === FILE_VERSION) {
     const { generation, ...state } = fields;
     if (typeof generation !== 'number' || !Number.isSafeInteger(generation) || generation < 0)

@@ -124,9 +124,11 @@ export function acknowledgeInbound(state: InboundState, messageIds: Iterable<str
   return before - state.pending.length;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+/** Whether `value` is a JSON object (not null, not an array). */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const isString = (value: unknown): value is string => typeof value === 'string';
+/** Whether `value` is a string. */
+export const isString = (value: unknown): value is string => typeof value === 'string';
 const isOptionalString = (value: unknown): boolean =>
   value === undefined || typeof value === 'string';
 const isPlatform = (value: unknown): value is Platform =>

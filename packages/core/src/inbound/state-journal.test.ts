@@ -416,3 +416,26 @@ describe('the file checkpoint with its journal', () => {
     await again.close();
   });
 });
+
+describe('parseStateJournal', () => {
+  it('reads a header cut short as an empty journal, and refuses any other first line', () => {
+    const header = 'afilnet-chat/inbound-journal 1 42';
+    for (let i = 0; i <= header.length; i++)
+      expect(parseStateJournal(header.slice(0, i))).toBe('empty');
+    expect(parseStateJournal(`${header}\n`)).toEqual({ generation: 42, records: [], torn: false });
+    expect(parseStateJournal(`${header}\n{"sweptAt":1}\n{"swe`)).toEqual({
+      generation: 42,
+      records: [{ sweptAt: 1 }],
+      torn: true,
+    });
+    for (const text of [
+      'afilnet-chat/inbound-acks 1\n',
+      'afilnet-chat/inbound-journal 1 4x',
+      'afilnet-chat/inbound-journal 1 \n',
+      'afilnet-chat/inbound-journal 1 1234567890123456\n',
+      'afilnet-chat/inbound-journal 2 1\n',
+      '{}',
+    ])
+      expect(parseStateJournal(text)).toBeUndefined();
+  });
+});

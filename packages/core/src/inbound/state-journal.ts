@@ -11,6 +11,8 @@
  */
 import {
   acknowledgeInbound,
+  isRecord,
+  isString,
   type InboundChannelList,
   type InboundConversation,
   type InboundFetchIntent,
@@ -41,9 +43,6 @@ export interface JournalRecord {
   /** The whole `firstAttemptAt`, when it changed other than by the removals of `acknowledged`. */
   firstAttemptAt?: Record<string, number> | null;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Copies what a record names, so that no record or copy shares an object the caller changes. */
 function copyConversation(c: InboundConversation): InboundConversation {
@@ -133,7 +132,6 @@ export function isJournalRecord(value: unknown): value is JournalRecord {
   );
 }
 const isNullOr = (v: unknown) => v === null || isRecord(v);
-const isString = (v: unknown) => typeof v === 'string';
 
 /**
  * The pending list's change from `saved` to `live`, as removals (by id) and appends, or the whole
