@@ -215,8 +215,7 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
           });
           failures = 0;
           nextPollAt = now + options.intervalMs;
-          // Taken in from the platform's conversations, whose platform is known (see InboundMessage).
-          dispatch(polled.messages as InboundMessage[]);
+          dispatch(polled.messages);
         } catch (error) {
           if (stopAll.signal.aborted) break;
           dispatch(state.pending);

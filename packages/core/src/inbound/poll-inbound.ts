@@ -21,7 +21,7 @@ import { PLATFORMS, type Platform } from '../wire/chat-types.js';
 import { debugLog, type DebugLog } from '../diagnostics/debug-log.js';
 import { AfilnetApiError } from '../errors/errors.js';
 import { conversationKey } from './conversation-key.js';
-import type { InboundConversation, InboundState } from './inbound-state.js';
+import type { InboundConversation, InboundMessage, InboundState } from './inbound-state.js';
 
 /** The calls a poll makes; a `ChatClient` is one. */
 export interface InboundApi {
@@ -70,7 +70,7 @@ export interface InboundPollCalls {
 /** What one poll did. */
 export interface InboundPollResult {
   /** The messages it took in, in the order they were appended to `state.pending`. */
-  readonly messages: ChatMessage[];
+  readonly messages: InboundMessage[];
   /** True when this poll was a safety sweep (every known conversation read). */
   readonly swept: boolean;
   /** The API calls it made. */
@@ -247,7 +247,7 @@ export async function pollInbound(
     getunreadmessages: 0,
     getmessages: 0,
   };
-  const taken: ChatMessage[] = [];
+  const taken: InboundMessage[] = [];
   // The ids in `state.pending`, kept up to date by `take`: one set per poll rather than one per
   // answer (a poll of 1,000 reads would otherwise walk the growing list 1,000 times).
   const pendingIds = new Set(state.pending.map((m) => m.messageId));
