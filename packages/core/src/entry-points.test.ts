@@ -51,6 +51,7 @@ describe('entry points', () => {
       'OptionChecks',
       'createFormEncoder',
       'createRedactor',
+      'headerValue',
       'joinUrl',
       'loadOpenTelemetryApi',
       'parseJsonPayload',

@@ -45,9 +45,11 @@ export {
 export { toValidationIssues, type SchemaIssue } from './config/validation-issues.js';
 // Also what the packages built beside core reuse rather than copy: the fleet queue checks a job's
 // input as the client would (`toWireRequest`) and traces as it does (`loadOpenTelemetryApi`);
-// the CLI hides secrets as the client does (`createRedactor`); the fleet and the token store
-// check their own options with core's error (`OptionChecks`).
+// the CLI hides secrets as the client does (`createRedactor`) and reads a webhook answer's
+// header as the executor reads its own (`headerValue`); the fleet and the token store check
+// their own options with core's error (`OptionChecks`).
 export { toWireRequest } from './wire/input-schemas.js';
 export { loadOpenTelemetryApi, type OpenTelemetryApi } from './telemetry/open-telemetry-api.js';
 export { createRedactor, type Redactor } from './diagnostics/redact.js';
+export { headerValue } from './http/flatten-headers.js';
 export { OptionChecks } from './config/option-checks.js';

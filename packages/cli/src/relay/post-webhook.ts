@@ -5,8 +5,8 @@
  *
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
-import { request, type Dispatcher } from 'undici';
-import { parseRetryAfter } from '@afilnet-chat/core/transport';
+import { getGlobalDispatcher, util, type Dispatcher } from 'undici';
+import { headerValue, parseRetryAfter } from '@afilnet-chat/core/transport';
 import type { WebhookSigner } from './webhook-signer.js';
 
 /** The default time an attempt may take, from connecting to the status line: 15 s. */
@@ -41,8 +41,115 @@ export type AttemptOutcome =
       readonly reason: string;
     };
 
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** The outcome an answer's status decides, once the receiver gave one. */
+function answered(status: number, retryAfter: string | undefined): AttemptOutcome {
+  if (status >= 200 && status < 300) return { ok: true, status };
+  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(retryAfter) : undefined;
+  const reason =
+    status >= 300 && status < 400
+      ? `HTTP ${status} (redirects are not followed)`
+      : `HTTP ${status}`;
+  return retryAfterMs === undefined
+    ? { ok: false, status, reason }
+    : { ok: false, status, retryAfterMs, reason };
+}
+
+/** `network failure` and the error's code (`ECONNREFUSED`…), its cause's, or its name. */
+function networkFailure(error: unknown): AttemptOutcome {
+  const code = (error as { code?: unknown } | null)?.code;
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const name =
+    typeof code === 'string'
+      ? code
+      : typeof cause === 'string'
+        ? cause
+        : error instanceof Error
+          ? error.name
+          : 'error';
+  return { ok: false, reason: `network failure ${name}` };
+}
+
+/**
+ * One attempt as undici's dispatch handler: it keeps the status (and `Retry-After` on a 429 or
+ * 503), counts the answer's body without keeping it, and settles {@link Attempt.outcome} once.
+ * Once the status line has come, the status decides, whatever happens to the body after it; before
+ * it, the time limit, `signal` or the network failure does. One timer and, when a `signal` is
+ * given, one listener per attempt: `undici.request` with `AbortSignal.timeout` and
+ * `AbortSignal.any` made a signal, a listener, a body stream and an async resource per attempt.
+ */
+class Attempt implements Dispatcher.DispatchHandler {
+  readonly outcome: Promise<AttemptOutcome>;
+  private settle!: (outcome: AttemptOutcome) => void;
+  private settled = false;
+  private abortRequest: ((error?: Error) => void) | undefined = undefined;
+  private status = 0;
+  private retryAfter: string | undefined = undefined;
+  private received = 0;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onStop = () => this.end({ ok: false, reason: 'stopped' });
+
+  constructor(
+    timeoutMs: number,
+    private readonly signal: AbortSignal | undefined,
+    private readonly headerName: (name: Buffer | string) => string,
+  ) {
+    this.outcome = new Promise((resolve) => {
+      this.settle = resolve;
+    });
+    this.timer = setTimeout(
+      () => this.end({ ok: false, reason: `timeout after ${timeoutMs} ms` }),
+      timeoutMs,
+    );
+    // An attempt never keeps the process up on its own: the socket it waits on does.
+    this.timer.unref();
+    signal?.addEventListener('abort', this.onStop, { once: true });
+  }
+
+  onConnect(abortRequest: (error?: Error) => void): void {
+    if (this.settled) abortRequest();
+    else this.abortRequest = abortRequest;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
+    // 1xx informational answers come before the real one.
+    if (statusCode < 200) return true;
+    this.status = statusCode;
+    if ((statusCode === 429 || statusCode === 503) && rawHeaders !== null)
+      this.retryAfter = headerValue(rawHeaders, 'retry-after', this.headerName);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.received += chunk.length;
+    if (this.received <= MAX_ANSWER_BYTES) return true;
+    // Past the limit the connection is dropped rather than drained.
+    this.end(answered(this.status, this.retryAfter));
+    return false;
+  }
+
+  onComplete(): void {
+    this.abortRequest = undefined;
+    this.end(answered(this.status, this.retryAfter));
+  }
+
+  onError(error: Error): void {
+    this.abortRequest = undefined;
+    this.end(networkFailure(error));
+  }
+
+  /**
+   * Settles once: with the status's outcome when the receiver gave one, else with `unanswered`;
+   * then ends the exchange in undici if it still runs (undici then calls `onError`, by then a
+   * no-op).
+   */
+  private end(unanswered: AttemptOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onStop);
+    this.settle(this.status === 0 ? unanswered : answered(this.status, this.retryAfter));
+    this.abortRequest?.(new Error(unanswered.ok ? 'answered' : unanswered.reason));
+  }
 }
 
 /**
@@ -51,15 +158,16 @@ function header(value: string | string[] | undefined): string | undefined {
  *
  * Headers: `content-type: application/json`, `webhook-id`, `webhook-timestamp` (seconds),
  * `webhook-signature` (`v1,<base64 HMAC-SHA256>`); each attempt is signed with its own timestamp,
- * since receivers refuse old ones.
+ * since receivers refuse old ones. Sent with `dispatch()` on the target's dispatcher (undici's
+ * global one when none is given), as the client sends its calls.
  */
-export async function postWebhook(
+export function postWebhook(
   target: WebhookTarget,
   id: string,
   body: string,
   signal?: AbortSignal,
 ): Promise<AttemptOutcome> {
-  const timeoutMs = target.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  if (signal?.aborted) return Promise.resolve({ ok: false, reason: 'stopped' });
   const now = new Date();
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -68,44 +176,19 @@ export async function postWebhook(
     'webhook-signature': target.signer.sign(id, now, body),
   };
   if (target.userAgent !== undefined) headers['user-agent'] = target.userAgent;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const combined = signal === undefined ? timeout : AbortSignal.any([timeout, signal]);
+  const attempt = new Attempt(
+    target.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
+    signal,
+    util.headerNameToString,
+  );
+  const { url } = target;
   try {
-    const answer = await request(target.url, {
-      method: 'POST',
-      headers,
-      body,
-      signal: combined,
-      ...(target.dispatcher === undefined ? {} : { dispatcher: target.dispatcher }),
-    });
-    // Only the status matters; the rest is read up to a limit so the connection can be reused.
-    await answer.body.dump({ limit: MAX_ANSWER_BYTES }).catch(() => undefined);
-    const status = answer.statusCode;
-    if (status >= 200 && status < 300) return { ok: true, status };
-    const retryAfterMs =
-      status === 429 || status === 503
-        ? parseRetryAfter(header(answer.headers['retry-after']))
-        : undefined;
-    const reason =
-      status >= 300 && status < 400
-        ? `HTTP ${status} (redirects are not followed)`
-        : `HTTP ${status}`;
-    return retryAfterMs === undefined
-      ? { ok: false, status, reason }
-      : { ok: false, status, retryAfterMs, reason };
+    (target.dispatcher ?? getGlobalDispatcher()).dispatch(
+      { origin: url.origin, path: `${url.pathname}${url.search}`, method: 'POST', headers, body },
+      attempt,
+    );
   } catch (error) {
-    if (timeout.aborted) return { ok: false, reason: `timeout after ${timeoutMs} ms` };
-    if (signal?.aborted) return { ok: false, reason: 'stopped' };
-    const code = (error as { code?: unknown } | null)?.code;
-    const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-    const name =
-      typeof code === 'string'
-        ? code
-        : typeof cause === 'string'
-          ? cause
-          : error instanceof Error
-            ? error.name
-            : 'error';
-    return { ok: false, reason: `network failure ${name}` };
+    attempt.onError(error instanceof Error ? error : new Error(String(error)));
   }
+  return attempt.outcome;
 }

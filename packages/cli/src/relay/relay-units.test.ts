@@ -2,6 +2,7 @@
  * The relay's parts on their own: the secret's form, the retry pauses, the order per key, one
  * attempt; and the in-process relay's delivery loop against the sandbox.
  */
+import { getEventListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -223,6 +224,55 @@ describe('postWebhook', () => {
     expect(await postWebhook(target, 'msg_1', '{}')).toEqual({
       ok: false,
       reason: 'timeout after 300 ms',
+    });
+  });
+
+  it('lets the status decide once it came: a long, a stalled or a stopped answer body', async () => {
+    const url = await listen((req, res) => {
+      if (req.url === '/hook/long') {
+        // More than the 64 KiB read of an answer: the connection is dropped, the 200 stands.
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('x'.repeat(256 * 1024));
+      } else if (req.url === '/hook/stalled') {
+        res.writeHead(202, { 'content-type': 'text/plain' });
+        res.write('partial');
+      } else res.writeHead(500).write('partial');
+    });
+    const signer = new Webhook(SECRET);
+    const at = (path: string) => new URL(path, url);
+    expect(await postWebhook({ url: at('/hook/long'), signer }, 'msg_1', '{}')).toEqual({
+      ok: true,
+      status: 200,
+    });
+    expect(
+      await postWebhook({ url: at('/hook/stalled'), signer, timeoutMs: 300 }, 'msg_1', '{}'),
+    ).toEqual({ ok: true, status: 202 });
+    const stop = new AbortController();
+    const stopping = postWebhook({ url: at('/hook/failing'), signer }, 'msg_1', '{}', stop.signal);
+    setTimeout(() => stop.abort(), 300);
+    expect(await stopping).toEqual({ ok: false, status: 500, reason: 'HTTP 500' });
+  });
+
+  it('ends an unanswered attempt when its signal fires, and leaves no listener on the signal', async () => {
+    const url = await listen((req, res) => {
+      if (req.url === '/hook/ok') res.writeHead(204).end();
+    });
+    const signer = new Webhook(SECRET);
+    const stop = new AbortController();
+    for (let i = 0; i < 20; i++)
+      expect(
+        await postWebhook({ url: new URL('/hook/ok', url), signer }, 'msg_1', '{}', stop.signal),
+      ).toEqual({ ok: true, status: 204 });
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    const started = Date.now();
+    const waiting = postWebhook({ url, signer }, 'msg_1', '{}', stop.signal);
+    setTimeout(() => stop.abort(), 200);
+    expect(await waiting).toEqual({ ok: false, reason: 'stopped' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    expect(await postWebhook({ url, signer }, 'msg_1', '{}', stop.signal)).toEqual({
+      ok: false,
+      reason: 'stopped',
     });
   });
 

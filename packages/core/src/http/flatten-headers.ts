@@ -28,9 +28,12 @@ export function flattenHeaders(
 }
 
 /**
- * The value {@link flattenHeaders} gives for `name` (lower case), or undefined when `raw` has no
+ * The value `flattenHeaders` gives for `name` (lower case), or undefined when `raw` has no
  * such header, found without building the whole object: only the names of `name`'s length are
  * looked up, since lower-casing never changes the length of a name that becomes an ASCII one.
+ * Repeated headers are joined with `, ` (RFC 9110 §5.3). Throws nothing.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-5.3
  */
 export function headerValue(
   raw: ReadonlyArray<Buffer | string>,
