@@ -2,8 +2,8 @@
  * What the soak measures of a listener, from inside its process: the window of
  * `bench/soak-inbound.mjs`, shared by the `watchInbound` watcher and the relay's probe.
  *
- * After `warmupMs`, for `durationMs`: resident set size every 10 s and the live heap after a
- * forced collection (`--expose-gc`) at both ends; CPU time over the window and per poll
+ * After `warmupMs`, for `durationMs`: resident set size every 10 s, and at both ends the live
+ * heap and the resident set size just after a forced collection (`--expose-gc`); CPU time over the window and per poll
  * (`process.cpuUsage()` between the starts of two polls, a poll starting with its first
  * `getchats`, seen on the client's `afilnet-chat:call` tracing channel, which is global to the
  * process); the event loop's delay (`monitorEventLoopDelay`, 10 ms resolution); and the API calls
@@ -88,8 +88,11 @@ export async function measureListener({
     const closedAt = Date.now();
     delay.disable();
     const countsAtEnd = await requestCounts(sandboxUrl);
-    const endRss = process.memoryUsage.rss() / MB;
+    // Read after the same forced collection as at the start, so that both ends leave out the
+    // garbage of the poll in progress: read before it, the end counted up to a poll's answers
+    // (tens of MB at 10,000 conversations) that the start did not.
     const endHeap = liveHeapMb();
+    const endRss = process.memoryUsage.rss() / MB;
     const calls = {};
     for (const [method, n] of Object.entries(countsAtEnd)) {
       const diff = n - (countsAtStart[method] ?? 0);
