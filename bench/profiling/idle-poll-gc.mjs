@@ -1,0 +1,94 @@
+/**
+ * `node [V8 flags] bench/profiling/idle-poll-gc.mjs [--polls 12]`: the CPU time and the garbage
+ * collections of each idle `watchInbound` poll at the soak's scale (4 channels × 2,500
+ * conversations, file checkpoint), once the seeded backlog is read and nothing changes: what a
+ * long-running listener pays per poll for the conversations it holds, GC included, which the
+ * in-process steps (inbound-poll-steps.mjs, a forced collection between rounds) leave out.
+ *
+ * Prints per poll its CPU (user + system, `process.cpuUsage()` between two polls' first
+ * `getchats`), the main thread's GC pauses (`PerformanceObserver` 'gc' entries) and their kinds
+ * (1 scavenge, 4 mark-compact, 8 incremental marking), and the heap in use; then the medians.
+ * Run it with V8 flags (`--trace-gc`, `--max-semi-space-size=N`) to see what moves them.
+ * Build first (`pnpm build`).
+ */
+import { subscribe } from 'node:diagnostics_channel';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { createChatClient, createFileCheckpoint } from '@afilnet-chat/core';
+import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
+import { seedSoakSandbox, startSoakSandbox } from '../soak/soak-sandbox.mjs';
+
+const { values } = parseArgs({ options: { polls: { type: 'string', default: '12' } } });
+const WARMUP_POLLS = 4;
+const measuredPolls = Number(values.polls);
+
+const sandbox = startSoakSandbox();
+const dir = await mkdtemp(join(tmpdir(), 'afilnet-idle-poll-'));
+try {
+  const { url } = await seedSoakSandbox(sandbox);
+  const chat = createChatClient({
+    transport: 'post',
+    baseUrl: url,
+    credentials: { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password },
+    allowInsecureHttp: true,
+  });
+
+  let gcMs = 0;
+  let gcKinds = {};
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcMs += entry.duration;
+      gcKinds[entry.detail.kind] = (gcKinds[entry.detail.kind] ?? 0) + 1;
+    }
+  }).observe({ entryTypes: ['gc'] });
+
+  const polls = [];
+  let last;
+  // A poll starts with its first getchats (one per channel, a few ms apart).
+  subscribe('tracing:afilnet-chat:call:start', (context) => {
+    if (context.method !== 'getchats') return;
+    const now = performance.now();
+    if (last !== undefined && now - last.at < 2_000) return;
+    const { user, system } = process.cpuUsage();
+    if (last !== undefined)
+      polls.push({
+        cpuMs: (user + system - last.cpu) / 1000,
+        systemMs: (system - last.system) / 1000,
+        gcPauseMs: gcMs - last.gcMs,
+        gcKinds: JSON.stringify(gcKinds),
+        heapMb: process.memoryUsage().heapUsed / 2 ** 20,
+      });
+    gcKinds = {};
+    last = { at: now, cpu: user + system, system, gcMs };
+  });
+
+  const stop = new AbortController();
+  const watching = (async () => {
+    for await (const _ of chat.watchInbound({
+      intervalMs: 5_000,
+      checkpoint: createFileCheckpoint(join(dir, 'inbound.json')),
+      signal: stop.signal,
+    }));
+  })();
+  while (polls.length < WARMUP_POLLS + measuredPolls) await sleep(500);
+  stop.abort();
+  await watching;
+  await chat.close();
+
+  const idle = polls.slice(WARMUP_POLLS);
+  for (const p of idle)
+    console.log(
+      `CPU ${p.cpuMs.toFixed(1)} ms (system ${p.systemMs.toFixed(1)}), GC pauses ${p.gcPauseMs.toFixed(1)} ms ${p.gcKinds}, heap ${p.heapMb.toFixed(0)} MB`,
+    );
+  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  console.log(
+    `${process.execArgv.join(' ') || 'default flags'}: median idle poll CPU ${median(idle.map((p) => p.cpuMs)).toFixed(1)} ms, GC pauses ${median(idle.map((p) => p.gcPauseMs)).toFixed(1)} ms`,
+  );
+} finally {
+  await sandbox.stop();
+  await rm(dir, { recursive: true, force: true });
+}
