@@ -77,7 +77,10 @@ if (values.child !== undefined) {
           child.send({ type: 'run', id: mine, calls: n });
         }),
       stop: () =>
-        new Promise((resolve) => (child.once('exit', resolve), child.send({ type: 'stop' }))),
+        new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.send({ type: 'stop' });
+        }),
     };
   };
   const absent = variant('@opentelemetry/api not installed', {

@@ -80,13 +80,12 @@ async function startFleet({ workers, sandbox, credentials, redisPort, queueName,
       Promise.all(
         children.map(
           (child) =>
-            new Promise((resolve) =>
-              child.exitCode !== null
-                ? resolve()
-                : (child.removeAllListeners('exit'),
-                  child.once('exit', resolve),
-                  child.kill('SIGKILL')),
-            ),
+            new Promise((resolve) => {
+              if (child.exitCode !== null) return resolve();
+              child.removeAllListeners('exit');
+              child.once('exit', resolve);
+              child.kill('SIGKILL');
+            }),
         ),
       ),
   };

@@ -672,7 +672,10 @@ describe('receiving on BullMQ across processes killed at random', () => {
       if (l.e === 'kill') {
         for (const [c, runs] of open)
           for (const run of runs)
-            if (run.startsWith(`${l.pid} `)) runs.delete(run), open.set(c, runs);
+            if (run.startsWith(`${l.pid} `)) {
+              runs.delete(run);
+              open.set(c, runs);
+            }
         continue;
       }
       if (l.e !== 'start' && l.e !== 'end') continue;

@@ -248,11 +248,14 @@ describe('watchInbound against the sandbox', () => {
       const calls = { save: 0, acknowledge: 0 };
       const counted: InboundCheckpoint = {
         open: () => file.open(),
-        save: (state) => ((calls.save += 1), file.save(state)),
-        acknowledge: (messageIds) => (
-          (calls.acknowledge += messageIds.length),
-          (file.acknowledge as NonNullable<InboundCheckpoint['acknowledge']>)(messageIds)
-        ),
+        save: (state) => {
+          calls.save += 1;
+          return file.save(state);
+        },
+        acknowledge: (messageIds) => {
+          calls.acknowledge += messageIds.length;
+          return (file.acknowledge as NonNullable<InboundCheckpoint['acknowledge']>)(messageIds);
+        },
         close: () => file.close(),
       };
       const watch = chat.watchInbound({ intervalMs: 20, checkpoint: counted });

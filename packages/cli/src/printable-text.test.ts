@@ -26,7 +26,7 @@ describe('printable text', () => {
   });
 
   it('on a JSON line, escapes what JSON.stringify leaves raw, the value unchanged', () => {
-    const value = { text: `a${UNPRINTABLE.join('')}z`, [`key\u009b`]: '\u2028' };
+    const value = { text: `a${UNPRINTABLE.join('')}z`, 'key\u009b': '\u2028' };
     const line = printableLines(`${JSON.stringify(value)}\n`);
     expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
     expect(JSON.parse(line)).toEqual(value);

@@ -31,5 +31,5 @@ export function renderTable<Row>(
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  return [line(columns.map((c) => c.heading)), rule, ...cells.map(line)].join('\n') + '\n';
+  return `${[line(columns.map((c) => c.heading)), rule, ...cells.map(line)].join('\n')}\n`;
 }

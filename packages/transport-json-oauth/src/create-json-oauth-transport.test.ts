@@ -257,7 +257,13 @@ describe('a token store shared by clients', () => {
     const { http } = accountsExecutor();
     const keys: string[] = [];
     const memory = createMemoryTokenStore();
-    const tokenStore = { get: (key: string) => (keys.push(key), memory.get(key)), set: memory.set };
+    const tokenStore = {
+      get: (key: string) => {
+        keys.push(key);
+        return memory.get(key);
+      },
+      set: memory.set,
+    };
     await createJsonOAuthTransport({
       credentials: DEMO,
       baseUrl: 'https://api.example',

@@ -193,7 +193,7 @@ describe('postWebhook', () => {
       [500, { 'retry-after': '9' }],
     ] as const;
     let index = 0;
-    const url = await listen((req, res) => {
+    const url = await listen((_req, res) => {
       const answer = statuses[index++];
       if (answer === undefined) return; // never answers: the timeout
       res.writeHead(answer[0], answer[1]).end();

@@ -12,7 +12,7 @@ const inbound = (
   channel: { platform: string; platformId: string } = WHATSAPP,
 ) => state.append(USER, { ...channel, destination, message, sent: false });
 
-const getChats = (state: SandboxState, platform: string, platformId: string): ApiCall => ({
+const getChats = (platform: string, platformId: string): ApiCall => ({
   auth: { kind: 'account', user: USER },
   class: 'chat',
   method: 'getchats',
@@ -129,7 +129,7 @@ describe('SandboxState', () => {
       for (let i = 0; i < 10; i++)
         inbound(state, `small-${i}`, 'hi', { platform: 'telegram', platformId: '200' });
     for (let i = 0; i < 20_000; i++) inbound(busy, `big-${i}`, 'hi');
-    const call = getChats(quiet, 'telegram', '200');
+    const call = getChats('telegram', '200');
     expect(handleChatCall(busy, call)).toEqual(handleChatCall(quiet, call));
     const quietMs = medianMs(301, () => handleChatCall(quiet, call));
     const busyMs = medianMs(301, () => handleChatCall(busy, call));
