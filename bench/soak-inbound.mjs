@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { buildPackages } from './runner/build-packages.mjs';
 import { startWorker } from './runner/worker-process.mjs';
 import { judgeCpu, saveSoakRows } from './report/soak-section.mjs';
+import { linearRise } from './report/stats.mjs';
 import { startRelayProcess, startReceiver } from './soak/relay-process.mjs';
 import {
   CONVERSATIONS_PER_CHANNEL,
@@ -175,6 +176,8 @@ async function soak(percent) {
         endMb: r.rss.end,
         growthMb: r.rss.end - r.rss.start,
         peakRiseMb: max(r.rss.samples.slice(half)) - max(r.rss.samples.slice(0, half)),
+        trendMb: linearRise(r.rss.samples),
+        samplesMb: r.rss.samples.map((mb) => Math.round(mb * 10) / 10),
       },
       liveHeap: { startMb: r.liveHeap.start, endMb: r.liveHeap.end },
       cpu: {
@@ -195,7 +198,7 @@ async function soak(percent) {
       written,
     };
     row.met = {
-      rss: row.rss.growthMb < TARGET_RSS_MB,
+      rss: row.rss.trendMb < TARGET_RSS_MB,
       delay: row.eventLoopDelayMs.p99 < TARGET_DELAY_P99_MS,
       cpu: true, // judged across the runs, below
     };

@@ -55,7 +55,7 @@ function answered(status: number, retryAfter: string | undefined): AttemptOutcom
 }
 
 /** `network failure` and the error's code (`ECONNREFUSED`…), its cause's, or its name. */
-function networkFailure(error: unknown): AttemptOutcome {
+function networkFailure(error: unknown): Failure {
   const code = (error as { code?: unknown } | null)?.code;
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
   const name =
@@ -68,6 +68,12 @@ function networkFailure(error: unknown): AttemptOutcome {
           : 'error';
   return { ok: false, reason: `network failure ${name}` };
 }
+
+/** A failed attempt's outcome. */
+type Failure = Extract<AttemptOutcome, { ok: false }>;
+
+/** What ends an exchange that had no status line (undici gives one before any body). */
+const NO_STATUS: Failure = { ok: false, reason: 'no status line' };
 
 /**
  * One attempt as undici's dispatch handler: it keeps the status (and `Retry-After` on a 429 or
@@ -123,13 +129,13 @@ class Attempt implements Dispatcher.DispatchHandler {
     this.received += chunk.length;
     if (this.received <= MAX_ANSWER_BYTES) return true;
     // Past the limit the connection is dropped rather than drained.
-    this.end(answered(this.status, this.retryAfter));
+    this.end(NO_STATUS);
     return false;
   }
 
   onComplete(): void {
     this.abortRequest = undefined;
-    this.end(answered(this.status, this.retryAfter));
+    this.end(NO_STATUS);
   }
 
   onError(error: Error): void {
@@ -142,13 +148,13 @@ class Attempt implements Dispatcher.DispatchHandler {
    * then ends the exchange in undici if it still runs (undici then calls `onError`, by then a
    * no-op).
    */
-  private end(unanswered: AttemptOutcome): void {
+  private end(unanswered: Failure): void {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
     this.signal?.removeEventListener('abort', this.onStop);
     this.settle(this.status === 0 ? unanswered : answered(this.status, this.retryAfter));
-    this.abortRequest?.(new Error(unanswered.ok ? 'answered' : unanswered.reason));
+    this.abortRequest?.(new Error(unanswered.reason));
   }
 }
 
