@@ -3,11 +3,11 @@
  * `bench/soak-inbound.mjs`, shared by the `watchInbound` watcher and the relay's probe.
  *
  * After `warmupMs`, for `durationMs`: resident set size every 10 s, and at both ends the live
- * heap and the resident set size just after a forced collection (`--expose-gc`); CPU time over the window and per poll
- * (`process.cpuUsage()` between the starts of two polls, a poll starting with its first
- * `getchats`, seen on the client's `afilnet-chat:call` tracing channel, which is global to the
- * process); the event loop's delay (`monitorEventLoopDelay`, 10 ms resolution); and the API calls
- * the sandbox answered (its request counts, read over HTTP at both ends).
+ * heap and the resident set size just after a forced collection (`--expose-gc`); CPU time over
+ * the window and per poll (`process.cpuUsage()` between the starts of two polls, a poll starting
+ * with its first `getchats`, seen on the client's `afilnet-chat:call` tracing channel, which is
+ * global to the process); the event loop's delay (`monitorEventLoopDelay`, 10 ms resolution);
+ * and the API calls the sandbox answered (its request counts, read over HTTP at both ends).
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
