@@ -97,7 +97,6 @@ class Attempt implements Dispatcher.DispatchHandler {
   constructor(
     timeoutMs: number,
     private readonly signal: AbortSignal | undefined,
-    private readonly headerName: (name: Buffer | string) => string,
   ) {
     this.outcome = new Promise((resolve) => {
       this.settle = resolve;
@@ -121,7 +120,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true;
     this.status = statusCode;
     if ((statusCode === 429 || statusCode === 503) && rawHeaders !== null)
-      this.retryAfter = headerValue(rawHeaders, 'retry-after', this.headerName);
+      this.retryAfter = headerValue(rawHeaders, 'retry-after', util.headerNameToString);
     return true;
   }
 
@@ -182,11 +181,7 @@ export function postWebhook(
     'webhook-signature': target.signer.sign(id, now, body),
   };
   if (target.userAgent !== undefined) headers['user-agent'] = target.userAgent;
-  const attempt = new Attempt(
-    target.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
-    signal,
-    util.headerNameToString,
-  );
+  const attempt = new Attempt(target.timeoutMs ?? WEBHOOK_TIMEOUT_MS, signal);
   const { url } = target;
   try {
     (target.dispatcher ?? getGlobalDispatcher()).dispatch(
