@@ -102,6 +102,53 @@ const KNOWN_PLATFORMS: ReadonlySet<string> = new Set(PLATFORMS);
  */
 const keyMemos = new WeakMap<InboundState, Map<string, Map<string, string>>>();
 
+/** A conversation whose latest message differs from its marker, as one `getchats` answer gave it. */
+interface ChangedLatest {
+  readonly key: string;
+  readonly message: ChatMessage;
+}
+
+/**
+ * The chats of one channel's `getchats` answer whose conversation is unknown to `state` or whose
+ * latest message is not its marker, keyed as `conversationKey` keys them (memoised in `memos` per
+ * channel and destination). Chats of a platform this SDK does not know are left out. Reads
+ * `state` and changes nothing but `memos`.
+ */
+function changedLatest(
+  list: readonly ChatMessage[],
+  state: InboundState,
+  memos: Map<string, Map<string, string>>,
+): ChangedLatest[] {
+  const changed: ChangedLatest[] = [];
+  // A channel's answer names its own channel in every item: the memo is found once per run.
+  let platform: string | undefined;
+  let platformId: string | undefined;
+  let keys: Map<string, string> | undefined;
+  for (const message of list) {
+    if (message.platform !== platform || message.platformId !== platformId) {
+      platform = message.platform;
+      platformId = message.platformId;
+      keys = undefined;
+      if (KNOWN_PLATFORMS.has(platform)) {
+        const channel = `${platform} ${platformId}`;
+        keys = memos.get(channel);
+        if (keys === undefined) {
+          keys = new Map();
+          memos.set(channel, keys);
+        }
+      }
+    }
+    if (keys === undefined) continue;
+    let key = keys.get(message.destination);
+    if (key === undefined) {
+      key = conversationKey(message);
+      keys.set(message.destination, key);
+    }
+    if (state.conversations[key]?.marker !== message.messageId) changed.push({ key, message });
+  }
+  return changed;
+}
+
 const sameChannel = (a: ChannelRef, b: { platform: string; platformId: string }) =>
   a.platform === b.platform && a.platformId === b.platformId;
 const isApiError = (error: unknown, code: string) =>
@@ -355,12 +402,23 @@ export async function pollInbound(
     channels = state.channels.list;
   }
 
-  // 3. The latest message of every conversation of each channel.
-  const latest = await Promise.all(
+  // 3. The latest message of every conversation of each channel, compared with the state as
+  // each channel's answer arrives. Only the changed conversations' latest messages are kept: a
+  // channel's whole list (thousands of chats) is dropped as soon as it is compared, rather than
+  // held until every channel has answered, so that fewer of a poll's objects are alive when the
+  // collector runs and fewer are promoted to the old generation.
+  let memos = keyMemos.get(state);
+  if (memos === undefined) {
+    memos = new Map();
+    keyMemos.set(state, memos);
+  }
+  const channelMemos = memos;
+  const changed = await Promise.all(
     channels.map(async (channel) => {
       calls.getchats += 1;
+      let list: ChatMessage[];
       try {
-        return await api.getChats(
+        list = await api.getChats(
           { platform: channel.platform, platformId: channel.platformId },
           callOptions,
         );
@@ -371,6 +429,7 @@ export async function pollInbound(
         }
         throw error;
       }
+      return changedLatest(list, state, channelMemos);
     }),
   );
   const now = Date.now();
@@ -380,7 +439,8 @@ export async function pollInbound(
   }
   const swept = sweepIntervalMs > 0 && now - state.sweptAt >= sweepIntervalMs;
 
-  // 4. What to read, announced before reading it.
+  // 4. What to read, announced before reading it: in the channels' order, a later chat of the
+  // same conversation replacing an earlier one, as the answers list them.
   const toRead = new Map<
     string,
     {
@@ -391,38 +451,9 @@ export async function pollInbound(
       announced: boolean;
     }
   >();
-  let memos = keyMemos.get(state);
-  if (memos === undefined) {
-    memos = new Map();
-    keyMemos.set(state, memos);
-  }
-  for (const list of latest) {
-    // A channel's answer names its own channel in every item: the memo is found once per run.
-    let platform: string | undefined;
-    let platformId: string | undefined;
-    let keys: Map<string, string> | undefined;
-    for (const message of list) {
-      if (message.platform !== platform || message.platformId !== platformId) {
-        platform = message.platform;
-        platformId = message.platformId;
-        keys = undefined;
-        if (KNOWN_PLATFORMS.has(platform)) {
-          const channel = `${platform} ${platformId}`;
-          keys = memos.get(channel);
-          if (keys === undefined) {
-            keys = new Map();
-            memos.set(channel, keys);
-          }
-        }
-      }
-      if (keys === undefined) continue;
-      let key = keys.get(message.destination);
-      if (key === undefined) {
-        key = conversationKey(message);
-        keys.set(message.destination, key);
-      }
+  for (const list of changed) {
+    for (const { key, message } of list) {
       let conversation = state.conversations[key];
-      if (conversation !== undefined && conversation.marker === message.messageId) continue;
       if (conversation === undefined) {
         conversation = {
           platform: message.platform as Platform,
