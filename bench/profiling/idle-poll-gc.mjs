@@ -7,7 +7,8 @@
  *
  * Prints per poll its CPU (user + system, `process.cpuUsage()` between two polls' first
  * `getchats`), the main thread's GC pauses (`PerformanceObserver` 'gc' entries) and their kinds
- * (1 scavenge, 4 mark-compact, 8 incremental marking), and the heap in use; then the medians.
+ * (1 scavenge, 4 mark-compact, 8 incremental marking), the heap in use, the RSS and the sizes
+ * of V8's new and old spaces; then the medians.
  * Run it with V8 flags (`--trace-gc`, `--max-semi-space-size=N`) to see what moves them.
  * Build first (`pnpm build`).
  */
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { createChatClient, createFileCheckpoint } from '@afilnet-chat/core';
 import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
 import { seedSoakSandbox, startSoakSandbox } from '../soak/soak-sandbox.mjs';
@@ -46,6 +48,17 @@ try {
     }
   }).observe({ entryTypes: ['gc'] });
 
+  // RSS follows the young generation's size, which V8 grows and shrinks (1–32 MB here) with
+  // what survives its scavenges: the soak's RSS saw-tooth, read beside each poll.
+  const spaces = () => {
+    const size = (name) =>
+      getHeapSpaceStatistics().find((s) => s.space_name === name).space_size / 2 ** 20;
+    return {
+      rssMb: process.memoryUsage().rss / 2 ** 20,
+      newSpaceMb: size('new_space'),
+      oldSpaceMb: size('old_space'),
+    };
+  };
   const polls = [];
   let last;
   // A poll starts with its first getchats (one per channel, a few ms apart).
@@ -61,6 +74,7 @@ try {
         gcPauseMs: gcMs - last.gcMs,
         gcKinds: JSON.stringify(gcKinds),
         heapMb: process.memoryUsage().heapUsed / 2 ** 20,
+        ...spaces(),
       });
     gcKinds = {};
     last = { at: now, cpu: user + system, system, gcMs };
@@ -82,7 +96,7 @@ try {
   const idle = polls.slice(WARMUP_POLLS);
   for (const p of idle)
     console.log(
-      `CPU ${p.cpuMs.toFixed(1)} ms (system ${p.systemMs.toFixed(1)}), GC pauses ${p.gcPauseMs.toFixed(1)} ms ${p.gcKinds}, heap ${p.heapMb.toFixed(0)} MB`,
+      `CPU ${p.cpuMs.toFixed(1)} ms (system ${p.systemMs.toFixed(1)}), GC pauses ${p.gcPauseMs.toFixed(1)} ms ${p.gcKinds}, heap ${p.heapMb.toFixed(0)} MB; RSS ${p.rssMb.toFixed(0)} MB, new space ${p.newSpaceMb.toFixed(0)} MB, old space ${p.oldSpaceMb.toFixed(0)} MB`,
     );
   const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   console.log(
