@@ -11,8 +11,9 @@
  * - `JSON.parse` of the four answers (`parseJsonPayload`);
  * - decoding and validation of the chat lists (`decodeResponse('getchats')`);
  * - `conversationKey` of the 10,000 latest messages;
- * - the comparison of the latest messages with the state (`pollInbound`'s step 3, written out):
- *   as it was (a `conversationKey` built per chat) and as it is (keys memoised per channel);
+ * - the comparison of the latest messages with the state: as it was (a `conversationKey` built
+ *   per chat, written out here) and as it is (`changedLatest`, pollInbound's own, keys memoised
+ *   per channel);
  * - the checkpoint's save of the state (`JSON.stringify` + `writeFileAtomic`, what a file save does);
  * - the whole idle poll: `pollInbound` through a client (post transport), with a memory save and
  *   with the file checkpoint's save;
@@ -35,7 +36,7 @@ import { createChatClient } from '../../packages/core/src/index.ts';
 import { createFileCheckpoint } from '../../packages/core/src/inbound/file-checkpoint.ts';
 import { conversationKey } from '../../packages/core/src/inbound/conversation-key.ts';
 import { createInboundState } from '../../packages/core/src/inbound/inbound-state.ts';
-import { pollInbound } from '../../packages/core/src/inbound/poll-inbound.ts';
+import { changedLatest, pollInbound } from '../../packages/core/src/inbound/poll-inbound.ts';
 import { writeFileAtomic } from '../../packages/core/src/inbound/write-file-atomic.ts';
 import { parseJsonPayload } from '../../packages/core/src/wire/parse-json-payload.ts';
 import { decodeResponse } from '../../packages/core/src/wire/decode-response.ts';
@@ -158,34 +159,12 @@ try {
       if (changed !== 0) throw new Error(`${changed} changed`);
     }),
   );
-  // What pollInbound now does per chat: the key from a memo by channel and destination.
+  // What pollInbound does per chat, its own code: the key from a memo by channel and destination.
   const memos = new Map();
-  const known = new Set(PLATFORMS);
   rows.push(
     await measure('comparison with the state, keys memoised (as pollInbound does)', () => {
       let changed = 0;
-      for (const list of lists) {
-        let platform;
-        let platformId;
-        let keys;
-        for (const message of list) {
-          if (message.platform !== platform || message.platformId !== platformId) {
-            platform = message.platform;
-            platformId = message.platformId;
-            keys = undefined;
-            if (known.has(platform)) {
-              const channel = `${platform} ${platformId}`;
-              keys = memos.get(channel);
-              if (keys === undefined) memos.set(channel, (keys = new Map()));
-            }
-          }
-          if (keys === undefined) continue;
-          let key = keys.get(message.destination);
-          if (key === undefined) keys.set(message.destination, (key = conversationKey(message)));
-          const conversation = state.conversations[key];
-          if (conversation === undefined || conversation.marker !== message.messageId) changed += 1;
-        }
-      }
+      for (const list of lists) changed += changedLatest(list, state, memos).length;
       if (changed !== 0) throw new Error(`${changed} changed`);
     }),
   );

@@ -103,7 +103,7 @@ const KNOWN_PLATFORMS: ReadonlySet<string> = new Set(PLATFORMS);
 const keyMemos = new WeakMap<InboundState, Map<string, Map<string, string>>>();
 
 /** A conversation whose latest message differs from its marker, as one `getchats` answer gave it. */
-interface ChangedLatest {
+export interface ChangedLatest {
   readonly key: string;
   readonly message: ChatMessage;
 }
@@ -112,9 +112,10 @@ interface ChangedLatest {
  * The chats of one channel's `getchats` answer whose conversation is unknown to `state` or whose
  * latest message is not its marker, keyed as `conversationKey` keys them (memoised in `memos` per
  * channel and destination). Chats of a platform this SDK does not know are left out. Reads
- * `state` and changes nothing but `memos`.
+ * `state` and changes nothing but `memos`. Throws nothing. Exported for the poll's step
+ * measurements (bench/profiling/inbound-poll-steps.mjs); not part of the package's API.
  */
-function changedLatest(
+export function changedLatest(
   list: readonly ChatMessage[],
   state: InboundState,
   memos: Map<string, Map<string, string>>,
