@@ -405,15 +405,10 @@ export async function pollInbound(
 
   // 3. The latest message of every conversation of each channel, compared with the state as
   // each channel's answer arrives. Only the changed conversations' latest messages are kept: a
-  // channel's whole list (thousands of chats) is dropped as soon as it is compared, rather than
-  // held until every channel has answered, so that fewer of a poll's objects are alive when the
-  // collector runs and fewer are promoted to the old generation.
-  let memos = keyMemos.get(state);
-  if (memos === undefined) {
-    memos = new Map();
-    keyMemos.set(state, memos);
-  }
-  const channelMemos = memos;
+  // channel's whole list (thousands of chats) can be collected once it is compared, rather than
+  // held until every channel has answered.
+  const memos = keyMemos.get(state) ?? new Map<string, Map<string, string>>();
+  keyMemos.set(state, memos);
   const changed = await Promise.all(
     channels.map(async (channel) => {
       calls.getchats += 1;
@@ -430,7 +425,7 @@ export async function pollInbound(
         }
         throw error;
       }
-      return changedLatest(list, state, channelMemos);
+      return changedLatest(list, state, memos);
     }),
   );
   const now = Date.now();
