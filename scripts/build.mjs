@@ -16,6 +16,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pruneOrphanedOutputs } from './prune-outputs.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const core = join(root, 'packages/core');
@@ -23,26 +24,7 @@ const require = createRequire(import.meta.url);
 
 const clean = process.argv.includes('--clean');
 
-/**
- * Removes what tsc wrote for a source file that no longer exists: `tsc -b` never deletes an
- * output, so after a file moves its old `.js`/`.d.ts` would stay in `dist` and be packed.
- */
-function pruneOrphanedOutputs() {
-  for (const name of readdirSync(join(root, 'packages'))) {
-    const pkg = join(root, 'packages', name);
-    const src = join(pkg, 'src');
-    if (!existsSync(src)) continue;
-    for (const outDir of ['dist', 'build'].map((dir) => join(pkg, dir)).filter(existsSync)) {
-      for (const file of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
-        const stem = file.match(/^(.*)\.(?:js|d\.ts)(?:\.map)?$/)?.[1];
-        if (stem === undefined || stem.startsWith('chunks')) continue;
-        if (!existsSync(join(src, `${stem}.ts`))) rmSync(join(outDir, file));
-      }
-    }
-  }
-}
-
-if (!clean) pruneOrphanedOutputs();
+if (!clean) pruneOrphanedOutputs(join(root, 'packages'));
 const tsc = [
   require.resolve('typescript/bin/tsc'),
   '-b',
