@@ -1,6 +1,6 @@
 /**
  * `node bench/profiling/side-by-side.mjs [--transport post] [--method sendmessage]
- * [--kinds client,raw-dispatch] [--slice-ms 1000] [--slices 8] [--cpu-prof DIR]`:
+ * [--kinds client,raw-dispatch,executor] [--slice-ms 1000] [--slices 8] [--cpu-prof DIR]`:
  * a few subjects of `pnpm bench`, each in its own warmed-up worker process as the bench runs
  * them, measured in alternating slices at concurrency 64 against the responder; prints each
  * one's CPU µs per call and requests per second over all its slices, and per slice. Longer
@@ -14,7 +14,7 @@ import { startWorker } from '../runner/worker-process.mjs';
 const args = {
   transport: 'post',
   method: 'sendmessage',
-  kinds: 'client,raw-dispatch',
+  kinds: 'client,raw-dispatch,executor',
   'slice-ms': 1000,
   slices: 8,
   'cpu-prof': '',
