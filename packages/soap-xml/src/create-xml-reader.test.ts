@@ -31,6 +31,19 @@ describe('createXmlReader', () => {
     ]);
   });
 
+  it('keeps the default namespace through elements that declare only prefixes', () => {
+    const root = reader.read(
+      '<r xmlns="urn:d"><a xmlns:p="urn:p"><b/><p:c xmlns="urn:e"><d/></p:c><f xmlns=""><g/></f></a></r>',
+    );
+    const [b, c, f] = root.children[0]?.children ?? [];
+    expect([b?.namespace, c?.namespace, c?.children[0]?.namespace]).toEqual([
+      'urn:d',
+      'urn:p',
+      'urn:e',
+    ]);
+    expect([f?.namespace, f?.children[0]?.namespace]).toEqual(['', '']);
+  });
+
   it('decodes the five entities and character references itself, and keeps CDATA literal', () => {
     const root = reader.read(
       '<r>&lt;&gt;&amp;&quot;&apos; &#233;&#xE9;&#x1F600; <![CDATA[&amp;<x>]]></r>',
@@ -50,6 +63,8 @@ describe('createXmlReader', () => {
     ['a reference to U+0000', '<r>&#0;</r>'],
     ['malformed XML', '<r><a></r>'],
     ['an end tag longer than the open element', '<r><a></ab></r>'],
+    ['an end tag of the same length naming another element', '<r><ab></ba></r>'],
+    ['an end tag naming the parent element', '<r><r></r>'],
     ['an end tag of a prefixed name cut short', '<r xmlns:p="u"><p:ab></p:a></r>'],
     ['an end tag without a name', '<r></ ></r>'],
     ['two roots', '<r/><s/>'],

@@ -101,6 +101,7 @@ const BANG = 0x21;
 const QUESTION = 0x3f;
 const AMP = 0x26;
 const SEMICOLON = 0x3b;
+const CR = 0x0d;
 
 function isXmlChar(cp: number): boolean {
   return (
@@ -117,19 +118,28 @@ function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x9 || code === 0xa || code === 0xd;
 }
 
-/** XML 1.0 NameStartChar, narrowed to what matters here: ASCII letters, `_`, and non-ASCII. */
+/** What an ASCII character may be in a name: bit 1, its first character; bit 2, any other. */
+const NAME_CLASS: Uint8Array = (() => {
+  const table = new Uint8Array(0x80);
+  for (let code = 0; code < 0x80; code++) {
+    const start = (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
+    const other = start || (code >= 0x30 && code <= 0x3a) || code === 0x2d || code === 0x2e;
+    table[code] = (start ? 1 : 0) | (other ? 2 : 0);
+  }
+  return table;
+})();
+
+/**
+ * XML 1.0 NameStartChar, narrowed to what matters here: ASCII letters, `_`, and non-ASCII. Read
+ * from a table: names are most of what a SOAP answer's tags hold, and this runs per character.
+ */
 function isNameStart(code: number): boolean {
-  return (
-    (code >= 0x61 && code <= 0x7a) ||
-    (code >= 0x41 && code <= 0x5a) ||
-    code === 0x5f ||
-    code >= 0x80
-  );
+  return code >= 0x80 || ((NAME_CLASS[code] ?? 0) & 1) !== 0;
 }
 
 /** XML 1.0 NameChar: a start character, a digit, `-`, `.` or `:` (the prefix separator). */
 function isNameChar(code: number): boolean {
-  return isNameStart(code) || (code >= 0x30 && code <= 0x3a) || code === 0x2d || code === 0x2e;
+  return code >= 0x80 || ((NAME_CLASS[code] ?? 0) & 2) !== 0;
 }
 
 function fail(reason: string): never {
@@ -163,6 +173,16 @@ function normalizeLineEnds(text: string): string {
  * decoded `&`; a `&#xD;` stays a CR).
  */
 function decodeText(xml: string, from: number, to: number): string {
+  // Most texts hold neither a reference nor a CR: one scan for both, then a plain slice.
+  let plain = true;
+  for (let i = from; i < to; i++) {
+    const code = xml.charCodeAt(i);
+    if (code === AMP || code === CR) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return xml.slice(from, to);
   let amp = indexWithin(xml, AMP, from, to);
   if (amp < 0) return normalizeLineEnds(xml.slice(from, to));
   let out = '';
@@ -187,6 +207,18 @@ function indexWithin(xml: string, code: number, from: number, to: number): numbe
   return -1;
 }
 
+/**
+ * True when `xml` holds the same `length` characters at `at` as at `start`: an end tag's name
+ * compared with its start tag's in the document itself, which costs a fraction of `startsWith`
+ * with a position, and of reading the sliced name.
+ */
+function sameAt(xml: string, start: number, at: number, length: number): boolean {
+  if (at + length > xml.length) return false;
+  for (let i = 0; i < length; i++)
+    if (xml.charCodeAt(at + i) !== xml.charCodeAt(start + i)) return false;
+  return true;
+}
+
 function isBlank(xml: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (!isSpace(xml.charCodeAt(i))) return false;
   return true;
@@ -207,9 +239,20 @@ interface ElementNode extends XmlElement {
 interface Scope {
   readonly declared: ReadonlyMap<string, string>;
   readonly parent: Scope | undefined;
+  /**
+   * The default namespace here (`''` for none), found once when the scope is made: most elements
+   * of a SOAP answer are unprefixed, and would otherwise each walk the chain for it.
+   */
+  readonly defaultNamespace: string;
+}
+
+/** The namespace of an element whose name has no prefix. */
+function defaultNamespaceOf(scope: Scope | undefined): string {
+  return scope === undefined ? '' : scope.defaultNamespace;
 }
 
 function resolve(prefix: string, scope: Scope | undefined): string {
+  if (prefix === '') return defaultNamespaceOf(scope);
   if (prefix === 'xml') return XML_URI;
   for (let s = scope; s !== undefined; s = s.parent) {
     const uri = s.declared.get(prefix);
@@ -227,15 +270,23 @@ function nameEnd(xml: string, at: number): number {
   return end;
 }
 
-/** The name at `xml[from, to)`: a reserved name is refused, and so is a malformed qualified one. */
+/** The name at `xml[from, to)`; a reserved name is refused. */
 function checkedName(xml: string, from: number, to: number): string {
   const name = xml.slice(from, to);
   if ((name.length === 9 || name.length === 11) && RESERVED_NAMES.has(name))
     throw new XmlReadError(`the name ${name} is not allowed`);
+  return name;
+}
+
+/**
+ * Where a qualified name's prefix ends (its colon), -1 when it has none; a name with an empty
+ * local part or a second colon is refused (Namespaces in XML 1.0 §4).
+ */
+function prefixEnd(name: string): number {
   const colon = name.indexOf(':');
   if (colon >= 0 && (colon === name.length - 1 || name.indexOf(':', colon + 1) >= 0))
     fail('a malformed qualified name');
-  return name;
+  return colon;
 }
 
 function skipSpace(xml: string, at: number): number {
@@ -254,6 +305,7 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
   // The elements being read, innermost last: their names, scopes and nodes side by side, so that
   // opening an element makes no object besides its node.
   const openNames: string[] = [];
+  const openStarts: number[] = [];
   const openScopes: Array<Scope | undefined> = [];
   const openNodes: ElementNode[] = [];
   let root: XmlElement | undefined;
@@ -295,13 +347,15 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
       openScopes.pop();
       openNodes.pop();
       const current = openNames.pop();
+      const start = openStarts.pop();
       // Compared in place, without scanning the name first: the open element's name (a valid
       // name) followed by a character that cannot continue a name is the same name. Otherwise
       // the name is read for the error: a missing one is reported as such.
       const end = current === undefined ? lt + 2 : lt + 2 + current.length;
       if (
         current === undefined ||
-        !xml.startsWith(current, lt + 2) ||
+        start === undefined ||
+        !sameAt(xml, start, lt + 2, current.length) ||
         (end < length && isNameChar(xml.charCodeAt(end)))
       ) {
         nameEnd(xml, lt + 2);
@@ -318,8 +372,9 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
       const parentScope = depth === 0 ? undefined : openScopes[depth - 1];
       const qnameEnd = nameEnd(xml, lt + 1);
       const qname = checkedName(xml, lt + 1, qnameEnd);
+      const colon = prefixEnd(qname);
       let declared: Map<string, string> | undefined;
-      let plain: Array<[name: string, value: string]> | undefined;
+      let plain: Array<[name: string, value: string, colon: number]> | undefined;
       let seen: Set<string> | undefined;
       let cursor = qnameEnd;
       let selfClosing = false;
@@ -338,6 +393,7 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
         if (afterSpace === cursor) fail('an unterminated start tag');
         const attrEnd = nameEnd(xml, afterSpace);
         const name = checkedName(xml, afterSpace, attrEnd);
+        const nameColon = prefixEnd(name);
         const equals = skipSpace(xml, attrEnd);
         if (xml.charCodeAt(equals) !== EQUALS) fail('an attribute without a value');
         const quoteAt = skipSpace(xml, equals + 1);
@@ -361,28 +417,32 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
           plain ??= [];
           if (plain.length === MAX_ATTRIBUTES)
             throw new XmlReadError(`an element with more than ${MAX_ATTRIBUTES} attributes`);
-          plain.push([name, value]);
+          plain.push([name, value, nameColon]);
         }
         cursor = valueEnd + 1;
       }
       const scope: Scope | undefined =
-        declared === undefined ? parentScope : { declared, parent: parentScope };
+        declared === undefined
+          ? parentScope
+          : {
+              declared,
+              parent: parentScope,
+              defaultNamespace: declared.get('') ?? defaultNamespaceOf(parentScope),
+            };
       const attributes: readonly XmlAttribute[] =
         plain === undefined
           ? NO_ATTRIBUTES
-          : plain.map(([name, value]) => {
-              const colon = name.indexOf(':');
-              return colon < 0
+          : plain.map(([name, value, colon]) =>
+              colon < 0
                 ? { namespace: '', localName: name, value }
                 : {
                     namespace: resolve(name.slice(0, colon), scope),
                     localName: name.slice(colon + 1),
                     value,
-                  };
-            });
-      const colon = qname.indexOf(':');
+                  },
+            );
       const element: ElementNode = {
-        namespace: resolve(colon < 0 ? '' : qname.slice(0, colon), scope),
+        namespace: colon < 0 ? defaultNamespaceOf(scope) : resolve(qname.slice(0, colon), scope),
         localName: colon < 0 ? qname : qname.slice(colon + 1),
         attributes,
         children: NO_CHILDREN,
@@ -394,6 +454,7 @@ function readDocument(xml: string, stop?: StopCondition): XmlElement {
       if (stop?.(element, parent, depth) === true) return root ?? element;
       if (!selfClosing) {
         openNames.push(qname);
+        openStarts.push(lt + 1);
         openScopes.push(scope);
         openNodes.push(element);
       }
