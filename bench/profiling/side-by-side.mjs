@@ -1,8 +1,9 @@
 /**
  * `node bench/profiling/side-by-side.mjs [--transport post] [--method sendmessage]
- * [--kinds client,raw-dispatch,executor] [--slice-ms 1000] [--slices 8] [--cpu-prof DIR]`:
- * a few subjects of `pnpm bench`, each in its own warmed-up worker process as the bench runs
- * them, measured in alternating slices at concurrency 64 against the responder; prints each
+ * [--kinds client,raw-dispatch,executor] [--slice-ms 1000] [--slices 8] [--concurrency 64]
+ * [--cpu-prof DIR]`: a few subjects of `pnpm bench`, each in its own warmed-up worker process as
+ * the bench runs them, measured in alternating slices (at concurrency 64 unless told) against
+ * the responder; prints each
  * one's CPU µs per call and requests per second over all its slices, and per slice. Longer
  * slices than the bench's show the steady state; `--cpu-prof DIR` writes a profile of each
  * worker, to compare with profiling/summarize-cpu-profile.mjs.
@@ -17,6 +18,7 @@ const args = {
   kinds: 'client,raw-dispatch,executor',
   'slice-ms': 1000,
   slices: 8,
+  concurrency: 64,
   'cpu-prof': '',
 };
 for (let i = 2; i < process.argv.length; i += 2) {
@@ -65,7 +67,7 @@ try {
         'slice',
         {
           method: args.method,
-          concurrency: 64,
+          concurrency: args.concurrency,
           sliceMs: args['slice-ms'],
           warmMs: slice === 0 ? 100 : 0,
         },
@@ -82,7 +84,7 @@ try {
     }
   }
   console.log(
-    `${args.transport} ${args.method}, concurrency 64, ${args.slices} alternating slices of ${args['slice-ms']} ms`,
+    `${args.transport} ${args.method}, concurrency ${args.concurrency}, ${args.slices} alternating slices of ${args['slice-ms']} ms`,
   );
   console.log('subject          CPU µs/call   req/s   CPU µs/call per slice');
   for (const kind of kinds) {

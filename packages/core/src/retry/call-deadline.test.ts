@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDeadlineClock } from './call-deadline.js';
 
 const fired = (deadline: { onAbort(listener: () => void): void }) =>
@@ -72,5 +72,67 @@ describe('createDeadlineClock', () => {
     controller.abort();
     expect(seen).toEqual(['b']);
     deadline.dispose();
+  });
+
+  describe('the timer keeps the process alive only while a deadline is pending', () => {
+    /** The timers that keep this thread's event loop alive. */
+    const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    it('references it while a call is pending and lets go when the last one ends', () => {
+      const clock = createDeadlineClock();
+      const base = refTimers();
+      const first = clock.start(30_000, undefined);
+      expect(refTimers()).toBe(base + 1);
+      const second = clock.start(30_000, undefined);
+      expect(refTimers()).toBe(base + 1);
+      first.dispose();
+      expect(refTimers()).toBe(base + 1);
+      second.dispose();
+      expect(refTimers()).toBe(base);
+      // One call after another: each holds the process while it runs, and none after it.
+      for (let i = 0; i < 3; i++) {
+        const next = clock.start(30_000, undefined);
+        expect(refTimers()).toBe(base + 1);
+        next.dispose();
+        expect(refTimers()).toBe(base);
+      }
+    });
+
+    it('fires a deadline started after the last one ended on time, later or earlier than it', async () => {
+      const clock = createDeadlineClock();
+      clock.start(20, undefined).dispose();
+      const started = performance.now();
+      const later = clock.start(60, undefined);
+      const earlier = clock.start(5, undefined);
+      clock.start(40, undefined).dispose();
+      const [laterAt, earlierAt] = await Promise.all([fired(later), fired(earlier)]);
+      expect(laterAt - started).toBeGreaterThanOrEqual(59);
+      expect(earlierAt - started).toBeGreaterThanOrEqual(4);
+      expect([later.timedOut, earlier.timedOut]).toEqual([true, true]);
+      later.dispose();
+      earlier.dispose();
+    });
+
+    it('clears the timer where setTimeout answers a number, as web timers do', async () => {
+      const realSetTimeout = globalThis.setTimeout;
+      let armed = 0;
+      vi.stubGlobal('setTimeout', (callback: () => void, ms: number) => {
+        armed++;
+        // Node clears a timer by the number its object converts to.
+        return Number(realSetTimeout(callback, ms));
+      });
+      const clock = createDeadlineClock();
+      const base = refTimers();
+      clock.start(30_000, undefined).dispose();
+      expect(refTimers()).toBe(base);
+      const deadline = clock.start(10, undefined);
+      await fired(deadline);
+      expect([deadline.timedOut, armed]).toEqual([true, 2]);
+      deadline.dispose();
+    });
   });
 });

@@ -6,6 +6,13 @@
  * an `AbortController` and its listeners (the largest cost of a call in the profiles,
  * bench/profiling-notes.md finding 1). Deadlines of one length expire in the order they start,
  * so each length keeps a list in that order, and the timer is armed for the earliest head.
+ *
+ * The timer keeps the process alive only while a deadline is pending. When the last one ends,
+ * the timer is unreferenced rather than cleared, and stays armed until it fires or an earlier
+ * deadline needs it: calls made one after another would otherwise each create and clear a timer,
+ * which cost them more than the rest of the clock together. A timer that fires with nothing
+ * pending is not armed again. Where timers cannot be unreferenced (a runtime whose `setTimeout`
+ * answers a number), it is cleared.
  */
 import { AbortHookSource, type AbortHook } from './abort-hook.js';
 
@@ -27,6 +34,21 @@ export interface DeadlineClock {
 
 /** The longest delay setTimeout honours. */
 const MAX_TIMER_MS = 2_147_483_647;
+
+/** Node's (and Bun's) timer object; a runtime with web timers answers a number instead. */
+interface RefTimer {
+  ref(): unknown;
+  unref(): unknown;
+}
+
+function isRefTimer(timer: unknown): timer is RefTimer {
+  return (
+    typeof timer === 'object' &&
+    timer !== null &&
+    typeof (timer as Partial<RefTimer>).ref === 'function' &&
+    typeof (timer as Partial<RefTimer>).unref === 'function'
+  );
+}
 
 /** The deadlines of one length, in the order they expire. */
 interface Lane {
@@ -95,8 +117,9 @@ class Clock implements DeadlineClock {
     if (lane.tail === undefined) lane.head = deadline;
     else lane.tail.next = deadline;
     lane.tail = deadline;
-    this.pending++;
     if (deadline.endsAt < this.armedFor) this.arm(deadline.endsAt);
+    else if (this.pending === 0 && isRefTimer(this.timer)) this.timer.ref();
+    this.pending++;
     return deadline;
   }
 
@@ -111,7 +134,7 @@ class Clock implements DeadlineClock {
     // Lanes of lengths no longer in use go, so that calls with ever-different timeouts leave nothing behind.
     if (lane.head === undefined) this.lanes.delete(lane.length);
     // With nothing left to time, no timer may keep the process alive.
-    if (--this.pending === 0) this.disarm();
+    if (--this.pending === 0) this.idle();
   }
 
   private arm(at: number): void {
@@ -124,7 +147,12 @@ class Clock implements DeadlineClock {
     );
   }
 
-  private disarm(): void {
+  /** Nothing pending: the timer stays armed, unreferenced, or is cleared where it cannot be. */
+  private idle(): void {
+    if (isRefTimer(this.timer)) {
+      this.timer.unref();
+      return;
+    }
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.armedFor = Number.POSITIVE_INFINITY;
