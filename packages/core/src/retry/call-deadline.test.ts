@@ -74,6 +74,18 @@ describe('createDeadlineClock', () => {
     deadline.dispose();
   });
 
+  it('keeps no list of a length no longer in use but the last one, whatever the lengths asked', () => {
+    const clock = createDeadlineClock();
+    // White-box: the lists by length are the one thing the clock could accumulate.
+    const lanes = () => (clock as unknown as { lanes: Map<number, unknown> }).lanes.size;
+    for (let ms = 1_000; ms < 2_000; ms++) clock.start(ms, undefined).dispose();
+    expect(lanes()).toBeLessThanOrEqual(1);
+    const open = Array.from({ length: 50 }, (_, i) => clock.start(5_000 + i, undefined));
+    expect(lanes()).toBeGreaterThanOrEqual(50);
+    for (const deadline of open) deadline.dispose();
+    expect(lanes()).toBeLessThanOrEqual(1);
+  });
+
   describe('the timer keeps the process alive only while a deadline is pending', () => {
     /** The timers that keep this thread's event loop alive. */
     const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;

@@ -131,8 +131,10 @@ class Clock implements DeadlineClock {
     if (deadline.next === undefined) lane.tail = deadline.prev;
     else deadline.next.prev = deadline.prev;
     deadline.lane = deadline.prev = deadline.next = undefined;
-    // Lanes of lengths no longer in use go, so that calls with ever-different timeouts leave nothing behind.
-    if (lane.head === undefined) this.lanes.delete(lane.length);
+    // Lanes of lengths no longer in use go, so that calls with ever-different timeouts leave
+    // nothing behind; but the only lane stays, empty, for the next call of the same length, so
+    // that calls made one after another do not make and drop it each.
+    if (lane.head === undefined && this.lanes.size > 1) this.lanes.delete(lane.length);
     // With nothing left to time, no timer may keep the process alive.
     if (--this.pending === 0) this.idle();
   }
