@@ -169,6 +169,8 @@ export function toWireRequestFast(
   input: unknown,
   maxMessageLength = Infinity,
 ): WireRequest | undefined {
+  // getChatChannels() passes nothing, which the schema reads as `{}`: no parameter.
+  if (input === undefined && method === 'getchatchannels') return { method, params: [] };
   const params = FAST_PATH[method] ? plainTextParams(method, input, maxMessageLength) : undefined;
   return params === undefined ? undefined : { method, params };
 }
