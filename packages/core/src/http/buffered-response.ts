@@ -10,7 +10,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { AbortHook } from '../retry/abort-hook.js';
-import { flattenHeaders, headerValue } from './flatten-headers.js';
+import { declaredLength, flattenHeaders } from './flatten-headers.js';
 import type { HttpResponse } from './http-executor.js';
 import { responseTooLarge, toTransportError } from './network-error.js';
 
@@ -113,7 +113,7 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     this.rawHeaders = rawHeaders;
     if (rawHeaders === null) return true;
-    const declared = Number(headerValue(rawHeaders, 'content-length', this.headerName));
+    const declared = declaredLength(rawHeaders, this.headerName);
     if (declared > this.limit) {
       this.fail(responseTooLarge(this.limit));
       return false;

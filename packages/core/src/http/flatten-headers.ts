@@ -50,3 +50,52 @@ export function headerValue(
   }
   return found;
 }
+
+const CONTENT_LENGTH = 'content-length';
+
+/** True when the bytes of `key` are `name` (lower-case ASCII) in any ASCII case. */
+function isNamed(key: Buffer, name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const byte = key[i];
+    const code = name.charCodeAt(i);
+    // Only ASCII letters fold: no other latin1 byte lower-cases to an ASCII character.
+    if (byte !== code && !(code >= 0x61 && code <= 0x7a && byte === code - 0x20)) return false;
+  }
+  return true;
+}
+
+/**
+ * `Number(headerValue(raw, 'content-length', nameOf))`: the length a response declares (NaN
+ * when it declares none, repeats the header or says something that is not a number), read in
+ * the common case (one header of ASCII digits, as raw bytes) without making a string of its name
+ * or its value; every other case is computed exactly as that expression does. The response
+ * handler checks it against the size limit before reading the body. Throws nothing.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.6
+ */
+export function declaredLength(
+  raw: ReadonlyArray<Buffer | string>,
+  nameOf: (name: Buffer | string) => string,
+): number {
+  let found: Buffer | string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i] as Buffer | string;
+    if (key.length !== CONTENT_LENGTH.length) continue;
+    if (typeof key === 'string' ? nameOf(key) !== CONTENT_LENGTH : !isNamed(key, CONTENT_LENGTH))
+      continue;
+    // Repeated: the values joined, as headerValue gives them.
+    if (found !== undefined) return Number(headerValue(raw, CONTENT_LENGTH, nameOf));
+    found = raw[i + 1] as Buffer | string;
+  }
+  if (found === undefined) return Number.NaN;
+  if (typeof found !== 'string' && found.length > 0 && found.length <= 15) {
+    let length = 0;
+    for (let i = 0; i < found.length; i++) {
+      const digit = (found[i] as number) - 0x30;
+      if (digit < 0 || digit > 9) return Number(found.toString('latin1'));
+      length = length * 10 + digit;
+    }
+    return length;
+  }
+  return Number(typeof found === 'string' ? found : found.toString('latin1'));
+}
