@@ -74,7 +74,7 @@ describe('createDeadlineClock', () => {
     deadline.dispose();
   });
 
-  it('keeps no list of a length no longer in use but the last one, whatever the lengths asked', () => {
+  it('keeps at most one list of a length no longer in use, whatever the lengths asked', () => {
     const clock = createDeadlineClock();
     // White-box: the lists by length are the one thing the clock could accumulate.
     const lanes = () => (clock as unknown as { lanes: Map<number, unknown> }).lanes.size;
