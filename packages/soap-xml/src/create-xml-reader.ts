@@ -174,16 +174,15 @@ function normalizeLineEnds(text: string): string {
  */
 function decodeText(xml: string, from: number, to: number): string {
   // Most texts hold neither a reference nor a CR: one scan for both, then a plain slice.
-  let plain = true;
-  for (let i = from; i < to; i++) {
-    const code = xml.charCodeAt(i);
-    if (code === AMP || code === CR) {
-      plain = false;
-      break;
-    }
+  let special = from;
+  while (special < to) {
+    const code = xml.charCodeAt(special);
+    if (code === AMP || code === CR) break;
+    special++;
   }
-  if (plain) return xml.slice(from, to);
-  let amp = indexWithin(xml, AMP, from, to);
+  if (special === to) return xml.slice(from, to);
+  // No reference before the first special character: the search for one starts there.
+  let amp = indexWithin(xml, AMP, special, to);
   if (amp < 0) return normalizeLineEnds(xml.slice(from, to));
   let out = '';
   for (;;) {
