@@ -407,8 +407,11 @@ export async function pollInbound(
   // each channel's answer arrives. Only the changed conversations' latest messages are kept: a
   // channel's whole list (thousands of chats) can be collected once it is compared, rather than
   // held until every channel has answered.
-  const memos = keyMemos.get(state) ?? new Map<string, Map<string, string>>();
-  keyMemos.set(state, memos);
+  let memos = keyMemos.get(state);
+  if (memos === undefined) {
+    memos = new Map();
+    keyMemos.set(state, memos);
+  }
   const changed = await Promise.all(
     channels.map(async (channel) => {
       calls.getchats += 1;
