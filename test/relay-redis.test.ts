@@ -6,7 +6,7 @@
  * retry window closed is in BullMQ's failed set, listed by --failed and delivered after
  * --retry-failed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../scripts/redis-server.mjs';
 import {
   CLI_ACCOUNT,
@@ -26,6 +26,10 @@ import {
 } from './support/webhook-receiver.js';
 
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
+// Each test's relay starts from a state of its own, so it delivers every message the account
+// holds unread: a message an earlier test's relay took from its history (a recovery after a kill)
+// is still unread there. Each test starts from an empty account.
+beforeEach(() => fixture.sandbox.reset());
 let redis: RedisServer;
 beforeAll(async () => {
   redis = await startRedisServer();

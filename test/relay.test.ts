@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CLI_ACCOUNT,
   CLI_CHANNELS,
@@ -28,6 +28,10 @@ import {
 } from './support/webhook-receiver.js';
 
 const fixture = useSandbox({ accounts: [CLI_ACCOUNT] });
+// Each test's relay starts from a state of its own, so it delivers every message the account
+// holds unread: a message an earlier test's relay took from its history (a recovery after a kill)
+// is still unread there. Each test starts from an empty account.
+beforeEach(() => fixture.sandbox.reset());
 const dir = mkdtempSync(join(tmpdir(), 'afilnet-relay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // After the folder's removal in the file, so that its relays are stopped before it.
