@@ -126,17 +126,23 @@ describe('createFileCheckpoint', () => {
     const path = freshPath();
     const root = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
     const entry = fileURLToPath(new URL('../../dist/inbound/index.js', import.meta.url));
-    // The child saves ever larger states as fast as it can until it is killed.
+    // The child saves ever larger states as fast as it can until it is killed. It says it is
+    // ready once its first save is done, so that there is a checkpoint to find whenever the kill
+    // falls (a first save's flushes can take longer than the shortest wait below).
     const script = `
       const { createFileCheckpoint } = await import(${JSON.stringify(root)});
       const { createInboundState } = await import(${JSON.stringify(entry)});
       const checkpoint = createFileCheckpoint(${JSON.stringify(path)});
       const state = (await checkpoint.open()) ?? createInboundState();
-      process.stdout.write('ready\\n');
+      let ready = false;
       for (let i = state.pending.length; ; i++) {
         state.pending.push({ platformId: '100', platform: 'whatsapp', destination: 'd' + i, messageId: String(i),
           message: 'x'.repeat(200 + (i % 50) * 40), sent: false, status: 'unread', datetime: '2024-05-01 10:00:00' });
         await checkpoint.save(state);
+        if (!ready) {
+          ready = true;
+          process.stdout.write('ready\\n');
+        }
       }`;
     for (let kill = 0; kill < 6; kill++) {
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
