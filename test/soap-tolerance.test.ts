@@ -197,6 +197,31 @@ describe.each(EXECUTORS)('SOAP responses (%s)', (executor) => {
     });
   });
 
+  it('calls a Fault with HTTP 429 RATE_LIMITED: a send was not delivered, and is retried', async () => {
+    const fault = `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${REF_SOAP_ENV}"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode><faultstring>Too many requests</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+    capture = captureWire(executor, ['POST'], () => ({
+      ...xml(fault, 429),
+      headers: { 'content-type': 'text/xml; charset=utf-8', 'retry-after': '0' },
+    }));
+    client = createChatClient({
+      transport: 'soap',
+      credentials: DEMO,
+      ...capture.clientConfig,
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+    });
+    const error = await client
+      .sendMessage({ ...CONVERSATION, message: 'm' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AfilnetTransportError);
+    expect(error).toMatchObject({
+      code: 'RATE_LIMITED',
+      httpStatus: 429,
+      mayHaveBeenSent: false,
+      retryAfterMs: 0,
+    });
+    expect(capture.requests).toHaveLength(2);
+  });
+
   it.each([
     ['an HTML 502 page', xml('<html><body>Bad gateway</body></html>', 502), 'HTTP_STATUS'],
     [

@@ -86,8 +86,9 @@ function httpFailure(
  * Decodes a response.
  *
  * - A well-formed error envelope is an `AfilnetApiError` with its code, whatever the HTTP status.
- * - A SOAP Fault is `AfilnetTransportError` `SOAP_FAULT`.
- * - HTTP 429 is `RATE_LIMITED`, with `retryAfterMs` and `mayHaveBeenSent` false.
+ * - A SOAP Fault is `AfilnetTransportError` `SOAP_FAULT`, unless its status is 429.
+ * - HTTP 429 is `RATE_LIMITED`, with `retryAfterMs` and `mayHaveBeenSent` false, whether its
+ *   body is unreadable, a SOAP Fault or an envelope without an error code.
  * - Any other non-2xx status is `HTTP_STATUS` (`UNAUTHORIZED` for 401), with `retryAfterMs`
  *   when the server sent `Retry-After` (a 503).
  * - A 2xx answer that is not a success envelope with a result of the method's shape is
@@ -107,6 +108,14 @@ export function decodeResponse<M extends ChatMethod>(
   const ok = httpStatus >= 200 && httpStatus < 300;
 
   if (payload.kind === 'fault') {
+    // A 429 is the rate limit refusing the request before the service acted on it, whatever body
+    // the server wrote: calling it a Fault would mark a send as possibly delivered and stop the
+    // retry that Retry-After invites.
+    if (httpStatus === 429) {
+      return fail(
+        httpFailure(response, false, `SOAP Fault ${payload.faultCode}: ${payload.faultString}`),
+      );
+    }
     return fail(
       new AfilnetTransportError(
         'SOAP_FAULT',
