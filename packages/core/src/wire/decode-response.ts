@@ -113,7 +113,7 @@ export function decodeResponse<M extends ChatMethod>(
     // retry that Retry-After invites.
     if (httpStatus === 429) {
       return fail(
-        httpFailure(response, false, `SOAP Fault ${payload.faultCode}: ${payload.faultString}`),
+        httpFailure(response, sent, `SOAP Fault ${payload.faultCode}: ${payload.faultString}`),
       );
     }
     return fail(
