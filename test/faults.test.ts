@@ -262,6 +262,33 @@ const PHASES = [
 ];
 
 /**
+ * A run still unsettled this long is reported by name, with the step it is stuck in, rather than
+ * left to the test's own timeout, which names nothing. Each call is held to about 5 s above; this
+ * also bounds the closing of its client and server, which nothing else does.
+ */
+const RUN_LIMIT_MS = 12_000;
+
+/** What `run` settles to, or after `RUN_LIMIT_MS` a failure naming `label` and its stage. */
+async function reportIfStuck(
+  label: string,
+  progress: { stage: string },
+  run: Promise<string | undefined>,
+): Promise<string | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stuck = new Promise<string>((resolve) => {
+    timer = setTimeout(
+      () => resolve(`${label}: still ${progress.stage} after ${RUN_LIMIT_MS} ms`),
+      RUN_LIMIT_MS,
+    );
+  });
+  try {
+    return await Promise.race([run, stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Every row × call of one phase runs at once (each pays undici's coarse timer), and the
  * failures are reported together, each with its row.
  */
@@ -270,51 +297,58 @@ describe.concurrent('phase timeouts (headers, body silence)', () => {
     '$phase: every row ends TIMEOUT long before its deadline; only reads are retried',
     async (phase) => {
       const runs = ROWS.flatMap((row) =>
-        CALLS.map(async (sample) => {
+        CALLS.map((sample) => {
           const label = `${row.label} ${sample.method}`;
-          try {
-            await withServer(phase.behaviour(row.case.bodyFormat), async (server) => {
-              const retries: RetryEvent[] = [];
-              const client = clientFor(row.case, row.executor, server.url, {
-                retry: { maxAttempts: PHASE_ATTEMPTS, baseDelayMs: 5, maxDelayMs: 20 },
-                timeouts: phase.timeouts,
-                timeoutMs: 20_000,
-                onRetry: (event) => retries.push(event),
-              });
-              try {
-                const started = performance.now();
-                const error = await failureOf(invoke(client, sample));
-                const attempts = PHASE_ATTEMPTS;
-                expect(performance.now() - started).toBeLessThan(
-                  attempts * (PHASE_MS + UNDICI_TIMER_RESOLUTION_MS) + LATENESS_MS,
-                );
-                expectNoSecrets(error, DEMO_SECRETS);
-                expect(error).toBeInstanceOf(AfilnetTransportError);
-                const { code, mayHaveBeenSent } = error as AfilnetTransportError;
-                expect(code).toBe('TIMEOUT');
-                if (isSend(sample.method)) {
-                  // A send is retried only after an attempt that provably wrote nothing (a token
-                  // request that timed out, on a loaded machine).
-                  for (const retry of retries) expect(retry.error.mayHaveBeenSent).toBe(false);
-                } else {
-                  expect(
-                    retries.map((r) => r.attempt),
-                    'attempts retried',
-                  ).toEqual([1]);
+          const progress = { stage: 'starting its server' };
+          const run = async (): Promise<string | undefined> => {
+            try {
+              await withServer(phase.behaviour(row.case.bodyFormat), async (server) => {
+                const retries: RetryEvent[] = [];
+                const client = clientFor(row.case, row.executor, server.url, {
+                  retry: { maxAttempts: PHASE_ATTEMPTS, baseDelayMs: 5, maxDelayMs: 20 },
+                  timeouts: phase.timeouts,
+                  timeoutMs: 20_000,
+                  onRetry: (event) => retries.push(event),
+                });
+                try {
+                  progress.stage = 'in the call';
+                  const started = performance.now();
+                  const error = await failureOf(invoke(client, sample));
+                  const attempts = PHASE_ATTEMPTS;
+                  expect(performance.now() - started).toBeLessThan(
+                    attempts * (PHASE_MS + UNDICI_TIMER_RESOLUTION_MS) + LATENESS_MS,
+                  );
+                  expectNoSecrets(error, DEMO_SECRETS);
+                  expect(error).toBeInstanceOf(AfilnetTransportError);
+                  const { code, mayHaveBeenSent } = error as AfilnetTransportError;
+                  expect(code).toBe('TIMEOUT');
+                  if (isSend(sample.method)) {
+                    // A send is retried only after an attempt that provably wrote nothing (a token
+                    // request that timed out, on a loaded machine).
+                    for (const retry of retries) expect(retry.error.mayHaveBeenSent).toBe(false);
+                  } else {
+                    expect(
+                      retries.map((r) => r.attempt),
+                      'attempts retried',
+                    ).toEqual([1]);
+                  }
+                  // On a loaded machine the phase timer may fire before the request is out; once the
+                  // server has it, a send must say it may have been sent, and a read never does.
+                  expect(server.stats.apiRequests).toBeLessThanOrEqual(attempts);
+                  if (!isSend(sample.method)) expect(mayHaveBeenSent).toBe(false);
+                  else if (server.stats.apiRequests > 0) expect(mayHaveBeenSent).toBe(true);
+                } finally {
+                  progress.stage = 'closing its client';
+                  await client.close();
+                  progress.stage = 'closing its server';
                 }
-                // On a loaded machine the phase timer may fire before the request is out; once the
-                // server has it, a send must say it may have been sent, and a read never does.
-                expect(server.stats.apiRequests).toBeLessThanOrEqual(attempts);
-                if (!isSend(sample.method)) expect(mayHaveBeenSent).toBe(false);
-                else if (server.stats.apiRequests > 0) expect(mayHaveBeenSent).toBe(true);
-              } finally {
-                await client.close();
-              }
-            });
-            return undefined;
-          } catch (failure) {
-            return `${label}: ${failure instanceof Error ? failure.message : String(failure)}`;
-          }
+              });
+              return undefined;
+            } catch (failure) {
+              return `${label}: ${failure instanceof Error ? failure.message : String(failure)}`;
+            }
+          };
+          return reportIfStuck(label, progress, run());
         }),
       );
       expect((await Promise.all(runs)).filter((f) => f !== undefined)).toEqual([]);
