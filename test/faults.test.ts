@@ -16,7 +16,7 @@ import {
   answer,
   hugeBody,
   ISSUED_TOKEN_PREFIX,
-  refusedUrl,
+  holdRefusedUrl,
   resetConnection,
   stallBeforeHeaders,
   stallMidBody,
@@ -178,7 +178,8 @@ describe.each(ROWS)('$label', (row) => {
 
   describe.concurrent('connection refused (nothing listens)', () => {
     it.each(CALLS)('$method is NETWORK with mayHaveBeenSent false', async (sample) => {
-      const client = clientFor(row.case, row.executor, await refusedUrl(), {
+      const refused = await holdRefusedUrl();
+      const client = clientFor(row.case, row.executor, refused.url, {
         ...FAST_RETRY,
         timeoutMs: FAULT_TIMEOUT_MS,
       });
@@ -191,6 +192,7 @@ describe.each(ROWS)('$label', (row) => {
         expectTransportError(error, { code: 'NETWORK' }, { mayHaveBeenSent: false });
       } finally {
         await client.close();
+        await refused.close();
       }
     });
   });

@@ -15,7 +15,7 @@ import { DEMO } from './support/account.js';
 import {
   ISSUED_TOKEN_PREFIX,
   answer,
-  refusedUrl,
+  holdRefusedUrl,
   resetConnection,
   stallBeforeHeaders,
   startMisbehavingServer,
@@ -196,16 +196,21 @@ describe.each(EXECUTORS)('json-oauth token endpoint failures × %s', (executor) 
 
   it('an unreachable token endpoint is NETWORK with mayHaveBeenSent false', async () => {
     server = await startMisbehavingServer(SUCCESS);
-    const chat = connect(server.url, {
-      oauth: {
-        clientId: DEMO.user,
-        clientSecret: DEMO.password,
-        tokenUrl: `${await refusedUrl()}/api/oauth/token`,
-      },
-    });
-    const error = await chat.sendMessage(MESSAGE).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'NETWORK', mayHaveBeenSent: false });
-    expect(server.stats.apiRequests).toBe(0);
+    const refused = await holdRefusedUrl();
+    try {
+      const chat = connect(server.url, {
+        oauth: {
+          clientId: DEMO.user,
+          clientSecret: DEMO.password,
+          tokenUrl: `${refused.url}/api/oauth/token`,
+        },
+      });
+      const error = await chat.sendMessage(MESSAGE).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'NETWORK', mayHaveBeenSent: false });
+      expect(server.stats.apiRequests).toBe(0);
+    } finally {
+      await refused.close();
+    }
   });
 
   it('gives one failed token request to all concurrent callers, and the next call tries again', async () => {

@@ -14,7 +14,7 @@ import { clientFor, invoke } from './support/case-client.js';
 import { failureOf } from './support/collect-errors.js';
 import {
   answer,
-  refusedUrl,
+  holdRefusedUrl,
   startMisbehavingServer,
   TOKEN_PATH,
 } from './support/misbehaving-server.js';
@@ -77,7 +77,8 @@ describe.concurrent.each(MATRIX_ROWS)('$label', (row) => {
   });
 
   it('a refused connection is NETWORK naming host:port, never the path, query or credentials', async () => {
-    const url = await refusedUrl();
+    const refused = await holdRefusedUrl();
+    const url = refused.url;
     const client = clientFor(row.case, row.executor, url, { retry: false, timeoutMs: 5_000 });
     try {
       const error = await failureOf(invoke(client, SEND));
@@ -88,6 +89,7 @@ describe.concurrent.each(MATRIX_ROWS)('$label', (row) => {
       expect(message).not.toContain(DEMO.password);
     } finally {
       await client.close();
+      await refused.close();
     }
   });
 });

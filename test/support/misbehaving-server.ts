@@ -5,7 +5,7 @@
  * so that a fault meant for the API call is not swallowed by the token request.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 
 /** The token endpoint's default path: `baseUrl + '/api/oauth/token'`. */
 export const TOKEN_PATH = '/api/oauth/token';
@@ -127,13 +127,39 @@ export async function startMisbehavingServer(behaviour: Behaviour): Promise<Misb
   };
 }
 
-/** A URL on 127.0.0.1 where nothing listens: the port was bound, then released. */
-export async function refusedUrl(): Promise<string> {
-  const server = createServer();
+/** A URL on 127.0.0.1 where nothing listens, held so until `close()`. */
+export interface RefusedUrl {
+  readonly url: string;
+  /** Lets the port go. */
+  close(): Promise<void>;
+}
+
+/**
+ * A URL on 127.0.0.1 where nothing listens, and nothing can start to while it is held: its port
+ * is the local end of an open connection to a server of our own. A port bound and released
+ * instead could be taken by any server other tests start meanwhile, and the "refused"
+ * connection would then be answered.
+ */
+export async function holdRefusedUrl(): Promise<RefusedUrl> {
+  const peers = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    peers.add(socket);
+    socket.on('error', () => undefined);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  const holder = connect(port, '127.0.0.1');
+  holder.on('error', () => undefined);
+  await new Promise<void>((resolve) => holder.once('connect', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${holder.localPort}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        holder.destroy();
+        for (const peer of peers) peer.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
