@@ -108,10 +108,31 @@ export async function startReceiver(
       await stop(server);
       await new Promise((resolve) => setTimeout(resolve, ms));
       server = createServer((req, res) => void handler(req, res));
-      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      await listenAgain(server, port);
     },
     close: () => stop(server),
   };
+}
+
+/**
+ * Listens on `port` again. While the port was closed, an outgoing connection of another test may
+ * have been given it as its local port; nothing listens there, so the relay still finds the
+ * receiver down, and the port is free again once that connection ends.
+ */
+async function listenAgain(server: Server, port: number): Promise<void> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once('error', resolve);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', resolve);
+        resolve(undefined);
+      });
+    });
+    if (error === undefined) return;
+    if (error.code !== 'EADDRINUSE' || Date.now() > until) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Every request verified, one webhook-id per message and one message per webhook-id. */
