@@ -129,14 +129,25 @@ describe('createDeadlineClock', () => {
       earlier.dispose();
     });
 
-    it('clears the timer where setTimeout answers a number, as web timers do', async () => {
+    /**
+     * Stubs setTimeout with one that records each delay asked and arms the real timer as `arm`
+     * says; answers the delays.
+     */
+    const recordDelays = (
+      arm: (real: typeof setTimeout, callback: () => void, ms: number) => unknown,
+    ): number[] => {
       const realSetTimeout = globalThis.setTimeout;
       const delays: number[] = [];
       vi.stubGlobal('setTimeout', (callback: () => void, ms: number) => {
         delays.push(ms);
-        // Node clears a timer by the number its object converts to.
-        return Number(realSetTimeout(callback, ms));
+        return arm(realSetTimeout, callback, ms);
       });
+      return delays;
+    };
+
+    it('clears the timer where setTimeout answers a number, as web timers do', async () => {
+      // Node clears a timer by the number its object converts to.
+      const delays = recordDelays((real, callback, ms) => Number(real(callback, ms)));
       const clock = createDeadlineClock();
       const base = refTimers();
       clock.start(30_000, undefined).dispose();
@@ -155,13 +166,8 @@ describe('createDeadlineClock', () => {
     });
 
     it('arms the timer again when it fires before the deadline, and fires the deadline on time', async () => {
-      const realSetTimeout = globalThis.setTimeout;
-      const delays: number[] = [];
-      vi.stubGlobal('setTimeout', (callback: () => void, ms: number) => {
-        delays.push(ms);
-        // A timer that comes 15 ms early, as one can by performance.now() on a busy machine.
-        return realSetTimeout(callback, Math.max(0, ms - 15));
-      });
+      // A timer that comes 15 ms early, as one can by performance.now() on a busy machine.
+      const delays = recordDelays((real, callback, ms) => real(callback, Math.max(0, ms - 15)));
       const clock = createDeadlineClock();
       const started = performance.now();
       const deadline = clock.start(40, undefined);
