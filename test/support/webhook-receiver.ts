@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { expect } from 'vitest';
 import type { ChatMessage } from '@afilnet-chat/core';
+import { waitFor } from './wait-for.js';
 
 /** A fresh Standard Webhooks secret (`whsec_` + base64 of 32 random bytes). */
 export function newWebhookSecret(): string {
@@ -120,19 +121,20 @@ export async function startReceiver(
  * receiver down, and the port is free again once that connection ends.
  */
 async function listenAgain(server: Server, port: number): Promise<void> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
-      server.once('error', resolve);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', resolve);
-        resolve(undefined);
-      });
+  await waitFor(() => listenedOn(server, port), 10_000, 50);
+}
+
+/** True once `server` listens on `port`; false while the port is taken (`EADDRINUSE`). */
+function listenedOn(server: Server, port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const refused = (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(false) : reject(error);
+    server.once('error', refused);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', refused);
+      resolve(true);
     });
-    if (error === undefined) return;
-    if (error.code !== 'EADDRINUSE' || Date.now() > until) throw error;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  });
 }
 
 /** Every request verified, one webhook-id per message and one message per webhook-id. */
