@@ -53,6 +53,7 @@ describe('entry points', () => {
       'createRedactor',
       'headerValue',
       'joinUrl',
+      'jsonWireResponse',
       'loadOpenTelemetryApi',
       'parseJsonPayload',
       'parseRetryAfter',

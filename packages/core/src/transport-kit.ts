@@ -35,7 +35,7 @@ export { parseRetryAfter } from './retry/retry-after.js';
 export { CHAT_CLASS } from './wire/methods.js';
 export { createFormEncoder, type FormEncoder } from './wire/form.js';
 export { joinUrl } from './wire/wire-fields.js';
-export { parseJsonPayload } from './wire/parse-json-payload.js';
+export { jsonWireResponse, parseJsonPayload } from './wire/parse-json-payload.js';
 export {
   resolveTransportOptions,
   type CredentialRule,

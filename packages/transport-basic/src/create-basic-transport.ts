@@ -7,10 +7,9 @@ import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import {
   createFormEncoder,
   joinUrl,
-  parseJsonPayload,
+  jsonWireResponse,
   resolveTransportOptions,
   type AccountTransportOptions,
-  wireResponse,
 } from '@afilnet-chat/core/transport';
 import { basicAuthorization } from './basic-authorization.js';
 
@@ -51,24 +50,22 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
     name: 'basic',
     security: BUILT_IN_TRANSPORTS.basic.security,
     secrets: [credentials.password, authorization.slice('Basic '.length)],
-    async send(request, context) {
-      const { http } = context;
-      const fields = encode(request);
-      const response = useGet
-        ? await http.send(
-            { method: 'GET', url: endpoint + separator + fields, headers: getHeaders },
+    // Not `async`: the call waits on the exchange's own promise, with no frame around it; what
+    // throws before the request is sent still rejects.
+    send(request, context) {
+      try {
+        const fields = encode(request);
+        return context.http
+          .send(
+            useGet
+              ? { method: 'GET', url: endpoint + separator + fields, headers: getHeaders }
+              : { method: 'POST', url: endpoint, headers: postHeaders, body: fields },
             context,
           )
-        : await http.send(
-            {
-              method: 'POST',
-              url: endpoint,
-              headers: postHeaders,
-              body: fields,
-            },
-            context,
-          );
-      return wireResponse(response, parseJsonPayload(response.body));
+          .then(jsonWireResponse);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
   };
 }

@@ -6,10 +6,9 @@ import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import {
   createFormEncoder,
   joinUrl,
-  parseJsonPayload,
+  jsonWireResponse,
   resolveTransportOptions,
   type AccountTransportOptions,
-  wireResponse,
 } from '@afilnet-chat/core/transport';
 
 /** The form body's content type, with its charset stated so the server reads UTF-8. */
@@ -35,11 +34,18 @@ export function createPostTransport(options: PostTransportOptions): ChatTranspor
     name: 'post',
     security: BUILT_IN_TRANSPORTS.post.security,
     secrets: [credentials.password],
-    async send(request, context) {
-      const body = encode(request);
-      // The context is the send options: the executor listens to the call's abort through it.
-      const response = await context.http.send({ method: 'POST', url, headers, body }, context);
-      return wireResponse(response, parseJsonPayload(response.body));
+    // Not `async`: the call waits on the exchange's own promise, with no frame around it; what
+    // throws before the request is sent still rejects.
+    send(request, context) {
+      try {
+        const body = encode(request);
+        // The context is the send options: the executor listens to the call's abort through it.
+        return context.http
+          .send({ method: 'POST', url, headers, body }, context)
+          .then(jsonWireResponse);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
   };
 }
