@@ -8,6 +8,8 @@
  * that its CPU is not counted. Measured here, in process, from core's sources:
  *
  * - the HTTP exchange alone: undici `request()` of the four `getchats` bodies, text read;
+ * - the listing alone: the same, each body parsed by `JSON.parse`: what any client of the API
+ *   pays per poll, since `getchats` takes no "changed since" parameter;
  * - `JSON.parse` of the four answers (`parseJsonPayload`);
  * - decoding and validation of the chat lists (`decodeResponse('getchats')`);
  * - `conversationKey` of the 10,000 latest messages;
@@ -22,6 +24,9 @@
  *   writes the whole state (`JSON.stringify` + `writeFileAtomic`, what the file checkpoint did
  *   before its journal of changes) and with the file checkpoint (a journal line per save, the
  *   state written whole when the journal outgrows it); and the saves of such a poll alone.
+ *
+ * Last, the fixed part and the cost per changed conversation of a line through the 1 % and 10 %
+ * polls (memory save), beside half the 1 % poll and the listing: the soak's CPU rule, in process.
  *
  * Each step is run `--rounds` times; the table gives the median and the fastest round's CPU time
  * (`process.cpuUsage()`, user + system) in ms, for all four channels together. The fastest round is
@@ -129,6 +134,11 @@ try {
 
   const rows = [];
   rows.push(await measure('HTTP exchange alone: undici request() × 4, body text', fetchBodies));
+  const listing = await measure(
+    'the listing alone: undici request() × 4, body text, JSON.parse (any client, every poll)',
+    async () => (await fetchBodies()).map((body) => JSON.parse(body)),
+  );
+  rows.push(listing);
   rows.push(
     await measure('client.getChats × 4 (HTTP, JSON.parse, decoding: the whole call)', () =>
       Promise.all(CHANNELS.map((c) => chat.getChats(c))),
@@ -269,6 +279,16 @@ try {
       ),
     );
   }
+  // What the soak's CPU rule reads, in process: the fixed part of a line through the 1 % and 10 %
+  // polls (memory save), against half the 1 % poll, beside the listing any client pays per poll.
+  const medianOf = (step) => rows.find((row) => row.step === step).median;
+  const onePercent = medianOf('poll changing 1 %: pollInbound, memory save');
+  const tenPercent = medianOf('poll changing 10 %: pollInbound, memory save');
+  const perChange = (tenPercent - onePercent) / (keys.length * 0.09);
+  const fixed = onePercent - perChange * keys.length * 0.01;
+  console.log(
+    `memory save, line through the 1 % and 10 % polls: ${fixed.toFixed(1)} ms + ${(perChange * 1000).toFixed(0)} µs per changed conversation; half the 1 % poll ${(onePercent / 2).toFixed(1)} ms; the listing alone ${listing.median.toFixed(1)} ms`,
+  );
   await checkpoint.close();
   await chat.close();
   if (latest.length === 0) throw new Error('no chats');
