@@ -177,7 +177,10 @@ async function soak(percent) {
         growthMb: r.rss.end - r.rss.start,
         peakRiseMb: max(r.rss.samples.slice(half)) - max(r.rss.samples.slice(0, half)),
         trendMb: linearRise(r.rss.samples),
+        // The same trend without V8's young generation, which the RSS samples include.
+        trendOutsideYoungMb: linearRise(r.rss.samples.map((mb, i) => mb - r.rss.youngSamples[i])),
         samplesMb: r.rss.samples.map((mb) => Math.round(mb * 10) / 10),
+        youngSamplesMb: r.rss.youngSamples.map((mb) => Math.round(mb * 10) / 10),
       },
       liveHeap: { startMb: r.liveHeap.start, endMb: r.liveHeap.end },
       cpu: {

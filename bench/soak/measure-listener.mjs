@@ -2,7 +2,8 @@
  * What the soak measures of a listener, from inside its process: the window of
  * `bench/soak-inbound.mjs`, shared by the `watchInbound` watcher and the relay's probe.
  *
- * After `warmupMs`, for `durationMs`: resident set size every 10 s, and at both ends the live
+ * After `warmupMs`, for `durationMs`: resident set size every 10 s (with the size of V8's young
+ * generation at the same instant), and at both ends the live
  * heap and the resident set size just after a forced collection (`--expose-gc`); CPU time over
  * the window and per poll (`process.cpuUsage()` between the starts of two polls, a poll starting
  * with its first `getchats`, seen on the client's `afilnet-chat:call` tracing channel, which is
@@ -12,6 +13,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const MB = 2 ** 20;
 const RSS_SAMPLE_MS = 10_000;
@@ -20,6 +22,18 @@ const CALL_START = 'tracing:afilnet-chat:call:start';
 function liveHeapMb() {
   globalThis.gc?.();
   return process.memoryUsage().heapUsed / MB;
+}
+
+/**
+ * The memory V8's young generation holds now (its new space and new large objects), in MB: V8
+ * grows it, up to its limit, as collections keep more, and RSS moves with it.
+ */
+function youngGenerationMb() {
+  let bytes = 0;
+  for (const space of getHeapSpaceStatistics())
+    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
+      bytes += space.physical_space_size;
+  return bytes / MB;
 }
 
 const cpuMicros = () => {
@@ -77,9 +91,11 @@ export async function measureListener({
     lastPollAt = Number.NEGATIVE_INFINITY; // the first poll of the window starts the first measured one
 
     const rss = [startRss];
+    const young = [youngGenerationMb()];
     while (performance.now() - startedAt < durationMs) {
       await sleep(Math.min(RSS_SAMPLE_MS, durationMs - (performance.now() - startedAt)));
       rss.push(process.memoryUsage.rss() / MB);
+      young.push(youngGenerationMb());
     }
     measuring = false;
     const cpuTotal = cpuMicros() - cpuAtStart;
@@ -102,7 +118,7 @@ export async function measureListener({
       openedAt,
       closedAt,
       elapsedMs,
-      rss: { start: startRss, end: endRss, samples: rss },
+      rss: { start: startRss, end: endRss, samples: rss, youngSamples: young },
       liveHeap: { start: startHeap, end: endHeap },
       cpuTotalMicros: cpuTotal,
       cpuUserMicros: usage.user,
