@@ -50,22 +50,24 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
     name: 'basic',
     security: BUILT_IN_TRANSPORTS.basic.security,
     secrets: [credentials.password, authorization.slice('Basic '.length)],
-    // Not `async`: the call waits on the exchange's own promise, with no frame around it; what
-    // throws before the request is sent still rejects.
-    send(request, context) {
-      try {
-        const fields = encode(request);
-        return context.http
-          .send(
-            useGet
-              ? { method: 'GET', url: endpoint + separator + fields, headers: getHeaders }
-              : { method: 'POST', url: endpoint, headers: postHeaders, body: fields },
+    async send(request, context) {
+      const { http } = context;
+      const fields = encode(request);
+      const response = useGet
+        ? await http.send(
+            { method: 'GET', url: endpoint + separator + fields, headers: getHeaders },
             context,
           )
-          .then(jsonWireResponse);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+        : await http.send(
+            {
+              method: 'POST',
+              url: endpoint,
+              headers: postHeaders,
+              body: fields,
+            },
+            context,
+          );
+      return jsonWireResponse(response);
     },
   };
 }

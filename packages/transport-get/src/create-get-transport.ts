@@ -46,31 +46,26 @@ export function createGetTransport(options: GetTransportOptions): ChatTransport 
     name: 'get',
     security: BUILT_IN_TRANSPORTS.get.security,
     secrets: [credentials.password],
-    // Not `async`: the call waits on the exchange's own promise, with no frame around it; what
-    // throws before the request is sent still rejects.
-    send(request, context) {
-      try {
-        const url = endpoint + separator + encode(request);
-        if (url.length > MAX_GET_URL_LENGTH) {
-          throw new AfilnetValidationError(
-            'URL_TOO_LONG',
-            `The ${request.method} request would need a URL of ${url.length} characters, over the GET limit of ${MAX_GET_URL_LENGTH}; use the post transport for long messages`,
-            {
-              issues: [
-                {
-                  path: 'message',
-                  message: `makes the URL ${url.length} characters long (limit ${MAX_GET_URL_LENGTH})`,
-                },
-              ],
-            },
-          );
-        }
-        warnCredentialsInUrl();
-        // The context is the send options: the executor listens to the call's abort through it.
-        return context.http.send({ method: 'GET', url, headers }, context).then(jsonWireResponse);
-      } catch (error) {
-        return Promise.reject(error);
+    async send(request, context) {
+      const url = endpoint + separator + encode(request);
+      if (url.length > MAX_GET_URL_LENGTH) {
+        throw new AfilnetValidationError(
+          'URL_TOO_LONG',
+          `The ${request.method} request would need a URL of ${url.length} characters, over the GET limit of ${MAX_GET_URL_LENGTH}; use the post transport for long messages`,
+          {
+            issues: [
+              {
+                path: 'message',
+                message: `makes the URL ${url.length} characters long (limit ${MAX_GET_URL_LENGTH})`,
+              },
+            ],
+          },
+        );
       }
+      warnCredentialsInUrl();
+      // The context is the send options: the executor listens to the call's abort through it.
+      const response = await context.http.send({ method: 'GET', url, headers }, context);
+      return jsonWireResponse(response);
     },
   };
 }

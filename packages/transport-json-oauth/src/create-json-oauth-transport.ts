@@ -56,16 +56,6 @@ function jsonBody(request: WireRequest): string {
   return JSON.stringify(body);
 }
 
-/** A Bearer call's answer; only a 401 can refuse the token, so no other answer's headers are read. */
-function bearerAnswer(answer: HttpResponse): { response: WireResponse; invalidToken: boolean } {
-  return {
-    response: jsonWireResponse(answer),
-    invalidToken:
-      answer.status === 401 &&
-      refusesBearerToken(answer.status, answer.headers['www-authenticate']),
-  };
-}
-
 /**
  * Creates the json-oauth transport, rated `high`.
  *
@@ -191,7 +181,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
    * keep at the token endpoint, while for the API call it would only wrap every answer in a
    * WHATWG `Response` (the largest cost of this transport per call, measured by the bench).
    */
-  function exchangeBearer(
+  async function exchangeBearer(
     token: StoredToken,
     body: string,
     context: TransportCallContext,
@@ -204,13 +194,23 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       };
       bearerFor = token.accessToken;
     }
-    return context.http
-      .send(
-        { method: 'POST', url: apiHref, headers: bearerHeaders, body },
-        // The context is the send options: the executor listens to the call's abort through it.
-        context,
-      )
-      .then(bearerAnswer);
+    const answer = await context.http.send(
+      {
+        method: 'POST',
+        url: apiHref,
+        headers: bearerHeaders,
+        body,
+      },
+      // The context is the send options: the executor listens to the call's abort through it.
+      context,
+    );
+    return {
+      response: jsonWireResponse(answer),
+      // Only a 401 can refuse the token: the headers of any other answer are not read.
+      invalidToken:
+        answer.status === 401 &&
+        refusesBearerToken(answer.status, answer.headers['www-authenticate']),
+    };
   }
 
   async function exchange(
@@ -245,69 +245,49 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       nonceRequired = proof !== undefined && oauth.isDPoPNonceError(error);
     }
     const answer = raw as HttpResponse;
-    return { response: jsonWireResponse(answer), invalidToken, nonceRequired };
-  }
-
-  /** Asks the token endpoint through the call's executor, registering what it answers. */
-  function fetcherFor({ http, registerSecret }: TransportCallContext): TokenFetcher {
-    return (flightSignal) => endpoint.requestToken({ http, signal: flightSignal, registerSecret });
-  }
-
-  /** A call made when the cache holds no token: one is awaited (or fetched) first. */
-  async function callWithNewToken(
-    body: string,
-    context: TransportCallContext,
-  ): Promise<WireResponse> {
-    let token: StoredToken;
-    try {
-      // The context, not its signal: the signal is made only if the call has to wait for a token.
-      token = await cache.token(context, fetcherFor(context));
-    } catch (error) {
-      throw refused(error);
-    }
-    context.registerSecret(token.accessToken);
-    const first = await callApi(token, body, context);
-    return first.invalidToken ? callAgainRenewed(token, body, context) : first.response;
-  }
-
-  /** Once the API refused `used` as `invalid_token`: a fresh token, then the call again, whatever that answers. */
-  async function callAgainRenewed(
-    used: StoredToken,
-    body: string,
-    context: TransportCallContext,
-  ): Promise<WireResponse> {
-    let renewed: StoredToken;
-    try {
-      renewed = await cache.token(context, fetcherFor(context), used.accessToken);
-    } catch (error) {
-      // The refused request was written, so a send "may have been sent" from here on, whatever
-      // the renewal gives (mayHaveBeenSent never turns false once a byte may have been written).
-      throw refused(
-        error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error,
-      );
-    }
-    context.registerSecret(renewed.accessToken);
-    return (await callApi(renewed, body, context)).response;
+    return {
+      response: jsonWireResponse(answer),
+      invalidToken,
+      nonceRequired,
+    };
   }
 
   return {
     name: 'json-oauth',
     security: BUILT_IN_TRANSPORTS['json-oauth'].security,
     secrets: [clientSecret],
-    // Not `async`: with a token in the cache, the call waits on the exchange's own promise, with
-    // no frame around it; what throws before the request is sent still rejects.
-    send(request, context) {
-      try {
-        const body = jsonBody(request);
-        const token = cache.fresh();
-        if (token === undefined) return callWithNewToken(body, context);
-        context.registerSecret(token.accessToken);
-        return callApi(token, body, context).then((first) =>
-          first.invalidToken ? callAgainRenewed(token, body, context) : first.response,
-        );
-      } catch (error) {
-        return Promise.reject(error);
+    async send(request, context) {
+      const { http, registerSecret } = context;
+      const fetchToken: TokenFetcher = (flightSignal) =>
+        endpoint.requestToken({ http, signal: flightSignal, registerSecret });
+      const body = jsonBody(request);
+
+      let token = cache.fresh();
+      if (token === undefined) {
+        try {
+          // The context, not its signal: the signal is made only if the call has to wait for a token.
+          token = await cache.token(context, fetchToken);
+        } catch (error) {
+          throw refused(error);
+        }
       }
+      registerSecret(token.accessToken);
+      const first = await callApi(token, body, context);
+      if (!first.invalidToken) return first.response;
+
+      // Once: a fresh token, then the call again, whatever that answers.
+      let renewed: StoredToken;
+      try {
+        renewed = await cache.token(context, fetchToken, token.accessToken);
+      } catch (error) {
+        // The refused request was written, so a send "may have been sent" from here on, whatever
+        // the renewal gives (mayHaveBeenSent never turns false once a byte may have been written).
+        throw refused(
+          error instanceof AfilnetTransportError ? error.with({ mayHaveBeenSent: true }) : error,
+        );
+      }
+      registerSecret(renewed.accessToken);
+      return (await callApi(renewed, body, context)).response;
     },
   };
 }

@@ -34,18 +34,11 @@ export function createPostTransport(options: PostTransportOptions): ChatTranspor
     name: 'post',
     security: BUILT_IN_TRANSPORTS.post.security,
     secrets: [credentials.password],
-    // Not `async`: the call waits on the exchange's own promise, with no frame around it; what
-    // throws before the request is sent still rejects.
-    send(request, context) {
-      try {
-        const body = encode(request);
-        // The context is the send options: the executor listens to the call's abort through it.
-        return context.http
-          .send({ method: 'POST', url, headers, body }, context)
-          .then(jsonWireResponse);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    async send(request, context) {
+      const body = encode(request);
+      // The context is the send options: the executor listens to the call's abort through it.
+      const response = await context.http.send({ method: 'POST', url, headers, body }, context);
+      return jsonWireResponse(response);
     },
   };
 }

@@ -3,14 +3,12 @@
  * UsernameToken header.
  */
 import { randomBytes } from 'node:crypto';
-import type { ChatMethod, ChatTransport, SoapOptions } from '@afilnet-chat/core';
+import type { ChatTransport, SoapOptions } from '@afilnet-chat/core';
 import { BUILT_IN_TRANSPORTS } from '@afilnet-chat/core/constants';
 import {
   joinUrl,
   resolveTransportOptions,
   type AccountTransportOptions,
-  type HttpResponse,
-  type WireResponse,
   wireResponse,
 } from '@afilnet-chat/core/transport';
 import { createXmlReader, findXmlIllegalCharacter } from '@afilnet-chat/soap-xml';
@@ -36,12 +34,6 @@ const xmlRule = (_field: 'user' | 'password', value: string): string | undefined
     : `holds ${found}, a character XML 1.0 (and so SOAP) cannot carry`;
 };
 
-/** What differs between methods: the request's headers (by SOAPAction) and the answer's wrapper. */
-interface MethodWire {
-  readonly headers: Readonly<Record<string, string>>;
-  readonly read: (response: HttpResponse) => WireResponse;
-}
-
 /**
  * Creates the SOAP transport: `POST /api/soap/`, `Content-Type: text/xml; charset=utf-8`,
  * `SOAPAction: "urn:afilnet:chat#M"`, a `wsse:Security` header with a UsernameToken
@@ -65,51 +57,45 @@ export function createSoapTransport(options: SoapTransportOptions): ChatTranspor
   const digest = soap.passwordType === 'PasswordDigest';
   const textToken = digest ? undefined : encodeUsernameToken(credentials);
   const reader = createXmlReader();
-  // Made on each method's first call rather than per call.
-  const wireByMethod = new Map<ChatMethod, MethodWire>();
-  const wireOf = (method: ChatMethod): MethodWire => {
-    let wire = wireByMethod.get(method);
-    if (wire === undefined) {
-      wire = {
-        headers: {
-          'content-type': SOAP_CONTENT_TYPE,
-          soapaction: soapActionOf(method),
-          accept: 'text/xml',
-        },
-        read: (response) =>
-          wireResponse(response, decodeSoapPayload(reader, method, response.body)),
+  // One headers object per method, made on its first call: they differ only by SOAPAction.
+  const headersByMethod = new Map<string, Readonly<Record<string, string>>>();
+  const headersOf = (method: string): Readonly<Record<string, string>> => {
+    let headers = headersByMethod.get(method);
+    if (headers === undefined) {
+      headers = {
+        'content-type': SOAP_CONTENT_TYPE,
+        soapaction: soapActionOf(method),
+        accept: 'text/xml',
       };
-      wireByMethod.set(method, wire);
+      headersByMethod.set(method, headers);
     }
-    return wire;
+    return headers;
   };
 
   return {
     name: 'soap',
     security: BUILT_IN_TRANSPORTS.soap.security,
     secrets: [credentials.password],
-    // Not `async`: the call waits on the exchange's own promise, with no frame around it; what
-    // throws before the request is sent still rejects.
-    send(request, context) {
-      try {
-        refuseUnencodableParams(request);
-        const security =
-          textToken ??
-          encodeUsernameToken(credentials, {
-            nonce: randomBytes(16),
-            created: new Date().toISOString(),
-          });
-        const { headers, read } = wireOf(request.method);
-        return context.http
-          .send(
-            { method: 'POST', url, headers, body: encodeEnvelope(request, security) },
-            // The context is the send options: the executor listens to the call's abort through it.
-            context,
-          )
-          .then(read);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    async send(request, context) {
+      const { http } = context;
+      refuseUnencodableParams(request);
+      const security =
+        textToken ??
+        encodeUsernameToken(credentials, {
+          nonce: randomBytes(16),
+          created: new Date().toISOString(),
+        });
+      const response = await http.send(
+        {
+          method: 'POST',
+          url,
+          headers: headersOf(request.method),
+          body: encodeEnvelope(request, security),
+        },
+        // The context is the send options: the executor listens to the call's abort through it.
+        context,
+      );
+      return wireResponse(response, decodeSoapPayload(reader, request.method, response.body));
     },
   };
 }
