@@ -16,7 +16,11 @@ export type {
   WatchUnreadMessagesInput,
 } from './client/watch-unread-messages.js';
 export { createFileCheckpoint } from './inbound/file-checkpoint.js';
-export { createMemoryCheckpoint, type InboundCheckpoint } from './inbound/inbound-checkpoint.js';
+export {
+  createMemoryCheckpoint,
+  type InboundCheckpoint,
+  type InboundStateChanges,
+} from './inbound/inbound-checkpoint.js';
 export type { InboundMessage, InboundState } from './inbound/inbound-state.js';
 export type { InboundWatch, WatchInboundInput } from './inbound/watch-inbound.js';
 export { createChatClientFromEnv, configFromEnv, ENV_VARIABLES } from './client/client-from-env.js';

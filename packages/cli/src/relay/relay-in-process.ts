@@ -22,6 +22,7 @@ import {
   type InboundCheckpoint,
   type InboundMessage,
   type InboundState,
+  type InboundStateChanges,
 } from '@afilnet-chat/core/inbound';
 import { deliverWebhook } from './deliver-webhook.js';
 import type { FailedDeliveries } from './failed-deliveries.js';
@@ -99,6 +100,9 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
   const acknowledgeInJournal = checkpoint.acknowledge?.bind(checkpoint);
   let writing: Promise<void> | undefined;
   let saveWanted = false;
+  // What the saves asked for since the last one changed: the conversations a poll names, or
+  // 'whole' once a save that names none was asked for (the checkpoint then compares everything).
+  let unsaved: Set<string> | 'whole' = new Set();
   let acknowledged: string[] = [];
   const write = async (): Promise<void> => {
     try {
@@ -115,7 +119,12 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
         }
         if (saveWanted || acknowledgeInJournal === undefined) {
           saveWanted = false;
-          await checkpoint.save(state);
+          const changed = unsaved;
+          unsaved = new Set();
+          await checkpoint.save(
+            state,
+            changed === 'whole' ? undefined : { conversations: changed },
+          );
         } else {
           await acknowledgeInJournal(ids);
         }
@@ -124,7 +133,9 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
       writing = undefined;
     }
   };
-  const save = (): Promise<void> => {
+  const save = (changes?: InboundStateChanges): Promise<void> => {
+    if (changes === undefined) unsaved = 'whole';
+    else if (unsaved !== 'whole') for (const key of changes.conversations) unsaved.add(key);
     saveWanted = true;
     writing ??= write();
     return writing;
@@ -206,7 +217,7 @@ export async function runInProcessRelay(options: InProcessRelayOptions): Promise
       if (dispatched.size < MAX_UNDELIVERED && now >= nextPollAt) {
         try {
           const polled = await pollInbound(state, api, {
-            save: () => save(),
+            save: (_state, changes) => save(changes),
             signal: stopAll.signal,
             ...(options.sweepIntervalMs === undefined
               ? {}

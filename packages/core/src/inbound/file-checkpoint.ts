@@ -16,7 +16,7 @@ import {
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { AfilnetValidationError } from '../errors/errors.js';
-import type { InboundCheckpoint } from './inbound-checkpoint.js';
+import type { InboundCheckpoint, InboundStateChanges } from './inbound-checkpoint.js';
 import {
   acknowledgeInbound,
   INBOUND_STATE_FORMAT,
@@ -476,12 +476,15 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
     return state;
   }
 
-  async function save(state: InboundState): Promise<void> {
+  async function save(state: InboundState, changes?: InboundStateChanges): Promise<void> {
     if (held === undefined) throw refuse('it is not open (save before open, or after close)');
+    // The changes are relative to what this checkpoint was last given: only trusted for the
+    // same state object (another one is compared whole).
+    const since = state === live ? changes?.conversations : undefined;
     live = state;
     // Nothing to compare with: written whole, and compared with from now on.
     if (saved === undefined) return writeWhole(state);
-    const record = saved.record(state);
+    const record = saved.record(state, since);
     if (record !== undefined) await write(state, record);
   }
 

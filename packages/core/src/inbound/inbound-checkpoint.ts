@@ -5,6 +5,20 @@ import { AfilnetValidationError } from '../errors/errors.js';
 import { parseInboundState, type InboundState } from './inbound-state.js';
 
 /**
+ * What changed in a state since it was last given to `save`, as the poll that changed it knows.
+ * A store may compare only what it names rather than the whole state: at 10,000 conversations
+ * that is the difference between a few entries and a walk over all of them, on every save.
+ */
+export interface InboundStateChanges {
+  /**
+   * The key of every conversation added, changed or removed since the previous call of `save`
+   * with this state object (any other key names a conversation left as it was). Everything
+   * outside `conversations` may have changed too and is not covered.
+   */
+  readonly conversations: ReadonlySet<string>;
+}
+
+/**
  * A store for one account's listening state, used by one watch at a time.
  *
  * `watchInbound` calls `open()` once, `save()` at every point of a poll that must survive a
@@ -25,8 +39,13 @@ export interface InboundCheckpoint {
    * Replaces the saved state. Resolves once the state would survive a crash. `state` is the live
    * object, which the caller keeps changing: read it before the first `await`. Never called
    * twice at once.
+   *
+   * `changes`, when given (`watchInbound` gives it), names every conversation that may differ
+   * from what the previous `save()` of this checkpoint was given, whether or not that save
+   * succeeded: a store that compares states may compare only those, and must compare the
+   * whole state after a save of its own that failed. A store may ignore it.
    */
-  save(state: InboundState): Promise<void>;
+  save(state: InboundState, changes?: InboundStateChanges): Promise<void>;
   /**
    * Optional: records that these messages were acknowledged, more cheaply than `save()` would.
    * The caller has already removed them from the live state's `pending`; resolves once that

@@ -30,6 +30,6 @@ export {
   type InboundPollOptions,
   type InboundPollResult,
 } from './poll-inbound.js';
-export type { InboundCheckpoint } from './inbound-checkpoint.js';
+export type { InboundCheckpoint, InboundStateChanges } from './inbound-checkpoint.js';
 export { writeFileAtomic } from './write-file-atomic.js';
 export { watchInbound, type InboundWatch, type WatchInboundInput } from './watch-inbound.js';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type {
   CallOptions,
@@ -11,6 +12,7 @@ import { AfilnetApiError, AfilnetTransportError } from '../errors/errors.js';
 import { createInboundState, parseInboundState, type InboundState } from './inbound-state.js';
 import { conversationKey } from './conversation-key.js';
 import { pollInbound, type InboundApi } from './poll-inbound.js';
+import { copySavedState } from './state-journal.js';
 
 interface Stored extends ChatMessage {
   status: 'sent' | 'unread' | 'read';
@@ -512,5 +514,99 @@ describe('pollInbound', () => {
     await pollInbound(state, account, { save: disk().save });
     expect(state.conversations).toEqual({});
     expect(state.fetching).toEqual({});
+  });
+  it('saves what a failed poll changed and did not save, though nothing changed since', async () => {
+    const account = new Account();
+    account.inbound(tg('a'), 'one');
+    const store = disk();
+    const state = createInboundState();
+    await pollInbound(state, account, { save: store.save });
+    drain(state);
+    await store.save(state);
+    // Telegram is gone, so its conversation is dropped; then the WhatsApp listing fails.
+    account.channels = account.channels.filter((c) => c.platform !== 'telegram');
+    const failing: InboundApi = {
+      getChatChannels: (o) => account.getChatChannels(o),
+      getChats: (r, o) =>
+        r.platform === 'whatsapp'
+          ? Promise.reject(new AfilnetTransportError('TIMEOUT', 'no answer'))
+          : account.getChats(r, o),
+      getMessages: (r, o) => account.getMessages(r, o),
+      getUnreadMessages: (r, o) => account.getUnreadMessages(r, o),
+    };
+    await expect(pollInbound(state, failing, { save: store.save })).rejects.toThrow('no answer');
+    expect(state.conversations).toEqual({});
+    expect(Object.keys(store.load().conversations)).toEqual(['telegram/200/a']);
+    await pollInbound(state, account, { save: store.save });
+    expect(store.load().conversations).toEqual({});
+  });
+
+  it('tells each save every conversation it changed since the previous one, across failed polls', async () => {
+    // One round of what can happen between and during polls.
+    const round = fc.record({
+      inbound: fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b', 'c', 'd')), {
+        maxLength: 4,
+      }),
+      lose: fc.nat({ max: 2 }),
+      deleteChat: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+      telegramGone: fc.boolean(),
+      rereadChannels: fc.boolean(),
+      sweep: fc.boolean(),
+      failGetchats: fc.boolean(),
+      drain: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(round, { minLength: 1, maxLength: 8 }), async (rounds) => {
+        const account = new Account();
+        const telegram = account.channels[1] as ChatChannel;
+        const state = createInboundState();
+        // Two copies of what a store holds: one compared whole, one told what changed.
+        const whole = copySavedState(state);
+        const told = copySavedState(state);
+        let saves = 0;
+        const save = (live: InboundState, changes: { conversations: ReadonlySet<string> }) => {
+          saves += 1;
+          expect(told.record(live, changes.conversations)).toEqual(whole.record(live));
+          return Promise.resolve();
+        };
+        let failNextGetchats = false;
+        const api: InboundApi = {
+          getChatChannels: (o) => account.getChatChannels(o),
+          getChats: (r, o) => {
+            if (failNextGetchats && r.platform === 'whatsapp') {
+              failNextGetchats = false;
+              return Promise.reject(new AfilnetTransportError('TIMEOUT', 'no answer'));
+            }
+            return account.getChats(r, o);
+          },
+          getMessages: (r, o) => account.getMessages(r, o),
+          getUnreadMessages: (r, o) => account.getUnreadMessages(r, o),
+        };
+        for (const r of rounds) {
+          for (const [onTelegram, destination] of r.inbound)
+            account.inbound(onTelegram ? tg(destination) : wa(destination), 'hello');
+          account.loseNextUnreadAnswers = r.lose;
+          if (r.deleteChat !== undefined) account.chats.delete(`whatsapp|100|${r.deleteChat}`);
+          account.channels = r.telegramGone
+            ? account.channels.filter((c) => c !== telegram)
+            : [account.channels[0] as ChatChannel, telegram];
+          if (r.rereadChannels && state.channels !== undefined)
+            state.channels = { ...state.channels, readAt: 0 };
+          if (r.sweep) state.sweptAt = 0;
+          failNextGetchats = r.failGetchats;
+          await pollInbound(state, api, { save, concurrency: 2 }).catch((error: unknown) => {
+            if (!(error instanceof AfilnetTransportError)) throw error;
+          });
+          if (r.drain) drain(state);
+        }
+        account.loseNextUnreadAnswers = 0;
+        await pollInbound(state, account, { save });
+        // Whatever the polls did, the last one saved what they changed, and the copy told of the
+        // changes holds every conversation as it is.
+        expect(told.record(state)?.conversations).toBeUndefined();
+        expect(saves).toBeGreaterThan(0);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -21,6 +21,7 @@ import { PLATFORMS, type Platform } from '../wire/chat-types.js';
 import { debugLog, type DebugLog } from '../diagnostics/debug-log.js';
 import { AfilnetApiError } from '../errors/errors.js';
 import { conversationKey } from './conversation-key.js';
+import type { InboundStateChanges } from './inbound-checkpoint.js';
 import type { InboundConversation, InboundMessage, InboundState } from './inbound-state.js';
 
 /** The calls a poll makes; a `ChatClient` is one. */
@@ -43,8 +44,14 @@ export interface InboundPollOptions {
   /**
    * Saves the state durably. Called with the live object, which the poll keeps changing: read it
    * (e.g. `JSON.stringify`) before the first `await`. Saves are never concurrent.
+   *
+   * `changes` names every conversation that `pollInbound` changed in this state object since it
+   * last called a `save` with it, in this poll or an earlier one (changes made to the state by
+   * anything else are not in it). Pass it on to an `InboundCheckpoint`'s `save` when every
+   * save of this state goes to that checkpoint, as `watchInbound` does: the file checkpoint then
+   * compares only those conversations.
    */
-  save(state: InboundState): Promise<void>;
+  save(state: InboundState, changes: InboundStateChanges): Promise<void>;
   /** The channels to watch; when left out, every channel of the account, re-read at most once a minute. */
   channels?: readonly ChannelRef[];
   /** Every this many ms, every known conversation is read too (default 600,000; 0: never). */
@@ -84,9 +91,10 @@ export const CHANNEL_LIST_MAX_AGE_MS = 60_000;
 const DEFAULT_CONCURRENCY = 4;
 /**
  * While reads go on, the answers taken so far are saved at most this often (and all of them once
- * the reads are done, before the poll resolves). A save writes the whole state (over a megabyte
- * of JSON at 10,000 conversations); one per answer made a poll's CPU follow the length of its
- * read phase. What a crash leaves unsaved meanwhile is an intent, recovered by the next poll.
+ * the reads are done, before the poll resolves). A save is at least a flushed write (`fsync` in
+ * the file checkpoint), and a store without a journal writes the whole state (over a megabyte of
+ * JSON at 10,000 conversations); one per answer made a poll's CPU follow the length of its read
+ * phase. What a crash leaves unsaved meanwhile is an intent, recovered by the next poll.
  */
 const PROGRESS_SAVE_INTERVAL_MS = 1_000;
 
@@ -101,6 +109,13 @@ const KNOWN_PLATFORMS: ReadonlySet<string> = new Set(PLATFORMS);
  * as the state object it was made for (a watch keeps one across its polls).
  */
 const keyMemos = new WeakMap<InboundState, Map<string, Map<string, string>>>();
+
+/**
+ * The keys of the conversations that polls changed in each state since they last called a save
+ * with it: what the next save is told. Kept per state object, not per poll, so that what a poll
+ * changed before it failed is told to the next poll's first save.
+ */
+const unsavedConversations = new WeakMap<InboundState, Set<string>>();
 
 /** A conversation whose latest message differs from its marker, as one `getchats` answer gave it. */
 export interface ChangedLatest {
@@ -173,8 +188,15 @@ export function oldestFirst(messages: readonly ChatMessage[]): ChatMessage[] {
   return list.sort((a, b) => (a.datetime < b.datetime ? -1 : a.datetime > b.datetime ? 1 : 0));
 }
 
-/** Serialises saves and merges the ones asked for while one runs: the next save writes the latest state. */
-function createSaver(state: InboundState, save: (state: InboundState) => Promise<void>) {
+/**
+ * Serialises saves and merges the ones asked for while one runs: the next save writes the latest
+ * state, told of the conversations `changed` holds (those changed since the previous save).
+ */
+function createSaver(
+  state: InboundState,
+  save: InboundPollOptions['save'],
+  changed: { current: Set<string> },
+) {
   let running: Promise<void> | undefined;
   let wanted = false;
   let lastBegunAt = Number.NEGATIVE_INFINITY;
@@ -183,7 +205,10 @@ function createSaver(state: InboundState, save: (state: InboundState) => Promise
       while (wanted) {
         wanted = false;
         lastBegunAt = Date.now();
-        await save(state);
+        const conversations = changed.current;
+        changed.current = new Set();
+        unsavedConversations.set(state, changed.current);
+        await save(state, { conversations });
       }
     } finally {
       running = undefined;
@@ -288,7 +313,13 @@ export async function pollInbound(
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
   const callOptions: CallOptions = options.signal === undefined ? {} : { signal: options.signal };
   const debug: DebugLog | undefined = debugLog();
-  const saver = createSaver(state, options.save);
+  const changedKeys = { current: unsavedConversations.get(state) ?? new Set<string>() };
+  unsavedConversations.set(state, changedKeys.current);
+  /** Notes a conversation this poll changes (added, changed or removed), for the next save. */
+  const touch = (key: string) => {
+    changedKeys.current.add(key);
+  };
+  const saver = createSaver(state, options.save, changedKeys);
   const calls: InboundPollCalls = {
     getchatchannels: 0,
     getchats: 0,
@@ -301,10 +332,13 @@ export async function pollInbound(
   const pendingIds = new Set(state.pending.map((m) => m.messageId));
   const found = options.channels === undefined;
   // Whether the state changed in a way no save has been asked for yet; a poll that changed
-  // nothing (no conversation changed, nothing recovered) does not rewrite the checkpoint.
-  let unsaved = false;
+  // nothing (no conversation changed, nothing recovered) does not rewrite the checkpoint. What
+  // an earlier poll changed and failed before saving (a channel dropped, then a call failed) is
+  // saved by this one.
+  let unsaved = changedKeys.current.size > 0;
 
   const dropConversation = (key: string) => {
+    touch(key);
     delete state.conversations[key];
     delete state.fetching[key];
   };
@@ -333,11 +367,14 @@ export async function pollInbound(
     }
     return false;
   };
-  const take = (conversation: InboundConversation, read: readonly ChatMessage[]) => {
+  const take = (key: string, conversation: InboundConversation, read: readonly ChatMessage[]) => {
     // Each message read is of this conversation: it carries the conversation's known platform.
     const messages = read.map((m) => ({ ...m, platform: conversation.platform }));
     const last = messages[messages.length - 1];
-    if (last !== undefined) conversation.lastTaken = last.messageId;
+    if (last !== undefined) {
+      conversation.lastTaken = last.messageId;
+      touch(key);
+    }
     state.pending.push(...messages);
     taken.push(...messages);
     for (const m of messages) pendingIds.add(m.messageId);
@@ -360,7 +397,7 @@ export async function pollInbound(
       throw error;
     }
     const again = afterKnown(history, conversation).filter((m) => !pendingIds.has(m.messageId));
-    take(conversation, again);
+    take(key, conversation, again);
     // What was taken may still be unread; the next fetch must not take it twice. The marker
     // stays as it was, so that the next `getchats` shows the conversation as changed.
     if (again.length > 0)
@@ -396,8 +433,10 @@ export async function pollInbound(
       unsaved = true;
       const watched = new Set(state.channels.list.map((c) => `${c.platform} ${c.platformId}`));
       for (const [key, c] of Object.entries(state.conversations)) {
-        if (!watched.has(`${c.platform} ${c.platformId}`) && state.fetching[key] === undefined)
+        if (!watched.has(`${c.platform} ${c.platformId}`) && state.fetching[key] === undefined) {
+          touch(key);
           delete state.conversations[key];
+        }
       }
     }
     channels = state.channels.list;
@@ -460,6 +499,7 @@ export async function pollInbound(
           destination: message.destination,
         };
         state.conversations[key] = conversation;
+        touch(key);
       }
       toRead.set(key, {
         conversation,
@@ -506,10 +546,11 @@ export async function pollInbound(
       const fresh = answer.filter(
         (m) => !m.sent && !pendingIds.has(m.messageId) && !recovered.includes(m.messageId),
       );
-      take(conversation, fresh);
+      take(key, conversation, fresh);
       delete conversation.recovered;
       if (marker !== undefined)
         conversation.marker = announced ? markerAfterRead(marker, markerAt, answer) : marker;
+      touch(key);
       delete state.fetching[key];
       if (!announced && fresh.length > 0) {
         debug?.(

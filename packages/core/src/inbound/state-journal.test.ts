@@ -223,6 +223,57 @@ describe('the journal of changes', () => {
     );
   });
 
+  it('records the same when told which conversations changed as when comparing them all', () => {
+    fc.assert(
+      fc.property(operations, (ops) => {
+        const live = createInboundState();
+        const whole = copySavedState(live);
+        const told = copySavedState(live);
+        // The conversations changed since the last save, as a poll notes them.
+        let changed = new Set<string>();
+        for (const op of ops) {
+          if (op.kind === 'conversation' || op.kind === 'drop' || op.kind === 'take')
+            changed.add(op.key);
+          const alone = change(live, op);
+          if (alone !== undefined)
+            expect(told.acknowledge(alone)).toEqual(whole.acknowledge(alone));
+          if (op.kind === 'save' || op.kind === 'reopen' || op.kind === 'compact') {
+            expect(told.record(live, changed)).toEqual(whole.record(live));
+            changed = new Set();
+          }
+        }
+        expect(told.record(live, changed)).toEqual(whole.record(live));
+        expect(told.record(live, new Set(keys))).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('compares only the conversations it is told of', () => {
+    const live = createInboundState();
+    for (const k of keys) {
+      const [platform, platformId, destination] = k.split('/') as [string, string, string];
+      live.conversations[k] = {
+        platform: platform as InboundMessage['platform'],
+        platformId,
+        destination,
+        marker: '1',
+      };
+    }
+    const saved = copySavedState(live);
+    (live.conversations['whatsapp/100/a'] as { marker?: string }).marker = '2';
+    delete live.conversations['telegram/200/c'];
+    expect(saved.record(live, new Set(['whatsapp/100/b']))).toBeUndefined();
+    expect(saved.record(live, new Set(['whatsapp/100/a', 'telegram/200/c']))).toEqual({
+      conversations: {
+        'whatsapp/100/a': { ...live.conversations['whatsapp/100/a'] },
+        'telegram/200/c': null,
+      },
+    });
+    // Its count of conversations followed: a whole comparison finds nothing more.
+    expect(saved.record(live)).toBeUndefined();
+  });
+
   it('records only what changed: a marker moved costs one conversation, not all of them', () => {
     const live = createInboundState();
     for (let i = 0; i < 1_000; i++)
@@ -318,6 +369,28 @@ describe('the file checkpoint with its journal', () => {
       { numRuns: 150 },
     );
   }, 120_000);
+
+  it('trusts the changes it is told of only for the state object it saved last', async () => {
+    const path = freshPath();
+    const checkpoint = createFileCheckpoint(path);
+    await checkpoint.open();
+    const first = createInboundState();
+    await checkpoint.save(first);
+    const conversation = { platform: 'whatsapp' as const, platformId: '100', destination: 'a' };
+    first.conversations['whatsapp/100/a'] = { ...conversation, marker: '1' };
+    await checkpoint.save(first, { conversations: new Set(['whatsapp/100/a']) });
+    // Another object, told of nothing: compared whole all the same.
+    const second = plain(first) as InboundState;
+    second.conversations['whatsapp/100/b'] = { ...conversation, destination: 'b' };
+    await checkpoint.save(second, { conversations: new Set() });
+    // The same object again: only what it is told of is compared.
+    (second.conversations['whatsapp/100/a'] as { marker?: string }).marker = '2';
+    await checkpoint.save(second, { conversations: new Set(['whatsapp/100/a']) });
+    await checkpoint.close();
+    const again = createFileCheckpoint(path);
+    expect(await again.open()).toEqual(plain(second));
+    await again.close();
+  });
 
   it('ignores a last line cut short and appends the next save on a line of its own', async () => {
     const path = freshPath();

@@ -169,10 +169,12 @@ function pendingChange(
 export interface SavedStateCopy {
   /**
    * The record that turns the copy into `live`, applied to the copy; `undefined` when nothing
-   * changed. Reads `live` synchronously, whole: its cost is a comparison per conversation (two
-   * map reads and a few string comparisons) plus what changed.
+   * changed. Reads `live` synchronously. Without `changed`, it compares every conversation (two
+   * map reads and a few string comparisons each); with it, only the conversations it names,
+   * which must include every one that differs from the copy (`InboundStateChanges`): a save
+   * then costs what changed, not what the account holds.
    */
-  record(live: InboundState): JournalRecord | undefined;
+  record(live: InboundState, changed?: ReadonlySet<string>): JournalRecord | undefined;
   /** Applies and returns the record of an acknowledgement the caller has already made in its state. */
   acknowledge(messageIds: readonly string[]): JournalRecord;
 }
@@ -196,36 +198,57 @@ export function copySavedState(state: InboundState): SavedStateCopy {
   if (state.firstAttemptAt !== undefined) copy.firstAttemptAt = { ...state.firstAttemptAt };
 
   return {
-    record(live) {
+    record(live, changed) {
       const record: JournalRecord = {};
       // Compared and brought up to date in one pass: the copy's conversations change as they are
       // found, which spares a second pass over the changes.
       const conversations: Record<string, InboundConversation | null> = {};
-      let common = 0;
-      let fresh = 0;
       let any = false;
-      for (const key in live.conversations) {
-        const now = live.conversations[key] as InboundConversation;
-        const before = copy.conversations[key];
-        if (before === undefined) fresh += 1;
-        else common += 1;
+      const compare = (key: string, now: InboundConversation, before?: InboundConversation) => {
         if (before === undefined || !sameConversation(before, now)) {
           const copied = copyConversation(now);
           conversations[key] = copied;
           copy.conversations[key] = copied;
           any = true;
         }
-      }
-      if (common !== count) {
-        for (const key in copy.conversations) {
-          if (!Object.hasOwn(live.conversations, key)) {
+      };
+      if (changed !== undefined) {
+        for (const key of changed) {
+          const now = Object.hasOwn(live.conversations, key) ? live.conversations[key] : undefined;
+          const before = Object.hasOwn(copy.conversations, key)
+            ? copy.conversations[key]
+            : undefined;
+          if (now !== undefined) {
+            if (before === undefined) count += 1;
+            compare(key, now, before);
+          } else if (before !== undefined) {
             conversations[key] = null;
             delete copy.conversations[key];
+            count -= 1;
             any = true;
           }
         }
+      } else {
+        let common = 0;
+        let fresh = 0;
+        for (const key in live.conversations) {
+          const now = live.conversations[key] as InboundConversation;
+          const before = copy.conversations[key];
+          if (before === undefined) fresh += 1;
+          else common += 1;
+          compare(key, now, before);
+        }
+        if (common !== count) {
+          for (const key in copy.conversations) {
+            if (!Object.hasOwn(live.conversations, key)) {
+              conversations[key] = null;
+              delete copy.conversations[key];
+              any = true;
+            }
+          }
+        }
+        count = common + fresh;
       }
-      count = common + fresh;
       if (any) record.conversations = conversations;
 
       const fetching: Record<string, InboundFetchIntent | null> = {};

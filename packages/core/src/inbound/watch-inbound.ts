@@ -9,7 +9,11 @@ import {
   DEFAULT_WATCH_INTERVAL_MS,
   DEFAULT_WATCH_MAX_BACKOFF_MS,
 } from '../client/watch-unread-messages.js';
-import { createMemoryCheckpoint, type InboundCheckpoint } from './inbound-checkpoint.js';
+import {
+  createMemoryCheckpoint,
+  type InboundCheckpoint,
+  type InboundStateChanges,
+} from './inbound-checkpoint.js';
 import {
   acknowledgeInbound,
   createInboundState,
@@ -131,7 +135,9 @@ export function watchInbound(
     saving = run.catch(() => undefined);
     return run;
   };
-  const save = (s: InboundState) => serialise(() => checkpoint.save(s));
+  // A poll's saves tell the checkpoint which conversations changed; the others compare it whole.
+  const save = (s: InboundState, changes?: InboundStateChanges) =>
+    serialise(() => checkpoint.save(s, changes));
   // An acknowledgement costs the checkpoint a few bytes when it can record one alone, rather
   // than the whole state (over a megabyte at 10,000 conversations).
   const acknowledge = checkpoint.acknowledge?.bind(checkpoint);
