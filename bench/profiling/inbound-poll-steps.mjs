@@ -23,7 +23,9 @@
  *   each round, so each is read; the reads answer nothing): with a memory save, with a save that
  *   writes the whole state (`JSON.stringify` + `writeFileAtomic`, what the file checkpoint did
  *   before its journal of changes) and with the file checkpoint (a journal line per save, the
- *   state written whole when the journal outgrows it); and the saves of such a poll alone.
+ *   state written whole when the journal outgrows it), comparing the whole state on each save or
+ *   told of the conversations the poll changed (as `watchInbound` tells it); and the saves of such
+ *   a poll alone, both ways.
  *
  * Last, the fixed part and the cost per changed conversation of a line through the 1 % and 10 %
  * polls (memory save), beside half the 1 % poll and the listing: the soak's CPU rule, in process.
@@ -248,7 +250,22 @@ try {
     console.log(
       `file checkpoint saves per poll changing ${label}: ${(saves / (ROUNDS + 2)).toFixed(1)}`,
     );
+    rows.push(
+      await measure(
+        `poll changing ${label}: pollInbound, file checkpoint told of the changes`,
+        () => {
+          change(share);
+          return pollInbound(state, chat, {
+            save: (s, changes) => checkpoint.save(s, changes),
+            sweepIntervalMs: 0,
+          });
+        },
+      ),
+    );
     // The two saves of such a poll alone: the intents, then the answers (markers moved).
+    // `save` is given the conversations changed since the previous save, as a poll gives them
+    // (the markers put back at the end of a round are saved with the next round's intents).
+    let putBack = new Set();
     const saveSteps = async (save) => {
       round += 1;
       const count = Math.round(keys.length * share);
@@ -256,17 +273,19 @@ try {
         const key = keys[(round * 7_919 + i * 97) % keys.length];
         state.fetching[key] = { marker: state.conversations[key].marker };
       }
-      await save(state);
-      for (const key of Object.keys(state.fetching)) {
+      await save(state, { conversations: putBack });
+      const changed = new Set(Object.keys(state.fetching));
+      for (const key of changed) {
         state.conversations[key].marker = `changed ${round}`;
         state.conversations[key].lastTaken = `changed ${round}`;
       }
-      await save(state);
+      await save(state, { conversations: changed });
       // Back as getchats gives them, for the polls that follow.
       for (const [key, intent] of Object.entries(state.fetching)) {
         state.conversations[key].marker = intent.marker;
         delete state.fetching[key];
       }
+      putBack = changed;
     };
     rows.push(
       await measure(`saves of a poll changing ${label}: whole state × 2 (before)`, () =>
@@ -276,6 +295,12 @@ try {
     rows.push(
       await measure(`saves of a poll changing ${label}: file checkpoint × 2 (journal)`, () =>
         saveSteps((s) => checkpoint.save(s)),
+      ),
+    );
+    rows.push(
+      await measure(
+        `saves of a poll changing ${label}: file checkpoint × 2, told of the changes`,
+        () => saveSteps((s, changes) => checkpoint.save(s, changes)),
       ),
     );
   }
