@@ -38,7 +38,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
 import { createChatClient } from '../../packages/core/src/index.ts';
 import { createFileCheckpoint } from '../../packages/core/src/inbound/file-checkpoint.ts';
 import { conversationKey } from '../../packages/core/src/inbound/conversation-key.ts';
@@ -51,18 +50,15 @@ import { PLATFORMS } from '../../packages/core/src/wire/chat-types.ts';
 import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
 import {
   CONVERSATIONS_PER_CHANNEL,
+  readListing,
+  SOAK_CHANNELS,
   seedSoakSandbox,
   startSoakSandbox,
 } from '../soak/soak-sandbox.mjs';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '30' } } });
 const ROUNDS = Number(values.rounds);
-const CHANNELS = [
-  { platform: 'whatsapp', platformId: '100' },
-  { platform: 'telegram', platformId: '200' },
-  { platform: 'webchat', platformId: '300' },
-  { platform: 'operator', platformId: '400' },
-];
+const CHANNELS = SOAK_CHANNELS;
 
 const cpuMicros = () => {
   const { user, system } = process.cpuUsage();
@@ -96,26 +92,7 @@ try {
     allowInsecureHttp: true,
     credentials: { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password },
   });
-  const form = (c) =>
-    new URLSearchParams({
-      class: 'chat',
-      method: 'getchats',
-      user: DEMO_ACCOUNT.user,
-      password: DEMO_ACCOUNT.password,
-      platform: c.platform,
-      platformid: c.platformId,
-    }).toString();
-  const fetchBodies = () =>
-    Promise.all(
-      CHANNELS.map(async (c) => {
-        const response = await request(`${url}/api/http/`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: form(c),
-        });
-        return response.body.text();
-      }),
-    );
+  const fetchBodies = () => readListing(url);
   const bodies = await fetchBodies();
   const payloads = bodies.map(parseJsonPayload);
   const decode = (payload) => decodeResponse('getchats', { httpStatus: 200, payload });

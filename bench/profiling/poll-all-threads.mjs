@@ -29,11 +29,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
 import { createChatClient, createFileCheckpoint } from '@afilnet-chat/core';
 import { createInboundState, pollInbound } from '@afilnet-chat/core/inbound';
 import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
-import { seedSoakSandbox, startSoakSandbox } from '../soak/soak-sandbox.mjs';
+import { readListing, seedSoakSandbox, startSoakSandbox } from '../soak/soak-sandbox.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -48,12 +47,6 @@ const ROUNDS = Number(values.rounds);
 const INTERVAL_MS = Number(values['interval-ms']);
 const KINDS = values.kinds.split(',');
 const WARMUP_POLLS = 3;
-const CHANNELS = [
-  { platform: 'whatsapp', platformId: '100' },
-  { platform: 'telegram', platformId: '200' },
-  { platform: 'webchat', platformId: '300' },
-  { platform: 'operator', platformId: '400' },
-];
 /** Clock ticks per second of `/proc/<pid>/task/<tid>/stat` (USER_HZ, 100 on Linux). */
 const TICK_MS = 10;
 
@@ -111,28 +104,9 @@ try {
     allowInsecureHttp: true,
     credentials: { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password },
   });
-  const form = (c) =>
-    new URLSearchParams({
-      class: 'chat',
-      method: 'getchats',
-      user: DEMO_ACCOUNT.user,
-      password: DEMO_ACCOUNT.password,
-      platform: c.platform,
-      platformid: c.platformId,
-    }).toString();
   let sink;
   const listing = async () => {
-    const bodies = await Promise.all(
-      CHANNELS.map(async (c) => {
-        const response = await request(`${url}/api/http/`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: form(c),
-        });
-        return response.body.text();
-      }),
-    );
-    sink = bodies.map((body) => JSON.parse(body));
+    sink = (await readListing(url)).map((body) => JSON.parse(body));
   };
 
   // One checkpoint and state per kind, each read whole once before its rounds.

@@ -3,10 +3,47 @@
  * (`inbound-sandbox.mjs`, so that its CPU is not counted as the listener's), seeded with
  * 4 channels × 2,500 conversations.
  */
+import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
+import { request } from 'undici';
 import { startWorker } from '../runner/worker-process.mjs';
 
 /** Conversations per channel of the demo account's four: 10,000 in all. */
 export const CONVERSATIONS_PER_CHANNEL = 2_500;
+
+/** The demo account's four channels. */
+export const SOAK_CHANNELS = [
+  { platform: 'whatsapp', platformId: '100' },
+  { platform: 'telegram', platformId: '200' },
+  { platform: 'webchat', platformId: '300' },
+  { platform: 'operator', platformId: '400' },
+];
+
+/**
+ * The listing alone, with nothing of this SDK: undici `request()` of each channel's `getchats`
+ * (the post transport's form) on the sandbox at `url`. What any client of the API pays on every
+ * poll, since `getchats` takes no "changed since" parameter.
+ *
+ * @returns the four answers' text.
+ */
+export function readListing(url) {
+  return Promise.all(
+    SOAK_CHANNELS.map(async (c) => {
+      const response = await request(`${url}/api/http/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          class: 'chat',
+          method: 'getchats',
+          user: DEMO_ACCOUNT.user,
+          password: DEMO_ACCOUNT.password,
+          platform: c.platform,
+          platformid: c.platformId,
+        }).toString(),
+      });
+      return response.body.text();
+    }),
+  );
+}
 
 /** Starts the sandbox's process; seed it with {@link seedSoakSandbox}, stop it with `stop()`. */
 export function startSoakSandbox() {
