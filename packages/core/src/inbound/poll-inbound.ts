@@ -112,8 +112,9 @@ const keyMemos = new WeakMap<InboundState, Map<string, Map<string, string>>>();
 
 /**
  * The keys of the conversations that polls changed in each state since they last called a save
- * with it: what the next save is told. Kept per state object, not per poll, so that what a poll
- * changed before it failed is told to the next poll's first save.
+ * with it: what the next save is told (a copy, then the set is emptied). Kept per state object,
+ * not per poll, so that what a poll changed before it failed is told to the next poll's first
+ * save.
  */
 const unsavedConversations = new WeakMap<InboundState, Set<string>>();
 
@@ -192,11 +193,7 @@ export function oldestFirst(messages: readonly ChatMessage[]): ChatMessage[] {
  * Serialises saves and merges the ones asked for while one runs: the next save writes the latest
  * state, told of the conversations `changed` holds (those changed since the previous save).
  */
-function createSaver(
-  state: InboundState,
-  save: InboundPollOptions['save'],
-  changed: { current: Set<string> },
-) {
+function createSaver(state: InboundState, save: InboundPollOptions['save'], changed: Set<string>) {
   let running: Promise<void> | undefined;
   let wanted = false;
   let lastBegunAt = Number.NEGATIVE_INFINITY;
@@ -205,9 +202,8 @@ function createSaver(
       while (wanted) {
         wanted = false;
         lastBegunAt = Date.now();
-        const conversations = changed.current;
-        changed.current = new Set();
-        unsavedConversations.set(state, changed.current);
+        const conversations = new Set(changed);
+        changed.clear();
         await save(state, { conversations });
       }
     } finally {
@@ -313,13 +309,13 @@ export async function pollInbound(
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
   const callOptions: CallOptions = options.signal === undefined ? {} : { signal: options.signal };
   const debug: DebugLog | undefined = debugLog();
-  const changedKeys = { current: unsavedConversations.get(state) ?? new Set<string>() };
-  unsavedConversations.set(state, changedKeys.current);
+  const unsavedKeys = unsavedConversations.get(state) ?? new Set<string>();
+  unsavedConversations.set(state, unsavedKeys);
   /** Notes a conversation this poll changes (added, changed or removed), for the next save. */
   const touch = (key: string) => {
-    changedKeys.current.add(key);
+    unsavedKeys.add(key);
   };
-  const saver = createSaver(state, options.save, changedKeys);
+  const saver = createSaver(state, options.save, unsavedKeys);
   const calls: InboundPollCalls = {
     getchatchannels: 0,
     getchats: 0,
@@ -335,7 +331,7 @@ export async function pollInbound(
   // nothing (no conversation changed, nothing recovered) does not rewrite the checkpoint. What
   // an earlier poll changed and failed before saving (a channel dropped, then a call failed) is
   // saved by this one.
-  let unsaved = changedKeys.current.size > 0;
+  let unsaved = unsavedKeys.size > 0;
 
   const dropConversation = (key: string) => {
     touch(key);
@@ -367,14 +363,11 @@ export async function pollInbound(
     }
     return false;
   };
-  const take = (key: string, conversation: InboundConversation, read: readonly ChatMessage[]) => {
+  const take = (conversation: InboundConversation, read: readonly ChatMessage[]) => {
     // Each message read is of this conversation: it carries the conversation's known platform.
     const messages = read.map((m) => ({ ...m, platform: conversation.platform }));
     const last = messages[messages.length - 1];
-    if (last !== undefined) {
-      conversation.lastTaken = last.messageId;
-      touch(key);
-    }
+    if (last !== undefined) conversation.lastTaken = last.messageId;
     state.pending.push(...messages);
     taken.push(...messages);
     for (const m of messages) pendingIds.add(m.messageId);
@@ -397,14 +390,16 @@ export async function pollInbound(
       throw error;
     }
     const again = afterKnown(history, conversation).filter((m) => !pendingIds.has(m.messageId));
-    take(key, conversation, again);
+    take(conversation, again);
     // What was taken may still be unread; the next fetch must not take it twice. The marker
     // stays as it was, so that the next `getchats` shows the conversation as changed.
-    if (again.length > 0)
+    if (again.length > 0) {
       conversation.recovered = [
         ...(conversation.recovered ?? []),
         ...again.map((m) => m.messageId),
       ];
+      touch(key);
+    }
     delete state.fetching[key];
     debug?.(
       `inbound: recovered ${again.length} message(s) of ${key} after an interrupted poll (intent for marker ${intent.marker ?? 'none'})`,
@@ -546,7 +541,7 @@ export async function pollInbound(
       const fresh = answer.filter(
         (m) => !m.sent && !pendingIds.has(m.messageId) && !recovered.includes(m.messageId),
       );
-      take(key, conversation, fresh);
+      take(conversation, fresh);
       delete conversation.recovered;
       if (marker !== undefined)
         conversation.marker = announced ? markerAfterRead(marker, markerAt, answer) : marker;
