@@ -51,22 +51,13 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
     security: BUILT_IN_TRANSPORTS.basic.security,
     secrets: [credentials.password, authorization.slice('Basic '.length)],
     async send(request, context) {
-      const { http } = context;
       const fields = encode(request);
-      const response = useGet
-        ? await http.send(
-            { method: 'GET', url: endpoint + separator + fields, headers: getHeaders },
-            context,
-          )
-        : await http.send(
-            {
-              method: 'POST',
-              url: endpoint,
-              headers: postHeaders,
-              body: fields,
-            },
-            context,
-          );
+      const response = await context.http.send(
+        useGet
+          ? { method: 'GET', url: endpoint + separator + fields, headers: getHeaders }
+          : { method: 'POST', url: endpoint, headers: postHeaders, body: fields },
+        context,
+      );
       return jsonWireResponse(response);
     },
   };
