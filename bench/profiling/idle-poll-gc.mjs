@@ -21,8 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { createChatClient, createFileCheckpoint } from '@afilnet-chat/core';
-import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
-import { seedSoakSandbox, startSoakSandbox } from '../soak/soak-sandbox.mjs';
+import { seedSoakSandbox, soakClientConfig, startSoakSandbox } from '../soak/soak-sandbox.mjs';
 
 const { values } = parseArgs({ options: { polls: { type: 'string', default: '12' } } });
 const WARMUP_POLLS = 4;
@@ -32,12 +31,7 @@ const sandbox = startSoakSandbox();
 const dir = await mkdtemp(join(tmpdir(), 'afilnet-idle-poll-'));
 try {
   const { url } = await seedSoakSandbox(sandbox);
-  const chat = createChatClient({
-    transport: 'post',
-    baseUrl: url,
-    credentials: { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password },
-    allowInsecureHttp: true,
-  });
+  const chat = createChatClient(soakClientConfig(url));
 
   let gcMs = 0;
   let gcKinds = {};

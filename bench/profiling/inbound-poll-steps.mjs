@@ -47,12 +47,12 @@ import { writeFileAtomic } from '../../packages/core/src/inbound/write-file-atom
 import { parseJsonPayload } from '../../packages/core/src/wire/parse-json-payload.ts';
 import { decodeResponse } from '../../packages/core/src/wire/decode-response.ts';
 import { PLATFORMS } from '../../packages/core/src/wire/chat-types.ts';
-import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
 import {
   CONVERSATIONS_PER_CHANNEL,
   readListing,
   SOAK_CHANNELS,
   seedSoakSandbox,
+  soakClientConfig,
   startSoakSandbox,
 } from '../soak/soak-sandbox.mjs';
 
@@ -86,12 +86,7 @@ const sandbox = startSoakSandbox();
 const dir = await mkdtemp(join(tmpdir(), 'afilnet-poll-steps-'));
 try {
   const { url } = await seedSoakSandbox(sandbox);
-  const chat = createChatClient({
-    transport: 'post',
-    baseUrl: url,
-    allowInsecureHttp: true,
-    credentials: { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password },
-  });
+  const chat = createChatClient(soakClientConfig(url));
   const fetchBodies = () => readListing(url);
   const bodies = await fetchBodies();
   const payloads = bodies.map(parseJsonPayload);

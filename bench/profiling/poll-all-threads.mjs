@@ -31,8 +31,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createChatClient, createFileCheckpoint } from '@afilnet-chat/core';
 import { createInboundState, pollInbound } from '@afilnet-chat/core/inbound';
-import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
-import { readListing, seedSoakSandbox, startSoakSandbox } from '../soak/soak-sandbox.mjs';
+import {
+  readListing,
+  seedSoakSandbox,
+  soakClientConfig,
+  startSoakSandbox,
+} from '../soak/soak-sandbox.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -98,12 +102,7 @@ const sandbox = startSoakSandbox();
 const dir = await mkdtemp(join(tmpdir(), 'afilnet-poll-threads-'));
 try {
   const { url } = await seedSoakSandbox(sandbox);
-  const chat = createChatClient({
-    transport: 'post',
-    baseUrl: url,
-    allowInsecureHttp: true,
-    credentials: { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password },
-  });
+  const chat = createChatClient(soakClientConfig(url));
   let sink;
   const listing = async () => {
     sink = (await readListing(url)).map((body) => JSON.parse(body));

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createChatClient, createFileCheckpoint } from '@afilnet-chat/core';
-import { DEMO_ACCOUNT } from '@afilnet-chat/sandbox';
 import { onCommand } from '../worker/parent-channel.mjs';
+import { soakClientConfig } from './soak-sandbox.mjs';
 import { measureListener } from './measure-listener.mjs';
 
 let watch;
@@ -22,12 +22,7 @@ let watch;
  */
 onCommand('start', async (job) => {
   const dir = await mkdtemp(join(tmpdir(), 'afilnet-inbound-soak-'));
-  const chat = createChatClient({
-    transport: job.transport,
-    baseUrl: job.url,
-    allowInsecureHttp: true,
-    credentials: { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password },
-  });
+  const chat = createChatClient(soakClientConfig(job.url, job.transport));
   const stop = new AbortController();
   const inbound = chat.watchInbound({
     intervalMs: job.intervalMs,

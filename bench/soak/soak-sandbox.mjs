@@ -45,6 +45,20 @@ export function readListing(url) {
   );
 }
 
+/**
+ * The client configuration every soak and profiler listens with: the demo account on the sandbox
+ * at `url`, over `transport` (post unless given). A configuration rather than a client, so that
+ * a script built from the sources and one on the packages share it.
+ */
+export function soakClientConfig(url, transport = 'post') {
+  return {
+    transport,
+    baseUrl: url,
+    allowInsecureHttp: true,
+    credentials: { user: DEMO_ACCOUNT.user, password: DEMO_ACCOUNT.password },
+  };
+}
+
 /** Starts the sandbox's process; seed it with {@link seedSoakSandbox}, stop it with `stop()`. */
 export function startSoakSandbox() {
   return startWorker(new URL('./inbound-sandbox.mjs', import.meta.url), {});
