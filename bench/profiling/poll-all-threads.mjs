@@ -12,7 +12,8 @@
  *
  * - `listing`: the listing alone, what any client of the API pays per poll (undici `request()` of
  *   the four `getchats` answers, their text, `JSON.parse`), since `getchats` takes no "changed
- *   since" parameter;
+ *   since" parameter; `listing-text` the same without `JSON.parse`, `listing-bytes` without the
+ *   text either (the bodies' chunks counted and dropped): where the listing's cost lies;
  * - a number N: `pollInbound` through a client (post transport) on a file checkpoint, with N
  *   conversations changed before each poll (their markers set aside, so each is read; the reads
  *   answer nothing), saves passed the poll's changes as `watchInbound` passes them;
@@ -104,21 +105,33 @@ try {
   const { url } = await seedSoakSandbox(sandbox);
   const chat = createChatClient(soakClientConfig(url));
   let sink;
-  const listing = async () => {
-    sink = (await readListing(url)).map((body) => JSON.parse(body));
+  const listings = {
+    listing: async () => {
+      sink = (await readListing(url)).map((body) => JSON.parse(body));
+    },
+    'listing-text': async () => {
+      sink = await readListing(url);
+    },
+    'listing-bytes': async () => {
+      sink = await readListing(url, async (body) => {
+        let bytes = 0;
+        for await (const chunk of body) bytes += chunk.length;
+        return bytes;
+      });
+    },
   };
 
   // One checkpoint and state per kind, each read whole once before its rounds.
   const polls = new Map();
   for (const kind of KINDS) {
-    if (kind === 'listing') {
-      polls.set(kind, listing);
+    if (kind in listings) {
+      polls.set(kind, listings[kind]);
       continue;
     }
     const [count, whole] = kind.split('-');
     const changing = Number(count);
     if (!Number.isInteger(changing) || (whole !== undefined && whole !== 'whole'))
-      throw new Error(`unknown kind ${kind}: listing, N or N-whole`);
+      throw new Error(`unknown kind ${kind}: listing, listing-text, listing-bytes, N or N-whole`);
     const checkpoint = createFileCheckpoint(join(dir, `${kind}.json`));
     const state = (await checkpoint.open()) ?? createInboundState();
     const save = (s, changes) => checkpoint.save(s, whole === undefined ? changes : undefined);
@@ -145,7 +158,7 @@ try {
     `CPU ms per poll, ${POLLS} polls ${INTERVAL_MS} ms apart per round, median of ${ROUNDS} rounds (all threads = main + others)`,
   );
   for (const [kind, rows] of results) {
-    const label = kind === 'listing' ? 'the listing alone' : `pollInbound, ${kind} changed`;
+    const label = kind in listings ? `the listing alone (${kind})` : `pollInbound, ${kind} changed`;
     console.log(
       `${label.padEnd(36)} all ${median(rows.map((x) => x.all))
         .toFixed(1)
@@ -156,7 +169,7 @@ try {
         .padStart(6)}`,
     );
   }
-  if (sink === undefined && KINDS.includes('listing')) console.log('(nothing parsed)');
+  if (sink === undefined && KINDS.some((k) => k in listings)) console.log('(nothing read)');
   await chat.close();
 } finally {
   await sandbox.stop();

@@ -23,9 +23,11 @@ export const SOAK_CHANNELS = [
  * (the post transport's form) on the sandbox at `url`. What any client of the API pays on every
  * poll, since `getchats` takes no "changed since" parameter.
  *
- * @returns the four answers' text.
+ * @param read what is made of each answer's body (undici's `BodyReadable`): its text unless
+ *   given.
+ * @returns the four answers, each as `read` made it.
  */
-export function readListing(url) {
+export function readListing(url, read = (body) => body.text()) {
   return Promise.all(
     SOAK_CHANNELS.map(async (c) => {
       const response = await request(`${url}/api/http/`, {
@@ -40,7 +42,7 @@ export function readListing(url) {
           platformid: c.platformId,
         }).toString(),
       });
-      return response.body.text();
+      return read(response.body);
     }),
   );
 }
