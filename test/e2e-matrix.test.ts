@@ -13,7 +13,6 @@ import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import { TRICKY_MESSAGE } from './support/sample-calls.js';
 import { MATRIX_ROWS } from './support/transport-cases.js';
-import { AnswerMemo, withAnswerMemo } from '../packages/core/src/wire/answer-memo.js';
 
 const ROWS = MATRIX_ROWS;
 const OTHER = { user: 'other@example.com', password: 'other-password' };
@@ -127,29 +126,6 @@ describe.each(ROWS)('e2e: $label', (row) => {
       ['visitor-2', 'two'],
     ]);
     await expect(chat.getChats({ platform: 'operator', platformId: '400' })).resolves.toEqual([]);
-  });
-
-  it("getchats read again with a listener's memo of its answer gives the same list", async () => {
-    const channel = { platform: 'telegram', platformId: '200' } as const;
-    for (let i = 0; i < 12; i++)
-      sandbox.injectInbound({
-        user: DEMO.user,
-        ...channel,
-        destination: `memo-${i}`,
-        message: `m${i}`,
-      });
-    const memo = new AnswerMemo();
-    const first = await chat.getChats(channel, withAnswerMemo({}, memo));
-    sandbox.injectInbound({ user: DEMO.user, ...channel, destination: 'memo-5', message: 'again' });
-    const second = await chat.getChats(channel, withAnswerMemo({}, memo));
-    expect(second).toEqual(await chat.getChats(channel));
-    expect(second.find((c) => c.destination === 'memo-5')?.message).toBe('again');
-    expect(second).not.toEqual(first);
-    // Only the JSON flavours read bytes, and only the undici executor keeps them.
-    const reads = row.case.name !== 'soap' && row.executor === 'undici';
-    expect(second).toHaveLength(first.length);
-    expect(memo.reused).toBe(reads ? first.length - 1 : 0);
-    expect(memo.parsed).toBe(reads ? first.length + 1 : 0);
   });
 
   it('getunreadmessages gives unread inbound messages once', async () => {

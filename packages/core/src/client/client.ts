@@ -21,7 +21,6 @@ import {
   type ResolvedConfig,
 } from '../config/config-schema.js';
 import { decodeResponse, type MethodResults } from '../wire/decode-response.js';
-import { ANSWER_MEMO, type AnswerMemo, answerMemoOf } from '../wire/answer-memo.js';
 import { createExecutor } from '../http/create-executor.js';
 import type { HttpExecutor } from '../http/http-executor.js';
 import { sanitizeCause } from '../http/network-error.js';
@@ -184,17 +183,13 @@ const NO_OPTIONS: CallOptions = Object.freeze({});
  */
 class CallContext implements TransportCallContext {
   readonly [ABORT_HOOK]: CallDeadline;
-  /** The caller's memo of this call's previous answer, for `jsonWireResponse` (a listener's). */
-  readonly [ANSWER_MEMO]: AnswerMemo | undefined;
 
   constructor(
     readonly http: HttpExecutor,
     deadline: CallDeadline,
     readonly registerSecret: (secret: string) => void,
-    memo: AnswerMemo | undefined,
   ) {
     this[ABORT_HOOK] = deadline;
-    this[ANSWER_MEMO] = memo;
   }
 
   get signal(): AbortSignal {
@@ -359,7 +354,6 @@ class CallRun<M extends ChatMethod> {
     private chosen: ChatTransport,
     private readonly deadline: CallDeadline,
     private readonly observation: CallObservation | undefined,
-    private readonly memo: AnswerMemo | undefined,
     private readonly resolve: (result: MethodResults[M]) => void,
     private readonly reject: (error: unknown) => void,
   ) {
@@ -398,10 +392,7 @@ class CallRun<M extends ChatMethod> {
           })
         : host.executor;
       if (this.observation !== undefined) http = this.observation.traceAttempt(http, number);
-      sent = this.chosen.send(
-        this.request,
-        new CallContext(http, deadline, this.secrets.register, this.memo),
-      );
+      sent = this.chosen.send(this.request, new CallContext(http, deadline, this.secrets.register));
     } catch (error) {
       // A layer or a transport that fails before it returns its promise fails the attempt.
       this.afterFailure(error);
@@ -706,17 +697,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
         const observation = telemetry.startCall(method);
         const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
         budget.deposit();
-        call = new CallRun(
-          host,
-          method,
-          request,
-          chosen,
-          deadline,
-          observation,
-          answerMemoOf(options),
-          resolve,
-          reject,
-        );
+        call = new CallRun(host, method, request, chosen, deadline, observation, resolve, reject);
       } catch (error) {
         leave();
         reject(error);

@@ -13,7 +13,6 @@ import { createInboundState, parseInboundState, type InboundState } from './inbo
 import { conversationKey } from './conversation-key.js';
 import { pollInbound, type InboundApi } from './poll-inbound.js';
 import { copySavedState } from './state-journal.js';
-import { AnswerMemo, answerMemoOf } from '../wire/answer-memo.js';
 
 interface Stored extends ChatMessage {
   status: 'sent' | 'unread' | 'read';
@@ -255,38 +254,6 @@ describe('pollInbound', () => {
       'getunreadmessages new customer',
     ]);
     expect(account.calls.length).toBe(2 + 4);
-  });
-
-  it("hands each channel's getchats a memo of its previous answer, one per channel and state", async () => {
-    const account = new Account();
-    account.inbound(wa('a'), 'one');
-    account.inbound(tg('b'), 'two');
-    const seen: Array<[string, AnswerMemo | undefined]> = [];
-    const api: InboundApi = {
-      getChatChannels: (o) => account.getChatChannels(o),
-      getChats: (r, o) => {
-        seen.push([r.platform, answerMemoOf(o)]);
-        return account.getChats(r, o);
-      },
-      getMessages: (r, o) => account.getMessages(r, o),
-      getUnreadMessages: (r, o) => account.getUnreadMessages(r, o),
-    };
-    const state = createInboundState();
-    const save = disk().save;
-    await pollInbound(state, api, { save });
-    await pollInbound(state, api, { save });
-    const memoOf = (platform: string) => [
-      ...new Set(seen.filter(([p]) => p === platform).map(([, m]) => m)),
-    ];
-    expect(memoOf('whatsapp')).toEqual([expect.any(AnswerMemo)]);
-    expect(memoOf('telegram')).toEqual([expect.any(AnswerMemo)]);
-    const [whatsapp] = memoOf('whatsapp');
-    expect(whatsapp).not.toBe(memoOf('telegram')[0]);
-
-    seen.length = 0;
-    await pollInbound(createInboundState(), api, { save });
-    expect(seen).toHaveLength(2);
-    expect(seen.map(([, m]) => m)).not.toContain(whatsapp);
   });
 
   it('rewrites the checkpoint only when the poll changed the state', async () => {

@@ -18,7 +18,6 @@ import type {
   ConversationRef,
 } from '../wire/chat-types.js';
 import { PLATFORMS, type Platform } from '../wire/chat-types.js';
-import { AnswerMemo, withAnswerMemo } from '../wire/answer-memo.js';
 import { debugLog, type DebugLog } from '../diagnostics/debug-log.js';
 import { AfilnetApiError } from '../errors/errors.js';
 import { conversationKey } from './conversation-key.js';
@@ -110,14 +109,6 @@ const KNOWN_PLATFORMS: ReadonlySet<string> = new Set(PLATFORMS);
  * as the state object it was made for (a watch keeps one across its polls).
  */
 const keyMemos = new WeakMap<InboundState, Map<string, Map<string, string>>>();
-
-/**
- * What each channel's previous `getchats` answer was read into, by state object then channel
- * (`platform platformId`): the next answer's items that are byte for byte the same are taken from
- * it rather than parsed (wire/answer-memo.ts). Nearly all of them are, poll after poll, and
- * parsing the account's whole listing anew was most of a quiet poll's CPU.
- */
-const answerMemos = new WeakMap<InboundState, Map<string, AnswerMemo>>();
 
 /**
  * The keys of the conversations that polls changed in each state since they last called a save
@@ -356,7 +347,6 @@ export async function pollInbound(
       };
     for (const [key, c] of Object.entries(state.conversations))
       if (sameChannel(c, channel)) dropConversation(key);
-    answerMemos.get(state)?.delete(`${channel.platform} ${channel.platformId}`);
     debug?.(
       `inbound: channel ${channel.platform} ${channel.platformId} is gone from the account; no longer watched`,
     );
@@ -456,25 +446,14 @@ export async function pollInbound(
     memos = new Map();
     keyMemos.set(state, memos);
   }
-  let answers = answerMemos.get(state);
-  if (answers === undefined) {
-    answers = new Map();
-    answerMemos.set(state, answers);
-  }
   const changed = await Promise.all(
     channels.map(async (channel) => {
       calls.getchats += 1;
       let list: ChatMessage[];
       try {
-        const at = `${channel.platform} ${channel.platformId}`;
-        let answer = answers.get(at);
-        if (answer === undefined) {
-          answer = new AnswerMemo();
-          answers.set(at, answer);
-        }
         list = await api.getChats(
           { platform: channel.platform, platformId: channel.platformId },
-          withAnswerMemo(callOptions, answer),
+          callOptions,
         );
       } catch (error) {
         if (found && isApiError(error, 'CHANNEL_NOT_FOUND')) {

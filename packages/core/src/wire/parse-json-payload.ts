@@ -3,13 +3,7 @@
  * flavours.
  */
 import type { HttpResponse } from '../http/http-executor.js';
-import {
-  type TransportCallContext,
-  wireResponse,
-  type WirePayload,
-  type WireResponse,
-} from '../transport/transport.js';
-import { answerMemoOf, readListReusing } from './answer-memo.js';
+import { wireResponse, type WirePayload, type WireResponse } from '../transport/transport.js';
 
 /**
  * Parses `body` as JSON. Never throws: a body that is not JSON is `unparseable`. A body with a
@@ -26,20 +20,9 @@ export function parseJsonPayload(body: string): WirePayload {
 
 /**
  * The {@link WireResponse} of an HTTP answer whose body is JSON: its status and headers, and its
- * body read by {@link parseJsonPayload}. Never throws.
- *
- * Pass the call's `context`: when the caller repeats this call (a listener's `getchats` of each
- * channel, every poll), the items of a list answer that are byte for byte the previous answer's
- * are then taken from it rather than parsed again, with the same result.
+ * body read by {@link parseJsonPayload}. Never throws. A function of its own rather than a
+ * closure, so that a transport can hand it to `.then()` without making one per call.
  */
-export function jsonWireResponse(
-  response: HttpResponse,
-  context?: TransportCallContext,
-): WireResponse {
-  const memo = answerMemoOf(context);
-  if (memo !== undefined && response.bytes !== undefined) {
-    const payload = readListReusing(response.bytes, memo);
-    if (payload !== undefined) return wireResponse(response, payload);
-  }
+export function jsonWireResponse(response: HttpResponse): WireResponse {
   return wireResponse(response, parseJsonPayload(response.body));
 }
