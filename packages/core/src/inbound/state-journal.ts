@@ -212,6 +212,11 @@ export function copySavedState(state: InboundState): SavedStateCopy {
           any = true;
         }
       };
+      const remove = (key: string) => {
+        conversations[key] = null;
+        delete copy.conversations[key];
+        any = true;
+      };
       if (changed !== undefined) {
         for (const key of changed) {
           const now = Object.hasOwn(live.conversations, key) ? live.conversations[key] : undefined;
@@ -222,10 +227,8 @@ export function copySavedState(state: InboundState): SavedStateCopy {
             if (before === undefined) count += 1;
             compare(key, now, before);
           } else if (before !== undefined) {
-            conversations[key] = null;
-            delete copy.conversations[key];
+            remove(key);
             count -= 1;
-            any = true;
           }
         }
       } else {
@@ -240,11 +243,7 @@ export function copySavedState(state: InboundState): SavedStateCopy {
         }
         if (common !== count) {
           for (const key in copy.conversations) {
-            if (!Object.hasOwn(live.conversations, key)) {
-              conversations[key] = null;
-              delete copy.conversations[key];
-              any = true;
-            }
+            if (!Object.hasOwn(live.conversations, key)) remove(key);
           }
         }
         count = common + fresh;
