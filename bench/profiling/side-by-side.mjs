@@ -3,7 +3,8 @@
  * [--kinds client,raw-dispatch,executor] [--slice-ms 1000] [--slices 8] [--concurrency 64]
  * [--cpu-prof DIR]`: a few subjects of `pnpm bench`, each in its own warmed-up worker process as
  * the bench runs them, measured in alternating slices (at concurrency 64 unless told) against
- * the responder; prints each
+ * the responder (kinds: those of `subjects/subject-modules.mjs`, `raw-dispatch-parsed` among
+ * them, the limit with `JSON.parse`); prints each
  * one's CPU µs per call and requests per second over all its slices, and per slice. Longer
  * slices than the bench's show the steady state; `--cpu-prof DIR` writes a profile of each
  * worker, to compare with profiling/summarize-cpu-profile.mjs.

@@ -3,6 +3,7 @@ export const SUBJECT_MODULES = {
   client: './chat-client-subject.mjs',
   'client-baseline': './baseline-client-subject.mjs',
   'raw-dispatch': './raw-dispatch-subject.mjs',
+  'raw-dispatch-parsed': './raw-dispatch-subject.mjs',
   executor: './executor-subject.mjs',
   'raw-undici': './raw-undici-subject.mjs',
   fetch: './global-fetch-subject.mjs',
