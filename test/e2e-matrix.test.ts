@@ -13,6 +13,7 @@ import { startSandbox, type Sandbox } from '@afilnet-chat/sandbox';
 import { DEMO } from './support/account.js';
 import { TRICKY_MESSAGE } from './support/sample-calls.js';
 import { MATRIX_ROWS } from './support/transport-cases.js';
+import { ListingFilter, withListingFilter } from '../packages/core/src/wire/listing-filter.js';
 
 const ROWS = MATRIX_ROWS;
 const OTHER = { user: 'other@example.com', password: 'other-password' };
@@ -126,6 +127,42 @@ describe.each(ROWS)('e2e: $label', (row) => {
       ['visitor-2', 'two'],
     ]);
     await expect(chat.getChats({ platform: 'operator', platformId: '400' })).resolves.toEqual([]);
+  });
+
+  it("getchats with a listener's filter leaves out the chats it knows, where the answer is read as bytes", async () => {
+    const channel = { platform: 'telegram', platformId: '200' } as const;
+    for (let i = 0; i < 12; i++)
+      sandbox.injectInbound({
+        user: DEMO.user,
+        ...channel,
+        destination: `filter-${i}`,
+        message: `m${i}`,
+      });
+    // Only the JSON flavours read bytes, and only the undici executor keeps them.
+    const reads = row.case.name !== 'soap' && row.executor === 'undici';
+    const learn = new ListingFilter(() => false);
+    const first = await chat.getChats(channel, withListingFilter({}, learn));
+    expect(first).toEqual(await chat.getChats(channel));
+    expect(learn.read).toBe(reads);
+    expect(learn.kept).toHaveLength(reads ? 2 * first.length : 0);
+
+    sandbox.injectInbound({
+      user: DEMO.user,
+      ...channel,
+      destination: 'filter-5',
+      message: 'again',
+    });
+    const known = new Set(
+      learn.kept.map((n, i) => (i % 2 === 0 ? `${n}/${learn.kept[i + 1]}` : '')),
+    );
+    const filter = new ListingFilter((key, check) => known.has(`${key}/${check}`));
+    const second = await chat.getChats(channel, withListingFilter({}, filter));
+    const whole = await chat.getChats(channel);
+    expect(whole.find((c) => c.destination === 'filter-5')?.message).toBe('again');
+    if (reads) {
+      expect(second).toEqual(whole.filter((c) => c.destination === 'filter-5'));
+      expect(filter.skipped).toHaveLength(2 * (whole.length - 1));
+    } else expect(second).toEqual(whole);
   });
 
   it('getunreadmessages gives unread inbound messages once', async () => {

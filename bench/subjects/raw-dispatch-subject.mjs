@@ -51,7 +51,8 @@ class GatherBody {
 
 export async function setup({ captured, kind, transport }) {
   const parsed = kind === 'raw-dispatch-parsed';
-  if (parsed && transport === 'soap') throw new Error('raw-dispatch-parsed reads JSON answers only');
+  if (parsed && transport === 'soap')
+    throw new Error('raw-dispatch-parsed reads JSON answers only');
   const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
   const prepared = {};
   for (const [method, wire] of Object.entries(captured)) {

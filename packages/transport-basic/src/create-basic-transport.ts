@@ -58,7 +58,7 @@ export function createBasicTransport(options: BasicTransportOptions): ChatTransp
           : { method: 'POST', url: endpoint, headers: postHeaders, body: fields },
         context,
       );
-      return jsonWireResponse(response);
+      return jsonWireResponse(response, context);
     },
   };
 }

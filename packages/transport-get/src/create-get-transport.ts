@@ -65,7 +65,7 @@ export function createGetTransport(options: GetTransportOptions): ChatTransport 
       warnCredentialsInUrl();
       // The context is the send options: the executor listens to the call's abort through it.
       const response = await context.http.send({ method: 'GET', url, headers }, context);
-      return jsonWireResponse(response);
+      return jsonWireResponse(response, context);
     },
   };
 }

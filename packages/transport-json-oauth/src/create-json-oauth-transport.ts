@@ -205,7 +205,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
       context,
     );
     return {
-      response: jsonWireResponse(answer),
+      response: jsonWireResponse(answer, context),
       // Only a 401 can refuse the token: the headers of any other answer are not read.
       invalidToken:
         answer.status === 401 &&
@@ -216,9 +216,10 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
   async function exchange(
     token: StoredToken,
     body: string,
-    { http, signal }: TransportCallContext,
+    context: TransportCallContext,
     proof: oauth.DPoPHandle | undefined,
   ): Promise<{ response: WireResponse; invalidToken: boolean; nonceRequired: boolean }> {
+    const { http, signal } = context;
     let raw: HttpResponse | undefined;
     let invalidToken = false;
     let nonceRequired = false;
@@ -246,7 +247,7 @@ export function createJsonOAuthTransport(options: JsonOAuthTransportOptions): Ch
     }
     const answer = raw as HttpResponse;
     return {
-      response: jsonWireResponse(answer),
+      response: jsonWireResponse(answer, context),
       invalidToken,
       nonceRequired,
     };

@@ -38,7 +38,7 @@ export function createPostTransport(options: PostTransportOptions): ChatTranspor
       const body = encode(request);
       // The context is the send options: the executor listens to the call's abort through it.
       const response = await context.http.send({ method: 'POST', url, headers, body }, context);
-      return jsonWireResponse(response);
+      return jsonWireResponse(response, context);
     },
   };
 }

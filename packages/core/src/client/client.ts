@@ -21,6 +21,7 @@ import {
   type ResolvedConfig,
 } from '../config/config-schema.js';
 import { decodeResponse, type MethodResults } from '../wire/decode-response.js';
+import { LISTING_FILTER, type ListingFilter, listingFilterOf } from '../wire/listing-filter.js';
 import { createExecutor } from '../http/create-executor.js';
 import type { HttpExecutor } from '../http/http-executor.js';
 import { sanitizeCause } from '../http/network-error.js';
@@ -183,13 +184,17 @@ const NO_OPTIONS: CallOptions = Object.freeze({});
  */
 class CallContext implements TransportCallContext {
   readonly [ABORT_HOOK]: CallDeadline;
+  /** What the caller already knows of this list call's answer, for `jsonWireResponse` (a listener's). */
+  readonly [LISTING_FILTER]: ListingFilter | undefined;
 
   constructor(
     readonly http: HttpExecutor,
     deadline: CallDeadline,
     readonly registerSecret: (secret: string) => void,
+    filter: ListingFilter | undefined,
   ) {
     this[ABORT_HOOK] = deadline;
+    this[LISTING_FILTER] = filter;
   }
 
   get signal(): AbortSignal {
@@ -354,6 +359,7 @@ class CallRun<M extends ChatMethod> {
     private chosen: ChatTransport,
     private readonly deadline: CallDeadline,
     private readonly observation: CallObservation | undefined,
+    private readonly filter: ListingFilter | undefined,
     private readonly resolve: (result: MethodResults[M]) => void,
     private readonly reject: (error: unknown) => void,
   ) {
@@ -392,7 +398,10 @@ class CallRun<M extends ChatMethod> {
           })
         : host.executor;
       if (this.observation !== undefined) http = this.observation.traceAttempt(http, number);
-      sent = this.chosen.send(this.request, new CallContext(http, deadline, this.secrets.register));
+      sent = this.chosen.send(
+        this.request,
+        new CallContext(http, deadline, this.secrets.register, this.filter),
+      );
     } catch (error) {
       // A layer or a transport that fails before it returns its promise fails the attempt.
       this.afterFailure(error);
@@ -697,7 +706,17 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
         const observation = telemetry.startCall(method);
         const deadline = clock.start(options.timeoutMs ?? resolved.timeoutMs, options.signal);
         budget.deposit();
-        call = new CallRun(host, method, request, chosen, deadline, observation, resolve, reject);
+        call = new CallRun(
+          host,
+          method,
+          request,
+          chosen,
+          deadline,
+          observation,
+          listingFilterOf(options),
+          resolve,
+          reject,
+        );
       } catch (error) {
         leave();
         reject(error);

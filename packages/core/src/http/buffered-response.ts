@@ -31,6 +31,7 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
  */
 class ReceivedResponse implements HttpResponse {
   #headers: Readonly<Record<string, string>> | undefined = undefined;
+  #body: string | undefined = undefined;
   readonly #raw: ReadonlyArray<Buffer | string> | null;
   readonly #nameOf: (name: Buffer | string) => string;
 
@@ -38,7 +39,7 @@ class ReceivedResponse implements HttpResponse {
     readonly status: number,
     raw: ReadonlyArray<Buffer | string> | null,
     nameOf: (name: Buffer | string) => string,
-    readonly body: string,
+    readonly bytes: Buffer,
   ) {
     this.#raw = raw;
     this.#nameOf = nameOf;
@@ -48,15 +49,25 @@ class ReceivedResponse implements HttpResponse {
     this.#headers ??= this.#raw === null ? NO_HEADERS : flattenHeaders(this.#raw, this.#nameOf);
     return this.#headers;
   }
+
+  /**
+   * The text of `bytes`, made when first read: a reader of the bytes (a listener's repeated
+   * list, see wire/listing-filter.ts) spares the text of a large answer.
+   */
+  get body(): string {
+    this.#body ??= this.bytes.toString('utf8');
+    return this.#body;
+  }
 }
 
-/** The body as text; a UTF-8 byte-order mark is dropped, as `fetch` and undici's `text()` do. */
-function decodeBody(whole: Buffer, size: number): string {
-  const start =
-    size >= 3 && whole[0] === UTF8_BOM[0] && whole[1] === UTF8_BOM[1] && whole[2] === UTF8_BOM[2]
-      ? 3
-      : 0;
-  return whole.toString('utf8', start, size);
+/** The body's bytes; a UTF-8 byte-order mark is dropped, as `fetch` and undici's `text()` do. */
+function bodyBytes(whole: Buffer): Buffer {
+  return whole.length >= 3 &&
+    whole[0] === UTF8_BOM[0] &&
+    whole[1] === UTF8_BOM[1] &&
+    whole[2] === UTF8_BOM[2]
+    ? whole.subarray(3)
+    : whole;
 }
 
 /**
@@ -140,12 +151,7 @@ export class BufferedResponse implements Dispatcher.DispatchHandler {
     const whole =
       this.more !== undefined ? Buffer.concat(this.more, this.size) : (this.first ?? EMPTY_BODY);
     this.resolve(
-      new ReceivedResponse(
-        this.status,
-        this.rawHeaders,
-        this.headerName,
-        decodeBody(whole, this.size),
-      ),
+      new ReceivedResponse(this.status, this.rawHeaders, this.headerName, bodyBytes(whole)),
     );
   }
 

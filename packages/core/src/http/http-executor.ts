@@ -24,6 +24,12 @@ export interface HttpResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** The body as text. */
   readonly body: string;
+  /**
+   * The body's bytes, a UTF-8 byte-order mark left out, when the executor kept them (the undici
+   * executor does; `fetch`'s gives text only); `body` is their text. A reader must not change
+   * them.
+   */
+  readonly bytes?: Uint8Array;
 }
 
 /**

@@ -13,6 +13,8 @@ import { createInboundState, parseInboundState, type InboundState } from './inbo
 import { conversationKey } from './conversation-key.js';
 import { pollInbound, type InboundApi } from './poll-inbound.js';
 import { copySavedState } from './state-journal.js';
+import { listingFilterOf, readListFiltered } from '../wire/listing-filter.js';
+import { decodeCommonList } from '../wire/result-decoders.js';
 
 interface Stored extends ChatMessage {
   status: 'sent' | 'unread' | 'read';
@@ -33,6 +35,13 @@ class Account implements InboundApi {
   loseNextUnreadAnswers = 0;
   /** When true, `getchats` keeps answering the latest message it gave before (a stale index). */
   staleChats = false;
+  /**
+   * When true, `getchats` reads its answer as the JSON transports do: written as the wire's JSON,
+   * then read with the call's listing filter, which leaves out the chats the poll knows.
+   */
+  readsBytes = false;
+  /** Chats that reads of bytes left out, over the account's life. */
+  leftOut = 0;
   readonly #lastChats = new Map<string, ChatMessage[]>();
   #nextId = 1;
   #clock = Date.parse('2024-05-01T10:00:00Z');
@@ -85,7 +94,34 @@ class Account implements InboundApi {
     this.calls.push('getchatchannels');
     return Promise.resolve(this.channels.map((c) => ({ ...c })));
   }
-  getChats(ref: ChannelRef, _options?: CallOptions) {
+  getChats(ref: ChannelRef, options?: CallOptions) {
+    return this.#getChats(ref).then((list) => this.#asRead(list, options));
+  }
+  #asRead(list: ChatMessage[], options: CallOptions | undefined): ChatMessage[] {
+    const filter = listingFilterOf(options);
+    if (!this.readsBytes || filter === undefined) return list;
+    const wire = list.map((m) => ({
+      platformid: m.platformId,
+      platform: m.platform,
+      destination: m.destination,
+      messageid: m.messageId,
+      message: m.message,
+      sent: m.sent ? '1' : '0',
+      status: m.status,
+      datetime: m.datetime,
+    }));
+    const payload = readListFiltered(
+      Buffer.from(JSON.stringify({ status: 'success', result: wire })),
+      filter,
+    );
+    if (payload?.kind !== 'envelope') throw new Error('the answer was not read item by item');
+    this.leftOut += filter.skipped.length / 2;
+    return decodeCommonList(
+      'messages',
+      (payload.value as { result: unknown }).result,
+    ) as ChatMessage[];
+  }
+  #getChats(ref: ChannelRef): Promise<ChatMessage[]> {
     this.calls.push(`getchats ${ref.platform}`);
     try {
       this.#channel(ref);
@@ -254,6 +290,112 @@ describe('pollInbound', () => {
       'getunreadmessages new customer',
     ]);
     expect(account.calls.length).toBe(2 + 4);
+  });
+
+  it("leaves out of each channel's getchats the chats it would find unchanged, and reads the others", async () => {
+    const account = new Account();
+    account.readsBytes = true;
+    for (const d of ['a', 'b', 'c']) account.inbound(wa(d), `hello ${d}`);
+    account.inbound(tg('d'), 'hello d');
+    const state = createInboundState();
+    const save = disk().save;
+    const kept: number[] = [];
+    const api: InboundApi = {
+      getChatChannels: (o) => account.getChatChannels(o),
+      getChats: async (r, o) => {
+        const list = await account.getChats(r, o);
+        kept.push(list.length);
+        return list;
+      },
+      getMessages: (r, o) => account.getMessages(r, o),
+      getUnreadMessages: (r, o) => account.getUnreadMessages(r, o),
+    };
+    expect(ids((await pollInbound(state, api, { save })).messages)).toHaveLength(4);
+    // The chats read changed (their messages are read now), so they are read once more.
+    await pollInbound(state, api, { save });
+    kept.length = 0;
+    account.leftOut = 0;
+    expect((await pollInbound(state, api, { save })).messages).toEqual([]);
+    expect(kept).toEqual([0, 0]);
+    expect(account.leftOut).toBe(4);
+
+    const news = account.inbound(wa('b'), 'again');
+    kept.length = 0;
+    const poll = await pollInbound(state, api, { save });
+    expect(ids(poll.messages)).toEqual([news.messageId]);
+    expect(kept).toEqual([1, 0]);
+    expect(poll.calls.getunreadmessages).toBe(1);
+
+    // A new state object knows nothing yet: every chat is read.
+    kept.length = 0;
+    await pollInbound(createInboundState(), api, { save });
+    expect(kept).toEqual([3, 1]);
+  });
+
+  it('finds the same changes whether getchats leaves out the chats the poll knows or not', async () => {
+    const round = fc.record({
+      inbound: fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b', 'c', 'd')), {
+        maxLength: 4,
+      }),
+      outbound: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+      lose: fc.nat({ max: 1 }),
+      deleteChat: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+      stale: fc.boolean(),
+      telegramGone: fc.boolean(),
+      rereadChannels: fc.boolean(),
+      sweep: fc.boolean(),
+      drain: fc.boolean(),
+    });
+    let leftOut = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(round, { minLength: 1, maxLength: 8 }), async (rounds) => {
+        // Two accounts living the same life, one read as the JSON transports read it.
+        const twins = [new Account(), new Account()] as const;
+        twins[1].readsBytes = true;
+        const states = [createInboundState(), createInboundState()] as const;
+        const save = () => Promise.resolve();
+        for (const r of rounds) {
+          const outcomes: unknown[] = [];
+          for (const [i, account] of twins.entries()) {
+            const state = states[i] as InboundState;
+            const telegram = account.channels.find((c) => c.platform === 'telegram') ?? {
+              platform: 'telegram',
+              platformId: '200',
+              name: 'Telegram',
+            };
+            for (const [onTelegram, destination] of r.inbound)
+              account.inbound(onTelegram ? tg(destination) : wa(destination), 'hello');
+            if (r.outbound !== undefined) account.outbound(wa(r.outbound), 'reply');
+            account.loseNextUnreadAnswers = r.lose;
+            account.staleChats = r.stale;
+            if (r.deleteChat !== undefined) account.chats.delete(`whatsapp|100|${r.deleteChat}`);
+            account.channels = r.telegramGone
+              ? account.channels.filter((c) => c.platform !== 'telegram')
+              : [account.channels[0] as ChatChannel, telegram];
+            if (r.rereadChannels && state.channels !== undefined)
+              state.channels = { ...state.channels, readAt: 0 };
+            if (r.sweep) state.sweptAt = 0;
+            const outcome = await pollInbound(state, account, { save, concurrency: 1 }).then(
+              (poll) => ({ messages: ids(poll.messages), calls: poll.calls }),
+              (error: unknown) => ({ error: String(error) }),
+            );
+            // Times read from the clock differ between the twins; everything else must not.
+            const timeless = {
+              ...state,
+              sweptAt: 0,
+              channels: state.channels && { ...state.channels, readAt: 0 },
+            };
+            outcomes.push({ outcome, state: JSON.stringify(timeless) });
+            if (r.drain) drain(state);
+          }
+          expect(outcomes[1]).toEqual(outcomes[0]);
+        }
+        leftOut += twins[1].leftOut;
+      }),
+      { numRuns: 200 },
+    );
+    // Chats were left out: the twins did not only read whole answers.
+    expect(leftOut).toBeGreaterThan(200);
   });
 
   it('rewrites the checkpoint only when the poll changed the state', async () => {

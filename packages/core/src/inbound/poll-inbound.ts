@@ -18,9 +18,11 @@ import type {
   ConversationRef,
 } from '../wire/chat-types.js';
 import { PLATFORMS, type Platform } from '../wire/chat-types.js';
+import { withListingFilter } from '../wire/listing-filter.js';
 import { debugLog, type DebugLog } from '../diagnostics/debug-log.js';
 import { AfilnetApiError } from '../errors/errors.js';
 import { conversationKey } from './conversation-key.js';
+import { KnownListing } from './known-listing.js';
 import type { InboundStateChanges } from './inbound-checkpoint.js';
 import type { InboundConversation, InboundMessage, InboundState } from './inbound-state.js';
 
@@ -111,6 +113,13 @@ const KNOWN_PLATFORMS: ReadonlySet<string> = new Set(PLATFORMS);
 const keyMemos = new WeakMap<InboundState, Map<string, Map<string, string>>>();
 
 /**
+ * Each channel's previous listing, by state object then channel (`platform platformId`): with it
+ * the next `getchats` answer's items that the poll would pass over are left out unread
+ * (known-listing.ts). It lives as long as the state object it was made for.
+ */
+const knownListings = new WeakMap<InboundState, Map<string, KnownListing>>();
+
+/**
  * The keys of the conversations that polls changed in each state since they last called a save
  * with it: what the next save is told (a copy, then the set is emptied). Kept per state object,
  * not per poll, so that what a poll changed before it failed is told to the next poll's first
@@ -128,13 +137,15 @@ export interface ChangedLatest {
  * The chats of one channel's `getchats` answer whose conversation is unknown to `state` or whose
  * latest message is not its marker, keyed as `conversationKey` keys them (memoised in `memos` per
  * channel and destination). Chats of a platform this SDK does not know are left out. Reads
- * `state` and changes nothing but `memos`. Throws nothing. Exported for the poll's step
+ * `state` and changes nothing but `memos` (and `keyOfEach`, given: the key of each chat of the
+ * list in turn, undefined for one left out). Throws nothing. Exported for the poll's step
  * measurements (bench/profiling/inbound-poll-steps.mjs); not part of the package's API.
  */
 export function changedLatest(
   list: readonly ChatMessage[],
   state: InboundState,
   memos: Map<string, Map<string, string>>,
+  keyOfEach?: Array<string | undefined>,
 ): ChangedLatest[] {
   const changed: ChangedLatest[] = [];
   // A channel's answer names its own channel in every item: the memo is found once per run.
@@ -155,12 +166,16 @@ export function changedLatest(
         }
       }
     }
-    if (keys === undefined) continue;
+    if (keys === undefined) {
+      keyOfEach?.push(undefined);
+      continue;
+    }
     let key = keys.get(message.destination);
     if (key === undefined) {
       key = conversationKey(message);
       keys.set(message.destination, key);
     }
+    keyOfEach?.push(key);
     if (state.conversations[key]?.marker !== message.messageId) changed.push({ key, message });
   }
   return changed;
@@ -347,6 +362,7 @@ export async function pollInbound(
       };
     for (const [key, c] of Object.entries(state.conversations))
       if (sameChannel(c, channel)) dropConversation(key);
+    knownListings.get(state)?.delete(`${channel.platform} ${channel.platformId}`);
     debug?.(
       `inbound: channel ${channel.platform} ${channel.platformId} is gone from the account; no longer watched`,
     );
@@ -446,14 +462,26 @@ export async function pollInbound(
     memos = new Map();
     keyMemos.set(state, memos);
   }
+  let listings = knownListings.get(state);
+  if (listings === undefined) {
+    listings = new Map();
+    knownListings.set(state, listings);
+  }
   const changed = await Promise.all(
     channels.map(async (channel) => {
       calls.getchats += 1;
+      const at = `${channel.platform} ${channel.platformId}`;
+      let listing = listings.get(at);
+      if (listing === undefined) {
+        listing = new KnownListing();
+        listings.set(at, listing);
+      }
+      const filter = listing.filterFor(state);
       let list: ChatMessage[];
       try {
         list = await api.getChats(
           { platform: channel.platform, platformId: channel.platformId },
-          callOptions,
+          withListingFilter(callOptions, filter),
         );
       } catch (error) {
         if (found && isApiError(error, 'CHANNEL_NOT_FOUND')) {
@@ -462,7 +490,10 @@ export async function pollInbound(
         }
         throw error;
       }
-      return changedLatest(list, state, memos);
+      const keys: Array<string | undefined> = [];
+      const changedHere = changedLatest(list, state, memos, keys);
+      listing.update(filter, list, keys);
+      return changedHere;
     }),
   );
   const now = Date.now();

@@ -3,7 +3,13 @@
  * flavours.
  */
 import type { HttpResponse } from '../http/http-executor.js';
-import { wireResponse, type WirePayload, type WireResponse } from '../transport/transport.js';
+import {
+  type TransportCallContext,
+  wireResponse,
+  type WirePayload,
+  type WireResponse,
+} from '../transport/transport.js';
+import { listingFilterOf, readListFiltered } from './listing-filter.js';
 
 /**
  * Parses `body` as JSON. Never throws: a body that is not JSON is `unparseable`. A body with a
@@ -20,9 +26,20 @@ export function parseJsonPayload(body: string): WirePayload {
 
 /**
  * The {@link WireResponse} of an HTTP answer whose body is JSON: its status and headers, and its
- * body read by {@link parseJsonPayload}. Never throws. A function of its own rather than a
- * closure, so that a transport can hand it to `.then()` without making one per call.
+ * body read by {@link parseJsonPayload}. Never throws.
+ *
+ * Pass the call's `context`: when the caller repeats this call (a listener's `getchats` of each
+ * channel, every poll) and says which items of a list answer it already knows, those are then
+ * left out of the answer unparsed (wire/listing-filter.ts).
  */
-export function jsonWireResponse(response: HttpResponse): WireResponse {
+export function jsonWireResponse(
+  response: HttpResponse,
+  context?: TransportCallContext,
+): WireResponse {
+  const filter = listingFilterOf(context);
+  if (filter !== undefined && response.bytes !== undefined) {
+    const payload = readListFiltered(response.bytes, filter);
+    if (payload !== undefined) return wireResponse(response, payload);
+  }
   return wireResponse(response, parseJsonPayload(response.body));
 }
