@@ -201,6 +201,39 @@ function disk() {
 const ids = (messages: readonly ChatMessage[]) => messages.map((m) => m.messageId);
 const drain = (state: InboundState) => ids(state.pending.splice(0));
 
+/** What can happen to an account and to a state between two polls, as property tests draw it. */
+const BETWEEN_POLLS = {
+  inbound: fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b', 'c', 'd')), {
+    maxLength: 4,
+  }),
+  lose: fc.nat({ max: 2 }),
+  deleteChat: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+  telegramGone: fc.boolean(),
+  rereadChannels: fc.boolean(),
+  sweep: fc.boolean(),
+  drain: fc.boolean(),
+};
+type BetweenPolls = {
+  [K in keyof typeof BETWEEN_POLLS]: (typeof BETWEEN_POLLS)[K] extends fc.Arbitrary<infer T>
+    ? T
+    : never;
+};
+
+/** Makes `r` happen to `account` and `state` before a poll (all but the drain, after it). */
+function liveThrough(account: Account, state: InboundState, r: BetweenPolls): void {
+  for (const [onTelegram, destination] of r.inbound)
+    account.inbound(onTelegram ? tg(destination) : wa(destination), 'hello');
+  account.loseNextUnreadAnswers = r.lose;
+  if (r.deleteChat !== undefined) account.chats.delete(`whatsapp|100|${r.deleteChat}`);
+  const whatsapp = account.channels.filter((c) => c.platform === 'whatsapp');
+  account.channels = r.telegramGone
+    ? whatsapp
+    : [...whatsapp, { platform: 'telegram', platformId: '200', name: 'Telegram' }];
+  if (r.rereadChannels && state.channels !== undefined)
+    state.channels = { ...state.channels, readAt: 0 };
+  if (r.sweep) state.sweptAt = 0;
+}
+
 describe('pollInbound', () => {
   it('takes every unread inbound message of every channel, a conversation oldest first', async () => {
     const account = new Account();
@@ -334,17 +367,9 @@ describe('pollInbound', () => {
 
   it('finds the same changes whether getchats leaves out the chats the poll knows or not', async () => {
     const round = fc.record({
-      inbound: fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b', 'c', 'd')), {
-        maxLength: 4,
-      }),
+      ...BETWEEN_POLLS,
       outbound: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
-      lose: fc.nat({ max: 1 }),
-      deleteChat: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
       stale: fc.boolean(),
-      telegramGone: fc.boolean(),
-      rereadChannels: fc.boolean(),
-      sweep: fc.boolean(),
-      drain: fc.boolean(),
     });
     let leftOut = 0;
     await fc.assert(
@@ -358,23 +383,9 @@ describe('pollInbound', () => {
           const outcomes: unknown[] = [];
           for (const [i, account] of twins.entries()) {
             const state = states[i] as InboundState;
-            const telegram = account.channels.find((c) => c.platform === 'telegram') ?? {
-              platform: 'telegram',
-              platformId: '200',
-              name: 'Telegram',
-            };
-            for (const [onTelegram, destination] of r.inbound)
-              account.inbound(onTelegram ? tg(destination) : wa(destination), 'hello');
+            liveThrough(account, state, r);
             if (r.outbound !== undefined) account.outbound(wa(r.outbound), 'reply');
-            account.loseNextUnreadAnswers = r.lose;
             account.staleChats = r.stale;
-            if (r.deleteChat !== undefined) account.chats.delete(`whatsapp|100|${r.deleteChat}`);
-            account.channels = r.telegramGone
-              ? account.channels.filter((c) => c.platform !== 'telegram')
-              : [account.channels[0] as ChatChannel, telegram];
-            if (r.rereadChannels && state.channels !== undefined)
-              state.channels = { ...state.channels, readAt: 0 };
-            if (r.sweep) state.sweptAt = 0;
             const outcome = await pollInbound(state, account, { save, concurrency: 1 }).then(
               (poll) => ({ messages: ids(poll.messages), calls: poll.calls }),
               (error: unknown) => ({ error: String(error) }),
@@ -685,22 +696,10 @@ describe('pollInbound', () => {
 
   it('tells each save every conversation it changed since the previous one, across failed polls', async () => {
     // One round of what can happen between and during polls.
-    const round = fc.record({
-      inbound: fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b', 'c', 'd')), {
-        maxLength: 4,
-      }),
-      lose: fc.nat({ max: 2 }),
-      deleteChat: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
-      telegramGone: fc.boolean(),
-      rereadChannels: fc.boolean(),
-      sweep: fc.boolean(),
-      failGetchats: fc.boolean(),
-      drain: fc.boolean(),
-    });
+    const round = fc.record({ ...BETWEEN_POLLS, failGetchats: fc.boolean() });
     await fc.assert(
       fc.asyncProperty(fc.array(round, { minLength: 1, maxLength: 8 }), async (rounds) => {
         const account = new Account();
-        const telegram = account.channels[1] as ChatChannel;
         const state = createInboundState();
         // Two copies of what a store holds: one compared whole, one told what changed.
         const whole = copySavedState(state);
@@ -725,16 +724,7 @@ describe('pollInbound', () => {
           getUnreadMessages: (r, o) => account.getUnreadMessages(r, o),
         };
         for (const r of rounds) {
-          for (const [onTelegram, destination] of r.inbound)
-            account.inbound(onTelegram ? tg(destination) : wa(destination), 'hello');
-          account.loseNextUnreadAnswers = r.lose;
-          if (r.deleteChat !== undefined) account.chats.delete(`whatsapp|100|${r.deleteChat}`);
-          account.channels = r.telegramGone
-            ? account.channels.filter((c) => c !== telegram)
-            : [account.channels[0] as ChatChannel, telegram];
-          if (r.rereadChannels && state.channels !== undefined)
-            state.channels = { ...state.channels, readAt: 0 };
-          if (r.sweep) state.sweptAt = 0;
+          liveThrough(account, state, r);
           failNextGetchats = r.failGetchats;
           await pollInbound(state, api, { save, concurrency: 2 }).catch((error: unknown) => {
             if (!(error instanceof AfilnetTransportError)) throw error;
