@@ -39,8 +39,8 @@ export const LISTING_FILTER: unique symbol = Symbol.for('afilnet-chat.listingFil
  * it up in a `Map`), and `check`, the hash's other 11 bits with the item's length in bytes (to
  * compare as well). The lists hold them in pairs (`key`, `check`, `key`, `check`, …), plain
  * numbers rather than an object per item. `read` is false when the answer was not read item by
- * item (it was parsed whole, or the transport does not read bytes), and the lists then say
- * nothing.
+ * item (the body was then parsed whole, or the transport does not read bytes), and the lists
+ * then say nothing.
  */
 export class ListingFilter {
   read = false;
