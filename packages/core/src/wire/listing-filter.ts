@@ -121,12 +121,11 @@ function cutItems(
 ): boolean {
   let depth = 0;
   let inString = false;
-  // Between items: whether an item may come next (at the start, after a comma), and whether one
-  // has come since the last comma.
+  // Whether an item may come next: at the start, and after a comma.
   let expectItem = true;
   let start = 0;
-  // Seeds as 32-bit integers (`| 0`): a value above 2^31 would be a double, and the hash would
-  // go through heap numbers, several times slower.
+  // The hash is updated in place at each of its three sites: one site with flags for the escape
+  // and the item's end cost the loop about a third more (1.86 against 1.45 ms a 592 KB answer).
   let h1 = 0;
   let h2 = 0;
   for (let i = open + 1; i < close; i++) {
@@ -152,6 +151,8 @@ function cutItems(
         if (!expectItem) return false;
         expectItem = false;
         start = i;
+        // Seeds as 32-bit integers (`| 0`): a value above 2^31 would be a double, and the hash
+        // would go through heap numbers, several times slower.
         h1 = 0x811c9dc5 | 0;
         h2 = 0x3c6ef372 | 0;
       }
