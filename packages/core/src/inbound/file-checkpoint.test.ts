@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AfilnetValidationError } from '../errors/errors.js';
 import { createFileCheckpoint, parseStateFile, parseStateJournal } from './file-checkpoint.js';
 import { acknowledgeInbound, createInboundState } from './inbound-state.js';
@@ -262,6 +263,79 @@ describe('createFileCheckpoint', () => {
     const third = createFileCheckpoint(path);
     expect((await third.open())?.pending.map((m) => m.messageId)).toEqual(['4']);
     await third.close();
+  });
+
+  it('writes an acknowledgement at once and flushes it within a second, or with the next save or close', async () => {
+    // Every flush of any file goes through FileHandle's sync: count them.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const sync = vi.spyOn(Object.getPrototypeOf(probe) as FileHandle, 'sync');
+    await probe.close();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const path = freshPath();
+      const checkpoint = createFileCheckpoint(path);
+      await checkpoint.open();
+      const state = createInboundState();
+      state.pending.push(message(1), message(2), message(3), message(4), message(5));
+      await checkpoint.save(state);
+      const journal = () => readFileSync(`${path}.journal`, 'utf8');
+      const acknowledge = async (id: string) => {
+        acknowledgeInbound(state, [id]);
+        await checkpoint.acknowledge?.([id]);
+      };
+
+      sync.mockClear();
+      await acknowledge('1');
+      await acknowledge('2');
+      // Written, so a killed process keeps them; not flushed yet.
+      expect(journal()).toMatch(/\{"acknowledged":\["1"\]\}\n\{"acknowledged":\["2"\]\}\n$/);
+      expect(sync).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(999);
+      expect(sync).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1);
+      // Both in one flush, a second after the first.
+      expect(sync).toHaveBeenCalledTimes(1);
+
+      // A save's flush covers the acknowledgement appended before it: no flush of its own.
+      sync.mockClear();
+      await acknowledge('3');
+      state.sweptAt = 1_714_557_600_000;
+      await checkpoint.save(state);
+      expect(sync).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(sync).toHaveBeenCalledTimes(1);
+
+      // A flush that fails: whether they reached the disk is unknown, so the next save writes the
+      // state whole (a new file), flushed.
+      sync.mockClear();
+      const inode = statSync(path).ino;
+      await acknowledge('4');
+      sync.mockRejectedValueOnce(
+        Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }),
+      );
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(sync).toHaveBeenCalledTimes(1);
+      await checkpoint.save(state);
+      expect(statSync(path).ino).not.toBe(inode);
+      expect(journal()).not.toContain('acknowledged');
+
+      // `close()` flushes what is left.
+      sync.mockClear();
+      await acknowledge('5');
+      expect(sync).not.toHaveBeenCalled();
+      await checkpoint.close();
+      expect(sync).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(sync).toHaveBeenCalledTimes(1);
+
+      const again = createFileCheckpoint(path);
+      expect(await again.open()).toEqual(state);
+      expect(state.pending).toEqual([]);
+      await again.close();
+    } finally {
+      vi.useRealTimers();
+      sync.mockRestore();
+    }
   });
 
   it('writes the state whole once the journal outgrows it, and then starts a new journal', async () => {

@@ -64,6 +64,17 @@ const journalHeader = (generation: number) => `${JOURNAL_PREFIX}${generation}\n`
  */
 const MIN_COMPACTION_BYTES = 256 * 1024;
 
+/**
+ * How long an acknowledgement may stay written to the journal without being flushed to the disk
+ * (`fsync`). Written, it survives the process being killed; flushed, a machine crash too. Flushed
+ * one by one, an acknowledgement cost 217–249 µs of CPU and 361–378 µs of waiting on the bench's
+ * machine, against 94–115 µs and 80–97 µs flushed together (and a flush waits milliseconds on
+ * network block storage), so acknowledgements are flushed together, at most this long after the
+ * first of them, or with the next save or `close()`, whichever comes first. The same trade as
+ * Redis's `appendfsync everysec`, which a BullMQ worker's acknowledgements rely on.
+ */
+const ACKNOWLEDGEMENT_FLUSH_DELAY_MS = 1_000;
+
 const codeOf = (error: unknown): unknown => (error as NodeJS.ErrnoException | undefined)?.code;
 
 async function readOwner(path: string): Promise<LockOwner | undefined | 'missing'> {
@@ -206,8 +217,12 @@ export function parseStateFile(value: unknown): ParsedStateFile {
  *   process killed at any instant leaves the previous file or the new one, never a torn one.
  * - Between two such writes, each save appends to the journal `path.journal` one line holding
  *   what changed since the previous save (conversations, intents, pending messages added and
- *   removed…), and each acknowledgement a line naming the messages; each append is flushed
- *   (`fsync`) before it resolves. A save thus costs what it changed, not what the account holds.
+ *   removed…), and each acknowledgement a line naming the messages. A save's append is flushed
+ *   (`fsync`) before it resolves; an acknowledgement's is written before it resolves (a killed
+ *   process keeps it) and flushed within a second, or by the next save or `close()` if sooner,
+ *   one flush for all written meanwhile: after a machine crash (power loss, kernel panic) the
+ *   messages acknowledged in that last second may be handed out again, never lost. A save thus
+ *   costs what it changed, not what the account holds, and an acknowledgement no disk flush.
  *   Once the journal would grow past the state file's size (256 KiB at least), the state is
  *   written whole under the next generation and the journal emptied to that generation's header.
  * - `open()` replays the journal over the state file when they are of the same generation (a
@@ -247,6 +262,10 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
   let saved: SavedStateCopy | undefined;
   // The live state: the one `open()` returned, or the one saved last.
   let live: InboundState | undefined;
+  // Acknowledgements appended to the journal and not yet flushed: the timer that will flush them,
+  // and the flush under way (awaited before the journal is closed).
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let flushing: Promise<void> | undefined;
 
   const refuse = (why: string) =>
     new AfilnetValidationError(
@@ -336,6 +355,9 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
     generation = next;
     stateBytes = Buffer.byteLength(text);
     const header = journalHeader(next);
+    // The state just written holds every acknowledgement the old journal has.
+    cancelFlush();
+    await flushing;
     await journal?.close();
     journal = undefined;
     await writeFileAtomic(journalPath, header);
@@ -361,8 +383,16 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
     saved = copy;
   }
 
-  /** Appends one record, or writes the state whole when the journal would grow past its bound. */
-  async function write(state: InboundState, record: JournalRecord): Promise<void> {
+  /**
+   * Appends one record, or writes the state whole when the journal would grow past its bound.
+   * A save's record is flushed before this resolves (and with it every line before it); an
+   * acknowledgement's only written, and flushed by {@link ACKNOWLEDGEMENT_FLUSH_DELAY_MS}.
+   */
+  async function write(
+    state: InboundState,
+    record: JournalRecord,
+    flush: 'now' | 'soon' = 'now',
+  ): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
     const bytes = Buffer.byteLength(line);
     try {
@@ -374,13 +404,41 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
       } else {
         await journal.write(line);
         journalBytes += bytes;
-        await journal.sync();
+        if (flush === 'soon') {
+          flushTimer ??= setTimeout(flushAcknowledgements, ACKNOWLEDGEMENT_FLUSH_DELAY_MS);
+          flushTimer.unref?.();
+        } else {
+          cancelFlush();
+          await journal.sync();
+        }
       }
     } catch (error) {
       // What the files hold is unknown (a line may be half written): the next save writes whole.
       saved = undefined;
       throw error;
     }
+  }
+
+  /** Drops the timer: what it would flush is about to be flushed (or written whole) anyway. */
+  function cancelFlush(): void {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+  }
+
+  /** The timer's flush of the acknowledgements written since the journal was last flushed. */
+  function flushAcknowledgements(): void {
+    flushTimer = undefined;
+    const handle = journal;
+    if (handle === undefined) return;
+    flushing = handle
+      .sync()
+      .catch(() => {
+        // Whether they reached the disk is unknown: the next save writes the state whole.
+        saved = undefined;
+      })
+      .finally(() => {
+        flushing = undefined;
+      });
   }
 
   async function load(owner: LockOwner): Promise<InboundState | undefined> {
@@ -509,7 +567,7 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
         if (live !== undefined) await save(live);
         return;
       }
-      await write(live as InboundState, saved.acknowledge(messageIds));
+      await write(live as InboundState, saved.acknowledge(messageIds), 'soon');
     },
     async close() {
       const owner = held;
@@ -518,8 +576,15 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
       live = undefined;
       const handle = journal;
       journal = undefined;
+      const unflushed = flushTimer !== undefined;
+      cancelFlush();
       try {
-        await handle?.close();
+        await flushing;
+        try {
+          if (unflushed) await handle?.sync();
+        } finally {
+          await handle?.close();
+        }
       } finally {
         if (owner !== undefined) await release(owner);
       }

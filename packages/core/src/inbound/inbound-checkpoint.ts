@@ -49,7 +49,9 @@ export interface InboundCheckpoint {
   /**
    * Optional: records that these messages were acknowledged, more cheaply than `save()` would.
    * The caller has already removed them from the live state's `pending`; resolves once that
-   * survives a crash, after which `open()` must never return them as pending again. The next
+   * survives the process being killed, after which `open()` must never return them as pending
+   * again. Making it survive a machine crash may wait (the file checkpoint flushes within a
+   * second): one lost to such a crash only hands those messages out again. The next
    * `save()` receives a state without them, so a store may keep them aside (the file checkpoint
    * appends them to a journal) until then. Never called at the same time as `save()`.
    */

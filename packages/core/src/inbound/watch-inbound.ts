@@ -78,7 +78,8 @@ function nonNegative(
  * - With a durable checkpoint, a process killed at any instant loses nothing: the next watch on
  *   it yields first the messages not acknowledged, and yields again only a message whose
  *   acknowledgement had not been saved (at least once: handlers should be idempotent on
- *   `messageId`).
+ *   `messageId`). The file checkpoint flushes acknowledgements to the disk within a second, so
+ *   after a machine crash the messages acknowledged in that second are yielded again too.
  * - It polls only when every message taken in has been acknowledged, at most once per
  *   `intervalMs`. A poll costs one `getchats` per channel plus one `getunreadmessages` per
  *   conversation whose latest message changed (see {@link pollInbound}).
