@@ -67,11 +67,11 @@ const MIN_COMPACTION_BYTES = 256 * 1024;
 /**
  * How long an acknowledgement may stay written to the journal without being flushed to the disk
  * (`fsync`). Written, it survives the process being killed; flushed, a machine crash too. Flushed
- * one by one, an acknowledgement cost 217–249 µs of CPU and 361–378 µs of waiting on the bench's
- * machine, against 94–115 µs and 80–97 µs flushed together (and a flush waits milliseconds on
+ * one by one, an acknowledgement cost 199–214 µs of CPU and 313–320 µs of waiting on the bench's
+ * machine, against 80–113 µs and 72–98 µs flushed together (and a flush waits milliseconds on
  * network block storage), so acknowledgements are flushed together, at most this long after the
- * first of them, or with the next save or `close()`, whichever comes first. The same trade as
- * Redis's `appendfsync everysec`, which a BullMQ worker's acknowledgements rely on.
+ * first of them, or with the next save or `close()`, whichever comes first: the trade Redis makes
+ * with `appendfsync everysec`, its default policy for the append-only file.
  */
 const ACKNOWLEDGEMENT_FLUSH_DELAY_MS = 1_000;
 
