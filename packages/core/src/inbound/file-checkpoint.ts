@@ -404,12 +404,12 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
       } else {
         await journal.write(line);
         journalBytes += bytes;
-        if (flush === 'soon') {
-          flushTimer ??= setTimeout(flushAcknowledgements, ACKNOWLEDGEMENT_FLUSH_DELAY_MS);
-          flushTimer.unref?.();
-        } else {
+        if (flush === 'now') {
           cancelFlush();
           await journal.sync();
+        } else if (flushTimer === undefined) {
+          flushTimer = setTimeout(flushAcknowledgements, ACKNOWLEDGEMENT_FLUSH_DELAY_MS);
+          flushTimer.unref?.();
         }
       }
     } catch (error) {
