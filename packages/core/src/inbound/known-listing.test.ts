@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../wire/chat-types.js';
+import { readListFiltered } from '../wire/listing-filter.js';
+import { createInboundState } from './inbound-state.js';
+import { KnownListing } from './known-listing.js';
+
+const CHATS = 20;
+const MOVING = 5;
+
+/** Poll `poll`'s answer: the first MOVING chats have a new latest message each poll. */
+const itemsOf = (poll: number) =>
+  Array.from({ length: CHATS }, (_, n) => ({
+    platformid: '100',
+    platform: 'whatsapp',
+    destination: `+346000${n}`,
+    messageid: n < MOVING ? `m-${n}-${poll}` : `m-${n}`,
+    message: `message ${n}`,
+    sent: '0',
+    status: 'unread',
+    datetime: '2026-12-07 10:00:00',
+  }));
+
+describe('KnownListing', () => {
+  it('leaves out the chats whose conversation has not moved, and holds at most twice an answer (and 16) however many polls pass', () => {
+    const state = createInboundState();
+    const listing = new KnownListing();
+    for (let poll = 0; poll < 50; poll++) {
+      const filter = listing.filterFor(state);
+      const body = Buffer.from(JSON.stringify({ status: 'success', result: itemsOf(poll) }));
+      const payload = readListFiltered(body, filter) as {
+        value: { result: ReturnType<typeof itemsOf> };
+      };
+      // What the poll does with what was kept: decode it, read the conversation, move its marker.
+      const list: ChatMessage[] = payload.value.result.map((item) => ({
+        platformId: item.platformid,
+        platform: 'whatsapp',
+        destination: item.destination,
+        messageId: item.messageid,
+        message: item.message,
+        sent: false,
+        status: item.status,
+        datetime: item.datetime,
+      }));
+      const keys = list.map((m) => m.destination);
+      for (const m of list)
+        state.conversations[m.destination] = {
+          platform: 'whatsapp',
+          platformId: '100',
+          destination: m.destination,
+          marker: m.messageId,
+        };
+      listing.update(filter, list, keys);
+
+      expect(list).toHaveLength(poll === 0 ? CHATS : MOVING);
+      expect(filter.skipped).toHaveLength(poll === 0 ? 0 : 2 * (CHATS - MOVING));
+      // The moving chats' earlier messages are let go once they would double the listing.
+      expect(listing.size).toBeLessThanOrEqual(2 * CHATS + 16);
+    }
+    expect(listing.size).toBeGreaterThan(CHATS);
+  });
+});
