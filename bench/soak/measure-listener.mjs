@@ -7,17 +7,31 @@
  * heap and the resident set size just after a forced collection (`--expose-gc`); CPU time over
  * the window and per poll (`process.cpuUsage()` between the starts of two polls, a poll starting
  * with its first `getchats`, seen on the client's `afilnet-chat:call` tracing channel, which is
- * global to the process); the event loop's delay (`monitorEventLoopDelay`, 10 ms resolution);
- * and the API calls the sandbox answered (its request counts, read over HTTP at both ends).
+ * global to the process), with the conversations each poll read (its `getunreadmessages` and
+ * `getmessages`, seen on the same channel); the event loop's delay (how long each interval of
+ * a 10 ms timer took, as `monitorEventLoopDelay` measures it); and the API calls the sandbox answered (its
+ * request counts, read over HTTP at both ends).
+ *
+ * The delay's timer wakes the process every 10 ms, and on the bench's machine that alone cost an
+ * idle process 39 ms of CPU per 5 s (`monitorEventLoopDelay` at 10 ms): as much as a quiet poll.
+ * So it runs in alternate blocks of {@link MONITOR_BLOCK_POLLS} polls, switched on and off as a
+ * poll starts: the delay is measured over the monitored polls, and the listener's CPU per poll
+ * over the others, which carry none of the instrument's cost. Both kinds of block interleave
+ * over the whole window. (`monitorEventLoopDelay` itself cannot be switched off and on: it
+ * records the pause between as one delay.)
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createHistogram, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
 
 const MB = 2 ** 20;
 const RSS_SAMPLE_MS = 10_000;
 const CALL_START = 'tracing:afilnet-chat:call:start';
+/** Polls in a row with the delay histogram on, then as many with it off, and so on. */
+const MONITOR_BLOCK_POLLS = 6;
+/** The calls that read a conversation; a poll's others are its `getchats` and channel list. */
+const READS = new Set(['getunreadmessages', 'getmessages']);
 
 function liveHeapMb() {
   globalThis.gc?.();
@@ -36,6 +50,36 @@ function youngGenerationMb() {
   return bytes / MB;
 }
 
+/**
+ * The event loop's delay, sampled while on: a timer repeating every `resolutionMs` records how
+ * long each of its intervals took, in ns, as `monitorEventLoopDelay` records it (so a free loop
+ * reads about `resolutionMs`, and the rows stay comparable with those measured with it). Its
+ * timer does not keep the process alive.
+ */
+function delaySampler(resolutionMs) {
+  const histogram = createHistogram();
+  let timer;
+  let last = 0;
+  const tick = () => {
+    const now = performance.now();
+    histogram.record(Math.max(1, Math.round((now - last) * 1e6)));
+    last = now;
+  };
+  return {
+    histogram,
+    on() {
+      if (timer !== undefined) return;
+      last = performance.now();
+      timer = setInterval(tick, resolutionMs);
+      timer.unref();
+    },
+    off() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+
 const cpuMicros = () => {
   const { user, system } = process.cpuUsage();
   return user + system;
@@ -52,7 +96,9 @@ async function requestCounts(url) {
  * apart belong to one poll); `onOpen` is called as the window opens.
  *
  * @returns `{ openedAt, closedAt (ms since the epoch), elapsedMs, rss, liveHeap, cpuTotalMicros,
- *   cpuUserMicros, cpuSystemMicros, pollCpuMicros, calls, eventLoopDelayMs }`
+ *   cpuUserMicros, cpuSystemMicros, pollCpuMicros, polls, calls, eventLoopDelayMs }`, where
+ *   `polls` holds each whole poll of the window as `{ cpuMicros, reads, monitored }` and
+ *   `pollCpuMicros` their CPU alone; `eventLoopDelayMs` is read over the monitored polls.
  */
 export async function measureListener({
   sandboxUrl,
@@ -64,15 +110,32 @@ export async function measureListener({
   let measuring = false;
   let lastPollAt = Number.NEGATIVE_INFINITY;
   let lastPollCpu = 0;
-  const pollCpu = [];
+  let reads = 0;
+  let pollIndex = 0;
+  let monitored = false;
+  const polls = [];
+  const sampler = delaySampler(10);
+  const delay = sampler.histogram;
   const onCall = (context) => {
+    if (READS.has(context.method)) {
+      reads += 1;
+      return;
+    }
     if (context.method !== 'getchats') return;
     const now = performance.now();
     if (now - lastPollAt < intervalMs / 2) return;
     const cpu = cpuMicros();
-    if (measuring && lastPollAt > Number.NEGATIVE_INFINITY) pollCpu.push(cpu - lastPollCpu);
+    if (measuring && lastPollAt > Number.NEGATIVE_INFINITY)
+      polls.push({ cpuMicros: cpu - lastPollCpu, reads, monitored });
+    if (measuring) {
+      monitored = Math.floor(pollIndex / MONITOR_BLOCK_POLLS) % 2 === 0;
+      pollIndex += 1;
+      if (monitored) sampler.on();
+      else sampler.off();
+    }
     lastPollAt = now;
     lastPollCpu = cpu;
+    reads = 0;
   };
   subscribe(CALL_START, onCall);
   try {
@@ -80,8 +143,6 @@ export async function measureListener({
     const startHeap = liveHeapMb();
     const startRss = process.memoryUsage.rss() / MB;
     const countsAtStart = await requestCounts(sandboxUrl);
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    delay.enable();
     const openedAt = Date.now();
     const cpuAtStart = cpuMicros();
     const usageAtStart = process.cpuUsage();
@@ -102,7 +163,7 @@ export async function measureListener({
     const usage = process.cpuUsage(usageAtStart);
     const elapsedMs = performance.now() - startedAt;
     const closedAt = Date.now();
-    delay.disable();
+    sampler.off();
     const countsAtEnd = await requestCounts(sandboxUrl);
     // Read after the same forced collection as at the start, so that both ends leave out the
     // garbage of the poll in progress: read before it, the end counted up to a poll's answers
@@ -123,7 +184,8 @@ export async function measureListener({
       cpuTotalMicros: cpuTotal,
       cpuUserMicros: usage.user,
       cpuSystemMicros: usage.system,
-      pollCpuMicros: pollCpu,
+      pollCpuMicros: polls.map((p) => p.cpuMicros),
+      polls,
       calls,
       eventLoopDelayMs: {
         p50: delay.percentile(50) / 1e6,
@@ -132,6 +194,7 @@ export async function measureListener({
       },
     };
   } finally {
+    sampler.off();
     unsubscribe(CALL_START, onCall);
   }
 }

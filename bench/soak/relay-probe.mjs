@@ -4,8 +4,8 @@
  * the `watchInbound` watcher: Node gives the event loop's delay (`monitorEventLoopDelay`), the
  * live heap and CPU time to the process itself only, and the relay's own metrics
  * (`--metrics-port`) are the client's calls and deliveries, not these. The probe adds nothing to
- * the relay but the 10 ms histogram timer, and only during a window; it does not keep the process
- * alive, so the relay ends on SIGTERM as it does when run by hand.
+ * the relay but the event-loop delay's 10 ms timer, and only during half the polls of a window;
+ * it does not keep the process alive, so the relay ends on SIGTERM as it does when run by hand.
  */
 import { onCommand } from '../worker/parent-channel.mjs';
 import { measureListener } from './measure-listener.mjs';
