@@ -8,12 +8,13 @@
  * the window and per poll (`process.cpuUsage()` between the starts of two polls, a poll starting
  * with its first `getchats`, seen on the client's `afilnet-chat:call` tracing channel, which is
  * global to the process), with the conversations each poll read (its `getunreadmessages` and
- * `getmessages`, seen on the same channel); the event loop's delay (how long each interval of
- * a 10 ms timer took, as `monitorEventLoopDelay` measures it); and the API calls the sandbox answered (its
- * request counts, read over HTTP at both ends).
+ * `getmessages`, seen on the same channel); the event loop's delay (how long each interval of a
+ * 10 ms timer took, as `monitorEventLoopDelay` measures it); and the API calls the sandbox
+ * answered (its request counts, read over HTTP at both ends).
  *
  * The delay's timer wakes the process every 10 ms, and on the bench's machine that alone cost an
- * idle process 39 ms of CPU per 5 s (`monitorEventLoopDelay` at 10 ms): as much as a quiet poll.
+ * idle process 39 ms of CPU per 5 s (`monitorEventLoopDelay` at 10 ms, in
+ * profiling/delay-timer-cost.mjs): as much as a quiet poll.
  * So it runs in alternate blocks of {@link MONITOR_BLOCK_POLLS} polls, switched on and off as a
  * poll starts: the delay is measured over the monitored polls, and the listener's CPU per poll
  * over the others, which carry none of the instrument's cost. Both kinds of block interleave
