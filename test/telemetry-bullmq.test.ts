@@ -155,11 +155,12 @@ describe.each([
         message: 'found in a trace',
       });
       await waitFor(() => handled.some((h) => h.message.messageId === messageId), 20_000, 50);
-      const job = await poller.queue.getJob(
-        (await poller.queue.getJobs(['completed'])).find(
-          (j) => j.data.message.messageId === messageId,
-        )?.id ?? '',
-      );
+      // The handler has returned, but BullMQ moves its job to "completed" after that.
+      const queue = poller.queue;
+      const completed = async () =>
+        (await queue.getJobs(['completed'])).find((j) => j.data.message.messageId === messageId);
+      await waitFor(async () => (await completed()) !== undefined, 20_000, 50);
+      const job = await completed();
       expect(
         job?.data.traceContext?.traceparent,
         "the job carries the poll's trace context",
