@@ -29,7 +29,10 @@ import { getHeapSpaceStatistics } from 'node:v8';
 const MB = 2 ** 20;
 const RSS_SAMPLE_MS = 10_000;
 const CALL_START = 'tracing:afilnet-chat:call:start';
-/** Polls in a row with the delay histogram on, then as many with it off, and so on. */
+/**
+ * Polls in a row with the delay histogram on, then as many with it off, and so on (fewer in a
+ * window too short for two such blocks, so that both kinds of poll are measured).
+ */
 const MONITOR_BLOCK_POLLS = 6;
 /** The calls that read a conversation; a poll's others are its `getchats` and channel list. */
 const READS = new Set(['getunreadmessages', 'getmessages']);
@@ -115,6 +118,7 @@ export async function measureListener({
   let pollIndex = 0;
   let monitored = false;
   const polls = [];
+  const block = Math.max(1, Math.min(MONITOR_BLOCK_POLLS, Math.floor(durationMs / intervalMs / 2)));
   const sampler = delaySampler(10);
   const delay = sampler.histogram;
   const onCall = (context) => {
@@ -129,7 +133,7 @@ export async function measureListener({
     if (measuring && lastPollAt > Number.NEGATIVE_INFINITY)
       polls.push({ cpuMicros: cpu - lastPollCpu, reads, monitored });
     if (measuring) {
-      monitored = Math.floor(pollIndex / MONITOR_BLOCK_POLLS) % 2 === 0;
+      monitored = Math.floor(pollIndex / block) % 2 === 0;
       pollIndex += 1;
       if (monitored) sampler.on();
       else sampler.off();
