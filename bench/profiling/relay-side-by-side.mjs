@@ -162,7 +162,7 @@ try {
           polls,
           reads: r.calls.getunreadmessages ?? 0,
           handled: r.handled,
-          pollCpuMicros: r.pollCpuMicros,
+          pollCpuMicros: r.polls.map((p) => p.cpuMicros),
         };
         // A safety sweep (every known conversation read, every 10 minutes of the shared state)
         // falls on whichever listener runs then: its window is not comparable, so it is left out.
@@ -170,7 +170,7 @@ try {
         const key = `${listener.name} ${percent}`;
         if (!swept) results.set(key, [...(results.get(key) ?? []), entry]);
         log(
-          `${percent} % round ${round + 1} ${listener.name}: ${(entry.cpuMicros / polls / 1000).toFixed(1)} ms/poll (median ${(median(r.pollCpuMicros) / 1000).toFixed(1)}, system ${(entry.systemMicros / polls / 1000).toFixed(1)}), ${(entry.reads / polls).toFixed(0)} reads/poll, ${entry.handled ?? '-'} delivered, load ${load.toFixed(1)}${swept ? '; a sweep fell in this window: left out' : ''}`,
+          `${percent} % round ${round + 1} ${listener.name}: ${(entry.cpuMicros / polls / 1000).toFixed(1)} ms/poll (median ${(median(entry.pollCpuMicros) / 1000).toFixed(1)}, system ${(entry.systemMicros / polls / 1000).toFixed(1)}), ${(entry.reads / polls).toFixed(0)} reads/poll, ${entry.handled ?? '-'} delivered, load ${load.toFixed(1)}${swept ? '; a sweep fell in this window: left out' : ''}`,
         );
       }
     }

@@ -100,9 +100,9 @@ async function requestCounts(url) {
  * apart belong to one poll); `onOpen` is called as the window opens.
  *
  * @returns `{ openedAt, closedAt (ms since the epoch), elapsedMs, rss, liveHeap, cpuTotalMicros,
- *   cpuUserMicros, cpuSystemMicros, pollCpuMicros, polls, calls, eventLoopDelayMs }`, where
- *   `polls` holds each whole poll of the window as `{ cpuMicros, reads, monitored }` and
- *   `pollCpuMicros` their CPU alone; `eventLoopDelayMs` is read over the monitored polls.
+ *   cpuUserMicros, cpuSystemMicros, polls, calls, eventLoopDelayMs }`, where `polls` holds
+ *   each whole poll of the window as `{ cpuMicros, reads, monitored }`; `eventLoopDelayMs` is
+ *   read over the monitored polls.
  */
 export async function measureListener({
   sandboxUrl,
@@ -189,7 +189,6 @@ export async function measureListener({
       cpuTotalMicros: cpuTotal,
       cpuUserMicros: usage.user,
       cpuSystemMicros: usage.system,
-      pollCpuMicros: polls.map((p) => p.cpuMicros),
       polls,
       calls,
       eventLoopDelayMs: {
