@@ -20,6 +20,17 @@ function loadRows() {
   return existsSync(SOAK_RECORD) ? JSON.parse(readFileSync(SOAK_RECORD, 'utf8')).rows : [];
 }
 
+/** The safety sweep's polls, left out of the CPU per poll, for its cell; '' for rows before. */
+function sweepCell(sweeps) {
+  if (sweeps === undefined) return '';
+  if (sweeps.length === 0) return '; no safety sweep in the window';
+  const each = sweeps.map(
+    (s) =>
+      `${int(s.cpuMicros / 1000)} ms for ${int(s.reads)} reads${s.monitored ? ', timer on' : ''}`,
+  );
+  return `; the safety sweep's poll, left out: ${each.join(', ')}`;
+}
+
 /** The cells of one row of the table, from a row record. */
 function rowCells(r) {
   return [
@@ -29,7 +40,7 @@ function rowCells(r) {
     `${one(r.minutes)} min, ${int(r.polls)} polls`,
     r.load.map(two).join(', '),
     `${r.rss.trendMb === undefined ? '' : `${signed(r.rss.trendMb)} MB${r.rss.trendOutsideYoungMb === undefined ? '' : ` (outside V8's young generation ${signed(r.rss.trendOutsideYoungMb)})`}; `}end − start ${signed(r.rss.growthMb)} MB (${one(r.rss.startMb)} → ${one(r.rss.endMb)}); peaks ${signed(r.rss.peakRiseMb)}; heap ${one(r.liveHeap.startMb)} → ${one(r.liveHeap.endMb)} MB`,
-    `${int(r.cpu.perPollMicros / 1000)} ms (median ${int(r.cpu.medianPollMicros / 1000)}, p90 ${int(r.cpu.p90PollMicros / 1000)}); ${int(r.cpu.perChangedMicros)} µs per conversation read${r.cpu.readsPerPoll === undefined ? '' : `; over ${int(r.cpu.polls)} polls without the delay histogram, ${one(r.cpu.readsPerPoll)} reads each (with it: ${int(r.cpu.monitoredPerPollMicros / 1000)} ms)`}${r.cpu.fixedMicros === undefined ? '' : `; fit over the listener's runs: ${int(r.cpu.fixedMicros / 1000)} ms + ${int(r.cpu.slopeMicros)} µs per read`}`,
+    `${int(r.cpu.perPollMicros / 1000)} ms (median ${int(r.cpu.medianPollMicros / 1000)}, p90 ${int(r.cpu.p90PollMicros / 1000)}); ${int(r.cpu.perChangedMicros)} µs per conversation read${r.cpu.readsPerPoll === undefined ? '' : `; over ${int(r.cpu.polls)} polls without the delay histogram, ${one(r.cpu.readsPerPoll)} reads each (with it: ${int(r.cpu.monitoredPerPollMicros / 1000)} ms)`}${sweepCell(r.cpu.sweeps)}${r.cpu.fixedMicros === undefined ? '' : `; fit over the listener's runs: ${int(r.cpu.fixedMicros / 1000)} ms + ${int(r.cpu.slopeMicros)} µs per read`}`,
     `${one(r.eventLoopDelayMs.p99)} ms (max ${one(r.eventLoopDelayMs.max)})`,
     `${one(r.callsPerPoll.total)} (${r.callsPerPoll.detail})`,
     `${int(r.handled)} of ${int(r.written)}`,
@@ -43,7 +54,7 @@ export function renderSoakSection(rows = loadRows()) {
   return [
     HEADING,
     '',
-    "Each listener runs in a process of its own for its window after a warm-up, against the sandbox in another (its CPU is not counted), with a steady trickle of new messages; the relay delivers to a local receiver answering 204, in the bench process. Targets: RSS growth < 20 MB (the rise of the least-squares line through the RSS sampled every 10 s over the window, after the warm-up, with in brackets the same line with V8's young generation taken out of each sample; the two ends, each read just after a forced collection, and the rise of the peaks beside it), CPU per poll growing with the conversations that change (judged between the 1 % and 10 % runs of a listener: the fixed part at most half of the 1 % poll), event-loop delay p99 < 50 ms. The delay histogram's 10 ms timer costs a process CPU of its own, so it runs in alternate blocks of 6 polls: CPU per poll is read over the polls without it, the delay over the polls with it. **Reproduce:** `node bench/soak-inbound.mjs` (`watchInbound`, both rows, 10 minutes each; `--minutes N`), `node bench/soak-inbound.mjs --listener relay` (the relay). How it is measured: [README.md](README.md#long-running-listeners-soak).",
+    "Each listener runs in a process of its own for its window after a warm-up, against the sandbox in another (its CPU is not counted), with a steady trickle of new messages; the relay delivers to a local receiver answering 204, in the bench process. Targets: RSS growth < 20 MB (the rise of the least-squares line through the RSS sampled every 10 s over the window, after the warm-up, with in brackets the same line with V8's young generation taken out of each sample; the two ends, each read just after a forced collection, and the rise of the peaks beside it), CPU per poll growing with the conversations that change (judged between the 1 % and 10 % runs of a listener: the fixed part at most half of the 1 % poll), event-loop delay p99 < 50 ms. The delay histogram's 10 ms timer costs a process CPU of its own, so it runs in alternate blocks of 6 polls: CPU per poll is read over the polls without it, the delay over the polls with it. The safety sweep's poll (every conversation read, once in 10 minutes) is left out of CPU per poll and shown alone. **Reproduce:** `node bench/soak-inbound.mjs` (`watchInbound`, both rows, 10 minutes each; `--minutes N`), `node bench/soak-inbound.mjs --listener relay` (the relay). How it is measured: [README.md](README.md#long-running-listeners-soak).",
     '',
     markdownTable(
       [
