@@ -202,6 +202,10 @@ async function soak(percent) {
         perChangedMicros: sum(measured, 'cpuMicros') / Math.max(1, sum(measured, 'reads')),
         readsPerPoll: sum(measured, 'reads') / measured.length,
         polls: measured.length,
+        // The main thread's share (Linux); the rest ran on V8's and libuv's threads.
+        mainPerPollMicros: measured.every((p) => p.mainMicros !== undefined)
+          ? sum(measured, 'mainMicros') / measured.length
+          : undefined,
         // The same polls' CPU with the delay histogram on: what the instrument itself costs.
         monitoredPerPollMicros: sum(monitoredPolls, 'cpuMicros') / monitoredPolls.length,
         // The sweep's polls, each alone: its CPU, its reads, and whether the timer was on.

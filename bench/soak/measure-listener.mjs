@@ -7,10 +7,11 @@
  * heap and the resident set size just after a forced collection (`--expose-gc`); CPU time over
  * the window and per poll (`process.cpuUsage()` between the starts of two polls, a poll starting
  * with its first `getchats`, seen on the client's `afilnet-chat:call` tracing channel, which is
- * global to the process), with the conversations each poll read (its `getunreadmessages` and
- * `getmessages`, seen on the same channel); the event loop's delay (how long each interval of a
- * 10 ms timer took, as `monitorEventLoopDelay` measures it); and the API calls the sandbox
- * answered (its request counts, read over HTTP at both ends).
+ * global to the process), the main thread's share of it (Linux), with the conversations each
+ * poll read (its `getunreadmessages` and `getmessages`, seen on the same channel); the event
+ * loop's delay (how long each interval of a 10 ms timer took, as `monitorEventLoopDelay`
+ * measures it); and the API calls the sandbox answered (its request counts, read over HTTP at
+ * both ends).
  *
  * The delay's timer wakes the process every 10 ms, and on the bench's machine that alone cost an
  * idle process 39 ms of CPU per 5 s (`monitorEventLoopDelay` at 10 ms, in
@@ -22,6 +23,7 @@
  * records the pause between as one delay.)
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { readFileSync } from 'node:fs';
 import { createHistogram, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
@@ -84,6 +86,25 @@ function delaySampler(resolutionMs) {
   };
 }
 
+/** Clock ticks per second of `/proc/<pid>/task/<tid>/stat` (USER_HZ, 100 on Linux). */
+const TICK_MICROS = 10_000;
+const MAIN_THREAD_STAT = `/proc/self/task/${process.pid}/stat`;
+
+/**
+ * The CPU time of the main thread alone, in µs (10 ms steps), or `undefined` off Linux: with the
+ * process's, it tells the main thread's share of a poll from that of V8's and libuv's threads
+ * (the collector's concurrent marking and sweeping, optimizing compilation, file writes).
+ */
+function mainThreadMicros() {
+  try {
+    const stat = readFileSync(MAIN_THREAD_STAT, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
+  } catch {
+    return undefined;
+  }
+}
+
 const cpuMicros = () => {
   const { user, system } = process.cpuUsage();
   return user + system;
@@ -101,8 +122,9 @@ async function requestCounts(url) {
  *
  * @returns `{ openedAt, closedAt (ms since the epoch), elapsedMs, rss, liveHeap, cpuTotalMicros,
  *   cpuUserMicros, cpuSystemMicros, polls, calls, eventLoopDelayMs }`, where `polls` holds
- *   each whole poll of the window as `{ cpuMicros, reads, monitored }`; `eventLoopDelayMs` is
- *   read over the monitored polls.
+ *   each whole poll of the window as `{ cpuMicros, mainMicros, reads, monitored }` (`mainMicros`
+ *   the main thread's share, undefined off Linux); `eventLoopDelayMs` is read over the monitored
+ *   polls.
  */
 export async function measureListener({
   sandboxUrl,
@@ -114,6 +136,7 @@ export async function measureListener({
   let measuring = false;
   let lastPollAt = Number.NEGATIVE_INFINITY;
   let lastPollCpu = 0;
+  let lastPollMain = 0;
   let reads = 0;
   let pollIndex = 0;
   let monitored = false;
@@ -130,8 +153,14 @@ export async function measureListener({
     const now = performance.now();
     if (now - lastPollAt < intervalMs / 2) return;
     const cpu = cpuMicros();
+    const main = mainThreadMicros();
     if (measuring && lastPollAt > Number.NEGATIVE_INFINITY)
-      polls.push({ cpuMicros: cpu - lastPollCpu, reads, monitored });
+      polls.push({
+        cpuMicros: cpu - lastPollCpu,
+        mainMicros: main === undefined ? undefined : main - lastPollMain,
+        reads,
+        monitored,
+      });
     if (measuring) {
       monitored = Math.floor(pollIndex / block) % 2 === 0;
       pollIndex += 1;
@@ -140,6 +169,7 @@ export async function measureListener({
     }
     lastPollAt = now;
     lastPollCpu = cpu;
+    lastPollMain = main ?? 0;
     reads = 0;
   };
   subscribe(CALL_START, onCall);
