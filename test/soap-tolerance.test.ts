@@ -222,6 +222,39 @@ describe.each(EXECUTORS)('SOAP responses (%s)', (executor) => {
     expect(capture.requests).toHaveLength(2);
   });
 
+  it.each([502, 503, 504])(
+    'reads a Fault under HTTP %i as that status: a read is retried, a send is not',
+    async (status) => {
+      const fault = `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${REF_SOAP_ENV}"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode><faultstring>Service unavailable</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+      capture = captureWire(executor, ['POST'], () => xml(fault, status));
+      client = createChatClient({
+        transport: 'soap',
+        credentials: DEMO,
+        ...capture.clientConfig,
+        retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+      });
+      const read = await client.getChatChannels().catch((e: unknown) => e);
+      expect(read).toBeInstanceOf(AfilnetTransportError);
+      expect(read).toMatchObject({
+        code: 'HTTP_STATUS',
+        httpStatus: status,
+        mayHaveBeenSent: false,
+      });
+      expect((read as Error).message).toContain('Service unavailable');
+      expect(capture.requests).toHaveLength(2);
+
+      const send = await client
+        .sendMessage({ ...CONVERSATION, message: 'm' })
+        .catch((e: unknown) => e);
+      expect(send).toMatchObject({
+        code: 'HTTP_STATUS',
+        httpStatus: status,
+        mayHaveBeenSent: true,
+      });
+      expect(capture.requests).toHaveLength(3);
+    },
+  );
+
   it.each([
     ['an HTML 502 page', xml('<html><body>Bad gateway</body></html>', 502), 'HTTP_STATUS'],
     [

@@ -157,6 +157,13 @@ export const FAULT_CASES: readonly FaultCase[] = [
     readRetried: (format) => (format === 'xml' ? undefined : true),
   },
   {
+    name: 'SOAP Fault with HTTP 503',
+    behaviour: () => answer(503, CONTENT_TYPE.xml, soapFault()),
+    // An unavailable service answering for the API, whatever the body: retried like any 503.
+    expected: () => ({ code: 'HTTP_STATUS', httpStatus: 503 }),
+    readRetried: () => true,
+  },
+  {
     name: 'DOCTYPE entity bomb',
     behaviour: () => answer(200, CONTENT_TYPE.xml, ENTITY_BOMB),
     expected: () => ({ code: 'MALFORMED_RESPONSE' }),

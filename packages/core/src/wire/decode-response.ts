@@ -42,6 +42,12 @@ function errorCodeOf(envelope: Record<string, unknown>): string | undefined {
   return typeof code === 'string' && code.trim() !== '' ? code.trim() : undefined;
 }
 
+/**
+ * Statuses of a gateway or of a service that is not answering (RFC 9110 §15.6.3–15.6.5): a SOAP
+ * Fault under one of them is that status, not the service's Fault.
+ */
+const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
 function httpFailure(
   response: WireResponse,
   mayHaveBeenSent: boolean,
@@ -86,7 +92,9 @@ function httpFailure(
  * Decodes a response.
  *
  * - A well-formed error envelope is an `AfilnetApiError` with its code, whatever the HTTP status.
- * - A SOAP Fault is `AfilnetTransportError` `SOAP_FAULT`, unless its status is 429.
+ * - A SOAP Fault is `AfilnetTransportError` `SOAP_FAULT`, unless its status is 429, 502, 503 or
+ *   504, which are read as that status whatever the body (`RATE_LIMITED`, `HTTP_STATUS`), the
+ *   Fault's code and string in the message.
  * - HTTP 429 is `RATE_LIMITED`, with `retryAfterMs` and `mayHaveBeenSent` false, whether its
  *   body is unreadable, a SOAP Fault or an envelope without an error code.
  * - Any other non-2xx status is `HTTP_STATUS` (`UNAUTHORIZED` for 401), with `retryAfterMs`
@@ -110,8 +118,10 @@ export function decodeResponse<M extends ChatMethod>(
   if (payload.kind === 'fault') {
     // A 429 is the rate limit refusing the request before the service acted on it, whatever body
     // the server wrote: calling it a Fault would mark a send as possibly delivered and stop the
-    // retry that Retry-After invites.
-    if (httpStatus === 429) {
+    // retry that Retry-After invites. A 502, 503 or 504 is a gateway or an unavailable service
+    // answering for it (SOAP 1.1 §6.2 puts a service's own Fault under 500): a busy server, so a
+    // read is retried as after any 5xx; a send stays possibly delivered and is not.
+    if (httpStatus === 429 || UNAVAILABLE_STATUSES.has(httpStatus)) {
       return fail(
         httpFailure(response, sent, `SOAP Fault ${payload.faultCode}: ${payload.faultString}`),
       );
