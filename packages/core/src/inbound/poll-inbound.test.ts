@@ -11,7 +11,7 @@ import type {
 import { AfilnetApiError, AfilnetTransportError } from '../errors/errors.js';
 import { createInboundState, parseInboundState, type InboundState } from './inbound-state.js';
 import { conversationKey } from './conversation-key.js';
-import { pollInbound, type InboundApi } from './poll-inbound.js';
+import { knownListingChannels, pollInbound, type InboundApi } from './poll-inbound.js';
 import { copySavedState } from './state-journal.js';
 import { listingFilterOf, readListFiltered } from '../wire/listing-filter.js';
 import { decodeCommonList } from '../wire/result-decoders.js';
@@ -508,6 +508,31 @@ describe('pollInbound', () => {
     state.channels = { list: state.channels?.list ?? [], readAt: Date.now() - 61_000 };
     const later = await pollInbound(state, account, { save });
     expect(ids(later.messages)).toEqual([m.messageId]);
+  });
+
+  it('keeps no listing of a channel it no longer watches', async () => {
+    const account = new Account();
+    const state = createInboundState();
+    const save = disk().save;
+    await pollInbound(state, account, { save });
+    expect(knownListingChannels(state).sort()).toEqual(['telegram 200', 'whatsapp 100']);
+    // Gone from the account's list, read again a minute later: no CHANNEL_NOT_FOUND on the way.
+    account.channels = account.channels.filter((c) => c.platform !== 'telegram');
+    state.channels = { list: state.channels?.list ?? [], readAt: Date.now() - 61_000 };
+    await pollInbound(state, account, { save });
+    expect(knownListingChannels(state)).toEqual(['whatsapp 100']);
+    // Left out of the channels a caller gives.
+    await pollInbound(state, account, {
+      save,
+      channels: [{ platform: 'whatsapp', platformId: '100' }],
+    });
+    expect(knownListingChannels(state)).toEqual(['whatsapp 100']);
+    account.channels.push({ platform: 'webchat', platformId: '300', name: 'Web' });
+    await pollInbound(state, account, {
+      save,
+      channels: [{ platform: 'webchat', platformId: '300' }],
+    });
+    expect(knownListingChannels(state)).toEqual(['webchat 300']);
   });
 
   it('drops a channel it found itself when it is gone, and throws for one it was given', async () => {

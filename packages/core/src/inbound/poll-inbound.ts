@@ -119,6 +119,11 @@ const keyMemos = new WeakMap<InboundState, Map<string, Map<string, string>>>();
  */
 const knownListings = new WeakMap<InboundState, Map<string, KnownListing>>();
 
+/** The channels (`platform platformId`) whose listing is kept for `state` (for tests). */
+export function knownListingChannels(state: InboundState): string[] {
+  return [...(knownListings.get(state)?.keys() ?? [])];
+}
+
 /**
  * The keys of the conversations that polls changed in each state since they last called a save
  * with it: what the next save is told (a copy, then the set is emptied). Kept per state object,
@@ -466,6 +471,12 @@ export async function pollInbound(
   if (listings === undefined) {
     listings = new Map();
     knownListings.set(state, listings);
+  }
+  // A channel no longer watched (gone from the account's refreshed list, or left out of the
+  // `channels` given) keeps no listing: it would hold its thousands of items as long as the state.
+  if (listings.size > 0) {
+    const watched = new Set(channels.map((c) => `${c.platform} ${c.platformId}`));
+    for (const at of listings.keys()) if (!watched.has(at)) listings.delete(at);
   }
   const changed = await Promise.all(
     channels.map(async (channel) => {
