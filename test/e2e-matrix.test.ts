@@ -161,7 +161,7 @@ describe.each(ROWS)('e2e: $label', (row) => {
     expect(whole.find((c) => c.destination === 'filter-5')?.message).toBe('again');
     if (reads) {
       expect(second).toEqual(whole.filter((c) => c.destination === 'filter-5'));
-      expect(filter.skipped).toHaveLength(2 * (whole.length - 1));
+      expect(filter.skippedCount).toBe(whole.length - 1);
     } else expect(second).toEqual(whole);
   });
 

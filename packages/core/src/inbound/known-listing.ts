@@ -15,6 +15,8 @@ interface ListedItem {
   /** `conversationKey` of its conversation; undefined for a platform the poll leaves out. */
   readonly key: string | undefined;
   readonly messageId: string;
+  /** The last answer that listed it (the listing's `answers` then), left out or kept. */
+  seen: number;
 }
 
 /**
@@ -24,6 +26,10 @@ interface ListedItem {
  */
 export class KnownListing {
   private items = new Map<number, ListedItem>();
+  /** How many filters the listing has made: the number of the answer being read. */
+  private answers = 0;
+  /** The filter of that answer: `update` takes in no other. */
+  private current: ListingFilter | undefined;
 
   /**
    * A filter for the channel's next `getchats` on `state`: it leaves out an item that this
@@ -33,14 +39,20 @@ export class KnownListing {
    */
   filterFor(state: InboundState): ListingFilter {
     const items = this.items;
-    return new ListingFilter((key, check) => {
+    this.answers += 1;
+    const answer = this.answers;
+    this.current = new ListingFilter((key, check) => {
       const item = items.get(key);
-      return (
+      const skip =
         item !== undefined &&
         item.check === check &&
-        (item.key === undefined || state.conversations[item.key]?.marker === item.messageId)
-      );
+        (item.key === undefined || state.conversations[item.key]?.marker === item.messageId);
+      // Marked rather than listed, so that `update` knows the answer's items without a list of
+      // thousands made per read.
+      if (skip) item.seen = answer;
+      return skip;
     });
+    return this.current;
   }
 
   /**
@@ -55,27 +67,29 @@ export class KnownListing {
     list: readonly ChatMessage[],
     keys: ReadonlyArray<string | undefined>,
   ): void {
-    if (!filter.read || filter.kept.length !== 2 * list.length || keys.length !== list.length) {
+    if (
+      filter !== this.current ||
+      !filter.read ||
+      filter.kept.length !== 2 * list.length ||
+      keys.length !== list.length
+    ) {
       this.items.clear();
       return;
     }
-    const { kept, skipped } = filter;
+    const { kept } = filter;
+    const answer = this.answers;
     for (let i = 0; i < list.length; i++)
       this.items.set(kept[2 * i] as number, {
         check: kept[2 * i + 1] as number,
         key: keys[i],
         messageId: (list[i] as ChatMessage).messageId,
+        seen: answer,
       });
-    const answered = list.length + skipped.length / 2;
+    const answered = list.length + filter.skippedCount;
     if (this.items.size <= 2 * answered + 16) return;
     // Items of conversations that moved on since: only this answer's are kept.
     const current = new Map<number, ListedItem>();
-    for (let i = 0; i < kept.length; i += 2)
-      current.set(kept[i] as number, this.items.get(kept[i] as number) as ListedItem);
-    for (let i = 0; i < skipped.length; i += 2) {
-      const item = this.items.get(skipped[i] as number);
-      if (item !== undefined) current.set(skipped[i] as number, item);
-    }
+    for (const [key, item] of this.items) if (item.seen === answer) current.set(key, item);
     this.items = current;
   }
 

@@ -115,7 +115,7 @@ class Account implements InboundApi {
       filter,
     );
     if (payload?.kind !== 'envelope') throw new Error('the answer was not read item by item');
-    this.leftOut += filter.skipped.length / 2;
+    this.leftOut += filter.skippedCount;
     return decodeCommonList(
       'messages',
       (payload.value as { result: unknown }).result,

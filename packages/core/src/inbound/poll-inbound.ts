@@ -188,6 +188,11 @@ export function changedLatest(
 
 const sameChannel = (a: ChannelRef, b: { platform: string; platformId: string }) =>
   a.platform === b.platform && a.platformId === b.platformId;
+/** Whether `c` is of one of `channels`: a loop, as it runs once per conversation of the account. */
+function ofChannels(channels: readonly ChannelRef[], c: InboundConversation): boolean {
+  for (const channel of channels) if (sameChannel(channel, c)) return true;
+  return false;
+}
 const isApiError = (error: unknown, code: string) =>
   error instanceof AfilnetApiError && error.code === code;
 const refOf = (c: InboundConversation): ConversationRef => ({
@@ -365,8 +370,9 @@ export async function pollInbound(
         ...state.channels,
         list: state.channels.list.filter((c) => !sameChannel(c, channel)),
       };
-    for (const [key, c] of Object.entries(state.conversations))
-      if (sameChannel(c, channel)) dropConversation(key);
+    for (const key in state.conversations)
+      if (sameChannel(state.conversations[key] as InboundConversation, channel))
+        dropConversation(key);
     knownListings.get(state)?.delete(`${channel.platform} ${channel.platformId}`);
     debug?.(
       `inbound: channel ${channel.platform} ${channel.platformId} is gone from the account; no longer watched`,
@@ -447,9 +453,13 @@ export async function pollInbound(
         readAt: Date.now(),
       };
       unsaved = true;
-      const watched = new Set(state.channels.list.map((c) => `${c.platform} ${c.platformId}`));
-      for (const [key, c] of Object.entries(state.conversations)) {
-        if (!watched.has(`${c.platform} ${c.platformId}`) && state.fetching[key] === undefined) {
+      // A walk of every conversation, once a minute: `for…in` and no string per conversation,
+      // where `Object.entries` and a key made a pair and a string for each, ten thousand of
+      // each promoted and collected every time.
+      const watched = state.channels.list;
+      for (const key in state.conversations) {
+        const c = state.conversations[key] as InboundConversation;
+        if (!ofChannels(watched, c) && state.fetching[key] === undefined) {
           touch(key);
           delete state.conversations[key];
         }
@@ -548,8 +558,9 @@ export async function pollInbound(
   }
   if (swept) {
     state.sweptAt = now;
-    for (const [key, conversation] of Object.entries(state.conversations)) {
-      if (toRead.has(key) || !channels.some((c) => sameChannel(c, conversation))) continue;
+    for (const key in state.conversations) {
+      const conversation = state.conversations[key] as InboundConversation;
+      if (toRead.has(key) || !ofChannels(channels, conversation)) continue;
       toRead.set(key, { conversation, marker: conversation.marker, announced: false });
     }
   }

@@ -34,18 +34,20 @@ export const LISTING_FILTER: unique symbol = Symbol.for('afilnet-chat.listingFil
 /**
  * What a caller of a repeated list read passes with the call (see {@link withListingFilter}):
  * which items to leave out, asked once per item during the read; and, once the call has
- * answered, the fingerprints of the items the answer kept (in its order) and of those it left
+ * answered, the fingerprints of the items the answer kept (in its order) and how many it left
  * out. An item's fingerprint is two numbers: `key`, 53 bits of its bytes' 64-bit hash (to look
  * it up in a `Map`), and `check`, the hash's other 11 bits with the item's length in bytes (to
- * compare as well). The lists hold them in pairs (`key`, `check`, `key`, `check`, …), plain
- * numbers rather than an object per item. `read` is false when the answer was not read item by
- * item (the body was then parsed whole, or the transport does not read bytes), and the lists
- * then say nothing.
+ * compare as well). `kept` holds them in pairs (`key`, `check`, `key`, `check`, …), plain
+ * numbers rather than an object per item. The items left out are only counted: they are nearly
+ * the whole answer on every poll, and a list of them would be that much garbage per read; the
+ * caller learns which they were from its own `skip`, which answered true for exactly those.
+ * `read` is false when the answer was not read item by item (the body was then parsed whole, or
+ * the transport does not read bytes), and `kept` and `skippedCount` then say nothing.
  */
 export class ListingFilter {
   read = false;
   kept: number[] = [];
-  skipped: number[] = [];
+  skippedCount = 0;
 
   /** `skip` tells whether the item of a fingerprint may be left out of the answer. */
   constructor(readonly skip: (key: number, check: number) => boolean) {}
@@ -75,12 +77,12 @@ function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
-/** The items of an answer as cut: fingerprints kept and left out, where each kept one lies. */
+/** The items of an answer as cut: fingerprints kept, where each lies, how many left out. */
 interface Cut {
   readonly kept: number[];
-  readonly skipped: number[];
   readonly starts: number[];
   readonly ends: number[];
+  skipped: number;
 }
 
 /**
@@ -97,7 +99,7 @@ function takeItem(
 ): void {
   const key = (h1 >>> 0) + (h2 >>> 11) * TWO_TO_32;
   const check = (h2 & 0x7ff) * TWO_TO_32 + (end - start);
-  if (filter.skip(key, check)) cut.skipped.push(key, check);
+  if (filter.skip(key, check)) cut.skipped += 1;
   else {
     cut.kept.push(key, check);
     cut.starts.push(start);
@@ -179,7 +181,7 @@ function cutItems(
   }
   if (inString || depth !== 0) return false;
   // `[]` or `[ ]` hold no item; a comma before the `]` is not JSON.
-  return !(expectItem && cut.kept.length + cut.skipped.length > 0);
+  return !(expectItem && cut.kept.length + cut.skipped > 0);
 }
 
 /**
@@ -194,7 +196,7 @@ function cutItems(
 export function readListFiltered(body: Uint8Array, filter: ListingFilter): WirePayload | undefined {
   filter.read = false;
   filter.kept = [];
-  filter.skipped = [];
+  filter.skippedCount = 0;
   const bytes = Buffer.isBuffer(body)
     ? body
     : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -203,13 +205,13 @@ export function readListFiltered(body: Uint8Array, filter: ListingFilter): WireP
   const envelope = open >= 0 && close > open ? parseEnvelope(bytes, open, close) : undefined;
   if (envelope === undefined) return undefined;
 
-  const cut: Cut = { kept: [], skipped: [], starts: [], ends: [] };
+  const cut: Cut = { kept: [], starts: [], ends: [], skipped: 0 };
   if (!cutItems(bytes, open, close, filter, cut)) return undefined;
   const { kept, skipped, starts, ends } = cut;
 
   let result: unknown[];
   try {
-    if (skipped.length === 0) {
+    if (skipped === 0) {
       // Nothing left out: the array in one parse, which must hold the items as they were cut.
       result = JSON.parse(bytes.toString('utf8', open, close + 1)) as unknown[];
       if (result.length !== starts.length) return undefined;
@@ -223,7 +225,7 @@ export function readListFiltered(body: Uint8Array, filter: ListingFilter): WireP
   }
   filter.read = true;
   filter.kept = kept;
-  filter.skipped = skipped;
+  filter.skippedCount = skipped;
   envelope.result = result;
   return { kind: 'envelope', value: envelope };
 }
