@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { pbkdf2 } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -263,6 +264,33 @@ describe('createFileCheckpoint', () => {
     const third = createFileCheckpoint(path);
     expect((await third.open())?.pending.map((m) => m.messageId)).toEqual(['4']);
     await third.close();
+  });
+
+  it('has an acknowledgement in the journal before acknowledge() returns its promise', async () => {
+    const path = freshPath();
+    const checkpoint = createFileCheckpoint(path);
+    await checkpoint.open();
+    const state = createInboundState();
+    state.pending.push(message(1), message(2));
+    await checkpoint.save(state);
+    acknowledgeInbound(state, ['1']);
+    // Every thread of libuv's pool busy for a while: an asynchronous write would wait for one.
+    const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const busy = Array.from(
+      { length: poolSize },
+      () =>
+        new Promise((resolve, reject) =>
+          pbkdf2('x', 'salt', 400_000, 32, 'sha256', (e) => (e ? reject(e) : resolve(undefined))),
+        ),
+    );
+    // Not awaited yet: the line is appended synchronously, not on the pool.
+    const acknowledged = checkpoint.acknowledge?.(['1']);
+    expect(readFileSync(`${path}.journal`, 'utf8')).toMatch(/\{"acknowledged":\["1"\]\}\n$/);
+    await Promise.all([acknowledged, ...busy]);
+    await checkpoint.close();
+    const again = createFileCheckpoint(path);
+    expect((await again.open())?.pending.map((m) => m.messageId)).toEqual(['2']);
+    await again.close();
   });
 
   it('writes an acknowledgement at once and flushes it within a second, or with the next save or close', async () => {

@@ -4,6 +4,7 @@
  * describes the files and the upgrade from the first version's.
  */
 import { randomUUID } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import {
   link,
   open as openFile,
@@ -387,6 +388,10 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
    * Appends one record, or writes the state whole when the journal would grow past its bound.
    * A save's record is flushed before this resolves (and with it every line before it); an
    * acknowledgement's only written, and flushed by {@link ACKNOWLEDGEMENT_FLUSH_DELAY_MS}.
+   *
+   * An acknowledgement's line is appended with a synchronous `write(2)`: a few dozen bytes into
+   * the page cache, not flushed, which costs less than the promise and the thread-pool round
+   * trip of an asynchronous write (see {@link appendNow}). Saves and flushes stay asynchronous.
    */
   async function write(
     state: InboundState,
@@ -402,7 +407,8 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
       ) {
         await writeWhole(state);
       } else {
-        await journal.write(line);
+        if (flush === 'soon') appendNow(journal, line, bytes);
+        else await journal.write(line);
         journalBytes += bytes;
         if (flush === 'now') {
           cancelFlush();
@@ -416,6 +422,21 @@ export function createFileCheckpoint(path: string): InboundCheckpoint {
       // What the files hold is unknown (a line may be half written): the next save writes whole.
       saved = undefined;
       throw error;
+    }
+  }
+
+  /**
+   * Appends `line` (`bytes` long) to the journal at once. The caller's writes never overlap (a
+   * checkpoint's `save()` and `acknowledge()` are never called at the same time), so every
+   * earlier line is already in the file, and this one lands after them. A short write (a full
+   * disk) throws, as a failed asynchronous write does.
+   */
+  function appendNow(handle: FileHandle, line: string, bytes: number): void {
+    const written = writeSync(handle.fd, line);
+    if (written !== bytes) {
+      throw Object.assign(new Error(`short write to the journal (${written} of ${bytes} bytes)`), {
+        code: 'EIO',
+      });
     }
   }
 
