@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../wire/chat-types.js';
-import { readListFiltered } from '../wire/listing-filter.js';
+import { type ListingFilter, readListFiltered } from '../wire/listing-filter.js';
 import { createInboundState } from './inbound-state.js';
 import { KnownListing } from './known-listing.js';
 
@@ -20,27 +20,35 @@ const itemsOf = (poll: number) =>
     datetime: '2026-12-07 10:00:00',
   }));
 
+/**
+ * Reads poll `poll`'s answer through `filter` and decodes what it kept, as the poll does (the
+ * client's decoder left out: these chats are all of one shape).
+ */
+function readThrough(filter: ListingFilter, poll: number): ChatMessage[] {
+  const body = Buffer.from(JSON.stringify({ status: 'success', result: itemsOf(poll) }));
+  const payload = readListFiltered(body, filter) as {
+    value: { result: ReturnType<typeof itemsOf> };
+  };
+  return payload.value.result.map((item) => ({
+    platformId: item.platformid,
+    platform: 'whatsapp',
+    destination: item.destination,
+    messageId: item.messageid,
+    message: item.message,
+    sent: false,
+    status: item.status,
+    datetime: item.datetime,
+  }));
+}
+
 describe('KnownListing', () => {
   it('leaves out the chats whose conversation has not moved, and holds at most twice an answer (and 16) however many polls pass', () => {
     const state = createInboundState();
     const listing = new KnownListing();
     for (let poll = 0; poll < 50; poll++) {
       const filter = listing.filterFor(state);
-      const body = Buffer.from(JSON.stringify({ status: 'success', result: itemsOf(poll) }));
-      const payload = readListFiltered(body, filter) as {
-        value: { result: ReturnType<typeof itemsOf> };
-      };
       // What the poll does with what was kept: decode it, read the conversation, move its marker.
-      const list: ChatMessage[] = payload.value.result.map((item) => ({
-        platformId: item.platformid,
-        platform: 'whatsapp',
-        destination: item.destination,
-        messageId: item.messageid,
-        message: item.message,
-        sent: false,
-        status: item.status,
-        datetime: item.datetime,
-      }));
+      const list = readThrough(filter, poll);
       const keys = list.map((m) => m.destination);
       for (const m of list)
         state.conversations[m.destination] = {
@@ -62,23 +70,8 @@ describe('KnownListing', () => {
   it('takes in only the answer of the filter it made last, and starts over otherwise', () => {
     const state = createInboundState();
     const listing = new KnownListing();
-    const body = Buffer.from(JSON.stringify({ status: 'success', result: itemsOf(0) }));
-    const read = (filter: ReturnType<KnownListing['filterFor']>) => {
-      const payload = readListFiltered(body, filter) as {
-        value: { result: ReturnType<typeof itemsOf> };
-      };
-      const list = payload.value.result.map(
-        (item): ChatMessage => ({
-          platformId: item.platformid,
-          platform: 'whatsapp',
-          destination: item.destination,
-          messageId: item.messageid,
-          message: item.message,
-          sent: false,
-          status: item.status,
-          datetime: item.datetime,
-        }),
-      );
+    const read = (filter: ListingFilter) => {
+      const list = readThrough(filter, 0);
       return { list, keys: list.map(() => undefined) };
     };
     const first = listing.filterFor(state);
