@@ -35,6 +35,9 @@ const xml = (body: string, status = 200): WireReply => ({
   body,
   headers: { 'content-type': 'text/xml; charset=utf-8' },
 });
+/** A SOAP 1.1 `Server` Fault whose `faultstring` is `text` (already escaped for XML). */
+const serverFault = (text: string) =>
+  `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${REF_SOAP_ENV}"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode><faultstring>${text}</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
 const response = (method: string, content: string) =>
   `<soap:Envelope xmlns:soap="${REF_SOAP_ENV}" xmlns:xsi="${REF_XSI}"><soap:Body><m:${method}Response xmlns:m="urn:afilnet:chat">${content}</m:${method}Response></soap:Body></soap:Envelope>`;
 
@@ -183,7 +186,7 @@ describe.each(EXECUTORS)('SOAP responses (%s)', (executor) => {
   });
 
   it('maps a Fault to SOAP_FAULT with its code and string, mayHaveBeenSent for a send', async () => {
-    const fault = `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${REF_SOAP_ENV}"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode><faultstring>Database &amp; cache down</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+    const fault = serverFault('Database &amp; cache down');
     const error = await answering(xml(fault, 500))
       .sendMessage({ ...CONVERSATION, message: 'm' })
       .catch((e: unknown) => e);
@@ -198,7 +201,7 @@ describe.each(EXECUTORS)('SOAP responses (%s)', (executor) => {
   });
 
   it('calls a Fault with HTTP 429 RATE_LIMITED: a send was not delivered, and is retried', async () => {
-    const fault = `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${REF_SOAP_ENV}"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode><faultstring>Too many requests</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+    const fault = serverFault('Too many requests');
     capture = captureWire(executor, ['POST'], () => ({
       ...xml(fault, 429),
       headers: { 'content-type': 'text/xml; charset=utf-8', 'retry-after': '0' },
@@ -225,7 +228,7 @@ describe.each(EXECUTORS)('SOAP responses (%s)', (executor) => {
   it.each([502, 503, 504])(
     'reads a Fault under HTTP %i as that status: a read is retried, a send is not',
     async (status) => {
-      const fault = `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${REF_SOAP_ENV}"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode><faultstring>Service unavailable</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+      const fault = serverFault('Service unavailable');
       capture = captureWire(executor, ['POST'], () => xml(fault, status));
       client = createChatClient({
         transport: 'soap',
