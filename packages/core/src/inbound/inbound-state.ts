@@ -78,7 +78,10 @@ export interface InboundState {
   pending: InboundMessage[];
   /** The account's channels, when they are found rather than given. */
   channels?: InboundChannelList;
-  /** When the last safety sweep ran (or the state began), in ms since the epoch. */
+  /**
+   * How far the safety sweep has gone, in ms since the epoch: the conversations whose turn came
+   * before it have been read (set when the state began, and by each poll that read some).
+   */
   sweptAt?: number;
   /**
    * When the handling of a pending message first began, in ms since the epoch, by `messageId`:

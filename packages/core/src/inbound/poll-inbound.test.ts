@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type {
   CallOptions,
   ChannelRef,
@@ -673,6 +673,106 @@ describe('pollInbound', () => {
     state.sweptAt = 0;
     const off = await pollInbound(state, account, { save, sweepIntervalMs: 0 });
     expect(off.swept).toBe(false);
+  });
+
+  describe('the safety sweep, spread over its interval', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const INTERVAL = 60_000;
+    // Given, so that no re-read of the account's channel list (once a minute) writes the state.
+    const WATCHED = [{ platform: 'whatsapp' as Platform, platformId: '100' }];
+    const reads = (account: Account) =>
+      account.calls
+        .filter((c) => c.startsWith('getunreadmessages '))
+        .map((c) => c.slice('getunreadmessages '.length));
+
+    /** 40 known conversations, each with one message `getchats` will not announce. */
+    async function fortyHidden(start: number) {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(start);
+      const account = new Account();
+      const names = Array.from({ length: 40 }, (_, i) => `c${i}`);
+      for (const name of names) account.inbound(wa(name), 'seen');
+      const state = createInboundState();
+      const save = disk().save;
+      await pollInbound(state, account, { save, sweepIntervalMs: INTERVAL, channels: WATCHED });
+      drain(state);
+      account.staleChats = true;
+      const hidden = names.map((name) => account.inbound(wa(name), 'unannounced').messageId);
+      account.calls.length = 0;
+      return { account, state, save, names, hidden };
+    }
+
+    it('reads each known conversation once per interval, a slice at a time', async () => {
+      // Half-way through a slice, so that polls 1 s apart cross a boundary every third one.
+      const { account, state, save, names, hidden } = await fortyHidden(1_700_000_001_500);
+      const found: string[] = [];
+      const perPoll: number[] = [];
+      let saves = 0;
+      const counted = (live: InboundState) => {
+        saves += 1;
+        return save(live);
+      };
+      for (let second = 1; second <= 60; second++) {
+        vi.setSystemTime(1_700_000_001_500 + second * 1_000);
+        const before = reads(account).length;
+        saves = 0;
+        const poll = await pollInbound(state, account, {
+          save: counted,
+          sweepIntervalMs: INTERVAL,
+          channels: WATCHED,
+        });
+        const read = reads(account).length - before;
+        perPoll.push(read);
+        expect(poll.swept).toBe(read > 0);
+        // Saved only with reads: a slice that held no turn wrote nothing.
+        expect(saves > 0).toBe(read > 0);
+        found.push(...ids(poll.messages));
+      }
+      // Every conversation read exactly once, and so every hidden message found once.
+      expect(reads(account).sort()).toEqual([...names].sort());
+      expect(found.sort()).toEqual([...hidden].sort());
+      // Never all at once: reads only on the polls that crossed a slice's end (3 s apart).
+      expect(Math.max(...perPoll)).toBeLessThan(names.length / 2);
+      expect(perPoll.filter((n, i) => n > 0 && (i + 1) % 3 !== 0)).toEqual([]);
+    });
+
+    it('reads every known conversation after a pause of a whole interval, and saves that', async () => {
+      const { account, state, names } = await fortyHidden(1_700_000_000_000);
+      vi.setSystemTime(1_700_000_000_000 + INTERVAL);
+      let saved: number | undefined;
+      const save = (live: InboundState) => {
+        saved = live.sweptAt;
+        return Promise.resolve();
+      };
+      const poll = await pollInbound(state, account, {
+        save,
+        sweepIntervalMs: INTERVAL,
+        channels: WATCHED,
+      });
+      expect(poll.swept).toBe(true);
+      expect(reads(account).sort()).toEqual([...names].sort());
+      expect(saved).toBe(1_700_000_000_000 + INTERVAL);
+    });
+
+    it('starts again from now when the clock was set back', async () => {
+      const { account, state, save, names } = await fortyHidden(1_700_000_000_000);
+      state.sweptAt = 1_800_000_000_000;
+      vi.setSystemTime(1_700_000_010_000);
+      const poll = await pollInbound(state, account, {
+        save,
+        sweepIntervalMs: INTERVAL,
+        channels: WATCHED,
+      });
+      expect(poll.swept).toBe(false);
+      expect(state.sweptAt).toBe(1_700_000_010_000);
+      for (let second = 1; second <= 60; second++) {
+        vi.setSystemTime(1_700_000_010_000 + second * 1_000);
+        await pollInbound(state, account, { save, sweepIntervalMs: INTERVAL, channels: WATCHED });
+      }
+      expect(reads(account).sort()).toEqual([...names].sort());
+    });
   });
 
   it('drops a conversation the server no longer has', async () => {

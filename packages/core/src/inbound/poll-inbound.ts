@@ -56,7 +56,10 @@ export interface InboundPollOptions {
   save(state: InboundState, changes: InboundStateChanges): Promise<void>;
   /** The channels to watch; when left out, every channel of the account, re-read at most once a minute. */
   channels?: readonly ChannelRef[];
-  /** Every this many ms, every known conversation is read too (default 600,000; 0: never). */
+  /**
+   * Every this many ms, every known conversation is read too, whatever `getchats` says: the
+   * safety sweep, spread over the polls of the interval (default 600,000; 0: never).
+   */
   sweepIntervalMs?: number;
   /** Aborts the poll's calls; the poll then rejects with the call's `ABORTED` error. */
   signal?: AbortSignal;
@@ -70,7 +73,7 @@ export interface InboundPollCalls {
   getchatchannels: number;
   /** One per watched channel. */
   getchats: number;
-  /** One per conversation whose latest message changed (every known one in a sweep). */
+  /** One per conversation whose latest message changed, or whose safety-sweep turn came. */
   getunreadmessages: number;
   /** One per interrupted fetch recovered. */
   getmessages: number;
@@ -80,7 +83,10 @@ export interface InboundPollCalls {
 export interface InboundPollResult {
   /** The messages it took in, in the order they were appended to `state.pending`. */
   readonly messages: InboundMessage[];
-  /** True when this poll was a safety sweep (every known conversation read). */
+  /**
+   * True when this poll read conversations for the safety sweep: those whose turn came since the
+   * last poll that took any (every known one, after a pause of a whole `sweepIntervalMs`).
+   */
   readonly swept: boolean;
   /** The API calls it made. */
   readonly calls: InboundPollCalls;
@@ -192,6 +198,45 @@ const sameChannel = (a: ChannelRef, b: { platform: string; platformId: string })
 function ofChannels(channels: readonly ChannelRef[], c: InboundConversation): boolean {
   for (const channel of channels) if (sameChannel(channel, c)) return true;
   return false;
+}
+/**
+ * The safety sweep's slices per `sweepIntervalMs`: 30 s each by default, so that a sweep of
+ * 10,000 conversations is 500 reads every 30 s rather than 10,000 at once every 10 minutes. All
+ * at once, such a sweep swelled the process by tens of MB for its seconds (V8 grows its young
+ * generation for a burst of allocation) and made that burst of calls on the account.
+ */
+const SWEEP_SLICES = 20;
+
+/**
+ * How far a poll at `now` takes the safety sweep from `from`: to the last boundary of a slice
+ * (a `SWEEP_SLICES`th of `interval`, counted from the epoch) at or before `now`, or to `now`
+ * when a whole interval has passed since `from` (a listener stopped that long reads every
+ * conversation). At most `from`: then the poll takes no turn.
+ */
+function sweepReach(from: number, now: number, interval: number): number {
+  if (now - from >= interval) return now;
+  const slice = interval / SWEEP_SLICES;
+  return Math.max(from, Math.floor(now / slice) * slice);
+}
+
+/**
+ * Which conversations the safety sweep reads in a poll that takes it over the span
+ * (`from`, `to`]: each conversation has one turn per `interval`, at an offset within it that its
+ * key fixes (a 32-bit FNV-1a hash of the key, modulo `interval`), so that the reads of one sweep
+ * are spread evenly over the interval; a span of a whole interval or more holds every turn. The
+ * spans of successive polls follow one another, so each conversation is read once per interval
+ * however the polls fall, and whatever conversations come and go.
+ */
+function sweepTurns(from: number, to: number, interval: number): (key: string) => boolean {
+  if (to - from >= interval) return () => true;
+  const a = from % interval;
+  const b = to % interval;
+  return (key) => {
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    const turn = (h >>> 0) % interval;
+    return a < b ? turn > a && turn <= b : turn > a || turn <= b;
+  };
 }
 const isApiError = (error: unknown, code: string) =>
   error instanceof AfilnetApiError && error.code === code;
@@ -305,7 +350,9 @@ function markerAfterRead(
  * 2. Channels: `options.channels`, or the account's list (`getchatchannels`) when the saved one is
  *    older than a minute. Channels on a platform this version does not know are left out.
  * 3. `getchats` on each channel. A conversation whose latest message is not its marker (or that
- *    is new) is to be read; on a sweep, every known conversation of the watched channels too.
+ *    is new) is to be read; and, for the safety sweep, each known conversation of the watched
+ *    channels whose turn came (once per `sweepIntervalMs` each, at an offset its key fixes, so
+ *    that a sweep is a few reads in every poll rather than every conversation in one).
  * 4. Intents for those conversations; saved.
  * 5. `getunreadmessages` for each (`concurrency` at once); each answer's inbound messages,
  *    oldest first, are appended to `state.pending`, the marker moved (to the newest message the
@@ -518,11 +565,13 @@ export async function pollInbound(
     }),
   );
   const now = Date.now();
-  if (state.sweptAt === undefined) {
+  // A clock set back would leave the sweep waiting for the instant it had reached: it starts
+  // again from now.
+  if (state.sweptAt === undefined || state.sweptAt > now) {
     state.sweptAt = now;
     unsaved = true;
   }
-  const swept = sweepIntervalMs > 0 && now - state.sweptAt >= sweepIntervalMs;
+  const sweptFrom = state.sweptAt;
 
   // 4. What to read, announced before reading it: in the channels' order, a later chat of the
   // same conversation replacing an earlier one, as the answers list them.
@@ -556,13 +605,23 @@ export async function pollInbound(
       });
     }
   }
-  if (swept) {
-    state.sweptAt = now;
+  let swept = false;
+  const sweptTo = sweepIntervalMs > 0 ? sweepReach(sweptFrom, now, sweepIntervalMs) : sweptFrom;
+  if (sweptTo > sweptFrom) {
+    const turns = sweepTurns(sweptFrom, sweptTo, sweepIntervalMs);
     for (const key in state.conversations) {
+      if (!turns(key)) continue;
       const conversation = state.conversations[key] as InboundConversation;
-      if (toRead.has(key) || !ofChannels(channels, conversation)) continue;
-      toRead.set(key, { conversation, marker: conversation.marker, announced: false });
+      if (!ofChannels(channels, conversation)) continue;
+      swept = true;
+      if (!toRead.has(key))
+        toRead.set(key, { conversation, marker: conversation.marker, announced: false });
     }
+    // Saved with the reads when there are any. A slice that held no turn is not worth a write
+    // of its own (lost in a crash, it is only looked at again); a whole sweep is, as forgetting
+    // it would make the next start read every conversation again.
+    state.sweptAt = sweptTo;
+    if (sweptTo - sweptFrom >= sweepIntervalMs) unsaved = true;
   }
   for (const [key, { marker }] of toRead)
     state.fetching[key] = marker === undefined ? {} : { marker };

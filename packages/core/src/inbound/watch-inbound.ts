@@ -30,7 +30,10 @@ export interface WatchInboundInput {
   channels?: readonly ChannelRef[];
   /** Where the state lives (default: in memory, a fresh one per watch). */
   checkpoint?: InboundCheckpoint;
-  /** Every this many ms, every known conversation is read too (default 600,000; 0: never). */
+  /**
+   * Every this many ms, every known conversation is read too, whatever `getchats` says: the
+   * safety sweep, spread over the polls of the interval (default 600,000; 0: never).
+   */
   sweepIntervalMs?: number;
   /** Ends the iteration, as `return()` does. */
   signal?: AbortSignal;
