@@ -77,8 +77,9 @@ const BACKLOG_LIMIT_MS = 15 * 60_000;
 const TARGET_DELAY_P99_MS = 50;
 const RELAY = values.listener === 'relay';
 /**
- * A poll of the safety sweep, which reads every known conversation: more reads than half the
- * conversations, where a poll at 10 % changing reads a tenth of them.
+ * A poll that read every known conversation for the safety sweep, as a listener does after a
+ * pause of a whole sweep interval: more reads than half the conversations, where a poll at 10 %
+ * changing reads a tenth of them, and a slice of the sweep spread over its interval a twentieth.
  */
 const isSweep = (poll) => poll.reads > CONVERSATIONS / 2;
 /** Deliveries in flight in the relay: its own default. */
@@ -165,9 +166,10 @@ async function soak(percent) {
     const written = Math.round((perInterval * r.elapsedMs) / intervalMs);
     const polls = r.calls.getchats / CHANNELS;
     const totalCalls = Object.values(r.calls).reduce((a, b) => a + b, 0);
-    // CPU per poll is read over the polls without the delay histogram (measure-listener.mjs),
-    // the safety sweep's left out: it reads every conversation, once per 10 minutes, and counted
-    // in whichever kind of poll it fell in, it moved that kind's mean by tens of milliseconds.
+    // CPU per poll is read over the polls without the delay histogram (measure-listener.mjs).
+    // The safety sweep's slices (a twentieth of the conversations every 30 s) are counted in the
+    // polls they fall in, as their reads are; a whole sweep in one poll is left out: counted in
+    // whichever kind of poll it fell in, it moved that kind's mean by tens of milliseconds.
     const swept = r.polls.filter(isSweep);
     const measured = r.polls.filter((p) => !p.monitored && !isSweep(p));
     const monitoredPolls = r.polls.filter((p) => p.monitored && !isSweep(p));

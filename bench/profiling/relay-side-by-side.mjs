@@ -43,6 +43,8 @@ const { values } = parseArgs({
 const CHANNELS = 4;
 const INTERVAL_MS = 5_000;
 const CONCURRENCY = 8;
+/** The listeners' safety sweep: every conversation once per 10 minutes (the default). */
+const SWEEP_INTERVAL_MS = 600_000;
 const TRANSPORT = 'post';
 const listeners = values.listeners.split(',').map((spec) => {
   const [kind, bin] = spec.split('=');
@@ -164,9 +166,14 @@ try {
           handled: r.handled,
           pollCpuMicros: r.polls.map((p) => p.cpuMicros),
         };
-        // A safety sweep (every known conversation read, every 10 minutes of the shared state)
-        // falls on whichever listener runs then: its window is not comparable, so it is left out.
-        const swept = entry.reads / polls > 1.5 * perInterval;
+        // The safety sweep's share of the reads (each conversation once per 10 minutes, spread
+        // over them) is alike in every window; a whole sweep in one poll (a listener that paused
+        // a whole interval) is not: such a window is not comparable, so it is left out.
+        const sweepShare =
+          (CHANNELS * CONVERSATIONS_PER_CHANNEL * polls * INTERVAL_MS) / SWEEP_INTERVAL_MS;
+        const swept =
+          entry.reads >
+          polls * perInterval + sweepShare + (CHANNELS * CONVERSATIONS_PER_CHANNEL) / 2;
         const key = `${listener.name} ${percent}`;
         if (!swept) results.set(key, [...(results.get(key) ?? []), entry]);
         log(
