@@ -211,7 +211,7 @@ const SWEEP_SLICES = 20;
  * How far a poll at `now` takes the safety sweep from `from`: to the last boundary of a slice
  * (a `SWEEP_SLICES`th of `interval`, counted from the epoch) at or before `now`, or to `now`
  * when a whole interval has passed since `from` (a listener stopped that long reads every
- * conversation). At most `from`: then the poll takes no turn.
+ * conversation). Never before `from`; at `from`, the poll takes no turn.
  */
 function sweepReach(from: number, now: number, interval: number): number {
   if (now - from >= interval) return now;
