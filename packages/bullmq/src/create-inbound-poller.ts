@@ -66,7 +66,10 @@ export interface InboundPollerOptions {
   readonly intervalMs?: number;
   /** The channels to watch; when left out, every channel of the account, the list read again at most once a minute. */
   readonly channels?: readonly ChannelRef[];
-  /** Every this many ms, a poll reads every known conversation too (600,000; 0: never). See docs/inbound.md. */
+  /**
+   * Every this many ms, every known conversation is read too, whatever `getchats` says: the
+   * safety sweep, spread over the polls of the interval (600,000; 0: never). See docs/inbound.md.
+   */
   readonly sweepIntervalMs?: number;
   /**
    * Options of each message job, BullMQ's. Ours differ from BullMQ's defaults: `attempts: 3`,
