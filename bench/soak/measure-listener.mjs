@@ -62,7 +62,7 @@ function youngGenerationMb() {
  * reads about `resolutionMs`, and the rows stay comparable with those measured with it). Its
  * timer does not keep the process alive.
  */
-function delaySampler(resolutionMs) {
+export function delaySampler(resolutionMs) {
   const histogram = createHistogram();
   let timer;
   let last = 0;
