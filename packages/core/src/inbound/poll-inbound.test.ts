@@ -738,6 +738,27 @@ describe('pollInbound', () => {
       expect(perPoll.filter((n, i) => n > 0 && (i + 1) % 3 !== 0)).toEqual([]);
     });
 
+    it("cuts a large account's sweep into more slices, about 500 reads each", async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const start = 1_700_000_000_000;
+      vi.setSystemTime(start);
+      const account = new Account();
+      // 20,000 conversations: 40 slices of 1.5 s in a minute, where twenty would hold 1,000 each.
+      for (let i = 0; i < 20_000; i++) account.inbound(wa(`c${i}`), 'seen');
+      const state = createInboundState();
+      const options = { save: disk().save, sweepIntervalMs: INTERVAL, channels: WATCHED };
+      await pollInbound(state, account, options);
+      drain(state);
+      account.staleChats = true;
+      const perPoll: number[] = [];
+      for (let second = 1; second <= 9; second++) {
+        vi.setSystemTime(start + second * 1_000);
+        perPoll.push((await pollInbound(state, account, options)).calls.getunreadmessages);
+      }
+      expect(perPoll.filter((n) => n > 0).length).toBeGreaterThanOrEqual(5);
+      expect(Math.max(...perPoll)).toBeLessThan(700);
+    });
+
     it('reads every known conversation after a pause of a whole interval, and saves that', async () => {
       const { account, state, names } = await fortyHidden(1_700_000_000_000);
       vi.setSystemTime(1_700_000_000_000 + INTERVAL);

@@ -200,22 +200,25 @@ function ofChannels(channels: readonly ChannelRef[], c: InboundConversation): bo
   return false;
 }
 /**
- * The safety sweep's slices per `sweepIntervalMs`: 30 s each by default, so that a sweep of
- * 10,000 conversations is 500 reads every 30 s rather than 10,000 at once every 10 minutes. All
- * at once, such a sweep swelled the process by tens of MB for its seconds (V8 grows its young
- * generation for a burst of allocation) and made that burst of calls on the account.
+ * The safety sweep's slices: at least twenty per `sweepIntervalMs` (30 s each by default), and
+ * more for a larger account, so that a slice holds about `SWEEP_SLICE_TURNS` turns. A sweep of
+ * 10,000 conversations is then 500 reads every 30 s rather than 10,000 at once every 10 minutes.
+ * All at once, such a sweep swelled the process by tens of MB for its seconds (V8 grows its
+ * young generation for a burst of allocation) and made that burst of calls on the account.
  */
 const SWEEP_SLICES = 20;
+const SWEEP_SLICE_TURNS = 500;
 
 /**
- * How far a poll at `now` takes the safety sweep from `from`: to the last boundary of a slice
- * (a `SWEEP_SLICES`th of `interval`, counted from the epoch) at or before `now`, or to `now`
- * when a whole interval has passed since `from` (a listener stopped that long reads every
- * conversation). Never before `from`; at `from`, the poll takes no turn.
+ * How far a poll at `now` takes the safety sweep from `from`, over an account that listed
+ * `conversations`: to the last boundary of a slice (counted from the epoch) at or before `now`,
+ * or to `now` when a whole interval has passed since `from` (a listener stopped that long reads
+ * every conversation). Never before `from`; at `from`, the poll takes no turn.
  */
-function sweepReach(from: number, now: number, interval: number): number {
+function sweepReach(from: number, now: number, interval: number, conversations: number): number {
   if (now - from >= interval) return now;
-  const slice = interval / SWEEP_SLICES;
+  const slices = Math.max(SWEEP_SLICES, Math.ceil(conversations / SWEEP_SLICE_TURNS));
+  const slice = interval / slices;
   return Math.max(from, Math.floor(now / slice) * slice);
 }
 
@@ -535,6 +538,9 @@ export async function pollInbound(
     const watched = new Set(channels.map((c) => `${c.platform} ${c.platformId}`));
     for (const at of listings.keys()) if (!watched.has(at)) listings.delete(at);
   }
+  // The chats the channels' answers listed, kept or left out: how many conversations the sweep
+  // spreads its reads over.
+  let listed = 0;
   const changed = await Promise.all(
     channels.map(async (channel) => {
       calls.getchats += 1;
@@ -558,6 +564,7 @@ export async function pollInbound(
         }
         throw error;
       }
+      listed += filter.read ? filter.kept.length / 2 + filter.skippedCount : list.length;
       const keys: Array<string | undefined> = [];
       const changedHere = changedLatest(list, state, memos, keys);
       listing.update(filter, list, keys);
@@ -606,7 +613,8 @@ export async function pollInbound(
     }
   }
   let swept = false;
-  const sweptTo = sweepIntervalMs > 0 ? sweepReach(sweptFrom, now, sweepIntervalMs) : sweptFrom;
+  const sweptTo =
+    sweepIntervalMs > 0 ? sweepReach(sweptFrom, now, sweepIntervalMs, listed) : sweptFrom;
   if (sweptTo > sweptFrom) {
     const turns = sweepTurns(sweptFrom, sweptTo, sweepIntervalMs);
     for (const key in state.conversations) {
