@@ -705,7 +705,7 @@ describe('pollInbound', () => {
     }
 
     it('reads each known conversation once per interval, a slice at a time', async () => {
-      // Half-way through a slice, so that polls 1 s apart cross a boundary every third one.
+      // Slices of 3 s from the first poll: polls 1 s apart cross a slice's end every third one.
       const { account, state, save, names, hidden } = await fortyHidden(1_700_000_001_500);
       const found: string[] = [];
       const perPoll: number[] = [];
@@ -736,6 +736,16 @@ describe('pollInbound', () => {
       // Never all at once: reads only on the polls that crossed a slice's end (3 s apart).
       expect(Math.max(...perPoll)).toBeLessThan(names.length / 2);
       expect(perPoll.filter((n, i) => n > 0 && (i + 1) % 3 !== 0)).toEqual([]);
+    });
+
+    it('counts its slices from where the sweep began, not from the clock', async () => {
+      // 100 ms past a 3 s boundary of the clock: the first slice ends 3 s later, not 2.9.
+      const { account, state, save } = await fortyHidden(1_700_000_001_100);
+      const options = { save, sweepIntervalMs: INTERVAL, channels: WATCHED };
+      vi.setSystemTime(1_700_000_001_100 + 2_999);
+      expect((await pollInbound(state, account, options)).calls.getunreadmessages).toBe(0);
+      vi.setSystemTime(1_700_000_001_100 + 3_000);
+      expect((await pollInbound(state, account, options)).swept).toBe(true);
     });
 
     it("cuts a large account's sweep into more slices, about 500 reads each", async () => {

@@ -211,15 +211,17 @@ const SWEEP_SLICE_TURNS = 500;
 
 /**
  * How far a poll at `now` takes the safety sweep from `from`, over an account that listed
- * `conversations`: to the last boundary of a slice (counted from the epoch) at or before `now`,
- * or to `now` when a whole interval has passed since `from` (a listener stopped that long reads
- * every conversation). Never before `from`; at `from`, the poll takes no turn.
+ * `conversations`: by whole slices, to the last slice's end at or before `now`, or to `now` when
+ * a whole interval has passed since `from` (a listener stopped that long reads every
+ * conversation). Counted from `from`, the slices make the first sweep reads of a new state come
+ * a slice after it began, never a few milliseconds after a boundary of the clock. At `from`, the
+ * poll takes no turn.
  */
 function sweepReach(from: number, now: number, interval: number, conversations: number): number {
   if (now - from >= interval) return now;
   const slices = Math.max(SWEEP_SLICES, Math.ceil(conversations / SWEEP_SLICE_TURNS));
   const slice = interval / slices;
-  return Math.max(from, Math.floor(now / slice) * slice);
+  return from + Math.floor((now - from) / slice) * slice;
 }
 
 /**
