@@ -209,38 +209,50 @@ function ofChannels(channels: readonly ChannelRef[], c: InboundConversation): bo
 const SWEEP_SLICES = 20;
 const SWEEP_SLICE_TURNS = 500;
 
-/**
- * How far a poll at `now` takes the safety sweep from `from`, over an account that listed
- * `conversations`: by whole slices, to the last slice's end at or before `now`, or to `now` when
- * a whole interval has passed since `from` (a listener stopped that long reads every
- * conversation). Counted from `from`, the slices make the first sweep reads of a new state come
- * a slice after it began, never a few milliseconds after a boundary of the clock. At `from`, the
- * poll takes no turn.
- */
-function sweepReach(from: number, now: number, interval: number, conversations: number): number {
-  if (now - from >= interval) return now;
-  const slices = Math.max(SWEEP_SLICES, Math.ceil(conversations / SWEEP_SLICE_TURNS));
-  const slice = interval / slices;
-  return from + Math.floor((now - from) / slice) * slice;
+/** The part of the safety sweep one poll takes: see {@link sweepSpan}. */
+interface SweepSpan {
+  /** How far the sweep has gone once the poll has read the turns. */
+  readonly to: number;
+  /** True when the span is a whole interval: every conversation's turn is in it. */
+  readonly whole: boolean;
+  /** Whether the turn of the conversation of `key` falls in the span. */
+  turns(key: string): boolean;
 }
 
 /**
- * Which conversations the safety sweep reads in a poll that takes it over the span
- * (`from`, `to`]: each conversation has one turn per `interval`, at an offset within it that its
- * key fixes (a 32-bit FNV-1a hash of the key, modulo `interval`), so that the reads of one sweep
- * are spread evenly over the interval; a span of a whole interval or more holds every turn. The
- * spans of successive polls follow one another, so each conversation is read once per interval
- * however the polls fall, and whatever conversations come and go.
+ * The span (`from`, `to`] of the safety sweep that a poll at `now` takes, over an account that
+ * listed `conversations`, or `undefined` when it takes none. Each conversation has one turn per
+ * `interval`, at an offset within it that its key fixes (a 32-bit FNV-1a hash of the key, modulo
+ * `interval`), so that the reads of one sweep are spread evenly over the interval. The span runs
+ * by whole slices, to the last slice's end at or before `now`; or to `now` when a whole interval
+ * has passed since `from` (a listener stopped that long reads every conversation). Counted from
+ * `from`, the slices make the first sweep reads of a new state come a slice after it began, never
+ * a few milliseconds after a boundary of the clock. The spans of successive polls follow one
+ * another, so each conversation is read once per interval however the polls fall, and whatever
+ * conversations come and go.
  */
-function sweepTurns(from: number, to: number, interval: number): (key: string) => boolean {
-  if (to - from >= interval) return () => true;
+function sweepSpan(
+  from: number,
+  now: number,
+  interval: number,
+  conversations: number,
+): SweepSpan | undefined {
+  if (now - from >= interval) return { to: now, whole: true, turns: () => true };
+  const slices = Math.max(SWEEP_SLICES, Math.ceil(conversations / SWEEP_SLICE_TURNS));
+  const slice = interval / slices;
+  const to = from + Math.floor((now - from) / slice) * slice;
+  if (to <= from) return undefined;
   const a = from % interval;
   const b = to % interval;
-  return (key) => {
-    let h = 0x811c9dc5 | 0;
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    const turn = (h >>> 0) % interval;
-    return a < b ? turn > a && turn <= b : turn > a || turn <= b;
+  return {
+    to,
+    whole: false,
+    turns(key) {
+      let h = 0x811c9dc5 | 0;
+      for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+      const turn = (h >>> 0) % interval;
+      return a < b ? turn > a && turn <= b : turn > a || turn <= b;
+    },
   };
 }
 const isApiError = (error: unknown, code: string) =>
@@ -580,7 +592,8 @@ export async function pollInbound(
     state.sweptAt = now;
     unsaved = true;
   }
-  const sweptFrom = state.sweptAt;
+  const span =
+    sweepIntervalMs > 0 ? sweepSpan(state.sweptAt, now, sweepIntervalMs, listed) : undefined;
 
   // 4. What to read, announced before reading it: in the channels' order, a later chat of the
   // same conversation replacing an earlier one, as the answers list them.
@@ -615,12 +628,9 @@ export async function pollInbound(
     }
   }
   let swept = false;
-  const sweptTo =
-    sweepIntervalMs > 0 ? sweepReach(sweptFrom, now, sweepIntervalMs, listed) : sweptFrom;
-  if (sweptTo > sweptFrom) {
-    const turns = sweepTurns(sweptFrom, sweptTo, sweepIntervalMs);
+  if (span !== undefined) {
     for (const key in state.conversations) {
-      if (!turns(key)) continue;
+      if (!span.turns(key)) continue;
       const conversation = state.conversations[key] as InboundConversation;
       if (!ofChannels(channels, conversation)) continue;
       swept = true;
@@ -630,8 +640,8 @@ export async function pollInbound(
     // Saved with the reads when there are any. A slice that held no turn is not worth a write
     // of its own (lost in a crash, it is only looked at again); a whole sweep is, as forgetting
     // it would make the next start read every conversation again.
-    state.sweptAt = sweptTo;
-    if (sweptTo - sweptFrom >= sweepIntervalMs) unsaved = true;
+    state.sweptAt = span.to;
+    if (span.whole) unsaved = true;
   }
   for (const [key, { marker }] of toRead)
     state.fetching[key] = marker === undefined ? {} : { marker };
